@@ -1,0 +1,82 @@
+"""A Derivation: where one number comes from, as a learner writes it.
+
+It holds the symbolic formula, the same formula with the numbers substituted, and the
+value (read from the engine's arrays, never recomputed here), plus optional notes and
+longer derivation steps (such as the softmax + cross-entropy Jacobian). It renders as
+plain text, Markdown and LaTeX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.numbers import fmt
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """One quantity explained: ``symbol = formula = substituted = value``."""
+
+    name: str  # the quantity's name, e.g. fc.delta[0]
+    title: str  # what it is in words
+    symbol: str  # e.g. δ_fc[0]
+    formula: str  # symbolic right-hand side
+    substituted: str  # the right-hand side with numbers
+    value: float
+    decimals: int | None = 3
+    notes: tuple[str, ...] = ()
+    steps: tuple[str, ...] = field(default=())  # a longer derivation, one line each
+
+    @property
+    def value_text(self) -> str:
+        return fmt(self.value, self.decimals)
+
+    def lines(self) -> list[str]:
+        """The chain ``symbol = formula``, ``= substituted``, ``= value`` without repeats."""
+        pad = " " * len(self.symbol)
+        out = [f"{self.symbol} = {self.formula}"]
+        if _is_number(self.formula):
+            return out
+        if self.substituted and self.substituted != self.formula:
+            out.append(f"{pad} = {self.substituted}")
+        if self.value_text not in (self.substituted, self.formula):
+            out.append(f"{pad} = {self.value_text}")
+        return out
+
+    def one_line(self) -> str:
+        """Everything on one line, as the notes write it."""
+        parts = [self.symbol, self.formula]
+        if _is_number(self.formula):
+            return " = ".join(parts)
+        if self.substituted and self.substituted != self.formula:
+            parts.append(self.substituted)
+        if self.value_text not in parts:
+            parts.append(self.value_text)
+        return " = ".join(parts)
+
+    def text(self, with_steps: bool = False) -> str:
+        """Plain text: title line, the chain, notes, and (on request) the longer steps."""
+        out = [f"{self.name} — {self.title}", *self.lines()]
+        out += [f"  {note}" for note in self.notes]
+        if with_steps and self.steps:
+            out.append("  derivation:")
+            out += [f"    {step}" for step in self.steps]
+        return "\n".join(out)
+
+    def markdown(self, with_steps: bool = False) -> str:
+        """Markdown: a bold title and the chain in a code block (keeps the alignment)."""
+        out = [f"**`{self.name}`** — {self.title}", "", "```", *self.lines(), "```"]
+        if self.notes:
+            out.append("")
+            out += [f"- {note}" for note in self.notes]
+        if with_steps and self.steps:
+            out += ["", "Derivation:", "", "```", *self.steps, "```"]
+        return "\n".join(out)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace("−", "-"))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,78 @@
+"""Loss functions on a batch ``[B, n]``: the batch-mean value and ∂E/∂out.
+
+With batch size B the loss is the mean of the per-sample losses, so every gradient
+carries the factor 1/B (contract §2).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+LOSSES = ("cross_entropy", "squared_error", "mse")
+_TINY = np.finfo(np.float64).tiny
+
+
+def _safe_log(a: np.ndarray) -> np.ndarray:
+    return np.log(np.maximum(a, _TINY))
+
+
+def cross_entropy(out: np.ndarray, y: np.ndarray, log_out: np.ndarray | None = None) -> float:
+    """C = −Σ_i y_i ln a_i, averaged over the batch; ``log_out`` (log-softmax) keeps it finite."""
+    logs = _safe_log(out) if log_out is None else log_out
+    # y_i = 0 contributes nothing even where ln a_i is huge
+    per_sample = -np.where(y != 0, y * logs, 0.0).sum(axis=-1)
+    return float(per_sample.mean())
+
+
+def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂C/∂a_i = −y_i / a_i (divided by B); a is floored at the tiniest float to stay finite."""
+    return -y / np.maximum(out, _TINY) / out.shape[0]
+
+
+def squared_error(out: np.ndarray, y: np.ndarray, log_out: np.ndarray | None = None) -> float:
+    """E = ½ Σ_i (y_i − out_i)², averaged over the batch."""
+    return float((0.5 * ((y - out) ** 2).sum(axis=-1)).mean())
+
+
+def squared_error_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂E/∂out_i = out_i − y_i (divided by B)."""
+    return (out - y) / out.shape[0]
+
+
+def mse(out: np.ndarray, y: np.ndarray, log_out: np.ndarray | None = None) -> float:
+    """E = mean_i (y_i − out_i)², averaged over the batch."""
+    return float(((y - out) ** 2).mean(axis=-1).mean())
+
+
+def mse_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂E/∂out_i = 2·(out_i − y_i)/n (divided by B)."""
+    return 2.0 * (out - y) / out.shape[-1] / out.shape[0]
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss: value, gradient and the symbolic texts a derivation shows."""
+
+    name: str
+    value: Callable[..., float]
+    grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    symbol: str  # C or E
+    formula: str  # the per-sample loss, symbolic
+    grad_formula: str  # ∂E/∂a_i, symbolic (per sample)
+
+
+_TABLE = {
+    "cross_entropy": Loss("cross_entropy", cross_entropy, cross_entropy_grad, "C",
+                          "−Σ_i y_i·ln a_i", "−y_i / a_i"),
+    "squared_error": Loss("squared_error", squared_error, squared_error_grad, "E",
+                          "½·Σ_i (y_i − a_i)²", "a_i − y_i"),
+    "mse": Loss("mse", mse, mse_grad, "E", "(1/n)·Σ_i (y_i − a_i)²", "2·(a_i − y_i)/n"),
+}
+
+
+def get_loss(name: str) -> Loss:
+    """Look up a loss by name (one of LOSSES)."""
+    return _TABLE[name]

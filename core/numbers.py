@@ -1,0 +1,67 @@
+"""How numbers are written for a learner: fixed decimals, small values kept readable.
+
+``fmt(v, 3)`` gives ``0.706``, ``−0.294`` (a true minus sign) and, for a value too small
+for the decimals, three significant digits (``0.0000326``) rather than a misleading
+``0.000``. ``decimals=None`` gives full precision (the shortest text that reads back as
+the same float).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+MINUS = "−"
+
+
+def fmt(value: float, decimals: int | None = 3, trim: bool = False) -> str:
+    """One number for display; ``trim`` drops trailing zeros (0.100 → 0.1, 1.000 → 1)."""
+    v = float(value)
+    if not np.isfinite(v):
+        return "∞" if v > 0 else (MINUS + "∞" if v < 0 else "NaN")
+    if decimals is None:
+        text = repr(v)
+    elif v != 0 and abs(v) < 0.5 * 10.0 ** (-decimals):
+        text = np.format_float_positional(v, precision=3, fractional=False, trim="-")
+    else:
+        text = f"{v:.{decimals}f}"
+        if float(text) == 0:
+            text = text.lstrip("-")
+        if trim and "." in text:
+            text = text.rstrip("0").rstrip(".")
+    return text.replace("-", MINUS)
+
+
+def pfmt(value: float, decimals: int | None = 3, trim: bool = False) -> str:
+    """Like fmt, but a negative number is wrapped in parentheses, for use inside a product."""
+    text = fmt(value, decimals, trim)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
+def parse_number(text: str) -> float:
+    """Read a number a user typed (accepts the true minus sign and a decimal comma).
+
+    Raises ValueError with a readable message.
+    """
+    cleaned = text.strip().replace(MINUS, "-").replace("−", "-")
+    if "," in cleaned and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if not cleaned:
+        raise ValueError("type a number, e.g. 0.25 or -1e-3")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise ValueError(f"'{text.strip()}' is not a number (e.g. 0.25 or -1e-3)") from None
+    if not np.isfinite(value):
+        raise ValueError(f"'{text.strip()}' is not a finite number")
+    return value
+
+
+def written_decimals(text: str) -> int:
+    """Decimals as written: ``0.706`` → 3, ``-0.5`` → 1, ``2`` → 0, ``1.5e-3`` → 4."""
+    mantissa, _, exponent = text.strip().lower().partition("e")
+    places = len(mantissa.partition(".")[2])
+    try:
+        shift = int(exponent) if exponent else 0
+    except ValueError:
+        shift = 0
+    return max(places - shift, 0)

@@ -1,0 +1,102 @@
+"""Safe YAML reading that remembers where every value stands in the file.
+
+PyYAML's safe loader builds plain data; composing the node tree first lets us record the
+line of every field (for error messages) and the text of every scalar as written (so that
+an expected value ``0.50`` keeps its two decimals).
+"""
+
+from __future__ import annotations
+
+import re
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from core.errors import ScenarioError
+
+Path = tuple[str | int, ...]
+
+
+def format_path(path: Path) -> str:
+    """``('layers', 2, 'kernel')`` → ``layers[2].kernel``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text
+
+
+@dataclass
+class YamlDocument:
+    """The plain data of one document with the line (1-based) and raw text of each path."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+    raw: dict[Path, str] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int | None:
+        """The line of ``path``, or of its nearest ancestor that is in the file."""
+        for end in range(len(path), -1, -1):
+            line = self.lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+
+def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
+    doc.lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.ScalarNode):
+        doc.raw[path] = node.value
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _walk(child, path + (i,), doc, file)
+    elif isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError("a mapping key must be a plain name",
+                                    file=file, line=key_node.start_mark.line + 1,
+                                    field=format_path(path) or None)
+            key = key_node.value
+            if key in seen:
+                raise ScenarioError(f"'{key}' is given twice", file=file,
+                                    line=key_node.start_mark.line + 1,
+                                    field=format_path(path + (key,)))
+            seen.add(key)
+            doc.lines[path + (key,)] = key_node.start_mark.line + 1
+            _walk(value_node, path + (key,), doc, file)
+            doc.lines[path + (key,)] = key_node.start_mark.line + 1
+
+
+def read_yaml(text: str, file: str) -> YamlDocument:
+    """Parse ``text`` with the safe loader; any fault becomes a ScenarioError with its line."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise ScenarioError("the file is empty (expected a scenario mapping with format, "
+                                "name, input, samples, layers, loss, learning_rate)", file=file)
+        doc = YamlDocument(None)
+        _walk(node, (), doc, file)
+        doc.data = loader.construct_document(node)
+    except yaml.constructor.ConstructorError as err:
+        mark = err.problem_mark or err.context_mark
+        found = re.search(r"tag '([^']*)'", err.problem or "")
+        tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "this YAML tag"
+        raise ScenarioError(f"{tag} is refused: scenario files hold plain data only "
+                            "(numbers, text, lists, mappings), never YAML tags",
+                            file=file, line=mark.line + 1 if mark else None) from None
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        problem = err.problem or err.context or "invalid YAML"
+        raise ScenarioError(f"not valid YAML: {problem}", file=file,
+                            line=mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as err:
+        raise ScenarioError(f"not valid YAML: {err}", file=file) from None
+    finally:
+        loader.dispose()
+    return doc

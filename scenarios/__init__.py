@@ -1,0 +1,1 @@
+"""Bundled scenarios, shipped as package data so they work after any kind of install."""

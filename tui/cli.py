@@ -1,0 +1,163 @@
+"""The ``cnn-tui`` command: the TUI, or a headless command (contract §5).
+
+Headless commands (scenarios, check, solve, train) import only the engine, never
+Textual, so they start fast and run where no terminal UI can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from core.errors import CnnTuiError
+
+COMMANDS = ("scenarios", "check", "solve", "train")
+
+USAGE = """\
+usage: cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
+       cnn-tui scenarios                        list the bundled scenarios
+       cnn-tui check PATH|NAME                  validate a scenario file
+       cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json]
+       cnn-tui train PATH|NAME [--epochs N] [--save PATH]
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cnn-tui", usage=USAGE,
+                                     description="Step through backpropagation one number at a time.")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("scenarios", help="list the bundled scenarios")
+    check = sub.add_parser("check", help="validate a scenario file")
+    check.add_argument("scenario", metavar="PATH|NAME")
+    solve = sub.add_parser("solve", help="print every value with its derivation")
+    solve.add_argument("scenario", metavar="PATH|NAME")
+    solve.add_argument("--iterations", type=_positive, default=1, metavar="N")
+    solve.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    train = sub.add_parser("train", help="train headless with a progress bar")
+    train.add_argument("scenario", metavar="PATH|NAME")
+    train.add_argument("--epochs", type=_positive, default=None, metavar="N",
+                       help="epochs to train (default: 10)")
+    train.add_argument("--save", metavar="PATH", help="save the trained scenario here")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {value}")
+    return value
+
+
+def cmd_scenarios(_: argparse.Namespace) -> int:
+    from core.catalog import bundled_titles
+
+    rows = bundled_titles()
+    width = max(len(name) for name, _ in rows)
+    for name, title in rows:
+        print(f"{name:<{width}}  {title}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from core.catalog import load
+
+    scenario = load(args.scenario)
+    net = scenario.network
+    print(f"{args.scenario}: ok — {scenario.name}: {len(net.layers)} layers, "
+          f"{net.parameter_count} parameters, {len(scenario.samples)} sample"
+          f"{'s' if len(scenario.samples) != 1 else ''}")
+    return 0
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from core.catalog import load
+    from core.report import render_text, solve, to_json
+
+    scenario = load(args.scenario)
+    if args.format == "json":
+        print(to_json(scenario, solve(scenario, args.iterations)))
+    else:
+        records = solve(scenario, args.iterations, explained=True)
+        sys.stdout.write(render_text(scenario, records, markdown=args.format == "markdown"))
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from core.catalog import load
+    from core.numbers import fmt
+    from core.scenario_save import save_scenario
+    from core.training import Trainer
+    from tui.progress import ProgressBar
+
+    scenario = load(args.scenario)
+    epochs = args.epochs or 10
+    trainer = Trainer(scenario)
+    bar = ProgressBar(epochs * trainer.iterations_per_epoch)
+    for epoch in range(1, epochs + 1):
+        bar.suffix = f"  epoch {epoch}/{epochs}"
+        stats = trainer.run_epochs(1, progress=lambda done, total, e=epoch: bar.update(
+            (e - 1) * trainer.iterations_per_epoch + done))[0]
+        bar.clear()
+        line = f"epoch {epoch}/{epochs}  loss {fmt(stats.loss, 4)}"
+        if stats.accuracy is not None:
+            line += f"  accuracy {100 * stats.accuracy:.1f}%"
+        if stats.test_accuracy is not None:
+            line += f"  held-out accuracy {100 * stats.test_accuracy:.1f}%"
+        print(line, flush=True)
+    if args.save:
+        trained = scenario.copy()
+        trained.params = trainer.params
+        path = save_scenario(trained, args.save)
+        print(f"saved the trained scenario to {path}")
+    return 0
+
+
+def run_tui(target: str | None) -> int:
+    from core.catalog import load
+
+    scenario = load(target or "tiny-cnn")  # a broken file fails here, before the screen opens
+    from tui.app import CnnTuiApp
+
+    app = CnnTuiApp(scenario)
+    app.run()
+    return app.return_code or 0
+
+
+HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, "train": cmd_train}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            args = _parser().parse_args(argv)
+            return HANDLERS[args.command](args)
+        if argv and argv[0] in ("-h", "--help"):
+            print(USAGE, end="")
+            return 0
+        if len(argv) > 1 or (argv and argv[0].startswith("-")):
+            print(USAGE, end="", file=sys.stderr)
+            print(f"cnn-tui: unexpected arguments: {' '.join(argv)}", file=sys.stderr)
+            return 2
+        return run_tui(argv[0] if argv else None)
+    except CnnTuiError as err:
+        print(f"cnn-tui: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ncnn-tui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def entry_point() -> None:
+    """Console-script entry: exit with main()'s status."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry_point()
