@@ -259,7 +259,8 @@ class _Explainer:
         nums = ", ".join(n for _, n in pairs[:MAX_TERMS]) + (", …" if len(pairs) > MAX_TERMS else "")
         if layer.mode == "max":
             k = layer.source_offset(self.st.cache(layer.name), b, c, p)
-            note = f"the maximum is {self.in_sym(i, b, srcs[k])} (window offset {k}); backward routes the gradient there"
+            note = (f"the maximum is {self.in_sym(i, b, srcs[k])} (window offset {k}); "
+                    "backward routes the gradient there")
             return self.make(ref, symbol, f"max({syms})", f"max({nums})", notes=(note,))
         return self.make(ref, symbol, f"({syms.replace(', ', ' + ')}) / {taps}",
                          f"({nums.replace(', ', ' + ')}) / {taps}")
@@ -298,7 +299,7 @@ class _Explainer:
             formula, substituted = f"(1/{bsz})·({sym})", f"(1/{bsz})·({num})"
         notes = (f"{loss.name}: {loss.symbol} = {loss.formula}" + (", averaged over the batch" if bsz > 1 else ""),)
         if loss.name == "cross_entropy" and last.activation is not None and last.activation.is_softmax:
-            notes += ("ln a is taken from the logits (log-softmax), so it stays finite",)
+            notes += ("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite",)
         return self.make(ref, loss.symbol, formula, substituted, notes, title=f"loss ({loss.name})")
 
     # --- backward ----------------------------------------------------------------------
@@ -336,7 +337,8 @@ class _Explainer:
             for unit in range(min(above.units, MAX_TERMS)):
                 d = self.val(up_key, b, (unit,))
                 w = self.param(above.name, "weight", (unit, j))
-                pairs.append((f"{self.sym('delta', above.name, b, (unit,))}·{self.psym('weight', above.name, (unit, j))}",
+                dsym = self.sym("delta", above.name, b, (unit,))
+                pairs.append((f"{dsym}·{self.psym('weight', above.name, (unit, j))}",
                               f"{self.p(d)}·{self.p(w)}"))
             sym, num = _terms(pairs, above.units)
             return sym, num, (f"every neuron of '{above.name}' that reads this output passes back δ·w",)
@@ -437,7 +439,8 @@ class _Explainer:
         gn = f"({g_sub})" if _compound(g_sub) or g_sub.startswith("−") else g_sub
         if dsym == "1":
             return self.make(ref, symbol, f"{gf}·1", f"{gn}·1", notes + ("linear activation: f′ = 1",))
-        return self.make(ref, symbol, f"{gf} · {dsym}", f"{gn} · {dnum}", notes + (f"f′ of {act.name}: {act.derivative_formula}",))
+        return self.make(ref, symbol, f"{gf} · {dsym}", f"{gn} · {dnum}",
+                         notes + (f"f′ of {act.name}: {act.derivative_formula}",))
 
     def derivative(self, act: str, asym: str, a: float, zsym: str, z: float) -> tuple[str, str]:
         if act == "sigmoid":

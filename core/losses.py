@@ -6,8 +6,8 @@ carries the factor 1/B (contract §2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -19,12 +19,22 @@ def _safe_log(a: np.ndarray) -> np.ndarray:
     return np.log(np.maximum(a, _TINY))
 
 
-def cross_entropy(out: np.ndarray, y: np.ndarray, log_out: np.ndarray | None = None) -> float:
-    """C = −Σ_i y_i ln a_i, averaged over the batch; ``log_out`` (log-softmax) keeps it finite."""
-    logs = _safe_log(out) if log_out is None else log_out
+def cross_entropy(out: np.ndarray, y: np.ndarray) -> float:
+    """C = −Σ_i y_i ln a_i, averaged over the batch (a floored at the tiniest float)."""
     # y_i = 0 contributes nothing even where ln a_i is huge
-    per_sample = -np.where(y != 0, y * logs, 0.0).sum(axis=-1)
+    per_sample = -np.where(y != 0, y * _safe_log(out), 0.0).sum(axis=-1)
     return float(per_sample.mean())
+
+
+def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
+    """Cross-entropy of softmax(z) from the logits: C = −Σ_i y_i·(z_i − ln Σ_k e^(z_k)).
+
+    Equal to −Σ y ln a, but finite for any finite logits (no ln 0); the logits are
+    shifted by their maximum first, as PyTorch does.
+    """
+    shifted = z - z.max(axis=-1, keepdims=True)
+    log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return float(-(y * log_a).sum(axis=-1).mean())
 
 
 def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -32,7 +42,7 @@ def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -y / np.maximum(out, _TINY) / out.shape[0]
 
 
-def squared_error(out: np.ndarray, y: np.ndarray, log_out: np.ndarray | None = None) -> float:
+def squared_error(out: np.ndarray, y: np.ndarray) -> float:
     """E = ½ Σ_i (y_i − out_i)², averaged over the batch."""
     return float((0.5 * ((y - out) ** 2).sum(axis=-1)).mean())
 
@@ -42,7 +52,7 @@ def squared_error_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (out - y) / out.shape[0]
 
 
-def mse(out: np.ndarray, y: np.ndarray, log_out: np.ndarray | None = None) -> float:
+def mse(out: np.ndarray, y: np.ndarray) -> float:
     """E = mean_i (y_i − out_i)², averaged over the batch."""
     return float(((y - out) ** 2).mean(axis=-1).mean())
 

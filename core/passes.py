@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from core.layers import Layer, Params
+from core.losses import softmax_cross_entropy
 from core.network import Network
 
 
@@ -22,36 +23,38 @@ def fused_softmax_cross_entropy(network: Network) -> bool:
         and last.activation.is_softmax
 
 
-def log_output(network: Network, net: np.ndarray | None) -> np.ndarray | None:
-    """ln a of a softmax output computed from the logits, so a huge logit gives a finite loss."""
-    from core.activations import log_softmax
-
-    last = network.layers[-1]
-    if net is None or last.activation is None or not last.activation.is_softmax:
-        return None
-    return log_softmax(net.reshape(net.shape[0], -1))
-
-
 def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray) -> float:
-    """The batch-mean loss of the output ``out`` (``net`` gives a stable ln for softmax)."""
+    """The batch-mean loss of the output ``out``.
+
+    With a softmax output, cross-entropy is computed from the logits ``net``
+    (C = Σy·logsumexp(z) − Σ y·z), so a huge logit still gives a finite loss.
+    """
     b = out.shape[0]
-    return network.loss.value(out.reshape(b, -1), y, log_output(network, net))
+    if net is not None and fused_softmax_cross_entropy(network):
+        return softmax_cross_entropy(net.reshape(b, -1), y)
+    return network.loss.value(out.reshape(b, -1), y)
 
 
-def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray,
-                     y: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-    """(∂E/∂out, δ) of the last layer; δ is None when the last layer has no parameters."""
+def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray,
+                     need_grad_out: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """(∂E/∂out, δ) of the last layer; δ is None when the last layer has no parameters.
+
+    Training skips ∂E/∂out where δ does not need it (``need_grad_out=False``).
+    """
     last = network.layers[-1]
     b = out.shape[0]
-    grad_out = network.loss.grad(out.reshape(b, -1), y).reshape(out.shape)
+    fused = last.has_params and fused_softmax_cross_entropy(network)
+    grad_out = None
+    if need_grad_out or not fused:
+        grad_out = network.loss.grad(out.reshape(b, -1), y).reshape(out.shape)
     if not last.has_params:
         return grad_out, None
-    if fused_softmax_cross_entropy(network):
+    if fused:
         # δ = a·Σy − y, which is a − y for targets that sum to 1 (exact and stable)
         a = out.reshape(b, -1)
         delta = ((a * y.sum(axis=-1, keepdims=True) - y) / b).reshape(out.shape)
     else:
-        assert net is not None
+        assert net is not None and grad_out is not None
         delta = last.delta(net, out, grad_out)
     return grad_out, delta
 
@@ -69,6 +72,9 @@ def hidden_gradients(layer: Layer, above: Layer, above_params: Params, net: np.n
 
 def sgd(layer: Layer, params: Params, grads: Params, learning_rate: float) -> Params:
     """p ← p − α·∂E/∂p for every parameter that is not frozen."""
+    if not layer.frozen:
+        return {"weight": params["weight"] - learning_rate * grads["weight"],
+                "bias": params["bias"] - learning_rate * grads["bias"]}
     return {name: value if name in layer.frozen else value - learning_rate * grads[name]
             for name, value in params.items()}
 
@@ -80,31 +86,32 @@ def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np
     Returns the updated parameters, the loss of this forward pass and the output.
     """
     layers = network.layers
-    inputs: list[np.ndarray] = []
-    nets: list[np.ndarray | None] = []
-    caches: list[Any] = []
+    count = len(layers)
+    inputs: list[np.ndarray] = [x] * count
+    nets: list[np.ndarray | None] = [None] * count
+    caches: list[Any] = [None] * count
     h = x
-    for layer in layers:
-        inputs.append(h)
-        net, h, cache = layer.forward(params.get(layer.name, {}), h)
-        nets.append(net)
-        caches.append(cache)
+    for i, layer in enumerate(layers):
+        inputs[i] = h
+        nets[i], h, caches[i] = layer.forward(params.get(layer.name, _EMPTY), h)
     out = h
     loss = loss_value(network, nets[-1], out, y)
-    grad_out, delta = output_gradients(network, nets[-1], out, y)
+    grad_out, delta = output_gradients(network, nets[-1], out, y, need_grad_out=False)
     new_params = dict(params)
-    for i in range(len(layers) - 1, -1, -1):
+    for i in range(count - 1, -1, -1):
         layer = layers[i]
-        upstream = delta if layer.has_params else grad_out
-        if layer.has_params:
+        own = params.get(layer.name, _EMPTY)
+        if own:
             grads = layer.param_grads(inputs[i], delta, caches[i])
+            new_params[layer.name] = sgd(layer, own, grads, learning_rate)
         if i > 0:
-            below = layers[i - 1]
-            grad_out, delta = hidden_gradients(below, layer, params.get(layer.name, {}), nets[i - 1],
-                                               inputs[i], upstream, caches[i])
-        if layer.has_params:
-            new_params[layer.name] = sgd(layer, params[layer.name], grads, learning_rate)
+            upstream = delta if own else grad_out
+            grad_out, delta = hidden_gradients(layers[i - 1], layer, own, nets[i - 1], inputs[i],
+                                               upstream, caches[i])
     return new_params, loss, out
+
+
+_EMPTY: Params = {}
 
 
 def predict(network: Network, params: dict[str, Params], x: np.ndarray) -> np.ndarray:

@@ -124,8 +124,9 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
     out.append(f"{head}{scenario.name}")
     for record in records:
         samples = ", ".join(str(s + 1) for s in record.samples)
-        out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{'s' if len(record.samples) > 1 else ''} "
-                    f"{samples}) — loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"]
+        plural = "s" if len(record.samples) > 1 else ""
+        out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
+                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"]
         for title, items in record.sections:
             out += ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
             if markdown:
@@ -136,7 +137,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
                 out.append("```")
         if record.checks:
             ok = sum(c.ok for c in record.checks)
-            out += ["", f"{'### ' if markdown else ''}Checks of the expected values: {ok} of {len(record.checks)} right"]
+            heading = f"Checks of the expected values: {ok} of {len(record.checks)} right"
+            out += ["", f"{'### ' if markdown else ''}{heading}"]
             out.append("")
             for c in record.checks:
                 mark = "✓" if c.ok else "✗"

@@ -17,13 +17,13 @@ import numpy as np
 
 from core.activations import ACTIVATIONS
 from core.errors import QuantityError, ScenarioError
+from core.initialise import initial_params
 from core.layers import LAYER_TYPES
 from core.losses import LOSSES
 from core.network import Network, build_network, shape_text
 from core.numbers import written_decimals
 from core.quantities import parse_name
 from core.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
-from core.initialise import initial_params
 from core.yaml_source import Path as YPath
 from core.yaml_source import YamlDocument, format_path, read_yaml
 

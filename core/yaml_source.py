@@ -8,7 +8,6 @@ an expected value ``0.50`` keeps its two decimals).
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from typing import Any
 
