@@ -142,6 +142,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
             out.append("")
             for c in record.checks:
                 mark = "✓" if c.ok else "✗"
-                line = f"{mark} {c.name}: expected {c.expected.text}, exact {fmt(c.actual, None)}"
+                line = f"{mark} {c.name}: expected {c.expected.text.replace('-', '−')}, exact {fmt(c.actual, None)}"
+                if c.diagnosis is not None:
+                    line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
                 out.append(f"- {line}" if markdown else f"  {line}")
     return "\n".join(out) + "\n"
