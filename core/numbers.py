@@ -37,6 +37,23 @@ def pfmt(value: float, decimals: int | None = 3, trim: bool = False) -> str:
     return f"({text})" if text.startswith(MINUS) else text
 
 
+def round_as_shown(arr: np.ndarray, decimals: int) -> np.ndarray:
+    """Round every value to exactly what ``fmt(v, decimals)`` shows (hand-rounding mode).
+
+    Values too small for the decimals keep three significant digits, as they are shown.
+    Rounding goes through the decimal text, so ties round as the display does.
+    """
+    flat = np.asarray(arr, dtype=np.float64).ravel()
+    limit = 0.5 * 10.0 ** (-decimals)
+    out = np.empty_like(flat)
+    for i, v in enumerate(flat.tolist()):
+        if v != 0 and abs(v) < limit:
+            out[i] = float(np.format_float_positional(v, precision=3, fractional=False, trim="-"))
+        else:
+            out[i] = float(f"{v:.{decimals}f}")
+    return out.reshape(np.shape(arr))
+
+
 def parse_number(text: str) -> float:
     """Read a number a user typed (accepts the true minus sign and a decimal comma).
 

@@ -15,7 +15,8 @@ import numpy as np
 
 from core.errors import EditError, QuantityError, StepError
 from core.layers import Params
-from core.passes import hidden_gradients, loss_value, output_gradients, sgd
+from core.numbers import round_as_shown
+from core.passes import fused_softmax_cross_entropy, hidden_gradients, loss_value, output_gradients, sgd
 from core.quantities import QuantityRef, parse_name
 from core.quantity_shapes import check_index, quantity_shape
 from core.scenario import SampleSet, Scenario
@@ -51,6 +52,7 @@ class State:
     values: dict[str, np.ndarray]
     caches: dict[str, Any] = field(default_factory=dict)
     edited: bool = False  # differs from the scenario as loaded or last saved
+    rounding: int | None = None  # hand-rounding: every computed value rounded to these decimals
 
 
 class Stepper:
@@ -225,8 +227,8 @@ class Stepper:
         for layer in self.network.param_layers():
             grads = {"weight": values[f"{layer.name}.grad_weight"], "bias": values[f"{layer.name}.grad_bias"]}
             new = sgd(layer, self.state.params[layer.name], grads, self.scenario.learning_rate)
-            values[f"{layer.name}.new_weight"] = new["weight"]
-            values[f"{layer.name}.new_bias"] = new["bias"]
+            values[f"{layer.name}.new_weight"] = self._rounded(new["weight"])
+            values[f"{layer.name}.new_bias"] = self._rounded(new["bias"])
         self.state = replace(self.state, values=values)
         return "update"
 
@@ -317,6 +319,27 @@ class Stepper:
             return "cleared the whole forward pass, the backward pass and the update"
         return "cleared the loss, the backward pass and the update"
 
+    @property
+    def hand_rounding(self) -> int | None:
+        """Decimals every computed value is rounded to, or None (exact, the default)."""
+        return self.state.rounding
+
+    def set_hand_rounding(self, decimals: int | None) -> str:
+        """Turn hand-rounding on (to ``decimals``) or off; the computed values are cleared,
+        since every one of them changes. Undoable."""
+        if decimals == self.state.rounding:
+            return "unchanged"
+        self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
+        keep = {k: v for k, v in self.state.values.items() if k in ("input", "target")}
+        self.state = replace(self.state, rounding=decimals, values=keep, caches={})
+        return (f"hand-rounding on: every value is rounded to {decimals} decimals before it is used"
+                if decimals is not None else "hand-rounding off: exact values")
+
+    def _rounded(self, arr: np.ndarray) -> np.ndarray:
+        if self.state.rounding is None:
+            return arr
+        return round_as_shown(arr, self.state.rounding)
+
     def mark_saved(self) -> None:
         """The scenario on disk now matches this state (after a save)."""
         self.state = replace(self.state, edited=False)
@@ -346,8 +369,8 @@ class Stepper:
         values = self.state.values
         params = {layer: {p: values[f"{layer}.new_{p}"] for p in ps}
                   for layer, ps in self.state.params.items()}
-        return self._start(params, self.state.samples, self.state.iteration + 1,
-                           edited=True)
+        return replace(self._start(params, self.state.samples, self.state.iteration + 1, edited=True),
+                       rounding=self.state.rounding)
 
     def _push(self, label: str) -> None:
         self._undo.append((self.state, label))
@@ -359,14 +382,20 @@ class Stepper:
         values = dict(self.state.values)
         caches = dict(self.state.caches)
         if f"{layer.name}.out" not in values:
-            net, out, cache = layer.forward(self.state.params.get(layer.name, {}), self.layer_input(i))
+            r = self._rounded
+            params = self.state.params.get(layer.name, {})
+            net, out, cache = layer.forward(params, self.layer_input(i))
+            if self.state.rounding is not None and net is not None:
+                net = r(net)
+                out = layer.activate(net)  # the activation of the rounded net, as by hand
+            out = r(out)
             if net is not None:
                 values[f"{layer.name}.net"] = net
             values[f"{layer.name}.out"] = out
             caches[layer.name] = cache
         if i == len(self.network.layers) - 1:
-            values["loss"] = np.asarray(loss_value(self.network, values.get(f"{layer.name}.net"),
-                                                   values[f"{layer.name}.out"], values["target"]))
+            values["loss"] = self._rounded(np.asarray(loss_value(
+                self.network, values.get(f"{layer.name}.net"), values[f"{layer.name}.out"], values["target"])))
         self.state = replace(self.state, values=values, caches=caches)
 
     def _backward_layer(self, i: int) -> None:
@@ -382,12 +411,17 @@ class Stepper:
             upstream = values[f"{above.name}.delta" if above.has_params else f"{above.name}.grad_out"]
             grad_out, delta = hidden_gradients(layer, above, self.state.params.get(above.name, {}), net,
                                                out, upstream, self.state.caches.get(above.name))
-        values[f"{layer.name}.grad_out"] = grad_out
+        r = self._rounded
+        values[f"{layer.name}.grad_out"] = r(grad_out)
         if delta is not None:
+            fused = i == len(layers) - 1 and fused_softmax_cross_entropy(self.network)
+            if self.state.rounding is not None and not fused:
+                delta = layer.delta(net, out, values[f"{layer.name}.grad_out"])  # from the rounded ∂E/∂out
+            delta = r(delta)
             values[f"{layer.name}.delta"] = delta
             grads = layer.param_grads(self.layer_input(i), delta, self.state.caches.get(layer.name))
-            values[f"{layer.name}.grad_weight"] = grads["weight"]
-            values[f"{layer.name}.grad_bias"] = grads["bias"]
+            values[f"{layer.name}.grad_weight"] = r(grads["weight"])
+            values[f"{layer.name}.grad_bias"] = r(grads["bias"])
         self.state = replace(self.state, values=values)
 
     def _cleared(self, first_layer: int | None, drop_loss: bool) -> dict[str, np.ndarray]:
