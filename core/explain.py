@@ -53,7 +53,8 @@ def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str,
     """Join (symbolic, numeric) terms with +, keeping the first MAX_TERMS."""
     total = len(pairs) if total is None else total
     shown = pairs[:MAX_TERMS]
-    if total == 1 and shown and shown[0][1].startswith("(") and shown[0][1].endswith(")"):
+    if total == 1 and shown and shown[0][1].startswith("(") and shown[0][1].endswith(")") \
+            and "(" not in shown[0][1][1:-1]:
         shown = [(shown[0][0], shown[0][1][1:-1])]  # a lone negative term needs no parentheses
     sym = " + ".join(s for s, _ in shown) or "0"
     num = " + ".join(n for _, n in shown) or "0"
