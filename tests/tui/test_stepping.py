@@ -1,0 +1,199 @@
+"""Every stepping key on tiny-cnn, with the notes' numbers on screen."""
+
+from __future__ import annotations
+
+from tui_helpers import SIZE, cell, cell_state, derivation, message, press, status
+
+
+async def test_loaded_screen_shows_placeholders_and_status(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [p.key for p in app.panels] == ["input", "conv", "pool", "fc", "out", "loss"]
+        assert "tiny-cnn" in status(app) and "iteration 1" in status(app)
+        assert "forward 1/4: conv" in status(app) and "α 0.5" in status(app)
+        assert cell(app, "conv.weight[0,0,2]") == "0.300"
+        assert cell(app, "conv.out[0,0]") == "·"
+        assert cell(app, "loss") == "·"
+        assert cell(app, "target[0]") == "1.000"
+
+
+async def test_f_steps_one_layer_and_highlights_it(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "f")
+        assert cell(app, "conv.out[0,0]") == "0.625✓"
+        assert cell_state(app, "conv.out[0,0]") == "fresh"
+        assert cell(app, "pool.out[0,0]") == "·"
+        assert "forward 2/4: pool" in status(app)
+        assert app.selected == "conv.out[0,0]"
+        assert "σ(z_conv[0,0])" in derivation(app)
+        await press(pilot, "f")
+        assert cell_state(app, "conv.out[0,0]") == "plain"
+        assert cell(app, "pool.out[0,0]") == "0.629"
+
+
+async def test_whole_passes_and_update_show_the_notes_numbers(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F")
+        assert cell(app, "out.out[0]") == "0.706✓"
+        assert "loss 0.347" in status(app)
+        assert "backward 1/4: out" in status(app)
+        await press(pilot, "B")
+        assert cell(app, "out.delta[0]") == "−0.294✓"
+        assert cell(app, "fc.delta[0]") == "−0.014✗"
+        assert "update" in status(app)
+        await press(pilot, "u")
+        assert cell(app, "out.new_weight[0,0]") == "0.189✓"
+        assert "updated" in status(app)
+        app.select("out.new_weight[0,0]")
+        await pilot.pause()
+        assert "w′_out[0,0] = w_out[0,0] − α·δ_out[0]·a_fc[0]" in derivation(app)
+        assert "= 0.1 − 0.5·(−0.294)·0.608" in derivation(app)
+        assert "= 0.189" in derivation(app)
+
+
+async def test_update_selects_the_new_value_of_the_selected_weight(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "B")
+        app.select("out.weight[0,0]")
+        await press(pilot, "u")
+        assert app.selected == "out.new_weight[0,0]"
+        assert cell_state(app, "out.new_weight[0,0]") == "fresh"
+        await press(pilot, "z", "u")  # undo and redo the update
+        await press(pilot, "f")  # next iteration: the new weights become the weights
+        assert cell(app, "out.weight[0,0]") == "0.189"
+        assert cell_state(app, "out.weight[0,0]") == "fresh"
+        assert "iteration 2" in status(app)
+
+
+async def test_b_steps_back_one_layer(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "b")
+        assert cell(app, "out.delta[0]") == "−0.294✓"
+        assert cell(app, "fc.delta[0]") == "·"
+        assert app.selected == "out.delta[0]"
+        assert "backward 2/4: fc" in status(app)
+
+
+async def test_space_walks_the_whole_iteration(app):
+    async with app.run_test(size=SIZE) as pilot:
+        seen = []
+        for _ in range(9):
+            await press(pilot, "space")
+            seen.append(app.stepper.phase().describe())
+        assert seen[3] == "backward 1/4: out"
+        assert seen[7] == "update"
+        assert seen[8] == "updated"
+
+
+async def test_n_runs_a_whole_iteration(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "n")
+        assert app.stepper.phase().stage == "done"
+        assert cell(app, "fc.new_bias[0]") == "0.307✗"
+        await press(pilot, "n")
+        assert app.stepper.iteration == 2 and app.stepper.phase().stage == "done"
+
+
+async def test_undo(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "f", "z")
+        assert cell(app, "conv.out[0,0]") == "·"
+        assert "undid forward conv" in message(app)
+        await press(pilot, "z")
+        assert "nothing to undo" in message(app)
+
+
+async def test_reset_asks_first_when_edited(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "n", "n")  # iteration 2: the weights differ from the file
+        assert app.stepper.edited
+        await press(pilot, "r")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await press(pilot, "n")
+        assert app.stepper.iteration == 2
+        await press(pilot, "r")
+        await pilot.pause()
+        await press(pilot, "y")
+        await pilot.pause()
+        assert app.stepper.iteration == 1 and cell(app, "conv.out[0,0]") == "·"
+
+
+async def test_reset_without_edits_needs_no_confirm(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "r")
+        assert cell(app, "out.out[0]") == "·"
+        assert "reset" in message(app)
+
+
+async def test_keys_in_the_wrong_phase_say_why(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "b")
+        assert "finish the forward pass first" in message(app)
+        assert app.query_one("#message").has_class("error")
+        await press(pilot, "B")
+        assert "finish the forward pass first" in message(app)
+        await press(pilot, "u")
+        assert "cannot update" in message(app)
+        await press(pilot, "F", "f")
+        assert "the forward pass is complete" in message(app)
+        await press(pilot, "F")
+        assert "the forward pass is complete" in message(app)
+        await press(pilot, "B", "b")
+        assert "backward pass is complete" in message(app)
+
+
+async def test_footer_shows_only_keys_that_apply(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        active = app.screen.active_bindings
+        assert "f" in active and "b" not in active and "u" not in active and "z" not in active
+        await press(pilot, "F")
+        active = app.screen.active_bindings
+        assert "b" in active and "f" not in active and "z" in active
+
+
+async def test_help_opens_and_closes(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "question_mark")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await press(pilot, "escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "Screen"
+
+
+async def test_quit_without_edits(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_quit_with_edits_asks_first(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "n", "n")
+        await press(pilot, "q")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await press(pilot, "n")
+        await pilot.pause()
+        assert app.is_running and app.screen.__class__.__name__ == "Screen"
+        await press(pilot, "q")
+        await pilot.pause()
+        await press(pilot, "y")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_palette_offers_every_action(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        for words in ("Forward one layer (f)", "The whole backward pass (B)", "Update every weight",
+                      "Save the scenario to a new file (S)", "Open another scenario (o)", "Undo"):
+            assert any(t.startswith(words) for t in titles), words
+        command = next(c for c in app.get_system_commands(app.screen) if c.title.startswith("Backward one"))
+        command.callback()
+        await pilot.pause()
+        assert "finish the forward pass first" in message(app)

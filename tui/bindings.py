@@ -1,0 +1,38 @@
+"""Every key of the main screen, in one place: the Footer, help and command palette use it."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+# (key, action, short footer label, shown in the footer, what it does)
+KEYS: list[tuple[str, str, str, bool, str]] = [
+    ("f", "step_forward", "forward", True, "forward one layer"),
+    ("F", "forward_all", "all fwd", False, "the whole forward pass"),
+    ("b", "step_backward", "backward", True, "backward one layer"),
+    ("B", "backward_all", "all back", False, "the whole backward pass"),
+    ("u", "update", "update", True, "update every weight and bias (SGD)"),
+    ("space", "step_next", "next", True, "whatever comes next (forward, backward or update)"),
+    ("n", "run_iteration", "iteration", False, "complete this iteration (or run the next one)"),
+    ("z", "undo", "undo", True, "undo the last step or edit"),
+    ("r", "reset", "reset", False, "reset to the scenario as loaded"),
+    ("o", "open", "open", False, "open another scenario"),
+    ("s", "save", "save", False, "save the scenario (current weights and samples)"),
+    ("S", "save_as", "save as", False, "save the scenario to a new file"),
+    ("plus,equals_sign", "more_decimals", "+dp", False, "show one more decimal"),
+    ("minus", "fewer_decimals", "−dp", False, "show one decimal fewer"),
+    ("p", "full_precision", "full", False, "full precision in the derivation panel (toggle)"),
+    ("j", "jacobian", "Jacobian", False, "expand the softmax + cross-entropy Jacobian derivation (toggle)"),
+    ("x", "next_mismatch", "next ✗", False, "jump to the next expected value marked ✗"),
+    ("question_mark", "help", "help", True, "help: every key"),
+    ("q", "quit", "quit", True, "quit (asks first when there are unsaved edits)"),
+]
+
+APP_BINDINGS = [Binding(key, action, label, show=shown, tooltip=text) for key, action, label, shown, text in KEYS]
+
+KEY_ACTIONS: dict[str, str] = {k: action for keys, action, *_ in KEYS for k in keys.split(",")}
+
+
+def key_label(keys: str) -> str:
+    """A key as a person reads it: ``question_mark`` → ``?``."""
+    names = {"question_mark": "?", "plus": "+", "equals_sign": "=", "minus": "-", "space": "space"}
+    return " ".join(names.get(k, k) for k in keys.split(","))

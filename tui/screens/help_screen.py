@@ -1,0 +1,46 @@
+"""Help: what the screen shows and every key (Markdown is imported only when help opens)."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown
+
+from tui.bindings import KEYS, key_label
+
+INTRO = """\
+# cnn-tui — backpropagation one number at a time
+
+Panels follow the data from the **input** on the left to the **loss** on the right.
+Each layer shows its parameters (**weight**, **bias**), the forward pass (**net** = z,
+**out** = a), the backward pass (**grad_out** = ∂E/∂out, **delta** = ∂E/∂net, **grad_w**,
+**grad_b**) and the update (**new_w**, **new_b**). `·` marks a value not computed yet;
+just-computed values are highlighted; ✓/✗ compare the scenario's expected values.
+
+Select any value (arrows, tab, mouse) and the panel below shows its formula, the formula
+with numbers and the result. **enter** on a weight, bias, input or target edits it in place
+(enter commits, escape cancels); the values that depend on it are cleared.
+"""
+
+
+def help_markdown() -> str:
+    rows = "\n".join(f"| `{key_label(keys)}` | {text} |" for keys, _a, _l, _s, text in KEYS)
+    extra = ("| `arrows` `tab` | move between values and panels |\n"
+             "| `enter` | edit the selected weight, bias, input or target |\n"
+             "| `ctrl+p` | command palette (every action) |")
+    return f"{INTRO}\n| key | does |\n|---|---|\n{rows}\n{extra}\n"
+
+
+class HelpScreen(ModalScreen[None]):
+    """Closes with escape, q or ?."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "close")]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help", classes="dialog"):
+            yield Markdown(help_markdown())
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,78 @@
+"""Open a scenario: a path with completion, a tree of *.yaml files, or a bundled name.
+
+The file is loaded here; a broken one shows its message and the dialog stays open, so
+the current session is never touched by a failed open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DirectoryTree, Input, Label, Static
+
+from core.catalog import bundled_names, load
+from core.errors import CnnTuiError
+from core.scenario import Scenario
+from tui.screens.path_suggester import PathSuggester
+
+
+class YamlTree(DirectoryTree):
+    """Folders and scenario files only."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix in (".yaml", ".yml"))]
+
+
+class OpenScreen(ModalScreen[Scenario | None]):
+    """Dismisses with the loaded Scenario, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, folder: Path, with_tree: bool = True) -> None:
+        super().__init__(classes="dialog-screen")
+        self.folder = folder
+        self.with_tree = with_tree
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="open-dialog"):
+            yield Label("Open a scenario: a path (tab completes) or a bundled name "
+                        f"({', '.join(bundled_names())})")
+            yield Input(placeholder="path/to/scenario.yaml or tiny-cnn", id="open-path",
+                        suggester=PathSuggester())
+            yield Static("", id="open-error", classes="error")
+            if self.with_tree:
+                yield YamlTree(self.folder, id="open-tree")
+
+    def on_mount(self) -> None:
+        self.query_one("#open-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.try_open(event.value.strip())
+
+    def on_directory_tree_file_selected(self, event: DirectoryTree.FileSelected) -> None:
+        event.stop()
+        self.query_one("#open-path", Input).value = str(event.path)
+        self.try_open(str(event.path))
+
+    def try_open(self, target: str) -> None:
+        """Load ``target``; on success close with it, otherwise show why and stay."""
+        error = self.query_one("#open-error", Static)
+        if not target:
+            error.update("type a path or a bundled name")
+            return
+        try:
+            scenario = load(target)
+        except CnnTuiError as err:
+            error.update(str(err))
+            self.app.bell()
+            return
+        self.dismiss(scenario)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

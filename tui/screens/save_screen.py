@@ -1,0 +1,42 @@
+"""Save as: ask for a path (with completion); the app does the saving."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from tui.screens.path_suggester import PathSuggester
+
+
+class SaveScreen(ModalScreen[str | None]):
+    """Dismisses with the path typed, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, default: str, why: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.default = default
+        self.why = why
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="save-dialog"):
+            if self.why:
+                yield Label(self.why, classes="why")
+            yield Label("Save the scenario (current weights and samples) as:")
+            yield Input(value=self.default, id="save-path", suggester=PathSuggester())
+            yield Label("enter saves · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#save-path", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if value:
+            self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,91 @@
+"""The derivation panel: where the selected number comes from, as the notes write it.
+
+``symbol = formula``, ``= the formula with numbers``, ``= result``, then the check of a
+scenario's expected value, the notes, and on request the softmax + cross-entropy steps.
+Everything is text from ``core.explain``; nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from core.checks import check_for
+from core.errors import CnnTuiError
+from core.explain import explain
+from core.numbers import fmt
+
+if TYPE_CHECKING:
+    from core.stepper import Stepper
+
+
+def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool) -> Text:
+    """The panel's content for one quantity name (or a hint when nothing is selected)."""
+    if not name:
+        return Text("Select a value (arrows, tab or the mouse) to see where it comes from.", style="dim")
+    out = Text(no_wrap=False)
+    try:
+        d = explain(stepper, name, None if full else decimals)
+    except CnnTuiError as err:
+        out.append(f"{name}", style="bold")
+        out.append(f" — {_not_yet(err, name)}", style="dim")
+        _append_check(out, stepper, name, decimals)
+        return out
+    out.append(d.name, style="bold")
+    out.append(f" — {d.title}", style="dim")
+    for line in d.lines():
+        out.append("\n" + line)
+    _append_check(out, stepper, name, decimals)
+    for note in d.notes:
+        out.append(f"\n  {note}", style="italic dim")
+    if d.steps:
+        if steps:
+            out.append("\n  Jacobian derivation (j hides it):", style="bold")
+            for step in d.steps:
+                out.append(f"\n    {step}")
+        else:
+            out.append("\n  j: show the softmax + cross-entropy Jacobian derivation", style="dim")
+    return out
+
+
+def _not_yet(err: CnnTuiError, name: str) -> str:
+    text = str(err)
+    return text[len(name):].strip() if text.startswith(name) else text
+
+
+def _append_check(out: Text, stepper: Stepper, name: str, decimals: int) -> None:
+    exp = stepper.scenario.expected.get(name)
+    if exp is None:
+        return
+    check = check_for(stepper, name)
+    if check is None:
+        out.append(f"\nexpected {exp.text} (not computed yet)", style="dim")
+        return
+    exact = fmt(check.actual, max(decimals, exp.decimals) + 1)
+    if check.ok:
+        out.append(f"\nexpected {exp.text} ✓", style="bold green")
+        out.append(f"  exact {exact}", style="dim")
+    else:
+        out.append(f"\nexpected {exp.text} ✗", style="bold red")
+        out.append(f"  — the exact value is {exact} (off by {fmt(abs(check.actual - exp.value), exp.decimals + 1)})")
+
+
+class DerivationView(VerticalScroll):
+    """A scrollable box with the derivation of the selected value."""
+
+    def __init__(self) -> None:
+        super().__init__(id="derivation")
+        self.body = Static(id="derivation-body")
+        self.border_title = "derivation"
+        self.can_focus = False
+
+    def compose(self):
+        yield self.body
+
+    def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool) -> None:
+        self.body.update(derivation_text(stepper, name, decimals, full, steps))
+        self.border_title = f"{name} — where it comes from" if name else "derivation"
+        self.border_subtitle = "full precision (p)" if full else f"{decimals} decimals (+/−, p: full)"

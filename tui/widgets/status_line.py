@@ -1,0 +1,52 @@
+"""The status line: scenario, iteration, sample, phase, loss, learning rate, precision."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widgets import Static
+
+from core.numbers import fmt
+
+if TYPE_CHECKING:
+    from core.stepper import Stepper
+
+
+def status_text(stepper: Stepper, decimals: int) -> Text:
+    """One line, e.g. ``tiny-cnn · iteration 1 · sample 1/1 · forward 2/4: pool · loss · · α 0.5``."""
+    samples = stepper.sample_indices()
+    count = len(stepper.state.samples)
+    shown = ", ".join(str(i + 1) for i in samples[:4]) + ("…" if len(samples) > 4 else "")
+    loss = stepper.array("loss")
+    parts = [
+        ("iteration ", f"{stepper.iteration}"),
+        ("sample " if len(samples) == 1 else "samples ", f"{shown}/{count}"),
+        ("", stepper.phase().describe()),
+        ("loss ", "·" if loss is None else fmt(float(loss), decimals)),
+        ("α ", fmt(stepper.scenario.learning_rate, None)),
+    ]
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(stepper.scenario.name, style="bold")
+    if stepper.edited:
+        out.append(" [edited]", style="italic")
+    for label, value in parts:
+        out.append("  ·  " if label != "" or value else "", style="dim")
+        out.append(label, style="dim")
+        out.append(value, style="bold" if label == "" else "")
+    return out
+
+
+class StatusLine(Static):
+    """The top line of the main screen."""
+
+    def show(self, stepper: Stepper, decimals: int) -> None:
+        self.update(status_text(stepper, decimals))
+
+
+class MessageLine(Static):
+    """The last outcome or error, one line above the footer."""
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.set_class(error, "error")
+        self.update(Text(text, no_wrap=True, overflow="ellipsis"))

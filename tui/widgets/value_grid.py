@@ -1,0 +1,276 @@
+"""A focusable grid of named numbers with a cell cursor (one per layer panel).
+
+Each cell is one quantity (``fc.delta[0]``). The grid only draws what it is given: the
+rows come from ``layer_rows`` and every text from the engine. Moving the cursor posts
+``ValueSelected``; ``enter`` posts ``EditRequested``; leaving the grid sideways posts
+``EdgeReached`` so the screen can move on to the neighbouring panel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.widget import Widget
+
+PLACEHOLDER = "·"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One number: its quantity name, its text and how to show it."""
+
+    name: str
+    text: str
+    state: str = "plain"  # plain | fresh | pending | changed
+    mark: str = ""  # "✓", "✗" or ""
+    editable: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    """A line of the grid: a label and its cells (no cells: a note line)."""
+
+    label: str
+    cells: tuple[Cell, ...] = ()
+
+
+class ValueGrid(Widget, can_focus=True):
+    """Rows of labelled numbers; arrows move a cursor, enter asks to edit."""
+
+    COMPONENT_CLASSES = {
+        "value-grid--label", "value-grid--fresh", "value-grid--pending", "value-grid--changed",
+        "value-grid--cursor", "value-grid--cursor-blur", "value-grid--ok", "value-grid--bad",
+        "value-grid--editable",
+    }
+    BINDINGS = [
+        Binding("up", "move(0,-1)", "up", show=False),
+        Binding("down", "move(0,1)", "down", show=False),
+        Binding("left", "move(-1,0)", "left", show=False),
+        Binding("right", "move(1,0)", "right", show=False),
+        Binding("home", "row_edge(-1)", show=False),
+        Binding("end", "row_edge(1)", show=False),
+        Binding("enter", "edit", "edit", tooltip="edit the selected weight, bias, input or target"),
+    ]
+
+    class ValueSelected(Message):
+        """The cursor rests on a quantity."""
+
+        def __init__(self, grid: ValueGrid, name: str) -> None:
+            super().__init__()
+            self.grid = grid
+            self.name = name
+
+    class EditRequested(Message):
+        """enter on a cell."""
+
+        def __init__(self, grid: ValueGrid, name: str) -> None:
+            super().__init__()
+            self.grid = grid
+            self.name = name
+
+    class EdgeReached(Message):
+        """left on the first or right on the last cell of a row."""
+
+        def __init__(self, grid: ValueGrid, direction: int) -> None:
+            super().__init__()
+            self.grid = grid
+            self.direction = direction
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.rows: list[Row] = []
+        self.cursor: tuple[int, int] = (0, 0)  # (row, column)
+        self._widths: list[int] = []
+        self._marks: list[bool] = []
+        self._label_width = 0
+
+    # --- content ----------------------------------------------------------------
+    def set_rows(self, rows: list[Row]) -> None:
+        """Replace the rows, keeping the cursor on the same quantity when it still exists."""
+        old = self.selected_name
+        self.rows = rows
+        self._measure()
+        where = self.locate(old) if old else None
+        self.cursor = where if where else self._clamp(self.cursor)
+        self.refresh(layout=True)
+
+    def _measure(self) -> None:
+        cols = max((len(r.cells) for r in self.rows), default=0)
+        self._widths = [0] * cols
+        self._marks = [False] * cols
+        for row in self.rows:
+            for j, cell in enumerate(row.cells):
+                self._widths[j] = max(self._widths[j], len(cell.text))
+                self._marks[j] = self._marks[j] or bool(cell.mark)
+        self._label_width = max((len(r.label) for r in self.rows), default=0)
+
+    def _clamp(self, cursor: tuple[int, int]) -> tuple[int, int]:
+        rows = [i for i, r in enumerate(self.rows) if r.cells]
+        if not rows:
+            return (0, 0)
+        r = cursor[0] if cursor[0] in rows else min(rows, key=lambda i: abs(i - cursor[0]))
+        return (r, min(cursor[1], len(self.rows[r].cells) - 1))
+
+    @property
+    def selected_name(self) -> str | None:
+        r, c = self.cursor
+        if r < len(self.rows) and c < len(self.rows[r].cells):
+            return self.rows[r].cells[c].name
+        return None
+
+    @property
+    def selected_cell(self) -> Cell | None:
+        r, c = self.cursor
+        if r < len(self.rows) and c < len(self.rows[r].cells):
+            return self.rows[r].cells[c]
+        return None
+
+    def locate(self, name: str) -> tuple[int, int] | None:
+        """Row and column of a value; a whole array's name (``fc.out``) finds its first value."""
+        for i, row in enumerate(self.rows):
+            for j, cell in enumerate(row.cells):
+                if cell.name == name or (cell.name.startswith(name + "[") and "[" not in name):
+                    return (i, j)
+        return None
+
+    def select(self, name: str) -> bool:
+        """Put the cursor on ``name``; False if this grid does not show it."""
+        where = self.locate(name)
+        if where is None:
+            return False
+        self._move_to(where)
+        return True
+
+    # --- geometry -----------------------------------------------------------------
+    def _cell_x(self, col: int) -> int:
+        x = self._label_width + 1
+        for j in range(col):
+            x += self._widths[j] + (1 if self._marks[j] else 0) + 1
+        return x
+
+    def cell_region(self, name: str) -> Region | None:
+        """Where a cell is drawn, in this widget's coordinates."""
+        where = self.locate(name)
+        if where is None:
+            return None
+        r, c = where
+        return Region(self._cell_x(c), r, self._widths[c], 1)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        cols = len(self._widths)
+        return max(self._cell_x(cols) - 1, self._label_width, 4)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return max(len(self.rows), 1)
+
+    # --- drawing ----------------------------------------------------------------
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def render(self) -> Text:
+        out = Text(no_wrap=True, overflow="crop", end="")
+        for i, row in enumerate(self.rows):
+            if i:
+                out.append("\n")
+            out.append(row.label.ljust(self._label_width), self._style("value-grid--label"))
+            for j, cell in enumerate(row.cells):
+                out.append(" ")
+                out.append(cell.text.rjust(self._widths[j]), self._cell_style(cell, (i, j)))
+                if self._marks[j]:
+                    mark = cell.mark or " "
+                    style = {"✓": "value-grid--ok", "✗": "value-grid--bad"}.get(mark)
+                    out.append(mark, self._style(style) if style else Style())
+        return out
+
+    def _cell_style(self, cell: Cell, where: tuple[int, int]) -> Style:
+        style = Style()
+        if cell.editable:
+            style += self._style("value-grid--editable")
+        if cell.state != "plain":
+            style += self._style(f"value-grid--{cell.state}")
+        if where == self.cursor:
+            style += self._style("value-grid--cursor" if self.has_focus else "value-grid--cursor-blur")
+        return style
+
+    # --- interaction ------------------------------------------------------------
+    def _move_to(self, where: tuple[int, int]) -> None:
+        self.cursor = where
+        self.refresh()
+        region = self.cell_region(self.selected_name or "")
+        if region is not None:
+            self.scroll_to_region_in_parent(region)
+        if self.selected_name:
+            self.post_message(self.ValueSelected(self, self.selected_name))
+
+    def scroll_to_region_in_parent(self, region: Region) -> None:
+        """Keep the cursor visible when the panel scrolls."""
+        parent = self.parent
+        if isinstance(parent, Widget) and parent.is_scrollable:
+            parent.scroll_to_region(region.translate(self.virtual_region.offset).grow((1, 2, 1, 2)),
+                                    animate=False, immediate=True)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        r, c = self.cursor
+        if not self.rows:
+            return
+        if dx:
+            n = len(self.rows[r].cells)
+            if 0 <= c + dx < n:
+                self._move_to((r, c + dx))
+            else:
+                self.post_message(self.EdgeReached(self, dx))
+            return
+        x = self._cell_x(c)
+        i = r + dy
+        while 0 <= i < len(self.rows) and not self.rows[i].cells:
+            i += dy
+        if not 0 <= i < len(self.rows):
+            return
+        cols = self.rows[i].cells
+        best = min(range(len(cols)), key=lambda j: abs(self._cell_x(j) - x))
+        self._move_to((i, best))
+
+    def action_row_edge(self, direction: int) -> None:
+        r, _ = self.cursor
+        if self.rows and self.rows[r].cells:
+            self._move_to((r, 0 if direction < 0 else len(self.rows[r].cells) - 1))
+
+    def enter_from(self, direction: int, row_hint: int | None = None) -> None:
+        """Focus arriving from a neighbour: start at the near edge."""
+        self._clamp(self.cursor)
+        r = self._clamp((row_hint if row_hint is not None else self.cursor[0], 0))[0]
+        if self.rows and self.rows[r].cells:
+            c = 0 if direction > 0 else len(self.rows[r].cells) - 1
+            self.cursor = (r, c)
+        self.focus()
+
+    def action_edit(self) -> None:
+        if self.selected_name:
+            self.post_message(self.EditRequested(self, self.selected_name))
+
+    def on_focus(self) -> None:
+        self.refresh()
+        if self.selected_name:
+            self.post_message(self.ValueSelected(self, self.selected_name))
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        x, y = offset
+        if 0 <= y < len(self.rows):
+            for j in range(len(self.rows[y].cells)):
+                start = self._cell_x(j)
+                if start <= x < start + self._widths[j] + 1:
+                    self.focus()
+                    self._move_to((y, j))
+                    return
