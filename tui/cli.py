@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from core.errors import CnnTuiError
 
-COMMANDS = ("scenarios", "check", "solve", "train")
+COMMANDS = ("scenarios", "check", "solve", "train", "export")
 
 USAGE = """\
 usage: cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
@@ -20,6 +20,7 @@ usage: cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
        cnn-tui check PATH|NAME                  validate a scenario file
        cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json]
        cnn-tui train PATH|NAME [--epochs N] [--save PATH]
+       cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]
 """
 
 
@@ -39,6 +40,12 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=_positive, default=None, metavar="N",
                        help="epochs to train (default: 10)")
     train.add_argument("--save", metavar="PATH", help="save the trained scenario here")
+    export = sub.add_parser("export", help="export iteration 1's derivation or a PyTorch script")
+    export.add_argument("scenario", metavar="PATH|NAME")
+    export.add_argument("--to", required=True, choices=("markdown", "latex", "pytorch"))
+    export.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+    export.add_argument("--hand-rounding", action="store_true",
+                        help="round every value to the display decimals before it is used")
     return parser
 
 
@@ -116,6 +123,25 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.catalog import load
+    from core.exports import export_text, write_atomically
+    from core.stepper import Stepper
+
+    scenario = load(args.scenario)
+    stepper = Stepper(scenario)
+    if args.hand_rounding:
+        stepper.set_hand_rounding(scenario.decimals)
+    stepper.run_iteration()
+    text = export_text(stepper, args.to)
+    if args.output:
+        path = write_atomically(args.output, text)
+        print(f"wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 def run_tui(target: str | None) -> int:
     from core.catalog import load
 
@@ -127,7 +153,8 @@ def run_tui(target: str | None) -> int:
     return app.return_code or 0
 
 
-HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, "train": cmd_train}
+HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, "train": cmd_train,
+            "export": cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,50 @@
+"""One entry point for every export format, and a safe way to write the result."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from core.errors import CnnTuiError
+from core.stepper import Stepper
+
+FORMATS = ("markdown", "latex", "pytorch")
+SUFFIXES = {"markdown": ".md", "latex": ".tex", "pytorch": ".py"}
+
+
+def export_text(stepper: Stepper, fmt: str) -> str:
+    """The stepper's complete iteration as Markdown, LaTeX or a PyTorch script."""
+    if fmt == "markdown":
+        from core.export_doc import to_markdown
+
+        return to_markdown(stepper)
+    if fmt == "latex":
+        from core.export_doc import to_latex
+
+        return to_latex(stepper)
+    if fmt == "pytorch":
+        from core.export_doc import _require_complete
+        from core.export_torch import to_pytorch
+
+        _require_complete(stepper)
+        return to_pytorch(stepper)
+    raise CnnTuiError(f"unknown export format '{fmt}' (expected one of: {', '.join(FORMATS)})")
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise CnnTuiError(f"{target}: this is a folder; give a file name")
+    if not target.parent.is_dir():
+        raise CnnTuiError(f"{target}: the folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        raise CnnTuiError(f"{target}: cannot write the file: {err.strerror}") from None
+    return target

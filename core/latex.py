@@ -1,0 +1,44 @@
+"""Turn the derivations' Unicode notation into LaTeX that a stock pdflatex compiles."""
+
+from __future__ import annotations
+
+import re
+
+_MATH_SYMBOLS = {
+    "δ": r"\delta ", "∂": r"\partial ", "α": r"\alpha ", "σ": r"\sigma ", "Σ": r"\sum ",
+    "−": "-", "·": r"\cdot ", "′": "'", "²": "^2", "½": r"\tfrac{1}{2}", "…": r"\ldots ",
+    "←": r"\leftarrow ", "→": r"\rightarrow ", "≠": r"\neq ", "≥": r"\geq ", "≤": r"\leq ",
+    "∞": r"\infty ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
+}
+_TEXT_CHARS = {"—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
+               "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a'}
+_TEXT_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def math(expr: str) -> str:
+    """A formula such as ``δ_fc[0] = (…)·a_fc[0]·(1 − a_fc[0])`` in LaTeX math mode (without $)."""
+    text = expr
+    text = re.sub(r"\^\(([^()]*(?:\([^()]*\)[^()]*)*)\)", r"^{(\1)}", text)  # e^(−z) → e^{(−z)}
+    text = re.sub(r"e\^([^\s()/+]+)", r"e^{\1}", text)  # e^z_out[0] → e^{z_out[0]}
+    text = re.sub(r"_\(([^()]*)\)", r"_{\1}", text)
+    text = re.sub(r"_([a-z][a-z0-9_]*)", lambda m: "_{\\mathrm{" + m.group(1).replace("_", r"\_") + "}}", text)
+    text = re.sub(r"\b(ln|max|tanh)\b", r"\\\1 ", text)
+    return "".join(_MATH_SYMBOLS.get(ch, ch) for ch in text)
+
+
+def text(prose: str) -> str:
+    """Prose with notation inside, escaped for LaTeX text mode."""
+    out = []
+    for ch in prose:
+        if ch in _TEXT_SPECIAL:
+            out.append(_TEXT_SPECIAL[ch])
+        elif ch in _TEXT_CHARS:
+            out.append(_TEXT_CHARS[ch])
+        elif ch in _MATH_SYMBOLS:
+            out.append("\\ensuremath{" + _MATH_SYMBOLS[ch].strip() + "}")
+        elif ord(ch) > 127:
+            out.append("?")  # anything else outside ASCII: never break the build
+        else:
+            out.append(ch)
+    return "".join(out)
