@@ -31,28 +31,27 @@ class Derivation:
     def value_text(self) -> str:
         return fmt(self.value, self.decimals)
 
-    def lines(self) -> list[str]:
-        """The chain ``symbol = formula``, ``= substituted``, ``= value`` without repeats."""
-        pad = " " * len(self.symbol)
-        out = [f"{self.symbol} = {self.formula}"]
+    def chain(self) -> list[str]:
+        """The right-hand sides ``formula``, ``substituted``, ``value`` without repeats:
+        a plain number is never followed by the same number again."""
+        parts = [self.formula]
         if _is_number(self.formula):
-            return out
+            return parts
         if self.substituted and self.substituted != self.formula:
-            out.append(f"{pad} = {self.substituted}")
-        if self.value_text not in (self.substituted, self.formula):
-            out.append(f"{pad} = {self.value_text}")
-        return out
+            parts.append(self.substituted)
+        if not _is_number(parts[-1]):
+            parts.append(self.value_text)
+        return parts
+
+    def lines(self) -> list[str]:
+        """``symbol = formula``, then ``= substituted`` and ``= value`` aligned below it."""
+        pad = " " * len(self.symbol)
+        first, *rest = self.chain()
+        return [f"{self.symbol} = {first}", *(f"{pad} = {part}" for part in rest)]
 
     def one_line(self) -> str:
         """Everything on one line, as the notes write it."""
-        parts = [self.symbol, self.formula]
-        if _is_number(self.formula):
-            return " = ".join(parts)
-        if self.substituted and self.substituted != self.formula:
-            parts.append(self.substituted)
-        if self.value_text not in parts:
-            parts.append(self.value_text)
-        return " = ".join(parts)
+        return " = ".join([self.symbol, *self.chain()])
 
     def text(self, with_steps: bool = False) -> str:
         """Plain text: title line, the chain, notes, and (on request) the longer steps."""
