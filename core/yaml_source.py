@@ -48,6 +48,12 @@ class YamlDocument:
 
 def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
     doc.lines[path] = node.start_mark.line + 1
+    if node.tag not in yaml.SafeLoader.yaml_constructors:
+        # refused here rather than by the constructor, so the message can name the field
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise ScenarioError(f"{tag} is refused: scenario files hold plain data only "
+                            "(numbers, text, lists, mappings), never YAML tags",
+                            file=file, line=node.start_mark.line + 1, field=format_path(path) or None)
     if isinstance(node, yaml.ScalarNode):
         doc.raw[path] = node.value
     elif isinstance(node, yaml.SequenceNode):
