@@ -17,6 +17,7 @@ import yaml
 
 from core.errors import ScenarioError
 from core.scenario import FORMAT, SampleSet, Scenario
+from core.yaml_source import use_yaml12_floats
 
 INLINE_LIMIT = 200_000  # numbers; more samples than this go to an npz file beside the YAML
 
@@ -25,8 +26,9 @@ class _Raw(str):
     """A scalar written exactly as the user wrote it (an expected value's decimals)."""
 
 
+@use_yaml12_floats
 class _Dumper(yaml.SafeDumper):
-    """Lists in flow style (``[0.1, 0.2]``), mappings in block style."""
+    """Lists in flow style (``[0.1, 0.2]``), mappings in block style; YAML 1.2 floats."""
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:

@@ -17,6 +17,28 @@ from core.errors import ScenarioError
 
 Path = tuple[str | int, ...]
 
+FLOAT_TAG = "tag:yaml.org,2002:float"
+# YAML 1.2 floats: ``1e-3`` is a number (PyYAML's YAML 1.1 rules would read it as text)
+_FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+
+    |[-+]?\.[0-9_]+(?:[eE][-+]?[0-9]+)?
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""", re.X)
+
+
+def use_yaml12_floats(cls: type) -> type:
+    """Give a Loader or Dumper class the YAML 1.2 float rule (used for reading and writing)."""
+    cls.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != FLOAT_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    cls.add_implicit_resolver(FLOAT_TAG, _FLOAT, list("-+0123456789."))
+    return cls
+
+
+@use_yaml12_floats
+class ScenarioLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with YAML 1.2 floats; no tags beyond plain data."""
+
 
 def format_path(path: Path) -> str:
     """``('layers', 2, 'kernel')`` → ``layers[2].kernel``."""
@@ -79,7 +101,7 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
 
 def read_yaml(text: str, file: str) -> YamlDocument:
     """Parse ``text`` with the safe loader; any fault becomes a ScenarioError with its line."""
-    loader = yaml.SafeLoader(text)
+    loader = ScenarioLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -146,8 +146,6 @@ def test_npz_samples_round_trip(tmp_path: Path) -> None:
     assert_same_scenario(a, load_scenario(path))
 
 
-@pytest.mark.xfail(strict=True, reason="PyYAML resolves YAML 1.1 floats only: 1e-3 (no dot) loads as text, "
-                                       "so `learning_rate: 1e-3` is refused as 'the text'")
 def test_exponent_without_a_dot_is_a_number() -> None:
     scenario = parse_scenario(W.YAML.replace("learning_rate: 0.5", "learning_rate: 1e-3"))
     assert scenario.learning_rate == 0.001
