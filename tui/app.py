@@ -356,9 +356,9 @@ class CnnTuiApp(App[int]):
         if scenario is None:
             self.say("open cancelled")
             return
-        self.load_scenario(scenario)
+        self.call_later(self.load_scenario, scenario)
 
-    def load_scenario(self, scenario: Scenario) -> None:
+    async def load_scenario(self, scenario: Scenario) -> None:
         """Replace the session with a freshly loaded scenario."""
         self.stepper = Stepper(scenario)
         self.decimals = scenario.decimals
@@ -366,9 +366,9 @@ class CnnTuiApp(App[int]):
         self.fresh = set()
         self.show_steps = False
         container = self.query_one("#panels")
-        container.remove_children()
-        container.mount_all(self._make_panels())
-        self.call_after_refresh(self._after_open)
+        await container.remove_children()
+        await container.mount_all(self._make_panels())
+        self._after_open()
 
     def _after_open(self) -> None:
         self.refresh_view()

@@ -32,13 +32,13 @@ def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: boo
     except CnnTuiError as err:
         out.append(f"{name}", style="bold")
         out.append(f" — {_not_yet(err, name)}", style="dim")
-        _append_check(out, stepper, name, decimals)
+        _append_check(out, stepper, name, decimals, full)
         return out
     out.append(d.name, style="bold")
     out.append(f" — {d.title}", style="dim")
     for line in d.lines():
         out.append("\n" + line)
-    _append_check(out, stepper, name, decimals)
+    _append_check(out, stepper, name, decimals, full)
     for note in d.notes:
         out.append(f"\n  {note}", style="italic dim")
     if d.steps:
@@ -56,7 +56,7 @@ def _not_yet(err: CnnTuiError, name: str) -> str:
     return text[len(name):].strip() if text.startswith(name) else text
 
 
-def _append_check(out: Text, stepper: Stepper, name: str, decimals: int) -> None:
+def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: bool = False) -> None:
     exp = stepper.scenario.expected.get(name)
     if exp is None:
         return
@@ -64,7 +64,7 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int) -> None
     if check is None:
         out.append(f"\nexpected {exp.text} (not computed yet)", style="dim")
         return
-    exact = fmt(check.actual, max(decimals, exp.decimals) + 1)
+    exact = fmt(check.actual, None if full else max(decimals, exp.decimals) + 1)
     if check.ok:
         out.append(f"\nexpected {exp.text} ✓", style="bold green")
         out.append(f"  exact {exact}", style="dim")

@@ -1,0 +1,132 @@
+"""Precision, derivation toggles, expected checks, navigation and small terminals."""
+
+from __future__ import annotations
+
+from tui_helpers import SIZE, cell, derivation, message, press
+
+
+async def test_plus_and_minus_change_the_decimals(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "plus")
+        assert cell(app, "out.out[0]") == "0.7065✓"
+        assert "4 decimals" in message(app)
+        await press(pilot, "minus", "minus")
+        assert cell(app, "out.out[0]") == "0.71✓"
+        for _ in range(3):
+            await press(pilot, "minus")
+        assert app.decimals == 0
+        assert "between 0 and" in message(app)
+
+
+async def test_p_shows_full_precision(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F")
+        app.select("out.out[0]")
+        await press(pilot, "p")
+        assert "0.7064810786675425" in derivation(app)
+        await press(pilot, "p")
+        assert "0.7064810786675425" not in derivation(app) and "= 0.706" in derivation(app)
+
+
+async def test_j_expands_the_softmax_cross_entropy_jacobian(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "b")
+        assert app.selected == "out.delta[0]"
+        assert "δ_out[0] = a_out[0] − y[0]" in derivation(app)
+        assert "∂a_i/∂z_i" not in derivation(app)
+        await press(pilot, "j")
+        assert "∂a_i/∂z_i" in derivation(app)
+        assert "a_i − y_i" in derivation(app)
+        await press(pilot, "j")
+        assert "∂a_i/∂z_i" not in derivation(app)
+
+
+async def test_j_elsewhere_says_where_it_applies(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j")
+        assert "output delta" in message(app)
+
+
+async def test_expected_slip_shows_cross_and_exact_value(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "B")
+        assert cell(app, "fc.delta[0]").endswith("✗")
+        app.select("fc.delta[0]")
+        await pilot.pause()
+        text = derivation(app)
+        assert "expected -0.026 ✗" in text or "expected −0.026 ✗" in text
+        assert "exact value is −0.0140" in text
+        app.select("out.delta[0]")
+        await pilot.pause()
+        assert "✓" in derivation(app)
+
+
+async def test_x_jumps_to_the_next_cross(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "x")
+        assert "no expected value" in message(app)
+        await press(pilot, "F", "B", "x")
+        first = app.selected
+        assert cell(app, first).endswith("✗")
+        await press(pilot, "x")
+        assert app.selected != first and cell(app, app.selected).endswith("✗")
+
+
+async def test_arrows_move_within_and_across_panels(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.selected == "input[0,0]"
+        await press(pilot, "right")
+        assert app.selected == "input[0,1]"
+        await press(pilot, "right", "right", "right")  # off the right edge: the conv panel
+        assert app.selected.startswith("conv.")
+        assert app.focused is app.panel("conv").grid
+        await press(pilot, "down")
+        assert app.selected == "conv.weight[1,0,0]"
+        await press(pilot, "down")
+        assert app.selected == "conv.bias[0]"
+        await press(pilot, "left")
+        assert app.focused is app.panel("input").grid
+
+
+async def test_tab_moves_between_panels(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "tab")
+        assert app.focused is app.panel("conv").grid
+        await press(pilot, "tab", "tab")
+        assert app.focused is app.panel("fc").grid
+        assert app.selected.startswith("fc.")
+        await press(pilot, "shift+tab")
+        assert app.focused is app.panel("pool").grid
+
+
+async def test_click_selects_a_value(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F")
+        grid = app.panel("fc").grid
+        region = grid.cell_region("fc.out[1]")
+        await pilot.click(grid, offset=(region.x + 1, region.y))
+        await pilot.pause()
+        assert app.selected == "fc.out[1]"
+        assert "σ(z_fc[1])" in derivation(app)
+
+
+async def test_small_terminal_and_resize(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "F", "B", "u")
+        app.select("out.new_weight[0,0]")
+        await pilot.pause()
+        assert app.panel("out").grid.region.width > 0
+        assert "0.189" in derivation(app)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        await pilot.resize_terminal(60, 20)
+        await press(pilot, "z")
+        assert "undid update" in message(app)
+
+
+async def test_light_theme_renders(app):
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "textual-light"
+        await press(pilot, "F")
+        assert cell(app, "out.out[0]") == "0.706✓"
