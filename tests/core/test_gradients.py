@@ -317,3 +317,12 @@ def test_no_warnings_in_gradient_checks() -> None:
         warnings.simplefilter("error")
         stepper = run_one_iteration(scenario)
         loss_with(scenario, stepper.params, scenario.samples.x[:1], scenario.samples.y[:1])
+
+
+@pytest.mark.parametrize("last", ["softmax", "sigmoid"])
+def test_cross_entropy_targets_not_summing_to_one(last) -> None:
+    """An edited target need not sum to 1: the gradient is still that of −Σ y·ln a."""
+    layers = [{"type": "dense", "units": 3, "activation": "tanh"}, {"type": "dense", "units": 3, "activation": last}]
+    scenario = make([2], layers, "cross_entropy", 3, count=2, batch_size=2, seed=12)
+    scenario.samples.y = np.array([[0.5, 0.0, 0.0], [0.3, 0.9, 0.2]])
+    check_all_gradients(scenario)

@@ -424,3 +424,27 @@ def test_current_scenario_after_update_has_new_parameters() -> None:
         np.testing.assert_array_equal(current.params[layer]["weight"], s.array(f"{layer}.new_weight"))
     # the stepper's own scenario is untouched
     np.testing.assert_array_equal(s.scenario.params["out"]["weight"], W.PARAMS["out"]["weight"])
+
+
+def test_edit_input_of_the_second_sample_in_a_batch() -> None:
+    scenario = cursor_scenario(2, 3)
+    s = Stepper(scenario)
+    s.run_iteration()
+    s.advance_to_next()  # iteration 2 uses samples 2, 0
+    s.edit("input[1,0,3]", 5.0)
+    assert s.state.samples.x[0, 0, 3] == 5.0
+    assert s.batched("input")[1, 0, 3] == 5.0
+    assert scenario.samples.x[0, 0, 3] != 5.0  # the scenario as loaded is untouched
+    s.edit("target[0,1]", 0.0)
+    s.edit("target[0,0]", 1.0)
+    assert list(s.state.samples.y[2]) == [1.0, 0.0]
+    assert s.state.samples.labels[2] == -1
+    s.run_iteration()
+    fresh = scenario.copy()
+    fresh.params = {layer: dict(ps) for layer, ps in s.params.items()}
+    x = scenario.samples.x[[2, 0]].copy()
+    x[1, 0, 3] = 5.0
+    fresh.samples = type(scenario.samples)(x, np.array([[1.0, 0.0], scenario.samples.y[0]]))
+    ref = run_one_iteration(fresh)
+    for key in ref.state.values:
+        np.testing.assert_array_equal(s.state.values[key], ref.state.values[key], err_msg=key)
