@@ -264,6 +264,22 @@ class Stepper:
         self._push("next iteration")
         self.state = self._next_iteration()
 
+    def training_start(self) -> tuple[dict[str, Params], int]:
+        """Where training continues from: the updated parameters and the next iteration once
+        this one is updated, else this iteration's parameters (its partial steps are redone)."""
+        if self.phase().stage == "done":
+            values = self.state.values
+            params = {layer: {p: values[f"{layer}.new_{p}"] for p in ps} for layer, ps in self.state.params.items()}
+            return params, self.state.iteration + 1
+        return self.state.params, self.state.iteration
+
+    def adopt(self, params: dict[str, Params], iteration: int, label: str = "training") -> None:
+        """Continue from parameters computed elsewhere (training): a fresh iteration
+        ``iteration`` with nothing computed yet. Undo returns to the state before."""
+        self._push(label)
+        self.state = replace(self._start(params, self.state.samples, iteration, edited=True),
+                             rounding=self.state.rounding)
+
     def undo(self) -> str:
         """Restore the state before the last command; returns what was undone."""
         if not self._undo:
