@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli
 from fixtures import worked_example as W
+from fixtures.cli_run import run_cli
 from fixtures.helpers import scenario_text
 
 from core.catalog import load
@@ -141,7 +141,7 @@ def test_solve_text_batch_names_samples(batch_file: Path, capsys) -> None:
 
 
 def test_solve_bad_file_exit_1(capsys) -> None:
-    from conftest import FIXTURES
+    from fixtures.cli_run import FIXTURES
 
     assert main(["solve", str(FIXTURES / "bad" / "softmax_not_last.yaml"), "--format", "json"]) == 1
     out, err = capsys.readouterr()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
+from fixtures.cli_run import FIXTURES, run_cli
 
 from core.errors import ScenarioError
 from core.scenario_load import load_scenario

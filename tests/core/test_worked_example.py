@@ -6,8 +6,8 @@ import json
 
 import numpy as np
 import pytest
-from conftest import run_cli
 from fixtures import worked_example as W
+from fixtures.cli_run import run_cli
 
 from core.catalog import load
 from core.checks import run_checks
