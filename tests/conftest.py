@@ -12,3 +12,17 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
+
+import pytest  # noqa: E402
+from fixtures.cli_run import FIXTURES, run_cli  # noqa: E402
+
+
+@pytest.fixture
+def cli():
+    """``cli("solve", "tiny-cnn")`` runs the command in a fresh process."""
+    return run_cli
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return FIXTURES
