@@ -1,7 +1,9 @@
 """Convolution (cross-correlation, as in PyTorch) in 1-D and 2-D, one implementation.
 
-Forward gathers every window at once (im2col) and does one matrix product; the input
-gradient is one matrix product and one scatter-add, so nothing loops over pixels.
+Forward gathers every window of the whole batch at once (im2col, channel-major
+``[C·K, B·P]``) and does one matrix product ``[F, C·K] @ [C·K, B·P]``; the weight gradient
+is one product with the same columns, the input gradient one product and kh·kw strided
+additions (col2im), so nothing loops over pixels or samples.
 """
 
 from __future__ import annotations
@@ -47,23 +49,26 @@ class Conv(Layer):
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         b = x.shape[0]
-        windows = self.geometry.table.gather(self.geometry.as_grid(x))  # [B, C, P, K]
-        cols = windows.transpose(0, 2, 1, 3).reshape(b, -1, self._taps)  # [B, P, C·K]
-        net = cols @ params["weight"].reshape(self.filters, self._taps).T  # [B, P, F]
-        net = net.transpose(0, 2, 1).reshape(b, *self.out_shape) + params["bias"].reshape(
-            (self.filters,) + (1,) * self.geometry.dims)
+        cols = self.geometry.columns(x)  # [C·K, B·P]
+        net = self._weights(params) @ cols  # [F, B·P]: the whole batch in one product
+        net += params["bias"].reshape(self.filters, 1)
+        # handed on as a view [B, F, …] of the channel-major result (no copy)
+        net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
         return net, self.activate(net), cols
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        b = x.shape[0]
-        g = self.geometry
-        d = upstream.reshape(b, self.filters, -1).transpose(0, 2, 1)  # [B, P, F]
-        dcols = d @ params["weight"].reshape(self.filters, self._taps)  # [B, P, C·K]
-        windows = dcols.reshape(b, -1, g.channels, g.kernel[0] * g.kernel[1]).transpose(0, 2, 1, 3)
-        return g.from_grid(g.table.scatter(windows), x.shape)
+        dcols = self._weights(params).T @ self._rows(upstream)  # [C·K, B·P]
+        return self.geometry.add_columns(dcols, x.shape)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any) -> Params:
+        d = self._rows(delta)  # [F, B·P]
+        gw = d @ cache.T
+        return {"weight": gw.reshape(self.param_shapes()["weight"]), "bias": d.sum(axis=1)}
+
+    def _weights(self, params: Params) -> np.ndarray:
+        return params["weight"].reshape(self.filters, self._taps)
+
+    def _rows(self, delta: np.ndarray) -> np.ndarray:
+        """``[B, F, …]`` → ``[F, B·P]`` (a view when δ is channel-major, as forward leaves it)."""
         b = delta.shape[0]
-        d = delta.reshape(b, self.filters, -1)  # [B, F, P]
-        gw = d.transpose(1, 0, 2).reshape(self.filters, -1) @ cache.reshape(-1, self._taps)
-        return {"weight": gw.reshape(self.param_shapes()["weight"]), "bias": d.sum(axis=(0, 2))}
+        return delta.reshape(b, self.filters, -1).swapaxes(0, 1).reshape(self.filters, -1)

@@ -1,7 +1,13 @@
 """Max and average pooling in 1-D and 2-D; windows that do not fit are dropped.
 
 Max-pool routes each gradient to the first maximum of its window (row-major), which is
-what ``argmax`` returns; overlapping windows add their gradients.
+what ``argmax`` would return; overlapping windows add their gradients.
+
+Both directions loop over the kh·kw kernel offsets, each step one NumPy operation on a
+strided view of the whole batch (no loop over pixels). Pools whose stride equals their
+size (no overlap, the usual 2×2) take a faster route: a maximum along each row first,
+then along the columns, so most work is on half-size arrays. The cache is ``choice``
+``[B, C, P]``: the kernel offset (row-major) of the maximum each output took.
 """
 
 from __future__ import annotations
@@ -24,35 +30,94 @@ class Pool(Layer):
         self.geometry = Geometry(in_shape, size, stride, (0, 0))
         self.kind = f"{mode}pool{self.geometry.dims}d"
         self.out_shape = (in_shape[0], *self.geometry.out_spatial)
+        self.tiled = tuple(size) == tuple(stride)  # windows tile the input, no overlap
 
     def describe(self) -> str:
         g = self.geometry
         size = str(g.kernel[1]) if g.dims == 1 else f"{g.kernel[0]}×{g.kernel[1]}"
         return f"{self.mode} {size}"
 
+    def _grid(self, x: np.ndarray) -> np.ndarray:
+        """``[B, C, …]`` → channel-major view ``[C, B, H, W]``."""
+        g = self.geometry
+        return x.reshape(x.shape[0], g.channels, g.height, g.width).swapaxes(0, 1)
+
+    def _batch_major(self, a: np.ndarray, b: int) -> np.ndarray:
+        """``[C, B, OH, OW]`` → view ``[B, *out_shape]``."""
+        return a.swapaxes(0, 1).reshape(b, *self.out_shape)
+
     def forward(self, params: Params, x: np.ndarray) -> tuple[None, np.ndarray, Any]:
         b = x.shape[0]
-        windows = self.geometry.table.gather(self.geometry.as_grid(x))  # [B, C, P, K]
-        if self.mode == "max":
-            choice = windows.argmax(axis=-1)  # first maximum, row-major
-            out = np.take_along_axis(windows, choice[..., None], axis=-1)[..., 0]
-        else:
-            choice = None
-            out = windows.mean(axis=-1)
-        return None, out.reshape(b, *self.out_shape), choice
+        grid = self._grid(x)
+        if self.mode == "avg":
+            views = self.geometry.offset_views(grid)
+            total = views[0].copy()
+            for view in views[1:]:
+                total += view
+            total /= len(views)
+            return None, self._batch_major(total, b), None
+        out, choice = self._max_tiled(grid) if self.tiled else self._max_any(grid)
+        positions = self.geometry.table.positions
+        return None, self._batch_major(out, b), choice.swapaxes(0, 1).reshape(b, -1, positions)
+
+    def _max_any(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Running maximum over the kernel offsets; a later offset wins only if strictly larger."""
+        views = self.geometry.offset_views(grid)
+        out = views[0].copy()
+        choice = np.zeros(out.shape, dtype=np.intp)
+        for k, view in enumerate(views[1:], start=1):
+            better = view > out
+            np.copyto(out, view, where=better)
+            choice[better] = k
+        return out, choice
+
+    def _max_tiled(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Non-overlapping windows: maximum along each window row, then down the rows."""
+        t = self.geometry.table
+        kh, kw = self.geometry.kernel
+        grid = grid[:, :, :kh * t.out_height, :kw * t.out_width]
+        rows, col = self._running_max([grid[..., j::kw] for j in range(kw)])  # [C, B, kh·OH, OW]
+        out, row = self._running_max([rows[:, :, i::kh] for i in range(kh)])  # [C, B, OH, OW]
+        if kh == 1:
+            return out, col
+        chosen_col = col[:, :, 0::kh]
+        for i in range(1, kh):
+            chosen_col = np.where(row == i, col[:, :, i::kh], chosen_col)
+        return out, row * kw + chosen_col
+
+    @staticmethod
+    def _running_max(views: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Elementwise maximum of ``views`` and the index of the first view that holds it."""
+        if len(views) == 1:
+            return views[0], np.zeros(views[0].shape, dtype=np.intp)
+        best = views[1] > views[0]
+        out = np.maximum(views[0], views[1])
+        index = best.astype(np.intp)
+        for k, view in enumerate(views[2:], start=2):
+            better = view > out
+            out = np.maximum(out, view)
+            index[better] = k
+        return out, index
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         b = x.shape[0]
         g = self.geometry
-        table = g.table
-        k = table.index.shape[1]
-        up = upstream.reshape(b, g.channels, table.positions, 1)
-        if self.mode == "max":
-            windows = np.zeros((b, g.channels, table.positions, k))
-            np.put_along_axis(windows, cache[..., None], up, axis=-1)
+        t = g.table
+        up = upstream.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
+        grad = np.zeros((g.channels, b, g.height, g.width))
+        views = g.offset_views(grad)
+        if self.mode == "avg":
+            share = up / len(views)
+            for view in views:
+                view += share
         else:
-            windows = np.broadcast_to(up / k, (b, g.channels, table.positions, k))
-        return g.from_grid(table.scatter(windows), x.shape)
+            choice = cache.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
+            for k, view in enumerate(views):
+                if self.tiled:  # each input is in one window at most: write, no add
+                    np.multiply(up, choice == k, out=view)
+                else:
+                    np.add(view, up, out=view, where=choice == k)
+        return grad.swapaxes(0, 1).reshape(x.shape)
 
     def source_offset(self, cache: Any, sample: int, channel: int, p: int) -> int:
         """Kernel offset of the maximum that output position p took (max-pool only)."""

@@ -1,8 +1,16 @@
-"""Shared geometry of 1-D and 2-D window layers: a 1-D input is a 2-D one with height 1."""
+"""Shared geometry of 1-D and 2-D window layers: a 1-D input is a 2-D one with height 1.
+
+The fast paths work channel-major: a batch ``[B, C, H, W]`` is handled as its transposed
+view ``[C, B, H, W]``, so one matrix product covers the whole batch and its result
+``[F, B, …]`` is handed on as a transposed view, never copied back to ``[B, F, …]``.
+Arrays passed between layers may therefore be non-contiguous views; every layer accepts
+any strides. Loops run over kernel offsets (kh·kw of them), never over pixels.
+"""
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided
 
 from core.layers.windows import WindowTable
 
@@ -27,12 +35,48 @@ class Geometry:
         return (t.out_width,) if self.dims == 1 else (t.out_height, t.out_width)
 
     def as_grid(self, x: np.ndarray) -> np.ndarray:
-        """``[B, C, …]`` → zero-padded ``[B, C, Hp, Wp]``."""
+        """``[B, C, …]`` → zero-padded ``[B, C, Hp, Wp]`` (a view when there is no padding)."""
         grid = x.reshape(x.shape[0], self.channels, self.height, self.width)
         ph, pw = self.padding
         if ph or pw:
-            grid = np.pad(grid, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+            b = grid.shape[0]
+            padded = np.zeros((self.channels, b, self.table.height, self.table.width))
+            padded[:, :, ph:ph + self.height, pw:pw + self.width] = grid.transpose(1, 0, 2, 3)
+            grid = padded.transpose(1, 0, 2, 3)
         return grid
+
+    def columns(self, x: np.ndarray) -> np.ndarray:
+        """im2col, channel-major: ``[C·kh·kw, B·P]`` (contiguous), row c·K + k, column b·P + p."""
+        grid = self.as_grid(x)
+        b = grid.shape[0]
+        sb, sc, sy, sx = grid.strides
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        view = as_strided(grid, (self.channels, kh, kw, b, t.out_height, t.out_width),
+                          (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
+        return np.ascontiguousarray(view).reshape(self.channels * kh * kw, b * t.positions)
+
+    def offset_views(self, grid: np.ndarray) -> list[np.ndarray]:
+        """The kh·kw strided views ``[…, OH, OW]`` of a ``[…, Hp, Wp]`` array, one per kernel
+        offset (row-major): view k holds the input that offset k of every window reads."""
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        ystop, xstop = dy * (t.out_height - 1) + 1, dx * (t.out_width - 1) + 1
+        return [grid[..., i:i + ystop:dy, j:j + xstop:dx] for i in range(kh) for j in range(kw)]
+
+    def add_columns(self, cols: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """col2im: add ``[C·kh·kw, B·P]`` window values back onto the input; ``shape`` is
+        the input's ``[B, C, …]``. Overlapping windows add up; padding is dropped."""
+        b = shape[0]
+        t = self.table
+        grid = np.zeros((self.channels, b, t.height, t.width))
+        parts = cols.reshape(self.channels, -1, b, t.out_height, t.out_width)
+        for k, view in enumerate(self.offset_views(grid)):
+            view += parts[:, k]
+        ph, pw = self.padding
+        if ph or pw:
+            grid = grid[:, :, ph:ph + self.height, pw:pw + self.width]
+        return grid.transpose(1, 0, 2, 3).reshape(shape)
 
     def from_grid(self, grid: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         """Drop the padding of a ``[B, C, Hp, Wp]`` gradient and reshape to ``shape``."""
