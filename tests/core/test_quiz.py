@@ -27,7 +27,7 @@ def test_tolerance_follows_the_decimals_typed() -> None:
     assert quiz.answer("−0.44").right  # −0.4392 to two places, typed with a true minus sign
     assert quiz.answer("0.7065").right  # out.out[0] = 0.706481…: within 0.0001 of 0.7065
     assert not quiz.answer("0.2937").right  # out.out[1] = 0.293519…: 0.00018 off, more than 0.0001
-    assert quiz.current == "loss"
+    assert quiz.finished  # the loss belongs to no layer
 
 
 def test_a_wrong_answer_is_diagnosed() -> None:
