@@ -422,6 +422,13 @@ class _Explainer:
                              notes=("softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (targets sum to 1); "
                                     "press the derivation key for the Jacobian steps",),
                              steps=softmax_cross_entropy_steps(self.n(a), self.n(y)))
+        if last and self.network.fused_output == "sigmoid":
+            k = int(np.ravel_multi_index(idx, layer.out_shape))
+            y = self.val("target", b, (k,))
+            ysym = self.sym("target", None, b, (k,))
+            fs, ns = self.batch_factor()
+            return self.make(ref, symbol, f"{fs}−{ysym}·(1 − {asym})", f"{ns}−{self.p(y)}·(1 − {self.p(a)})",
+                             notes=("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)",))
         g_formula, g_sub, notes = self.grad_out_parts(i, layer, b, idx)
         gsym = self.sym("grad_out", layer.name, b, idx)
         if act.is_softmax:

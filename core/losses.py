@@ -42,6 +42,11 @@ def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -y / np.maximum(out, _TINY) / out.shape[0]
 
 
+def sigmoid_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
+    """Cross-entropy of sigmoid(z) from the logits: −y·ln σ(z) = y·ln(1 + e^(−z)), finite for any z."""
+    return float((y * np.logaddexp(0.0, -z)).sum(axis=-1).mean())
+
+
 def squared_error(out: np.ndarray, y: np.ndarray) -> float:
     """E = ½ Σ_i (y_i − out_i)², averaged over the batch."""
     return float((0.5 * ((y - out) ** 2).sum(axis=-1)).mean())

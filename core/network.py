@@ -7,6 +7,7 @@ output fits the next; a misfit is a ScenarioError naming the layer's field.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,15 @@ class Network:
 
     def param_layers(self) -> list[Layer]:
         return [layer for layer in self.layers if layer.has_params]
+
+    @cached_property
+    def fused_output(self) -> str | None:
+        """"softmax" or "sigmoid" when cross-entropy sits on that output activation: the
+        loss and δ are then computed from the logits, exactly and stably; else None."""
+        act = self.layers[-1].activation
+        if self.loss.name != "cross_entropy" or act is None or act.name not in ("softmax", "sigmoid"):
+            return None
+        return act.name
 
     @property
     def parameter_count(self) -> int:

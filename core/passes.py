@@ -12,26 +12,27 @@ from typing import Any
 import numpy as np
 
 from core.layers import Layer, Params
-from core.losses import softmax_cross_entropy
+from core.losses import sigmoid_cross_entropy, softmax_cross_entropy
 from core.network import Network
 
 
 def fused_softmax_cross_entropy(network: Network) -> bool:
     """Softmax output with cross-entropy: δ = (a·Σy − y)/B = (a − y)/B, exact and stable."""
-    last = network.layers[-1]
-    return network.loss.name == "cross_entropy" and last.activation is not None \
-        and last.activation.is_softmax
+    return network.fused_output == "softmax"
 
 
 def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray) -> float:
     """The batch-mean loss of the output ``out``.
 
-    With a softmax output, cross-entropy is computed from the logits ``net``
-    (C = Σy·logsumexp(z) − Σ y·z), so a huge logit still gives a finite loss.
+    Cross-entropy on a softmax or sigmoid output is computed from the logits ``net``,
+    so a huge logit still gives the exact, finite loss.
     """
     b = out.shape[0]
-    if net is not None and fused_softmax_cross_entropy(network):
+    fused = network.fused_output
+    if net is not None and fused == "softmax":
         return softmax_cross_entropy(net.reshape(b, -1), y)
+    if net is not None and fused == "sigmoid":
+        return sigmoid_cross_entropy(net.reshape(b, -1), y)
     return network.loss.value(out.reshape(b, -1), y)
 
 
@@ -43,16 +44,19 @@ def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, 
     """
     last = network.layers[-1]
     b = out.shape[0]
-    fused = last.has_params and fused_softmax_cross_entropy(network)
+    fused = network.fused_output if last.has_params else None
     grad_out = None
     if need_grad_out or not fused:
         grad_out = network.loss.grad(out.reshape(b, -1), y).reshape(out.shape)
     if not last.has_params:
         return grad_out, None
-    if fused:
+    if fused == "softmax":
         # δ = a·Σy − y, which is a − y for targets that sum to 1 (exact and stable)
         a = out.reshape(b, -1)
         delta = ((a * y.sum(axis=-1, keepdims=True) - y) / b).reshape(out.shape)
+    elif fused == "sigmoid":
+        # δ = −y/a · a(1 − a) = −y·(1 − a): no division by an a that may underflow to 0
+        delta = (-y * (1.0 - out.reshape(b, -1)) / b).reshape(out.shape)
     else:
         assert net is not None and grad_out is not None
         delta = last.delta(net, out, grad_out)

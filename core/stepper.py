@@ -16,7 +16,7 @@ import numpy as np
 from core.errors import EditError, QuantityError, StepError
 from core.layers import Params
 from core.numbers import round_as_shown
-from core.passes import fused_softmax_cross_entropy, hidden_gradients, loss_value, output_gradients, sgd
+from core.passes import hidden_gradients, loss_value, output_gradients, sgd
 from core.quantities import QuantityRef, parse_name
 from core.quantity_shapes import check_index, quantity_shape
 from core.scenario import SampleSet, Scenario
@@ -430,7 +430,7 @@ class Stepper:
         r = self._rounded
         values[f"{layer.name}.grad_out"] = r(grad_out)
         if delta is not None:
-            fused = i == len(layers) - 1 and fused_softmax_cross_entropy(self.network)
+            fused = i == len(layers) - 1 and self.network.fused_output is not None
             if self.state.rounding is not None and not fused:
                 delta = layer.delta(net, out, values[f"{layer.name}.grad_out"])  # from the rounded ∂E/∂out
             delta = r(delta)

@@ -78,3 +78,24 @@ def test_stable_activation_functions() -> None:
     assert np.all(np.isfinite(p))
     np.testing.assert_allclose(p.sum(axis=1), 1.0)
     assert p[0, 0] == pytest.approx(1 / (1 + np.exp(-1.0)), rel=1e-12)
+
+
+def test_saturated_sigmoid_with_cross_entropy_still_learns() -> None:
+    """Cross-entropy on a sigmoid output is computed from the logit: a = σ(−1000) underflows
+    to 0, yet the loss is the exact 1000 and δ = −y·(1 − a) = −1, not 0."""
+    from core.scenario_load import parse_scenario
+    from core.stepper import Stepper
+
+    text = """format: 1
+name: saturated
+input: [1]
+samples: [{x: [1.0], y: [1.0]}]
+layers: [{type: dense, units: 1, activation: sigmoid, weight: [[-1000.0]], bias: [0.0]}]
+loss: cross_entropy
+learning_rate: 0.1
+"""
+    stepper = Stepper(parse_scenario(text))
+    stepper.run_iteration()
+    assert stepper.value("loss") == 1000.0
+    assert stepper.value("dense1.delta[0]") == -1.0
+    assert stepper.value("dense1.new_weight[0,0]") == -1000.0 + 0.1
