@@ -7,7 +7,9 @@ Both directions loop over the kh·kw kernel offsets, each step one NumPy operati
 strided view of the whole batch (no loop over pixels). Pools whose stride equals their
 size (no overlap, the usual 2×2) take a faster route: a maximum along each row first,
 then along the columns, so most work is on half-size arrays. The cache is ``choice``
-``[B, C, P]``: the kernel offset (row-major) of the maximum each output took.
+``[B, C, P]``: the kernel offset (row-major) of the maximum each output took. Small
+batches gather all windows with one cached index table instead (``argmax`` and one
+``np.bincount``), since there the number of NumPy calls is what costs.
 """
 
 from __future__ import annotations
@@ -31,6 +33,23 @@ class Pool(Layer):
         self.kind = f"{mode}pool{self.geometry.dims}d"
         self.out_shape = (in_shape[0], *self.geometry.out_spatial)
         self.tiled = tuple(size) == tuple(stride)  # windows tile the input, no overlap
+        self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _window_index(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
+        """(flat input position of every window element ``[B·C·P·K]`` in a C-order batch,
+        start of each window in that list ``[B·C·P]``), cached per batch size."""
+        cached = self._windows.get(batch)
+        if cached is None:
+            g = self.geometry
+            plane = g.height * g.width
+            starts = np.arange(batch * g.channels)[:, None, None] * plane  # [B·C, 1, 1]
+            index = (starts + g.table.index[None]).reshape(-1).astype(np.intp)
+            k = g.table.index.shape[1]
+            cached = (index, np.arange(0, index.size, k, dtype=np.intp))
+            if len(self._windows) > 8:
+                self._windows.clear()
+            self._windows[batch] = cached
+        return cached
 
     def describe(self) -> str:
         g = self.geometry
@@ -56,6 +75,12 @@ class Pool(Layer):
                 total += view
             total /= len(views)
             return None, self._batch_major(total, b), None
+        if self.geometry.is_small(b):
+            index, starts = self._window_index(b)
+            windows = x.reshape(-1)[index]
+            choice = windows.reshape(-1, len(index) // len(starts)).argmax(axis=1)  # first maximum
+            out = windows[starts + choice]
+            return None, out.reshape(b, *self.out_shape), choice.reshape(b, self.in_shape[0], -1)
         out, choice = self._max_tiled(grid) if self.tiled else self._max_any(grid)
         positions = self.geometry.table.positions
         return None, self._batch_major(out, b), choice.swapaxes(0, 1).reshape(b, -1, positions)
@@ -102,6 +127,11 @@ class Pool(Layer):
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         b = x.shape[0]
         g = self.geometry
+        if self.mode == "max" and g.is_small(b):
+            index, starts = self._window_index(b)
+            target = index[starts + cache.reshape(-1)]
+            grad = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)
+            return grad.reshape(x.shape)
         t = g.table
         up = upstream.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
         grad = np.zeros((g.channels, b, g.height, g.width))

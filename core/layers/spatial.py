@@ -5,6 +5,10 @@ view ``[C, B, H, W]``, so one matrix product covers the whole batch and its resu
 ``[F, B, …]`` is handed on as a transposed view, never copied back to ``[B, F, …]``.
 Arrays passed between layers may therefore be non-contiguous views; every layer accepts
 any strides. Loops run over kernel offsets (kh·kw of them), never over pixels.
+
+Small batches (a few thousand window elements, where each NumPy call's fixed cost is what
+counts) take the shortest route instead: one fancy-index gather with a cached table of
+flat input positions, and one ``np.bincount`` to add gradients back.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from core.layers.windows import WindowTable
+
+SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
+_ZERO = np.zeros(1)
 
 
 class Geometry:
@@ -28,6 +35,34 @@ class Geometry:
         self.padding = padding
         ph, pw = padding
         self.table = WindowTable(self.height + 2 * ph, self.width + 2 * pw, kernel, stride)
+        self.size = self.channels * self.height * self.width  # one sample's input values
+        self._gather: dict[int, np.ndarray] = {}
+
+    def is_small(self, batch: int) -> bool:
+        """True when a batch is small enough for the gather-table route."""
+        return self.channels * self.table.index.size * batch <= SMALL
+
+    def gather_index(self, batch: int) -> np.ndarray:
+        """``[C·K, B·P]`` flat positions in a ``[B, C, H, W]`` batch (C order) read by every
+        window element (row c·K + k, column b·P + p); a position in the zero padding is
+        ``B·C·H·W``, one past the end, where ``columns`` appends a zero. Cached per B."""
+        index = self._gather.get(batch)
+        if index is None:
+            t = self.table
+            ph, pw = self.padding
+            rows, cols = np.divmod(t.index, t.width)  # [P, K] in the padded grid
+            rows, cols = rows - ph, cols - pw
+            inside = (rows >= 0) & (rows < self.height) & (cols >= 0) & (cols < self.width)
+            spot = np.where(inside, rows * self.width + cols, -1).T  # [K, P]
+            channel = np.arange(self.channels)[:, None, None, None] * (self.height * self.width)
+            sample = np.arange(batch)[None, None, :, None] * self.size
+            index = np.where(spot[None, :, None, :] >= 0, channel + sample + spot[None, :, None, :],
+                             batch * self.size)  # [C, K, B, P]
+            index = index.reshape(self.channels * t.index.shape[1], batch * t.positions).astype(np.intp)
+            if len(self._gather) > 8:
+                self._gather.clear()
+            self._gather[batch] = index
+        return index
 
     @property
     def out_spatial(self) -> tuple[int, ...]:
@@ -47,6 +82,11 @@ class Geometry:
 
     def columns(self, x: np.ndarray) -> np.ndarray:
         """im2col, channel-major: ``[C·kh·kw, B·P]`` (contiguous), row c·K + k, column b·P + p."""
+        if self.is_small(x.shape[0]):
+            flat = x.reshape(-1)
+            if self.padding != (0, 0):
+                flat = np.concatenate((flat, _ZERO))
+            return flat[self.gather_index(x.shape[0])]
         grid = self.as_grid(x)
         b = grid.shape[0]
         sb, sc, sy, sx = grid.strides
@@ -68,6 +108,11 @@ class Geometry:
         """col2im: add ``[C·kh·kw, B·P]`` window values back onto the input; ``shape`` is
         the input's ``[B, C, …]``. Overlapping windows add up; padding is dropped."""
         b = shape[0]
+        if self.is_small(b):
+            total = b * self.size
+            flat = np.bincount(self.gather_index(b).reshape(-1), weights=cols.reshape(-1),
+                               minlength=total + 1)
+            return flat[:total].reshape(shape)
         t = self.table
         grid = np.zeros((self.channels, b, t.height, t.width))
         parts = cols.reshape(self.channels, -1, b, t.out_height, t.out_width)
