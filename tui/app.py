@@ -78,8 +78,11 @@ class CnnTuiApp(App[int]):
         for panel in self.panels:
             panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh))
             is_next = panel.key == self._next_panel()
-            panel.set_class(is_next, "next")
-            panel.border_subtitle = f"next: {self._next_key()}" if is_next else ""
+            if panel.has_class("next") != is_next:
+                panel.set_class(is_next, "next")
+            subtitle = f"next: {self._next_key()}" if is_next else ""
+            if panel.border_subtitle != subtitle:
+                panel.border_subtitle = subtitle
 
         self.query_one(StatusLine).show(self.stepper, self.decimals)
         self.show_derivation()
@@ -327,8 +330,7 @@ class CnnTuiApp(App[int]):
             panel.grid.focus()
         self.fresh = {name}
         self.refresh_view()
-        self.say(f"{name}: {fmt(before, self.decimals)} → {fmt(value, self.decimals)}; {cleared} "
-                 f"· next: {self.stepper.phase().describe()}")
+        self.say(f"{name}: {fmt(before, self.decimals)} → {fmt(value, self.decimals)}; {cleared}")
 
     def on_edit_cancelled(self, message: EditCancelled) -> None:
         self.say(f"edit of {message.quantity} cancelled")

@@ -54,7 +54,7 @@ async def test_expected_slip_shows_cross_and_exact_value(app):
         app.select("fc.delta[0]")
         await pilot.pause()
         text = derivation(app)
-        assert "expected -0.026 ✗" in text or "expected −0.026 ✗" in text
+        assert "expected −0.026 ✗" in text
         assert "exact value is −0.0140" in text
         app.select("out.delta[0]")
         await pilot.pause()

@@ -61,15 +61,16 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: b
     if exp is None:
         return
     check = check_for(stepper, name)
+    written = exp.text.replace("-", "−", 1) if exp.text.startswith("-") else exp.text
     if check is None:
-        out.append(f"\nexpected {exp.text} (not computed yet)", style="dim")
+        out.append(f"\nexpected {written} (not computed yet)", style="dim")
         return
     exact = fmt(check.actual, None if full else max(decimals, exp.decimals) + 1)
     if check.ok:
-        out.append(f"\nexpected {exp.text} ✓", style="bold green")
+        out.append(f"\nexpected {written} ✓", style="bold green")
         out.append(f"  exact {exact}", style="dim")
     else:
-        out.append(f"\nexpected {exp.text} ✗", style="bold red")
+        out.append(f"\nexpected {written} ✗", style="bold red")
         out.append(f"  — the exact value is {exact} (off by {fmt(abs(check.actual - exp.value), exp.decimals + 1)})")
 
 
@@ -87,5 +88,6 @@ class DerivationView(VerticalScroll):
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool) -> None:
         self.body.update(derivation_text(stepper, name, decimals, full, steps))
-        self.border_title = f"{name} — where it comes from" if name else "derivation"
+        self.border_title = "where it comes from"
+        self.set_class(steps, "expanded")
         self.border_subtitle = "full precision (p)" if full else f"{decimals} decimals (+/−, p: full)"

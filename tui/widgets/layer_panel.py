@@ -69,7 +69,7 @@ class LayerPanel(VerticalScroll):
         if self.editor is not None:
             self.editor.remove()
         editor = CellEditor(name, text)
-        editor.styles.width = max(region.width + 4, 10)
+        editor.styles.width = max(region.width + 1, 7)
         editor.styles.offset = (region.x, region.y)
         self.mount(editor)
         editor.focus()

@@ -14,26 +14,27 @@ if TYPE_CHECKING:
 
 
 def status_text(stepper: Stepper, decimals: int) -> Text:
-    """One line, e.g. ``tiny-cnn · iteration 1 · sample 1/1 · forward 2/4: pool · loss · · α 0.5``."""
+    """One line, e.g. ``forward 2/4: pool · loss · · iteration 1 · sample 1/1 · α 0.5 · tiny-cnn``."""
     samples = stepper.sample_indices()
     count = len(stepper.state.samples)
     shown = ", ".join(str(i + 1) for i in samples[:4]) + ("…" if len(samples) > 4 else "")
     loss = stepper.array("loss")
     parts = [
+        ("loss ", "·" if loss is None else fmt(float(loss), decimals)),
         ("iteration ", f"{stepper.iteration}"),
         ("sample " if len(samples) == 1 else "samples ", f"{shown}/{count}"),
-        ("", stepper.phase().describe()),
-        ("loss ", "·" if loss is None else fmt(float(loss), decimals)),
         ("α ", fmt(stepper.scenario.learning_rate, None)),
     ]
     out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(stepper.phase().describe(), style="bold reverse")
+    for label, value in parts:
+        out.append("  ·  ", style="dim")
+        out.append(label, style="dim")
+        out.append(value)
+    out.append("  ·  ", style="dim")
     out.append(stepper.scenario.name, style="bold")
     if stepper.edited:
         out.append(" [edited]", style="italic")
-    for label, value in parts:
-        out.append("  ·  " if label != "" or value else "", style="dim")
-        out.append(label, style="dim")
-        out.append(value, style="bold" if label == "" else "")
     return out
 
 
@@ -48,5 +49,6 @@ class MessageLine(Static):
     """The last outcome or error, one line above the footer."""
 
     def say(self, text: str, error: bool = False) -> None:
-        self.set_class(error, "error")
+        if self.has_class("error") != error:
+            self.set_class(error, "error")
         self.update(Text(text, no_wrap=True, overflow="ellipsis"))
