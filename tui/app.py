@@ -86,7 +86,14 @@ class CnnTuiApp(App[int]):
 
         self.query_one(StatusLine).show(self.stepper, self.decimals)
         self.show_derivation()
-        self.refresh_bindings()
+        self._refresh_keys()
+
+    def _refresh_keys(self) -> None:
+        """Redraw the Footer only when the set of keys that apply has changed."""
+        states = tuple(bool(self.check_action(action, ())) for _k, action, *_ in KEYS)
+        if states != getattr(self, "_key_states", None):
+            self._key_states = states
+            self.refresh_bindings()
 
     def _next_panel(self) -> str | None:
         ph = self.stepper.phase()
@@ -236,14 +243,12 @@ class CnnTuiApp(App[int]):
                 panel.grid.focus()
                 self.selected = panel.grid.selected_name
                 self.show_derivation()
-                self.refresh_bindings()
                 return
 
     def on_value_grid_value_selected(self, message: ValueGrid.ValueSelected) -> None:
         if message.name != self.selected:
             self.selected = message.name
             self.show_derivation()
-            self.refresh_bindings()
 
     def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
         grids = [p.grid for p in self.panels]

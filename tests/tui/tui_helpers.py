@@ -42,6 +42,4 @@ def status(app: CnnTuiApp) -> str:
 
 
 async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-    await pilot.pause()
+    await pilot.press(*keys)

@@ -94,11 +94,13 @@ class ValueGrid(Widget, can_focus=True):
     def set_rows(self, rows: list[Row]) -> None:
         """Replace the rows, keeping the cursor on the same quantity when it still exists."""
         old = self.selected_name
+        size = (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
         self.rows = rows
         self._measure()
         where = self.locate(old) if old else None
         self.cursor = where if where else self._clamp(self.cursor)
-        self.refresh(layout=True)
+        resized = size != (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
+        self.refresh(layout=resized)
 
     def _measure(self) -> None:
         cols = max((len(r.cells) for r in self.rows), default=0)
