@@ -57,8 +57,12 @@ class Conv(Layer):
         return net, self.activate(net), cols
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        dcols = self._weights(params).T @ self._rows(upstream)  # [C·K, B·P]
-        return self.geometry.add_columns(dcols, x.shape)
+        b = x.shape[0]
+        if self.geometry.is_small(b):
+            rows = self._rows(upstream)  # [F, B·P]
+        else:  # batch innermost: [F, P·B], see Geometry.add_columns
+            rows = upstream.reshape(b, self.filters, -1).transpose(1, 2, 0).reshape(self.filters, -1)
+        return self.geometry.add_columns(self._weights(params).T @ rows, x.shape)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any) -> Params:
         d = self._rows(delta)  # [F, B·P]

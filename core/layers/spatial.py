@@ -105,8 +105,12 @@ class Geometry:
         return [grid[..., i:i + ystop:dy, j:j + xstop:dx] for i in range(kh) for j in range(kw)]
 
     def add_columns(self, cols: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-        """col2im: add ``[C·kh·kw, B·P]`` window values back onto the input; ``shape`` is
-        the input's ``[B, C, …]``. Overlapping windows add up; padding is dropped."""
+        """col2im: add window values back onto the input; ``shape`` is the input's ``[B, C, …]``.
+
+        ``cols`` is ``[C·kh·kw, B·P]`` (column b·P + p) on the small-batch route, otherwise
+        ``[C·kh·kw, P·B]`` (column p·B + b: batch innermost, so each of the kh·kw strided
+        additions runs over long contiguous stretches). Overlapping windows add up;
+        padding is dropped."""
         b = shape[0]
         if self.is_small(b):
             total = b * self.size
@@ -114,14 +118,16 @@ class Geometry:
                                minlength=total + 1)
             return flat[:total].reshape(shape)
         t = self.table
-        grid = np.zeros((self.channels, b, t.height, t.width))
-        parts = cols.reshape(self.channels, -1, b, t.out_height, t.out_width)
-        for k, view in enumerate(self.offset_views(grid)):
-            view += parts[:, k]
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        ystop, xstop = dy * (t.out_height - 1) + 1, dx * (t.out_width - 1) + 1
+        grid = np.zeros((self.channels, t.height, t.width, b))
+        parts = cols.reshape(self.channels, kh * kw, t.out_height, t.out_width, b)
+        for k, (i, j) in enumerate((i, j) for i in range(kh) for j in range(kw)):
+            grid[:, i:i + ystop:dy, j:j + xstop:dx] += parts[:, k]
         ph, pw = self.padding
         if ph or pw:
-            grid = grid[:, :, ph:ph + self.height, pw:pw + self.width]
-        return grid.transpose(1, 0, 2, 3).reshape(shape)
+            grid = grid[:, ph:ph + self.height, pw:pw + self.width]
+        return grid.transpose(3, 0, 1, 2).reshape(shape)
 
     def from_grid(self, grid: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         """Drop the padding of a ``[B, C, Hp, Wp]`` gradient and reshape to ``shape``."""
