@@ -39,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help", classes="dialog"):
+        with VerticalScroll(id="help", classes="dialog help-dialog"):
             yield Markdown(help_markdown())
 
     def action_dismiss_help(self) -> None:

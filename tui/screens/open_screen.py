@@ -40,8 +40,8 @@ class OpenScreen(ModalScreen[Scenario | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="open-dialog"):
-            yield Label("Open a scenario: a path (tab completes) or a bundled name "
-                        f"({', '.join(bundled_names())})")
+            yield Label("Open a scenario: type a path (→ accepts the completion shown) or pick a file below")
+            yield Label(f"bundled: {', '.join(bundled_names())}", classes="hint")
             yield Input(placeholder="path/to/scenario.yaml or tiny-cnn", id="open-path",
                         suggester=PathSuggester())
             yield Static("", id="open-error", classes="error")
