@@ -172,10 +172,30 @@ class CnnTuiApp(App[int]):
 
     def _outcome(self, done: str, fresh: set[str]) -> str:
         ph = self.stepper.phase()
+        if done == "update":
+            return self._update_outcome()
         shown = sorted(k for k in fresh if k not in ("input", "target"))
         what = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
         nxt = {"forward": "f", "backward": "b", "update": "u", "done": "f or space: next iteration"}[ph.stage]
         return f"{done}: computed {what or 'nothing new'} · next: {ph.describe()} ({nxt})"
+
+    def _update_outcome(self) -> str:
+        """``updated 18 of 26 parameters: out.weight[0,0] 0.100 → 0.189 …`` (old → new)."""
+        st = self.stepper
+        changed, total, example = 0, 0, ""
+        for layer in reversed(st.network.param_layers()):
+            for kind in ("weight", "bias"):
+                old, new = st.array(f"{layer.name}.{kind}"), st.array(f"{layer.name}.new_{kind}")
+                if old is None or new is None:
+                    continue
+                total += old.size
+                diff = (old != new)
+                changed += int(diff.sum())
+                if not example and diff.any():
+                    idx = tuple(int(i) for i in next(zip(*diff.nonzero())))
+                    example = (f"{layer.name}.{kind}[{','.join(map(str, idx))}] {fmt(old[idx], self.decimals)} → "
+                               f"{fmt(new[idx], self.decimals)}")
+        return f"updated {changed} of {total} parameters (new_w, new_b): {example} · f or space: next iteration"
 
     def _follow(self, before) -> None:
         """After a single step, select the value it produced so its derivation shows."""

@@ -197,3 +197,12 @@ async def test_palette_offers_every_action(app):
         command.callback()
         await pilot.pause()
         assert "finish the forward pass first" in message(app)
+
+
+async def test_update_message_shows_old_to_new(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "B", "u")
+        assert "out.weight[0,0] 0.100 → 0.189" in message(app)
+        assert cell_state(app, "out.new_weight[0,0]") == "fresh"
+        await press(pilot, "plus")
+        assert cell_state(app, "out.new_weight[0,0]") == "fresh"
