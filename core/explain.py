@@ -150,6 +150,9 @@ class _Explainer:
         value = self.st.value(str(ref))
         labels = self.st.state.samples.labels
         how = f"sample {sample + 1} of {len(self.st.state.samples)}, as given"
+        before = self.st.state.edits.get(str(ref))
+        if before is not None:
+            how = f"sample {sample + 1}, edited by you (it was {self.n(before)})"
         if ref.kind == "target" and labels is not None and labels[sample] >= 0:
             how = f"one-hot target of class {int(labels[sample])} (sample {sample + 1})"
         return self.make(ref, symbol, self.n(value), "", notes=(how,))
@@ -160,6 +163,9 @@ class _Explainer:
         it = self.st.iteration
         source = ("as given in the scenario" if it == 1
                   else f"the value after iteration {it - 1}'s update")
+        before = self.st.state.edits.get(str(ref))
+        if before is not None:
+            source = f"edited by you (it was {self.n(before)})"
         note = f"{source}; frozen (never updated)" if ref.kind in layer.frozen else source
         return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(note,))
 
@@ -420,7 +426,7 @@ class _Explainer:
             return self.make(ref, symbol, f"{fs}({asym} − {ysym})" if fs else f"{asym} − {ysym}",
                              f"{ns}({self.n(a)} − {self.n(y)})" if ns else f"{self.n(a)} − {self.n(y)}",
                              notes=("softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (targets sum to 1); "
-                                    "press the derivation key for the Jacobian steps",),
+                                    "the Jacobian derivation of this result is available",),
                              steps=softmax_cross_entropy_steps(self.n(a), self.n(y)))
         if last and self.network.fused_output == "sigmoid":
             k = int(np.ravel_multi_index(idx, layer.out_shape))

@@ -53,6 +53,7 @@ class State:
     caches: dict[str, Any] = field(default_factory=dict)
     edited: bool = False  # differs from the scenario as loaded or last saved
     rounding: int | None = None  # hand-rounding: every computed value rounded to these decimals
+    edits: dict[str, float] = field(default_factory=dict)  # values edited this iteration → value before
 
 
 class Stepper:
@@ -314,7 +315,8 @@ class Stepper:
         if ref.kind == "target" and self.scenario.loss == "cross_entropy":
             raise_if_bad_distribution(self, ref, float(value))
         self._push(f"edit {ref}")
-        st = self.state
+        previous = self.value(str(ref)) if ref.kind in ("weight", "bias") else float(self.array(ref.kind)[ref.index])
+        st = replace(self.state, edits={str(ref): previous, **self.state.edits})
         if ref.layer is not None:
             layer_params = dict(st.params[ref.layer])
             arr = layer_params[ref.kind].copy()
@@ -359,7 +361,7 @@ class Stepper:
     def mark_saved(self) -> None:
         """The scenario on disk now matches this state (after a save)."""
         self.state = replace(self.state, edited=False)
-        self._loaded = self.scenario.copy()
+        self._loaded = self.current_scenario()
 
     def current_scenario(self) -> Scenario:
         """The scenario as it now stands: current parameters (the updated ones once the
