@@ -22,19 +22,22 @@ def _safe_log(a: np.ndarray) -> np.ndarray:
 def cross_entropy(out: np.ndarray, y: np.ndarray) -> float:
     """C = −Σ_i y_i ln a_i, averaged over the batch (a floored at the tiniest float)."""
     # y_i = 0 contributes nothing even where ln a_i is huge
-    per_sample = -np.where(y != 0, y * _safe_log(out), 0.0).sum(axis=-1)
-    return float(per_sample.mean())
+    return float(-np.where(y != 0, y * _safe_log(out), 0.0).sum()) / out.shape[0]
 
 
-def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
-    """Cross-entropy of softmax(z) from the logits: C = −Σ_i y_i·(z_i − ln Σ_k e^(z_k)).
+def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = None) -> float:
+    """Cross-entropy of a = softmax(z): C = −Σ_i y_i·ln a_i, the batch mean.
 
-    Equal to −Σ y ln a, but finite for any finite logits (no ln 0); the logits are
-    shifted by their maximum first, as PyTorch does.
+    With the softmax output ``a`` at hand and no a_i underflowed to 0, ln a is taken
+    directly; otherwise from the logits, ln a_i = z_i − ln Σ_k e^(z_k) (shifted by the
+    maximum), which stays finite for any finite logits. Both agree to a few ulp.
     """
-    shifted = z - z.max(axis=-1, keepdims=True)
-    log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    return float(-(y * log_a).sum(axis=-1).mean())
+    if a is not None and a.min() > 0.0:
+        log_a = np.log(a)
+    else:
+        shifted = z - z.max(axis=-1, keepdims=True)
+        log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return float(-(y * log_a).sum()) / z.shape[0]  # the batch mean
 
 
 def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -44,12 +47,12 @@ def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def sigmoid_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     """Cross-entropy of sigmoid(z) from the logits: −y·ln σ(z) = y·ln(1 + e^(−z)), finite for any z."""
-    return float((y * np.logaddexp(0.0, -z)).sum(axis=-1).mean())
+    return float((y * np.logaddexp(0.0, -z)).sum()) / z.shape[0]
 
 
 def squared_error(out: np.ndarray, y: np.ndarray) -> float:
     """E = ½ Σ_i (y_i − out_i)², averaged over the batch."""
-    return float((0.5 * ((y - out) ** 2).sum(axis=-1)).mean())
+    return 0.5 * float(((y - out) ** 2).sum()) / out.shape[0]
 
 
 def squared_error_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -59,7 +62,7 @@ def squared_error_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def mse(out: np.ndarray, y: np.ndarray) -> float:
     """E = mean_i (y_i − out_i)², averaged over the batch."""
-    return float(((y - out) ** 2).mean(axis=-1).mean())
+    return float(((y - out) ** 2).sum()) / out.size
 
 
 def mse_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:

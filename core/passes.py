@@ -30,7 +30,7 @@ def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.
     b = out.shape[0]
     fused = network.fused_output
     if net is not None and fused == "softmax":
-        return softmax_cross_entropy(net.reshape(b, -1), y)
+        return softmax_cross_entropy(net.reshape(b, -1), y, out.reshape(b, -1))
     if net is not None and fused == "sigmoid":
         return sigmoid_cross_entropy(net.reshape(b, -1), y)
     return network.loss.value(out.reshape(b, -1), y)
@@ -83,35 +83,45 @@ def sgd(layer: Layer, params: Params, grads: Params, learning_rate: float) -> Pa
             for name, value in params.items()}
 
 
-def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
-               learning_rate: float) -> tuple[dict[str, Params], float, np.ndarray]:
-    """One iteration (forward, backward, update) keeping only what it needs.
+def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
+              into: dict[str, Params] | None = None) -> tuple[float, dict[str, Params], np.ndarray]:
+    """Forward and backward pass keeping only what they need: (loss, ∂E/∂params per layer, output).
 
-    Returns the updated parameters, the loss of this forward pass and the output.
+    ``into`` gives arrays to write the gradients in (training's flat buffer).
     """
     layers = network.layers
     count = len(layers)
     inputs: list[np.ndarray] = [x] * count
     nets: list[np.ndarray | None] = [None] * count
     caches: list[Any] = [None] * count
+    owns = [params.get(layer.name, _EMPTY) for layer in layers]
     h = x
     for i, layer in enumerate(layers):
         inputs[i] = h
-        nets[i], h, caches[i] = layer.forward(params.get(layer.name, _EMPTY), h)
-    out = h
-    loss = loss_value(network, nets[-1], out, y)
-    grad_out, delta = output_gradients(network, nets[-1], out, y, need_grad_out=False)
-    new_params = dict(params)
+        nets[i], h, caches[i] = layer.forward(owns[i], h)
+    loss = loss_value(network, nets[-1], h, y)
+    grad_out, delta = output_gradients(network, nets[-1], h, y, need_grad_out=False)
+    grads: dict[str, Params] = {}
     for i in range(count - 1, -1, -1):
         layer = layers[i]
-        own = params.get(layer.name, _EMPTY)
+        own = owns[i]
         if own:
-            grads = layer.param_grads(inputs[i], delta, caches[i])
-            new_params[layer.name] = sgd(layer, own, grads, learning_rate)
+            grads[layer.name] = layer.param_grads(inputs[i], delta, caches[i],
+                                                  None if into is None else into[layer.name])
         if i > 0:
             upstream = delta if own else grad_out
             grad_out, delta = hidden_gradients(layers[i - 1], layer, own, nets[i - 1], inputs[i],
                                                upstream, caches[i])
+    return loss, grads, h
+
+
+def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
+               learning_rate: float) -> tuple[dict[str, Params], float, np.ndarray]:
+    """One iteration (forward, backward, update) as a pure function: (new parameters, loss, output)."""
+    loss, grads, out = gradients(network, params, x, y)
+    new_params = dict(params)
+    for layer in network.param_layers():
+        new_params[layer.name] = sgd(layer, params[layer.name], grads[layer.name], learning_rate)
     return new_params, loss, out
 
 

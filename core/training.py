@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.layers import Params
-from core.passes import loss_value, predict, train_step
+from core.passes import gradients, loss_value, predict
 from core.scenario import SampleSet, Scenario
 
 EVAL_CHUNK = 512
@@ -46,32 +46,61 @@ def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet) 
 
 
 class Trainer:
-    """Runs iterations from a starting point: parameters and the iteration number."""
+    """Runs iterations from a starting point: parameters and the iteration number.
+
+    All parameters live in one flat vector that the update changes in place (two NumPy
+    operations per iteration, whatever the number of layers); ``params`` hands out copies,
+    so nothing outside ever sees an array change.
+    """
 
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
                  iteration: int = 1) -> None:
         self.scenario = scenario
-        self.params = params if params is not None else scenario.params
         self.iteration = iteration  # the next iteration to run, 1-based
+        start = params if params is not None else scenario.params
+        layers = scenario.network.param_layers()
+        self._order = [(layer.name, name) for layer in layers for name in ("weight", "bias")]
+        self._theta = np.concatenate([np.ravel(start[lay][name]) for lay, name in self._order]).astype(np.float64)
+        self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
+        self._views: dict[str, Params] = {layer.name: {} for layer in layers}
+        self._grad_views: dict[str, Params] = {layer.name: {} for layer in layers}
+        self._rate = np.full(self._theta.size, scenario.learning_rate)
+        offset = 0
+        for layer in layers:
+            for name, shape in layer.param_shapes().items():
+                size = int(np.prod(shape))
+                self._views[layer.name][name] = self._theta[offset:offset + size].reshape(shape)
+                self._grad_views[layer.name][name] = self._grad[offset:offset + size].reshape(shape)
+                if name in layer.frozen:
+                    self._rate[offset:offset + size] = 0.0
+                offset += size
+        if not np.any(self._rate == 0.0):
+            self._rate = scenario.learning_rate  # a plain number is faster than a vector
+
+    @property
+    def params(self) -> dict[str, Params]:
+        """A copy of the current parameters (layer → weight/bias arrays)."""
+        return {layer: {name: arr.copy() for name, arr in ps.items()} for layer, ps in self._views.items()}
 
     @property
     def iterations_per_epoch(self) -> int:
         return math.ceil(len(self.scenario.samples) / self.scenario.batch_size)
 
     def batch(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
-        s = self.scenario
-        b, n = s.batch_size, len(s.samples)
+        """The samples of an iteration: (k−1)·B + j mod S, j = 0…B−1."""
+        x, y = self.scenario.samples.x, self.scenario.samples.y
+        b, n = self.scenario.batch_size, x.shape[0]
         start = ((iteration - 1) * b) % n
         if start + b <= n:
-            return s.samples.x[start:start + b], s.samples.y[start:start + b]
+            return x[start:start + b], y[start:start + b]
         idx = [(start + j) % n for j in range(b)]
-        return s.samples.x[idx], s.samples.y[idx]
+        return x[idx], y[idx]
 
     def step(self) -> float:
         """One iteration; returns its loss."""
         x, y = self.batch(self.iteration)
-        self.params, loss, _ = train_step(self.scenario.network, self.params, x, y,
-                                          self.scenario.learning_rate)
+        loss, _, _ = gradients(self.scenario.network, self._views, x, y, into=self._grad_views)
+        self._theta -= self._rate * self._grad  # p ← p − α·∂E/∂p (α = 0 for frozen parameters)
         self.iteration += 1
         return loss
 

@@ -57,11 +57,13 @@ class Layer:
     # --- maths ------------------------------------------------------------------
     def activate(self, net: np.ndarray) -> np.ndarray:
         """Apply the activation; softmax acts on each sample's flattened output."""
-        assert self.activation is not None
-        if self.activation.is_softmax:
-            flat = net.reshape(net.shape[0], -1)
-            return self.activation.forward(flat).reshape(net.shape)
-        return self.activation.forward(net)
+        activation = self.activation
+        assert activation is not None
+        if activation.is_softmax:
+            if net.ndim == 2:
+                return activation.forward(net)
+            return activation.forward(net.reshape(net.shape[0], -1)).reshape(net.shape)
+        return activation.forward(net)
 
     def delta(self, net: np.ndarray, out: np.ndarray, grad_out: np.ndarray) -> np.ndarray:
         """δ = ∂E/∂net from ∂E/∂out: elementwise f′, or the full softmax Jacobian."""
@@ -80,6 +82,10 @@ class Layer:
         """∂E/∂x, given δ (layers with parameters) or ∂E/∂out (the others)."""
         raise NotImplementedError
 
-    def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any) -> Params:
-        """∂E/∂weight and ∂E/∂bias, summed over the batch (δ already carries 1/B)."""
+    def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
+        """∂E/∂weight and ∂E/∂bias, summed over the batch (δ already carries 1/B).
+
+        With ``out`` (arrays of the parameters' shapes) the gradients are written there,
+        which lets training keep every gradient in one flat buffer.
+        """
         return {}

@@ -30,6 +30,7 @@ class Conv(Layer):
         self.kind = f"conv{self.geometry.dims}d"
         self.filters = filters
         self.out_shape = (filters, *self.geometry.out_spatial)
+        self._weight_shape = self.param_shapes()["weight"]
         self._taps = in_shape[0] * kernel[0] * kernel[1]
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
@@ -64,10 +65,14 @@ class Conv(Layer):
             rows = upstream.reshape(b, self.filters, -1).transpose(1, 2, 0).reshape(self.filters, -1)
         return self.geometry.add_columns(self._weights(params).T @ rows, x.shape)
 
-    def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any) -> Params:
+    def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         d = self._rows(delta)  # [F, B·P]
-        gw = d @ cache.T
-        return {"weight": gw.reshape(self.param_shapes()["weight"]), "bias": d.sum(axis=1)}
+        if out is None:
+            gw = d @ cache.T
+            return {"weight": gw.reshape(self._weight_shape), "bias": d.sum(axis=1)}
+        np.matmul(d, cache.T, out=out["weight"].reshape(self.filters, self._taps))
+        np.add.reduce(d, axis=1, out=out["bias"])
+        return out
 
     def _weights(self, params: Params) -> np.ndarray:
         return params["weight"].reshape(self.filters, self._taps)

@@ -41,5 +41,9 @@ class Dense(Layer):
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         return (upstream @ params["weight"]).reshape(x.shape)
 
-    def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any) -> Params:
-        return {"weight": delta.T @ cache, "bias": delta.sum(axis=0)}
+    def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
+        if out is None:
+            return {"weight": delta.T @ cache, "bias": delta.sum(axis=0)}
+        np.matmul(delta.T, cache, out=out["weight"])
+        np.add.reduce(delta, axis=0, out=out["bias"])
+        return out
