@@ -19,7 +19,7 @@ from core.numbers import round_as_shown
 from core.passes import hidden_gradients, loss_value, output_gradients, sgd
 from core.quantities import QuantityRef, parse_name
 from core.quantity_shapes import check_index, quantity_shape
-from core.scenario import SampleSet, Scenario
+from core.scenario import Expected, SampleSet, Scenario
 
 UNDO_LIMIT = 200
 
@@ -191,25 +191,26 @@ class Stepper:
             self._forward_layer(self.phase().step - 1)
         return "forward pass"
 
-    def step_backward(self) -> str:
-        """Compute the next layer's ∂E/∂out, δ and parameter gradients, from the loss down."""
+    def _backward_phase(self) -> Phase:
+        """The phase, if a backward step applies now; StepError saying why otherwise."""
         ph = self.phase()
         if ph.stage == "forward":
             raise StepError(f"the backward pass starts from the loss: finish the forward pass first "
                             f"(next: {ph.describe()})")
         if ph.stage != "backward":
             raise StepError(f"the backward pass is complete (next: {ph.describe()})")
+        return ph
+
+    def step_backward(self) -> str:
+        """Compute the next layer's ∂E/∂out, δ and parameter gradients, from the loss down."""
+        ph = self._backward_phase()
         self._push(f"backward {ph.layer}")
         self._backward_layer(len(self.network.layers) - ph.step)
         return ph.describe()
 
     def backward_all(self) -> str:
-        ph = self.phase()
-        if ph.stage == "forward":
-            raise StepError(f"the backward pass starts from the loss: finish the forward pass first "
-                            f"(next: {ph.describe()})")
-        if ph.stage != "backward":
-            raise StepError(f"the backward pass is complete (next: {ph.describe()})")
+        """Finish the backward pass, down to the first layer."""
+        self._backward_phase()
         self._push("whole backward pass")
         while (p := self.phase()).stage == "backward":
             self._backward_layer(len(self.network.layers) - p.step)
@@ -336,6 +337,22 @@ class Stepper:
         if key == "input":
             return "cleared the whole forward pass, the backward pass and the update"
         return "cleared the loss, the backward pass and the update"
+
+    def set_expected(self, name: str, expected: Expected | None) -> None:
+        """Record (or, with None, drop) a learner's hand value for one number; it is saved
+        in the scenario's ``expected`` block, so the session counts as edited."""
+        ref = parse_name(name)
+        shape = quantity_shape(self.network, self.batch_size, ref)
+        try:
+            check_index(shape, ref, require_scalar=True)
+        except QuantityError as err:
+            raise EditError(str(err)) from None
+        if expected is None:
+            if self.scenario.expected.pop(str(ref), None) is None:
+                return
+        else:
+            self.scenario.expected[str(ref)] = expected
+        self.state = replace(self.state, edited=True)
 
     @property
     def hand_rounding(self) -> int | None:
