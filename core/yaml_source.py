@@ -40,6 +40,17 @@ class ScenarioLoader(yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 floats; no tags beyond plain data."""
 
 
+FastScenarioLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    @use_yaml12_floats
+    class FastScenarioLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """The same loader on libyaml's parser: ten times faster on large files.
+
+        Used when it accepts the file; any YAML fault is reported by ``ScenarioLoader``,
+        so messages do not depend on whether libyaml is installed.
+        """
+
+
 def format_path(path: Path) -> str:
     """``('layers', 2, 'kernel')`` → ``layers[2].kernel``."""
     text = ""
@@ -101,7 +112,26 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
 
 def read_yaml(text: str, file: str) -> YamlDocument:
     """Parse ``text`` with the safe loader; any fault becomes a ScenarioError with its line."""
-    loader = ScenarioLoader(text)
+    if FastScenarioLoader is not None:
+        try:
+            fast = FastScenarioLoader(text)
+            try:
+                node = fast.get_single_node()
+                if node is not None:
+                    doc = YamlDocument(None)
+                    _walk(node, (), doc, file)
+                    doc.data = fast.construct_document(node)
+                    return doc
+            finally:
+                fast.dispose()
+        except yaml.YAMLError:
+            pass  # read again below, for PyYAML's own message and line
+    try:
+        loader = ScenarioLoader(text)
+    except yaml.reader.ReaderError as err:  # a character YAML does not allow, found up front
+        line = text.count("\n", 0, err.position) + 1
+        raise ScenarioError(f"not valid YAML: unacceptable character #x{err.character:04x} "
+                            f"({err.reason})", file=file, line=line) from None
     try:
         node = loader.get_single_node()
         if node is None:
