@@ -22,6 +22,7 @@ from core.numbers import fmt, parse_number
 from core.scenario import Scenario
 from core.stepper import Stepper
 from tui.bindings import APP_BINDINGS, KEY_ACTIONS, KEYS
+from tui.study_tools import StudyTools
 from tui.widgets.derivation_view import DerivationView
 from tui.widgets.layer_panel import CellEditor, EditCancelled, LayerPanel
 from tui.widgets.layer_rows import LOSS, panel_keys, panel_rows, panel_title
@@ -31,7 +32,7 @@ from tui.widgets.value_grid import ValueGrid
 MAX_DECIMALS = 10
 
 
-class CnnTuiApp(App[int]):
+class CnnTuiApp(StudyTools, App[int]):
     """Step through backpropagation of a small CNN."""
 
     CSS_PATH = "app.tcss"
@@ -76,7 +77,7 @@ class CnnTuiApp(App[int]):
     def refresh_view(self) -> None:
         """Redraw every panel, the status line and the derivation from the stepper."""
         for panel in self.panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh))
+            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, *self.quiz_hidden()))
             is_next = panel.key == self._next_panel()
             if panel.has_class("next") != is_next:
                 panel.set_class(is_next, "next")
@@ -84,7 +85,7 @@ class CnnTuiApp(App[int]):
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
 
-        self.query_one(StatusLine).show(self.stepper, self.decimals)
+        self.query_one(StatusLine).show(self.stepper, self.decimals, **self.quiz_status())
         self.show_derivation()
         self._refresh_keys()
 
@@ -106,8 +107,10 @@ class CnnTuiApp(App[int]):
         return {"forward": "f", "backward": "b", "update": "u", "done": "f"}[self.stepper.phase().stage]
 
     def show_derivation(self) -> None:
-        self.query_one(DerivationView).show(self.stepper, self.selected, self.decimals,
-                                            self.full_precision, self.show_steps)
+        view = self.query_one(DerivationView)
+        view.show(self.stepper, self.selected, self.decimals, self.full_precision, self.show_steps,
+                  self.note_for(self.selected))
+        self.quiz_derivation(view)
 
     def say(self, text: str, error: bool = False) -> None:
         """The one-line outcome of the last command (errors in the error style)."""
@@ -117,6 +120,10 @@ class CnnTuiApp(App[int]):
 
     # --- keys that do not apply now ----------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.quiz is not None and action in KEY_ACTIONS.values():
+            from tui.study_tools import QUIZ_KEYS
+
+            return action in QUIZ_KEYS
         stage = self.stepper.phase().stage
         rules = {
             "step_forward": stage in ("forward", "done"),
@@ -133,6 +140,9 @@ class CnnTuiApp(App[int]):
         if len(self.screen_stack) > 1 or isinstance(self.focused, Input):
             return
         action = KEY_ACTIONS.get(event.key)
+        if action and self.quiz_blocks(action):
+            event.stop()
+            return
         if action and not self.check_action(action, ()):
             event.stop()
             getattr(self, f"action_{action}")()
@@ -146,6 +156,8 @@ class CnnTuiApp(App[int]):
             yield SystemCommand(f"{title} ({key_label(keys)})", text, partial(self._palette, action))
 
     def _palette(self, action: str) -> None:
+        if self.quiz_blocks(action):
+            return
         result = getattr(self, f"action_{action}")()
         if result is not None and hasattr(result, "__await__"):
             self.run_worker(result)
@@ -287,8 +299,9 @@ class CnnTuiApp(App[int]):
             self.say(f"display precision stays between 0 and {MAX_DECIMALS} decimals", error=True)
             return
         self.decimals = decimals
+        rounding = self.reapply_hand_rounding()
         self.refresh_view()
-        self.say(f"showing {decimals} decimals")
+        self.say(f"showing {decimals} decimals{rounding}")
 
     def action_full_precision(self) -> None:
         self.full_precision = not self.full_precision
@@ -320,12 +333,12 @@ class CnnTuiApp(App[int]):
             return
         after = bad.index(self.selected) + 1 if self.selected in bad else 0
         self.select(bad[after % len(bad)])
-        self.say(f"{len(bad)} expected value{'s' if len(bad) != 1 else ''} marked ✗ so far (x: next)")
+        self.say(f"{len(bad)} expected value{'s' if len(bad) != 1 else ''} marked ✗ so far (X: next)")
 
     # --- editing --------------------------------------------------------------------
     def on_value_grid_edit_requested(self, message: ValueGrid.EditRequested) -> None:
         cell = message.grid.selected_cell
-        if cell is None:
+        if cell is None or self.quiz_blocks("edit"):
             return
         if not cell.editable:
             self.say(f"{cell.name} is computed, not given: only weights, biases, inputs and targets can be "
@@ -338,7 +351,7 @@ class CnnTuiApp(App[int]):
 
     def on_input_submitted(self, message: Input.Submitted) -> None:
         editor = message.input
-        if not isinstance(editor, CellEditor):
+        if type(editor) is not CellEditor:  # the quiz box and my-answer editor: StudyTools
             return
         message.stop()
         name = editor.quantity

@@ -22,7 +22,15 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("minus", "fewer_decimals", "−dp", False, "show one decimal fewer"),
     ("p", "full_precision", "full", False, "full precision in the derivation panel (toggle)"),
     ("j", "jacobian", "Jacobian", False, "expand the softmax + cross-entropy Jacobian derivation (toggle)"),
-    ("x", "next_mismatch", "next ✗", False, "jump to the next expected value marked ✗"),
+    ("Q", "quiz", "quiz", True, "quiz: the next values are hidden and you type them (all, a layer or a kind)"),
+    ("x", "my_answer", "my answer", False, "type your own value for the selected number: checked ✓/✗, saved "
+     "under expected"),
+    ("X", "next_mismatch", "next ✗", False, "jump to the next expected value marked ✗"),
+    ("R", "hand_rounding", "hand-round", False, "hand-rounding: round every value to the shown decimals before "
+     "it is used (toggle)"),
+    ("g", "gradient_check", "grad check", False, "gradient check of the selected weight or bias: backprop beside "
+     "a finite difference"),
+    ("e", "export", "export", False, "export the complete iteration: Markdown, LaTeX or a PyTorch script"),
     ("question_mark", "help", "help", True, "help: every key"),
     ("q", "quit", "quit", True, "quit (asks first when there are unsaved edits)"),
 ]

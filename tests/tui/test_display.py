@@ -61,14 +61,14 @@ async def test_expected_slip_shows_cross_and_exact_value(app):
         assert "✓" in derivation(app)
 
 
-async def test_x_jumps_to_the_next_cross(app):
+async def test_shift_x_jumps_to_the_next_cross(app):
     async with app.run_test(size=SIZE) as pilot:
-        await press(pilot, "x")
+        await press(pilot, "X")
         assert "no expected value" in message(app)
-        await press(pilot, "F", "B", "x")
+        await press(pilot, "F", "B", "X")
         first = app.selected
         assert cell(app, first).endswith("✗")
-        await press(pilot, "x")
+        await press(pilot, "X")
         assert app.selected != first and cell(app, app.selected).endswith("✗")
 
 

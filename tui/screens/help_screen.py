@@ -29,6 +29,9 @@ def help_markdown() -> str:
     rows = "\n".join(f"| `{key_label(keys)}` | {text} |" for keys, _a, _l, _s, text in KEYS)
     extra = ("| `arrows` `tab` | move between values and panels |\n"
              "| `enter` | edit the selected weight, bias, input or target |\n"
+             "| `enter` (quiz) | check the value typed in the answer box |\n"
+             "| `ctrl+r` (quiz) | reveal the value asked, without scoring it |\n"
+             "| `escape` (quiz) | leave the quiz (the values computed so far stay) |\n"
              "| `ctrl+p` | command palette (every action) |")
     return f"{INTRO}\n| key | does |\n|---|---|\n{rows}\n{extra}\n"
 

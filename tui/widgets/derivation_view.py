@@ -72,6 +72,9 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: b
     else:
         out.append(f"\nexpected {written} ✗", style="bold red")
         out.append(f"  — the exact value is {exact} (off by {fmt(abs(check.actual - exp.value), exp.decimals + 1)})")
+        if check.diagnosis is not None:
+            out.append("\n  likely slip: ", style="bold")
+            out.append(check.diagnosis.explanation, style="italic")
 
 
 class DerivationView(VerticalScroll):
@@ -86,8 +89,14 @@ class DerivationView(VerticalScroll):
     def compose(self):
         yield self.body
 
-    def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool) -> None:
-        self.body.update(derivation_text(stepper, name, decimals, full, steps))
+    def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,
+             extra: Text | None = None) -> None:
+        """``extra`` (a gradient check, …) is added below the derivation."""
+        text = derivation_text(stepper, name, decimals, full, steps)
+        if extra is not None:
+            text.append("\n")
+            text.append_text(extra)
+        self.body.update(text)
         self.border_title = "where it comes from"
         self.set_class(steps, "expanded")
         self.border_subtitle = "full precision (p)" if full else f"{decimals} decimals (+/−, p: full)"

@@ -61,14 +61,14 @@ class LayerPanel(VerticalScroll):
         found = self.query(CellEditor)
         return found.first() if found else None
 
-    def start_edit(self, name: str, text: str) -> CellEditor | None:
+    def start_edit(self, name: str, text: str, editor_class: type[CellEditor] = CellEditor) -> CellEditor | None:
         """Mount an Input over the cell of ``name``; None if the grid does not show it."""
         region = self.grid.cell_region(name)
         if region is None:
             return None
         if self.editor is not None:
             self.editor.remove()
-        editor = CellEditor(name, text)
+        editor = editor_class(name, text)
         editor.styles.width = max(region.width + 1, 7)
         editor.styles.offset = (region.x, region.y)
         self.mount(editor)

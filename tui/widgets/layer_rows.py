@@ -57,17 +57,19 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     return [(f"{key}.{kind}", label) for kind, label in blocks]
 
 
-def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset()
-               ) -> list[Row]:
-    """Rows of one panel; ``fresh`` holds array or cell names computed by the last command."""
+def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
+               hidden: set[str] | frozenset[str] = frozenset(), question: str | None = None) -> list[Row]:
+    """Rows of one panel; ``fresh`` holds array or cell names computed by the last command;
+    ``hidden`` cell names (a quiz's questions) show a placeholder, ``question`` shows ``?``."""
     rows: list[Row] = []
     for array_name, label in panel_blocks(stepper, key):
-        rows += block_rows(stepper, array_name, label, decimals, fresh)
+        rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question)
     return rows
 
 
 def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
-               fresh: set[str] | frozenset[str]) -> list[Row]:
+               fresh: set[str] | frozenset[str], hidden: set[str] | frozenset[str] = frozenset(),
+               question: str | None = None) -> list[Row]:
     ref = parse_name(array_name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     arr = stepper.array(array_name)
@@ -84,6 +86,10 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
             flat = r * width + c
             idx = tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else None
             name = array_name + format_index(idx)
+            if name in hidden:
+                cells.append(Cell(name, "?" if name == question else PLACEHOLDER,
+                                  "question" if name == question else "pending"))
+                continue
             cells.append(_cell(stepper, ref.kind, name, idx, arr, old, decimals, fresh, expected))
         rows.append(Row(label if r == 0 else "", tuple(cells)))
     if lines > MAX_ROWS or width > MAX_COLS:

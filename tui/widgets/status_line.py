@@ -13,20 +13,29 @@ if TYPE_CHECKING:
     from core.stepper import Stepper
 
 
-def status_text(stepper: Stepper, decimals: int) -> Text:
-    """One line, e.g. ``forward 2/4: pool · loss · · iteration 1 · sample 1/1 · α 0.5 · tiny-cnn``."""
+def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False) -> Text:
+    """One line, e.g. ``forward 2/4: pool · loss · · iteration 1 · sample 1/1 · α 0.5 · tiny-cnn``.
+
+    Hand-rounding is always marked (a badge after the phase); ``quiz`` is the score of a
+    running quiz, and ``loss_hidden`` keeps the loss a question until it is answered."""
     samples = stepper.sample_indices()
     count = len(stepper.state.samples)
     shown = ", ".join(str(i + 1) for i in samples[:4]) + ("…" if len(samples) > 4 else "")
     loss = stepper.array("loss")
     parts = [
-        ("loss ", "·" if loss is None else fmt(float(loss), decimals)),
+        ("loss ", "·" if loss is None or loss_hidden else fmt(float(loss), decimals)),
         ("iteration ", f"{stepper.iteration}"),
         ("sample " if len(samples) == 1 else "samples ", f"{shown}/{count}"),
         ("α ", fmt(stepper.scenario.learning_rate, None)),
     ]
     out = Text(no_wrap=True, overflow="ellipsis")
     out.append(stepper.phase().describe(), style="bold reverse")
+    if stepper.hand_rounding is not None:
+        out.append(" ")
+        out.append(f" HAND-ROUNDING {stepper.hand_rounding}dp ", style="bold black on yellow")
+    if quiz:
+        out.append(" ")
+        out.append(f" QUIZ {quiz} ", style="bold black on cyan")
     for label, value in parts:
         out.append("  ·  ", style="dim")
         out.append(label, style="dim")
@@ -41,8 +50,8 @@ def status_text(stepper: Stepper, decimals: int) -> Text:
 class StatusLine(Static):
     """The top line of the main screen."""
 
-    def show(self, stepper: Stepper, decimals: int) -> None:
-        self.update(status_text(stepper, decimals))
+    def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False) -> None:
+        self.update(status_text(stepper, decimals, quiz, loss_hidden))
 
 
 class MessageLine(Static):

@@ -27,7 +27,7 @@ class Cell:
 
     name: str
     text: str
-    state: str = "plain"  # plain | fresh | pending | changed
+    state: str = "plain"  # plain | fresh | pending | changed | question (a quiz asks it now)
     mark: str = ""  # "✓", "✗" or ""
     editable: bool = False
 
@@ -46,7 +46,7 @@ class ValueGrid(Widget, can_focus=True):
     COMPONENT_CLASSES = {
         "value-grid--label", "value-grid--fresh", "value-grid--pending", "value-grid--changed",
         "value-grid--cursor", "value-grid--cursor-blur", "value-grid--ok", "value-grid--bad",
-        "value-grid--editable",
+        "value-grid--editable", "value-grid--question",
     }
     BINDINGS = [
         Binding("up", "move(0,-1)", "up", show=False),

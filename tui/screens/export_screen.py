@@ -1,0 +1,75 @@
+"""Export: choose a format (Markdown, LaTeX, PyTorch script) and where to write it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from core.exports import SUFFIXES
+from tui.screens.path_suggester import PathSuggester
+
+LABELS = {"markdown": "Markdown (.md): every formula with its numbers, and the checks",
+          "latex": "LaTeX (.tex): the same as a document for pdflatex",
+          "pytorch": "PyTorch script (.py): the same iteration with autograd, asserting these numbers"}
+NAMES = {"markdown": "Markdown", "latex": "LaTeX", "pytorch": "PyTorch script"}
+
+
+class ExportScreen(ModalScreen[tuple[str, str] | None]):
+    """Dismisses with (format, path) or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, default: Path, note: str = "") -> None:
+        super().__init__(classes="dialog-screen")
+        self.default = default
+        self.note = note
+        self.format = "markdown"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="export-dialog"):
+            yield Label("Export this iteration: choose a format (↑↓, enter), then the file (enter writes it)")
+            if self.note:
+                yield Label(self.note, classes="why")
+            yield OptionList(*(Option(text, id=fmt) for fmt, text in LABELS.items()), id="export-format")
+            yield Input(value=str(self.default.with_suffix(SUFFIXES[self.format])), id="export-path",
+                        suggester=PathSuggester(tuple(SUFFIXES.values())))
+            yield Label("enter writes · tab moves between format and file · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._choose(event.option.id or "markdown")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option.id or "markdown")
+        path = self.query_one("#export-path", Input)
+        path.focus()
+        path.cursor_position = len(path.value)
+
+    def _choose(self, fmt: str) -> None:
+        """Switch the format and give the file name its suffix."""
+        self.format = fmt
+        path = self.query_one("#export-path", Input)
+        typed = Path(path.value.strip() or str(self.default))
+        if typed.suffix in SUFFIXES.values() or not typed.suffix:
+            path.value = str(typed.with_suffix(SUFFIXES[fmt]))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        value = event.value.strip()
+        if value:
+            self.dismiss((self.format, value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

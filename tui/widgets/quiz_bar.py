@@ -1,0 +1,124 @@
+"""Quiz mode on the main screen: the answer bar and what the derivation panel says.
+
+The ``core.quiz.Quiz`` steps the stepper and decides right or wrong; this module only
+takes the typed text and shows the question, the verdict, the formula with numbers of a
+wrong answer and the slip that explains it. Nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import Input, Label
+
+from core.errors import CnnTuiError
+from core.explain import explain
+from core.numbers import fmt
+
+if TYPE_CHECKING:
+    from core.quiz import Answer, Quiz
+    from core.stepper import Stepper
+
+SCOPES = {"all": "every value", "forward": "forward values", "deltas": "deltas (∂E/∂out and δ)",
+          "gradients": "weight and bias gradients", "updates": "updated weights and biases"}
+
+
+def scope_text(layer: str | None, kinds: str) -> str:
+    """``deltas of fc`` / ``every value of this iteration``."""
+    what = SCOPES.get(kinds, kinds)
+    return f"{what} of {layer}" if layer else f"{what} of this iteration"
+
+
+def score_text(quiz: Quiz) -> str:
+    return f"{quiz.right}/{quiz.asked} right"
+
+
+class AnswerInput(Input):
+    """The learner's answer: enter checks it, ctrl+r reveals it unscored, escape leaves."""
+
+    BINDINGS = [
+        Binding("escape", "leave", "leave quiz", tooltip="leave the quiz (the values stay computed)"),
+        Binding("ctrl+r", "reveal", "reveal", tooltip="show this value without scoring it"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(placeholder="type the value, e.g. 0.53", compact=True, id="quiz-answer")
+
+    def action_leave(self) -> None:
+        self.post_message(QuizBar.LeaveRequested())
+
+    def action_reveal(self) -> None:
+        self.post_message(QuizBar.RevealRequested())
+
+
+class QuizBar(Horizontal):
+    """``quiz · conv.net[0,1] = [answer]  enter checks · ctrl+r reveals · escape leaves``."""
+
+    class LeaveRequested(Message):
+        """escape in the answer box."""
+
+    class RevealRequested(Message):
+        """ctrl+r in the answer box."""
+
+    def __init__(self) -> None:
+        super().__init__(id="quiz-bar")
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="quiz-prompt")
+        yield AnswerInput()
+        yield Label("enter checks · ctrl+r reveals · escape leaves", id="quiz-hint")
+
+    @property
+    def input(self) -> AnswerInput:
+        return self.query_one(AnswerInput)
+
+    def ask(self, name: str, number: int) -> None:
+        self.query_one("#quiz-prompt", Label).update(f" Q{number} · {name} = ")
+        self.input.value = ""
+        self.input.focus()
+
+
+def quiz_text(stepper: Stepper, quiz: Quiz, last: Answer | None, decimals: int) -> Text:
+    """The derivation panel during a quiz: the verdict on the last answer (with the formula
+    with numbers and the diagnosed slip when it was wrong), then the next question."""
+    out = Text(no_wrap=False)
+    if last is not None:
+        append_verdict(out, last, decimals)
+    name = quiz.current
+    if name is None:
+        if last is not None:
+            out.append("\n\n")
+        out.append(f"quiz over: {score_text(quiz)}", style="bold")
+        return out
+    if last is not None:
+        out.append("\n\n")
+    out.append(f"{name} = ?", style="bold")
+    try:
+        d = explain(stepper, name, decimals)
+    except CnnTuiError:
+        return out
+    out.append(f" — {d.title}", style="dim")
+    out.append(f"\n{d.symbol} = {d.formula}")
+    out.append("\n  compute it from the values shown and type it below; the numbers of the formula "
+               "appear after you answer", style="italic dim")
+    return out
+
+
+def append_verdict(out: Text, last: Answer, decimals: int) -> None:
+    typed = fmt(last.typed, None).replace("−", "−")
+    exact = fmt(last.exact, max(decimals, 3) + 1)
+    if last.right:
+        out.append(f"✓ {last.name} = {typed} is right", style="bold green")
+        out.append(f"  (exact {exact})", style="dim")
+        return
+    out.append(f"✗ {last.name}: you typed {typed}, the value is {exact}", style="bold red")
+    for line in last.derivation.lines():
+        out.append("\n  " + line)
+    if last.diagnosis is not None:
+        out.append("\n  likely slip: ", style="bold")
+        out.append(last.diagnosis.explanation, style="italic")
