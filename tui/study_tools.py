@@ -120,6 +120,9 @@ class StudyTools:
         assert self.quiz is not None and self.quiz.current is not None
         self.refresh_view()
         self.select(self.quiz.current)
+        for panel in self.panels:
+            if panel.grid.locate(self.quiz.current) is not None:
+                self.query_one("#panels").scroll_to_widget(panel, animate=False, immediate=True)
         bar = self.query_one(QuizBar)
         bar.ask(self.quiz.current, self.quiz_number)
         self.show_derivation()
@@ -145,11 +148,12 @@ class StudyTools:
         self.quiz_last = answer
         self.fresh = {answer.name}
         exact = fmt(answer.exact, self.decimals)
+        text = text.strip().replace("-", "−")
         if answer.right:
-            said = f"✓ {name}: {text.strip()} is right (exact {fmt(answer.exact, None)[:10]})"
+            said = f"✓ {name}: {text} is right (exact {fmt(answer.exact, None)[:10]})"
         else:
             slip = f" — {answer.diagnosis.slip}" if answer.diagnosis else ""
-            said = f"✗ {name}: {text.strip()} is wrong, it is {exact}{slip} (the formula with numbers is above)"
+            said = f"✗ {name}: {text} is wrong, it is {exact}{slip} (the formula with numbers is above)"
         self._quiz_next(f"{said} · {score_text(quiz)}")
 
     def on_quiz_bar_reveal_requested(self, message: QuizBar.RevealRequested) -> None:
@@ -206,8 +210,8 @@ class StudyTools:
             return
         old = self.stepper.scenario.expected.get(name)
         panel.start_edit(name, old.text if old else "", AnswerEditor)
-        self.say(f"my answer for {name}: type the value you computed (its decimals set the tolerance) · "
-                 "enter checks it · empty removes it · escape cancels")
+        self.say(f"my answer for {name}: your value (its decimals set the tolerance) · enter checks · "
+                 "empty removes · escape cancels")
 
     def _my_answer(self, editor: AnswerEditor, text: str) -> None:
         from core.checks import check_for
@@ -242,7 +246,8 @@ class StudyTools:
             self.say(f"✓ your {shown} for {name} is right (exact {fmt(check.actual, expected.decimals + 1)}) "
                      "· saved with s under expected")
         else:
-            why = f" — {check.diagnosis.explanation}" if check.diagnosis else " (see the derivation)"
+            why = (f" · likely slip: {check.diagnosis.slip} (explained below)" if check.diagnosis
+                   else " (the derivation below shows the formula with numbers)")
             self.say(f"✗ your {shown} for {name}: the exact value is "
                      f"{fmt(check.actual, expected.decimals + 1)}{why}", error=True)
 
@@ -252,10 +257,14 @@ class StudyTools:
     # --- hand-rounding (R) -----------------------------------------------------------
     def action_hand_rounding(self) -> None:
         on = self.stepper.hand_rounding is None
-        said = self.stepper.set_hand_rounding(self.decimals if on else None)
+        self.stepper.set_hand_rounding(self.decimals if on else None)
         self.fresh = set()
         self.refresh_view()
-        self.say(f"{said}; computed values cleared (z undoes, R toggles)")
+        if on:
+            self.say(f"hand-rounding on: every value is rounded to {self.decimals} decimals before it is used; "
+                     "computed values cleared (R: off)")
+        else:
+            self.say("hand-rounding off: exact values again; computed values cleared (R: on)")
 
     def reapply_hand_rounding(self) -> str:
         """After +/−: round to the new decimals (clears the computed values)."""
@@ -284,7 +293,7 @@ class StudyTools:
         from tui.app import _bundled
 
         path = self.stepper.scenario.path
-        folder = path.parent if path and not _bundled(path) else Path.cwd()
+        folder = path.resolve().parent if path and not _bundled(path) else Path.cwd()
         stem = path.stem if path else "scenario"
         return folder / f"{stem}-iteration-{self.stepper.iteration}.md"
 
@@ -309,7 +318,7 @@ class StudyTools:
         except CnnTuiError as err:
             self.say(f"not exported: {err}", error=True)
             return
-        self.say(f"exported iteration {self.stepper.iteration} as {NAMES[fmt_name]} to {written}")
+        self.say(f"exported iteration {self.stepper.iteration} as {NAMES[fmt_name]} to {written.resolve()}")
 
     # --- gradient check (g) ----------------------------------------------------------
     def action_gradient_check(self) -> None:
@@ -340,8 +349,10 @@ class StudyTools:
         symbol = "w" if ".weight" in check.name else "b"
         out = Text()
         out.append(f"gradient check of {check.name} (g)", style="bold")
-        out.append(f"\n  analytic  ∂E/∂{symbol} from backprop          {_num(check.analytic)}")
-        out.append(f"\n  numeric   (E({symbol}+h) − E({symbol}−h)) / 2h    {_num(check.numeric)}")
+        labels = (f"analytic  ∂E/∂{symbol} from backprop", f"numeric   (E({symbol}+h) − E({symbol}−h)) / 2h")
+        width = max(map(len, labels)) + 2
+        out.append(f"\n  {labels[0].ljust(width)}{_num(check.analytic).rjust(16)}")
+        out.append(f"\n  {labels[1].ljust(width)}{_num(check.numeric).rjust(16)}")
         out.append(f"   h = {check.step:g}", style="dim")
         out.append(f"\n  relative error |a − n| / max(|a|, |n|) = {check.relative_error:.1e} ")
         if check.agrees:

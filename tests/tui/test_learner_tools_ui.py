@@ -42,7 +42,7 @@ async def test_my_answer_is_checked_and_saved_under_expected(tiny_copy):
         await press(pilot, "B")
         await my_answer(app, pilot, "fc.delta[0]", "−0.026")
         assert "✗ your −0.026 for fc.delta[0]: the exact value is −0.0140" in message(app)
-        assert "already-updated weights" in message(app)
+        assert "likely slip: updated-weights" in message(app)
         assert "likely slip" in derivation(app) and "already-updated weights" in derivation(app)
         await my_answer(app, pilot, "pool.grad_out[1,0]", "")  # empty removes it
         assert "removed your answer for pool.grad_out[1,0]" in message(app)

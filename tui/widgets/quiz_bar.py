@@ -47,7 +47,7 @@ class AnswerInput(Input):
     ]
 
     def __init__(self) -> None:
-        super().__init__(placeholder="type the value, e.g. 0.53", compact=True, id="quiz-answer")
+        super().__init__(placeholder="your value", compact=True, id="quiz-answer")
 
     def action_leave(self) -> None:
         self.post_message(QuizBar.LeaveRequested())
