@@ -22,17 +22,20 @@ from core.numbers import fmt, parse_number
 from core.scenario import Scenario
 from core.stepper import Stepper
 from tui.bindings import APP_BINDINGS, KEY_ACTIONS, KEYS
+from tui.heat_train_tools import HeatTrainTools
 from tui.study_tools import StudyTools
 from tui.widgets.derivation_view import DerivationView
+from tui.widgets.heatmap_view import heat_blocks, wants_heatmap
 from tui.widgets.layer_panel import CellEditor, EditCancelled, LayerPanel
 from tui.widgets.layer_rows import LOSS, panel_keys, panel_rows, panel_title
+from tui.widgets.loss_chart import TrainPanel
 from tui.widgets.status_line import MessageLine, StatusLine
 from tui.widgets.value_grid import ValueGrid
 
 MAX_DECIMALS = 10
 
 
-class CnnTuiApp(StudyTools, App[int]):
+class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
     """Step through backpropagation of a small CNN."""
 
     CSS_PATH = "app.tcss"
@@ -53,16 +56,20 @@ class CnnTuiApp(StudyTools, App[int]):
         yield StatusLine(id="status")
         with HorizontalScroll(id="panels"):
             yield from self._make_panels()
+        yield TrainPanel()
         yield DerivationView()
         yield MessageLine(id="message")
         yield Footer()
 
     def _make_panels(self) -> list[LayerPanel]:
-        return [LayerPanel(key, panel_title(self.stepper, key)) for key in panel_keys(self.stepper)]
+        panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in panel_keys(self.stepper)]
+        for panel in panels:
+            panel.set_mode("heatmap" if wants_heatmap(self.stepper, panel.key) else "numbers")
+        return panels
 
     def on_mount(self) -> None:
         self.refresh_view()
-        first = self.panels[0].grid
+        first = self.panels[0].view
         first.focus()
         self.say(f"{self.stepper.scenario.name}: press f to step forward one layer, space for whatever "
                  "comes next, ? for help")
@@ -78,6 +85,8 @@ class CnnTuiApp(StudyTools, App[int]):
         """Redraw every panel, the status line and the derivation from the stepper."""
         for panel in self.panels:
             panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, *self.quiz_hidden()))
+            if panel.mode == "heatmap":
+                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh))
             is_next = panel.key == self._next_panel()
             if panel.has_class("next") != is_next:
                 panel.set_class(is_next, "next")
@@ -124,6 +133,8 @@ class CnnTuiApp(StudyTools, App[int]):
             from tui.study_tools import QUIZ_KEYS
 
             return action in QUIZ_KEYS
+        if self.training_blocks(action, say=False):
+            return False
         stage = self.stepper.phase().stage
         rules = {
             "step_forward": stage in ("forward", "done"),
@@ -143,6 +154,9 @@ class CnnTuiApp(StudyTools, App[int]):
         if action and self.quiz_blocks(action):
             event.stop()
             return
+        if action and self.training_blocks(action):
+            event.stop()
+            return
         if action and not self.check_action(action, ()):
             event.stop()
             getattr(self, f"action_{action}")()
@@ -157,6 +171,8 @@ class CnnTuiApp(StudyTools, App[int]):
 
     def _palette(self, action: str) -> None:
         if self.quiz_blocks(action):
+            return
+        if self.training_blocks(action):
             return
         result = getattr(self, f"action_{action}")()
         if result is not None and hasattr(result, "__await__"):
@@ -271,9 +287,9 @@ class CnnTuiApp(StudyTools, App[int]):
     def select(self, name: str) -> None:
         """Move the cursor (and focus) to a quantity wherever it is shown."""
         for panel in self.panels:
-            if panel.grid.select(name):
-                panel.grid.focus()
-                self.selected = panel.grid.selected_name
+            if panel.view.select(name):
+                panel.view.focus()
+                self.selected = panel.view.selected_name
                 self.show_derivation()
                 return
 
@@ -283,7 +299,7 @@ class CnnTuiApp(StudyTools, App[int]):
             self.show_derivation()
 
     def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
-        grids = [p.grid for p in self.panels]
+        grids = [p.view for p in self.panels]
         i = grids.index(message.grid) + message.direction
         if 0 <= i < len(grids):
             grids[i].enter_from(message.direction, message.grid.cursor[0])
@@ -338,7 +354,7 @@ class CnnTuiApp(StudyTools, App[int]):
     # --- editing --------------------------------------------------------------------
     def on_value_grid_edit_requested(self, message: ValueGrid.EditRequested) -> None:
         cell = message.grid.selected_cell
-        if cell is None or self.quiz_blocks("edit"):
+        if cell is None or self.quiz_blocks("edit") or self.training_blocks("edit"):
             return
         if not cell.editable:
             self.say(f"{cell.name} is computed, not given: only weights, biases, inputs and targets can be "
@@ -365,7 +381,7 @@ class CnnTuiApp(StudyTools, App[int]):
         panel = editor.parent
         editor.remove()
         if isinstance(panel, LayerPanel):
-            panel.grid.focus()
+            panel.view.focus()
         self.fresh = {name}
         self.refresh_view()
         self.say(f"{name}: {fmt(before, self.decimals)} → {fmt(value, self.decimals)}; {cleared}")
@@ -412,7 +428,7 @@ class CnnTuiApp(StudyTools, App[int]):
 
     def _after_open(self) -> None:
         self.refresh_view()
-        self.panels[0].grid.focus()
+        self.panels[0].view.focus()
         self.say(f"opened {self.stepper.scenario.name} ({self.stepper.scenario.path})")
 
     def action_save(self) -> None:

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input
 
+from tui.widgets.heatmap_view import HeatBlock, HeatmapView
 from tui.widgets.value_grid import Row, ValueGrid
 
 
@@ -27,7 +28,7 @@ class CellEditor(Input):
         panel = self.parent
         self.remove()
         if isinstance(panel, LayerPanel):
-            panel.grid.focus()
+            panel.view.focus()
             self.app.post_message(EditCancelled(self.quantity))
 
 
@@ -48,10 +49,27 @@ class LayerPanel(VerticalScroll):
         self.border_title = title
         self.styles.min_width = len(title) + 6
         self.grid = ValueGrid(id=f"grid-{key}")
+        self.heatmap = HeatmapView(id=f"heat-{key}")
+        self.heatmap.display = False
+        self.mode = "numbers"  # or "heatmap" (h toggles)
         self.can_focus = False
 
     def compose(self):
         yield self.grid
+        yield self.heatmap
+
+    @property
+    def view(self) -> ValueGrid | HeatmapView:
+        """The widget showing the values now: the number grid or the heatmaps."""
+        return self.heatmap if self.mode == "heatmap" else self.grid
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.grid.display = mode == "numbers"
+        self.heatmap.display = mode == "heatmap"
+
+    def set_blocks(self, blocks: list[HeatBlock]) -> None:
+        self.heatmap.set_blocks(blocks)
 
     def set_rows(self, rows: list[Row]) -> None:
         self.grid.set_rows(rows)
@@ -63,7 +81,7 @@ class LayerPanel(VerticalScroll):
 
     def start_edit(self, name: str, text: str, editor_class: type[CellEditor] = CellEditor) -> CellEditor | None:
         """Mount an Input over the cell of ``name``; None if the grid does not show it."""
-        region = self.grid.cell_region(name)
+        region = self.view.cell_region(name)
         if region is None:
             return None
         if self.editor is not None:

@@ -1,0 +1,133 @@
+"""Training in the TUI: t asks how much, trains in a thread, escape stops, z undoes it all."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from tui_helpers import SIZE, message, press, status
+
+from core.catalog import load
+from tui.app import CnnTuiApp
+
+
+async def wait_for_training(pilot, timeout: float = 20.0) -> None:
+    app = pilot.app
+    end = time.monotonic() + timeout
+    while app.training and time.monotonic() < end:
+        await pilot.pause(0.05)
+    assert not app.training, "training did not finish"
+    await pilot.pause()
+
+
+async def train(pilot, count: str, unit: str | None = None) -> None:
+    await pilot.press("t")
+    await pilot.pause()
+    screen = pilot.app.screen
+    if unit is not None:
+        screen.unit = unit
+    box = screen.query_one("#train-count")
+    box.value = count
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def params_of(app: CnnTuiApp) -> dict:
+    return {layer: {k: v.copy() for k, v in ps.items()} for layer, ps in app.stepper.params.items()}
+
+
+def same(a: dict, b: dict) -> bool:
+    return all(np.array_equal(a[layer][k], b[layer][k]) for layer in a for k in a[layer])
+
+
+async def test_t_trains_iterations_and_z_undoes_it(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F")  # partway through iteration 1: training redoes it
+        before, it = params_of(app), app.stepper.iteration
+        await train(pilot, "20", "iterations")
+        await wait_for_training(pilot)
+        assert app.stepper.iteration == it + 20
+        assert "iteration 21" in status(app) and "forward 1/4" in status(app)
+        assert not same(before, params_of(app))
+        assert "trained 20 iterations" in message(app)
+        assert len(app.training_log.losses) == 20
+        losses = app.training_log.losses
+        assert losses[-1] < losses[0]
+        assert "loss per iteration" in app.train_panel.summary
+        await press(pilot, "z")
+        assert app.stepper.iteration == it and same(before, params_of(app))
+        assert "undid training 20 iterations" in message(app)
+
+
+async def key(pilot, name: str) -> float:
+    """Press a key while training runs (Pilot's press waits for an idle app, which a running
+    timer never is); returns how long the app took to handle it."""
+    app = pilot.app
+    before = (message(app), app.selected)
+    start = time.monotonic()
+    app.simulate_key(name)
+    while (message(app), app.selected) == before and time.monotonic() - start < 2:
+        await pilot.pause(0.005)
+    return time.monotonic() - start
+
+
+async def test_escape_stops_at_an_iteration_boundary_and_keys_say_why():
+    app = CnnTuiApp(load("x-vs-o"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await train(pilot, "1000000", "iterations")
+        assert app.training
+        await key(pilot, "f")
+        assert "training — press escape to stop" in message(app)
+        app.say("")
+        await key(pilot, "z")
+        assert "training — press escape to stop" in message(app)
+        app.select("conv.weight[0,0,0,0]")
+        times = [await key(pilot, "right" if i % 2 == 0 else "left") for i in range(5)]
+        assert sorted(times)[2] < 0.3  # the keyboard stays responsive (median of five keys)
+        assert app.selected == "conv.weight[0,0,0,1]"
+        await pilot.pause(0.2)
+        await key(pilot, "escape")
+        await wait_for_training(pilot)
+        done = app.stepper.iteration - 1
+        assert 0 < done < 1_000_000
+        assert len(app.training_log.losses) == done
+        assert app.stepper.phase().describe().startswith("forward 1/")
+        assert all(np.isfinite(v).all() for ps in app.stepper.params.values() for v in ps.values())
+        assert f"stopped after {done:,} iterations" in message(app)
+        await press(pilot, "f")  # stepping works again
+        assert app.stepper.phase().describe().startswith("forward 2/")
+
+
+async def test_cancelled_dialog_changes_nothing(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "t")
+        await pilot.pause()
+        await press(pilot, "escape")
+        await pilot.pause()
+        assert "training cancelled" in message(app)
+        assert app.stepper.iteration == 1 and not app.stepper.can_undo
+
+
+async def test_digits_reaches_high_held_out_accuracy():
+    app = CnnTuiApp(load("digits"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await train(pilot, "3", "epochs")
+        await wait_for_training(pilot, timeout=40)
+        log = app.training_log
+        assert len(log.epochs) == 3 and log.held_out is not None and log.held_out >= 0.90
+        summary = app.train_panel.summary
+        assert f"held-out accuracy {100 * log.held_out:.1f}%" in summary
+        assert "held-out accuracy" in message(app)
+        assert app.stepper.iteration == 1 + 3 * 180
+
+
+async def test_c_toggles_the_chart(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.train_panel.display
+        await press(pilot, "c")
+        assert app.train_panel.display and "nothing trained yet" in app.train_panel.summary
+        await press(pilot, "c")
+        assert not app.train_panel.display

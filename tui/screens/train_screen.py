@@ -1,0 +1,63 @@
+"""Train: ask "iterations or epochs, how many" in a small modal; the app does the training."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, RadioButton, RadioSet
+
+MAX_ITERATIONS = 10_000_000
+
+
+class TrainScreen(ModalScreen[tuple[str, int] | None]):
+    """Dismisses with ("iterations" | "epochs", count), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel")]
+
+    def __init__(self, unit: str, count: int, per_epoch: int, test_count: int | None) -> None:
+        super().__init__(classes="dialog-screen")
+        self.unit = unit
+        self.count = count
+        self.per_epoch = per_epoch
+        self.test_count = test_count
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="train-dialog"):
+            yield Label("Train from here, in the background (escape stops it; z afterwards undoes it all).")
+            epoch = (f"An epoch is {self.per_epoch:,} iteration{'s' if self.per_epoch != 1 else ''} "
+                     "(every training sample once)")
+            if self.test_count:
+                epoch += f"; accuracy is measured on {self.test_count:,} held-out samples after each epoch"
+            yield Label(epoch + ".", classes="hint")
+            with RadioSet(id="train-unit"):
+                yield RadioButton("epochs", value=self.unit == "epochs", id="unit-epochs")
+                yield RadioButton("iterations", value=self.unit == "iterations", id="unit-iterations")
+            yield Label("How many?")
+            yield Input(value=str(self.count), id="train-count", type="integer")
+            yield Label("", id="train-error", classes="error")
+            yield Label("enter trains · tab reaches the epochs/iterations choice · escape cancels", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#train-count", Input).focus()
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        self.unit = "epochs" if event.pressed.id == "unit-epochs" else "iterations"
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip().replace("_", "").replace(",", "")
+        try:
+            count = int(text)
+        except ValueError:
+            self.query_one("#train-error", Label).update(f"'{event.value}' is not a whole number")
+            return
+        per = self.per_epoch if self.unit == "epochs" else 1
+        if count < 1 or count * per > MAX_ITERATIONS:
+            self.query_one("#train-error", Label).update(f"choose between 1 and {MAX_ITERATIONS // per:,} {self.unit}")
+            return
+        self.dismiss((self.unit, count))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,453 @@
+"""A panel's quantities as colour heatmaps, with a cursor on one value (the heatmap mode).
+
+Each quantity of a panel (weights, outputs, deltas …) is a block: a header line with its
+label, shape and legend (min ▒▒▒ max), then its values as half-block pixels. An array
+with more than two dimensions is cut into 2-D tiles (one per sample and channel) laid
+out in rows; a very wide matrix is folded into tiles of its rows. The cursor moves over
+single values and posts the same messages as ``ValueGrid``, so selecting a pixel shows
+that value's derivation. Lines are drawn on demand (the line API): only what is visible
+is ever rendered, so a 28×28×64 map costs no more than a small one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Region, Size
+from textual.strip import Strip
+from textual.widget import Widget
+
+from core.numbers import fmt
+from core.quantities import format_index, parse_name
+from core.quantity_shapes import quantity_shape
+from tui.heatmap import Scale, legend
+from tui.widgets.layer_rows import EDITABLE, MAX_COLS, MAX_ROWS, panel_blocks
+from tui.widgets.value_grid import PLACEHOLDER, Cell, ValueGrid
+
+if TYPE_CHECKING:
+    from core.stepper import Stepper
+
+MAX_WIDTH = 40  # characters of heatmap per panel line before tiles wrap
+INDENT = 1
+CURSOR = Color.from_rgb(255, 0, 255)  # magenta: in neither palette
+CURSOR_BLUR = Color.from_rgb(120, 120, 120)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where every value of an array of one shape is drawn.
+
+    ``index`` holds, per pixel row and character column, the flat index of the value
+    drawn there (−1 for gaps); ``pos`` the (pixel row, first column) of each value.
+    """
+
+    index: np.ndarray
+    pos: np.ndarray
+    cw: int  # characters per value
+
+    @property
+    def lines(self) -> int:
+        return (self.index.shape[0] + 1) // 2
+
+    @property
+    def width(self) -> int:
+        return self.index.shape[1]
+
+
+def _colour(c: Color | tuple[int, int, int]) -> Color:
+    return c if isinstance(c, Color) else Color.from_rgb(*c)
+
+
+def _largest_divisor(n: int, limit: int) -> int:
+    return max((d for d in range(1, min(n, limit) + 1) if n % d == 0), default=1)
+
+
+@lru_cache(maxsize=256)
+def layout_for(shape: tuple[int, ...], max_width: int = MAX_WIDTH) -> Layout:
+    """Tiles of the last two dimensions, leading dimensions laid out in rows."""
+    size = int(np.prod(shape)) if shape else 1
+    if len(shape) == 0:
+        lead, h, w = (), 1, 1
+    elif len(shape) == 1:
+        lead, h, w = (), 1, shape[0]
+    else:
+        lead, h, w = tuple(shape[:-2]), shape[-2], shape[-1]
+    stride = h * w
+    if w > max_width:  # fold each row of a wide matrix into a tile of its own
+        fw = _largest_divisor(w, max_width)
+        if fw < max_width // 2:
+            fw = max_width
+        lead, h, stride, w = (*lead, h), -(-w // fw), w, fw
+    cw = 2 if (w <= 4 or h == 1) and 2 * w <= max_width else 1
+    tile_chars = w * cw + 1
+    tiles = int(np.prod(lead)) if lead else 1
+    per_row = 1
+    for dim in reversed(lead):  # innermost leading dimensions first, while they fit
+        if per_row * dim * tile_chars - 1 <= max_width:
+            per_row *= dim
+            continue
+        per_row *= _largest_divisor(dim, max(1, (max_width + 1) // (per_row * tile_chars)))
+        break
+    rows_of_tiles = -(-tiles // per_row)
+    tile_px = h + (h % 2)  # every tile row starts on a new line
+    gap_px = 2 if h > 1 and rows_of_tiles > 1 else 0
+    index = np.full((rows_of_tiles * (tile_px + gap_px) - gap_px, per_row * tile_chars - 1), -1, dtype=np.int64)
+    template = np.repeat(np.arange(h * w).reshape(h, w), cw, axis=1)
+    for t in range(tiles):
+        tr, tc = divmod(t, per_row)
+        r0, c0 = tr * (tile_px + gap_px), tc * tile_chars
+        flat = np.where(template < stride, template + t * stride, -1)
+        flat[flat >= size] = -1
+        index[r0:r0 + h, c0:c0 + w * cw] = flat
+    pos = np.zeros((size, 2), dtype=np.int64)
+    rows, cols = np.nonzero(index >= 0)
+    firsts = index[rows, cols]
+    order = np.lexsort((-cols, -rows))  # the last write wins: top-left pixel of each value
+    pos[firsts[order]] = np.stack([rows[order], cols[order]], axis=1)
+    return Layout(index, pos, cw)
+
+
+_COLLAPSED = Layout(np.zeros((0, 0), dtype=np.int64), np.zeros((0, 2), dtype=np.int64), 1)
+
+
+@dataclass(frozen=True)
+class HeatBlock:
+    """One quantity of a panel: its name, label, shape and values (None: not computed)."""
+
+    name: str
+    label: str
+    shape: tuple[int, ...]
+    values: np.ndarray | None
+    editable: bool = False
+    fresh: bool = False
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape)) if self.shape else 1
+
+    def value_name(self, flat: int) -> str:
+        if not self.shape:
+            return self.name
+        return self.name + format_index(tuple(int(i) for i in np.unravel_index(flat, self.shape)))
+
+
+def heat_blocks(stepper: Stepper, key: str, fresh: set[str] | frozenset[str] = frozenset()) -> list[HeatBlock]:
+    """The blocks of one panel, straight from the stepper's arrays."""
+    blocks = []
+    for array_name, label in panel_blocks(stepper, key):
+        ref = parse_name(array_name)
+        shape = tuple(quantity_shape(stepper.network, stepper.batch_size, ref))
+        arr = stepper.array(array_name)
+        values = None if arr is None else np.asarray(arr, dtype=np.float64).reshape(shape)
+        blocks.append(HeatBlock(array_name, label, shape, values, ref.kind in EDITABLE, array_name in fresh))
+    return blocks
+
+
+def wants_heatmap(stepper: Stepper, key: str) -> bool:
+    """Heatmap by default when some quantity of the panel would not fit the number grid."""
+    for array_name, _label in panel_blocks(stepper, key):
+        shape = quantity_shape(stepper.network, stepper.batch_size, parse_name(array_name))
+        if len(shape) and (shape[-1] > MAX_COLS or (len(shape) > 1 and int(np.prod(shape[:-1])) > MAX_ROWS)):
+            return True
+    return False
+
+
+class HeatmapView(Widget, can_focus=True):
+    """Blocks of heatmaps with a cursor on one value; posts ``ValueGrid`` messages."""
+
+    COMPONENT_CLASSES = {"heatmap-view--label", "heatmap-view--fresh", "heatmap-view--pending",
+                         "heatmap-view--shape"}
+    BINDINGS = [
+        Binding("up", "move(0,-1)", "up", show=False),
+        Binding("down", "move(0,1)", "down", show=False),
+        Binding("left", "move(-1,0)", "left", show=False),
+        Binding("right", "move(1,0)", "right", show=False),
+        Binding("home", "row_edge(-1)", show=False),
+        Binding("end", "row_edge(1)", show=False),
+        Binding("enter", "edit", "edit", tooltip="edit the selected weight, bias, input or target"),
+    ]
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.blocks: list[HeatBlock] = []
+        self._layouts: list[Layout] = []
+        self._colours: list[np.ndarray | None] = []
+        self._scales: list[Scale | None] = []
+        self._starts: list[int] = []  # first line (the header) of each block
+        self._height = 1
+        self._width = 4
+        self.cursor: tuple[int, int] = (0, 0)  # (block, flat index)
+        self._cache: dict[int, Strip] = {}
+
+    # --- content ----------------------------------------------------------------
+    def set_blocks(self, blocks: list[HeatBlock]) -> None:
+        old = self.selected_name
+        before = (self._height, self._width)
+        self.blocks = blocks
+        self._layouts = [layout_for(b.shape) if b.values is not None else _COLLAPSED for b in blocks]
+        self._scales = [None if b.values is None else Scale.for_values(b.values) for b in blocks]
+        self._colours = [None if b.values is None else s.colours(b.values.reshape(-1))
+                         for b, s in zip(blocks, self._scales)]
+        self._starts, line = [], 0
+        for lay in self._layouts:
+            self._starts.append(line)
+            line += 1 + lay.lines
+        self._height = max(line, 1)
+        self._width = max([INDENT + lay.width for lay in self._layouts] +
+                          [self._header(i).cell_len for i in range(len(blocks))] + [4])
+        where = self.locate(old) if old else None
+        if where is not None:
+            self.cursor = where
+        elif self.cursor[0] >= len(blocks):
+            self.cursor = (0, 0)
+        self._cache.clear()
+        self.refresh(layout=before != (self._height, self._width))
+
+    @property
+    def selected_name(self) -> str | None:
+        b, flat = self.cursor
+        if b < len(self.blocks):
+            return self.blocks[b].value_name(flat)
+        return None
+
+    @property
+    def selected_cell(self) -> Cell | None:
+        b, flat = self.cursor
+        if b >= len(self.blocks):
+            return None
+        block = self.blocks[b]
+        text = PLACEHOLDER if block.values is None else fmt(float(block.values.reshape(-1)[flat]), 3)
+        return Cell(block.value_name(flat), text, "plain", "", block.editable)
+
+    def locate(self, name: str) -> tuple[int, int] | None:
+        """(block, flat index) of a value; a whole array's name finds its first value."""
+        try:
+            ref = parse_name(name)
+        except Exception:
+            return None
+        for i, block in enumerate(self.blocks):
+            if block.name != ref.array_name:
+                continue
+            if ref.index is None:
+                return (i, 0)
+            if len(ref.index) != len(block.shape) or any(not 0 <= j < n for j, n in zip(ref.index, block.shape)):
+                return None
+            return (i, int(np.ravel_multi_index(ref.index, block.shape)))
+        return None
+
+    def select(self, name: str) -> bool:
+        where = self.locate(name)
+        if where is None:
+            return False
+        self._move_to(where)
+        return True
+
+    def cell_region(self, name: str) -> Region | None:
+        where = self.locate(name)
+        if where is None:
+            return None
+        b, flat = where
+        lay = self._layouts[b]
+        if lay is _COLLAPSED:  # not computed: only its header line is drawn
+            return Region(0, self._starts[b], len(self.blocks[b].label), 1)
+        r, c = lay.pos[flat]
+        return Region(INDENT + int(c), self._starts[b] + 1 + int(r) // 2, lay.cw, 1)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return self._width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return self._height
+
+    # --- drawing ----------------------------------------------------------------
+    def _header(self, i: int) -> Text:
+        block = self.blocks[i]
+        style = "heatmap-view--fresh" if block.fresh else "heatmap-view--label"
+        out = Text(no_wrap=True, end="")
+        label_style = self.get_component_rich_style(style, partial=True) if self.is_mounted else Style()
+        if self._layouts[i] is _COLLAPSED and self.cursor[0] == i:
+            label_style += Style(bgcolor=CURSOR if self.has_focus else CURSOR_BLUR)
+        out.append(block.label, label_style)
+        shape = "×".join(str(s) for s in block.shape) or "1"
+        out.append(f" {shape} ", self.get_component_rich_style("heatmap-view--shape", partial=True)
+                   if self.is_mounted else "")
+        scale = self._scales[i]
+        if scale is None:
+            out.append(f"{PLACEHOLDER} not computed yet", self.get_component_rich_style(
+                "heatmap-view--pending", partial=True) if self.is_mounted else "")
+        else:
+            out.append_text(legend(scale, width=8))
+        return out
+
+    def render_line(self, y: int) -> Strip:
+        strip = self._cache.get(y)
+        if strip is None:
+            strip = self._render(y)
+            self._cache[y] = strip
+        return strip
+
+    def _render(self, y: int) -> Strip:
+        base = self.rich_style
+        width = self.size.width
+        if not self.blocks:
+            return Strip.blank(width, base)
+        b = max(i for i, s in enumerate(self._starts) if s <= y) if y >= 0 else 0
+        line = y - self._starts[b]
+        if line == 0:
+            segments = list(self._header(b).render(self.app.console))
+            return Strip(segments).apply_style(base).adjust_cell_length(width, base)
+        if line - 1 >= self._layouts[b].lines:
+            return Strip.blank(width, base)
+        return Strip(self._pixels(b, line - 1, base)).adjust_cell_length(width, base)
+
+    def _pixels(self, b: int, line: int, base: Style) -> list[Segment]:
+        lay = self._layouts[b]
+        upper = lay.index[2 * line]
+        lower = lay.index[2 * line + 1] if 2 * line + 1 < lay.index.shape[0] else np.full_like(upper, -1)
+        colours = self._colours[b]
+        bg = base.bgcolor
+        cb, cflat = self.cursor
+        cursor_colour = CURSOR if self.has_focus else CURSOR_BLUR
+        pending = self.get_component_rich_style("heatmap-view--pending", partial=True)
+        segments = [Segment(" " * INDENT, base)]
+        styles: dict[tuple, Style] = {}
+        run_text, run_key = "", None
+        for u, lo in zip(upper.tolist(), lower.tolist()):
+            if colours is None:
+                key = ("p", u >= 0 or lo >= 0, b == cb and cflat in (u, lo))
+            else:
+                cu = None if u < 0 else (cursor_colour if b == cb and u == cflat else tuple(colours[u]))
+                cl = None if lo < 0 else (cursor_colour if b == cb and lo == cflat else tuple(colours[lo]))
+                key = (cu, cl)
+            if key != run_key:
+                if run_text:
+                    segments.append(self._segment(run_text, run_key, styles, base, bg, pending))
+                run_text, run_key = "", key
+            run_text += "x"
+        if run_text:
+            segments.append(self._segment(run_text, run_key, styles, base, bg, pending))
+        return segments
+
+    @staticmethod
+    def _segment(run: str, key: tuple, styles: dict, base: Style, bg, pending: Style) -> Segment:
+        n = len(run)
+        if key[0] == "p":
+            _, valid, cursor = key
+            if not valid:
+                return Segment(" " * n, base)
+            style = base + pending + (Style(bgcolor=CURSOR) if cursor else Style())
+            return Segment(PLACEHOLDER * n, style)
+        cu, cl = key
+        if cu is None and cl is None:
+            return Segment(" " * n, base)
+        if cu is None:
+            return Segment("▄" * n, base + Style(color=_colour(cl), bgcolor=bg))
+        style = Style(color=_colour(cu), bgcolor=_colour(cl) if cl is not None else bg)
+        return Segment("▀" * n, base + style)
+
+    # --- interaction ------------------------------------------------------------
+    def _move_to(self, where: tuple[int, int]) -> None:
+        self.cursor = where
+        self._cache.clear()
+        self.refresh()
+        self._scroll_to_cursor()
+        self.call_after_refresh(self._scroll_to_cursor)  # again once a new layout is in place
+        if self.selected_name:
+            self.post_message(ValueGrid.ValueSelected(self, self.selected_name))  # type: ignore[arg-type]
+
+    def _scroll_to_cursor(self) -> None:
+        region = self.cell_region(self.selected_name or "")
+        parent = self.parent
+        if region is not None and isinstance(parent, Widget) and parent.is_scrollable:
+            parent.scroll_to_region(region.translate(self.virtual_region.offset).grow((1, 2, 1, 2)),
+                                    animate=False, immediate=True)
+
+    def action_move(self, dx: int, dy: int) -> None:
+        if not self.blocks:
+            return
+        b, flat = self.cursor
+        lay = self._layouts[b]
+        r, c = (-1, 0) if lay is _COLLAPSED else (int(v) for v in lay.pos[flat])
+        if dx and lay is _COLLAPSED:
+            self.post_message(ValueGrid.EdgeReached(self, dx))  # type: ignore[arg-type]
+            return
+        if dx:
+            row = lay.index[r]
+            x = c + (lay.cw if dx > 0 else -1)
+            while 0 <= x < row.size and (row[x] < 0 or row[x] == flat):
+                x += dx
+            if 0 <= x < row.size:
+                self._move_to((b, int(row[x])))
+            else:
+                self.post_message(ValueGrid.EdgeReached(self, dx))  # type: ignore[arg-type]
+            return
+        i = r + dy
+        while True:
+            while 0 <= i < lay.index.shape[0]:
+                row = lay.index[i]
+                valid = np.nonzero(row >= 0)[0]
+                if valid.size:
+                    x = int(valid[np.argmin(np.abs(valid - c))])
+                    self._move_to((b, int(row[x])))
+                    return
+                i += dy
+            b += dy
+            if not 0 <= b < len(self.blocks):
+                return
+            lay = self._layouts[b]
+            i = 0 if dy > 0 else lay.index.shape[0] - 1
+
+    def action_row_edge(self, direction: int) -> None:
+        if not self.blocks:
+            return
+        b, flat = self.cursor
+        lay = self._layouts[b]
+        if lay is _COLLAPSED:
+            return
+        row = lay.index[int(lay.pos[flat][0])]
+        valid = row[row >= 0]
+        self._move_to((b, int(valid[0] if direction < 0 else valid[-1])))
+
+    def enter_from(self, direction: int, row_hint: int | None = None) -> None:
+        """Focus arriving from a neighbouring panel."""
+        self.focus()
+
+    def action_edit(self) -> None:
+        if self.selected_name:
+            self.post_message(ValueGrid.EditRequested(self, self.selected_name))  # type: ignore[arg-type]
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+        if self.selected_name:
+            self.post_message(ValueGrid.ValueSelected(self, self.selected_name))  # type: ignore[arg-type]
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        x, y = offset
+        for b in range(len(self.blocks) - 1, -1, -1):
+            if y > self._starts[b]:
+                lay = self._layouts[b]
+                line, col = y - self._starts[b] - 1, x - INDENT
+                if 0 <= line < lay.lines and 0 <= col < lay.width:
+                    for r in (2 * line, 2 * line + 1):
+                        if r < lay.index.shape[0] and lay.index[r, col] >= 0:
+                            self.focus()
+                            self._move_to((b, int(lay.index[r, col])))
+                            return
+                return

@@ -1,0 +1,125 @@
+"""The training panel: progress, the loss per iteration as bars, and one line per epoch.
+
+Drawn from a ``TrainingLog`` (the numbers the training worker produced); nothing is
+computed here. The bars are averaged down to the panel's width, so drawing costs the
+same after ten iterations or a million.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Static
+
+from core.numbers import fmt
+from core.training import EpochStats
+from tui.chart import render_bars
+
+BAR_HEIGHT = 4
+
+
+@dataclass
+class TrainingLog:
+    """Everything the chart shows: every training loss so far and every epoch's numbers."""
+
+    losses: list[float] = field(default_factory=list)  # one per iteration trained in this session
+    epochs: list[EpochStats] = field(default_factory=list)
+    held_out: float | None = None  # the latest held-out accuracy
+    held_out_loss: float | None = None
+
+
+def percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def progress_text(label: str, done: int, total: int, started: float, stopping: bool = False) -> Text:
+    width = 24
+    filled = int(width * done / max(total, 1))
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f"{label}  ", style="bold")
+    out.append("█" * filled, style="green")
+    out.append("░" * (width - filled), style="dim")
+    out.append(f"  {done:,}/{total:,} iterations  ·  {time.monotonic() - started:.1f} s  ·  ")
+    if stopping:
+        out.append("stopping at the end of this iteration…", style="bold yellow")
+    else:
+        out.append("escape stops", style="dim")
+    return out
+
+
+def chart_text(log: TrainingLog, width: int) -> Text:
+    """The loss per iteration as bars, with its range and what one bar stands for."""
+    losses = np.asarray(log.losses, dtype=np.float64)
+    out = Text(no_wrap=True, overflow="crop")
+    if losses.size == 0:
+        out.append("loss per iteration: nothing trained yet (t trains)", style="dim")
+        return out
+    width = max(10, width)
+    per_bar = max(1, -(-losses.size // width))
+    out.append("loss per iteration", style="bold")
+    out.append(f"  {losses.size:,} iterations{f', mean of {per_bar} per bar' if per_bar > 1 else ''}; "
+               f"max {fmt(float(np.nanmax(losses)), 3)}, last {fmt(float(losses[-1]), 3)}\n", style="dim")
+    out.append_text(render_bars(losses, width=width, height=BAR_HEIGHT, low=0.0, style="cyan"))
+    return out
+
+
+def epochs_text(log: TrainingLog, rows: int = 5) -> Text:
+    out = Text(no_wrap=True, overflow="ellipsis")
+    if log.held_out is not None:
+        out.append(f"held-out accuracy {percent(log.held_out)}", style="bold green")
+        if log.held_out_loss is not None:
+            out.append(f"  (loss {fmt(log.held_out_loss, 3)})", style="dim")
+        out.append("\n")
+    if not log.epochs:
+        out.append("per epoch: none completed yet", style="dim")
+        return out
+    has_acc = log.epochs[-1].accuracy is not None
+    has_test = log.epochs[-1].test_accuracy is not None
+    out.append("epoch   loss" + ("   train" if has_acc else "") + ("  held-out" if has_test else ""), style="dim")
+    for e in log.epochs[-rows:]:
+        line = f"\n{e.epoch:>5}  {fmt(e.loss, 3):>5}"
+        if has_acc and e.accuracy is not None:
+            line += f"  {percent(e.accuracy):>6}"
+        if has_test and e.test_accuracy is not None:
+            line += f"  {percent(e.test_accuracy):>8}"
+        out.append(line)
+    return out
+
+
+class TrainPanel(Vertical):
+    """Progress bar, loss chart and epoch table (hidden until training starts or c)."""
+
+    def __init__(self) -> None:
+        super().__init__(id="train-panel")
+        self.border_title = "training"
+        self.can_focus = False
+        self.display = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("t trains from here: iterations or epochs, in the background", style="dim"),
+                     id="train-progress")
+        with Horizontal(id="train-body"):
+            yield Static(id="train-chart")
+            yield Static(id="train-epochs")
+
+    def show_log(self, log: TrainingLog) -> None:
+        chart = self.query_one("#train-chart", Static)
+        chart.update(chart_text(log, chart.size.width or 60))
+        self.query_one("#train-epochs", Static).update(epochs_text(log))
+
+    def show_progress(self, text: Text) -> None:
+        self.query_one("#train-progress", Static).update(text)
+
+    @property
+    def summary(self) -> str:
+        """Everything the panel shows, as plain text."""
+        parts = []
+        for wid in ("#train-progress", "#train-chart", "#train-epochs"):
+            content = self.query_one(wid, Static).content
+            parts.append(getattr(content, "plain", str(content)))
+        return "\n".join(parts)
