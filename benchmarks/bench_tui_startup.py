@@ -79,6 +79,8 @@ class TmuxServer:
             sys.exit("tmux is not installed")
         tmux("kill-server", check=False)
         tmux("new-session", "-d", "-s", "keepalive", "-x", "80", "-y", "24", "sleep 100000")
+        # a program that crashes leaves its traceback on screen, for the timeout message
+        tmux("set-option", "-g", "remain-on-exit", "on")
         return self
 
     def __exit__(self, *exc: object) -> None:
