@@ -143,6 +143,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
             "backward_all": stage == "backward",
             "update": stage == "update",
             "undo": self.stepper.can_undo,
+            "stop_training": self.training,
         }
         return rules.get(action, True)
 

@@ -28,7 +28,7 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("X", "next_mismatch", "next ✗", False, "jump to the next expected value marked ✗"),
     ("h", "toggle_heatmap", "heatmap", True, "numbers ↔ heatmap for the focused panel"),
     ("t", "train", "train", True, "train iterations or epochs in the background (live loss chart; z undoes)"),
-    ("escape", "stop_training", "stop", False, "stop training at the end of the current iteration"),
+    ("escape", "stop_training", "stop", True, "stop training at the end of the current iteration"),
     ("c", "toggle_chart", "chart", False, "show or hide the training panel (loss chart, epochs)"),
     ("R", "hand_rounding", "hand-round", False, "hand-rounding: round every value to the shown decimals before "
      "it is used (toggle)"),

@@ -15,6 +15,11 @@ class TrainScreen(ModalScreen[tuple[str, int] | None]):
     """Dismisses with ("iterations" | "epochs", count), or None when cancelled."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
+    DEFAULT_CSS = """
+    #train-dialog Label { width: 100%; }
+    #train-dialog RadioSet { width: auto; }
+    #train-dialog Input { width: 20; }
+    """
 
     def __init__(self, unit: str, count: int, per_epoch: int, test_count: int | None) -> None:
         super().__init__(classes="dialog-screen")

@@ -62,8 +62,8 @@ def chart_text(log: TrainingLog, width: int) -> Text:
     width = max(10, width)
     per_bar = max(1, -(-losses.size // width))
     out.append("loss per iteration", style="bold")
-    out.append(f"  {losses.size:,} iterations{f', mean of {per_bar} per bar' if per_bar > 1 else ''}; "
-               f"max {fmt(float(np.nanmax(losses)), 3)}, last {fmt(float(losses[-1]), 3)}\n", style="dim")
+    out.append(f"  {losses.size:,}{f' (bar = mean of {per_bar})' if per_bar > 1 else ''} · "
+               f"max {fmt(float(np.nanmax(losses)), 3)} · last {fmt(float(losses[-1]), 3)}\n", style="dim")
     out.append_text(render_bars(losses, width=width, height=BAR_HEIGHT, low=0.0, style="cyan"))
     return out
 
