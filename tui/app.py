@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import HorizontalScroll
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from core.catalog import bundled_dir
 from core.errors import CnnTuiError
@@ -26,6 +26,7 @@ from tui.heat_train_tools import HeatTrainTools
 from tui.study_tools import StudyTools
 from tui.widgets.derivation_view import DerivationView
 from tui.widgets.heatmap_view import heat_blocks, wants_heatmap
+from tui.widgets.key_bar import KeyBar
 from tui.widgets.layer_panel import CellEditor, EditCancelled, LayerPanel
 from tui.widgets.layer_rows import LOSS, panel_keys, panel_rows, panel_title
 from tui.widgets.loss_chart import TrainPanel
@@ -59,7 +60,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         yield TrainPanel()
         yield DerivationView()
         yield MessageLine(id="message")
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def _make_panels(self) -> list[LayerPanel]:
         panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in panel_keys(self.stepper)]
@@ -99,7 +100,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         self._refresh_keys()
 
     def _refresh_keys(self) -> None:
-        """Redraw the Footer only when the set of keys that apply has changed."""
+        """Redraw the key bar only when the set of keys that apply has changed."""
         states = tuple(bool(self.check_action(action, ())) for _k, action, *_ in KEYS)
         if states != getattr(self, "_key_states", None):
             self._key_states = states

@@ -1,10 +1,10 @@
-"""Every key of the main screen, in one place: the Footer, help and command palette use it."""
+"""Every key of the main screen, in one place: the key bar, help and command palette use it."""
 
 from __future__ import annotations
 
 from textual.binding import Binding
 
-# (key, action, short footer label, shown in the footer, what it does)
+# (key, action, short key-bar label, shown in the key bar, what it does)
 KEYS: list[tuple[str, str, str, bool, str]] = [
     ("f", "step_forward", "forward", True, "forward one layer"),
     ("F", "forward_all", "all fwd", False, "the whole forward pass"),

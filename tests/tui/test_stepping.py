@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from tui_helpers import SIZE, cell, cell_state, derivation, message, press, status
 
+from tui.widgets.key_bar import KeyBar
+
 
 async def test_loaded_screen_shows_placeholders_and_status(app):
     async with app.run_test(size=SIZE) as pilot:
@@ -143,14 +145,30 @@ async def test_keys_in_the_wrong_phase_say_why(app):
         assert "backward pass is complete" in message(app)
 
 
-async def test_footer_shows_only_keys_that_apply(app):
+async def test_key_bar_shows_only_keys_that_apply(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         active = app.screen.active_bindings
         assert "f" in active and "b" not in active and "u" not in active and "z" not in active
+        bar = app.query_one(KeyBar).text
+        assert " f forward " in bar and " space next " in bar and " q quit " in bar and "^p palette" in bar
+        assert "backward" not in bar and "undo" not in bar and "stop" not in bar
         await press(pilot, "F")
+        await pilot.pause()
         active = app.screen.active_bindings
         assert "b" in active and "f" not in active and "z" in active
+        bar = app.query_one(KeyBar).text
+        assert " b backward " in bar and " z undo " in bar and " f forward " not in bar
+
+
+async def test_key_bar_click_presses_the_key(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        bar = app.query_one(KeyBar)
+        x = bar.text.index(" f forward ") + 1
+        await pilot.click(KeyBar, offset=(x, 0))
+        await pilot.pause()
+        assert status(app).startswith("forward 2/4")
 
 
 async def test_help_opens_and_closes(app):

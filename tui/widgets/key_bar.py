@@ -1,0 +1,112 @@
+"""The key bar: one line at the bottom with the keys that apply now (in place of Textual's Footer).
+
+It shows what the Footer showed: every active binding with ``show=True`` (the app's keys
+from ``tui.bindings.KEYS`` that ``check_action`` allows, and those of the focused widget),
+then the command palette's key on the right. Textual's Footer rebuilds a widget per key
+whenever the bindings may have changed (every focus change); this bar only computes the
+list and redraws its single line when the list is different. A click on a key presses it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
+
+# (key to simulate, key as shown, description, enabled)
+KeyItem = tuple[str, str, str, bool]
+
+
+class KeyBar(Widget, can_focus=False):
+    """Keys that apply now, e.g. `` f forward  space next  …  ? help  q quit ▏^p palette``."""
+
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        background: $footer-background;
+        color: $footer-description-foreground;
+    }
+    KeyBar > .key-bar--key {
+        color: $footer-key-foreground;
+        text-style: bold;
+    }
+    """
+    COMPONENT_CLASSES = {"key-bar--key"}
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: tuple[KeyItem, ...] = ()
+        self.palette: KeyItem | None = None
+        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each key on the line
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.update_keys()
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen) -> None:
+        if self.is_attached and screen is self.screen:
+            self.update_keys()
+
+    def update_keys(self) -> None:
+        """Recompute the keys that apply; redraw only if they changed."""
+        app = self.app
+        active = self.screen.active_bindings
+        items: list[KeyItem] = []
+        seen: set[str] = set()
+        for _node, binding, enabled, _tooltip in active.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+        if tuple(items) != self.items or palette != self.palette:
+            self.items = tuple(items)
+            self.palette = palette
+            self.refresh()
+
+    @property
+    def text(self) -> str:
+        """The bar as plain text (the tests read it)."""
+        return self.render().plain
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        out = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, str]] = []
+        for key, shown, description, enabled in self.items:
+            start = len(out)
+            out.append(f" {shown} ", key_style if enabled else key_style + "dim")
+            out.append(f"{description} ", "" if enabled else "dim")
+            spans.append((start, len(out), key))
+        if self.palette is not None:
+            key, shown, description, _enabled = self.palette
+            tail = Text.assemble(("▏", "dim"), (f"{shown}", key_style), f" {description} ")
+            width = self.size.width
+            if width:  # the palette's key stays on the right; the keys are cropped before it
+                room = max(width - tail.cell_len, 0)
+                if out.cell_len > room:
+                    out.truncate(room)
+                out.pad_right(room - out.cell_len)
+            start = len(out)
+            out.append_text(tail)
+            spans.append((start, len(out), key))
+        self._spans = spans
+        return out
+
+    def on_click(self, event: events.Click) -> None:
+        x = event.x
+        for start, end, key in self._spans:
+            if start <= x < end:
+                self.app.simulate_key(key)
+                return
+
+    def on_resize(self) -> None:
+        self.refresh()
