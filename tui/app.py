@@ -11,9 +11,10 @@ from functools import partial
 from pathlib import Path
 
 from textual.app import App, ComposeResult, SystemCommand
-from textual.containers import HorizontalScroll
+from textual.containers import HorizontalScroll, Vertical
 from textual.events import Key
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
 from core.catalog import bundled_dir
@@ -62,11 +63,13 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         yield MessageLine(id="message")
         yield KeyBar(id="keys")
 
-    def _make_panels(self) -> list[LayerPanel]:
+    def _make_panels(self) -> list[Widget]:
+        """One panel per layer, left to right; the loss sits under the output layer, so a
+        small network fits 120 columns."""
         panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in panel_keys(self.stepper)]
         for panel in panels:
             panel.set_mode("heatmap" if wants_heatmap(self.stepper, panel.key) else "numbers")
-        return panels
+        return [*panels[:-2], Vertical(*panels[-2:], classes="panel-column")]
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -77,7 +80,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
 
     @property
     def panels(self) -> list[LayerPanel]:
-        return list(self.query_one("#panels").query_children(LayerPanel))
+        return list(self.query_one("#panels").query(LayerPanel))
 
     def panel(self, key: str) -> LayerPanel:
         return self.query_one(f"#panel-{key}", LayerPanel)

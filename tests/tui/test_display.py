@@ -76,13 +76,12 @@ async def test_arrows_move_within_and_across_panels(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.selected == "input[0,0]"
-        await press(pilot, "right")
-        assert app.selected == "input[0,1]"
-        await press(pilot, "right", "right", "right")  # off the right edge: the conv panel
+        await press(pilot, "down")
+        assert app.selected == "input[0,1]"  # the 1×4 input is a column
+        await press(pilot, "right")  # off the right edge: the conv panel
         assert app.selected.startswith("conv.")
         assert app.focused is app.panel("conv").grid
-        await press(pilot, "down")
-        assert app.selected == "conv.weight[1,0,0]"
+        assert app.selected == "conv.weight[1,0,0]"  # the same line as where it left
         await press(pilot, "down")
         assert app.selected == "conv.bias[0]"
         await press(pilot, "left")

@@ -70,14 +70,17 @@ async def test_hand_rounding_is_marked_and_changes_the_values(app):
         assert "HAND-ROUNDING 3dp" in status(app)
         assert "hand-rounding on" in message(app)
         await press(pilot, "n")
-        assert cell(app, "conv.delta[0,1]").startswith("0.000233")
+        assert cell(app, "conv.delta[0,1]").startswith("2.33e−4")  # the 3 digits the pass uses
         await press(pilot, "plus")
         assert "HAND-ROUNDING 4dp" in status(app) and "hand-rounding now to 4 decimals" in message(app)
         assert cell(app, "conv.delta[0,1]") == "·"  # rounded differently: computed again
         await press(pilot, "R", "minus")
         assert "HAND-ROUNDING" not in status(app)
         await press(pilot, "n")
-        assert cell(app, "conv.delta[0,1]").startswith("0.000326")
+        assert cell(app, "conv.delta[0,1]").startswith("3.3e−4")  # compact in a cell
+        app.select("conv.delta[0,1]")
+        await pilot.pause()
+        assert "0.000326" in derivation(app)  # in full below
 
 
 async def export(app, pilot, option: str, path) -> None:

@@ -30,7 +30,7 @@ from core.numbers import fmt
 from core.quantities import format_index, parse_name
 from core.quantity_shapes import quantity_shape
 from tui.heatmap import Scale, legend
-from tui.widgets.layer_rows import EDITABLE, MAX_COLS, MAX_ROWS, panel_blocks
+from tui.widgets.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
 from tui.widgets.value_grid import PLACEHOLDER, Cell, ValueGrid
 
 if TYPE_CHECKING:
@@ -155,8 +155,9 @@ def heat_blocks(stepper: Stepper, key: str, fresh: set[str] | frozenset[str] = f
 def wants_heatmap(stepper: Stepper, key: str) -> bool:
     """Heatmap by default when some quantity of the panel would not fit the number grid."""
     for array_name, _label in panel_blocks(stepper, key):
-        shape = quantity_shape(stepper.network, stepper.batch_size, parse_name(array_name))
-        if len(shape) and (shape[-1] > MAX_COLS or (len(shape) > 1 and int(np.prod(shape[:-1])) > MAX_ROWS)):
+        ref = parse_name(array_name)
+        shape = quantity_shape(stepper.network, stepper.batch_size, ref)
+        if is_truncated(shape, as_column(stepper, ref.kind, shape)):
             return True
     return False
 

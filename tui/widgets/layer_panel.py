@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
 
@@ -47,7 +48,7 @@ class LayerPanel(VerticalScroll):
         super().__init__(id=f"panel-{key}", classes="layer-panel")
         self.key = key
         self.border_title = title
-        self.styles.min_width = len(title) + 6
+        self.styles.min_width = len(Content.from_markup(title)) + 6
         self.grid = ValueGrid(id=f"grid-{key}")
         self.heatmap = HeatmapView(id=f"heat-{key}")
         self.heatmap.display = False

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from textual.markup import escape
 
 from core.checks import check_for
-from core.numbers import fmt
+from core.numbers import MINUS, fmt
 from core.quantities import format_index, parse_name
-from core.quantity_shapes import quantity_shape
+from core.quantity_shapes import PER_SAMPLE, quantity_shape
 from tui.widgets.value_grid import PLACEHOLDER, Cell, Row
 
 if TYPE_CHECKING:
@@ -23,13 +24,26 @@ if TYPE_CHECKING:
 MAX_ROWS = 8  # rows shown per quantity; larger arrays end with a "…" line
 MAX_COLS = 8
 PARAM_BLOCKS = (("weight", "weight"), ("bias", "bias"), ("net", "net"), ("out", "out"),
-                ("grad_out", "grad_out"), ("delta", "delta"), ("grad_weight", "grad_w"),
+                ("grad_out", "∂out"), ("delta", "delta"), ("grad_weight", "grad_w"),
                 ("grad_bias", "grad_b"), ("new_weight", "new_w"), ("new_bias", "new_b"))
-PLAIN_BLOCKS = (("out", "out"), ("grad_out", "grad_out"))
+PLAIN_BLOCKS = (("out", "out"), ("grad_out", "∂out"))
 EDITABLE = ("weight", "bias", "input", "target")
 
 INPUT = "input"
 LOSS = "loss"
+LOSS_SHORT = {"cross_entropy": "CE", "squared_error": "SE", "mse": "MSE"}
+
+
+def cell_text(value: float, decimals: int, digits: int = 2) -> str:
+    """A value as a grid cell shows it: ``fmt``, except that a value too small for the
+    decimals is written compactly with ``digits`` significant digits (``3.3e−5``, not
+    ``0.0000326``) so it does not widen its column; the derivation panel shows it in full.
+    Hand-rounding keeps three significant digits of such values: cells then show 3."""
+    v = float(value)
+    if v != 0 and np.isfinite(v) and abs(v) < 0.5 * 10.0 ** (-decimals):
+        mantissa, _, exponent = f"{v:.{digits - 1}e}".partition("e")
+        return f"{mantissa}e{int(exponent)}".replace("-", MINUS)
+    return fmt(v, decimals)
 
 
 def panel_keys(stepper: Stepper) -> list[str]:
@@ -38,12 +52,16 @@ def panel_keys(stepper: Stepper) -> list[str]:
 
 
 def panel_title(stepper: Stepper, key: str) -> str:
+    """The panel's border title, kept short so a small network fits 120 columns: the layer's
+    name in bold, then what it is (``fc dense 2 · sigmoid``)."""
     net = stepper.network
     if key == INPUT:
-        return f"input · {list(net.input_shape)}"
-    if key == LOSS:
-        return f"loss · {net.loss.name}"
-    return f"{key} · {net.layer(key).describe()}"
+        what = "×".join(str(n) for n in net.input_shape)
+    elif key == LOSS:
+        what = LOSS_SHORT.get(net.loss.name, net.loss.name)
+    else:
+        what = net.layer(key).describe()
+    return f"[b]{escape(key)}[/b] {escape(what)}"
 
 
 def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
@@ -76,15 +94,12 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
     old = None
     if ref.kind.startswith("new_") and arr is not None:
         old = stepper.array(f"{ref.layer}.{ref.kind[4:]}")
-    width = shape[-1] if shape else 1
-    lines = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
     expected = stepper.scenario.expected
     rows = []
-    for r in range(min(lines, MAX_ROWS)):
+    column = as_column(stepper, ref.kind, shape)
+    for r, line in enumerate(grid_indices(shape, column)):
         cells = []
-        for c in range(min(width, MAX_COLS)):
-            flat = r * width + c
-            idx = tuple(int(i) for i in np.unravel_index(flat, shape)) if shape else None
+        for idx in line:
             name = array_name + format_index(idx)
             if name in hidden:
                 cells.append(Cell(name, "?" if name == question else PLACEHOLDER,
@@ -92,9 +107,42 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
                 continue
             cells.append(_cell(stepper, ref.kind, name, idx, arr, old, decimals, fresh, expected))
         rows.append(Row(label if r == 0 else "", tuple(cells)))
-    if lines > MAX_ROWS or width > MAX_COLS:
+    if is_truncated(shape, column):
         rows.append(Row(f"  … {'×'.join(str(s) for s in shape)} in all"))
     return rows
+
+
+def as_column(stepper: Stepper, kind: str, shape: tuple[int, ...]) -> bool:
+    """A one-channel 1-D signal (``[1, L]``, or ``[B, 1, L]`` for a batch) reads best as a
+    column, one line per position (and one column per sample), as in the notes."""
+    if kind != "input" and kind not in PER_SAMPLE:
+        return False
+    per_sample = shape[1:] if stepper.batch_size > 1 else shape
+    return len(per_sample) == 2 and per_sample[0] == 1 and per_sample[1] > 1
+
+
+def grid_indices(shape: tuple[int, ...], column: bool = False) -> list[list[tuple[int, ...] | None]]:
+    """The index of every cell shown, line by line (at most MAX_ROWS × MAX_COLS)."""
+    if not shape:
+        return [[None]]
+    if column:
+        samples = shape[0] if len(shape) == 3 else 1
+        return [[(b, 0, i) if len(shape) == 3 else (0, i) for b in range(min(samples, MAX_COLS))]
+                for i in range(min(shape[-1], MAX_ROWS))]
+    width = shape[-1]
+    lines = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    return [[tuple(int(i) for i in np.unravel_index(r * width + c, shape)) for c in range(min(width, MAX_COLS))]
+            for r in range(min(lines, MAX_ROWS))]
+
+
+def is_truncated(shape: tuple[int, ...], column: bool = False) -> bool:
+    """True when the grid shows only part of an array (it then ends with a "…" line)."""
+    if not shape:
+        return False
+    if column:
+        return shape[-1] > MAX_ROWS or (len(shape) == 3 and shape[0] > MAX_COLS)
+    lines = int(np.prod(shape[:-1])) if len(shape) > 1 else 1
+    return lines > MAX_ROWS or shape[-1] > MAX_COLS
 
 
 def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, arr: np.ndarray | None,
@@ -113,4 +161,5 @@ def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, a
         check = check_for(stepper, name)
         if check is not None:
             mark = "✓" if check.ok else "✗"
-    return Cell(name, fmt(value, decimals), state, mark, editable)
+    digits = 2 if stepper.hand_rounding is None else 3
+    return Cell(name, cell_text(value, decimals, digits), state, mark, editable)
