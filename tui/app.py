@@ -91,10 +91,11 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
             panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, *self.quiz_hidden()))
             if panel.mode == "heatmap":
                 panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh))
-            is_next = panel.key == self._next_panel()
+            asked = self._quiz_panel()
+            is_next = panel.key == (asked or self._next_panel())
             if panel.has_class("next") != is_next:
                 panel.set_class(is_next, "next")
-            subtitle = f"next: {self._next_key()}" if is_next else ""
+            subtitle = ("quiz: ? below" if asked else f"next: {self._next_key()}") if is_next else ""
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
 
@@ -115,6 +116,14 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
                 f"{ph.layer}.out" in self.stepper.state.values:
             return LOSS
         return ph.layer
+
+    def _quiz_panel(self) -> str | None:
+        """During a quiz, the panel of the value asked now (the stepper is already past it)."""
+        current = self.quiz.current if self.quiz is not None else None
+        if current is None:
+            return None
+        head = current.split("[")[0]
+        return head.split(".")[0] if "." in head else (LOSS if head == "loss" else None)
 
     def _next_key(self) -> str:
         return {"forward": "f", "backward": "b", "update": "u", "done": "f"}[self.stepper.phase().stage]

@@ -52,7 +52,8 @@ class StudyTools:
     def quiz_status(self) -> dict[str, Any]:
         if self.quiz is None:
             return {}
-        return {"quiz": f"{score_text(self.quiz)} · Q{self.quiz_number}", "loss_hidden": "loss" in self.quiz.hidden}
+        return {"quiz": f"{score_text(self.quiz)} · Q{self.quiz_number}", "loss_hidden": "loss" in self.quiz.hidden,
+                "asked": self.quiz.current}
 
     def quiz_blocks(self, action: str) -> bool:
         """During a quiz, say why a key that would step, edit or undo does nothing."""

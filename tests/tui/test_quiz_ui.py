@@ -114,3 +114,20 @@ async def test_stepping_keys_are_refused_while_the_quiz_runs(app):
         assert app.stepper.phase().describe() == "forward 2/4: pool"
         await press(pilot, "Q")  # back to the answer box
         assert isinstance(app.focused, AnswerInput)
+
+
+async def test_quiz_scope_combines_a_kind_and_a_layer(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "Q")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        options.highlighted = options.get_option_index("kind-deltas")
+        await press(pilot, "space")
+        assert "✓" in str(options.get_option("kind-deltas").prompt)
+        options.highlighted = options.get_option_index("layer-fc")
+        await press(pilot, "enter")
+        await pilot.pause()
+        assert app.quiz is not None and app.quiz.layer == "fc" and app.quiz.kinds == "deltas"
+        assert app.quiz.current.startswith("fc.")
+        assert status(app).startswith(f"quiz: {app.quiz.current} = ?")  # the question, not the stepper's phase
+        assert app.panel("fc").border_subtitle == "quiz: ? below"

@@ -13,11 +13,13 @@ if TYPE_CHECKING:
     from core.stepper import Stepper
 
 
-def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False) -> Text:
+def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
+                asked: str | None = None) -> Text:
     """One line, e.g. ``forward 2/4: pool · loss · · iteration 1 · sample 1/1 · α 0.5 · tiny-cnn``.
 
     Hand-rounding is always marked (a badge after the phase); ``quiz`` is the score of a
-    running quiz, and ``loss_hidden`` keeps the loss a question until it is answered."""
+    running quiz, and ``loss_hidden`` keeps the loss a question until it is answered; ``asked``
+    (the quiz's question) replaces the phase, which the quiz has already stepped past."""
     samples = stepper.sample_indices()
     count = len(stepper.state.samples)
     shown = ", ".join(str(i + 1) for i in samples[:4]) + ("…" if len(samples) > 4 else "")
@@ -29,7 +31,7 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
         ("α ", fmt(stepper.scenario.learning_rate, None)),
     ]
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(stepper.phase().describe(), style="bold reverse")
+    out.append(f"quiz: {asked} = ?" if asked else stepper.phase().describe(), style="bold reverse")
     if stepper.hand_rounding is not None:
         out.append(" ")
         out.append(f" HAND-ROUNDING {stepper.hand_rounding}dp ", style="bold black on yellow")
@@ -50,8 +52,9 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
 class StatusLine(Static):
     """The top line of the main screen."""
 
-    def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False) -> None:
-        self.update(status_text(stepper, decimals, quiz, loss_hidden))
+    def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
+             asked: str | None = None) -> None:
+        self.update(status_text(stepper, decimals, quiz, loss_hidden, asked))
 
 
 class MessageLine(Static):
