@@ -87,10 +87,11 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
 
     def refresh_view(self) -> None:
         """Redraw every panel, the status line and the derivation from the stepper."""
+        hidden, asked = self.quiz_hidden()
         for panel in self.panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, *self.quiz_hidden()))
+            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked))
             if panel.mode == "heatmap":
-                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh))
+                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
             asked = self._quiz_panel()
             is_next = panel.key == (asked or self._next_panel())
             if panel.has_class("next") != is_next:

@@ -112,3 +112,21 @@ def test_snapshot_digits_heatmaps(snap_compare):
         await pilot.pause()
 
     assert snap_compare(CnnTuiApp(load("digits")), terminal_size=SIZE, run_before=forward)
+
+
+async def test_a_quiz_hides_its_values_in_heatmaps_too(digits):
+    async with digits.run_test(size=SIZE) as pilot:
+        await press(pilot, "Q")
+        await pilot.pause()
+        await press(pilot, "enter")  # the whole iteration: conv's values are asked first
+        await pilot.pause()
+        assert digits.quiz is not None and digits.quiz.current.startswith("conv.")
+        blocks = {b.name: b for b in digits.panel("conv").heatmap.blocks}
+        asked = {name.split("[")[0] for name in digits.quiz.hidden}
+        assert "conv.net" in asked and blocks["conv.net"].values is None  # no colours to give it away
+        assert all(blocks[name].values is None for name in asked if name in blocks)
+        assert blocks["conv.weight"].values is not None
+        await press(pilot, "escape")
+        await pilot.pause()
+        blocks = {b.name: b for b in digits.panel("conv").heatmap.blocks}
+        assert blocks["conv.net"].values is not None

@@ -140,13 +140,16 @@ class HeatBlock:
         return self.name + format_index(tuple(int(i) for i in np.unravel_index(flat, self.shape)))
 
 
-def heat_blocks(stepper: Stepper, key: str, fresh: set[str] | frozenset[str] = frozenset()) -> list[HeatBlock]:
-    """The blocks of one panel, straight from the stepper's arrays."""
+def heat_blocks(stepper: Stepper, key: str, fresh: set[str] | frozenset[str] = frozenset(),
+                hidden: set[str] | frozenset[str] = frozenset()) -> list[HeatBlock]:
+    """The blocks of one panel, straight from the stepper's arrays. An array with a value in
+    ``hidden`` (a quiz's questions) is drawn as not computed: colours would give it away."""
+    hidden_arrays = {name.split("[")[0] for name in hidden}
     blocks = []
     for array_name, label in panel_blocks(stepper, key):
         ref = parse_name(array_name)
         shape = tuple(quantity_shape(stepper.network, stepper.batch_size, ref))
-        arr = stepper.array(array_name)
+        arr = None if array_name in hidden_arrays else stepper.array(array_name)
         values = None if arr is None else np.asarray(arr, dtype=np.float64).reshape(shape)
         blocks.append(HeatBlock(array_name, label, shape, values, ref.kind in EDITABLE, array_name in fresh))
     return blocks
