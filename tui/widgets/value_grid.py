@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -43,11 +44,14 @@ class Row:
 class ValueGrid(Widget, can_focus=True):
     """Rows of labelled numbers; arrows move a cursor, enter asks to edit."""
 
-    COMPONENT_CLASSES = {
+    # Styled in app.tcss (``ValueGrid > .value-grid--fresh``) like component classes, but
+    # resolved once per theme for every grid (``_style``): as COMPONENT_CLASSES, Textual
+    # would restyle all ten for each grid at every style update (a focus change, a class).
+    STYLE_CLASSES = (
         "value-grid--label", "value-grid--fresh", "value-grid--pending", "value-grid--changed",
         "value-grid--cursor", "value-grid--cursor-blur", "value-grid--ok", "value-grid--bad",
         "value-grid--editable", "value-grid--question",
-    }
+    )
     BINDINGS = [
         Binding("up", "move(0,-1)", "up", show=False),
         Binding("down", "move(0,1)", "down", show=False),
@@ -93,6 +97,8 @@ class ValueGrid(Widget, can_focus=True):
     # --- content ----------------------------------------------------------------
     def set_rows(self, rows: list[Row]) -> None:
         """Replace the rows, keeping the cursor on the same quantity when it still exists."""
+        if rows == self.rows:
+            return
         old = self.selected_name
         size = (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
         self.rows = rows
@@ -173,7 +179,18 @@ class ValueGrid(Widget, can_focus=True):
 
     # --- drawing ----------------------------------------------------------------
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        """The style of ``value-grid--NAME`` from the stylesheet, shared by every grid."""
+        app = self.app
+        shared: dict[str, dict[str, Style]] = app.__dict__.setdefault("_value_grid_styles", {})
+        styles = shared.get(app.theme)
+        if styles is None:
+            styles = shared[app.theme] = {}
+            for component in self.STYLE_CLASSES:
+                node = DOMNode(classes=component)  # as Textual styles component classes
+                node._attach(self)
+                app.stylesheet.apply(node)
+                styles[component] = node.styles.partial_rich_style
+        return styles[name]
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="crop", end="")
