@@ -56,7 +56,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
-        with HorizontalScroll(id="panels"):
+        with HorizontalScroll(id="panels", can_focus=False):  # focus goes to the grids
             yield from self._make_panels()
         yield TrainPanel()
         yield DerivationView()
@@ -75,6 +75,9 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         self.refresh_view()
         first = self.panels[0].view
         first.focus()
+        if self.selected is None and first.selected_name:  # its derivation is in the first frame
+            self.selected = first.selected_name
+            self.show_derivation()
         self.say(f"{self.stepper.scenario.name}: press f to step forward one layer, space for whatever "
                  "comes next, ? for help")
 

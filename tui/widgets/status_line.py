@@ -54,7 +54,7 @@ class StatusLine(Static):
 
     def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
              asked: str | None = None) -> None:
-        self.update(status_text(stepper, decimals, quiz, loss_hidden, asked))
+        self.update(status_text(stepper, decimals, quiz, loss_hidden, asked), layout=False)  # one line always
 
 
 class MessageLine(Static):
@@ -63,4 +63,4 @@ class MessageLine(Static):
     def say(self, text: str, error: bool = False) -> None:
         if self.has_class("error") != error:
             self.set_class(error, "error")
-        self.update(Text(text, no_wrap=True, overflow="ellipsis"))
+        self.update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)  # one line always
