@@ -7,7 +7,7 @@ import numpy as np
 from core.layers import Layer
 
 
-def initial_params(layer: Layer, given: dict[str, np.ndarray], rng: np.random.Generator,
+def initial_params(layer: Layer, given: dict[str, np.ndarray], rng: np.random.Generator | None,
                    init: str | None) -> dict[str, np.ndarray]:
     """Fill in the parameters not in ``given``: weights by ``init`` (default xavier), bias zero.
 

@@ -97,8 +97,6 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
                 panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
             asked = self._quiz_panel()
             is_next = panel.key == (asked or self._next_panel())
-            if panel.has_class("next") != is_next:
-                panel.set_class(is_next, "next")
             subtitle = ("quiz: ? below" if asked else f"next: {self._next_key()}") if is_next else ""
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
