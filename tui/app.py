@@ -91,13 +91,14 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
     def refresh_view(self) -> None:
         """Redraw every panel, the status line and the derivation from the stepper."""
         hidden, asked = self.quiz_hidden()
+        quiz_panel = self._quiz_panel()
+        next_panel = quiz_panel or self._next_panel()
         for panel in self.panels:
             panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked))
             if panel.mode == "heatmap":
                 panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
-            asked = self._quiz_panel()
-            is_next = panel.key == (asked or self._next_panel())
-            subtitle = ("quiz: ? below" if asked else f"next: {self._next_key()}") if is_next else ""
+            is_next = panel.key == next_panel
+            subtitle = ("quiz: ? below" if quiz_panel else f"next: {self._next_key()}") if is_next else ""
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
 
