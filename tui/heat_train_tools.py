@@ -130,6 +130,7 @@ class HeatTrainTools:
         total = count * (trainer.iterations_per_epoch if unit == "epochs" else 1)
         run = TrainingRun(trainer, unit, count, total)
         self._run = run
+        self.training_log.unit = unit
         self.train_panel.display = True
         self._train_timer = self.set_interval(TICK, self._training_tick)
         # The worker holds the GIL between NumPy calls: a short switch interval lets the UI
@@ -139,8 +140,10 @@ class HeatTrainTools:
         self.refresh_bindings()
         self.run_worker(partial(_train_loop, run, self.training_log), thread=True, exclusive=True,
                         group="train", name="train", exit_on_error=False)
-        self.say(f"training {count:,} {unit[:-1] if count == 1 else unit} ({total:,} iterations) — "
-                 "escape stops; the panels follow every half second")
+        what = f"{count:,} {unit[:-1] if count == 1 else unit}"
+        if unit == "epochs":
+            what += f" ({total:,} iteration{'s' if total != 1 else ''})"
+        self.say(f"training {what} — escape stops; the panels follow every half second")
 
     def action_stop_training(self: CnnTuiApp) -> None:
         run: TrainingRun | None = getattr(self, "_run", None)

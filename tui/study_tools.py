@@ -282,7 +282,7 @@ class StudyTools:
         try:
             export_text(self.stepper, "markdown")
         except CnnTuiError as err:
-            self.say(f"nothing to export yet: {err} (n completes the iteration)", error=True)
+            self.say(f"nothing to export yet — n completes the iteration ({err})", error=True)
             return
         from tui.screens.export_screen import ExportScreen
 

@@ -26,3 +26,13 @@ def test_constant_and_empty_series_draw_without_error() -> None:
     assert render_bars(np.full(5, 0.3), height=1).plain == "█████"
     assert render_bars(np.array([])).plain == "···"
     assert render_bars(np.array([np.nan, 1.0]), height=1).plain == "█"
+
+
+def test_training_panel_text_leads_with_the_last_loss_and_names_an_iterations_run() -> None:
+    from tui.widgets.loss_chart import TrainingLog, chart_text, epochs_text
+
+    log = TrainingLog(losses=[0.5, 0.25, 0.000004], unit="iterations")
+    header = chart_text(log, 60).plain.split("\n")[0]
+    assert header.startswith("loss per iteration  last 0.000004 · max 0.500")  # cut at the width: last first
+    assert "per epoch: — (this run counts iterations)" in epochs_text(log).plain
+    assert "none completed yet" in epochs_text(TrainingLog(losses=[0.5], unit="epochs")).plain

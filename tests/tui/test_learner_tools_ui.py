@@ -101,7 +101,8 @@ async def export(app, pilot, option: str, path) -> None:
 async def test_export_writes_each_format(app, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "e")
-        assert "nothing to export yet: export needs a complete iteration" in message(app)
+        assert "nothing to export yet — n completes the iteration (export needs a complete iteration" \
+            in message(app)
         assert not isinstance(app.screen, ExportScreen)
         await press(pilot, "n")
         starts = {"markdown": "# tiny-cnn", "latex": "\\documentclass", "pytorch": "#!/usr/bin/env python3"}

@@ -12,6 +12,9 @@ from textual.widgets import Button, Label
 class ConfirmScreen(ModalScreen[bool]):
     """Dismisses with True (y) or False (n / escape)."""
 
+    # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
+    DEFAULT_CSS = ".dialog Label { width: 100%; }"
+
     BINDINGS = [Binding("y", "answer(True)", "yes"), Binding("n,escape", "answer(False)", "no")]
 
     def __init__(self, question: str) -> None:

@@ -16,12 +16,16 @@ from tui.screens.path_suggester import PathSuggester
 
 LABELS = {"markdown": "Markdown (.md): every formula with its numbers, and the checks",
           "latex": "LaTeX (.tex): the same as a document for pdflatex",
-          "pytorch": "PyTorch script (.py): the same iteration with autograd, asserting these numbers"}
+          "pytorch": "PyTorch script (.py): the same iteration with autograd; prints every value as JSON, "
+                     "like cnn-tui solve --format json"}
 NAMES = {"markdown": "Markdown", "latex": "LaTeX", "pytorch": "PyTorch script"}
 
 
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
     """Dismisses with (format, path) or None when cancelled."""
+
+    # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
+    DEFAULT_CSS = "#export-dialog Label { width: 100%; }"
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 

@@ -31,6 +31,9 @@ class YamlTree(DirectoryTree):
 class OpenScreen(ModalScreen[Scenario | None]):
     """Dismisses with the loaded Scenario, or None when cancelled."""
 
+    # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
+    DEFAULT_CSS = "#open-dialog Label { width: 100%; }"
+
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, folder: Path, with_tree: bool = True) -> None:

@@ -18,6 +18,9 @@ Scope = tuple[str | None, str]  # (layer or None, kinds)
 class QuizScreen(ModalScreen[Scope | None]):
     """Dismisses with (layer, kinds) or None when cancelled."""
 
+    # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
+    DEFAULT_CSS = "#quiz-dialog Label { width: 100%; }"
+
     BINDINGS = [Binding("escape", "cancel", "cancel"),
                 Binding("space", "pick", "pick a kind or a layer")]
 

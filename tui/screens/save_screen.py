@@ -14,6 +14,9 @@ from tui.screens.path_suggester import PathSuggester
 class SaveScreen(ModalScreen[str | None]):
     """Dismisses with the path typed, or None when cancelled."""
 
+    # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
+    DEFAULT_CSS = "#save-dialog Label { width: 100%; }"
+
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, default: str, why: str = "") -> None:

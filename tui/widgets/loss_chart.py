@@ -31,6 +31,7 @@ class TrainingLog:
     epochs: list[EpochStats] = field(default_factory=list)
     held_out: float | None = None  # the latest held-out accuracy
     held_out_loss: float | None = None
+    unit: str = ""  # "epochs" or "iterations": what the latest run counted
 
 
 def percent(value: float) -> str:
@@ -62,8 +63,9 @@ def chart_text(log: TrainingLog, width: int) -> Text:
     width = max(10, width)
     per_bar = max(1, -(-losses.size // width))
     out.append("loss per iteration", style="bold")
-    out.append(f"  {losses.size:,}{f' (bar = mean of {per_bar})' if per_bar > 1 else ''} · "
-               f"max {fmt(float(np.nanmax(losses)), 3)} · last {fmt(float(losses[-1]), 3)}\n", style="dim")
+    # the latest loss first: the line is cut at the panel's width, and it matters most
+    out.append(f"  last {fmt(float(losses[-1]), 3)} · max {fmt(float(np.nanmax(losses)), 3)} · "
+               f"{losses.size:,}{f' (bar = mean of {per_bar})' if per_bar > 1 else ''}\n", style="dim")
     out.append_text(render_bars(losses, width=width, height=BAR_HEIGHT, low=0.0, style="cyan"))
     return out
 
@@ -76,7 +78,10 @@ def epochs_text(log: TrainingLog, rows: int = 5) -> Text:
             out.append(f"  (loss {fmt(log.held_out_loss, 3)})", style="dim")
         out.append("\n")
     if not log.epochs:
-        out.append("per epoch: none completed yet", style="dim")
+        if log.unit == "iterations":
+            out.append("per epoch: — (this run counts iterations)", style="dim")
+        else:
+            out.append("per epoch: none completed yet", style="dim")
         return out
     has_acc = log.epochs[-1].accuracy is not None
     has_test = log.epochs[-1].test_accuracy is not None
