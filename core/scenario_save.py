@@ -57,14 +57,21 @@ def _plain(arr: np.ndarray) -> Any:
     return np.asarray(arr, dtype=np.float64).tolist()
 
 
-def _samples_data(samples: SampleSet, target: Path) -> Any:
+def _needs_npz(samples: SampleSet) -> bool:
+    """Samples with no npz file of their own that are too many to write inline."""
+    return samples.source is None and samples.x.size + samples.y.size > INLINE_LIMIT
+
+
+def _write_npz(samples: SampleSet, handle: Any) -> None:
+    y = samples.labels if samples.labels is not None and np.all(samples.labels >= 0) else samples.y
+    np.savez_compressed(handle, x=samples.x, y=y)
+
+
+def _samples_data(samples: SampleSet, target: Path, npz_name: str | None) -> Any:
     if samples.source is not None:
         return {"file": Path(os.path.relpath(samples.source, target.parent)).as_posix()}
-    if samples.x.size + samples.y.size > INLINE_LIMIT:
-        data_path = target.with_suffix(".samples.npz")
-        y = samples.labels if samples.labels is not None and np.all(samples.labels >= 0) else samples.y
-        _atomic_write_bytes(data_path, lambda f: np.savez_compressed(f, x=samples.x, y=y))
-        return {"file": data_path.name}
+    if npz_name is not None:
+        return {"file": npz_name}
     items = []
     for i in range(len(samples)):
         item: dict[str, Any] = {"x": _plain(samples.x[i])}
@@ -76,15 +83,17 @@ def _samples_data(samples: SampleSet, target: Path) -> Any:
     return items
 
 
-def scenario_data(scenario: Scenario, target: Path) -> dict[str, Any]:
-    """The scenario as plain data in the file's field order."""
+def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The scenario as plain data in the file's field order; ``npz_names`` names the npz
+    file of each sample set (``samples``, ``test_samples``) written beside the YAML."""
+    npz_names = npz_names or {}
     data: dict[str, Any] = {"format": FORMAT, "name": scenario.name}
     if scenario.description:
         data["description"] = scenario.description
     data["input"] = list(scenario.input_shape)
-    data["samples"] = _samples_data(scenario.samples, target)
+    data["samples"] = _samples_data(scenario.samples, target, npz_names.get("samples"))
     if scenario.test_samples is not None:
-        data["test_samples"] = _samples_data(scenario.test_samples, target)
+        data["test_samples"] = _samples_data(scenario.test_samples, target, npz_names.get("test_samples"))
     layers = []
     for spec in scenario.layer_specs:
         entry = {k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.items()
@@ -108,22 +117,43 @@ def scenario_data(scenario: Scenario, target: Path) -> dict[str, Any]:
     return data
 
 
-def dump_scenario(scenario: Scenario, target: Path) -> str:
+def dump_scenario(scenario: Scenario, target: Path, npz_names: dict[str, str] | None = None) -> str:
     """The YAML text of a scenario saved at ``target``."""
-    return yaml.dump(scenario_data(scenario, target), Dumper=_Dumper, sort_keys=False,
+    return yaml.dump(scenario_data(scenario, target, npz_names), Dumper=_Dumper, sort_keys=False,
                      allow_unicode=True, width=100, default_flow_style=False)
 
 
-def _atomic_write_bytes(path: Path, write: Any) -> None:
+def _file_mode(path: Path) -> int:
+    """The mode a new file gets (0666 less the umask), or the existing file's mode."""
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def _temp_file(path: Path, write: Any) -> Path:
+    """Write a complete temporary file beside ``path`` (same folder, so a rename is atomic)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.chmod(tmp, _file_mode(path))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _atomic_write_bytes(path: Path, write: Any) -> None:
+    tmp = _temp_file(path, write)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise
 
 
@@ -136,14 +166,26 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
         raise ScenarioError("this is a folder: give a file name ending in .yaml", file=str(target))
     if not target.parent.is_dir():
         raise ScenarioError(f"the folder {target.parent} does not exist", file=str(target))
-    text = dump_scenario(scenario, target)
+    sets = {"samples": scenario.samples, "test_samples": scenario.test_samples}
+    big = {field: samples for field, samples in sets.items() if samples is not None and _needs_npz(samples)}
+    finals = {field: f"{target.stem}.{field}.npz" for field in big}
+    temps: dict[str, Path] = {}
     try:
-        parse_scenario(text, file=str(target), base_dir=target.parent)
-    except ScenarioError as err:
-        raise ScenarioError(f"not saved, the result would not load back: {err.reason}",
-                            file=str(target), field=err.field) from None
-    try:
+        for field, samples in big.items():
+            temps[field] = _temp_file(target.parent / finals[field], lambda f, s=samples: _write_npz(s, f))
+        check = dump_scenario(scenario, target, {field: tmp.name for field, tmp in temps.items()})
+        try:
+            parse_scenario(check, file=str(target), base_dir=target.parent)
+        except ScenarioError as err:
+            raise ScenarioError(f"not saved, the result would not load back: {err.reason}",
+                                file=str(target), field=err.field) from None
+        text = dump_scenario(scenario, target, finals)
+        for field, tmp in temps.items():
+            os.replace(tmp, target.parent / finals[field])
         _atomic_write_bytes(target, lambda f: f.write(text.encode("utf-8")))
     except OSError as err:
         raise ScenarioError(f"cannot write the file: {err.strerror}", file=str(target)) from None
+    finally:
+        for tmp in temps.values():
+            tmp.unlink(missing_ok=True)
     return target

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -270,3 +271,40 @@ def test_expected_keeps_written_text_and_decimals() -> None:
     assert (e["out.out[0]"].value, e["out.out[0]"].decimals, e["out.out[0]"].text) == (0.7, 2, "0.70")
     assert e["fc.delta[1]"].decimals == 3 and e["loss"].decimals == 1
     assert list(e) == ["out.out[0]", "fc.delta[1]", "loss"]
+
+
+def test_large_samples_and_test_samples_each_get_their_own_npz(tmp_path: Path) -> None:
+    """Found in review: both sets went to one npz and the training samples were lost."""
+    rng = np.random.default_rng(1)
+    x, xt = rng.random((4100, 50)), rng.random((4200, 50)) + 100.0  # over 200,000 numbers each
+    np.savez(tmp_path / "train.npz", x=x, y=rng.integers(0, 2, 4100))
+    np.savez(tmp_path / "test.npz", x=xt, y=rng.integers(0, 2, 4200))
+    text = """format: 1
+name: big
+input: [50]
+samples: {file: train.npz}
+test_samples: {file: test.npz}
+layers: [{type: dense, units: 2, activation: softmax}]
+loss: cross_entropy
+learning_rate: 0.1
+"""
+    (tmp_path / "big.yaml").write_text(text, encoding="utf-8")
+    scenario = load_scenario(tmp_path / "big.yaml")
+    # as if edited: no longer tied to their npz files, and too many to write inline
+    scenario.samples = dataclasses.replace(scenario.samples, source=None, file=None)
+    scenario.test_samples = dataclasses.replace(scenario.test_samples, source=None, file=None)
+    out = tmp_path / "out"
+    out.mkdir()
+    saved = load_scenario(save_scenario(scenario, out / "copy.yaml"))
+    np.testing.assert_array_equal(saved.samples.x, x)
+    np.testing.assert_array_equal(saved.test_samples.x, xt)
+    assert sorted(p.name for p in out.iterdir()) == ["copy.samples.npz", "copy.test_samples.npz", "copy.yaml"]
+
+
+def test_saved_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    mask = os.umask(0o022)
+    try:
+        path = save_scenario(load_scenario(tmp_path / _old_file(tmp_path)[0].name), tmp_path / "new.yaml")
+    finally:
+        os.umask(mask)
+    assert path.stat().st_mode & 0o777 == 0o644
