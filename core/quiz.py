@@ -16,7 +16,7 @@ from core.derivation import Derivation
 from core.diagnosis import Diagnosis, diagnose
 from core.errors import CnnTuiError
 from core.explain import explain
-from core.numbers import parse_number, written_decimals
+from core.numbers import fmt, parse_number, written_decimals
 from core.quantities import format_index
 from core.stepper import Stepper
 
@@ -27,6 +27,22 @@ KIND_GROUPS = {
     "gradients": ("grad_weight", "grad_bias"),
     "updates": ("new_weight", "new_bias"),
 }
+
+
+def required_decimals(exact: float, decimals: int) -> int:
+    """How many decimals an answer needs: as many as the screen shows for the value
+    (``fmt`` without trailing zeros), so typing ``1`` for 0.51 is not "right"."""
+    text = fmt(exact, decimals, trim=True)
+    return len(text.partition(".")[2])
+
+
+def require_precision(text: str, exact: float, decimals: int) -> None:
+    """ValueError unless ``text`` carries the decimals the value is shown with."""
+    needed = required_decimals(exact, decimals)
+    typed = written_decimals(text.strip().replace("−", "-"))
+    if typed < needed:
+        raise ValueError(f"type it to {needed} decimal{'s' if needed != 1 else ''}, as precisely as the screen "
+                         f"shows it (you typed {typed})")
 
 
 @dataclass(frozen=True)
@@ -86,6 +102,7 @@ class Quiz:
         typed = parse_number(text)
         decimals = written_decimals(text.strip().replace("−", "-"))
         exact = self.stepper.value(name)
+        require_precision(text, exact, self.stepper.scenario.decimals)
         right = abs(typed - exact) <= 10.0 ** (-decimals) * (1 + 1e-9)
         self.asked += 1
         self.right += right

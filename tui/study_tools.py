@@ -216,6 +216,7 @@ class StudyTools:
 
     def _my_answer(self, editor: AnswerEditor, text: str) -> None:
         from core.checks import check_for
+        from core.quiz import require_precision
         from core.scenario import Expected
 
         name = editor.quantity
@@ -225,6 +226,8 @@ class StudyTools:
         try:
             if written:
                 expected = Expected(parse_number(written), written_decimals(written), written)
+                if self.stepper.has(name.split("[")[0]):  # as precise as the screen shows it
+                    require_precision(written, self.stepper.value(name), self.decimals)
                 self.stepper.set_expected(name, expected)
             else:
                 self.stepper.set_expected(name, None)

@@ -14,7 +14,7 @@ def test_quiz_asks_in_computation_order_and_scores() -> None:
     assert quiz.current == "conv.net[0,0]"
     assert "conv.net[0,0]" in quiz.hidden
     assert quiz.answer("0.51").right
-    answer = quiz.answer("0.7")  # conv.net[0,1] is 0.53: more than 0.1 away
+    answer = quiz.answer("0.70")  # conv.net[0,1] is 0.53: more than 0.01 away
     assert answer.name == "conv.net[0,1]" and not answer.right
     assert "0.1·0 + 0.2·0 + 0.3·0.1 + 0.5" in answer.derivation.one_line()
     assert (quiz.right, quiz.asked) == (1, 2)
@@ -23,8 +23,8 @@ def test_quiz_asks_in_computation_order_and_scores() -> None:
 def test_tolerance_follows_the_decimals_typed() -> None:
     quiz = Quiz(Stepper(load("tiny-cnn")), layer="out", kinds="forward")
     assert quiz.current == "out.net[0]"  # the quiz stepped through conv, pool and fc by itself
-    assert quiz.answer("0.44").right  # 0.4392 to two places
-    assert quiz.answer("−0.44").right  # −0.4392 to two places, typed with a true minus sign
+    assert quiz.answer("0.439").right  # 0.43918 to three places
+    assert quiz.answer("−0.439").right  # −0.43918, typed with a true minus sign
     assert quiz.answer("0.7065").right  # out.out[0] = 0.706481…: within 0.0001 of 0.7065
     assert not quiz.answer("0.2937").right  # out.out[1] = 0.293519…: 0.00018 off, more than 0.0001
     assert quiz.finished  # the loss belongs to no layer
@@ -57,3 +57,13 @@ def test_not_a_number_is_refused_without_counting() -> None:
     with pytest.raises(ValueError, match="not a number"):
         quiz.answer("abc")
     assert quiz.asked == 0 and quiz.current == "conv.net[0,0]"
+
+
+def test_an_answer_needs_the_decimals_the_screen_shows() -> None:
+    """Typing 1 for 0.51 is not "right to 0 decimals": the answer must be as precise as shown."""
+    quiz = Quiz(Stepper(load("tiny-cnn")))
+    for vague in ("1", "0.5", "0"):
+        with pytest.raises(ValueError, match="type it to 2 decimals"):
+            quiz.answer(vague)
+    assert quiz.asked == 0
+    assert quiz.answer("0.51").right

@@ -49,8 +49,8 @@ async def test_a_wrong_answer_shows_the_formula_with_numbers(app):
     async with app.run_test(size=SIZE) as pilot:
         box = await start_quiz(app, pilot)
         await answer(pilot, box, "0.51")
-        await answer(pilot, box, "0.7")  # conv.net[0,1] is 0.53
-        assert "✗ conv.net[0,1]: 0.7 is wrong, it is 0.530" in message(app)
+        await answer(pilot, box, "0.70")  # conv.net[0,1] is 0.53
+        assert "✗ conv.net[0,1]: 0.70 is wrong, it is 0.530" in message(app)
         text = derivation(app)
         assert "you typed 0.7, the value is 0.5300" in text
         assert "0.1·0 + 0.2·0 + 0.3·0.1 + 0.5" in text  # the formula with numbers
