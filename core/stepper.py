@@ -65,7 +65,8 @@ class Stepper:
         self._loaded = scenario.copy()
         self.state: State
         self.state = self._start(scenario.params, scenario.samples, 1, edited=False)
-        self._undo: list[tuple[State, str]] = []
+        # each entry: the state, what the command was, and the expected values before it
+        self._undo: list[tuple[State, str, dict[str, Expected]]] = []
 
     # --- reading ----------------------------------------------------------------
     @property
@@ -225,6 +226,10 @@ class Stepper:
                    "done": "this iteration is already updated: press f or space for the next one"}
             raise StepError(f"cannot update: {why[ph.stage]} (next: {ph.describe()})")
         self._push("update")
+        self._apply_update()
+        return "update"
+
+    def _apply_update(self) -> None:
         values = dict(self.state.values)
         for layer in self.network.param_layers():
             grads = {"weight": values[f"{layer.name}.grad_weight"], "bias": values[f"{layer.name}.grad_bias"]}
@@ -232,7 +237,6 @@ class Stepper:
             values[f"{layer.name}.new_weight"] = self._rounded(new["weight"])
             values[f"{layer.name}.new_bias"] = self._rounded(new["bias"])
         self.state = replace(self.state, values=values)
-        return "update"
 
     def step_next(self) -> str:
         """Whatever comes next: a forward step, a backward step or the update."""
@@ -246,7 +250,6 @@ class Stepper:
     def run_iteration(self) -> str:
         """Complete the current iteration (or, once updated, run the whole next one)."""
         self._push("whole iteration")
-        undo_depth = len(self._undo)
         if self.phase().stage == "done":
             self.state = self._next_iteration()
         while (p := self.phase()).stage != "done":
@@ -255,8 +258,7 @@ class Stepper:
             elif p.stage == "backward":
                 self._backward_layer(len(self.network.layers) - p.step)
             else:
-                self.update()
-                del self._undo[undo_depth:]
+                self._apply_update()
         return f"iteration {self.iteration}"
 
     def advance_to_next(self) -> None:
@@ -286,13 +288,15 @@ class Stepper:
         """Restore the state before the last command; returns what was undone."""
         if not self._undo:
             raise StepError("nothing to undo")
-        self.state, label = self._undo.pop()
+        self.state, label, expected = self._undo.pop()
+        self.scenario.expected = expected
         return label
 
     def reset(self) -> None:
         """Back to the scenario as loaded (undoable)."""
         self._push("reset")
         loaded = self._loaded.copy()
+        self.scenario.expected = dict(loaded.expected)
         self.state = self._start(loaded.params, loaded.samples, 1, edited=False)
 
     # --- editing -----------------------------------------------------------------
@@ -347,11 +351,15 @@ class Stepper:
             check_index(shape, ref, require_scalar=True)
         except QuantityError as err:
             raise EditError(str(err)) from None
+        if expected is None and str(ref) not in self.scenario.expected:
+            return
+        self._push(f"my answer for {ref}")
+        answers = dict(self.scenario.expected)  # a new dict: undo keeps the old one
         if expected is None:
-            if self.scenario.expected.pop(str(ref), None) is None:
-                return
+            del answers[str(ref)]
         else:
-            self.scenario.expected[str(ref)] = expected
+            answers[str(ref)] = expected
+        self.scenario.expected = answers
         self.state = replace(self.state, edited=True)
 
     @property
@@ -408,7 +416,7 @@ class Stepper:
                        rounding=self.state.rounding)
 
     def _push(self, label: str) -> None:
-        self._undo.append((self.state, label))
+        self._undo.append((self.state, label, self.scenario.expected))
         if len(self._undo) > UNDO_LIMIT:
             del self._undo[0]
 
