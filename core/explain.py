@@ -15,7 +15,6 @@ from core.derivation import Derivation
 from core.errors import QuantityError
 from core.layers import Conv, Dense, Flatten, Layer, Pool
 from core.numbers import fmt, pfmt
-from core.passes import fused_softmax_cross_entropy
 from core.quantities import QuantityRef, format_index, parse_name
 from core.quantity_shapes import check_index, quantity_shape
 
@@ -418,15 +417,24 @@ class _Explainer:
         last = i == len(self.network.layers) - 1
         a = self.val(f"{layer.name}.out", b, idx)
         asym = self.sym("out", layer.name, b, idx)
-        if last and fused_softmax_cross_entropy(self.network):
+        if last and self.network.fused_output == "softmax":
             k = int(np.ravel_multi_index(idx, layer.out_shape))
             y = self.val("target", b, (k,))
             ysym = self.sym("target", None, b, (k,))
             fs, ns = self.batch_factor()
-            return self.make(ref, symbol, f"{fs}({asym} − {ysym})" if fs else f"{asym} − {ysym}",
-                             f"{ns}({self.n(a)} − {self.n(y)})" if ns else f"{self.n(a)} − {self.n(y)}",
-                             notes=("softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (targets sum to 1); "
-                                    "the Jacobian derivation of this result is available",),
+            targets = self.st.batched("target")
+            assert targets is not None
+            total = float(targets[b].sum())
+            if total == 1.0:
+                formula, numbers = f"{asym} − {ysym}", f"{self.n(a)} − {self.n(y)}"
+                note = "softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (the targets sum to 1)"
+            else:  # an edited target: the general result a_i·Σ_j y_j − y_i
+                formula, numbers = f"{asym}·Σ_j y_j − {ysym}", f"{self.p(a)}·{self.p(total)} − {self.p(y)}"
+                note = (f"softmax + cross-entropy: ∂C/∂z_i = a_i·Σ_j y_j − y_i; these targets sum to "
+                        f"{self.n(total)}, not 1")
+            return self.make(ref, symbol, f"{fs}({formula})" if fs else formula,
+                             f"{ns}({numbers})" if ns else numbers,
+                             notes=(f"{note}; the Jacobian derivation of this result is available",),
                              steps=softmax_cross_entropy_steps(self.n(a), self.n(y)))
         if last and self.network.fused_output == "sigmoid":
             k = int(np.ravel_multi_index(idx, layer.out_shape))

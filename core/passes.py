@@ -16,11 +16,6 @@ from core.losses import sigmoid_cross_entropy, softmax_cross_entropy
 from core.network import Network
 
 
-def fused_softmax_cross_entropy(network: Network) -> bool:
-    """Softmax output with cross-entropy: δ = (a·Σy − y)/B = (a − y)/B, exact and stable."""
-    return network.fused_output == "softmax"
-
-
 def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray) -> float:
     """The batch-mean loss of the output ``out``.
 

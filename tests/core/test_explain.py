@@ -233,3 +233,18 @@ def test_large_network_derivations_stay_short(big: Stepper, name: str) -> None:
     assert len(d.text()) < 1500
     if name in ("fc.net[7]", "fc.delta[3]", "conv.grad_weight[2,0,1,1]", "conv.grad_bias[4]", "out.out[3]"):
         assert "more terms" in line
+
+
+def test_softmax_delta_with_edited_targets_shows_the_general_formula() -> None:
+    """Found in review: with targets that no longer sum to 1 the panel showed a − y, whose
+    arithmetic did not give the value shown."""
+    from core.catalog import load
+    from core.explain import explain
+    from core.stepper import Stepper
+
+    stepper = Stepper(load("tiny-cnn"))
+    stepper.edit("target[0]", 0.5)
+    stepper.forward_all()
+    stepper.step_backward()
+    line = explain(stepper, "out.delta[0]", 6).one_line()
+    assert line == "δ_out[0] = a_out[0]·Σ_j y_j − y[0] = 0.706481·0.5 − 0.5 = −0.146759"
