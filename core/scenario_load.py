@@ -28,6 +28,8 @@ from core.yaml_source import Path as YPath
 from core.yaml_source import YamlDocument, format_path, read_yaml
 
 MAX_YAML_BYTES = 10 * 1024 * 1024
+MAX_SIZE = 100_000  # any size, stride, count or batch size in a scenario
+MAX_VALUES = 20_000_000  # parameters, or values of one sample's forward pass
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
               "learning_rate", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
@@ -74,18 +76,22 @@ class _Reader:
                 raise self.fail(path + (key,), f"unknown field '{key}' for {what} "
                                                f"(expected one of: {_choices(allowed)})")
 
-    def integer(self, value: Any, path: YPath, minimum: int | None = None) -> int:
+    def integer(self, value: Any, path: YPath, minimum: int | None = None,
+                maximum: int | None = MAX_SIZE) -> int:
+        """A whole number; sizes are bounded so a typo cannot ask for terabytes."""
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(path, f"expected a whole number, got {_kind(value)}")
         if minimum is not None and value < minimum:
-            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {value}")
+            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {_short(value)}")
+        if maximum is not None and value > maximum:
+            raise self.fail(path, f"expected a whole number ≤ {maximum:,}, got {_short(value)}")
         return value
 
     def number(self, value: Any, path: YPath) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(path, f"expected a number, got {_kind(value)}")
-        if not math.isfinite(value):
-            raise self.fail(path, f"expected a finite number, got {value}")
+        if not _finite(value):
+            raise self.fail(path, f"expected a finite number of sensible size, got {_short(value)}")
         return float(value)
 
     def choice(self, value: Any, path: YPath, options: tuple[str, ...], what: str) -> str:
@@ -125,11 +131,24 @@ class _Reader:
                         raise self.fail(path + (i,), f"{what} must have shape {shape_text(full)}: "
                                                      "found a list where a number belongs")
                     raise self.fail(path + (i,), f"expected a number in {what}, got {_kind(item)}")
-                if not math.isfinite(item):
-                    raise self.fail(path + (i,), f"{what} holds a non-finite number ({item})")
+                if not _finite(item):
+                    raise self.fail(path + (i,), f"{what} holds a non-finite or huge number ({_short(item)})")
             return
         for i, item in enumerate(value):
             self._check_nested(item, path + (i,), shape[1:], what, full)
+
+
+def _finite(value: int | float) -> bool:
+    """A finite number that fits a float (a 400-digit integer does not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:20] + "…"
 
 
 def _kind(value: Any) -> str:
@@ -201,7 +220,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     if learning_rate <= 0:
         raise r.fail(("learning_rate",), f"expected a number > 0, got {data['learning_rate']}")
     batch_size = r.integer(data.get("batch_size", 1), ("batch_size",), 1)
-    seed = None if data.get("seed") is None else r.integer(data["seed"], ("seed",), 0)
+    seed = None if data.get("seed") is None else r.integer(data["seed"], ("seed",), 0, 2**63 - 1)
     init = None if data.get("init") is None else r.choice(data["init"], ("init",), INITS, "init")
     decimals = _display(r, data)
     input_shape = _input_shape(r, data["input"])
@@ -210,6 +229,10 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
         network = build_network(input_shape, specs, loss)
     except ScenarioError as err:
         raise r.fail(_parse_field(err.field), err.reason) from None
+    activations = sum(int(np.prod(layer.out_shape)) for layer in network.layers)
+    if network.parameter_count > MAX_VALUES or activations > MAX_VALUES:
+        raise r.fail(("layers",), f"the network is too big for cnn-tui ({network.parameter_count:,} parameters, "
+                                  f"{activations:,} values per sample; at most {MAX_VALUES:,} each)")
     params = _params(r, data["layers"], network, seed, init)
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
@@ -383,12 +406,20 @@ def _check_distributions(r: _Reader, samples: SampleSet, path: YPath) -> None:
 def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> SampleSet:
     full = (r.base_dir / file)
     try:
-        with np.load(full, allow_pickle=False) as data:
-            arrays = {k: data[k] for k in ("x", "y") if k in data.files}
+        data = np.load(full, allow_pickle=False)
     except FileNotFoundError:
         raise r.fail(path, f"the samples file {file} does not exist (looked in {r.base_dir})") from None
+    except (OSError, ValueError, EOFError):
+        raise r.fail(path, f"{file} is not an npz file (expected one saved by numpy.savez with arrays "
+                           "x and y)") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise r.fail(path, f"{file} is not an npz file but a single array (expected numpy.savez with "
+                           "arrays x and y)")
+    try:
+        with data:
+            arrays = {k: data[k] for k in ("x", "y") if k in data.files}
     except (OSError, ValueError) as err:
-        raise r.fail(path, f"{file} is not a readable npz file ({err})") from None
+        raise r.fail(path, f"{file}: an array cannot be read ({str(err)[:120]})") from None
     for key in ("x", "y"):
         if key not in arrays:
             raise r.fail(path, f"{file} has no array '{key}' (expected x [N, *input] and y)")
@@ -397,8 +428,9 @@ def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> Sample
     if x.ndim == 0 or x.shape != want or x.shape[0] == 0:
         raise r.fail(path, f"{file}: x has shape {shape_text(x.shape)}, expected [N, "
                            f"{', '.join(map(str, network.input_shape))}] with N ≥ 1")
-    if not np.issubdtype(x.dtype, np.number) or not np.all(np.isfinite(x)):
-        raise r.fail(path, f"{file}: x must hold finite numbers")
+    real = (np.integer, np.floating)
+    if not np.issubdtype(x.dtype, real[0]) and not np.issubdtype(x.dtype, real[1]) or not np.all(np.isfinite(x)):
+        raise r.fail(path, f"{file}: x must hold finite real numbers")
     outputs = network.output_size
     labels = None
     if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
@@ -406,6 +438,8 @@ def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> Sample
             raise r.fail(path, f"{file}: y as labels must have {x.shape[0]} class indices in 0…{outputs - 1}")
         labels = y.astype(np.int64)
         y = np.eye(outputs)[labels]
+    elif not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
+        raise r.fail(path, f"{file}: y must hold real numbers (targets) or whole numbers (labels)")
     elif y.shape != (x.shape[0], outputs):
         raise r.fail(path, f"{file}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
                            f"targets or [{x.shape[0]}] integer labels")

@@ -58,7 +58,7 @@ def format_path(path: Path) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            text += ("." if text else "") + part
+            text += ("." if text else "") + str(part)
     return text
 
 
@@ -69,6 +69,7 @@ class YamlDocument:
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
     raw: dict[Path, str] = field(default_factory=dict)
+    nodes: set[int] = field(default_factory=set)  # ids of the nodes seen (an alias repeats one)
 
     def line_of(self, path: Path) -> int | None:
         """The line of ``path``, or of its nearest ancestor that is in the file."""
@@ -80,6 +81,10 @@ class YamlDocument:
 
 
 def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
+    if id(node) in doc.nodes:  # aliases could also make a tiny file expand without bound
+        raise ScenarioError("YAML aliases (*name) are not allowed: write the value out",
+                            file=file, line=node.start_mark.line + 1, field=format_path(path) or None)
+    doc.nodes.add(id(node))
     doc.lines[path] = node.start_mark.line + 1
     if node.tag not in yaml.SafeLoader.yaml_constructors:
         # refused here rather than by the constructor, so the message can name the field
@@ -95,8 +100,8 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
     elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise ScenarioError("a mapping key must be a plain name",
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                raise ScenarioError(f"a field name must be text, got {key_node.value!r}"[:120],
                                     file=file, line=key_node.start_mark.line + 1,
                                     field=format_path(path) or None)
             key = key_node.value
@@ -112,6 +117,14 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
 
 def read_yaml(text: str, file: str) -> YamlDocument:
     """Parse ``text`` with the safe loader; any fault becomes a ScenarioError with its line."""
+    try:
+        return _read_yaml(text, file)
+    except (ValueError, RecursionError) as err:  # e.g. an integer of more than 4,300 digits
+        reason = "a number has more than 4,300 digits" if "digits" in str(err) else str(err)[:160]
+        raise ScenarioError(f"not valid YAML for cnn-tui: {reason}", file=file) from None
+
+
+def _read_yaml(text: str, file: str) -> YamlDocument:
     if FastScenarioLoader is not None:
         try:
             fast = FastScenarioLoader(text)
