@@ -35,8 +35,13 @@ def bundled_titles() -> list[tuple[str, str]]:
 
 def resolve(path_or_name: str) -> Path:
     """A path that exists, or the bundled scenario of that name; ScenarioError otherwise."""
-    path = Path(path_or_name).expanduser()
-    if path.exists():
+    try:
+        path = Path(path_or_name).expanduser()
+        exists = path.exists()
+    except (RuntimeError, OSError) as err:  # ~nosuchuser, a name too long for the system
+        raise ScenarioError(f"not a usable path ({getattr(err, 'strerror', None) or err})",
+                            file=path_or_name[:200]) from None
+    if exists:
         return path
     if "/" not in path_or_name and not path_or_name.endswith((".yaml", ".yml")):
         bundled = bundled_dir() / f"{path_or_name}.yaml"

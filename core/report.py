@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from core.checks import Check, run_checks
+from core.errors import CnnTuiError
 from core.explain import explain
 from core.numbers import fmt
 from core.quantities import format_index
@@ -76,12 +77,20 @@ def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> l
 
 
 def to_json(scenario: Scenario, records: list[IterationRecord]) -> str:
-    """The contract's JSON: full float64 precision (shortest round-trip text)."""
+    """The contract's JSON: full float64 precision (shortest round-trip text).
+
+    Values that overflowed (training diverged) make no valid JSON: that is an error
+    naming the iteration, not a file with Infinity or NaN in it.
+    """
+    for record in records:
+        if not all(np.isfinite(np.asarray(v, dtype=np.float64)).all() for v in record.values.values()):
+            raise CnnTuiError(f"iteration {record.iteration} diverged (a value overflowed to ∞ or NaN): "
+                              "lower the learning rate; the text format shows where")
     doc = {"format": 1, "name": scenario.name,
            "iterations": [{"iteration": r.iteration, "samples": r.samples, "loss": r.loss,
                            "values": r.values, "checks": [c.as_json() for c in r.checks]}
                           for r in records]}
-    return json.dumps(doc, ensure_ascii=False)
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False)
 
 
 def _element_names(stepper: Stepper, name: str) -> list[str]:

@@ -60,7 +60,7 @@ class Trainer:
         start = params if params is not None else scenario.params
         layers = scenario.network.param_layers()
         self._order = [(layer.name, name) for layer in layers for name in ("weight", "bias")]
-        self._theta = np.concatenate([np.ravel(start[lay][name]) for lay, name in self._order]).astype(np.float64)
+        self._theta = np.concatenate([np.zeros(0)] + [np.ravel(start[lay][name]) for lay, name in self._order])
         self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
         self._views: dict[str, Params] = {layer.name: {} for layer in layers}
         self._grad_views: dict[str, Params] = {layer.name: {} for layer in layers}

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 
 from core.errors import CnnTuiError
 
+MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export")
 
 USAGE = """\
-usage: cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
+cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
        cnn-tui scenarios                        list the bundled scenarios
        cnn-tui check PATH|NAME                  validate a scenario file
        cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json]
@@ -27,18 +28,19 @@ usage: cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cnn-tui", usage=USAGE,
                                      description="Step through backpropagation one number at a time.")
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", prog="cnn-tui")
     sub.add_parser("scenarios", help="list the bundled scenarios")
     check = sub.add_parser("check", help="validate a scenario file")
     check.add_argument("scenario", metavar="PATH|NAME")
     solve = sub.add_parser("solve", help="print every value with its derivation")
     solve.add_argument("scenario", metavar="PATH|NAME")
-    solve.add_argument("--iterations", type=_positive, default=1, metavar="N")
+    solve.add_argument("--iterations", type=_positive, default=1, metavar="N",
+                       help=f"iterations to run (1 to {MAX_COUNT:,}; default 1)")
     solve.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     train = sub.add_parser("train", help="train headless with a progress bar")
     train.add_argument("scenario", metavar="PATH|NAME")
     train.add_argument("--epochs", type=_positive, default=None, metavar="N",
-                       help="epochs to train (default: 10)")
+                       help=f"epochs to train (1 to {MAX_COUNT:,}; default 10)")
     train.add_argument("--save", metavar="PATH", help="save the trained scenario here")
     export = sub.add_parser("export", help="export iteration 1's derivation or a PyTorch script")
     export.add_argument("scenario", metavar="PATH|NAME")
@@ -54,8 +56,8 @@ def _positive(text: str) -> int:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {value}")
+    if not 1 <= value <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, got {text}")
     return value
 
 
@@ -101,6 +103,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     from tui.progress import ProgressBar
 
     scenario = load(args.scenario)
+    if args.save:
+        from pathlib import Path
+
+        folder = Path(args.save).expanduser().parent
+        if not folder.is_dir():
+            raise CnnTuiError(f"{args.save}: the folder {folder} does not exist (checked before training)")
     epochs = args.epochs or 10
     trainer = Trainer(scenario)
     bar = ProgressBar(epochs * trainer.iterations_per_epoch)
@@ -159,15 +167,18 @@ HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    import numpy as np
+
+    np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings
     try:
         if argv and argv[0] in COMMANDS:
             args = _parser().parse_args(argv)
             return HANDLERS[args.command](args)
         if argv and argv[0] in ("-h", "--help"):
-            print(USAGE, end="")
+            print("usage: " + USAGE, end="")
             return 0
         if len(argv) > 1 or (argv and argv[0].startswith("-")):
-            print(USAGE, end="", file=sys.stderr)
+            print("usage: " + USAGE, end="", file=sys.stderr)
             print(f"cnn-tui: unexpected arguments: {' '.join(argv)}", file=sys.stderr)
             return 2
         return run_tui(argv[0] if argv else None)

@@ -152,7 +152,7 @@ def test_solve_bad_arguments() -> None:
     result = run_cli("solve", "tiny-cnn", "--iterations", "0")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
-    assert "≥ 1" in result.stderr
+    assert "from 1 to 1,000,000" in result.stderr
 
 
 def test_train_prints_epochs_and_saves(batch_file: Path, tmp_path: Path) -> None:
@@ -212,3 +212,23 @@ def test_solve_json_worked_example_checks_via_parse(tmp_path: Path, capsys) -> N
     assert main(["solve", str(path), "--format", "json"]) == 0
     checks = json.loads(capsys.readouterr().out)["iterations"][0]["checks"]
     assert [(c["name"], c["ok"]) for c in checks] == [("out.out[0]", False), ("fc.delta[0]", True)]
+
+
+def test_usage_errors_read_cleanly_and_train_checks_the_save_folder_first(cli) -> None:
+    """Found in review: subcommand usage printed the whole main usage as the program name."""
+    result = cli("solve", "tiny-cnn", "--format", "yaml")
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: cnn-tui solve ") and "usage: usage" not in result.stderr
+    result = cli("train", "tiny-cnn", "--save", "/nonexistent-folder/x.yaml")
+    assert result.returncode == 1 and "checked before training" in result.stderr
+    assert "epoch" not in result.stdout
+
+
+def test_train_runs_a_network_without_parameters(cli, tmp_path) -> None:
+    path = tmp_path / "nop.yaml"
+    path.write_text("format: 1\nname: no params\ninput: [1, 4]\nsamples: [{x: [[1, 2, 3, 4]], y: [0.5, 0.5]}]\n"
+                    "layers: [{type: maxpool1d, size: 2}, {type: flatten}]\nloss: mse\nlearning_rate: 0.1\n",
+                    encoding="utf-8")
+    result = cli("train", str(path), "--epochs", "2")
+    assert result.returncode == 0, result.stderr
+    assert "epoch 2/2  loss 7.2500" in result.stdout
