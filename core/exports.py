@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from core.errors import CnnTuiError
@@ -33,18 +32,17 @@ def export_text(stepper: Stepper, fmt: str) -> str:
 
 
 def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path`` and rename it into place."""
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place
+    (the same atomic write, and the same file permissions, as saving a scenario)."""
+    from core.scenario_save import write_bytes_atomically
+
     target = Path(path).expanduser()
     if target.is_dir():
         raise CnnTuiError(f"{target}: this is a folder; give a file name")
     if not target.parent.is_dir():
         raise CnnTuiError(f"{target}: the folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
+        write_bytes_atomically(target, lambda f: f.write(text.encode("utf-8")))
     except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
         raise CnnTuiError(f"{target}: cannot write the file: {err.strerror}") from None
     return target

@@ -148,7 +148,8 @@ def _temp_file(path: Path, write: Any) -> Path:
     return Path(tmp)
 
 
-def _atomic_write_bytes(path: Path, write: Any) -> None:
+def write_bytes_atomically(path: Path, write: Any) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename."""
     tmp = _temp_file(path, write)
     try:
         os.replace(tmp, path)
@@ -182,7 +183,7 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
         text = dump_scenario(scenario, target, finals)
         for field, tmp in temps.items():
             os.replace(tmp, target.parent / finals[field])
-        _atomic_write_bytes(target, lambda f: f.write(text.encode("utf-8")))
+        write_bytes_atomically(target, lambda f: f.write(text.encode("utf-8")))
     except OSError as err:
         raise ScenarioError(f"cannot write the file: {err.strerror}", file=str(target)) from None
     finally:
