@@ -36,6 +36,11 @@ class Expected:
         return abs(actual - self.value) <= self.tolerance * (1 + 1e-9)
 
 
+def batch_indices(iteration: int, batch_size: int, count: int) -> list[int]:
+    """The samples iteration k uses: (k−1)·B + j mod S, j = 0…B−1 (one cursor that wraps)."""
+    return [((iteration - 1) * batch_size + j) % count for j in range(batch_size)]
+
+
 @dataclass
 class SampleSet:
     """Samples in file order: inputs ``x[S, *input]``, targets ``y[S, outputs]``.

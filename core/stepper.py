@@ -19,7 +19,7 @@ from core.numbers import round_as_shown
 from core.passes import hidden_gradients, loss_value, output_gradients, sgd
 from core.quantities import QuantityRef, parse_name
 from core.quantity_shapes import check_index, quantity_shape
-from core.scenario import Expected, SampleSet, Scenario
+from core.scenario import Expected, SampleSet, Scenario, batch_indices
 
 UNDO_LIMIT = 200
 
@@ -84,8 +84,7 @@ class Stepper:
     def sample_indices(self, iteration: int | None = None) -> list[int]:
         """Samples of an iteration: (k−1)·B + j mod S, j = 0…B−1 (one wrapping cursor)."""
         k = self.state.iteration if iteration is None else iteration
-        b, s = self.batch_size, len(self.state.samples)
-        return [((k - 1) * b + j) % s for j in range(b)]
+        return batch_indices(k, self.batch_size, len(self.state.samples))
 
     def phase(self) -> Phase:
         values = self.state.values
@@ -272,9 +271,7 @@ class Stepper:
         """Where training continues from: the updated parameters and the next iteration once
         this one is updated, else this iteration's parameters (its partial steps are redone)."""
         if self.phase().stage == "done":
-            values = self.state.values
-            params = {layer: {p: values[f"{layer}.new_{p}"] for p in ps} for layer, ps in self.state.params.items()}
-            return params, self.state.iteration + 1
+            return self._updated_params(), self.state.iteration + 1
         return self.state.params, self.state.iteration
 
     def adopt(self, params: dict[str, Params], iteration: int, label: str = "training") -> None:
@@ -392,10 +389,7 @@ class Stepper:
         """The scenario as it now stands: current parameters (the updated ones once the
         iteration is complete) and current samples, ready to save."""
         sc = self.scenario.copy()
-        params = self.state.params
-        if self.phase().stage == "done":
-            params = {layer: {p: self.state.values[f"{layer}.new_{p}"] for p in ps}
-                      for layer, ps in params.items()}
+        params = self._updated_params() if self.phase().stage == "done" else self.state.params
         sc.params = {k: dict(v) for k, v in params.items()}
         sc.samples = self.state.samples
         return sc
@@ -403,16 +397,17 @@ class Stepper:
     # --- internals ---------------------------------------------------------------
     def _start(self, params: dict[str, Params], samples: SampleSet, iteration: int,
                edited: bool) -> State:
-        b, s = self.batch_size, len(samples)
-        idx = [((iteration - 1) * b + j) % s for j in range(b)]
+        idx = batch_indices(iteration, self.batch_size, len(samples))
         return State(params=params, samples=samples, iteration=iteration, edited=edited,
                      values={"input": samples.x[idx], "target": samples.y[idx]})
 
-    def _next_iteration(self) -> State:
+    def _updated_params(self) -> dict[str, Params]:
+        """The parameters after this iteration's update (new_weight, new_bias of each layer)."""
         values = self.state.values
-        params = {layer: {p: values[f"{layer}.new_{p}"] for p in ps}
-                  for layer, ps in self.state.params.items()}
-        return replace(self._start(params, self.state.samples, self.state.iteration + 1, edited=True),
+        return {layer: {p: values[f"{layer}.new_{p}"] for p in ps} for layer, ps in self.state.params.items()}
+
+    def _next_iteration(self) -> State:
+        return replace(self._start(self._updated_params(), self.state.samples, self.state.iteration + 1, edited=True),
                        rounding=self.state.rounding)
 
     def _push(self, label: str) -> None:

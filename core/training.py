@@ -14,7 +14,7 @@ import numpy as np
 
 from core.layers import Params
 from core.passes import gradients, loss_value, predict
-from core.scenario import SampleSet, Scenario
+from core.scenario import SampleSet, Scenario, batch_indices
 
 EVAL_CHUNK = 512
 
@@ -91,9 +91,9 @@ class Trainer:
         x, y = self.scenario.samples.x, self.scenario.samples.y
         b, n = self.scenario.batch_size, x.shape[0]
         start = ((iteration - 1) * b) % n
-        if start + b <= n:
+        if start + b <= n:  # one slice, no copy: the common case
             return x[start:start + b], y[start:start + b]
-        idx = [(start + j) % n for j in range(b)]
+        idx = batch_indices(iteration, b, n)
         return x[idx], y[idx]
 
     def step(self) -> float:

@@ -8,35 +8,39 @@ from typing import TextIO
 
 
 class ProgressBar:
-    """``[██████░░░░]  640/1797 iterations`` redrawn in place, at most 10 times a second."""
+    """``[██████░░░░] 640/1797 iterations`` redrawn in place, at most 10 times a second.
 
-    def __init__(self, total: int, label: str = "iterations", stream: TextIO | None = None,
-                 width: int = 30) -> None:
+    On a terminal the bar is redrawn in place; into a file or a pipe it is written once
+    per result line, whole, so logs stay readable.
+    """
+
+    def __init__(self, total: int, stream: TextIO | None = None, width: int = 30) -> None:
         self.total = max(total, 1)
-        self.label = label
         self.stream = stream or sys.stderr
         self.width = width
+        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
         self._last = 0.0
+        self._done = 0
         self.suffix = ""
 
-    def update(self, done: int, total: int | None = None) -> None:
-        if total is not None:
-            self.total = max(total, 1)
+    def update(self, done: int) -> None:
+        self._done = done
         now = time.monotonic()
-        if done < self.total and now - self._last < 0.1:
+        if not self.live or (done < self.total and now - self._last < 0.1):
             return
         self._last = now
         filled = int(self.width * done / self.total)
         bar = "█" * filled + "░" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{self.total} {self.label}{self.suffix}")
+        self.stream.write(f"\r[{bar}] {done}/{self.total} iterations{self.suffix}")
         self.stream.flush()
 
     def clear(self) -> None:
-        """Wipe the bar's line, so a result line can be printed in its place."""
-        self.stream.write("\r" + " " * (self.width + 40) + "\r")
+        """Make room for a result line: wipe the bar on a terminal; elsewhere write it whole."""
+        if self.live:
+            self.stream.write("\r" + " " * (self.width + 40) + "\r")
+        else:
+            filled = int(self.width * self._done / self.total)
+            self.stream.write(f"[{'█' * filled + '░' * (self.width - filled)}] {self._done}/{self.total} "
+                              f"iterations{self.suffix}\n")
         self.stream.flush()
         self._last = 0.0
-
-    def close(self) -> None:
-        self.stream.write("\n")
-        self.stream.flush()

@@ -129,13 +129,6 @@ class Geometry:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
         return grid.transpose(3, 0, 1, 2).reshape(shape)
 
-    def from_grid(self, grid: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-        """Drop the padding of a ``[B, C, Hp, Wp]`` gradient and reshape to ``shape``."""
-        ph, pw = self.padding
-        if ph or pw:
-            grid = grid[:, :, ph:ph + self.height, pw:pw + self.width]
-        return np.ascontiguousarray(grid).reshape(shape)
-
     def input_position(self, p: int, k: int) -> tuple[int, ...] | None:
         """Input index (without channel) read by output position p at kernel offset k,
         or None where it falls in the zero padding."""
