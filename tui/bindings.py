@@ -39,6 +39,17 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("q", "quit", "quit", True, "quit (asks first when there are unsaved edits)"),
 ]
 
+# moving and editing inside a panel's values (numbers or heatmap)
+GRID_BINDINGS = [
+    Binding("up", "move(0,-1)", "up", show=False),
+    Binding("down", "move(0,1)", "down", show=False),
+    Binding("left", "move(-1,0)", "left", show=False),
+    Binding("right", "move(1,0)", "right", show=False),
+    Binding("home", "row_edge(-1)", show=False),
+    Binding("end", "row_edge(1)", show=False),
+    Binding("enter", "edit", "edit", tooltip="edit the selected weight, bias, input or target"),
+]
+
 APP_BINDINGS = [Binding(key, action, label, show=shown, tooltip=text) for key, action, label, shown, text in KEYS]
 
 KEY_ACTIONS: dict[str, str] = {k: action for keys, action, *_ in KEYS for k in keys.split(",")}

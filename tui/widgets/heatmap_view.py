@@ -20,7 +20,6 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.strip import Strip
@@ -29,6 +28,7 @@ from textual.widget import Widget
 from core.numbers import fmt
 from core.quantities import format_index, parse_name
 from core.quantity_shapes import quantity_shape
+from tui.bindings import GRID_BINDINGS
 from tui.heatmap import Scale, legend
 from tui.widgets.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
 from tui.widgets.value_grid import PLACEHOLDER, Cell, ValueGrid
@@ -170,15 +170,7 @@ class HeatmapView(Widget, can_focus=True):
 
     COMPONENT_CLASSES = {"heatmap-view--label", "heatmap-view--fresh", "heatmap-view--pending",
                          "heatmap-view--shape"}
-    BINDINGS = [
-        Binding("up", "move(0,-1)", "up", show=False),
-        Binding("down", "move(0,1)", "down", show=False),
-        Binding("left", "move(-1,0)", "left", show=False),
-        Binding("right", "move(1,0)", "right", show=False),
-        Binding("home", "row_edge(-1)", show=False),
-        Binding("end", "row_edge(1)", show=False),
-        Binding("enter", "edit", "edit", tooltip="edit the selected weight, bias, input or target"),
-    ]
+    BINDINGS = GRID_BINDINGS
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.widget import Widget
+
+from tui.bindings import GRID_BINDINGS
 
 PLACEHOLDER = "·"
 
@@ -52,15 +53,7 @@ class ValueGrid(Widget, can_focus=True):
         "value-grid--cursor", "value-grid--cursor-blur", "value-grid--ok", "value-grid--bad",
         "value-grid--editable", "value-grid--question",
     )
-    BINDINGS = [
-        Binding("up", "move(0,-1)", "up", show=False),
-        Binding("down", "move(0,1)", "down", show=False),
-        Binding("left", "move(-1,0)", "left", show=False),
-        Binding("right", "move(1,0)", "right", show=False),
-        Binding("home", "row_edge(-1)", show=False),
-        Binding("end", "row_edge(1)", show=False),
-        Binding("enter", "edit", "edit", tooltip="edit the selected weight, bias, input or target"),
-    ]
+    BINDINGS = GRID_BINDINGS
 
     class ValueSelected(Message):
         """The cursor rests on a quantity."""
