@@ -162,6 +162,10 @@ class _Explainer:
         it = self.st.iteration
         source = ("as given in the scenario" if it == 1
                   else f"the value after iteration {it - 1}'s update")
+        scenario = self.st.scenario
+        if it == 1 and f"{layer.name}.{ref.kind}" in scenario.initialised:
+            how = "zero" if ref.kind == "bias" else (scenario.layer_specs[i].get("init") or scenario.init or "xavier")
+            source = f"drawn at load ({how} initialisation, seed {scenario.seed or 0}): the file leaves it out"
         before = self.st.state.edits.get(str(ref))
         if before is not None:
             source = f"edited by you (it was {self.n(before)})"

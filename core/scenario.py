@@ -86,6 +86,7 @@ class Scenario:
     expected: dict[str, Expected] = field(default_factory=dict)
     test_samples: SampleSet | None = None
     path: Path | None = None
+    initialised: frozenset[str] = frozenset()  # parameters the file left out, drawn from the seed
 
     def copy(self) -> Scenario:
         """A copy whose arrays can be replaced without touching this one's."""

@@ -60,6 +60,7 @@ class _Reader:
         self.doc = doc
         self.file = file
         self.base_dir = base_dir
+        self.initialised: set[str] = set()  # parameters the file leaves out (seeded)
 
     def fail(self, path: YPath, message: str) -> ScenarioError:
         return ScenarioError(message, file=self.file, line=self.doc.line_of(path),
@@ -206,13 +207,14 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
         if key not in data:
             raise r.fail((), f"the required field '{key}' is missing "
                              f"(a scenario needs: {_choices(REQUIRED)})")
-    if data["format"] != FORMAT or isinstance(data["format"], bool):
+    if type(data["format"]) is not int or data["format"] != FORMAT:
         raise r.fail(("format",), f"format {data['format']!r} is not supported (this cnn-tui reads "
                                   f"format {FORMAT})")
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
         raise r.fail(("name",), f"expected a non-empty title, got {_kind(name)}")
-    description = data.get("description") or ""
+    description = data.get("description")
+    description = "" if description is None else description
     if not isinstance(description, str):
         raise r.fail(("description",), f"expected text, got {_kind(description)}")
     loss = r.choice(data["loss"], ("loss",), LOSSES, "loss")
@@ -243,6 +245,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
                         seed=seed, init=init, decimals=decimals, test_samples=test_samples)
     scenario.expected = _expected(r, data.get("expected"), scenario)
+    scenario.initialised = frozenset(r.initialised)
     return scenario
 
 
@@ -347,6 +350,7 @@ def _params(r: _Reader, raw_layers: list[Any], network: Network, seed: int | Non
         if rng is None and len(given) < len(layer.param_shapes()):
             rng = np.random.default_rng(seed if seed is not None else 0)
         params[layer.name] = initial_params(layer, given, rng, raw_layers[i].get("init") or init)
+        r.initialised.update(f"{layer.name}.{p}" for p in layer.param_shapes() if p not in given)
     return params
 
 
