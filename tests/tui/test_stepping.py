@@ -224,3 +224,16 @@ async def test_update_message_shows_old_to_new(app):
         assert cell_state(app, "out.new_weight[0,0]") == "fresh"
         await press(pilot, "plus")
         assert cell_state(app, "out.new_weight[0,0]") == "fresh"
+
+
+async def test_a_narrow_key_bar_keeps_help_and_quit():
+    """Found driving the app at 80×24: the key bar cut ? help and q quit off the right."""
+    from core.catalog import load
+    from tui.app import CnnTuiApp
+    from tui.widgets.key_bar import KeyBar
+
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=(60, 24)) as pilot:
+        await pilot.pause()
+        text = app.query_one(KeyBar).text
+        assert "? help" in text and "q quit" in text and "^p palette" in text

@@ -77,11 +77,30 @@ class KeyBar(Widget, can_focus=False):
         """The bar as plain text (the tests read it)."""
         return self.render().plain
 
+    KEEP = ("question_mark", "q")  # help and quit stay when the line is too short for all keys
+
+    def _fitting(self, room: int) -> tuple[KeyItem, ...]:
+        """The items that fit in ``room`` cells: others go from the right, help and quit stay."""
+        items = list(self.items)
+
+        def width(chosen: list[KeyItem]) -> int:
+            return sum(len(shown) + len(description) + 3 for _key, shown, description, _on in chosen)
+
+        while items and width(items) > room:
+            droppable = [i for i, item in enumerate(items) if item[0] not in self.KEEP]
+            if not droppable:
+                break
+            del items[droppable[-1]]
+        return tuple(items)
+
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key", partial=True)
         out = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str]] = []
-        for key, shown, description, enabled in self.items:
+        items = self.items
+        if self.palette is not None and self.size.width:
+            items = self._fitting(self.size.width - len(self.palette[1]) - len(self.palette[2]) - 3)
+        for key, shown, description, enabled in items:
             start = len(out)
             out.append(f" {shown} ", key_style if enabled else key_style + "dim")
             out.append(f"{description} ", "" if enabled else "dim")
