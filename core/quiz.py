@@ -78,6 +78,8 @@ class Quiz:
             raise CnnTuiError(f"unknown quiz kind '{self.kinds}' (expected one of: {', '.join(KIND_GROUPS)})")
         if self.layer is not None:
             self.stepper.network.layer(self.layer)  # KeyError for an unknown layer
+        if self.stepper.phase().stage == "done":  # this iteration is complete: quiz the next one
+            self.stepper.advance_to_next()
         self._advance()
 
     @property

@@ -107,8 +107,8 @@ class StudyTools:
         self.fresh = set()
         if quiz.finished:
             self.refresh_view()
-            self.say(f"nothing left to ask about {scope_text(layer, kinds)}: the iteration is complete "
-                     "(Q again asks about the next one)")
+            self.say(f"nothing to ask about {scope_text(layer, kinds)} in this iteration: it is complete "
+                     "(Q again starts on the next one)")
             return
         self.quiz, self.quiz_last, self.quiz_number = quiz, None, 1
         await self.mount(QuizBar(), before=self.query_one("#message"))

@@ -67,3 +67,14 @@ def test_an_answer_needs_the_decimals_the_screen_shows() -> None:
             quiz.answer(vague)
     assert quiz.asked == 0
     assert quiz.answer("0.51").right
+
+
+def test_a_quiz_started_after_the_update_asks_about_the_next_iteration() -> None:
+    """Found driving the app: Q after u ended at once with nothing to ask."""
+    stepper = Stepper(load("tiny-cnn"))
+    stepper.run_iteration()
+    quiz = Quiz(stepper)
+    assert stepper.iteration == 2 and quiz.current == "conv.net[0,0]"
+    stepper.undo()  # the quiz's first forward step
+    stepper.undo()  # and the move to the next iteration
+    assert stepper.iteration == 1 and stepper.phase().stage == "done"
