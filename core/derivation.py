@@ -29,7 +29,8 @@ class Derivation:
 
     @property
     def value_text(self) -> str:
-        return fmt(self.value, self.decimals)
+        """The result: the display decimals, and at least three significant digits."""
+        return fmt(self.value, self.decimals, sig=3)
 
     def chain(self) -> list[str]:
         """The right-hand sides ``formula``, ``substituted``, ``value`` without repeats:

@@ -75,10 +75,10 @@ class _Explainer:
 
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
-        return fmt(v, self.d, trim=True)
+        return fmt(v, self.d, trim=True, sig=3)
 
     def p(self, v: float) -> str:
-        return pfmt(v, self.d, trim=True)
+        return pfmt(v, self.d, trim=True, sig=3)
 
     def split(self, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
         """(sample in batch, index within the sample) of a per-sample name."""

@@ -13,8 +13,13 @@ import numpy as np
 MINUS = "−"
 
 
-def fmt(value: float, decimals: int | None = 3, trim: bool = False) -> str:
-    """One number for display; ``trim`` drops trailing zeros (0.100 → 0.1, 1.000 → 1)."""
+def fmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 0) -> str:
+    """One number for display; ``trim`` drops trailing zeros (0.100 → 0.1, 1.000 → 1).
+
+    ``sig`` keeps at least that many significant digits for values below 1 that the
+    decimals would cut short (0.0014 → 0.0014, not 0.001), as the derivations use it, so
+    the numbers of a formula multiply to its result.
+    """
     v = float(value)
     if not np.isfinite(v):
         return "∞" if v > 0 else (MINUS + "∞" if v < 0 else "NaN")
@@ -22,6 +27,8 @@ def fmt(value: float, decimals: int | None = 3, trim: bool = False) -> str:
         text = repr(v)
     elif v != 0 and abs(v) < 0.5 * 10.0 ** (-decimals):
         text = np.format_float_positional(v, precision=3, fractional=False, trim="-")
+    elif sig and v != 0 and abs(v) < 10.0 ** (sig - 1 - decimals):
+        text = np.format_float_positional(v, precision=sig, fractional=False, trim="-" if trim else "k")
     else:
         text = f"{v:.{decimals}f}"
         if float(text) == 0:
@@ -31,9 +38,9 @@ def fmt(value: float, decimals: int | None = 3, trim: bool = False) -> str:
     return text.replace("-", MINUS)
 
 
-def pfmt(value: float, decimals: int | None = 3, trim: bool = False) -> str:
+def pfmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 0) -> str:
     """Like fmt, but a negative number is wrapped in parentheses, for use inside a product."""
-    text = fmt(value, decimals, trim)
+    text = fmt(value, decimals, trim, sig)
     return f"({text})" if text.startswith(MINUS) else text
 
 

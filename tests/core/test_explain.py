@@ -248,3 +248,16 @@ def test_softmax_delta_with_edited_targets_shows_the_general_formula() -> None:
     stepper.step_backward()
     line = explain(stepper, "out.delta[0]", 6).one_line()
     assert line == "δ_out[0] = a_out[0]·Σ_j y_j − y[0] = 0.706481·0.5 − 0.5 = −0.146759"
+
+
+def test_small_numbers_keep_three_significant_digits_so_a_formula_adds_up() -> None:
+    """Found driving the app: '0.001·0.1 = 0.0000662' read as wrong arithmetic."""
+    from core.catalog import load
+    from core.explain import explain
+    from core.stepper import Stepper
+
+    stepper = Stepper(load("tiny-cnn"))
+    stepper.run_iteration()
+    assert explain(stepper, "conv.grad_weight[1,0,0]", 3).one_line().endswith("= 0.000662·0.1 + 0·0 = 0.0000662")
+    assert explain(stepper, "conv.delta[0,1]", 3).one_line().endswith("= 0.0014 · 0.629·(1 − 0.629) = 0.000326")
+    assert explain(stepper, "fc.grad_weight[0,0]", 3).one_line().endswith("= (−0.014)·0.629 = −0.00881")
