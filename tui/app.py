@@ -342,6 +342,14 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         self.say("derivation in full precision" if self.full_precision
                  else f"derivation at {self.decimals} decimals")
 
+    def action_scroll_derivation(self, direction: int) -> None:
+        """Page through a derivation taller than its panel (the panel itself takes no focus)."""
+        view = self.query_one(DerivationView)
+        if direction > 0:
+            view.scroll_page_down(animate=False)
+        else:
+            view.scroll_page_up(animate=False)
+
     def action_jacobian(self) -> None:
         name = self.selected or ""
         try:

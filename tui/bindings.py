@@ -22,6 +22,8 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("minus", "fewer_decimals", "−dp", False, "show one decimal fewer"),
     ("p", "full_precision", "full", False, "full precision in the derivation panel (toggle)"),
     ("j", "jacobian", "Jacobian", False, "expand the softmax + cross-entropy Jacobian derivation (toggle)"),
+    ("right_square_bracket", "scroll_derivation(1)", "scroll ↓", False, "scroll the derivation panel down"),
+    ("left_square_bracket", "scroll_derivation(-1)", "scroll ↑", False, "scroll the derivation panel up"),
     ("Q", "quiz", "quiz", True, "quiz: the next values are hidden and you type them (all, a layer or a kind)"),
     ("x", "my_answer", "my answer", False, "type your own value for the selected number: checked ✓/✗, saved "
      "under expected"),
@@ -57,5 +59,6 @@ KEY_ACTIONS: dict[str, str] = {k: action for keys, action, *_ in KEYS for k in k
 
 def key_label(keys: str) -> str:
     """A key as a person reads it: ``question_mark`` → ``?``."""
-    names = {"question_mark": "?", "plus": "+", "equals_sign": "=", "minus": "-", "space": "space"}
+    names = {"question_mark": "?", "plus": "+", "equals_sign": "=", "minus": "-", "space": "space",
+             "left_square_bracket": "[", "right_square_bracket": "]"}
     return " ".join(names.get(k, k) for k in keys.split(","))

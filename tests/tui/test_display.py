@@ -129,3 +129,27 @@ async def test_light_theme_renders(app):
         app.theme = "textual-light"
         await press(pilot, "F")
         assert cell(app, "out.out[0]") == "0.706✓"
+
+
+async def test_bracket_keys_scroll_a_long_derivation():
+    """Found driving the app: with the Jacobian steps open at 80×24 the derivation was cut off
+    and could only be scrolled with the mouse."""
+    from core.catalog import load
+    from tui.app import CnnTuiApp
+    from tui.widgets.derivation_view import DerivationView
+
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in ("F", "b"):
+            await pilot.press(key)
+        app.select("out.delta[0]")
+        await pilot.press("j")
+        await pilot.pause()
+        view = app.query_one(DerivationView)
+        assert view.max_scroll_y > 0
+        await pilot.press("]")
+        await pilot.pause()
+        assert view.scroll_y > 0
+        await pilot.press("[")
+        await pilot.pause()
+        assert view.scroll_y == 0
