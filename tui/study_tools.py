@@ -202,12 +202,10 @@ class StudyTools:
     # --- my answer (x) ---------------------------------------------------------------
     def action_my_answer(self) -> None:
         name = self.selected
-        panel = next((p for p in self.panels if name and p.grid.locate(name) is not None), None)
+        # the panel's current view (numbers or heatmap) holds the value: the editor goes over it
+        panel = next((p for p in self.panels if name and p.view.locate(name) is not None), None)
         if name is None or panel is None:
             self.say("select a value first, then x to type the value you computed by hand", error=True)
-            return
-        if getattr(panel, "mode", "numbers") != "numbers":
-            self.say(f"x types your answer over a number: h shows {panel.key} as numbers first", error=True)
             return
         old = self.stepper.scenario.expected.get(name)
         panel.start_edit(name, old.text if old else "", AnswerEditor)

@@ -141,3 +141,16 @@ async def test_gradient_check_beside_backprop(app):
         app.select("fc.out[0]")
         await press(pilot, "g")
         assert "needs one weight or bias" in message(app)
+
+
+async def test_my_answer_on_a_heatmap_value_beyond_eight_by_eight():
+    """Found driving the app: x refused values that only a heatmap panel shows."""
+    app = CnnTuiApp(load("digits"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F")
+        name = "conv.out[7,7,7,7]"  # sample 8 of the batch, filter 8: past any 8×8 number grid
+        assert app.panel("conv").mode == "heatmap"
+        exact = app.stepper.value(name)
+        await my_answer(app, pilot, name, f"{exact + 1:.3f}")
+        assert f"your {exact + 1:.3f}".replace("-", "−") in message(app) and "✗" in message(app)
+        assert name in app.stepper.scenario.expected
