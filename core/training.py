@@ -119,8 +119,12 @@ class Trainer:
                 done += 1
                 if progress is not None:
                     progress(done, total)
-            stats.append(self.epoch_stats(epoch, float(np.mean(losses))))
+            stats.append(self.finish_epoch(epoch, losses))
         return stats
+
+    def finish_epoch(self, epoch: int, losses: list[float]) -> EpochStats:
+        """The stats of an epoch from its iterations' losses (their mean) and the accuracies."""
+        return self.epoch_stats(epoch, float(np.mean(losses)))
 
     def epoch_stats(self, epoch: int, mean_loss: float) -> EpochStats:
         s = self.scenario

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-import numpy as np
 from rich.text import Text
 from textual.widget import Widget
 
@@ -266,7 +265,7 @@ def _train_loop(run: TrainingRun, log: TrainingLog) -> None:
             epoch_losses.append(loss)
             run.done += 1
             if run.unit == "epochs" and len(epoch_losses) == per_epoch:
-                stats = trainer.epoch_stats(len(log.epochs) + 1, float(np.mean(epoch_losses)))
+                stats = trainer.finish_epoch(len(log.epochs) + 1, epoch_losses)
                 log.epochs.append(stats)
                 if stats.test_accuracy is not None:
                     log.held_out, log.held_out_loss = stats.test_accuracy, stats.test_loss
