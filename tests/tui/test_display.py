@@ -153,3 +153,18 @@ async def test_bracket_keys_scroll_a_long_derivation():
         await pilot.press("[")
         await pilot.pause()
         assert view.scroll_y == 0
+
+
+async def test_row_labels_are_readable_in_the_light_theme():
+    """Found checking the light theme: the grids' labels were white on white ("auto" colours
+    resolved away from the screen's background)."""
+    from core.catalog import load
+    from tui.app import CnnTuiApp
+
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.theme = "textual-light"
+        await pilot.pause()
+        grid = app.panel("fc").grid
+        colour = grid._style("value-grid--label").color
+        assert colour is not None and sum(colour.get_truecolor()) < 3 * 128  # dark text on a light theme
