@@ -17,7 +17,7 @@ from core.errors import EditError, QuantityError, StepError
 from core.layers import Params
 from core.numbers import round_as_shown
 from core.passes import hidden_gradients, loss_value, output_gradients, sgd
-from core.quantities import QuantityRef, parse_name
+from core.quantities import QuantityRef, format_index, parse_name
 from core.quantity_shapes import check_index, quantity_shape
 from core.scenario import Expected, SampleSet, Scenario, batch_indices
 
@@ -236,6 +236,22 @@ class Stepper:
             values[f"{layer.name}.new_weight"] = self._rounded(new["weight"])
             values[f"{layer.name}.new_bias"] = self._rounded(new["bias"])
         self.state = replace(self.state, values=values)
+
+    def update_changes(self) -> tuple[list[str], int]:
+        """After the update: the names of the parameters it changed (e.g. ``out.weight[0,0]``,
+        output layer first) and how many parameters there are in all."""
+        changed: list[str] = []
+        total = 0
+        for layer in reversed(self.network.param_layers()):
+            for kind in ("weight", "bias"):
+                old = self.state.params[layer.name][kind]
+                new = self.state.values.get(f"{layer.name}.new_{kind}")
+                if new is None:
+                    continue
+                total += old.size
+                changed += [f"{layer.name}.{kind}{format_index(tuple(int(i) for i in idx))}"
+                            for idx in zip(*np.nonzero(old != new))]
+        return changed, total
 
     def step_next(self) -> str:
         """Whatever comes next: a forward step, a backward step or the update."""

@@ -226,21 +226,14 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
 
     def _update_outcome(self) -> str:
         """``updated 18 of 26 parameters: out.weight[0,0] 0.100 → 0.189 …`` (old → new)."""
-        st = self.stepper
-        changed, total, example = 0, 0, ""
-        for layer in reversed(st.network.param_layers()):
-            for kind in ("weight", "bias"):
-                old, new = st.array(f"{layer.name}.{kind}"), st.array(f"{layer.name}.new_{kind}")
-                if old is None or new is None:
-                    continue
-                total += old.size
-                diff = (old != new)
-                changed += int(diff.sum())
-                if not example and diff.any():
-                    idx = tuple(int(i) for i in next(zip(*diff.nonzero())))
-                    example = (f"{layer.name}.{kind}[{','.join(map(str, idx))}] {fmt(old[idx], self.decimals)} → "
-                               f"{fmt(new[idx], self.decimals)}")
-        return f"updated {changed} of {total} parameters (new_w, new_b): {example} · f or space: next iteration"
+        changed, total = self.stepper.update_changes()
+        example = ""
+        if changed:
+            name = changed[0]
+            new = name.replace(".weight", ".new_weight", 1).replace(".bias", ".new_bias", 1)
+            example = (f"{name} {fmt(self.stepper.value(name), self.decimals)} → "
+                       f"{fmt(self.stepper.value(new), self.decimals)}")
+        return f"updated {len(changed)} of {total} parameters (new_w, new_b): {example} · f or space: next iteration"
 
     def _follow(self, before) -> None:
         """After a single step, select the value it produced so its derivation shows."""

@@ -448,3 +448,15 @@ def test_edit_input_of_the_second_sample_in_a_batch() -> None:
     ref = run_one_iteration(fresh)
     for key in ref.state.values:
         np.testing.assert_array_equal(s.state.values[key], ref.state.values[key], err_msg=key)
+
+
+def test_update_changes_names_the_parameters_the_update_moved() -> None:
+    from core.catalog import load
+    from core.stepper import Stepper
+
+    stepper = Stepper(load("tiny-cnn"))
+    stepper.run_iteration()
+    changed, total = stepper.update_changes()
+    assert total == 20 and len(changed) == 16  # four conv weights meet zero gradients
+    assert changed[0] == "out.weight[0,0]"
+    assert "conv.weight[0,0,0]" not in changed and "conv.weight[0,0,2]" in changed
