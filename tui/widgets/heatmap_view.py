@@ -31,6 +31,7 @@ from core.quantity_shapes import quantity_shape
 from tui.bindings import GRID_BINDINGS
 from tui.heatmap import Scale, legend
 from tui.widgets.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
+from tui.widgets.value_cursor import ValueCursor
 from tui.widgets.value_grid import PLACEHOLDER, Cell, ValueGrid
 
 if TYPE_CHECKING:
@@ -165,7 +166,7 @@ def wants_heatmap(stepper: Stepper, key: str) -> bool:
     return False
 
 
-class HeatmapView(Widget, can_focus=True):
+class HeatmapView(ValueCursor, Widget, can_focus=True):
     """Blocks of heatmaps with a cursor on one value; posts ``ValueGrid`` messages."""
 
     COMPONENT_CLASSES = {"heatmap-view--label", "heatmap-view--fresh", "heatmap-view--pending",
@@ -239,13 +240,6 @@ class HeatmapView(Widget, can_focus=True):
                 return None
             return (i, int(np.ravel_multi_index(ref.index, block.shape)))
         return None
-
-    def select(self, name: str) -> bool:
-        where = self.locate(name)
-        if where is None:
-            return False
-        self._move_to(where)
-        return True
 
     def cell_region(self, name: str) -> Region | None:
         where = self.locate(name)

@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.bindings import GRID_BINDINGS
+from tui.widgets.value_cursor import ValueCursor
 
 PLACEHOLDER = "·"
 
@@ -42,7 +43,7 @@ class Row:
     cells: tuple[Cell, ...] = ()
 
 
-class ValueGrid(Widget, can_focus=True):
+class ValueGrid(ValueCursor, Widget, can_focus=True):
     """Rows of labelled numbers; arrows move a cursor, enter asks to edit."""
 
     # Styled in app.tcss (``ValueGrid > .value-grid--fresh``) like component classes, but
@@ -139,14 +140,6 @@ class ValueGrid(Widget, can_focus=True):
                 if cell.name == name or (cell.name.startswith(name + "[") and "[" not in name):
                     return (i, j)
         return None
-
-    def select(self, name: str) -> bool:
-        """Put the cursor on ``name``; False if this grid does not show it."""
-        where = self.locate(name)
-        if where is None:
-            return False
-        self._move_to(where)
-        return True
 
     # --- geometry -----------------------------------------------------------------
     def _cell_x(self, col: int) -> int:
