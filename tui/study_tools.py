@@ -207,6 +207,11 @@ class StudyTools:
         if name is None or panel is None:
             self.say("select a value first, then x to type the value you computed by hand", error=True)
             return
+        kind = name.split("[")[0].rpartition(".")[2]
+        if kind in ("input", "target", "weight", "bias"):
+            self.say(f"{name} is given, not computed: x is for the values you work out by hand "
+                     "(enter edits a given value)", error=True)
+            return
         old = self.stepper.scenario.expected.get(name)
         panel.start_edit(name, old.text if old else "", AnswerEditor)
         self.say(f"my answer for {name}: your value (its decimals set the tolerance) · enter checks · "

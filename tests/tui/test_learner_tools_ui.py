@@ -154,3 +154,12 @@ async def test_my_answer_on_a_heatmap_value_beyond_eight_by_eight():
         await my_answer(app, pilot, name, f"{exact + 1:.3f}")
         assert f"your {exact + 1:.3f}".replace("-", "−") in message(app) and "✗" in message(app)
         assert name in app.stepper.scenario.expected
+
+
+async def test_my_answer_is_for_computed_values_only(app):
+    """Found trying it: x on an input value was accepted and saved as an expected value."""
+    async with app.run_test(size=SIZE) as pilot:
+        app.select("input[0,0]")
+        await press(pilot, "x")
+        assert not app.screen.query(AnswerEditor)
+        assert "input[0,0] is given, not computed" in message(app)
