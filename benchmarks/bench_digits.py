@@ -1,7 +1,7 @@
 """Time training iterations of the bundled ``digits`` CNN: our engine against PyTorch.
 
 One iteration is what ``cnn-tui train`` runs: forward, loss, backward and the SGD update
-(``core.passes.train_step``), here on a fixed batch of the digits training set at batch
+(``core.engine.passes.train_step``), here on a fixed batch of the digits training set at batch
 size 1 and 64. The same network is built in PyTorch (eager mode, float64) with the same
 weights; before timing, both take one step from the same start and must agree on the
 loss and every updated parameter to 1e-10.
@@ -51,8 +51,8 @@ from typing import Any  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from core.catalog import load  # noqa: E402
-from core.passes import train_step  # noqa: E402
+from core.engine.passes import train_step  # noqa: E402
+from core.scenario.catalog import load  # noqa: E402
 
 TOLERANCE = 1e-10
 

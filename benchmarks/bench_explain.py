@@ -1,4 +1,4 @@
-"""Time ``core.explain.explain`` on a network of about 100,000 parameters.
+"""Time ``core.explain.explainer.explain`` on a network of about 100,000 parameters.
 
 The TUI explains one number at a time, when the learner moves the cursor onto it, so an
 explanation must cost the same in a big network as in a tiny one. This builds a
@@ -7,7 +7,7 @@ LeNet-like scenario from YAML text (weights left out, initialised from a seed):
     input [1, 28, 28] → conv2d 8×5×5 sigmoid → maxpool 2 → flatten
                       → dense 100 sigmoid → dense 10 softmax, cross-entropy
 
-runs one whole iteration with ``core.stepper.Stepper.run_iteration()`` and then times the
+runs one whole iteration with ``core.engine.stepper.Stepper.run_iteration()`` and then times the
 explanation of one quantity of every kind of every layer (net, out, grad_out, delta,
 weight, grad_weight, grad_bias, new_weight, new_bias, the input and the loss), choosing
 the first element and one in the middle of each array.
@@ -29,10 +29,10 @@ import time
 
 import numpy as np
 
-from core.explain import explain
-from core.quantities import format_index
-from core.scenario_load import parse_scenario
-from core.stepper import Stepper
+from core.engine.quantities import format_index
+from core.engine.stepper import Stepper
+from core.explain.explainer import explain
+from core.scenario.load import parse_scenario
 
 GOAL_US = 1000.0
 

@@ -1,7 +1,7 @@
 """Time one training iteration of the bundled ``tiny-cnn``: our engine against PyTorch.
 
 One iteration is what ``cnn-tui train`` runs: forward, loss, backward and the SGD update
-(``core.training.Trainer.step``). The same network is built in PyTorch (eager mode,
+(``core.engine.training.Trainer.step``). The same network is built in PyTorch (eager mode,
 float64, one thread) with the same weights; before timing, both are run once from the
 same starting point and must agree on the loss and every updated parameter to 1e-12.
 
@@ -24,9 +24,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from core.catalog import load
-from core.passes import train_step
-from core.training import Trainer
+from core.engine.passes import train_step
+from core.engine.training import Trainer
+from core.scenario.catalog import load
 
 GOAL = 4.0
 TOLERANCE = 1e-12

@@ -6,7 +6,7 @@ The network (weights left out, initialised from a seed; built from YAML text):
                       → flatten → dense 120 relu → dense 10 softmax, cross-entropy
 
 ``--activation sigmoid`` uses sigmoid instead of relu. One iteration (forward, loss,
-backward, SGD update; ``core.passes.train_step``) on a fixed batch of 32 random images
+backward, SGD update; ``core.engine.passes.train_step``) on a fixed batch of 32 random images
 is timed against the same network in PyTorch (eager mode, float64, same weights; both
 take one step first and must agree to 1e-10). Threads and timing as in
 ``bench_digits.py`` (same number of threads for both, default 1; alternating rounds;
@@ -35,7 +35,7 @@ import argparse  # noqa: E402
 import numpy as np  # noqa: E402
 from bench_digits import compare, header  # noqa: E402
 
-from core.scenario_load import parse_scenario  # noqa: E402
+from core.scenario.load import parse_scenario  # noqa: E402
 
 GOAL = 1.5
 

@@ -7,11 +7,11 @@ Generated in a temp folder:
 
 with ``data.npz``: x [10000, 1, 28, 28] (random float32 in 0…1) and y [10000] labels. Two
 versions of the YAML: ``seeded.yaml`` leaves the weights out (``seed`` + ``init: he``);
-``full.yaml`` gives every weight and bias (written by ``core.scenario_save``, as the app
+``full.yaml`` gives every weight and bias (written by ``core.scenario.save``, as the app
 saves a scenario: ~2 MB of YAML holding 100k numbers; the limit is 10 MB), the hard case.
 
 Timed, for each version:
-- ``core.scenario_load.load_scenario`` in this process (median of ``--repeat``);
+- ``core.scenario.load.load_scenario`` in this process (median of ``--repeat``);
 - ``cnn-tui check FILE`` end to end (a new process each time; median of ``--repeat``);
 - the stepper's first full iteration (``Stepper(scenario).run_iteration()``, batch 1);
 - the TUI in tmux 120×36 (as ``bench_tui_startup.py``): launch to first frame, and
@@ -43,9 +43,9 @@ import numpy as np  # noqa: E402
 from bench_tui_keys import report, tmux_presses  # noqa: E402
 from bench_tui_startup import TmuxServer, cnn_tui_command, ms, time_cnn_tui, use_bytecode_cache  # noqa: E402
 
-from core.scenario_load import load_scenario  # noqa: E402
-from core.scenario_save import save_scenario  # noqa: E402
-from core.stepper import Stepper  # noqa: E402
+from core.engine.stepper import Stepper  # noqa: E402
+from core.scenario.load import load_scenario  # noqa: E402
+from core.scenario.save import save_scenario  # noqa: E402
 
 SAMPLES = 10_000
 LOAD_GOAL = 2.0

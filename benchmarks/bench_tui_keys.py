@@ -126,7 +126,7 @@ def tmux_presses(target: str, presses: int, key: str = "space", session: str = "
 
 
 async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[float]]:
-    from core.catalog import load
+    from core.scenario.catalog import load
     from tui.app import CnnTuiApp
 
     scenario = load(target_or_scenario) if isinstance(target_or_scenario, str) else target_or_scenario

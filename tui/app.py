@@ -17,11 +17,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
-from core.catalog import bundled_dir
+from core.engine.scenario import Scenario
+from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.numbers import fmt, parse_number
-from core.scenario import Scenario
-from core.stepper import Stepper
+from core.scenario.catalog import bundled_dir
 from tui.bindings import APP_BINDINGS, KEY_ACTIONS, KEYS
 from tui.heat_train_tools import HeatTrainTools
 from tui.study_tools import StudyTools
@@ -346,7 +346,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
     def action_jacobian(self) -> None:
         name = self.selected or ""
         try:
-            from core.explain import explain
+            from core.explain.explainer import explain
 
             steps = explain(self.stepper, name, self.decimals).steps if name else ()
         except CnnTuiError:
@@ -359,7 +359,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         self.show_derivation()
 
     def action_next_mismatch(self) -> None:
-        from core.checks import run_checks
+        from core.learner.checks import run_checks
 
         bad = [c.name for c in run_checks(self.stepper, self.stepper.scenario.expected) if not c.ok]
         if not bad:
@@ -476,7 +476,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
 
     def save_to(self, path: Path) -> None:
         """Save the current parameters and samples; errors are shown, nothing half-written."""
-        from core.scenario_save import save_scenario
+        from core.scenario.save import save_scenario
 
         try:
             saved = save_scenario(self.stepper.current_scenario(), path)

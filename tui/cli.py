@@ -62,7 +62,7 @@ def _positive(text: str) -> int:
 
 
 def cmd_scenarios(_: argparse.Namespace) -> int:
-    from core.catalog import bundled_titles
+    from core.scenario.catalog import bundled_titles
 
     rows = bundled_titles()
     width = max(len(name) for name, _ in rows)
@@ -72,7 +72,7 @@ def cmd_scenarios(_: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from core.catalog import load
+    from core.scenario.catalog import load
 
     scenario = load(args.scenario)
     net = scenario.network
@@ -83,8 +83,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from core.catalog import load
-    from core.report import render_text, solve, to_json
+    from core.exports.report import render_text, solve, to_json
+    from core.scenario.catalog import load
 
     scenario = load(args.scenario)
     if args.format == "json":
@@ -96,10 +96,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from core.catalog import load
+    from core.engine.training import Trainer
     from core.numbers import fmt
-    from core.scenario_save import save_scenario
-    from core.training import Trainer
+    from core.scenario.catalog import load
+    from core.scenario.save import save_scenario
     from tui.progress import ProgressBar
 
     scenario = load(args.scenario)
@@ -132,9 +132,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from core.catalog import load
-    from core.exports import export_text, write_atomically
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
+    from core.exports.formats import export_text, write_atomically
+    from core.scenario.catalog import load
 
     scenario = load(args.scenario)
     stepper = Stepper(scenario)
@@ -151,7 +151,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def run_tui(target: str | None) -> int:
-    from core.catalog import load
+    from core.scenario.catalog import load
 
     scenario = load(target or "tiny-cnn")  # a broken file fails here, before the screen opens
     from tui.app import CnnTuiApp

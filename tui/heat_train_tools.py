@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widget import Widget
 
+from core.engine.training import Trainer, evaluate
 from core.numbers import fmt
-from core.training import Trainer, evaluate
 from tui.widgets.layer_panel import LayerPanel
 from tui.widgets.loss_chart import TrainingLog, TrainPanel, percent, progress_text
 

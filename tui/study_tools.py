@@ -2,7 +2,7 @@
 
 Kept apart from ``tui/app.py`` (and from ``tui/learner_tools.py``: heatmaps, chart,
 training) so the stepping code stays short. Every number and verdict comes from
-``core``: ``core.quiz``, ``core.checks``, ``core.exports`` and ``core.gradcheck``; here
+``core``: ``core.learner.quiz``, ``core.learner.checks``, ``core.exports.formats`` and ``core.learner.gradcheck``; here
 they are only asked and shown.
 """
 
@@ -21,7 +21,7 @@ from tui.widgets.layer_panel import LayerPanel
 from tui.widgets.quiz_bar import AnswerInput, QuizBar, append_verdict, quiz_text, scope_text, score_text
 
 if TYPE_CHECKING:
-    from core.quiz import Answer, Quiz
+    from core.learner.quiz import Answer, Quiz
     from tui.widgets.derivation_view import DerivationView
 
 # what still works while a quiz runs (anything else would step, edit or undo under it)
@@ -96,7 +96,7 @@ class StudyTools:
         if scope is None:
             self.say("quiz cancelled")
             return
-        from core.quiz import Quiz
+        from core.learner.quiz import Quiz
 
         layer, kinds = scope
         try:
@@ -218,9 +218,9 @@ class StudyTools:
                  "empty removes · escape cancels")
 
     def _my_answer(self, editor: AnswerEditor, text: str) -> None:
-        from core.checks import check_for
-        from core.quiz import require_precision
-        from core.scenario import Expected
+        from core.engine.scenario import Expected
+        from core.learner.checks import check_for
+        from core.learner.quiz import require_precision
 
         name = editor.quantity
         written = text.strip().replace("−", "-")
@@ -283,7 +283,7 @@ class StudyTools:
 
     # --- export (e) ------------------------------------------------------------------
     def action_export(self) -> None:
-        from core.exports import export_text
+        from core.exports.formats import export_text
 
         try:
             export_text(self.stepper, "markdown")
@@ -317,7 +317,7 @@ class StudyTools:
         self.export_to(fmt_name, path)
 
     def export_to(self, fmt_name: str, path: Path) -> None:
-        from core.exports import export_text, write_atomically
+        from core.exports.formats import export_text, write_atomically
         from tui.screens.export_screen import NAMES
 
         try:
@@ -329,7 +329,7 @@ class StudyTools:
 
     # --- gradient check (g) ----------------------------------------------------------
     def action_gradient_check(self) -> None:
-        from core.gradcheck import gradient_check
+        from core.learner.gradcheck import gradient_check
 
         name = self.selected
         if not name:

@@ -14,11 +14,11 @@ from fixtures import worked_example as W
 from fixtures.cli_run import run_cli
 from fixtures.helpers import scenario_text
 
-from core.catalog import load
+from core.engine.stepper import Stepper
+from core.engine.training import Trainer
 from core.numbers import fmt
-from core.scenario_load import load_scenario, parse_scenario
-from core.stepper import Stepper
-from core.training import Trainer
+from core.scenario.catalog import load
+from core.scenario.load import load_scenario, parse_scenario
 from tui.cli import main
 
 

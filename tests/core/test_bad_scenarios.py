@@ -11,7 +11,7 @@ import pytest
 from fixtures.cli_run import FIXTURES, run_cli
 
 from core.errors import ScenarioError
-from core.scenario_load import load_scenario
+from core.scenario.load import load_scenario
 from tui.cli import main
 
 BAD = FIXTURES / "bad"

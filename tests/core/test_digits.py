@@ -9,10 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.catalog import bundled_dir, load
-from core.passes import predict
-from core.scenario import SampleSet
-from core.training import Trainer, evaluate
+from core.engine.passes import predict
+from core.engine.scenario import SampleSet
+from core.engine.training import Trainer, evaluate
+from core.scenario.catalog import bundled_dir, load
 
 TRAIN, HELD_OUT = 1437, 360
 

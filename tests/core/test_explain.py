@@ -1,4 +1,4 @@
-"""Issue 2, check 4: derivations (core.explain) show what a learner must see, and are right."""
+"""Issue 2, check 4: derivations (core.explain.explainer) show what a learner must see, and are right."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ from fixtures import worked_example as W
 from fixtures.formula_eval import evaluate
 from fixtures.helpers import build, random_samples, randomise_biases, run_one_iteration, scenario_text
 
-from core.catalog import load
+from core.engine.stepper import Stepper
 from core.errors import QuantityError
-from core.explain import explain
-from core.report import quantity_names
-from core.stepper import Stepper
+from core.explain.explainer import explain
+from core.exports.report import quantity_names
+from core.scenario.catalog import load
 
 
 @pytest.fixture(scope="module")
@@ -238,9 +238,9 @@ def test_large_network_derivations_stay_short(big: Stepper, name: str) -> None:
 def test_softmax_delta_with_edited_targets_shows_the_general_formula() -> None:
     """Found in review: with targets that no longer sum to 1 the panel showed a − y, whose
     arithmetic did not give the value shown."""
-    from core.catalog import load
-    from core.explain import explain
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
+    from core.explain.explainer import explain
+    from core.scenario.catalog import load
 
     stepper = Stepper(load("tiny-cnn"))
     stepper.edit("target[0]", 0.5)
@@ -252,9 +252,9 @@ def test_softmax_delta_with_edited_targets_shows_the_general_formula() -> None:
 
 def test_small_numbers_keep_three_significant_digits_so_a_formula_adds_up() -> None:
     """Found driving the app: '0.001·0.1 = 0.0000662' read as wrong arithmetic."""
-    from core.catalog import load
-    from core.explain import explain
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
+    from core.explain.explainer import explain
+    from core.scenario.catalog import load
 
     stepper = Stepper(load("tiny-cnn"))
     stepper.run_iteration()

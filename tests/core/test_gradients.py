@@ -20,7 +20,7 @@ from fixtures.helpers import (
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from core.passes import train_step
+from core.engine.passes import train_step
 
 
 def make(input_shape, layers, loss, outputs, *, count=1, batch_size=1, seed=0, lr=0.1, extra=""):

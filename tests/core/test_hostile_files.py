@@ -8,7 +8,7 @@ import pytest
 from fixtures import worked_example as W
 
 from core.errors import ScenarioError
-from core.scenario_load import load_scenario, parse_scenario
+from core.scenario.load import load_scenario, parse_scenario
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefg", "bcdefgh"))

@@ -1,6 +1,6 @@
 """Every route through the fast conv and pool code gives the textbook numbers.
 
-The window layers pick a route by size (core/layers/spatial.py ``SMALL``): small batches
+The window layers pick a route by size (core/nn/layers/spatial.py ``SMALL``): small batches
 gather with a cached index table and add back with ``np.bincount``; larger ones copy
 strided views and loop over kernel offsets, and max-pools whose stride equals their size
 take a row-then-column route. Each route is forced here (by setting ``SMALL``) and
@@ -16,10 +16,10 @@ import itertools
 import numpy as np
 import pytest
 
-from core.activations import get_activation
-from core.layers import spatial
-from core.layers.conv import Conv
-from core.layers.pool import Pool
+from core.nn.activations import get_activation
+from core.nn.layers import spatial
+from core.nn.layers.conv import Conv
+from core.nn.layers.pool import Pool
 
 ROUTES = {"gather": 10**9, "strided": 0}
 

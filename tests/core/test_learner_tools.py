@@ -12,16 +12,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.catalog import load
-from core.checks import run_checks
-from core.diagnosis import diagnose
+from core.engine.stepper import Stepper
 from core.errors import QuantityError, StepError
-from core.export_doc import to_latex, to_markdown
-from core.export_torch import to_pytorch
-from core.gradcheck import gradient_check
-from core.report import solve, to_json
-from core.scenario_load import parse_scenario
-from core.stepper import Stepper
+from core.exports.markdown import to_latex, to_markdown
+from core.exports.pytorch import to_pytorch
+from core.exports.report import solve, to_json
+from core.learner.checks import run_checks
+from core.learner.diagnosis import diagnose
+from core.learner.gradcheck import gradient_check
+from core.scenario.catalog import load
+from core.scenario.load import parse_scenario
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from core.catalog import load
-from core.quiz import Quiz
-from core.stepper import Stepper
+from core.engine.stepper import Stepper
+from core.learner.quiz import Quiz
+from core.scenario.catalog import load
 
 
 def test_quiz_asks_in_computation_order_and_scores() -> None:

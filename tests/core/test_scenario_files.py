@@ -10,14 +10,14 @@ import numpy as np
 import pytest
 from fixtures import worked_example as W
 
-import core.scenario_save as scenario_save
-from core.catalog import bundled_names, load
+import core.scenario.save as scenario_save
+from core.engine.scenario import Expected
+from core.engine.stepper import Stepper
 from core.errors import ScenarioError
 from core.numbers import written_decimals
-from core.scenario import Expected
-from core.scenario_load import load_scenario, parse_scenario
-from core.scenario_save import save_scenario
-from core.stepper import Stepper
+from core.scenario.catalog import bundled_names, load
+from core.scenario.load import load_scenario, parse_scenario
+from core.scenario.save import save_scenario
 
 
 def assert_same_scenario(a, b) -> None:

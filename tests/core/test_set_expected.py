@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.catalog import load
+from core.engine.scenario import Expected
+from core.engine.stepper import Stepper
 from core.errors import EditError
-from core.scenario import Expected
-from core.stepper import Stepper
+from core.scenario.catalog import load
 
 
 def test_set_expected_records_replaces_and_removes() -> None:
@@ -28,9 +28,9 @@ def test_set_expected_needs_one_value() -> None:
 
 def test_undo_and_reset_take_back_a_typed_answer() -> None:
     """Found driving the app: an answer typed with x survived undo, and quitting did not ask."""
-    from core.catalog import load
-    from core.scenario import Expected
-    from core.stepper import Stepper
+    from core.engine.scenario import Expected
+    from core.engine.stepper import Stepper
+    from core.scenario.catalog import load
 
     stepper = Stepper(load("tiny-cnn"))
     stepper.step_forward()
@@ -45,8 +45,8 @@ def test_undo_and_reset_take_back_a_typed_answer() -> None:
 
 def test_undoing_a_whole_iteration_at_the_undo_limit() -> None:
     """Found in review: past the undo limit, undoing an iteration stopped at its update."""
-    from core.catalog import load
-    from core.stepper import UNDO_LIMIT, Stepper
+    from core.engine.stepper import UNDO_LIMIT, Stepper
+    from core.scenario.catalog import load
 
     stepper = Stepper(load("tiny-cnn"))
     for _ in range(UNDO_LIMIT + 5):

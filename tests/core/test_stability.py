@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from fixtures.helpers import build, run_one_iteration, scenario_text
 
-from core.activations import sigmoid, softmax
-from core.passes import train_step
+from core.engine.passes import train_step
+from core.nn.activations import sigmoid, softmax
 
 
 def big_logit_scenario(activation: str, loss: str, scale: float, y: list[float], batch: int = 1):
@@ -83,8 +83,8 @@ def test_stable_activation_functions() -> None:
 def test_saturated_sigmoid_with_cross_entropy_still_learns() -> None:
     """Cross-entropy on a sigmoid output is computed from the logit: a = σ(−1000) underflows
     to 0, yet the loss is the exact 1000 and δ = −y·(1 − a) = −1, not 0."""
-    from core.scenario_load import parse_scenario
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
+    from core.scenario.load import parse_scenario
 
     text = """format: 1
 name: saturated

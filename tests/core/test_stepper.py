@@ -7,10 +7,10 @@ import pytest
 from fixtures import worked_example as W
 from fixtures.helpers import build, run_one_iteration, scenario_text
 
+from core.engine.stepper import Stepper
+from core.engine.training import Trainer
 from core.errors import EditError, QuantityError, StepError
-from core.scenario_load import parse_scenario
-from core.stepper import Stepper
-from core.training import Trainer
+from core.scenario.load import parse_scenario
 
 BACKWARD_KINDS = ("grad_out", "delta", "grad_weight", "grad_bias")
 
@@ -451,8 +451,8 @@ def test_edit_input_of_the_second_sample_in_a_batch() -> None:
 
 
 def test_update_changes_names_the_parameters_the_update_moved() -> None:
-    from core.catalog import load
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
+    from core.scenario.catalog import load
 
     stepper = Stepper(load("tiny-cnn"))
     stepper.run_iteration()

@@ -9,9 +9,9 @@ import pytest
 from fixtures import worked_example as W
 from fixtures.cli_run import run_cli
 
-from core.catalog import load
-from core.checks import run_checks
-from core.stepper import Stepper
+from core.engine.stepper import Stepper
+from core.learner.checks import run_checks
+from core.scenario.catalog import load
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from core.catalog import bundled_dir, load
+from core.scenario.catalog import bundled_dir, load
 from tui.app import CnnTuiApp
 
 

@@ -134,7 +134,7 @@ async def test_light_theme_renders(app):
 async def test_bracket_keys_scroll_a_long_derivation():
     """Found driving the app: with the Jacobian steps open at 80×24 the derivation was cut off
     and could only be scrolled with the mouse."""
-    from core.catalog import load
+    from core.scenario.catalog import load
     from tui.app import CnnTuiApp
     from tui.widgets.derivation_view import DerivationView
 
@@ -158,7 +158,7 @@ async def test_bracket_keys_scroll_a_long_derivation():
 async def test_row_labels_are_readable_in_the_light_theme():
     """Found checking the light theme: the grids' labels were white on white ("auto" colours
     resolved away from the screen's background)."""
-    from core.catalog import load
+    from core.scenario.catalog import load
     from tui.app import CnnTuiApp
 
     app = CnnTuiApp(load("tiny-cnn"))

@@ -6,7 +6,7 @@ import numpy as np
 from textual.widgets import Input, Static
 from tui_helpers import SIZE, cell, message, press, status
 
-from core.catalog import load
+from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 
 BROKEN = "format: 1\nname: broken\ninput: [1, 4]\nsamples:\n  - x: [[0.1, 0.0]]\n    y: [1, 0]\nlayers: []\n"

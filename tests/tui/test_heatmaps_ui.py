@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from tui_helpers import SIZE, derivation, message, press
 
-from core.catalog import load
 from core.numbers import fmt
+from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 from tui.widgets.heatmap_view import HeatmapView, layout_for
 

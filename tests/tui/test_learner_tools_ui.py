@@ -6,7 +6,7 @@ import yaml
 from textual.widgets import Input, OptionList
 from tui_helpers import SIZE, cell, derivation, message, press, status
 
-from core.catalog import load
+from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 from tui.screens.confirm_screen import ConfirmScreen
 from tui.screens.export_screen import ExportScreen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.catalog import load
+from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 
 SIZE = (120, 36)

@@ -228,7 +228,7 @@ async def test_update_message_shows_old_to_new(app):
 
 async def test_a_narrow_key_bar_keeps_help_and_quit():
     """Found driving the app at 80×24: the key bar cut ? help and q quit off the right."""
-    from core.catalog import load
+    from core.scenario.catalog import load
     from tui.app import CnnTuiApp
     from tui.widgets.key_bar import KeyBar
 

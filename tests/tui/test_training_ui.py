@@ -7,7 +7,7 @@ import time
 import numpy as np
 from tui_helpers import SIZE, message, press, status
 
-from core.catalog import load
+from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 
 

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from core.exports import SUFFIXES
+from core.exports.formats import SUFFIXES
 from tui.screens.path_suggester import PathSuggester
 
 LABELS = {"markdown": "Markdown (.md): every formula with its numbers, and the checks",

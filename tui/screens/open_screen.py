@@ -15,9 +15,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
 
-from core.catalog import bundled_names, load
+from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
-from core.scenario import Scenario
+from core.scenario.catalog import bundled_names, load
 from tui.screens.path_suggester import PathSuggester
 
 

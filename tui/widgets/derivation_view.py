@@ -2,7 +2,7 @@
 
 ``symbol = formula``, ``= the formula with numbers``, ``= result``, then the check of a
 scenario's expected value, the notes, and on request the softmax + cross-entropy steps.
-Everything is text from ``core.explain``; nothing is computed here.
+Everything is text from ``core.explain.explainer``; nothing is computed here.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from core.checks import check_for
 from core.errors import CnnTuiError
-from core.explain import explain
+from core.explain.explainer import explain
+from core.learner.checks import check_for
 from core.numbers import fmt
 
 if TYPE_CHECKING:
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
 
 
 def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool) -> Text:

@@ -25,9 +25,9 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from core.engine.quantities import format_index, parse_name
+from core.engine.quantity_shapes import quantity_shape
 from core.numbers import fmt
-from core.quantities import format_index, parse_name
-from core.quantity_shapes import quantity_shape
 from tui.bindings import GRID_BINDINGS
 from tui.heatmap import Scale, legend
 from tui.widgets.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
@@ -35,7 +35,7 @@ from tui.widgets.value_cursor import ValueCursor
 from tui.widgets.value_grid import PLACEHOLDER, Cell, ValueGrid
 
 if TYPE_CHECKING:
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
 
 MAX_WIDTH = 40  # characters of heatmap per panel line before tiles wrap
 INDENT = 1

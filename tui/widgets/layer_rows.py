@@ -2,7 +2,7 @@
 
 Every number comes from the Stepper; this module only formats and labels them. Values
 not computed yet become a placeholder, just-computed ones are flagged ``fresh``, and a
-scenario's ``expected`` values get a ✓ or ✗ from ``core.checks``.
+scenario's ``expected`` values get a ✓ or ✗ from ``core.learner.checks``.
 """
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from textual.markup import escape
 
-from core.checks import check_for
+from core.engine.quantities import format_index, parse_name
+from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
+from core.learner.checks import check_for
 from core.numbers import MINUS, fmt
-from core.quantities import format_index, parse_name
-from core.quantity_shapes import PER_SAMPLE, quantity_shape
 from tui.widgets.value_grid import PLACEHOLDER, Cell, Row
 
 if TYPE_CHECKING:
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
 
 MAX_ROWS = 8  # rows shown per quantity; larger arrays end with a "…" line
 MAX_COLS = 8

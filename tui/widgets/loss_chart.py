@@ -16,8 +16,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from core.engine.training import EpochStats
 from core.numbers import fmt
-from core.training import EpochStats
 from tui.chart import render_bars
 
 BAR_HEIGHT = 4

@@ -1,6 +1,6 @@
 """Quiz mode on the main screen: the answer bar and what the derivation panel says.
 
-The ``core.quiz.Quiz`` steps the stepper and decides right or wrong; this module only
+The ``core.learner.quiz.Quiz`` steps the stepper and decides right or wrong; this module only
 takes the typed text and shows the question, the verdict, the formula with numbers of a
 wrong answer and the slip that explains it. Nothing is computed here.
 """
@@ -17,12 +17,12 @@ from textual.message import Message
 from textual.widgets import Input, Label
 
 from core.errors import CnnTuiError
-from core.explain import explain
+from core.explain.explainer import explain
 from core.numbers import fmt
 
 if TYPE_CHECKING:
-    from core.quiz import Answer, Quiz
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
+    from core.learner.quiz import Answer, Quiz
 
 SCOPES = {"all": "every value", "forward": "forward values", "deltas": "deltas (∂E/∂out and δ)",
           "gradients": "weight and bias gradients", "updates": "updated weights and biases"}

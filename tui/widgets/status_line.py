@@ -10,7 +10,7 @@ from textual.widgets import Static
 from core.numbers import fmt
 
 if TYPE_CHECKING:
-    from core.stepper import Stepper
+    from core.engine.stepper import Stepper
 
 
 def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,

@@ -1,0 +1,128 @@
+"""An ordered stack of layers with its shapes inferred, plus the loss it is trained on.
+
+``build_network`` turns validated layer specs into layers, checking that each layer's
+output fits the next; a misfit is a ScenarioError naming the layer's field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from core.errors import ScenarioError
+from core.nn.activations import get_activation
+from core.nn.layers import Conv, Dense, Flatten, Layer, Pool
+from core.nn.losses import Loss, get_loss
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+@dataclass
+class Network:
+    """Layers in order from input to output, the per-sample input shape and the loss."""
+
+    input_shape: tuple[int, ...]
+    layers: list[Layer]
+    loss: Loss
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.layers[-1].out_shape
+
+    @property
+    def output_size(self) -> int:
+        return int(np.prod(self.output_shape))
+
+    def layer(self, name: str) -> Layer:
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise KeyError(name)
+
+    def index_of(self, name: str) -> int:
+        return [layer.name for layer in self.layers].index(name)
+
+    def param_layers(self) -> list[Layer]:
+        return [layer for layer in self.layers if layer.has_params]
+
+    @cached_property
+    def fused_output(self) -> str | None:
+        """"softmax" or "sigmoid" when cross-entropy sits on that output activation: the
+        loss and δ are then computed from the logits, exactly and stably; else None."""
+        act = self.layers[-1].activation
+        if self.loss.name != "cross_entropy" or act is None or act.name not in ("softmax", "sigmoid"):
+            return None
+        return act.name
+
+    @property
+    def parameter_count(self) -> int:
+        return sum(int(np.prod(s)) for layer in self.layers for s in layer.param_shapes().values())
+
+
+def _pair(value: int | tuple[int, int], dims: int, fill: int = 1) -> tuple[int, int]:
+    """A size as (height, width); a 1-D layer has height ``fill`` (1 for sizes, 0 for padding)."""
+    if dims == 1:
+        return (fill, int(value))  # type: ignore[arg-type]
+    if isinstance(value, int):
+        return (value, value)
+    return (int(value[0]), int(value[1]))
+
+
+def _needs_spatial(kind: str, dims: int, in_shape: tuple[int, ...], previous: str, field: str) -> None:
+    if len(in_shape) != dims + 1:
+        want = "[channels, length]" if dims == 1 else "[channels, height, width]"
+        raise ScenarioError(f"a {kind} layer needs a {want} input, but {previous} gives "
+                            f"{shape_text(in_shape)}", field=field)
+
+
+def build_layer(spec: dict[str, Any], in_shape: tuple[int, ...], previous: str, path: str) -> Layer:
+    """One layer from its validated spec; ``path`` (e.g. ``layers[1]``) names it in errors."""
+    kind = spec["type"]
+    name = spec["name"]
+    frozen = frozenset(spec.get("frozen", ()))
+    if kind == "dense":
+        return Dense(name, in_shape, spec["units"], get_activation(spec["activation"]), frozen)
+    if kind == "flatten":
+        return Flatten(name, in_shape)
+    dims = 1 if kind.endswith("1d") else 2
+    _needs_spatial(kind, dims, in_shape, previous, f"{path}.type")
+    is_conv = kind.startswith("conv")
+    size_key = "kernel" if is_conv else "size"
+    size = _pair(spec[size_key], dims)
+    stride = _pair(spec.get("stride", 1 if is_conv else spec[size_key]), dims)
+    padding = _pair(spec.get("padding", 0), dims, fill=0) if is_conv else (0, 0)
+    spatial = in_shape[1:] if dims == 2 else (1, in_shape[1])
+    for axis, what in ((0, "height"), (1, "width" if dims == 2 else "length")):
+        if dims == 1 and axis == 0:
+            continue
+        room = spatial[axis] + 2 * padding[axis]
+        if size[axis] > room:
+            pad = f" + 2·padding {padding[axis]}" if is_conv else ""
+            raise ScenarioError(f"{size_key} {size[axis]} does not fit the input {what} "
+                                f"{spatial[axis]}{pad} (input {shape_text(in_shape)} from "
+                                f"{previous})", field=f"{path}.{size_key}")
+    if is_conv:
+        return Conv(name, in_shape, spec["filters"], size, stride, padding,
+                    get_activation(spec["activation"]), frozen)
+    return Pool(name, in_shape, kind[:3], size, stride)
+
+
+def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str) -> Network:
+    """Build every layer in order, inferring shapes; softmax only on the last layer."""
+    layers: list[Layer] = []
+    shape = input_shape
+    previous = f"the input {shape_text(input_shape)}"
+    for i, spec in enumerate(specs):
+        path = f"layers[{i}]"
+        if spec.get("activation") == "softmax" and i != len(specs) - 1:
+            raise ScenarioError("softmax is allowed on the last layer only", field=f"{path}.activation")
+        layer = build_layer(spec, shape, previous, path)
+        layers.append(layer)
+        shape = layer.out_shape
+        previous = f"layer '{layer.name}'"
+    return Network(input_shape, layers, get_loss(loss))

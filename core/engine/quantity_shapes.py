@@ -1,0 +1,60 @@
+"""Which quantities a scenario's network has, and the shape of each (contract §3).
+
+Per-sample quantities (input, target, net, out, grad_out, delta) carry a leading batch
+axis when batch_size > 1; parameters and their gradients never do; loss is a scalar.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.engine.quantities import QuantityRef
+from core.errors import QuantityError
+
+if TYPE_CHECKING:
+    from core.engine.network import Network
+
+PER_SAMPLE = ("net", "out", "grad_out", "delta")
+
+
+def quantity_shape(network: Network, batch_size: int, ref: QuantityRef) -> tuple[int, ...]:
+    """Shape of the whole array ``ref`` names; QuantityError if the network has no such array."""
+    lead = (batch_size,) if batch_size > 1 else ()
+    if ref.layer is None:
+        if ref.kind == "loss":
+            return ()
+        if ref.kind == "input":
+            return lead + network.input_shape
+        return lead + (network.output_size,)
+    try:
+        layer = network.layer(ref.layer)
+    except KeyError:
+        names = ", ".join(layer.name for layer in network.layers)
+        raise QuantityError(f"there is no layer '{ref.layer}' (layers: {names})") from None
+    if ref.kind not in layer.kinds:
+        raise QuantityError(f"layer '{layer.name}' ({layer.kind}) has no '{ref.kind}' "
+                            f"(it has: {', '.join(layer.kinds)})")
+    if ref.kind in PER_SAMPLE:
+        return lead + layer.out_shape
+    param = ref.kind.rsplit("_", 1)[-1]
+    return layer.param_shapes()[param]
+
+
+def check_index(shape: tuple[int, ...], ref: QuantityRef, require_scalar: bool) -> None:
+    """Raise QuantityError unless ``ref.index`` fits ``shape`` (a full index if required)."""
+    index = ref.index
+    if index is None:
+        if require_scalar and shape:
+            raise QuantityError(f"'{ref}' is an array of shape {list(shape)}: name one value, "
+                                f"like {ref.array_name}[{','.join('0' for _ in shape)}]")
+        return
+    if len(index) != len(shape) or any(i >= n for i, n in zip(index, shape)):
+        what = "is a single number" if not shape else f"has shape {list(shape)}"
+        raise QuantityError(f"'{ref}' does not exist: {ref.array_name} {what}")
+
+
+def check_reference(scenario, ref: QuantityRef, require_scalar: bool = False) -> tuple[int, ...]:
+    """Validate ``ref`` against a scenario's network and batch size; return the array's shape."""
+    shape = quantity_shape(scenario.network, scenario.batch_size, ref)
+    check_index(shape, ref, require_scalar)
+    return shape

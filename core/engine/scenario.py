@@ -1,0 +1,99 @@
+"""The scenario: a network, its parameters, its samples and its settings (contract §1).
+
+This module holds the data model; ``scenario_load`` reads and validates files and
+``scenario_save`` writes them back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.engine.network import Network
+
+FORMAT = 1
+DEFAULT_DECIMALS = 3
+INITS = ("xavier", "he", "uniform", "zeros")
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A learner's hand value; written with ``decimals`` places it matches within 10^−decimals."""
+
+    value: float
+    decimals: int
+    text: str
+
+    @property
+    def tolerance(self) -> float:
+        return 10.0 ** (-self.decimals)
+
+    def matches(self, actual: float) -> bool:
+        # a little slack for the binary representation of the written decimal
+        return abs(actual - self.value) <= self.tolerance * (1 + 1e-9)
+
+
+def batch_indices(iteration: int, batch_size: int, count: int) -> list[int]:
+    """The samples iteration k uses: (k−1)·B + j mod S, j = 0…B−1 (one cursor that wraps)."""
+    return [((iteration - 1) * batch_size + j) % count for j in range(batch_size)]
+
+
+@dataclass
+class SampleSet:
+    """Samples in file order: inputs ``x[S, *input]``, targets ``y[S, outputs]``.
+
+    ``labels`` keeps, per sample, the class index it was written with (−1 where the file
+    gave a target vector), so saving writes each sample back the way it came. ``file`` is
+    the npz path as written, when the samples came from one.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    labels: np.ndarray | None = None
+    file: str | None = None
+    source: Path | None = None  # the npz file's full path, to write ``file`` relative to a new place
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+    @property
+    def is_classification(self) -> bool:
+        """One-hot targets (or labels) mean accuracy is meaningful."""
+        y = self.y
+        return bool(y.shape[1] > 1 and np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1))
+
+
+@dataclass
+class Scenario:
+    """Everything a scenario file says, validated, with every parameter filled in."""
+
+    name: str
+    input_shape: tuple[int, ...]
+    layer_specs: list[dict[str, Any]]
+    params: dict[str, dict[str, np.ndarray]]
+    samples: SampleSet
+    loss: str
+    learning_rate: float
+    network: Network
+    description: str = ""
+    batch_size: int = 1
+    seed: int | None = None
+    init: str | None = None
+    decimals: int = DEFAULT_DECIMALS
+    expected: dict[str, Expected] = field(default_factory=dict)
+    test_samples: SampleSet | None = None
+    path: Path | None = None
+    initialised: frozenset[str] = frozenset()  # parameters the file left out, drawn from the seed
+
+    def copy(self) -> Scenario:
+        """A copy whose arrays can be replaced without touching this one's."""
+        return replace(
+            self,
+            layer_specs=[dict(s) for s in self.layer_specs],
+            params={k: dict(v) for k, v in self.params.items()},
+            samples=replace(self.samples),
+            expected=dict(self.expected),
+        )

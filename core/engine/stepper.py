@@ -1,0 +1,522 @@
+"""The iteration state machine: forward and backward one layer at a time, update, undo, edit.
+
+The stepper is the only thing that changes state. Its state is a small immutable record:
+arrays are never written in place, so an undo snapshot is a shallow copy. The phase is
+derived from which values exist, so an edit only has to drop the values that depend on
+it and the next step recomputes exactly those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from core.engine.passes import hidden_gradients, loss_value, output_gradients, sgd
+from core.engine.quantities import QuantityRef, format_index, parse_name
+from core.engine.quantity_shapes import check_index, quantity_shape
+from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
+from core.errors import EditError, QuantityError, StepError
+from core.nn.layers import Params
+from core.numbers import round_as_shown
+
+UNDO_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Where the iteration stands: the next step's stage, its layer and its place."""
+
+    stage: str  # "forward" | "backward" | "update" | "done"
+    step: int  # 1-based number of the next step within its stage (0 for update/done)
+    total: int  # steps in the stage
+    layer: str | None  # the layer the next step works on
+
+    def describe(self) -> str:
+        """Human words, e.g. ``forward 2/4: pool`` or ``update``."""
+        if self.stage in ("forward", "backward"):
+            return f"{self.stage} {self.step}/{self.total}: {self.layer}"
+        if self.stage == "update":
+            return "update"
+        return "updated"
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything that one undo step restores."""
+
+    params: dict[str, Params]
+    samples: SampleSet
+    iteration: int
+    values: dict[str, np.ndarray]
+    caches: dict[str, Any] = field(default_factory=dict)
+    edited: bool = False  # differs from the scenario as loaded or last saved
+    rounding: int | None = None  # hand-rounding: every computed value rounded to these decimals
+    edits: dict[str, float] = field(default_factory=dict)  # values edited this iteration → value before
+
+
+class Stepper:
+    """Steps one scenario; every method that changes state can be undone."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.network = scenario.network
+        self._loaded = scenario.copy()
+        self.state: State
+        self.state = self._start(scenario.params, scenario.samples, 1, edited=False)
+        # each entry: the state, what the command was, and the expected values before it
+        self._undo: list[tuple[State, str, dict[str, Expected]]] = []
+
+    # --- reading ----------------------------------------------------------------
+    @property
+    def batch_size(self) -> int:
+        return self.scenario.batch_size
+
+    @property
+    def iteration(self) -> int:
+        return self.state.iteration
+
+    @property
+    def params(self) -> dict[str, Params]:
+        return self.state.params
+
+    def sample_indices(self, iteration: int | None = None) -> list[int]:
+        """Samples of an iteration: (k−1)·B + j mod S, j = 0…B−1 (one wrapping cursor)."""
+        k = self.state.iteration if iteration is None else iteration
+        return batch_indices(k, self.batch_size, len(self.state.samples))
+
+    def phase(self) -> Phase:
+        values = self.state.values
+        layers = self.network.layers
+        n = len(layers)
+        for i, layer in enumerate(layers):
+            if f"{layer.name}.out" not in values:
+                return Phase("forward", i + 1, n, layer.name)
+        if "loss" not in values:
+            return Phase("forward", n, n, layers[-1].name)
+        for i in range(n - 1, -1, -1):
+            if f"{layers[i].name}.grad_out" not in values:
+                return Phase("backward", n - i, n, layers[i].name)
+        if any(f"{layer.name}.new_weight" not in values for layer in self.network.param_layers()):
+            return Phase("update", 0, 1, None)
+        return Phase("done", 0, 0, None)
+
+    def has(self, name: str) -> bool:
+        """Is the whole array ``name`` (e.g. ``fc.delta``) known now?"""
+        ref = parse_name(name)
+        return self._array(ref) is not None
+
+    def array(self, name: str) -> np.ndarray | None:
+        """The whole array by name (batch axis only when batch_size > 1), or None if not computed."""
+        return self._array(parse_name(name))
+
+    def value(self, name: str) -> float:
+        """One number by full name, e.g. ``fc.delta[0]``; QuantityError if unknown or not computed."""
+        ref = parse_name(name)
+        shape = quantity_shape(self.network, self.batch_size, ref)
+        check_index(shape, ref, require_scalar=True)
+        arr = self._array(ref)
+        if arr is None:
+            raise QuantityError(f"{ref} is not computed yet (phase: {self.phase().describe()})")
+        return float(arr[ref.index] if ref.index else arr)
+
+    def _array(self, ref: QuantityRef) -> np.ndarray | None:
+        st = self.state
+        if ref.layer is not None and ref.kind in ("weight", "bias"):
+            return st.params[ref.layer][ref.kind]
+        arr = st.values.get(ref.array_name)
+        if arr is None:
+            return None
+        if ref.kind in ("grad_weight", "grad_bias", "new_weight", "new_bias", "loss"):
+            return arr
+        return arr[0] if self.batch_size == 1 else arr
+
+    def batched(self, name: str) -> np.ndarray | None:
+        """The raw stored array, always with a batch axis for per-sample quantities."""
+        return self.state.values.get(name)
+
+    def values_array(self, key: str) -> np.ndarray:
+        """A stored array by key (e.g. ``fc.grad_weight``); QuantityError if not computed."""
+        arr = self.state.values.get(key)
+        if arr is None:
+            raise QuantityError(f"{key} is not computed yet (next step: {self.phase().describe()})")
+        return arr
+
+    def cache(self, layer: str) -> Any:
+        return self.state.caches.get(layer)
+
+    def layer_input(self, index: int) -> np.ndarray:
+        """The batch that layer ``index`` reads: the input or the previous layer's out."""
+        key = "input" if index == 0 else f"{self.network.layers[index - 1].name}.out"
+        return self.state.values[key]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    @property
+    def undo_label(self) -> str | None:
+        return self._undo[-1][1] if self._undo else None
+
+    @property
+    def edited(self) -> bool:
+        return self.state.edited
+
+    # --- stepping ----------------------------------------------------------------
+    def step_forward(self) -> str:
+        """Compute the next layer's net and out (and the loss after the last layer)."""
+        ph = self.phase()
+        if ph.stage == "done":
+            self._push("next iteration")
+            self.state = self._next_iteration()
+            ph = self.phase()
+        elif ph.stage != "forward":
+            raise StepError(f"the forward pass is complete (next: {ph.describe()}); "
+                            "press z to undo or r to reset")
+        else:
+            self._push(f"forward {ph.layer}")
+        self._forward_layer(ph.step - 1)
+        return ph.describe()
+
+    def forward_all(self) -> str:
+        """Finish the forward pass (starting the next iteration after an update)."""
+        ph = self.phase()
+        if ph.stage not in ("forward", "done"):
+            raise StepError(f"the forward pass is complete (next: {ph.describe()})")
+        self._push("whole forward pass")
+        if ph.stage == "done":
+            self.state = self._next_iteration()
+        while self.phase().stage == "forward":
+            self._forward_layer(self.phase().step - 1)
+        return "forward pass"
+
+    def _backward_phase(self) -> Phase:
+        """The phase, if a backward step applies now; StepError saying why otherwise."""
+        ph = self.phase()
+        if ph.stage == "forward":
+            raise StepError(f"the backward pass starts from the loss: finish the forward pass first "
+                            f"(next: {ph.describe()})")
+        if ph.stage != "backward":
+            raise StepError(f"the backward pass is complete (next: {ph.describe()})")
+        return ph
+
+    def step_backward(self) -> str:
+        """Compute the next layer's ∂E/∂out, δ and parameter gradients, from the loss down."""
+        ph = self._backward_phase()
+        self._push(f"backward {ph.layer}")
+        self._backward_layer(len(self.network.layers) - ph.step)
+        return ph.describe()
+
+    def backward_all(self) -> str:
+        """Finish the backward pass, down to the first layer."""
+        self._backward_phase()
+        self._push("whole backward pass")
+        while (p := self.phase()).stage == "backward":
+            self._backward_layer(len(self.network.layers) - p.step)
+        return "backward pass"
+
+    def update(self) -> str:
+        """SGD on every parameter: new = p − α·∂E/∂p (frozen ones keep their value)."""
+        ph = self.phase()
+        if ph.stage != "update":
+            why = {"forward": "the gradients are not computed yet: finish the forward and backward passes",
+                   "backward": "the gradients are not all computed yet: finish the backward pass",
+                   "done": "this iteration is already updated: press f or space for the next one"}
+            raise StepError(f"cannot update: {why[ph.stage]} (next: {ph.describe()})")
+        self._push("update")
+        self._apply_update()
+        return "update"
+
+    def _apply_update(self) -> None:
+        values = dict(self.state.values)
+        for layer in self.network.param_layers():
+            grads = {"weight": values[f"{layer.name}.grad_weight"], "bias": values[f"{layer.name}.grad_bias"]}
+            new = sgd(layer, self.state.params[layer.name], grads, self.scenario.learning_rate)
+            values[f"{layer.name}.new_weight"] = self._rounded(new["weight"])
+            values[f"{layer.name}.new_bias"] = self._rounded(new["bias"])
+        self.state = replace(self.state, values=values)
+
+    def update_changes(self) -> tuple[list[str], int]:
+        """After the update: the names of the parameters it changed (e.g. ``out.weight[0,0]``,
+        output layer first) and how many parameters there are in all."""
+        changed: list[str] = []
+        total = 0
+        for layer in reversed(self.network.param_layers()):
+            for kind in ("weight", "bias"):
+                old = self.state.params[layer.name][kind]
+                new = self.state.values.get(f"{layer.name}.new_{kind}")
+                if new is None:
+                    continue
+                total += old.size
+                changed += [f"{layer.name}.{kind}{format_index(tuple(int(i) for i in idx))}"
+                            for idx in zip(*np.nonzero(old != new))]
+        return changed, total
+
+    def step_next(self) -> str:
+        """Whatever comes next: a forward step, a backward step or the update."""
+        stage = self.phase().stage
+        if stage in ("forward", "done"):
+            return self.step_forward()
+        if stage == "backward":
+            return self.step_backward()
+        return self.update()
+
+    def run_iteration(self) -> str:
+        """Complete the current iteration (or, once updated, run the whole next one)."""
+        self._push("whole iteration")
+        if self.phase().stage == "done":
+            self.state = self._next_iteration()
+        while (p := self.phase()).stage != "done":
+            if p.stage == "forward":
+                self._forward_layer(p.step - 1)
+            elif p.stage == "backward":
+                self._backward_layer(len(self.network.layers) - p.step)
+            else:
+                self._apply_update()
+        return f"iteration {self.iteration}"
+
+    def advance_to_next(self) -> None:
+        """Take the updated parameters and move to the next iteration (values cleared)."""
+        if self.phase().stage != "done":
+            raise StepError("the iteration is not updated yet")
+        self._push("next iteration")
+        self.state = self._next_iteration()
+
+    def training_start(self) -> tuple[dict[str, Params], int]:
+        """Where training continues from: the updated parameters and the next iteration once
+        this one is updated, else this iteration's parameters (its partial steps are redone)."""
+        if self.phase().stage == "done":
+            return self._updated_params(), self.state.iteration + 1
+        return self.state.params, self.state.iteration
+
+    def adopt(self, params: dict[str, Params], iteration: int, label: str = "training") -> None:
+        """Continue from parameters computed elsewhere (training): a fresh iteration
+        ``iteration`` with nothing computed yet. Undo returns to the state before."""
+        self._push(label)
+        self.state = replace(self._start(params, self.state.samples, iteration, edited=True),
+                             rounding=self.state.rounding)
+
+    def undo(self) -> str:
+        """Restore the state before the last command; returns what was undone."""
+        if not self._undo:
+            raise StepError("nothing to undo")
+        self.state, label, expected = self._undo.pop()
+        self.scenario.expected = expected
+        return label
+
+    def reset(self) -> None:
+        """Back to the scenario as loaded (undoable)."""
+        self._push("reset")
+        loaded = self._loaded.copy()
+        self.scenario.expected = dict(loaded.expected)
+        self.state = self._start(loaded.params, loaded.samples, 1, edited=False)
+
+    # --- editing -----------------------------------------------------------------
+    def edit(self, name: str, value: float) -> str:
+        """Set one weight, bias, input or target value; drop exactly what depends on it.
+
+        Returns a sentence saying what was cleared.
+        """
+        ref = parse_name(name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
+            raise EditError(f"{value!r} is not a finite number")
+        editable = ref.kind in ("weight", "bias") and ref.layer is not None or ref.kind in ("input", "target")
+        if not editable:
+            raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs "
+                            "and targets can be edited")
+        shape = quantity_shape(self.network, self.batch_size, ref)
+        try:
+            check_index(shape, ref, require_scalar=True)
+        except QuantityError as err:
+            raise EditError(str(err)) from None
+        if ref.kind == "target" and self.scenario.loss == "cross_entropy":
+            raise_if_bad_distribution(self, ref, float(value))
+        self._push(f"edit {ref}")
+        previous = self.value(str(ref)) if ref.kind in ("weight", "bias") else float(self.array(ref.kind)[ref.index])
+        st = replace(self.state, edits={str(ref): previous, **self.state.edits})
+        if ref.layer is not None:
+            layer_params = dict(st.params[ref.layer])
+            arr = layer_params[ref.kind].copy()
+            arr[ref.index] = value
+            layer_params[ref.kind] = arr
+            params = dict(st.params)
+            params[ref.layer] = layer_params
+            first = self.network.index_of(ref.layer)
+            self.state = replace(st, params=params, values=self._cleared(first, True), edited=True)
+            return f"cleared the forward pass from '{ref.layer}' on, the backward pass and the update"
+        samples = self._edited_samples(ref, float(value))
+        values = dict(st.values)
+        key = "input" if ref.kind == "input" else "target"
+        values[key] = samples.x[self.sample_indices()] if key == "input" else samples.y[self.sample_indices()]
+        self.state = replace(st, samples=samples, values=values, edited=True)
+        self.state = replace(self.state, values=self._cleared(0 if key == "input" else None, True))
+        if key == "input":
+            return "cleared the whole forward pass, the backward pass and the update"
+        return "cleared the loss, the backward pass and the update"
+
+    def set_expected(self, name: str, expected: Expected | None) -> None:
+        """Record (or, with None, drop) a learner's hand value for one number; it is saved
+        in the scenario's ``expected`` block, so the session counts as edited."""
+        ref = parse_name(name)
+        shape = quantity_shape(self.network, self.batch_size, ref)
+        try:
+            check_index(shape, ref, require_scalar=True)
+        except QuantityError as err:
+            raise EditError(str(err)) from None
+        if expected is None and str(ref) not in self.scenario.expected:
+            return
+        self._push(f"my answer for {ref}")
+        answers = dict(self.scenario.expected)  # a new dict: undo keeps the old one
+        if expected is None:
+            del answers[str(ref)]
+        else:
+            answers[str(ref)] = expected
+        self.scenario.expected = answers
+        self.state = replace(self.state, edited=True)
+
+    @property
+    def hand_rounding(self) -> int | None:
+        """Decimals every computed value is rounded to, or None (exact, the default)."""
+        return self.state.rounding
+
+    def set_hand_rounding(self, decimals: int | None) -> str:
+        """Turn hand-rounding on (to ``decimals``) or off; the computed values are cleared,
+        since every one of them changes. Undoable."""
+        if decimals == self.state.rounding:
+            return "unchanged"
+        self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
+        keep = {k: v for k, v in self.state.values.items() if k in ("input", "target")}
+        self.state = replace(self.state, rounding=decimals, values=keep, caches={})
+        return (f"hand-rounding on: every value is rounded to {decimals} decimals before it is used"
+                if decimals is not None else "hand-rounding off: exact values")
+
+    def _rounded(self, arr: np.ndarray) -> np.ndarray:
+        if self.state.rounding is None:
+            return arr
+        return round_as_shown(arr, self.state.rounding)
+
+    def mark_saved(self) -> None:
+        """The scenario on disk now matches this state (after a save)."""
+        self.state = replace(self.state, edited=False)
+        self._loaded = self.current_scenario()
+
+    def current_scenario(self) -> Scenario:
+        """The scenario as it now stands: current parameters (the updated ones once the
+        iteration is complete) and current samples, ready to save."""
+        sc = self.scenario.copy()
+        params = self._updated_params() if self.phase().stage == "done" else self.state.params
+        sc.params = {k: dict(v) for k, v in params.items()}
+        sc.samples = self.state.samples
+        return sc
+
+    # --- internals ---------------------------------------------------------------
+    def _start(self, params: dict[str, Params], samples: SampleSet, iteration: int,
+               edited: bool) -> State:
+        idx = batch_indices(iteration, self.batch_size, len(samples))
+        return State(params=params, samples=samples, iteration=iteration, edited=edited,
+                     values={"input": samples.x[idx], "target": samples.y[idx]})
+
+    def _updated_params(self) -> dict[str, Params]:
+        """The parameters after this iteration's update (new_weight, new_bias of each layer)."""
+        values = self.state.values
+        return {layer: {p: values[f"{layer}.new_{p}"] for p in ps} for layer, ps in self.state.params.items()}
+
+    def _next_iteration(self) -> State:
+        return replace(self._start(self._updated_params(), self.state.samples, self.state.iteration + 1, edited=True),
+                       rounding=self.state.rounding)
+
+    def _push(self, label: str) -> None:
+        self._undo.append((self.state, label, self.scenario.expected))
+        if len(self._undo) > UNDO_LIMIT:
+            del self._undo[0]
+
+    def _forward_layer(self, i: int) -> None:
+        layer = self.network.layers[i]
+        values = dict(self.state.values)
+        caches = dict(self.state.caches)
+        if f"{layer.name}.out" not in values:
+            r = self._rounded
+            params = self.state.params.get(layer.name, {})
+            net, out, cache = layer.forward(params, self.layer_input(i))
+            if self.state.rounding is not None and net is not None:
+                net = r(net)
+                out = layer.activate(net)  # the activation of the rounded net, as by hand
+            out = r(out)
+            if net is not None:
+                values[f"{layer.name}.net"] = net
+            values[f"{layer.name}.out"] = out
+            caches[layer.name] = cache
+        if i == len(self.network.layers) - 1:
+            values["loss"] = self._rounded(np.asarray(loss_value(
+                self.network, values.get(f"{layer.name}.net"), values[f"{layer.name}.out"], values["target"])))
+        self.state = replace(self.state, values=values, caches=caches)
+
+    def _backward_layer(self, i: int) -> None:
+        layers = self.network.layers
+        layer = layers[i]
+        values = dict(self.state.values)
+        net = values.get(f"{layer.name}.net")
+        out = values[f"{layer.name}.out"]
+        if i == len(layers) - 1:
+            grad_out, delta = output_gradients(self.network, net, out, values["target"])
+        else:
+            above = layers[i + 1]
+            upstream = values[f"{above.name}.delta" if above.has_params else f"{above.name}.grad_out"]
+            grad_out, delta = hidden_gradients(layer, above, self.state.params.get(above.name, {}), net,
+                                               out, upstream, self.state.caches.get(above.name))
+        r = self._rounded
+        values[f"{layer.name}.grad_out"] = r(grad_out)
+        if delta is not None:
+            fused = i == len(layers) - 1 and self.network.fused_output is not None
+            if self.state.rounding is not None and not fused:
+                delta = layer.delta(net, out, values[f"{layer.name}.grad_out"])  # from the rounded ∂E/∂out
+            delta = r(delta)
+            values[f"{layer.name}.delta"] = delta
+            grads = layer.param_grads(self.layer_input(i), delta, self.state.caches.get(layer.name))
+            values[f"{layer.name}.grad_weight"] = r(grads["weight"])
+            values[f"{layer.name}.grad_bias"] = r(grads["bias"])
+        self.state = replace(self.state, values=values)
+
+    def _cleared(self, first_layer: int | None, drop_loss: bool) -> dict[str, np.ndarray]:
+        """Values minus the forward pass from ``first_layer`` on (None: keep it), the loss,
+        the whole backward pass and the update: exactly what depends on the edit."""
+        keep: dict[str, np.ndarray] = {}
+        dropped_layers = set()
+        if first_layer is not None:
+            dropped_layers = {layer.name for layer in self.network.layers[first_layer:]}
+        for key, arr in self.state.values.items():
+            layer, _, kind = key.partition(".")
+            if key == "loss" and drop_loss:
+                continue
+            if kind in ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias"):
+                continue
+            if kind in ("net", "out") and layer in dropped_layers:
+                continue
+            keep[key] = arr
+        return keep
+
+    def _edited_samples(self, ref: QuantityRef, value: float) -> SampleSet:
+        samples = self.state.samples
+        assert ref.index is not None
+        if self.batch_size > 1:
+            sample, rest = self.sample_indices()[ref.index[0]], ref.index[1:]
+        else:
+            sample, rest = self.sample_indices()[0], ref.index
+        if ref.kind == "input":
+            x = samples.x.copy()
+            x[(sample, *rest)] = value
+            return replace(samples, x=x, file=None, source=None)
+        y = samples.y.copy()
+        y[(sample, *rest)] = value
+        labels = samples.labels
+        if labels is not None:
+            labels = labels.copy()
+            labels[sample] = -1
+        return replace(samples, y=y, labels=labels, file=None, source=None)
+
+
+def raise_if_bad_distribution(stepper: Stepper, ref: QuantityRef, value: float) -> None:
+    """Cross-entropy targets must stay a distribution; an edit that breaks that is refused."""
+    if value < 0 or value > 1:
+        raise EditError(f"a cross_entropy target must lie in 0…1, got {value:g}")

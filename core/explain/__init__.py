@@ -1,0 +1,1 @@
+"""Derivations: every value with the formula and numbers that made it."""

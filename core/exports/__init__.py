@@ -1,0 +1,1 @@
+"""Reports and exports: solve's records, Markdown, LaTeX, PyTorch scripts."""

@@ -1,0 +1,104 @@
+"""Export one iteration's full derivation to Markdown or LaTeX.
+
+Forward, backward and update, every value with its formula and numbers, and the checks
+of the scenario's expected values with ✓/✗ and the diagnosed slips. Everything comes
+from the stepper's Derivations (report.derivations); hand-rounding is marked clearly.
+"""
+
+from __future__ import annotations
+
+from core.engine.stepper import Stepper
+from core.exports import latex
+from core.exports.report import derivations
+from core.learner.checks import Check, run_checks
+from core.numbers import fmt
+
+
+def _heading(stepper: Stepper) -> tuple[str, str]:
+    s = stepper.scenario
+    samples = ", ".join(str(i + 1) for i in stepper.sample_indices())
+    plural = "s" if stepper.batch_size > 1 else ""
+    loss = stepper.array("loss")
+    sub = (f"Iteration {stepper.iteration} (sample{plural} {samples}); loss {fmt(float(loss), s.decimals)}; "
+           f"learning rate α = {fmt(s.learning_rate, None)}; {s.loss}")
+    return s.name, sub
+
+
+def _rounding_note(stepper: Stepper) -> str | None:
+    d = stepper.hand_rounding
+    if d is None:
+        return None
+    return (f"HAND-ROUNDING: every intermediate value was rounded to {d} decimals before it was "
+            "used, as by hand with a calculator; these are not the exact values.")
+
+
+def _require_complete(stepper: Stepper) -> None:
+    from core.errors import StepError
+
+    if stepper.phase().stage != "done":
+        raise StepError("export needs a complete iteration (forward, backward and update): "
+                        f"next step is {stepper.phase().describe()}")
+
+
+def _check_line(c: Check) -> str:
+    mark = "✓" if c.ok else "✗"
+    line = f"{mark} {c.name}: expected {c.expected.text.replace('-', '−')}, exact {fmt(c.actual, None)}"
+    if c.diagnosis is not None:
+        line += f" ({c.diagnosis.slip}: {c.diagnosis.explanation})"
+    return line
+
+
+def to_markdown(stepper: Stepper) -> str:
+    """The iteration as a Markdown document."""
+    _require_complete(stepper)
+    title, sub = _heading(stepper)
+    out = [f"# {title}", "", sub, ""]
+    note = _rounding_note(stepper)
+    if note:
+        out += [f"> **{note}**", ""]
+    for section, items in derivations(stepper, stepper.scenario.decimals):
+        out += [f"## {section}", ""]
+        for der in items:
+            out.append(f"- `{der.one_line()}`")
+        out.append("")
+    checks = run_checks(stepper, stepper.scenario.expected)
+    if checks:
+        ok = sum(c.ok for c in checks)
+        out += [f"## Checks: {ok} of {len(checks)} right", ""]
+        out += [f"- {_check_line(c)}" for c in checks]
+        out.append("")
+    return "\n".join(out)
+
+
+_PREAMBLE = r"""\documentclass[10pt]{article}
+\usepackage[utf8]{inputenc}
+\usepackage[margin=2cm]{geometry}
+\usepackage{amsmath,amssymb}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{3pt}
+\sloppy
+"""
+
+
+def to_latex(stepper: Stepper) -> str:
+    """The iteration as a LaTeX document (article class, amsmath and amssymb only)."""
+    _require_complete(stepper)
+    title, sub = _heading(stepper)
+    out = [_PREAMBLE, r"\begin{document}", r"\section*{" + latex.text(title) + "}", latex.text(sub), ""]
+    note = _rounding_note(stepper)
+    if note:
+        out += [r"\fbox{\parbox{0.95\linewidth}{\textbf{" + latex.text(note) + "}}}", ""]
+    for section, items in derivations(stepper, stepper.scenario.decimals):
+        out.append(r"\subsection*{" + latex.text(section) + "}")
+        for der in items:
+            out.append("$" + latex.math(der.one_line()) + "$\\par")
+        out.append("")
+    checks = run_checks(stepper, stepper.scenario.expected)
+    if checks:
+        ok = sum(c.ok for c in checks)
+        out.append(r"\subsection*{Checks: " + f"{ok} of {len(checks)} right" + "}")
+        out.append(r"\begin{itemize}")
+        out += [r"\item " + latex.text(_check_line(c)) for c in checks]
+        out.append(r"\end{itemize}")
+    out.append(r"\end{document}")
+    return "\n".join(out) + "\n"

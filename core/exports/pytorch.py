@@ -1,0 +1,132 @@
+"""Export a scenario's current iteration as a self-contained PyTorch script.
+
+The script builds the same network with the same weights, runs the same iteration
+(forward, backward, SGD update) in float64 and prints every value under the same
+names and in the same JSON shape as ``cnn-tui solve --format json``, so a learner can
+check that a real framework agrees.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from core.engine.stepper import Stepper
+from core.nn.layers import Conv, Dense, Flatten, Pool
+
+
+def _lit(arr: np.ndarray) -> str:
+    return json.dumps(np.asarray(arr, dtype=np.float64).tolist())
+
+
+def to_pytorch(stepper: Stepper) -> str:
+    """The script text for the stepper's current iteration (its parameters and batch)."""
+    network = stepper.network
+    s = stepper.scenario
+    x = stepper.batched("input")
+    y = stepper.batched("target")
+    assert x is not None and y is not None
+    lines = [
+        "#!/usr/bin/env python3",
+        f'"""{s.name}: one iteration in PyTorch, exported by cnn-tui.',
+        "",
+        "Builds the same network with the same weights, runs the same iteration in float64 and",
+        "prints every value as JSON, in the shape of `cnn-tui solve --format json`.",
+        '"""',
+        "import json",
+        "",
+        "import torch",
+        "import torch.nn.functional as F",
+        "",
+        "torch.set_default_dtype(torch.float64)",
+        f"BATCH = {stepper.batch_size}",
+        f"LEARNING_RATE = {s.learning_rate!r}",
+        f"x = torch.tensor({_lit(x)})",
+        f"y = torch.tensor({_lit(y)})",
+        "params = {}",
+    ]
+    for layer in network.param_layers():
+        for pname in ("weight", "bias"):
+            lines.append(f'params["{layer.name}.{pname}"] = torch.tensor('
+                         f'{_lit(stepper.params[layer.name][pname])}, requires_grad=True)')
+    lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
+    for layer in network.layers:
+        n = layer.name
+        if isinstance(layer, Dense):
+            lines.append(f'z = h.reshape(BATCH, -1) @ params["{n}.weight"].T + params["{n}.bias"]')
+        elif isinstance(layer, Conv):
+            g = layer.geometry
+            if g.dims == 1:
+                lines.append(f'z = F.conv1d(h, params["{n}.weight"], params["{n}.bias"], '
+                             f"stride={g.stride[1]}, padding={g.padding[1]})")
+            else:
+                lines.append(f'z = F.conv2d(h, params["{n}.weight"], params["{n}.bias"], '
+                             f"stride={tuple(g.stride)}, padding={tuple(g.padding)})")
+        elif isinstance(layer, Pool):
+            g = layer.geometry
+            size = g.kernel[1] if g.dims == 1 else tuple(g.kernel)
+            stride = g.stride[1] if g.dims == 1 else tuple(g.stride)
+            lines.append(f"h = F.{layer.mode}_pool{g.dims}d(h, kernel_size={size!r}, stride={stride!r})")
+        elif isinstance(layer, Flatten):
+            lines.append("h = h.reshape(BATCH, -1)")
+        if layer.has_params:
+            act = layer.activation
+            assert act is not None
+            expr = {"sigmoid": "torch.sigmoid(z)", "tanh": "torch.tanh(z)", "relu": "torch.relu(z)",
+                    "linear": "z * 1.0",
+                    "softmax": "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)"}[act.name]
+            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {expr}"]
+        lines += ["h.retain_grad()", f'kept["{n}.out"] = h']
+    last = network.layers[-1]
+    loss_expr = {
+        "cross_entropy": "-(y * torch.log(out)).sum(dim=1).mean()",
+        "squared_error": "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()",
+        "mse": "((y - out) ** 2).mean(dim=1).mean()",
+    }[s.loss]
+    lines += [
+        "",
+        "out = h.reshape(BATCH, -1)",
+        f"loss = {loss_expr}",
+        "loss.backward()",
+        "loss_value = loss.item()",
+    ]
+    if s.loss == "cross_entropy" and last.activation is not None and last.activation.is_softmax:
+        lines += [
+            "# the loss itself from the logits (log-softmax), as cnn-tui computes it",
+            "with torch.no_grad():",
+            f'    logits = kept["{last.name}.net"].reshape(BATCH, -1)',
+            "    loss_value = (-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()).item()",
+        ]
+    lines += [
+        "",
+        "",
+        "def plain(t):",
+        '    """Per-sample arrays lose their batch axis when BATCH == 1, as in cnn-tui."""',
+        "    return t.detach().tolist()",
+        "",
+        "",
+        "def per_sample(t):",
+        "    return plain(t[0] if BATCH == 1 else t)",
+        "",
+        "",
+        'values = {"input": per_sample(x), "target": per_sample(y), "loss": loss_value}',
+        "for name, t in kept.items():",
+        '    layer, kind = name.split(".")',
+        "    values[name] = per_sample(t)",
+        '    values[layer + (".grad_out" if kind == "out" else ".delta")] = per_sample(t.grad)',
+        "with torch.no_grad():",
+        "    for name, p in params.items():",
+        '        layer, kind = name.split(".")',
+        "        values[name] = plain(p)",
+        '        values[f"{layer}.grad_{kind}"] = plain(p.grad)',
+        "        frozen = name in FROZEN",
+        '        values[f"{layer}.new_{kind}"] = plain(p if frozen else p - LEARNING_RATE * p.grad)',
+        "",
+        f'print(json.dumps({{"format": 1, "name": {json.dumps(s.name, ensure_ascii=False)}, "iterations": [',
+        f'    {{"iteration": {stepper.iteration}, "samples": {stepper.sample_indices()}, '
+        '"loss": loss_value, "values": values}]}))',
+    ]
+    frozen = [f"{layer.name}.{p}" for layer in network.param_layers() for p in sorted(layer.frozen)]
+    lines.insert(lines.index("params = {}"), f"FROZEN = {frozen!r}")
+    return "\n".join(lines) + "\n"

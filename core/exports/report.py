@@ -1,0 +1,158 @@
+"""``solve``: run iterations and report every value with its derivation or as JSON.
+
+Everything is read from the Stepper and its Derivations, the same ones the TUI shows.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from core.engine.quantities import format_index
+from core.engine.scenario import Scenario
+from core.engine.stepper import Stepper
+from core.errors import CnnTuiError
+from core.explain.explainer import explain
+from core.learner.checks import Check, run_checks
+from core.numbers import fmt
+
+
+@dataclass
+class IterationRecord:
+    """One iteration's numbers, read from the stepper once it is updated."""
+
+    iteration: int
+    samples: list[int]
+    loss: float
+    values: dict[str, Any]
+    checks: list[Check] = field(default_factory=list)
+    sections: list[tuple[str, list[Any]]] = field(default_factory=list)
+
+
+def quantity_names(stepper: Stepper) -> list[str]:
+    """Every array name of contract §3 in reading order: input, forward, loss, backward, update."""
+    layers = stepper.network.layers
+    names = ["input", "target"]
+    for layer in layers:
+        if layer.has_params:
+            names += [f"{layer.name}.weight", f"{layer.name}.bias", f"{layer.name}.net"]
+        names.append(f"{layer.name}.out")
+    names.append("loss")
+    for layer in reversed(layers):
+        names.append(f"{layer.name}.grad_out")
+        if layer.has_params:
+            names += [f"{layer.name}.delta", f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
+    for layer in layers:
+        if layer.has_params:
+            names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]
+    return names
+
+
+def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> list[IterationRecord]:
+    """Run ``iterations`` whole iterations from the scenario as loaded.
+
+    With ``explained``, each record also keeps every value's Derivation (at the
+    scenario's display decimals), for the text and Markdown reports.
+    """
+    stepper = Stepper(scenario)
+    records = []
+    for k in range(iterations):
+        if k:
+            stepper.advance_to_next()
+        stepper.run_iteration()
+        values = {}
+        for name in quantity_names(stepper):
+            arr = stepper.array(name)
+            assert arr is not None
+            values[name] = float(arr) if name == "loss" else np.asarray(arr).tolist()
+        record = IterationRecord(stepper.iteration, stepper.sample_indices(), float(values["loss"]),
+                                 values, run_checks(stepper, scenario.expected) if k == 0 else [])
+        if explained:
+            record.sections = derivations(stepper, scenario.decimals)
+        records.append(record)
+    return records
+
+
+def to_json(scenario: Scenario, records: list[IterationRecord]) -> str:
+    """The contract's JSON: full float64 precision (shortest round-trip text).
+
+    Values that overflowed (training diverged) make no valid JSON: that is an error
+    naming the iteration, not a file with Infinity or NaN in it.
+    """
+    for record in records:
+        if not all(np.isfinite(np.asarray(v, dtype=np.float64)).all() for v in record.values.values()):
+            raise CnnTuiError(f"iteration {record.iteration} diverged (a value overflowed to ∞ or NaN): "
+                              "lower the learning rate; the text format shows where")
+    doc = {"format": 1, "name": scenario.name,
+           "iterations": [{"iteration": r.iteration, "samples": r.samples, "loss": r.loss,
+                           "values": r.values, "checks": [c.as_json() for c in r.checks]}
+                          for r in records]}
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False)
+
+
+def _element_names(stepper: Stepper, name: str) -> list[str]:
+    arr = stepper.array(name)
+    assert arr is not None
+    if np.ndim(arr) == 0:
+        return [name]
+    return [name + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
+
+
+SECTIONS = (("Forward pass", ("net", "out", "loss")),
+            ("Backward pass", ("grad_out", "delta", "grad_weight", "grad_bias")),
+            ("Update", ("new_weight", "new_bias")))
+
+
+def _section_of(name: str) -> str:
+    kind = name.split(".")[-1]
+    for title, kinds in SECTIONS:
+        if kind in kinds:
+            return title
+    return "Given"
+
+
+def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
+    """(section title, derivations) for every value of the current iteration."""
+    groups: dict[str, list[Any]] = {"Given": []}
+    for title, _ in SECTIONS:
+        groups[title] = []
+    for name in quantity_names(stepper):
+        for element in _element_names(stepper, name):
+            groups[_section_of(name)].append(explain(stepper, element, decimals))
+    return list(groups.items())
+
+
+def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bool = False) -> str:
+    """Readable like the notes: each value as ``symbol = formula = numbers = value``."""
+    out: list[str] = []
+    d = scenario.decimals
+    head = "# " if markdown else ""
+    out.append(f"{head}{scenario.name}")
+    for record in records:
+        samples = ", ".join(str(s + 1) for s in record.samples)
+        plural = "s" if len(record.samples) > 1 else ""
+        out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
+                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"]
+        for title, items in record.sections:
+            out += ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
+            if markdown:
+                out += ["", "```"]
+            for der in items:
+                out.append(der.one_line())
+            if markdown:
+                out.append("```")
+        if record.checks:
+            ok = sum(c.ok for c in record.checks)
+            heading = f"Checks of the expected values: {ok} of {len(record.checks)} right"
+            out += ["", f"{'### ' if markdown else ''}{heading}"]
+            out.append("")
+            for c in record.checks:
+                mark = "✓" if c.ok else "✗"
+                line = f"{mark} {c.name}: expected {c.expected.text.replace('-', '−')}, exact {fmt(c.actual, None)}"
+                if c.diagnosis is not None:
+                    line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
+                out.append(f"- {line}" if markdown else f"  {line}")
+    return "\n".join(out) + "\n"

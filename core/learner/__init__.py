@@ -1,0 +1,1 @@
+"""Learner tools: checks of hand values, slip diagnosis, the quiz, gradient checks."""

@@ -1,0 +1,227 @@
+"""Which usual slip explains a learner's wrong value?
+
+Each slip is a small, well-known mistake of hand calculation. For a wrong value we
+compute what each slip would have produced, with the engine's own maths, and name the
+first slip whose result matches the learner's value to the decimals they wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from core.engine.passes import hidden_gradients, output_gradients, sgd
+from core.engine.quantities import QuantityRef, parse_name
+from core.nn.layers import Dense, Pool
+from core.numbers import fmt
+
+if TYPE_CHECKING:
+    from core.engine.stepper import Stepper
+
+SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
+         "learning-rate")
+BACKWARD = ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias")
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The slip that reproduces a wrong value, the value it gives and a sentence saying why."""
+
+    slip: str
+    value: float
+    explanation: str
+
+
+def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagnosis | None:
+    """The first slip (in SLIPS order) whose result matches ``given`` within 10^−decimals,
+    or None if the value is right or no slip explains it."""
+    ref = parse_name(name)
+    exact = stepper.value(name)
+    tol = 10.0 ** (-decimals) * (1 + 1e-9)
+    if abs(exact - given) <= tol:
+        return None
+    for slip in SLIPS:
+        for alt, why in _CANDIDATES[slip](stepper, ref, exact):
+            if alt is not None and np.isfinite(alt) and abs(alt - given) <= tol and abs(alt - exact) > tol:
+                return Diagnosis(slip, float(alt), why.format(alt=fmt(alt, max(decimals, 3))))
+    return None
+
+
+# --- the slips -------------------------------------------------------------------------
+Candidates = list[tuple[float | None, str]]
+
+
+def _updated_weights(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    if ref.kind not in BACKWARD or ref.layer is None:
+        return []
+    alt = updated_weights_pass(stepper)
+    arr = alt.get(ref.array_name)
+    if arr is None:
+        return []
+    return [(_pick(stepper, ref, arr), "{alt} is what the backward pass gives through the already-updated "
+                                       "weights: the backward pass must use the weights of the forward pass")]
+
+
+def _sign(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    out: Candidates = [(-exact, "{alt} is the exact value with its sign flipped: a minus sign was lost")]
+    if ref.kind in ("new_weight", "new_bias") and ref.layer is not None:
+        param = ref.kind[4:]
+        old = float(stepper.params[ref.layer][param][ref.index])
+        grad = float(stepper.values_array(f"{ref.layer}.grad_{param}")[ref.index])
+        alpha = stepper.scenario.learning_rate
+        out.append((old + alpha * grad, "{alt} is w + α·∂E/∂w: the update must subtract the gradient"))
+    return out
+
+
+def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    if ref.kind != "delta" or ref.layer is None:
+        return []
+    grad_out = stepper.array(f"{ref.layer}.grad_out")
+    if grad_out is None:
+        return []
+    return [(float(grad_out[ref.index]), "{alt} is ∂E/∂a without the factor f′(z): the activation's "
+                                         "derivative is missing")]
+
+
+def _pool_route(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    if ref.kind not in ("grad_out", "delta") or ref.layer is None:
+        return []
+    layers = stepper.network.layers
+    i = stepper.network.index_of(ref.layer)
+    if i + 1 >= len(layers) or not (isinstance(layers[i + 1], Pool) and layers[i + 1].mode == "max"):
+        return []
+    pool_grad = stepper.batched(f"{layers[i + 1].name}.grad_out")
+    if pool_grad is None:
+        return []
+    b, idx = _split(stepper, ref)
+    factor = 1.0
+    if ref.kind == "delta":
+        grad_out = float(stepper.batched(f"{ref.layer}.grad_out")[(b, *idx)])  # type: ignore[index]
+        factor = exact / grad_out if grad_out != 0 else _activation_slope(stepper, ref.layer, b, idx)
+    why = ("{alt} routes a max-pool gradient to the wrong position or filter: it goes only to the "
+           "maximum of its window")
+    out: Candidates = [(float(g) * factor, why) for g in np.unique(pool_grad[b])]
+    out.append((0.0, why))
+    return out
+
+
+def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    """The value of a neighbouring neuron: the transposed index first, then the other
+    entries of the same row or column (a weight paired with the wrong neuron)."""
+    out: Candidates = []
+    why = ("{alt} is the value of the wrong neuron (transposed or neighbouring index): "
+           "a weight paired with the wrong neuron")
+    arr = stepper.array(ref.array_name)
+    index = ref.index or ()
+    if arr is not None and len(index) >= 2:
+        shape = np.shape(arr)
+        swapped = index[:-2] + (index[-1], index[-2])
+        if all(s < n for s, n in zip(swapped, shape)) and swapped != index:
+            out.append((float(arr[swapped]), why))
+        for axis in (len(index) - 1, len(index) - 2):
+            for other in range(min(shape[axis], 64)):
+                if other != index[axis]:
+                    moved = index[:axis] + (other,) + index[axis + 1:]
+                    out.append((float(arr[moved]), why))
+    if ref.kind in ("grad_out", "delta") and ref.layer is not None:
+        layers = stepper.network.layers
+        i = stepper.network.index_of(ref.layer)
+        above = layers[i + 1] if i + 1 < len(layers) else None
+        if isinstance(above, Dense):
+            w = stepper.params[above.name]["weight"]
+            if w.shape[0] == w.shape[1]:
+                b, idx = _split(stepper, ref)
+                d_above = stepper.batched(f"{above.name}.delta")
+                if d_above is not None and len(idx) == 1:
+                    g = float(d_above[b] @ w[idx[0], :])  # Σ_i δ_i·w[j,i] instead of w[i,j]
+                    if ref.kind == "delta":
+                        g *= _activation_slope(stepper, ref.layer, b, idx)
+                    out.append((g, why))
+    return out
+
+
+def _learning_rate(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    if ref.kind not in ("new_weight", "new_bias") or ref.layer is None:
+        return []
+    param = ref.kind[4:]
+    old = float(stepper.params[ref.layer][param][ref.index])
+    grad = float(stepper.values_array(f"{ref.layer}.grad_{param}")[ref.index])
+    alpha = stepper.scenario.learning_rate
+    out: Candidates = []
+    for rate in (1.0, 2 * alpha, alpha / 2, alpha * alpha, 10 * alpha, alpha / 10, 0.0):
+        if rate != alpha:
+            out.append((old - rate * grad, f"{{alt}} is the update with a learning rate of {fmt(rate, None)} "
+                                           f"instead of α = {fmt(alpha, None)}"))
+    return out
+
+
+_CANDIDATES: dict[str, Any] = {
+    "updated-weights": _updated_weights, "sign": _sign, "missing-activation-derivative": _missing_derivative,
+    "pool-route": _pool_route, "transposed-index": _transposed, "learning-rate": _learning_rate,
+}
+
+
+# --- helpers ---------------------------------------------------------------------------
+def _split(stepper: Stepper, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
+    index = ref.index or ()
+    return (index[0], index[1:]) if stepper.batch_size > 1 else (0, index)
+
+
+def _pick(stepper: Stepper, ref: QuantityRef, batched: np.ndarray) -> float:
+    if ref.kind in ("grad_out", "delta"):
+        b, idx = _split(stepper, ref)
+        return float(batched[(b, *idx)])
+    return float(batched[ref.index])
+
+
+def _activation_slope(stepper: Stepper, layer_name: str, b: int, idx: tuple[int, ...]) -> float:
+    layer = stepper.network.layer(layer_name)
+    if layer.activation is None or layer.activation.derivative is None:
+        return 1.0
+    net = stepper.batched(f"{layer_name}.net")
+    out = stepper.batched(f"{layer_name}.out")
+    assert net is not None and out is not None
+    return float(layer.activation.derivative(net[(b, *idx)], out[(b, *idx)]))
+
+
+def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
+    """The backward pass and update as done by a learner who updates each layer's weights
+    before back-propagating through them (the notes' slip). Needs the forward pass."""
+    cached = getattr(stepper, "_updated_weights_cache", None)
+    if cached is not None and cached[0] is stepper.state:
+        return cached[1]
+    values = stepper.state.values
+    network = stepper.network
+    layers = network.layers
+    result: dict[str, np.ndarray] = {}
+    if "loss" not in values:
+        return result
+    new_params: dict[str, dict[str, np.ndarray]] = {}
+    grad_out = delta = None
+    upstream = None  # what the layer above passes down: its δ, or its ∂E/∂out
+    for i in range(len(layers) - 1, -1, -1):
+        layer = layers[i]
+        net = values.get(f"{layer.name}.net")
+        out = values[f"{layer.name}.out"]
+        if i == len(layers) - 1:
+            grad_out, delta = output_gradients(network, net, out, values["target"])
+        else:
+            above = layers[i + 1]
+            grad_out, delta = hidden_gradients(layer, above, new_params.get(above.name, {}), net, out,
+                                               upstream, stepper.cache(above.name))
+        result[f"{layer.name}.grad_out"] = grad_out
+        if delta is not None:
+            result[f"{layer.name}.delta"] = delta
+            below_input = values["input"] if i == 0 else values[f"{layers[i - 1].name}.out"]
+            grads = layer.param_grads(below_input, delta, stepper.cache(layer.name))
+            result[f"{layer.name}.grad_weight"] = grads["weight"]
+            result[f"{layer.name}.grad_bias"] = grads["bias"]
+            new = sgd(layer, stepper.params[layer.name], grads, stepper.scenario.learning_rate)
+            new_params[layer.name] = new
+            result[f"{layer.name}.new_weight"] = new["weight"]
+            result[f"{layer.name}.new_bias"] = new["bias"]
+        upstream = delta if delta is not None else grad_out
+    stepper._updated_weights_cache = (stepper.state, result)  # type: ignore[attr-defined]
+    return result

@@ -1,0 +1,1 @@
+"""Building blocks of a network: layers, activations, losses, initialisers (imports no other room)."""

@@ -1,0 +1,154 @@
+"""Max and average pooling in 1-D and 2-D; windows that do not fit are dropped.
+
+Max-pool routes each gradient to the first maximum of its window (row-major), which is
+what ``argmax`` would return; overlapping windows add their gradients.
+
+Both directions loop over the kh·kw kernel offsets, each step one NumPy operation on a
+strided view of the whole batch (no loop over pixels). Pools whose stride equals their
+size (no overlap, the usual 2×2) take a faster route: a maximum along each row first,
+then along the columns, so most work is on half-size arrays. The cache is ``choice``
+``[B, C, P]``: the kernel offset (row-major) of the maximum each output took. Small
+batches gather all windows with one cached index table instead (``argmax`` and one
+``np.bincount``), since there the number of NumPy calls is what costs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from core.nn.layers.base import Layer, Params
+from core.nn.layers.spatial import Geometry
+
+
+class Pool(Layer):
+    """``maxpool1d/2d`` or ``avgpool1d/2d`` with window ``size`` and ``stride``."""
+
+    def __init__(self, name: str, in_shape: tuple[int, ...], mode: str, size: tuple[int, int],
+                 stride: tuple[int, int]) -> None:
+        super().__init__(name, in_shape)
+        self.mode = mode  # "max" | "avg"
+        self.geometry = Geometry(in_shape, size, stride, (0, 0))
+        self.kind = f"{mode}pool{self.geometry.dims}d"
+        self.out_shape = (in_shape[0], *self.geometry.out_spatial)
+        self.tiled = tuple(size) == tuple(stride)  # windows tile the input, no overlap
+        self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _window_index(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
+        """(flat input position of every window element ``[B·C·P·K]`` in a C-order batch,
+        start of each window in that list ``[B·C·P]``), cached per batch size."""
+        cached = self._windows.get(batch)
+        if cached is None:
+            g = self.geometry
+            plane = g.height * g.width
+            starts = np.arange(batch * g.channels)[:, None, None] * plane  # [B·C, 1, 1]
+            index = (starts + g.table.index[None]).reshape(-1).astype(np.intp)
+            k = g.table.index.shape[1]
+            cached = (index, np.arange(0, index.size, k, dtype=np.intp))
+            if len(self._windows) > 8:
+                self._windows.clear()
+            self._windows[batch] = cached
+        return cached
+
+    def describe(self) -> str:
+        g = self.geometry
+        size = str(g.kernel[1]) if g.dims == 1 else f"{g.kernel[0]}×{g.kernel[1]}"
+        return f"{self.mode} {size}"
+
+    def _grid(self, x: np.ndarray) -> np.ndarray:
+        """``[B, C, …]`` → channel-major view ``[C, B, H, W]``."""
+        g = self.geometry
+        return x.reshape(x.shape[0], g.channels, g.height, g.width).swapaxes(0, 1)
+
+    def _batch_major(self, a: np.ndarray, b: int) -> np.ndarray:
+        """``[C, B, OH, OW]`` → view ``[B, *out_shape]``."""
+        return a.swapaxes(0, 1).reshape(b, *self.out_shape)
+
+    def forward(self, params: Params, x: np.ndarray) -> tuple[None, np.ndarray, Any]:
+        b = x.shape[0]
+        grid = self._grid(x)
+        if self.mode == "avg":
+            views = self.geometry.offset_views(grid)
+            total = views[0].copy()
+            for view in views[1:]:
+                total += view
+            total /= len(views)
+            return None, self._batch_major(total, b), None
+        if self.geometry.is_small(b):
+            index, starts = self._window_index(b)
+            windows = x.reshape(-1)[index]
+            choice = windows.reshape(-1, len(index) // len(starts)).argmax(axis=1)  # first maximum
+            out = windows[starts + choice]
+            return None, out.reshape(b, *self.out_shape), choice.reshape(b, self.in_shape[0], -1)
+        out, choice = self._max_tiled(grid) if self.tiled else self._max_any(grid)
+        positions = self.geometry.table.positions
+        return None, self._batch_major(out, b), choice.swapaxes(0, 1).reshape(b, -1, positions)
+
+    def _max_any(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Running maximum over the kernel offsets; a later offset wins only if strictly larger."""
+        views = self.geometry.offset_views(grid)
+        out = views[0].copy()
+        choice = np.zeros(out.shape, dtype=np.intp)
+        for k, view in enumerate(views[1:], start=1):
+            better = view > out
+            np.copyto(out, view, where=better)
+            choice[better] = k
+        return out, choice
+
+    def _max_tiled(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Non-overlapping windows: maximum along each window row, then down the rows."""
+        t = self.geometry.table
+        kh, kw = self.geometry.kernel
+        grid = grid[:, :, :kh * t.out_height, :kw * t.out_width]
+        rows, col = self._running_max([grid[..., j::kw] for j in range(kw)])  # [C, B, kh·OH, OW]
+        out, row = self._running_max([rows[:, :, i::kh] for i in range(kh)])  # [C, B, OH, OW]
+        if kh == 1:
+            return out, col
+        chosen_col = col[:, :, 0::kh]
+        for i in range(1, kh):
+            chosen_col = np.where(row == i, col[:, :, i::kh], chosen_col)
+        return out, row * kw + chosen_col
+
+    @staticmethod
+    def _running_max(views: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """Elementwise maximum of ``views`` and the index of the first view that holds it."""
+        if len(views) == 1:
+            return views[0], np.zeros(views[0].shape, dtype=np.intp)
+        best = views[1] > views[0]
+        out = np.maximum(views[0], views[1])
+        index = best.astype(np.intp)
+        for k, view in enumerate(views[2:], start=2):
+            better = view > out
+            out = np.maximum(out, view)
+            index[better] = k
+        return out, index
+
+    def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
+        b = x.shape[0]
+        g = self.geometry
+        if self.mode == "max" and g.is_small(b):
+            index, starts = self._window_index(b)
+            target = index[starts + cache.reshape(-1)]
+            grad = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)
+            return grad.reshape(x.shape)
+        t = g.table
+        up = upstream.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
+        grad = np.zeros((g.channels, b, g.height, g.width))
+        views = g.offset_views(grad)
+        if self.mode == "avg":
+            share = up / len(views)
+            for view in views:
+                view += share
+        else:
+            choice = cache.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
+            for k, view in enumerate(views):
+                if self.tiled:  # each input is in one window at most: write, no add
+                    np.multiply(up, choice == k, out=view)
+                else:
+                    np.add(view, up, out=view, where=choice == k)
+        return grad.swapaxes(0, 1).reshape(x.shape)
+
+    def source_offset(self, cache: Any, sample: int, channel: int, p: int) -> int:
+        """Kernel offset of the maximum that output position p took (max-pool only)."""
+        return int(cache[sample, channel, p])

@@ -1,0 +1,149 @@
+"""Shared geometry of 1-D and 2-D window layers: a 1-D input is a 2-D one with height 1.
+
+The fast paths work channel-major: a batch ``[B, C, H, W]`` is handled as its transposed
+view ``[C, B, H, W]``, so one matrix product covers the whole batch and its result
+``[F, B, …]`` is handed on as a transposed view, never copied back to ``[B, F, …]``.
+Arrays passed between layers may therefore be non-contiguous views; every layer accepts
+any strides. Loops run over kernel offsets (kh·kw of them), never over pixels.
+
+Small batches (a few thousand window elements, where each NumPy call's fixed cost is what
+counts) take the shortest route instead: one fancy-index gather with a cached table of
+flat input positions, and one ``np.bincount`` to add gradients back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from core.nn.layers.windows import WindowTable
+
+SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
+_ZERO = np.zeros(1)
+
+
+class Geometry:
+    """Kernel, stride and zero padding over ``[C, L]`` or ``[C, H, W]`` inputs."""
+
+    def __init__(self, in_shape: tuple[int, ...], kernel: tuple[int, int], stride: tuple[int, int],
+                 padding: tuple[int, int]) -> None:
+        self.dims = len(in_shape) - 1
+        self.channels = in_shape[0]
+        self.height, self.width = (1, in_shape[1]) if self.dims == 1 else in_shape[1:]
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        ph, pw = padding
+        self.table = WindowTable(self.height + 2 * ph, self.width + 2 * pw, kernel, stride)
+        self.size = self.channels * self.height * self.width  # one sample's input values
+        self._gather: dict[int, np.ndarray] = {}
+
+    def is_small(self, batch: int) -> bool:
+        """True when a batch is small enough for the gather-table route."""
+        return self.channels * self.table.index.size * batch <= SMALL
+
+    def gather_index(self, batch: int) -> np.ndarray:
+        """``[C·K, B·P]`` flat positions in a ``[B, C, H, W]`` batch (C order) read by every
+        window element (row c·K + k, column b·P + p); a position in the zero padding is
+        ``B·C·H·W``, one past the end, where ``columns`` appends a zero. Cached per B."""
+        index = self._gather.get(batch)
+        if index is None:
+            t = self.table
+            ph, pw = self.padding
+            rows, cols = np.divmod(t.index, t.width)  # [P, K] in the padded grid
+            rows, cols = rows - ph, cols - pw
+            inside = (rows >= 0) & (rows < self.height) & (cols >= 0) & (cols < self.width)
+            spot = np.where(inside, rows * self.width + cols, -1).T  # [K, P]
+            channel = np.arange(self.channels)[:, None, None, None] * (self.height * self.width)
+            sample = np.arange(batch)[None, None, :, None] * self.size
+            index = np.where(spot[None, :, None, :] >= 0, channel + sample + spot[None, :, None, :],
+                             batch * self.size)  # [C, K, B, P]
+            index = index.reshape(self.channels * t.index.shape[1], batch * t.positions).astype(np.intp)
+            if len(self._gather) > 8:
+                self._gather.clear()
+            self._gather[batch] = index
+        return index
+
+    @property
+    def out_spatial(self) -> tuple[int, ...]:
+        t = self.table
+        return (t.out_width,) if self.dims == 1 else (t.out_height, t.out_width)
+
+    def as_grid(self, x: np.ndarray) -> np.ndarray:
+        """``[B, C, …]`` → zero-padded ``[B, C, Hp, Wp]`` (a view when there is no padding)."""
+        grid = x.reshape(x.shape[0], self.channels, self.height, self.width)
+        ph, pw = self.padding
+        if ph or pw:
+            b = grid.shape[0]
+            padded = np.zeros((self.channels, b, self.table.height, self.table.width))
+            padded[:, :, ph:ph + self.height, pw:pw + self.width] = grid.transpose(1, 0, 2, 3)
+            grid = padded.transpose(1, 0, 2, 3)
+        return grid
+
+    def columns(self, x: np.ndarray) -> np.ndarray:
+        """im2col, channel-major: ``[C·kh·kw, B·P]`` (contiguous), row c·K + k, column b·P + p."""
+        if self.is_small(x.shape[0]):
+            flat = x.reshape(-1)
+            if self.padding != (0, 0):
+                flat = np.concatenate((flat, _ZERO))
+            return flat[self.gather_index(x.shape[0])]
+        grid = self.as_grid(x)
+        b = grid.shape[0]
+        sb, sc, sy, sx = grid.strides
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        view = as_strided(grid, (self.channels, kh, kw, b, t.out_height, t.out_width),
+                          (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
+        return np.ascontiguousarray(view).reshape(self.channels * kh * kw, b * t.positions)
+
+    def offset_views(self, grid: np.ndarray) -> list[np.ndarray]:
+        """The kh·kw strided views ``[…, OH, OW]`` of a ``[…, Hp, Wp]`` array, one per kernel
+        offset (row-major): view k holds the input that offset k of every window reads."""
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        ystop, xstop = dy * (t.out_height - 1) + 1, dx * (t.out_width - 1) + 1
+        return [grid[..., i:i + ystop:dy, j:j + xstop:dx] for i in range(kh) for j in range(kw)]
+
+    def add_columns(self, cols: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """col2im: add window values back onto the input; ``shape`` is the input's ``[B, C, …]``.
+
+        ``cols`` is ``[C·kh·kw, B·P]`` (column b·P + p) on the small-batch route, otherwise
+        ``[C·kh·kw, P·B]`` (column p·B + b: batch innermost, so each of the kh·kw strided
+        additions runs over long contiguous stretches). Overlapping windows add up;
+        padding is dropped."""
+        b = shape[0]
+        if self.is_small(b):
+            total = b * self.size
+            flat = np.bincount(self.gather_index(b).reshape(-1), weights=cols.reshape(-1),
+                               minlength=total + 1)
+            return flat[:total].reshape(shape)
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        ystop, xstop = dy * (t.out_height - 1) + 1, dx * (t.out_width - 1) + 1
+        grid = np.zeros((self.channels, t.height, t.width, b))
+        parts = cols.reshape(self.channels, kh * kw, t.out_height, t.out_width, b)
+        for k, (i, j) in enumerate((i, j) for i in range(kh) for j in range(kw)):
+            grid[:, i:i + ystop:dy, j:j + xstop:dx] += parts[:, k]
+        ph, pw = self.padding
+        if ph or pw:
+            grid = grid[:, ph:ph + self.height, pw:pw + self.width]
+        return grid.transpose(3, 0, 1, 2).reshape(shape)
+
+    def input_position(self, p: int, k: int) -> tuple[int, ...] | None:
+        """Input index (without channel) read by output position p at kernel offset k,
+        or None where it falls in the zero padding."""
+        flat = int(self.table.index[p, k])
+        row, col = divmod(flat, self.table.width)
+        row -= self.padding[0]
+        col -= self.padding[1]
+        if not (0 <= row < self.height and 0 <= col < self.width):
+            return None
+        return (col,) if self.dims == 1 else (row, col)
+
+    def flat_position(self, index: tuple[int, ...]) -> int:
+        """Output spatial index → p (row-major)."""
+        return index[-1] if self.dims == 1 else index[0] * self.table.out_width + index[1]
+
+    def kernel_offset(self, index: tuple[int, ...]) -> int:
+        """Kernel spatial index → k (row-major)."""
+        return index[-1] if self.dims == 1 else index[0] * self.kernel[1] + index[1]

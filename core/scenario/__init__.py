@@ -1,0 +1,1 @@
+"""Scenario files: safe YAML with line numbers, loading with checks, atomic saving, bundled names."""

@@ -1,0 +1,60 @@
+"""Find scenarios: a bundled one by name (``tiny-cnn``) or a file by path."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from core.errors import ScenarioError
+
+
+def bundled_dir() -> Path:
+    """The folder of the bundled scenarios (package data of ``scenarios``)."""
+    return Path(str(resources.files("scenarios")))
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+
+
+def bundled_titles() -> list[tuple[str, str]]:
+    """(name, title) of every bundled scenario, reading only each file's ``name`` line."""
+    rows = []
+    for name in bundled_names():
+        title = name
+        with open(bundled_dir() / f"{name}.yaml", encoding="utf-8") as handle:
+            for line in handle:
+                if line.startswith("name:"):
+                    title = str(yaml.safe_load(line)["name"])
+                    break
+        rows.append((name, title))
+    return rows
+
+
+def resolve(path_or_name: str) -> Path:
+    """A path that exists, or the bundled scenario of that name; ScenarioError otherwise."""
+    try:
+        path = Path(path_or_name).expanduser()
+        exists = path.exists()
+    except (RuntimeError, OSError) as err:  # ~nosuchuser, a name too long for the system
+        raise ScenarioError(f"not a usable path ({getattr(err, 'strerror', None) or err})",
+                            file=path_or_name[:200]) from None
+    if exists:
+        return path
+    if "/" not in path_or_name and not path_or_name.endswith((".yaml", ".yml")):
+        bundled = bundled_dir() / f"{path_or_name}.yaml"
+        if bundled.exists():
+            return bundled
+        names = ", ".join(bundled_names())
+        raise ScenarioError(f"no such file, and no bundled scenario of that name (bundled: {names})",
+                            file=path_or_name)
+    raise ScenarioError("no such file", file=path_or_name)
+
+
+def load(path_or_name: str):
+    """Resolve and load a scenario."""
+    from core.scenario.load import load_scenario
+
+    return load_scenario(resolve(path_or_name))

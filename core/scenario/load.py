@@ -1,0 +1,474 @@
+"""Read and validate a scenario file; every fault is one message naming file, line, field.
+
+Validation runs top to bottom in the order a reader checks a file: the settings, the
+input shape, the layers (types, fields, shapes that fit), the parameters, the samples
+and finally the expected values, so the first fault found is the one reported.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from core.engine.network import Network, build_network, shape_text
+from core.engine.quantities import parse_name
+from core.engine.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
+from core.errors import QuantityError, ScenarioError
+from core.nn.activations import ACTIVATIONS
+from core.nn.initialise import initial_params
+from core.nn.layers import LAYER_TYPES
+from core.nn.losses import LOSSES
+from core.numbers import written_decimals
+from core.scenario.yaml_source import Path as YPath
+from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
+
+MAX_YAML_BYTES = 10 * 1024 * 1024
+MAX_SIZE = 100_000  # any size, stride, count or batch size in a scenario
+MAX_VALUES = 20_000_000  # parameters, or values of one sample's forward pass
+TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
+              "learning_rate", "batch_size", "seed", "init", "display", "expected")
+REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
+_COMMON = ("name", "type")
+_PARAM = ("activation", "weight", "bias", "frozen", "init")
+LAYER_FIELDS = {
+    "dense": _COMMON + ("units",) + _PARAM,
+    "conv1d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
+    "conv2d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
+    "maxpool1d": _COMMON + ("size", "stride"),
+    "maxpool2d": _COMMON + ("size", "stride"),
+    "avgpool1d": _COMMON + ("size", "stride"),
+    "avgpool2d": _COMMON + ("size", "stride"),
+    "flatten": _COMMON,
+}
+_LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*")
+_RESERVED = ("input", "target", "loss")
+
+
+def _choices(items: tuple[str, ...] | list[str]) -> str:
+    return ", ".join(items)
+
+
+class _Reader:
+    """Typed field access over one YAML document; faults carry the field's line."""
+
+    def __init__(self, doc: YamlDocument, file: str, base_dir: Path) -> None:
+        self.doc = doc
+        self.file = file
+        self.base_dir = base_dir
+        self.initialised: set[str] = set()  # parameters the file leaves out (seeded)
+
+    def fail(self, path: YPath, message: str) -> ScenarioError:
+        return ScenarioError(message, file=self.file, line=self.doc.line_of(path),
+                             field=format_path(path) or None)
+
+    def mapping(self, value: Any, path: YPath, what: str) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(path, f"expected {what} (a mapping of fields), got {_kind(value)}")
+        return value
+
+    def known_fields(self, value: dict[str, Any], allowed: tuple[str, ...], path: YPath, what: str) -> None:
+        for key in value:
+            if key not in allowed:
+                raise self.fail(path + (key,), f"unknown field '{key}' for {what} "
+                                               f"(expected one of: {_choices(allowed)})")
+
+    def integer(self, value: Any, path: YPath, minimum: int | None = None,
+                maximum: int | None = MAX_SIZE) -> int:
+        """A whole number; sizes are bounded so a typo cannot ask for terabytes."""
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+        if minimum is not None and value < minimum:
+            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {_short(value)}")
+        if maximum is not None and value > maximum:
+            raise self.fail(path, f"expected a whole number ≤ {maximum:,}, got {_short(value)}")
+        return value
+
+    def number(self, value: Any, path: YPath) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.fail(path, f"expected a number, got {_kind(value)}")
+        if not _finite(value):
+            raise self.fail(path, f"expected a finite number of sensible size, got {_short(value)}")
+        return float(value)
+
+    def choice(self, value: Any, path: YPath, options: tuple[str, ...], what: str) -> str:
+        if not isinstance(value, str) or value not in options:
+            raise self.fail(path, f"unknown {what} {value!r} (expected one of: {_choices(options)})")
+        return value
+
+    def int_or_pair(self, value: Any, path: YPath, dims: int, minimum: int) -> int | tuple[int, int]:
+        if dims == 2 and isinstance(value, list):
+            if len(value) != 2:
+                raise self.fail(path, f"expected one whole number or [height, width], got {len(value)} values")
+            return (self.integer(value[0], path + (0,), minimum), self.integer(value[1], path + (1,), minimum))
+        if dims == 1 and isinstance(value, list):
+            raise self.fail(path, "expected one whole number for a 1-D layer")
+        return self.integer(value, path, minimum)
+
+    def array(self, value: Any, path: YPath, shape: tuple[int, ...], what: str) -> np.ndarray:
+        """A nested list of finite numbers with exactly ``shape``."""
+        self._check_nested(value, path, shape, what, shape)
+        return np.array(value, dtype=np.float64).reshape(shape)
+
+    def _check_nested(self, value: Any, path: YPath, shape: tuple[int, ...], what: str,
+                      full: tuple[int, ...]) -> None:
+        if not shape:
+            self.number(value, path)
+            return
+        if not isinstance(value, list):
+            raise self.fail(path, f"{what} must have shape {shape_text(full)} (nested lists), "
+                                  f"got {_kind(value)} at depth {len(full) - len(shape)}")
+        if len(value) != shape[0]:
+            raise self.fail(path, f"{what} must have shape {shape_text(full)}, but a list here has "
+                                  f"{len(value)} entries instead of {shape[0]}")
+        if len(shape) == 1:
+            for i, item in enumerate(value):
+                if isinstance(item, bool) or not isinstance(item, (int, float)):
+                    if isinstance(item, list):
+                        raise self.fail(path + (i,), f"{what} must have shape {shape_text(full)}: "
+                                                     "found a list where a number belongs")
+                    raise self.fail(path + (i,), f"expected a number in {what}, got {_kind(item)}")
+                if not _finite(item):
+                    raise self.fail(path + (i,), f"{what} holds a non-finite or huge number ({_short(item)})")
+            return
+        for i, item in enumerate(value):
+            self._check_nested(item, path + (i,), shape[1:], what, full)
+
+
+def _finite(value: int | float) -> bool:
+    """A finite number that fits a float (a 400-digit integer does not)."""
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({value})"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f"the text {value!r}" if len(value) < 40 else "a text"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def load_scenario(path: str | os.PathLike[str]) -> Scenario:
+    """Load and validate a scenario file."""
+    path = Path(path)
+    file = str(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError("no such file", file=file) from None
+    except OSError as err:
+        raise ScenarioError(f"cannot read the file: {err.strerror}", file=file) from None
+    if path.is_dir():
+        raise ScenarioError("this is a folder, not a scenario file", file=file)
+    if size > MAX_YAML_BYTES:
+        raise ScenarioError(f"the file is {size / 1e6:.1f} MB, over the 10 MB limit for YAML: put the "
+                            "samples in an npz file (samples: {file: data.npz}) and keep the "
+                            "YAML small", file=file)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError("not a text file (expected UTF-8 YAML)", file=file) from None
+    except OSError as err:
+        raise ScenarioError(f"cannot read the file: {err.strerror}", file=file) from None
+    scenario = parse_scenario(text, file=file, base_dir=path.parent)
+    scenario.path = path
+    return scenario
+
+
+def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+    """Validate scenario YAML ``text``; relative npz paths resolve against ``base_dir``."""
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise ScenarioError("over the 10 MB limit for YAML: put the samples in an npz file", file=file)
+    doc = read_yaml(text, file)
+    r = _Reader(doc, file, base_dir or Path.cwd())
+    data = r.mapping(doc.data, (), "a scenario")
+    r.known_fields(data, TOP_FIELDS, (), "a scenario")
+    for key in REQUIRED:
+        if key not in data:
+            raise r.fail((), f"the required field '{key}' is missing "
+                             f"(a scenario needs: {_choices(REQUIRED)})")
+    if type(data["format"]) is not int or data["format"] != FORMAT:
+        raise r.fail(("format",), f"format {data['format']!r} is not supported (this cnn-tui reads "
+                                  f"format {FORMAT})")
+    name = data["name"]
+    if not isinstance(name, str) or not name.strip():
+        raise r.fail(("name",), f"expected a non-empty title, got {_kind(name)}")
+    description = data.get("description")
+    description = "" if description is None else description
+    if not isinstance(description, str):
+        raise r.fail(("description",), f"expected text, got {_kind(description)}")
+    loss = r.choice(data["loss"], ("loss",), LOSSES, "loss")
+    learning_rate = r.number(data["learning_rate"], ("learning_rate",))
+    if learning_rate <= 0:
+        raise r.fail(("learning_rate",), f"expected a number > 0, got {data['learning_rate']}")
+    batch_size = r.integer(data.get("batch_size", 1), ("batch_size",), 1)
+    seed = None if data.get("seed") is None else r.integer(data["seed"], ("seed",), 0, 2**63 - 1)
+    init = None if data.get("init") is None else r.choice(data["init"], ("init",), INITS, "init")
+    decimals = _display(r, data)
+    input_shape = _input_shape(r, data["input"])
+    specs = _layer_specs(r, data["layers"])
+    try:
+        network = build_network(input_shape, specs, loss)
+    except ScenarioError as err:
+        raise r.fail(_parse_field(err.field), err.reason) from None
+    activations = sum(int(np.prod(layer.out_shape)) for layer in network.layers)
+    if network.parameter_count > MAX_VALUES or activations > MAX_VALUES:
+        raise r.fail(("layers",), f"the network is too big for cnn-tui ({network.parameter_count:,} parameters, "
+                                  f"{activations:,} values per sample; at most {MAX_VALUES:,} each)")
+    params = _params(r, data["layers"], network, seed, init)
+    samples = _samples(r, data["samples"], ("samples",), network, loss)
+    test_samples = None
+    if data.get("test_samples") is not None:
+        test_samples = _samples(r, data["test_samples"], ("test_samples",), network, loss)
+    scenario = Scenario(name=name.strip(), description=description, input_shape=input_shape,
+                        layer_specs=specs, params=params, samples=samples, loss=loss,
+                        learning_rate=learning_rate, network=network, batch_size=batch_size,
+                        seed=seed, init=init, decimals=decimals, test_samples=test_samples)
+    scenario.expected = _expected(r, data.get("expected"), scenario)
+    scenario.initialised = frozenset(r.initialised)
+    return scenario
+
+
+def _parse_field(field: str | None) -> YPath:
+    """``layers[2].kernel`` → ``('layers', 2, 'kernel')``."""
+    if not field:
+        return ()
+    parts: list[str | int] = []
+    for token in re.finditer(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]", field):
+        parts.append(token.group(1) if token.group(1) else int(token.group(2)))
+    return tuple(parts)
+
+
+def _display(r: _Reader, data: dict[str, Any]) -> int:
+    display = data.get("display")
+    if display is None:
+        return 3
+    display = r.mapping(display, ("display",), "display settings")
+    r.known_fields(display, ("decimals",), ("display",), "display")
+    decimals = r.integer(display.get("decimals", 3), ("display", "decimals"), 0)
+    if decimals > 15:
+        raise r.fail(("display", "decimals"), f"expected 0 to 15 decimals, got {decimals}")
+    return decimals
+
+
+def _input_shape(r: _Reader, value: Any) -> tuple[int, ...]:
+    path = ("input",)
+    if not isinstance(value, list) or not 1 <= len(value) <= 3:
+        raise r.fail(path, "expected the shape of one sample: [features], [channels, length] or "
+                           f"[channels, height, width], got {_kind(value)}")
+    return tuple(r.integer(v, path + (i,), 1) for i, v in enumerate(value))
+
+
+def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
+    path: YPath = ("layers",)
+    if not isinstance(value, list) or not value:
+        raise r.fail(path, f"expected a list of one or more layers, got {_kind(value)}")
+    counts: dict[str, int] = {}
+    names: set[str] = set()
+    specs = []
+    for i, raw in enumerate(value):
+        lp = path + (i,)
+        raw = r.mapping(raw, lp, "a layer")
+        if "type" not in raw:
+            raise r.fail(lp, f"the layer has no 'type' (expected one of: {_choices(LAYER_TYPES)})")
+        kind = r.choice(raw["type"], lp + ("type",), LAYER_TYPES, "layer type")
+        r.known_fields(raw, LAYER_FIELDS[kind], lp, f"a {kind} layer")
+        counts[kind] = counts.get(kind, 0) + 1
+        name = raw.get("name", f"{kind}{counts[kind]}")
+        if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:
+            raise r.fail(lp + ("name",), f"invalid layer name {name!r} (expected lower-case letters, "
+                                         "digits and _, starting with a letter; not input, target "
+                                         "or loss)")
+        if name in names:
+            raise r.fail(lp + ("name",), f"the layer name '{name}' is used twice")
+        names.add(name)
+        spec: dict[str, Any] = {"name": name, "type": kind}
+        dims = 1 if kind.endswith("1d") else 2
+        if kind == "dense":
+            if "units" not in raw:
+                raise r.fail(lp, "a dense layer needs 'units' (its number of neurons)")
+            spec["units"] = r.integer(raw["units"], lp + ("units",), 1)
+        elif kind.startswith("conv"):
+            for key in ("filters", "kernel"):
+                if key not in raw:
+                    raise r.fail(lp, f"a {kind} layer needs '{key}'")
+            spec["filters"] = r.integer(raw["filters"], lp + ("filters",), 1)
+            spec["kernel"] = r.int_or_pair(raw["kernel"], lp + ("kernel",), dims, 1)
+            spec["stride"] = r.int_or_pair(raw.get("stride", 1), lp + ("stride",), dims, 1)
+            spec["padding"] = r.int_or_pair(raw.get("padding", 0), lp + ("padding",), dims, 0)
+        elif kind != "flatten":
+            if "size" not in raw:
+                raise r.fail(lp, f"a {kind} layer needs 'size' (its window)")
+            spec["size"] = r.int_or_pair(raw["size"], lp + ("size",), dims, 1)
+            spec["stride"] = r.int_or_pair(raw.get("stride", spec["size"]), lp + ("stride",), dims, 1)
+        if "activation" in LAYER_FIELDS[kind]:
+            spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
+                                          ACTIVATIONS, "activation")
+            frozen = raw.get("frozen", []) or []
+            if not isinstance(frozen, list) or any(f not in ("weight", "bias") for f in frozen):
+                raise r.fail(lp + ("frozen",), "expected a list of parameters to freeze: [weight], "
+                                               f"[bias] or [weight, bias], got {frozen!r}")
+            spec["frozen"] = sorted(set(frozen), key=("weight", "bias").index)
+            if raw.get("init") is not None:
+                spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
+        specs.append(spec)
+    return specs
+
+
+def _params(r: _Reader, raw_layers: list[Any], network: Network, seed: int | None,
+            init: str | None) -> dict[str, dict[str, np.ndarray]]:
+    params: dict[str, dict[str, np.ndarray]] = {}
+    rng = None  # made when a parameter is missing: importing numpy.random costs ~9 ms at start-up
+    for i, layer in enumerate(network.layers):
+        if not layer.has_params:
+            continue
+        given = {}
+        for pname, shape in layer.param_shapes().items():
+            if pname in raw_layers[i]:
+                given[pname] = r.array(raw_layers[i][pname], ("layers", i, pname), shape,
+                                       f"{layer.name}.{pname}")
+        if rng is None and len(given) < len(layer.param_shapes()):
+            rng = np.random.default_rng(seed if seed is not None else 0)
+        params[layer.name] = initial_params(layer, given, rng, raw_layers[i].get("init") or init)
+        r.initialised.update(f"{layer.name}.{p}" for p in layer.param_shapes() if p not in given)
+    return params
+
+
+def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -> SampleSet:
+    outputs = network.output_size
+    if isinstance(value, dict):
+        r.known_fields(value, ("file",), path, "a samples file reference")
+        if not isinstance(value.get("file"), str):
+            raise r.fail(path + ("file",), "expected the path of an npz file with arrays x and y")
+        samples = _npz_samples(r, value["file"], path + ("file",), network)
+    else:
+        if not isinstance(value, list) or not value:
+            raise r.fail(path, "expected a list of one or more samples (each with x and y or label), "
+                               f"or {{file: data.npz}}, got {_kind(value)}")
+        xs, ys, labels = [], [], []
+        for i, raw in enumerate(value):
+            sp = path + (i,)
+            raw = r.mapping(raw, sp, "a sample")
+            r.known_fields(raw, ("x", "y", "label"), sp, "a sample")
+            if "x" not in raw:
+                raise r.fail(sp, "the sample has no input 'x'")
+            xs.append(r.array(raw["x"], sp + ("x",), network.input_shape, "the input x"))
+            if ("y" in raw) == ("label" in raw):
+                raise r.fail(sp, "give the sample either a target 'y' or a class 'label', not "
+                                 + ("both" if "y" in raw else "neither"))
+            if "y" in raw:
+                if not isinstance(raw["y"], list) or len(raw["y"]) != outputs:
+                    got = len(raw["y"]) if isinstance(raw["y"], list) else _kind(raw["y"])
+                    raise r.fail(sp + ("y",), f"the target must have {outputs} values (the outputs of "
+                                              f"layer '{network.layers[-1].name}'), got {got}")
+                ys.append(r.array(raw["y"], sp + ("y",), (outputs,), "the target y"))
+                labels.append(-1)
+            else:
+                label = r.integer(raw["label"], sp + ("label",), 0)
+                if label >= outputs:
+                    raise r.fail(sp + ("label",), f"class {label} does not exist: the last layer has "
+                                                  f"{outputs} outputs (classes 0 to {outputs - 1})")
+                ys.append(np.eye(outputs)[label])
+                labels.append(label)
+        samples = SampleSet(np.stack(xs), np.stack(ys),
+                            np.array(labels) if any(lb >= 0 for lb in labels) else None)
+    if loss == "cross_entropy":
+        _check_distributions(r, samples, path)
+    return samples
+
+
+def _check_distributions(r: _Reader, samples: SampleSet, path: YPath) -> None:
+    sums = samples.y.sum(axis=1)
+    bad = np.flatnonzero((np.abs(sums - 1.0) > 1e-6) | np.any(samples.y < 0, axis=1))
+    if bad.size:
+        i = int(bad[0])
+        field = path + (i, "y") if samples.file is None else path + ("file",)
+        raise r.fail(field, f"for cross_entropy the targets must be ≥ 0 and sum to 1, but sample {i}'s "
+                            f"sum to {sums[i]:g}")
+
+
+def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> SampleSet:
+    full = (r.base_dir / file)
+    try:
+        data = np.load(full, allow_pickle=False)
+    except FileNotFoundError:
+        raise r.fail(path, f"the samples file {file} does not exist (looked in {r.base_dir})") from None
+    except (OSError, ValueError, EOFError):
+        raise r.fail(path, f"{file} is not an npz file (expected one saved by numpy.savez with arrays "
+                           "x and y)") from None
+    if not isinstance(data, np.lib.npyio.NpzFile):
+        raise r.fail(path, f"{file} is not an npz file but a single array (expected numpy.savez with "
+                           "arrays x and y)")
+    try:
+        with data:
+            arrays = {k: data[k] for k in ("x", "y") if k in data.files}
+    except (OSError, ValueError) as err:
+        raise r.fail(path, f"{file}: an array cannot be read ({str(err)[:120]})") from None
+    for key in ("x", "y"):
+        if key not in arrays:
+            raise r.fail(path, f"{file} has no array '{key}' (expected x [N, *input] and y)")
+    x, y = arrays["x"], arrays["y"]
+    want = (x.shape[0], *network.input_shape) if x.ndim else None
+    if x.ndim == 0 or x.shape != want or x.shape[0] == 0:
+        raise r.fail(path, f"{file}: x has shape {shape_text(x.shape)}, expected [N, "
+                           f"{', '.join(map(str, network.input_shape))}] with N ≥ 1")
+    real = (np.integer, np.floating)
+    if not np.issubdtype(x.dtype, real[0]) and not np.issubdtype(x.dtype, real[1]) or not np.all(np.isfinite(x)):
+        raise r.fail(path, f"{file}: x must hold finite real numbers")
+    outputs = network.output_size
+    labels = None
+    if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
+        if y.shape[0] != x.shape[0] or y.min() < 0 or y.max() >= outputs:
+            raise r.fail(path, f"{file}: y as labels must have {x.shape[0]} class indices in 0…{outputs - 1}")
+        labels = y.astype(np.int64)
+        y = np.eye(outputs)[labels]
+    elif not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
+        raise r.fail(path, f"{file}: y must hold real numbers (targets) or whole numbers (labels)")
+    elif y.shape != (x.shape[0], outputs):
+        raise r.fail(path, f"{file}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
+                           f"targets or [{x.shape[0]}] integer labels")
+    if not np.all(np.isfinite(y)):
+        raise r.fail(path, f"{file}: y must hold finite numbers")
+    return SampleSet(x.astype(np.float64), y.astype(np.float64), labels, file=file,
+                     source=full.resolve())
+
+
+def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]:
+    if value is None:
+        return {}
+    path: YPath = ("expected",)
+    value = r.mapping(value, path, "expected values (quantity name: value)")
+    from core.engine.quantity_shapes import check_reference
+
+    result: dict[str, Expected] = {}
+    for key, raw in value.items():
+        kp = path + (key,)
+        try:
+            ref = parse_name(str(key))
+            check_reference(scenario, ref, require_scalar=True)
+        except QuantityError as err:
+            raise r.fail(kp, str(err)) from None
+        number = r.number(raw, kp)
+        text = r.doc.raw.get(kp, repr(raw))
+        result[str(ref)] = Expected(number, written_decimals(text), text)
+    return result
