@@ -1,0 +1,28 @@
+"""Strings from a file never act on the terminal and never flood a message."""
+
+from __future__ import annotations
+
+from core.text import quote, visible
+
+
+def test_control_characters_are_shown_as_escapes() -> None:
+    assert visible("a\x1b[2Jb") == "a\\x1b[2Jb"
+    assert visible("bell\x07 and nul\x00") == "bell\\x07 and nul\\x00"
+    assert visible("line\nbreak") == "line\\x0abreak"
+    assert visible("line\nbreak", keep_newlines=True) == "line\nbreak"
+    assert visible("rtl\u202eoverride") == "rtl\\u202eoverride"
+
+
+def test_ordinary_text_is_unchanged() -> None:
+    for text in ("tiny-cnn — the notes' 1-D CNN", "正向传播 δ ∂E/∂w", "x²·σ(z)"):
+        assert visible(text) == text
+
+
+def test_quote_cuts_long_values_and_makes_them_visible() -> None:
+    assert quote("short") == "short"
+    long = "x" * 1_000_000
+    shown = quote(long)
+    assert len(shown) < 120
+    assert shown.startswith("x" * 80) and "999920 more characters" in shown
+    assert quote("\x1b[31m") == "\\x1b[31m"
+    assert quote(12) == "12"
