@@ -320,7 +320,8 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
             if "size" not in raw:
                 raise r.fail(lp, f"a {kind} layer needs 'size' (its window)")
             spec["size"] = r.int_or_pair(raw["size"], lp + ("size",), dims, 1)
-            spec["stride"] = r.int_or_pair(raw.get("stride", spec["size"]), lp + ("stride",), dims, 1)
+            # the stride defaults to the size as written (an int or a [height, width] list)
+            spec["stride"] = r.int_or_pair(raw.get("stride", raw["size"]), lp + ("stride",), dims, 1)
         if "activation" in LAYER_FIELDS[kind]:
             spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
                                           ACTIVATIONS, "activation")
