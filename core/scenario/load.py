@@ -24,12 +24,11 @@ from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES
 from core.nn.losses import LOSSES
 from core.numbers import written_decimals
+from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network
+from core.scenario.read_file import read_limited
 from core.scenario.yaml_source import Path as YPath
 from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
 
-MAX_YAML_BYTES = 10 * 1024 * 1024
-MAX_SIZE = 100_000  # any size, stride, count or batch size in a scenario
-MAX_VALUES = 20_000_000  # parameters, or values of one sample's forward pass
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
               "learning_rate", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
@@ -169,27 +168,17 @@ def _kind(value: Any) -> str:
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Load and validate a scenario file."""
+    """Load and validate a scenario file (a regular file of at most 10 MB of UTF-8 YAML)."""
     path = Path(path)
     file = str(path)
+    data = read_limited(path, MAX_YAML_BYTES, "a scenario file")
+    if data is None:
+        raise ScenarioError("the file is over the 10 MB limit for YAML: put the samples in an npz "
+                            "file (samples: {file: data.npz}) and keep the YAML small", file=file)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError("no such file", file=file) from None
-    except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror}", file=file) from None
-    if path.is_dir():
-        raise ScenarioError("this is a folder, not a scenario file", file=file)
-    if size > MAX_YAML_BYTES:
-        raise ScenarioError(f"the file is {size / 1e6:.1f} MB, over the 10 MB limit for YAML: put the "
-                            "samples in an npz file (samples: {file: data.npz}) and keep the "
-                            "YAML small", file=file)
-    try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError("not a text file (expected UTF-8 YAML)", file=file) from None
-    except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror}", file=file) from None
     scenario = parse_scenario(text, file=file, base_dir=path.parent)
     scenario.path = path
     return scenario
@@ -227,14 +216,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     decimals = _display(r, data)
     input_shape = _input_shape(r, data["input"])
     specs = _layer_specs(r, data["layers"])
-    try:
-        network = build_network(input_shape, specs, loss)
-    except ScenarioError as err:
-        raise r.fail(_parse_field(err.field), err.reason) from None
-    activations = sum(int(np.prod(layer.out_shape)) for layer in network.layers)
-    if network.parameter_count > MAX_VALUES or activations > MAX_VALUES:
-        raise r.fail(("layers",), f"the network is too big for cnn-tui ({network.parameter_count:,} parameters, "
-                                  f"{activations:,} values per sample; at most {MAX_VALUES:,} each)")
+    network = _network(r, input_shape, specs, loss, batch_size)
     params = _params(r, data["layers"], network, seed, init)
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
@@ -247,6 +229,19 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
+
+
+def _network(r: _Reader, input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
+             batch_size: int) -> Network:
+    """Check the budget from the specs alone, then build the layers (and their window tables)."""
+    try:
+        check_network(input_shape, specs, batch_size)
+    except BudgetError as err:
+        raise r.fail(err.field, err.message) from None
+    try:
+        return build_network(input_shape, specs, loss)
+    except ScenarioError as err:
+        raise r.fail(_parse_field(err.field), err.reason) from None
 
 
 def _parse_field(field: str | None) -> YPath:
