@@ -24,10 +24,12 @@ from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES
 from core.nn.losses import LOSSES
 from core.numbers import written_decimals
-from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network
+from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
+from core.scenario.npz import NpzError, read_npz
 from core.scenario.read_file import read_limited
 from core.scenario.yaml_source import Path as YPath
 from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
+from core.text import quote
 
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
               "learning_rate", "batch_size", "seed", "init", "display", "expected")
@@ -60,6 +62,7 @@ class _Reader:
         self.file = file
         self.base_dir = base_dir
         self.initialised: set[str] = set()  # parameters the file leaves out (seeded)
+        self.sample_values = 0  # values of the sample sets read so far (for the budget)
 
     def fail(self, path: YPath, message: str) -> ScenarioError:
         return ScenarioError(message, file=self.file, line=self.doc.line_of(path),
@@ -405,48 +408,58 @@ def _check_distributions(r: _Reader, samples: SampleSet, path: YPath) -> None:
 
 def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> SampleSet:
     full = (r.base_dir / file)
+    shown = quote(file)
     try:
-        data = np.load(full, allow_pickle=False)
+        arrays = read_npz(full, ("x", "y"))
     except FileNotFoundError:
-        raise r.fail(path, f"the samples file {file} does not exist (looked in {r.base_dir})") from None
-    except (OSError, ValueError, EOFError):
-        raise r.fail(path, f"{file} is not an npz file (expected one saved by numpy.savez with arrays "
-                           "x and y)") from None
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        raise r.fail(path, f"{file} is not an npz file but a single array (expected numpy.savez with "
-                           "arrays x and y)")
-    try:
-        with data:
-            arrays = {k: data[k] for k in ("x", "y") if k in data.files}
-    except (OSError, ValueError) as err:
-        raise r.fail(path, f"{file}: an array cannot be read ({str(err)[:120]})") from None
+        raise r.fail(path, f"the samples file {shown} does not exist (looked in "
+                           f"{quote(str(r.base_dir))})") from None
+    except NpzError as err:
+        raise r.fail(path, f"{shown}: {err}") from None
+    except ScenarioError as err:  # not a regular file
+        raise r.fail(path, f"{shown}: {err.reason}") from None
     for key in ("x", "y"):
         if key not in arrays:
-            raise r.fail(path, f"{file} has no array '{key}' (expected x [N, *input] and y)")
+            raise r.fail(path, f"{shown} has no array '{key}' (expected x [N, *input] and y)")
     x, y = arrays["x"], arrays["y"]
     want = (x.shape[0], *network.input_shape) if x.ndim else None
     if x.ndim == 0 or x.shape != want or x.shape[0] == 0:
-        raise r.fail(path, f"{file}: x has shape {shape_text(x.shape)}, expected [N, "
+        raise r.fail(path, f"{shown}: x has shape {shape_text(x.shape)}, expected [N, "
                            f"{', '.join(map(str, network.input_shape))}] with N ≥ 1")
-    real = (np.integer, np.floating)
-    if not np.issubdtype(x.dtype, real[0]) and not np.issubdtype(x.dtype, real[1]) or not np.all(np.isfinite(x)):
-        raise r.fail(path, f"{file}: x must hold finite real numbers")
+    _sample_budget(r, path, x.shape[0], network)
     outputs = network.output_size
     labels = None
     if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
         if y.shape[0] != x.shape[0] or y.min() < 0 or y.max() >= outputs:
-            raise r.fail(path, f"{file}: y as labels must have {x.shape[0]} class indices in 0…{outputs - 1}")
+            raise r.fail(path, f"{shown}: y as labels must have {x.shape[0]} class indices in "
+                               f"0…{outputs - 1}")
         labels = y.astype(np.int64)
         y = np.eye(outputs)[labels]
-    elif not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
-        raise r.fail(path, f"{file}: y must hold real numbers (targets) or whole numbers (labels)")
     elif y.shape != (x.shape[0], outputs):
-        raise r.fail(path, f"{file}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
+        raise r.fail(path, f"{shown}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
                            f"targets or [{x.shape[0]}] integer labels")
+    x, y = _as_float64(x), _as_float64(y)
+    if not np.all(np.isfinite(x)):
+        raise r.fail(path, f"{shown}: x must hold finite numbers that fit float64")
     if not np.all(np.isfinite(y)):
-        raise r.fail(path, f"{file}: y must hold finite numbers")
-    return SampleSet(x.astype(np.float64), y.astype(np.float64), labels, file=file,
-                     source=full.resolve())
+        raise r.fail(path, f"{shown}: y must hold finite numbers that fit float64")
+    return SampleSet(x, y, labels, file=file, source=full.resolve())
+
+
+def _as_float64(values: np.ndarray) -> np.ndarray:
+    """Float64 values; a longdouble beyond float64's range becomes ∞ (and is then refused)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return values.astype(np.float64)
+
+
+def _sample_budget(r: _Reader, path: YPath, count: int, network: Network) -> None:
+    """Refuse samples over the budget (train and test sets count together)."""
+    per_sample = int(np.prod(network.input_shape)) + network.output_size
+    try:
+        check_samples(count, per_sample, r.sample_values, path)
+    except BudgetError as err:
+        raise r.fail(err.field, err.message) from None
+    r.sample_values += count * per_sample
 
 
 def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]:
