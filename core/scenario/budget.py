@@ -29,11 +29,12 @@ limit                            values       why
 ``MAX_SOLVE_VALUES``             10,000,000   values ``solve`` keeps for its report
                                               (iterations × values per iteration): ~40 bytes
                                               each as Python numbers, ~400 MB;
-                                              ``MAX_EXPLAINED_VALUES`` 200,000 when every
-                                              value also keeps its derivation (~4 KB each)
+                                              ``MAX_EXPLAINED_VALUES`` 1,000,000 when every
+                                              value also keeps its derivation (~1 KB each
+                                              measured, ~1 GB, then the report's text)
 ==============================  ===========  =============================================
 
-Together about 1.4 GB at the worst, under the 2 GB aim. ``MAX_SIZE`` bounds every single
+Together about 1.5 GB at the worst (an explained ``solve`` and the largest samples), under the 2 GB aim. ``MAX_SIZE`` bounds every single
 size, stride, count or batch size; ``MAX_YAML_BYTES`` the YAML file (bytes actually read).
 The bundled scenarios and the 100k-parameter, 10k-sample benchmark network are far inside.
 """
@@ -53,7 +54,7 @@ MAX_WINDOW_ENTRIES = 10_000_000
 MAX_WINDOW = 65_536
 MAX_SAMPLE_VALUES = 40_000_000
 MAX_SOLVE_VALUES = 10_000_000
-MAX_EXPLAINED_VALUES = 200_000
+MAX_EXPLAINED_VALUES = 1_000_000
 MAX_NPZ_MEMBERS = 1_000  # entries in an npz's zip directory (numpy.savez writes one per array)
 
 
