@@ -34,8 +34,9 @@ limit                            values       why
                                               measured, ~1 GB, then the report's text)
 ==============================  ===========  =============================================
 
-Together about 1.5 GB at the worst (an explained ``solve`` and the largest samples), under the 2 GB aim. ``MAX_SIZE`` bounds every single
-size, stride, count or batch size; ``MAX_YAML_BYTES`` the YAML file (bytes actually read).
+Together about 1.5 GB at the worst (an explained ``solve`` and the largest samples), under
+the 2 GB aim. ``MAX_SIZE`` bounds every single size, stride, count or batch size;
+``MAX_YAML_BYTES`` the YAML file (bytes actually read).
 The bundled scenarios and the 100k-parameter, 10k-sample benchmark network are far inside.
 """
 

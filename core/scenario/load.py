@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from core.engine.network import Network, build_network, shape_text
-from core.engine.quantities import parse_name
+from core.engine.quantities import QuantityRef, parse_name
 from core.engine.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
 from core.errors import QuantityError, ScenarioError
 from core.nn.activations import ACTIVATIONS
@@ -76,7 +76,7 @@ class _Reader:
     def known_fields(self, value: dict[str, Any], allowed: tuple[str, ...], path: YPath, what: str) -> None:
         for key in value:
             if key not in allowed:
-                raise self.fail(path + (key,), f"unknown field '{key}' for {what} "
+                raise self.fail(path + (key,), f"unknown field {_said(key)} for {what} "
                                                f"(expected one of: {_choices(allowed)})")
 
     def integer(self, value: Any, path: YPath, minimum: int | None = None,
@@ -99,7 +99,7 @@ class _Reader:
 
     def choice(self, value: Any, path: YPath, options: tuple[str, ...], what: str) -> str:
         if not isinstance(value, str) or value not in options:
-            raise self.fail(path, f"unknown {what} {value!r} (expected one of: {_choices(options)})")
+            raise self.fail(path, f"unknown {what} {_said(value)} (expected one of: {_choices(options)})")
         return value
 
     def int_or_pair(self, value: Any, path: YPath, dims: int, minimum: int) -> int | tuple[int, int]:
@@ -155,19 +155,25 @@ def _short(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
+    """A value found where another belongs, in plain words (its YAML type, and a short value)."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return f"true/false ({value})"
+        return f"true/false ({str(value).lower()})"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {_short(value)}"
     if isinstance(value, str):
-        return f"the text {value!r}" if len(value) < 40 else "a text"
+        return f"the text {_said(value)}"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     if isinstance(value, dict):
         return "a mapping"
-    return type(value).__name__
+    return "a value of another kind"
+
+
+def _said(value: Any) -> str:
+    """A user's value for a message: text quoted (at most ~80 characters), anything else in words."""
+    return f"'{quote(value, 60)}'" if isinstance(value, str) else _kind(value)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -200,8 +206,9 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
             raise r.fail((), f"the required field '{key}' is missing "
                              f"(a scenario needs: {_choices(REQUIRED)})")
     if type(data["format"]) is not int or data["format"] != FORMAT:
-        raise r.fail(("format",), f"format {data['format']!r} is not supported (this cnn-tui reads "
-                                  f"format {FORMAT})")
+        given = data["format"]
+        shown = _short(given) if type(given) in (int, float) else _said(given)
+        raise r.fail(("format",), f"format {shown} is not supported (this cnn-tui reads format {FORMAT})")
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
         raise r.fail(("name",), f"expected a non-empty title, got {_kind(name)}")
@@ -294,7 +301,7 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
         counts[kind] = counts.get(kind, 0) + 1
         name = raw.get("name", f"{kind}{counts[kind]}")
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:
-            raise r.fail(lp + ("name",), f"invalid layer name {name!r} (expected lower-case letters, "
+            raise r.fail(lp + ("name",), f"invalid layer name {_said(name)} (expected lower-case letters, "
                                          "digits and _, starting with a letter; not input, target "
                                          "or loss)")
         if name in names:
@@ -325,8 +332,10 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
                                           ACTIVATIONS, "activation")
             frozen = raw.get("frozen", []) or []
             if not isinstance(frozen, list) or any(f not in ("weight", "bias") for f in frozen):
+                wrong = next((f for f in frozen if f not in ("weight", "bias")), None) \
+                    if isinstance(frozen, list) else frozen
                 raise r.fail(lp + ("frozen",), "expected a list of parameters to freeze: [weight], "
-                                               f"[bias] or [weight, bias], got {frozen!r}")
+                                               f"[bias] or [weight, bias], got {_said(wrong)}")
             spec["frozen"] = sorted(set(frozen), key=("weight", "bias").index)
             if raw.get("init") is not None:
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
@@ -472,8 +481,8 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
     result: dict[str, Expected] = {}
     for key, raw in value.items():
         kp = path + (key,)
+        ref = _expected_name(r, kp, str(key))
         try:
-            ref = parse_name(str(key))
             check_reference(scenario, ref, require_scalar=True)
         except QuantityError as err:
             raise r.fail(kp, str(err)) from None
@@ -481,3 +490,20 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
         text = r.doc.raw.get(kp, repr(raw))
         result[str(ref)] = Expected(number, written_decimals(text), text)
     return result
+
+
+MAX_NAME = 100  # characters of a quantity name in ``expected`` (real ones are short)
+
+
+def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:
+    """Parse an ``expected`` key; a name too long to be real (a 5000-digit index) or holding
+    control characters is refused here, before it could reach a message or ``int``."""
+    if len(key) > MAX_NAME:
+        raise r.fail(path, f"{_said(key)} is not a quantity name: {len(key):,} characters, at most "
+                           f"{MAX_NAME} (like fc.out[0] or conv.weight[0,0,1])")
+    if not key.isprintable():
+        raise r.fail(path, f"{_said(key)} is not a quantity name: it holds control characters")
+    try:
+        return parse_name(key)
+    except QuantityError as err:
+        raise r.fail(path, str(err)) from None
