@@ -487,7 +487,7 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
         except QuantityError as err:
             raise r.fail(kp, str(err)) from None
         number = r.number(raw, kp)
-        text = r.doc.raw.get(kp, repr(raw))
+        text = r.doc.raw_text(kp) or repr(raw)
         result[str(ref)] = Expected(number, written_decimals(text), text)
     return result
 

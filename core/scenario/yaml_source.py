@@ -1,14 +1,23 @@
 """Safe YAML reading that remembers where every value stands in the file.
 
-PyYAML's safe loader builds plain data; composing the node tree first lets us record the
-line of every field (for error messages) and the text of every scalar as written (so that
-an expected value ``0.50`` keeps its two decimals).
+The document is built straight from the parser's events (libyaml's C parser when PyYAML
+has it, PyYAML's own otherwise: the same rules and messages either way), so no node tree
+is composed: a 10 MB file of numbers loads in seconds, not a minute. While building, the
+reader records the line of every field and list item (for error messages) in a compact
+tree beside the data, and the text of every scalar that is a mapping's value as written
+(so that an expected value ``0.50`` keeps its two decimals).
+
+Only plain data is accepted: mappings with text keys, lists, text, numbers, true/false
+and nothing. Every tag beyond those (``!!python/…``, ``!!binary``, ``!!set``, local tags)
+is refused, and so is every alias (``*name``: a tiny file could expand without bound);
+a key given twice is refused. Building uses no recursion, so deep nesting cannot crash it.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from array import array
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -45,11 +54,15 @@ FastScenarioLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
     @use_yaml12_floats
     class FastScenarioLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
-        """The same loader on libyaml's parser: ten times faster on large files.
+        """The same loader on libyaml's parser (C): the events come ten times faster."""
 
-        Used when it accepts the file; any YAML fault is reported by ``ScenarioLoader``,
-        so messages do not depend on whether libyaml is installed.
-        """
+
+_TAG = "tag:yaml.org,2002:"
+STR, INT, NULL, BOOL = _TAG + "str", _TAG + "int", _TAG + "null", _TAG + "bool"
+SEQ, MAP = _TAG + "seq", _TAG + "map"
+_SCALAR_TAGS = (STR, INT, FLOAT_TAG, NULL, BOOL)
+_PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
 
 
 def format_path(path: Path) -> str:
@@ -64,124 +77,270 @@ def format_path(path: Path) -> str:
     return text
 
 
+class _Lines:
+    """Where one mapping or list stands: its line, its keys' or items' lines, and the same
+    for the mappings and lists inside it (scalars need no node of their own)."""
+
+    __slots__ = ("line", "keys", "items", "children", "raw")
+
+    def __init__(self, line: int, mapping: bool) -> None:
+        self.line = line
+        self.keys: dict[str, int] | None = {} if mapping else None
+        self.items: array[int] | None = None if mapping else array("l")
+        self.children: dict[str | int, _Lines] = {}
+        self.raw: dict[str, str] = {}  # a mapping's scalar values as written
+
+
 @dataclass
 class YamlDocument:
-    """The plain data of one document with the line (1-based) and raw text of each path."""
+    """The plain data of one document with the line (1-based) of each path and the raw
+    text of each scalar that is a mapping's value."""
 
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
-    raw: dict[Path, str] = field(default_factory=dict)
-    nodes: set[int] = field(default_factory=set)  # ids of the nodes seen (an alias repeats one)
+    tree: _Lines | None = None
 
     def line_of(self, path: Path) -> int | None:
         """The line of ``path``, or of its nearest ancestor that is in the file."""
-        for end in range(len(path), -1, -1):
-            line = self.lines.get(path[:end])
-            if line is not None:
-                return line
-        return None
+        node = self.tree
+        if node is None:
+            return None
+        line = node.line
+        for part in path:
+            if node is None:
+                break
+            if node.keys is not None:
+                if not isinstance(part, str) or part not in node.keys:
+                    break
+                line = node.keys[part]
+            else:
+                assert node.items is not None
+                if not isinstance(part, int) or not 0 <= part < len(node.items):
+                    break
+                line = node.items[part]
+            node = node.children.get(part)
+        return line
+
+    def raw_text(self, path: Path) -> str | None:
+        """The text of the scalar at ``path`` as written, when it is a mapping's value."""
+        node = self.tree
+        for part in path[:-1]:
+            node = node.children.get(part) if node is not None else None
+        if node is None or not path or not isinstance(path[-1], str):
+            return None
+        return node.raw.get(path[-1])
 
 
-def _node_kind(node: yaml.Node) -> str:
-    """A YAML node in plain words, for messages (never the node's repr)."""
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if node.tag == "tag:yaml.org,2002:null" or node.value == "":
+def _refused_tag(tag: str, line: int, path: Path, file: str) -> ScenarioError:
+    shown = quote(tag.replace(_TAG, "!!"), 60)
+    return ScenarioError(f"{shown} is refused: scenario files hold plain data only "
+                         "(numbers, text, lists, mappings), never YAML tags",
+                         file=file, line=line, field=format_path(path) or None)
+
+
+def _scalar_kind(tag: str, value: str) -> str:
+    """A key that is not text, in plain words (never a node's repr)."""
+    if tag == NULL or value == "":
         return "nothing"
-    kind = {"tag:yaml.org,2002:int": "the number", "tag:yaml.org,2002:float": "the number",
-            "tag:yaml.org,2002:bool": "true/false"}.get(node.tag, "the value")
-    return f"{kind} {quote(node.value, 40)}"
+    kind = {INT: "the number", FLOAT_TAG: "the number", BOOL: "true/false"}.get(tag, "the value")
+    return f"{kind} {quote(value, 40)}"
 
 
-def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
-    if id(node) in doc.nodes:  # aliases could also make a tiny file expand without bound
-        raise ScenarioError("YAML aliases (*name) are not allowed: write the value out",
-                            file=file, line=node.start_mark.line + 1, field=format_path(path) or None)
-    doc.nodes.add(id(node))
-    doc.lines[path] = node.start_mark.line + 1
-    if node.tag not in yaml.SafeLoader.yaml_constructors:
-        # refused here rather than by the constructor, so the message can name the field
-        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-        raise ScenarioError(f"{tag} is refused: scenario files hold plain data only "
-                            "(numbers, text, lists, mappings), never YAML tags",
-                            file=file, line=node.start_mark.line + 1, field=format_path(path) or None)
-    if isinstance(node, yaml.ScalarNode):
-        doc.raw[path] = node.value
-    elif isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            _walk(child, path + (i,), doc, file)
-    elif isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                raise ScenarioError(f"a field name must be text, got {_node_kind(key_node)}",
-                                    file=file, line=key_node.start_mark.line + 1,
-                                    field=format_path(path) or None)
-            key = key_node.value
-            if key in seen:
-                raise ScenarioError(f"'{quote(key, 60)}' is given twice", file=file,
-                                    line=key_node.start_mark.line + 1,
-                                    field=format_path(path + (key,)))
-            seen.add(key)
-            doc.lines[path + (key,)] = key_node.start_mark.line + 1
-            _walk(value_node, path + (key,), doc, file)
-            doc.lines[path + (key,)] = key_node.start_mark.line + 1
+class _Frame:
+    """One open mapping or list while building."""
+
+    __slots__ = ("container", "lines", "path", "key", "is_map")
+
+    def __init__(self, container: Any, lines: _Lines, path: Path) -> None:
+        self.container = container
+        self.lines = lines
+        self.path = path
+        self.key: str | None = None  # a mapping's key waiting for its value
+        self.is_map = isinstance(container, dict)
+
+    def child_path(self) -> Path:
+        return self.path + ((self.key if self.is_map else len(self.container)),)  # type: ignore[operator]
+
+
+class _Builder:
+    """Turns parser events into plain data, lines and raw texts (an explicit stack, no recursion)."""
+
+    def __init__(self, loader: Any, file: str) -> None:
+        self.loader = loader
+        self.file = file
+        self.key_tags: dict[tuple[str, bool], str] = {}
+
+    def value(self, event: Any, frame: _Frame | None) -> Any:
+        """A scalar's value; plain numbers and quoted text take the short way."""
+        text = event.value
+        if event.tag is None:
+            if not event.implicit[0]:
+                return text  # quoted: always text
+            if _PLAIN_FLOAT.fullmatch(text):
+                return float(text)
+            if _PLAIN_INT.fullmatch(text):
+                return int(text)
+            tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
+        else:
+            tag = self.tag_of(event, frame)
+        if tag == STR:
+            return text
+        construct = self.loader.yaml_constructors.get(tag)
+        if construct is None:  # ``<<`` or ``=`` resolve to tags with no plain value: text
+            return text
+        node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
+        return construct(self.loader, node)
+
+    def tag_of(self, event: Any, frame: _Frame | None) -> str:
+        """The tag of an event; an explicit tag beyond plain data is refused."""
+        tag = event.tag
+        scalar = isinstance(event, yaml.ScalarEvent)
+        if tag is None or tag == "!":
+            if scalar:
+                return str(self.loader.resolve(yaml.ScalarNode, event.value, event.implicit))
+            return SEQ if isinstance(event, yaml.SequenceStartEvent) else MAP
+        allowed = _SCALAR_TAGS if scalar else (SEQ,) if isinstance(event, yaml.SequenceStartEvent) else (MAP,)
+        if tag not in allowed:
+            path = frame.child_path() if frame is not None else ()
+            raise _refused_tag(tag, event.start_mark.line + 1, path, self.file)
+        return str(tag)
+
+    def build(self) -> YamlDocument | None:
+        loader = self.loader
+        get_event = loader.get_event
+        get_event()  # StreamStart
+        if loader.check_event(yaml.StreamEndEvent):
+            return None
+        get_event()  # DocumentStart
+        doc = YamlDocument(None)
+        stack: list[_Frame] = []
+        top: _Frame | None = None
+        scalar_event, alias_event = yaml.ScalarEvent, yaml.AliasEvent
+        ends = (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+        while True:
+            event = get_event()
+            kind = type(event)
+            if top is not None and not top.is_map and kind is scalar_event:  # the bulk: list items
+                top.container.append(self.value(event, top))
+                top.lines.items.append(event.start_mark.line + 1)  # type: ignore[union-attr]
+                continue
+            if kind in ends:
+                done = stack.pop()
+                if not stack:
+                    doc.data = done.container
+                    break
+                top = stack[-1]
+                continue
+            line = event.start_mark.line + 1
+            if top is not None and top.is_map and top.key is None:
+                self.key(event, top, line)
+                continue
+            if kind is alias_event:
+                raise ScenarioError("YAML aliases (*name) are not allowed: write the value out",
+                                    file=self.file, line=line,
+                                    field=format_path(top.child_path() if top else ()) or None)
+            if kind is scalar_event:
+                value = self.value(event, top)
+                if top is None:
+                    doc.data = value
+                    break
+                key = top.key
+                top.container[key] = value
+                top.lines.raw[key] = event.value  # type: ignore[index]
+                top.key = None
+                continue
+            is_map = self.tag_of(event, top) == MAP
+            container: Any = {} if is_map else []
+            lines = _Lines(line, is_map)
+            if top is None:
+                doc.tree = lines
+                path: Path = ()
+            else:
+                path = top.child_path()
+                where = path[-1]
+                if top.is_map:
+                    top.container[where] = container
+                    top.key = None
+                else:
+                    top.container.append(container)
+                    top.lines.items.append(line)  # type: ignore[union-attr]
+                top.lines.children[where] = lines
+            top = _Frame(container, lines, path)
+            stack.append(top)
+        get_event()  # DocumentEnd
+        if not loader.check_event(yaml.StreamEndEvent):
+            event = get_event()
+            raise ScenarioError("not valid YAML: expected a single document in the stream, "
+                                "found another", file=self.file, line=event.start_mark.line + 1)
+        if doc.tree is None:
+            doc.tree = _Lines(1, True)
+        return doc
+
+    def key(self, event: Any, frame: _Frame, line: int) -> None:
+        path = frame.path
+        if not isinstance(event, yaml.ScalarEvent):
+            kind = "an alias" if isinstance(event, yaml.AliasEvent) else \
+                "a list" if isinstance(event, yaml.SequenceStartEvent) else "a mapping"
+            raise ScenarioError(f"a field name must be text, got {kind}", file=self.file, line=line,
+                                field=format_path(path) or None)
+        cached = (event.value, event.implicit[0]) if event.tag is None else None
+        tag = self.key_tags.get(cached) if cached is not None else None
+        if tag is None:
+            tag = self.tag_of(event, frame)
+            if cached is not None and len(self.key_tags) < 4096:  # field names repeat (x, y, …)
+                self.key_tags[cached] = tag
+        if tag != STR:
+            raise ScenarioError(f"a field name must be text, got {_scalar_kind(tag, event.value)}",
+                                file=self.file, line=line, field=format_path(path) or None)
+        key = event.value
+        keys = frame.lines.keys
+        assert keys is not None
+        if key in keys:
+            raise ScenarioError(f"'{quote(key, 60)}' is given twice", file=self.file, line=line,
+                                field=format_path(path + (key,)))
+        keys[key] = line
+        frame.key = key
 
 
 def read_yaml(text: str, file: str) -> YamlDocument:
-    """Parse ``text`` with the safe loader; any fault becomes a ScenarioError with its line."""
+    """Parse ``text`` as plain data; any fault becomes a ScenarioError with its line."""
     try:
         return _read_yaml(text, file)
-    except (ValueError, RecursionError) as err:  # e.g. an integer of more than 4,300 digits
-        reason = "a number has more than 4,300 digits" if "digits" in str(err) else str(err)[:160]
+    except (ValueError, RecursionError, OverflowError) as err:  # e.g. an integer of more than 4,300 digits
+        reason = "a number has more than 4,300 digits" if "digits" in str(err) else "a value cannot be read"
         raise ScenarioError(f"not valid YAML for cnn-tui: {reason}", file=file) from None
 
 
 def _read_yaml(text: str, file: str) -> YamlDocument:
-    if FastScenarioLoader is not None:
-        try:
-            fast = FastScenarioLoader(text)
-            try:
-                node = fast.get_single_node()
-                if node is not None:
-                    doc = YamlDocument(None)
-                    _walk(node, (), doc, file)
-                    doc.data = fast.construct_document(node)
-                    return doc
-            finally:
-                fast.dispose()
-        except yaml.YAMLError:
-            pass  # read again below, for PyYAML's own message and line
+    loader_class = FastScenarioLoader or ScenarioLoader
     try:
-        loader = ScenarioLoader(text)
+        loader = loader_class(text)
     except yaml.reader.ReaderError as err:  # a character YAML does not allow, found up front
-        line = text.count("\n", 0, err.position) + 1
-        raise ScenarioError(f"not valid YAML: unacceptable character #x{err.character:04x} "
-                            f"({err.reason})", file=file, line=line) from None
+        raise _reader_error(err, text, file) from None
     try:
-        node = loader.get_single_node()
-        if node is None:
+        doc = _Builder(loader, file).build()
+        if doc is None:
             raise ScenarioError("the file is empty (expected a scenario mapping with format, "
                                 "name, input, samples, layers, loss, learning_rate)", file=file)
-        doc = YamlDocument(None)
-        _walk(node, (), doc, file)
-        doc.data = loader.construct_document(node)
+        return doc
+    except yaml.reader.ReaderError as err:
+        raise _reader_error(err, text, file) from None
     except yaml.constructor.ConstructorError as err:
         mark = err.problem_mark or err.context_mark
-        found = re.search(r"tag '([^']*)'", err.problem or "")
-        tag = found.group(1).replace("tag:yaml.org,2002:", "!!") if found else "this YAML tag"
-        raise ScenarioError(f"{tag} is refused: scenario files hold plain data only "
-                            "(numbers, text, lists, mappings), never YAML tags",
+        raise ScenarioError(f"not valid YAML: {quote(err.problem or 'a value cannot be read', 80)}",
                             file=file, line=mark.line + 1 if mark else None) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "invalid YAML"
-        raise ScenarioError(f"not valid YAML: {problem}", file=file,
+        raise ScenarioError(f"not valid YAML: {quote(problem, 80)}", file=file,
                             line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as err:
-        raise ScenarioError(f"not valid YAML: {err}", file=file) from None
+    except yaml.YAMLError:
+        raise ScenarioError("not valid YAML", file=file) from None
     finally:
         loader.dispose()
-    return doc
+
+
+def _reader_error(err: yaml.reader.ReaderError, text: str, file: str) -> ScenarioError:
+    line = text.count("\n", 0, max(0, err.position)) + 1 if isinstance(err.position, int) else None
+    character = err.character if isinstance(err.character, int) else None
+    what = f"#x{character:04x}" if character is not None else "a character"
+    return ScenarioError(f"not valid YAML: unacceptable character {what} ({err.reason})", file=file, line=line)
