@@ -17,6 +17,8 @@ from typing import BinaryIO
 
 from core.errors import ScenarioError
 
+_PIECE = 1 << 20  # bytes read at a time
+
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
 
@@ -67,9 +69,16 @@ def open_regular(path: Path, what: str) -> BinaryIO:
 def read_limited(path: Path, limit: int, what: str) -> bytes | None:
     """The bytes of a regular file, or None when it holds more than ``limit`` bytes
     (at most ``limit + 1`` are read to find out)."""
+    parts: list[bytes] = []
+    total = 0
     with open_regular(path, what) as handle:
         try:
-            data = handle.read(limit + 1)
+            while total <= limit:  # in pieces: read(limit + 1) would allocate the whole limit
+                piece = handle.read(min(_PIECE, limit + 1 - total))
+                if not piece:
+                    break
+                parts.append(piece)
+                total += len(piece)
         except OSError as err:
             raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=str(path)) from None
-    return None if len(data) > limit else data
+    return None if total > limit else b"".join(parts)
