@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from core.errors import ScenarioError
+from core.scenario.read_file import shown_path
 
 
 def bundled_dir() -> Path:
@@ -40,7 +41,7 @@ def resolve(path_or_name: str) -> Path:
         exists = path.exists()
     except (RuntimeError, OSError) as err:  # ~nosuchuser, a name too long for the system
         raise ScenarioError(f"not a usable path ({getattr(err, 'strerror', None) or err})",
-                            file=path_or_name[:200]) from None
+                            file=shown_path(Path(path_or_name))) from None
     if exists:
         return path
     if "/" not in path_or_name and not path_or_name.endswith((".yaml", ".yml")):
@@ -49,8 +50,8 @@ def resolve(path_or_name: str) -> Path:
             return bundled
         names = ", ".join(bundled_names())
         raise ScenarioError(f"no such file, and no bundled scenario of that name (bundled: {names})",
-                            file=path_or_name)
-    raise ScenarioError("no such file", file=path_or_name)
+                            file=shown_path(Path(path_or_name)))
+    raise ScenarioError("no such file", file=shown_path(Path(path_or_name)))
 
 
 def load(path_or_name: str):

@@ -26,7 +26,7 @@ from core.nn.losses import LOSSES
 from core.numbers import written_decimals
 from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
 from core.scenario.npz import NpzError, read_npz
-from core.scenario.read_file import read_limited
+from core.scenario.read_file import read_limited, shown_path
 from core.scenario.yaml_source import Path as YPath
 from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
 from core.text import quote
@@ -179,7 +179,7 @@ def _said(value: Any) -> str:
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Load and validate a scenario file (a regular file of at most 10 MB of UTF-8 YAML)."""
     path = Path(path)
-    file = str(path)
+    file = shown_path(path)
     data = read_limited(path, MAX_YAML_BYTES, "a scenario file")
     if data is None:
         raise ScenarioError("the file is over the 10 MB limit for YAML: put the samples in an npz "

@@ -16,11 +16,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import ScenarioError
+from core.text import quote
 
 _PIECE = 1 << 20  # bytes read at a time
+PATH_LIMIT = 200  # characters of a path a message repeats
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
           (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def shown_path(path: Path) -> str:
+    """A path for a message: control characters visible, an absurdly long one cut."""
+    return quote(str(path), PATH_LIMIT)
 
 
 def _kind(mode: int) -> str:
@@ -39,11 +46,11 @@ def check_regular(path: Path, what: str) -> os.stat_result:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ScenarioError("no such file", file=str(path)) from None
+        raise ScenarioError("no such file", file=shown_path(path)) from None
     except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=str(path)) from None
+        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=shown_path(path)) from None
     if not stat.S_ISREG(info.st_mode):
-        raise ScenarioError(_refusal(info.st_mode, what), file=str(path))
+        raise ScenarioError(_refusal(info.st_mode, what), file=shown_path(path))
     return info
 
 
@@ -53,11 +60,11 @@ def open_regular(path: Path, what: str) -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=str(path)) from None
+        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=shown_path(path)) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):  # replaced between the check and the open
-            raise ScenarioError(_refusal(mode, what), file=str(path))
+            raise ScenarioError(_refusal(mode, what), file=shown_path(path))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -80,5 +87,6 @@ def read_limited(path: Path, limit: int, what: str) -> bytes | None:
                 parts.append(piece)
                 total += len(piece)
         except OSError as err:
-            raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=str(path)) from None
+            raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}",
+                                file=shown_path(path)) from None
     return None if total > limit else b"".join(parts)

@@ -423,3 +423,21 @@ def test_bombs_end_in_one_line_under_a_3_gb_cap(tmp_path: Path, bomb: str) -> No
     assert result.returncode == 1, result.stderr
     assert result.stderr.count("\n") == 1 and "MemoryError" not in result.stderr, result.stderr
     assert "the limit is" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["a" * 300 + ".yaml", "x\x1b[2Jy.yaml", "d/" * 3000 + "s.yaml",
+                                    "no-such-scenario"])
+def test_unusable_paths_get_one_short_visible_message(target: str) -> None:
+    from core.scenario.catalog import load
+
+    with pytest.raises(ScenarioError) as caught:
+        load(target)
+    message = one_message(caught.value)
+    assert "\x1b" not in message
+    assert "no such file" in message or "File name too long" in message
+
+
+def test_a_path_with_an_escape_is_shown_visibly_by_the_command(tmp_path: Path) -> None:
+    result = run_cli("check", str(tmp_path / "x\x1b[2J.yaml"))
+    assert result.returncode == 1
+    assert result.stderr == f"cnn-tui: {tmp_path}/x\\x1b[2J.yaml: no such file\n"
