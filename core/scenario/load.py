@@ -373,6 +373,7 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
         if not isinstance(value, list) or not value:
             raise r.fail(path, "expected a list of one or more samples (each with x and y or label), "
                                f"or {{file: data.npz}}, got {_kind(value)}")
+        _sample_budget(r, path, len(value), network)
         xs, ys, labels = [], [], []
         for i, raw in enumerate(value):
             sp = path + (i,)
@@ -396,7 +397,7 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
                 if label >= outputs:
                     raise r.fail(sp + ("label",), f"class {label} does not exist: the last layer has "
                                                   f"{outputs} outputs (classes 0 to {outputs - 1})")
-                ys.append(np.eye(outputs)[label])
+                ys.append(_one_hot(np.array([label]), outputs)[0])
                 labels.append(label)
         samples = SampleSet(np.stack(xs), np.stack(ys),
                             np.array(labels) if any(lb >= 0 for lb in labels) else None)
@@ -443,7 +444,7 @@ def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> Sample
             raise r.fail(path, f"{shown}: y as labels must have {x.shape[0]} class indices in "
                                f"0…{outputs - 1}")
         labels = y.astype(np.int64)
-        y = np.eye(outputs)[labels]
+        y = _one_hot(labels, outputs)
     elif y.shape != (x.shape[0], outputs):
         raise r.fail(path, f"{shown}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
                            f"targets or [{x.shape[0]}] integer labels")
@@ -453,6 +454,13 @@ def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> Sample
     if not np.all(np.isfinite(y)):
         raise r.fail(path, f"{shown}: y must hold finite numbers that fit float64")
     return SampleSet(x, y, labels, file=file, source=full.resolve())
+
+
+def _one_hot(labels: np.ndarray, outputs: int) -> np.ndarray:
+    """``[N, outputs]`` targets with a 1 at each label (``np.eye`` would build outputs² values)."""
+    y = np.zeros((labels.shape[0], outputs))
+    y[np.arange(labels.shape[0]), labels] = 1.0
+    return y
 
 
 def _as_float64(values: np.ndarray) -> np.ndarray:

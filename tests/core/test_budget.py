@@ -178,3 +178,32 @@ def test_train_and_test_samples_count_together(tmp_path: Path, monkeypatch: pyte
     message = str(caught.value)
     assert "test_samples.file: 12 samples × 5 values (input and target) is 60 values, with 60 in the " \
            "other samples; the limit is 100" in message
+
+
+WIDE_OUTPUT = """format: 1
+name: wide output
+input: [1]
+samples: SAMPLES
+layers:
+  - {type: dense, units: 100000, activation: softmax}
+loss: cross_entropy
+learning_rate: 0.1
+"""
+
+
+def test_labels_of_a_100000_class_output_do_not_build_a_100000_square_matrix(tmp_path: Path) -> None:
+    """One-hot targets are made row by row: ``np.eye(100000)`` would ask for 74.5 GiB."""
+    scenario = parse_scenario(WIDE_OUTPUT.replace("SAMPLES", "[{x: [0], label: 99999}, {x: [1], label: 3}]"))
+    assert scenario.samples.y.shape == (2, 100_000)
+    assert scenario.samples.y.sum() == 2 and scenario.samples.y[0, 99_999] == scenario.samples.y[1, 3] == 1
+    np.savez(tmp_path / "d.npz", x=np.zeros((2, 1)), y=np.array([99_999, 3]))
+    (tmp_path / "s.yaml").write_text(WIDE_OUTPUT.replace("SAMPLES", "{file: d.npz}"), encoding="utf-8")
+    np.testing.assert_array_equal(load_scenario(tmp_path / "s.yaml").samples.y, scenario.samples.y)
+
+
+def test_inline_samples_count_against_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(budget, "MAX_SAMPLE_VALUES", 1_000_000)
+    samples = "[" + ", ".join(["{x: [0], label: 1}"] * 11) + "]"
+    message = refusal(WIDE_OUTPUT.replace("SAMPLES", samples))
+    assert "bomb.yaml:4: samples: 11 samples × 100,001 values (input and target) is 1,100,011 values; " \
+           "the limit is 1,000,000" in message
