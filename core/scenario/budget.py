@@ -17,8 +17,9 @@ limit                            values       why
 ``MAX_ITERATION_VALUES``         50,000,000   400 MB: one iteration's batch × every value
                                               the stepper keeps per sample (net, out,
                                               grad_out, delta, pooling choices, the
-                                              convolutions' window columns) + 3 × the
-                                              parameters; the pass allocates about this much
+                                              window columns, the zero-padded input
+                                              grid) + 3 × the parameters; the pass
+                                              allocates about this much
 ``MAX_WINDOW_ENTRIES``           10,000,000   80 MB of window index tables (positions ×
                                               window elements, summed over the layers)
 ``MAX_WINDOW``                   65,536       window elements (kh·kw) of one layer: the
@@ -119,16 +120,17 @@ def _window_layer(spec: dict[str, Any], shape: tuple[int, ...], i: int) -> tuple
     out_spatial = [(rooms[a] - size[a]) // stride[a] + 1 for a in (0, 1)]
     positions = out_spatial[0] * out_spatial[1]
     columns = channels * window * positions  # the window elements of one sample
+    grid = channels * rooms[0] * rooms[1]  # the (zero-padded) input grid a pass may allocate
     if is_conv:
         filters = spec.get("filters")
         if not isinstance(filters, int):
             return None
         out = filters * positions
-        kept = 4 * out + columns  # net, out, grad_out, delta; the im2col columns
+        kept = 4 * out + columns + grid  # net, out, grad_out, delta; the im2col columns; the grid
         params = filters * channels * window + filters
     else:
         out = channels * positions
-        kept = 3 * out + columns  # out, grad_out, the max choices; the window reads
+        kept = 3 * out + columns + grid  # out, grad_out, the max choices; the window reads; the grid
         params = 0
     out_shape = (out // positions, *out_spatial[2 - dims:])
     return out_shape, LayerSize(out, kept, params, positions * window)

@@ -207,3 +207,15 @@ def test_inline_samples_count_against_the_budget(monkeypatch: pytest.MonkeyPatch
     message = refusal(WIDE_OUTPUT.replace("SAMPLES", samples))
     assert "bomb.yaml:4: samples: 11 samples × 100,001 values (input and target) is 1,100,011 values; " \
            "the limit is 1,000,000" in message
+
+
+def test_the_zero_padded_grid_counts_even_when_a_huge_stride_leaves_few_windows() -> None:
+    """kernel 1, stride and padding 100,000 on a 1×1 input: 9 windows over a 200,001² grid."""
+    layers = ["{type: conv2d, filters: 1, kernel: 1, stride: 100000, padding: 100000}", "{type: flatten}",
+              "{type: dense, units: 1}"]
+    size = budget.layer_sizes((1, 1, 1), [{"type": "conv2d", "name": "c", "filters": 1, "kernel": 1,
+                                           "stride": 100_000, "padding": 100_000}])[0]
+    assert size.out == 9 and size.window_entries == 9
+    assert size.kept == 4 * 9 + 9 + 200_001 ** 2
+    message = refusal(scenario_text("[1, 1, 1]", layers, samples="[{x: [[[0]]], y: [1.0]}]"))
+    assert "layers: one iteration would keep" in message
