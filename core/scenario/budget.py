@@ -28,14 +28,15 @@ limit                            values       why
                                               and test sets together; an npz array may need
                                               one more copy while it is converted
 ``MAX_SOLVE_VALUES``             10,000,000   values ``solve`` keeps for its report
-                                              (iterations × values per iteration): ~40 bytes
-                                              each as Python numbers, ~400 MB;
-                                              ``MAX_EXPLAINED_VALUES`` 1,000,000 when every
-                                              value also keeps its derivation (~1 KB each
-                                              measured, ~1 GB, then the report's text)
+                                              (iterations × values per iteration): ~100
+                                              bytes each measured with the JSON text, ~1 GB;
+                                              ``MAX_EXPLAINED_VALUES`` 200,000 when every
+                                              value also keeps its derivation (~1.8 KB each
+                                              measured with the report's text, ~360 MB;
+                                              building them is the slow part, ~80 µs each)
 ==============================  ===========  =============================================
 
-Together about 1.5 GB at the worst (an explained ``solve`` and the largest samples), under
+Together about 1.7 GB at the worst (a JSON ``solve`` beside the largest samples), under
 the 2 GB aim. ``MAX_SIZE`` bounds every single size, stride, count or batch size;
 ``MAX_YAML_BYTES`` the YAML file (bytes actually read).
 The bundled scenarios and the 100k-parameter, 10k-sample benchmark network are far inside.
@@ -56,7 +57,7 @@ MAX_WINDOW_ENTRIES = 10_000_000
 MAX_WINDOW = 65_536
 MAX_SAMPLE_VALUES = 40_000_000
 MAX_SOLVE_VALUES = 10_000_000
-MAX_EXPLAINED_VALUES = 1_000_000
+MAX_EXPLAINED_VALUES = 200_000
 MAX_NPZ_MEMBERS = 1_000  # entries in an npz's zip directory (numpy.savez writes one per array)
 
 
@@ -213,7 +214,10 @@ def check_solve(iterations: int, per_iteration: int, explained: bool) -> str | N
     asked = iterations * per_iteration
     if asked <= limit:
         return None
-    most = max(1, limit // max(per_iteration, 1))
+    what = " with derivations (text and markdown)" if explained else ""
+    if per_iteration > limit:
+        return (f"one iteration of this scenario keeps {_n(per_iteration)} values; solve can keep at most "
+                f"{_n(limit)}{what}: lower batch_size, or use train")
+    most = limit // per_iteration
     return (f"--iterations {_n(iterations)} would keep {_n(asked)} values ({_n(per_iteration)} per "
-            f"iteration); the limit is {_n(limit)}" + (" with derivations (text and markdown)" if explained else "")
-            + f": ask for at most {_n(most)}")
+            f"iteration); the limit is {_n(limit)}{what}: ask for at most {_n(most)}")

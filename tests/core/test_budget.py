@@ -219,3 +219,10 @@ def test_the_zero_padded_grid_counts_even_when_a_huge_stride_leaves_few_windows(
     assert size.kept == 4 * 9 + 9 + 200_001 ** 2
     message = refusal(scenario_text("[1, 1, 1]", layers, samples="[{x: [[[0]]], y: [1.0]}]"))
     assert "layers: one iteration would keep" in message
+
+
+def test_solve_of_one_iteration_over_the_budget_says_to_lower_the_batch() -> None:
+    assert budget.check_solve(1, budget.MAX_SOLVE_VALUES, explained=False) is None
+    message = budget.check_solve(1, budget.MAX_SOLVE_VALUES + 1, explained=False)
+    assert message == (f"one iteration of this scenario keeps {budget.MAX_SOLVE_VALUES + 1:,} values; solve "
+                       f"can keep at most {budget.MAX_SOLVE_VALUES:,}: lower batch_size, or use train")
