@@ -1,7 +1,7 @@
 """Safe YAML reading that remembers where every value stands in the file.
 
 The document is built straight from the parser's events (libyaml's C parser when PyYAML
-has it, PyYAML's own otherwise: the same rules and messages either way), so no node tree
+has it, PyYAML's own otherwise: the same data, lines and refusals), so no node tree
 is composed: a 10 MB file of numbers loads in seconds, not a minute. While building, the
 reader records the line of every field and list item (for error messages) in a compact
 tree beside the data, and the text of every scalar that is a mapping's value as written
@@ -10,7 +10,9 @@ tree beside the data, and the text of every scalar that is a mapping's value as 
 Only plain data is accepted: mappings with text keys, lists, text, numbers, true/false
 and nothing. Every tag beyond those (``!!python/…``, ``!!binary``, ``!!set``, local tags)
 is refused, and so is every alias (``*name``: a tiny file could expand without bound);
-a key given twice is refused. Building uses no recursion, so deep nesting cannot crash it.
+a key given twice is refused. Building uses no recursion, and nesting deeper than 1,000
+levels is refused (libyaml's own limit), so deep nesting can neither crash nor stall it.
+Syntax errors are worded by the parser that found them; lines are the same either way.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ if getattr(yaml, "__with_libyaml__", False):
         """The same loader on libyaml's parser (C): the events come ten times faster."""
 
 
+MAX_DEPTH = 1000  # nested lists and mappings: libyaml's own limit, kept for its Python parser too
 _TAG = "tag:yaml.org,2002:"
 STR, INT, NULL, BOOL = _TAG + "str", _TAG + "int", _TAG + "null", _TAG + "bool"
 SEQ, MAP = _TAG + "seq", _TAG + "map"
@@ -264,6 +267,9 @@ class _Builder:
                     top.container.append(container)
                     top.lines.items.append(line)  # type: ignore[union-attr]
                 top.lines.children[where] = lines
+            if len(stack) >= MAX_DEPTH:
+                raise ScenarioError("not valid YAML: exceeded maximum nesting depth", file=self.file,
+                                    line=line)
             top = _Frame(container, lines, path)
             stack.append(top)
         get_event()  # DocumentEnd
