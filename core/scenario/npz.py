@@ -132,8 +132,12 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
     """The arrays ``names`` that the npz at ``path`` holds (a missing one is left out), each
     checked before it is read. Raises NpzError, or ScenarioError for a path that is not a
     regular file; FileNotFoundError when there is no file."""
-    if not path.exists():
-        raise FileNotFoundError(path)
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError) as err:  # a name too long, a NUL in it, no permission
+        raise NpzError(f"cannot be opened ({getattr(err, 'strerror', None) or 'not a usable path'})") from None
     with open_regular(path, "an npz file") as handle:
         members, directory = _directory(handle)
         if members > MAX_NPZ_MEMBERS or directory > _MAX_DIRECTORY:

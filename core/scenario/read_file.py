@@ -47,8 +47,9 @@ def check_regular(path: Path, what: str) -> os.stat_result:
         info = path.stat()
     except FileNotFoundError:
         raise ScenarioError("no such file", file=shown_path(path)) from None
-    except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=shown_path(path)) from None
+    except (OSError, ValueError) as err:  # ValueError: a NUL in the name
+        raise ScenarioError(f"cannot read the file: {getattr(err, 'strerror', None) or 'not a usable path'}",
+                            file=shown_path(path)) from None
     if not stat.S_ISREG(info.st_mode):
         raise ScenarioError(_refusal(info.st_mode, what), file=shown_path(path))
     return info

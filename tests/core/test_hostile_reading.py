@@ -441,3 +441,14 @@ def test_a_path_with_an_escape_is_shown_visibly_by_the_command(tmp_path: Path) -
     result = run_cli("check", str(tmp_path / "x\x1b[2J.yaml"))
     assert result.returncode == 1
     assert result.stderr == f"cnn-tui: {tmp_path}/x\\x1b[2J.yaml: no such file\n"
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ('"a\\0b.npz"', "a\\x00b.npz: cannot be opened"),
+    ("a" * 300 + ".npz", "(220 more characters): cannot be opened (File name too long)"),
+    ('"d\\e[2J.npz"', "d\\x1b[2J.npz does not exist"),
+])
+def test_unusable_npz_names_get_one_message(tmp_path: Path, name: str, words: str) -> None:
+    (tmp_path / "s.yaml").write_text(NPZ_SCENARIO.replace("data.npz", name), encoding="utf-8")
+    message = refused_file(tmp_path / "s.yaml", "samples.file: ", words)
+    assert "\x1b" not in message and "\x00" not in message
