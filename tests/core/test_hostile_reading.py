@@ -445,7 +445,7 @@ def test_a_path_with_an_escape_is_shown_visibly_by_the_command(tmp_path: Path) -
 
 @pytest.mark.parametrize(("name", "words"), [
     ('"a\\0b.npz"', "a\\x00b.npz: cannot be opened"),
-    ("a" * 300 + ".npz", "(220 more characters): cannot be opened (File name too long)"),
+    ("a" * 300 + ".npz", "(224 more characters): cannot be opened (File name too long)"),
     ('"d\\e[2J.npz"', "d\\x1b[2J.npz does not exist"),
 ])
 def test_unusable_npz_names_get_one_message(tmp_path: Path, name: str, words: str) -> None:
