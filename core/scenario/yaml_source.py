@@ -38,7 +38,7 @@ _FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
     |\.(?:nan|NaN|NAN))$""", re.X)
 
 
-def use_yaml12_floats(cls: type) -> type:
+def use_yaml12_floats(cls: Any) -> Any:
     """Give a Loader or Dumper class the YAML 1.2 float rule (used for reading and writing)."""
     cls.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != FLOAT_TAG]
@@ -48,14 +48,14 @@ def use_yaml12_floats(cls: type) -> type:
 
 
 @use_yaml12_floats
-class ScenarioLoader(yaml.SafeLoader):
+class ScenarioLoader(yaml.SafeLoader):  # type: ignore[misc]
     """PyYAML's safe loader with YAML 1.2 floats; no tags beyond plain data."""
 
 
 FastScenarioLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
     @use_yaml12_floats
-    class FastScenarioLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+    class FastScenarioLoader(yaml.CSafeLoader):  # type: ignore[no-redef, misc]
         """The same loader on libyaml's parser (C): the events come ten times faster."""
 
 
@@ -82,16 +82,39 @@ def format_path(path: Path) -> str:
 
 class _Lines:
     """Where one mapping or list stands: its line, its keys' or items' lines, and the same
-    for the mappings and lists inside it (scalars need no node of their own)."""
+    for the mappings and lists inside it (scalars need no node of their own). Kept small,
+    since a file can hold a million of them: a list whose items all stand on its own line
+    keeps no item lines, and the child and raw-text tables are made when first needed."""
 
     __slots__ = ("line", "keys", "items", "children", "raw")
 
     def __init__(self, line: int, mapping: bool) -> None:
         self.line = line
         self.keys: dict[str, int] | None = {} if mapping else None
-        self.items: array[int] | None = None if mapping else array("l")
-        self.children: dict[str | int, _Lines] = {}
-        self.raw: dict[str, str] = {}  # a mapping's scalar values as written
+        self.items: array[int] | None = None  # a list's item lines, once one is on another line
+        self.children: dict[str | int, _Lines] | None = None
+        self.raw: dict[str, str] | None = None  # a mapping's scalar values as written
+
+    def add_item(self, index: int, line: int) -> None:
+        """Item ``index`` of a list starts on ``line``."""
+        if self.items is not None:
+            self.items.append(line)
+        elif line != self.line:
+            self.items = array("l", [self.line]) * index
+            self.items.append(line)
+
+    def item_line(self, index: int) -> int | None:
+        if self.items is None:
+            return self.line if index >= 0 else None
+        return self.items[index] if 0 <= index < len(self.items) else None
+
+    def add_child(self, key: str | int, lines: _Lines) -> None:
+        if self.children is None:
+            self.children = {}
+        self.children[key] = lines
+
+    def child(self, key: str | int) -> _Lines | None:
+        return self.children.get(key) if self.children is not None else None
 
 
 @dataclass
@@ -116,19 +139,19 @@ class YamlDocument:
                     break
                 line = node.keys[part]
             else:
-                assert node.items is not None
-                if not isinstance(part, int) or not 0 <= part < len(node.items):
+                found = node.item_line(part) if isinstance(part, int) else None
+                if found is None:
                     break
-                line = node.items[part]
-            node = node.children.get(part)
+                line = found
+            node = node.child(part)
         return line
 
     def raw_text(self, path: Path) -> str | None:
         """The text of the scalar at ``path`` as written, when it is a mapping's value."""
         node = self.tree
         for part in path[:-1]:
-            node = node.children.get(part) if node is not None else None
-        if node is None or not path or not isinstance(path[-1], str):
+            node = node.child(part) if node is not None else None
+        if node is None or node.raw is None or not path or not isinstance(path[-1], str):
             return None
         return node.raw.get(path[-1])
 
@@ -223,8 +246,9 @@ class _Builder:
             event = get_event()
             kind = type(event)
             if top is not None and not top.is_map and kind is scalar_event:  # the bulk: list items
-                top.container.append(self.value(event, top))
-                top.lines.items.append(event.start_mark.line + 1)  # type: ignore[union-attr]
+                items = top.container
+                items.append(self.value(event, top))
+                top.lines.add_item(len(items) - 1, event.start_mark.line + 1)
                 continue
             if kind in ends:
                 done = stack.pop()
@@ -248,7 +272,10 @@ class _Builder:
                     break
                 key = top.key
                 top.container[key] = value
-                top.lines.raw[key] = event.value  # type: ignore[index]
+                spot = top.lines
+                if spot.raw is None:
+                    spot.raw = {}
+                spot.raw[key] = event.value  # type: ignore[index]
                 top.key = None
                 continue
             is_map = self.tag_of(event, top) == MAP
@@ -265,8 +292,8 @@ class _Builder:
                     top.key = None
                 else:
                     top.container.append(container)
-                    top.lines.items.append(line)  # type: ignore[union-attr]
-                top.lines.children[where] = lines
+                    top.lines.add_item(where, line)  # type: ignore[arg-type]
+                top.lines.add_child(where, lines)
             if len(stack) >= MAX_DEPTH:
                 raise ScenarioError("not valid YAML: exceeded maximum nesting depth", file=self.file,
                                     line=line)
