@@ -10,6 +10,7 @@ refuse with a CnnTuiError. Derandomized, so every run tries the same cases.
 
 from __future__ import annotations
 
+import copy
 import math
 import re
 from typing import Any
@@ -114,13 +115,13 @@ def structure_mutations(draw: st.DrawFn) -> tuple[str, str]:
         if op == "delete":
             del parent[key]
         elif op == "retype":
-            parent[key] = draw(st.sampled_from(HOSTILE))
+            parent[key] = copy.deepcopy(draw(st.sampled_from(HOSTILE)))  # never mutate HOSTILE itself
         elif op == "perturb" and isinstance(value, (int, float)) and not isinstance(value, bool):
             parent[key] = draw(st.sampled_from([value + 1, value - 1, -value, value * 1e6, value * 1e300, 0]))
         elif op == "duplicate" and isinstance(parent, list):
-            parent.insert(key, parent[key])
+            parent.insert(key, copy.deepcopy(parent[key]))
         elif op == "grow" and isinstance(value, list):
-            value.append(value[-1] if value else 0)
+            value.append(copy.deepcopy(value[-1]) if value else 0)
         elif op == "shrink" and isinstance(value, list) and value:
             value.pop()
         elif op == "rename" and isinstance(parent, dict):
