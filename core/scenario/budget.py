@@ -38,6 +38,7 @@ limit                            values       why
 
 Together about 1.7 GB at the worst (a JSON ``solve`` beside the largest samples), under
 the 2 GB aim. ``MAX_SIZE`` bounds every single size, stride, count or batch size;
+``MAX_LAYERS`` the layers (1,000: a network is read and stepped one layer at a time);
 ``MAX_YAML_BYTES`` the YAML file (bytes actually read).
 The bundled scenarios and the 100k-parameter, 10k-sample benchmark network are far inside.
 """
@@ -58,6 +59,7 @@ MAX_WINDOW = 65_536
 MAX_SAMPLE_VALUES = 40_000_000
 MAX_SOLVE_VALUES = 10_000_000
 MAX_EXPLAINED_VALUES = 200_000
+MAX_LAYERS = 1_000  # layers in a network: each is a row to step through and read
 MAX_NPZ_MEMBERS = 1_000  # entries in an npz's zip directory (numpy.savez writes one per array)
 
 
@@ -170,7 +172,9 @@ def iteration_values(input_shape: tuple[int, ...], sizes: Sequence[LayerSize], b
 
 
 def check_network(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]], batch: int) -> None:
-    """Refuse a network over the parameter, window or per-iteration limits (BudgetError)."""
+    """Refuse a network over the layer, parameter, window or per-iteration limits (BudgetError)."""
+    if len(specs) > MAX_LAYERS:
+        raise BudgetError(("layers",), f"the network has {_n(len(specs))} layers; the limit is {_n(MAX_LAYERS)}")
     sizes = layer_sizes(input_shape, specs)
     for i, size in enumerate(sizes):
         if size.window_entries > MAX_WINDOW_ENTRIES:

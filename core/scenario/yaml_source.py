@@ -18,6 +18,7 @@ Syntax errors are worded by the parser that found them; lines are the same eithe
 from __future__ import annotations
 
 import re
+import sys
 from array import array
 from dataclasses import dataclass
 from typing import Any
@@ -156,6 +157,24 @@ class YamlDocument:
         return node.raw.get(path[-1])
 
 
+def _forget_if_one_line(parent: _Frame, done: _Frame) -> None:
+    """Drop the line node of a finished mapping or list that stands wholly on the line its
+    parent records for it (``{x: [0.1, 0.2], y: [1]}``): the parent's line answers for all
+    of it, and a file of a million flow-style samples keeps no million nodes."""
+    lines = done.lines
+    if lines.items is not None or lines.children is not None or lines.raw is not None:
+        return
+    if lines.keys is not None and any(line != lines.line for line in lines.keys.values()):
+        return
+    key = done.path[-1]
+    where = parent.lines
+    recorded = where.keys.get(key) if where.keys is not None else where.item_line(key)  # type: ignore[arg-type]
+    if recorded == lines.line and where.children is not None:
+        del where.children[key]
+        if not where.children:
+            where.children = None  # so that the parent itself may be forgotten in turn
+
+
 def _refused_tag(tag: str, line: int, path: Path, file: str) -> ScenarioError:
     shown = quote(tag.replace(_TAG, "!!"), 60)
     return ScenarioError(f"{shown} is refused: scenario files hold plain data only "
@@ -256,6 +275,7 @@ class _Builder:
                     doc.data = done.container
                     break
                 top = stack[-1]
+                _forget_if_one_line(top, done)
                 continue
             line = event.start_mark.line + 1
             if top is not None and top.is_map and top.key is None:
@@ -324,7 +344,7 @@ class _Builder:
         if tag != STR:
             raise ScenarioError(f"a field name must be text, got {_scalar_kind(tag, event.value)}",
                                 file=self.file, line=line, field=format_path(path) or None)
-        key = event.value
+        key = sys.intern(event.value) if len(event.value) <= 64 else event.value  # field names repeat
         keys = frame.lines.keys
         assert keys is not None
         if key in keys:

@@ -124,3 +124,16 @@ def test_nesting_is_limited_to_1000_levels_with_either_parser(parser: str, depth
     with pytest.raises(ScenarioError, match=words) as caught:
         parse_scenario(text, file="deep.yaml")
     assert str(caught.value).startswith("deep.yaml:3:")
+
+
+def test_lines_inside_forgotten_one_line_nodes_are_their_line(parser: str) -> None:
+    """``{x: [0.1, .nan]}`` on one line keeps no node of its own; its parts answer its line."""
+    text = "samples:\n  - {x: [0.1, 0.2], y: [1]}\n  -\n    {x: [0.3,\n        0.4]}\n"
+    doc = Y.read_yaml(text, "f.yaml")
+    assert doc.line_of(("samples", 0, "x", 1)) == 2
+    assert doc.line_of(("samples", 0, "y")) == 2
+    assert doc.line_of(("samples", 1)) == 4
+    assert doc.line_of(("samples", 1, "x", 0)) == 4
+    assert doc.line_of(("samples", 1, "x", 1)) == 5
+    assert doc.tree.child("samples").child(0) is None  # forgotten: all on line 2
+    assert doc.tree.child("samples").child(1) is not None
