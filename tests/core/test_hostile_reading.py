@@ -452,3 +452,25 @@ def test_unusable_npz_names_get_one_message(tmp_path: Path, name: str, words: st
     (tmp_path / "s.yaml").write_text(NPZ_SCENARIO.replace("data.npz", name), encoding="utf-8")
     message = refused_file(tmp_path / "s.yaml", "samples.file: ", words)
     assert "\x1b" not in message and "\x00" not in message
+
+
+def test_an_encrypted_member_is_damaged_and_an_lzma_one_loads(tmp_path: Path) -> None:
+    path = write_npz(tmp_path, {"x.npy": GOOD_X, "y.npy": GOOD_Y}, zipfile.ZIP_LZMA)
+    np.testing.assert_array_equal(load_scenario(path).samples.x, np.zeros((3, 1, 4)))
+    data = bytearray((tmp_path / "data.npz").read_bytes())
+    for signature, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local and central headers
+        at = data.find(signature)
+        while at >= 0:
+            data[at + flags] |= 1  # the "encrypted" bit
+            at = data.find(signature, at + 4)
+    (tmp_path / "data.npz").write_bytes(bytes(data))
+    refused_file(path, "damaged or truncated")
+
+
+def test_a_zip_directory_claiming_millions_of_members_is_refused_before_reading_it(tmp_path: Path) -> None:
+    path = write_npz(tmp_path, {"x.npy": GOOD_X, "y.npy": GOOD_Y}, zipfile.ZIP_STORED)
+    data = bytearray((tmp_path / "data.npz").read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 12:end + 16] = (50 << 20).to_bytes(4, "little")  # a 50 MB directory
+    (tmp_path / "data.npz").write_bytes(bytes(data))
+    refused_file(path, "52,428,800 bytes of zip directory")
