@@ -24,7 +24,7 @@ from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES
 from core.nn.losses import LOSSES
 from core.numbers import written_decimals
-from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
+from core.scenario.budget import MAX_NAME, MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
 from core.scenario.npz import NpzError, read_npz
 from core.scenario.read_file import read_limited, shown_path
 from core.scenario.yaml_source import Path as YPath
@@ -499,8 +499,6 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
         result[str(ref)] = Expected(number, written_decimals(text), text)
     return result
 
-
-MAX_NAME = 100  # characters of a quantity name in ``expected`` (real ones are short)
 
 
 def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:

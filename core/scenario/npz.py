@@ -21,13 +21,12 @@ from typing import BinaryIO
 import numpy as np
 from numpy.lib import format as npy_format
 
-from core.scenario.budget import MAX_NPZ_MEMBERS, MAX_SAMPLE_VALUES
+from core.scenario.budget import MAX_NPZ_DIRECTORY, MAX_NPZ_MEMBERS, MAX_SAMPLE_VALUES
 from core.scenario.read_file import open_regular
 
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
-_MAX_DIRECTORY = 4 * 1024 * 1024  # bytes of zip directory (numpy.savez writes ~100 a member)
 _KINDS = {"i": "whole numbers", "u": "whole numbers", "f": "real numbers"}
 _DAMAGED = "damaged or truncated (its zip data does not check out): save it again with numpy.savez"
 
@@ -140,7 +139,7 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
         raise NpzError(f"cannot be opened ({getattr(err, 'strerror', None) or 'not a usable path'})") from None
     with open_regular(path, "an npz file") as handle:
         members, directory = _directory(handle)
-        if members > MAX_NPZ_MEMBERS or directory > _MAX_DIRECTORY:
+        if members > MAX_NPZ_MEMBERS or directory > MAX_NPZ_DIRECTORY:
             raise NpzError(f"it holds {_n(members)} members ({_n(directory)} bytes of zip directory); the "
                            f"limit is {_n(MAX_NPZ_MEMBERS)} (an npz of samples holds x and y)")
         try:

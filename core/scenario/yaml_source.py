@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from core.errors import ScenarioError
+from core.scenario.budget import MAX_DEPTH
 from core.text import quote, visible
 
 Path = tuple[str | int, ...]
@@ -60,7 +61,6 @@ if getattr(yaml, "__with_libyaml__", False):
         """The same loader on libyaml's parser (C): the events come ten times faster."""
 
 
-MAX_DEPTH = 1000  # nested lists and mappings: libyaml's own limit, kept for its Python parser too
 _TAG = "tag:yaml.org,2002:"
 STR, INT, NULL, BOOL = _TAG + "str", _TAG + "int", _TAG + "null", _TAG + "bool"
 SEQ, MAP = _TAG + "seq", _TAG + "map"
