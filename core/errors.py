@@ -39,3 +39,16 @@ class EditError(CnnTuiError):
 
 class QuantityError(CnnTuiError):
     """A quantity name does not exist in this network or is not computed yet."""
+
+
+class SaveError(CnnTuiError):
+    """A file was not written: its target was refused, or writing it failed.
+
+    Whatever was at the target before is left exactly as it was. ``file`` is the target
+    as shown to the user (already bounded, see ``core.text.quote``).
+    """
+
+    def __init__(self, reason: str, *, file: str | None = None) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}" if file else reason)

@@ -10,7 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from core.errors import CnnTuiError
+from core.errors import CnnTuiError, SaveError
+from core.text import visible
 
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export")
@@ -99,16 +100,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.engine.training import Trainer
     from core.numbers import fmt
     from core.scenario.catalog import load
-    from core.scenario.save import save_scenario
+    from core.scenario.save import plan_save, write_scenario
     from tui.progress import ProgressBar
 
     scenario = load(args.scenario)
-    if args.save:
-        from pathlib import Path
-
-        folder = Path(args.save).expanduser().parent
-        if not folder.is_dir():
-            raise CnnTuiError(f"{args.save}: the folder {folder} does not exist (checked before training)")
+    if args.save is not None:
+        try:  # every target problem is told before training, not after it
+            plan_save(scenario, args.save)
+        except SaveError as err:
+            raise SaveError(f"{err.reason} (checked before training)", file=err.file) from None
     epochs = args.epochs or 10
     trainer = Trainer(scenario)
     bar = ProgressBar(epochs * trainer.iterations_per_epoch)
@@ -123,11 +123,13 @@ def cmd_train(args: argparse.Namespace) -> int:
         if stats.test_accuracy is not None:
             line += f"  held-out accuracy {100 * stats.test_accuracy:.1f}%"
         print(line, flush=True)
-    if args.save:
+    if args.save is not None:
         trained = scenario.copy()
         trained.params = trainer.params
-        path = save_scenario(trained, args.save)
-        print(f"saved the trained scenario to {path}")
+        saved = write_scenario(trained, args.save)
+        print(f"saved the trained scenario to {visible(str(saved.path))}")
+        for note in saved.notes:
+            print(f"  {note}")
     return 0
 
 
@@ -135,16 +137,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     from core.engine.stepper import Stepper
     from core.exports.formats import export_text, write_atomically
     from core.scenario.catalog import load
+    from core.scenario.save import source_files
+    from core.scenario.targets import check_target
 
     scenario = load(args.scenario)
+    if args.output is not None:
+        try:  # before the work, not after it
+            check_target(args.output, reads=source_files(scenario))
+        except SaveError as err:
+            raise SaveError(f"{err.reason} (checked before exporting)", file=err.file) from None
     stepper = Stepper(scenario)
     if args.hand_rounding:
         stepper.set_hand_rounding(scenario.decimals)
     stepper.run_iteration()
     text = export_text(stepper, args.to)
-    if args.output:
-        path = write_atomically(args.output, text)
-        print(f"wrote {path}", file=sys.stderr)
+    if args.output is not None:
+        path = write_atomically(args.output, text, reads=source_files(scenario))
+        print(f"wrote {visible(str(path))}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0

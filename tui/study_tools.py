@@ -308,20 +308,30 @@ class StudyTools:
         if choice is None:
             self.say("export cancelled")
             return
+        from core.scenario.save import source_files
+        from core.scenario.targets import check_target
+
         fmt_name, target = choice
-        path = Path(target).expanduser()
-        if path.exists():
-            self._confirm_if_edited(f"{path} exists. Overwrite it?", lambda: self.export_to(fmt_name, path),
-                                    always=True)
+        try:  # a bad target is told now, before any question
+            checked = check_target(target, reads=source_files(self.stepper.scenario))
+        except CnnTuiError as err:
+            self.say(f"not exported: {err}", error=True)
+            return
+        path = checked.given
+        if checked.exists:
+            self._confirm_if_edited(f"{checked.shown} exists. Overwrite it?",
+                                    lambda: self.export_to(fmt_name, path), always=True)
             return
         self.export_to(fmt_name, path)
 
     def export_to(self, fmt_name: str, path: Path) -> None:
         from core.exports.formats import export_text, write_atomically
+        from core.scenario.save import source_files
         from tui.screens.export_screen import NAMES
 
         try:
-            written = write_atomically(path, export_text(self.stepper, fmt_name))
+            written = write_atomically(path, export_text(self.stepper, fmt_name),
+                                       reads=source_files(self.stepper.scenario))
         except CnnTuiError as err:
             self.say(f"not exported: {err}", error=True)
             return
