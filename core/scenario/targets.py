@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import SaveError
-from core.text import quote
+from core.text import QUOTE_LIMIT, quote, visible
 
 TEMP_RANDOM = 8  # characters tempfile.mkstemp puts between a temporary file's prefix and suffix
 TEMP_EXTRA = len("..") + TEMP_RANDOM + len(".tmp")  # ".NAME.abcd1234.tmp" is NAME plus this
@@ -45,7 +45,7 @@ class Target:
     @property
     def shown(self) -> str:
         """The target as the user wrote it, bounded for a message."""
-        return quote(str(self.given))
+        return quote_path(str(self.given))
 
 
 def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | None = None) -> Target:
@@ -54,7 +54,7 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
     ``reads`` names the files the work reads, each with what it is ("the scenario's sample
     file"): writing onto one of them would destroy the data being saved, so it is refused."""
     text = os.fspath(path)
-    shown = quote(text)
+    shown = quote_path(text)
     if not text.strip():
         raise SaveError("no file name given: say where to write (a file name)")
     if "\0" in text:
@@ -69,6 +69,15 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
     if existing is not None:
         _check_existing(real, existing, shown, reads or {})
     return Target(given=given, path=real, existing=existing)
+
+
+def quote_path(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """A path for a message: visible, and at most ``limit`` characters of its end (where
+    the file name is; ``core.text.quote`` would keep the start), after a ``…``."""
+    shown = visible(text)
+    if len(shown) <= limit:
+        return shown
+    return f"…{shown[-limit:]}"
 
 
 def name_limit(folder: Path) -> int:
@@ -107,17 +116,17 @@ def _check_folder(folder: Path, shown: str) -> None:
     try:
         info = folder.stat()
     except FileNotFoundError:
-        raise SaveError(f"the folder {quote(str(folder))} does not exist", file=shown) from None
+        raise SaveError(f"the folder {quote_path(str(folder))} does not exist", file=shown) from None
     except NotADirectoryError:
         raise SaveError("part of this path is a file, not a folder", file=shown) from None
     except PermissionError:
-        raise SaveError(f"no permission to open the folder {quote(str(folder))}", file=shown) from None
+        raise SaveError(f"no permission to open the folder {quote_path(str(folder))}", file=shown) from None
     except OSError as err:
-        raise SaveError(f"cannot use the folder {quote(str(folder))}: {os_reason(err)}", file=shown) from None
+        raise SaveError(f"cannot use the folder {quote_path(str(folder))}: {os_reason(err)}", file=shown) from None
     if not stat.S_ISDIR(info.st_mode):
-        raise SaveError(f"{quote(str(folder))} is not a folder", file=shown)
+        raise SaveError(f"{quote_path(str(folder))} is not a folder", file=shown)
     if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
-        raise SaveError(f"the folder {quote(str(folder))} is read-only here: choose another folder",
+        raise SaveError(f"the folder {quote_path(str(folder))} is read-only here: choose another folder",
                         file=shown)
 
 
