@@ -22,9 +22,8 @@ import yaml
 from core.engine.scenario import FORMAT, SampleSet, Scenario
 from core.errors import SaveError, ScenarioError
 from core.scenario.atomic import place, remove_stale_temps, temp_pattern, write_temp
-from core.scenario.targets import Target, check_target
+from core.scenario.targets import Target, check_target, quote_path
 from core.scenario.yaml_source import use_yaml12_floats
-from core.text import quote
 
 INLINE_LIMIT = 200_000  # numbers; more samples than this go to an npz file beside the YAML
 SIDECAR_TRIES = 100  # fresh npz names tried (STEM.samples.npz, STEM.samples-2.npz, …)
@@ -202,13 +201,17 @@ def _fresh_sidecar(target: Target, field: str, reads: dict[Path, str]) -> tuple[
         candidate = folder / _sidecar_name(stem, field, number)
         if os.path.lexists(candidate):
             continue
-        sidecar = check_target(candidate, reads=reads)
+        try:
+            sidecar = check_target(candidate, reads=reads)
+        except SaveError as err:
+            raise SaveError(f"the npz file for its {field} beside it, {quote_path(candidate.name)}: {err.reason}",
+                            file=target.shown) from None
         if number == 1:
             return sidecar, ""
         first = _sidecar_name(stem, field, 1)
-        return sidecar, (f"{field} written to {quote(candidate.name)}, because {quote(first)} "
+        return sidecar, (f"{field} written to {quote_path(candidate.name)}, because {quote_path(first)} "
                          "already exists and was left as it is")
-    raise SaveError(f"{SIDECAR_TRIES} files named {quote(_sidecar_name(stem, field, 1))} and the like "
+    raise SaveError(f"{SIDECAR_TRIES} files named {quote_path(_sidecar_name(stem, field, 1))} and the like "
                     "already exist beside it: remove some, or choose another name", file=target.shown)
 
 
@@ -248,12 +251,17 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Saved:
             placed.append(place(tmp, plan.sidecars[field], replace=False))
         place(write_temp(target, lambda f: f.write(text.encode("utf-8"))), target)
     except BaseException:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-        for new in placed:  # fresh files this save created: nothing of the user's
-            new.unlink(missing_ok=True)
+        for made in [*temps.values(), *placed]:  # only files this save created: nothing of the user's
+            _remove_quietly(made)
         raise
     return Saved(target.given, plan.notes)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _relative(path: Path, base: Path) -> str:

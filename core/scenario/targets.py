@@ -68,6 +68,11 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
     existing = _lstat(real, shown)
     if existing is not None:
         _check_existing(real, existing, shown, reads or {})
+    elif (followed := _stat(given)) is not None:
+        # a link the path cannot be told of (/dev/stdout → a pipe, a deleted file): what is there?
+        _check_existing(real, followed, shown, reads or {})
+        raise SaveError("this leads to a file that has no name of its own (a deleted file or a "
+                        "process's open file): choose another name", file=shown)
     return Target(given=given, path=real, existing=existing)
 
 
@@ -137,6 +142,14 @@ def _lstat(real: Path, shown: str) -> os.stat_result | None:
         return None
     except OSError as err:
         raise SaveError(f"cannot check the file: {os_reason(err)}", file=shown) from None
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """The status of what ``path`` leads to, links followed, without opening it."""
+    try:
+        return path.stat()
+    except (OSError, ValueError):
+        return None
 
 
 def _check_existing(real: Path, info: os.stat_result, shown: str, reads: Mapping[Path, str]) -> None:

@@ -169,7 +169,8 @@ def test_an_over_long_name_for_the_npz_is_refused_before_writing(tmp_path: Path)
     scenario, _ = _big_inline()
     limit = 255 - TEMP_EXTRA
     path = tmp_path / ("n" * (limit - len(".yaml")) + ".yaml")  # fits; its .samples.npz does not
-    with pytest.raises(SaveError, match="too long"):
+    with pytest.raises(SaveError, match=r"the npz file for its samples beside it, …n+\.samples\.npz: the file "
+                                        "name is too long"):
         plan_save(scenario, path)
     assert _names(tmp_path) == []
 
@@ -443,3 +444,21 @@ def test_samples_saved_elsewhere_still_point_at_their_npz(tmp_path: Path) -> Non
     np.testing.assert_array_equal(saved.samples.x, scenario.samples.x)
     assert _names(elsewhere) == ["d.yaml"]
     assert saved.samples.source == (tmp_path / "dig" / "data" / "digits-train.npz").resolve()
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
+def test_a_process_descriptor_path_is_refused_before_any_work(tmp_path: Path) -> None:
+    """`--save /dev/stdout` with stdout a pipe passed the check and failed after training."""
+    read, write = os.pipe()
+    deleted = tmp_path / "gone.yaml"
+    handle = deleted.open("w")
+    deleted.unlink()
+    try:
+        with pytest.raises(SaveError, match="this is a FIFO"):
+            check_target(f"/proc/self/fd/{write}")
+        with pytest.raises(SaveError, match="no name of its own"):
+            check_target(f"/proc/self/fd/{handle.fileno()}")
+    finally:
+        os.close(read)
+        os.close(write)
+        handle.close()
