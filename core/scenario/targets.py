@@ -70,7 +70,7 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
         _check_existing(real, existing, shown, reads or {})
     elif (followed := _stat(given)) is not None:
         # a link the path cannot be told of (/dev/stdout → a pipe, a deleted file): what is there?
-        _check_existing(real, followed, shown, reads or {})
+        _check_kind(followed, shown)
         raise SaveError("this leads to a file that has no name of its own (a deleted file or a "
                         "process's open file): choose another name", file=shown)
     return Target(given=given, path=real, existing=existing)
@@ -153,6 +153,17 @@ def _stat(path: Path) -> os.stat_result | None:
 
 
 def _check_existing(real: Path, info: os.stat_result, shown: str, reads: Mapping[Path, str]) -> None:
+    _check_kind(info, shown)
+    for source, what in reads.items():
+        if _same_file(info, source):
+            raise SaveError(f"this is {what} {quote(source.name)}: writing here would destroy it; "
+                            "choose another name", file=shown)
+    if not os.access(real, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
+        raise SaveError("the file is read-only: it was left as it is; choose another name", file=shown)
+
+
+def _check_kind(info: os.stat_result, shown: str) -> None:
+    """Only a regular file may be replaced: a folder, FIFO, socket or device is refused."""
     if stat.S_ISDIR(info.st_mode):
         raise SaveError("this is a folder: give a file name", file=shown)
     for test, kind in _KINDS:
@@ -160,12 +171,6 @@ def _check_existing(real: Path, info: os.stat_result, shown: str, reads: Mapping
             raise SaveError(f"this is {kind}, not a regular file: nothing was written to it", file=shown)
     if not stat.S_ISREG(info.st_mode):
         raise SaveError("this is not a regular file: nothing was written to it", file=shown)
-    for source, what in reads.items():
-        if _same_file(info, source):
-            raise SaveError(f"this is {what} {quote(source.name)}: writing here would destroy it; "
-                            "choose another name", file=shown)
-    if not os.access(real, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
-        raise SaveError("the file is read-only: it was left as it is; choose another name", file=shown)
 
 
 def _same_file(info: os.stat_result, other: Path) -> bool:
