@@ -61,7 +61,10 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
         raise SaveError("a file name cannot contain a NUL character", file=shown)
     if text.endswith(("/", os.sep)):
         raise SaveError("this names a folder: give a file name", file=shown)
-    given = Path(text).expanduser()
+    try:
+        given = Path(text).expanduser()
+    except RuntimeError:  # ~name of a user this system does not know
+        raise SaveError("no such home folder: check the name after ~", file=shown) from None
     real = Path(os.path.realpath(given))
     _check_lengths(real, shown)
     _check_folder(real.parent, shown)

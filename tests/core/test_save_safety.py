@@ -294,6 +294,7 @@ def test_a_file_that_appears_where_a_new_one_goes_is_not_replaced(tmp_path: Path
     (lambda t: str(t) + "/", "this names a folder"),
     (lambda t: str(t / "file.txt" / "x.yaml"), "file.txt is not a folder"),
     (lambda t: str(t / "x\0.yaml"), "NUL"),
+    (lambda t: "~no-such-user-here/x.yaml", "no such home folder"),
 ])
 def test_bad_names_get_one_message(tmp_path: Path, make, expected: str) -> None:
     (tmp_path / "file.txt").write_text("mine")
