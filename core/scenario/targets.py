@@ -4,7 +4,8 @@ A save must never lose a byte a user had, so a target is refused when it is empt
 long for the file system, in a missing or read-only folder, a folder itself, anything but
 a regular file (a FIFO, socket or device node is never opened), or a file the scenario
 reads (its sample files). A symbolic link is followed: the file it points to is the one
-replaced, and the link stays. Nothing here writes or opens anything.
+replaced, and the link stays; a file with several hard links is refused (a rename would
+split them). Nothing here writes or opens anything.
 """
 
 from __future__ import annotations
@@ -163,6 +164,9 @@ def _check_existing(real: Path, info: os.stat_result, shown: str, reads: Mapping
                             "choose another name", file=shown)
     if not os.access(real, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         raise SaveError("the file is read-only: it was left as it is; choose another name", file=shown)
+    if info.st_nlink > 1:  # a rename would give this name new content and leave the others the old
+        raise SaveError(f"this file has {info.st_nlink} names (hard links): replacing it would leave the "
+                        "others with the old content; choose another name", file=shown)
 
 
 def _check_kind(info: os.stat_result, shown: str) -> None:

@@ -207,6 +207,14 @@ def test_a_chain_of_links_and_a_dangling_link_are_followed(tmp_path: Path) -> No
     assert load_scenario(tmp_path / "new.yaml").learning_rate == 0.25
 
 
+def test_a_file_with_hard_links_is_refused_rather_than_split(tmp_path: Path) -> None:
+    path, before = _old_file(tmp_path)
+    os.link(path, tmp_path / "other-name.yaml")
+    with pytest.raises(SaveError, match=r"s.yaml: this file has 2 names \(hard links\)"):
+        save_scenario(load_scenario(path), path)
+    assert path.read_bytes() == before and path.stat().st_ino == (tmp_path / "other-name.yaml").stat().st_ino
+
+
 def test_a_looping_link_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
     (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
@@ -463,3 +471,28 @@ def test_a_process_descriptor_path_is_refused_before_any_work(tmp_path: Path) ->
         os.close(read)
         os.close(write)
         handle.close()
+
+
+@pytest.mark.skipif(not ROOT, reason="needs root to set up a file of another owner")
+def test_a_file_of_another_owner_is_not_replaced_by_a_copy_of_ours() -> None:
+    """An ordinary user who may write in a folder but cannot give a file back to its owner
+    is refused: replacing it would silently change whose file it is."""
+    folder = Path(tempfile.mkdtemp(prefix="own"))
+    try:
+        folder.chmod(0o755)
+        shared = folder / "shared"
+        shared.mkdir()
+        os.chown(shared, 65534, 65534)
+        theirs = shared / "theirs.yaml"
+        theirs.write_text(W.YAML, encoding="utf-8")
+        theirs.chmod(0o666)  # root's file, writable by anyone
+
+        def save() -> None:
+            with pytest.raises(SaveError, match=r"theirs.yaml: the file belongs to another user \(uid 0\)"):
+                save_scenario(parse_scenario(W.YAML.replace("learning_rate: 0.5", "learning_rate: 0.25")), theirs)
+
+        _as_nobody(save)
+        assert theirs.read_text(encoding="utf-8") == W.YAML and theirs.stat().st_uid == 0
+        assert _names(shared) == ["theirs.yaml"]
+    finally:
+        shutil.rmtree(folder)
