@@ -96,17 +96,18 @@ def test_a_save_killed_while_writing_keeps_the_old_file_and_the_next_save_cleans
     path, before = _old(tmp_path)
     caught: list[str] = []
     rows = 40_000
-    for _ in range(4):  # more rows (a slower save) if a save finished before it was seen
+    for _ in range(3):  # more rows (a slower save) if a save finished before it was seen
         proc = _start_saver(path, rows)
         try:
             while proc.poll() is None and not caught:
                 caught = _temps(tmp_path)
                 time.sleep(0.002)
+            errors = "" if caught or proc.stderr is None else proc.stderr.read()
         finally:
             _kill(proc)
         if caught:
             break
-        assert path.read_bytes() != before  # finished: it saved, so restore the old file and retry
+        assert proc.returncode == 0 and path.read_bytes() != before, errors  # it finished: retry
         for p in tmp_path.iterdir():
             p.unlink()
         path, before = _old(tmp_path)
