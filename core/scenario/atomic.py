@@ -127,6 +127,15 @@ def _keep_owner_and_mode(fd: int, target: Target) -> None:
 
 
 def _umask() -> int:
+    """The process's umask: read from /proc where it can be (setting it to read it back
+    would race with other threads creating files), else set and restored at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -165,6 +165,24 @@ def test_an_interrupt_while_writing_samples_leaves_nothing_behind(tmp_path: Path
     assert _names(tmp_path) == ["copy.yaml"]
 
 
+def test_an_interrupt_while_checking_the_result_leaves_nothing_behind(tmp_path: Path, monkeypatch) -> None:
+    import core.scenario.load as scenario_load
+
+    scenario, _ = _big_inline()
+    path, before = _old_file(tmp_path, "copy.yaml")
+    seen: list[str] = []
+
+    def interrupted(text, **kwargs):
+        seen.extend(_names(tmp_path))  # the npz's temporary file exists while its YAML is checked
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(scenario_load, "parse_scenario", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_scenario(scenario, path)
+    assert any(name.startswith(".copy.samples.npz.") and name.endswith(".tmp") for name in seen)
+    assert path.read_bytes() == before and _names(tmp_path) == ["copy.yaml"]
+
+
 def test_an_over_long_name_for_the_npz_is_refused_before_writing(tmp_path: Path) -> None:
     scenario, _ = _big_inline()
     limit = 255 - TEMP_EXTRA
