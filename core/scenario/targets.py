@@ -57,7 +57,7 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
     text = os.fspath(path)
     shown = quote_path(text)
     if not text.strip():
-        raise SaveError("no file name given: say where to write (a file name)")
+        raise SaveError("no file name given: say which file to write")
     if "\0" in text:
         raise SaveError("a file name cannot contain a NUL character", file=shown)
     if text.endswith(("/", os.sep)):
