@@ -27,6 +27,8 @@ from core.scenario.yaml_source import use_yaml12_floats
 
 INLINE_LIMIT = 200_000  # numbers; more samples than this go to an npz file beside the YAML
 SIDECAR_TRIES = 100  # fresh npz names tried (STEM.samples.npz, STEM.samples-2.npz, …)
+# npz files this process wrote beside a YAML file: (that YAML file, their identity when written)
+_WRITTEN: dict[Path, tuple[Path, tuple[int, int, int, int]]] = {}
 
 
 class _Raw(str):
@@ -193,6 +195,14 @@ def _sidecar_regex(stem: str) -> str:
     return rf"{re.escape(stem)}\.(?:samples|test_samples)(?:-[0-9]+)?\.npz"
 
 
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 def _fresh_sidecar(target: Target, field: str, reads: dict[Path, str]) -> tuple[Target, str]:
     """The first ``STEM.FIELD.npz``, ``STEM.FIELD-2.npz``, … that does not exist: a file
     already there (the user's, or another save's) is never overwritten."""
@@ -248,13 +258,30 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Saved:
         text = dump_scenario(scenario, target.given,
                              {field: _relative(side.path, base) for field, side in plan.sidecars.items()})
         for field, tmp in temps.items():
-            placed.append(place(tmp, plan.sidecars[field], replace=False))
+            sidecar = plan.sidecars[field]
+            placed.append(place(tmp, sidecar, replace=False))
         place(write_temp(target, lambda f: f.write(text.encode("utf-8"))), target)
     except BaseException:
         for made in [*temps.values(), *placed]:  # only files this save created: nothing of the user's
             _remove_quietly(made)
         raise
+    _forget_replaced_sidecars(target.path, placed)
     return Saved(target.given, plan.notes)
+
+
+def _forget_replaced_sidecars(target: Path, placed: list[Path]) -> None:
+    """Remove the npz files an earlier save of ``target`` in this process wrote for the
+    file just replaced, when nothing has touched them since: saving again and again does
+    not pile them up (the names alternate), and no file of anyone else's is touched."""
+    for path, (owner, identity) in list(_WRITTEN.items()):
+        if owner == target and path not in placed:
+            if _identity(path) == identity:
+                _remove_quietly(path)
+            del _WRITTEN[path]
+    for path in placed:
+        written = _identity(path)
+        if written is not None:
+            _WRITTEN[path] = (target, written)
 
 
 def _remove_quietly(path: Path) -> None:

@@ -125,15 +125,48 @@ def test_a_users_npz_beside_the_target_is_never_overwritten(tmp_path: Path) -> N
     assert _names(tmp_path) == ["copy.samples-2.npz", "copy.samples.npz", "copy.yaml"]
 
 
-def test_a_second_save_of_inline_samples_takes_the_next_fresh_name(tmp_path: Path) -> None:
+def test_saving_again_alternates_names_and_removes_only_its_own_unchanged_npz(tmp_path: Path) -> None:
     scenario, x = _big_inline()
-    save_scenario(scenario, tmp_path / "copy.yaml")
-    first = (tmp_path / "copy.samples.npz").read_bytes()
+    path = tmp_path / "copy.yaml"
+    save_scenario(scenario, path)
+    assert _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
+    saved = write_scenario(scenario, path)  # the same session saves again: no pile-up
+    assert "copy.samples-2.npz" in saved.notes[0]
+    assert _names(tmp_path) == ["copy.samples-2.npz", "copy.yaml"]  # the first was ours, untouched since
+    save_scenario(scenario, path)
+    assert _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    os.utime(tmp_path / "copy.samples.npz", ns=(0, 0))  # touched since: not ours to remove any more
     (tmp_path / "copy.samples-2.npz").mkdir()  # anything at a name counts as taken, even a folder
-    saved = write_scenario(scenario, tmp_path / "copy.yaml")
+    saved = write_scenario(scenario, path)
     assert "copy.samples-3.npz" in saved.notes[0]
-    assert (tmp_path / "copy.samples.npz").read_bytes() == first
-    np.testing.assert_array_equal(load_scenario(tmp_path / "copy.yaml").samples.x, x)
+    assert _names(tmp_path) == ["copy.samples-2.npz", "copy.samples-3.npz", "copy.samples.npz", "copy.yaml"]
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+
+
+def test_a_failed_second_save_keeps_the_npz_the_old_file_needs(tmp_path: Path, monkeypatch) -> None:
+    scenario, x = _big_inline()
+    path = tmp_path / "copy.yaml"
+    save_scenario(scenario, path)
+    before = path.read_bytes()
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(scenario_save.os, "replace", broken_replace)
+    with pytest.raises(SaveError, match="No space left"):
+        save_scenario(scenario, path)
+    assert path.read_bytes() == before and _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+
+
+def test_an_npz_written_for_another_file_is_never_removed(tmp_path: Path) -> None:
+    scenario, _ = _big_inline()
+    save_scenario(scenario, tmp_path / "a.yaml")
+    save_scenario(scenario, tmp_path / "b.yaml")
+    save_scenario(scenario, tmp_path / "b.yaml")
+    assert _names(tmp_path) == ["a.samples.npz", "a.yaml", "b.samples-2.npz", "b.yaml"]
+    assert len(load_scenario(tmp_path / "a.yaml").samples) == 4100
 
 
 def test_a_failed_save_removes_the_npz_it_created_and_nothing_else(tmp_path: Path, monkeypatch) -> None:
