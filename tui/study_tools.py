@@ -224,8 +224,6 @@ class StudyTools:
 
         name = editor.quantity
         written = text.strip().replace("−", "-")
-        if "," in written and "." not in written:
-            written = written.replace(",", ".")
         try:
             if written:
                 expected = Expected(parse_number(written), written_decimals(written), written)
