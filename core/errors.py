@@ -39,3 +39,28 @@ class EditError(CnnTuiError):
 
 class QuantityError(CnnTuiError):
     """A quantity name does not exist in this network or is not computed yet."""
+
+
+class TrainingDiverged(CnnTuiError):
+    """Training blew up: a loss or a parameter stopped being a finite number of sane size.
+
+    Raised by the iteration that would have produced it, before its update is applied, so
+    the parameters stay those of the last good iteration. ``epoch`` counts the epochs of
+    this run from 1, ``iteration`` is the stepper's iteration number; ``what`` says what
+    blew up (``the loss overflowed to ∞``) and ``value`` is the loss that iteration had.
+    """
+
+    def __init__(self, *, epoch: int, iteration: int, what: str, value: float, learning_rate: float) -> None:
+        self.epoch = epoch
+        self.iteration = iteration
+        self.what = what
+        self.value = value
+        self.learning_rate = learning_rate
+        super().__init__(self._compose())
+
+    def _compose(self) -> str:
+        from core.numbers import fmt
+
+        rate = self.learning_rate
+        return (f"training diverged in epoch {self.epoch} at iteration {self.iteration}: {self.what}; "
+                f"try a smaller learning_rate than {fmt(rate, None)} (e.g. {fmt(float(f'{rate / 10:.2g}'), None)})")

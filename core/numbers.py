@@ -3,7 +3,7 @@
 ``fmt(v, 3)`` gives ``0.706``, ``−0.294`` (a true minus sign) and, for a value too small
 for the decimals, three significant digits (``0.0000326``) rather than a misleading
 ``0.000``. ``decimals=None`` gives full precision (the shortest text that reads back as
-the same float). Whatever the value, the text stays short: magnitudes from 10^12 up and
+the same float). Whatever the value, the text stays short: magnitudes from 10^9 up and
 below 10^−6 are written in scientific notation, ``1.000e308``, ``−3.2e−12`` (the same
 compact form as the grid's cells), never as a 309-digit integer.
 
@@ -20,7 +20,7 @@ import numpy as np
 from core.text import quote
 
 MINUS = "−"
-LARGE = 1e12  # from here up, scientific notation (a 13-digit integer part is already hard to read)
+LARGE = 1e9  # from here up, scientific notation (a 10-digit integer part is already hard to read)
 SMALL = 1e-6  # below this, scientific notation (0.00000326 would be all zeros to count)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 ACCEPTED = "ASCII digits with one '.', e.g. 0.25, −1.5 or 2e-3"  # what parse_number reads
@@ -79,7 +79,7 @@ def round_as_shown(arr: np.ndarray, decimals: int) -> np.ndarray:
     """Round every value to exactly what ``fmt(v, decimals)`` shows (hand-rounding mode).
 
     Values too small for the decimals keep three significant digits, as they are shown;
-    values from 10^12 up keep ``decimals`` digits after the point of their scientific form.
+    values from 10^9 up keep ``decimals`` digits after the point of their scientific form.
     Rounding goes through the decimal text, so ties round as the display does.
     """
     flat = np.asarray(arr, dtype=np.float64).ravel()

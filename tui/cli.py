@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from core.errors import CnnTuiError
+
+if TYPE_CHECKING:
+    from core.engine.training import Trainer
 
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export")
@@ -97,10 +101,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from core.engine.training import Trainer
-    from core.numbers import fmt
+    from core.errors import TrainingDiverged
     from core.scenario.catalog import load
     from core.scenario.save import save_scenario
-    from tui.progress import ProgressBar
 
     scenario = load(args.scenario)
     if args.save:
@@ -109,26 +112,40 @@ def cmd_train(args: argparse.Namespace) -> int:
         folder = Path(args.save).expanduser().parent
         if not folder.is_dir():
             raise CnnTuiError(f"{args.save}: the folder {folder} does not exist (checked before training)")
-    epochs = args.epochs or 10
     trainer = Trainer(scenario)
-    bar = ProgressBar(epochs * trainer.iterations_per_epoch)
-    for epoch in range(1, epochs + 1):
-        bar.suffix = f"  epoch {epoch}/{epochs}"
-        stats = trainer.run_epochs(1, progress=lambda done, total, e=epoch: bar.update(
-            (e - 1) * trainer.iterations_per_epoch + done))[0]
-        bar.clear()
-        line = f"epoch {epoch}/{epochs}  loss {fmt(stats.loss, 4)}"
-        if stats.accuracy is not None:
-            line += f"  accuracy {100 * stats.accuracy:.1f}%"
-        if stats.test_accuracy is not None:
-            line += f"  held-out accuracy {100 * stats.test_accuracy:.1f}%"
-        print(line, flush=True)
+    try:
+        _train_epochs(trainer, args.epochs or 10)
+    except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
+        raise CnnTuiError(f"{err}; nothing saved" if args.save else str(err)) from None
     if args.save:
         trained = scenario.copy()
         trained.params = trainer.params
         path = save_scenario(trained, args.save)
         print(f"saved the trained scenario to {path}")
     return 0
+
+
+def _train_epochs(trainer: Trainer, epochs: int) -> None:
+    """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch."""
+    from core.numbers import fmt
+    from tui.progress import ProgressBar
+
+    bar = ProgressBar(epochs * trainer.iterations_per_epoch)
+    try:
+        for epoch in range(1, epochs + 1):
+            bar.suffix = f"  epoch {epoch}/{epochs}"
+            stats = trainer.run_epochs(1, progress=lambda done, total, e=epoch: bar.update(
+                (e - 1) * trainer.iterations_per_epoch + done))[0]
+            bar.clear()
+            line = f"epoch {epoch}/{epochs}  loss {fmt(stats.loss, 4)}"
+            if stats.accuracy is not None:
+                line += f"  accuracy {100 * stats.accuracy:.1f}%"
+            if stats.test_accuracy is not None:
+                line += f"  held-out accuracy {100 * stats.test_accuracy:.1f}%"
+            print(line, flush=True)
+    except BaseException:
+        bar.drop()  # the message that follows starts on a clean line
+        raise
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -29,7 +29,8 @@ def test_large_and_tiny_magnitudes_are_scientific_with_a_true_minus(value, decim
 
 @pytest.mark.parametrize(("value", "decimals", "shown"), [
     (0.706, 3, "0.706"), (-0.294, 3, "−0.294"), (0.0000326, 3, "0.0000326"), (1e-6, 3, "0.000001"),
-    (2.5e-6, 3, "0.0000025"), (123456789012.5, 3, "123456789012.500"), (0.1, None, "0.1"),
+    (2.5e-6, 3, "0.0000025"), (123456789.5, 3, "123456789.500"), (-999999999.0, 0, "−999999999"), (1e9, 3, "1.000e9"),
+    (0.1, None, "0.1"),
     (-0.0001, 3, "−0.0001"), (-0.0, 3, "0.000"),
 ])
 def test_ordinary_values_are_written_as_before(value, decimals, shown) -> None:
@@ -48,7 +49,7 @@ def test_every_float64_is_written_in_a_bounded_width() -> None:
                              [np.finfo(np.float64).max, -np.finfo(np.float64).max, 5e-324]])
     for decimals in (0, 3, 6):
         widest = max(len(fmt(v, decimals)) for v in values)
-        assert widest <= 14 + decimals, widest  # sign, 12 digits, point, decimals
+        assert widest <= 11 + decimals, widest  # sign, 9 digits, point, decimals
     assert max(len(fmt(v, None)) for v in values) <= 24
 
 
