@@ -7,10 +7,10 @@ import re
 from pathlib import Path
 
 from fixtures.cli_run import run_cli
+from fixtures.diverging import DIVERGING, by_hand, diverging
 
 from core.engine.training import LOSS_LIMIT
 from core.numbers import fmt
-from tests.core.test_divergence import DIVERGING, by_hand, diverging
 
 
 def _write(tmp_path: Path, rate: float) -> Path:

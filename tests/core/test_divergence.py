@@ -1,7 +1,7 @@
 """Issue 8: training stops at the first loss or parameter that blows up, and says where.
 
-The diverging scenario is one linear unit with squared error and a learning rate far too
-large: its SGD is worked out here by hand (no engine code) to find where it blows up.
+The diverging scenario (fixtures.diverging) is one linear unit with squared error and a
+learning rate far too large; its SGD is worked out by hand there to find where it blows up.
 """
 
 from __future__ import annotations
@@ -10,48 +10,10 @@ import math
 
 import numpy as np
 import pytest
+from fixtures.diverging import by_hand, diverging
 
 from core.engine.training import LOSS_LIMIT, Trainer, blown_up
 from core.errors import CnnTuiError, TrainingDiverged
-from core.scenario.load import parse_scenario
-
-DIVERGING = """\
-format: 1
-name: diverging
-input: [2]
-samples:
-  - {x: [1.0, 2.0], y: [3.0]}
-  - {x: [-1.0, 0.5], y: [-2.0]}
-  - {x: [0.5, -1.5], y: [1.0]}
-layers:
-  - {name: fc, type: dense, units: 1, activation: linear}
-loss: squared_error
-learning_rate: RATE
-seed: 1
-"""
-
-
-def diverging(rate: float = 5.0):
-    return parse_scenario(DIVERGING.replace("RATE", repr(rate)))
-
-
-def by_hand(scenario, limit: float) -> tuple[int, list[np.ndarray]]:
-    """Plain SGD for E = ½(w·x + b − y)²: the first iteration whose loss is past ``limit``
-    or not finite, and the parameters (w, b) before each iteration."""
-    w = scenario.params["fc"]["weight"][0].copy()
-    b = float(scenario.params["fc"]["bias"][0])
-    xs, ys = scenario.samples.x, scenario.samples.y[:, 0]
-    history = []
-    with np.errstate(all="ignore"):
-        for k in range(1, 10_000):
-            history.append(np.append(w, b))
-            x, y = xs[(k - 1) % len(xs)], ys[(k - 1) % len(xs)]
-            error = float(w @ x + b - y)
-            loss = 0.5 * error * error
-            if not math.isfinite(loss) or loss > limit:
-                return k, history
-            w, b = w - scenario.learning_rate * error * x, b - scenario.learning_rate * error
-    raise AssertionError("did not diverge")
 
 
 def test_the_first_loss_past_the_limit_stops_training_where_the_hand_calculation_does() -> None:
