@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from core.errors import CnnTuiError
+from core.text import quote, visible
 
 if TYPE_CHECKING:
     from core.engine.training import Trainer
@@ -59,9 +60,9 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"'{quote(text)}' is not a whole number") from None
     if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, got {text}")
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, got {quote(text)}")
     return value
 
 
@@ -71,7 +72,7 @@ def cmd_scenarios(_: argparse.Namespace) -> int:
     rows = bundled_titles()
     width = max(len(name) for name, _ in rows)
     for name, title in rows:
-        print(f"{name:<{width}}  {title}")
+        print(f"{name:<{width}}  {visible(title)}")
     return 0
 
 
@@ -80,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     scenario = load(args.scenario)
     net = scenario.network
-    print(f"{args.scenario}: ok — {scenario.name}: {len(net.layers)} layers, "
+    print(f"{quote(args.scenario)}: ok — {visible(scenario.name)}: {len(net.layers)} layers, "
           f"{net.parameter_count} parameters, {len(scenario.samples)} sample"
           f"{'s' if len(scenario.samples) != 1 else ''}")
     return 0
@@ -121,7 +122,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         trained = scenario.copy()
         trained.params = trainer.params
         path = save_scenario(trained, args.save)
-        print(f"saved the trained scenario to {path}")
+        print(f"saved the trained scenario to {visible(str(path))}")
     return 0
 
 
@@ -161,7 +162,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = export_text(stepper, args.to)
     if args.output:
         path = write_atomically(args.output, text)
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {visible(str(path))}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -196,11 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if len(argv) > 1 or (argv and argv[0].startswith("-")):
             print("usage: " + USAGE, end="", file=sys.stderr)
-            print(f"cnn-tui: unexpected arguments: {' '.join(argv)}", file=sys.stderr)
+            print(f"cnn-tui: unexpected arguments: {quote(' '.join(argv))}", file=sys.stderr)
             return 2
         return run_tui(argv[0] if argv else None)
     except CnnTuiError as err:
-        print(f"cnn-tui: {err}", file=sys.stderr)
+        print(f"cnn-tui: {visible(str(err))}", file=sys.stderr)  # a file's text never acts on the terminal
         return 1
     except KeyboardInterrupt:
         print("\ncnn-tui: interrupted", file=sys.stderr)
