@@ -48,19 +48,13 @@ class TrainingDiverged(CnnTuiError):
     the parameters stay those of the last good iteration. ``epoch`` counts the epochs of
     this run from 1, ``iteration`` is the stepper's iteration number; ``what`` says what
     blew up (``the loss overflowed to ∞``) and ``value`` is the loss that iteration had.
+    The message (composed by the engine, which writes the numbers) says all that and what
+    to try.
     """
 
-    def __init__(self, *, epoch: int, iteration: int, what: str, value: float, learning_rate: float) -> None:
+    def __init__(self, message: str, *, epoch: int, iteration: int, what: str, value: float) -> None:
         self.epoch = epoch
         self.iteration = iteration
         self.what = what
         self.value = value
-        self.learning_rate = learning_rate
-        super().__init__(self._compose())
-
-    def _compose(self) -> str:
-        from core.numbers import fmt
-
-        rate = self.learning_rate
-        return (f"training diverged in epoch {self.epoch} at iteration {self.iteration}: {self.what}; "
-                f"try a smaller learning_rate than {fmt(rate, None)} (e.g. {fmt(float(f'{rate / 10:.2g}'), None)})")
+        super().__init__(message)

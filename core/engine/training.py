@@ -135,9 +135,13 @@ class Trainer:
         return loss
 
     def _diverged(self, what: str, loss: float) -> TrainingDiverged:
-        done = self.iteration - self._first  # iterations this trainer ran before this one
-        return TrainingDiverged(epoch=done // self.iterations_per_epoch + 1, iteration=self.iteration, what=what,
-                                value=loss, learning_rate=self.scenario.learning_rate)
+        """Where it blew up (this run's epoch, the iteration), what, and what to try."""
+        epoch = (self.iteration - self._first) // self.iterations_per_epoch + 1
+        rate = self.scenario.learning_rate
+        smaller = float(f"{rate / 10:.2g}")  # a round number to try
+        message = (f"training diverged in epoch {epoch} at iteration {self.iteration}: {what}; "
+                   f"try a smaller learning_rate than {fmt(rate, None)} (e.g. {fmt(smaller, None)})")
+        return TrainingDiverged(message, epoch=epoch, iteration=self.iteration, what=what, value=loss)
 
     def run_epochs(self, epochs: int, progress: Callable[[int, int], None] | None = None,
                    should_stop: Callable[[], bool] | None = None) -> list[EpochStats]:

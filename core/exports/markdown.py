@@ -20,6 +20,7 @@ def _heading(stepper: Stepper) -> tuple[str, str]:
     samples = ", ".join(str(i + 1) for i in stepper.sample_indices())
     plural = "s" if stepper.batch_size > 1 else ""
     loss = stepper.array("loss")
+    assert loss is not None  # a complete iteration (checked by the callers)
     sub = (f"Iteration {stepper.iteration} (sample{plural} {samples}); loss {fmt(float(loss), s.decimals)}; "
            f"learning rate α = {fmt(s.learning_rate, None)}; {s.loss}")
     return s.name, sub
