@@ -151,7 +151,7 @@ class StudyTools:
         exact = fmt(answer.exact, self.decimals)
         text = text.strip().replace("-", "−")
         if answer.right:
-            said = f"✓ {name}: {text} is right (exact {fmt(answer.exact, None)[:10]})"
+            said = f"✓ {name}: {text} is right (exact {fmt(answer.exact, 8, trim=True)})"  # never cut mid-exponent
         else:
             slip = f" — {answer.diagnosis.slip}" if answer.diagnosis else ""
             said = f"✗ {name}: {text} is wrong, it is {exact}{slip} (the formula with numbers is above)"
