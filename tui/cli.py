@@ -81,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     scenario = load(args.scenario)
     net = scenario.network
-    print(f"{quote(args.scenario)}: ok — {visible(scenario.name)}: {len(net.layers)} layers, "
+    print(f"{visible(args.scenario)}: ok — {visible(scenario.name)}: {len(net.layers)} layers, "
           f"{net.parameter_count} parameters, {len(scenario.samples)} sample"
           f"{'s' if len(scenario.samples) != 1 else ''}")
     return 0
