@@ -23,6 +23,7 @@ MINUS = "−"
 LARGE = 1e9  # from here up, scientific notation (a 10-digit integer part is already hard to read)
 SMALL = 1e-6  # below this, scientific notation (0.00000326 would be all zeros to count)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_LEADING_ZEROS = re.compile(r"([+-]?)0+([0-9]+)")
 ACCEPTED = "ASCII digits with one '.', e.g. 0.25, −1.5 or 2e-3"  # what parse_number reads
 
 
@@ -115,6 +116,15 @@ def parse_number(text: str) -> float:
     if not np.isfinite(value):
         raise ValueError(f"'{quote(text.strip())}' is too large: numbers must lie within ±1.8e308")
     return value
+
+
+def as_written(text: str) -> str:
+    """A typed number as a scenario file keeps it (``expected`` values): stripped, the true
+    minus as ``-``, and a whole number without leading zeros (YAML reads ``010`` as octal 8
+    and ``08`` as text)."""
+    cleaned = text.strip().replace(MINUS, "-")
+    whole = _LEADING_ZEROS.fullmatch(cleaned)
+    return whole.group(1) + whole.group(2) if whole else cleaned
 
 
 def written_decimals(text: str) -> int:

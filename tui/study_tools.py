@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widgets import Input
 
 from core.errors import CnnTuiError
-from core.numbers import fmt, parse_number, written_decimals
+from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.widgets.answer_editor import AnswerCancelled, AnswerEditor
 from tui.widgets.layer_panel import LayerPanel
 from tui.widgets.quiz_bar import AnswerInput, QuizBar, append_verdict, quiz_text, scope_text, score_text
@@ -223,7 +223,7 @@ class StudyTools:
         from core.learner.quiz import require_precision
 
         name = editor.quantity
-        written = text.strip().replace("−", "-")
+        written = as_written(text)  # what the file will hold under expected
         try:
             if written:
                 expected = Expected(parse_number(written), written_decimals(written), written)

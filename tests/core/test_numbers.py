@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from core.numbers import fmt, parse_number, round_as_shown
+from core.numbers import as_written, fmt, parse_number, round_as_shown, written_decimals
+from core.scenario.yaml_source import ScenarioLoader
 
 # --- writing: fmt -----------------------------------------------------------------------
 
@@ -101,3 +105,32 @@ def test_a_refused_entry_is_quoted_short_and_visible() -> None:
         parse_number("\x1b[2J" + "9" * 5000 + "x")
     assert "\\x1b[2J" in str(err.value) and "\x1b" not in str(err.value)
     assert len(str(err.value)) < 200
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.from_regex(r"[+\-−]?(?:[0-9]{1,25}\.?[0-9]{0,25}|\.[0-9]{1,25})(?:[eE][+\-−]?[0-9]{1,3})?", fullmatch=True))
+def test_what_is_accepted_is_what_a_scenario_file_reads_back(text: str) -> None:
+    """An answer typed with x is saved as written under ``expected``: the file must read the
+    same number back (YAML would take 010 for octal 8, so leading zeros are dropped)."""
+    try:
+        value = parse_number(text)
+    except ValueError:  # only overflow (1e999) is refused in this notation
+        assert "too large" in str(parse_number_error(text))
+        return
+    read = yaml.load(f"v: {as_written(text)}", Loader=ScenarioLoader)["v"]
+    assert isinstance(read, (int, float)) and not isinstance(read, bool)
+    assert float(read) == value
+    assert written_decimals(as_written(text)) == written_decimals(text.replace("−", "-").strip())
+
+
+def parse_number_error(text: str) -> ValueError:
+    try:
+        parse_number(text)
+    except ValueError as err:
+        return err
+    raise AssertionError(f"{text!r} was accepted")
+
+
+def test_as_written_drops_only_the_leading_zeros_of_whole_numbers() -> None:
+    assert [as_written(t) for t in ("010", "-007", "000", " −0.50 ", "00.5", "0e5", "1,5")] == \
+        ["10", "-7", "0", "-0.50", "00.5", "0e5", "1,5"]
