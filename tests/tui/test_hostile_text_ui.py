@@ -102,3 +102,20 @@ async def test_markup_typed_as_a_training_count_shows_literally(app):
         await pilot.pause()
         assert _plain(app.screen.query_one("#train-error", Static)) == "'[/]\\x1b[2J' is not a whole number"
         assert app.is_running and not app.training
+
+
+async def test_file_names_in_the_open_dialog_show_control_characters_visibly(tiny_copy):
+    import time
+
+    from tui.screens.open_screen import YamlTree
+
+    (tiny_copy.parent / "clear\x1b[2J[@click=app.quit]q.yaml").write_text("x: 1\n", encoding="utf-8")
+    app = CnnTuiApp(load(str(tiny_copy)))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "o")
+        tree = app.screen.query_one(YamlTree)
+        end = time.monotonic() + 10
+        while len(tree.root.children) < 2 and time.monotonic() < end:
+            await pilot.pause(0.05)
+        labels = sorted(str(node.label) for node in tree.root.children)
+        assert labels == ["clear\\x1b[2J[@click=app.quit]q.yaml", "tiny.yaml"]
