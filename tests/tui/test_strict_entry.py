@@ -66,3 +66,18 @@ async def test_a_refused_quiz_answer_keeps_the_question_and_the_score(app):
             assert app.focused is box and cell(app, "conv.net[0,0]") == "?"
         await answer(pilot, box, "0.51")
         assert app.quiz.asked == 1 and app.quiz.right == 1
+
+
+async def test_an_extreme_edit_is_shown_in_a_bounded_width(app):
+    async with app.run_test(size=SIZE) as pilot:
+        app.select("fc.bias[0]")
+        await press(pilot, "enter")
+        editor = app.screen.query_one(CellEditor)
+        editor.value = "1e308"
+        await press(pilot, "enter")
+        assert app.stepper.value("fc.bias[0]") == 1e308
+        assert cell(app, "fc.bias[0]") == "1.000e308"  # not a 309-digit integer
+        assert "fc.bias[0]: 0.300 → 1.000e308" in message(app)
+        app.select("fc.bias[0]")
+        await press(pilot, "enter")
+        assert app.screen.query_one(CellEditor).value == "1e308"  # full precision, short
