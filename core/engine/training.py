@@ -145,7 +145,9 @@ class Trainer:
 
     def run_epochs(self, epochs: int, progress: Callable[[int, int], None] | None = None,
                    should_stop: Callable[[], bool] | None = None) -> list[EpochStats]:
-        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration."""
+        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration.
+
+        Raises TrainingDiverged at the first iteration that blows up (see ``step``)."""
         stats = []
         total = epochs * self.iterations_per_epoch
         done = 0
