@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.quantities import QuantityRef, format_index, parse_name
+from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.derivation import Derivation
@@ -25,17 +25,8 @@ if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
 MAX_TERMS = 6
-SYMBOLS = {"net": "z", "out": "a", "delta": "δ", "weight": "w", "bias": "b", "new_weight": "w′",
-           "new_bias": "b′"}
-TITLES = {
-    "net": "pre-activation (net input) z", "out": "output (activation applied)",
-    "grad_out": "∂E/∂out, the loss's slope at this output", "delta": "δ = ∂E/∂net (the notes' coef)",
-    "weight": "weight used by the forward pass", "bias": "bias used by the forward pass",
-    "grad_weight": "gradient of the loss with respect to this weight",
-    "grad_bias": "gradient of the loss with respect to this bias",
-    "new_weight": "weight after the SGD update", "new_bias": "bias after the SGD update",
-    "input": "input value of the sample", "target": "target value of the sample", "loss": "loss",
-}
+SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
+TITLES = {name: kind.title for name, kind in KINDS.items()}
 
 
 def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation:

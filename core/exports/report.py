@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.quantities import format_index
+from core.engine.quantities import format_index, kinds_where
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
@@ -101,9 +101,9 @@ def _element_names(stepper: Stepper, name: str) -> list[str]:
     return [name + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
 
 
-SECTIONS = (("Forward pass", ("net", "out", "loss")),
-            ("Backward pass", ("grad_out", "delta", "grad_weight", "grad_bias")),
-            ("Update", ("new_weight", "new_bias")))
+SECTIONS = (("Forward pass", kinds_where(stage="forward")),  # net, out, loss
+            ("Backward pass", kinds_where(stage="backward")),  # grad_out, delta, grad_weight, grad_bias
+            ("Update", kinds_where(stage="update")))  # new_weight, new_bias
 
 
 def _section_of(name: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.engine.passes import hidden_gradients, output_gradients, sgd
-from core.engine.quantities import QuantityRef, parse_name
+from core.engine.quantities import BACKWARD_KINDS, UPDATE_KINDS, QuantityRef, parse_name
 from core.numbers import fmt
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
          "learning-rate")
-BACKWARD = ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias")
+BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
 
 @dataclass(frozen=True)
