@@ -19,9 +19,9 @@ from core.engine.network import Network, build_network, shape_text
 from core.engine.quantities import QuantityRef, parse_name
 from core.engine.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
 from core.errors import QuantityError, ScenarioError
-from core.nn.activations import ACTIVATIONS
+from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
-from core.nn.layers import LAYER_TYPES
+from core.nn.layers import LAYER_TYPES, layer_class
 from core.nn.losses import LOSSES
 from core.numbers import written_decimals
 from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
@@ -35,17 +35,24 @@ TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples
               "learning_rate", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
 _COMMON = ("name", "type")
-_PARAM = ("activation", "weight", "bias", "frozen", "init")
-LAYER_FIELDS = {
-    "dense": _COMMON + ("units",) + _PARAM,
-    "conv1d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
-    "conv2d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
-    "maxpool1d": _COMMON + ("size", "stride"),
-    "maxpool2d": _COMMON + ("size", "stride"),
-    "avgpool1d": _COMMON + ("size", "stride"),
-    "avgpool2d": _COMMON + ("size", "stride"),
-    "flatten": _COMMON,
-}
+_PARAM = ("weight", "bias", "frozen", "init")
+_ACTIVATION_FIELDS = tuple(dict.fromkeys(f for fields in ACTIVATION_FIELDS.values() for f in fields))
+
+
+def layer_fields(kind: str) -> tuple[str, ...]:
+    """Every field a layer of type ``kind`` may have, from its class's declarations."""
+    cls = layer_class(kind)
+    fields = _COMMON + tuple(f.name for f in cls.fields)
+    if cls.activated:
+        fields += ("activation",)
+    if cls.param_names:
+        fields += _PARAM
+    if cls.activated:
+        fields += _ACTIVATION_FIELDS
+    return fields
+
+
+LAYER_FIELDS = {kind: layer_fields(kind) for kind in LAYER_TYPES}
 _LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RESERVED = ("input", "target", "loss")
 
@@ -308,28 +315,12 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
             raise r.fail(lp + ("name",), f"the layer name '{name}' is used twice")
         names.add(name)
         spec: dict[str, Any] = {"name": name, "type": kind}
-        dims = 1 if kind.endswith("1d") else 2
-        if kind == "dense":
-            if "units" not in raw:
-                raise r.fail(lp, "a dense layer needs 'units' (its number of neurons)")
-            spec["units"] = r.integer(raw["units"], lp + ("units",), 1)
-        elif kind.startswith("conv"):
-            for key in ("filters", "kernel"):
-                if key not in raw:
-                    raise r.fail(lp, f"a {kind} layer needs '{key}'")
-            spec["filters"] = r.integer(raw["filters"], lp + ("filters",), 1)
-            spec["kernel"] = r.int_or_pair(raw["kernel"], lp + ("kernel",), dims, 1)
-            spec["stride"] = r.int_or_pair(raw.get("stride", 1), lp + ("stride",), dims, 1)
-            spec["padding"] = r.int_or_pair(raw.get("padding", 0), lp + ("padding",), dims, 0)
-        elif kind != "flatten":
-            if "size" not in raw:
-                raise r.fail(lp, f"a {kind} layer needs 'size' (its window)")
-            spec["size"] = r.int_or_pair(raw["size"], lp + ("size",), dims, 1)
-            # the stride defaults to the size as written (an int or a [height, width] list)
-            spec["stride"] = r.int_or_pair(raw.get("stride", raw["size"]), lp + ("stride",), dims, 1)
-        if "activation" in LAYER_FIELDS[kind]:
+        _own_fields(r, raw, lp, kind, spec)
+        if layer_class(kind).activated:
             spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
                                           ACTIVATIONS, "activation")
+            _activation_settings(r, raw, lp, spec)
+        if layer_class(kind).param_names:
             frozen = raw.get("frozen", []) or []
             if not isinstance(frozen, list) or any(f not in ("weight", "bias") for f in frozen):
                 wrong = next((f for f in frozen if f not in ("weight", "bias")), None) \
@@ -341,6 +332,42 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
         specs.append(spec)
     return specs
+
+
+def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dict[str, Any]) -> None:
+    """The layer type's own fields (units, kernel, stride …), validated as its class declares them."""
+    fields = layer_class(kind).fields
+    for f in fields:
+        if f.required and f.name not in raw:
+            raise r.fail(lp, f"a {kind} layer needs '{f.name}'" + (f" ({f.hint})" if f.hint else ""))
+    dims = 1 if kind.endswith("1d") else 2
+    for f in fields:
+        if f.name in raw:
+            value = raw[f.name]
+        elif isinstance(f.default, str) and f.default.startswith("="):
+            value = raw[f.default[1:]]  # e.g. a pool's stride: its size as written
+        elif f.default is None:
+            continue
+        else:
+            value = f.default
+        fp = lp + (f.name,)
+        if f.kind == "count":
+            spec[f.name] = r.integer(value, fp, 1)
+        else:
+            spec[f.name] = r.int_or_pair(value, fp, dims, 1 if f.kind == "size" else 0)
+
+
+def _activation_settings(r: _Reader, raw: dict[str, Any], lp: YPath, spec: dict[str, Any]) -> None:
+    """The chosen activation's own fields (leaky_relu's negative_slope); another's is refused."""
+    own = ACTIVATION_FIELDS[spec["activation"]]
+    for key in _ACTIVATION_FIELDS:
+        if key not in raw:
+            continue
+        if key not in own:
+            users = ", ".join(name for name, fields in ACTIVATION_FIELDS.items() if key in fields)
+            raise r.fail(lp + (key,), f"'{key}' belongs to the {users} activation, not to "
+                                      f"{spec['activation']}")
+        spec[key] = r.number(raw[key], lp + (key,))
 
 
 def _params(r: _Reader, raw_layers: list[Any], network: Network, seed: int | None,

@@ -86,6 +86,7 @@ class Layer:
 
     type_names: ClassVar[tuple[str, ...]] = ()
     fields: ClassVar[tuple[Field, ...]] = ()
+    activated: ClassVar[bool] = False  # takes an ``activation`` (and that activation's fields)
     examples: ClassVar[tuple[tuple[tuple[int, ...], dict[str, Any]], ...]] = ()
     kind: str = "layer"
     param_names: tuple[str, ...] = ()

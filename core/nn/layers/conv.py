@@ -33,6 +33,7 @@ class Conv(Layer):
         ((2, 4, 5), {"name": "conv", "type": "conv2d", "filters": 2, "kernel": [2, 3], "stride": [1, 2],
                      "padding": [1, 0], "activation": "relu"}),
     )
+    activated = True
     param_names = ("weight", "bias")
 
     def __init__(self, name: str, in_shape: tuple[int, ...], filters: int, kernel: tuple[int, int],

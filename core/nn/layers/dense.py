@@ -24,6 +24,7 @@ class Dense(Layer):
     fields = (Field("units", "count", required=True, hint="its number of neurons"),)
     examples = (((2, 3), {"name": "fc", "type": "dense", "units": 3, "activation": "tanh"}),)
     kind = "dense"
+    activated = True
     param_names = ("weight", "bias")
 
     def __init__(self, name: str, in_shape: tuple[int, ...], units: int, activation: Activation,
