@@ -210,7 +210,9 @@ LAYER_CLASSES: dict[str, type[Layer]] = {}
 
 
 def _overrides(cls: type[Layer], method: str) -> bool:
-    return getattr(cls, method) is not getattr(Layer, method)
+    """Does ``cls`` (or a base between it and Layer) define ``method`` itself?"""
+    owner = next(klass for klass in cls.__mro__ if method in vars(klass))
+    return owner is not Layer
 
 
 def register(cls: LayerClass) -> LayerClass:
