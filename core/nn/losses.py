@@ -15,13 +15,15 @@ _TINY = np.finfo(np.float64).tiny
 
 
 def _safe_log(a: np.ndarray) -> np.ndarray:
-    return np.log(np.maximum(a, _TINY))
+    result: np.ndarray = np.log(np.maximum(a, _TINY))
+    return result
 
 
 def cross_entropy(out: np.ndarray, y: np.ndarray) -> float:
     """C = −Σ_i y_i ln a_i, averaged over the batch (a floored at the tiniest float)."""
     # y_i = 0 contributes nothing even where ln a_i is huge
-    return float(-np.where(y != 0, y * _safe_log(out), 0.0).sum()) / out.shape[0]
+    result: float = float(-np.where(y != 0, y * _safe_log(out), 0.0).sum()) / out.shape[0]
+    return result
 
 
 def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = None) -> float:
@@ -36,27 +38,32 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     else:
         shifted = z - z.max(axis=-1, keepdims=True)
         log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    return float(-(y * log_a).sum()) / z.shape[0]  # the batch mean
+    result: float = float(-(y * log_a).sum()) / z.shape[0]  # the batch mean
+    return result
 
 
 def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     """∂C/∂a_i = −y_i / a_i (divided by B); a is floored at the tiniest float to stay finite."""
-    return -y / np.maximum(out, _TINY) / out.shape[0]
+    result: np.ndarray = -y / np.maximum(out, _TINY) / out.shape[0]
+    return result
 
 
 def sigmoid_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     """Cross-entropy of sigmoid(z) from the logits: −y·ln σ(z) = y·ln(1 + e^(−z)), finite for any z."""
-    return float((y * np.logaddexp(0.0, -z)).sum()) / z.shape[0]
+    result: float = float((y * np.logaddexp(0.0, -z)).sum()) / z.shape[0]
+    return result
 
 
 def squared_error(out: np.ndarray, y: np.ndarray) -> float:
     """E = ½ Σ_i (y_i − out_i)², averaged over the batch."""
-    return 0.5 * float(((y - out) ** 2).sum()) / out.shape[0]
+    result: float = 0.5 * float(((y - out) ** 2).sum()) / out.shape[0]
+    return result
 
 
 def squared_error_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     """∂E/∂out_i = out_i − y_i (divided by B)."""
-    return (out - y) / out.shape[0]
+    result: np.ndarray = (out - y) / out.shape[0]
+    return result
 
 
 def mse(out: np.ndarray, y: np.ndarray) -> float:
@@ -66,7 +73,8 @@ def mse(out: np.ndarray, y: np.ndarray) -> float:
 
 def mse_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     """∂E/∂out_i = 2·(out_i − y_i)/n (divided by B)."""
-    return 2.0 * (out - y) / out.shape[-1] / out.shape[0]
+    result: np.ndarray = 2.0 * (out - y) / out.shape[-1] / out.shape[0]
+    return result
 
 
 Pair = tuple[str, str]  # (symbolic, with numbers)

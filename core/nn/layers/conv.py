@@ -17,7 +17,7 @@ from core.nn.activations import Activation, get_activation
 from core.nn.layers.base import Field, Layer, Params, Spec, register
 from core.nn.layers.fit import window
 from core.nn.layers.spatial import Geometry
-from core.nn.layers.terms import Note, Ref, Terms, note, product
+from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 
 
 @register
@@ -117,7 +117,7 @@ class Conv(Layer):
         f = index[0]
         pos = g.flat_position(index[1:])
         taps = g.kernel[0] * g.kernel[1]
-        terms = []
+        terms: list[Term] = []
         total = padded = 0
         for c in range(g.channels):
             for k in range(taps):
@@ -142,7 +142,7 @@ class Conv(Layer):
         row = (index[1] if g.dims == 2 else 0) + g.padding[0]
         col = index[-1] + g.padding[1]
         hits = np.argwhere(g.table.index == row * g.table.width + col)  # windows that read this input
-        terms = []
+        terms: list[Term] = []
         for p, k in hits:
             for f in range(self.filters):
                 if len(terms) >= limit:
@@ -163,7 +163,7 @@ class Conv(Layer):
                          notes=(note("∂E/∂b = δ (∂net/∂b = 1)"),))
         f, c, *kidx = index
         k = g.kernel_offset(tuple(kidx))
-        terms = []
+        terms: list[Term] = []
         total = 0
         for b in range(batch):
             for p in range(positions):

@@ -147,8 +147,8 @@ class Pool(Layer):
         if self.mode == "max" and g.is_small(b):
             index, starts = self._window_index(b)
             target = index[starts + cache.reshape(-1)]
-            grad = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)
-            return grad.reshape(x.shape)
+            routed = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)
+            return routed.reshape(x.shape)
         t = g.table
         up = upstream.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
         grad = np.zeros((g.channels, b, g.height, g.width))
