@@ -112,6 +112,9 @@ def test_every_layer_example_is_gradient_checked_and_explained(case, batch) -> N
     stepper = _stepper(shape, layers, batch=batch)
     layer = stepper.network.layers[0]
     assert set(layer.kinds) <= set(KINDS), f"{kind} names a kind the registry lacks"
+    size = type(layer).spec_size(stepper.scenario.layer_specs[0], tuple(shape))  # the loader's budget
+    assert size is not None and size.out_shape == layer.out_shape
+    assert size.parameters == sum(int(np.prod(s)) for s in layer.param_shapes().values())
     assert layer.torch_lines() and all(isinstance(line, str) for line in layer.torch_lines())
     terms = (layer.net_terms(0, (0,) * len(layer.out_shape), 4) if layer.has_net
              else layer.out_terms(stepper.cache(layer.name), 0, (0,) * len(layer.out_shape), 4))
@@ -136,8 +139,8 @@ def test_registration_refuses_a_layer_that_is_not_fully_described() -> None:
         def forward(self, params, x):  # pragma: no cover - never run
             return None, x, None
 
-    with pytest.raises(TypeError, match="Half is not fully described: from_spec, input_grad, input_grad_terms, "
-                                        "torch_lines, net_terms"):
+    with pytest.raises(TypeError, match="Half is not fully described: from_spec, spec_size, input_grad, "
+                                        "input_grad_terms, torch_lines, net_terms"):
         register(Half)
     assert "half" not in LAYER_CLASSES
 

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from core.nn.activations import Activation, get_activation
-from core.nn.layers.base import Field, Layer, Params, Spec, register
-from core.nn.layers.fit import window
+from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
+from core.nn.layers.fit import window, window_size
 from core.nn.layers.spatial import Geometry
 from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 
@@ -52,6 +52,14 @@ class Conv(Layer):
         _, size, stride, padding = window(spec, in_shape, previous, path, "kernel", padded=True)
         return cls(spec["name"], in_shape, spec["filters"], size, stride, padding,
                    get_activation(spec["activation"], spec), frozenset(spec.get("frozen", ())))
+
+    @classmethod
+    def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize | None:
+        filters = spec.get("filters")
+        if not isinstance(filters, int):
+            return None
+        # net, out, grad_out, delta per output; the im2col columns
+        return window_size(spec, in_shape, "kernel", padded=True, channels_out=filters, kept_per_output=4)
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         g = self.geometry
