@@ -376,9 +376,9 @@ class _Explainer:
             return self.make(ref, symbol, old_sym, self.n(old), notes=(f"{param} is frozen: never updated",))
         alpha = self.st.scenario.learning_rate
         grad = float(self.st.values_array(f"{layer.name}.grad_{param}")[ref.index])
-        grad_terms = layer.param_grad_terms(param, ref.index, 1, 2) if self.batch == 1 else None
-        if grad_terms is not None and grad_terms.total == 1:
+        if layer.gradient_is_one_product and self.batch == 1:
             # one sample and one product (a dense layer's δ·x, δ): the gradient written in
+            grad_terms = layer.param_grad_terms(param, ref.index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
             gsym, gnum = "·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors)
             within = "δ·(its input)" if param == "weight" else "δ"

@@ -109,6 +109,9 @@ class Layer:
     type_names: ClassVar[tuple[str, ...]] = ()
     fields: ClassVar[tuple[Field, ...]] = ()
     activated: ClassVar[bool] = False  # takes an ``activation`` (and that activation's fields)
+    # with one sample, every parameter's gradient is one product (δ·x, δ): an update's
+    # derivation may write it in (dense) rather than name ∂E/∂w (conv: a sum over positions)
+    gradient_is_one_product: ClassVar[bool] = False
     examples: ClassVar[tuple[tuple[tuple[int, ...], dict[str, Any]], ...]] = ()
     kind: str = "layer"
     param_names: tuple[str, ...] = ()

@@ -26,6 +26,7 @@ class Dense(Layer):
     examples = (((2, 3), {"name": "fc", "type": "dense", "units": 3, "activation": "tanh"}),)
     kind = "dense"
     activated = True
+    gradient_is_one_product = True
     param_names = ("weight", "bias")
 
     def __init__(self, name: str, in_shape: tuple[int, ...], units: int, activation: Activation,
