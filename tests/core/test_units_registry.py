@@ -239,3 +239,14 @@ def test_negative_slope_belongs_to_leaky_relu_only() -> None:
     with pytest.raises(ScenarioError, match=r"unknown field 'negative_slope' for a flatten layer"):
         parse_scenario(LEAKY.replace("  - {name: h, type: dense",
                                      "  - {name: f, type: flatten, negative_slope: 0.1}\n  - {name: h, type: dense"))
+
+
+def test_negative_slope_survives_save_and_load(tmp_path: Path) -> None:
+    from core.scenario.load import load_scenario, parse_scenario
+    from core.scenario.save import save_scenario
+
+    saved = save_scenario(parse_scenario(LEAKY), tmp_path / "leaky.yaml")
+    assert "negative_slope: 0.1" in saved.read_text(encoding="utf-8")
+    stepper = Stepper(load_scenario(saved))
+    stepper.run_iteration()
+    assert stepper.value("h.out[0]") == pytest.approx(-0.2)
