@@ -4,6 +4,10 @@ The script builds the same network with the same weights, runs the same iteratio
 (forward, backward, SGD update) in float64 and prints every value under the same
 names and in the same JSON shape as ``cnn-tui solve --format json``, so a learner can
 check that a real framework agrees.
+
+Every string from the scenario (its name, layer names) enters the script only as a
+Python string literal (``core.text.python_literal``), never inside a docstring or a
+comment, so running an export can never run anything a file wrote.
 """
 
 from __future__ import annotations
@@ -13,10 +17,16 @@ import json
 import numpy as np
 
 from core.engine.stepper import Stepper
+from core.text import python_literal
 
 
 def _lit(arr: np.ndarray) -> str:
     return json.dumps(np.asarray(arr, dtype=np.float64).tolist())
+
+
+def _key(layer: str, kind: str) -> str:
+    """The literal of a ``layer.kind`` key (``'fc.weight'``), escaped as any file string is."""
+    return python_literal(f"{layer}.{kind}")
 
 
 def to_pytorch(stepper: Stepper) -> str:
@@ -28,11 +38,13 @@ def to_pytorch(stepper: Stepper) -> str:
     assert x is not None and y is not None
     lines = [
         "#!/usr/bin/env python3",
-        f'"""{s.name}: one iteration in PyTorch, exported by cnn-tui.',
+        '"""One iteration of a cnn-tui scenario (SCENARIO below) in PyTorch, exported by cnn-tui.',
         "",
         "Builds the same network with the same weights, runs the same iteration in float64 and",
         "prints every value as JSON, in the shape of `cnn-tui solve --format json`.",
         '"""',
+        f"SCENARIO = {python_literal(s.name)}",
+        "",
         "import json",
         "",
         "import torch",
@@ -47,8 +59,8 @@ def to_pytorch(stepper: Stepper) -> str:
     ]
     for layer in network.param_layers():
         for pname in ("weight", "bias"):
-            lines.append(f'params["{layer.name}.{pname}"] = torch.tensor('
-                         f'{_lit(stepper.params[layer.name][pname])}, requires_grad=True)')
+            lines.append(f"params[{_key(layer.name, pname)}] = torch.tensor("
+                         f"{_lit(stepper.params[layer.name][pname])}, requires_grad=True)")
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
     if not network.layers[0].has_params:  # a first layer without parameters: its output needs a graph
         lines.insert(lines.index("h = x"), "x.requires_grad_(True)")
@@ -58,8 +70,8 @@ def to_pytorch(stepper: Stepper) -> str:
         if layer.has_net:
             act = layer.activation
             assert act is not None
-            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {act.torch_expression()}"]
-        lines += ["h.retain_grad()", f'kept["{n}.out"] = h']
+            lines += ["z.retain_grad()", f"kept[{_key(n, 'net')}] = z", f"h = {act.torch_expression()}"]
+        lines += ["h.retain_grad()", f"kept[{_key(n, 'out')}] = h"]
     last = network.layers[-1]
     loss_expr = network.loss.torch
     lines += [
@@ -73,7 +85,7 @@ def to_pytorch(stepper: Stepper) -> str:
         lines += [
             "# the loss itself from the logits (log-softmax), as cnn-tui computes it",
             "with torch.no_grad():",
-            f'    logits = kept["{last.name}.net"].reshape(BATCH, -1)',
+            f"    logits = kept[{_key(last.name, 'net')}].reshape(BATCH, -1)",
             "    loss_value = (-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()).item()",
         ]
     lines += [
@@ -101,10 +113,10 @@ def to_pytorch(stepper: Stepper) -> str:
         "        frozen = name in FROZEN",
         '        values[f"{layer}.new_{kind}"] = plain(p if frozen else p - LEARNING_RATE * p.grad)',
         "",
-        f'print(json.dumps({{"format": 1, "name": {json.dumps(s.name, ensure_ascii=False)}, "iterations": [',
+        'print(json.dumps({"format": 1, "name": SCENARIO, "iterations": [',
         f'    {{"iteration": {stepper.iteration}, "samples": {stepper.sample_indices()}, '
         '"loss": loss_value, "values": values}]}))',
     ]
-    frozen = [f"{layer.name}.{p}" for layer in network.param_layers() for p in sorted(layer.frozen)]
-    lines.insert(lines.index("params = {}"), f"FROZEN = {frozen!r}")
+    frozen = [_key(layer.name, p) for layer in network.param_layers() for p in sorted(layer.frozen)]
+    lines.insert(lines.index("params = {}"), f"FROZEN = [{', '.join(frozen)}]")
     return "\n".join(lines) + "\n"

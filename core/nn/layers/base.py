@@ -49,6 +49,7 @@ import numpy as np
 
 from core.nn.activations import Activation, softmax_backward
 from core.nn.layers.terms import Terms
+from core.text import python_literal
 
 Params = dict[str, np.ndarray]
 Spec = Mapping[str, Any]  # a validated layer spec: name, type, its fields, activation …
@@ -225,10 +226,14 @@ class Layer:
 
     # --- the PyTorch export and slip diagnosis -----------------------------------
     def torch_lines(self) -> list[str]:
-        """Forward line(s) of the export: read ``h``; set ``z`` (with parameters) or ``h``.
-        Parameters are ``params["NAME.weight"]``; ``BATCH`` is the batch size; ``F`` is
-        torch.nn.functional."""
+        """Forward line(s) of the export: read ``h``; set ``z`` (with a net) or ``h``.
+        A parameter is ``self.torch_param("weight")``; ``BATCH`` is the batch size; ``F`` is
+        torch.nn.functional. A scenario's string enters only as a literal (python_literal)."""
         raise NotImplementedError
+
+    def torch_param(self, pname: str) -> str:
+        """``params['fc.weight']``: the export's tensor of a parameter, its key escaped."""
+        return f"params[{python_literal(f'{self.name}.{pname}')}]"
 
     def slip_routes(self, params: Params, upstream: np.ndarray, index: tuple[int, ...]) -> dict[str, list[float]]:
         """What ∂E/∂x[index] of one sample would be after each hand slip this layer invites,
