@@ -17,6 +17,7 @@ from core.engine.passes import hidden_gradients, loss_value, output_gradients, s
 from core.engine.quantities import (
     BACKWARD_KINDS,
     FORWARD_KINDS,
+    KINDS,
     PARAM_KINDS,
     UPDATE_KINDS,
     WHOLE_KINDS,
@@ -330,7 +331,8 @@ class Stepper:
         ref = parse_name(name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
             raise EditError(f"{value!r} is not a finite number")
-        editable = ref.kind in ("weight", "bias") and ref.layer is not None or ref.kind in ("input", "target")
+        kind = KINDS.get(ref.kind)  # weight and bias of a layer; input and target
+        editable = kind is not None and kind.editable and (kind.top or ref.layer is not None)
         if not editable:
             raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs "
                             "and targets can be edited")
