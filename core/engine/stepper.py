@@ -20,9 +20,9 @@ from core.engine.quantities import (
     KINDS,
     PARAM_KINDS,
     UPDATE_KINDS,
-    WHOLE_KINDS,
     QuantityRef,
     format_index,
+    kinds_where,
     parse_name,
 )
 from core.engine.quantity_shapes import check_index, quantity_shape
@@ -30,6 +30,8 @@ from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
 from core.numbers import round_as_shown
+
+_PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 UNDO_LIMIT = 200
 
@@ -138,7 +140,7 @@ class Stepper:
         arr = st.values.get(ref.array_name)
         if arr is None:
             return None
-        if ref.kind in WHOLE_KINDS:  # grad_weight, grad_bias, new_weight, new_bias, loss
+        if ref.kind not in _PER_SAMPLE:  # parameter-shaped kinds and the loss
             return arr
         return arr[0] if self.batch_size == 1 else arr
 
