@@ -140,7 +140,7 @@ class Stepper:
         arr = st.values.get(ref.array_name)
         if arr is None:
             return None
-        if ref.kind not in _PER_SAMPLE:  # parameter-shaped kinds and the loss
+        if ref.kind not in _PER_SAMPLE:  # parameter-shaped kinds (optimizer state too) and the loss
             return arr
         return arr[0] if self.batch_size == 1 else arr
 
