@@ -14,12 +14,24 @@ from typing import Any
 import numpy as np
 
 from core.engine.passes import hidden_gradients, loss_value, output_gradients, sgd
-from core.engine.quantities import QuantityRef, format_index, parse_name
+from core.engine.quantities import (
+    BACKWARD_KINDS,
+    FORWARD_KINDS,
+    KINDS,
+    PARAM_KINDS,
+    UPDATE_KINDS,
+    QuantityRef,
+    format_index,
+    kinds_where,
+    parse_name,
+)
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
 from core.numbers import round_as_shown
+
+_PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 UNDO_LIMIT = 200
 
@@ -123,12 +135,12 @@ class Stepper:
 
     def _array(self, ref: QuantityRef) -> np.ndarray | None:
         st = self.state
-        if ref.layer is not None and ref.kind in ("weight", "bias"):
+        if ref.layer is not None and ref.kind in PARAM_KINDS:
             return st.params[ref.layer][ref.kind]
         arr = st.values.get(ref.array_name)
         if arr is None:
             return None
-        if ref.kind in ("grad_weight", "grad_bias", "new_weight", "new_bias", "loss"):
+        if ref.kind not in _PER_SAMPLE:  # parameter-shaped kinds (optimizer state too) and the loss
             return arr
         return arr[0] if self.batch_size == 1 else arr
 
@@ -321,7 +333,8 @@ class Stepper:
         ref = parse_name(name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
             raise EditError(f"{value!r} is not a finite number")
-        editable = ref.kind in ("weight", "bias") and ref.layer is not None or ref.kind in ("input", "target")
+        kind = KINDS.get(ref.kind)  # weight and bias of a layer; input and target
+        editable = kind is not None and kind.editable and (kind.top or ref.layer is not None)
         if not editable:
             raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs "
                             "and targets can be edited")
@@ -330,7 +343,7 @@ class Stepper:
             check_index(shape, ref, require_scalar=True)
         except QuantityError as err:
             raise EditError(str(err)) from None
-        if ref.kind == "target" and self.scenario.loss == "cross_entropy":
+        if ref.kind == "target" and self.network.loss.distribution:
             raise_if_bad_distribution(self, ref, float(value))
         self._push(f"edit {ref}")
         previous = self.value(str(ref)) if ref.kind in ("weight", "bias") else float(self.array(ref.kind)[ref.index])
@@ -489,9 +502,9 @@ class Stepper:
             layer, _, kind = key.partition(".")
             if key == "loss" and drop_loss:
                 continue
-            if kind in ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias"):
+            if kind in BACKWARD_KINDS + UPDATE_KINDS:
                 continue
-            if kind in ("net", "out") and layer in dropped_layers:
+            if kind in FORWARD_KINDS and layer in dropped_layers:
                 continue
             keep[key] = arr
         return keep
