@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.engine.passes import gradients, loss_value, predict
+from core.engine.passes import gradients, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices
 from core.nn.layers import Params
+from core.nn.optim import OptimizerState
 
 EVAL_CHUNK = 512
 
@@ -46,17 +47,19 @@ def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet) 
 
 
 class Trainer:
-    """Runs iterations from a starting point: parameters and the iteration number.
+    """Runs iterations from a starting point: parameters, the iteration number and the
+    optimizer's state (default: the scenario's).
 
-    All parameters live in one flat vector that the update changes in place (two NumPy
-    operations per iteration, whatever the number of layers); ``params`` hands out copies,
-    so nothing outside ever sees an array change.
+    All parameters live in one flat vector whose views the layers read and the update's
+    results are copied into; the gradients likewise, written in place by the layers.
+    ``params`` hands out copies, so nothing outside ever sees an array change.
     """
 
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
-                 iteration: int = 1) -> None:
+                 iteration: int = 1, optimizer_state: OptimizerState | None = None) -> None:
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
+        self.optimizer_state = scenario.optimizer_state if optimizer_state is None else optimizer_state
         start = params if params is not None else scenario.params
         layers = scenario.network.param_layers()
         self._order = [(layer.name, name) for layer in layers for name in ("weight", "bias")]
@@ -64,18 +67,13 @@ class Trainer:
         self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
         self._views: dict[str, Params] = {layer.name: {} for layer in layers}
         self._grad_views: dict[str, Params] = {layer.name: {} for layer in layers}
-        self._rate = np.full(self._theta.size, scenario.learning_rate)
         offset = 0
         for layer in layers:
             for name, shape in layer.param_shapes().items():
                 size = int(np.prod(shape))
                 self._views[layer.name][name] = self._theta[offset:offset + size].reshape(shape)
                 self._grad_views[layer.name][name] = self._grad[offset:offset + size].reshape(shape)
-                if name in layer.frozen:
-                    self._rate[offset:offset + size] = 0.0
                 offset += size
-        if not np.any(self._rate == 0.0):
-            self._rate = scenario.learning_rate  # a plain number is faster than a vector
 
     @property
     def params(self) -> dict[str, Params]:
@@ -99,8 +97,15 @@ class Trainer:
     def step(self) -> float:
         """One iteration; returns its loss."""
         x, y = self.batch(self.iteration)
-        loss, _, _ = gradients(self.scenario.network, self._views, x, y, into=self._grad_views)
-        self._theta -= self._rate * self._grad  # p ← p − α·∂E/∂p (α = 0 for frozen parameters)
+        s = self.scenario
+        loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views)
+        new, self.optimizer_state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads,
+                                                  self.optimizer_state)
+        for layer, own in new.items():
+            for name, arr in own.items():
+                view = self._views[layer][name]
+                if arr is not view:  # a frozen parameter comes back as itself
+                    view[...] = arr
         self.iteration += 1
         return loss
 

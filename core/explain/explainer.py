@@ -16,6 +16,7 @@ from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.derivation import Derivation
 from core.nn.layers import Conv, Dense, Flatten, Layer, Pool
+from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
 from core.numbers import fmt, pfmt
 
 if TYPE_CHECKING:
@@ -48,6 +49,12 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation
     return _Explainer(stepper, decimals).build(ref)
 
 
+def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tuple[int, ...],
+                   decimals: int | None = 3) -> UpdateContext:
+    """One parameter entry of layer ``i`` around its update, with symbols (for diagnosis)."""
+    return _Explainer(stepper, decimals).update_context(i, layer, param, index)
+
+
 def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str, str]:
     """Join (symbolic, numeric) terms with +, keeping the first MAX_TERMS."""
     total = len(pairs) if total is None else total
@@ -72,6 +79,7 @@ class _Explainer:
         self.batch = stepper.batch_size
         loss = self.network.loss
         self.E = loss.symbol
+        self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
 
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
@@ -138,6 +146,8 @@ class _Explainer:
             return self.loss(ref) if ref.kind == "loss" else self.given(ref)
         i = self.network.index_of(ref.layer)
         layer = self.network.layers[i]
+        if ref.kind in self.network.state_kinds_of(layer):
+            return self.optimizer_state(ref, i, layer)
         method = getattr(self, ref.kind)
         return method(ref, i, layer)
 
@@ -530,6 +540,7 @@ class _Explainer:
         return self.make(ref, symbol, sym, num, notes=("∂E/∂b = δ (∂net/∂b = 1)",))
 
     def new_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
+        """The optimizer's derivation: its last sub-step here, the ones before it as notes."""
         assert ref.index is not None
         param = ref.kind[4:]
         symbol = self.psym(ref.kind, layer.name, ref.index)
@@ -537,24 +548,58 @@ class _Explainer:
         old = self.param(layer.name, param, ref.index)
         if param in layer.frozen:
             return self.make(ref, symbol, old_sym, self.n(old), notes=(f"{param} is frozen: never updated",))
-        alpha = self.st.scenario.learning_rate
-        grad = float(self.st.values_array(f"{layer.name}.grad_{param}")[ref.index])
+        steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
+        return self._from_steps(ref, steps, "new", f"{param} after the {self.optimizer.title} update of {layer.name}")
+
+    def optimizer_state(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
+        """A state buffer after the update (``fc.momentum_buffer_weight[0,1]``): its own sub-step."""
+        assert ref.index is not None
+        kind, _, param = ref.kind.rpartition("_")
+        steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
+        title = f"{self.optimizer.state_titles[kind]} of {param} after the update, of {ref.layer}"
+        return self._from_steps(ref, steps[:[s.kind for s in steps].index(kind) + 1], kind, title)
+
+    def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
+                    title: str | None = None) -> Derivation:
+        last = steps[-1]
+        assert last.kind == kind
+        earlier = tuple(f"{s.symbol} = {s.formula} = {s.substituted} = {fmt(s.value, self.d, sig=3)}"
+                        + (f"   ({s.note})" if s.note else "") for s in steps[:-1])
+        return self.make(ref, last.symbol, last.formula, last.substituted,
+                         notes=earlier + ((last.note,) if last.note else ()), title=title)
+
+    def update_context(self, i: int, layer: Layer, param: str, index: tuple[int, ...]) -> UpdateContext:
+        """One parameter entry around its update, with its symbols, for the optimizer."""
+        name = layer.name
+        grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
+        grad_sym = self.psym(f"grad_{param}", name, index)
+        term, word, note = Term(grad_sym, self.p(grad)), param, ""
         if isinstance(layer, Dense) and self.batch == 1:
-            unit = ref.index[0]
-            dsym = self.sym("delta", layer.name, 0, (unit,))
-            d = self.val(f"{layer.name}.delta", 0, (unit,))
+            unit = index[0]
+            dsym = self.sym("delta", name, 0, (unit,))
+            d = self.val(f"{name}.delta", 0, (unit,))
             if param == "weight":
-                j = ref.index[1]
-                jidx = tuple(int(v) for v in np.unravel_index(j, layer.in_shape))
-                return self.make(ref, symbol, f"{old_sym} − α·{dsym}·{self.in_sym(i, 0, jidx)}",
-                                 f"{self.n(old)} − {self.n(alpha)}·{self.p(d)}·{self.p(self.in_val(i, 0, jidx))}",
-                                 notes=("SGD: w ← w − α·∂E/∂w, with ∂E/∂w = δ·(its input)",))
-            return self.make(ref, symbol, f"{old_sym} − α·{dsym}",
-                             f"{self.n(old)} − {self.n(alpha)}·{self.p(d)}",
-                             notes=("SGD: b ← b − α·∂E/∂b, with ∂E/∂b = δ",))
-        gsym = self.psym(f"grad_{param}", layer.name, ref.index)
-        return self.make(ref, symbol, f"{old_sym} − α·{gsym}", f"{self.n(old)} − {self.n(alpha)}·{self.p(grad)}",
-                         notes=(f"SGD: {param} ← {param} − α·∂E/∂{param}",))
+                jidx = tuple(int(v) for v in np.unravel_index(index[1], layer.in_shape))
+                term = Term(f"{dsym}·{self.in_sym(i, 0, jidx)}", f"{self.p(d)}·{self.p(self.in_val(i, 0, jidx))}")
+                word, note = "w", ", with ∂E/∂w = δ·(its input)"
+            else:
+                term, word, note = Term(dsym, self.p(d)), "b", ", with ∂E/∂b = δ"
+        rule = self.optimizer
+        before = self.st.optimizer_state.buffers
+        values = self.st.state.values
+        keys = {kind: f"{name}.{kind}_{param}" for kind in rule.state_kinds}
+        return UpdateContext(
+            param=param, word=word, old=self.param(name, param, index), grad=grad,
+            new=float(self.st.values_array(f"{name}.new_{param}")[index]),
+            old_symbol=self.psym(param, name, index), new_symbol=self.psym(f"new_{param}", name, index),
+            grad_term=term, grad_note=note,
+            state_before={k: float(before[key][index]) for k, key in keys.items() if key in before},
+            state_after={k: float(values[key][index]) for k, key in keys.items() if key in values},
+            hyper=Hyper(self.st.scenario.learning_rate, self.st.optimizer_state.step + 1,
+                        self.st.scenario.optimizer.options),
+            num=self.n, factor=self.p,
+            state_symbol=lambda kind, after: (f"{rule.state_symbols[kind]}{'′' if after else ''}"
+                                              f"({self.psym(param, name, index)})"))
 
     new_bias = new_weight
 

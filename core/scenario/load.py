@@ -23,6 +23,7 @@ from core.nn.activations import ACTIVATIONS
 from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES
 from core.nn.losses import LOSSES
+from core.nn.optim import OptimizerConfig, OptimizerState, get_optimizer, parse_optimizer
 from core.numbers import written_decimals
 from core.scenario.yaml_source import Path as YPath
 from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
@@ -31,7 +32,7 @@ MAX_YAML_BYTES = 10 * 1024 * 1024
 MAX_SIZE = 100_000  # any size, stride, count or batch size in a scenario
 MAX_VALUES = 20_000_000  # parameters, or values of one sample's forward pass
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
-              "learning_rate", "batch_size", "seed", "init", "display", "expected")
+              "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
 _COMMON = ("name", "type")
 _PARAM = ("activation", "weight", "bias", "frozen", "init")
@@ -226,9 +227,12 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     init = None if data.get("init") is None else r.choice(data["init"], ("init",), INITS, "init")
     decimals = _display(r, data)
     input_shape = _input_shape(r, data["input"])
-    specs = _layer_specs(r, data["layers"])
+    optimizer, step = _optimizer(r, data)
+    kept = get_optimizer(optimizer.type).kept_kinds(optimizer.options)
+    state_fields = tuple(f"{kind}_{p}" for kind in kept for p in ("weight", "bias"))
+    specs = _layer_specs(r, data["layers"], state_fields)
     try:
-        network = build_network(input_shape, specs, loss)
+        network = build_network(input_shape, specs, loss, kept)
     except ScenarioError as err:
         raise r.fail(_parse_field(err.field), err.reason) from None
     activations = sum(int(np.prod(layer.out_shape)) for layer in network.layers)
@@ -236,6 +240,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
         raise r.fail(("layers",), f"the network is too big for cnn-tui ({network.parameter_count:,} parameters, "
                                   f"{activations:,} values per sample; at most {MAX_VALUES:,} each)")
     params = _params(r, data["layers"], network, seed, init)
+    optimizer_state = OptimizerState(step, _optimizer_buffers(r, data["layers"], network))
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
     if data.get("test_samples") is not None:
@@ -243,7 +248,8 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     scenario = Scenario(name=name.strip(), description=description, input_shape=input_shape,
                         layer_specs=specs, params=params, samples=samples, loss=loss,
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
-                        seed=seed, init=init, decimals=decimals, test_samples=test_samples)
+                        seed=seed, init=init, decimals=decimals, test_samples=test_samples,
+                        optimizer=optimizer, optimizer_state=optimizer_state)
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
@@ -279,7 +285,33 @@ def _input_shape(r: _Reader, value: Any) -> tuple[int, ...]:
     return tuple(r.integer(v, path + (i,), 1) for i, v in enumerate(value))
 
 
-def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
+def _optimizer(r: _Reader, data: dict[str, Any]) -> tuple[OptimizerConfig, int]:
+    """The ``optimizer:`` mapping (default plain SGD) and the updates already taken."""
+    if data.get("optimizer") is not None:
+        r.mapping(data["optimizer"], ("optimizer",), "optimizer settings")
+    try:
+        return parse_optimizer(data.get("optimizer"))
+    except ScenarioError as err:
+        raise r.fail(_parse_field(err.field), err.reason) from None
+
+
+def _optimizer_buffers(r: _Reader, raw_layers: list[Any], network: Network) -> dict[str, np.ndarray]:
+    """Starting optimizer state given in the layers' mappings (``momentum_buffer_weight: …``)."""
+    buffers: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(network.layers):
+        for kind in network.optimizer_kinds:
+            for pname, shape in layer.param_shapes().items():
+                key = f"{kind}_{pname}"
+                if key not in raw_layers[i]:
+                    continue
+                if pname in layer.frozen:
+                    raise r.fail(("layers", i, key), f"{pname} is frozen, so it has no optimizer state")
+                buffers[f"{layer.name}.{key}"] = r.array(raw_layers[i][key], ("layers", i, key), shape,
+                                                         f"{layer.name}.{key}")
+    return buffers
+
+
+def _layer_specs(r: _Reader, value: Any, state_fields: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     path: YPath = ("layers",)
     if not isinstance(value, list) or not value:
         raise r.fail(path, f"expected a list of one or more layers, got {_kind(value)}")
@@ -292,7 +324,8 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
         if "type" not in raw:
             raise r.fail(lp, f"the layer has no 'type' (expected one of: {_choices(LAYER_TYPES)})")
         kind = r.choice(raw["type"], lp + ("type",), LAYER_TYPES, "layer type")
-        r.known_fields(raw, LAYER_FIELDS[kind], lp, f"a {kind} layer")
+        r.known_fields(raw, LAYER_FIELDS[kind] + (state_fields if "weight" in LAYER_FIELDS[kind] else ()),
+                       lp, f"a {kind} layer")
         counts[kind] = counts.get(kind, 0) + 1
         name = raw.get("name", f"{kind}{counts[kind]}")
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:

@@ -17,6 +17,7 @@ import yaml
 
 from core.engine.scenario import FORMAT, SampleSet, Scenario
 from core.errors import ScenarioError
+from core.nn.optim import optimizer_data
 from core.scenario.yaml_source import use_yaml12_floats
 
 INLINE_LIMIT = 200_000  # numbers; more samples than this go to an npz file beside the YAML
@@ -101,10 +102,15 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
         if spec["name"] in scenario.params:
             for pname, value in scenario.params[spec["name"]].items():
                 entry[pname] = _plain(value)
+            for kind in scenario.network.state_kinds_of(scenario.network.layer(spec["name"])):
+                buffer = scenario.optimizer_state.buffers.get(f"{spec['name']}.{kind}")
+                if buffer is not None:
+                    entry[kind] = _plain(buffer)
         layers.append(entry)
     data["layers"] = layers
     data["loss"] = scenario.loss
     data["learning_rate"] = scenario.learning_rate
+    data["optimizer"] = optimizer_data(scenario.optimizer, scenario.optimizer_state)
     if scenario.batch_size != 1:
         data["batch_size"] = scenario.batch_size
     if scenario.seed is not None:
