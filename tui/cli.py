@@ -126,6 +126,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.save:
         trained = scenario.copy()
         trained.params = trainer.params
+        trained.optimizer_state = trainer.optimizer_state
         path = save_scenario(trained, args.save)
         print(f"saved the trained scenario to {path}")
     return 0

@@ -1,9 +1,10 @@
 """Export a scenario's current iteration as a self-contained PyTorch script.
 
 The script builds the same network with the same weights, runs the same iteration
-(forward, backward, SGD update) in float64 and prints every value under the same
-names and in the same JSON shape as ``cnn-tui solve --format json``, so a learner can
-check that a real framework agrees.
+(forward, backward, the update by the scenario's ``torch.optim`` optimizer, started from
+the same optimizer state) in float64 and prints every value under the same names and in
+the same JSON shape as ``cnn-tui solve --format json``, so a learner can check that a
+real framework agrees.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from core.engine.stepper import Stepper
 from core.nn.layers import Conv, Dense, Flatten, Pool
+from core.nn.optim import get_optimizer
 
 
 def _lit(arr: np.ndarray) -> str:
@@ -50,6 +52,7 @@ def to_pytorch(stepper: Stepper) -> str:
         for pname in ("weight", "bias"):
             lines.append(f'params["{layer.name}.{pname}"] = torch.tensor('
                          f'{_lit(stepper.params[layer.name][pname])}, requires_grad=True)')
+    lines += _optimizer_lines(stepper)
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
     for layer in network.layers:
         n = layer.name
@@ -120,8 +123,13 @@ def to_pytorch(stepper: Stepper) -> str:
         '        layer, kind = name.split(".")',
         "        values[name] = plain(p)",
         '        values[f"{layer}.grad_{kind}"] = plain(p.grad)',
-        "        frozen = name in FROZEN",
-        '        values[f"{layer}.new_{kind}"] = plain(p if frozen else p - LEARNING_RATE * p.grad)',
+        "optimizer.step()",
+        "with torch.no_grad():",
+        "    for name, p in params.items():",
+        '        layer, kind = name.split(".")',
+        '        values[f"{layer}.new_{kind}"] = plain(p)',
+        "        for buffer in () if name in FROZEN else STATE:",
+        '            values[f"{layer}.{buffer}_{kind}"] = plain(optimizer.state[p][buffer])',
         "",
         f'print(json.dumps({{"format": 1, "name": {json.dumps(s.name, ensure_ascii=False)}, "iterations": [',
         f'    {{"iteration": {stepper.iteration}, "samples": {stepper.sample_indices()}, '
@@ -130,3 +138,18 @@ def to_pytorch(stepper: Stepper) -> str:
     frozen = [f"{layer.name}.{p}" for layer in network.param_layers() for p in sorted(layer.frozen)]
     lines.insert(lines.index("params = {}"), f"FROZEN = {frozen!r}")
     return "\n".join(lines) + "\n"
+
+
+def _optimizer_lines(stepper: Stepper) -> list[str]:
+    """Build the scenario's optimizer over the parameters that are not frozen, with the
+    state this iteration starts from (torch's own buffer names)."""
+    config = stepper.scenario.optimizer
+    rule = get_optimizer(config.type)
+    lines = ["", "trainable = [p for name, p in params.items() if name not in FROZEN]",
+             *rule.torch_lines(config, "trainable", "LEARNING_RATE"),
+             f"STATE = {list(rule.kept_kinds(config.options))!r}  # the optimizer's buffers we report"]
+    for key, arr in stepper.optimizer_state.buffers.items():
+        layer, _, kind = key.partition(".")
+        buffer, _, pname = kind.rpartition("_")
+        lines.append(f'optimizer.state[params["{layer}.{pname}"]]["{buffer}"] = torch.tensor({_lit(arr)})')
+    return lines

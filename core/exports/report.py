@@ -33,7 +33,8 @@ class IterationRecord:
 
 
 def quantity_names(stepper: Stepper) -> list[str]:
-    """Every array name of contract §3 in reading order: input, forward, loss, backward, update."""
+    """Every array name of contract §3 in reading order: input, forward, loss, backward, update
+    (and, per layer after its update, the optimizer's state, §6.1)."""
     layers = stepper.network.layers
     names = ["input", "target"]
     for layer in layers:
@@ -48,6 +49,7 @@ def quantity_names(stepper: Stepper) -> list[str]:
     for layer in layers:
         if layer.has_params:
             names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]
+            names += [f"{layer.name}.{kind}" for kind in stepper.network.state_kinds_of(layer)]
     return names
 
 
@@ -119,9 +121,11 @@ def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {"Given": []}
     for title, _ in SECTIONS:
         groups[title] = []
+    state = set(stepper.network.state_names())
     for name in quantity_names(stepper):
+        section = "Update" if name in state else _section_of(name)
         for element in _element_names(stepper, name):
-            groups[_section_of(name)].append(explain(stepper, element, decimals))
+            groups[section].append(explain(stepper, element, decimals))
     return list(groups.items())
 
 
