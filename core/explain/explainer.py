@@ -563,7 +563,7 @@ class _Explainer:
                     title: str | None = None) -> Derivation:
         last = steps[-1]
         assert last.kind == kind
-        earlier = tuple(f"{s.symbol} = {s.formula} = {s.substituted} = {fmt(s.value, self.d, sig=3)}"
+        earlier = tuple(Derivation(s.kind, s.kind, s.symbol, s.formula, s.substituted, s.value, self.d).one_line()
                         + (f"   ({s.note})" if s.note else "") for s in steps[:-1])
         return self.make(ref, last.symbol, last.formula, last.substituted,
                          notes=earlier + ((last.note,) if last.note else ()), title=title)

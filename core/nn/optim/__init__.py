@@ -33,6 +33,7 @@ __all__ = ["OPTIMIZERS", "DEFAULT", "Field", "Hyper", "Optimizer", "OptimizerCon
 OPTIMIZERS: dict[str, Optimizer] = {}
 PLANNED = ("adam", "adamw", "rmsprop")  # in the file format, not built yet
 STEP_FIELD = "step"  # iterations already taken: every optimizer accepts it
+_BIG = 1e300  # larger numbers (and 5000-digit integers) are refused before any arithmetic
 _KIND = re.compile(r"[a-z][a-z0-9_]*")
 
 
@@ -93,7 +94,7 @@ def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
         raise ScenarioError(f"the {kind} optimizer is not supported yet (this cnn-tui has: {', '.join(OPTIMIZERS)})",
                             field="optimizer.type")
     if not isinstance(kind, str) or kind not in OPTIMIZERS:
-        raise ScenarioError(f"unknown optimizer '{quote(kind)}' (expected one of: {', '.join(OPTIMIZERS)})",
+        raise ScenarioError(f"unknown optimizer {_describe(kind)} (expected one of: {', '.join(OPTIMIZERS)})",
                             field="optimizer.type")
     optimizer = OPTIMIZERS[kind]
     fields = {f.name: f for f in optimizer.fields}
@@ -108,8 +109,8 @@ def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
     if broken is not None:
         raise ScenarioError(broken[1], field=f"optimizer.{broken[0]}")
     step = raw.get(STEP_FIELD, 0)
-    if type(step) is not int or step < 0:
-        raise ScenarioError(f"expected a whole number ≥ 0 of updates already taken, got {quote(step)}",
+    if type(step) is not int or not 0 <= step <= _BIG:
+        raise ScenarioError(f"expected a whole number ≥ 0 of updates already taken, got {_describe(step)}",
                             field=f"optimizer.{STEP_FIELD}")
     return OptimizerConfig(kind, options), step
 
@@ -125,14 +126,29 @@ def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, 
     return data
 
 
+def _describe(value: Any) -> str:
+    """A user's value in a message, bounded (a 5000-digit number is not printed)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return "a number too large" if abs(value) > _BIG else f"the number {value:g}"
+    if isinstance(value, str):
+        return f"the text '{quote(value)}'"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "a mapping" if isinstance(value, Mapping) else "a value of another kind"
+
+
 def _value(f: Field, value: Any, kind: str) -> Value:
     where = f"optimizer.{f.name}"
     if f.is_flag:
         if not isinstance(value, bool):
-            raise ScenarioError(f"expected true or false ({f.meaning}), got {quote(value)}", field=where)
+            raise ScenarioError(f"expected true or false ({f.meaning}), got {_describe(value)}", field=where)
         return value
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ScenarioError(f"expected a number ({f.meaning}), got {quote(value)}", field=where)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > _BIG or not math.isfinite(value):
+        raise ScenarioError(f"expected a number ({f.meaning}), got {_describe(value)}", field=where)
     low, high = f.low, f.high
     if (low is not None and value < low) or (high is not None and (value > high or f.high_open and value == high)):
         bounds = (f"≥ {low:g}" if high is None else

@@ -2,8 +2,8 @@
 dampening, Nesterov and L2 weight decay.
 
     g = ∂E/∂w + λ·w                      (weight decay λ, when λ ≠ 0)
-    b = g  on the first step, then b = μ·b + (1 − τ)·g   (momentum μ, dampening τ, when μ ≠ 0)
-    d = g + μ·b  (Nesterov)  or  d = b   (momentum)  or  d = g  (plain)
+    v = g  on the first step, then v = μ·v + (1 − τ)·g   (momentum μ, dampening τ, when μ ≠ 0)
+    d = g + μ·v  (Nesterov)  or  d = v   (momentum)  or  d = g  (plain)
     w′ = w − α·d
 
 Plain SGD keeps no state; with momentum it keeps torch's ``momentum_buffer``.
@@ -58,7 +58,7 @@ class SGD(Optimizer):
     )
     state_kinds = (BUFFER,)
     state_titles = {BUFFER: "momentum buffer"}
-    state_symbols = {BUFFER: "b"}
+    state_symbols = {BUFFER: "v"}  # CS231n's velocity (b in torch's docs, but b is a bias here)
     torch_class = "torch.optim.SGD"
     slips = {"sign": _sign, "learning-rate": _learning_rate}
 
@@ -107,7 +107,7 @@ class SGD(Optimizer):
             b_new = ctx.state_symbol(BUFFER, True)
             if BUFFER not in ctx.state_before:
                 steps.append(UpdateStep(BUFFER, b_new, g_sym, g_num, after,
-                                        "the momentum buffer starts as the first gradient (as torch does)"))
+                                        "the momentum buffer starts as the first gradient, as in torch"))
             else:
                 before = ctx.state_before[BUFFER]
                 damp_sym, damp_num = ("", "") if dampening == 0 else ("(1 − τ)·", f"{n(1 - dampening)}·")
