@@ -144,7 +144,7 @@ def manual(optimizer: Optimizer, options: dict, steps: list[tuple[np.ndarray, np
 # --- the registry ---------------------------------------------------------------------------------
 
 def test_every_registered_optimizer_is_fully_described(ema: Optimizer) -> None:
-    assert set(OPTIMIZERS) == {"sgd", "ema_test"}
+    assert {"sgd", "ema_test"} <= set(OPTIMIZERS)
     rng = np.random.default_rng(3)
     for name, optimizer in OPTIMIZERS.items():
         config, step = parse_optimizer({"type": name})

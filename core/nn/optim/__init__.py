@@ -1,12 +1,16 @@
 """The optimizers by name, and the scenario's ``optimizer:`` mapping read into a config.
 
-One module per optimizer (``sgd.py``); ``register`` refuses one that is not fully
-described, so nothing falls through to another optimizer's formula.
+One module per optimizer (``sgd.py``), which names its instance ``OPTIMIZER``; every
+module of this package is found and registered at import, so adding an optimizer is
+adding its module. ``register`` refuses one that is not fully described, so nothing
+falls through to another optimizer's formula.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
+import pkgutil
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -23,7 +27,6 @@ from core.nn.optim.base import (
     UpdateStep,
     Value,
 )
-from core.nn.optim.sgd import SGD
 from core.text import quote
 
 __all__ = ["OPTIMIZERS", "DEFAULT", "Field", "Hyper", "Optimizer", "OptimizerConfig", "OptimizerState", "Term",
@@ -75,8 +78,17 @@ def state_name(layer: str, kind: str, param: str) -> str:
     return f"{layer}.{kind}_{param}"
 
 
-register(SGD())
-DEFAULT = OptimizerConfig("sgd", SGD().defaults())
+def _register_modules() -> None:
+    """Register the ``OPTIMIZER`` of every module in this package, in name order."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        optimizer = getattr(module, "OPTIMIZER", None)
+        if optimizer is not None:
+            register(optimizer)
+
+
+_register_modules()
+DEFAULT = OptimizerConfig("sgd", OPTIMIZERS["sgd"].defaults())
 
 
 def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:

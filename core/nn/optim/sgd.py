@@ -130,3 +130,6 @@ class SGD(Optimizer):
     def torch_lines(self, config: OptimizerConfig, params: str, learning_rate: str) -> list[str]:
         extra = "".join(f", {f.name}={config[f.name]!r}" for f in self.fields if config[f.name] != f.default)
         return [f"optimizer = {self.torch_class}({params}, lr={learning_rate}{extra})"]
+
+
+OPTIMIZER = SGD()
