@@ -240,11 +240,11 @@ class Stepper:
         sc = self.scenario
         new_params, new_state = update_params(self.network, sc.optimizer, sc.learning_rate, self.state.params,
                                               grads, self.state.optim)
-        for layer in layers:
+        for layer in layers:  # each layer's state first: its update step reads it
+            for kind in self.network.state_kinds_of(layer):
+                values[f"{layer.name}.{kind}"] = self._rounded(new_state.buffers[f"{layer.name}.{kind}"])
             for pname, arr in new_params[layer.name].items():
                 values[f"{layer.name}.new_{pname}"] = self._rounded(arr)
-        for key, arr in new_state.buffers.items():
-            values[key] = self._rounded(arr)
         self.state = replace(self.state, values=values)
 
     @property

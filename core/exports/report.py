@@ -34,7 +34,7 @@ class IterationRecord:
 
 def quantity_names(stepper: Stepper) -> list[str]:
     """Every array name of contract §3 in reading order: input, forward, loss, backward, update
-    (and, per layer after its update, the optimizer's state, §6.1)."""
+    (per layer, the optimizer's state after the update, §6.1, then the new parameters)."""
     layers = stepper.network.layers
     names = ["input", "target"]
     for layer in layers:
@@ -48,8 +48,8 @@ def quantity_names(stepper: Stepper) -> list[str]:
             names += [f"{layer.name}.delta", f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
     for layer in layers:
         if layer.has_params:
-            names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]
             names += [f"{layer.name}.{kind}" for kind in stepper.network.state_kinds_of(layer)]
+            names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]
     return names
 
 

@@ -26,6 +26,7 @@ from core.explain.explainer import explain
 from core.exports.pytorch import to_pytorch
 from core.exports.report import solve, to_json
 from core.learner.diagnosis import diagnose
+from core.learner.quiz import Quiz
 from core.nn.optim import (
     OPTIMIZERS,
     Field,
@@ -297,6 +298,18 @@ def test_training_and_solve_agree_with_the_stepper_over_iterations(ema: Optimize
     assert set(trainer.optimizer_state.buffers) == set(final.optimizer_state.buffers)
     for key, arr in trainer.optimizer_state.buffers.items():
         np.testing.assert_array_equal(arr, final.optimizer_state.buffers[key])
+
+
+def test_a_quiz_of_updates_asks_for_the_momentum_buffer_before_the_weight() -> None:
+    stepper = Stepper(scenario("{type: sgd, momentum: 0.9}"))
+    quiz = Quiz(stepper, layer="out", kinds="updates")
+    names = []
+    while not quiz.finished:
+        names.append(quiz.skip())
+    assert names == ["out.momentum_buffer_weight[0,0]", "out.momentum_buffer_weight[0,1]",
+                     "out.momentum_buffer_weight[1,0]", "out.momentum_buffer_weight[1,1]",
+                     "out.new_weight[0,0]", "out.new_weight[0,1]", "out.new_weight[1,0]", "out.new_weight[1,1]",
+                     "out.new_bias[0]", "out.new_bias[1]"]  # the frozen bias has no buffer
 
 
 def test_plain_sgd_solve_json_has_no_state_values() -> None:
