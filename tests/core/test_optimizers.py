@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fixtures.cli_run import run_cli
+from fixtures.formula_eval import evaluate
 
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
@@ -43,7 +45,6 @@ from core.numbers import fmt
 from core.scenario.catalog import load
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import save_scenario
-from tests.fixtures.formula_eval import evaluate
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (pip install torch==2.13.0)")
@@ -486,3 +487,33 @@ def test_the_pytorch_export_steps_from_the_same_state(ema: Optimizer, tmp_path: 
         for name in ["h.new_weight", "h.new_bias", "out.new_weight", "out.new_bias", *state]:
             np.testing.assert_allclose(np.array(theirs[name]), stepper.array(name), rtol=0, atol=1e-12,
                                        err_msg=f"iteration {k + 1}: {name}")
+
+
+# --- the command -----------------------------------------------------------------------------------------------
+
+def test_check_refuses_a_bad_optimizer_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "adam.yaml"
+    path.write_text(SCENARIO + "optimizer: {type: adam, betas: [0.9, 0.999]}\n", encoding="utf-8")
+    result = run_cli("check", str(path))
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr == f"cnn-tui: {path}:{SCENARIO.count(chr(10)) + 1}: optimizer.type: the adam optimizer is not " \
+                            "supported yet (this cnn-tui has: sgd)\n"
+
+
+def test_train_save_writes_the_momentum_buffer_and_step(tmp_path: Path) -> None:
+    path = tmp_path / "momentum.yaml"
+    path.write_text(SCENARIO + "optimizer: {type: sgd, momentum: 0.9}\n", encoding="utf-8")
+    result = run_cli("train", str(path), "--epochs", "2", "--save", str(tmp_path / "trained.yaml"))
+    assert result.returncode == 0, result.stderr
+    trained = load_scenario(tmp_path / "trained.yaml")
+    trainer = Trainer(load_scenario(path))
+    for _ in range(6):  # 2 epochs of 3 samples
+        trainer.step()
+    assert trained.optimizer_state.step == 6 and trained.optimizer == trainer.scenario.optimizer
+    assert set(trained.optimizer_state.buffers) == {"h.momentum_buffer_weight", "h.momentum_buffer_bias",
+                                                    "out.momentum_buffer_weight"}
+    for key, arr in trainer.optimizer_state.buffers.items():
+        assert trained.optimizer_state.buffers[key].tolist() == arr.tolist()
+    for layer, own in trainer.params.items():
+        for pname, arr in own.items():
+            assert trained.params[layer][pname].tolist() == arr.tolist()
