@@ -496,8 +496,9 @@ def test_check_refuses_a_bad_optimizer_in_one_line(tmp_path: Path) -> None:
     path.write_text(SCENARIO + "optimizer: {type: adam, betas: [0.9, 0.999]}\n", encoding="utf-8")
     result = run_cli("check", str(path))
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr == f"cnn-tui: {path}:{SCENARIO.count(chr(10)) + 1}: optimizer.type: the adam optimizer is not " \
-                            "supported yet (this cnn-tui has: sgd)\n"
+    line = SCENARIO.count("\n") + 1
+    assert result.stderr == f"cnn-tui: {path}:{line}: optimizer.type: the adam optimizer is not supported yet " \
+                            "(this cnn-tui has: sgd)\n"
 
 
 def test_train_save_writes_the_momentum_buffer_and_step(tmp_path: Path) -> None:
