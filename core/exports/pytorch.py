@@ -14,7 +14,6 @@ import json
 import numpy as np
 
 from core.engine.stepper import Stepper
-from core.nn.layers import Conv, Dense, Flatten, Pool
 from core.nn.optim import get_optimizer
 
 
@@ -54,39 +53,18 @@ def to_pytorch(stepper: Stepper) -> str:
                          f'{_lit(stepper.params[layer.name][pname])}, requires_grad=True)')
     lines += _optimizer_lines(stepper)
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
+    if not network.layers[0].has_params:  # a first layer without parameters: its output needs a graph
+        lines.insert(lines.index("h = x"), "x.requires_grad_(True)")
     for layer in network.layers:
         n = layer.name
-        if isinstance(layer, Dense):
-            lines.append(f'z = h.reshape(BATCH, -1) @ params["{n}.weight"].T + params["{n}.bias"]')
-        elif isinstance(layer, Conv):
-            g = layer.geometry
-            if g.dims == 1:
-                lines.append(f'z = F.conv1d(h, params["{n}.weight"], params["{n}.bias"], '
-                             f"stride={g.stride[1]}, padding={g.padding[1]})")
-            else:
-                lines.append(f'z = F.conv2d(h, params["{n}.weight"], params["{n}.bias"], '
-                             f"stride={tuple(g.stride)}, padding={tuple(g.padding)})")
-        elif isinstance(layer, Pool):
-            g = layer.geometry
-            size = g.kernel[1] if g.dims == 1 else tuple(g.kernel)
-            stride = g.stride[1] if g.dims == 1 else tuple(g.stride)
-            lines.append(f"h = F.{layer.mode}_pool{g.dims}d(h, kernel_size={size!r}, stride={stride!r})")
-        elif isinstance(layer, Flatten):
-            lines.append("h = h.reshape(BATCH, -1)")
-        if layer.has_params:
+        lines += layer.torch_lines()  # the layer's own forward line(s): h → z (with a net) or h
+        if layer.has_net:
             act = layer.activation
             assert act is not None
-            expr = {"sigmoid": "torch.sigmoid(z)", "tanh": "torch.tanh(z)", "relu": "torch.relu(z)",
-                    "linear": "z * 1.0",
-                    "softmax": "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)"}[act.name]
-            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {expr}"]
+            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {act.torch_expression()}"]
         lines += ["h.retain_grad()", f'kept["{n}.out"] = h']
     last = network.layers[-1]
-    loss_expr = {
-        "cross_entropy": "-(y * torch.log(out)).sum(dim=1).mean()",
-        "squared_error": "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()",
-        "mse": "((y - out) ** 2).mean(dim=1).mean()",
-    }[s.loss]
+    loss_expr = network.loss.torch
     lines += [
         "",
         "out = h.reshape(BATCH, -1)",

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.engine.passes import hidden_gradients, output_gradients, update_layer
-from core.engine.quantities import QuantityRef, parse_name
+from core.engine.quantities import BACKWARD_KINDS, UPDATE_KINDS, QuantityRef, parse_name
 from core.explain.explainer import update_context
-from core.nn.layers import Dense, Pool
 from core.nn.optim import Hyper, get_optimizer
 from core.numbers import fmt
 
@@ -25,7 +24,7 @@ if TYPE_CHECKING:
 # the slips of the passes, in the order they are tried; the optimizer's own slips (sgd:
 # sign, learning-rate) join the same names or follow them (``slip_order``)
 SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index")
-BACKWARD = ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias")
+BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
 
 @dataclass(frozen=True)
@@ -113,23 +112,17 @@ def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Can
 def _pool_route(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     if ref.kind not in ("grad_out", "delta") or ref.layer is None:
         return []
-    layers = stepper.network.layers
-    i = stepper.network.index_of(ref.layer)
-    if i + 1 >= len(layers) or not (isinstance(layers[i + 1], Pool) and layers[i + 1].mode == "max"):
-        return []
-    pool_grad = stepper.batched(f"{layers[i + 1].name}.grad_out")
-    if pool_grad is None:
-        return []
     b, idx = _split(stepper, ref)
+    routes = _routes(stepper, ref, "pool-route", b, idx)
+    if routes is None:
+        return []
     factor = 1.0
     if ref.kind == "delta":
         grad_out = float(stepper.batched(f"{ref.layer}.grad_out")[(b, *idx)])  # type: ignore[index]
         factor = exact / grad_out if grad_out != 0 else _activation_slope(stepper, ref.layer, b, idx)
     why = ("{alt} routes a max-pool gradient to the wrong position or filter: it goes only to the "
            "maximum of its window")
-    out: Candidates = [(float(g) * factor, why) for g in np.unique(pool_grad[b])]
-    out.append((0.0, why))
-    return out
+    return [(g * factor, why) for g in routes]
 
 
 def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
@@ -151,19 +144,11 @@ def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
                     moved = index[:axis] + (other,) + index[axis + 1:]
                     out.append((float(arr[moved]), why))
     if ref.kind in ("grad_out", "delta") and ref.layer is not None:
-        layers = stepper.network.layers
-        i = stepper.network.index_of(ref.layer)
-        above = layers[i + 1] if i + 1 < len(layers) else None
-        if isinstance(above, Dense):
-            w = stepper.params[above.name]["weight"]
-            if w.shape[0] == w.shape[1]:
-                b, idx = _split(stepper, ref)
-                d_above = stepper.batched(f"{above.name}.delta")
-                if d_above is not None and len(idx) == 1:
-                    g = float(d_above[b] @ w[idx[0], :])  # Σ_i δ_i·w[j,i] instead of w[i,j]
-                    if ref.kind == "delta":
-                        g *= _activation_slope(stepper, ref.layer, b, idx)
-                    out.append((g, why))
+        b, idx = _split(stepper, ref)
+        for g in _routes(stepper, ref, "transposed-index", b, idx) or ():
+            if ref.kind == "delta":
+                g *= _activation_slope(stepper, ref.layer, b, idx)
+            out.append((g, why))
     return out
 
 
@@ -174,6 +159,21 @@ _CANDIDATES: dict[str, Any] = {
 
 
 # --- helpers ---------------------------------------------------------------------------
+def _routes(stepper: Stepper, ref: QuantityRef, slip: str, b: int, idx: tuple[int, ...]) -> list[float] | None:
+    """What the layer reading ``ref.layer``'s output would send back to ``idx`` of sample b
+    after ``slip`` (the reading layer's own share of diagnosis), or None if it invites none."""
+    assert ref.layer is not None
+    layers = stepper.network.layers
+    i = stepper.network.index_of(ref.layer)
+    if i + 1 >= len(layers):
+        return None
+    above = layers[i + 1]
+    upstream = stepper.batched(f"{above.name}.{'delta' if above.has_net else 'grad_out'}")
+    if upstream is None:
+        return None
+    return above.slip_routes(stepper.params.get(above.name, {}), upstream[b], idx).get(slip)
+
+
 def _split(stepper: Stepper, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
     index = ref.index or ()
     return (index[0], index[1:]) if stepper.batch_size > 1 else (0, index)
@@ -188,7 +188,7 @@ def _pick(stepper: Stepper, ref: QuantityRef, batched: np.ndarray) -> float:
 
 def _activation_slope(stepper: Stepper, layer_name: str, b: int, idx: tuple[int, ...]) -> float:
     layer = stepper.network.layer(layer_name)
-    if layer.activation is None or layer.activation.derivative is None:
+    if layer.activation is None or layer.activation.coupled:
         return 1.0
     net = stepper.batched(f"{layer_name}.net")
     out = stepper.batched(f"{layer_name}.out")
