@@ -15,7 +15,7 @@ import numpy as np
 from core.engine.passes import gradients, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices
 from core.nn.layers import Params
-from core.nn.optim import OptimizerState
+from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
 
 EVAL_CHUNK = 512
 
@@ -50,35 +50,77 @@ class Trainer:
     """Runs iterations from a starting point: parameters, the iteration number and the
     optimizer's state (default: the scenario's).
 
-    All parameters live in one flat vector whose views the layers read and the update's
-    results are copied into; the gradients likewise, written in place by the layers.
-    ``params`` hands out copies, so nothing outside ever sees an array change.
+    All parameters live in one flat vector whose views the layers read; the gradients
+    likewise, written in place by the layers. Every update rule is elementwise, so the
+    optimizer's own ``update`` runs once on the whole vector (its state kept as flat
+    buffers too) and its result is copied in, frozen entries excepted: a few NumPy
+    operations per iteration, whatever the number of layers. Only while some parameter's
+    state has not started (a file that gives the buffer of one layer only) does the update
+    go parameter by parameter, through the same rule. ``params`` and ``optimizer_state``
+    hand out copies, so nothing outside ever sees an array change.
     """
 
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
                  iteration: int = 1, optimizer_state: OptimizerState | None = None) -> None:
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
-        self.optimizer_state = scenario.optimizer_state if optimizer_state is None else optimizer_state
         start = params if params is not None else scenario.params
         layers = scenario.network.param_layers()
-        self._order = [(layer.name, name) for layer in layers for name in ("weight", "bias")]
-        self._theta = np.concatenate([np.zeros(0)] + [np.ravel(start[lay][name]) for lay, name in self._order])
-        self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
         self._views: dict[str, Params] = {layer.name: {} for layer in layers}
         self._grad_views: dict[str, Params] = {layer.name: {} for layer in layers}
+        self._entries: list[tuple[str, str, slice, bool]] = []  # layer, parameter, its slice, frozen?
+        shapes = []
         offset = 0
         for layer in layers:
             for name, shape in layer.param_shapes().items():
                 size = int(np.prod(shape))
-                self._views[layer.name][name] = self._theta[offset:offset + size].reshape(shape)
-                self._grad_views[layer.name][name] = self._grad[offset:offset + size].reshape(shape)
+                self._entries.append((layer.name, name, slice(offset, offset + size), name in layer.frozen))
+                shapes.append(shape)
                 offset += size
+        self._theta = np.concatenate([np.zeros(0)] + [np.ravel(start[lay][name]) for lay, name, _, _ in self._entries])
+        self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
+        for (lay, name, part, _), shape in zip(self._entries, shapes):
+            self._views[lay][name] = self._theta[part].reshape(shape)
+            self._grad_views[lay][name] = self._grad[part].reshape(shape)
+        frozen = [part for _, _, part, is_frozen in self._entries if is_frozen]
+        self._trainable: np.ndarray | None = None  # where the update applies; None: everywhere
+        if frozen:
+            self._trainable = np.ones(self._theta.size, dtype=bool)
+            for part in frozen:
+                self._trainable[part] = False
+        self._rule = get_optimizer(scenario.optimizer.type)
+        self._kinds = self._rule.kept_kinds(scenario.optimizer.options)
+        self._state = scenario.optimizer_state if optimizer_state is None else optimizer_state
+        self._flat = self._flat_buffers(self._state)  # the state while ``_flat`` is None
+        self._step = self._state.step  # updates taken, while ``_flat`` holds the buffers
 
     @property
     def params(self) -> dict[str, Params]:
         """A copy of the current parameters (layer → weight/bias arrays)."""
         return {layer: {name: arr.copy() for name, arr in ps.items()} for layer, ps in self._views.items()}
+
+    @property
+    def optimizer_state(self) -> OptimizerState:
+        """The optimizer's state after the iterations run so far (copies of the buffers)."""
+        if self._flat is None:
+            return self._state
+        buffers = {state_name(lay, kind, name): self._flat[kind][part].reshape(self._views[lay][name].shape).copy()
+                   for kind in self._kinds for lay, name, part, frozen in self._entries if not frozen}
+        return OptimizerState(self._step, buffers)
+
+    def _flat_buffers(self, state: OptimizerState) -> dict[str, np.ndarray] | None:
+        """The state as one flat buffer per kind, or None while some parameter's has not started."""
+        wanted = [(kind, state_name(lay, kind, name), part) for kind in self._kinds
+                  for lay, name, part, frozen in self._entries if not frozen]
+        present = [key in state.buffers for _, key, _ in wanted]
+        if not any(present):
+            return {}  # nothing started: the rule starts every buffer at once
+        if not all(present):
+            return None
+        flat = {kind: np.zeros_like(self._theta) for kind in self._kinds}  # frozen entries: unused, never reported
+        for kind, key, part in wanted:
+            flat[kind][part] = np.ravel(state.buffers[key])
+        return flat
 
     @property
     def iterations_per_epoch(self) -> int:
@@ -99,13 +141,23 @@ class Trainer:
         x, y = self.batch(self.iteration)
         s = self.scenario
         loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views)
-        new, self.optimizer_state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads,
-                                                  self.optimizer_state)
-        for layer, own in new.items():
-            for name, arr in own.items():
-                view = self._views[layer][name]
-                if arr is not view:  # a frozen parameter comes back as itself
-                    view[...] = arr
+        if self._flat is None:  # some state not started yet: parameter by parameter, once
+            new, self._state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
+            for layer, own in new.items():
+                for name, arr in own.items():
+                    view = self._views[layer][name]
+                    if arr is not view:  # a frozen parameter comes back as itself
+                        view[...] = arr
+            self._flat = self._flat_buffers(self._state)
+            self._step = self._state.step
+        else:
+            hyper = Hyper(s.learning_rate, self._step + 1, s.optimizer.options)
+            theta, self._flat = self._rule.update(self._theta, self._grad, self._flat, hyper)
+            if self._trainable is None:
+                self._theta[...] = theta
+            else:
+                np.copyto(self._theta, theta, where=self._trainable)
+            self._step += 1
         self.iteration += 1
         return loss
 

@@ -362,6 +362,26 @@ def test_a_file_can_give_the_starting_state(ema: Optimizer) -> None:
     np.testing.assert_array_equal(stepper.array("h.velocity_weight"), 0.5 * stepper.array("h.grad_weight"))
 
 
+@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.5, step: 3}", "{type: sgd, momentum: 0.9}"])
+def test_training_from_a_state_given_for_one_layer_only_matches_the_stepper(ema: Optimizer, optimizer: str) -> None:
+    kind = "velocity" if "ema" in optimizer else "momentum_buffer"
+    sc = scenario(optimizer, extra=f", {kind}_weight: [[1.0, 2.0], [3.0, 4.0]]")
+    trainer = Trainer(sc)
+    stepper = Stepper(sc)
+    for k in range(3):  # the first update goes parameter by parameter, the next ones on the flat vector
+        if k:
+            stepper.advance_to_next()
+        stepper.run_iteration()
+        assert trainer.step() == stepper.value("loss")
+    final = stepper.current_scenario()
+    state = trainer.optimizer_state
+    assert state.step == final.optimizer_state.step == sc.optimizer_state.step + 3
+    assert set(state.buffers) == set(final.optimizer_state.buffers) == set(stepper.network.state_names())
+    for key, arr in state.buffers.items():
+        assert arr.tolist() == final.optimizer_state.buffers[key].tolist(), key
+    assert trainer.params["out"]["bias"].tolist() == sc.params["out"]["bias"].tolist()  # frozen
+
+
 BAD_OPTIMIZERS = {
     "{type: adam}": ("optimizer.type", "the adam optimizer is not supported yet"),
     "{type: lion}": ("optimizer.type", "unknown optimizer the text 'lion' (expected one of: sgd)"),
