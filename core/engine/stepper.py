@@ -323,10 +323,11 @@ class Stepper:
               optimizer_state: OptimizerState | None = None) -> None:
         """Continue from parameters (and the optimizer's state) computed elsewhere (training):
         a fresh iteration ``iteration`` with nothing computed yet. Undo returns to the state
-        before. Without ``optimizer_state`` the optimizer starts afresh."""
+        before. Pass the trainer's ``optimizer_state``: without it the step count moves on
+        with the iterations but the optimizer's buffers start afresh (right for plain SGD only)."""
         self._push(label)
         optim = optimizer_state if optimizer_state is not None else \
-            OptimizerState(self._loaded.optimizer_state.step + iteration - 1)
+            OptimizerState(self.state.optim.step + iteration - self.state.iteration)
         self.state = replace(self._start(params, self.state.samples, iteration, edited=True, optim=optim),
                              rounding=self.state.rounding)
 
