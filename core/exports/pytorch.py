@@ -126,8 +126,12 @@ def _optimizer_lines(stepper: Stepper) -> list[str]:
     lines = ["", "trainable = [p for name, p in params.items() if name not in FROZEN]",
              *rule.torch_lines(config, "trainable", "LEARNING_RATE"),
              f"STATE = {list(rule.kept_kinds(config.options))!r}  # the optimizer's buffers we report"]
-    for key, arr in stepper.optimizer_state.buffers.items():
+    state = stepper.optimizer_state
+    for key, arr in state.buffers.items():
         layer, _, kind = key.partition(".")
         buffer, _, pname = kind.rpartition("_")
         lines.append(f'optimizer.state[params["{layer}.{pname}"]]["{buffer}"] = torch.tensor({_lit(arr)})')
+    if rule.torch_step_key is not None and state.step:
+        lines += ["for p in trainable:  # updates already taken",
+                  f'    optimizer.state[p]["{rule.torch_step_key}"] = torch.tensor({float(state.step)!r})']
     return lines

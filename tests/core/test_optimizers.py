@@ -53,8 +53,9 @@ needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (
 # --- a test-only optimizer with one state buffer -------------------------------------------------
 
 class EmaVelocity(Optimizer):
-    """v = ρ·v + (1 − ρ)·g (v starts at 0), w′ = w − α·v: not torch's, so its torch lines
-    define it as a torch.optim.Optimizer subclass."""
+    """v = ρ·v + (1 − ρ)·g (v starts at 0), v̂ = v / (1 − ρᵗ), w′ = w − α·v̂: Adam's first
+    moment alone, with its bias correction by the update count t, so it needs ``step`` as
+    Adam does. Not torch's: its torch lines define it as a torch.optim.Optimizer subclass."""
 
     name = "ema_test"
     title = "EMA test"
@@ -63,6 +64,7 @@ class EmaVelocity(Optimizer):
     state_titles = {"velocity": "velocity"}
     state_symbols = {"velocity": "v"}
     torch_class = "Velocity"
+    torch_step_key = "step"
     slips = {"no-smoothing": lambda ctx, exact: [
         (ctx.old - ctx.hyper.learning_rate * ctx.grad, "{alt} steps by the raw gradient: the velocity is missing")]}
 
@@ -70,18 +72,22 @@ class EmaVelocity(Optimizer):
                hyper: Hyper) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         rho = hyper.number("rho")
         v = rho * state.get("velocity", np.zeros_like(param)) + (1 - rho) * grad
-        return param - hyper.learning_rate * v, {"velocity": v}
+        return param - hyper.learning_rate * (v / (1 - rho ** hyper.step)), {"velocity": v}
 
     def derive(self, ctx: UpdateContext) -> list[UpdateStep]:
         n, f, rho = ctx.num, ctx.factor, ctx.hyper.number("rho")
         v_new = ctx.state_symbol("velocity", True)
         after = ctx.state_after["velocity"]
         v_old, before = ctx.state_symbol("velocity", False), ctx.state_before.get("velocity", 0.0)
+        t = ctx.hyper.step
+        corrected = after / (1 - rho ** t)
         return [UpdateStep("velocity", v_new, f"ρ·{v_old} + (1 − ρ)·{ctx.grad_term.symbol}",
                            f"{n(rho)}·{f(before)} + {n(1 - rho)}·{ctx.grad_term.numeric}", after,
                            "the velocity: a running average of the gradients"),
-                UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·{v_new}",
-                           f"{n(ctx.old)} − {n(ctx.hyper.learning_rate)}·{f(after)}", ctx.new)]
+                UpdateStep("corrected", "v̂", f"{v_new} / (1 − ρ^{t})", f"{f(after)} / (1 − {n(rho)}**{t})",
+                           corrected, f"bias correction of update {t}"),
+                UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·v̂",
+                           f"{n(ctx.old)} − {n(ctx.hyper.learning_rate)}·{f(corrected)}", ctx.new)]
 
     def torch_lines(self, config: OptimizerConfig, params: str, learning_rate: str) -> list[str]:
         return [
@@ -93,10 +99,12 @@ class EmaVelocity(Optimizer):
             "    def step(self):",
             "        for group in self.param_groups:",
             "            for p in group['params']:",
-            "                v = self.state[p].get('velocity', torch.zeros_like(p))",
+            "                state = self.state[p]",
+            "                state['step'] = state.get('step', torch.tensor(0.0)) + 1",
+            "                v = state.get('velocity', torch.zeros_like(p))",
             "                v = group['rho'] * v + (1 - group['rho']) * p.grad",
-            "                self.state[p]['velocity'] = v",
-            "                p.sub_(group['lr'] * v)",
+            "                state['velocity'] = v",
+            "                p.sub_(group['lr'] * (v / (1 - group['rho'] ** state['step'])))",
             "",
             "",
             f"optimizer = Velocity({params}, lr={learning_rate}, rho={config['rho']!r})",
@@ -250,7 +258,8 @@ def test_state_flows_through_update_undo_and_next_iteration(ema: Optimizer) -> N
     stepper.update()
     v1 = stepper.array("h.velocity_weight")
     np.testing.assert_array_equal(v1, 0.75 * grad)
-    np.testing.assert_array_equal(stepper.array("h.new_weight"), stepper.params["h"]["weight"] - 0.5 * v1)
+    np.testing.assert_array_equal(stepper.array("h.new_weight"),
+                                  stepper.params["h"]["weight"] - 0.5 * (v1 / (1 - 0.25 ** 1)))
     assert stepper.array("out.velocity_bias") is None and "out.velocity_bias" not in stepper.state.values
     assert stepper.undo() == "update"
     assert stepper.array("h.velocity_weight") is None and stepper.optimizer_state.step == 0
@@ -261,8 +270,10 @@ def test_state_flows_through_update_undo_and_next_iteration(ema: Optimizer) -> N
     np.testing.assert_array_equal(stepper.optimizer_state.buffers["h.velocity_weight"], v1)
     assert stepper.array("h.velocity_weight") is None  # this iteration's update is not done yet
     stepper.run_iteration()
-    np.testing.assert_array_equal(stepper.array("h.velocity_weight"),
-                                  0.25 * v1 + 0.75 * stepper.array("h.grad_weight"))
+    v2 = stepper.array("h.velocity_weight")
+    np.testing.assert_array_equal(v2, 0.25 * v1 + 0.75 * stepper.array("h.grad_weight"))
+    np.testing.assert_array_equal(stepper.array("h.new_weight"),  # the bias correction of update 2
+                                  stepper.params["h"]["weight"] - 0.5 * (v2 / (1 - 0.25 ** 2)))
     assert stepper.undo() == "whole iteration"
     assert stepper.undo() == "next iteration"
     assert stepper.optimizer_state.step == 0 and stepper.optimizer_state.buffers == {}
@@ -482,6 +493,8 @@ def test_the_optimizer_slips_are_diagnosed(ema: Optimizer) -> None:
     assert diagnose(stepper, "out.new_weight[0,0]", old - 0.25 * grad, 6).slip == "learning-rate"
     assert diagnose(stepper, "out.new_weight[0,0]", old + 0.5 * grad, 6).slip == "sign"
     velocity = Stepper(scenario("{type: ema_test, rho: 0.5}"))
+    velocity.run_iteration()  # at update 1 the bias-corrected velocity is the gradient itself
+    velocity.advance_to_next()
     velocity.run_iteration()
     old, grad = velocity.value("h.weight[1,2]"), velocity.value("h.grad_weight[1,2]")
     found = diagnose(velocity, "h.new_weight[1,2]", old - 0.5 * grad, 9)
@@ -489,7 +502,8 @@ def test_the_optimizer_slips_are_diagnosed(ema: Optimizer) -> None:
 
 
 @needs_torch
-@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.3}", "{type: sgd, momentum: 0.9, nesterov: true}",
+@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.3}", "{type: ema_test, rho: 0.3, step: 3}",
+                                       "{type: sgd, momentum: 0.9, nesterov: true}",
                                        "{type: sgd, momentum: 0.5, dampening: 0.5, weight_decay: 0.1}"])
 def test_the_pytorch_export_steps_from_the_same_state(ema: Optimizer, tmp_path: Path, optimizer: str) -> None:
     stepper = Stepper(scenario(optimizer))

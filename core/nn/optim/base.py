@@ -136,6 +136,9 @@ class Optimizer(ABC):
     state_titles: ClassVar[Mapping[str, str]] = {}  # kind → words, e.g. "momentum buffer"
     state_symbols: ClassVar[Mapping[str, str]] = {}  # kind → a course's letter, e.g. "b", "m"
     torch_class: ClassVar[str]  # e.g. "torch.optim.SGD"
+    # the key under which torch keeps the update count in ``optimizer.state[p]`` (Adam,
+    # RMSprop: "step"); the export then starts it at the updates already taken
+    torch_step_key: ClassVar[str | None] = None
     slips: ClassVar[Mapping[str, Slip]] = {}  # slip name → candidate values for a new_*
 
     def defaults(self) -> dict[str, Value]:
