@@ -94,37 +94,34 @@ class SGD(Optimizer):
                                f"{n(ctx.old)} − {n(alpha)}·{ctx.grad_term.numeric}", ctx.new,
                                f"SGD: {word} ← {word} − α·∂E/∂{word}{ctx.grad_note}")]
         steps: list[UpdateStep] = []
-        g_sym, g_num, g = ctx.grad_term.symbol, ctx.grad_term.numeric, ctx.grad
-        if decay != 0:
-            g = ctx.grad + decay * ctx.old
-            steps.append(UpdateStep("grad", "g", f"{g_sym} + λ·{ctx.old_symbol}",
-                                    f"{g_num} + {n(decay)}·{f(ctx.old)}", g,
-                                    f"weight decay: the L2 term λ·{word} is added to the gradient"))
-            g_sym, g_num = "g", f(g)
-        direction, d_sym, d_num = g, g_sym, g_num
+        g_sym, g_num = ctx.grad_term.symbol, ctx.grad_term.numeric
+        decayed = ""
+        if decay != 0:  # g = ∂E/∂w + λ·w, written out wherever g is used
+            g_sym, g_num = f"({g_sym} + λ·{ctx.old_symbol})", f"({g_num} + {n(decay)}·{f(ctx.old)})"
+            decayed = f"; weight decay adds λ·{word} to the gradient"
+        d_sym, d_num = g_sym, g_num  # the step d of w′ = w − α·d
         if momentum != 0:
             after = ctx.state_after[BUFFER]
             b_new = ctx.state_symbol(BUFFER, True)
             if BUFFER not in ctx.state_before:
                 steps.append(UpdateStep(BUFFER, b_new, g_sym, g_num, after,
-                                        "the momentum buffer starts as the first gradient, as in torch"))
+                                        "the momentum buffer starts as the first gradient, as in torch" + decayed))
             else:
                 before = ctx.state_before[BUFFER]
                 damp_sym, damp_num = ("", "") if dampening == 0 else ("(1 − τ)·", f"{n(1 - dampening)}·")
                 steps.append(UpdateStep(BUFFER, b_new, f"μ·{ctx.state_symbol(BUFFER, False)} + {damp_sym}{g_sym}",
                                         f"{n(momentum)}·{f(before)} + {damp_num}{g_num}", after,
-                                        "momentum: the buffer keeps a running sum of past gradients"))
-            if h.options["nesterov"]:
-                direction = g + momentum * after
-                steps.append(UpdateStep("direction", "d", f"{g_sym} + μ·{b_new}",
-                                        f"{g_num} + {n(momentum)}·{f(after)}", direction,
-                                        "Nesterov: the step looks ahead along the buffer"))
-                d_sym, d_num = "d", f(direction)
+                                        "momentum: the buffer keeps a running sum of past gradients" + decayed))
+            if h.options["nesterov"]:  # d = g + μ·v′, written out
+                d_sym, d_num = f"({g_sym} + μ·{b_new})", f"({g_num} + {n(momentum)}·{f(after)})"
+                rule = f"SGD with Nesterov momentum: {word} ← {word} − α·(g + μ·v′)"
             else:
-                direction, d_sym, d_num = after, b_new, f(after)
+                d_sym, d_num = b_new, f(after)
+                rule = f"SGD with momentum: {word} ← {word} − α·v′"
+        else:
+            rule = f"SGD: {word} ← {word} − α·(∂E/∂{word} + λ·{word}){ctx.grad_note}"
         steps.append(UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·{d_sym}",
-                                f"{n(ctx.old)} − {n(alpha)}·{d_num}", ctx.new,
-                                f"SGD: {word} ← {word} − α·{d_sym}"))
+                                f"{n(ctx.old)} − {n(alpha)}·{d_num}", ctx.new, rule + decayed))
         return steps
 
     def torch_lines(self, config: OptimizerConfig, params: str, learning_rate: str) -> list[str]:
