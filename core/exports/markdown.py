@@ -11,6 +11,7 @@ from core.engine.stepper import Stepper
 from core.exports import latex
 from core.exports.report import derivations
 from core.learner.checks import Check, run_checks
+from core.nn.optim import optimizer_words
 from core.numbers import fmt
 
 
@@ -21,6 +22,8 @@ def _heading(stepper: Stepper) -> tuple[str, str]:
     loss = stepper.array("loss")
     sub = (f"Iteration {stepper.iteration} (sample{plural} {samples}); loss {fmt(float(loss), s.decimals)}; "
            f"learning rate α = {fmt(s.learning_rate, None)}; {s.loss}")
+    if optimizer_words(s.optimizer):
+        sub += f"; {optimizer_words(s.optimizer)}"
     return s.name, sub
 
 

@@ -17,6 +17,7 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.learner.checks import Check, run_checks
+from core.nn.optim import optimizer_words
 from core.numbers import fmt
 from core.scenario.budget import check_solve
 
@@ -157,7 +158,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
         samples = ", ".join(str(s + 1) for s in record.samples)
         plural = "s" if len(record.samples) > 1 else ""
         out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
-                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"]
+                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"
+                    + (f", {optimizer_words(scenario.optimizer)}" if optimizer_words(scenario.optimizer) else "")]
         for title, items in record.sections:
             out += ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
             if markdown:

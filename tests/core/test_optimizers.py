@@ -25,8 +25,9 @@ from core.engine.stepper import Stepper
 from core.engine.training import Trainer
 from core.errors import ScenarioError
 from core.explain.explainer import explain
+from core.exports.markdown import to_markdown
 from core.exports.pytorch import to_pytorch
-from core.exports.report import solve, to_json
+from core.exports.report import render_text, solve, to_json
 from core.learner.diagnosis import diagnose
 from core.learner.quiz import Quiz
 from core.nn.optim import (
@@ -322,6 +323,17 @@ def test_a_quiz_of_updates_asks_for_the_momentum_buffer_before_the_weight() -> N
                      "out.momentum_buffer_weight[1,0]", "out.momentum_buffer_weight[1,1]",
                      "out.new_weight[0,0]", "out.new_weight[0,1]", "out.new_weight[1,0]", "out.new_weight[1,1]",
                      "out.new_bias[0]", "out.new_bias[1]"]  # the frozen bias has no buffer
+
+
+def test_reports_name_an_optimizer_that_is_not_plain_sgd() -> None:
+    plain, momentum = scenario(), scenario("{type: sgd, momentum: 0.9, nesterov: true}")
+    assert "α = 0.5\n" in render_text(plain, solve(plain, explained=True))
+    text = render_text(momentum, solve(momentum, explained=True))
+    assert "α = 0.5, SGD (momentum 0.9, nesterov)\n" in text
+    assert "v′(w_h[0,0]) = " in text.split("Update")[-1]
+    stepper = Stepper(momentum)
+    stepper.run_iteration()
+    assert "; cross_entropy; SGD (momentum 0.9, nesterov)" in to_markdown(stepper)
 
 
 def test_plain_sgd_solve_json_has_no_state_values() -> None:

@@ -30,8 +30,8 @@ from core.nn.optim.base import (
 from core.text import quote
 
 __all__ = ["OPTIMIZERS", "DEFAULT", "Field", "Hyper", "Optimizer", "OptimizerConfig", "OptimizerState", "Term",
-           "UpdateContext", "UpdateStep", "Value", "get_optimizer", "optimizer_data", "parse_optimizer", "register",
-           "state_name", "unregister"]
+           "UpdateContext", "UpdateStep", "Value", "get_optimizer", "optimizer_data", "optimizer_words",
+           "parse_optimizer", "register", "state_name", "unregister"]
 
 OPTIMIZERS: dict[str, Optimizer] = {}
 PLANNED = ("adam", "adamw", "rmsprop")  # in the file format, not built yet
@@ -125,6 +125,12 @@ def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
         raise ScenarioError(f"expected a whole number ≥ 0 of updates already taken, got {_describe(step)}",
                             field=f"optimizer.{STEP_FIELD}")
     return OptimizerConfig(kind, options), step
+
+
+def optimizer_words(config: OptimizerConfig) -> str:
+    """The optimizer for a report heading, or "" for the default plain SGD (reports of it
+    read as they always have)."""
+    return "" if config == DEFAULT else OPTIMIZERS[config.type].describe(config.options)
 
 
 def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, Value | int | str]:

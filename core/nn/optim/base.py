@@ -144,6 +144,13 @@ class Optimizer(ABC):
     def defaults(self) -> dict[str, Value]:
         return {f.name: f.default for f in self.fields}
 
+    def describe(self, options: Mapping[str, Value]) -> str:
+        """The optimizer in words for report headings: its title and the settings that differ
+        from their defaults, e.g. ``SGD (momentum 0.9, nesterov)``."""
+        changed = [f.name if f.is_flag else f"{f.name} {float(options[f.name]):g}"
+                   for f in self.fields if options[f.name] != f.default]
+        return f"{self.title} ({', '.join(changed)})" if changed else self.title
+
     def kept_kinds(self, options: Mapping[str, Value]) -> tuple[str, ...]:
         """The state kinds these settings keep (plain sgd: none; sgd with momentum: one)."""
         return self.state_kinds
