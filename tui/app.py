@@ -492,7 +492,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
     def action_help(self) -> None:
         from tui.screens.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.stepper.scenario.name, self.stepper.scenario.description))
 
     async def action_quit(self) -> None:
         self._confirm_if_edited("You have unsaved edits. Quit anyway?", lambda: self.exit(0))

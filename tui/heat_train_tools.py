@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from core.engine.training import Trainer, evaluate
+from core.errors import TrainingDiverged
 from core.numbers import fmt
 from tui.widgets.layer_panel import LayerPanel
 from tui.widgets.loss_chart import TrainingLog, TrainPanel, percent, progress_text
@@ -203,7 +204,7 @@ class HeatTrainTools:
         self.train_panel.show_log(log)
         self.train_panel.show_progress(_done_text(run, secs))
         if error is not None:
-            self.say(f"training failed after {run.done:,} iterations: {error}", error=True)
+            self.say(_failure_text(error, run.done), error=True)
             return
         if run.done == 0:
             self.say("training stopped before the first iteration finished: nothing changed")
@@ -235,6 +236,14 @@ class TrainingRun:
     shown_chart: float = 0.0
     shown_panels: float = 0.0
     shown_snapshot: tuple | None = None
+
+
+def _failure_text(error: BaseException, done: int) -> str:
+    """Why training ended early: where it diverged and what to try, or the error."""
+    if isinstance(error, TrainingDiverged):
+        kept = f"kept the {done:,} iterations before it (z undoes them)" if done else "nothing changed"
+        return f"{error} · {kept}"
+    return f"training failed after {done:,} iterations: {error}"
 
 
 def _done_text(run: TrainingRun, secs: float) -> Text:

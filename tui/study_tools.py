@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widgets import Input
 
 from core.errors import CnnTuiError
-from core.numbers import fmt, parse_number, written_decimals
+from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.widgets.answer_editor import AnswerCancelled, AnswerEditor
 from tui.widgets.layer_panel import LayerPanel
 from tui.widgets.quiz_bar import AnswerInput, QuizBar, append_verdict, quiz_text, scope_text, score_text
@@ -151,7 +151,7 @@ class StudyTools:
         exact = fmt(answer.exact, self.decimals)
         text = text.strip().replace("-", "−")
         if answer.right:
-            said = f"✓ {name}: {text} is right (exact {fmt(answer.exact, None)[:10]})"
+            said = f"✓ {name}: {text} is right (exact {fmt(answer.exact, 8, trim=True)})"  # never cut mid-exponent
         else:
             slip = f" — {answer.diagnosis.slip}" if answer.diagnosis else ""
             said = f"✗ {name}: {text} is wrong, it is {exact}{slip} (the formula with numbers is above)"
@@ -223,9 +223,7 @@ class StudyTools:
         from core.learner.quiz import require_precision
 
         name = editor.quantity
-        written = text.strip().replace("−", "-")
-        if "," in written and "." not in written:
-            written = written.replace(",", ".")
+        written = as_written(text)  # what the file will hold under expected
         try:
             if written:
                 expected = Expected(parse_number(written), written_decimals(written), written)

@@ -82,7 +82,6 @@ BACKWARD_KINDS = kinds_where(stage="backward")  # grad_out, delta, grad_weight, 
 UPDATE_KINDS = kinds_where(stage="update")  # new_weight, new_bias, then the optimizers' state kinds
 PER_SAMPLE_KINDS = kinds_where(per_sample=True, top=False)  # net, out, grad_out, delta
 EDITABLE_KINDS = kinds_where(editable=True)  # input, target, weight, bias
-WHOLE_KINDS = kinds_where(per_sample=False)  # parameter-shaped kinds and the loss: no batch axis
 
 _NAME = re.compile(
     r"^\s*(?:(?P<top>input|target|loss)|(?P<layer>[a-z][a-z0-9_]*)\.(?P<kind>[a-z_]+))"

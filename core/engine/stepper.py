@@ -17,6 +17,7 @@ from core.engine.passes import hidden_gradients, loss_value, output_gradients, u
 from core.engine.quantities import (
     BACKWARD_KINDS,
     FORWARD_KINDS,
+    KINDS,
     PARAM_KINDS,
     UPDATE_KINDS,
     QuantityRef,
@@ -30,6 +31,8 @@ from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
 from core.nn.optim import OptimizerState
 from core.numbers import round_as_shown
+
+_PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 UNDO_LIMIT = 200
 _PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
@@ -355,7 +358,8 @@ class Stepper:
         ref = parse_name(name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
             raise EditError(f"{value!r} is not a finite number")
-        editable = ref.kind in ("weight", "bias") and ref.layer is not None or ref.kind in ("input", "target")
+        kind = KINDS.get(ref.kind)  # weight and bias of a layer; input and target
+        editable = kind is not None and kind.editable and (kind.top or ref.layer is not None)
         if not editable:
             raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs "
                             "and targets can be edited")
@@ -364,7 +368,7 @@ class Stepper:
             check_index(shape, ref, require_scalar=True)
         except QuantityError as err:
             raise EditError(str(err)) from None
-        if ref.kind == "target" and self.scenario.loss == "cross_entropy":
+        if ref.kind == "target" and self.network.loss.distribution:
             raise_if_bad_distribution(self, ref, float(value))
         self._push(f"edit {ref}")
         previous = self.value(str(ref)) if ref.kind in ("weight", "bias") else float(self.array(ref.kind)[ref.index])

@@ -14,10 +14,30 @@ import numpy as np
 
 from core.engine.passes import gradients, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices
+from core.errors import TrainingDiverged
 from core.nn.layers import Params
 from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
+from core.numbers import fmt
 
 EVAL_CHUNK = 512
+LOSS_LIMIT = 1e30  # a loss past this has blown up: no network that learns gets anywhere near it
+
+
+def blown_up(loss: float, new_theta: np.ndarray) -> str | None:
+    """What blew up in an iteration, in words, or None: its loss (∞, NaN or past
+    LOSS_LIMIT) or a parameter after the update (∞, NaN, or so large that the sum of
+    squares overflows: past about 1e154). The common case costs one dot product."""
+    if abs(loss) <= LOSS_LIMIT and math.isfinite(new_theta @ new_theta):
+        return None
+    if math.isnan(loss):
+        return "the loss became NaN (not a number)"
+    if math.isinf(loss):
+        return "the loss overflowed to ∞"
+    if abs(loss) > LOSS_LIMIT:
+        return f"the loss reached {fmt(loss, 3)}, past {fmt(LOSS_LIMIT, 0)}"
+    if not np.isfinite(new_theta).all():
+        return f"a parameter overflowed to ∞ or NaN in the update (the loss was {fmt(loss, 4)})"
+    return f"a parameter grew past 1e154 in the update (the loss was {fmt(loss, 4)})"
 
 
 @dataclass(frozen=True)
@@ -64,6 +84,7 @@ class Trainer:
                  iteration: int = 1, optimizer_state: OptimizerState | None = None) -> None:
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
+        self._first = iteration  # where this run started (its epochs count from there)
         start = params if params is not None else scenario.params
         layers = scenario.network.param_layers()
         self._views: dict[str, Params] = {layer.name: {} for layer in layers}
@@ -83,11 +104,11 @@ class Trainer:
             self._views[lay][name] = self._theta[part].reshape(shape)
             self._grad_views[lay][name] = self._grad[part].reshape(shape)
         frozen = [part for _, _, part, is_frozen in self._entries if is_frozen]
-        self._trainable: np.ndarray | None = None  # where the update applies; None: everywhere
+        self._frozen: np.ndarray | None = None  # where the update does not apply; None: nowhere
         if frozen:
-            self._trainable = np.ones(self._theta.size, dtype=bool)
+            self._frozen = np.zeros(self._theta.size, dtype=bool)
             for part in frozen:
-                self._trainable[part] = False
+                self._frozen[part] = True
         self._rule = get_optimizer(scenario.optimizer.type)
         self._kinds = self._rule.kept_kinds(scenario.optimizer.options)
         self._state = scenario.optimizer_state if optimizer_state is None else optimizer_state
@@ -105,7 +126,7 @@ class Trainer:
         if self._flat is None:
             return self._state
         buffers = {state_name(lay, kind, name): self._flat[kind][part].reshape(self._views[lay][name].shape).copy()
-                   for kind in self._kinds for lay, name, part, frozen in self._entries if not frozen}
+                   for kind in self._flat for lay, name, part, frozen in self._entries if not frozen}
         return OptimizerState(self._step, buffers)
 
     def _flat_buffers(self, state: OptimizerState) -> dict[str, np.ndarray] | None:
@@ -137,29 +158,47 @@ class Trainer:
         return x[idx], y[idx]
 
     def step(self) -> float:
-        """One iteration; returns its loss."""
+        """One iteration; returns its loss.
+
+        Raises TrainingDiverged (see ``blown_up``) instead of applying an update that blew
+        up: the parameters and the iteration number stay those of the last good iteration.
+        """
         x, y = self.batch(self.iteration)
         s = self.scenario
         loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views)
         if self._flat is None:  # some state not started yet: parameter by parameter, once
-            new, self._state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
-            for layer, own in new.items():
-                for name, arr in own.items():
-                    view = self._views[layer][name]
-                    if arr is not view:  # a frozen parameter comes back as itself
-                        view[...] = arr
-            self._flat = self._flat_buffers(self._state)
-            self._step = self._state.step
+            new, state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
+            theta = self._theta.copy()
+            for lay, name, part, _ in self._entries:
+                theta[part] = np.ravel(new[lay][name])
+            flat = None
         else:
             hyper = Hyper(s.learning_rate, self._step + 1, s.optimizer.options)
-            theta, self._flat = self._rule.update(self._theta, self._grad, self._flat, hyper)
-            if self._trainable is None:
-                self._theta[...] = theta
-            else:
-                np.copyto(self._theta, theta, where=self._trainable)
+            theta, flat = self._rule.update(self._theta, self._grad, self._flat, hyper)
+            if self._frozen is not None:
+                np.copyto(theta, self._theta, where=self._frozen)  # frozen entries keep their value
+        what = blown_up(loss, theta)
+        if what is not None:
+            raise self._diverged(what, loss)
+        self._theta[...] = theta
+        if flat is None:
+            self._state = state
+            self._flat = self._flat_buffers(state)
+            self._step = state.step
+        else:
+            self._flat = flat
             self._step += 1
         self.iteration += 1
         return loss
+
+    def _diverged(self, what: str, loss: float) -> TrainingDiverged:
+        """Where it blew up (this run's epoch, the iteration), what, and what to try."""
+        epoch = (self.iteration - self._first) // self.iterations_per_epoch + 1
+        rate = self.scenario.learning_rate
+        smaller = float(f"{rate / 10:.2g}")  # a round number to try
+        message = (f"training diverged in epoch {epoch} at iteration {self.iteration}: {what}; "
+                   f"try a smaller learning_rate than {fmt(rate, None)} (e.g. {fmt(smaller, None)})")
+        return TrainingDiverged(message, epoch=epoch, iteration=self.iteration, what=what, value=loss)
 
     def run_epochs(self, epochs: int, progress: Callable[[int, int], None] | None = None,
                    should_stop: Callable[[], bool] | None = None) -> list[EpochStats]:

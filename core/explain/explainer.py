@@ -411,9 +411,9 @@ class _Explainer:
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
         term, word, note = Term(grad_sym, self.p(grad)), param, ""
-        grad_terms = layer.param_grad_terms(param, index, 1, 2) if self.batch == 1 else None
-        if grad_terms is not None and grad_terms.total == 1:
+        if layer.gradient_is_one_product and self.batch == 1:
             # one sample and one product (a dense layer's δ·x, δ): the gradient written in
+            grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
             term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))
             word = param[0]

@@ -5,6 +5,10 @@ The script builds the same network with the same weights, runs the same iteratio
 the same optimizer state) in float64 and prints every value under the same names and in
 the same JSON shape as ``cnn-tui solve --format json``, so a learner can check that a
 real framework agrees.
+
+Every string from the scenario (its name, layer names) enters the script only as a
+Python string literal (``core.text.python_literal``), never inside a docstring or a
+comment, so running an export can never run anything a file wrote.
 """
 
 from __future__ import annotations
@@ -15,10 +19,16 @@ import numpy as np
 
 from core.engine.stepper import Stepper
 from core.nn.optim import get_optimizer
+from core.text import python_literal
 
 
 def _lit(arr: np.ndarray) -> str:
     return json.dumps(np.asarray(arr, dtype=np.float64).tolist())
+
+
+def _key(layer: str, kind: str) -> str:
+    """The literal of a ``layer.kind`` key (``'fc.weight'``), escaped as any file string is."""
+    return python_literal(f"{layer}.{kind}")
 
 
 def to_pytorch(stepper: Stepper) -> str:
@@ -30,11 +40,13 @@ def to_pytorch(stepper: Stepper) -> str:
     assert x is not None and y is not None
     lines = [
         "#!/usr/bin/env python3",
-        f'"""{s.name}: one iteration in PyTorch, exported by cnn-tui.',
+        '"""One iteration of a cnn-tui scenario (SCENARIO below) in PyTorch, exported by cnn-tui.',
         "",
         "Builds the same network with the same weights, runs the same iteration in float64 and",
         "prints every value as JSON, in the shape of `cnn-tui solve --format json`.",
         '"""',
+        f"SCENARIO = {python_literal(s.name)}",
+        "",
         "import json",
         "",
         "import torch",
@@ -49,8 +61,8 @@ def to_pytorch(stepper: Stepper) -> str:
     ]
     for layer in network.param_layers():
         for pname in ("weight", "bias"):
-            lines.append(f'params["{layer.name}.{pname}"] = torch.tensor('
-                         f'{_lit(stepper.params[layer.name][pname])}, requires_grad=True)')
+            lines.append(f"params[{_key(layer.name, pname)}] = torch.tensor("
+                         f"{_lit(stepper.params[layer.name][pname])}, requires_grad=True)")
     lines += _optimizer_lines(stepper)
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
     if not network.layers[0].has_params:  # a first layer without parameters: its output needs a graph
@@ -61,8 +73,8 @@ def to_pytorch(stepper: Stepper) -> str:
         if layer.has_net:
             act = layer.activation
             assert act is not None
-            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {act.torch_expression()}"]
-        lines += ["h.retain_grad()", f'kept["{n}.out"] = h']
+            lines += ["z.retain_grad()", f"kept[{_key(n, 'net')}] = z", f"h = {act.torch_expression()}"]
+        lines += ["h.retain_grad()", f"kept[{_key(n, 'out')}] = h"]
     last = network.layers[-1]
     loss_expr = network.loss.torch
     lines += [
@@ -76,7 +88,7 @@ def to_pytorch(stepper: Stepper) -> str:
         lines += [
             "# the loss itself from the logits (log-softmax), as cnn-tui computes it",
             "with torch.no_grad():",
-            f'    logits = kept["{last.name}.net"].reshape(BATCH, -1)',
+            f"    logits = kept[{_key(last.name, 'net')}].reshape(BATCH, -1)",
             "    loss_value = (-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()).item()",
         ]
     lines += [
@@ -109,12 +121,12 @@ def to_pytorch(stepper: Stepper) -> str:
         "        for buffer in () if name in FROZEN else STATE:",
         '            values[f"{layer}.{buffer}_{kind}"] = plain(optimizer.state[p][buffer])',
         "",
-        f'print(json.dumps({{"format": 1, "name": {json.dumps(s.name, ensure_ascii=False)}, "iterations": [',
+        'print(json.dumps({"format": 1, "name": SCENARIO, "iterations": [',
         f'    {{"iteration": {stepper.iteration}, "samples": {stepper.sample_indices()}, '
         '"loss": loss_value, "values": values}]}))',
     ]
-    frozen = [f"{layer.name}.{p}" for layer in network.param_layers() for p in sorted(layer.frozen)]
-    lines.insert(lines.index("params = {}"), f"FROZEN = {frozen!r}")
+    frozen = [_key(layer.name, p) for layer in network.param_layers() for p in sorted(layer.frozen)]
+    lines.insert(lines.index("params = {}"), f"FROZEN = [{', '.join(frozen)}]")
     return "\n".join(lines) + "\n"
 
 
@@ -130,8 +142,10 @@ def _optimizer_lines(stepper: Stepper) -> list[str]:
     for key, arr in state.buffers.items():
         layer, _, kind = key.partition(".")
         buffer, _, pname = kind.rpartition("_")
-        lines.append(f'optimizer.state[params["{layer}.{pname}"]]["{buffer}"] = torch.tensor({_lit(arr)})')
+        lines.append(f"optimizer.state[params[{_key(layer, pname)}]][{python_literal(buffer)}] = "
+                     f"torch.tensor({_lit(arr)})")
     if rule.torch_step_key is not None and state.step:
+        key = python_literal(rule.torch_step_key)
         lines += ["for p in trainable:  # updates already taken",
-                  f'    optimizer.state[p]["{rule.torch_step_key}"] = torch.tensor({float(state.step)!r})']
+                  f"    optimizer.state[p][{key}] = torch.tensor({float(state.step)!r})"]
     return lines

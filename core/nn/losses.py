@@ -115,6 +115,8 @@ class Loss:
     sample: Callable[[Pair, int], Pair]
     grad_text: Callable[[LossText], Pair]
     torch: str
+    short: str  # a panel's title: CE, SE, MSE
+    distribution: bool = False  # its targets must be ≥ 0 and sum to 1 (checked at load and on edits)
 
 
 _TABLE = {entry.name: entry for entry in (
@@ -122,17 +124,17 @@ _TABLE = {entry.name: entry for entry in (
          lambda t: (f"{t.y}·ln {t.a}", f"{t.p(t.y_value)}·ln {t.n(t.a_value)}"),
          lambda s, n: (f"−({s[0]})", f"−({s[1]})"),
          lambda t: (f"−{t.y} / {t.a}", f"−{t.p(t.y_value)} / {t.p(t.a_value)}"),
-         "-(y * torch.log(out)).sum(dim=1).mean()"),
+         "-(y * torch.log(out)).sum(dim=1).mean()", "CE", distribution=True),
     Loss("squared_error", squared_error, squared_error_grad, "E", "½·Σ_i (y_i − a_i)²", "a_i − y_i",
          lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
          lambda s, n: (f"½·({s[0]})", f"½·({s[1]})"),
          lambda t: (f"({t.a} − {t.y})", f"({t.n(t.a_value)} − {t.n(t.y_value)})"),
-         "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()"),
+         "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()", "SE"),
     Loss("mse", mse, mse_grad, "E", "(1/n)·Σ_i (y_i − a_i)²", "2·(a_i − y_i)/n",
          lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
          lambda s, n: (f"({s[0]}) / {n}", f"({s[1]}) / {n}"),
          lambda t: (f"2·({t.a} − {t.y}) / {t.count}", f"2·({t.n(t.a_value)} − {t.n(t.y_value)}) / {t.count}"),
-         "((y - out) ** 2).mean(dim=1).mean()"),
+         "((y - out) ** 2).mean(dim=1).mean()", "MSE"),
 )}
 
 LOSSES = tuple(_TABLE)

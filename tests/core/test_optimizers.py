@@ -23,7 +23,7 @@ from fixtures.formula_eval import evaluate
 
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
-from core.errors import ScenarioError
+from core.errors import ScenarioError, TrainingDiverged
 from core.explain.explainer import explain
 from core.exports.markdown import to_markdown
 from core.exports.pytorch import to_pytorch
@@ -403,6 +403,24 @@ def test_training_from_a_state_given_for_one_layer_only_matches_the_stepper(ema:
     for key, arr in state.buffers.items():
         assert arr.tolist() == final.optimizer_state.buffers[key].tolist(), key
     assert trainer.params["out"]["bias"].tolist() == sc.params["out"]["bias"].tolist()  # frozen
+
+
+@pytest.mark.parametrize("extra", ["", ", momentum_buffer_weight: [[1.0, 2.0], [3.0, 4.0]]"])
+def test_an_update_that_blows_up_changes_neither_parameters_nor_state(extra: str) -> None:
+    sc = scenario("{type: sgd, momentum: 0.9}", extra=extra)
+    sc.learning_rate = 1e200
+    trainer = Trainer(sc)
+    before_params, before_state = trainer.params, trainer.optimizer_state
+    with pytest.raises(TrainingDiverged):
+        for _ in range(5):
+            before_params, before_state = trainer.params, trainer.optimizer_state
+            trainer.step()
+    assert trainer.optimizer_state.step == before_state.step
+    for key, arr in trainer.optimizer_state.buffers.items():
+        assert arr.tolist() == before_state.buffers[key].tolist()
+    for layer, own in trainer.params.items():
+        for name, arr in own.items():
+            assert arr.tolist() == before_params[layer][name].tolist()
 
 
 BAD_OPTIMIZERS = {

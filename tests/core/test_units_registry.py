@@ -115,6 +115,10 @@ def test_every_layer_example_is_gradient_checked_and_explained(case, batch) -> N
     size = type(layer).spec_size(stepper.scenario.layer_specs[0], tuple(shape))  # the loader's budget
     assert size is not None and size.out_shape == layer.out_shape
     assert size.parameters == sum(int(np.prod(s)) for s in layer.param_shapes().values())
+    if layer.gradient_is_one_product:  # the update writes the gradient in: it must be one product
+        for pname, pshape in layer.param_shapes().items():
+            for idx in np.ndindex(pshape):
+                assert layer.param_grad_terms(pname, idx, 1, 4).total == 1, (pname, idx)
     assert layer.torch_lines() and all(isinstance(line, str) for line in layer.torch_lines())
     terms = (layer.net_terms(0, (0,) * len(layer.out_shape), 4) if layer.has_net
              else layer.out_terms(stepper.cache(layer.name), 0, (0,) * len(layer.out_shape), 4))
@@ -235,3 +239,14 @@ def test_negative_slope_belongs_to_leaky_relu_only() -> None:
     with pytest.raises(ScenarioError, match=r"unknown field 'negative_slope' for a flatten layer"):
         parse_scenario(LEAKY.replace("  - {name: h, type: dense",
                                      "  - {name: f, type: flatten, negative_slope: 0.1}\n  - {name: h, type: dense"))
+
+
+def test_negative_slope_survives_save_and_load(tmp_path: Path) -> None:
+    from core.scenario.load import load_scenario, parse_scenario
+    from core.scenario.save import save_scenario
+
+    saved = save_scenario(parse_scenario(LEAKY), tmp_path / "leaky.yaml")
+    assert "negative_slope: 0.1" in saved.read_text(encoding="utf-8")
+    stepper = Stepper(load_scenario(saved))
+    stepper.run_iteration()
+    assert stepper.value("h.out[0]") == pytest.approx(-0.2)

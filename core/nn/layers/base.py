@@ -8,8 +8,9 @@ through to another layer's formula):
 ``type_names``              the scenario ``type:`` values it builds (``conv1d``, ``conv2d``)
 ``fields``                  its own scenario fields (``Field``: units, kernel, stride …);
                             core/scenario/load validates them from these declarations.
-                            Layers with parameters also take ``activation`` (and that
-                            activation's fields), ``weight``, ``bias``, ``frozen``, ``init``.
+                            ``activated = True`` adds ``activation`` (and that activation's
+                            own fields); ``param_names`` adds ``weight``, ``bias``,
+                            ``frozen``, ``init``
 ``examples``                (input shape, spec) per type name: the registry test builds a
                             network from each and checks gradients, explanations, torch
 ``from_spec``               shape inference and the fit checks; a misfit raises
@@ -19,13 +20,17 @@ through to another layer's formula):
 ``forward``, ``input_grad``,
 ``param_grads``             the maths (vectorised over the batch)
 ``kinds``                   the quantity kinds it has (names from core/engine/quantities)
-``net_terms``               (layers with parameters) what z[b, i] sums: w·x terms + b
+``net_terms``               (layers with a net) what z[b, i] sums: w·x terms + b
 ``out_terms``               (layers without) what out[b, i] is: max/mean of a window, a copy
-``input_grad_terms``        the route of the input gradient: what ∂E/∂x[b, i] gathers
-                            from this layer's δ (or ∂E/∂out when it has no parameters)
+``input_grad_terms``        the route of the input gradient: what ∂E/∂x[b, i] of its
+                            ``source``-th input gathers from this layer's δ (layers with a
+                            net) or ∂E/∂out (the others)
 ``param_grad_terms``        what ∂E/∂weight[i] and ∂E/∂bias[i] sum over the batch
 ``torch_lines``             its forward line(s) in the PyTorch export: read ``h``, set
-                            ``z`` (layers with parameters, the activation follows) or ``h``
+                            ``z`` (layers with a net: the activation follows) or ``h``;
+                            parameters through ``torch_param`` (keys escaped)
+``gradient_is_one_product`` (dense) with one sample each parameter's gradient is one
+                            product, so the update's derivation writes it in
 ``slip_routes``             its share of slip diagnosis: what ∂E/∂x[b, i] would be after
                             a known hand slip (``pool-route``, ``transposed-index``)
 ==========================  ==============================================================
@@ -49,6 +54,7 @@ import numpy as np
 
 from core.nn.activations import Activation, softmax_backward
 from core.nn.layers.terms import Terms
+from core.text import python_literal
 
 Params = dict[str, np.ndarray]
 Spec = Mapping[str, Any]  # a validated layer spec: name, type, its fields, activation …
@@ -109,6 +115,9 @@ class Layer:
     type_names: ClassVar[tuple[str, ...]] = ()
     fields: ClassVar[tuple[Field, ...]] = ()
     activated: ClassVar[bool] = False  # takes an ``activation`` (and that activation's fields)
+    # with one sample, every parameter's gradient is one product (δ·x, δ): an update's
+    # derivation may write it in (dense) rather than name ∂E/∂w (conv: a sum over positions)
+    gradient_is_one_product: ClassVar[bool] = False
     examples: ClassVar[tuple[tuple[tuple[int, ...], dict[str, Any]], ...]] = ()
     kind: str = "layer"
     param_names: tuple[str, ...] = ()
@@ -222,10 +231,14 @@ class Layer:
 
     # --- the PyTorch export and slip diagnosis -----------------------------------
     def torch_lines(self) -> list[str]:
-        """Forward line(s) of the export: read ``h``; set ``z`` (with parameters) or ``h``.
-        Parameters are ``params["NAME.weight"]``; ``BATCH`` is the batch size; ``F`` is
-        torch.nn.functional."""
+        """Forward line(s) of the export: read ``h``; set ``z`` (with a net) or ``h``.
+        A parameter is ``self.torch_param("weight")``; ``BATCH`` is the batch size; ``F`` is
+        torch.nn.functional. A scenario's string enters only as a literal (python_literal)."""
         raise NotImplementedError
+
+    def torch_param(self, pname: str) -> str:
+        """``params['fc.weight']``: the export's tensor of a parameter, its key escaped."""
+        return f"params[{python_literal(f'{self.name}.{pname}')}]"
 
     def slip_routes(self, params: Params, upstream: np.ndarray, index: tuple[int, ...]) -> dict[str, list[float]]:
         """What ∂E/∂x[index] of one sample would be after each hand slip this layer invites,

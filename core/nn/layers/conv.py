@@ -187,9 +187,7 @@ class Conv(Layer):
     # --- export -----------------------------------------------------------------
     def torch_lines(self) -> list[str]:
         g = self.geometry
-        n = self.name
+        w, b = self.torch_param("weight"), self.torch_param("bias")
         if g.dims == 1:
-            return [f'z = F.conv1d(h, params["{n}.weight"], params["{n}.bias"], '
-                    f"stride={g.stride[1]}, padding={g.padding[1]})"]
-        return [f'z = F.conv2d(h, params["{n}.weight"], params["{n}.bias"], '
-                f"stride={tuple(g.stride)}, padding={tuple(g.padding)})"]
+            return [f"z = F.conv1d(h, {w}, {b}, stride={g.stride[1]}, padding={g.padding[1]})"]
+        return [f"z = F.conv2d(h, {w}, {b}, stride={tuple(g.stride)}, padding={tuple(g.padding)})"]

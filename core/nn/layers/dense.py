@@ -26,6 +26,7 @@ class Dense(Layer):
     examples = (((2, 3), {"name": "fc", "type": "dense", "units": 3, "activation": "tanh"}),)
     kind = "dense"
     activated = True
+    gradient_is_one_product = True
     param_names = ("weight", "bias")
 
     def __init__(self, name: str, in_shape: tuple[int, ...], units: int, activation: Activation,
@@ -100,8 +101,7 @@ class Dense(Layer):
 
     # --- export and diagnosis ---------------------------------------------------
     def torch_lines(self) -> list[str]:
-        n = self.name
-        return [f'z = h.reshape(BATCH, -1) @ params["{n}.weight"].T + params["{n}.bias"]']
+        return [f"z = h.reshape(BATCH, -1) @ {self.torch_param('weight')}.T + {self.torch_param('bias')}"]
 
     def slip_routes(self, params: Params, upstream: np.ndarray, index: tuple[int, ...]) -> dict[str, list[float]]:
         """transposed-index: Σ_i δ_i·w[j,i] instead of w[i,j] (a square weight only)."""
