@@ -35,7 +35,6 @@ from core.numbers import round_as_shown
 _PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 UNDO_LIMIT = 200
-_PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 
 @dataclass(frozen=True)
