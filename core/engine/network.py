@@ -26,6 +26,7 @@ class Network:
     input_shape: tuple[int, ...]
     layers: list[Layer]
     loss: Loss
+    optimizer_kinds: tuple[str, ...] = ()  # the state the optimizer keeps per parameter (torch's names)
 
     @property
     def output_shape(self) -> tuple[int, ...]:
@@ -47,6 +48,24 @@ class Network:
     def param_layers(self) -> list[Layer]:
         return [layer for layer in self.layers if layer.has_params]
 
+    def state_kinds_of(self, layer: Layer) -> tuple[str, ...]:
+        """The optimizer-state kinds ``layer`` has, e.g. ``momentum_buffer_weight``: one per
+        kind the optimizer keeps and parameter that is not frozen (contract §6.1)."""
+        return tuple(f"{kind}_{p}" for kind in self.optimizer_kinds for p in layer.param_names
+                     if p not in layer.frozen)
+
+    def kinds(self, layer: Layer) -> tuple[str, ...]:
+        """Every quantity kind of ``layer``: its own and the optimizer state it keeps."""
+        return layer.kinds + self.state_kinds_of(layer)
+
+    def state_kinds(self) -> tuple[str, ...]:
+        """Every optimizer-state kind any layer may have (``momentum_buffer_weight`` …)."""
+        return tuple(f"{kind}_{p}" for kind in self.optimizer_kinds for p in ("weight", "bias"))
+
+    def state_names(self) -> list[str]:
+        """The optimizer state's array names, layer by layer (``fc.momentum_buffer_weight`` …)."""
+        return [f"{layer.name}.{kind}" for layer in self.param_layers() for kind in self.state_kinds_of(layer)]
+
     @cached_property
     def fused_output(self) -> str | None:
         """"softmax" or "sigmoid" when cross-entropy sits on that output activation: the
@@ -67,8 +86,10 @@ def build_layer(spec: dict[str, Any], in_shape: tuple[int, ...], previous: str, 
     return layer_class(spec["type"]).from_spec(spec, in_shape, previous, path)
 
 
-def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str) -> Network:
-    """Build every layer in order, inferring shapes; softmax only on the last layer."""
+def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
+                  optimizer_kinds: tuple[str, ...] = ()) -> Network:
+    """Build every layer in order, inferring shapes; softmax only on the last layer.
+    ``optimizer_kinds`` are the state kinds the scenario's optimizer keeps."""
     layers: list[Layer] = []
     shape = input_shape
     previous = f"the input {shape_text(input_shape)}"
@@ -80,4 +101,4 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
         layers.append(layer)
         shape = layer.out_shape
         previous = f"layer '{layer.name}'"
-    return Network(input_shape, layers, get_loss(loss))
+    return Network(input_shape, layers, get_loss(loss), optimizer_kinds)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from core.errors import QuantityError
+from core.nn.optim import OPTIMIZERS
 
 STAGES = ("given", "forward", "backward", "update")
 
@@ -51,6 +52,22 @@ KINDS: dict[str, QuantityKind] = {k.name: k for k in (
 )}
 
 
+def _optimizer_state_kinds() -> list[QuantityKind]:
+    """Every optimizer's state kinds (sgd's ``momentum_buffer_weight`` …), from the optimizer
+    registry: computed by the update, one value per parameter entry, after the update."""
+    kinds = []
+    for optimizer in OPTIMIZERS.values():
+        for kind in optimizer.state_kinds:
+            letter, title = optimizer.state_symbols[kind], optimizer.state_titles[kind]
+            for param in ("weight", "bias"):
+                kinds.append(QuantityKind(f"{kind}_{param}", "update", False, False, f"{letter}′",
+                                          f"{title} of the {param} after the update", f"{letter}_{param[0]}"))
+    return kinds
+
+
+KINDS.update((k.name, k) for k in _optimizer_state_kinds())
+
+
 def kinds_where(stage: str | None = None, per_sample: bool | None = None, editable: bool | None = None,
                 top: bool | None = None) -> tuple[str, ...]:
     """The names of the kinds that match every condition given, in registry order."""
@@ -62,7 +79,7 @@ def kinds_where(stage: str | None = None, per_sample: bool | None = None, editab
 PARAM_KINDS = kinds_where(stage="given", top=False)  # weight, bias
 FORWARD_KINDS = kinds_where(stage="forward", top=False)  # net, out
 BACKWARD_KINDS = kinds_where(stage="backward")  # grad_out, delta, grad_weight, grad_bias
-UPDATE_KINDS = kinds_where(stage="update")  # new_weight, new_bias
+UPDATE_KINDS = kinds_where(stage="update")  # new_weight, new_bias, then the optimizers' state kinds
 PER_SAMPLE_KINDS = kinds_where(per_sample=True, top=False)  # net, out, grad_out, delta
 EDITABLE_KINDS = kinds_where(editable=True)  # input, target, weight, bias
 

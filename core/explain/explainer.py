@@ -19,6 +19,7 @@ from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Ref, Terms
 from core.nn.losses import LossText
+from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
 from core.numbers import fmt, pfmt
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation
     if stepper.array(ref.array_name) is None:
         raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().describe()})")
     return _Explainer(stepper, decimals).build(ref)
+
+
+def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tuple[int, ...],
+                   decimals: int | None = 3) -> UpdateContext:
+    """One parameter entry of layer ``i`` around its update, with symbols (for diagnosis)."""
+    return _Explainer(stepper, decimals).update_context(i, layer, param, index)
 
 
 def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str, str]:
@@ -66,6 +73,7 @@ class _Explainer:
         self.batch = stepper.batch_size
         loss = self.network.loss
         self.E = loss.symbol
+        self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
 
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
@@ -132,6 +140,8 @@ class _Explainer:
             return self.loss(ref) if ref.kind == "loss" else self.given(ref)
         i = self.network.index_of(ref.layer)
         layer = self.network.layers[i]
+        if ref.kind in self.network.state_kinds_of(layer):
+            return self.optimizer_state(ref, i, layer)
         method = getattr(self, ref.kind)
         return method(ref, i, layer)
 
@@ -367,6 +377,7 @@ class _Explainer:
     grad_bias = grad_weight
 
     def new_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
+        """The optimizer's derivation: its last sub-step here, the ones before it as notes."""
         assert ref.index is not None
         param = ref.kind[4:]
         symbol = self.psym(ref.kind, layer.name, ref.index)
@@ -374,20 +385,55 @@ class _Explainer:
         old = self.param(layer.name, param, ref.index)
         if param in layer.frozen:
             return self.make(ref, symbol, old_sym, self.n(old), notes=(f"{param} is frozen: never updated",))
-        alpha = self.st.scenario.learning_rate
-        grad = float(self.st.values_array(f"{layer.name}.grad_{param}")[ref.index])
+        steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
+        return self._from_steps(ref, steps, "new", f"{param} after the {self.optimizer.title} update of {layer.name}")
+
+    def optimizer_state(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
+        """A state buffer after the update (``fc.momentum_buffer_weight[0,1]``): its own sub-step."""
+        assert ref.index is not None
+        kind, _, param = ref.kind.rpartition("_")
+        steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
+        title = f"{self.optimizer.state_titles[kind]} of {param} after the update, of {ref.layer}"
+        return self._from_steps(ref, steps[:[s.kind for s in steps].index(kind) + 1], kind, title)
+
+    def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
+                    title: str | None = None) -> Derivation:
+        last = steps[-1]
+        assert last.kind == kind
+        earlier = tuple(Derivation(s.kind, s.kind, s.symbol, s.formula, s.substituted, s.value, self.d).one_line()
+                        + (f"   ({s.note})" if s.note else "") for s in steps[:-1])
+        return self.make(ref, last.symbol, last.formula, last.substituted,
+                         notes=earlier + ((last.note,) if last.note else ()), title=title)
+
+    def update_context(self, i: int, layer: Layer, param: str, index: tuple[int, ...]) -> UpdateContext:
+        """One parameter entry around its update, with its symbols, for the optimizer."""
+        name = layer.name
+        grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
+        grad_sym = self.psym(f"grad_{param}", name, index)
+        term, word, note = Term(grad_sym, self.p(grad)), param, ""
         if layer.gradient_is_one_product and self.batch == 1:
             # one sample and one product (a dense layer's δ·x, δ): the gradient written in
-            grad_terms = layer.param_grad_terms(param, ref.index, 1, 1)
+            grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
-            gsym, gnum = "·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors)
-            within = "δ·(its input)" if param == "weight" else "δ"
-            short = param[0]
-            return self.make(ref, symbol, f"{old_sym} − α·{gsym}", f"{self.n(old)} − {self.n(alpha)}·{gnum}",
-                             notes=(f"SGD: {short} ← {short} − α·∂E/∂{short}, with ∂E/∂{short} = {within}",))
-        gsym = self.psym(f"grad_{param}", layer.name, ref.index)
-        return self.make(ref, symbol, f"{old_sym} − α·{gsym}", f"{self.n(old)} − {self.n(alpha)}·{self.p(grad)}",
-                         notes=(f"SGD: {param} ← {param} − α·∂E/∂{param}",))
+            term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))
+            word = param[0]
+            note = f", with ∂E/∂{word} = {'δ·(its input)' if param == 'weight' else 'δ'}"
+        rule = self.optimizer
+        before = self.st.optimizer_state.buffers
+        values = self.st.state.values
+        keys = {kind: f"{name}.{kind}_{param}" for kind in rule.state_kinds}
+        return UpdateContext(
+            param=param, word=word, old=self.param(name, param, index), grad=grad,
+            new=float(self.st.values_array(f"{name}.new_{param}")[index]),
+            old_symbol=self.psym(param, name, index), new_symbol=self.psym(f"new_{param}", name, index),
+            grad_term=term, grad_note=note,
+            state_before={k: float(before[key][index]) for k, key in keys.items() if key in before},
+            state_after={k: float(values[key][index]) for k, key in keys.items() if key in values},
+            hyper=Hyper(self.st.scenario.learning_rate, self.st.optimizer_state.step + 1,
+                        self.st.scenario.optimizer.options),
+            num=self.n, factor=self.p,
+            state_symbol=lambda kind, after: (f"{rule.state_symbols[kind]}{'′' if after else ''}"
+                                              f"({self.psym(param, name, index)})"))
 
     new_bias = new_weight
 

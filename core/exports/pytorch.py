@@ -1,9 +1,10 @@
 """Export a scenario's current iteration as a self-contained PyTorch script.
 
 The script builds the same network with the same weights, runs the same iteration
-(forward, backward, SGD update) in float64 and prints every value under the same
-names and in the same JSON shape as ``cnn-tui solve --format json``, so a learner can
-check that a real framework agrees.
+(forward, backward, the update by the scenario's ``torch.optim`` optimizer, started from
+the same optimizer state) in float64 and prints every value under the same names and in
+the same JSON shape as ``cnn-tui solve --format json``, so a learner can check that a
+real framework agrees.
 
 Every string from the scenario (its name, layer names) enters the script only as a
 Python string literal (``core.text.python_literal``), never inside a docstring or a
@@ -17,6 +18,7 @@ import json
 import numpy as np
 
 from core.engine.stepper import Stepper
+from core.nn.optim import get_optimizer
 from core.text import python_literal
 
 
@@ -61,6 +63,7 @@ def to_pytorch(stepper: Stepper) -> str:
         for pname in ("weight", "bias"):
             lines.append(f"params[{_key(layer.name, pname)}] = torch.tensor("
                          f"{_lit(stepper.params[layer.name][pname])}, requires_grad=True)")
+    lines += _optimizer_lines(stepper)
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
     if not network.layers[0].has_params:  # a first layer without parameters: its output needs a graph
         lines.insert(lines.index("h = x"), "x.requires_grad_(True)")
@@ -110,8 +113,13 @@ def to_pytorch(stepper: Stepper) -> str:
         '        layer, kind = name.split(".")',
         "        values[name] = plain(p)",
         '        values[f"{layer}.grad_{kind}"] = plain(p.grad)',
-        "        frozen = name in FROZEN",
-        '        values[f"{layer}.new_{kind}"] = plain(p if frozen else p - LEARNING_RATE * p.grad)',
+        "optimizer.step()",
+        "with torch.no_grad():",
+        "    for name, p in params.items():",
+        '        layer, kind = name.split(".")',
+        '        values[f"{layer}.new_{kind}"] = plain(p)',
+        "        for buffer in () if name in FROZEN else STATE:",
+        '            values[f"{layer}.{buffer}_{kind}"] = plain(optimizer.state[p][buffer])',
         "",
         'print(json.dumps({"format": 1, "name": SCENARIO, "iterations": [',
         f'    {{"iteration": {stepper.iteration}, "samples": {stepper.sample_indices()}, '
@@ -120,3 +128,24 @@ def to_pytorch(stepper: Stepper) -> str:
     frozen = [_key(layer.name, p) for layer in network.param_layers() for p in sorted(layer.frozen)]
     lines.insert(lines.index("params = {}"), f"FROZEN = [{', '.join(frozen)}]")
     return "\n".join(lines) + "\n"
+
+
+def _optimizer_lines(stepper: Stepper) -> list[str]:
+    """Build the scenario's optimizer over the parameters that are not frozen, with the
+    state this iteration starts from (torch's own buffer names)."""
+    config = stepper.scenario.optimizer
+    rule = get_optimizer(config.type)
+    lines = ["", "trainable = [p for name, p in params.items() if name not in FROZEN]",
+             *rule.torch_lines(config, "trainable", "LEARNING_RATE"),
+             f"STATE = {list(rule.kept_kinds(config.options))!r}  # the optimizer's buffers we report"]
+    state = stepper.optimizer_state
+    for key, arr in state.buffers.items():
+        layer, _, kind = key.partition(".")
+        buffer, _, pname = kind.rpartition("_")
+        lines.append(f"optimizer.state[params[{_key(layer, pname)}]][{python_literal(buffer)}] = "
+                     f"torch.tensor({_lit(arr)})")
+    if rule.torch_step_key is not None and state.step:
+        key = python_literal(rule.torch_step_key)
+        lines += ["for p in trainable:  # updates already taken",
+                  f"    optimizer.state[p][{key}] = torch.tensor({float(state.step)!r})"]
+    return lines

@@ -17,6 +17,7 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.learner.checks import Check, run_checks
+from core.nn.optim import optimizer_words
 from core.numbers import fmt
 from core.scenario.budget import check_solve
 from core.text import markdown_text, visible
@@ -35,7 +36,8 @@ class IterationRecord:
 
 
 def quantity_names(stepper: Stepper) -> list[str]:
-    """Every array name of contract §3 in reading order: input, forward, loss, backward, update."""
+    """Every array name of contract §3 in reading order: input, forward, loss, backward, update
+    (per layer, the optimizer's state after the update, §6.1, then the new parameters)."""
     layers = stepper.network.layers
     names = ["input", "target"]
     for layer in layers:
@@ -49,6 +51,7 @@ def quantity_names(stepper: Stepper) -> list[str]:
             names += [f"{layer.name}.delta", f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
     for layer in layers:
         if layer.has_params:
+            names += [f"{layer.name}.{kind}" for kind in stepper.network.state_kinds_of(layer)]
             names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]
     return names
 
@@ -138,9 +141,11 @@ def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {"Given": []}
     for title, _ in SECTIONS:
         groups[title] = []
+    state = set(stepper.network.state_names())
     for name in quantity_names(stepper):
+        section = "Update" if name in state else _section_of(name)
         for element in _element_names(stepper, name):
-            groups[_section_of(name)].append(explain(stepper, element, decimals))
+            groups[section].append(explain(stepper, element, decimals))
     return list(groups.items())
 
 
@@ -157,7 +162,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
         samples = ", ".join(str(s + 1) for s in record.samples)
         plural = "s" if len(record.samples) > 1 else ""
         out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
-                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"]
+                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"
+                    + (f", {optimizer_words(scenario.optimizer)}" if optimizer_words(scenario.optimizer) else "")]
         for title, items in record.sections:
             out += ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
             if markdown:

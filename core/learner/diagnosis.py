@@ -12,15 +12,18 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, output_gradients, sgd
+from core.engine.passes import hidden_gradients, output_gradients, update_layer
 from core.engine.quantities import BACKWARD_KINDS, UPDATE_KINDS, QuantityRef, parse_name
+from core.explain.explainer import update_context
+from core.nn.optim import Hyper, get_optimizer
 from core.numbers import fmt
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
-SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
-         "learning-rate")
+# the slips of the passes, in the order they are tried; the optimizer's own slips (sgd:
+# sign, learning-rate) join the same names or follow them (``slip_order``)
+SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index")
 BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
 
@@ -41,8 +44,12 @@ def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagno
     tol = 10.0 ** (-decimals) * (1 + 1e-9)
     if abs(exact - given) <= tol:
         return None
-    for slip in SLIPS:
-        for alt, why in _CANDIDATES[slip](stepper, ref, exact):
+    optimizer_slips = _optimizer_slips(stepper, ref)
+    for slip in slip_order(stepper):
+        candidates = _CANDIDATES[slip](stepper, ref, exact) if slip in _CANDIDATES else []
+        if slip in optimizer_slips:
+            candidates = candidates + optimizer_slips[slip](exact)
+        for alt, why in candidates:
             if alt is not None and np.isfinite(alt) and abs(alt - given) <= tol and abs(alt - exact) > tol:
                 return Diagnosis(slip, float(alt), why.format(alt=fmt(alt, max(decimals, 3))))
     return None
@@ -63,15 +70,33 @@ def _updated_weights(stepper: Stepper, ref: QuantityRef, exact: float) -> Candid
                                        "weights: the backward pass must use the weights of the forward pass")]
 
 
-def _sign(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
-    out: Candidates = [(-exact, "{alt} is the exact value with its sign flipped: a minus sign was lost")]
-    if ref.kind in ("new_weight", "new_bias") and ref.layer is not None:
+def slip_order(stepper: Stepper) -> tuple[str, ...]:
+    """Every slip name in the order tried: the passes' slips, then the optimizer's new ones."""
+    own = get_optimizer(stepper.scenario.optimizer.type).slips
+    return SLIPS + tuple(name for name in own if name not in SLIPS)
+
+
+def _optimizer_slips(stepper: Stepper, ref: QuantityRef) -> dict[str, Any]:
+    """The optimizer's slips for an updated parameter or state value, bound to its entry."""
+    network = stepper.network
+    if ref.layer is None or ref.index is None:
+        return {}
+    layer = network.layer(ref.layer)
+    if ref.kind in ("new_weight", "new_bias"):
         param = ref.kind[4:]
-        old = float(stepper.params[ref.layer][param][ref.index])
-        grad = float(stepper.values_array(f"{ref.layer}.grad_{param}")[ref.index])
-        alpha = stepper.scenario.learning_rate
-        out.append((old + alpha * grad, "{alt} is w + α·∂E/∂w: the update must subtract the gradient"))
-    return out
+    elif ref.kind in network.state_kinds_of(layer):
+        param = ref.kind.rpartition("_")[2]
+    else:
+        return {}
+    if param in layer.frozen:
+        return {}
+    ctx = update_context(stepper, network.index_of(ref.layer), layer, param, ref.index)
+    slips = get_optimizer(stepper.scenario.optimizer.type).slips
+    return {name: (lambda exact, slip=slip: slip(ctx, exact)) for name, slip in slips.items()}
+
+
+def _sign(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    return [(-exact, "{alt} is the exact value with its sign flipped: a minus sign was lost")]
 
 
 def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
@@ -127,24 +152,9 @@ def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     return out
 
 
-def _learning_rate(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
-    if ref.kind not in ("new_weight", "new_bias") or ref.layer is None:
-        return []
-    param = ref.kind[4:]
-    old = float(stepper.params[ref.layer][param][ref.index])
-    grad = float(stepper.values_array(f"{ref.layer}.grad_{param}")[ref.index])
-    alpha = stepper.scenario.learning_rate
-    out: Candidates = []
-    for rate in (1.0, 2 * alpha, alpha / 2, alpha * alpha, 10 * alpha, alpha / 10, 0.0):
-        if rate != alpha:
-            out.append((old - rate * grad, f"{{alt}} is the update with a learning rate of {fmt(rate, None)} "
-                                           f"instead of α = {fmt(alpha, None)}"))
-    return out
-
-
 _CANDIDATES: dict[str, Any] = {
     "updated-weights": _updated_weights, "sign": _sign, "missing-activation-derivative": _missing_derivative,
-    "pool-route": _pool_route, "transposed-index": _transposed, "learning-rate": _learning_rate,
+    "pool-route": _pool_route, "transposed-index": _transposed,
 }
 
 
@@ -199,6 +209,9 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
     if "loss" not in values:
         return result
     new_params: dict[str, dict[str, np.ndarray]] = {}
+    scenario = stepper.scenario
+    optim = stepper.optimizer_state
+    hyper = Hyper(scenario.learning_rate, optim.step + 1, scenario.optimizer.options)
     grad_out = delta = None
     upstream = None  # what the layer above passes down: its δ, or its ∂E/∂out
     for i in range(len(layers) - 1, -1, -1):
@@ -218,10 +231,11 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
             grads = layer.param_grads(below_input, delta, stepper.cache(layer.name))
             result[f"{layer.name}.grad_weight"] = grads["weight"]
             result[f"{layer.name}.grad_bias"] = grads["bias"]
-            new = sgd(layer, stepper.params[layer.name], grads, stepper.scenario.learning_rate)
+            new, buffers = update_layer(layer, scenario.optimizer, hyper, stepper.params[layer.name], grads, optim)
             new_params[layer.name] = new
-            result[f"{layer.name}.new_weight"] = new["weight"]
-            result[f"{layer.name}.new_bias"] = new["bias"]
+            for pname, arr in new.items():
+                result[f"{layer.name}.new_{pname}"] = arr
+            result.update(buffers)
         upstream = delta if delta is not None else grad_out
     stepper._updated_weights_cache = (stepper.state, result)  # type: ignore[attr-defined]
     return result

@@ -132,6 +132,8 @@ class Quiz:
 
     def _questions(self, keys: list[str]) -> list[str]:
         wanted = KIND_GROUPS[self.kinds]
+        if self.kinds == "updates":  # the optimizer's state is part of the update
+            wanted = (*KIND_GROUPS["updates"], *self.stepper.network.state_kinds())
         names: list[str] = []
         for key in keys:
             layer, _, kind = key.partition(".")

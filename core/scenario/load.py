@@ -23,6 +23,7 @@ from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES, layer_class
 from core.nn.losses import LOSSES, get_loss
+from core.nn.optim import OptimizerConfig, OptimizerState, get_optimizer, parse_optimizer
 from core.numbers import written_decimals
 from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
 from core.scenario.npz import NpzError, read_npz
@@ -32,7 +33,7 @@ from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
 from core.text import quote
 
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
-              "learning_rate", "batch_size", "seed", "init", "display", "expected")
+              "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
 _COMMON = ("name", "type")
 _PARAM = ("weight", "bias", "frozen", "init")
@@ -232,9 +233,12 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     init = None if data.get("init") is None else r.choice(data["init"], ("init",), INITS, "init")
     decimals = _display(r, data)
     input_shape = _input_shape(r, data["input"])
-    specs = _layer_specs(r, data["layers"])
-    network = _network(r, input_shape, specs, loss, batch_size)
+    optimizer, step = _optimizer(r, data)
+    kept = get_optimizer(optimizer.type).kept_kinds(optimizer.options)
+    specs = _layer_specs(r, data["layers"], kept)
+    network = _network(r, input_shape, specs, loss, batch_size, kept)
     params = _params(r, data["layers"], network, seed, init)
+    optimizer_state = OptimizerState(step, _optimizer_buffers(r, data["layers"], network))
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
     if data.get("test_samples") is not None:
@@ -242,21 +246,22 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     scenario = Scenario(name=name.strip(), description=description, input_shape=input_shape,
                         layer_specs=specs, params=params, samples=samples, loss=loss,
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
-                        seed=seed, init=init, decimals=decimals, test_samples=test_samples)
+                        seed=seed, init=init, decimals=decimals, test_samples=test_samples,
+                        optimizer=optimizer, optimizer_state=optimizer_state)
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
 
 
 def _network(r: _Reader, input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
-             batch_size: int) -> Network:
+             batch_size: int, optimizer_kinds: tuple[str, ...]) -> Network:
     """Check the budget from the specs alone, then build the layers (and their window tables)."""
     try:
         check_network(input_shape, specs, batch_size)
     except BudgetError as err:
         raise r.fail(err.field, err.message) from None
     try:
-        return build_network(input_shape, specs, loss)
+        return build_network(input_shape, specs, loss, optimizer_kinds)
     except ScenarioError as err:
         raise r.fail(_parse_field(err.field), err.reason) from None
 
@@ -291,7 +296,35 @@ def _input_shape(r: _Reader, value: Any) -> tuple[int, ...]:
     return tuple(r.integer(v, path + (i,), 1) for i, v in enumerate(value))
 
 
-def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
+def _optimizer(r: _Reader, data: dict[str, Any]) -> tuple[OptimizerConfig, int]:
+    """The ``optimizer:`` mapping (default plain SGD) and the updates already taken."""
+    if data.get("optimizer") is not None:
+        r.mapping(data["optimizer"], ("optimizer",), "optimizer settings")
+    try:
+        return parse_optimizer(data.get("optimizer"))
+    except ScenarioError as err:
+        raise r.fail(_parse_field(err.field), err.reason) from None
+
+
+def _optimizer_buffers(r: _Reader, raw_layers: list[Any], network: Network) -> dict[str, np.ndarray]:
+    """Starting optimizer state given in the layers' mappings (``momentum_buffer_weight: …``)."""
+    buffers: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(network.layers):
+        for kind in network.optimizer_kinds:
+            for pname, shape in layer.param_shapes().items():
+                key = f"{kind}_{pname}"
+                if key not in raw_layers[i]:
+                    continue
+                if pname in layer.frozen:
+                    raise r.fail(("layers", i, key), f"{pname} is frozen, so it has no optimizer state")
+                buffers[f"{layer.name}.{key}"] = r.array(raw_layers[i][key], ("layers", i, key), shape,
+                                                         f"{layer.name}.{key}")
+    return buffers
+
+
+def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The layers' specs; a layer with parameters may also give the optimizer's starting
+    state (``momentum_buffer_weight``), read later by ``_optimizer_buffers``."""
     path: YPath = ("layers",)
     if not isinstance(value, list) or not value:
         raise r.fail(path, f"expected a list of one or more layers, got {_kind(value)}")
@@ -304,7 +337,8 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
         if "type" not in raw:
             raise r.fail(lp, f"the layer has no 'type' (expected one of: {_choices(LAYER_TYPES)})")
         kind = r.choice(raw["type"], lp + ("type",), LAYER_TYPES, "layer type")
-        r.known_fields(raw, LAYER_FIELDS[kind], lp, f"a {kind} layer")
+        state_fields = tuple(f"{k}_{p}" for k in optimizer_kinds for p in layer_class(kind).param_names)
+        r.known_fields(raw, LAYER_FIELDS[kind] + state_fields, lp, f"a {kind} layer")
         counts[kind] = counts.get(kind, 0) + 1
         name = raw.get("name", f"{kind}{counts[kind]}")
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:

@@ -66,8 +66,9 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    # the layer's kinds in the registry's order (the order they are computed), with their labels
-    return [(f"{key}.{kind}", k.label) for kind, k in KINDS.items() if kind in layer.kinds]
+    # the layer's kinds (with its optimizer state) in the registry's order, with their labels
+    kinds = stepper.network.kinds(layer)
+    return [(f"{key}.{kind}", k.label) for kind, k in KINDS.items() if kind in kinds]
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
