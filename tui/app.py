@@ -467,32 +467,38 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         if not target:
             self.say("save cancelled")
             return
-        path = Path(target).expanduser()
-        current = self.stepper.scenario.path
-        if path.exists() and (current is None or path.resolve() != current.resolve()):
-            self._confirm_if_edited(f"{path} exists. Overwrite it?", lambda: self.save_to(path), always=True)
+        from core.scenario.save import plan_save
+
+        try:  # a bad target (too long, a FIFO, the sample file…) is told now, before any question
+            checked = plan_save(self.stepper.current_scenario(), target).target
+        except CnnTuiError as err:
+            self.say(f"not saved: {err}", error=True)
+            return
+        path, current = checked.given, self.stepper.scenario.path
+        if checked.exists and (current is None or checked.path != current.resolve()):
+            self._confirm_if_edited(f"{checked.shown} exists. Overwrite it?", lambda: self.save_to(path), always=True)
             return
         self.save_to(path)
 
     def save_to(self, path: Path) -> None:
         """Save the current parameters and samples; errors are shown, nothing half-written."""
-        from core.scenario.save import save_scenario
+        from core.scenario.save import write_scenario
 
         try:
-            saved = save_scenario(self.stepper.current_scenario(), path)
+            saved = write_scenario(self.stepper.current_scenario(), path)
         except CnnTuiError as err:
             self.say(f"not saved: {err}", error=True)
             return
-        self.stepper.scenario.path = saved
+        self.stepper.scenario.path = saved.path
         self.stepper.mark_saved()
         self.refresh_view()
-        self.say(f"saved to {saved}")
+        self.say("; ".join([f"saved to {saved.path}", *saved.notes]))
 
     # --- help and quit ----------------------------------------------------------------
     def action_help(self) -> None:
         from tui.screens.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        self.push_screen(HelpScreen(self.stepper.scenario.name, self.stepper.scenario.description))
 
     async def action_quit(self) -> None:
         self._confirm_if_edited("You have unsaved edits. Quit anyway?", lambda: self.exit(0))

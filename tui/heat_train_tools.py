@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from core.engine.training import Trainer, evaluate
+from core.errors import TrainingDiverged
 from core.numbers import fmt
 from tui.widgets.layer_panel import LayerPanel
 from tui.widgets.loss_chart import TrainingLog, TrainPanel, percent, progress_text
@@ -125,7 +126,7 @@ class HeatTrainTools:
         params, iteration = self.stepper.training_start()
         scenario = self.stepper.scenario.copy()
         scenario.samples = self.stepper.state.samples
-        trainer = Trainer(scenario, params, iteration)
+        trainer = Trainer(scenario, params, iteration, self.stepper.training_state())
         total = count * (trainer.iterations_per_epoch if unit == "epochs" else 1)
         run = TrainingRun(trainer, unit, count, total)
         self._run = run
@@ -171,11 +172,13 @@ class HeatTrainTools:
             run.shown_snapshot = snap
             self._show_trained(run, *snap)
 
-    def _show_trained(self: CnnTuiApp, run: TrainingRun, params, iteration: int, done: int) -> None:
+    def _show_trained(self: CnnTuiApp, run: TrainingRun, params, iteration: int, done: int,
+                      optimizer_state=None) -> None:
         """The stepper continues from the trained parameters; one undo step returns to before."""
         if run.adopted:
             self.stepper.undo()  # the previous snapshot: keep exactly one undo step for the run
-        self.stepper.adopt(params, iteration, label=f"training {done:,} iteration{'s' if done != 1 else ''}")
+        self.stepper.adopt(params, iteration, label=f"training {done:,} iteration{'s' if done != 1 else ''}",
+                           optimizer_state=optimizer_state)
         run.adopted = True
         self.fresh = set()
         self.refresh_view()
@@ -201,7 +204,7 @@ class HeatTrainTools:
         self.train_panel.show_log(log)
         self.train_panel.show_progress(_done_text(run, secs))
         if error is not None:
-            self.say(f"training failed after {run.done:,} iterations: {error}", error=True)
+            self.say(_failure_text(error, run.done), error=True)
             return
         if run.done == 0:
             self.say("training stopped before the first iteration finished: nothing changed")
@@ -226,13 +229,21 @@ class TrainingRun:
     stop: bool = False
     last_loss: float = float("nan")
     error: BaseException | None = None
-    snapshot: tuple | None = None  # (params copy, next iteration, iterations done), published by the worker
+    snapshot: tuple | None = None  # (params copy, next iteration, iterations done, optimizer state), by the worker
     final: tuple | None = None
     adopted: bool = False
     started: float = field(default_factory=time.monotonic)
     shown_chart: float = 0.0
     shown_panels: float = 0.0
     shown_snapshot: tuple | None = None
+
+
+def _failure_text(error: BaseException, done: int) -> str:
+    """Why training ended early: where it diverged and what to try, or the error."""
+    if isinstance(error, TrainingDiverged):
+        kept = f"kept the {done:,} iterations before it (z undoes them)" if done else "nothing changed"
+        return f"{error} · {kept}"
+    return f"training failed after {done:,} iterations: {error}"
 
 
 def _done_text(run: TrainingRun, secs: float) -> Text:
@@ -273,13 +284,13 @@ def _train_loop(run: TrainingRun, log: TrainingLog) -> None:
             now = time.monotonic()
             if now - published >= PANELS_EVERY:
                 published = now
-                run.snapshot = (trainer.params, trainer.iteration, run.done)
+                run.snapshot = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)
             if now - rested >= WORK_SLICE:  # leave the UI thread a moment with the GIL
                 time.sleep(REST)
                 rested = time.monotonic()
         if run.done and scenario.test_samples is not None and (run.unit != "epochs" or epoch_losses):
             log.held_out_loss, log.held_out = evaluate(scenario, trainer.params, scenario.test_samples)
-        run.final = (trainer.params, trainer.iteration, run.done)
+        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)
     except Exception as err:  # shown by the app; never lets the worker end the app
         run.error = err
-        run.final = (trainer.params, trainer.iteration, run.done)
+        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.widgets import Input
 
 from core.errors import CnnTuiError
-from core.numbers import fmt, parse_number, written_decimals
+from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.widgets.answer_editor import AnswerCancelled, AnswerEditor
 from tui.widgets.layer_panel import LayerPanel
 from tui.widgets.quiz_bar import AnswerInput, QuizBar, append_verdict, quiz_text, scope_text, score_text
@@ -151,7 +151,7 @@ class StudyTools:
         exact = fmt(answer.exact, self.decimals)
         text = text.strip().replace("-", "−")
         if answer.right:
-            said = f"✓ {name}: {text} is right (exact {fmt(answer.exact, None)[:10]})"
+            said = f"✓ {name}: {text} is right (exact {fmt(answer.exact, 8, trim=True)})"  # never cut mid-exponent
         else:
             slip = f" — {answer.diagnosis.slip}" if answer.diagnosis else ""
             said = f"✗ {name}: {text} is wrong, it is {exact}{slip} (the formula with numbers is above)"
@@ -223,9 +223,7 @@ class StudyTools:
         from core.learner.quiz import require_precision
 
         name = editor.quantity
-        written = text.strip().replace("−", "-")
-        if "," in written and "." not in written:
-            written = written.replace(",", ".")
+        written = as_written(text)  # what the file will hold under expected
         try:
             if written:
                 expected = Expected(parse_number(written), written_decimals(written), written)
@@ -308,20 +306,30 @@ class StudyTools:
         if choice is None:
             self.say("export cancelled")
             return
+        from core.scenario.save import source_files
+        from core.scenario.targets import check_target
+
         fmt_name, target = choice
-        path = Path(target).expanduser()
-        if path.exists():
-            self._confirm_if_edited(f"{path} exists. Overwrite it?", lambda: self.export_to(fmt_name, path),
-                                    always=True)
+        try:  # a bad target is told now, before any question
+            checked = check_target(target, reads=source_files(self.stepper.scenario))
+        except CnnTuiError as err:
+            self.say(f"not exported: {err}", error=True)
+            return
+        path = checked.given
+        if checked.exists:
+            self._confirm_if_edited(f"{checked.shown} exists. Overwrite it?",
+                                    lambda: self.export_to(fmt_name, path), always=True)
             return
         self.export_to(fmt_name, path)
 
     def export_to(self, fmt_name: str, path: Path) -> None:
         from core.exports.formats import export_text, write_atomically
+        from core.scenario.save import source_files
         from tui.screens.export_screen import NAMES
 
         try:
-            written = write_atomically(path, export_text(self.stepper, fmt_name))
+            written = write_atomically(path, export_text(self.stepper, fmt_name),
+                                       reads=source_files(self.stepper.scenario))
         except CnnTuiError as err:
             self.say(f"not exported: {err}", error=True)
             return

@@ -11,14 +11,16 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.quantities import format_index
+from core.engine.quantities import format_index, kinds_where
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.learner.checks import Check, run_checks
+from core.nn.optim import optimizer_words
 from core.numbers import fmt
 from core.scenario.budget import check_solve
+from core.text import markdown_text, visible
 
 
 @dataclass
@@ -34,7 +36,8 @@ class IterationRecord:
 
 
 def quantity_names(stepper: Stepper) -> list[str]:
-    """Every array name of contract §3 in reading order: input, forward, loss, backward, update."""
+    """Every array name of contract §3 in reading order: input, forward, loss, backward, update
+    (per layer, the optimizer's state after the update, §6.1, then the new parameters)."""
     layers = stepper.network.layers
     names = ["input", "target"]
     for layer in layers:
@@ -48,6 +51,7 @@ def quantity_names(stepper: Stepper) -> list[str]:
             names += [f"{layer.name}.delta", f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
     for layer in layers:
         if layer.has_params:
+            names += [f"{layer.name}.{kind}" for kind in stepper.network.state_kinds_of(layer)]
             names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]
     return names
 
@@ -60,7 +64,10 @@ def values_per_iteration(scenario: Scenario) -> int:
     for layer in network.layers:
         out = int(np.prod(layer.out_shape))
         total += batch * out * (4 if layer.has_params else 2)  # (net, delta,) out, grad_out
-        total += 3 * sum(int(np.prod(s)) for s in layer.param_shapes().values())  # now, gradient, new
+        shapes = layer.param_shapes()
+        total += 3 * sum(int(np.prod(s)) for s in shapes.values())  # now, gradient, new
+        for kind in network.state_kinds_of(layer):  # optimizer state: one array per parameter
+            total += int(np.prod(shapes[kind.rsplit("_", 1)[1]]))
     return total
 
 
@@ -119,9 +126,9 @@ def _element_names(stepper: Stepper, name: str) -> list[str]:
     return [name + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
 
 
-SECTIONS = (("Forward pass", ("net", "out", "loss")),
-            ("Backward pass", ("grad_out", "delta", "grad_weight", "grad_bias")),
-            ("Update", ("new_weight", "new_bias")))
+SECTIONS = (("Forward pass", kinds_where(stage="forward")),  # net, out, loss
+            ("Backward pass", kinds_where(stage="backward")),  # grad_out, delta, grad_weight, grad_bias
+            ("Update", kinds_where(stage="update")))  # new_weight, new_bias
 
 
 def _section_of(name: str) -> str:
@@ -137,23 +144,29 @@ def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {"Given": []}
     for title, _ in SECTIONS:
         groups[title] = []
+    state = set(stepper.network.state_names())
     for name in quantity_names(stepper):
+        section = "Update" if name in state else _section_of(name)
         for element in _element_names(stepper, name):
-            groups[_section_of(name)].append(explain(stepper, element, decimals))
+            groups[section].append(explain(stepper, element, decimals))
     return list(groups.items())
 
 
 def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bool = False) -> str:
-    """Readable like the notes: each value as ``symbol = formula = numbers = value``."""
+    """Readable like the notes: each value as ``symbol = formula = numbers = value``.
+
+    Strings from the file (the name, expected values as written) are shown inert: control
+    characters visible, and in Markdown every punctuation mark escaped."""
     out: list[str] = []
     d = scenario.decimals
-    head = "# " if markdown else ""
-    out.append(f"{head}{scenario.name}")
+    shown = markdown_text if markdown else visible
+    out.append(f"# {shown(scenario.name)}" if markdown else shown(scenario.name))
     for record in records:
         samples = ", ".join(str(s + 1) for s in record.samples)
         plural = "s" if len(record.samples) > 1 else ""
         out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
-                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"]
+                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"
+                    + (f", {optimizer_words(scenario.optimizer)}" if optimizer_words(scenario.optimizer) else "")]
         for title, items in record.sections:
             out += ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
             if markdown:
@@ -169,7 +182,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
             out.append("")
             for c in record.checks:
                 mark = "✓" if c.ok else "✗"
-                line = f"{mark} {c.name}: expected {c.expected.text.replace('-', '−')}, exact {fmt(c.actual, None)}"
+                line = (f"{mark} {c.name}: expected {shown(c.expected.text.replace('-', '−'))}, "
+                        f"exact {fmt(c.actual, None)}")
                 if c.diagnosis is not None:
                     line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
                 out.append(f"- {line}" if markdown else f"  {line}")

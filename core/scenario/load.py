@@ -19,10 +19,11 @@ from core.engine.network import Network, build_network, shape_text
 from core.engine.quantities import QuantityRef, parse_name
 from core.engine.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
 from core.errors import QuantityError, ScenarioError
-from core.nn.activations import ACTIVATIONS
+from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
-from core.nn.layers import LAYER_TYPES
-from core.nn.losses import LOSSES
+from core.nn.layers import LAYER_TYPES, layer_class
+from core.nn.losses import LOSSES, get_loss
+from core.nn.optim import OptimizerConfig, OptimizerState, get_optimizer, parse_optimizer
 from core.numbers import written_decimals
 from core.scenario.budget import MAX_NAME, MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
 from core.scenario.npz import NpzError, read_npz
@@ -32,20 +33,27 @@ from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
 from core.text import quote
 
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
-              "learning_rate", "batch_size", "seed", "init", "display", "expected")
+              "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
 _COMMON = ("name", "type")
-_PARAM = ("activation", "weight", "bias", "frozen", "init")
-LAYER_FIELDS = {
-    "dense": _COMMON + ("units",) + _PARAM,
-    "conv1d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
-    "conv2d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
-    "maxpool1d": _COMMON + ("size", "stride"),
-    "maxpool2d": _COMMON + ("size", "stride"),
-    "avgpool1d": _COMMON + ("size", "stride"),
-    "avgpool2d": _COMMON + ("size", "stride"),
-    "flatten": _COMMON,
-}
+_PARAM = ("weight", "bias", "frozen", "init")
+_ACTIVATION_FIELDS = tuple(dict.fromkeys(f for fields in ACTIVATION_FIELDS.values() for f in fields))
+
+
+def layer_fields(kind: str) -> tuple[str, ...]:
+    """Every field a layer of type ``kind`` may have, from its class's declarations."""
+    cls = layer_class(kind)
+    fields = _COMMON + tuple(f.name for f in cls.fields)
+    if cls.activated:
+        fields += ("activation",)
+    if cls.param_names:
+        fields += _PARAM
+    if cls.activated:
+        fields += _ACTIVATION_FIELDS
+    return fields
+
+
+LAYER_FIELDS = {kind: layer_fields(kind) for kind in LAYER_TYPES}
 _LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RESERVED = ("input", "target", "loss")
 
@@ -225,9 +233,12 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     init = None if data.get("init") is None else r.choice(data["init"], ("init",), INITS, "init")
     decimals = _display(r, data)
     input_shape = _input_shape(r, data["input"])
-    specs = _layer_specs(r, data["layers"])
-    network = _network(r, input_shape, specs, loss, batch_size)
+    optimizer, step = _optimizer(r, data)
+    kept = get_optimizer(optimizer.type).kept_kinds(optimizer.options)
+    specs = _layer_specs(r, data["layers"], kept)
+    network = _network(r, input_shape, specs, loss, batch_size, kept)
     params = _params(r, data["layers"], network, seed, init)
+    optimizer_state = OptimizerState(step, _optimizer_buffers(r, data["layers"], network))
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
     if data.get("test_samples") is not None:
@@ -235,21 +246,22 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     scenario = Scenario(name=name.strip(), description=description, input_shape=input_shape,
                         layer_specs=specs, params=params, samples=samples, loss=loss,
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
-                        seed=seed, init=init, decimals=decimals, test_samples=test_samples)
+                        seed=seed, init=init, decimals=decimals, test_samples=test_samples,
+                        optimizer=optimizer, optimizer_state=optimizer_state)
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
 
 
 def _network(r: _Reader, input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
-             batch_size: int) -> Network:
+             batch_size: int, optimizer_kinds: tuple[str, ...]) -> Network:
     """Check the budget from the specs alone, then build the layers (and their window tables)."""
     try:
         check_network(input_shape, specs, batch_size)
     except BudgetError as err:
         raise r.fail(err.field, err.message) from None
     try:
-        return build_network(input_shape, specs, loss)
+        return build_network(input_shape, specs, loss, optimizer_kinds)
     except ScenarioError as err:
         raise r.fail(_parse_field(err.field), err.reason) from None
 
@@ -284,7 +296,35 @@ def _input_shape(r: _Reader, value: Any) -> tuple[int, ...]:
     return tuple(r.integer(v, path + (i,), 1) for i, v in enumerate(value))
 
 
-def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
+def _optimizer(r: _Reader, data: dict[str, Any]) -> tuple[OptimizerConfig, int]:
+    """The ``optimizer:`` mapping (default plain SGD) and the updates already taken."""
+    if data.get("optimizer") is not None:
+        r.mapping(data["optimizer"], ("optimizer",), "optimizer settings")
+    try:
+        return parse_optimizer(data.get("optimizer"))
+    except ScenarioError as err:
+        raise r.fail(_parse_field(err.field), err.reason) from None
+
+
+def _optimizer_buffers(r: _Reader, raw_layers: list[Any], network: Network) -> dict[str, np.ndarray]:
+    """Starting optimizer state given in the layers' mappings (``momentum_buffer_weight: …``)."""
+    buffers: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(network.layers):
+        for kind in network.optimizer_kinds:
+            for pname, shape in layer.param_shapes().items():
+                key = f"{kind}_{pname}"
+                if key not in raw_layers[i]:
+                    continue
+                if pname in layer.frozen:
+                    raise r.fail(("layers", i, key), f"{pname} is frozen, so it has no optimizer state")
+                buffers[f"{layer.name}.{key}"] = r.array(raw_layers[i][key], ("layers", i, key), shape,
+                                                         f"{layer.name}.{key}")
+    return buffers
+
+
+def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The layers' specs; a layer with parameters may also give the optimizer's starting
+    state (``momentum_buffer_weight``), read later by ``_optimizer_buffers``."""
     path: YPath = ("layers",)
     if not isinstance(value, list) or not value:
         raise r.fail(path, f"expected a list of one or more layers, got {_kind(value)}")
@@ -297,7 +337,8 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
         if "type" not in raw:
             raise r.fail(lp, f"the layer has no 'type' (expected one of: {_choices(LAYER_TYPES)})")
         kind = r.choice(raw["type"], lp + ("type",), LAYER_TYPES, "layer type")
-        r.known_fields(raw, LAYER_FIELDS[kind], lp, f"a {kind} layer")
+        state_fields = tuple(f"{k}_{p}" for k in optimizer_kinds for p in layer_class(kind).param_names)
+        r.known_fields(raw, LAYER_FIELDS[kind] + state_fields, lp, f"a {kind} layer")
         counts[kind] = counts.get(kind, 0) + 1
         name = raw.get("name", f"{kind}{counts[kind]}")
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:
@@ -308,28 +349,12 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
             raise r.fail(lp + ("name",), f"the layer name '{name}' is used twice")
         names.add(name)
         spec: dict[str, Any] = {"name": name, "type": kind}
-        dims = 1 if kind.endswith("1d") else 2
-        if kind == "dense":
-            if "units" not in raw:
-                raise r.fail(lp, "a dense layer needs 'units' (its number of neurons)")
-            spec["units"] = r.integer(raw["units"], lp + ("units",), 1)
-        elif kind.startswith("conv"):
-            for key in ("filters", "kernel"):
-                if key not in raw:
-                    raise r.fail(lp, f"a {kind} layer needs '{key}'")
-            spec["filters"] = r.integer(raw["filters"], lp + ("filters",), 1)
-            spec["kernel"] = r.int_or_pair(raw["kernel"], lp + ("kernel",), dims, 1)
-            spec["stride"] = r.int_or_pair(raw.get("stride", 1), lp + ("stride",), dims, 1)
-            spec["padding"] = r.int_or_pair(raw.get("padding", 0), lp + ("padding",), dims, 0)
-        elif kind != "flatten":
-            if "size" not in raw:
-                raise r.fail(lp, f"a {kind} layer needs 'size' (its window)")
-            spec["size"] = r.int_or_pair(raw["size"], lp + ("size",), dims, 1)
-            # the stride defaults to the size as written (an int or a [height, width] list)
-            spec["stride"] = r.int_or_pair(raw.get("stride", raw["size"]), lp + ("stride",), dims, 1)
-        if "activation" in LAYER_FIELDS[kind]:
+        _own_fields(r, raw, lp, kind, spec)
+        if layer_class(kind).activated:
             spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
                                           ACTIVATIONS, "activation")
+            _activation_settings(r, raw, lp, spec)
+        if layer_class(kind).param_names:
             frozen = raw.get("frozen", []) or []
             if not isinstance(frozen, list) or any(f not in ("weight", "bias") for f in frozen):
                 wrong = next((f for f in frozen if f not in ("weight", "bias")), None) \
@@ -341,6 +366,42 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
         specs.append(spec)
     return specs
+
+
+def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dict[str, Any]) -> None:
+    """The layer type's own fields (units, kernel, stride …), validated as its class declares them."""
+    fields = layer_class(kind).fields
+    for f in fields:
+        if f.required and f.name not in raw:
+            raise r.fail(lp, f"a {kind} layer needs '{f.name}'" + (f" ({f.hint})" if f.hint else ""))
+    dims = 1 if kind.endswith("1d") else 2
+    for f in fields:
+        if f.name in raw:
+            value = raw[f.name]
+        elif isinstance(f.default, str) and f.default.startswith("="):
+            value = raw[f.default[1:]]  # e.g. a pool's stride: its size as written
+        elif f.default is None:
+            continue
+        else:
+            value = f.default
+        fp = lp + (f.name,)
+        if f.kind == "count":
+            spec[f.name] = r.integer(value, fp, 1)
+        else:
+            spec[f.name] = r.int_or_pair(value, fp, dims, 1 if f.kind == "size" else 0)
+
+
+def _activation_settings(r: _Reader, raw: dict[str, Any], lp: YPath, spec: dict[str, Any]) -> None:
+    """The chosen activation's own fields (leaky_relu's negative_slope); another's is refused."""
+    own = ACTIVATION_FIELDS[spec["activation"]]
+    for key in _ACTIVATION_FIELDS:
+        if key not in raw:
+            continue
+        if key not in own:
+            users = ", ".join(name for name, fields in ACTIVATION_FIELDS.items() if key in fields)
+            raise r.fail(lp + (key,), f"'{key}' belongs to the {users} activation, not to "
+                                      f"{spec['activation']}")
+        spec[key] = r.number(raw[key], lp + (key,))
 
 
 def _params(r: _Reader, raw_layers: list[Any], network: Network, seed: int | None,
@@ -401,18 +462,18 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
                 labels.append(label)
         samples = SampleSet(np.stack(xs), np.stack(ys),
                             np.array(labels) if any(lb >= 0 for lb in labels) else None)
-    if loss == "cross_entropy":
-        _check_distributions(r, samples, path)
+    if get_loss(loss).distribution:
+        _check_distributions(r, samples, path, loss)
     return samples
 
 
-def _check_distributions(r: _Reader, samples: SampleSet, path: YPath) -> None:
+def _check_distributions(r: _Reader, samples: SampleSet, path: YPath, loss: str) -> None:
     sums = samples.y.sum(axis=1)
     bad = np.flatnonzero((np.abs(sums - 1.0) > 1e-6) | np.any(samples.y < 0, axis=1))
     if bad.size:
         i = int(bad[0])
         field = path + (i, "y") if samples.file is None else path + ("file",)
-        raise r.fail(field, f"for cross_entropy the targets must be ≥ 0 and sum to 1, but sample {i}'s "
+        raise r.fail(field, f"for {loss} the targets must be ≥ 0 and sum to 1, but sample {i}'s "
                             f"sum to {sums[i]:g}")
 
 

@@ -107,9 +107,20 @@ def test_the_budget_sizes_match_the_layers_built(name: str) -> None:
         assert size.window_entries == (geometry.table.index.size if geometry else 0), layer.name
 
 
-@pytest.mark.parametrize("name", bundled_names())
+MOMENTUM = "optimizer: {type: sgd, momentum: 0.9}\n"
+
+
+@pytest.mark.parametrize("name", bundled_names() + ["tiny-cnn with momentum, conv bias frozen"])
 def test_values_per_iteration_counts_every_array_a_solve_record_keeps(name: str) -> None:
-    scenario = load(name)
+    if name.startswith("tiny-cnn with"):
+        from core.scenario.catalog import resolve
+
+        text = resolve("tiny-cnn").read_text(encoding="utf-8") + MOMENTUM
+        scenario = parse_scenario(text.replace("    activation: sigmoid\n", "    activation: sigmoid\n"
+                                               "    frozen: [bias]\n", 1))
+        assert scenario.network.state_kinds_of(scenario.network.layers[0]) == ("momentum_buffer_weight",)
+    else:
+        scenario = load(name)
     stepper = Stepper(scenario)
     stepper.run_iteration()
     kept = sum(np.asarray(stepper.array(n)).size for n in quantity_names(stepper))

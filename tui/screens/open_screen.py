@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text, TextType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -18,6 +19,8 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
 from core.scenario.catalog import bundled_names, load
+from core.text import visible
+from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
 
 
@@ -26,6 +29,10 @@ class YamlTree(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix in (".yaml", ".yml"))]
+
+    def process_label(self, label: TextType) -> Text:
+        """A file name with control characters visible (a name may hold ``\\x1b[2J``)."""
+        return super().process_label(Text(visible(label)) if isinstance(label, str) else label)
 
 
 class OpenScreen(ModalScreen[Scenario | None]):
@@ -72,7 +79,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
         try:
             scenario = load(target)
         except CnnTuiError as err:
-            error.update(str(err))
+            error.update(literal(str(err)))
             self.app.bell()
             return
         self.dismiss(scenario)
