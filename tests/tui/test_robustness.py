@@ -86,6 +86,7 @@ async def test_open_of_a_hostile_file_after_the_edit_question_keeps_the_session(
         await press(pilot, "escape")
         await pilot.pause()
         assert cell(app, "fc.bias[1]") == "−0.125" and app.main.stepper.edited
+        assert app.main.unexpected == []
 
 
 async def test_save_as_a_300_character_name_says_so_and_keeps_the_session(app, tmp_path):
@@ -110,6 +111,7 @@ async def test_export_to_a_missing_folder_says_so(app, tmp_path):
         await press(pilot, "enter")
         await settle(pilot)
         assert app.is_running and message(app).startswith("not exported:")
+        assert app.main.unexpected == []
 
 
 # --- a seeded key storm -----------------------------------------------------------------------
@@ -143,6 +145,7 @@ async def test_key_storm_leaves_the_app_running_and_undo_returns_to_the_start(na
             await pilot.press("escape")
         await settle(pilot)
         assert app.is_running
+        assert main.unexpected == []  # nothing reached the last-resort guard: every error was a typed one
         while len(app.screen_stack) > 1:
             app.pop_screen()
             await pilot.pause()
@@ -160,3 +163,21 @@ async def test_key_storm_leaves_the_app_running_and_undo_returns_to_the_start(na
         assert set(stepper.scenario.expected) == set(original.expected)
         main.refresh_view()  # the view can still show every value after the storm
         await pilot.pause()
+
+
+async def test_an_unexpected_failure_of_an_action_is_said_and_the_app_goes_on(app, monkeypatch):
+    """The last resort at the UI boundary: not a typed error (a bug, the system), still one message."""
+    async with app.run_test(size=SIZE) as pilot:
+        stepper = app.main.stepper
+
+        def broken() -> str:
+            raise ZeroDivisionError("internal detail")
+
+        monkeypatch.setattr(stepper, "step_forward", broken)
+        await press(pilot, "f")
+        assert app.is_running
+        assert message(app) == "that did not work: an unexpected error stopped it; the session is unchanged"
+        assert len(app.main.unexpected) == 1 and stepper.phase().describe() == "forward 1/4: conv"
+        monkeypatch.undo()
+        await press(pilot, "f")
+        assert cell(app, "conv.out[0,0]") != "·"
