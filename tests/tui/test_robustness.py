@@ -3,6 +3,7 @@ opens and saves, and a seeded storm of keys and resizes on every bundled scenari
 
 from __future__ import annotations
 
+import os
 import random
 import time
 
@@ -13,18 +14,20 @@ from tui_helpers import SIZE, cell, message, press
 
 from core.scenario.catalog import bundled_names, load
 from tui.app import CnnTuiApp
+from tui.background import running_jobs
 from tui.bindings import KEYS
 from tui.widgets.answer_editor import AnswerEditor
 from tui.widgets.layer_panel import CellEditor
 
 
 async def settle(pilot, seconds: float = 10.0) -> None:
-    """Until no file or training work is running (thread workers), then one more turn of the loop."""
+    """Until no file work (background threads) nor training is running, then one more turn of the loop."""
     app = pilot.app
     end = time.monotonic() + seconds
-    while time.monotonic() < end and any(w.group in ("open", "files", "train") and w.is_running
-                                         for w in app.workers):
+    while time.monotonic() < end and (running_jobs() or any(w.group == "train" and w.is_running
+                                                             for w in app.workers)):
         await pilot.pause(0.02)
+    await pilot.pause()
     await pilot.pause()
 
 
@@ -87,6 +90,32 @@ async def test_open_of_a_hostile_file_after_the_edit_question_keeps_the_session(
         await pilot.pause()
         assert cell(app, "fc.bias[1]") == "−0.125" and app.main.stepper.edited
         assert app.main.unexpected == []
+
+
+async def test_open_of_a_fifo_never_freezes_the_screen_nor_holds_up_quitting(app, tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "o")
+            await pilot.pause()
+            app.screen.query_one("#open-path", Input).value = str(fifo)
+            await press(pilot, "enter")
+            await pilot.pause(0.2)
+            await press(pilot, "escape")  # the screen answers while the read waits (or was refused)
+            await pilot.pause()
+            await press(pilot, "f")
+            assert app.main.stepper.phase().describe() == "forward 2/4: pool"
+            assert app.main.stepper.scenario.name.startswith("tiny-cnn")
+    finally:  # let a read still waiting on the pipe end (it finds junk, and nobody is told)
+        try:
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass  # no reader left: the open was refused without reading
+    end = time.monotonic() + 10
+    while running_jobs() and time.monotonic() < end:
+        time.sleep(0.02)
+    assert running_jobs() == 0
 
 
 async def test_save_as_a_300_character_name_says_so_and_keeps_the_session(app, tmp_path):

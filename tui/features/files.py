@@ -1,7 +1,7 @@
 """Files: open (o), save (s), save as (S) and export (e).
 
-Reading and writing run in a thread worker (group ``files``), so a slow disk, a large
-file or a network folder never freezes the screen; until the work ends, the keys that
+Reading and writing run in a background thread (``tui.background``), so a slow disk, a
+large file or a network folder never freezes the screen nor holds up quitting; until the work ends, the keys that
 would change the session wait. Every failure ends in one message and leaves the session
 as it was: a save or export that fails writes nothing, an open that fails keeps the
 current scenario (the open dialog shows why and stays open).
@@ -9,15 +9,14 @@ current scenario (the open dialog shows why and stays open).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
-from textual.worker import Worker, WorkerState
-
 from core.engine.scenario import Scenario
 from core.scenario.catalog import bundled_dir
+from tui.background import run_in_background
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
@@ -43,37 +42,27 @@ class FilesFeature(Feature):
     def __init__(self, host: StepHost) -> None:
         super().__init__(host)
         self.busy: str | None = None  # "saving …" while a save or export runs
-        self._done: dict[Worker[object], tuple[Callable[[object], None], Callable[[BaseException], None]]] = {}
 
     def blocks(self, action: str) -> str | None:
         if self.busy and action not in WHILE_FILE_WORK:
             return f"{self.busy} — a moment"
         return None
 
-    # --- the worker ------------------------------------------------------------------------
+    # --- the background thread ----------------------------------------------------------
     def _run(self, busy: str, work: Callable[[], object], done: Callable[[object], None],
              failed: Callable[[BaseException], None]) -> None:
         """``work`` in a thread; ``done`` or ``failed`` on the UI thread when it ends."""
         self.busy = busy
         self.host.say(f"{busy}…")
         self.host.refresh_bindings()
-        worker = self.host.run_worker(work, thread=True, group="files", exit_on_error=False)
-        self._done[worker] = (done, failed)
 
-    def worker_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "files" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR,
-                                                                 WorkerState.CANCELLED):
-            return
-        callbacks = self._done.pop(event.worker, None)
-        self.busy = None
-        self.host.refresh_bindings()
-        if callbacks is None:
-            return
-        done, failed = callbacks
-        if event.state == WorkerState.SUCCESS:
-            done(event.worker.result)
-        else:
-            failed(event.worker.error or RuntimeError())
+        def finish(then: Callable[[], None]) -> Awaitable[None]:
+            self.busy = None
+            self.host.refresh_bindings()
+            return self.host.guarded(then)  # on the UI thread, guarded like a key
+
+        run_in_background(self.host.app, work, lambda result: finish(lambda: done(result)),
+                          lambda err: finish(lambda: failed(err)), name=busy)
 
     # --- open ------------------------------------------------------------------------------
     def action_open(self) -> None:

@@ -303,4 +303,3 @@ class MainScreen(StepHost):
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         await self.guarded(partial(self.training.worker_changed, event))
-        await self.guarded(partial(self.files.worker_changed, event))

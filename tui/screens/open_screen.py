@@ -1,8 +1,8 @@
 """Open a scenario: a path with completion, a tree of *.yaml files, or a bundled name.
 
-The file is loaded here, in a thread worker (a slow or huge file never freezes the
-screen); a broken one shows its message and the dialog stays open, so the current
-session is never touched by a failed open.
+The file is loaded here, in a background thread (a slow, huge or never-ending file
+never freezes the screen, and never holds up quitting); a broken one shows its message
+and the dialog stays open, so the current session is never touched by a failed open.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
-from textual.worker import Worker, WorkerState
 
 from core.engine.scenario import Scenario
 from core.scenario.catalog import bundled_names, load
 from core.text import quote
+from tui.background import run_in_background
 from tui.problem import problem
 from tui.screens.path_suggester import PathSuggester
 
@@ -44,6 +44,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
         super().__init__(classes="dialog-screen")
         self.folder = folder
         self.with_tree = with_tree
+        self._loading = 0  # the number of the latest load started
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="open-dialog"):
@@ -74,17 +75,22 @@ class OpenScreen(ModalScreen[Scenario | None]):
             error.update("type a path or a bundled name")
             return
         error.update(f"opening {quote(target)}…")
-        # exclusive: a second enter replaces the first load (its result is ignored)
-        self.run_worker(partial(load, target), thread=True, group="open", exclusive=True, exit_on_error=False)
+        self._loading += 1
+        ticket = self._loading  # a second enter supersedes the first load: its outcome is dropped
+        run_in_background(self.app, partial(load, target), partial(self._loaded, ticket),
+                          partial(self._failed, ticket), name="open")
 
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        worker = event.worker
-        if worker.group != "open" or worker.is_cancelled:
-            return
-        if event.state == WorkerState.SUCCESS and isinstance(worker.result, Scenario):
-            self.dismiss(worker.result)
-        elif event.state == WorkerState.ERROR:
-            self.query_one("#open-error", Static).update(problem(worker.error or RuntimeError()))
+    def _current(self, ticket: int) -> bool:
+        """Is this the latest load, and the dialog still open?"""
+        return ticket == self._loading and self.is_attached and self.app.screen is self
+
+    def _loaded(self, ticket: int, scenario: Scenario) -> None:
+        if self._current(ticket):
+            self.dismiss(scenario)
+
+    def _failed(self, ticket: int, err: BaseException) -> None:
+        if self._current(ticket):
+            self.query_one("#open-error", Static).update(problem(err))
             self.app.bell()
 
     def action_cancel(self) -> None:
