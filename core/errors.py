@@ -47,3 +47,35 @@ class EditError(CnnTuiError):
 
 class QuantityError(CnnTuiError):
     """A quantity name does not exist in this network or is not computed yet."""
+
+
+class SaveError(CnnTuiError):
+    """A file was not written: its target was refused, or writing it failed.
+
+    Whatever was at the target before is left exactly as it was. ``file`` is the target
+    as shown to the user (already bounded, see ``core.text.quote``).
+    """
+
+    def __init__(self, reason: str, *, file: str | None = None) -> None:
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}" if file else reason)
+
+
+class TrainingDiverged(CnnTuiError):
+    """Training blew up: a loss or a parameter stopped being a finite number of sane size.
+
+    Raised by the iteration that would have produced it, before its update is applied, so
+    the parameters stay those of the last good iteration. ``epoch`` counts the epochs of
+    this run from 1, ``iteration`` is the stepper's iteration number; ``what`` says what
+    blew up (``the loss overflowed to ∞``) and ``value`` is the loss that iteration had.
+    The message (composed by the engine, which writes the numbers) says all that and what
+    to try.
+    """
+
+    def __init__(self, message: str, *, epoch: int, iteration: int, what: str, value: float) -> None:
+        self.epoch = epoch
+        self.iteration = iteration
+        self.what = what
+        self.value = value
+        super().__init__(message)

@@ -3,14 +3,42 @@
 ``fmt(v, 3)`` gives ``0.706``, ``−0.294`` (a true minus sign) and, for a value too small
 for the decimals, three significant digits (``0.0000326``) rather than a misleading
 ``0.000``. ``decimals=None`` gives full precision (the shortest text that reads back as
-the same float).
+the same float). Whatever the value, the text stays short: magnitudes from 10^9 up and
+below 10^−6 are written in scientific notation, ``1.000e308``, ``−3.2e−12`` (the same
+compact form as the grid's cells), never as a 309-digit integer.
+
+``parse_number`` reads what a user types: ASCII decimal notation only, so what is
+accepted is exactly what a scenario file can hold.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
+from core.text import quote
+
 MINUS = "−"
+LARGE = 1e9  # from here up, scientific notation (a 10-digit integer part is already hard to read)
+SMALL = 1e-6  # below this, scientific notation (0.00000326 would be all zeros to count)
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_LEADING_ZEROS = re.compile(r"([+-]?)0+([0-9]+)")
+ACCEPTED = "ASCII digits with one '.', e.g. 0.25, −1.5 or 2e-3"  # what parse_number reads
+
+
+def _sci(v: float, precision: int, unique: bool = False, trim: bool = False) -> str:
+    """``v`` as ``mantissa e exponent`` (``3.26e-7``) with ``precision`` digits after the
+    point (at most that many with ``unique``: the shortest that reads back); the exponent
+    without ``+`` or leading zeros."""
+    text = np.format_float_scientific(v, precision=precision, unique=unique, trim="-" if trim else "k")
+    return _plain_exponent(text)
+
+
+def _plain_exponent(text: str) -> str:
+    """``1.5e+20`` → ``1.5e20``, ``1e-07`` → ``1e-7`` (repr's and NumPy's exponents, made compact)."""
+    mantissa, e, exponent = text.partition("e")
+    return f"{mantissa.rstrip('.')}e{int(exponent)}" if e else text
 
 
 def fmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 0) -> str:
@@ -24,11 +52,15 @@ def fmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 0
     if not np.isfinite(v):
         return "∞" if v > 0 else (MINUS + "∞" if v < 0 else "NaN")
     if decimals is None:
-        text = repr(v)
-    elif v != 0 and abs(v) < 0.5 * 10.0 ** (-decimals):
-        text = np.format_float_positional(v, precision=3, fractional=False, trim="-")
-    elif sig and v != 0 and abs(v) < 10.0 ** (sig - 1 - decimals):
-        text = np.format_float_positional(v, precision=sig, fractional=False, trim="-" if trim else "k")
+        text = _plain_exponent(repr(v))
+    elif abs(v) >= LARGE:
+        text = _sci(v, decimals, trim=trim)
+    elif v != 0 and abs(v) < 0.5 * 10.0 ** (-decimals):  # three significant digits
+        text = (_sci(v, 2, unique=True, trim=True) if abs(v) < SMALL else
+                np.format_float_positional(v, precision=3, fractional=False, trim="-"))
+    elif sig and v != 0 and abs(v) < 10.0 ** (sig - 1 - decimals):  # ``sig`` significant digits
+        text = (_sci(v, sig - 1, unique=True, trim=trim) if abs(v) < SMALL else
+                np.format_float_positional(v, precision=sig, fractional=False, trim="-" if trim else "k"))
     else:
         text = f"{v:.{decimals}f}"
         if float(text) == 0:
@@ -47,7 +79,8 @@ def pfmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 
 def round_as_shown(arr: np.ndarray, decimals: int) -> np.ndarray:
     """Round every value to exactly what ``fmt(v, decimals)`` shows (hand-rounding mode).
 
-    Values too small for the decimals keep three significant digits, as they are shown.
+    Values too small for the decimals keep three significant digits, as they are shown;
+    values from 10^9 up keep ``decimals`` digits after the point of their scientific form.
     Rounding goes through the decimal text, so ties round as the display does.
     """
     flat = np.asarray(arr, dtype=np.float64).ravel()
@@ -56,28 +89,42 @@ def round_as_shown(arr: np.ndarray, decimals: int) -> np.ndarray:
     for i, v in enumerate(flat.tolist()):
         if v != 0 and abs(v) < limit:
             out[i] = float(np.format_float_positional(v, precision=3, fractional=False, trim="-"))
+        elif LARGE <= abs(v) < np.inf:
+            out[i] = float(_sci(v, decimals))
         else:
             out[i] = float(f"{v:.{decimals}f}")
     return out.reshape(np.shape(arr))
 
 
 def parse_number(text: str) -> float:
-    """Read a number a user typed (accepts the true minus sign and a decimal comma).
+    """Read a number a user typed: ASCII decimal notation only (``0.25``, ``−1.5``, ``2e-3``).
 
-    Raises ValueError with a readable message.
+    The true minus sign is accepted (the screen writes it); anything else a file could not
+    hold as a number (``1,5``, ``1_000``, ``0x10``, ``inf``, other scripts' digits) is
+    refused. Raises ValueError with a message that says what is accepted.
     """
-    cleaned = text.strip().replace(MINUS, "-").replace("−", "-")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
+    cleaned = text.strip().replace(MINUS, "-")
     if not cleaned:
-        raise ValueError("type a number, e.g. 0.25 or -1e-3")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a number (e.g. 0.25 or -1e-3)") from None
+        raise ValueError(f"type a number: {ACCEPTED}")
+    if _NUMBER.fullmatch(cleaned) is None:
+        shown = quote(text.strip())
+        if "," in cleaned and _NUMBER.fullmatch(cleaned.replace(",", ".", 1)):
+            point = cleaned.replace(",", ".", 1).replace("-", MINUS)
+            raise ValueError(f"'{shown}': write the decimal point as '.' ({point}), not ','")
+        raise ValueError(f"'{shown}' is not a number: type {ACCEPTED}")
+    value = float(cleaned)
     if not np.isfinite(value):
-        raise ValueError(f"'{text.strip()}' is not a finite number")
+        raise ValueError(f"'{quote(text.strip())}' is too large: numbers must lie within ±1.8e308")
     return value
+
+
+def as_written(text: str) -> str:
+    """A typed number as a scenario file keeps it (``expected`` values): stripped, the true
+    minus as ``-``, and a whole number without leading zeros (YAML reads ``010`` as octal 8
+    and ``08`` as text)."""
+    cleaned = text.strip().replace(MINUS, "-")
+    whole = _LEADING_ZEROS.fullmatch(cleaned)
+    return whole.group(1) + whole.group(2) if whole else cleaned
 
 
 def written_decimals(text: str) -> int:

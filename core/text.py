@@ -2,11 +2,14 @@
 
 A scenario is shared in a class like a text file, so nothing in it may act on a terminal
 (``\\x1b[2J`` clears the screen) or flood a message. Every place that shows a string from a
-file (the CLI, the TUI, error messages) passes it through ``visible`` or ``quote``.
+file (the CLI, the TUI, error messages) passes it through ``visible`` or ``quote``; every
+export that embeds one writes it as inert text of its language (``python_literal``,
+``markdown_text``; LaTeX in core.exports.latex).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 QUOTE_LIMIT = 80  # characters of a user's value an error message repeats
@@ -35,3 +38,31 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     if len(text) > limit:
         text = f"{text[:limit]}… ({len(text) - limit} more characters)"
     return text
+
+
+def python_literal(text: str) -> str:
+    """``text`` as a Python string literal for generated code: it evaluates to exactly
+    ``text`` and cannot end early (repr escapes quotes, backslashes and every character
+    that is not printable, newlines included), so a file's string never becomes code."""
+    return repr(str(text))
+
+
+_MARKDOWN_ACTIVE = frozenset("\\`*_{}[]()<>#!|~&$:@")  # what can open markup inside a line
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_WWW_DOT = re.compile(r"(?i)(?<=www)\.")
+_LIST_NUMBER = re.compile(r"^([0-9]+)([.)])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` for Markdown prose, shown literally: control characters visible (so it
+    stays on its line) and every character that could open markup backslash-escaped:
+    HTML (``<``, ``&``), links and images (``[``, ``!``), autolinks (``:``, ``@``, ``www.``),
+    emphasis, code spans and fences (backticks), math (``$``), tables (``|``). A leading
+    punctuation mark or list number is escaped too (a list, quote or heading at the start
+    of a line);
+    ordinary ``-``, ``.`` and ``'`` stay as they are, so ``tiny-cnn`` reads as written."""
+    shown = visible(text)
+    out = "".join("\\" + c if c in _MARKDOWN_ACTIVE else c for c in shown)
+    if shown and shown[0] in _MARKDOWN_PUNCTUATION and shown[0] not in _MARKDOWN_ACTIVE:
+        out = "\\" + out
+    return _LIST_NUMBER.sub(r"\1\\\2", _WWW_DOT.sub(r"\\.", out))

@@ -50,7 +50,8 @@ class CnnTuiApp(App[int]):
     def action_help(self) -> None:
         from tui.screens.help_screen import HelpScreen
 
-        self.push_screen(HelpScreen())
+        scenario = self.main.stepper.scenario
+        self.push_screen(HelpScreen(scenario.name, scenario.description))
 
     async def action_quit(self) -> None:
         self.main.confirm_if_edited("You have unsaved edits. Quit anyway?", lambda: self.exit(0))

@@ -9,8 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from core.errors import CnnTuiError
+from core.errors import CnnTuiError, SaveError
+from core.text import quote, visible
+
+if TYPE_CHECKING:
+    from core.engine.training import Trainer
 
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export")
@@ -55,9 +60,9 @@ def _positive(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"'{quote(text)}' is not a whole number") from None
     if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, got {text}")
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, got {quote(text)}")
     return value
 
 
@@ -67,7 +72,7 @@ def cmd_scenarios(_: argparse.Namespace) -> int:
     rows = bundled_titles()
     width = max(len(name) for name, _ in rows)
     for name, title in rows:
-        print(f"{name:<{width}}  {title}")
+        print(f"{name:<{width}}  {visible(title)}")
     return 0
 
 
@@ -76,7 +81,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     scenario = load(args.scenario)
     net = scenario.network
-    print(f"{args.scenario}: ok — {scenario.name}: {len(net.layers)} layers, "
+    print(f"{visible(args.scenario)}: ok — {visible(scenario.name)}: {len(net.layers)} layers, "
           f"{net.parameter_count} parameters, {len(scenario.samples)} sample"
           f"{'s' if len(scenario.samples) != 1 else ''}")
     return 0
@@ -97,54 +102,75 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from core.engine.training import Trainer
-    from core.numbers import fmt
+    from core.errors import TrainingDiverged
     from core.scenario.catalog import load
-    from core.scenario.save import save_scenario
-    from tui.progress import ProgressBar
+    from core.scenario.save import plan_save, write_scenario
 
     scenario = load(args.scenario)
-    if args.save:
-        from pathlib import Path
-
-        folder = Path(args.save).expanduser().parent
-        if not folder.is_dir():
-            raise CnnTuiError(f"{args.save}: the folder {folder} does not exist (checked before training)")
-    epochs = args.epochs or 10
+    if args.save is not None:
+        try:  # every target problem is told before training, not after it
+            plan_save(scenario, args.save)
+        except SaveError as err:
+            raise SaveError(f"{err.reason} (checked before training)", file=err.file) from None
     trainer = Trainer(scenario)
-    bar = ProgressBar(epochs * trainer.iterations_per_epoch)
-    for epoch in range(1, epochs + 1):
-        bar.suffix = f"  epoch {epoch}/{epochs}"
-        stats = trainer.run_epochs(1, progress=lambda done, total, e=epoch: bar.update(
-            (e - 1) * trainer.iterations_per_epoch + done))[0]
-        bar.clear()
-        line = f"epoch {epoch}/{epochs}  loss {fmt(stats.loss, 4)}"
-        if stats.accuracy is not None:
-            line += f"  accuracy {100 * stats.accuracy:.1f}%"
-        if stats.test_accuracy is not None:
-            line += f"  held-out accuracy {100 * stats.test_accuracy:.1f}%"
-        print(line, flush=True)
-    if args.save:
+    try:
+        _train_epochs(trainer, args.epochs or 10)
+    except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
+        raise CnnTuiError(f"{err}; nothing saved" if args.save is not None else str(err)) from None
+    if args.save is not None:
         trained = scenario.copy()
         trained.params = trainer.params
-        path = save_scenario(trained, args.save)
-        print(f"saved the trained scenario to {path}")
+        saved = write_scenario(trained, args.save)
+        print(f"saved the trained scenario to {visible(str(saved.path))}")
+        for note in saved.notes:
+            print(f"  {note}")
     return 0
+
+
+def _train_epochs(trainer: Trainer, epochs: int) -> None:
+    """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch."""
+    from core.numbers import fmt
+    from tui.progress import ProgressBar
+
+    bar = ProgressBar(epochs * trainer.iterations_per_epoch)
+    try:
+        for epoch in range(1, epochs + 1):
+            bar.suffix = f"  epoch {epoch}/{epochs}"
+            stats = trainer.run_epochs(1, progress=lambda done, total, e=epoch: bar.update(
+                (e - 1) * trainer.iterations_per_epoch + done))[0]
+            bar.clear()
+            line = f"epoch {epoch}/{epochs}  loss {fmt(stats.loss, 4)}"
+            if stats.accuracy is not None:
+                line += f"  accuracy {100 * stats.accuracy:.1f}%"
+            if stats.test_accuracy is not None:
+                line += f"  held-out accuracy {100 * stats.test_accuracy:.1f}%"
+            print(line, flush=True)
+    except BaseException:
+        bar.drop()  # the message that follows starts on a clean line
+        raise
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from core.engine.stepper import Stepper
     from core.exports.formats import export_text, write_atomically
     from core.scenario.catalog import load
+    from core.scenario.save import source_files
+    from core.scenario.targets import check_target
 
     scenario = load(args.scenario)
+    if args.output is not None:
+        try:  # before the work, not after it
+            check_target(args.output, reads=source_files(scenario))
+        except SaveError as err:
+            raise SaveError(f"{err.reason} (checked before exporting)", file=err.file) from None
     stepper = Stepper(scenario)
     if args.hand_rounding:
         stepper.set_hand_rounding(scenario.decimals)
     stepper.run_iteration()
     text = export_text(stepper, args.to)
-    if args.output:
-        path = write_atomically(args.output, text)
-        print(f"wrote {path}", file=sys.stderr)
+    if args.output is not None:
+        path = write_atomically(args.output, text, reads=source_files(scenario))
+        print(f"wrote {visible(str(path))}", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -179,11 +205,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if len(argv) > 1 or (argv and argv[0].startswith("-")):
             print("usage: " + USAGE, end="", file=sys.stderr)
-            print(f"cnn-tui: unexpected arguments: {' '.join(argv)}", file=sys.stderr)
+            print(f"cnn-tui: unexpected arguments: {quote(' '.join(argv))}", file=sys.stderr)
             return 2
         return run_tui(argv[0] if argv else None)
     except CnnTuiError as err:
-        print(f"cnn-tui: {err}", file=sys.stderr)
+        print(f"cnn-tui: {visible(str(err))}", file=sys.stderr)  # a file's text never acts on the terminal
         return 1
     except KeyboardInterrupt:
         print("\ncnn-tui: interrupted", file=sys.stderr)

@@ -44,3 +44,9 @@ class ProgressBar:
                               f"iterations{self.suffix}\n")
         self.stream.flush()
         self._last = 0.0
+
+    def drop(self) -> None:
+        """Wipe the bar without a result line (training stopped with a message instead)."""
+        if self.live:
+            self.stream.write("\r" + " " * (self.width + 40) + "\r")
+            self.stream.flush()

@@ -14,9 +14,29 @@ import numpy as np
 
 from core.engine.passes import gradients, loss_value, predict
 from core.engine.scenario import SampleSet, Scenario, batch_indices
+from core.errors import TrainingDiverged
 from core.nn.layers import Params
+from core.numbers import fmt
 
 EVAL_CHUNK = 512
+LOSS_LIMIT = 1e30  # a loss past this has blown up: no network that learns gets anywhere near it
+
+
+def blown_up(loss: float, new_theta: np.ndarray) -> str | None:
+    """What blew up in an iteration, in words, or None: its loss (∞, NaN or past
+    LOSS_LIMIT) or a parameter after the update (∞, NaN, or so large that the sum of
+    squares overflows: past about 1e154). The common case costs one dot product."""
+    if abs(loss) <= LOSS_LIMIT and math.isfinite(new_theta @ new_theta):
+        return None
+    if math.isnan(loss):
+        return "the loss became NaN (not a number)"
+    if math.isinf(loss):
+        return "the loss overflowed to ∞"
+    if abs(loss) > LOSS_LIMIT:
+        return f"the loss reached {fmt(loss, 3)}, past {fmt(LOSS_LIMIT, 0)}"
+    if not np.isfinite(new_theta).all():
+        return f"a parameter overflowed to ∞ or NaN in the update (the loss was {fmt(loss, 4)})"
+    return f"a parameter grew past 1e154 in the update (the loss was {fmt(loss, 4)})"
 
 
 @dataclass(frozen=True)
@@ -57,6 +77,7 @@ class Trainer:
                  iteration: int = 1) -> None:
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
+        self._first = iteration  # where this run started (its epochs count from there)
         start = params if params is not None else scenario.params
         layers = scenario.network.param_layers()
         self._order = [(layer.name, name) for layer in layers for name in ("weight", "bias")]
@@ -97,16 +118,36 @@ class Trainer:
         return x[idx], y[idx]
 
     def step(self) -> float:
-        """One iteration; returns its loss."""
+        """One iteration; returns its loss.
+
+        Raises TrainingDiverged (see ``blown_up``) instead of applying an update that blew
+        up: the parameters and the iteration number stay those of the last good iteration.
+        """
         x, y = self.batch(self.iteration)
         loss, _, _ = gradients(self.scenario.network, self._views, x, y, into=self._grad_views)
-        self._theta -= self._rate * self._grad  # p ← p − α·∂E/∂p (α = 0 for frozen parameters)
+        new = self._rate * self._grad
+        np.subtract(self._theta, new, out=new)  # p ← p − α·∂E/∂p (α = 0 for frozen parameters)
+        what = blown_up(loss, new)
+        if what is not None:
+            raise self._diverged(what, loss)
+        self._theta[...] = new
         self.iteration += 1
         return loss
 
+    def _diverged(self, what: str, loss: float) -> TrainingDiverged:
+        """Where it blew up (this run's epoch, the iteration), what, and what to try."""
+        epoch = (self.iteration - self._first) // self.iterations_per_epoch + 1
+        rate = self.scenario.learning_rate
+        smaller = float(f"{rate / 10:.2g}")  # a round number to try
+        message = (f"training diverged in epoch {epoch} at iteration {self.iteration}: {what}; "
+                   f"try a smaller learning_rate than {fmt(rate, None)} (e.g. {fmt(smaller, None)})")
+        return TrainingDiverged(message, epoch=epoch, iteration=self.iteration, what=what, value=loss)
+
     def run_epochs(self, epochs: int, progress: Callable[[int, int], None] | None = None,
                    should_stop: Callable[[], bool] | None = None) -> list[EpochStats]:
-        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration."""
+        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration.
+
+        Raises TrainingDiverged at the first iteration that blows up (see ``step``)."""
         stats = []
         total = epochs * self.iterations_per_epoch
         done = 0

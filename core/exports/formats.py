@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.scenario.atomic import write_path
 
 FORMATS = ("markdown", "latex", "pytorch")
 SUFFIXES = {"markdown": ".md", "latex": ".tex", "pytorch": ".py"}
@@ -31,18 +33,9 @@ def export_text(stepper: Stepper, fmt: str) -> str:
     raise CnnTuiError(f"unknown export format '{fmt}' (expected one of: {', '.join(FORMATS)})")
 
 
-def write_atomically(path: str | os.PathLike[str], text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path`` and rename it into place
-    (the same atomic write, and the same file permissions, as saving a scenario)."""
-    from core.scenario.save import write_bytes_atomically
-
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise CnnTuiError(f"{target}: this is a folder; give a file name")
-    if not target.parent.is_dir():
-        raise CnnTuiError(f"{target}: the folder {target.parent} does not exist")
-    try:
-        write_bytes_atomically(target, lambda f: f.write(text.encode("utf-8")))
-    except OSError as err:
-        raise CnnTuiError(f"{target}: cannot write the file: {err.strerror}") from None
-    return target
+def write_atomically(path: str | os.PathLike[str], text: str, *, reads: Mapping[Path, str] | None = None) -> Path:
+    """Write ``text`` to ``path`` the way a scenario is saved (``core.scenario.atomic``):
+    the target checked first, a temporary file renamed into place, permissions kept.
+    ``reads`` are files the export came from (the scenario and its samples), never
+    overwritten. Any failure is a ``SaveError`` and leaves the old file as it was."""
+    return write_path(path, lambda f: f.write(text.encode("utf-8")), reads=reads)

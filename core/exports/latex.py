@@ -1,8 +1,15 @@
-"""Turn the derivations' Unicode notation into LaTeX that a stock pdflatex compiles."""
+"""Turn the derivations' Unicode notation into LaTeX that a stock pdflatex compiles.
+
+``text`` is also how every string from a file (a scenario's name, an expected value as
+written) enters a LaTeX export: each special character is escaped and control characters
+are made visible, so ``\\input{/etc/passwd}`` or a ``$`` prints as written and runs nothing.
+"""
 
 from __future__ import annotations
 
 import re
+
+from core.text import visible
 
 _MATH_SYMBOLS = {
     "δ": r"\delta ", "∂": r"\partial ", "α": r"\alpha ", "σ": r"\sigma ", "Σ": r"\sum ",
@@ -13,7 +20,8 @@ _MATH_SYMBOLS = {
 _TEXT_CHARS = {"—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
                "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a'}
 _TEXT_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+                 "_": r"\_", "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+                 "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}  # OT1 prints < as ¡
 
 
 def math(expr: str) -> str:
@@ -28,9 +36,9 @@ def math(expr: str) -> str:
 
 
 def text(prose: str) -> str:
-    """Prose with notation inside, escaped for LaTeX text mode."""
+    """Prose with notation inside, escaped for LaTeX text mode (control characters visible)."""
     out = []
-    for ch in prose:
+    for ch in visible(prose):
         if ch in _TEXT_SPECIAL:
             out.append(_TEXT_SPECIAL[ch])
         elif ch in _TEXT_CHARS:

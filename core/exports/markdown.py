@@ -12,6 +12,7 @@ from core.exports import latex
 from core.exports.report import derivations
 from core.learner.checks import Check, run_checks
 from core.numbers import fmt
+from core.text import markdown_text
 
 
 def _heading(stepper: Stepper) -> tuple[str, str]:
@@ -19,6 +20,7 @@ def _heading(stepper: Stepper) -> tuple[str, str]:
     samples = ", ".join(str(i + 1) for i in stepper.sample_indices())
     plural = "s" if stepper.batch_size > 1 else ""
     loss = stepper.array("loss")
+    assert loss is not None  # a complete iteration (checked by the callers)
     sub = (f"Iteration {stepper.iteration} (sample{plural} {samples}); loss {fmt(float(loss), s.decimals)}; "
            f"learning rate α = {fmt(s.learning_rate, None)}; {s.loss}")
     return s.name, sub
@@ -40,9 +42,11 @@ def _require_complete(stepper: Stepper) -> None:
                         f"next step is {stepper.phase().describe()}")
 
 
-def _check_line(c: Check) -> str:
+def _check_line(c: Check, written: str) -> str:
+    """``✓ name: expected …, exact …``; ``written`` is the file's text of the expected value,
+    already escaped for the document's language."""
     mark = "✓" if c.ok else "✗"
-    line = f"{mark} {c.name}: expected {c.expected.text.replace('-', '−')}, exact {fmt(c.actual, None)}"
+    line = f"{mark} {c.name}: expected {written}, exact {fmt(c.actual, None)}"
     if c.diagnosis is not None:
         line += f" ({c.diagnosis.slip}: {c.diagnosis.explanation})"
     return line
@@ -52,7 +56,7 @@ def to_markdown(stepper: Stepper) -> str:
     """The iteration as a Markdown document."""
     _require_complete(stepper)
     title, sub = _heading(stepper)
-    out = [f"# {title}", "", sub, ""]
+    out = [f"# {markdown_text(title)}", "", sub, ""]
     note = _rounding_note(stepper)
     if note:
         out += [f"> **{note}**", ""]
@@ -65,7 +69,7 @@ def to_markdown(stepper: Stepper) -> str:
     if checks:
         ok = sum(c.ok for c in checks)
         out += [f"## Checks: {ok} of {len(checks)} right", ""]
-        out += [f"- {_check_line(c)}" for c in checks]
+        out += [f"- {_check_line(c, markdown_text(c.expected.text.replace('-', '−')))}" for c in checks]
         out.append("")
     return "\n".join(out)
 
@@ -98,7 +102,7 @@ def to_latex(stepper: Stepper) -> str:
         ok = sum(c.ok for c in checks)
         out.append(r"\subsection*{Checks: " + f"{ok} of {len(checks)} right" + "}")
         out.append(r"\begin{itemize}")
-        out += [r"\item " + latex.text(_check_line(c)) for c in checks]
+        out += [r"\item " + latex.text(_check_line(c, c.expected.text.replace("-", "−"))) for c in checks]
         out.append(r"\end{itemize}")
     out.append(r"\end{document}")
     return "\n".join(out) + "\n"

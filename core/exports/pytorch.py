@@ -4,6 +4,10 @@ The script builds the same network with the same weights, runs the same iteratio
 (forward, backward, SGD update) in float64 and prints every value under the same
 names and in the same JSON shape as ``cnn-tui solve --format json``, so a learner can
 check that a real framework agrees.
+
+Every string from the scenario (its name, layer names) enters the script only as a
+Python string literal (``core.text.python_literal``), never inside a docstring or a
+comment, so running an export can never run anything a file wrote.
 """
 
 from __future__ import annotations
@@ -14,10 +18,16 @@ import numpy as np
 
 from core.engine.stepper import Stepper
 from core.nn.layers import Conv, Dense, Flatten, Pool
+from core.text import python_literal
 
 
 def _lit(arr: np.ndarray) -> str:
     return json.dumps(np.asarray(arr, dtype=np.float64).tolist())
+
+
+def _key(layer: str, kind: str) -> str:
+    """The literal of a ``layer.kind`` key (``'fc.weight'``), escaped as any file string is."""
+    return python_literal(f"{layer}.{kind}")
 
 
 def to_pytorch(stepper: Stepper) -> str:
@@ -29,11 +39,13 @@ def to_pytorch(stepper: Stepper) -> str:
     assert x is not None and y is not None
     lines = [
         "#!/usr/bin/env python3",
-        f'"""{s.name}: one iteration in PyTorch, exported by cnn-tui.',
+        '"""One iteration of a cnn-tui scenario (SCENARIO below) in PyTorch, exported by cnn-tui.',
         "",
         "Builds the same network with the same weights, runs the same iteration in float64 and",
         "prints every value as JSON, in the shape of `cnn-tui solve --format json`.",
         '"""',
+        f"SCENARIO = {python_literal(s.name)}",
+        "",
         "import json",
         "",
         "import torch",
@@ -48,20 +60,20 @@ def to_pytorch(stepper: Stepper) -> str:
     ]
     for layer in network.param_layers():
         for pname in ("weight", "bias"):
-            lines.append(f'params["{layer.name}.{pname}"] = torch.tensor('
-                         f'{_lit(stepper.params[layer.name][pname])}, requires_grad=True)')
+            lines.append(f"params[{_key(layer.name, pname)}] = torch.tensor("
+                         f"{_lit(stepper.params[layer.name][pname])}, requires_grad=True)")
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
     for layer in network.layers:
         n = layer.name
         if isinstance(layer, Dense):
-            lines.append(f'z = h.reshape(BATCH, -1) @ params["{n}.weight"].T + params["{n}.bias"]')
+            lines.append(f"z = h.reshape(BATCH, -1) @ params[{_key(n, 'weight')}].T + params[{_key(n, 'bias')}]")
         elif isinstance(layer, Conv):
             g = layer.geometry
             if g.dims == 1:
-                lines.append(f'z = F.conv1d(h, params["{n}.weight"], params["{n}.bias"], '
+                lines.append(f"z = F.conv1d(h, params[{_key(n, 'weight')}], params[{_key(n, 'bias')}], "
                              f"stride={g.stride[1]}, padding={g.padding[1]})")
             else:
-                lines.append(f'z = F.conv2d(h, params["{n}.weight"], params["{n}.bias"], '
+                lines.append(f"z = F.conv2d(h, params[{_key(n, 'weight')}], params[{_key(n, 'bias')}], "
                              f"stride={tuple(g.stride)}, padding={tuple(g.padding)})")
         elif isinstance(layer, Pool):
             g = layer.geometry
@@ -76,8 +88,8 @@ def to_pytorch(stepper: Stepper) -> str:
             expr = {"sigmoid": "torch.sigmoid(z)", "tanh": "torch.tanh(z)", "relu": "torch.relu(z)",
                     "linear": "z * 1.0",
                     "softmax": "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)"}[act.name]
-            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {expr}"]
-        lines += ["h.retain_grad()", f'kept["{n}.out"] = h']
+            lines += ["z.retain_grad()", f"kept[{_key(n, 'net')}] = z", f"h = {expr}"]
+        lines += ["h.retain_grad()", f"kept[{_key(n, 'out')}] = h"]
     last = network.layers[-1]
     loss_expr = {
         "cross_entropy": "-(y * torch.log(out)).sum(dim=1).mean()",
@@ -95,7 +107,7 @@ def to_pytorch(stepper: Stepper) -> str:
         lines += [
             "# the loss itself from the logits (log-softmax), as cnn-tui computes it",
             "with torch.no_grad():",
-            f'    logits = kept["{last.name}.net"].reshape(BATCH, -1)',
+            f"    logits = kept[{_key(last.name, 'net')}].reshape(BATCH, -1)",
             "    loss_value = (-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()).item()",
         ]
     lines += [
@@ -123,10 +135,10 @@ def to_pytorch(stepper: Stepper) -> str:
         "        frozen = name in FROZEN",
         '        values[f"{layer}.new_{kind}"] = plain(p if frozen else p - LEARNING_RATE * p.grad)',
         "",
-        f'print(json.dumps({{"format": 1, "name": {json.dumps(s.name, ensure_ascii=False)}, "iterations": [',
+        'print(json.dumps({"format": 1, "name": SCENARIO, "iterations": [',
         f'    {{"iteration": {stepper.iteration}, "samples": {stepper.sample_indices()}, '
         '"loss": loss_value, "values": values}]}))',
     ]
-    frozen = [f"{layer.name}.{p}" for layer in network.param_layers() for p in sorted(layer.frozen)]
-    lines.insert(lines.index("params = {}"), f"FROZEN = {frozen!r}")
+    frozen = [_key(layer.name, p) for layer in network.param_layers() for p in sorted(layer.frozen)]
+    lines.insert(lines.index("params = {}"), f"FROZEN = [{', '.join(frozen)}]")
     return "\n".join(lines) + "\n"

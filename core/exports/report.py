@@ -18,6 +18,7 @@ from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.learner.checks import Check, run_checks
 from core.numbers import fmt
+from core.text import markdown_text, visible
 
 
 @dataclass
@@ -126,11 +127,14 @@ def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
 
 
 def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bool = False) -> str:
-    """Readable like the notes: each value as ``symbol = formula = numbers = value``."""
+    """Readable like the notes: each value as ``symbol = formula = numbers = value``.
+
+    Strings from the file (the name, expected values as written) are shown inert: control
+    characters visible, and in Markdown every punctuation mark escaped."""
     out: list[str] = []
     d = scenario.decimals
-    head = "# " if markdown else ""
-    out.append(f"{head}{scenario.name}")
+    shown = markdown_text if markdown else visible
+    out.append(f"# {shown(scenario.name)}" if markdown else shown(scenario.name))
     for record in records:
         samples = ", ".join(str(s + 1) for s in record.samples)
         plural = "s" if len(record.samples) > 1 else ""
@@ -151,7 +155,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
             out.append("")
             for c in record.checks:
                 mark = "✓" if c.ok else "✗"
-                line = f"{mark} {c.name}: expected {c.expected.text.replace('-', '−')}, exact {fmt(c.actual, None)}"
+                line = (f"{mark} {c.name}: expected {shown(c.expected.text.replace('-', '−'))}, "
+                        f"exact {fmt(c.actual, None)}")
                 if c.diagnosis is not None:
                     line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
                 out.append(f"- {line}" if markdown else f"  {line}")

@@ -1,25 +1,34 @@
 """Write a scenario back to YAML: every parameter in full, loadable to the same state.
 
-The text is checked by loading it again before it replaces anything, and it is written
-to a temporary file in the same folder and renamed into place, so a save never leaves a
-half-written or unloadable file.
+The text is checked by loading it again before it replaces anything, and every file is
+written through ``core.scenario.atomic`` onto a target checked by ``core.scenario.targets``:
+a save never leaves a half-written or unloadable file, never writes onto the scenario's
+own sample files or onto anything but a regular file, and never overwrites an npz file
+it did not create (large samples go to a fresh name beside the YAML).
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import yaml
 
 from core.engine.scenario import FORMAT, SampleSet, Scenario
-from core.errors import ScenarioError
+from core.errors import SaveError, ScenarioError
+from core.scenario.atomic import place, remove_stale_temps, temp_pattern, write_temp
+from core.scenario.targets import Target, check_target, quote_path
 from core.scenario.yaml_source import use_yaml12_floats
 
 INLINE_LIMIT = 200_000  # numbers; more samples than this go to an npz file beside the YAML
+SIDECAR_TRIES = 100  # fresh npz names tried (STEM.samples.npz, STEM.samples-2.npz, …)
+# npz files this process wrote beside a YAML file: (that YAML file, their identity when written)
+_WRITTEN: dict[Path, tuple[Path, tuple[int, int, int, int]]] = {}
 
 
 class _Raw(str):
@@ -60,6 +69,10 @@ def _plain(arr: np.ndarray) -> Any:
 def _needs_npz(samples: SampleSet) -> bool:
     """Samples with no npz file of their own that are too many to write inline."""
     return samples.source is None and samples.x.size + samples.y.size > INLINE_LIMIT
+
+
+def _npz_writer(samples: SampleSet) -> Callable[[BinaryIO], None]:
+    return lambda handle: _write_npz(samples, handle)
 
 
 def _write_npz(samples: SampleSet, handle: Any) -> None:
@@ -123,70 +136,160 @@ def dump_scenario(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
                      allow_unicode=True, width=100, default_flow_style=False)
 
 
-def _file_mode(path: Path) -> int:
-    """The mode a new file gets (0666 less the umask), or the existing file's mode."""
+@dataclass(frozen=True)
+class SavePlan:
+    """Where a save goes, checked: the YAML target and a fresh npz file for each sample
+    set too large to write inline (never an existing file); ``notes`` say where a fresh
+    name was chosen."""
+
+    target: Target
+    sidecars: dict[str, Target]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A finished save: the YAML file written and what the user should be told."""
+
+    path: Path
+    notes: tuple[str, ...]
+
+
+def sample_files(scenario: Scenario) -> dict[Path, str]:
+    """The npz files a scenario's samples come from: a save must never write onto them."""
+    sets = (scenario.samples, scenario.test_samples)
+    return {s.source: "the scenario's sample file" for s in sets if s is not None and s.source is not None}
+
+
+def source_files(scenario: Scenario) -> dict[Path, str]:
+    """Every file a scenario was read from (itself and its samples), for exports: an
+    export written onto one of them would destroy it."""
+    files = sample_files(scenario)
+    if scenario.path is not None:
+        files[scenario.path] = "the scenario file"
+    return files
+
+
+def plan_save(scenario: Scenario, path: str | os.PathLike[str]) -> SavePlan:
+    """Check everything a save of ``scenario`` to ``path`` will write, before any long work
+    (``train --save`` calls this before training); ``SaveError`` says what is wrong."""
+    reads = sample_files(scenario)
+    target = check_target(path, reads=reads)
+    sets = {"samples": scenario.samples, "test_samples": scenario.test_samples}
+    sidecars: dict[str, Target] = {}
+    notes = []
+    for field, samples in sets.items():
+        if samples is None or not _needs_npz(samples):
+            continue
+        sidecars[field], note = _fresh_sidecar(target, field, reads)
+        if note:
+            notes.append(note)
+    return SavePlan(target, sidecars, tuple(notes))
+
+
+def _sidecar_name(stem: str, field: str, number: int) -> str:
+    return f"{stem}.{field}.npz" if number == 1 else f"{stem}.{field}-{number}.npz"
+
+
+def _sidecar_regex(stem: str) -> str:
+    return rf"{re.escape(stem)}\.(?:samples|test_samples)(?:-[0-9]+)?\.npz"
+
+
+def _identity(path: Path) -> tuple[int, int, int, int] | None:
     try:
-        return path.stat().st_mode & 0o777
+        info = path.lstat()
     except OSError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
-def _temp_file(path: Path, write: Any) -> Path:
-    """Write a complete temporary file beside ``path`` (same folder, so a rename is atomic)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, _file_mode(path))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
-
-
-def write_bytes_atomically(path: Path, write: Any) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename."""
-    tmp = _temp_file(path, write)
-    try:
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+def _fresh_sidecar(target: Target, field: str, reads: dict[Path, str]) -> tuple[Target, str]:
+    """The first ``STEM.FIELD.npz``, ``STEM.FIELD-2.npz``, … that does not exist: a file
+    already there (the user's, or another save's) is never overwritten."""
+    folder, stem = target.path.parent, target.path.stem
+    for number in range(1, SIDECAR_TRIES + 1):
+        candidate = folder / _sidecar_name(stem, field, number)
+        if os.path.lexists(candidate):
+            continue
+        try:
+            sidecar = check_target(candidate, reads=reads)
+        except SaveError as err:
+            raise SaveError(f"the npz file for its {field} beside it, {quote_path(candidate.name)}: {err.reason}",
+                            file=target.shown) from None
+        if number == 1:
+            return sidecar, ""
+        first = _sidecar_name(stem, field, 1)
+        return sidecar, (f"{field} written to {quote_path(candidate.name)}, because {quote_path(first)} "
+                         "already exists and was left as it is")
+    raise SaveError(f"{SIDECAR_TRIES} files named {quote_path(_sidecar_name(stem, field, 1))} and the like "
+                    "already exist beside it: remove some, or choose another name", file=target.shown)
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
     """Write ``scenario`` to ``path`` atomically after checking that it loads back."""
+    return write_scenario(scenario, path).path
+
+
+def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Saved:
+    """Save ``scenario`` to ``path``: the target is checked (``plan_save``), large samples
+    go to fresh npz files beside it, the text is loaded back before anything is replaced,
+    and every file is written atomically. On any failure nothing the user had changes."""
     from core.scenario.load import parse_scenario
 
-    target = Path(path).expanduser()
-    if target.is_dir():
-        raise ScenarioError("this is a folder: give a file name ending in .yaml", file=str(target))
-    if not target.parent.is_dir():
-        raise ScenarioError(f"the folder {target.parent} does not exist", file=str(target))
+    plan = plan_save(scenario, path)
+    target = plan.target
+    base = target.given.parent  # a file loaded as ``given`` finds its npz files from there
+    remove_stale_temps(target.path.parent, [temp_pattern(re.escape(target.path.name)),
+                                            temp_pattern(_sidecar_regex(target.path.stem))])
     sets = {"samples": scenario.samples, "test_samples": scenario.test_samples}
-    big = {field: samples for field, samples in sets.items() if samples is not None and _needs_npz(samples)}
-    finals = {field: f"{target.stem}.{field}.npz" for field in big}
     temps: dict[str, Path] = {}
+    placed: list[Path] = []
     try:
-        for field, samples in big.items():
-            temps[field] = _temp_file(target.parent / finals[field], lambda f, s=samples: _write_npz(s, f))
-        check = dump_scenario(scenario, target, {field: tmp.name for field, tmp in temps.items()})
+        for field, sidecar in plan.sidecars.items():
+            samples = sets[field]
+            assert samples is not None
+            temps[field] = write_temp(sidecar, _npz_writer(samples))
+        check = dump_scenario(scenario, target.given, {field: _relative(tmp, base) for field, tmp in temps.items()})
         try:
-            parse_scenario(check, file=str(target), base_dir=target.parent)
+            parse_scenario(check, file=target.shown, base_dir=base)
         except ScenarioError as err:
             raise ScenarioError(f"not saved, the result would not load back: {err.reason}",
-                                file=str(target), field=err.field) from None
-        text = dump_scenario(scenario, target, finals)
+                                file=target.shown, field=err.field) from None
+        text = dump_scenario(scenario, target.given,
+                             {field: _relative(side.path, base) for field, side in plan.sidecars.items()})
         for field, tmp in temps.items():
-            os.replace(tmp, target.parent / finals[field])
-        write_bytes_atomically(target, lambda f: f.write(text.encode("utf-8")))
-    except OSError as err:
-        raise ScenarioError(f"cannot write the file: {err.strerror}", file=str(target)) from None
-    finally:
-        for tmp in temps.values():
-            tmp.unlink(missing_ok=True)
-    return target
+            sidecar = plan.sidecars[field]
+            placed.append(place(tmp, sidecar, replace=False))
+        place(write_temp(target, lambda f: f.write(text.encode("utf-8"))), target)
+    except BaseException:
+        for made in [*temps.values(), *placed]:  # only files this save created: nothing of the user's
+            _remove_quietly(made)
+        raise
+    _forget_replaced_sidecars(target.path, placed)
+    return Saved(target.given, plan.notes)
+
+
+def _forget_replaced_sidecars(target: Path, placed: list[Path]) -> None:
+    """Remove the npz files an earlier save of ``target`` in this process wrote for the
+    file just replaced, when nothing has touched them since: saving again and again does
+    not pile them up (the names alternate), and no file of anyone else's is touched."""
+    for path, (owner, identity) in list(_WRITTEN.items()):
+        if owner == target and path not in placed:
+            if _identity(path) == identity:
+                _remove_quietly(path)
+            del _WRITTEN[path]
+    for path in placed:
+        written = _identity(path)
+        if written is not None:
+            _WRITTEN[path] = (target, written)
+
+
+def _remove_quietly(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _relative(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(path, base)).as_posix()

@@ -13,7 +13,7 @@ from fixtures import worked_example as W
 import core.scenario.save as scenario_save
 from core.engine.scenario import Expected
 from core.engine.stepper import Stepper
-from core.errors import ScenarioError
+from core.errors import SaveError, ScenarioError
 from core.numbers import written_decimals
 from core.scenario.catalog import bundled_names, load
 from core.scenario.load import load_scenario, parse_scenario
@@ -169,7 +169,7 @@ def test_failing_write_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(scenario_save.os, "fsync", broken_fsync)
-    with pytest.raises(ScenarioError, match="No space left"):
+    with pytest.raises(SaveError, match="No space left"):
         save_scenario(scenario, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
@@ -184,7 +184,7 @@ def test_failing_rename_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None
         raise OSError(13, "Permission denied")
 
     monkeypatch.setattr(scenario_save.os, "replace", broken_replace)
-    with pytest.raises(ScenarioError):
+    with pytest.raises(SaveError, match="Permission denied"):
         save_scenario(scenario, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
@@ -229,9 +229,9 @@ def test_unloadable_result_is_not_saved(tmp_path: Path) -> None:
 
 def test_save_into_missing_folder_or_onto_a_folder(tmp_path: Path) -> None:
     scenario = parse_scenario(W.YAML)
-    with pytest.raises(ScenarioError, match="does not exist"):
+    with pytest.raises(SaveError, match="does not exist"):
         save_scenario(scenario, tmp_path / "nope" / "s.yaml")
-    with pytest.raises(ScenarioError, match="folder"):
+    with pytest.raises(SaveError, match="folder"):
         save_scenario(scenario, tmp_path)
 
 

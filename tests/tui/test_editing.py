@@ -80,7 +80,7 @@ async def test_edit_input_and_target(app):
         assert "cleared the loss" in message(app)
         assert cell(app, "loss") == "·" and cell(app, "out.out[0]") == "0.706✓"
         editor = await start_edit(app, pilot, "input[0,1]")
-        await type_value(pilot, editor, "0,5")  # a decimal comma is accepted
+        await type_value(pilot, editor, "0.5")
         assert cell(app, "input[0,1]") == "0.500"
         assert cell(app, "conv.out[0,0]") == "·"
 

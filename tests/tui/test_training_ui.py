@@ -133,3 +133,28 @@ async def test_c_toggles_the_chart(app):
         assert app.main.training.panel.display and "nothing trained yet" in app.main.training.panel.summary
         await press(pilot, "c")
         assert not app.main.training.panel.display
+
+
+async def test_training_that_diverges_stops_there_and_keeps_the_good_iterations():
+    from fixtures.diverging import by_hand, diverging
+
+    from core.engine.training import LOSS_LIMIT
+
+    scenario = diverging(5.0)
+    first_bad, history = by_hand(scenario, LOSS_LIMIT)
+    app = CnnTuiApp(scenario)
+    async with app.run_test(size=SIZE) as pilot:
+        await train(pilot, "100000", "iterations")
+        await wait_for_training(pilot)
+        said = message(app)
+        assert said.startswith(f"training diverged in epoch {(first_bad - 1) // 3 + 1} at iteration {first_bad}: "
+                               "the loss reached ")
+        assert f"kept the {first_bad - 1:,} iterations before it (z undoes them)" in said
+        assert app.query_one("#message").has_class("error")
+        assert app.stepper.iteration == first_bad  # the bad iteration's update was not applied
+        params = np.append(app.stepper.params["fc"]["weight"][0], app.stepper.params["fc"]["bias"])
+        np.testing.assert_allclose(params, history[-1], rtol=1e-12)
+        await press(pilot, "z")
+        assert app.stepper.iteration == 1
+        await press(pilot, "f")  # the session goes on
+        assert app.is_running

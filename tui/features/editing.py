@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from core.errors import CnnTuiError
-from core.numbers import fmt, parse_number, written_decimals
+from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.widgets.answer_editor import AnswerEditor
@@ -110,9 +110,7 @@ class EditFeature(Feature):
 
         host = self.host
         name = editor.quantity
-        written = text.strip().replace("−", "-")
-        if "," in written and "." not in written:
-            written = written.replace(",", ".")
+        written = as_written(text)  # what the file will hold under expected
         try:
             if written:
                 expected = Expected(parse_number(written), written_decimals(written), written)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from core.engine.scenario import Scenario
+from core.errors import CnnTuiError
 from core.scenario.catalog import bundled_dir
 from tui.background import run_in_background
 from tui.bindings import key_for
@@ -109,25 +110,26 @@ class FilesFeature(Feature):
         self.host.ask(SaveScreen(default, why), self._save_chosen)
 
     def _save_chosen(self, target: str | None) -> None:
+        from core.scenario.save import plan_save
+
         host = self.host
         if not target:
             host.say("save cancelled")
             return
-        try:
-            path = Path(target).expanduser()
-            current = host.stepper.scenario.path
-            exists = path.exists() and (current is None or path.resolve() != current.resolve())
-        except (OSError, RuntimeError, ValueError) as err:
-            host.say(f"not saved: {problem(err)}", error=True)
+        try:  # a bad target (too long, a FIFO, the sample file…) is told now, before any question
+            checked = plan_save(host.stepper.current_scenario(), target).target
+        except CnnTuiError as err:
+            host.say(f"not saved: {err}", error=True)
             return
-        if exists:
-            host.confirm_if_edited(f"{path} exists. Overwrite it?", lambda: self.save_to(path), always=True)
+        path, current = checked.given, host.stepper.scenario.path
+        if checked.exists and (current is None or checked.path != current.resolve()):
+            host.confirm_if_edited(f"{checked.shown} exists. Overwrite it?", lambda: self.save_to(path), always=True)
             return
         self.save_to(path)
 
     def save_to(self, path: Path) -> None:
         """Save the current parameters and samples (in a thread); errors are shown, nothing half-written."""
-        from core.scenario.save import save_scenario
+        from core.scenario.save import Saved, write_scenario
 
         host = self.host
         if self.busy:
@@ -137,17 +139,17 @@ class FilesFeature(Feature):
         scenario = host.stepper.current_scenario()
 
         def done(saved: object) -> None:
-            assert isinstance(saved, Path)
-            host.stepper.scenario.path = saved
+            assert isinstance(saved, Saved)
+            host.stepper.scenario.path = saved.path
             if host.stepper.state is state:  # nothing changed meanwhile (the keys that could, waited)
                 host.stepper.mark_saved()
             host.refresh_view()
-            host.say(f"saved to {saved}")
+            host.say("; ".join([f"saved to {saved.path}", *saved.notes]))
 
         def failed(err: BaseException) -> None:
             host.say(f"not saved: {problem(err)}", error=True)
 
-        self._run(f"saving to {path}", partial(save_scenario, scenario, path), done, failed)
+        self._run(f"saving to {path}", partial(write_scenario, scenario, path), done, failed)
 
     # --- export ----------------------------------------------------------------------------
     def action_export(self) -> None:
@@ -173,19 +175,22 @@ class FilesFeature(Feature):
         return folder / f"{stem}-iteration-{self.host.stepper.iteration}.md"
 
     def _export_chosen(self, choice: tuple[str, str] | None) -> None:
+        from core.scenario.save import source_files
+        from core.scenario.targets import check_target
+
         host = self.host
         if choice is None:
             host.say("export cancelled")
             return
         fmt_name, target = choice
-        try:
-            path = Path(target).expanduser()
-            exists = path.exists()
-        except (OSError, RuntimeError, ValueError) as err:
-            host.say(f"not exported: {problem(err)}", error=True)
+        try:  # a bad target is told now, before any question
+            checked = check_target(target, reads=source_files(host.stepper.scenario))
+        except CnnTuiError as err:
+            host.say(f"not exported: {err}", error=True)
             return
-        if exists:
-            host.confirm_if_edited(f"{path} exists. Overwrite it?", lambda: self.export_to(fmt_name, path),
+        path = checked.given
+        if checked.exists:
+            host.confirm_if_edited(f"{checked.shown} exists. Overwrite it?", lambda: self.export_to(fmt_name, path),
                                    always=True)
             return
         self.export_to(fmt_name, path)
@@ -193,6 +198,7 @@ class FilesFeature(Feature):
     def export_to(self, fmt_name: str, path: Path) -> None:
         """The text is made here (from the stepper as it stands), written in a thread."""
         from core.exports.formats import export_text, write_atomically
+        from core.scenario.save import source_files
         from tui.screens.export_screen import NAMES
 
         host = self.host
@@ -205,6 +211,7 @@ class FilesFeature(Feature):
             host.say(f"not exported: {problem(err)}", error=True)
             return
         iteration = host.stepper.iteration
+        reads = source_files(host.stepper.scenario)
 
         def done(written: object) -> None:
             assert isinstance(written, Path)
@@ -213,4 +220,4 @@ class FilesFeature(Feature):
         def failed(err: BaseException) -> None:
             host.say(f"not exported: {problem(err)}", error=True)
 
-        self._run(f"exporting to {path}", partial(write_atomically, path, text), done, failed)
+        self._run(f"exporting to {path}", partial(write_atomically, path, text, reads=reads), done, failed)

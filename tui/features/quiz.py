@@ -137,7 +137,7 @@ class QuizFeature(Feature):
         exact = fmt(answer.exact, host.decimals)
         typed = text.strip().replace("-", "−")
         if answer.right:
-            said = f"✓ {name}: {typed} is right (exact {fmt(answer.exact, None)[:10]})"
+            said = f"✓ {name}: {typed} is right (exact {fmt(answer.exact, 8, trim=True)})"  # never cut mid-exponent
         else:
             slip = f" — {answer.diagnosis.slip}" if answer.diagnosis else ""
             said = f"✗ {name}: {typed} is wrong, it is {exact}{slip} (the formula with numbers is above)"

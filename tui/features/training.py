@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from core.engine.training import Trainer, evaluate
+from core.errors import TrainingDiverged
 from core.numbers import fmt
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -201,7 +202,7 @@ class TrainingFeature(Feature):
         self.panel.show_log(self.log)
         self.panel.show_progress(_done_text(run, secs))
         if error is not None:
-            host.say(f"training failed after {run.done:,} iterations: {problem(error)}", error=True)
+            host.say(_failure_text(error, run.done), error=True)
             return
         if run.done == 0:
             host.say("training stopped before the first iteration finished: nothing changed")
@@ -212,6 +213,22 @@ class TrainingFeature(Feature):
         if self.log.held_out is not None:
             result += f" · held-out accuracy {percent(self.log.held_out)}"
         host.say(f"{result} · now at iteration {host.stepper.iteration} · {key_for('undo')} undoes the training")
+
+
+def _failure_text(error: BaseException, done: int) -> str:
+    """Why training ended early: where it diverged and what to try, or the error."""
+    if isinstance(error, TrainingDiverged):
+        kept = f"kept the {done:,} iterations before it (z undoes them)" if done else "nothing changed"
+        return f"{error} · {kept}"
+    return f"training failed after {done:,} iterations: {error}"
+
+
+def _failure_text(error: BaseException, done: int) -> str:
+    """Why training ended early: where it diverged and what to try, or the error."""
+    if isinstance(error, TrainingDiverged):
+        kept = f"kept the {done:,} iterations before it ({key_for('undo')} undoes them)" if done else "nothing changed"
+        return f"{error} · {kept}"
+    return f"training failed after {done:,} iterations: {problem(error)}"
 
 
 def _done_text(run: TrainingRun, secs: float) -> Text:

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from core.exports.formats import SUFFIXES
+from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
 
 LABELS = {"markdown": "Markdown (.md): every formula with its numbers, and the checks",
@@ -39,7 +40,7 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog", id="export-dialog"):
             yield Label("Export this iteration: choose a format (↑↓, enter), then the file (enter writes it)")
             if self.note:
-                yield Label(self.note, classes="why")
+                yield Label(literal(self.note), classes="why")
             yield OptionList(*(Option(text, id=fmt) for fmt, text in LABELS.items()), id="export-format")
             yield Input(value=str(self.default.with_suffix(SUFFIXES[self.format])), id="export-path",
                         suggester=PathSuggester(tuple(SUFFIXES.values())))

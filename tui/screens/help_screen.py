@@ -1,4 +1,5 @@
-"""Help: what the screen shows and every key (Markdown is imported only when help opens)."""
+"""Help: the scenario's name and description, what the screen shows and every key
+(Markdown is imported only when help opens)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Markdown, Static
 
 from tui.bindings import KEYS, key_label
+from tui.literal import literal
 
 INTRO = """\
 # cnn-tui — backpropagation one number at a time
@@ -37,12 +39,22 @@ def help_markdown() -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Closes with escape, q or ?."""
+    """Closes with escape, q or ?. The scenario's title and description come from its file:
+    they are shown literally (no markup, control characters visible)."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "close")]
 
+    def __init__(self, title: str = "", description: str = "") -> None:
+        super().__init__()
+        self.scenario_title = title
+        self.description = description
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog help-dialog"):
+            if self.scenario_title:
+                yield Static(literal(self.scenario_title), id="help-scenario")
+            if self.description.strip():
+                yield Static(literal(self.description.strip(), keep_newlines=True), id="help-description")
             yield Markdown(help_markdown())
 
     def action_dismiss_help(self) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 
+from rich.text import Text, TextType
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -19,8 +20,9 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 
 from core.engine.scenario import Scenario
 from core.scenario.catalog import bundled_names, load
-from core.text import quote
+from core.text import quote, visible
 from tui.background import run_in_background
+from tui.literal import literal
 from tui.problem import problem
 from tui.screens.path_suggester import PathSuggester
 
@@ -30,6 +32,10 @@ class YamlTree(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix in (".yaml", ".yml"))]
+
+    def process_label(self, label: TextType) -> Text:
+        """A file name with control characters visible (a name may hold ``\\x1b[2J``)."""
+        return super().process_label(Text(visible(label)) if isinstance(label, str) else label)
 
 
 class OpenScreen(ModalScreen[Scenario | None]):
@@ -74,7 +80,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
         if not target:
             error.update("type a path or a bundled name")
             return
-        error.update(f"opening {quote(target)}…")
+        error.update(literal(f"opening {quote(target)}…"))
         self._loading += 1
         ticket = self._loading  # a second enter supersedes the first load: its outcome is dropped
         run_in_background(self.app, partial(load, target), partial(self._loaded, ticket),
@@ -90,7 +96,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
 
     def _failed(self, ticket: int, err: BaseException) -> None:
         if self._current(ticket):
-            self.query_one("#open-error", Static).update(problem(err))
+            self.query_one("#open-error", Static).update(literal(problem(err)))
             self.app.bell()
 
     def action_cancel(self) -> None:

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
 
 
@@ -27,7 +28,7 @@ class SaveScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="save-dialog"):
             if self.why:
-                yield Label(self.why, classes="why")
+                yield Label(literal(self.why), classes="why")
             yield Label("Save the scenario (current weights and samples) as:")
             yield Input(value=self.default, id="save-path", suggester=PathSuggester())
             yield Label("enter saves · escape cancels", classes="hint")

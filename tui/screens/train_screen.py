@@ -8,6 +8,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
+from core.text import quote
+from tui.literal import literal
+
 MAX_ITERATIONS = 10_000_000
 
 
@@ -56,7 +59,7 @@ class TrainScreen(ModalScreen[tuple[str, int] | None]):
         try:
             count = int(text)
         except ValueError:
-            self.query_one("#train-error", Label).update(f"'{event.value}' is not a whole number")
+            self.query_one("#train-error", Label).update(literal(f"'{quote(event.value)}' is not a whole number"))
             return
         per = self.per_epoch if self.unit == "epochs" else 1
         if count < 1 or count * per > MAX_ITERATIONS:

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from core.numbers import fmt
+from core.text import visible
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -43,7 +44,7 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
         out.append(label, style="dim")
         out.append(value)
     out.append("  ·  ", style="dim")
-    out.append(stepper.scenario.name, style="bold")
+    out.append(visible(stepper.scenario.name), style="bold")
     if stepper.edited:
         out.append(" [edited]", style="italic")
     return out
@@ -63,4 +64,5 @@ class MessageLine(Static):
     def say(self, text: str, error: bool = False) -> None:
         if self.has_class("error") != error:
             self.set_class(error, "error")
-        self.update(Text(text, no_wrap=True, overflow="ellipsis"), layout=False)  # one line always
+        # plain Text (no markup), control characters visible: messages repeat names and paths
+        self.update(Text(visible(text), no_wrap=True, overflow="ellipsis"), layout=False)  # one line always
