@@ -86,7 +86,9 @@ async def test_markup_in_a_save_target_shows_literally_in_the_confirmation(app, 
         await press(pilot, "enter")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "ConfirmScreen"
-        assert _plain(app.screen.query_one("#question", Static)) == f"{target} exists. Overwrite it?"
+        question = _plain(app.screen.query_one("#question", Static))
+        # a long path keeps its end, where the file name is (the markup shown literally)
+        assert question.endswith(f"/{target.name} exists. Overwrite it?")
         await press(pilot, "n")
         await pilot.pause()
         assert "cancelled" in message(app)
