@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 COMMON = ["--follow-imports=silent", "--ignore-missing-imports", "--no-incremental"]
 STRICT = ["tui/app.py", "tui/host.py", "tui/problem.py", "tui/bindings.py", "tui/features",
           "tui/screens/main_screen.py", "tui/screens/open_screen.py", "tui/widgets/layer_panel.py",
-          "tui/widgets/answer_editor.py", "tui/widgets/quiz_bar.py"]
+          "tui/widgets/answer_editor.py", "tui/widgets/quiz_bar.py", "tui/background.py"]
 
 
 def mypy(*args: str) -> subprocess.CompletedProcess[str]:

@@ -218,14 +218,6 @@ class TrainingFeature(Feature):
 def _failure_text(error: BaseException, done: int) -> str:
     """Why training ended early: where it diverged and what to try, or the error."""
     if isinstance(error, TrainingDiverged):
-        kept = f"kept the {done:,} iterations before it (z undoes them)" if done else "nothing changed"
-        return f"{error} · {kept}"
-    return f"training failed after {done:,} iterations: {error}"
-
-
-def _failure_text(error: BaseException, done: int) -> str:
-    """Why training ended early: where it diverged and what to try, or the error."""
-    if isinstance(error, TrainingDiverged):
         kept = f"kept the {done:,} iterations before it ({key_for('undo')} undoes them)" if done else "nothing changed"
         return f"{error} · {kept}"
     return f"training failed after {done:,} iterations: {problem(error)}"
