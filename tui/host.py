@@ -17,7 +17,7 @@ from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 
 if TYPE_CHECKING:
-    from tui.widgets.layer_panel import LayerPanel
+    from tui.widgets.panels.layer_panel import LayerPanel
 
 Result = TypeVar("Result")
 

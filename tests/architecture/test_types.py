@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 COMMON = ["--follow-imports=silent", "--ignore-missing-imports", "--no-incremental"]
 STRICT = ["tui/app.py", "tui/host.py", "tui/problem.py", "tui/bindings.py", "tui/features",
-          "tui/screens/main_screen.py", "tui/screens/open_screen.py", "tui/widgets/layer_panel.py",
-          "tui/widgets/answer_editor.py", "tui/widgets/quiz_bar.py", "tui/background.py"]
+          "tui/screens/main_screen.py", "tui/screens/open_screen.py", "tui/widgets/panels/layer_panel.py",
+          "tui/widgets/editing/answer_editor.py", "tui/widgets/quiz/quiz_bar.py", "tui/background.py"]
 
 
 def mypy(*args: str) -> subprocess.CompletedProcess[str]:

@@ -136,7 +136,7 @@ async def test_bracket_keys_scroll_a_long_derivation():
     and could only be scrolled with the mouse."""
     from core.scenario.catalog import load
     from tui.app import CnnTuiApp
-    from tui.widgets.derivation_view import DerivationView
+    from tui.widgets.derivation.derivation_view import DerivationView
 
     app = CnnTuiApp(load("tiny-cnn"))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_helpers import SIZE, cell, cell_state, message, press, status
 
-from tui.widgets.layer_panel import CellEditor
+from tui.widgets.panels.layer_panel import CellEditor
 
 
 async def start_edit(app, pilot, name: str) -> CellEditor:

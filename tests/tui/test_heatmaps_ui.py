@@ -9,7 +9,7 @@ from tui_helpers import SIZE, derivation, message, press
 from core.numbers import fmt
 from core.scenario.catalog import load
 from tui.app import CnnTuiApp
-from tui.widgets.heatmap_view import HeatmapView, layout_for
+from tui.widgets.heatmap.heatmap_view import HeatmapView, layout_for
 
 
 @pytest.fixture

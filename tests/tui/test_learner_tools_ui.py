@@ -10,7 +10,7 @@ from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 from tui.screens.confirm_screen import ConfirmScreen
 from tui.screens.export_screen import ExportScreen
-from tui.widgets.answer_editor import AnswerEditor
+from tui.widgets.editing.answer_editor import AnswerEditor
 
 
 async def my_answer(app, pilot, name: str, text: str) -> None:

@@ -6,7 +6,7 @@ from textual.widgets import OptionList
 from tui_helpers import SIZE, cell, derivation, message, press, status
 
 from tui.screens.quiz_screen import QuizScreen
-from tui.widgets.quiz_bar import AnswerInput, QuizBar
+from tui.widgets.quiz.quiz_bar import AnswerInput, QuizBar
 
 
 async def start_quiz(app, pilot, option: str = "all") -> AnswerInput:

@@ -16,8 +16,8 @@ from core.scenario.catalog import bundled_names, load
 from tui.app import CnnTuiApp
 from tui.background import running_jobs
 from tui.bindings import KEYS
-from tui.widgets.answer_editor import AnswerEditor
-from tui.widgets.layer_panel import CellEditor
+from tui.widgets.editing.answer_editor import AnswerEditor
+from tui.widgets.panels.layer_panel import CellEditor
 
 
 async def settle(pilot, seconds: float = 10.0) -> None:

@@ -11,7 +11,7 @@ from tui_helpers import SIZE, cell, message, press, status
 
 from core.scenario.load import load_scenario
 from tui.screens.export_screen import ExportScreen
-from tui.widgets.layer_panel import CellEditor
+from tui.widgets.panels.layer_panel import CellEditor
 
 
 async def _edit(app, pilot, name: str, text: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui_helpers import SIZE, cell, cell_state, derivation, message, press, status
 
-from tui.widgets.key_bar import KeyBar
+from tui.widgets.bars.key_bar import KeyBar
 
 
 async def test_loaded_screen_shows_placeholders_and_status(app):
@@ -230,7 +230,7 @@ async def test_a_narrow_key_bar_keeps_help_and_quit():
     """Found driving the app at 80×24: the key bar cut ? help and q quit off the right."""
     from core.scenario.catalog import load
     from tui.app import CnnTuiApp
-    from tui.widgets.key_bar import KeyBar
+    from tui.widgets.bars.key_bar import KeyBar
 
     app = CnnTuiApp(load("tiny-cnn"))
     async with app.run_test(size=(60, 24)) as pilot:

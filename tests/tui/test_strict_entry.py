@@ -8,8 +8,8 @@ from __future__ import annotations
 from test_quiz_ui import answer, start_quiz
 from tui_helpers import SIZE, cell, message, press
 
-from tui.widgets.answer_editor import AnswerEditor
-from tui.widgets.layer_panel import CellEditor
+from tui.widgets.editing.answer_editor import AnswerEditor
+from tui.widgets.panels.layer_panel import CellEditor
 
 REFUSED = {"١": "is not a number: type ASCII digits with one '.'",
            "٠.٧٠٦": "is not a number: type ASCII digits with one '.'",

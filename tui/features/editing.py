@@ -14,9 +14,9 @@ from core.errors import CnnTuiError
 from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
 from tui.features.base import Feature
-from tui.widgets.answer_editor import AnswerEditor
-from tui.widgets.layer_panel import CellEditor, LayerPanel
-from tui.widgets.value_grid import ValueGrid
+from tui.widgets.editing.answer_editor import AnswerEditor
+from tui.widgets.panels.layer_panel import CellEditor, LayerPanel
+from tui.widgets.panels.value_grid import ValueGrid
 
 GIVEN = ("input", "target", "weight", "bias")
 

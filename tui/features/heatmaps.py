@@ -8,7 +8,7 @@ from textual.widget import Widget
 
 from tui.bindings import key_for
 from tui.features.base import Feature
-from tui.widgets.layer_panel import LayerPanel
+from tui.widgets.panels.layer_panel import LayerPanel
 
 
 class HeatmapFeature(Feature):

@@ -15,12 +15,12 @@ from core.errors import CnnTuiError
 from core.numbers import fmt
 from tui.bindings import key_for
 from tui.features.base import Feature
-from tui.widgets.layer_rows import LOSS
-from tui.widgets.quiz_bar import QuizBar, append_verdict, quiz_text, scope_text, score_text
+from tui.widgets.panels.layer_rows import LOSS
+from tui.widgets.quiz.quiz_bar import QuizBar, append_verdict, quiz_text, scope_text, score_text
 
 if TYPE_CHECKING:
     from core.learner.quiz import Answer, Quiz
-    from tui.widgets.derivation_view import DerivationView
+    from tui.widgets.derivation.derivation_view import DerivationView
 
 # what still works while a quiz runs (anything else would step, edit or undo under it)
 QUIZ_KEYS = frozenset({"quiz", "help", "quit", "more_decimals", "fewer_decimals", "full_precision", "jacobian",

@@ -25,7 +25,7 @@ from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
 from tui.problem import problem
-from tui.widgets.loss_chart import TrainingLog, TrainPanel, percent, progress_text
+from tui.widgets.training.loss_chart import TrainingLog, TrainPanel, percent, progress_text
 
 TICK = 0.1  # seconds between progress updates while training
 CHART_EVERY = 0.25  # … between redraws of the loss chart

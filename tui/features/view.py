@@ -8,7 +8,7 @@ from core.errors import CnnTuiError
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.features.study import reapply_hand_rounding
-from tui.widgets.derivation_view import DerivationView
+from tui.widgets.derivation.derivation_view import DerivationView
 
 MAX_DECIMALS = 10
 

@@ -38,15 +38,15 @@ from tui.features.training import TrainingFeature
 from tui.features.view import ViewFeature
 from tui.host import Result, StepHost
 from tui.problem import problem
-from tui.widgets.derivation_view import DerivationView
-from tui.widgets.heatmap_view import heat_blocks, wants_heatmap
-from tui.widgets.key_bar import KeyBar
-from tui.widgets.layer_panel import LayerPanel
-from tui.widgets.layer_rows import LOSS, panel_keys, panel_rows, panel_title
-from tui.widgets.loss_chart import TrainPanel
-from tui.widgets.quiz_bar import QuizBar
-from tui.widgets.status_line import MessageLine, StatusLine
-from tui.widgets.value_grid import ValueGrid
+from tui.widgets.bars.key_bar import KeyBar
+from tui.widgets.bars.status_line import MessageLine, StatusLine
+from tui.widgets.derivation.derivation_view import DerivationView
+from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
+from tui.widgets.panels.layer_panel import LayerPanel
+from tui.widgets.panels.layer_rows import LOSS, panel_keys, panel_rows, panel_title
+from tui.widgets.panels.value_grid import ValueGrid
+from tui.widgets.quiz.quiz_bar import QuizBar
+from tui.widgets.training.loss_chart import TrainPanel
 
 
 class MainScreen(StepHost):

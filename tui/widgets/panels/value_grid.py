@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.bindings import GRID_BINDINGS
-from tui.widgets.value_cursor import ValueCursor
+from tui.widgets.panels.value_cursor import ValueCursor
 
 PLACEHOLDER = "·"
 

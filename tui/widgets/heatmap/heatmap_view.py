@@ -29,10 +29,10 @@ from core.engine.quantities import format_index, parse_name
 from core.engine.quantity_shapes import quantity_shape
 from core.numbers import fmt
 from tui.bindings import GRID_BINDINGS
-from tui.heatmap import Scale, legend
-from tui.widgets.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
-from tui.widgets.value_cursor import ValueCursor
-from tui.widgets.value_grid import PLACEHOLDER, Cell, ValueGrid
+from tui.widgets.heatmap.render import Scale, legend
+from tui.widgets.panels.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
+from tui.widgets.panels.value_cursor import ValueCursor
+from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, ValueGrid
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper

@@ -6,7 +6,7 @@ once, saved under ``expected``); the editing feature does the checking, this is 
 
 from __future__ import annotations
 
-from tui.widgets.layer_panel import CellEditor
+from tui.widgets.panels.layer_panel import CellEditor
 
 
 class AnswerEditor(CellEditor):

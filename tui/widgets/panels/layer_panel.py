@@ -15,8 +15,8 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
 
-from tui.widgets.heatmap_view import HeatBlock, HeatmapView
-from tui.widgets.value_grid import Row, ValueGrid
+from tui.widgets.heatmap.heatmap_view import HeatBlock, HeatmapView
+from tui.widgets.panels.value_grid import Row, ValueGrid
 
 
 class CellEditor(Input):
