@@ -210,3 +210,22 @@ async def test_an_unexpected_failure_of_an_action_is_said_and_the_app_goes_on(ap
         monkeypatch.undo()
         await press(pilot, "f")
         assert cell(app, "conv.out[0,0]") != "·"
+
+
+async def test_a_key_typed_as_the_app_starts_still_resizes_the_heatmaps():
+    """The first key arrives before the first layout (as with keys typed ahead): the conv heatmap,
+    taller once conv is computed, takes its new height instead of keeping the old one."""
+    seen: dict[str, tuple[int, int]] = {}
+
+    async def at_once(pilot) -> None:
+        await pilot.press("f")  # no pause before: the first layout may still be pending
+        await pilot.pause()
+        await pilot.pause()
+        view = pilot.app.screen.query_one("#heat-conv")
+        seen["conv"] = (view.size.height, view.virtual_size.height)
+        pilot.app.exit(0)
+
+    app = CnnTuiApp(load("digits"))
+    await app.run_async(headless=True, size=SIZE, auto_pilot=at_once)
+    height, content = seen["conv"]
+    assert content > 100 and height == content

@@ -31,7 +31,7 @@ from core.numbers import fmt
 from tui.bindings import GRID_BINDINGS
 from tui.widgets.heatmap.render import Scale, legend
 from tui.widgets.panels.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
-from tui.widgets.panels.value_cursor import ValueCursor
+from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, ValueGrid
 
 if TYPE_CHECKING:
@@ -212,7 +212,10 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         elif self.cursor[0] >= len(blocks):
             self.cursor = (0, 0)
         self._cache.clear()
-        self.refresh(layout=before != (self._height, self._width))
+        if before != (self._height, self._width):
+            relayout(self)
+        else:
+            self.refresh()
 
     @property
     def selected_name(self) -> str | None:
