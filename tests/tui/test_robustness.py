@@ -229,3 +229,27 @@ async def test_a_key_typed_as_the_app_starts_still_resizes_the_heatmaps():
     await app.run_async(headless=True, size=SIZE, auto_pilot=at_once)
     height, content = seen["conv"]
     assert content > 100 and height == content
+
+
+async def test_a_scenario_the_screen_cannot_show_leaves_the_session_as_it_was(app, monkeypatch):
+    from tui.screens.main_screen import MainScreen
+
+    real = MainScreen.make_panels
+
+    def fails_for_others(screen: MainScreen):
+        if screen.stepper.scenario.name != "tiny-cnn — the notes' 1-D CNN":
+            raise MemoryError
+        return real(screen)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "F")
+        stepper = app.main.stepper
+        monkeypatch.setattr(MainScreen, "make_panels", fails_for_others)
+        await press(pilot, "o")
+        await pilot.pause()
+        app.screen.query_one("#open-path", Input).value = "xor-tanh"
+        await press(pilot, "enter")
+        await settle(pilot)
+        assert app.is_running and app.screen is app.main
+        assert message(app).startswith("not opened: not enough memory")
+        assert app.main.stepper is stepper and cell(app, "out.out[0]") == "0.706✓"

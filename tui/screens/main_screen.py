@@ -112,12 +112,21 @@ class MainScreen(StepHost):
         return self.query_one(f"#panel-{key}", LayerPanel)
 
     async def replace_session(self, scenario: Scenario) -> None:
-        """A freshly loaded scenario in place of the current one (the features start over)."""
-        self.stepper = Stepper(scenario)
-        self.decimals = scenario.decimals
-        self.selected = None
-        self.fresh = set()
+        """A freshly loaded scenario in place of the current one (the features start over).
+
+        If the new one cannot be shown, the old session is put back as it was."""
+        before = (self.stepper, self.decimals, self.selected, self.fresh, self.view.show_steps)
+        stepper = Stepper(scenario)  # may refuse: nothing has changed yet
+        self.stepper, self.decimals, self.selected, self.fresh = stepper, scenario.decimals, None, set()
         self.view.show_steps = False
+        try:
+            await self._rebuild_panels()
+        except Exception:
+            self.stepper, self.decimals, self.selected, self.fresh, self.view.show_steps = before
+            await self._rebuild_panels()
+            raise
+
+    async def _rebuild_panels(self) -> None:
         container = self.query_one("#panels")
         await container.remove_children()
         await container.mount_all(self.make_panels())
