@@ -120,6 +120,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.save is not None:
         trained = scenario.copy()
         trained.params = trainer.params
+        trained.optimizer_state = trainer.optimizer_state
         saved = write_scenario(trained, args.save)
         print(f"saved the trained scenario to {visible(str(saved.path))}")
         for note in saved.notes:

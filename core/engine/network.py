@@ -13,13 +13,10 @@ from typing import Any
 import numpy as np
 
 from core.errors import ScenarioError
-from core.nn.activations import get_activation
-from core.nn.layers import Conv, Dense, Flatten, Layer, Pool
+from core.nn.layers import Layer, layer_class, shape_text
 from core.nn.losses import Loss, get_loss
 
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
+__all__ = ["Network", "build_layer", "build_network", "shape_text"]
 
 
 @dataclass
@@ -29,6 +26,7 @@ class Network:
     input_shape: tuple[int, ...]
     layers: list[Layer]
     loss: Loss
+    optimizer_kinds: tuple[str, ...] = ()  # the state the optimizer keeps per parameter (torch's names)
 
     @property
     def output_shape(self) -> tuple[int, ...]:
@@ -50,6 +48,24 @@ class Network:
     def param_layers(self) -> list[Layer]:
         return [layer for layer in self.layers if layer.has_params]
 
+    def state_kinds_of(self, layer: Layer) -> tuple[str, ...]:
+        """The optimizer-state kinds ``layer`` has, e.g. ``momentum_buffer_weight``: one per
+        kind the optimizer keeps and parameter that is not frozen (contract §6.1)."""
+        return tuple(f"{kind}_{p}" for kind in self.optimizer_kinds for p in layer.param_names
+                     if p not in layer.frozen)
+
+    def kinds(self, layer: Layer) -> tuple[str, ...]:
+        """Every quantity kind of ``layer``: its own and the optimizer state it keeps."""
+        return layer.kinds + self.state_kinds_of(layer)
+
+    def state_kinds(self) -> tuple[str, ...]:
+        """Every optimizer-state kind any layer may have (``momentum_buffer_weight`` …)."""
+        return tuple(f"{kind}_{p}" for kind in self.optimizer_kinds for p in ("weight", "bias"))
+
+    def state_names(self) -> list[str]:
+        """The optimizer state's array names, layer by layer (``fc.momentum_buffer_weight`` …)."""
+        return [f"{layer.name}.{kind}" for layer in self.param_layers() for kind in self.state_kinds_of(layer)]
+
     @cached_property
     def fused_output(self) -> str | None:
         """"softmax" or "sigmoid" when cross-entropy sits on that output activation: the
@@ -64,56 +80,16 @@ class Network:
         return sum(int(np.prod(s)) for layer in self.layers for s in layer.param_shapes().values())
 
 
-def _pair(value: int | tuple[int, int], dims: int, fill: int = 1) -> tuple[int, int]:
-    """A size as (height, width); a 1-D layer has height ``fill`` (1 for sizes, 0 for padding)."""
-    if dims == 1:
-        return (fill, int(value))  # type: ignore[arg-type]
-    if isinstance(value, int):
-        return (value, value)
-    return (int(value[0]), int(value[1]))
-
-
-def _needs_spatial(kind: str, dims: int, in_shape: tuple[int, ...], previous: str, field: str) -> None:
-    if len(in_shape) != dims + 1:
-        want = "[channels, length]" if dims == 1 else "[channels, height, width]"
-        raise ScenarioError(f"a {kind} layer needs a {want} input, but {previous} gives "
-                            f"{shape_text(in_shape)}", field=field)
-
-
 def build_layer(spec: dict[str, Any], in_shape: tuple[int, ...], previous: str, path: str) -> Layer:
-    """One layer from its validated spec; ``path`` (e.g. ``layers[1]``) names it in errors."""
-    kind = spec["type"]
-    name = spec["name"]
-    frozen = frozenset(spec.get("frozen", ()))
-    if kind == "dense":
-        return Dense(name, in_shape, spec["units"], get_activation(spec["activation"]), frozen)
-    if kind == "flatten":
-        return Flatten(name, in_shape)
-    dims = 1 if kind.endswith("1d") else 2
-    _needs_spatial(kind, dims, in_shape, previous, f"{path}.type")
-    is_conv = kind.startswith("conv")
-    size_key = "kernel" if is_conv else "size"
-    size = _pair(spec[size_key], dims)
-    stride = _pair(spec.get("stride", 1 if is_conv else spec[size_key]), dims)
-    padding = _pair(spec.get("padding", 0), dims, fill=0) if is_conv else (0, 0)
-    spatial = in_shape[1:] if dims == 2 else (1, in_shape[1])
-    for axis, what in ((0, "height"), (1, "width" if dims == 2 else "length")):
-        if dims == 1 and axis == 0:
-            continue
-        room = spatial[axis] + 2 * padding[axis]
-        if size[axis] > room:
-            pad = f" + 2·padding {padding[axis]}" if is_conv else ""
-            raise ScenarioError(f"{size_key} {size[axis]} does not fit the input {what} "
-                                f"{spatial[axis]}{pad} (input {shape_text(in_shape)} from "
-                                f"{previous})", field=f"{path}.{size_key}")
-    if is_conv:
-        return Conv(name, in_shape, spec["filters"], size, stride, padding,
-                    get_activation(spec["activation"]), frozen)
-    return Pool(name, in_shape, kind[:3], size, stride)
+    """One layer from its validated spec; ``path`` (e.g. ``layers[1]``) names it in errors.
+    The layer's own module infers its shape and checks that it fits (core/nn/layers)."""
+    return layer_class(spec["type"]).from_spec(spec, in_shape, previous, path)
 
 
-def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str) -> Network:
-    """Build every layer in order, inferring shapes; softmax only on the last layer."""
+def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
+                  optimizer_kinds: tuple[str, ...] = ()) -> Network:
+    """Build every layer in order, inferring shapes; softmax only on the last layer.
+    ``optimizer_kinds`` are the state kinds the scenario's optimizer keeps."""
     layers: list[Layer] = []
     shape = input_shape
     previous = f"the input {shape_text(input_shape)}"
@@ -125,4 +101,4 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
         layers.append(layer)
         shape = layer.out_shape
         previous = f"layer '{layer.name}'"
-    return Network(input_shape, layers, get_loss(loss))
+    return Network(input_shape, layers, get_loss(loss), optimizer_kinds)

@@ -14,6 +14,7 @@ import numpy as np
 from core.engine.network import Network
 from core.nn.layers import Layer, Params
 from core.nn.losses import sigmoid_cross_entropy, softmax_cross_entropy
+from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
 
 
 def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray) -> float:
@@ -69,13 +70,41 @@ def hidden_gradients(layer: Layer, above: Layer, above_params: Params, net: np.n
     return grad_out, layer.delta(net, out, grad_out)
 
 
-def sgd(layer: Layer, params: Params, grads: Params, learning_rate: float) -> Params:
-    """p ← p − α·∂E/∂p for every parameter that is not frozen."""
-    if not layer.frozen:
-        return {"weight": params["weight"] - learning_rate * grads["weight"],
-                "bias": params["bias"] - learning_rate * grads["bias"]}
-    return {name: value if name in layer.frozen else value - learning_rate * grads[name]
-            for name, value in params.items()}
+_FRESH = OptimizerState()  # no update taken yet
+
+
+def update_params(network: Network, optimizer: OptimizerConfig, learning_rate: float,
+                  params: dict[str, Params], grads: dict[str, Params],
+                  state: OptimizerState) -> tuple[dict[str, Params], OptimizerState]:
+    """The update of every parameter that is not frozen, by the scenario's optimizer, as a
+    pure function: (new parameters, the optimizer's next state). The one home of the rule:
+    the stepper, training and diagnosis all call it (through ``update_layer``)."""
+    hyper = Hyper(learning_rate, state.step + 1, optimizer.options)
+    new_params: dict[str, Params] = {}
+    buffers: dict[str, np.ndarray] = {}
+    for layer in network.param_layers():
+        new_params[layer.name], after = update_layer(layer, optimizer, hyper, params[layer.name],
+                                                     grads[layer.name], state)
+        buffers.update(after)
+    return new_params, OptimizerState(state.step + 1, buffers)
+
+
+def update_layer(layer: Layer, optimizer: OptimizerConfig, hyper: Hyper, params: Params, grads: Params,
+                 state: OptimizerState) -> tuple[Params, dict[str, np.ndarray]]:
+    """One layer's update: (its new parameters, its new state buffers by quantity name).
+    Frozen parameters keep their value (the very array) and have no state."""
+    rule = get_optimizer(optimizer.type)
+    new: Params = {}
+    buffers: dict[str, np.ndarray] = {}
+    for pname, value in params.items():
+        if pname in layer.frozen:
+            new[pname] = value
+            continue
+        keys = {kind: state_name(layer.name, kind, pname) for kind in rule.state_kinds}
+        before = {kind: state.buffers[key] for kind, key in keys.items() if key in state.buffers}
+        new[pname], after = rule.update(value, grads[pname], before, hyper)
+        buffers.update({keys[kind]: arr for kind, arr in after.items()})
+    return new, buffers
 
 
 def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
@@ -111,13 +140,21 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
 
 
 def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
-               learning_rate: float) -> tuple[dict[str, Params], float, np.ndarray]:
-    """One iteration (forward, backward, update) as a pure function: (new parameters, loss, output)."""
-    loss, grads, out = gradients(network, params, x, y)
-    new_params = dict(params)
-    for layer in network.param_layers():
-        new_params[layer.name] = sgd(layer, params[layer.name], grads[layer.name], learning_rate)
+               learning_rate: float, optimizer: OptimizerConfig = DEFAULT,
+               state: OptimizerState = _FRESH) -> tuple[dict[str, Params], float, np.ndarray]:
+    """One iteration (forward, backward, update) as a pure function: (new parameters, loss,
+    output). ``train_state_step`` also returns the optimizer's next state."""
+    new_params, loss, out, _ = train_state_step(network, params, x, y, learning_rate, optimizer, state)
     return new_params, loss, out
+
+
+def train_state_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
+                     learning_rate: float, optimizer: OptimizerConfig,
+                     state: OptimizerState) -> tuple[dict[str, Params], float, np.ndarray, OptimizerState]:
+    """One iteration with the optimizer's state: (new parameters, loss, output, next state)."""
+    loss, grads, out = gradients(network, params, x, y)
+    new_params, new_state = update_params(network, optimizer, learning_rate, params, grads, state)
+    return {**params, **new_params}, loss, out, new_state
 
 
 _EMPTY: Params = {}

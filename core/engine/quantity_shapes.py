@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.engine.quantities import QuantityRef
+from core.engine.quantities import PER_SAMPLE_KINDS, QuantityRef
 from core.errors import QuantityError
 
 if TYPE_CHECKING:
     from core.engine.network import Network
 
-PER_SAMPLE = ("net", "out", "grad_out", "delta")
+PER_SAMPLE = PER_SAMPLE_KINDS  # net, out, grad_out, delta
 
 
 def quantity_shape(network: Network, batch_size: int, ref: QuantityRef) -> tuple[int, ...]:
@@ -31,9 +31,10 @@ def quantity_shape(network: Network, batch_size: int, ref: QuantityRef) -> tuple
     except KeyError:
         names = ", ".join(layer.name for layer in network.layers)
         raise QuantityError(f"there is no layer '{ref.layer}' (layers: {names})") from None
-    if ref.kind not in layer.kinds:
+    kinds = network.kinds(layer)
+    if ref.kind not in kinds:
         raise QuantityError(f"layer '{layer.name}' ({layer.kind}) has no '{ref.kind}' "
-                            f"(it has: {', '.join(layer.kinds)})")
+                            f"(it has: {', '.join(kinds)})")
     if ref.kind in PER_SAMPLE:
         return lead + layer.out_shape
     param = ref.kind.rsplit("_", 1)[-1]

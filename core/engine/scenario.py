@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 
 from core.engine.network import Network
+from core.nn.optim import DEFAULT as DEFAULT_OPTIMIZER
+from core.nn.optim import OptimizerConfig, OptimizerState
 
 FORMAT = 1
 DEFAULT_DECIMALS = 3
@@ -87,6 +89,8 @@ class Scenario:
     test_samples: SampleSet | None = None
     path: Path | None = None
     initialised: frozenset[str] = frozenset()  # parameters the file left out, drawn from the seed
+    optimizer: OptimizerConfig = DEFAULT_OPTIMIZER
+    optimizer_state: OptimizerState = OptimizerState()  # updates already taken and the buffers they left
 
     def copy(self) -> Scenario:
         """A copy whose arrays can be replaced without touching this one's."""

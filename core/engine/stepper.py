@@ -13,13 +13,26 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, loss_value, output_gradients, sgd
-from core.engine.quantities import QuantityRef, format_index, parse_name
+from core.engine.passes import hidden_gradients, loss_value, output_gradients, update_params
+from core.engine.quantities import (
+    BACKWARD_KINDS,
+    FORWARD_KINDS,
+    KINDS,
+    PARAM_KINDS,
+    UPDATE_KINDS,
+    QuantityRef,
+    format_index,
+    kinds_where,
+    parse_name,
+)
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
+from core.nn.optim import OptimizerState
 from core.numbers import round_as_shown
+
+_PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 UNDO_LIMIT = 200
 
@@ -54,6 +67,7 @@ class State:
     edited: bool = False  # differs from the scenario as loaded or last saved
     rounding: int | None = None  # hand-rounding: every computed value rounded to these decimals
     edits: dict[str, float] = field(default_factory=dict)  # values edited this iteration → value before
+    optim: OptimizerState = OptimizerState()  # the optimizer's state before this iteration's update
 
 
 class Stepper:
@@ -64,7 +78,8 @@ class Stepper:
         self.network = scenario.network
         self._loaded = scenario.copy()
         self.state: State
-        self.state = self._start(scenario.params, scenario.samples, 1, edited=False)
+        self.state = self._start(scenario.params, scenario.samples, 1, edited=False,
+                                 optim=scenario.optimizer_state)
         # each entry: the state, what the command was, and the expected values before it
         self._undo: list[tuple[State, str, dict[str, Expected]]] = []
 
@@ -123,12 +138,12 @@ class Stepper:
 
     def _array(self, ref: QuantityRef) -> np.ndarray | None:
         st = self.state
-        if ref.layer is not None and ref.kind in ("weight", "bias"):
+        if ref.layer is not None and ref.kind in PARAM_KINDS:
             return st.params[ref.layer][ref.kind]
         arr = st.values.get(ref.array_name)
         if arr is None:
             return None
-        if ref.kind in ("grad_weight", "grad_bias", "new_weight", "new_bias", "loss"):
+        if ref.kind not in _PER_SAMPLE:  # parameter-shaped kinds (optimizer state too) and the loss
             return arr
         return arr[0] if self.batch_size == 1 else arr
 
@@ -216,7 +231,8 @@ class Stepper:
         return "backward pass"
 
     def update(self) -> str:
-        """SGD on every parameter: new = p − α·∂E/∂p (frozen ones keep their value)."""
+        """The optimizer's update of every parameter (frozen ones keep their value) and its
+        next state, both stored as values of this iteration."""
         ph = self.phase()
         if ph.stage != "update":
             why = {"forward": "the gradients are not computed yet: finish the forward and backward passes",
@@ -230,12 +246,22 @@ class Stepper:
 
     def _apply_update(self) -> None:
         values = dict(self.state.values)
-        for layer in self.network.param_layers():
-            grads = {"weight": values[f"{layer.name}.grad_weight"], "bias": values[f"{layer.name}.grad_bias"]}
-            new = sgd(layer, self.state.params[layer.name], grads, self.scenario.learning_rate)
-            values[f"{layer.name}.new_weight"] = self._rounded(new["weight"])
-            values[f"{layer.name}.new_bias"] = self._rounded(new["bias"])
+        layers = self.network.param_layers()
+        grads = {layer.name: {p: values[f"{layer.name}.grad_{p}"] for p in layer.param_names} for layer in layers}
+        sc = self.scenario
+        new_params, new_state = update_params(self.network, sc.optimizer, sc.learning_rate, self.state.params,
+                                              grads, self.state.optim)
+        for layer in layers:  # each layer's state first: its update step reads it
+            for kind in self.network.state_kinds_of(layer):
+                values[f"{layer.name}.{kind}"] = self._rounded(new_state.buffers[f"{layer.name}.{kind}"])
+            for pname, arr in new_params[layer.name].items():
+                values[f"{layer.name}.new_{pname}"] = self._rounded(arr)
         self.state = replace(self.state, values=values)
+
+    @property
+    def optimizer_state(self) -> OptimizerState:
+        """The optimizer's state this iteration's update starts from (steps taken, buffers)."""
+        return self.state.optim
 
     def update_changes(self) -> tuple[list[str], int]:
         """After the update: the names of the parameters it changed (e.g. ``out.weight[0,0]``,
@@ -285,16 +311,26 @@ class Stepper:
 
     def training_start(self) -> tuple[dict[str, Params], int]:
         """Where training continues from: the updated parameters and the next iteration once
-        this one is updated, else this iteration's parameters (its partial steps are redone)."""
+        this one is updated, else this iteration's parameters (its partial steps are redone).
+        ``training_state`` is the optimizer's state to go with them."""
         if self.phase().stage == "done":
             return self._updated_params(), self.state.iteration + 1
         return self.state.params, self.state.iteration
 
-    def adopt(self, params: dict[str, Params], iteration: int, label: str = "training") -> None:
-        """Continue from parameters computed elsewhere (training): a fresh iteration
-        ``iteration`` with nothing computed yet. Undo returns to the state before."""
+    def training_state(self) -> OptimizerState:
+        """The optimizer's state training continues from (see ``training_start``)."""
+        return self._updated_state() if self.phase().stage == "done" else self.state.optim
+
+    def adopt(self, params: dict[str, Params], iteration: int, label: str = "training",
+              optimizer_state: OptimizerState | None = None) -> None:
+        """Continue from parameters (and the optimizer's state) computed elsewhere (training):
+        a fresh iteration ``iteration`` with nothing computed yet. Undo returns to the state
+        before. Pass the trainer's ``optimizer_state``: without it the step count moves on
+        with the iterations but the optimizer's buffers start afresh (right for plain SGD only)."""
         self._push(label)
-        self.state = replace(self._start(params, self.state.samples, iteration, edited=True),
+        optim = optimizer_state if optimizer_state is not None else \
+            OptimizerState(self.state.optim.step + iteration - self.state.iteration)
+        self.state = replace(self._start(params, self.state.samples, iteration, edited=True, optim=optim),
                              rounding=self.state.rounding)
 
     def undo(self) -> str:
@@ -310,7 +346,7 @@ class Stepper:
         self._push("reset")
         loaded = self._loaded.copy()
         self.scenario.expected = dict(loaded.expected)
-        self.state = self._start(loaded.params, loaded.samples, 1, edited=False)
+        self.state = self._start(loaded.params, loaded.samples, 1, edited=False, optim=loaded.optimizer_state)
 
     # --- editing -----------------------------------------------------------------
     def edit(self, name: str, value: float) -> str:
@@ -321,7 +357,8 @@ class Stepper:
         ref = parse_name(name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
             raise EditError(f"{value!r} is not a finite number")
-        editable = ref.kind in ("weight", "bias") and ref.layer is not None or ref.kind in ("input", "target")
+        kind = KINDS.get(ref.kind)  # weight and bias of a layer; input and target
+        editable = kind is not None and kind.editable and (kind.top or ref.layer is not None)
         if not editable:
             raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs "
                             "and targets can be edited")
@@ -330,7 +367,7 @@ class Stepper:
             check_index(shape, ref, require_scalar=True)
         except QuantityError as err:
             raise EditError(str(err)) from None
-        if ref.kind == "target" and self.scenario.loss == "cross_entropy":
+        if ref.kind == "target" and self.network.loss.distribution:
             raise_if_bad_distribution(self, ref, float(value))
         self._push(f"edit {ref}")
         previous = self.value(str(ref)) if ref.kind in ("weight", "bias") else float(self.array(ref.kind)[ref.index])
@@ -408,22 +445,30 @@ class Stepper:
         params = self._updated_params() if self.phase().stage == "done" else self.state.params
         sc.params = {k: dict(v) for k, v in params.items()}
         sc.samples = self.state.samples
+        sc.optimizer_state = self.training_state()
         return sc
 
     # --- internals ---------------------------------------------------------------
     def _start(self, params: dict[str, Params], samples: SampleSet, iteration: int,
-               edited: bool) -> State:
+               edited: bool, optim: OptimizerState) -> State:
         idx = batch_indices(iteration, self.batch_size, len(samples))
         return State(params=params, samples=samples, iteration=iteration, edited=edited,
-                     values={"input": samples.x[idx], "target": samples.y[idx]})
+                     values={"input": samples.x[idx], "target": samples.y[idx]}, optim=optim)
 
     def _updated_params(self) -> dict[str, Params]:
         """The parameters after this iteration's update (new_weight, new_bias of each layer)."""
         values = self.state.values
         return {layer: {p: values[f"{layer}.new_{p}"] for p in ps} for layer, ps in self.state.params.items()}
 
+    def _updated_state(self) -> OptimizerState:
+        """The optimizer's state after this iteration's update (its buffers are values of it)."""
+        values = self.state.values
+        return OptimizerState(self.state.optim.step + 1,
+                              {key: values[key] for key in self.network.state_names() if key in values})
+
     def _next_iteration(self) -> State:
-        return replace(self._start(self._updated_params(), self.state.samples, self.state.iteration + 1, edited=True),
+        return replace(self._start(self._updated_params(), self.state.samples, self.state.iteration + 1,
+                                   edited=True, optim=self._updated_state()),
                        rounding=self.state.rounding)
 
     def _push(self, label: str) -> None:
@@ -483,15 +528,16 @@ class Stepper:
         the whole backward pass and the update: exactly what depends on the edit."""
         keep: dict[str, np.ndarray] = {}
         dropped_layers = set()
+        state_kinds = set(self.network.state_kinds())
         if first_layer is not None:
             dropped_layers = {layer.name for layer in self.network.layers[first_layer:]}
         for key, arr in self.state.values.items():
             layer, _, kind = key.partition(".")
             if key == "loss" and drop_loss:
                 continue
-            if kind in ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias"):
+            if kind in BACKWARD_KINDS + UPDATE_KINDS or kind in state_kinds:
                 continue
-            if kind in ("net", "out") and layer in dropped_layers:
+            if kind in FORWARD_KINDS and layer in dropped_layers:
                 continue
             keep[key] = arr
         return keep

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.engine.passes import gradients, loss_value, predict
+from core.engine.passes import gradients, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices
 from core.errors import TrainingDiverged
 from core.nn.layers import Params
+from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
 from core.numbers import fmt
 
 EVAL_CHUNK = 512
@@ -66,42 +67,81 @@ def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet) 
 
 
 class Trainer:
-    """Runs iterations from a starting point: parameters and the iteration number.
+    """Runs iterations from a starting point: parameters, the iteration number and the
+    optimizer's state (default: the scenario's).
 
-    All parameters live in one flat vector that the update changes in place (two NumPy
-    operations per iteration, whatever the number of layers); ``params`` hands out copies,
-    so nothing outside ever sees an array change.
+    All parameters live in one flat vector whose views the layers read; the gradients
+    likewise, written in place by the layers. Every update rule is elementwise, so the
+    optimizer's own ``update`` runs once on the whole vector (its state kept as flat
+    buffers too) and its result is copied in, frozen entries excepted: a few NumPy
+    operations per iteration, whatever the number of layers. Only while some parameter's
+    state has not started (a file that gives the buffer of one layer only) does the update
+    go parameter by parameter, through the same rule. ``params`` and ``optimizer_state``
+    hand out copies, so nothing outside ever sees an array change.
     """
 
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
-                 iteration: int = 1) -> None:
+                 iteration: int = 1, optimizer_state: OptimizerState | None = None) -> None:
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
         self._first = iteration  # where this run started (its epochs count from there)
         start = params if params is not None else scenario.params
         layers = scenario.network.param_layers()
-        self._order = [(layer.name, name) for layer in layers for name in ("weight", "bias")]
-        self._theta = np.concatenate([np.zeros(0)] + [np.ravel(start[lay][name]) for lay, name in self._order])
-        self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
         self._views: dict[str, Params] = {layer.name: {} for layer in layers}
         self._grad_views: dict[str, Params] = {layer.name: {} for layer in layers}
-        self._rate = np.full(self._theta.size, scenario.learning_rate)
+        self._entries: list[tuple[str, str, slice, bool]] = []  # layer, parameter, its slice, frozen?
+        shapes = []
         offset = 0
         for layer in layers:
             for name, shape in layer.param_shapes().items():
                 size = int(np.prod(shape))
-                self._views[layer.name][name] = self._theta[offset:offset + size].reshape(shape)
-                self._grad_views[layer.name][name] = self._grad[offset:offset + size].reshape(shape)
-                if name in layer.frozen:
-                    self._rate[offset:offset + size] = 0.0
+                self._entries.append((layer.name, name, slice(offset, offset + size), name in layer.frozen))
+                shapes.append(shape)
                 offset += size
-        if not np.any(self._rate == 0.0):
-            self._rate = scenario.learning_rate  # a plain number is faster than a vector
+        self._theta = np.concatenate([np.zeros(0)] + [np.ravel(start[lay][name]) for lay, name, _, _ in self._entries])
+        self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
+        for (lay, name, part, _), shape in zip(self._entries, shapes):
+            self._views[lay][name] = self._theta[part].reshape(shape)
+            self._grad_views[lay][name] = self._grad[part].reshape(shape)
+        frozen = [part for _, _, part, is_frozen in self._entries if is_frozen]
+        self._frozen: np.ndarray | None = None  # where the update does not apply; None: nowhere
+        if frozen:
+            self._frozen = np.zeros(self._theta.size, dtype=bool)
+            for part in frozen:
+                self._frozen[part] = True
+        self._rule = get_optimizer(scenario.optimizer.type)
+        self._kinds = self._rule.kept_kinds(scenario.optimizer.options)
+        self._state = scenario.optimizer_state if optimizer_state is None else optimizer_state
+        self._flat = self._flat_buffers(self._state)  # the state while ``_flat`` is None
+        self._step = self._state.step  # updates taken, while ``_flat`` holds the buffers
 
     @property
     def params(self) -> dict[str, Params]:
         """A copy of the current parameters (layer → weight/bias arrays)."""
         return {layer: {name: arr.copy() for name, arr in ps.items()} for layer, ps in self._views.items()}
+
+    @property
+    def optimizer_state(self) -> OptimizerState:
+        """The optimizer's state after the iterations run so far (copies of the buffers)."""
+        if self._flat is None:
+            return self._state
+        buffers = {state_name(lay, kind, name): self._flat[kind][part].reshape(self._views[lay][name].shape).copy()
+                   for kind in self._flat for lay, name, part, frozen in self._entries if not frozen}
+        return OptimizerState(self._step, buffers)
+
+    def _flat_buffers(self, state: OptimizerState) -> dict[str, np.ndarray] | None:
+        """The state as one flat buffer per kind, or None while some parameter's has not started."""
+        wanted = [(kind, state_name(lay, kind, name), part) for kind in self._kinds
+                  for lay, name, part, frozen in self._entries if not frozen]
+        present = [key in state.buffers for _, key, _ in wanted]
+        if not any(present):
+            return {}  # nothing started: the rule starts every buffer at once
+        if not all(present):
+            return None
+        flat = {kind: np.zeros_like(self._theta) for kind in self._kinds}  # frozen entries: unused, never reported
+        for kind, key, part in wanted:
+            flat[kind][part] = np.ravel(state.buffers[key])
+        return flat
 
     @property
     def iterations_per_epoch(self) -> int:
@@ -124,13 +164,30 @@ class Trainer:
         up: the parameters and the iteration number stay those of the last good iteration.
         """
         x, y = self.batch(self.iteration)
-        loss, _, _ = gradients(self.scenario.network, self._views, x, y, into=self._grad_views)
-        new = self._rate * self._grad
-        np.subtract(self._theta, new, out=new)  # p ← p − α·∂E/∂p (α = 0 for frozen parameters)
-        what = blown_up(loss, new)
+        s = self.scenario
+        loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views)
+        if self._flat is None:  # some state not started yet: parameter by parameter, once
+            new, state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
+            theta = self._theta.copy()
+            for lay, name, part, _ in self._entries:
+                theta[part] = np.ravel(new[lay][name])
+            flat = None
+        else:
+            hyper = Hyper(s.learning_rate, self._step + 1, s.optimizer.options)
+            theta, flat = self._rule.update(self._theta, self._grad, self._flat, hyper)
+            if self._frozen is not None:
+                np.copyto(theta, self._theta, where=self._frozen)  # frozen entries keep their value
+        what = blown_up(loss, theta)
         if what is not None:
             raise self._diverged(what, loss)
-        self._theta[...] = new
+        self._theta[...] = theta
+        if flat is None:
+            self._state = state
+            self._flat = self._flat_buffers(state)
+            self._step = state.step
+        else:
+            self._flat = flat
+            self._step += 1
         self.iteration += 1
         return loss
 

@@ -11,6 +11,7 @@ from core.engine.stepper import Stepper
 from core.exports import latex
 from core.exports.report import derivations
 from core.learner.checks import Check, run_checks
+from core.nn.optim import optimizer_words
 from core.numbers import fmt
 from core.text import markdown_text
 
@@ -23,6 +24,8 @@ def _heading(stepper: Stepper) -> tuple[str, str]:
     assert loss is not None  # a complete iteration (checked by the callers)
     sub = (f"Iteration {stepper.iteration} (sample{plural} {samples}); loss {fmt(float(loss), s.decimals)}; "
            f"learning rate α = {fmt(s.learning_rate, None)}; {s.loss}")
+    if optimizer_words(s.optimizer):
+        sub += f"; {optimizer_words(s.optimizer)}"
     return s.name, sub
 
 

@@ -1,9 +1,10 @@
 """Export a scenario's current iteration as a self-contained PyTorch script.
 
 The script builds the same network with the same weights, runs the same iteration
-(forward, backward, SGD update) in float64 and prints every value under the same
-names and in the same JSON shape as ``cnn-tui solve --format json``, so a learner can
-check that a real framework agrees.
+(forward, backward, the update by the scenario's ``torch.optim`` optimizer, started from
+the same optimizer state) in float64 and prints every value under the same names and in
+the same JSON shape as ``cnn-tui solve --format json``, so a learner can check that a
+real framework agrees.
 
 Every string from the scenario (its name, layer names) enters the script only as a
 Python string literal (``core.text.python_literal``), never inside a docstring or a
@@ -17,7 +18,7 @@ import json
 import numpy as np
 
 from core.engine.stepper import Stepper
-from core.nn.layers import Conv, Dense, Flatten, Pool
+from core.nn.optim import get_optimizer
 from core.text import python_literal
 
 
@@ -62,40 +63,20 @@ def to_pytorch(stepper: Stepper) -> str:
         for pname in ("weight", "bias"):
             lines.append(f"params[{_key(layer.name, pname)}] = torch.tensor("
                          f"{_lit(stepper.params[layer.name][pname])}, requires_grad=True)")
+    lines += _optimizer_lines(stepper)
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
+    if not network.layers[0].has_params:  # a first layer without parameters: its output needs a graph
+        lines.insert(lines.index("h = x"), "x.requires_grad_(True)")
     for layer in network.layers:
         n = layer.name
-        if isinstance(layer, Dense):
-            lines.append(f"z = h.reshape(BATCH, -1) @ params[{_key(n, 'weight')}].T + params[{_key(n, 'bias')}]")
-        elif isinstance(layer, Conv):
-            g = layer.geometry
-            if g.dims == 1:
-                lines.append(f"z = F.conv1d(h, params[{_key(n, 'weight')}], params[{_key(n, 'bias')}], "
-                             f"stride={g.stride[1]}, padding={g.padding[1]})")
-            else:
-                lines.append(f"z = F.conv2d(h, params[{_key(n, 'weight')}], params[{_key(n, 'bias')}], "
-                             f"stride={tuple(g.stride)}, padding={tuple(g.padding)})")
-        elif isinstance(layer, Pool):
-            g = layer.geometry
-            size = g.kernel[1] if g.dims == 1 else tuple(g.kernel)
-            stride = g.stride[1] if g.dims == 1 else tuple(g.stride)
-            lines.append(f"h = F.{layer.mode}_pool{g.dims}d(h, kernel_size={size!r}, stride={stride!r})")
-        elif isinstance(layer, Flatten):
-            lines.append("h = h.reshape(BATCH, -1)")
-        if layer.has_params:
+        lines += layer.torch_lines()  # the layer's own forward line(s): h → z (with a net) or h
+        if layer.has_net:
             act = layer.activation
             assert act is not None
-            expr = {"sigmoid": "torch.sigmoid(z)", "tanh": "torch.tanh(z)", "relu": "torch.relu(z)",
-                    "linear": "z * 1.0",
-                    "softmax": "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)"}[act.name]
-            lines += ["z.retain_grad()", f"kept[{_key(n, 'net')}] = z", f"h = {expr}"]
+            lines += ["z.retain_grad()", f"kept[{_key(n, 'net')}] = z", f"h = {act.torch_expression()}"]
         lines += ["h.retain_grad()", f"kept[{_key(n, 'out')}] = h"]
     last = network.layers[-1]
-    loss_expr = {
-        "cross_entropy": "-(y * torch.log(out)).sum(dim=1).mean()",
-        "squared_error": "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()",
-        "mse": "((y - out) ** 2).mean(dim=1).mean()",
-    }[s.loss]
+    loss_expr = network.loss.torch
     lines += [
         "",
         "out = h.reshape(BATCH, -1)",
@@ -132,8 +113,13 @@ def to_pytorch(stepper: Stepper) -> str:
         '        layer, kind = name.split(".")',
         "        values[name] = plain(p)",
         '        values[f"{layer}.grad_{kind}"] = plain(p.grad)',
-        "        frozen = name in FROZEN",
-        '        values[f"{layer}.new_{kind}"] = plain(p if frozen else p - LEARNING_RATE * p.grad)',
+        "optimizer.step()",
+        "with torch.no_grad():",
+        "    for name, p in params.items():",
+        '        layer, kind = name.split(".")',
+        '        values[f"{layer}.new_{kind}"] = plain(p)',
+        "        for buffer in () if name in FROZEN else STATE:",
+        '            values[f"{layer}.{buffer}_{kind}"] = plain(optimizer.state[p][buffer])',
         "",
         'print(json.dumps({"format": 1, "name": SCENARIO, "iterations": [',
         f'    {{"iteration": {stepper.iteration}, "samples": {stepper.sample_indices()}, '
@@ -142,3 +128,24 @@ def to_pytorch(stepper: Stepper) -> str:
     frozen = [_key(layer.name, p) for layer in network.param_layers() for p in sorted(layer.frozen)]
     lines.insert(lines.index("params = {}"), f"FROZEN = [{', '.join(frozen)}]")
     return "\n".join(lines) + "\n"
+
+
+def _optimizer_lines(stepper: Stepper) -> list[str]:
+    """Build the scenario's optimizer over the parameters that are not frozen, with the
+    state this iteration starts from (torch's own buffer names)."""
+    config = stepper.scenario.optimizer
+    rule = get_optimizer(config.type)
+    lines = ["", "trainable = [p for name, p in params.items() if name not in FROZEN]",
+             *rule.torch_lines(config, "trainable", "LEARNING_RATE"),
+             f"STATE = {list(rule.kept_kinds(config.options))!r}  # the optimizer's buffers we report"]
+    state = stepper.optimizer_state
+    for key, arr in state.buffers.items():
+        layer, _, kind = key.partition(".")
+        buffer, _, pname = kind.rpartition("_")
+        lines.append(f"optimizer.state[params[{_key(layer, pname)}]][{python_literal(buffer)}] = "
+                     f"torch.tensor({_lit(arr)})")
+    if rule.torch_step_key is not None and state.step:
+        key = python_literal(rule.torch_step_key)
+        lines += ["for p in trainable:  # updates already taken",
+                  f"    optimizer.state[p][{key}] = torch.tensor({float(state.step)!r})"]
+    return lines

@@ -11,13 +11,15 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.quantities import format_index
+from core.engine.quantities import format_index, kinds_where
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.learner.checks import Check, run_checks
+from core.nn.optim import optimizer_words
 from core.numbers import fmt
+from core.scenario.budget import check_solve
 from core.text import markdown_text, visible
 
 
@@ -34,7 +36,8 @@ class IterationRecord:
 
 
 def quantity_names(stepper: Stepper) -> list[str]:
-    """Every array name of contract §3 in reading order: input, forward, loss, backward, update."""
+    """Every array name of contract §3 in reading order: input, forward, loss, backward, update
+    (per layer, the optimizer's state after the update, §6.1, then the new parameters)."""
     layers = stepper.network.layers
     names = ["input", "target"]
     for layer in layers:
@@ -48,16 +51,34 @@ def quantity_names(stepper: Stepper) -> list[str]:
             names += [f"{layer.name}.delta", f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
     for layer in layers:
         if layer.has_params:
+            names += [f"{layer.name}.{kind}" for kind in stepper.network.state_kinds_of(layer)]
             names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]
     return names
+
+
+def values_per_iteration(scenario: Scenario) -> int:
+    """How many numbers one record keeps: the sizes of every array ``quantity_names`` lists."""
+    batch = scenario.batch_size
+    network = scenario.network
+    total = batch * (int(np.prod(network.input_shape)) + network.output_size) + 1  # input, target, loss
+    for layer in network.layers:
+        out = int(np.prod(layer.out_shape))
+        total += batch * out * (4 if layer.has_params else 2)  # (net, delta,) out, grad_out
+        total += 3 * sum(int(np.prod(s)) for s in layer.param_shapes().values())  # now, gradient, new
+    return total
 
 
 def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> list[IterationRecord]:
     """Run ``iterations`` whole iterations from the scenario as loaded.
 
     With ``explained``, each record also keeps every value's Derivation (at the
-    scenario's display decimals), for the text and Markdown reports.
+    scenario's display decimals), for the text and Markdown reports. Every record is
+    kept until the report is written, so ``iterations`` is refused up front when the
+    records would not fit the memory budget.
     """
+    refusal = check_solve(iterations, values_per_iteration(scenario), explained)
+    if refusal is not None:
+        raise CnnTuiError(refusal)
     stepper = Stepper(scenario)
     records = []
     for k in range(iterations):
@@ -102,9 +123,9 @@ def _element_names(stepper: Stepper, name: str) -> list[str]:
     return [name + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
 
 
-SECTIONS = (("Forward pass", ("net", "out", "loss")),
-            ("Backward pass", ("grad_out", "delta", "grad_weight", "grad_bias")),
-            ("Update", ("new_weight", "new_bias")))
+SECTIONS = (("Forward pass", kinds_where(stage="forward")),  # net, out, loss
+            ("Backward pass", kinds_where(stage="backward")),  # grad_out, delta, grad_weight, grad_bias
+            ("Update", kinds_where(stage="update")))  # new_weight, new_bias
 
 
 def _section_of(name: str) -> str:
@@ -120,9 +141,11 @@ def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
     groups: dict[str, list[Any]] = {"Given": []}
     for title, _ in SECTIONS:
         groups[title] = []
+    state = set(stepper.network.state_names())
     for name in quantity_names(stepper):
+        section = "Update" if name in state else _section_of(name)
         for element in _element_names(stepper, name):
-            groups[_section_of(name)].append(explain(stepper, element, decimals))
+            groups[section].append(explain(stepper, element, decimals))
     return list(groups.items())
 
 
@@ -139,7 +162,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
         samples = ", ".join(str(s + 1) for s in record.samples)
         plural = "s" if len(record.samples) > 1 else ""
         out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
-                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"]
+                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"
+                    + (f", {optimizer_words(scenario.optimizer)}" if optimizer_words(scenario.optimizer) else "")]
         for title, items in record.sections:
             out += ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
             if markdown:

@@ -12,17 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, output_gradients, sgd
-from core.engine.quantities import QuantityRef, parse_name
-from core.nn.layers import Dense, Pool
+from core.engine.passes import hidden_gradients, output_gradients, update_layer
+from core.engine.quantities import BACKWARD_KINDS, UPDATE_KINDS, QuantityRef, parse_name
+from core.explain.explainer import update_context
+from core.nn.optim import Hyper, get_optimizer
 from core.numbers import fmt
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
-SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
-         "learning-rate")
-BACKWARD = ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias")
+# the slips of the passes, in the order they are tried; the optimizer's own slips (sgd:
+# sign, learning-rate) join the same names or follow them (``slip_order``)
+SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index")
+BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,12 @@ def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagno
     tol = 10.0 ** (-decimals) * (1 + 1e-9)
     if abs(exact - given) <= tol:
         return None
-    for slip in SLIPS:
-        for alt, why in _CANDIDATES[slip](stepper, ref, exact):
+    optimizer_slips = _optimizer_slips(stepper, ref)
+    for slip in slip_order(stepper):
+        candidates = _CANDIDATES[slip](stepper, ref, exact) if slip in _CANDIDATES else []
+        if slip in optimizer_slips:
+            candidates = candidates + optimizer_slips[slip](exact)
+        for alt, why in candidates:
             if alt is not None and np.isfinite(alt) and abs(alt - given) <= tol and abs(alt - exact) > tol:
                 return Diagnosis(slip, float(alt), why.format(alt=fmt(alt, max(decimals, 3))))
     return None
@@ -64,15 +70,33 @@ def _updated_weights(stepper: Stepper, ref: QuantityRef, exact: float) -> Candid
                                        "weights: the backward pass must use the weights of the forward pass")]
 
 
-def _sign(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
-    out: Candidates = [(-exact, "{alt} is the exact value with its sign flipped: a minus sign was lost")]
-    if ref.kind in ("new_weight", "new_bias") and ref.layer is not None:
+def slip_order(stepper: Stepper) -> tuple[str, ...]:
+    """Every slip name in the order tried: the passes' slips, then the optimizer's new ones."""
+    own = get_optimizer(stepper.scenario.optimizer.type).slips
+    return SLIPS + tuple(name for name in own if name not in SLIPS)
+
+
+def _optimizer_slips(stepper: Stepper, ref: QuantityRef) -> dict[str, Any]:
+    """The optimizer's slips for an updated parameter or state value, bound to its entry."""
+    network = stepper.network
+    if ref.layer is None or ref.index is None:
+        return {}
+    layer = network.layer(ref.layer)
+    if ref.kind in ("new_weight", "new_bias"):
         param = ref.kind[4:]
-        old = float(stepper.params[ref.layer][param][ref.index])
-        grad = float(stepper.values_array(f"{ref.layer}.grad_{param}")[ref.index])
-        alpha = stepper.scenario.learning_rate
-        out.append((old + alpha * grad, "{alt} is w + α·∂E/∂w: the update must subtract the gradient"))
-    return out
+    elif ref.kind in network.state_kinds_of(layer):
+        param = ref.kind.rpartition("_")[2]
+    else:
+        return {}
+    if param in layer.frozen:
+        return {}
+    ctx = update_context(stepper, network.index_of(ref.layer), layer, param, ref.index)
+    slips = get_optimizer(stepper.scenario.optimizer.type).slips
+    return {name: (lambda exact, slip=slip: slip(ctx, exact)) for name, slip in slips.items()}
+
+
+def _sign(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    return [(-exact, "{alt} is the exact value with its sign flipped: a minus sign was lost")]
 
 
 def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
@@ -88,23 +112,17 @@ def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Can
 def _pool_route(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     if ref.kind not in ("grad_out", "delta") or ref.layer is None:
         return []
-    layers = stepper.network.layers
-    i = stepper.network.index_of(ref.layer)
-    if i + 1 >= len(layers) or not (isinstance(layers[i + 1], Pool) and layers[i + 1].mode == "max"):
-        return []
-    pool_grad = stepper.batched(f"{layers[i + 1].name}.grad_out")
-    if pool_grad is None:
-        return []
     b, idx = _split(stepper, ref)
+    routes = _routes(stepper, ref, "pool-route", b, idx)
+    if routes is None:
+        return []
     factor = 1.0
     if ref.kind == "delta":
         grad_out = float(stepper.batched(f"{ref.layer}.grad_out")[(b, *idx)])  # type: ignore[index]
         factor = exact / grad_out if grad_out != 0 else _activation_slope(stepper, ref.layer, b, idx)
     why = ("{alt} routes a max-pool gradient to the wrong position or filter: it goes only to the "
            "maximum of its window")
-    out: Candidates = [(float(g) * factor, why) for g in np.unique(pool_grad[b])]
-    out.append((0.0, why))
-    return out
+    return [(g * factor, why) for g in routes]
 
 
 def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
@@ -126,44 +144,36 @@ def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
                     moved = index[:axis] + (other,) + index[axis + 1:]
                     out.append((float(arr[moved]), why))
     if ref.kind in ("grad_out", "delta") and ref.layer is not None:
-        layers = stepper.network.layers
-        i = stepper.network.index_of(ref.layer)
-        above = layers[i + 1] if i + 1 < len(layers) else None
-        if isinstance(above, Dense):
-            w = stepper.params[above.name]["weight"]
-            if w.shape[0] == w.shape[1]:
-                b, idx = _split(stepper, ref)
-                d_above = stepper.batched(f"{above.name}.delta")
-                if d_above is not None and len(idx) == 1:
-                    g = float(d_above[b] @ w[idx[0], :])  # Σ_i δ_i·w[j,i] instead of w[i,j]
-                    if ref.kind == "delta":
-                        g *= _activation_slope(stepper, ref.layer, b, idx)
-                    out.append((g, why))
-    return out
-
-
-def _learning_rate(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
-    if ref.kind not in ("new_weight", "new_bias") or ref.layer is None:
-        return []
-    param = ref.kind[4:]
-    old = float(stepper.params[ref.layer][param][ref.index])
-    grad = float(stepper.values_array(f"{ref.layer}.grad_{param}")[ref.index])
-    alpha = stepper.scenario.learning_rate
-    out: Candidates = []
-    for rate in (1.0, 2 * alpha, alpha / 2, alpha * alpha, 10 * alpha, alpha / 10, 0.0):
-        if rate != alpha:
-            out.append((old - rate * grad, f"{{alt}} is the update with a learning rate of {fmt(rate, None)} "
-                                           f"instead of α = {fmt(alpha, None)}"))
+        b, idx = _split(stepper, ref)
+        for g in _routes(stepper, ref, "transposed-index", b, idx) or ():
+            if ref.kind == "delta":
+                g *= _activation_slope(stepper, ref.layer, b, idx)
+            out.append((g, why))
     return out
 
 
 _CANDIDATES: dict[str, Any] = {
     "updated-weights": _updated_weights, "sign": _sign, "missing-activation-derivative": _missing_derivative,
-    "pool-route": _pool_route, "transposed-index": _transposed, "learning-rate": _learning_rate,
+    "pool-route": _pool_route, "transposed-index": _transposed,
 }
 
 
 # --- helpers ---------------------------------------------------------------------------
+def _routes(stepper: Stepper, ref: QuantityRef, slip: str, b: int, idx: tuple[int, ...]) -> list[float] | None:
+    """What the layer reading ``ref.layer``'s output would send back to ``idx`` of sample b
+    after ``slip`` (the reading layer's own share of diagnosis), or None if it invites none."""
+    assert ref.layer is not None
+    layers = stepper.network.layers
+    i = stepper.network.index_of(ref.layer)
+    if i + 1 >= len(layers):
+        return None
+    above = layers[i + 1]
+    upstream = stepper.batched(f"{above.name}.{'delta' if above.has_net else 'grad_out'}")
+    if upstream is None:
+        return None
+    return above.slip_routes(stepper.params.get(above.name, {}), upstream[b], idx).get(slip)
+
+
 def _split(stepper: Stepper, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
     index = ref.index or ()
     return (index[0], index[1:]) if stepper.batch_size > 1 else (0, index)
@@ -178,7 +188,7 @@ def _pick(stepper: Stepper, ref: QuantityRef, batched: np.ndarray) -> float:
 
 def _activation_slope(stepper: Stepper, layer_name: str, b: int, idx: tuple[int, ...]) -> float:
     layer = stepper.network.layer(layer_name)
-    if layer.activation is None or layer.activation.derivative is None:
+    if layer.activation is None or layer.activation.coupled:
         return 1.0
     net = stepper.batched(f"{layer_name}.net")
     out = stepper.batched(f"{layer_name}.out")
@@ -199,6 +209,9 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
     if "loss" not in values:
         return result
     new_params: dict[str, dict[str, np.ndarray]] = {}
+    scenario = stepper.scenario
+    optim = stepper.optimizer_state
+    hyper = Hyper(scenario.learning_rate, optim.step + 1, scenario.optimizer.options)
     grad_out = delta = None
     upstream = None  # what the layer above passes down: its δ, or its ∂E/∂out
     for i in range(len(layers) - 1, -1, -1):
@@ -218,10 +231,11 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
             grads = layer.param_grads(below_input, delta, stepper.cache(layer.name))
             result[f"{layer.name}.grad_weight"] = grads["weight"]
             result[f"{layer.name}.grad_bias"] = grads["bias"]
-            new = sgd(layer, stepper.params[layer.name], grads, stepper.scenario.learning_rate)
+            new, buffers = update_layer(layer, scenario.optimizer, hyper, stepper.params[layer.name], grads, optim)
             new_params[layer.name] = new
-            result[f"{layer.name}.new_weight"] = new["weight"]
-            result[f"{layer.name}.new_bias"] = new["bias"]
+            for pname, arr in new.items():
+                result[f"{layer.name}.new_{pname}"] = arr
+            result.update(buffers)
         upstream = delta if delta is not None else grad_out
     stepper._updated_weights_cache = (stepper.state, result)  # type: ignore[attr-defined]
     return result

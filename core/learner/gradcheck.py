@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.engine.passes import loss_value
-from core.engine.quantities import parse_name
+from core.engine.quantities import PARAM_KINDS, parse_name
 from core.errors import QuantityError
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def gradient_check(stepper: Stepper, name: str, step: float = 1e-6) -> GradientC
     backward pass has computed its gradient."""
     ref = parse_name(name)
     kind = ref.kind.removeprefix("grad_").removeprefix("new_")
-    if ref.layer is None or kind not in ("weight", "bias") or ref.index is None:
+    if ref.layer is None or kind not in PARAM_KINDS or ref.index is None:
         raise QuantityError(f"'{name}': a gradient check needs one weight or bias, like fc.weight[0,1]")
     grad_name = f"{ref.layer}.grad_{kind}{name[name.index('['):]}"
     analytic = stepper.value(grad_name)

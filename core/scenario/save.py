@@ -21,6 +21,7 @@ import yaml
 
 from core.engine.scenario import FORMAT, SampleSet, Scenario
 from core.errors import SaveError, ScenarioError
+from core.nn.optim import optimizer_data
 from core.scenario.atomic import place, remove_stale_temps, temp_pattern, write_temp
 from core.scenario.targets import Target, check_target, quote_path
 from core.scenario.yaml_source import use_yaml12_floats
@@ -114,10 +115,15 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
         if spec["name"] in scenario.params:
             for pname, value in scenario.params[spec["name"]].items():
                 entry[pname] = _plain(value)
+            for kind in scenario.network.state_kinds_of(scenario.network.layer(spec["name"])):
+                buffer = scenario.optimizer_state.buffers.get(f"{spec['name']}.{kind}")
+                if buffer is not None:
+                    entry[kind] = _plain(buffer)
         layers.append(entry)
     data["layers"] = layers
     data["loss"] = scenario.loss
     data["learning_rate"] = scenario.learning_rate
+    data["optimizer"] = optimizer_data(scenario.optimizer, scenario.optimizer_state)
     if scenario.batch_size != 1:
         data["batch_size"] = scenario.batch_size
     if scenario.seed is not None:

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from core.engine.training import Trainer, evaluate
 from core.errors import TrainingDiverged
+from core.nn.optim import OptimizerState
 from core.numbers import fmt
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -41,7 +42,7 @@ BLOCKED_WHILE_TRAINING = frozenset({
 })
 
 Params = dict[str, dict[str, np.ndarray]]
-Snapshot = tuple[Params, int, int]  # (parameters, next iteration, iterations done)
+Snapshot = tuple[Params, int, int, OptimizerState]  # (parameters, next iteration, iterations done, optimizer state)
 
 
 @dataclass
@@ -127,7 +128,7 @@ class TrainingFeature(Feature):
         params, iteration = host.stepper.training_start()
         scenario = host.stepper.scenario.copy()
         scenario.samples = host.stepper.state.samples
-        trainer = Trainer(scenario, params, iteration)
+        trainer = Trainer(scenario, params, iteration, host.stepper.training_state())
         total = count * (trainer.iterations_per_epoch if unit == "epochs" else 1)
         run = TrainingRun(trainer, unit, count, total)
         self.run = run
@@ -173,12 +174,14 @@ class TrainingFeature(Feature):
             run.shown_snapshot = snap
             self._show_trained(run, *snap)
 
-    def _show_trained(self, run: TrainingRun, params: Params, iteration: int, done: int) -> None:
+    def _show_trained(self, run: TrainingRun, params: Params, iteration: int, done: int,
+                      optimizer_state: OptimizerState | None = None) -> None:
         """The stepper continues from the trained parameters; one undo step returns to before."""
         host = self.host
         if run.adopted:
             host.stepper.undo()  # the previous snapshot: keep exactly one undo step for the run
-        host.stepper.adopt(params, iteration, label=f"training {done:,} iteration{'s' if done != 1 else ''}")
+        host.stepper.adopt(params, iteration, label=f"training {done:,} iteration{'s' if done != 1 else ''}",
+                           optimizer_state=optimizer_state)
         run.adopted = True
         host.fresh = set()
         host.refresh_view()
@@ -262,13 +265,13 @@ def _train_loop(run: TrainingRun, log: TrainingLog) -> None:
             now = time.monotonic()
             if now - published >= PANELS_EVERY:
                 published = now
-                run.snapshot = (trainer.params, trainer.iteration, run.done)
+                run.snapshot = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)
             if now - rested >= WORK_SLICE:  # leave the UI thread a moment with the GIL
                 time.sleep(REST)
                 rested = time.monotonic()
         if run.done and scenario.test_samples is not None and (run.unit != "epochs" or epoch_losses):
             log.held_out_loss, log.held_out = evaluate(scenario, trainer.params, scenario.test_samples)
-        run.final = (trainer.params, trainer.iteration, run.done)
+        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)
     except Exception as err:  # shown by the app; never lets the worker end the app
         run.error = err
-        run.final = (trainer.params, trainer.iteration, run.done)
+        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from textual.markup import escape
 
-from core.engine.quantities import format_index, parse_name
+from core.engine.quantities import EDITABLE_KINDS, KINDS, format_index, parse_name
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.learner.checks import check_for
 from core.numbers import MINUS, fmt
@@ -23,15 +23,10 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 8  # rows shown per quantity; larger arrays end with a "…" line
 MAX_COLS = 8
-PARAM_BLOCKS = (("weight", "weight"), ("bias", "bias"), ("net", "net"), ("out", "out"),
-                ("grad_out", "∂out"), ("delta", "delta"), ("grad_weight", "grad_w"),
-                ("grad_bias", "grad_b"), ("new_weight", "new_w"), ("new_bias", "new_b"))
-PLAIN_BLOCKS = (("out", "out"), ("grad_out", "∂out"))
-EDITABLE = ("weight", "bias", "input", "target")
+EDITABLE = EDITABLE_KINDS  # weight, bias, input, target
 
 INPUT = "input"
 LOSS = "loss"
-LOSS_SHORT = {"cross_entropy": "CE", "squared_error": "SE", "mse": "MSE"}
 
 
 def cell_text(value: float, decimals: int, digits: int = 2) -> str:
@@ -58,7 +53,7 @@ def panel_title(stepper: Stepper, key: str) -> str:
     if key == INPUT:
         what = "×".join(str(n) for n in net.input_shape)
     elif key == LOSS:
-        what = LOSS_SHORT.get(net.loss.name, net.loss.name)
+        what = net.loss.short
     else:
         what = net.layer(key).describe()
     return f"[b]{escape(key)}[/b] {escape(what)}"
@@ -71,8 +66,9 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    blocks = PARAM_BLOCKS if layer.has_params else PLAIN_BLOCKS
-    return [(f"{key}.{kind}", label) for kind, label in blocks]
+    # the layer's kinds (with its optimizer state) in the registry's order, with their labels
+    kinds = stepper.network.kinds(layer)
+    return [(f"{key}.{kind}", k.label) for kind, k in KINDS.items() if kind in kinds]
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),

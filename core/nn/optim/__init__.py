@@ -1,0 +1,175 @@
+"""The optimizers by name, and the scenario's ``optimizer:`` mapping read into a config.
+
+One module per optimizer (``sgd.py``), which names its instance ``OPTIMIZER``; every
+module of this package is found and registered at import, so adding an optimizer is
+adding its module. ``register`` refuses one that is not fully described, so nothing
+falls through to another optimizer's formula.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import pkgutil
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from core.errors import ScenarioError
+from core.nn.optim.base import (
+    Field,
+    Hyper,
+    Optimizer,
+    OptimizerConfig,
+    OptimizerState,
+    Term,
+    UpdateContext,
+    UpdateStep,
+    Value,
+)
+from core.text import quote
+
+__all__ = ["OPTIMIZERS", "DEFAULT", "Field", "Hyper", "Optimizer", "OptimizerConfig", "OptimizerState", "Term",
+           "UpdateContext", "UpdateStep", "Value", "get_optimizer", "optimizer_data", "optimizer_words",
+           "parse_optimizer", "register", "state_name", "unregister"]
+
+OPTIMIZERS: dict[str, Optimizer] = {}
+PLANNED = ("adam", "adamw", "rmsprop")  # in the file format, not built yet
+STEP_FIELD = "step"  # iterations already taken: every optimizer accepts it
+_BIG = 1e300  # larger numbers (and 5000-digit integers) are refused before any arithmetic
+_KIND = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def register(optimizer: Optimizer) -> Optimizer:
+    """Add an optimizer; ValueError if any part of it is missing or clashes."""
+    name = getattr(optimizer, "name", None)
+    if not isinstance(name, str) or not _KIND.fullmatch(name):
+        raise ValueError(f"an optimizer needs a lower-case name, got {name!r}")
+    if name in OPTIMIZERS:
+        raise ValueError(f"optimizer {name!r} is registered twice")
+    for attr in ("title", "torch_class"):
+        if not isinstance(getattr(optimizer, attr, None), str):
+            raise ValueError(f"optimizer {name!r} has no {attr}")
+    names = [f.name for f in optimizer.fields]
+    if len(set(names)) != len(names) or STEP_FIELD in names or "type" in names:
+        raise ValueError(f"optimizer {name!r}: field names must be unique and not 'type' or 'step'")
+    for kind in optimizer.state_kinds:
+        if not _KIND.fullmatch(kind):
+            raise ValueError(f"optimizer {name!r}: state kind {kind!r} is not a quantity name")
+        if kind not in optimizer.state_titles or kind not in optimizer.state_symbols:
+            raise ValueError(f"optimizer {name!r}: state kind {kind!r} needs a title and a symbol")
+    if not all(callable(slip) for slip in optimizer.slips.values()):
+        raise ValueError(f"optimizer {name!r}: every slip must be a function")
+    OPTIMIZERS[name] = optimizer
+    return optimizer
+
+
+def unregister(name: str) -> None:
+    """Remove an optimizer (tests register their own and take it away again)."""
+    OPTIMIZERS.pop(name, None)
+
+
+def get_optimizer(name: str) -> Optimizer:
+    return OPTIMIZERS[name]
+
+
+def state_name(layer: str, kind: str, param: str) -> str:
+    """The quantity name of one state buffer, e.g. ``fc.momentum_buffer_weight``."""
+    return f"{layer}.{kind}_{param}"
+
+
+def _register_modules() -> None:
+    """Register the ``OPTIMIZER`` of every module in this package, in name order."""
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        optimizer = getattr(module, "OPTIMIZER", None)
+        if optimizer is not None:
+            register(optimizer)
+
+
+_register_modules()
+DEFAULT = OptimizerConfig("sgd", OPTIMIZERS["sgd"].defaults())
+
+
+def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
+    """The ``optimizer:`` mapping (None: the default) as (config, step already taken).
+
+    Raises ScenarioError with ``field`` set (``optimizer.momentum``) for anything wrong: an
+    unknown type, a field the optimizer does not take, a value out of range, a rule broken.
+    """
+    if raw is None:
+        return DEFAULT, 0
+    if not isinstance(raw, Mapping):
+        raise ScenarioError("expected a mapping such as {type: sgd}", field="optimizer")
+    kind = raw.get("type", "sgd")
+    if kind in PLANNED and kind not in OPTIMIZERS:
+        raise ScenarioError(f"the {kind} optimizer is not supported yet (this cnn-tui has: {', '.join(OPTIMIZERS)})",
+                            field="optimizer.type")
+    if not isinstance(kind, str) or kind not in OPTIMIZERS:
+        raise ScenarioError(f"unknown optimizer {_describe(kind)} (expected one of: {', '.join(OPTIMIZERS)})",
+                            field="optimizer.type")
+    optimizer = OPTIMIZERS[kind]
+    fields = {f.name: f for f in optimizer.fields}
+    for key in raw:
+        if key not in fields and key not in ("type", STEP_FIELD):
+            takes = ", ".join(["type", *fields, STEP_FIELD])
+            raise ScenarioError(f"{kind} does not take '{quote(key)}' (it takes: {takes})",
+                                field=f"optimizer.{key}" if isinstance(key, str) and _KIND.fullmatch(key)
+                                else "optimizer")
+    options = {name: _value(f, raw.get(name, f.default), kind) for name, f in fields.items()}
+    broken = optimizer.check(options)
+    if broken is not None:
+        raise ScenarioError(broken[1], field=f"optimizer.{broken[0]}")
+    step = raw.get(STEP_FIELD, 0)
+    if type(step) is not int or not 0 <= step <= _BIG:
+        raise ScenarioError(f"expected a whole number ≥ 0 of updates already taken, got {_describe(step)}",
+                            field=f"optimizer.{STEP_FIELD}")
+    return OptimizerConfig(kind, options), step
+
+
+def optimizer_words(config: OptimizerConfig) -> str:
+    """The optimizer for a report heading, or "" for the default plain SGD (reports of it
+    read as they always have)."""
+    return "" if config == DEFAULT else OPTIMIZERS[config.type].describe(config.options)
+
+
+def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, Value | int | str]:
+    """The ``optimizer:`` mapping as saved: the type, the settings that differ from their
+    defaults, and ``step`` once the optimizer keeps state (so bias corrections resume)."""
+    optimizer = OPTIMIZERS[config.type]
+    data: dict[str, Value | int | str] = {"type": config.type}
+    data.update({f.name: config[f.name] for f in optimizer.fields if config[f.name] != f.default})
+    if optimizer.kept_kinds(config.options):
+        data[STEP_FIELD] = state.step
+    return data
+
+
+def _describe(value: Any) -> str:
+    """A user's value in a message, bounded (a 5000-digit number is not printed)."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return "a number too large" if abs(value) > _BIG else f"the number {value:g}"
+    if isinstance(value, str):
+        return f"the text '{quote(value)}'"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "a mapping" if isinstance(value, Mapping) else "a value of another kind"
+
+
+def _value(f: Field, value: Any, kind: str) -> Value:
+    where = f"optimizer.{f.name}"
+    if f.is_flag:
+        if not isinstance(value, bool):
+            raise ScenarioError(f"expected true or false ({f.meaning}), got {_describe(value)}", field=where)
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > _BIG or not math.isfinite(value):
+        raise ScenarioError(f"expected a number ({f.meaning}), got {_describe(value)}", field=where)
+    low, high = f.low, f.high
+    if (low is not None and value < low) or (high is not None and (value > high or f.high_open and value == high)):
+        bounds = (f"≥ {low:g}" if high is None else
+                  f"in [{low:g}, {high:g}{')' if f.high_open else ']'}" if low is not None else f"≤ {high:g}")
+        raise ScenarioError(f"{f.meaning} must be {bounds}, got {value:g}", field=where)
+    return float(value)

@@ -1,0 +1,132 @@
+"""SGD exactly as ``torch.optim.SGD`` (non-foreach, maximize=False): plain, with momentum,
+dampening, Nesterov and L2 weight decay.
+
+    g = ∂E/∂w + λ·w                      (weight decay λ, when λ ≠ 0)
+    v = g  on the first step, then v = μ·v + (1 − τ)·g   (momentum μ, dampening τ, when μ ≠ 0)
+    d = g + μ·v  (Nesterov)  or  d = v   (momentum)  or  d = g  (plain)
+    w′ = w − α·d
+
+Plain SGD keeps no state; with momentum it keeps torch's ``momentum_buffer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from core.nn.optim.base import Candidates, Field, Hyper, Optimizer, OptimizerConfig, UpdateContext, UpdateStep, Value
+from core.numbers import fmt
+
+BUFFER = "momentum_buffer"
+
+
+def _direction(ctx: UpdateContext) -> float:
+    """d of w′ = w − α·d, read back from the stored values (α > 0)."""
+    return (ctx.old - ctx.new) / ctx.hyper.learning_rate
+
+
+def _plain(ctx: UpdateContext) -> bool:
+    return ctx.hyper.number("momentum") == 0 and ctx.hyper.number("weight_decay") == 0
+
+
+def _sign(ctx: UpdateContext, exact: float) -> Candidates:
+    alpha = ctx.hyper.learning_rate
+    if _plain(ctx):
+        return [(ctx.old + alpha * ctx.grad, "{alt} is w + α·∂E/∂w: the update must subtract the gradient")]
+    return [(ctx.old + alpha * _direction(ctx), "{alt} adds the step α·d instead of subtracting it: "
+                                                "the update goes against the gradient")]
+
+
+def _learning_rate(ctx: UpdateContext, exact: float) -> Candidates:
+    alpha = ctx.hyper.learning_rate
+    d = ctx.grad if _plain(ctx) else _direction(ctx)
+    return [(ctx.old - rate * d, f"{{alt}} is the update with a learning rate of {fmt(rate, None)} "
+                                 f"instead of α = {fmt(alpha, None)}")
+            for rate in (1.0, 2 * alpha, alpha / 2, alpha * alpha, 10 * alpha, alpha / 10, 0.0)
+            if rate != alpha]
+
+
+class SGD(Optimizer):
+    name = "sgd"
+    title = "SGD"
+    fields = (
+        Field("momentum", 0.0, "momentum factor μ", low=0.0),
+        Field("dampening", 0.0, "dampening τ of the momentum", low=0.0, high=1.0),
+        Field("nesterov", False, "Nesterov momentum"),
+        Field("weight_decay", 0.0, "L2 weight decay λ", low=0.0),
+    )
+    state_kinds = (BUFFER,)
+    state_titles = {BUFFER: "momentum buffer"}
+    state_symbols = {BUFFER: "v"}  # CS231n's velocity (b in torch's docs, but b is a bias here)
+    torch_class = "torch.optim.SGD"
+    slips = {"sign": _sign, "learning-rate": _learning_rate}
+
+    def kept_kinds(self, options: Mapping[str, Value]) -> tuple[str, ...]:
+        return (BUFFER,) if float(options["momentum"]) != 0 else ()
+
+    def check(self, options: Mapping[str, Value]) -> tuple[str, str] | None:
+        if options["nesterov"] and (float(options["momentum"]) <= 0 or float(options["dampening"]) != 0):
+            return ("nesterov", "Nesterov momentum needs momentum > 0 and dampening 0")
+        return None
+
+    def update(self, param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],
+               hyper: Hyper) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        momentum, dampening = hyper.number("momentum"), hyper.number("dampening")
+        weight_decay = hyper.number("weight_decay")
+        if weight_decay != 0:
+            grad = grad + weight_decay * param
+        new_state: dict[str, np.ndarray] = {}
+        if momentum != 0:
+            buf = state.get(BUFFER)
+            buf = grad.copy() if buf is None else buf * momentum + (1 - dampening) * grad
+            new_state[BUFFER] = buf
+            grad = grad + momentum * buf if hyper.options["nesterov"] else buf
+        return param - hyper.learning_rate * grad, new_state
+
+    def derive(self, ctx: UpdateContext) -> list[UpdateStep]:
+        h, n, f = ctx.hyper, ctx.num, ctx.factor
+        alpha = h.learning_rate
+        momentum, dampening, decay = h.number("momentum"), h.number("dampening"), h.number("weight_decay")
+        word = ctx.word
+        if momentum == 0 and decay == 0:
+            return [UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·{ctx.grad_term.symbol}",
+                               f"{n(ctx.old)} − {n(alpha)}·{ctx.grad_term.numeric}", ctx.new,
+                               f"SGD: {word} ← {word} − α·∂E/∂{word}{ctx.grad_note}")]
+        steps: list[UpdateStep] = []
+        g_sym, g_num = ctx.grad_term.symbol, ctx.grad_term.numeric
+        decayed = ""
+        if decay != 0:  # g = ∂E/∂w + λ·w, written out wherever g is used
+            g_sym, g_num = f"({g_sym} + λ·{ctx.old_symbol})", f"({g_num} + {n(decay)}·{f(ctx.old)})"
+            decayed = f"; weight decay adds λ·{word} to the gradient"
+        d_sym, d_num = g_sym, g_num  # the step d of w′ = w − α·d
+        if momentum != 0:
+            after = ctx.state_after[BUFFER]
+            b_new = ctx.state_symbol(BUFFER, True)
+            if BUFFER not in ctx.state_before:
+                steps.append(UpdateStep(BUFFER, b_new, g_sym, g_num, after,
+                                        "the momentum buffer starts as the first gradient, as in torch" + decayed))
+            else:
+                before = ctx.state_before[BUFFER]
+                damp_sym, damp_num = ("", "") if dampening == 0 else ("(1 − τ)·", f"{n(1 - dampening)}·")
+                steps.append(UpdateStep(BUFFER, b_new, f"μ·{ctx.state_symbol(BUFFER, False)} + {damp_sym}{g_sym}",
+                                        f"{n(momentum)}·{f(before)} + {damp_num}{g_num}", after,
+                                        "momentum: the buffer keeps a running sum of past gradients" + decayed))
+            if h.options["nesterov"]:  # d = g + μ·v′, written out
+                d_sym, d_num = f"({g_sym} + μ·{b_new})", f"({g_num} + {n(momentum)}·{f(after)})"
+                rule = f"SGD with Nesterov momentum: {word} ← {word} − α·(g + μ·v′)"
+            else:
+                d_sym, d_num = b_new, f(after)
+                rule = f"SGD with momentum: {word} ← {word} − α·v′"
+        else:
+            rule = f"SGD: {word} ← {word} − α·(∂E/∂{word} + λ·{word}){ctx.grad_note}"
+        steps.append(UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·{d_sym}",
+                                f"{n(ctx.old)} − {n(alpha)}·{d_num}", ctx.new, rule + decayed))
+        return steps
+
+    def torch_lines(self, config: OptimizerConfig, params: str, learning_rate: str) -> list[str]:
+        extra = "".join(f", {f.name}={config[f.name]!r}" for f in self.fields if config[f.name] != f.default)
+        return [f"optimizer = {self.torch_class}({params}, lr={learning_rate}{extra})"]
+
+
+OPTIMIZER = SGD()
