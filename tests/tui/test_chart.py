@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui.chart import reduce_to, render_bars
+from tui.widgets.training.chart import reduce_to, render_bars
 
 
 def test_bars_scale_from_zero_to_the_maximum() -> None:
@@ -29,7 +29,7 @@ def test_constant_and_empty_series_draw_without_error() -> None:
 
 
 def test_training_panel_text_leads_with_the_last_loss_and_names_an_iterations_run() -> None:
-    from tui.widgets.loss_chart import TrainingLog, chart_text, epochs_text
+    from tui.widgets.training.loss_chart import TrainingLog, chart_text, epochs_text
 
     log = TrainingLog(losses=[0.5, 0.25, 0.000004], unit="iterations")
     header = chart_text(log, 60).plain.split("\n")[0]

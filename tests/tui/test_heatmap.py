@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui.heatmap import UPPER_HALF, Scale, legend, render_heatmap
+from tui.widgets.heatmap.render import UPPER_HALF, Scale, legend, render_heatmap
 
 
 def _styles(text):

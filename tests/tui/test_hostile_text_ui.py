@@ -103,7 +103,7 @@ async def test_markup_typed_as_a_training_count_shows_literally(app):
         await press(pilot, "enter")
         await pilot.pause()
         assert _plain(app.screen.query_one("#train-error", Static)) == "'[/]\\x1b[2J' is not a whole number"
-        assert app.is_running and not app.training
+        assert app.is_running and not app.main.training.running
 
 
 async def test_file_names_in_the_open_dialog_show_control_characters_visibly(tiny_copy):

@@ -35,7 +35,7 @@ async def test_u_shows_the_momentum_buffer_and_z_takes_it_back() -> None:
         first = stepper.value("out.momentum_buffer_weight[0,1]")
         assert first == stepper.value("out.grad_weight[0,1]")  # torch starts the buffer at the first gradient
         assert cell(app, "out.momentum_buffer_weight[0,1]") == fmt(first, 3).replace("-", "−")
-        app.select("out.momentum_buffer_weight[0,1]")
+        app.main.select("out.momentum_buffer_weight[0,1]")
         await pilot.pause()
         assert "v′(w_out[0,1]) = δ_out[0]·x[1]" in derivation(app)
         await press(pilot, "z")
@@ -44,6 +44,6 @@ async def test_u_shows_the_momentum_buffer_and_z_takes_it_back() -> None:
         assert stepper.iteration == 2 and stepper.optimizer_state.step == 1
         second = stepper.value("out.momentum_buffer_weight[0,1]")
         assert second == 0.9 * first + stepper.value("out.grad_weight[0,1]")
-        app.select("out.new_weight[0,1]")
+        app.main.select("out.new_weight[0,1]")
         await pilot.pause()
         assert "w′_out[0,1] = w_out[0,1] − α·v′(w_out[0,1])" in derivation(app)

@@ -11,11 +11,11 @@ from tui_helpers import SIZE, cell, message, press, status
 
 from core.scenario.load import load_scenario
 from tui.screens.export_screen import ExportScreen
-from tui.widgets.layer_panel import CellEditor
+from tui.widgets.panels.layer_panel import CellEditor
 
 
 async def _edit(app, pilot, name: str, text: str) -> None:
-    app.select(name)
+    app.main.select(name)
     await press(pilot, "enter")
     editor = app.screen.query_one(CellEditor)
     editor.value = ""
@@ -45,7 +45,7 @@ async def test_save_as_refusals_show_a_message_and_keep_the_edits(app, tmp_path)
                  (str(tmp_path / "nope" / "x.yaml"), "does not exist")]
         for target, words in cases:
             await _save_as(app, pilot, target)
-            assert app.is_running and app.screen.__class__.__name__ == "Screen"
+            assert app.is_running and app.screen.__class__.__name__ == "MainScreen"
             assert message(app).startswith("not saved: ") and words in message(app), message(app)
             assert app.stepper is stepper and stepper.edited
             assert cell(app, "fc.weight[0,0]") == "0.500" and "[edited]" in status(app)
@@ -66,7 +66,7 @@ async def test_save_as_onto_a_sample_file_is_refused_before_asking(app, tmp_path
     before = npz.stat()
     async with digits.run_test(size=SIZE) as pilot:
         await _save_as(digits, pilot, str(npz))
-        assert digits.screen.__class__.__name__ == "Screen"  # no "overwrite?" question first
+        assert digits.screen.__class__.__name__ == "MainScreen"  # no "overwrite?" question first
         assert "not saved" in message(digits) and "the scenario's sample file digits-train.npz" in message(digits)
     after = npz.stat()
     assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
@@ -93,7 +93,7 @@ async def test_export_refusals_show_a_message_and_keep_the_session(app, tmp_path
         for target, words in ((str(tmp_path / ("b" * 300 + ".md")), "the file name is too long"),
                               (str(fifo), "this is a FIFO")):
             await _export(app, pilot, target)
-            assert app.is_running and app.screen.__class__.__name__ == "Screen"
+            assert app.is_running and app.screen.__class__.__name__ == "MainScreen"
             assert message(app).startswith("not exported: ") and words in message(app), message(app)
             assert app.stepper.iteration == iteration
         assert stat.S_ISFIFO(fifo.lstat().st_mode)

@@ -8,8 +8,8 @@ from __future__ import annotations
 from test_quiz_ui import answer, start_quiz
 from tui_helpers import SIZE, cell, message, press
 
-from tui.widgets.answer_editor import AnswerEditor
-from tui.widgets.layer_panel import CellEditor
+from tui.widgets.editing.answer_editor import AnswerEditor
+from tui.widgets.panels.layer_panel import CellEditor
 
 REFUSED = {"١": "is not a number: type ASCII digits with one '.'",
            "٠.٧٠٦": "is not a number: type ASCII digits with one '.'",
@@ -22,7 +22,7 @@ REFUSED = {"١": "is not a number: type ASCII digits with one '.'",
 async def test_a_refused_edit_keeps_the_editor_open_and_changes_nothing(app):
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "F")
-        app.select("fc.bias[0]")
+        app.main.select("fc.bias[0]")
         await press(pilot, "enter")
         editor = app.screen.query_one(CellEditor)
         for text, why in REFUSED.items():
@@ -41,7 +41,7 @@ async def test_a_refused_edit_keeps_the_editor_open_and_changes_nothing(app):
 async def test_a_refused_answer_keeps_the_my_answer_editor_open_and_changes_nothing(app):
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "F")
-        app.select("fc.net[0]")
+        app.main.select("fc.net[0]")
         await press(pilot, "x")
         editor = app.screen.query_one(AnswerEditor)
         for text, why in REFUSED.items():
@@ -62,15 +62,16 @@ async def test_a_refused_quiz_answer_keeps_the_question_and_the_score(app):
         for text, why in REFUSED.items():
             await answer(pilot, box, text)
             assert why in message(app), text
-            assert app.quiz.asked == 0 and app.quiz.right == 0 and app.quiz.current == "conv.net[0,0]"
+            quiz = app.main.quiz_mode.quiz
+            assert quiz.asked == 0 and quiz.right == 0 and quiz.current == "conv.net[0,0]"
             assert app.focused is box and cell(app, "conv.net[0,0]") == "?"
         await answer(pilot, box, "0.51")
-        assert app.quiz.asked == 1 and app.quiz.right == 1
+        assert app.main.quiz_mode.quiz.asked == 1 and app.main.quiz_mode.quiz.right == 1
 
 
 async def test_an_extreme_edit_is_shown_in_a_bounded_width(app):
     async with app.run_test(size=SIZE) as pilot:
-        app.select("fc.bias[0]")
+        app.main.select("fc.bias[0]")
         await press(pilot, "enter")
         editor = app.screen.query_one(CellEditor)
         editor.value = "1e308"
@@ -78,6 +79,6 @@ async def test_an_extreme_edit_is_shown_in_a_bounded_width(app):
         assert app.stepper.value("fc.bias[0]") == 1e308
         assert cell(app, "fc.bias[0]") == "1.000e308"  # not a 309-digit integer
         assert "fc.bias[0]: 0.300 → 1.000e308" in message(app)
-        app.select("fc.bias[0]")
+        app.main.select("fc.bias[0]")
         await press(pilot, "enter")
         assert app.screen.query_one(CellEditor).value == "1e308"  # full precision, short

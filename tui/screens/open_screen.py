@@ -1,12 +1,14 @@
 """Open a scenario: a path with completion, a tree of *.yaml files, or a bundled name.
 
-The file is loaded here; a broken one shows its message and the dialog stays open, so
-the current session is never touched by a failed open.
+The file is loaded here, in a background thread (a slow, huge or never-ending file
+never freezes the screen, and never holds up quitting); a broken one shows its message
+and the dialog stays open, so the current session is never touched by a failed open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text, TextType
@@ -17,10 +19,11 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
 
 from core.engine.scenario import Scenario
-from core.errors import CnnTuiError
 from core.scenario.catalog import bundled_names, load
-from core.text import visible
+from core.text import quote, visible
+from tui.background import run_in_background
 from tui.literal import literal
+from tui.problem import problem
 from tui.screens.path_suggester import PathSuggester
 
 
@@ -47,6 +50,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
         super().__init__(classes="dialog-screen")
         self.folder = folder
         self.with_tree = with_tree
+        self._loading = 0  # the number of the latest load started
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="open-dialog"):
@@ -71,18 +75,29 @@ class OpenScreen(ModalScreen[Scenario | None]):
         self.try_open(str(event.path))
 
     def try_open(self, target: str) -> None:
-        """Load ``target``; on success close with it, otherwise show why and stay."""
+        """Load ``target`` in a thread; on success close with it, otherwise show why and stay."""
         error = self.query_one("#open-error", Static)
         if not target:
             error.update("type a path or a bundled name")
             return
-        try:
-            scenario = load(target)
-        except CnnTuiError as err:
-            error.update(literal(str(err)))
+        error.update(literal(f"opening {quote(target)}…"))
+        self._loading += 1
+        ticket = self._loading  # a second enter supersedes the first load: its outcome is dropped
+        run_in_background(self.app, partial(load, target), partial(self._loaded, ticket),
+                          partial(self._failed, ticket), name="open")
+
+    def _current(self, ticket: int) -> bool:
+        """Is this the latest load, and the dialog still open?"""
+        return ticket == self._loading and self.is_attached and self.app.screen is self
+
+    def _loaded(self, ticket: int, scenario: Scenario) -> None:
+        if self._current(ticket):
+            self.dismiss(scenario)
+
+    def _failed(self, ticket: int, err: BaseException) -> None:
+        if self._current(ticket):
+            self.query_one("#open-error", Static).update(literal(problem(err)))
             self.app.bell()
-            return
-        self.dismiss(scenario)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui.widgets.quiz_bar import SCOPES
+from tui.widgets.quiz.quiz_bar import SCOPES
 
 Scope = tuple[str | None, str]  # (layer or None, kinds)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widget import Widget
+
 
 class ValueCursor:
     """A view with a cursor over named values: it can ``locate`` a name and ``_move_to`` it."""
@@ -19,3 +21,15 @@ class ValueCursor:
             return False
         self._move_to(where)
         return True
+
+
+def relayout(widget: Widget) -> None:
+    """``widget.refresh(layout=True)`` that always reaches the next layout.
+
+    Textual keys its box-model cache on a counter it bumps only when no layout is pending
+    yet; a size change asked while the first layout is pending (a key typed as the app
+    starts) then kept the old height for good. Bumping the counter here makes every
+    change of content size count.
+    """
+    widget._layout_updates += 1
+    widget.refresh(layout=True)

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from tui.bindings import GRID_BINDINGS
-from tui.widgets.value_cursor import ValueCursor
+from tui.widgets.panels.value_cursor import ValueCursor, relayout
 
 PLACEHOLDER = "·"
 
@@ -100,7 +100,10 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         where = self.locate(old) if old else None
         self.cursor = where if where else self._clamp(self.cursor)
         resized = size != (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
-        self.refresh(layout=resized)
+        if resized:
+            relayout(self)
+        else:
+            self.refresh()
 
     def _measure(self) -> None:
         cols = max((len(r.cells) for r in self.rows), default=0)

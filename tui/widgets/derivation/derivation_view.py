@@ -17,6 +17,7 @@ from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.learner.checks import check_for
 from core.numbers import fmt
+from tui.bindings import key_for
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -43,11 +44,11 @@ def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: boo
         out.append(f"\n  {note}", style="italic dim")
     if d.steps:
         if steps:
-            out.append("\n  Jacobian derivation (j hides it):", style="bold")
+            out.append(f"\n  Jacobian derivation ({key_for('jacobian')} hides it):", style="bold")
             for step in d.steps:
                 out.append(f"\n    {step}")
         else:
-            out.append("\n  j: show the softmax + cross-entropy Jacobian derivation", style="dim")
+            out.append(f"\n  {key_for('jacobian')}: show the softmax + cross-entropy Jacobian derivation", style="dim")
     return out
 
 
@@ -99,4 +100,5 @@ class DerivationView(VerticalScroll):
         self.body.update(text)
         self.border_title = "where it comes from"
         self.set_class(steps, "expanded")
-        self.border_subtitle = "full precision (p)" if full else f"{decimals} decimals (+/−, p: full)"
+        p = key_for("full_precision")
+        self.border_subtitle = f"full precision ({p})" if full else f"{decimals} decimals (+/−, {p}: full)"

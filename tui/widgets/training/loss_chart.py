@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from core.engine.training import EpochStats
 from core.numbers import fmt
-from tui.chart import render_bars
+from tui.widgets.training.chart import render_bars
 
 BAR_HEIGHT = 4
 

@@ -16,7 +16,7 @@ from core.engine.quantities import EDITABLE_KINDS, KINDS, format_index, parse_na
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.learner.checks import check_for
 from core.numbers import MINUS, fmt
-from tui.widgets.value_grid import PLACEHOLDER, Cell, Row
+from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, Row
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper

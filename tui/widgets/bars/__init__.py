@@ -1,0 +1,1 @@
+"""The one-line bars: status, message and keys."""

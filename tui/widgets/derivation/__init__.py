@@ -1,0 +1,1 @@
+"""The derivation panel: where the selected number comes from."""

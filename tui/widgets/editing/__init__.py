@@ -1,0 +1,1 @@
+"""The inline editors' kinds (the value editor lives with the panel that hosts it)."""

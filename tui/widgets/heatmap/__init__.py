@@ -1,0 +1,1 @@
+"""Heatmaps: the panel view as colour pixels, and its renderer."""

@@ -1,0 +1,1 @@
+"""The training panel: progress, the loss chart and the epochs."""
