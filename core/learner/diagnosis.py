@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, output_gradients, sgd
+from core.engine.passes import hidden_gradients, output_gradients, sent_back, sgd
 from core.engine.quantities import QuantityRef, parse_name
 from core.nn.layers import Dense, Pool
 from core.numbers import fmt
@@ -199,8 +199,7 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
     if "loss" not in values:
         return result
     new_params: dict[str, dict[str, np.ndarray]] = {}
-    grad_out = delta = None
-    upstream = None  # what the layer above passes down: its δ, or its ∂E/∂out
+    received: dict[str, list[np.ndarray]] = {}  # what the layers above sent back to each layer
     for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
         net = values.get(f"{layer.name}.net")
@@ -208,14 +207,14 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
         if i == len(layers) - 1:
             grad_out, delta = output_gradients(network, net, out, values["target"])
         else:
-            above = layers[i + 1]
-            grad_out, delta = hidden_gradients(layer, above, new_params.get(above.name, {}), net, out,
-                                               upstream, stepper.cache(above.name))
+            grad_out, delta = hidden_gradients(layer, net, out, received.pop(layer.name))
+        assert grad_out is not None
         result[f"{layer.name}.grad_out"] = grad_out
+        xs = [values[key] for key in network.input_keys(layer.name)]
         if delta is not None:
             result[f"{layer.name}.delta"] = delta
-            below_input = values["input"] if i == 0 else values[f"{layers[i - 1].name}.out"]
-            grads = layer.param_grads(below_input, delta, stepper.cache(layer.name))
+        if delta is not None and layer.has_params:
+            grads = layer.param_grads(xs[0], delta, stepper.cache(layer.name))
             result[f"{layer.name}.grad_weight"] = grads["weight"]
             result[f"{layer.name}.grad_bias"] = grads["bias"]
             new = sgd(layer, stepper.params[layer.name], grads, stepper.scenario.learning_rate)
@@ -223,5 +222,9 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
             result[f"{layer.name}.new_weight"] = new["weight"]
             result[f"{layer.name}.new_bias"] = new["bias"]
         upstream = delta if delta is not None else grad_out
+        for position, src in enumerate(network.inputs_of(layer.name)):
+            if src != "input":
+                received.setdefault(src, []).append(sent_back(layer, new_params.get(layer.name, {}), xs,
+                                                              upstream, stepper.cache(layer.name), position))
     stepper._updated_weights_cache = (stepper.state, result)  # type: ignore[attr-defined]
     return result

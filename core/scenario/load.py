@@ -33,7 +33,7 @@ MAX_VALUES = 20_000_000  # parameters, or values of one sample's forward pass
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
               "learning_rate", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
-_COMMON = ("name", "type")
+_COMMON = ("name", "type", "inputs")
 _PARAM = ("activation", "weight", "bias", "frozen", "init")
 LAYER_FIELDS = {
     "dense": _COMMON + ("units",) + _PARAM,
@@ -44,6 +44,7 @@ LAYER_FIELDS = {
     "avgpool1d": _COMMON + ("size", "stride"),
     "avgpool2d": _COMMON + ("size", "stride"),
     "flatten": _COMMON,
+    "add": _COMMON + ("activation",),
 }
 _LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RESERVED = ("input", "target", "loss")
@@ -303,6 +304,8 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
             raise r.fail(lp + ("name",), f"the layer name '{name}' is used twice")
         names.add(name)
         spec: dict[str, Any] = {"name": name, "type": kind}
+        if "inputs" in raw:
+            spec["inputs"] = _layer_inputs(r, raw["inputs"], lp + ("inputs",))
         dims = 1 if kind.endswith("1d") else 2
         if kind == "dense":
             if "units" not in raw:
@@ -316,6 +319,9 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
             spec["kernel"] = r.int_or_pair(raw["kernel"], lp + ("kernel",), dims, 1)
             spec["stride"] = r.int_or_pair(raw.get("stride", 1), lp + ("stride",), dims, 1)
             spec["padding"] = r.int_or_pair(raw.get("padding", 0), lp + ("padding",), dims, 0)
+        elif kind == "add":
+            if "inputs" not in raw:
+                raise r.fail(lp, "an add layer needs 'inputs' (two or more layer names, or input)")
         elif kind != "flatten":
             if "size" not in raw:
                 raise r.fail(lp, f"a {kind} layer needs 'size' (its window)")
@@ -324,6 +330,7 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
         if "activation" in LAYER_FIELDS[kind]:
             spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
                                           ACTIVATIONS, "activation")
+        if "frozen" in LAYER_FIELDS[kind]:
             frozen = raw.get("frozen", []) or []
             if not isinstance(frozen, list) or any(f not in ("weight", "bias") for f in frozen):
                 raise r.fail(lp + ("frozen",), "expected a list of parameters to freeze: [weight], "
@@ -333,6 +340,20 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
         specs.append(spec)
     return specs
+
+
+def _layer_inputs(r: _Reader, value: Any, path: YPath) -> list[str]:
+    """A layer's ``inputs``: a list of layer names or ``input`` (one name may be written
+    alone). Whether each name exists and comes earlier is the network's to check."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        raise r.fail(path, "expected a list of the layer names this layer reads (or input), "
+                           f"got {_kind(value)}")
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name):
+            where = path + (i,) if isinstance(value, list) else path
+            raise r.fail(where, f"expected a layer name (or input), got {_kind(name)}")
+    return list(names)
 
 
 def _params(r: _Reader, raw_layers: list[Any], network: Network, seed: int | None,

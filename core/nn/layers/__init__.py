@@ -1,5 +1,6 @@
-"""Layer families: dense, conv (1-D and 2-D), pool (max/avg, 1-D and 2-D), flatten."""
+"""Layer families: dense, conv (1-D and 2-D), pool (max/avg, 1-D and 2-D), flatten, add."""
 
+from core.nn.layers.add import Add
 from core.nn.layers.base import Layer, Params
 from core.nn.layers.conv import Conv
 from core.nn.layers.dense import Dense
@@ -7,6 +8,6 @@ from core.nn.layers.flatten import Flatten
 from core.nn.layers.pool import Pool
 
 LAYER_TYPES = ("dense", "conv1d", "conv2d", "maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d",
-               "flatten")
+               "flatten", "add")
 
-__all__ = ["LAYER_TYPES", "Conv", "Dense", "Flatten", "Layer", "Params", "Pool"]
+__all__ = ["LAYER_TYPES", "Add", "Conv", "Dense", "Flatten", "Layer", "Params", "Pool"]
