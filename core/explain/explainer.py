@@ -15,7 +15,7 @@ from core.engine.quantities import QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.derivation import Derivation
-from core.nn.layers import Conv, Dense, Flatten, Layer, Pool
+from core.nn.layers import Add, Conv, Dense, Flatten, Layer, Pool
 from core.numbers import fmt, pfmt
 
 if TYPE_CHECKING:
@@ -111,19 +111,20 @@ class _Explainer:
     def param(self, layer: str, kind: str, idx: tuple[int, ...]) -> float:
         return float(self.st.params[layer][kind][idx])
 
-    def input_of(self, i: int) -> tuple[str | None, str]:
-        """(layer name or None for the input, key of the array) read by layer i."""
-        if i == 0:
+    def input_of(self, i: int, position: int = 0) -> tuple[str | None, str]:
+        """(layer name or None for the sample, key of the array) of input ``position`` of
+        layer i (its first, unless it reads several)."""
+        src = self.network.inputs_of(self.network.layers[i].name)[position]
+        if src == "input":
             return None, "input"
-        prev = self.network.layers[i - 1].name
-        return prev, f"{prev}.out"
+        return src, f"{src}.out"
 
-    def in_sym(self, i: int, b: int, idx: tuple[int, ...]) -> str:
-        layer, _ = self.input_of(i)
+    def in_sym(self, i: int, b: int, idx: tuple[int, ...], position: int = 0) -> str:
+        layer, _ = self.input_of(i, position)
         return self.sym("input" if layer is None else "out", layer, b, idx)
 
-    def in_val(self, i: int, b: int, idx: tuple[int, ...]) -> float:
-        return self.val(self.input_of(i)[1], b, idx)
+    def in_val(self, i: int, b: int, idx: tuple[int, ...], position: int = 0) -> float:
+        return self.val(self.input_of(i, position)[1], b, idx)
 
     def make(self, ref: QuantityRef, symbol: str, formula: str, substituted: str,
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
@@ -180,6 +181,12 @@ class _Explainer:
         symbol = self.sym("net", layer.name, b, idx)
         pairs: list[tuple[str, str]] = []
         notes: tuple[str, ...] = ()
+        if isinstance(layer, Add):
+            count = len(self.network.inputs_of(layer.name))
+            pairs = [(self.in_sym(i, b, idx, k), self.p(self.in_val(i, b, idx, k))) for k in range(count)]
+            sym, num = _terms(pairs, count)
+            return self.make(ref, symbol, sym, num,
+                             notes=("add: the inputs summed element by element (a residual connection)",))
         if isinstance(layer, Dense):
             unit = idx[0]
             in_shape = layer.in_shape
@@ -338,9 +345,35 @@ class _Explainer:
                 return f"{fs}({asym} − {ysym})", f"{ns}({self.n(a)} − {self.n(y)})", ()
             n = layer.out_shape and int(np.prod(layer.out_shape))
             return f"{fs}2·({asym} − {ysym}) / {n}", f"{ns}2·({self.n(a)} − {self.n(y)}) / {n}", ()
-        above = layers[i + 1]
-        up_kind = "delta" if above.has_params else "grad_out"
-        up_key = f"{above.name}.{up_kind}"
+        readers = self.network.readers_of(layer.name)
+        if len(readers) == 1:
+            return self.route(self.network.layer(readers[0][0]), b, idx, layer)
+        return self.fan_in(i, layer, b, idx, readers)
+
+    def fan_in(self, i: int, layer: Layer, b: int, idx: tuple[int, ...],
+               readers: tuple[tuple[str, int], ...]) -> tuple[str, str, tuple[str, ...]]:
+        """∂E/∂a of a layer that several layers read: the sum of the term each sends back,
+        every term named by the layer it comes from, with its value (the engine's)."""
+        terms = self.st.sent_terms(layer.name)
+        syms, nums = [], []
+        names = ", ".join(f"'{name}'" for name, _ in readers)
+        notes = [f"{len(readers)} layers read the output of '{layer.name}' ({names}): the gradient "
+                 "arrives along each path and the terms add up"]
+        for (name, _), term in zip(readers, terms):
+            sym, num, why = self.route(self.network.layer(name), b, idx, layer)
+            syms.append(f"({sym})" if _compound(sym) else sym)
+            nums.append(f"({num})" if _compound(num) or num.startswith("−") else num)
+            notes.append(f"from '{name}': {sym} = {self.n(float(term[(b, *idx)]))} ({why[0]})" if why
+                         else f"from '{name}': {sym} = {self.n(float(term[(b, *idx)]))}")
+        return " + ".join(syms), " + ".join(nums), tuple(notes)
+
+    def route(self, above: Layer, b: int, idx: tuple[int, ...],
+              layer: Layer) -> tuple[str, str, tuple[str, ...]]:
+        """(formula, substituted, notes) of what ``above`` sends back to ``layer``'s output."""
+        up_key = f"{above.name}.{'delta' if above.has_net else 'grad_out'}"
+        if isinstance(above, Add):
+            return (self.sym("delta", above.name, b, idx), self.n(self.val(up_key, b, idx)),
+                    (f"'{above.name}' adds its inputs, so it passes its δ back unchanged to each",))
         if isinstance(above, Dense):
             j = int(np.ravel_multi_index(idx, layer.out_shape))
             pairs = []

@@ -13,7 +13,7 @@ import json
 import numpy as np
 
 from core.engine.stepper import Stepper
-from core.nn.layers import Conv, Dense, Flatten, Pool
+from core.nn.layers import Add, Conv, Dense, Flatten, Pool
 
 
 def _lit(arr: np.ndarray) -> str:
@@ -53,7 +53,13 @@ def to_pytorch(stepper: Stepper) -> str:
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
     for layer in network.layers:
         n = layer.name
-        if isinstance(layer, Dense):
+        if not network.reads_previous(n) and not isinstance(layer, Add):
+            src = network.inputs_of(n)[0]
+            lines.append("h = x" if src == "input" else f'h = kept["{src}.out"]')
+        if isinstance(layer, Add):
+            lines.append("z = " + " + ".join("x" if src == "input" else f'kept["{src}.out"]'
+                                             for src in network.inputs_of(n)))
+        elif isinstance(layer, Dense):
             lines.append(f'z = h.reshape(BATCH, -1) @ params["{n}.weight"].T + params["{n}.bias"]')
         elif isinstance(layer, Conv):
             g = layer.geometry
@@ -70,7 +76,7 @@ def to_pytorch(stepper: Stepper) -> str:
             lines.append(f"h = F.{layer.mode}_pool{g.dims}d(h, kernel_size={size!r}, stride={stride!r})")
         elif isinstance(layer, Flatten):
             lines.append("h = h.reshape(BATCH, -1)")
-        if layer.has_params:
+        if layer.has_net:
             act = layer.activation
             assert act is not None
             expr = {"sigmoid": "torch.sigmoid(z)", "tanh": "torch.tanh(z)", "relu": "torch.relu(z)",

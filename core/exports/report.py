@@ -38,13 +38,17 @@ def quantity_names(stepper: Stepper) -> list[str]:
     names = ["input", "target"]
     for layer in layers:
         if layer.has_params:
-            names += [f"{layer.name}.weight", f"{layer.name}.bias", f"{layer.name}.net"]
+            names += [f"{layer.name}.weight", f"{layer.name}.bias"]
+        if layer.has_net:
+            names.append(f"{layer.name}.net")
         names.append(f"{layer.name}.out")
     names.append("loss")
     for layer in reversed(layers):
         names.append(f"{layer.name}.grad_out")
+        if layer.has_net:
+            names.append(f"{layer.name}.delta")
         if layer.has_params:
-            names += [f"{layer.name}.delta", f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
+            names += [f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
     for layer in layers:
         if layer.has_params:
             names += [f"{layer.name}.new_weight", f"{layer.name}.new_bias"]

@@ -14,14 +14,14 @@ import numpy as np
 
 from core.engine.passes import hidden_gradients, output_gradients, sent_back, sgd
 from core.engine.quantities import QuantityRef, parse_name
-from core.nn.layers import Dense, Pool
+from core.nn.layers import Dense, Layer, Pool
 from core.numbers import fmt
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
 SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
-         "learning-rate")
+         "learning-rate", "one-path")
 BACKWARD = ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias")
 
 
@@ -88,11 +88,10 @@ def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Can
 def _pool_route(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     if ref.kind not in ("grad_out", "delta") or ref.layer is None:
         return []
-    layers = stepper.network.layers
-    i = stepper.network.index_of(ref.layer)
-    if i + 1 >= len(layers) or not (isinstance(layers[i + 1], Pool) and layers[i + 1].mode == "max"):
+    above = _single_reader(stepper, ref.layer)
+    if not (isinstance(above, Pool) and above.mode == "max"):
         return []
-    pool_grad = stepper.batched(f"{layers[i + 1].name}.grad_out")
+    pool_grad = stepper.batched(f"{above.name}.grad_out")
     if pool_grad is None:
         return []
     b, idx = _split(stepper, ref)
@@ -126,9 +125,7 @@ def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
                     moved = index[:axis] + (other,) + index[axis + 1:]
                     out.append((float(arr[moved]), why))
     if ref.kind in ("grad_out", "delta") and ref.layer is not None:
-        layers = stepper.network.layers
-        i = stepper.network.index_of(ref.layer)
-        above = layers[i + 1] if i + 1 < len(layers) else None
+        above = _single_reader(stepper, ref.layer)
         if isinstance(above, Dense):
             w = stepper.params[above.name]["weight"]
             if w.shape[0] == w.shape[1]:
@@ -157,13 +154,39 @@ def _learning_rate(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidat
     return out
 
 
+def _one_path(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    """A layer read by several layers gets the sum of their terms; a learner who follows
+    one path only (forgets the skip connection, say) gets one term."""
+    if ref.kind not in ("grad_out", "delta") or ref.layer is None:
+        return []
+    readers = stepper.network.readers_of(ref.layer)
+    if len(readers) < 2 or stepper.batched(f"{ref.layer}.grad_out") is None:
+        return []
+    b, idx = _split(stepper, ref)
+    slope = _activation_slope(stepper, ref.layer, b, idx) if ref.kind == "delta" else 1.0
+    out: Candidates = []
+    for (reader, _), term in zip(readers, stepper.sent_terms(ref.layer)):
+        out.append((float(term[(b, *idx)]) * slope,
+                    f"{{alt}} is only the term from '{reader}': {len(readers)} layers read "
+                    f"'{ref.layer}', and the gradients along every path add up"))
+    return out
+
+
 _CANDIDATES: dict[str, Any] = {
     "updated-weights": _updated_weights, "sign": _sign, "missing-activation-derivative": _missing_derivative,
     "pool-route": _pool_route, "transposed-index": _transposed, "learning-rate": _learning_rate,
+    "one-path": _one_path,
 }
 
 
 # --- helpers ---------------------------------------------------------------------------
+def _single_reader(stepper: Stepper, layer_name: str) -> Layer | None:
+    """The one layer that reads ``layer_name``'s output, or None (the last layer, or one
+    read by several: its gradient is a sum, which these slips do not model)."""
+    readers = stepper.network.readers_of(layer_name)
+    return stepper.network.layer(readers[0][0]) if len(readers) == 1 else None
+
+
 def _split(stepper: Stepper, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
     index = ref.index or ()
     return (index[0], index[1:]) if stepper.batch_size > 1 else (0, index)
