@@ -18,6 +18,7 @@ from core.errors import ScenarioError
 from core.explain.explainer import explain
 from core.exports.report import quantity_names, solve
 from core.learner.diagnosis import diagnose
+from core.learner.quiz import Quiz
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
 
@@ -335,3 +336,16 @@ def test_following_one_path_only_is_diagnosed(residual: Stepper) -> None:
     assert "only the term from 'skip'" in found.explanation
     found = diagnose(residual, "h1.delta[0]", round(only_h2, 3), 3)
     assert found is not None and found.slip == "one-path" and "'h2'" in found.explanation
+
+
+def test_quiz_on_the_residual_block_asks_the_sum_and_names_the_forgotten_path() -> None:
+    stepper = Stepper(load("residual-block"))
+    quiz = Quiz(stepper, layer="skip", kinds="forward")
+    assert quiz.current == "skip.net[0]"
+    assert quiz.answer("0.570").right
+    assert quiz.answer("0.580").right
+    quiz = Quiz(stepper, layer="h1", kinds="deltas")
+    assert quiz.current == "h1.grad_out[0]"
+    answer = quiz.answer("-0.318")  # δ_skip[0] alone: the path through h2 forgotten
+    assert not answer.right and answer.diagnosis is not None and answer.diagnosis.slip == "one-path"
+    assert answer.derivation.formula == "(δ_h2[0]·w_h2[0,0] + δ_h2[1]·w_h2[1,0]) + δ_skip[0]"

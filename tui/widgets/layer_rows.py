@@ -53,7 +53,8 @@ def panel_keys(stepper: Stepper) -> list[str]:
 
 def panel_title(stepper: Stepper, key: str) -> str:
     """The panel's border title, kept short so a small network fits 120 columns: the layer's
-    name in bold, then what it is (``fc dense 2 · sigmoid``)."""
+    name in bold, then what it is (``fc dense 2 · sigmoid``), and what it reads when that is
+    not simply the layer before it (``skip add 2 · relu ← h1 + h2``)."""
     net = stepper.network
     if key == INPUT:
         what = "×".join(str(n) for n in net.input_shape)
@@ -61,6 +62,8 @@ def panel_title(stepper: Stepper, key: str) -> str:
         what = LOSS_SHORT.get(net.loss.name, net.loss.name)
     else:
         what = net.layer(key).describe()
+        if not net.reads_previous(key):
+            what += " ← " + " + ".join(net.inputs_of(key))
     return f"[b]{escape(key)}[/b] {escape(what)}"
 
 
@@ -71,8 +74,8 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    blocks = PARAM_BLOCKS if layer.has_params else PLAIN_BLOCKS
-    return [(f"{key}.{kind}", label) for kind, label in blocks]
+    blocks = PARAM_BLOCKS if layer.has_net else PLAIN_BLOCKS
+    return [(f"{key}.{kind}", label) for kind, label in blocks if kind in layer.kinds]
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
