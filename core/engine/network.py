@@ -15,15 +15,12 @@ from typing import Any
 import numpy as np
 
 from core.errors import ScenarioError
-from core.nn.activations import get_activation
-from core.nn.layers import Add, Conv, Dense, Flatten, Layer, Pool
+from core.nn.layers import Layer, layer_class, shape_text
 from core.nn.losses import Loss, get_loss
 
+__all__ = ["INPUT", "Network", "build_layer", "build_network", "shape_text"]
+
 INPUT = "input"  # what a layer names in ``inputs`` to read the sample itself
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
 @dataclass
@@ -117,54 +114,10 @@ class Network:
         return sum(int(np.prod(s)) for layer in self.layers for s in layer.param_shapes().values())
 
 
-def _pair(value: int | tuple[int, int], dims: int, fill: int = 1) -> tuple[int, int]:
-    """A size as (height, width); a 1-D layer has height ``fill`` (1 for sizes, 0 for padding)."""
-    if dims == 1:
-        return (fill, int(value))  # type: ignore[arg-type]
-    if isinstance(value, int):
-        return (value, value)
-    return (int(value[0]), int(value[1]))
-
-
-def _needs_spatial(kind: str, dims: int, in_shape: tuple[int, ...], previous: str, field: str) -> None:
-    if len(in_shape) != dims + 1:
-        want = "[channels, length]" if dims == 1 else "[channels, height, width]"
-        raise ScenarioError(f"a {kind} layer needs a {want} input, but {previous} gives "
-                            f"{shape_text(in_shape)}", field=field)
-
-
 def build_layer(spec: dict[str, Any], in_shape: tuple[int, ...], previous: str, path: str) -> Layer:
-    """One layer from its validated spec; ``path`` (e.g. ``layers[1]``) names it in errors."""
-    kind = spec["type"]
-    name = spec["name"]
-    frozen = frozenset(spec.get("frozen", ()))
-    if kind == "dense":
-        return Dense(name, in_shape, spec["units"], get_activation(spec["activation"]), frozen)
-    if kind == "flatten":
-        return Flatten(name, in_shape)
-    if kind == "add":
-        return Add(name, in_shape, len(spec["inputs"]), get_activation(spec["activation"]))
-    dims = 1 if kind.endswith("1d") else 2
-    _needs_spatial(kind, dims, in_shape, previous, f"{path}.type")
-    is_conv = kind.startswith("conv")
-    size_key = "kernel" if is_conv else "size"
-    size = _pair(spec[size_key], dims)
-    stride = _pair(spec.get("stride", 1 if is_conv else spec[size_key]), dims)
-    padding = _pair(spec.get("padding", 0), dims, fill=0) if is_conv else (0, 0)
-    spatial = in_shape[1:] if dims == 2 else (1, in_shape[1])
-    for axis, what in ((0, "height"), (1, "width" if dims == 2 else "length")):
-        if dims == 1 and axis == 0:
-            continue
-        room = spatial[axis] + 2 * padding[axis]
-        if size[axis] > room:
-            pad = f" + 2·padding {padding[axis]}" if is_conv else ""
-            raise ScenarioError(f"{size_key} {size[axis]} does not fit the input {what} "
-                                f"{spatial[axis]}{pad} (input {shape_text(in_shape)} from "
-                                f"{previous})", field=f"{path}.{size_key}")
-    if is_conv:
-        return Conv(name, in_shape, spec["filters"], size, stride, padding,
-                    get_activation(spec["activation"]), frozen)
-    return Pool(name, in_shape, kind[:3], size, stride)
+    """One layer from its validated spec; ``path`` (e.g. ``layers[1]``) names it in errors.
+    The layer's own module infers its shape and checks that it fits (core/nn/layers)."""
+    return layer_class(spec["type"]).from_spec(spec, in_shape, previous, path)
 
 
 def _sources(specs: list[dict[str, Any]], i: int) -> tuple[str, ...]:
@@ -187,9 +140,6 @@ def _sources(specs: list[dict[str, Any]], i: int) -> tuple[str, ...]:
         choices = ", ".join([INPUT, *earlier])
         raise ScenarioError(f"there is no layer '{src}' to read (layers before '{spec['name']}': "
                             f"{choices})", field=field_name)
-    if len(set(given)) != len(given):
-        twice = next(src for src in given if given.count(src) > 1)
-        raise ScenarioError(f"'{twice}' is named twice: name each input once", field=field_name)
     return tuple(given)
 
 
@@ -216,9 +166,6 @@ def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, 
     return shapes[first], words(first)
 
 
-_ARITY: dict[str, type[Layer]] = {"add": Add}
-
-
 def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str) -> Network:
     """Build every layer in order, inferring shapes; softmax only on the last layer; every
     layer reads earlier ones only, and every output but the last is read."""
@@ -230,7 +177,7 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
         if spec.get("activation") == "softmax" and i != len(specs) - 1:
             raise ScenarioError("softmax is allowed on the last layer only", field=f"{path}.activation")
         srcs = _sources(specs, i)
-        _check_arity(_ARITY.get(spec["type"], Layer), spec["type"], len(srcs), f"{path}.inputs")
+        _check_arity(layer_class(spec["type"]), spec["type"], len(srcs), f"{path}.inputs")
         shape, previous = _in_shape(spec["type"], srcs, shapes, f"{path}.inputs")
         layer = build_layer(spec, shape, previous, path)
         layers.append(layer)

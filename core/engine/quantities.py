@@ -1,4 +1,10 @@
-"""Quantity names (contract §3): ``LAYER.KIND[i,j,...]``, ``input[...]``, ``target[...]``, ``loss``."""
+"""Quantity kinds and names (contract §3): ``LAYER.KIND[i,j,...]``, ``input[...]``, ``target[...]``, ``loss``.
+
+``KINDS`` is the one registry of quantity kinds: the stage that computes each, whether it
+has a value per sample, whether a learner may edit it, its symbol, title and short label.
+The stepper, explain, quiz scopes, report sections, panel rows and diagnosis read it;
+a layer names the kinds it has (core/nn/layers) and a test checks they are all here.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +13,59 @@ from dataclasses import dataclass
 
 from core.errors import QuantityError
 
-PARAM_KINDS = ("weight", "bias")
-FORWARD_KINDS = ("net", "out")
-BACKWARD_KINDS = ("grad_out", "delta", "grad_weight", "grad_bias")
-UPDATE_KINDS = ("new_weight", "new_bias")
+STAGES = ("given", "forward", "backward", "update")
+
+
+@dataclass(frozen=True)
+class QuantityKind:
+    """One kind of quantity. ``symbol`` is the letter a derivation writes (``z_fc[0]``);
+    ``title`` says what it is in words; ``label`` heads its block in a layer panel."""
+
+    name: str
+    stage: str  # given | forward | backward | update: the part of an iteration that computes it
+    per_sample: bool  # one value per sample (a leading batch axis when batch_size > 1)
+    editable: bool  # a learner may edit it (the stepper then recomputes what depends on it)
+    symbol: str
+    title: str
+    label: str
+    top: bool = False  # a name of its own (input, target, loss), not LAYER.KIND
+
+
+KINDS: dict[str, QuantityKind] = {k.name: k for k in (
+    QuantityKind("input", "given", True, True, "x", "input value of the sample", "input", top=True),
+    QuantityKind("target", "given", True, True, "y", "target value of the sample", "target", top=True),
+    QuantityKind("weight", "given", False, True, "w", "weight used by the forward pass", "weight"),
+    QuantityKind("bias", "given", False, True, "b", "bias used by the forward pass", "bias"),
+    QuantityKind("net", "forward", True, False, "z", "pre-activation (net input) z", "net"),
+    QuantityKind("out", "forward", True, False, "a", "output (activation applied)", "out"),
+    QuantityKind("loss", "forward", False, False, "E", "loss", "loss", top=True),
+    QuantityKind("grad_out", "backward", True, False, "∂E/∂a", "∂E/∂out, the loss's slope at this output",
+                 "∂out"),
+    QuantityKind("delta", "backward", True, False, "δ", "δ = ∂E/∂net (the notes' coef)", "delta"),
+    QuantityKind("grad_weight", "backward", False, False, "∂E/∂w",
+                 "gradient of the loss with respect to this weight", "grad_w"),
+    QuantityKind("grad_bias", "backward", False, False, "∂E/∂b",
+                 "gradient of the loss with respect to this bias", "grad_b"),
+    QuantityKind("new_weight", "update", False, False, "w′", "weight after the SGD update", "new_w"),
+    QuantityKind("new_bias", "update", False, False, "b′", "bias after the SGD update", "new_b"),
+)}
+
+
+def kinds_where(stage: str | None = None, per_sample: bool | None = None, editable: bool | None = None,
+                top: bool | None = None) -> tuple[str, ...]:
+    """The names of the kinds that match every condition given, in registry order."""
+    return tuple(k.name for k in KINDS.values()
+                 if (stage is None or k.stage == stage) and (per_sample is None or k.per_sample == per_sample)
+                 and (editable is None or k.editable == editable) and (top is None or k.top == top))
+
+
+PARAM_KINDS = kinds_where(stage="given", top=False)  # weight, bias
+FORWARD_KINDS = kinds_where(stage="forward", top=False)  # net, out
+BACKWARD_KINDS = kinds_where(stage="backward")  # grad_out, delta, grad_weight, grad_bias
+UPDATE_KINDS = kinds_where(stage="update")  # new_weight, new_bias
+PER_SAMPLE_KINDS = kinds_where(per_sample=True, top=False)  # net, out, grad_out, delta
+EDITABLE_KINDS = kinds_where(editable=True)  # input, target, weight, bias
+WHOLE_KINDS = kinds_where(per_sample=False)  # parameter-shaped kinds and the loss: no batch axis
 
 _NAME = re.compile(
     r"^\s*(?:(?P<top>input|target|loss)|(?P<layer>[a-z][a-z0-9_]*)\.(?P<kind>[a-z_]+))"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from core.engine.quantities import QuantityRef
+from core.engine.quantities import PER_SAMPLE_KINDS, QuantityRef
 from core.errors import QuantityError
 
 if TYPE_CHECKING:
     from core.engine.network import Network
 
-PER_SAMPLE = ("net", "out", "grad_out", "delta")
+PER_SAMPLE = PER_SAMPLE_KINDS  # net, out, grad_out, delta
 
 
 def quantity_shape(network: Network, batch_size: int, ref: QuantityRef) -> tuple[int, ...]:

@@ -14,7 +14,16 @@ from typing import Any
 import numpy as np
 
 from core.engine.passes import hidden_gradients, loss_value, output_gradients, sent_back, sgd, upstream_kind
-from core.engine.quantities import QuantityRef, format_index, parse_name
+from core.engine.quantities import (
+    BACKWARD_KINDS,
+    FORWARD_KINDS,
+    PARAM_KINDS,
+    UPDATE_KINDS,
+    WHOLE_KINDS,
+    QuantityRef,
+    format_index,
+    parse_name,
+)
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
@@ -123,12 +132,12 @@ class Stepper:
 
     def _array(self, ref: QuantityRef) -> np.ndarray | None:
         st = self.state
-        if ref.layer is not None and ref.kind in ("weight", "bias"):
+        if ref.layer is not None and ref.kind in PARAM_KINDS:
             return st.params[ref.layer][ref.kind]
         arr = st.values.get(ref.array_name)
         if arr is None:
             return None
-        if ref.kind in ("grad_weight", "grad_bias", "new_weight", "new_bias", "loss"):
+        if ref.kind in WHOLE_KINDS:  # grad_weight, grad_bias, new_weight, new_bias, loss
             return arr
         return arr[0] if self.batch_size == 1 else arr
 
@@ -509,9 +518,9 @@ class Stepper:
             layer, _, kind = key.partition(".")
             if key == "loss" and drop_loss:
                 continue
-            if kind in ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias"):
+            if kind in BACKWARD_KINDS + UPDATE_KINDS:
                 continue
-            if kind in ("net", "out") and layer in dropped_layers:
+            if kind in FORWARD_KINDS and layer in dropped_layers:
                 continue
             keep[key] = arr
         return keep

@@ -11,28 +11,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.quantities import QuantityRef, format_index, parse_name
+from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.derivation import Derivation
-from core.nn.layers import Add, Conv, Dense, Flatten, Layer, Pool
+from core.nn.activations import Written
+from core.nn.layers import Layer
+from core.nn.layers.terms import Ref, Terms
+from core.nn.losses import LossText
 from core.numbers import fmt, pfmt
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
 MAX_TERMS = 6
-SYMBOLS = {"net": "z", "out": "a", "delta": "δ", "weight": "w", "bias": "b", "new_weight": "w′",
-           "new_bias": "b′"}
-TITLES = {
-    "net": "pre-activation (net input) z", "out": "output (activation applied)",
-    "grad_out": "∂E/∂out, the loss's slope at this output", "delta": "δ = ∂E/∂net (the notes' coef)",
-    "weight": "weight used by the forward pass", "bias": "bias used by the forward pass",
-    "grad_weight": "gradient of the loss with respect to this weight",
-    "grad_bias": "gradient of the loss with respect to this bias",
-    "new_weight": "weight after the SGD update", "new_bias": "bias after the SGD update",
-    "input": "input value of the sample", "target": "target value of the sample", "loss": "loss",
-}
+SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
+TITLES = {name: kind.title for name, kind in KINDS.items()}
 
 
 def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation:
@@ -111,20 +105,20 @@ class _Explainer:
     def param(self, layer: str, kind: str, idx: tuple[int, ...]) -> float:
         return float(self.st.params[layer][kind][idx])
 
-    def input_of(self, i: int, position: int = 0) -> tuple[str | None, str]:
-        """(layer name or None for the sample, key of the array) of input ``position`` of
+    def input_of(self, i: int, source: int = 0) -> tuple[str | None, str]:
+        """(layer name or None for the sample, key of the array) of input ``source`` of
         layer i (its first, unless it reads several)."""
-        src = self.network.inputs_of(self.network.layers[i].name)[position]
+        src = self.network.inputs_of(self.network.layers[i].name)[source]
         if src == "input":
             return None, "input"
         return src, f"{src}.out"
 
-    def in_sym(self, i: int, b: int, idx: tuple[int, ...], position: int = 0) -> str:
-        layer, _ = self.input_of(i, position)
+    def in_sym(self, i: int, b: int, idx: tuple[int, ...], source: int = 0) -> str:
+        layer, _ = self.input_of(i, source)
         return self.sym("input" if layer is None else "out", layer, b, idx)
 
-    def in_val(self, i: int, b: int, idx: tuple[int, ...], position: int = 0) -> float:
-        return self.val(self.input_of(i, position)[1], b, idx)
+    def in_val(self, i: int, b: int, idx: tuple[int, ...], source: int = 0) -> float:
+        return self.val(self.input_of(i, source)[1], b, idx)
 
     def make(self, ref: QuantityRef, symbol: str, formula: str, substituted: str,
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
@@ -176,82 +170,74 @@ class _Explainer:
     bias = weight
 
     # --- forward ----------------------------------------------------------------------
+    def operand(self, i: int, layer: Layer, ref: Ref) -> tuple[str, float]:
+        """(symbol, value) of one operand of layer i's terms."""
+        if ref.is_param:
+            return self.psym(ref.kind, layer.name, ref.index), self.param(layer.name, ref.kind, ref.index)
+        if ref.kind == "x":
+            return (self.in_sym(i, ref.sample, ref.index, ref.source),
+                    self.in_val(i, ref.sample, ref.index, ref.source))
+        return (self.sym(ref.kind, layer.name, ref.sample, ref.index),
+                self.val(f"{layer.name}.{ref.kind}", ref.sample, ref.index))
+
+    def written(self, i: int, layer: Layer, terms: Terms) -> tuple[str, str, tuple[str, ...]]:
+        """(formula, substituted, notes) of a layer's terms: a sum (+ bias) with factors
+        written as factors, a window's max or mean, or one value passed on."""
+        notes = tuple(n.text.format(*(self.operand(i, layer, r)[0] for r in n.refs)) if n.refs else n.text
+                      for n in terms.notes)
+        ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms]
+        if terms.combine == "copy":
+            symbol, value = ops[0][0]
+            return symbol, self.n(value), notes
+        if terms.combine in ("max", "mean"):
+            more = ", …" if terms.total > len(ops) else ""
+            syms = ", ".join(o[0][0] for o in ops) + more
+            nums = ", ".join(self.n(o[0][1]) for o in ops) + more
+            if terms.combine == "max":
+                return f"max({syms})", f"max({nums})", notes
+            return (f"({syms.replace(', ', ' + ')}) / {terms.total}", f"({nums.replace(', ', ' + ')}) / {terms.total}",
+                    notes)
+        pairs = []
+        for term, factors in zip(terms.terms, ops):
+            sym = "·".join(f[0] for f in factors)
+            num = "·".join(self.p(f[1]) for f in factors)
+            if term.divisor is not None:
+                sym, num = f"{sym} / {term.divisor}", f"{num} / {term.divisor}"
+            pairs.append((sym, num))
+        sym, num = _terms(pairs, terms.total)
+        if terms.bias is not None:
+            bsym, bval = self.operand(i, layer, terms.bias)
+            sym, num = f"{sym} + {bsym}", f"{num} + {self.p(bval)}"
+        return sym, num, notes
+
     def net(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)
         symbol = self.sym("net", layer.name, b, idx)
-        pairs: list[tuple[str, str]] = []
-        notes: tuple[str, ...] = ()
-        if isinstance(layer, Add):
-            count = len(self.network.inputs_of(layer.name))
-            pairs = [(self.in_sym(i, b, idx, k), self.p(self.in_val(i, b, idx, k))) for k in range(count)]
-            sym, num = _terms(pairs, count)
-            return self.make(ref, symbol, sym, num,
-                             notes=("add: the inputs summed element by element (a residual connection)",))
-        if isinstance(layer, Dense):
-            unit = idx[0]
-            in_shape = layer.in_shape
-            count = layer.inputs
-            for j in range(min(count, MAX_TERMS)):
-                jidx = tuple(int(v) for v in np.unravel_index(j, in_shape))
-                w = self.param(layer.name, "weight", (unit, j))
-                pairs.append((f"{self.psym('weight', layer.name, (unit, j))}·{self.in_sym(i, b, jidx)}",
-                              f"{self.p(w)}·{self.p(self.in_val(i, b, jidx))}"))
-            total = count
-            bias_idx: tuple[int, ...] = (unit,)
-        else:
-            assert isinstance(layer, Conv)
-            g = layer.geometry
-            f = idx[0]
-            pos = g.flat_position(idx[1:])
-            taps = g.kernel[0] * g.kernel[1]
-            total = 0
-            padded = 0
-            for c in range(g.channels):
-                for k in range(taps):
-                    src = g.input_position(pos, k)
-                    if src is None:
-                        padded += 1
-                        continue
-                    total += 1
-                    if len(pairs) >= MAX_TERMS:
-                        continue
-                    kidx = tuple(int(v) for v in np.unravel_index(k, g.kernel)) if g.dims == 2 else (k,)
-                    widx = (f, c, *kidx)
-                    w = self.param(layer.name, "weight", widx)
-                    pairs.append((f"{self.psym('weight', layer.name, widx)}·{self.in_sym(i, b, (c, *src))}",
-                                  f"{self.p(w)}·{self.p(self.in_val(i, b, (c, *src)))}"))
-            if padded:
-                notes = (f"{padded} kernel taps fall on zero padding and add nothing",)
-            notes += (f"cross-correlation: window at output position {list(idx[1:])}, "
-                      f"stride {g.stride[1] if g.dims == 1 else list(g.stride)}",)
-            bias_idx = (f,)
-        sym, num = _terms(pairs, total)
-        bsym = self.psym("bias", layer.name, bias_idx)
-        bval = self.param(layer.name, "bias", bias_idx)
-        return self.make(ref, symbol, f"{sym} + {bsym}", f"{num} + {self.p(bval)}", notes)
+        formula, substituted, notes = self.written(i, layer, layer.net_terms(b, idx, MAX_TERMS))
+        return self.make(ref, symbol, formula, substituted, notes)
+
+    def element(self, layer: Layer, b: int, idx: tuple[int, ...]) -> Written:
+        """z and a of one element, for the activation's formula builders."""
+        assert layer.activation is not None
+        return Written(self.sym("net", layer.name, b, idx), self.val(f"{layer.name}.net", b, idx),
+                       self.sym("out", layer.name, b, idx), self.val(f"{layer.name}.out", b, idx),
+                       self.n, self.p, layer.activation.settings)
 
     def out(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)
         symbol = self.sym("out", layer.name, b, idx)
-        if isinstance(layer, Pool):
-            return self.pool_out(ref, i, layer, b, idx, symbol)
-        if isinstance(layer, Flatten):
-            src = tuple(int(v) for v in np.unravel_index(idx[0], layer.in_shape))
-            return self.make(ref, symbol, self.in_sym(i, b, src), self.n(self.in_val(i, b, src)),
-                             notes=("flatten keeps the value; C order (channel-major)",))
+        if not layer.has_net:
+            formula, substituted, notes = self.written(i, layer, layer.out_terms(self.st.cache(layer.name), b, idx,
+                                                                                 MAX_TERMS))
+            return self.make(ref, symbol, formula, substituted, notes)
         act = layer.activation
         assert act is not None
+        if act.value_text is not None:
+            formula, substituted = act.value_text(self.element(layer, b, idx))
+            return self.make(ref, symbol, formula, substituted, notes=(act.value_note,) if act.value_note else ())
+        # softmax over the sample's outputs
         z = self.val(f"{layer.name}.net", b, idx)
         zs = self.sym("net", layer.name, b, idx)
-        if act.name == "sigmoid":
-            return self.make(ref, symbol, f"σ({zs}) = 1 / (1 + e^(−{zs}))", f"1 / (1 + e^(−{self.p(z)}))")
-        if act.name == "tanh":
-            return self.make(ref, symbol, f"tanh({zs})", f"tanh({self.n(z)})")
-        if act.name == "relu":
-            return self.make(ref, symbol, f"max(0, {zs})", f"max(0, {self.n(z)})")
-        if act.name == "linear":
-            return self.make(ref, symbol, zs, self.n(z), notes=("linear activation: a = z",))
-        # softmax over the sample's outputs
         nets = self.st.batched(f"{layer.name}.net")
         assert nets is not None
         flat_all = nets[b].ravel()
@@ -263,24 +249,6 @@ class _Explainer:
         sym, num = _terms(k_pairs, count)
         return self.make(ref, symbol, f"e^{zs} / ({sym})", f"e^{self.p(z)} / ({num})",
                          notes=("softmax: the outputs are positive and sum to 1",))
-
-    def pool_out(self, ref: QuantityRef, i: int, layer: Pool, b: int, idx: tuple[int, ...],
-                 symbol: str) -> Derivation:
-        g = layer.geometry
-        c = idx[0]
-        p = g.flat_position(idx[1:])
-        taps = g.table.index.shape[1]
-        srcs = [(c, *g.input_position(p, k)) for k in range(taps)]  # type: ignore[misc]
-        pairs = [(self.in_sym(i, b, s), self.n(self.in_val(i, b, s))) for s in srcs]
-        syms = ", ".join(s for s, _ in pairs[:MAX_TERMS]) + (", …" if len(pairs) > MAX_TERMS else "")
-        nums = ", ".join(n for _, n in pairs[:MAX_TERMS]) + (", …" if len(pairs) > MAX_TERMS else "")
-        if layer.mode == "max":
-            k = layer.source_offset(self.st.cache(layer.name), b, c, p)
-            note = (f"the maximum is {self.in_sym(i, b, srcs[k])} (window offset {k}); "
-                    "backward routes the gradient there")
-            return self.make(ref, symbol, f"max({syms})", f"max({nums})", notes=(note,))
-        return self.make(ref, symbol, f"({syms.replace(', ', ' + ')}) / {taps}",
-                         f"({nums.replace(', ', ' + ')}) / {taps}")
 
     def loss(self, ref: QuantityRef) -> Derivation:
         last = self.network.layers[-1]
@@ -296,19 +264,9 @@ class _Explainer:
             pairs = []
             for k in range(min(a.size, MAX_TERMS)):
                 kidx = tuple(int(v) for v in np.unravel_index(k, last.out_shape))
-                asym = self.sym("out", last.name, b, kidx)
-                ysym = self.sym("target", None, b, (k,))
-                if loss.name == "cross_entropy":
-                    pairs.append((f"{ysym}·ln {asym}", f"{self.p(t[k])}·ln {self.n(a[k])}"))
-                else:
-                    pairs.append((f"({ysym} − {asym})²", f"({self.n(t[k])} − {self.n(a[k])})²"))
-            sym, num = _terms(pairs, a.size)
-            if loss.name == "cross_entropy":
-                per_sample.append((f"−({sym})", f"−({num})"))
-            elif loss.name == "squared_error":
-                per_sample.append((f"½·({sym})", f"½·({num})"))
-            else:
-                per_sample.append((f"({sym}) / {a.size}", f"({num}) / {a.size}"))
+                pairs.append(loss.term(LossText(self.sym("target", None, b, (k,)), self.sym("out", last.name, b, kidx),
+                                                float(t[k]), float(a[k]), a.size, self.n, self.p)))
+            per_sample.append(loss.sample(_terms(pairs, a.size), a.size))
         if bsz == 1:
             formula, substituted = per_sample[0]
         else:
@@ -339,112 +297,38 @@ class _Explainer:
             y = self.val("target", b, (k,))
             asym, ysym = self.sym("out", layer.name, b, idx), self.sym("target", None, b, (k,))
             fs, ns = self.batch_factor()
-            if loss.name == "cross_entropy":
-                return f"{fs}−{ysym} / {asym}", f"{ns}−{self.p(y)} / {self.p(a)}", ()
-            if loss.name == "squared_error":
-                return f"{fs}({asym} − {ysym})", f"{ns}({self.n(a)} − {self.n(y)})", ()
-            n = layer.out_shape and int(np.prod(layer.out_shape))
-            return f"{fs}2·({asym} − {ysym}) / {n}", f"{ns}2·({self.n(a)} − {self.n(y)}) / {n}", ()
+            count = int(np.prod(layer.out_shape))
+            sym, num = loss.grad_text(LossText(ysym, asym, y, a, count, self.n, self.p))
+            return f"{fs}{sym}", f"{ns}{num}", ()
         readers = self.network.readers_of(layer.name)
         if len(readers) == 1:
-            return self.route(self.network.layer(readers[0][0]), b, idx, layer)
-        return self.fan_in(i, layer, b, idx, readers)
+            return self.route(readers[0], b, idx)
+        return self.fan_in(layer, b, idx, readers)
 
-    def fan_in(self, i: int, layer: Layer, b: int, idx: tuple[int, ...],
+    def route(self, reader: tuple[str, int], b: int, idx: tuple[int, ...]) -> tuple[str, str, tuple[str, ...]]:
+        """(formula, substituted, notes) of what one reader sends back to its input
+        number ``reader[1]``."""
+        name, source = reader
+        above = self.network.layer(name)
+        terms = above.input_grad_terms(self.st.cache(name), b, idx, MAX_TERMS, source)
+        return self.written(self.network.index_of(name), above, terms)
+
+    def fan_in(self, layer: Layer, b: int, idx: tuple[int, ...],
                readers: tuple[tuple[str, int], ...]) -> tuple[str, str, tuple[str, ...]]:
-        """∂E/∂a of a layer that several layers read: the sum of the term each sends back,
-        every term named by the layer it comes from, with its value (the engine's)."""
-        terms = self.st.sent_terms(layer.name)
+        """∂E/∂a of a layer read along several paths: the sum of the term each reader sends
+        back, every term named by its reader, with its value (the engine's, from the stepper)."""
+        values = self.st.sent_terms(layer.name)
         syms, nums = [], []
         names = ", ".join(f"'{name}'" for name, _ in readers)
-        notes = [f"{len(readers)} layers read the output of '{layer.name}' ({names}): the gradient "
-                 "arrives along each path and the terms add up"]
-        for (name, _), term in zip(readers, terms):
-            sym, num, why = self.route(self.network.layer(name), b, idx, layer)
+        notes = [f"the output of '{layer.name}' is read along {len(readers)} paths ({names}): the "
+                 "gradient arrives along each and the terms add up"]
+        for reader, value in zip(readers, values):
+            sym, num, why = self.route(reader, b, idx)
             syms.append(f"({sym})" if _compound(sym) else sym)
             nums.append(f"({num})" if _compound(num) or num.startswith("−") else num)
-            notes.append(f"from '{name}': {sym} = {self.n(float(term[(b, *idx)]))} ({why[0]})" if why
-                         else f"from '{name}': {sym} = {self.n(float(term[(b, *idx)]))}")
+            said = f" ({why[0]})" if why else ""
+            notes.append(f"from '{reader[0]}': {sym} = {self.n(float(value[(b, *idx)]))}{said}")
         return " + ".join(syms), " + ".join(nums), tuple(notes)
-
-    def route(self, above: Layer, b: int, idx: tuple[int, ...],
-              layer: Layer) -> tuple[str, str, tuple[str, ...]]:
-        """(formula, substituted, notes) of what ``above`` sends back to ``layer``'s output."""
-        up_key = f"{above.name}.{'delta' if above.has_net else 'grad_out'}"
-        if isinstance(above, Add):
-            return (self.sym("delta", above.name, b, idx), self.n(self.val(up_key, b, idx)),
-                    (f"'{above.name}' adds its inputs, so it passes its δ back unchanged to each",))
-        if isinstance(above, Dense):
-            j = int(np.ravel_multi_index(idx, layer.out_shape))
-            pairs = []
-            for unit in range(min(above.units, MAX_TERMS)):
-                d = self.val(up_key, b, (unit,))
-                w = self.param(above.name, "weight", (unit, j))
-                dsym = self.sym("delta", above.name, b, (unit,))
-                pairs.append((f"{dsym}·{self.psym('weight', above.name, (unit, j))}",
-                              f"{self.p(d)}·{self.p(w)}"))
-            sym, num = _terms(pairs, above.units)
-            return sym, num, (f"every neuron of '{above.name}' that reads this output passes back δ·w",)
-        if isinstance(above, Flatten):
-            j = int(np.ravel_multi_index(idx, layer.out_shape))
-            return (self.sym("grad_out", above.name, b, (j,)), self.n(self.val(up_key, b, (j,))),
-                    ("flatten passes the gradient back unchanged",))
-        if isinstance(above, Pool):
-            return self.pool_route(above, up_key, b, idx)
-        assert isinstance(above, Conv)
-        return self.conv_route(above, up_key, b, idx)
-
-    def pool_route(self, pool: Pool, up_key: str, b: int, idx: tuple[int, ...]) -> tuple[str, str, tuple[str, ...]]:
-        g = pool.geometry
-        c = idx[0]
-        flat = (idx[1] if g.dims == 2 else 0) * g.table.width + idx[-1]
-        hits = np.argwhere(g.table.index == flat)  # (p, k) windows that contain this input
-        choice = self.st.cache(pool.name)
-        pairs, notes = [], []
-        for p, k in hits:
-            oidx = (c, *self._out_spatial(g, int(p)))
-            gsym = self.sym("grad_out", pool.name, b, oidx)
-            gval = self.val(up_key, b, oidx)
-            if pool.mode == "avg":
-                pairs.append((f"{gsym} / {len(g.table.index[0])}", f"{self.p(gval)} / {len(g.table.index[0])}"))
-                continue
-            chosen = int(choice[b, c, int(p)])
-            if chosen == int(k):
-                pairs.append((gsym, self.p(gval)))
-                notes.append(f"this value is the maximum of window {self.sym('out', pool.name, b, oidx)}, "
-                             "so it receives that window's gradient")
-            else:
-                notes.append(f"not the maximum of window {self.sym('out', pool.name, b, oidx)}: it receives 0")
-        if not hits.size:
-            notes.append("no pooling window covers this position (it is dropped): 0")
-        if not pairs:
-            return "0", "0", tuple(notes)
-        sym, num = _terms(pairs)
-        return sym, num, tuple(notes)
-
-    def _out_spatial(self, g, p: int) -> tuple[int, ...]:
-        return (p,) if g.dims == 1 else divmod(p, g.table.out_width)
-
-    def conv_route(self, conv: Conv, up_key: str, b: int, idx: tuple[int, ...]) -> tuple[str, str, tuple[str, ...]]:
-        g = conv.geometry
-        c = idx[0]
-        row = (idx[1] if g.dims == 2 else 0) + g.padding[0]
-        col = idx[-1] + g.padding[1]
-        flat = row * g.table.width + col
-        hits = np.argwhere(g.table.index == flat)
-        pairs = []
-        total = len(hits) * conv.filters
-        for p, k in hits:
-            for f in range(conv.filters):
-                if len(pairs) >= MAX_TERMS:
-                    break
-                oidx = (f, *self._out_spatial(g, int(p)))
-                kidx = (int(k),) if g.dims == 1 else tuple(int(v) for v in divmod(int(k), g.kernel[1]))
-                widx = (f, c, *kidx)
-                pairs.append((f"{self.sym('delta', conv.name, b, oidx)}·{self.psym('weight', conv.name, widx)}",
-                              f"{self.p(self.val(up_key, b, oidx))}·{self.p(self.param(conv.name, 'weight', widx))}"))
-        sym, num = _terms(pairs, total)
-        return sym, num, (f"every window of '{conv.name}' that reads this value passes back δ·w",)
 
     def delta(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)
@@ -492,75 +376,23 @@ class _Explainer:
             return self.make(ref, symbol, fs, f"{self.p(a)}·({self.p(g)} − {self.p(s)})",
                              notes=("softmax couples its outputs: δ_i = Σ_j ∂E/∂a_j·∂a_j/∂z_i with the full "
                                     "Jacobian ∂a_j/∂z_i = a_j·([i = j] − a_i)",))
-        z = self.val(f"{layer.name}.net", b, idx)
-        dsym, dnum = self.derivative(act.name, asym, a, self.sym("net", layer.name, b, idx), z)
+        assert act.slope_text is not None
+        dsym, dnum = act.slope_text(self.element(layer, b, idx))
         gf = f"({g_formula})" if _compound(g_formula) else g_formula
         gn = f"({g_sub})" if _compound(g_sub) or g_sub.startswith("−") else g_sub
         if dsym == "1":
             return self.make(ref, symbol, f"{gf}·1", f"{gn}·1", notes + ("linear activation: f′ = 1",))
         return self.make(ref, symbol, f"{gf} · {dsym}", f"{gn} · {dnum}",
-                         notes + (f"f′ of {act.name}: {act.derivative_formula}",))
-
-    def derivative(self, act: str, asym: str, a: float, zsym: str, z: float) -> tuple[str, str]:
-        if act == "sigmoid":
-            return f"{asym}·(1 − {asym})", f"{self.p(a)}·(1 − {self.p(a)})"
-        if act == "tanh":
-            return f"(1 − {asym}²)", f"(1 − {self.p(a)}²)"
-        if act == "relu":
-            return f"[{zsym} > 0]", "1" if z > 0 else "0"
-        return "1", "1"
+                         notes + (f"f′ of {act.name}: {act.note()}",))
 
     def grad_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         assert ref.index is not None
-        symbol = self.psym("grad_weight", layer.name, ref.index)
-        pairs = []
-        total = 0
-        if isinstance(layer, Dense):
-            unit, j = ref.index
-            jidx = tuple(int(v) for v in np.unravel_index(j, layer.in_shape))
-            for b in range(self.batch):
-                total += 1
-                if len(pairs) < MAX_TERMS:
-                    pairs.append((f"{self.sym('delta', layer.name, b, (unit,))}·{self.in_sym(i, b, jidx)}",
-                                  f"{self.p(self.val(f'{layer.name}.delta', b, (unit,)))}·"
-                                  f"{self.p(self.in_val(i, b, jidx))}"))
-            note = "∂E/∂w_ij = δ_i · (the input it multiplies)" + (", summed over the batch" if self.batch > 1 else "")
-        else:
-            assert isinstance(layer, Conv)
-            g = layer.geometry
-            f, c, *kidx = ref.index
-            k = g.kernel_offset(tuple(kidx))
-            for b in range(self.batch):
-                for p in range(g.table.positions):
-                    src = g.input_position(p, k)
-                    if src is None:
-                        continue
-                    total += 1
-                    if len(pairs) >= MAX_TERMS:
-                        continue
-                    oidx = (f, *self._out_spatial(g, p))
-                    pairs.append((f"{self.sym('delta', layer.name, b, oidx)}·{self.in_sym(i, b, (c, *src))}",
-                                  f"{self.p(self.val(f'{layer.name}.delta', b, oidx))}·"
-                                  f"{self.p(self.in_val(i, b, (c, *src)))}"))
-            note = "a shared kernel weight: the sum over every output position of δ × the input under this tap"
-        sym, num = _terms(pairs, total)
-        return self.make(ref, symbol, sym, num, notes=(note,))
+        symbol = self.psym(ref.kind, layer.name, ref.index)
+        terms = layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, MAX_TERMS)
+        formula, substituted, notes = self.written(i, layer, terms)
+        return self.make(ref, symbol, formula, substituted, notes=notes)
 
-    def grad_bias(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
-        assert ref.index is not None
-        symbol = self.psym("grad_bias", layer.name, ref.index)
-        unit = ref.index[0]
-        pairs = []
-        spatial = [()] if isinstance(layer, Dense) else [
-            self._out_spatial(layer.geometry, p) for p in range(layer.geometry.table.positions)]  # type: ignore[attr-defined]
-        for b in range(self.batch):
-            for sp in spatial:
-                if len(pairs) < MAX_TERMS:
-                    oidx = (unit, *sp)
-                    pairs.append((self.sym("delta", layer.name, b, oidx),
-                                  self.p(self.val(f"{layer.name}.delta", b, oidx))))
-        sym, num = _terms(pairs, self.batch * len(spatial))
-        return self.make(ref, symbol, sym, num, notes=("∂E/∂b = δ (∂net/∂b = 1)",))
+    grad_bias = grad_weight
 
     def new_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         assert ref.index is not None
@@ -572,19 +404,15 @@ class _Explainer:
             return self.make(ref, symbol, old_sym, self.n(old), notes=(f"{param} is frozen: never updated",))
         alpha = self.st.scenario.learning_rate
         grad = float(self.st.values_array(f"{layer.name}.grad_{param}")[ref.index])
-        if isinstance(layer, Dense) and self.batch == 1:
-            unit = ref.index[0]
-            dsym = self.sym("delta", layer.name, 0, (unit,))
-            d = self.val(f"{layer.name}.delta", 0, (unit,))
-            if param == "weight":
-                j = ref.index[1]
-                jidx = tuple(int(v) for v in np.unravel_index(j, layer.in_shape))
-                return self.make(ref, symbol, f"{old_sym} − α·{dsym}·{self.in_sym(i, 0, jidx)}",
-                                 f"{self.n(old)} − {self.n(alpha)}·{self.p(d)}·{self.p(self.in_val(i, 0, jidx))}",
-                                 notes=("SGD: w ← w − α·∂E/∂w, with ∂E/∂w = δ·(its input)",))
-            return self.make(ref, symbol, f"{old_sym} − α·{dsym}",
-                             f"{self.n(old)} − {self.n(alpha)}·{self.p(d)}",
-                             notes=("SGD: b ← b − α·∂E/∂b, with ∂E/∂b = δ",))
+        grad_terms = layer.param_grad_terms(param, ref.index, 1, 2) if self.batch == 1 else None
+        if grad_terms is not None and grad_terms.total == 1:
+            # one sample and one product (a dense layer's δ·x, δ): the gradient written in
+            factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
+            gsym, gnum = "·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors)
+            within = "δ·(its input)" if param == "weight" else "δ"
+            short = param[0]
+            return self.make(ref, symbol, f"{old_sym} − α·{gsym}", f"{self.n(old)} − {self.n(alpha)}·{gnum}",
+                             notes=(f"SGD: {short} ← {short} − α·∂E/∂{short}, with ∂E/∂{short} = {within}",))
         gsym = self.psym(f"grad_{param}", layer.name, ref.index)
         return self.make(ref, symbol, f"{old_sym} − α·{gsym}", f"{self.n(old)} − {self.n(alpha)}·{self.p(grad)}",
                          notes=(f"SGD: {param} ← {param} − α·∂E/∂{param}",))

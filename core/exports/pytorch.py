@@ -12,12 +12,21 @@ import json
 
 import numpy as np
 
+from core.engine.network import Network
 from core.engine.stepper import Stepper
-from core.nn.layers import Add, Conv, Dense, Flatten, Pool
 
 
 def _lit(arr: np.ndarray) -> str:
     return json.dumps(np.asarray(arr, dtype=np.float64).tolist())
+
+
+def _reads(network: Network, name: str) -> list[str]:
+    """What a layer reads, when it is not the previous layer's ``h``: ``h`` set to the tensor
+    of its one input, or ``hs`` to the list of its inputs (a layer such as add)."""
+    sources = ["x" if src == "input" else f'kept["{src}.out"]' for src in network.inputs_of(name)]
+    if len(sources) > 1:
+        return [f"hs = [{', '.join(sources)}]"]
+    return [] if network.reads_previous(name) else [f"h = {sources[0]}"]
 
 
 def to_pytorch(stepper: Stepper) -> str:
@@ -53,43 +62,15 @@ def to_pytorch(stepper: Stepper) -> str:
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
     for layer in network.layers:
         n = layer.name
-        if not network.reads_previous(n) and not isinstance(layer, Add):
-            src = network.inputs_of(n)[0]
-            lines.append("h = x" if src == "input" else f'h = kept["{src}.out"]')
-        if isinstance(layer, Add):
-            lines.append("z = " + " + ".join("x" if src == "input" else f'kept["{src}.out"]'
-                                             for src in network.inputs_of(n)))
-        elif isinstance(layer, Dense):
-            lines.append(f'z = h.reshape(BATCH, -1) @ params["{n}.weight"].T + params["{n}.bias"]')
-        elif isinstance(layer, Conv):
-            g = layer.geometry
-            if g.dims == 1:
-                lines.append(f'z = F.conv1d(h, params["{n}.weight"], params["{n}.bias"], '
-                             f"stride={g.stride[1]}, padding={g.padding[1]})")
-            else:
-                lines.append(f'z = F.conv2d(h, params["{n}.weight"], params["{n}.bias"], '
-                             f"stride={tuple(g.stride)}, padding={tuple(g.padding)})")
-        elif isinstance(layer, Pool):
-            g = layer.geometry
-            size = g.kernel[1] if g.dims == 1 else tuple(g.kernel)
-            stride = g.stride[1] if g.dims == 1 else tuple(g.stride)
-            lines.append(f"h = F.{layer.mode}_pool{g.dims}d(h, kernel_size={size!r}, stride={stride!r})")
-        elif isinstance(layer, Flatten):
-            lines.append("h = h.reshape(BATCH, -1)")
+        lines += _reads(network, n)
+        lines += layer.torch_lines()  # the layer's own forward line(s): h → z (with a net) or h
         if layer.has_net:
             act = layer.activation
             assert act is not None
-            expr = {"sigmoid": "torch.sigmoid(z)", "tanh": "torch.tanh(z)", "relu": "torch.relu(z)",
-                    "linear": "z * 1.0",
-                    "softmax": "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)"}[act.name]
-            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {expr}"]
+            lines += ["z.retain_grad()", f'kept["{n}.net"] = z', f"h = {act.torch_expression()}"]
         lines += ["h.retain_grad()", f'kept["{n}.out"] = h']
     last = network.layers[-1]
-    loss_expr = {
-        "cross_entropy": "-(y * torch.log(out)).sum(dim=1).mean()",
-        "squared_error": "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()",
-        "mse": "((y - out) ** 2).mean(dim=1).mean()",
-    }[s.loss]
+    loss_expr = network.loss.torch
     lines += [
         "",
         "out = h.reshape(BATCH, -1)",

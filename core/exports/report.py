@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.quantities import format_index
+from core.engine.quantities import format_index, kinds_where
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.learner.checks import Check, run_checks
 from core.numbers import fmt
+from core.scenario.budget import check_solve
 
 
 @dataclass
@@ -55,12 +56,29 @@ def quantity_names(stepper: Stepper) -> list[str]:
     return names
 
 
+def values_per_iteration(scenario: Scenario) -> int:
+    """How many numbers one record keeps: the sizes of every array ``quantity_names`` lists."""
+    batch = scenario.batch_size
+    network = scenario.network
+    total = batch * (int(np.prod(network.input_shape)) + network.output_size) + 1  # input, target, loss
+    for layer in network.layers:
+        out = int(np.prod(layer.out_shape))
+        total += batch * out * (4 if layer.has_params else 2)  # (net, delta,) out, grad_out
+        total += 3 * sum(int(np.prod(s)) for s in layer.param_shapes().values())  # now, gradient, new
+    return total
+
+
 def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> list[IterationRecord]:
     """Run ``iterations`` whole iterations from the scenario as loaded.
 
     With ``explained``, each record also keeps every value's Derivation (at the
-    scenario's display decimals), for the text and Markdown reports.
+    scenario's display decimals), for the text and Markdown reports. Every record is
+    kept until the report is written, so ``iterations`` is refused up front when the
+    records would not fit the memory budget.
     """
+    refusal = check_solve(iterations, values_per_iteration(scenario), explained)
+    if refusal is not None:
+        raise CnnTuiError(refusal)
     stepper = Stepper(scenario)
     records = []
     for k in range(iterations):
@@ -105,9 +123,9 @@ def _element_names(stepper: Stepper, name: str) -> list[str]:
     return [name + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
 
 
-SECTIONS = (("Forward pass", ("net", "out", "loss")),
-            ("Backward pass", ("grad_out", "delta", "grad_weight", "grad_bias")),
-            ("Update", ("new_weight", "new_bias")))
+SECTIONS = (("Forward pass", kinds_where(stage="forward")),  # net, out, loss
+            ("Backward pass", kinds_where(stage="backward")),  # grad_out, delta, grad_weight, grad_bias
+            ("Update", kinds_where(stage="update")))  # new_weight, new_bias
 
 
 def _section_of(name: str) -> str:

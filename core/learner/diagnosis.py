@@ -13,8 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.engine.passes import hidden_gradients, output_gradients, sent_back, sgd
-from core.engine.quantities import QuantityRef, parse_name
-from core.nn.layers import Dense, Layer, Pool
+from core.engine.quantities import BACKWARD_KINDS, UPDATE_KINDS, QuantityRef, parse_name
 from core.numbers import fmt
 
 if TYPE_CHECKING:
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
          "learning-rate", "one-path")
-BACKWARD = ("grad_out", "delta", "grad_weight", "grad_bias", "new_weight", "new_bias")
+BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
 
 @dataclass(frozen=True)
@@ -88,22 +87,17 @@ def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Can
 def _pool_route(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     if ref.kind not in ("grad_out", "delta") or ref.layer is None:
         return []
-    above = _single_reader(stepper, ref.layer)
-    if not (isinstance(above, Pool) and above.mode == "max"):
-        return []
-    pool_grad = stepper.batched(f"{above.name}.grad_out")
-    if pool_grad is None:
-        return []
     b, idx = _split(stepper, ref)
+    routes = _routes(stepper, ref, "pool-route", b, idx)
+    if routes is None:
+        return []
     factor = 1.0
     if ref.kind == "delta":
         grad_out = float(stepper.batched(f"{ref.layer}.grad_out")[(b, *idx)])  # type: ignore[index]
         factor = exact / grad_out if grad_out != 0 else _activation_slope(stepper, ref.layer, b, idx)
     why = ("{alt} routes a max-pool gradient to the wrong position or filter: it goes only to the "
            "maximum of its window")
-    out: Candidates = [(float(g) * factor, why) for g in np.unique(pool_grad[b])]
-    out.append((0.0, why))
-    return out
+    return [(g * factor, why) for g in routes]
 
 
 def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
@@ -125,17 +119,11 @@ def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
                     moved = index[:axis] + (other,) + index[axis + 1:]
                     out.append((float(arr[moved]), why))
     if ref.kind in ("grad_out", "delta") and ref.layer is not None:
-        above = _single_reader(stepper, ref.layer)
-        if isinstance(above, Dense):
-            w = stepper.params[above.name]["weight"]
-            if w.shape[0] == w.shape[1]:
-                b, idx = _split(stepper, ref)
-                d_above = stepper.batched(f"{above.name}.delta")
-                if d_above is not None and len(idx) == 1:
-                    g = float(d_above[b] @ w[idx[0], :])  # Σ_i δ_i·w[j,i] instead of w[i,j]
-                    if ref.kind == "delta":
-                        g *= _activation_slope(stepper, ref.layer, b, idx)
-                    out.append((g, why))
+        b, idx = _split(stepper, ref)
+        for g in _routes(stepper, ref, "transposed-index", b, idx) or ():
+            if ref.kind == "delta":
+                g *= _activation_slope(stepper, ref.layer, b, idx)
+            out.append((g, why))
     return out
 
 
@@ -180,11 +168,18 @@ _CANDIDATES: dict[str, Any] = {
 
 
 # --- helpers ---------------------------------------------------------------------------
-def _single_reader(stepper: Stepper, layer_name: str) -> Layer | None:
-    """The one layer that reads ``layer_name``'s output, or None (the last layer, or one
-    read by several: its gradient is a sum, which these slips do not model)."""
-    readers = stepper.network.readers_of(layer_name)
-    return stepper.network.layer(readers[0][0]) if len(readers) == 1 else None
+def _routes(stepper: Stepper, ref: QuantityRef, slip: str, b: int, idx: tuple[int, ...]) -> list[float] | None:
+    """What the layer reading ``ref.layer``'s output would send back to ``idx`` of sample b
+    after ``slip`` (the reading layer's own share of diagnosis), or None if it invites none."""
+    assert ref.layer is not None
+    readers = stepper.network.readers_of(ref.layer)
+    if len(readers) != 1:  # the last layer, or one read along several paths (see one-path)
+        return None
+    above = stepper.network.layer(readers[0][0])
+    upstream = stepper.batched(f"{above.name}.{'delta' if above.has_net else 'grad_out'}")
+    if upstream is None:
+        return None
+    return above.slip_routes(stepper.params.get(above.name, {}), upstream[b], idx).get(slip)
 
 
 def _split(stepper: Stepper, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
@@ -201,7 +196,7 @@ def _pick(stepper: Stepper, ref: QuantityRef, batched: np.ndarray) -> float:
 
 def _activation_slope(stepper: Stepper, layer_name: str, b: int, idx: tuple[int, ...]) -> float:
     layer = stepper.network.layer(layer_name)
-    if layer.activation is None or layer.activation.derivative is None:
+    if layer.activation is None or layer.activation.coupled:
         return 1.0
     net = stepper.batched(f"{layer_name}.net")
     out = stepper.batched(f"{layer_name}.out")

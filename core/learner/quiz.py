@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.engine.quantities import format_index
+from core.engine.quantities import format_index, kinds_where
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.explain.derivation import Derivation
@@ -22,10 +22,10 @@ from core.numbers import fmt, parse_number, written_decimals
 
 KIND_GROUPS = {
     "all": None,
-    "forward": ("net", "out", "loss"),
-    "deltas": ("delta", "grad_out"),
-    "gradients": ("grad_weight", "grad_bias"),
-    "updates": ("new_weight", "new_bias"),
+    "forward": kinds_where(stage="forward"),  # net, out, loss
+    "deltas": kinds_where(stage="backward", per_sample=True),  # grad_out, delta
+    "gradients": kinds_where(stage="backward", per_sample=False),  # grad_weight, grad_bias
+    "updates": kinds_where(stage="update"),  # new_weight, new_bias
 }
 
 

@@ -1,18 +1,31 @@
-"""Activation functions: value, derivative and the formula text shown to a learner.
+"""Activation functions, one entry each: value, derivative, formulas with numbers, torch.
+
+An activation is ONE entry of ``_TABLE`` below, and that entry is everything the project
+knows about it: the forward map, its derivative written in terms of (z, a), the symbolic
+texts, small builders that write ``a = f(z)`` and ``f′(z)`` with a learner's numbers (the
+explanations read them), its PyTorch expression (the export reads it) and the layer
+fields it takes (``negative_slope`` for leaky_relu; the scenario loader reads them).
+Nothing else switches on an activation's name, so adding one is adding one entry (and
+its tests). ``tests/core/test_units_registry.py`` walks the table.
 
 All functions act elementwise on the pre-activation ``z`` except softmax, which acts on
-the last axis of a ``[batch, n]`` array. Sigmoid and softmax are written to stay finite
-for any finite input (no overflow in ``exp``).
+the last axis of a ``[batch, n]`` array and couples its outputs (``coupled``): its δ uses
+the full Jacobian (``softmax_backward``) and its derivation is written by core/explain.
+Sigmoid and softmax are written to stay finite for any finite input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 
 import numpy as np
 
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
+from core.numbers import fmt
+
+Settings = Mapping[str, float]  # an activation's own layer fields, e.g. {"negative_slope": 0.01}
+_NONE: Settings = MappingProxyType({})
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -22,52 +35,157 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     the one cheapest per element, with e = e^(−|z|): 1/(1 + e) for z ≥ 0, e/(1 + e) below.
     """
     if z.size <= 256:
-        return np.exp(-np.logaddexp(0.0, -z))
+        out: np.ndarray = np.exp(-np.logaddexp(0.0, -z))
+        return out
     e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0, e) / (1.0 + e)
+    result: np.ndarray = np.where(z >= 0, 1.0, e) / (1.0 + e)
+    return result
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
     """Softmax over the last axis, shifted by the maximum so exp never overflows."""
     shifted = z - z.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)
+    out: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return out
+
+
+def softmax_backward(a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+    """∂E/∂z from ∂E/∂a through the softmax Jacobian: δ_i = a_i·(g_i − Σ_j a_j g_j)."""
+    out: np.ndarray = a * (grad_a - (a * grad_a).sum(axis=-1, keepdims=True))
+    return out
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a formula builder gets: z and a (symbol and value) of one element, the layer's
+    activation settings, and explain's two ways of writing a number (``n`` plain, ``p`` as
+    a factor: a negative number in parentheses)."""
+
+    z: str
+    z_value: float
+    a: str
+    a_value: float
+    n: Callable[[float], str]
+    p: Callable[[float], str]
+    settings: Settings = field(default_factory=lambda: _NONE)
+
+    def setting(self, name: str) -> str:
+        """A setting written in full, as the scenario gives it (``0.01``)."""
+        return fmt(self.settings[name], None)
+
+
+Pair = tuple[str, str]  # (symbolic, with numbers)
 
 
 @dataclass(frozen=True)
 class Activation:
-    """One activation: forward map, derivative written in terms of (z, a), and texts."""
+    """One activation. ``value``/``slope`` take the settings; ``forward``/``derivative``
+    are bound to this instance's settings (see ``configured``)."""
 
     name: str
-    forward: Callable[[np.ndarray], np.ndarray]
-    derivative: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
+    value: Callable[[np.ndarray, Settings], np.ndarray]
+    slope: Callable[[np.ndarray, np.ndarray, Settings], np.ndarray] | None  # f′ from (z, a); None: coupled
     formula: str  # a = f(z), symbolic
     derivative_formula: str  # f′(z) written with a and z
+    value_text: Callable[[Written], Pair] | None  # a = …, symbolic and with numbers (None: coupled)
+    slope_text: Callable[[Written], Pair] | None  # f′(z) symbolic and with numbers
+    torch: str  # the PyTorch expression of ``z``; settings as {name}
+    fields: Mapping[str, float] = field(default_factory=dict)  # layer fields it takes, with defaults
+    value_note: str | None = None  # a note under a = f(z), e.g. "linear activation: a = z"
+    settings: Settings = field(default_factory=lambda: _NONE)
+
+    @property
+    def coupled(self) -> bool:
+        """True when the outputs depend on each other (softmax): no elementwise f′."""
+        return self.slope is None
 
     @property
     def is_softmax(self) -> bool:
         return self.name == "softmax"
 
+    def configured(self, settings: Mapping[str, float]) -> Activation:
+        """This activation with its layer's settings (defaults for the ones not given)."""
+        full = {key: float(settings.get(key, default)) for key, default in self.fields.items()}
+        return replace(self, settings=MappingProxyType(full)) if full else self
 
-_TABLE = {
-    "sigmoid": Activation("sigmoid", sigmoid, lambda z, a: a * (1.0 - a),
-                          "1 / (1 + e^(−z))", "a·(1 − a)"),
-    "tanh": Activation("tanh", np.tanh, lambda z, a: 1.0 - a * a,
-                       "tanh(z)", "1 − a²"),
-    "relu": Activation("relu", lambda z: np.maximum(z, 0.0), lambda z, a: (z > 0).astype(z.dtype),
-                       "max(0, z)", "[z > 0]"),
-    "linear": Activation("linear", lambda z: z, lambda z, a: np.ones_like(z), "z", "1"),
+    def forward(self, z: np.ndarray) -> np.ndarray:
+        return self.value(z, self.settings)
+
+    def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
+        assert self.slope is not None, "a coupled activation has no elementwise derivative"
+        return self.slope(z, a, self.settings)
+
+    def torch_expression(self) -> str:
+        """``torch.sigmoid(z)``, ``F.leaky_relu(z, negative_slope=0.01)`` …"""
+        return self.torch.format(**{k: repr(v) for k, v in self.settings.items()})
+
+    def note(self) -> str:
+        """The derivative's note: ``f′ of relu: [z > 0]`` (settings written in)."""
+        text = self.derivative_formula
+        for key, value in self.settings.items():
+            text = text.replace(key, fmt(value, None))
+        return text
+
+
+def _relu(z: np.ndarray, s: Settings) -> np.ndarray:
+    out: np.ndarray = np.maximum(z, 0.0)
+    return out
+
+
+def _leaky(z: np.ndarray, s: Settings) -> np.ndarray:
+    out: np.ndarray = np.where(z > 0, z, s["negative_slope"] * z)
+    return out
+
+
+def _leaky_slope(z: np.ndarray, a: np.ndarray, s: Settings) -> np.ndarray:
+    out: np.ndarray = np.where(z > 0, 1.0, s["negative_slope"])
+    return out
+
+
+_TABLE: dict[str, Activation] = {entry.name: entry for entry in (
+    Activation("sigmoid", lambda z, s: sigmoid(z), lambda z, a, s: a * (1.0 - a),
+               "1 / (1 + e^(−z))", "a·(1 − a)",
+               lambda w: (f"σ({w.z}) = 1 / (1 + e^(−{w.z}))", f"1 / (1 + e^(−{w.p(w.z_value)}))"),
+               lambda w: (f"{w.a}·(1 − {w.a})", f"{w.p(w.a_value)}·(1 − {w.p(w.a_value)})"),
+               "torch.sigmoid(z)"),
+    Activation("tanh", lambda z, s: np.tanh(z), lambda z, a, s: 1.0 - a * a,
+               "tanh(z)", "1 − a²",
+               lambda w: (f"tanh({w.z})", f"tanh({w.n(w.z_value)})"),
+               lambda w: (f"(1 − {w.a}²)", f"(1 − {w.p(w.a_value)}²)"),
+               "torch.tanh(z)"),
+    Activation("relu", _relu, lambda z, a, s: (z > 0).astype(z.dtype),
+               "max(0, z)", "[z > 0]",
+               lambda w: (f"max(0, {w.z})", f"max(0, {w.n(w.z_value)})"),
+               lambda w: (f"[{w.z} > 0]", "1" if w.z_value > 0 else "0"),
+               "torch.relu(z)"),
+    Activation("leaky_relu", _leaky, _leaky_slope,
+               "max(0, z) + negative_slope·min(0, z)", "[z > 0] + negative_slope·[z ≤ 0]",
+               lambda w: (f"max(0, {w.z}) + {w.setting('negative_slope')}·min(0, {w.z})",
+                          f"max(0, {w.n(w.z_value)}) + {w.setting('negative_slope')}·min(0, {w.n(w.z_value)})"),
+               lambda w: (f"[{w.z} > 0] + {w.setting('negative_slope')}·[{w.z} ≤ 0]",
+                          "1" if w.z_value > 0 else w.p(w.settings["negative_slope"])),
+               "F.leaky_relu(z, negative_slope={negative_slope})",
+               fields={"negative_slope": 0.01}),
+    Activation("linear", lambda z, s: z, lambda z, a, s: np.ones_like(z), "z", "1",
+               lambda w: (w.z, w.n(w.z_value)), lambda w: ("1", "1"), "z * 1.0",
+               value_note="linear activation: a = z"),
     # softmax couples its outputs: its backward uses the full Jacobian (see softmax_backward)
-    "softmax": Activation("softmax", softmax, None, "e^(z_i) / Σ_k e^(z_k)",
-                          "∂a_j/∂z_i = a_i·([i = j] − a_j)"),
-}
+    Activation("softmax", lambda z, s: softmax(z), None, "e^(z_i) / Σ_k e^(z_k)",
+               "∂a_j/∂z_i = a_i·([i = j] − a_j)", None, None,
+               "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)"),
+)}
+
+ACTIVATIONS = tuple(_TABLE)
+ACTIVATION_FIELDS: dict[str, tuple[str, ...]] = {name: tuple(a.fields) for name, a in _TABLE.items()}
 
 
-def get_activation(name: str) -> Activation:
-    """Look up an activation by name (one of ACTIVATIONS)."""
-    return _TABLE[name]
+def get_activation(name: str, settings: Mapping[str, float] | None = None) -> Activation:
+    """Look up an activation by name (one of ACTIVATIONS), configured with ``settings``."""
+    activation = _TABLE[name]
+    return activation.configured(settings or {}) if activation.fields else activation
 
 
-def softmax_backward(a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
-    """∂E/∂z from ∂E/∂a through the softmax Jacobian: δ_i = a_i·(g_i − Σ_j a_j g_j)."""
-    return a * (grad_a - (a * grad_a).sum(axis=-1, keepdims=True))
+def all_activations() -> tuple[Activation, ...]:
+    """Every registered activation with its default settings (for tests that walk them)."""
+    return tuple(get_activation(name) for name in _TABLE)

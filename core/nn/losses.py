@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LOSSES = ("cross_entropy", "squared_error", "mse")
 _TINY = np.finfo(np.float64).tiny
 
 
@@ -70,9 +69,33 @@ def mse_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     return 2.0 * (out - y) / out.shape[-1] / out.shape[0]
 
 
+Pair = tuple[str, str]  # (symbolic, with numbers)
+Num = Callable[[float], str]  # how explain writes a number
+
+
+@dataclass(frozen=True)
+class LossText:
+    """What a loss's formula builders get for one output i of one sample: the symbols
+    of y_i and a_i, their values, n (the outputs per sample) and explain's writers."""
+
+    y: str
+    a: str
+    y_value: float
+    a_value: float
+    count: int
+    n: Num  # a number
+    p: Num  # a number as a factor (negatives in parentheses)
+
+
 @dataclass(frozen=True)
 class Loss:
-    """A loss: value, gradient and the symbolic texts a derivation shows."""
+    """A loss, one entry: value, gradient, the texts a derivation shows and its torch form.
+
+    ``term`` writes one output's term of the per-sample sum, ``sample`` wraps the joined
+    terms ``(symbolic, numbers)`` into the per-sample loss, ``grad_text`` writes ∂E/∂a_i
+    (core/explain adds the batch factor); ``torch`` is the PyTorch expression of the
+    batch-mean loss of ``out`` [B, n] against ``y``.
+    """
 
     name: str
     value: Callable[..., float]
@@ -80,15 +103,31 @@ class Loss:
     symbol: str  # C or E
     formula: str  # the per-sample loss, symbolic
     grad_formula: str  # ∂E/∂a_i, symbolic (per sample)
+    term: Callable[[LossText], Pair]
+    sample: Callable[[Pair, int], Pair]
+    grad_text: Callable[[LossText], Pair]
+    torch: str
 
 
-_TABLE = {
-    "cross_entropy": Loss("cross_entropy", cross_entropy, cross_entropy_grad, "C",
-                          "−Σ_i y_i·ln a_i", "−y_i / a_i"),
-    "squared_error": Loss("squared_error", squared_error, squared_error_grad, "E",
-                          "½·Σ_i (y_i − a_i)²", "a_i − y_i"),
-    "mse": Loss("mse", mse, mse_grad, "E", "(1/n)·Σ_i (y_i − a_i)²", "2·(a_i − y_i)/n"),
-}
+_TABLE = {entry.name: entry for entry in (
+    Loss("cross_entropy", cross_entropy, cross_entropy_grad, "C", "−Σ_i y_i·ln a_i", "−y_i / a_i",
+         lambda t: (f"{t.y}·ln {t.a}", f"{t.p(t.y_value)}·ln {t.n(t.a_value)}"),
+         lambda s, n: (f"−({s[0]})", f"−({s[1]})"),
+         lambda t: (f"−{t.y} / {t.a}", f"−{t.p(t.y_value)} / {t.p(t.a_value)}"),
+         "-(y * torch.log(out)).sum(dim=1).mean()"),
+    Loss("squared_error", squared_error, squared_error_grad, "E", "½·Σ_i (y_i − a_i)²", "a_i − y_i",
+         lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
+         lambda s, n: (f"½·({s[0]})", f"½·({s[1]})"),
+         lambda t: (f"({t.a} − {t.y})", f"({t.n(t.a_value)} − {t.n(t.y_value)})"),
+         "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()"),
+    Loss("mse", mse, mse_grad, "E", "(1/n)·Σ_i (y_i − a_i)²", "2·(a_i − y_i)/n",
+         lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
+         lambda s, n: (f"({s[0]}) / {n}", f"({s[1]}) / {n}"),
+         lambda t: (f"2·({t.a} − {t.y}) / {t.count}", f"2·({t.n(t.a_value)} − {t.n(t.y_value)}) / {t.count}"),
+         "((y - out) ** 2).mean(dim=1).mean()"),
+)}
+
+LOSSES = tuple(_TABLE)
 
 
 def get_loss(name: str) -> Loss:

@@ -16,36 +16,43 @@ from typing import Any
 import numpy as np
 
 from core.engine.network import Network, build_network, shape_text
-from core.engine.quantities import parse_name
+from core.engine.quantities import QuantityRef, parse_name
 from core.engine.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
 from core.errors import QuantityError, ScenarioError
-from core.nn.activations import ACTIVATIONS
+from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
-from core.nn.layers import LAYER_TYPES
+from core.nn.layers import LAYER_TYPES, layer_class
 from core.nn.losses import LOSSES
 from core.numbers import written_decimals
+from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
+from core.scenario.npz import NpzError, read_npz
+from core.scenario.read_file import read_limited
 from core.scenario.yaml_source import Path as YPath
 from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
+from core.text import quote
 
-MAX_YAML_BYTES = 10 * 1024 * 1024
-MAX_SIZE = 100_000  # any size, stride, count or batch size in a scenario
-MAX_VALUES = 20_000_000  # parameters, or values of one sample's forward pass
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
               "learning_rate", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
 _COMMON = ("name", "type", "inputs")
-_PARAM = ("activation", "weight", "bias", "frozen", "init")
-LAYER_FIELDS = {
-    "dense": _COMMON + ("units",) + _PARAM,
-    "conv1d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
-    "conv2d": _COMMON + ("filters", "kernel", "stride", "padding") + _PARAM,
-    "maxpool1d": _COMMON + ("size", "stride"),
-    "maxpool2d": _COMMON + ("size", "stride"),
-    "avgpool1d": _COMMON + ("size", "stride"),
-    "avgpool2d": _COMMON + ("size", "stride"),
-    "flatten": _COMMON,
-    "add": _COMMON + ("activation",),
-}
+_PARAM = ("weight", "bias", "frozen", "init")
+_ACTIVATION_FIELDS = tuple(dict.fromkeys(f for fields in ACTIVATION_FIELDS.values() for f in fields))
+
+
+def layer_fields(kind: str) -> tuple[str, ...]:
+    """Every field a layer of type ``kind`` may have, from its class's declarations."""
+    cls = layer_class(kind)
+    fields = _COMMON + tuple(f.name for f in cls.fields)
+    if cls.activated:
+        fields += ("activation",)
+    if cls.param_names:
+        fields += _PARAM
+    if cls.activated:
+        fields += _ACTIVATION_FIELDS
+    return fields
+
+
+LAYER_FIELDS = {kind: layer_fields(kind) for kind in LAYER_TYPES}
 _LAYER_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _RESERVED = ("input", "target", "loss")
 
@@ -62,6 +69,7 @@ class _Reader:
         self.file = file
         self.base_dir = base_dir
         self.initialised: set[str] = set()  # parameters the file leaves out (seeded)
+        self.sample_values = 0  # values of the sample sets read so far (for the budget)
 
     def fail(self, path: YPath, message: str) -> ScenarioError:
         return ScenarioError(message, file=self.file, line=self.doc.line_of(path),
@@ -75,7 +83,7 @@ class _Reader:
     def known_fields(self, value: dict[str, Any], allowed: tuple[str, ...], path: YPath, what: str) -> None:
         for key in value:
             if key not in allowed:
-                raise self.fail(path + (key,), f"unknown field '{key}' for {what} "
+                raise self.fail(path + (key,), f"unknown field {_said(key)} for {what} "
                                                f"(expected one of: {_choices(allowed)})")
 
     def integer(self, value: Any, path: YPath, minimum: int | None = None,
@@ -98,7 +106,7 @@ class _Reader:
 
     def choice(self, value: Any, path: YPath, options: tuple[str, ...], what: str) -> str:
         if not isinstance(value, str) or value not in options:
-            raise self.fail(path, f"unknown {what} {value!r} (expected one of: {_choices(options)})")
+            raise self.fail(path, f"unknown {what} {_said(value)} (expected one of: {_choices(options)})")
         return value
 
     def int_or_pair(self, value: Any, path: YPath, dims: int, minimum: int) -> int | tuple[int, int]:
@@ -154,43 +162,39 @@ def _short(value: Any) -> str:
 
 
 def _kind(value: Any) -> str:
+    """A value found where another belongs, in plain words (its YAML type, and a short value)."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
-        return f"true/false ({value})"
+        return f"true/false ({str(value).lower()})"
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return f"the number {_short(value)}"
     if isinstance(value, str):
-        return f"the text {value!r}" if len(value) < 40 else "a text"
+        return f"the text {_said(value)}"
     if isinstance(value, list):
         return f"a list of {len(value)}"
     if isinstance(value, dict):
         return "a mapping"
-    return type(value).__name__
+    return "a value of another kind"
+
+
+def _said(value: Any) -> str:
+    """A user's value for a message: text quoted (at most ~80 characters), anything else in words."""
+    return f"'{quote(value, 60)}'" if isinstance(value, str) else _kind(value)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
-    """Load and validate a scenario file."""
+    """Load and validate a scenario file (a regular file of at most 10 MB of UTF-8 YAML)."""
     path = Path(path)
     file = str(path)
+    data = read_limited(path, MAX_YAML_BYTES, "a scenario file")
+    if data is None:
+        raise ScenarioError("the file is over the 10 MB limit for YAML: put the samples in an npz "
+                            "file (samples: {file: data.npz}) and keep the YAML small", file=file)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError("no such file", file=file) from None
-    except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror}", file=file) from None
-    if path.is_dir():
-        raise ScenarioError("this is a folder, not a scenario file", file=file)
-    if size > MAX_YAML_BYTES:
-        raise ScenarioError(f"the file is {size / 1e6:.1f} MB, over the 10 MB limit for YAML: put the "
-                            "samples in an npz file (samples: {file: data.npz}) and keep the "
-                            "YAML small", file=file)
-    try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError("not a text file (expected UTF-8 YAML)", file=file) from None
-    except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror}", file=file) from None
     scenario = parse_scenario(text, file=file, base_dir=path.parent)
     scenario.path = path
     return scenario
@@ -209,8 +213,9 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
             raise r.fail((), f"the required field '{key}' is missing "
                              f"(a scenario needs: {_choices(REQUIRED)})")
     if type(data["format"]) is not int or data["format"] != FORMAT:
-        raise r.fail(("format",), f"format {data['format']!r} is not supported (this cnn-tui reads "
-                                  f"format {FORMAT})")
+        given = data["format"]
+        shown = _short(given) if type(given) in (int, float) else _said(given)
+        raise r.fail(("format",), f"format {shown} is not supported (this cnn-tui reads format {FORMAT})")
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
         raise r.fail(("name",), f"expected a non-empty title, got {_kind(name)}")
@@ -228,14 +233,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     decimals = _display(r, data)
     input_shape = _input_shape(r, data["input"])
     specs = _layer_specs(r, data["layers"])
-    try:
-        network = build_network(input_shape, specs, loss)
-    except ScenarioError as err:
-        raise r.fail(_parse_field(err.field), err.reason) from None
-    activations = sum(int(np.prod(layer.out_shape)) for layer in network.layers)
-    if network.parameter_count > MAX_VALUES or activations > MAX_VALUES:
-        raise r.fail(("layers",), f"the network is too big for cnn-tui ({network.parameter_count:,} parameters, "
-                                  f"{activations:,} values per sample; at most {MAX_VALUES:,} each)")
+    network = _network(r, input_shape, specs, loss, batch_size)
     params = _params(r, data["layers"], network, seed, init)
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
@@ -248,6 +246,19 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
+
+
+def _network(r: _Reader, input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
+             batch_size: int) -> Network:
+    """Check the budget from the specs alone, then build the layers (and their window tables)."""
+    try:
+        check_network(input_shape, specs, batch_size)
+    except BudgetError as err:
+        raise r.fail(err.field, err.message) from None
+    try:
+        return build_network(input_shape, specs, loss)
+    except ScenarioError as err:
+        raise r.fail(_parse_field(err.field), err.reason) from None
 
 
 def _parse_field(field: str | None) -> YPath:
@@ -297,7 +308,7 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
         counts[kind] = counts.get(kind, 0) + 1
         name = raw.get("name", f"{kind}{counts[kind]}")
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:
-            raise r.fail(lp + ("name",), f"invalid layer name {name!r} (expected lower-case letters, "
+            raise r.fail(lp + ("name",), f"invalid layer name {_said(name)} (expected lower-case letters, "
                                          "digits and _, starting with a letter; not input, target "
                                          "or loss)")
         if name in names:
@@ -306,35 +317,20 @@ def _layer_specs(r: _Reader, value: Any) -> list[dict[str, Any]]:
         spec: dict[str, Any] = {"name": name, "type": kind}
         if "inputs" in raw:
             spec["inputs"] = _layer_inputs(r, raw["inputs"], lp + ("inputs",))
-        dims = 1 if kind.endswith("1d") else 2
-        if kind == "dense":
-            if "units" not in raw:
-                raise r.fail(lp, "a dense layer needs 'units' (its number of neurons)")
-            spec["units"] = r.integer(raw["units"], lp + ("units",), 1)
-        elif kind.startswith("conv"):
-            for key in ("filters", "kernel"):
-                if key not in raw:
-                    raise r.fail(lp, f"a {kind} layer needs '{key}'")
-            spec["filters"] = r.integer(raw["filters"], lp + ("filters",), 1)
-            spec["kernel"] = r.int_or_pair(raw["kernel"], lp + ("kernel",), dims, 1)
-            spec["stride"] = r.int_or_pair(raw.get("stride", 1), lp + ("stride",), dims, 1)
-            spec["padding"] = r.int_or_pair(raw.get("padding", 0), lp + ("padding",), dims, 0)
-        elif kind == "add":
-            if "inputs" not in raw:
-                raise r.fail(lp, "an add layer needs 'inputs' (two or more layer names, or input)")
-        elif kind != "flatten":
-            if "size" not in raw:
-                raise r.fail(lp, f"a {kind} layer needs 'size' (its window)")
-            spec["size"] = r.int_or_pair(raw["size"], lp + ("size",), dims, 1)
-            spec["stride"] = r.int_or_pair(raw.get("stride", spec["size"]), lp + ("stride",), dims, 1)
-        if "activation" in LAYER_FIELDS[kind]:
+        elif layer_class(kind).min_inputs > 1:
+            raise r.fail(lp, f"an {kind} layer needs 'inputs' (two or more layer names, or input)")
+        _own_fields(r, raw, lp, kind, spec)
+        if layer_class(kind).activated:
             spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
                                           ACTIVATIONS, "activation")
-        if "frozen" in LAYER_FIELDS[kind]:
+            _activation_settings(r, raw, lp, spec)
+        if layer_class(kind).param_names:
             frozen = raw.get("frozen", []) or []
             if not isinstance(frozen, list) or any(f not in ("weight", "bias") for f in frozen):
+                wrong = next((f for f in frozen if f not in ("weight", "bias")), None) \
+                    if isinstance(frozen, list) else frozen
                 raise r.fail(lp + ("frozen",), "expected a list of parameters to freeze: [weight], "
-                                               f"[bias] or [weight, bias], got {frozen!r}")
+                                               f"[bias] or [weight, bias], got {_said(wrong)}")
             spec["frozen"] = sorted(set(frozen), key=("weight", "bias").index)
             if raw.get("init") is not None:
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
@@ -354,6 +350,42 @@ def _layer_inputs(r: _Reader, value: Any, path: YPath) -> list[str]:
             where = path + (i,) if isinstance(value, list) else path
             raise r.fail(where, f"expected a layer name (or input), got {_kind(name)}")
     return list(names)
+
+
+def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dict[str, Any]) -> None:
+    """The layer type's own fields (units, kernel, stride …), validated as its class declares them."""
+    fields = layer_class(kind).fields
+    for f in fields:
+        if f.required and f.name not in raw:
+            raise r.fail(lp, f"a {kind} layer needs '{f.name}'" + (f" ({f.hint})" if f.hint else ""))
+    dims = 1 if kind.endswith("1d") else 2
+    for f in fields:
+        if f.name in raw:
+            value = raw[f.name]
+        elif isinstance(f.default, str) and f.default.startswith("="):
+            value = raw[f.default[1:]]  # e.g. a pool's stride: its size as written
+        elif f.default is None:
+            continue
+        else:
+            value = f.default
+        fp = lp + (f.name,)
+        if f.kind == "count":
+            spec[f.name] = r.integer(value, fp, 1)
+        else:
+            spec[f.name] = r.int_or_pair(value, fp, dims, 1 if f.kind == "size" else 0)
+
+
+def _activation_settings(r: _Reader, raw: dict[str, Any], lp: YPath, spec: dict[str, Any]) -> None:
+    """The chosen activation's own fields (leaky_relu's negative_slope); another's is refused."""
+    own = ACTIVATION_FIELDS[spec["activation"]]
+    for key in _ACTIVATION_FIELDS:
+        if key not in raw:
+            continue
+        if key not in own:
+            users = ", ".join(name for name, fields in ACTIVATION_FIELDS.items() if key in fields)
+            raise r.fail(lp + (key,), f"'{key}' belongs to the {users} activation, not to "
+                                      f"{spec['activation']}")
+        spec[key] = r.number(raw[key], lp + (key,))
 
 
 def _params(r: _Reader, raw_layers: list[Any], network: Network, seed: int | None,
@@ -430,48 +462,58 @@ def _check_distributions(r: _Reader, samples: SampleSet, path: YPath) -> None:
 
 def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> SampleSet:
     full = (r.base_dir / file)
+    shown = quote(file)
     try:
-        data = np.load(full, allow_pickle=False)
+        arrays = read_npz(full, ("x", "y"))
     except FileNotFoundError:
-        raise r.fail(path, f"the samples file {file} does not exist (looked in {r.base_dir})") from None
-    except (OSError, ValueError, EOFError):
-        raise r.fail(path, f"{file} is not an npz file (expected one saved by numpy.savez with arrays "
-                           "x and y)") from None
-    if not isinstance(data, np.lib.npyio.NpzFile):
-        raise r.fail(path, f"{file} is not an npz file but a single array (expected numpy.savez with "
-                           "arrays x and y)")
-    try:
-        with data:
-            arrays = {k: data[k] for k in ("x", "y") if k in data.files}
-    except (OSError, ValueError) as err:
-        raise r.fail(path, f"{file}: an array cannot be read ({str(err)[:120]})") from None
+        raise r.fail(path, f"the samples file {shown} does not exist (looked in "
+                           f"{quote(str(r.base_dir))})") from None
+    except NpzError as err:
+        raise r.fail(path, f"{shown}: {err}") from None
+    except ScenarioError as err:  # not a regular file
+        raise r.fail(path, f"{shown}: {err.reason}") from None
     for key in ("x", "y"):
         if key not in arrays:
-            raise r.fail(path, f"{file} has no array '{key}' (expected x [N, *input] and y)")
+            raise r.fail(path, f"{shown} has no array '{key}' (expected x [N, *input] and y)")
     x, y = arrays["x"], arrays["y"]
     want = (x.shape[0], *network.input_shape) if x.ndim else None
     if x.ndim == 0 or x.shape != want or x.shape[0] == 0:
-        raise r.fail(path, f"{file}: x has shape {shape_text(x.shape)}, expected [N, "
+        raise r.fail(path, f"{shown}: x has shape {shape_text(x.shape)}, expected [N, "
                            f"{', '.join(map(str, network.input_shape))}] with N ≥ 1")
-    real = (np.integer, np.floating)
-    if not np.issubdtype(x.dtype, real[0]) and not np.issubdtype(x.dtype, real[1]) or not np.all(np.isfinite(x)):
-        raise r.fail(path, f"{file}: x must hold finite real numbers")
+    _sample_budget(r, path, x.shape[0], network)
     outputs = network.output_size
     labels = None
     if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
         if y.shape[0] != x.shape[0] or y.min() < 0 or y.max() >= outputs:
-            raise r.fail(path, f"{file}: y as labels must have {x.shape[0]} class indices in 0…{outputs - 1}")
+            raise r.fail(path, f"{shown}: y as labels must have {x.shape[0]} class indices in "
+                               f"0…{outputs - 1}")
         labels = y.astype(np.int64)
         y = np.eye(outputs)[labels]
-    elif not (np.issubdtype(y.dtype, np.integer) or np.issubdtype(y.dtype, np.floating)):
-        raise r.fail(path, f"{file}: y must hold real numbers (targets) or whole numbers (labels)")
     elif y.shape != (x.shape[0], outputs):
-        raise r.fail(path, f"{file}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
+        raise r.fail(path, f"{shown}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
                            f"targets or [{x.shape[0]}] integer labels")
+    x, y = _as_float64(x), _as_float64(y)
+    if not np.all(np.isfinite(x)):
+        raise r.fail(path, f"{shown}: x must hold finite numbers that fit float64")
     if not np.all(np.isfinite(y)):
-        raise r.fail(path, f"{file}: y must hold finite numbers")
-    return SampleSet(x.astype(np.float64), y.astype(np.float64), labels, file=file,
-                     source=full.resolve())
+        raise r.fail(path, f"{shown}: y must hold finite numbers that fit float64")
+    return SampleSet(x, y, labels, file=file, source=full.resolve())
+
+
+def _as_float64(values: np.ndarray) -> np.ndarray:
+    """Float64 values; a longdouble beyond float64's range becomes ∞ (and is then refused)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return values.astype(np.float64)
+
+
+def _sample_budget(r: _Reader, path: YPath, count: int, network: Network) -> None:
+    """Refuse samples over the budget (train and test sets count together)."""
+    per_sample = int(np.prod(network.input_shape)) + network.output_size
+    try:
+        check_samples(count, per_sample, r.sample_values, path)
+    except BudgetError as err:
+        raise r.fail(err.field, err.message) from None
+    r.sample_values += count * per_sample
 
 
 def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]:
@@ -484,8 +526,8 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
     result: dict[str, Expected] = {}
     for key, raw in value.items():
         kp = path + (key,)
+        ref = _expected_name(r, kp, str(key))
         try:
-            ref = parse_name(str(key))
             check_reference(scenario, ref, require_scalar=True)
         except QuantityError as err:
             raise r.fail(kp, str(err)) from None
@@ -493,3 +535,20 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
         text = r.doc.raw.get(kp, repr(raw))
         result[str(ref)] = Expected(number, written_decimals(text), text)
     return result
+
+
+MAX_NAME = 100  # characters of a quantity name in ``expected`` (real ones are short)
+
+
+def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:
+    """Parse an ``expected`` key; a name too long to be real (a 5000-digit index) or holding
+    control characters is refused here, before it could reach a message or ``int``."""
+    if len(key) > MAX_NAME:
+        raise r.fail(path, f"{_said(key)} is not a quantity name: {len(key):,} characters, at most "
+                           f"{MAX_NAME} (like fc.out[0] or conv.weight[0,0,1])")
+    if not key.isprintable():
+        raise r.fail(path, f"{_said(key)} is not a quantity name: it holds control characters")
+    try:
+        return parse_name(key)
+    except QuantityError as err:
+        raise r.fail(path, str(err)) from None

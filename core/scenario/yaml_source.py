@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from core.errors import ScenarioError
+from core.text import quote, visible
 
 Path = tuple[str | int, ...]
 
@@ -57,8 +58,9 @@ def format_path(path: Path) -> str:
     for part in path:
         if isinstance(part, int):
             text += f"[{part}]"
-        else:
-            text += ("." if text else "") + str(part)
+        else:  # a field name from the file: shown visibly and cut short
+            name = visible(str(part))
+            text += ("." if text else "") + (name if len(name) <= 40 else name[:40] + "…")
     return text
 
 
@@ -78,6 +80,19 @@ class YamlDocument:
             if line is not None:
                 return line
         return None
+
+
+def _node_kind(node: yaml.Node) -> str:
+    """A YAML node in plain words, for messages (never the node's repr)."""
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if node.tag == "tag:yaml.org,2002:null" or node.value == "":
+        return "nothing"
+    kind = {"tag:yaml.org,2002:int": "the number", "tag:yaml.org,2002:float": "the number",
+            "tag:yaml.org,2002:bool": "true/false"}.get(node.tag, "the value")
+    return f"{kind} {quote(node.value, 40)}"
 
 
 def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
@@ -101,12 +116,12 @@ def _walk(node: yaml.Node, path: Path, doc: YamlDocument, file: str) -> None:
         seen: set[str] = set()
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                raise ScenarioError(f"a field name must be text, got {key_node.value!r}"[:120],
+                raise ScenarioError(f"a field name must be text, got {_node_kind(key_node)}",
                                     file=file, line=key_node.start_mark.line + 1,
                                     field=format_path(path) or None)
             key = key_node.value
             if key in seen:
-                raise ScenarioError(f"'{key}' is given twice", file=file,
+                raise ScenarioError(f"'{quote(key, 60)}' is given twice", file=file,
                                     line=key_node.start_mark.line + 1,
                                     field=format_path(path + (key,)))
             seen.add(key)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from textual.markup import escape
 
-from core.engine.quantities import format_index, parse_name
+from core.engine.quantities import EDITABLE_KINDS, KINDS, format_index, parse_name
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.learner.checks import check_for
 from core.numbers import MINUS, fmt
@@ -23,11 +23,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 8  # rows shown per quantity; larger arrays end with a "…" line
 MAX_COLS = 8
-PARAM_BLOCKS = (("weight", "weight"), ("bias", "bias"), ("net", "net"), ("out", "out"),
-                ("grad_out", "∂out"), ("delta", "delta"), ("grad_weight", "grad_w"),
-                ("grad_bias", "grad_b"), ("new_weight", "new_w"), ("new_bias", "new_b"))
-PLAIN_BLOCKS = (("out", "out"), ("grad_out", "∂out"))
-EDITABLE = ("weight", "bias", "input", "target")
+EDITABLE = EDITABLE_KINDS  # weight, bias, input, target
 
 INPUT = "input"
 LOSS = "loss"
@@ -74,8 +70,8 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    blocks = PARAM_BLOCKS if layer.has_net else PLAIN_BLOCKS
-    return [(f"{key}.{kind}", label) for kind, label in blocks if kind in layer.kinds]
+    # the layer's kinds in the registry's order (the order they are computed), with their labels
+    return [(f"{key}.{kind}", k.label) for kind, k in KINDS.items() if kind in layer.kinds]
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),

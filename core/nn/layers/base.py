@@ -1,4 +1,38 @@
-"""The layer interface shared by every family (dense, conv, pool, flatten).
+"""The layer interface: one module per layer type owns everything about that type.
+
+A layer class (``dense.py``, ``conv.py``, ``pool.py``, ``flatten.py`` …) declares, and
+``register`` checks when the module is imported (a gap fails loudly, it never falls
+through to another layer's formula):
+
+==========================  ==============================================================
+``type_names``              the scenario ``type:`` values it builds (``conv1d``, ``conv2d``)
+``fields``                  its own scenario fields (``Field``: units, kernel, stride …);
+                            core/scenario/load validates them from these declarations.
+                            Layers with parameters also take ``activation`` (and that
+                            activation's fields), ``weight``, ``bias``, ``frozen``, ``init``.
+``examples``                (input shape, spec) per type name: the registry test builds a
+                            network from each and checks gradients, explanations, torch
+``from_spec``               shape inference and the fit checks; a misfit raises
+                            ScenarioError naming the field (``layers[1].kernel``)
+``param_shapes``, ``fans``  parameters (PyTorch layout) and the initialisers' fans
+``forward``, ``input_grad``,
+``param_grads``             the maths (vectorised over the batch)
+``kinds``                   the quantity kinds it has (names from core/engine/quantities)
+``net_terms``               (layers with parameters) what z[b, i] sums: w·x terms + b
+``out_terms``               (layers without) what out[b, i] is: max/mean of a window, a copy
+``input_grad_terms``        the route of the input gradient: what ∂E/∂x[b, i] gathers
+                            from this layer's δ (or ∂E/∂out when it has no parameters)
+``param_grad_terms``        what ∂E/∂weight[i] and ∂E/∂bias[i] sum over the batch
+``torch_lines``             its forward line(s) in the PyTorch export: read ``h``, set
+                            ``z`` (layers with parameters, the activation follows) or ``h``
+``slip_routes``             its share of slip diagnosis: what ∂E/∂x[b, i] would be after
+                            a known hand slip (``pool-route``, ``transposed-index``)
+==========================  ==============================================================
+
+Terms are plain data (``terms.py``): core/explain writes them as formulas with numbers,
+so this package imports nothing of core but core.errors, core.numbers and core.text.
+The shared parts (the activation's a = f(z) and δ = ∂E/∂a·f′, the loss, the fused
+softmax + cross-entropy δ, given values, the update) are not a layer's business.
 
 Every array carries a leading batch axis. A layer is stateless: parameters come in as a
 dict, so the stepper can keep the forward pass's parameters apart from updated ones.
@@ -6,18 +40,54 @@ dict, so the stepper can keep the forward pass's parameters apart from updated o
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
 from core.nn.activations import Activation, softmax_backward
+from core.nn.layers.terms import Terms
 
 Params = dict[str, np.ndarray]
+Spec = Mapping[str, Any]  # a validated layer spec: name, type, its fields, activation …
+FIELD_KINDS = ("count", "size", "offset")
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """``(2, 3)`` → ``[2, 3]``, as messages and the contract write shapes."""
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One scenario field of a layer type.
+
+    ``kind``: ``count`` a whole number ≥ 1; ``size`` a whole number ≥ 1, or [height, width]
+    on a 2-D layer; ``offset`` the same but ≥ 0. ``default`` is a value, or ``"=name"`` to
+    copy another field (a pool's stride defaults to its size). ``hint`` completes the
+    message for a missing required field: "a dense layer needs 'units' (its number of
+    neurons)".
+    """
+
+    name: str
+    kind: str
+    required: bool = False
+    default: Any = None
+    hint: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in FIELD_KINDS:
+            raise ValueError(f"field {self.name}: unknown kind {self.kind!r}")
 
 
 class Layer:
     """Base class: shapes, activation handling and the names of quantities it has."""
 
+    type_names: ClassVar[tuple[str, ...]] = ()
+    fields: ClassVar[tuple[Field, ...]] = ()
+    activated: ClassVar[bool] = False  # takes an ``activation`` (and that activation's fields)
+    examples: ClassVar[tuple[tuple[tuple[int, ...], dict[str, Any]], ...]] = ()
     kind: str = "layer"
     param_names: tuple[str, ...] = ()
     max_inputs: int | None = 1  # how many layers it may read (None: any number, at least min_inputs)
@@ -30,6 +100,12 @@ class Layer:
         self.activation = activation
         self.frozen = frozen
         self.out_shape: tuple[int, ...] = ()
+
+    @classmethod
+    def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Layer:
+        """The layer of a validated spec reading ``in_shape`` (from ``previous``, e.g. "layer
+        'pool'", for messages); ``path`` (``layers[1]``) names it in a ScenarioError."""
+        raise NotImplementedError
 
     # --- shapes and names -------------------------------------------------------
     @property
@@ -68,7 +144,7 @@ class Layer:
         """Apply the activation; softmax acts on each sample's flattened output."""
         activation = self.activation
         assert activation is not None
-        if activation.is_softmax:
+        if activation.coupled:
             if net.ndim == 2:
                 return activation.forward(net)
             return activation.forward(net.reshape(net.shape[0], -1)).reshape(net.shape)
@@ -77,11 +153,11 @@ class Layer:
     def delta(self, net: np.ndarray, out: np.ndarray, grad_out: np.ndarray) -> np.ndarray:
         """δ = ∂E/∂net from ∂E/∂out: elementwise f′, or the full softmax Jacobian."""
         assert self.activation is not None
-        if self.activation.is_softmax:
+        if self.activation.coupled:
             b = out.shape[0]
             return softmax_backward(out.reshape(b, -1), grad_out.reshape(b, -1)).reshape(out.shape)
-        assert self.activation.derivative is not None
-        return grad_out * self.activation.derivative(net, out)
+        result: np.ndarray = grad_out * self.activation.derivative(net, out)
+        return result
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, Any]:
         """Return (net or None, out, cache) for a batch ``x``."""
@@ -110,3 +186,65 @@ class Layer:
         which lets training keep every gradient in one flat buffer.
         """
         return {}
+
+    # --- derivation terms (plain data, see terms.py) -----------------------------
+    def net_terms(self, sample: int, index: tuple[int, ...], limit: int) -> Terms:
+        """z[sample, index] as a sum of terms, e.g. w·x plus the bias (layers with a net)."""
+        raise NotImplementedError
+
+    def out_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int) -> Terms:
+        """out[sample, index] of a layer without a net (a window's max or mean, a copy)."""
+        raise NotImplementedError
+
+    def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
+                         source: int = 0) -> Terms:
+        """∂E/∂x[sample, index] of the ``source``-th input it reads: what that input gets
+        back from this layer's δ (layers with a net) or ∂E/∂out (the others)."""
+        raise NotImplementedError
+
+    def param_grad_terms(self, param: str, index: tuple[int, ...], batch: int, limit: int) -> Terms:
+        """∂E/∂param[index], summed over the ``batch`` samples."""
+        raise NotImplementedError
+
+    # --- the PyTorch export and slip diagnosis -----------------------------------
+    def torch_lines(self) -> list[str]:
+        """Forward line(s) of the export: read ``h``; set ``z`` (with parameters) or ``h``.
+        Parameters are ``params["NAME.weight"]``; ``BATCH`` is the batch size; ``F`` is
+        torch.nn.functional."""
+        raise NotImplementedError
+
+    def slip_routes(self, params: Params, upstream: np.ndarray, index: tuple[int, ...]) -> dict[str, list[float]]:
+        """What ∂E/∂x[index] of one sample would be after each hand slip this layer invites,
+        by slip name; ``upstream`` is the sample's δ (or ∂E/∂out) of this layer."""
+        return {}
+
+
+LayerClass = TypeVar("LayerClass", bound=type[Layer])
+LAYER_CLASSES: dict[str, type[Layer]] = {}
+
+
+def _overrides(cls: type[Layer], method: str) -> bool:
+    return getattr(cls, method) is not getattr(Layer, method)
+
+
+def register(cls: LayerClass) -> LayerClass:
+    """Class decorator: add a layer type to the registry, refusing one that is not fully
+    described (so a missing piece fails at import, not as another layer's formula)."""
+    missing = [m for m in ("from_spec", "forward", "input_grad", "input_grad_terms", "torch_lines")
+               if not _overrides(cls, m)]
+    if cls.param_names:
+        missing += [m for m in ("param_shapes", "fans", "param_grads", "param_grad_terms")
+                    if not _overrides(cls, m)]
+    if not (_overrides(cls, "net_terms") or _overrides(cls, "out_terms")):
+        missing.append("net_terms (a layer with a net) or out_terms (one without)")
+    if not cls.type_names:
+        missing.append("type_names")
+    covered = {spec.get("type") for _, spec in cls.examples}
+    missing += [f"an example of {name}" for name in cls.type_names if name not in covered]
+    if missing:
+        raise TypeError(f"layer class {cls.__name__} is not fully described: {', '.join(missing)}")
+    for name in cls.type_names:
+        if name in LAYER_CLASSES:
+            raise TypeError(f"layer type {name!r} is registered twice")
+        LAYER_CLASSES[name] = cls
+    return cls

@@ -8,18 +8,32 @@ additions (col2im), so nothing loops over pixels or samples.
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import Any
 
 import numpy as np
 
-from core.nn.activations import Activation
-from core.nn.layers.base import Layer, Params
+from core.nn.activations import Activation, get_activation
+from core.nn.layers.base import Field, Layer, Params, Spec, register
+from core.nn.layers.fit import window
 from core.nn.layers.spatial import Geometry
+from core.nn.layers.terms import Note, Ref, Terms, note, product
 
 
+@register
 class Conv(Layer):
     """``filters`` kernels over ``[C, L]`` (conv1d) or ``[C, H, W]`` (conv2d) inputs."""
 
+    type_names = ("conv1d", "conv2d")
+    fields = (Field("filters", "count", required=True), Field("kernel", "size", required=True),
+              Field("stride", "size", default=1), Field("padding", "offset", default=0))
+    examples = (
+        ((2, 5), {"name": "conv", "type": "conv1d", "filters": 2, "kernel": 3, "stride": 2, "padding": 1,
+                  "activation": "sigmoid"}),
+        ((2, 4, 5), {"name": "conv", "type": "conv2d", "filters": 2, "kernel": [2, 3], "stride": [1, 2],
+                     "padding": [1, 0], "activation": "relu"}),
+    )
+    activated = True
     param_names = ("weight", "bias")
 
     def __init__(self, name: str, in_shape: tuple[int, ...], filters: int, kernel: tuple[int, int],
@@ -32,6 +46,12 @@ class Conv(Layer):
         self.out_shape = (filters, *self.geometry.out_spatial)
         self._weight_shape = self.param_shapes()["weight"]
         self._taps = in_shape[0] * kernel[0] * kernel[1]
+
+    @classmethod
+    def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Conv:
+        _, size, stride, padding = window(spec, in_shape, previous, path, "kernel", padded=True)
+        return cls(spec["name"], in_shape, spec["filters"], size, stride, padding,
+                   get_activation(spec["activation"], spec), frozenset(spec.get("frozen", ())))
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         g = self.geometry
@@ -75,9 +95,93 @@ class Conv(Layer):
         return out
 
     def _weights(self, params: Params) -> np.ndarray:
-        return params["weight"].reshape(self.filters, self._taps)
+        weights: np.ndarray = params["weight"].reshape(self.filters, self._taps)
+        return weights
 
     def _rows(self, delta: np.ndarray) -> np.ndarray:
         """``[B, F, …]`` → ``[F, B·P]`` (a view when δ is channel-major, as forward leaves it)."""
         b = delta.shape[0]
         return delta.reshape(b, self.filters, -1).swapaxes(0, 1).reshape(self.filters, -1)
+
+    # --- derivation terms -------------------------------------------------------
+    def _kernel_index(self, k: int) -> tuple[int, ...]:
+        g = self.geometry
+        return (k,) if g.dims == 1 else tuple(int(v) for v in divmod(k, g.kernel[1]))
+
+    def _out_spatial(self, p: int) -> tuple[int, ...]:
+        g = self.geometry
+        return (p,) if g.dims == 1 else tuple(int(v) for v in divmod(p, g.table.out_width))
+
+    def net_terms(self, sample: int, index: tuple[int, ...], limit: int) -> Terms:
+        g = self.geometry
+        f = index[0]
+        pos = g.flat_position(index[1:])
+        taps = g.kernel[0] * g.kernel[1]
+        terms = []
+        total = padded = 0
+        for c in range(g.channels):
+            for k in range(taps):
+                src = g.input_position(pos, k)
+                if src is None:
+                    padded += 1
+                    continue
+                total += 1
+                if len(terms) < limit:
+                    terms.append(product(Ref("weight", (f, c, *self._kernel_index(k))), Ref("x", (c, *src), sample)))
+        notes: tuple[Note, ...] = ()
+        if padded:
+            notes = (note(f"{padded} kernel taps fall on zero padding and add nothing"),)
+        notes += (note(f"cross-correlation: window at output position {list(index[1:])}, "
+                       f"stride {g.stride[1] if g.dims == 1 else list(g.stride)}"),)
+        return Terms("sum", tuple(terms), total, bias=Ref("bias", (f,)), notes=notes)
+
+    def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
+                         source: int = 0) -> Terms:
+        g = self.geometry
+        c = index[0]
+        row = (index[1] if g.dims == 2 else 0) + g.padding[0]
+        col = index[-1] + g.padding[1]
+        hits = np.argwhere(g.table.index == row * g.table.width + col)  # windows that read this input
+        terms = []
+        for p, k in hits:
+            for f in range(self.filters):
+                if len(terms) >= limit:
+                    break
+                terms.append(product(Ref("delta", (f, *self._out_spatial(int(p))), sample),
+                                     Ref("weight", (f, c, *self._kernel_index(int(k))))))
+        return Terms("sum", tuple(terms), len(hits) * self.filters,
+                     notes=(note(f"every window of '{self.name}' that reads this value passes back δ·w"),))
+
+    def param_grad_terms(self, param: str, index: tuple[int, ...], batch: int, limit: int) -> Terms:
+        g = self.geometry
+        positions = g.table.positions
+        if param == "bias":
+            f = index[0]
+            every = (product(Ref("delta", (f, *self._out_spatial(p)), b))
+                     for b in range(batch) for p in range(positions))
+            return Terms("sum", tuple(islice(every, limit)), batch * positions,
+                         notes=(note("∂E/∂b = δ (∂net/∂b = 1)"),))
+        f, c, *kidx = index
+        k = g.kernel_offset(tuple(kidx))
+        terms = []
+        total = 0
+        for b in range(batch):
+            for p in range(positions):
+                src = g.input_position(p, k)
+                if src is None:
+                    continue
+                total += 1
+                if len(terms) < limit:
+                    terms.append(product(Ref("delta", (f, *self._out_spatial(p)), b), Ref("x", (c, *src), b)))
+        why = "a shared kernel weight: the sum over every output position of δ × the input under this tap"
+        return Terms("sum", tuple(terms), total, notes=(note(why),))
+
+    # --- export -----------------------------------------------------------------
+    def torch_lines(self) -> list[str]:
+        g = self.geometry
+        n = self.name
+        if g.dims == 1:
+            return [f'z = F.conv1d(h, params["{n}.weight"], params["{n}.bias"], '
+                    f"stride={g.stride[1]}, padding={g.padding[1]})"]
+        return [f'z = F.conv2d(h, params["{n}.weight"], params["{n}.bias"], '
+                f"stride={tuple(g.stride)}, padding={tuple(g.padding)})"]

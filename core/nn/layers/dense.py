@@ -6,14 +6,25 @@ from typing import Any
 
 import numpy as np
 
-from core.nn.activations import Activation
-from core.nn.layers.base import Layer, Params
+from core.nn.activations import Activation, get_activation
+from core.nn.layers.base import Field, Layer, Params, Spec, register
+from core.nn.layers.terms import Ref, Terms, note, product
 
 
+def unravel(flat: int, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Flat C-order position → index of ``shape``."""
+    return tuple(int(v) for v in np.unravel_index(flat, shape))
+
+
+@register
 class Dense(Layer):
     """``units`` neurons over the flattened input; weight ``[units, inputs]``."""
 
+    type_names = ("dense",)
+    fields = (Field("units", "count", required=True, hint="its number of neurons"),)
+    examples = (((2, 3), {"name": "fc", "type": "dense", "units": 3, "activation": "tanh"}),)
     kind = "dense"
+    activated = True
     param_names = ("weight", "bias")
 
     def __init__(self, name: str, in_shape: tuple[int, ...], units: int, activation: Activation,
@@ -22,6 +33,11 @@ class Dense(Layer):
         self.units = units
         self.inputs = int(np.prod(in_shape))
         self.out_shape = (units,)
+
+    @classmethod
+    def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Dense:
+        return cls(spec["name"], in_shape, spec["units"], get_activation(spec["activation"], spec),
+                   frozenset(spec.get("frozen", ())))
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         return {"weight": (self.units, self.inputs), "bias": (self.units,)}
@@ -33,13 +49,15 @@ class Dense(Layer):
         assert self.activation is not None
         return f"dense {self.units} · {self.activation.name}"
 
+    # --- maths ------------------------------------------------------------------
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         flat = x.reshape(x.shape[0], self.inputs)
         net = flat @ params["weight"].T + params["bias"]
         return net, self.activate(net), flat
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        return (upstream @ params["weight"]).reshape(x.shape)
+        grad: np.ndarray = (upstream @ params["weight"]).reshape(x.shape)
+        return grad
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         if out is None:
@@ -47,3 +65,41 @@ class Dense(Layer):
         np.matmul(delta.T, cache, out=out["weight"])
         np.add.reduce(delta, axis=0, out=out["bias"])
         return out
+
+    # --- derivation terms -------------------------------------------------------
+    def net_terms(self, sample: int, index: tuple[int, ...], limit: int) -> Terms:
+        unit = index[0]
+        terms = tuple(product(Ref("weight", (unit, j)), Ref("x", unravel(j, self.in_shape), sample))
+                      for j in range(min(self.inputs, limit)))
+        return Terms("sum", terms, self.inputs, bias=Ref("bias", (unit,)))
+
+    def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
+                         source: int = 0) -> Terms:
+        j = int(np.ravel_multi_index(index, self.in_shape))
+        terms = tuple(product(Ref("delta", (unit,), sample), Ref("weight", (unit, j)))
+                      for unit in range(min(self.units, limit)))
+        return Terms("sum", terms, self.units,
+                     notes=(note(f"every neuron of '{self.name}' that reads this output passes back δ·w"),))
+
+    def param_grad_terms(self, param: str, index: tuple[int, ...], batch: int, limit: int) -> Terms:
+        unit = index[0]
+        samples = range(min(batch, limit))
+        if param == "bias":
+            return Terms("sum", tuple(product(Ref("delta", (unit,), b)) for b in samples), batch,
+                         notes=(note("∂E/∂b = δ (∂net/∂b = 1)"),))
+        jidx = unravel(index[1], self.in_shape)
+        why = "∂E/∂w_ij = δ_i · (the input it multiplies)" + (", summed over the batch" if batch > 1 else "")
+        return Terms("sum", tuple(product(Ref("delta", (unit,), b), Ref("x", jidx, b)) for b in samples),
+                     batch, notes=(note(why),))
+
+    # --- export and diagnosis ---------------------------------------------------
+    def torch_lines(self) -> list[str]:
+        n = self.name
+        return [f'z = h.reshape(BATCH, -1) @ params["{n}.weight"].T + params["{n}.bias"]']
+
+    def slip_routes(self, params: Params, upstream: np.ndarray, index: tuple[int, ...]) -> dict[str, list[float]]:
+        """transposed-index: Σ_i δ_i·w[j,i] instead of w[i,j] (a square weight only)."""
+        w = params["weight"]
+        if w.shape[0] != w.shape[1] or len(index) != 1:
+            return {}
+        return {"transposed-index": [float(upstream @ w[index[0], :])]}

@@ -18,12 +18,24 @@ from typing import Any
 
 import numpy as np
 
-from core.nn.layers.base import Layer, Params
+from core.nn.layers.base import Field, Layer, Params, Spec, register
+from core.nn.layers.fit import window
 from core.nn.layers.spatial import Geometry
+from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 
 
+@register
 class Pool(Layer):
     """``maxpool1d/2d`` or ``avgpool1d/2d`` with window ``size`` and ``stride``."""
+
+    type_names = ("maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d")
+    fields = (Field("size", "size", required=True, hint="its window"), Field("stride", "size", default="=size"))
+    examples = (
+        ((2, 7), {"name": "pool", "type": "maxpool1d", "size": 3, "stride": 2}),
+        ((2, 4, 5), {"name": "pool", "type": "maxpool2d", "size": 2}),
+        ((2, 6), {"name": "pool", "type": "avgpool1d", "size": 2, "stride": 1}),
+        ((2, 5, 4), {"name": "pool", "type": "avgpool2d", "size": [2, 3], "stride": [2, 1]}),
+    )
 
     def __init__(self, name: str, in_shape: tuple[int, ...], mode: str, size: tuple[int, int],
                  stride: tuple[int, int]) -> None:
@@ -34,6 +46,11 @@ class Pool(Layer):
         self.out_shape = (in_shape[0], *self.geometry.out_spatial)
         self.tiled = tuple(size) == tuple(stride)  # windows tile the input, no overlap
         self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    @classmethod
+    def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Pool:
+        _, size, stride, _ = window(spec, in_shape, previous, path, "size", padded=False)
+        return cls(spec["name"], in_shape, spec["type"][:3], size, stride)
 
     def _window_index(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
         """(flat input position of every window element ``[B·C·P·K]`` in a C-order batch,
@@ -152,3 +169,61 @@ class Pool(Layer):
     def source_offset(self, cache: Any, sample: int, channel: int, p: int) -> int:
         """Kernel offset of the maximum that output position p took (max-pool only)."""
         return int(cache[sample, channel, p])
+
+    # --- derivation terms -------------------------------------------------------
+    def out_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int) -> Terms:
+        """max or mean of the window; a max names the chosen input in a note (its Ref)."""
+        g = self.geometry
+        c = index[0]
+        p = g.flat_position(index[1:])
+        taps = g.table.index.shape[1]
+        sources = [Ref("x", (c, *g.input_position(p, k)), sample) for k in range(taps)]  # type: ignore[misc]
+        terms = tuple(product(ref) for ref in sources[:limit])
+        if self.mode == "avg":
+            return Terms("mean", terms, taps)
+        k = self.source_offset(cache, sample, c, p)
+        why = note(f"the maximum is {{0}} (window offset {k}); backward routes the gradient there", sources[k])
+        return Terms("max", terms, taps, notes=(why,))
+
+    def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
+                         source: int = 0) -> Terms:
+        """Each window holding this input passes back ∂E/∂out: all of it to its maximum
+        (max-pool) or a 1/K share to every element (avg-pool)."""
+        g = self.geometry
+        c = index[0]
+        flat = (index[1] if g.dims == 2 else 0) * g.table.width + index[-1]
+        hits = np.argwhere(g.table.index == flat)  # (p, k) windows that contain this input
+        taps = len(g.table.index[0])
+        terms: list[Term] = []
+        notes: list[Note] = []
+        for p, k in hits:
+            out = (c, *self._out_spatial(int(p)))
+            grad = Ref("grad_out", out, sample)
+            if self.mode == "avg":
+                terms.append(Term((grad,), taps))
+                continue
+            if int(cache[sample, c, int(p)]) == int(k):
+                terms.append(product(grad))
+                notes.append(note("this value is the maximum of window {0}, so it receives that window's gradient",
+                                  Ref("out", out, sample)))
+            else:
+                notes.append(note("not the maximum of window {0}: it receives 0", Ref("out", out, sample)))
+        if not hits.size:
+            notes.append(note("no pooling window covers this position (it is dropped): 0"))
+        return Terms("sum", tuple(terms[:limit]), len(terms), notes=tuple(notes))
+
+    def _out_spatial(self, p: int) -> tuple[int, ...]:
+        return (p,) if self.geometry.dims == 1 else tuple(int(v) for v in divmod(p, self.geometry.table.out_width))
+
+    # --- export and diagnosis ---------------------------------------------------
+    def torch_lines(self) -> list[str]:
+        g = self.geometry
+        size = g.kernel[1] if g.dims == 1 else tuple(g.kernel)
+        stride = g.stride[1] if g.dims == 1 else tuple(g.stride)
+        return [f"h = F.{self.mode}_pool{g.dims}d(h, kernel_size={size!r}, stride={stride!r})"]
+
+    def slip_routes(self, params: Params, upstream: np.ndarray, index: tuple[int, ...]) -> dict[str, list[float]]:
+        """pool-route (max-pool): the gradient of another window, or none at all."""
+        if self.mode != "max":
+            return {}
+        return {"pool-route": [float(g) for g in np.unique(upstream)] + [0.0]}

@@ -1,0 +1,84 @@
+"""The terms of a layer's derivations, as plain data (no notation, no text of numbers).
+
+A layer says WHAT a value is made of; core/explain says HOW that is written. So a layer
+module never imports core/explain, and explain never switches on a layer's class:
+
+- ``Ref`` names one operand: a parameter of the layer (``weight``/``bias`` at an index),
+  one of the layer's own per-sample arrays (``net``, ``out``, ``grad_out``, ``delta``),
+  or ``x``, the value the layer reads (its input, or its ``source``-th input when it
+  reads several; explain knows which layer that is).
+- ``Term`` is a product of operands, optionally divided by a whole number.
+- ``Terms`` is a combination of terms: ``sum`` (Σ, plus an optional bias operand),
+  ``max`` or ``mean`` of a window, or ``copy`` (one operand passed on unchanged). It
+  keeps only the first ``limit`` terms that explain shows, and ``total``, the count of
+  all of them, so explaining one value costs the same in a network of any size.
+- ``Note`` is a sentence whose ``{0}``, ``{1}`` … are operands (explain writes their
+  symbols in).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PARAM_KINDS = ("weight", "bias")
+SAMPLE_KINDS = ("x", "net", "out", "grad_out", "delta")
+COMBINES = ("sum", "max", "mean", "copy")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """One operand. ``sample`` is the batch sample of a per-sample operand (unused for a
+    parameter); ``index`` is the index within the sample, or the parameter's index."""
+
+    kind: str  # "x", "net", "out", "grad_out", "delta", "weight" or "bias"
+    index: tuple[int, ...]
+    sample: int = 0
+    source: int = 0  # for "x": which of the layer's inputs (a layer such as add reads several)
+
+    def __post_init__(self) -> None:
+        if self.kind not in PARAM_KINDS + SAMPLE_KINDS:
+            raise ValueError(f"unknown operand kind {self.kind!r}")
+
+    @property
+    def is_param(self) -> bool:
+        return self.kind in PARAM_KINDS
+
+
+@dataclass(frozen=True)
+class Term:
+    """``factors[0]·factors[1]·…`` (divided by ``divisor`` when it is set)."""
+
+    factors: tuple[Ref, ...]
+    divisor: int | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence about a derivation; ``{0}`` … stand for the symbols of ``refs``."""
+
+    text: str
+    refs: tuple[Ref, ...] = ()
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A value as a combination of terms (only the first few of a long sum are kept)."""
+
+    combine: str
+    terms: tuple[Term, ...]
+    total: int
+    bias: Ref | None = None  # ``+ b`` after a sum
+    notes: tuple[Note, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.combine not in COMBINES:
+            raise ValueError(f"unknown combination {self.combine!r}")
+
+
+def product(*factors: Ref) -> Term:
+    """A term that multiplies its operands."""
+    return Term(tuple(factors))
+
+
+def note(text: str, *refs: Ref) -> Note:
+    return Note(text, tuple(refs))

@@ -1,0 +1,217 @@
+"""Every size limit of cnn-tui, checked from shapes alone before anything is allocated.
+
+A scenario is a few hundred bytes of YAML that can ask for terabytes (``input: [1, 100000]``
+with ``maxpool1d size 50000 stride 1`` asks for a 2.5-billion-entry window table). So the
+loader works out, from the parsed settings and layer specs only, what a file would need,
+and refuses it with one message naming the field, the size asked and the limit, before a
+layer, an array or a window table is built.
+
+The limits keep any accepted file under about 2 GB of memory (float64 = 8 bytes a value):
+
+==============================  ===========  =============================================
+limit                            values       why
+==============================  ===========  =============================================
+``MAX_PARAMETERS``               5,000,000    40 MB a copy; the stepper keeps weights,
+                                              gradients and new weights, training a flat
+                                              vector and copies: ~6 copies, 240 MB
+``MAX_ITERATION_VALUES``         50,000,000   400 MB: one iteration's batch × every value
+                                              the stepper keeps per sample (net, out,
+                                              grad_out, delta, pooling choices, the
+                                              convolutions' window columns) + 3 × the
+                                              parameters; the pass allocates about this much
+``MAX_WINDOW_ENTRIES``           10,000,000   80 MB of window index tables (positions ×
+                                              window elements, summed over the layers)
+``MAX_WINDOW``                   65,536       window elements (kh·kw) of one layer: the
+                                              layers loop over them, one NumPy call each
+``MAX_SAMPLE_VALUES``            40,000,000   320 MB: samples × (input + targets), train
+                                              and test sets together; an npz array may need
+                                              one more copy while it is converted
+``MAX_SOLVE_VALUES``             10,000,000   values ``solve`` keeps for its report
+                                              (iterations × values per iteration): ~40 bytes
+                                              each as Python numbers, ~400 MB;
+                                              ``MAX_EXPLAINED_VALUES`` 1,000,000 when every
+                                              value also keeps its derivation (~1 KB each
+                                              measured, ~1 GB, then the report's text)
+==============================  ===========  =============================================
+
+Together about 1.5 GB at the worst (an explained ``solve`` and the largest samples), under
+the 2 GB aim. ``MAX_SIZE`` bounds every single size, stride, count or batch size;
+``MAX_YAML_BYTES`` the YAML file (bytes actually read).
+The bundled scenarios and the 100k-parameter, 10k-sample benchmark network are far inside.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+MAX_YAML_BYTES = 10 * 1024 * 1024
+MAX_SIZE = 100_000
+MAX_PARAMETERS = 5_000_000
+MAX_ITERATION_VALUES = 50_000_000
+MAX_WINDOW_ENTRIES = 10_000_000
+MAX_WINDOW = 65_536
+MAX_SAMPLE_VALUES = 40_000_000
+MAX_SOLVE_VALUES = 10_000_000
+MAX_EXPLAINED_VALUES = 1_000_000
+MAX_NPZ_MEMBERS = 1_000  # entries in an npz's zip directory (numpy.savez writes one per array)
+
+
+class BudgetError(Exception):
+    """A size over a limit; ``field`` is the path of the field that asks for it."""
+
+    def __init__(self, field: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LayerSize:
+    """What one layer needs, per sample unless said otherwise."""
+
+    out: int  # values of its output
+    kept: int  # values the stepper keeps per sample (net, out, grad_out, delta, caches)
+    parameters: int
+    window_entries: int = 0  # index table: positions × window elements (once, not per sample)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _pair(value: Any, dims: int) -> tuple[int, int] | None:
+    """A validated size as (height, width); None when it is not one (the loader reports it)."""
+    if dims == 1:
+        return (1, value) if isinstance(value, int) else None
+    if isinstance(value, int):
+        return (value, value)
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (int(value[0]), int(value[1]))
+    return None
+
+
+def _window_layer(spec: dict[str, Any], shape: tuple[int, ...], i: int) -> tuple[tuple[int, ...], LayerSize] | None:
+    kind = spec["type"]
+    dims = 1 if kind.endswith("1d") else 2
+    if len(shape) != dims + 1:
+        return None
+    is_conv = kind.startswith("conv")
+    key = "kernel" if is_conv else "size"
+    size = _pair(spec.get(key), dims)
+    stride = _pair(spec.get("stride", 1 if is_conv else spec.get(key)), dims)
+    padding = _pair(spec.get("padding", 0), dims) if is_conv else (0, 0)
+    if size is None or stride is None or padding is None:
+        return None
+    if dims == 1:
+        padding = (0, padding[1])
+    channels = shape[0]
+    spatial = (1, shape[1]) if dims == 1 else (shape[1], shape[2])
+    rooms = [spatial[a] + 2 * padding[a] for a in (0, 1)]
+    if any(size[a] > rooms[a] or stride[a] < 1 for a in (0, 1)):
+        return None  # does not fit: build_network names the misfit
+    window = size[0] * size[1]
+    if window > MAX_WINDOW:
+        raise BudgetError(("layers", i, key), f"a window of {_n(window)} elements ({size[0]} × {size[1]}) "
+                                              f"is over the limit of {_n(MAX_WINDOW)}")
+    out_spatial = [(rooms[a] - size[a]) // stride[a] + 1 for a in (0, 1)]
+    positions = out_spatial[0] * out_spatial[1]
+    columns = channels * window * positions  # the window elements of one sample
+    if is_conv:
+        filters = spec.get("filters")
+        if not isinstance(filters, int):
+            return None
+        out = filters * positions
+        kept = 4 * out + columns  # net, out, grad_out, delta; the im2col columns
+        params = filters * channels * window + filters
+    else:
+        out = channels * positions
+        kept = 3 * out + columns  # out, grad_out, the max choices; the window reads
+        params = 0
+    out_shape = (out // positions, *out_spatial[2 - dims:])
+    return out_shape, LayerSize(out, kept, params, positions * window)
+
+
+def layer_sizes(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]]) -> list[LayerSize]:
+    """The size of every layer, from the specs alone (no layer is built); stops at the first
+    layer whose shape does not fit, which ``build_network`` then reports."""
+    sizes: list[LayerSize] = []
+    shape = input_shape
+    for i, spec in enumerate(specs):
+        kind = spec["type"]
+        flat = math.prod(shape)
+        if kind == "dense":
+            units = spec["units"]
+            size = LayerSize(units, 4 * units, units * flat + units)
+            shape = (units,)
+        elif kind == "flatten":
+            size = LayerSize(flat, 2 * flat, 0)
+            shape = (flat,)
+        else:
+            found = _window_layer(spec, shape, i)
+            if found is None:
+                break
+            shape, size = found
+        sizes.append(size)
+    return sizes
+
+
+def iteration_values(input_shape: tuple[int, ...], sizes: Sequence[LayerSize], batch: int) -> int:
+    """Values one iteration keeps: the batch's inputs, targets and every layer's values, and
+    the parameters with their gradients and new values."""
+    outputs = sizes[-1].out if sizes else 0
+    per_sample = math.prod(input_shape) + outputs + sum(s.kept for s in sizes)
+    return batch * per_sample + 3 * sum(s.parameters for s in sizes)
+
+
+def check_network(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]], batch: int) -> None:
+    """Refuse a network over the parameter, window or per-iteration limits (BudgetError)."""
+    sizes = layer_sizes(input_shape, specs)
+    for i, size in enumerate(sizes):
+        if size.window_entries > MAX_WINDOW_ENTRIES:
+            raise BudgetError(("layers", i), f"the windows of '{specs[i]['name']}' need an index table of "
+                                             f"{_n(size.window_entries)} entries; the limit is "
+                                             f"{_n(MAX_WINDOW_ENTRIES)} (use a larger stride or a smaller "
+                                             "window)")
+    entries = sum(s.window_entries for s in sizes)
+    if entries > MAX_WINDOW_ENTRIES:
+        raise BudgetError(("layers",), f"the layers' windows need index tables of {_n(entries)} entries "
+                                       f"in all; the limit is {_n(MAX_WINDOW_ENTRIES)}")
+    total = 0
+    for i, size in enumerate(sizes):
+        total += size.parameters
+        if total > MAX_PARAMETERS:
+            raise BudgetError(("layers", i), f"the network has {_n(total)} parameters up to "
+                                             f"'{specs[i]['name']}'; the limit is {_n(MAX_PARAMETERS)}")
+    values = iteration_values(input_shape, sizes, batch)
+    if values > MAX_ITERATION_VALUES:
+        one = iteration_values(input_shape, sizes, 1) - 3 * total
+        field: tuple[str | int, ...] = ("batch_size",) if batch > 1 else ("layers",)
+        raise BudgetError(field, f"one iteration would keep {_n(values)} values (batch {_n(batch)} × "
+                                 f"{_n(one)} per sample, and the parameters); the limit is "
+                                 f"{_n(MAX_ITERATION_VALUES)}")
+
+
+def check_samples(count: int, per_sample: int, already: int, field: tuple[str | int, ...]) -> None:
+    """Refuse ``count`` samples of ``per_sample`` values (input + targets) when they, with the
+    ``already`` values of other sample sets, exceed ``MAX_SAMPLE_VALUES``."""
+    asked = count * per_sample + already
+    if asked > MAX_SAMPLE_VALUES:
+        extra = f", with {_n(already)} in the other samples" if already else ""
+        raise BudgetError(field, f"{_n(count)} samples × {_n(per_sample)} values (input and target) "
+                                 f"is {_n(count * per_sample)} values{extra}; the limit is "
+                                 f"{_n(MAX_SAMPLE_VALUES)}")
+
+
+def check_solve(iterations: int, per_iteration: int, explained: bool) -> str | None:
+    """The reason ``solve`` cannot keep ``iterations`` records, or None when it can."""
+    limit = MAX_EXPLAINED_VALUES if explained else MAX_SOLVE_VALUES
+    asked = iterations * per_iteration
+    if asked <= limit:
+        return None
+    most = max(1, limit // max(per_iteration, 1))
+    return (f"--iterations {_n(iterations)} would keep {_n(asked)} values ({_n(per_iteration)} per "
+            f"iteration); the limit is {_n(limit)}" + (" with derivations (text and markdown)" if explained else "")
+            + f": ask for at most {_n(most)}")

@@ -1,0 +1,150 @@
+"""Read arrays from an npz file without trusting it: headers first, then a capped read.
+
+``numpy.load`` reads a whole member before anything can be checked, so a 196 KB zip can
+inflate to gigabytes, an npy header can claim shape (10^17, 2), and a damaged zip raises
+whatever zipfile raises. Here each ``NAME.npy`` member's header is read first (shape and
+dtype), checked against the budget and the accepted kinds of number, and only then are
+exactly the bytes the header promises read (one more to prove the member ends there, which
+also checks its CRC). Nothing is ever unpickled and nothing is extracted to disk, so member
+names (``../../x``) do not matter.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+import zipfile
+import zlib
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+from numpy.lib import format as npy_format
+
+from core.scenario.budget import MAX_NPZ_MEMBERS, MAX_SAMPLE_VALUES
+from core.scenario.read_file import open_regular
+
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+_MAX_DIRECTORY = 4 * 1024 * 1024  # bytes of zip directory (numpy.savez writes ~100 a member)
+_KINDS = {"i": "whole numbers", "u": "whole numbers", "f": "real numbers"}
+_DAMAGED = "damaged or truncated (its zip data does not check out): save it again with numpy.savez"
+
+
+_READ_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError,
+    NotImplementedError, RuntimeError, struct.error, zlib.error)  # what zipfile raises on bad data
+
+
+class NpzError(Exception):
+    """An npz file that cannot be read as samples; the message says why, in plain words."""
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def _directory(handle: BinaryIO) -> tuple[int, int]:
+    """(members, directory bytes) from the zip's end record, read from the file's tail."""
+    handle.seek(0, 2)
+    size = handle.tell()
+    tail_start = max(0, size - (_EOCD.size + 65535))
+    handle.seek(tail_start)
+    tail = handle.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        handle.seek(0)
+        if handle.read(6) == b"\x93NUMPY":
+            raise NpzError("a single array (.npy), not an npz file: save the samples with "
+                           "numpy.savez(path, x=..., y=...)")
+        raise NpzError("not an npz file, or a truncated one (expected one saved by numpy.savez with "
+                       "arrays x and y)")
+    _, _, _, _, members, directory, _, _ = _EOCD.unpack_from(tail, at)
+    if members == 0xFFFF or directory == 0xFFFFFFFF:  # zip64: the real counts are elsewhere
+        locator = at - _ZIP64_LOCATOR.size
+        if locator < 0 or tail[locator:locator + 4] != b"PK\x06\x07":
+            raise NpzError(_DAMAGED)
+        offset = _ZIP64_LOCATOR.unpack_from(tail, locator)[2]
+        handle.seek(offset)
+        record = handle.read(_ZIP64_EOCD.size)
+        if len(record) < _ZIP64_EOCD.size or record[:4] != b"PK\x06\x06":
+            raise NpzError(_DAMAGED)
+        fields = _ZIP64_EOCD.unpack(record)
+        members, directory = fields[7], fields[8]
+    handle.seek(0)
+    return members, directory
+
+
+def _header(stream: BinaryIO, name: str) -> tuple[tuple[int, ...], np.dtype, bool]:
+    try:
+        version = npy_format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = npy_format.read_array_header_1_0(stream)
+        elif version in ((2, 0), (3, 0)):
+            shape, fortran, dtype = npy_format.read_array_header_2_0(stream)
+        else:
+            raise ValueError
+    except (ValueError, TypeError, SyntaxError, EOFError):
+        raise NpzError(f"{name} is not a NumPy array (its .npy header cannot be read)") from None
+    return tuple(int(s) for s in shape), dtype, bool(fortran)
+
+
+def _check_dtype(dtype: np.dtype, name: str) -> None:
+    if dtype.hasobject:
+        raise NpzError(f"{name} holds Python objects (a pickle), which cnn-tui never loads: save "
+                       "numbers (float64 or int)")
+    if dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in _KINDS:
+        kind = {"b": "true/false values", "c": "complex numbers", "m": "time spans (timedelta64)",
+                "M": "dates (datetime64)", "U": "text", "S": "bytes", "V": "records"}.get(dtype.kind, "data")
+        raise NpzError(f"{name} holds {kind}, not real numbers (expected float or int arrays)")
+
+
+def _read_member(archive: zipfile.ZipFile, member: str, name: str, max_values: int) -> np.ndarray:
+    with archive.open(member) as stream:
+        shape, dtype, fortran = _header(stream, name)  # type: ignore[arg-type]
+        _check_dtype(dtype, name)
+        count = math.prod(shape)
+        if count > max_values:
+            raise NpzError(f"{name} has shape [{', '.join(map(str, shape))}]: {_n(count)} values; "
+                           f"the limit is {_n(max_values)}")
+        nbytes = count * dtype.itemsize
+        data = stream.read(nbytes)
+        if len(data) < nbytes:
+            raise NpzError(f"{name} is truncated: its header promises {_n(count)} values but the data "
+                           "ends before")
+        if stream.read(1):  # also makes zipfile check the CRC
+            raise NpzError(f"{name} holds more data than its header says")
+    array = np.frombuffer(data, dtype=dtype)
+    return array.reshape(shape, order="F" if fortran else "C")
+
+
+def _codec_errors() -> tuple[type[BaseException], ...]:
+    """The decompressors' own errors (bz2 raises OSError; lzma its LZMAError, when present)."""
+    try:
+        import lzma
+    except ImportError:
+        return ()
+    return (lzma.LZMAError,)
+
+
+def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VALUES) -> dict[str, np.ndarray]:
+    """The arrays ``names`` that the npz at ``path`` holds (a missing one is left out), each
+    checked before it is read. Raises NpzError, or ScenarioError for a path that is not a
+    regular file; FileNotFoundError when there is no file."""
+    if not path.exists():
+        raise FileNotFoundError(path)
+    with open_regular(path, "an npz file") as handle:
+        members, directory = _directory(handle)
+        if members > MAX_NPZ_MEMBERS or directory > _MAX_DIRECTORY:
+            raise NpzError(f"it holds {_n(members)} members ({_n(directory)} bytes of zip directory); the "
+                           f"limit is {_n(MAX_NPZ_MEMBERS)} (an npz of samples holds x and y)")
+        try:
+            with zipfile.ZipFile(handle) as archive:
+                present = set(archive.namelist())
+                return {name: _read_member(archive, f"{name}.npy", name, max_values)
+                        for name in names if f"{name}.npy" in present}
+        except NpzError:
+            raise
+        except _READ_ERRORS + _codec_errors():
+            raise NpzError(_DAMAGED) from None

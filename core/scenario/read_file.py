@@ -1,0 +1,75 @@
+"""Open a file a scenario names, safely: regular files only, and never more bytes than allowed.
+
+A FIFO would block the reader forever, ``/dev/zero`` never ends (its ``st_size`` is 0), a
+folder or socket cannot be read at all: every path that is not a regular file is refused
+from its ``stat`` alone, before it is opened. The file is then opened non-blocking (so a
+path swapped for a FIFO after the check cannot hang either), checked again on the open
+descriptor, and read up to a byte limit: the limit counts the bytes actually read, not
+what the file system claims.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+from typing import BinaryIO
+
+from core.errors import ScenarioError
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+
+
+def _kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def _refusal(mode: int, what: str) -> str:
+    return f"this is {_kind(mode)}, not {what}: cnn-tui reads regular files only"
+
+
+def check_regular(path: Path, what: str) -> os.stat_result:
+    """``path``'s stat (links followed); ScenarioError unless it is a regular file."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ScenarioError("no such file", file=str(path)) from None
+    except OSError as err:
+        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=str(path)) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(_refusal(info.st_mode, what), file=str(path))
+    return info
+
+
+def open_regular(path: Path, what: str) -> BinaryIO:
+    """Open a regular file for reading without ever blocking on a FIFO or a device."""
+    check_regular(path, what)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as err:
+        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=str(path)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # replaced between the check and the open
+            raise ScenarioError(_refusal(mode, what), file=str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_limited(path: Path, limit: int, what: str) -> bytes | None:
+    """The bytes of a regular file, or None when it holds more than ``limit`` bytes
+    (at most ``limit + 1`` are read to find out)."""
+    with open_regular(path, what) as handle:
+        try:
+            data = handle.read(limit + 1)
+        except OSError as err:
+            raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=str(path)) from None
+    return None if len(data) > limit else data
