@@ -19,6 +19,7 @@ from core.explain.explainer import explain
 from core.exports.report import quantity_names, solve
 from core.learner.diagnosis import diagnose
 from core.learner.quiz import Quiz
+from core.nn.layers import Add
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
 
@@ -357,3 +358,13 @@ def test_quiz_on_the_residual_block_asks_the_sum_and_names_the_forgotten_path() 
     answer = quiz.answer("-0.318")  # δ_skip[0] alone: the path through h2 forgotten
     assert not answer.right and answer.diagnosis is not None and answer.diagnosis.slip == "one-path"
     assert answer.derivation.formula == "(δ_h2[0]·w_h2[0,0] + δ_h2[1]·w_h2[1,0]) + δ_skip[0]"
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_the_add_layer_example_builds_and_its_gradients_check(batch: int) -> None:
+    """The registry's example of add (it reads the sample twice), then a dense layer."""
+    (shape, spec), = Add.examples
+    layers = [spec, {"name": "out", "type": "dense", "units": 2, "activation": "sigmoid"}]
+    stepper = check_all_gradients(graph_scenario(layers, list(shape), "mse", batch))
+    np.testing.assert_array_equal(stepper.batched(f"{spec['name']}.net"), 2 * stepper.batched("input"))
+    assert stepper.network.layer(spec["name"]).describe() == "add 2 · tanh"
