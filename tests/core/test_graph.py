@@ -18,6 +18,7 @@ from core.errors import ScenarioError
 from core.explain.explainer import explain
 from core.exports.report import quantity_names, solve
 from core.learner.diagnosis import diagnose
+from core.learner.gradcheck import gradient_check
 from core.learner.quiz import Quiz
 from core.nn.layers import Add
 from core.scenario.catalog import load
@@ -368,3 +369,13 @@ def test_the_add_layer_example_builds_and_its_gradients_check(batch: int) -> Non
     stepper = check_all_gradients(graph_scenario(layers, list(shape), "mse", batch))
     np.testing.assert_array_equal(stepper.batched(f"{spec['name']}.net"), 2 * stepper.batched("input"))
     assert stepper.network.layer(spec["name"]).describe() == "add 2 · tanh"
+
+
+def test_gradient_check_agrees_on_every_parameter_of_the_residual_block(residual: Stepper) -> None:
+    residual.forward_all()
+    residual.backward_all()
+    for layer in ("h1", "h2", "out"):
+        for kind in ("weight", "bias"):
+            for index in np.ndindex(residual.params[layer][kind].shape):
+                check = gradient_check(residual, f"{layer}.{kind}[{','.join(map(str, index))}]")
+                assert check.agrees and check.analytic != 0, check

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, cell, derivation, press, status
+from tui_helpers import SIZE, cell, derivation, message, press, status
 
 from core.scenario.catalog import load
 from tui.app import CnnTuiApp
@@ -42,10 +42,21 @@ async def test_stepping_the_residual_block_with_f_b_u_and_undo(residual):
         assert "(δ_h2[0]·w_h2[0,0] + δ_h2[1]·w_h2[1,0]) + δ_skip[0]" in text
         assert "from 'skip': δ_skip[0] = −0.318" in text
         await press(pilot, "u")
-        assert cell(residual, "h1.new_bias[0]") == "0.227"
+        assert cell(residual, "h1.new_bias[0]") == "0.151"
         assert "updated" in status(residual)
         await press(pilot, "z")
         assert cell(residual, "h1.new_bias[0]") == "·"
         await press(pilot, "z")
         assert cell(residual, "h1.grad_out[0]") == "·"
         assert cell(residual, "skip.net[0]") == "0.570✓"
+
+
+async def test_heatmap_and_gradient_check_on_the_residual_block(residual):
+    async with residual.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "B")
+        residual.select("h1.weight[0,1]")
+        await press(pilot, "g")
+        assert "gradient check of h1.weight[0,1]" in message(residual) and "they agree" in message(residual)
+        residual.select("skip.net[0]")
+        await press(pilot, "h")
+        assert message(residual).startswith("skip: heatmap")
