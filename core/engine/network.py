@@ -144,11 +144,19 @@ def _sources(specs: list[dict[str, Any]], i: int) -> tuple[str, ...]:
 
 
 def _check_arity(layer_type: type[Layer], kind: str, count: int, field_name: str) -> None:
+    """As many inputs as the layer type reads: one, or (add) two or more."""
+    a = "an" if kind[0] in "aeiou" else "a"
     if count < layer_type.min_inputs:
-        raise ScenarioError(f"an {kind} layer reads two or more inputs, got {count}", field=field_name)
-    if layer_type.max_inputs is not None and count > layer_type.max_inputs:
-        raise ScenarioError(f"a {kind} layer reads one input, got {count} (only add combines several)",
+        raise ScenarioError(f"{a} {kind} layer reads {_count(layer_type.min_inputs)} or more inputs, got {count}",
                             field=field_name)
+    if layer_type.max_inputs is not None and count > layer_type.max_inputs:
+        raise ScenarioError(f"{a} {kind} layer reads {_count(layer_type.max_inputs)} input"
+                            f"{'s' if layer_type.max_inputs > 1 else ''}, got {count} (only add combines several)",
+                            field=field_name)
+
+
+def _count(n: int) -> str:
+    return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
 
 
 def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, ...]],

@@ -360,9 +360,10 @@ class Stepper:
             later = {layer.name for layer in self.network.layers[self.network.index_of(ref.layer):]}
             if dropped == later:
                 return f"cleared the forward pass from '{ref.layer}' on, the backward pass and the update"
-            names = ", ".join(f"'{layer.name}'" for layer in self.network.layers if layer.name in dropped)
-            return (f"cleared the forward values of {names} (all that read '{ref.layer}'), the backward "
-                    "pass and the update")
+            names = ", ".join(f"'{layer.name}'" for layer in self.network.layers
+                              if layer.name in dropped and layer.name != ref.layer)
+            return (f"cleared the forward values of '{ref.layer}' and of the layers that depend on it ({names}), "
+                    "the backward pass and the update")
         samples = self._edited_samples(ref, float(value))
         values = dict(st.values)
         key = "input" if ref.kind == "input" else "target"

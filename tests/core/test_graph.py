@@ -200,6 +200,10 @@ def test_a_single_input_layer_given_two_is_refused() -> None:
     err = refusal([{"name": "a", **D2}, {"name": "b", **D2, "inputs": ["a", "input"]}])
     assert "a dense layer reads one input, got 2 (only add combines several)" in str(err)
     assert err.field == "layers[1].inputs"
+    err = refusal([{"name": "c", "type": "conv1d", "filters": 1, "kernel": 1},
+                   {"name": "p", "type": "avgpool1d", "size": 1, "inputs": ["c", "input"]},
+                   {"name": "o", **D2}], shape=[1, 2])
+    assert "an avgpool1d layer reads one input, got 2" in str(err)
 
 
 def test_a_non_name_in_inputs_is_refused() -> None:
@@ -247,7 +251,8 @@ def test_editing_a_weight_clears_only_what_is_downstream_in_the_graph() -> None:
     assert stepper.has("b.out") and stepper.has("b.net")
     assert not stepper.has("a.out") and not stepper.has("s.out") and not stepper.has("loss")
     message = stepper.edit("a.weight[1,1]", -0.3)
-    assert message == "cleared the forward values of 'a', 's' (all that read 'a'), the backward pass and the update"
+    assert message == ("cleared the forward values of 'a' and of the layers that depend on it ('s'), the backward "
+                       "pass and the update")
     ph = stepper.phase()
     assert (ph.stage, ph.step, ph.layer) == ("forward", 1, "a")
     stepper.step_forward()
