@@ -68,6 +68,18 @@ class Network:
         file order; ∂E/∂out of ``name`` is the sum of what each of them sends back."""
         return self._readers[name]
 
+    @cached_property
+    def plan(self) -> tuple[tuple[int, ...], ...]:
+        """Per layer, the positions of what it reads (−1 for the sample): the graph as
+        indices, so the training loop does no name lookups."""
+        return tuple(tuple(-1 if src == INPUT else self.index_of(src) for src in self.inputs_of(layer.name))
+                     for layer in self.layers)
+
+    @cached_property
+    def with_net(self) -> tuple[bool, ...]:
+        """Per layer, does it have a net and a δ (what it passes back from)?"""
+        return tuple(layer.has_net for layer in self.layers)
+
     def downstream_of(self, name: str) -> set[str]:
         """``name`` and every layer that depends on its output, directly or through others."""
         found = {name}

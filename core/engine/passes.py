@@ -67,13 +67,19 @@ def sent_back(reader: Layer, params: Params, xs: list[np.ndarray], upstream: np.
     return reader.input_grads(params, xs, upstream, cache)[position]
 
 
+def _sum(terms: list[np.ndarray]) -> np.ndarray:
+    """t₁ + t₂ + … in this order, as new arrays (the terms are never written in)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
 def hidden_gradients(layer: Layer, net: np.ndarray | None, out: np.ndarray,
                      terms: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
     """(∂E/∂out, δ) of a layer below the last from the terms its readers send back:
     ∂E/∂out is their sum (gradients from several readers add up)."""
-    grad_out = terms[0]
-    for term in terms[1:]:
-        grad_out = grad_out + term
+    grad_out = _sum(terms)
     if not layer.has_net:
         return grad_out, None
     assert net is not None
@@ -98,14 +104,26 @@ def forward_pass(network: Network, params: dict[str, Params], x: np.ndarray
                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray | None], dict[str, Any]]:
     """Every layer's output in order: (arrays by key, ``input`` and ``LAYER.out``; nets and
     caches by layer name)."""
-    arrays: dict[str, np.ndarray] = {"input": x}
-    nets: dict[str, np.ndarray | None] = {}
-    caches: dict[str, Any] = {}
-    for layer in network.layers:
-        xs = [arrays[key] for key in network.input_keys(layer.name)]
-        nets[layer.name], arrays[f"{layer.name}.out"], caches[layer.name] = layer.forward_many(
-            params.get(layer.name, _EMPTY), xs)
-    return arrays, nets, caches
+    outs, nets, caches = _forward(network, params, x)
+    arrays = {"input": x, **{f"{layer.name}.out": out for layer, out in zip(network.layers, outs)}}
+    names = [layer.name for layer in network.layers]
+    return arrays, dict(zip(names, nets)), dict(zip(names, caches))
+
+
+def _forward(network: Network, params: dict[str, Params], x: np.ndarray
+             ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[Any]]:
+    """(out, net, cache) of every layer, by position: the forward pass of training."""
+    count = len(network.layers)
+    outs: list[np.ndarray] = [x] * count
+    nets: list[np.ndarray | None] = [None] * count
+    caches: list[Any] = [None] * count
+    for i, (layer, sources) in enumerate(zip(network.layers, network.plan)):
+        own = params.get(layer.name, _EMPTY)
+        if len(sources) == 1:
+            nets[i], outs[i], caches[i] = layer.forward(own, x if sources[0] < 0 else outs[sources[0]])
+        else:
+            nets[i], outs[i], caches[i] = layer.forward_many(own, [x if s < 0 else outs[s] for s in sources])
+    return outs, nets, caches
 
 
 def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
@@ -113,33 +131,51 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
     """Forward and backward pass keeping only what they need: (loss, ∂E/∂params per layer, output).
 
     The backward pass goes through the layers in reverse order; each sends back a term to
-    every layer it reads, and a layer's ∂E/∂out is the sum of the terms it received.
+    every layer it reads, and a layer's ∂E/∂out is the sum of the terms it received, added
+    in the file order of the readers (as the stepper adds them).
     ``into`` gives arrays to write the gradients in (training's flat buffer).
     """
     layers = network.layers
-    arrays, nets, caches = forward_pass(network, params, x)
-    last = layers[-1]
-    h = arrays[f"{last.name}.out"]
-    loss = loss_value(network, nets[last.name], h, y)
-    grad_out, delta = output_gradients(network, nets[last.name], h, y, need_grad_out=False)
+    plan = network.plan
+    outs, nets, caches = _forward(network, params, x)
+    h = outs[-1]
+    loss = loss_value(network, nets[-1], h, y)
+    grad_out, delta = output_gradients(network, nets[-1], h, y, need_grad_out=False)
     grads: dict[str, Params] = {}
-    received: dict[str, list[np.ndarray]] = {}
+    received: list[list[np.ndarray]] = [[] for _ in layers]
+    with_net = network.with_net
     for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
         name = layer.name
         own = params.get(name, _EMPTY)
         if i < len(layers) - 1:
-            grad_out, delta = hidden_gradients(layer, nets[name], arrays[f"{name}.out"], received.pop(name))
-        sources = network.inputs_of(name)
-        xs = [arrays[key] for key in network.input_keys(name)]
+            terms = received[i]
+            if len(terms) == 1:  # read by one layer: the common case, no sum
+                grad_out = terms[0]
+            else:
+                terms.reverse()  # received from the last reader first
+                grad_out = _sum(terms)
+            net = nets[i]  # None exactly for the layers without a net
+            delta = None if net is None else layer.delta(net, outs[i], grad_out)
+        sources = plan[i]
+        upstream = delta if with_net[i] else grad_out
+        assert upstream is not None
+        if len(sources) == 1:
+            src = sources[0]
+            xi = x if src < 0 else outs[src]
+            if own:
+                assert delta is not None
+                grads[name] = layer.param_grads(xi, delta, caches[i], None if into is None else into[name])
+            if src >= 0:
+                received[src].append(layer.input_grad(own, xi, upstream, caches[i]))
+            continue
+        xs = [x if s < 0 else outs[s] for s in sources]
         if own:
             assert delta is not None
-            grads[name] = layer.param_grads(xs[0], delta, caches[name], None if into is None else into[name])
-        upstream = delta if layer.has_net else grad_out
-        assert upstream is not None
-        for position, src in enumerate(sources):
-            if src != "input":
-                received.setdefault(src, []).append(sent_back(layer, own, xs, upstream, caches[name], position))
+            grads[name] = layer.param_grads(xs[0], delta, caches[i], None if into is None else into[name])
+        for position in range(len(sources) - 1, -1, -1):  # reversed, as the layers are
+            if sources[position] >= 0:
+                received[sources[position]].append(sent_back(layer, own, xs, upstream, caches[i], position))
     return loss, grads, h
 
 
@@ -158,5 +194,4 @@ _EMPTY: Params = {}
 
 def predict(network: Network, params: dict[str, Params], x: np.ndarray) -> np.ndarray:
     """The network's output for a batch ``x`` (no gradients)."""
-    arrays, _, _ = forward_pass(network, params, x)
-    return arrays[f"{network.layers[-1].name}.out"]
+    return _forward(network, params, x)[0][-1]
