@@ -343,7 +343,7 @@ class Stepper:
             check_index(shape, ref, require_scalar=True)
         except QuantityError as err:
             raise EditError(str(err)) from None
-        if ref.kind == "target" and self.scenario.loss == "cross_entropy":
+        if ref.kind == "target" and self.network.loss.distribution:
             raise_if_bad_distribution(self, ref, float(value))
         self._push(f"edit {ref}")
         previous = self.value(str(ref)) if ref.kind in ("weight", "bias") else float(self.array(ref.kind)[ref.index])

@@ -163,7 +163,7 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
                "max(0, z) + negative_slope·min(0, z)", "[z > 0] + negative_slope·[z ≤ 0]",
                lambda w: (f"max(0, {w.z}) + {w.setting('negative_slope')}·min(0, {w.z})",
                           f"max(0, {w.n(w.z_value)}) + {w.setting('negative_slope')}·min(0, {w.n(w.z_value)})"),
-               lambda w: (f"[{w.z} > 0] + {w.setting('negative_slope')}·[{w.z} ≤ 0]",
+               lambda w: (f"([{w.z} > 0] + {w.setting('negative_slope')}·[{w.z} ≤ 0])",
                           "1" if w.z_value > 0 else w.p(w.settings["negative_slope"])),
                "F.leaky_relu(z, negative_slope={negative_slope})",
                fields={"negative_slope": 0.01}),

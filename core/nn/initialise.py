@@ -21,6 +21,8 @@ def initial_params(layer: Layer, given: dict[str, np.ndarray], rng: np.random.Ge
             params[name] = given[name]
         elif name == "bias" or method == "zeros":
             params[name] = np.zeros(shape)
+        elif rng is None:
+            raise ValueError(f"{layer.name}.{name} needs a random generator to be drawn")
         elif method == "xavier":
             limit = np.sqrt(6.0 / (fan_in + fan_out))
             params[name] = rng.uniform(-limit, limit, shape)

@@ -15,13 +15,15 @@ _TINY = np.finfo(np.float64).tiny
 
 
 def _safe_log(a: np.ndarray) -> np.ndarray:
-    return np.log(np.maximum(a, _TINY))
+    result: np.ndarray = np.log(np.maximum(a, _TINY))
+    return result
 
 
 def cross_entropy(out: np.ndarray, y: np.ndarray) -> float:
     """C = −Σ_i y_i ln a_i, averaged over the batch (a floored at the tiniest float)."""
     # y_i = 0 contributes nothing even where ln a_i is huge
-    return float(-np.where(y != 0, y * _safe_log(out), 0.0).sum()) / out.shape[0]
+    result: float = float(-np.where(y != 0, y * _safe_log(out), 0.0).sum()) / out.shape[0]
+    return result
 
 
 def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = None) -> float:
@@ -36,27 +38,32 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     else:
         shifted = z - z.max(axis=-1, keepdims=True)
         log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    return float(-(y * log_a).sum()) / z.shape[0]  # the batch mean
+    result: float = float(-(y * log_a).sum()) / z.shape[0]  # the batch mean
+    return result
 
 
 def cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     """∂C/∂a_i = −y_i / a_i (divided by B); a is floored at the tiniest float to stay finite."""
-    return -y / np.maximum(out, _TINY) / out.shape[0]
+    result: np.ndarray = -y / np.maximum(out, _TINY) / out.shape[0]
+    return result
 
 
 def sigmoid_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     """Cross-entropy of sigmoid(z) from the logits: −y·ln σ(z) = y·ln(1 + e^(−z)), finite for any z."""
-    return float((y * np.logaddexp(0.0, -z)).sum()) / z.shape[0]
+    result: float = float((y * np.logaddexp(0.0, -z)).sum()) / z.shape[0]
+    return result
 
 
 def squared_error(out: np.ndarray, y: np.ndarray) -> float:
     """E = ½ Σ_i (y_i − out_i)², averaged over the batch."""
-    return 0.5 * float(((y - out) ** 2).sum()) / out.shape[0]
+    result: float = 0.5 * float(((y - out) ** 2).sum()) / out.shape[0]
+    return result
 
 
 def squared_error_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     """∂E/∂out_i = out_i − y_i (divided by B)."""
-    return (out - y) / out.shape[0]
+    result: np.ndarray = (out - y) / out.shape[0]
+    return result
 
 
 def mse(out: np.ndarray, y: np.ndarray) -> float:
@@ -66,7 +73,8 @@ def mse(out: np.ndarray, y: np.ndarray) -> float:
 
 def mse_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
     """∂E/∂out_i = 2·(out_i − y_i)/n (divided by B)."""
-    return 2.0 * (out - y) / out.shape[-1] / out.shape[0]
+    result: np.ndarray = 2.0 * (out - y) / out.shape[-1] / out.shape[0]
+    return result
 
 
 Pair = tuple[str, str]  # (symbolic, with numbers)
@@ -107,6 +115,8 @@ class Loss:
     sample: Callable[[Pair, int], Pair]
     grad_text: Callable[[LossText], Pair]
     torch: str
+    short: str  # a panel's title: CE, SE, MSE
+    distribution: bool = False  # its targets must be ≥ 0 and sum to 1 (checked at load and on edits)
 
 
 _TABLE = {entry.name: entry for entry in (
@@ -114,17 +124,17 @@ _TABLE = {entry.name: entry for entry in (
          lambda t: (f"{t.y}·ln {t.a}", f"{t.p(t.y_value)}·ln {t.n(t.a_value)}"),
          lambda s, n: (f"−({s[0]})", f"−({s[1]})"),
          lambda t: (f"−{t.y} / {t.a}", f"−{t.p(t.y_value)} / {t.p(t.a_value)}"),
-         "-(y * torch.log(out)).sum(dim=1).mean()"),
+         "-(y * torch.log(out)).sum(dim=1).mean()", "CE", distribution=True),
     Loss("squared_error", squared_error, squared_error_grad, "E", "½·Σ_i (y_i − a_i)²", "a_i − y_i",
          lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
          lambda s, n: (f"½·({s[0]})", f"½·({s[1]})"),
          lambda t: (f"({t.a} − {t.y})", f"({t.n(t.a_value)} − {t.n(t.y_value)})"),
-         "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()"),
+         "(0.5 * ((y - out) ** 2).sum(dim=1)).mean()", "SE"),
     Loss("mse", mse, mse_grad, "E", "(1/n)·Σ_i (y_i − a_i)²", "2·(a_i − y_i)/n",
          lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
          lambda s, n: (f"({s[0]}) / {n}", f"({s[1]}) / {n}"),
          lambda t: (f"2·({t.a} − {t.y}) / {t.count}", f"2·({t.n(t.a_value)} − {t.n(t.y_value)}) / {t.count}"),
-         "((y - out) ** 2).mean(dim=1).mean()"),
+         "((y - out) ** 2).mean(dim=1).mean()", "MSE"),
 )}
 
 LOSSES = tuple(_TABLE)

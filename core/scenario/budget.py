@@ -47,6 +47,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.nn.layers import layer_class
+
 MAX_YAML_BYTES = 10 * 1024 * 1024
 MAX_SIZE = 100_000
 MAX_PARAMETERS = 5_000_000
@@ -82,79 +84,24 @@ def _n(value: int) -> str:
     return f"{value:,}"
 
 
-def _pair(value: Any, dims: int) -> tuple[int, int] | None:
-    """A validated size as (height, width); None when it is not one (the loader reports it)."""
-    if dims == 1:
-        return (1, value) if isinstance(value, int) else None
-    if isinstance(value, int):
-        return (value, value)
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) for v in value):
-        return (int(value[0]), int(value[1]))
-    return None
-
-
-def _window_layer(spec: dict[str, Any], shape: tuple[int, ...], i: int) -> tuple[tuple[int, ...], LayerSize] | None:
-    kind = spec["type"]
-    dims = 1 if kind.endswith("1d") else 2
-    if len(shape) != dims + 1:
-        return None
-    is_conv = kind.startswith("conv")
-    key = "kernel" if is_conv else "size"
-    size = _pair(spec.get(key), dims)
-    stride = _pair(spec.get("stride", 1 if is_conv else spec.get(key)), dims)
-    padding = _pair(spec.get("padding", 0), dims) if is_conv else (0, 0)
-    if size is None or stride is None or padding is None:
-        return None
-    if dims == 1:
-        padding = (0, padding[1])
-    channels = shape[0]
-    spatial = (1, shape[1]) if dims == 1 else (shape[1], shape[2])
-    rooms = [spatial[a] + 2 * padding[a] for a in (0, 1)]
-    if any(size[a] > rooms[a] or stride[a] < 1 for a in (0, 1)):
-        return None  # does not fit: build_network names the misfit
-    window = size[0] * size[1]
-    if window > MAX_WINDOW:
-        raise BudgetError(("layers", i, key), f"a window of {_n(window)} elements ({size[0]} × {size[1]}) "
-                                              f"is over the limit of {_n(MAX_WINDOW)}")
-    out_spatial = [(rooms[a] - size[a]) // stride[a] + 1 for a in (0, 1)]
-    positions = out_spatial[0] * out_spatial[1]
-    columns = channels * window * positions  # the window elements of one sample
-    if is_conv:
-        filters = spec.get("filters")
-        if not isinstance(filters, int):
-            return None
-        out = filters * positions
-        kept = 4 * out + columns  # net, out, grad_out, delta; the im2col columns
-        params = filters * channels * window + filters
-    else:
-        out = channels * positions
-        kept = 3 * out + columns  # out, grad_out, the max choices; the window reads
-        params = 0
-    out_shape = (out // positions, *out_spatial[2 - dims:])
-    return out_shape, LayerSize(out, kept, params, positions * window)
-
-
 def layer_sizes(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]]) -> list[LayerSize]:
-    """The size of every layer, from the specs alone (no layer is built); stops at the first
-    layer whose shape does not fit, which ``build_network`` then reports."""
+    """The size of every layer, from the specs alone (no layer is built: each layer class
+    says its own sizes); stops at the first layer whose shape does not fit, which
+    ``build_network`` then reports."""
     sizes: list[LayerSize] = []
     shape = input_shape
     for i, spec in enumerate(specs):
-        kind = spec["type"]
-        flat = math.prod(shape)
-        if kind == "dense":
-            units = spec["units"]
-            size = LayerSize(units, 4 * units, units * flat + units)
-            shape = (units,)
-        elif kind == "flatten":
-            size = LayerSize(flat, 2 * flat, 0)
-            shape = (flat,)
-        else:
-            found = _window_layer(spec, shape, i)
-            if found is None:
-                break
-            shape, size = found
-        sizes.append(size)
+        found = layer_class(spec["type"]).spec_size(spec, shape)
+        if found is None:
+            break
+        if found.window is not None:
+            window = found.window[0] * found.window[1]
+            if window > MAX_WINDOW:
+                raise BudgetError(("layers", i, found.window_field),
+                                  f"a window of {_n(window)} elements ({found.window[0]} × {found.window[1]}) "
+                                  f"is over the limit of {_n(MAX_WINDOW)}")
+        sizes.append(LayerSize(found.out, found.kept, found.parameters, found.window_entries))
+        shape = found.out_shape
     return sizes
 
 

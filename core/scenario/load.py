@@ -22,7 +22,7 @@ from core.errors import QuantityError, ScenarioError
 from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES, layer_class
-from core.nn.losses import LOSSES
+from core.nn.losses import LOSSES, get_loss
 from core.numbers import written_decimals
 from core.scenario.budget import MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
 from core.scenario.npz import NpzError, read_npz
@@ -445,18 +445,18 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
                 labels.append(label)
         samples = SampleSet(np.stack(xs), np.stack(ys),
                             np.array(labels) if any(lb >= 0 for lb in labels) else None)
-    if loss == "cross_entropy":
-        _check_distributions(r, samples, path)
+    if get_loss(loss).distribution:
+        _check_distributions(r, samples, path, loss)
     return samples
 
 
-def _check_distributions(r: _Reader, samples: SampleSet, path: YPath) -> None:
+def _check_distributions(r: _Reader, samples: SampleSet, path: YPath, loss: str) -> None:
     sums = samples.y.sum(axis=1)
     bad = np.flatnonzero((np.abs(sums - 1.0) > 1e-6) | np.any(samples.y < 0, axis=1))
     if bad.size:
         i = int(bad[0])
         field = path + (i, "y") if samples.file is None else path + ("file",)
-        raise r.fail(field, f"for cross_entropy the targets must be ≥ 0 and sum to 1, but sample {i}'s "
+        raise r.fail(field, f"for {loss} the targets must be ≥ 0 and sum to 1, but sample {i}'s "
                             f"sum to {sums[i]:g}")
 
 

@@ -27,7 +27,6 @@ EDITABLE = EDITABLE_KINDS  # weight, bias, input, target
 
 INPUT = "input"
 LOSS = "loss"
-LOSS_SHORT = {"cross_entropy": "CE", "squared_error": "SE", "mse": "MSE"}
 
 
 def cell_text(value: float, decimals: int, digits: int = 2) -> str:
@@ -55,7 +54,7 @@ def panel_title(stepper: Stepper, key: str) -> str:
     if key == INPUT:
         what = "×".join(str(n) for n in net.input_shape)
     elif key == LOSS:
-        what = LOSS_SHORT.get(net.loss.name, net.loss.name)
+        what = net.loss.short
     else:
         what = net.layer(key).describe()
         if not net.reads_previous(key):

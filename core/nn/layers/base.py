@@ -14,6 +14,7 @@ through to another layer's formula):
                             network from each and checks gradients, explanations, torch
 ``from_spec``               shape inference and the fit checks; a misfit raises
                             ScenarioError naming the field (``layers[1].kernel``)
+``spec_size``               its sizes from the spec alone (the loader's memory budget)
 ``param_shapes``, ``fans``  parameters (PyTorch layout) and the initialisers' fans
 ``forward``, ``input_grad``,
 ``param_grads``             the maths (vectorised over the batch)
@@ -81,6 +82,27 @@ class Field:
             raise ValueError(f"field {self.name}: unknown kind {self.kind!r}")
 
 
+@dataclass(frozen=True)
+class SpecSize:
+    """What a layer would need, worked out from its spec alone (nothing built), so the
+    loader can refuse a file that asks for too much before allocating anything."""
+
+    out_shape: tuple[int, ...]  # per sample
+    kept: int  # values the stepper keeps per sample (net, out, grad_out, delta, caches)
+    parameters: int
+    window: tuple[int, int] | None = None  # a window layer's (kh, kw)
+    window_field: str = ""  # the field that sets the window (kernel, size)
+    window_entries: int = 0  # its index table: positions × window elements (once)
+
+    @property
+    def out(self) -> int:
+        """Values of its output, per sample."""
+        n = 1
+        for s in self.out_shape:
+            n *= s
+        return n
+
+
 class Layer:
     """Base class: shapes, activation handling and the names of quantities it has."""
 
@@ -105,6 +127,12 @@ class Layer:
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Layer:
         """The layer of a validated spec reading ``in_shape`` (from ``previous``, e.g. "layer
         'pool'", for messages); ``path`` (``layers[1]``) names it in a ScenarioError."""
+        raise NotImplementedError
+
+    @classmethod
+    def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize | None:
+        """Its sizes from a validated spec and input shape alone; None when the spec does not
+        fit the input (``from_spec`` then names the misfit)."""
         raise NotImplementedError
 
     # --- shapes and names -------------------------------------------------------
@@ -224,13 +252,15 @@ LAYER_CLASSES: dict[str, type[Layer]] = {}
 
 
 def _overrides(cls: type[Layer], method: str) -> bool:
-    return getattr(cls, method) is not getattr(Layer, method)
+    """Does ``cls`` (or a base between it and Layer) define ``method`` itself?"""
+    owner = next(klass for klass in cls.__mro__ if method in vars(klass))
+    return owner is not Layer
 
 
 def register(cls: LayerClass) -> LayerClass:
     """Class decorator: add a layer type to the registry, refusing one that is not fully
     described (so a missing piece fails at import, not as another layer's formula)."""
-    missing = [m for m in ("from_spec", "forward", "input_grad", "input_grad_terms", "torch_lines")
+    missing = [m for m in ("from_spec", "spec_size", "forward", "input_grad", "input_grad_terms", "torch_lines")
                if not _overrides(cls, m)]
     if cls.param_names:
         missing += [m for m in ("param_shapes", "fans", "param_grads", "param_grad_terms")

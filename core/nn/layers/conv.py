@@ -14,10 +14,10 @@ from typing import Any
 import numpy as np
 
 from core.nn.activations import Activation, get_activation
-from core.nn.layers.base import Field, Layer, Params, Spec, register
-from core.nn.layers.fit import window
+from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
+from core.nn.layers.fit import window, window_size
 from core.nn.layers.spatial import Geometry
-from core.nn.layers.terms import Note, Ref, Terms, note, product
+from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 
 
 @register
@@ -52,6 +52,14 @@ class Conv(Layer):
         _, size, stride, padding = window(spec, in_shape, previous, path, "kernel", padded=True)
         return cls(spec["name"], in_shape, spec["filters"], size, stride, padding,
                    get_activation(spec["activation"], spec), frozenset(spec.get("frozen", ())))
+
+    @classmethod
+    def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize | None:
+        filters = spec.get("filters")
+        if not isinstance(filters, int):
+            return None
+        # net, out, grad_out, delta per output; the im2col columns
+        return window_size(spec, in_shape, "kernel", padded=True, channels_out=filters, kept_per_output=4)
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         g = self.geometry
@@ -117,7 +125,7 @@ class Conv(Layer):
         f = index[0]
         pos = g.flat_position(index[1:])
         taps = g.kernel[0] * g.kernel[1]
-        terms = []
+        terms: list[Term] = []
         total = padded = 0
         for c in range(g.channels):
             for k in range(taps):
@@ -142,7 +150,7 @@ class Conv(Layer):
         row = (index[1] if g.dims == 2 else 0) + g.padding[0]
         col = index[-1] + g.padding[1]
         hits = np.argwhere(g.table.index == row * g.table.width + col)  # windows that read this input
-        terms = []
+        terms: list[Term] = []
         for p, k in hits:
             for f in range(self.filters):
                 if len(terms) >= limit:
@@ -163,7 +171,7 @@ class Conv(Layer):
                          notes=(note("∂E/∂b = δ (∂net/∂b = 1)"),))
         f, c, *kidx = index
         k = g.kernel_offset(tuple(kidx))
-        terms = []
+        terms: list[Term] = []
         total = 0
         for b in range(batch):
             for p in range(positions):

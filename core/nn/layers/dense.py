@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import numpy as np
 
 from core.nn.activations import Activation, get_activation
-from core.nn.layers.base import Field, Layer, Params, Spec, register
+from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.terms import Ref, Terms, note, product
 
 
@@ -38,6 +39,11 @@ class Dense(Layer):
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Dense:
         return cls(spec["name"], in_shape, spec["units"], get_activation(spec["activation"], spec),
                    frozenset(spec.get("frozen", ())))
+
+    @classmethod
+    def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize:
+        units, flat = spec["units"], prod(in_shape)
+        return SpecSize((units,), 4 * units, units * flat + units)  # net, out, grad_out, delta
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         return {"weight": (self.units, self.inputs), "bias": (self.units,)}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import ScenarioError
-from core.nn.layers.base import shape_text
+from core.nn.layers.base import SpecSize, shape_text
 
 
 def pair(value: int | tuple[int, int] | list[int], dims: int, fill: int = 1) -> tuple[int, int]:
@@ -54,3 +54,48 @@ def window(spec: Any, in_shape: tuple[int, ...], previous: str, path: str, size_
                                 f"{spatial[axis]}{pad} (input {shape_text(in_shape)} from "
                                 f"{previous})", field=f"{path}.{size_key}")
     return dims, size, stride, padding
+
+
+def _loose_pair(value: Any, dims: int) -> tuple[int, int] | None:
+    """A validated size as (height, width); None when it is not one (the loader reports it)."""
+    if dims == 1:
+        return (1, value) if isinstance(value, int) else None
+    if isinstance(value, int):
+        return (value, value)
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) for v in value):
+        return (int(value[0]), int(value[1]))
+    return None
+
+
+def window_size(spec: Any, in_shape: tuple[int, ...], size_key: str, padded: bool, channels_out: int | None,
+                kept_per_output: int) -> SpecSize | None:
+    """A window layer's sizes from its spec alone (None when it does not fit its input).
+
+    ``channels_out`` is a convolution's filter count (None: a pool keeps its channels);
+    each output keeps ``kept_per_output`` values, plus the window reads (one per element).
+    """
+    kind = spec["type"]
+    dims = dims_of(kind)
+    if len(in_shape) != dims + 1:
+        return None
+    size = _loose_pair(spec.get(size_key), dims)
+    stride = _loose_pair(spec.get("stride", 1 if padded else spec.get(size_key)), dims)
+    padding = _loose_pair(spec.get("padding", 0), dims) if padded else (0, 0)
+    if size is None or stride is None or padding is None:
+        return None
+    if dims == 1:
+        padding = (0, padding[1])
+    channels = in_shape[0]
+    spatial = (1, in_shape[1]) if dims == 1 else (in_shape[1], in_shape[2])
+    rooms = [spatial[a] + 2 * padding[a] for a in (0, 1)]
+    if any(size[a] > rooms[a] or stride[a] < 1 for a in (0, 1)):
+        return None
+    window = size[0] * size[1]
+    out_spatial = [(rooms[a] - size[a]) // stride[a] + 1 for a in (0, 1)]
+    positions = out_spatial[0] * out_spatial[1]
+    columns = channels * window * positions  # the window elements of one sample
+    out_channels = channels if channels_out is None else channels_out
+    out = out_channels * positions
+    params = 0 if channels_out is None else channels_out * channels * window + channels_out
+    return SpecSize((out_channels, *out_spatial[2 - dims:]), kept_per_output * out + columns, params,
+                    window=(size[0], size[1]), window_field=size_key, window_entries=positions * window)

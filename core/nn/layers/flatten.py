@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import numpy as np
 
-from core.nn.layers.base import Layer, Params, Spec, register
+from core.nn.layers.base import Layer, Params, Spec, SpecSize, register
 from core.nn.layers.terms import Ref, Terms, note, product
 
 
@@ -25,6 +26,11 @@ class Flatten(Layer):
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Flatten:
         return cls(spec["name"], in_shape)
+
+    @classmethod
+    def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize:
+        flat = prod(in_shape)
+        return SpecSize((flat,), 2 * flat, 0)  # out, grad_out
 
     def describe(self) -> str:
         return f"flatten → {self.out_shape[0]}"

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from core.nn.layers.base import Field, Layer, Params, Spec, register
-from core.nn.layers.fit import window
+from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
+from core.nn.layers.fit import window, window_size
 from core.nn.layers.spatial import Geometry
 from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 
@@ -51,6 +51,11 @@ class Pool(Layer):
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Pool:
         _, size, stride, _ = window(spec, in_shape, previous, path, "size", padded=False)
         return cls(spec["name"], in_shape, spec["type"][:3], size, stride)
+
+    @classmethod
+    def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize | None:
+        # out, grad_out, the max choices per output; the window reads
+        return window_size(spec, in_shape, "size", padded=False, channels_out=None, kept_per_output=3)
 
     def _window_index(self, batch: int) -> tuple[np.ndarray, np.ndarray]:
         """(flat input position of every window element ``[B·C·P·K]`` in a C-order batch,
@@ -147,8 +152,8 @@ class Pool(Layer):
         if self.mode == "max" and g.is_small(b):
             index, starts = self._window_index(b)
             target = index[starts + cache.reshape(-1)]
-            grad = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)
-            return grad.reshape(x.shape)
+            routed = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)
+            return routed.reshape(x.shape)
         t = g.table
         up = upstream.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
         grad = np.zeros((g.channels, b, g.height, g.width))

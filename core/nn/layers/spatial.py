@@ -86,7 +86,8 @@ class Geometry:
             flat = x.reshape(-1)
             if self.padding != (0, 0):
                 flat = np.concatenate((flat, _ZERO))
-            return flat[self.gather_index(x.shape[0])]
+            gathered: np.ndarray = flat[self.gather_index(x.shape[0])]
+            return gathered
         grid = self.as_grid(x)
         b = grid.shape[0]
         sb, sc, sy, sx = grid.strides
