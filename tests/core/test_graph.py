@@ -21,6 +21,7 @@ from core.learner.diagnosis import diagnose
 from core.learner.gradcheck import gradient_check
 from core.learner.quiz import Quiz
 from core.nn.layers import Add
+from core.scenario.budget import layer_sizes
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
 
@@ -384,3 +385,17 @@ def test_gradient_check_agrees_on_every_parameter_of_the_residual_block(residual
             for index in np.ndindex(residual.params[layer][kind].shape):
                 check = gradient_check(residual, f"{layer}.{kind}[{','.join(map(str, index))}]")
                 assert check.agrees and check.analytic != 0, check
+
+
+def test_the_loaders_budget_sizes_follow_the_graph() -> None:
+    """A layer that reads the sample after other layers is sized from the sample's shape."""
+    layers = [{"name": "a", "type": "dense", "units": 2, "activation": "tanh"},
+              {"name": "b", "type": "dense", "units": 5, "inputs": ["input"]},
+              {"name": "c", "type": "dense", "units": 2},
+              {"name": "s", "type": "add", "inputs": ["a", "c"]}]
+    scenario = graph_scenario(layers, [3], "mse", 1)
+    sizes = layer_sizes(scenario.input_shape, scenario.layer_specs)
+    built = scenario.network.layers
+    assert [s.parameters for s in sizes] == [sum(int(np.prod(p)) for p in layer.param_shapes().values())
+                                            for layer in built] == [8, 20, 12, 0]
+    assert [s.out for s in sizes] == [int(np.prod(layer.out_shape)) for layer in built]

@@ -8,12 +8,13 @@ thing it needs besides its activation.
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import numpy as np
 
 from core.nn.activations import Activation, get_activation
-from core.nn.layers.base import Layer, Params, Spec, register
+from core.nn.layers.base import Layer, Params, Spec, SpecSize, register
 from core.nn.layers.terms import Ref, Terms, note, product
 
 
@@ -36,6 +37,11 @@ class Add(Layer):
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Add:
         return cls(spec["name"], in_shape, len(spec["inputs"]), get_activation(spec["activation"], spec))
+
+    @classmethod
+    def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize:
+        size = prod(in_shape)
+        return SpecSize(in_shape, 4 * size, 0)  # net, out, grad_out, delta
 
     @property
     def has_net(self) -> bool:
