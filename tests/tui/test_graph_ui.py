@@ -17,8 +17,8 @@ def residual() -> CnnTuiApp:
 async def test_panel_titles_show_inputs_only_where_they_are_not_the_previous_layer(residual):
     async with residual.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        titles = {p.key: str(p.border_title) for p in residual.panels}
-        assert [p.key for p in residual.panels] == ["input", "h1", "h2", "skip", "out", "loss"]
+        titles = {p.key: str(p.border_title) for p in residual.main.panels}
+        assert [p.key for p in residual.main.panels] == ["input", "h1", "h2", "skip", "out", "loss"]
         assert titles["skip"] == "[b]skip[/b] add 2 · relu ← h1 + h2"
         assert "←" not in titles["h1"] + titles["h2"] + titles["out"]
         assert cell(residual, "skip.net[0]") == "·"
@@ -36,7 +36,7 @@ async def test_stepping_the_residual_block_with_f_b_u_and_undo(residual):
         assert cell(residual, "h1.grad_out[0]") == "−0.255✓"
         assert cell(residual, "skip.delta[0]") == "−0.318✓"
         assert "update" in status(residual)
-        residual.select("h1.grad_out[0]")
+        residual.main.select("h1.grad_out[0]")
         await pilot.pause()
         text = derivation(residual)
         assert "(δ_h2[0]·w_h2[0,0] + δ_h2[1]·w_h2[1,0]) + δ_skip[0]" in text
@@ -54,9 +54,9 @@ async def test_stepping_the_residual_block_with_f_b_u_and_undo(residual):
 async def test_heatmap_and_gradient_check_on_the_residual_block(residual):
     async with residual.run_test(size=SIZE) as pilot:
         await press(pilot, "F", "B")
-        residual.select("h1.weight[0,1]")
+        residual.main.select("h1.weight[0,1]")
         await press(pilot, "g")
         assert "gradient check of h1.weight[0,1]" in message(residual) and "they agree" in message(residual)
-        residual.select("skip.net[0]")
+        residual.main.select("skip.net[0]")
         await press(pilot, "h")
         assert message(residual).startswith("skip: heatmap")
