@@ -60,7 +60,8 @@ def to_pytorch(stepper: Stepper) -> str:
             lines.append(f'params["{layer.name}.{pname}"] = torch.tensor('
                          f'{_lit(stepper.params[layer.name][pname])}, requires_grad=True)')
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
-    if not network.layers[0].has_params:  # a first layer without parameters: its output needs a graph
+    if any(not layer.has_params and "input" in network.inputs_of(layer.name) for layer in network.layers):
+        # a layer without parameters reads the sample: its output needs a graph
         lines.insert(lines.index("h = x"), "x.requires_grad_(True)")
     for layer in network.layers:
         n = layer.name

@@ -63,7 +63,7 @@ def values_per_iteration(scenario: Scenario) -> int:
     total = batch * (int(np.prod(network.input_shape)) + network.output_size) + 1  # input, target, loss
     for layer in network.layers:
         out = int(np.prod(layer.out_shape))
-        total += batch * out * (4 if layer.has_params else 2)  # (net, delta,) out, grad_out
+        total += batch * out * (4 if layer.has_net else 2)  # (net, delta,) out, grad_out
         total += 3 * sum(int(np.prod(s)) for s in layer.param_shapes().values())  # now, gradient, new
     return total
 

@@ -399,3 +399,38 @@ def test_the_loaders_budget_sizes_follow_the_graph() -> None:
     assert [s.parameters for s in sizes] == [sum(int(np.prod(p)) for p in layer.param_shapes().values())
                                             for layer in built] == [8, 20, 12, 0]
     assert [s.out for s in sizes] == [int(np.prod(layer.out_shape)) for layer in built]
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (pip install torch==2.13.0)")
+@pytest.mark.parametrize("case", ["conv", "branches", "add-first", "pool-reads-input"])
+def test_pytorch_export_of_a_graph_prints_the_same_values(tmp_path, case: str) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from core.exports.pytorch import to_pytorch
+    from core.exports.report import to_json
+
+    layers, shape, loss = {
+        "conv": (CONV_BLOCK, [1, 5], "mse"),
+        "branches": (BRANCHES, [3], "squared_error"),
+        "add-first": ([Add.examples[0][1], {"name": "out", "type": "dense", "units": 2, "activation": "softmax"}],
+                      [2, 3], "cross_entropy"),
+        "pool-reads-input": ([{"name": "c", "type": "conv1d", "filters": 1, "kernel": 2, "stride": 2},
+                              {"name": "p", "type": "maxpool1d", "size": 2, "inputs": ["input"]},
+                              {"name": "s", "type": "add", "inputs": ["c", "p"], "activation": "tanh"},
+                              {"name": "out", "type": "dense", "units": 2, "activation": "sigmoid"}],
+                             [1, 6], "squared_error"),
+    }[case]
+    scenario = graph_scenario(layers, shape, loss, 2)
+    stepper = Stepper(scenario)
+    stepper.run_iteration()
+    script = tmp_path / "graph.py"
+    script.write_text(to_pytorch(stepper), encoding="utf-8")
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    theirs = json.loads(result.stdout)["iterations"][0]["values"]
+    ours = json.loads(to_json(scenario, solve(scenario)))["iterations"][0]["values"]
+    assert set(theirs) == set(ours)
+    for name, value in ours.items():
+        np.testing.assert_allclose(np.array(theirs[name]), np.array(value), rtol=0, atol=1e-12, err_msg=name)

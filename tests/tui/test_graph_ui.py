@@ -60,3 +60,11 @@ async def test_heatmap_and_gradient_check_on_the_residual_block(residual):
         residual.main.select("skip.net[0]")
         await press(pilot, "h")
         assert message(residual).startswith("skip: heatmap")
+
+
+async def test_a_backward_step_on_the_add_layer_selects_its_delta(residual):
+    async with residual.run_test(size=SIZE) as pilot:
+        await press(pilot, "F", "b", "b")
+        assert "backward 3/4: h2" in status(residual)
+        assert residual.main.selected == "skip.delta[0]"
+        assert "δ_skip[0] = (δ_out[0]·w_out[0,0] + δ_out[1]·w_out[1,0]) · [z_skip[0] > 0]" in derivation(residual)
