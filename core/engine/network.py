@@ -17,6 +17,7 @@ import numpy as np
 from core.errors import ScenarioError
 from core.nn.layers import Layer, layer_class, shape_text
 from core.nn.losses import Loss, get_loss
+from core.text import quote
 
 __all__ = ["INPUT", "Network", "build_layer", "build_network", "shape_text"]
 
@@ -145,12 +146,14 @@ def _sources(specs: list[dict[str, Any]], i: int) -> tuple[str, ...]:
         if src == INPUT or src in earlier:
             continue
         if src == spec["name"]:
-            raise ScenarioError(f"layer '{spec['name']}' cannot read its own output", field=field_name)
+            raise ScenarioError(f"layer '{quote(src)}' cannot read its own output", field=field_name)
         if src in later:
-            raise ScenarioError(f"layer '{spec['name']}' reads '{src}', which is listed after it: list "
+            raise ScenarioError(f"layer '{quote(spec['name'])}' reads '{quote(src)}', which is listed after it: list "
                                 "the layers so that each reads only earlier ones", field=field_name)
-        choices = ", ".join([INPUT, *earlier])
-        raise ScenarioError(f"there is no layer '{src}' to read (layers before '{spec['name']}': "
+        names = [INPUT, *earlier]
+        choices = ", ".join(quote(name, 24) for name in names[:8]) + (
+            f", … ({len(names) - 8} more)" if len(names) > 8 else "")
+        raise ScenarioError(f"there is no layer '{quote(src)}' to read (layers before '{quote(spec['name'])}': "
                             f"{choices})", field=field_name)
     return tuple(given)
 
@@ -175,13 +178,13 @@ def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, 
               field_name: str) -> tuple[tuple[int, ...], str]:
     """The shape layer reads and the words for where it comes from; several inputs must agree."""
     def words(src: str) -> str:
-        return f"the input {shape_text(shapes[src])}" if src == INPUT else f"layer '{src}'"
+        return f"the input {shape_text(shapes[src])}" if src == INPUT else f"layer '{quote(src)}'"
 
     first = sources[0]
     for src in sources[1:]:
         if shapes[src] != shapes[first]:
-            raise ScenarioError(f"an {kind} layer adds inputs of one shape, but '{first}' gives "
-                                f"{shape_text(shapes[first])} and '{src}' gives {shape_text(shapes[src])}",
+            raise ScenarioError(f"an {kind} layer adds inputs of one shape, but '{quote(first)}' gives "
+                                f"{shape_text(shapes[first])} and '{quote(src)}' gives {shape_text(shapes[src])}",
                                 field=field_name)
     return shapes[first], words(first)
 
@@ -207,7 +210,7 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
     network = Network(input_shape, layers, get_loss(loss), sources)
     for i, layer in enumerate(layers[:-1]):
         if not network.readers_of(layer.name):
-            raise ScenarioError(f"the output of layer '{layer.name}' is read by no layer: only the last "
+            raise ScenarioError(f"the output of layer '{quote(layer.name)}' is read by no layer: only the last "
                                 "layer feeds the loss, so name it in a later layer's inputs or remove it",
                                 field=f"layers[{i}]")
     return network

@@ -29,6 +29,7 @@ from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
 from core.numbers import round_as_shown
+from core.text import quote
 
 UNDO_LIMIT = 200
 
@@ -360,10 +361,11 @@ class Stepper:
             later = {layer.name for layer in self.network.layers[self.network.index_of(ref.layer):]}
             if dropped == later:
                 return f"cleared the forward pass from '{ref.layer}' on, the backward pass and the update"
-            names = ", ".join(f"'{layer.name}'" for layer in self.network.layers
-                              if layer.name in dropped and layer.name != ref.layer)
-            return (f"cleared the forward values of '{ref.layer}' and of the layers that depend on it ({names}), "
-                    "the backward pass and the update")
+            after = [f"'{quote(layer.name, 24)}'" for layer in self.network.layers
+                     if layer.name in dropped and layer.name != ref.layer]
+            names = ", ".join(after[:6]) + (f", … ({len(after) - 6} more)" if len(after) > 6 else "")
+            return (f"cleared the forward values of '{quote(ref.layer, 24)}' and of the layers that depend on it "
+                    f"({names}), the backward pass and the update")
         samples = self._edited_samples(ref, float(value))
         values = dict(st.values)
         key = "input" if ref.kind == "input" else "target"

@@ -434,3 +434,13 @@ def test_pytorch_export_of_a_graph_prints_the_same_values(tmp_path, case: str) -
     assert set(theirs) == set(ours)
     for name, value in ours.items():
         np.testing.assert_allclose(np.array(theirs[name]), np.array(value), rtol=0, atol=1e-12, err_msg=name)
+
+
+def test_graph_messages_quote_long_names_briefly() -> None:
+    long_name, unknown = "a" * 300, "z" * 300
+    layers = [{"name": long_name, **D2}] + [{"name": f"l{k}", **D2} for k in range(9)]
+    layers.append({"name": "s", "type": "add", "inputs": [long_name, unknown]})
+    message = str(refusal(layers))
+    assert len(message) < 400
+    assert "there is no layer 'zzzz" in message and "(220 more characters)" in message
+    assert "(layers before 's': input, aaaa" in message and ", … (3 more))" in message
