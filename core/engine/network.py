@@ -1,12 +1,14 @@
-"""An ordered stack of layers with its shapes inferred, plus the loss it is trained on.
+"""The layers as a graph listed in order, with its shapes inferred, plus the loss.
 
-``build_network`` turns validated layer specs into layers, checking that each layer's
-output fits the next; a misfit is a ScenarioError naming the layer's field.
+Each layer reads the outputs of earlier layers (or the sample, ``input``): by default the
+layer before it. ``build_network`` turns validated layer specs into layers, checking that
+every layer reads only earlier ones, that what it reads fits it, and that every output but
+the last is read by some layer; a fault is a ScenarioError naming the layer's field.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -15,18 +17,78 @@ import numpy as np
 from core.errors import ScenarioError
 from core.nn.layers import Layer, layer_class, shape_text
 from core.nn.losses import Loss, get_loss
+from core.text import quote
 
-__all__ = ["Network", "build_layer", "build_network", "shape_text"]
+__all__ = ["INPUT", "Network", "build_layer", "build_network", "shape_text"]
+
+INPUT = "input"  # what a layer names in ``inputs`` to read the sample itself
 
 
 @dataclass
 class Network:
-    """Layers in order from input to output, the per-sample input shape and the loss."""
+    """Layers in order from input to output, the per-sample input shape and the loss.
+
+    ``sources`` gives, per layer name, the names it reads (``input`` for the sample); a
+    layer left out reads the layer before it. The order of ``layers`` is a topological
+    order: every layer reads only earlier ones, and the last one feeds the loss.
+    """
 
     input_shape: tuple[int, ...]
     layers: list[Layer]
     loss: Loss
     optimizer_kinds: tuple[str, ...] = ()  # the state the optimizer keeps per parameter (torch's names)
+    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def inputs_of(self, name: str) -> tuple[str, ...]:
+        """The names layer ``name`` reads, in order: layer names, or ``input``."""
+        given = self.sources.get(name)
+        if given is not None:
+            return given
+        i = self.index_of(name)
+        return (INPUT,) if i == 0 else (self.layers[i - 1].name,)
+
+    def input_keys(self, name: str) -> list[str]:
+        """The stored arrays layer ``name`` reads: ``input`` or ``LAYER.out``."""
+        return [src if src == INPUT else f"{src}.out" for src in self.inputs_of(name)]
+
+    def reads_previous(self, name: str) -> bool:
+        """Does the layer read just the one before it (or, the first, the sample)?"""
+        i = self.index_of(name)
+        return self.inputs_of(name) == ((INPUT,) if i == 0 else (self.layers[i - 1].name,))
+
+    @cached_property
+    def _readers(self) -> dict[str, tuple[tuple[str, int], ...]]:
+        found: dict[str, list[tuple[str, int]]] = {layer.name: [] for layer in self.layers}
+        for layer in self.layers:
+            for position, src in enumerate(self.inputs_of(layer.name)):
+                if src != INPUT:
+                    found[src].append((layer.name, position))
+        return {name: tuple(readers) for name, readers in found.items()}
+
+    def readers_of(self, name: str) -> tuple[tuple[str, int], ...]:
+        """(reader, position in its inputs) of every layer that reads ``name``'s output, in
+        file order; ∂E/∂out of ``name`` is the sum of what each of them sends back."""
+        return self._readers[name]
+
+    @cached_property
+    def plan(self) -> tuple[tuple[int, ...], ...]:
+        """Per layer, the positions of what it reads (−1 for the sample): the graph as
+        indices, so the training loop does no name lookups."""
+        return tuple(tuple(-1 if src == INPUT else self.index_of(src) for src in self.inputs_of(layer.name))
+                     for layer in self.layers)
+
+    @cached_property
+    def with_net(self) -> tuple[bool, ...]:
+        """Per layer, does it have a net and a δ (what it passes back from)?"""
+        return tuple(layer.has_net for layer in self.layers)
+
+    def downstream_of(self, name: str) -> set[str]:
+        """``name`` and every layer that depends on its output, directly or through others."""
+        found = {name}
+        for layer in self.layers[self.index_of(name) + 1:]:
+            if any(src in found for src in self.inputs_of(layer.name)):
+                found.add(layer.name)
+        return found
 
     @property
     def output_shape(self) -> tuple[int, ...]:
@@ -43,7 +105,11 @@ class Network:
         raise KeyError(name)
 
     def index_of(self, name: str) -> int:
-        return [layer.name for layer in self.layers].index(name)
+        return self._index[name]
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {layer.name: i for i, layer in enumerate(self.layers)}
 
     def param_layers(self) -> list[Layer]:
         return [layer for layer in self.layers if layer.has_params]
@@ -86,19 +152,87 @@ def build_layer(spec: dict[str, Any], in_shape: tuple[int, ...], previous: str, 
     return layer_class(spec["type"]).from_spec(spec, in_shape, previous, path)
 
 
+def _sources(specs: list[dict[str, Any]], i: int) -> tuple[str, ...]:
+    """The names layer ``i`` reads, checked against the layers listed before it."""
+    spec = specs[i]
+    given = spec.get("inputs")
+    if given is None:
+        return (INPUT,) if i == 0 else (specs[i - 1]["name"],)
+    field_name = f"layers[{i}].inputs"
+    earlier = [s["name"] for s in specs[:i]]
+    later = [s["name"] for s in specs[i:]]
+    for src in given:
+        if src == INPUT or src in earlier:
+            continue
+        if src == spec["name"]:
+            raise ScenarioError(f"layer '{quote(src)}' cannot read its own output", field=field_name)
+        if src in later:
+            raise ScenarioError(f"layer '{quote(spec['name'])}' reads '{quote(src)}', which is listed after it: list "
+                                "the layers so that each reads only earlier ones", field=field_name)
+        names = [INPUT, *earlier]
+        choices = ", ".join(quote(name, 24) for name in names[:8]) + (
+            f", … ({len(names) - 8} more)" if len(names) > 8 else "")
+        raise ScenarioError(f"there is no layer '{quote(src)}' to read (layers before '{quote(spec['name'])}': "
+                            f"{choices})", field=field_name)
+    return tuple(given)
+
+
+def _check_arity(layer_type: type[Layer], kind: str, count: int, field_name: str) -> None:
+    """As many inputs as the layer type reads: one, or (add) two or more."""
+    a = "an" if kind[0] in "aeiou" else "a"
+    if count < layer_type.min_inputs:
+        raise ScenarioError(f"{a} {kind} layer reads {_count(layer_type.min_inputs)} or more inputs, got {count}",
+                            field=field_name)
+    if layer_type.max_inputs is not None and count > layer_type.max_inputs:
+        raise ScenarioError(f"{a} {kind} layer reads {_count(layer_type.max_inputs)} input"
+                            f"{'s' if layer_type.max_inputs > 1 else ''}, got {count} (only add combines several)",
+                            field=field_name)
+
+
+def _count(n: int) -> str:
+    return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
+
+
+def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, ...]],
+              field_name: str) -> tuple[tuple[int, ...], str]:
+    """The shape layer reads and the words for where it comes from; several inputs must agree."""
+    def words(src: str) -> str:
+        return f"the input {shape_text(shapes[src])}" if src == INPUT else f"layer '{quote(src)}'"
+
+    first = sources[0]
+    for src in sources[1:]:
+        if shapes[src] != shapes[first]:
+            raise ScenarioError(f"an {kind} layer adds inputs of one shape, but '{quote(first)}' gives "
+                                f"{shape_text(shapes[first])} and '{quote(src)}' gives {shape_text(shapes[src])}",
+                                field=field_name)
+    return shapes[first], words(first)
+
+
 def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
                   optimizer_kinds: tuple[str, ...] = ()) -> Network:
-    """Build every layer in order, inferring shapes; softmax only on the last layer.
+    """Build every layer in order, inferring shapes; softmax only on the last layer; every
+    layer reads earlier ones only, and every output but the last is read.
     ``optimizer_kinds`` are the state kinds the scenario's optimizer keeps."""
     layers: list[Layer] = []
-    shape = input_shape
-    previous = f"the input {shape_text(input_shape)}"
+    shapes: dict[str, tuple[int, ...]] = {INPUT: input_shape}
+    sources: dict[str, tuple[str, ...]] = {}
     for i, spec in enumerate(specs):
         path = f"layers[{i}]"
         if spec.get("activation") == "softmax" and i != len(specs) - 1:
             raise ScenarioError("softmax is allowed on the last layer only", field=f"{path}.activation")
+        srcs = _sources(specs, i)
+        _check_arity(layer_class(spec["type"]), spec["type"], len(srcs), f"{path}.inputs")
+        shape, previous = _in_shape(spec["type"], srcs, shapes, f"{path}.inputs")
         layer = build_layer(spec, shape, previous, path)
         layers.append(layer)
-        shape = layer.out_shape
-        previous = f"layer '{layer.name}'"
-    return Network(input_shape, layers, get_loss(loss), optimizer_kinds)
+        shapes[layer.name] = layer.out_shape
+        if "inputs" in spec:
+            sources[layer.name] = srcs
+    network = Network(input_shape, layers, get_loss(loss), optimizer_kinds=optimizer_kinds,
+                      sources=sources)
+    for i, layer in enumerate(layers[:-1]):
+        if not network.readers_of(layer.name):
+            raise ScenarioError(f"the output of layer '{quote(layer.name)}' is read by no layer: only the last "
+                                "layer feeds the loss, so name it in a later layer's inputs or remove it",
+                                field=f"layers[{i}]")
+    return network

@@ -34,17 +34,17 @@ def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.
 
 def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray,
                      need_grad_out: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """(∂E/∂out, δ) of the last layer; δ is None when the last layer has no parameters.
+    """(∂E/∂out, δ) of the last layer; δ is None when the last layer has no net.
 
     Training skips ∂E/∂out where δ does not need it (``need_grad_out=False``).
     """
     last = network.layers[-1]
     b = out.shape[0]
-    fused = network.fused_output if last.has_params else None
+    fused = network.fused_output if last.has_net else None
     grad_out = None
     if need_grad_out or not fused:
         grad_out = network.loss.grad(out.reshape(b, -1), y).reshape(out.shape)
-    if not last.has_params:
+    if not last.has_net:
         return grad_out, None
     if fused == "softmax":
         # δ = a·Σy − y, which is a − y for targets that sum to 1 (exact and stable)
@@ -59,12 +59,29 @@ def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, 
     return grad_out, delta
 
 
-def hidden_gradients(layer: Layer, above: Layer, above_params: Params, net: np.ndarray | None,
-                     out: np.ndarray, above_upstream: np.ndarray,
-                     above_cache: Any) -> tuple[np.ndarray, np.ndarray | None]:
-    """(∂E/∂out, δ) of ``layer`` from the layer above it (which reads ``out`` as its input)."""
-    grad_out = above.input_grad(above_params, out, above_upstream, above_cache)
-    if not layer.has_params:
+def sent_back(reader: Layer, params: Params, xs: list[np.ndarray], upstream: np.ndarray,
+              cache: Any, position: int) -> np.ndarray:
+    """What ``reader`` sends back to its input number ``position``: ∂E/∂(that input) through
+    ``reader`` alone, from the reader's δ (or its ∂E/∂out, if it has no net)."""
+    if reader.max_inputs == 1:
+        return reader.input_grad(params, xs[0], upstream, cache)
+    return reader.input_grads(params, xs, upstream, cache)[position]
+
+
+def _sum(terms: list[np.ndarray]) -> np.ndarray:
+    """t₁ + t₂ + … in this order, as new arrays (the terms are never written in)."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total
+
+
+def hidden_gradients(layer: Layer, net: np.ndarray | None, out: np.ndarray,
+                     terms: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray | None]:
+    """(∂E/∂out, δ) of a layer below the last from the terms its readers send back:
+    ∂E/∂out is their sum (gradients from several readers add up)."""
+    grad_out = _sum(terms)
+    if not layer.has_net:
         return grad_out, None
     assert net is not None
     return grad_out, layer.delta(net, out, grad_out)
@@ -107,35 +124,87 @@ def update_layer(layer: Layer, optimizer: OptimizerConfig, hyper: Hyper, params:
     return new, buffers
 
 
+def upstream_kind(layer: Layer) -> str:
+    """What a layer passes back from: its δ when it has a net, else its ∂E/∂out."""
+    return "delta" if layer.has_net else "grad_out"
+
+
+def forward_pass(network: Network, params: dict[str, Params], x: np.ndarray
+                 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray | None], dict[str, Any]]:
+    """Every layer's output in order: (arrays by key, ``input`` and ``LAYER.out``; nets and
+    caches by layer name)."""
+    outs, nets, caches = _forward(network, params, x)
+    arrays = {"input": x, **{f"{layer.name}.out": out for layer, out in zip(network.layers, outs)}}
+    names = [layer.name for layer in network.layers]
+    return arrays, dict(zip(names, nets)), dict(zip(names, caches))
+
+
+def _forward(network: Network, params: dict[str, Params], x: np.ndarray
+             ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[Any]]:
+    """(out, net, cache) of every layer, by position: the forward pass of training."""
+    count = len(network.layers)
+    outs: list[np.ndarray] = [x] * count
+    nets: list[np.ndarray | None] = [None] * count
+    caches: list[Any] = [None] * count
+    for i, (layer, sources) in enumerate(zip(network.layers, network.plan)):
+        own = params.get(layer.name, _EMPTY)
+        if len(sources) == 1:
+            nets[i], outs[i], caches[i] = layer.forward(own, x if sources[0] < 0 else outs[sources[0]])
+        else:
+            nets[i], outs[i], caches[i] = layer.forward_many(own, [x if s < 0 else outs[s] for s in sources])
+    return outs, nets, caches
+
+
 def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
               into: dict[str, Params] | None = None) -> tuple[float, dict[str, Params], np.ndarray]:
     """Forward and backward pass keeping only what they need: (loss, ∂E/∂params per layer, output).
 
+    The backward pass goes through the layers in reverse order; each sends back a term to
+    every layer it reads, and a layer's ∂E/∂out is the sum of the terms it received, added
+    in the file order of the readers (as the stepper adds them).
     ``into`` gives arrays to write the gradients in (training's flat buffer).
     """
     layers = network.layers
-    count = len(layers)
-    inputs: list[np.ndarray] = [x] * count
-    nets: list[np.ndarray | None] = [None] * count
-    caches: list[Any] = [None] * count
-    owns = [params.get(layer.name, _EMPTY) for layer in layers]
-    h = x
-    for i, layer in enumerate(layers):
-        inputs[i] = h
-        nets[i], h, caches[i] = layer.forward(owns[i], h)
+    plan = network.plan
+    outs, nets, caches = _forward(network, params, x)
+    h = outs[-1]
     loss = loss_value(network, nets[-1], h, y)
     grad_out, delta = output_gradients(network, nets[-1], h, y, need_grad_out=False)
     grads: dict[str, Params] = {}
-    for i in range(count - 1, -1, -1):
+    received: list[list[np.ndarray]] = [[] for _ in layers]
+    with_net = network.with_net
+    for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
-        own = owns[i]
+        name = layer.name
+        own = params.get(name, _EMPTY)
+        if i < len(layers) - 1:
+            terms = received[i]
+            if len(terms) == 1:  # read by one layer: the common case, no sum
+                grad_out = terms[0]
+            else:
+                terms.reverse()  # received from the last reader first
+                grad_out = _sum(terms)
+            net = nets[i]  # None exactly for the layers without a net
+            delta = None if net is None else layer.delta(net, outs[i], grad_out)
+        sources = plan[i]
+        upstream = delta if with_net[i] else grad_out
+        assert upstream is not None
+        if len(sources) == 1:
+            src = sources[0]
+            xi = x if src < 0 else outs[src]
+            if own:
+                assert delta is not None
+                grads[name] = layer.param_grads(xi, delta, caches[i], None if into is None else into[name])
+            if src >= 0:
+                received[src].append(layer.input_grad(own, xi, upstream, caches[i]))
+            continue
+        xs = [x if s < 0 else outs[s] for s in sources]
         if own:
-            grads[layer.name] = layer.param_grads(inputs[i], delta, caches[i],
-                                                  None if into is None else into[layer.name])
-        if i > 0:
-            upstream = delta if own else grad_out
-            grad_out, delta = hidden_gradients(layers[i - 1], layer, own, nets[i - 1], inputs[i],
-                                               upstream, caches[i])
+            assert delta is not None
+            grads[name] = layer.param_grads(xs[0], delta, caches[i], None if into is None else into[name])
+        for position in range(len(sources) - 1, -1, -1):  # reversed, as the layers are
+            if sources[position] >= 0:
+                received[sources[position]].append(sent_back(layer, own, xs, upstream, caches[i], position))
     return loss, grads, h
 
 
@@ -162,7 +231,4 @@ _EMPTY: Params = {}
 
 def predict(network: Network, params: dict[str, Params], x: np.ndarray) -> np.ndarray:
     """The network's output for a batch ``x`` (no gradients)."""
-    h = x
-    for layer in network.layers:
-        _, h, _ = layer.forward(params.get(layer.name, {}), h)
-    return h
+    return _forward(network, params, x)[0][-1]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, loss_value, output_gradients, update_params
+from core.engine.passes import hidden_gradients, loss_value, output_gradients, sent_back, update_params, upstream_kind
 from core.engine.quantities import (
     BACKWARD_KINDS,
     FORWARD_KINDS,
@@ -31,6 +31,7 @@ from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
 from core.nn.optim import OptimizerState
 from core.numbers import round_as_shown
+from core.text import quote
 
 _PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
@@ -162,9 +163,13 @@ class Stepper:
         return self.state.caches.get(layer)
 
     def layer_input(self, index: int) -> np.ndarray:
-        """The batch that layer ``index`` reads: the input or the previous layer's out."""
-        key = "input" if index == 0 else f"{self.network.layers[index - 1].name}.out"
-        return self.state.values[key]
+        """The batch that layer ``index`` reads (its first input): the sample or a layer's out."""
+        return self.layer_inputs(index)[0]
+
+    def layer_inputs(self, index: int) -> list[np.ndarray]:
+        """The batches layer ``index`` reads, in the order of its ``inputs``."""
+        values = self.state.values
+        return [values[key] for key in self.network.input_keys(self.network.layers[index].name)]
 
     @property
     def can_undo(self) -> bool:
@@ -379,15 +384,23 @@ class Stepper:
             layer_params[ref.kind] = arr
             params = dict(st.params)
             params[ref.layer] = layer_params
-            first = self.network.index_of(ref.layer)
-            self.state = replace(st, params=params, values=self._cleared(first, True), edited=True)
-            return f"cleared the forward pass from '{ref.layer}' on, the backward pass and the update"
+            dropped = self.network.downstream_of(ref.layer)
+            self.state = replace(st, params=params, values=self._cleared(dropped, True), edited=True)
+            later = {layer.name for layer in self.network.layers[self.network.index_of(ref.layer):]}
+            if dropped == later:
+                return f"cleared the forward pass from '{ref.layer}' on, the backward pass and the update"
+            after = [f"'{quote(layer.name, 24)}'" for layer in self.network.layers
+                     if layer.name in dropped and layer.name != ref.layer]
+            names = ", ".join(after[:6]) + (f", … ({len(after) - 6} more)" if len(after) > 6 else "")
+            return (f"cleared the forward values of '{quote(ref.layer, 24)}' and of the layers that depend on it "
+                    f"({names}), the backward pass and the update")
         samples = self._edited_samples(ref, float(value))
         values = dict(st.values)
         key = "input" if ref.kind == "input" else "target"
         values[key] = samples.x[self.sample_indices()] if key == "input" else samples.y[self.sample_indices()]
         self.state = replace(st, samples=samples, values=values, edited=True)
-        self.state = replace(self.state, values=self._cleared(0 if key == "input" else None, True))
+        everything = {layer.name for layer in self.network.layers}
+        self.state = replace(self.state, values=self._cleared(everything if key == "input" else set(), True))
         if key == "input":
             return "cleared the whole forward pass, the backward pass and the update"
         return "cleared the loss, the backward pass and the update"
@@ -483,7 +496,7 @@ class Stepper:
         if f"{layer.name}.out" not in values:
             r = self._rounded
             params = self.state.params.get(layer.name, {})
-            net, out, cache = layer.forward(params, self.layer_input(i))
+            net, out, cache = layer.forward_many(params, self.layer_inputs(i))
             if self.state.rounding is not None and net is not None:
                 net = r(net)
                 out = layer.activate(net)  # the activation of the rounded net, as by hand
@@ -506,10 +519,7 @@ class Stepper:
         if i == len(layers) - 1:
             grad_out, delta = output_gradients(self.network, net, out, values["target"])
         else:
-            above = layers[i + 1]
-            upstream = values[f"{above.name}.delta" if above.has_params else f"{above.name}.grad_out"]
-            grad_out, delta = hidden_gradients(layer, above, self.state.params.get(above.name, {}), net,
-                                               out, upstream, self.state.caches.get(above.name))
+            grad_out, delta = hidden_gradients(layer, net, out, self.sent_terms(layer.name))
         r = self._rounded
         values[f"{layer.name}.grad_out"] = r(grad_out)
         if delta is not None:
@@ -518,19 +528,32 @@ class Stepper:
                 delta = layer.delta(net, out, values[f"{layer.name}.grad_out"])  # from the rounded ∂E/∂out
             delta = r(delta)
             values[f"{layer.name}.delta"] = delta
-            grads = layer.param_grads(self.layer_input(i), delta, self.state.caches.get(layer.name))
-            values[f"{layer.name}.grad_weight"] = r(grads["weight"])
-            values[f"{layer.name}.grad_bias"] = r(grads["bias"])
+            if layer.has_params:
+                grads = layer.param_grads(self.layer_input(i), delta, self.state.caches.get(layer.name))
+                values[f"{layer.name}.grad_weight"] = r(grads["weight"])
+                values[f"{layer.name}.grad_bias"] = r(grads["bias"])
         self.state = replace(self.state, values=values)
 
-    def _cleared(self, first_layer: int | None, drop_loss: bool) -> dict[str, np.ndarray]:
-        """Values minus the forward pass from ``first_layer`` on (None: keep it), the loss,
-        the whole backward pass and the update: exactly what depends on the edit."""
+    def sent_terms(self, name: str, params: dict[str, Params] | None = None) -> list[np.ndarray]:
+        """What every layer that reads ``name`` sends back to it, in file order (their sum is
+        ∂E/∂out of ``name``); ``params`` overrides the forward pass's parameters."""
+        values = self.state.values
+        params = self.state.params if params is None else params
+        terms = []
+        for reader_name, position in self.network.readers_of(name):
+            reader = self.network.layer(reader_name)
+            xs = [values[key] for key in self.network.input_keys(reader_name)]
+            upstream = values[f"{reader_name}.{upstream_kind(reader)}"]
+            terms.append(sent_back(reader, params.get(reader_name, {}), xs, upstream,
+                                   self.state.caches.get(reader_name), position))
+        return terms
+
+    def _cleared(self, dropped_layers: set[str], drop_loss: bool) -> dict[str, np.ndarray]:
+        """Values minus the forward values of ``dropped_layers`` (an edited layer and every
+        layer downstream of it in the graph), the loss, the whole backward pass and the
+        update: exactly what depends on the edit."""
         keep: dict[str, np.ndarray] = {}
-        dropped_layers = set()
         state_kinds = set(self.network.state_kinds())
-        if first_layer is not None:
-            dropped_layers = {layer.name for layer in self.network.layers[first_layer:]}
         for key, arr in self.state.values.items():
             layer, _, kind = key.partition(".")
             if key == "loss" and drop_loss:

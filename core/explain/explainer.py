@@ -113,19 +113,20 @@ class _Explainer:
     def param(self, layer: str, kind: str, idx: tuple[int, ...]) -> float:
         return float(self.st.params[layer][kind][idx])
 
-    def input_of(self, i: int) -> tuple[str | None, str]:
-        """(layer name or None for the input, key of the array) read by layer i."""
-        if i == 0:
+    def input_of(self, i: int, source: int = 0) -> tuple[str | None, str]:
+        """(layer name or None for the sample, key of the array) of input ``source`` of
+        layer i (its first, unless it reads several)."""
+        src = self.network.inputs_of(self.network.layers[i].name)[source]
+        if src == "input":
             return None, "input"
-        prev = self.network.layers[i - 1].name
-        return prev, f"{prev}.out"
+        return src, f"{src}.out"
 
-    def in_sym(self, i: int, b: int, idx: tuple[int, ...]) -> str:
-        layer, _ = self.input_of(i)
+    def in_sym(self, i: int, b: int, idx: tuple[int, ...], source: int = 0) -> str:
+        layer, _ = self.input_of(i, source)
         return self.sym("input" if layer is None else "out", layer, b, idx)
 
-    def in_val(self, i: int, b: int, idx: tuple[int, ...]) -> float:
-        return self.val(self.input_of(i)[1], b, idx)
+    def in_val(self, i: int, b: int, idx: tuple[int, ...], source: int = 0) -> float:
+        return self.val(self.input_of(i, source)[1], b, idx)
 
     def make(self, ref: QuantityRef, symbol: str, formula: str, substituted: str,
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
@@ -184,7 +185,8 @@ class _Explainer:
         if ref.is_param:
             return self.psym(ref.kind, layer.name, ref.index), self.param(layer.name, ref.kind, ref.index)
         if ref.kind == "x":
-            return self.in_sym(i, ref.sample, ref.index), self.in_val(i, ref.sample, ref.index)
+            return (self.in_sym(i, ref.sample, ref.index, ref.source),
+                    self.in_val(i, ref.sample, ref.index, ref.source))
         return (self.sym(ref.kind, layer.name, ref.sample, ref.index),
                 self.val(f"{layer.name}.{ref.kind}", ref.sample, ref.index))
 
@@ -308,9 +310,35 @@ class _Explainer:
             count = int(np.prod(layer.out_shape))
             sym, num = loss.grad_text(LossText(ysym, asym, y, a, count, self.n, self.p))
             return f"{fs}{sym}", f"{ns}{num}", ()
-        above = layers[i + 1]
-        terms = above.input_grad_terms(self.st.cache(above.name), b, idx, MAX_TERMS)
-        return self.written(i + 1, above, terms)
+        readers = self.network.readers_of(layer.name)
+        if len(readers) == 1:
+            return self.route(readers[0], b, idx)
+        return self.fan_in(layer, b, idx, readers)
+
+    def route(self, reader: tuple[str, int], b: int, idx: tuple[int, ...]) -> tuple[str, str, tuple[str, ...]]:
+        """(formula, substituted, notes) of what one reader sends back to its input
+        number ``reader[1]``."""
+        name, source = reader
+        above = self.network.layer(name)
+        terms = above.input_grad_terms(self.st.cache(name), b, idx, MAX_TERMS, source)
+        return self.written(self.network.index_of(name), above, terms)
+
+    def fan_in(self, layer: Layer, b: int, idx: tuple[int, ...],
+               readers: tuple[tuple[str, int], ...]) -> tuple[str, str, tuple[str, ...]]:
+        """∂E/∂a of a layer read along several paths: the sum of the term each reader sends
+        back, every term named by its reader, with its value (the engine's, from the stepper)."""
+        values = self.st.sent_terms(layer.name)
+        syms, nums = [], []
+        names = ", ".join(f"'{name}'" for name, _ in readers)
+        notes = [f"the output of '{layer.name}' is read along {len(readers)} paths ({names}): the "
+                 "gradient arrives along each and the terms add up"]
+        for reader, value in zip(readers, values):
+            sym, num, why = self.route(reader, b, idx)
+            syms.append(f"({sym})" if _compound(sym) else sym)
+            nums.append(f"({num})" if _compound(num) or num.startswith("−") else num)
+            said = f" ({why[0]})" if why else ""
+            notes.append(f"from '{reader[0]}': {sym} = {self.n(float(value[(b, *idx)]))}{said}")
+        return " + ".join(syms), " + ".join(nums), tuple(notes)
 
     def delta(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)

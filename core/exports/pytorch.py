@@ -17,6 +17,7 @@ import json
 
 import numpy as np
 
+from core.engine.network import Network
 from core.engine.stepper import Stepper
 from core.nn.optim import get_optimizer
 from core.text import python_literal
@@ -29,6 +30,15 @@ def _lit(arr: np.ndarray) -> str:
 def _key(layer: str, kind: str) -> str:
     """The literal of a ``layer.kind`` key (``'fc.weight'``), escaped as any file string is."""
     return python_literal(f"{layer}.{kind}")
+
+
+def _reads(network: Network, name: str) -> list[str]:
+    """What a layer reads, when it is not the previous layer's ``h``: ``h`` set to the tensor
+    of its one input, or ``hs`` to the list of its inputs (a layer such as add)."""
+    sources = ["x" if src == "input" else f"kept[{_key(src, 'out')}]" for src in network.inputs_of(name)]
+    if len(sources) > 1:
+        return [f"hs = [{', '.join(sources)}]"]
+    return [] if network.reads_previous(name) else [f"h = {sources[0]}"]
 
 
 def to_pytorch(stepper: Stepper) -> str:
@@ -65,10 +75,12 @@ def to_pytorch(stepper: Stepper) -> str:
                          f"{_lit(stepper.params[layer.name][pname])}, requires_grad=True)")
     lines += _optimizer_lines(stepper)
     lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
-    if not network.layers[0].has_params:  # a first layer without parameters: its output needs a graph
+    if any(not layer.has_params and "input" in network.inputs_of(layer.name) for layer in network.layers):
+        # a layer without parameters reads the sample: its output needs a graph
         lines.insert(lines.index("h = x"), "x.requires_grad_(True)")
     for layer in network.layers:
         n = layer.name
+        lines += _reads(network, n)
         lines += layer.torch_lines()  # the layer's own forward line(s): h → z (with a net) or h
         if layer.has_net:
             act = layer.activation

@@ -42,13 +42,17 @@ def quantity_names(stepper: Stepper) -> list[str]:
     names = ["input", "target"]
     for layer in layers:
         if layer.has_params:
-            names += [f"{layer.name}.weight", f"{layer.name}.bias", f"{layer.name}.net"]
+            names += [f"{layer.name}.weight", f"{layer.name}.bias"]
+        if layer.has_net:
+            names.append(f"{layer.name}.net")
         names.append(f"{layer.name}.out")
     names.append("loss")
     for layer in reversed(layers):
         names.append(f"{layer.name}.grad_out")
+        if layer.has_net:
+            names.append(f"{layer.name}.delta")
         if layer.has_params:
-            names += [f"{layer.name}.delta", f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
+            names += [f"{layer.name}.grad_weight", f"{layer.name}.grad_bias"]
     for layer in layers:
         if layer.has_params:
             names += [f"{layer.name}.{kind}" for kind in stepper.network.state_kinds_of(layer)]
@@ -63,7 +67,7 @@ def values_per_iteration(scenario: Scenario) -> int:
     total = batch * (int(np.prod(network.input_shape)) + network.output_size) + 1  # input, target, loss
     for layer in network.layers:
         out = int(np.prod(layer.out_shape))
-        total += batch * out * (4 if layer.has_params else 2)  # (net, delta,) out, grad_out
+        total += batch * out * (4 if layer.has_net else 2)  # (net, delta,) out, grad_out
         shapes = layer.param_shapes()
         total += 3 * sum(int(np.prod(s)) for s in shapes.values())  # now, gradient, new
         for kind in network.state_kinds_of(layer):  # optimizer state: one array per parameter

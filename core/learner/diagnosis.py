@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, output_gradients, update_layer
+from core.engine.passes import hidden_gradients, output_gradients, sent_back, update_layer
 from core.engine.quantities import BACKWARD_KINDS, UPDATE_KINDS, QuantityRef, parse_name
 from core.explain.explainer import update_context
 from core.nn.optim import Hyper, get_optimizer
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 # the slips of the passes, in the order they are tried; the optimizer's own slips (sgd:
 # sign, learning-rate) join the same names or follow them (``slip_order``)
-SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index")
+SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
+         "one-path")
 BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
 
@@ -152,9 +153,28 @@ def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     return out
 
 
+def _one_path(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+    """A layer read by several layers gets the sum of their terms; a learner who follows
+    one path only (forgets the skip connection, say) gets one term."""
+    if ref.kind not in ("grad_out", "delta") or ref.layer is None:
+        return []
+    readers = stepper.network.readers_of(ref.layer)
+    if len(readers) < 2 or stepper.batched(f"{ref.layer}.grad_out") is None:
+        return []
+    b, idx = _split(stepper, ref)
+    slope = _activation_slope(stepper, ref.layer, b, idx) if ref.kind == "delta" else 1.0
+    out: Candidates = []
+    for (reader, _), term in zip(readers, stepper.sent_terms(ref.layer)):
+        out.append((float(term[(b, *idx)]) * slope,
+                    f"{{alt}} is only the term from '{reader}': {len(readers)} layers read "
+                    f"'{ref.layer}', and the gradients along every path add up"))
+    return out
+
+
 _CANDIDATES: dict[str, Any] = {
     "updated-weights": _updated_weights, "sign": _sign, "missing-activation-derivative": _missing_derivative,
     "pool-route": _pool_route, "transposed-index": _transposed,
+    "one-path": _one_path,
 }
 
 
@@ -163,11 +183,10 @@ def _routes(stepper: Stepper, ref: QuantityRef, slip: str, b: int, idx: tuple[in
     """What the layer reading ``ref.layer``'s output would send back to ``idx`` of sample b
     after ``slip`` (the reading layer's own share of diagnosis), or None if it invites none."""
     assert ref.layer is not None
-    layers = stepper.network.layers
-    i = stepper.network.index_of(ref.layer)
-    if i + 1 >= len(layers):
+    readers = stepper.network.readers_of(ref.layer)
+    if len(readers) != 1:  # the last layer, or one read along several paths (see one-path)
         return None
-    above = layers[i + 1]
+    above = stepper.network.layer(readers[0][0])
     upstream = stepper.batched(f"{above.name}.{'delta' if above.has_net else 'grad_out'}")
     if upstream is None:
         return None
@@ -212,8 +231,7 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
     scenario = stepper.scenario
     optim = stepper.optimizer_state
     hyper = Hyper(scenario.learning_rate, optim.step + 1, scenario.optimizer.options)
-    grad_out = delta = None
-    upstream = None  # what the layer above passes down: its δ, or its ∂E/∂out
+    received: dict[str, list[np.ndarray]] = {}  # what the layers above sent back to each layer
     for i in range(len(layers) - 1, -1, -1):
         layer = layers[i]
         net = values.get(f"{layer.name}.net")
@@ -221,14 +239,14 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
         if i == len(layers) - 1:
             grad_out, delta = output_gradients(network, net, out, values["target"])
         else:
-            above = layers[i + 1]
-            grad_out, delta = hidden_gradients(layer, above, new_params.get(above.name, {}), net, out,
-                                               upstream, stepper.cache(above.name))
+            grad_out, delta = hidden_gradients(layer, net, out, received.pop(layer.name))
+        assert grad_out is not None
         result[f"{layer.name}.grad_out"] = grad_out
+        xs = [values[key] for key in network.input_keys(layer.name)]
         if delta is not None:
             result[f"{layer.name}.delta"] = delta
-            below_input = values["input"] if i == 0 else values[f"{layers[i - 1].name}.out"]
-            grads = layer.param_grads(below_input, delta, stepper.cache(layer.name))
+        if delta is not None and layer.has_params:
+            grads = layer.param_grads(xs[0], delta, stepper.cache(layer.name))
             result[f"{layer.name}.grad_weight"] = grads["weight"]
             result[f"{layer.name}.grad_bias"] = grads["bias"]
             new, buffers = update_layer(layer, scenario.optimizer, hyper, stepper.params[layer.name], grads, optim)
@@ -237,5 +255,9 @@ def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
                 result[f"{layer.name}.new_{pname}"] = arr
             result.update(buffers)
         upstream = delta if delta is not None else grad_out
+        for position, src in enumerate(network.inputs_of(layer.name)):
+            if src != "input":
+                received.setdefault(src, []).append(sent_back(layer, new_params.get(layer.name, {}), xs,
+                                                              upstream, stepper.cache(layer.name), position))
     stepper._updated_weights_cache = (stepper.state, result)  # type: ignore[attr-defined]
     return result

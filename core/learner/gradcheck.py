@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.passes import loss_value
+from core.engine.passes import forward_pass, loss_value
 from core.engine.quantities import PARAM_KINDS, parse_name
 from core.errors import QuantityError
 
@@ -37,13 +37,12 @@ class GradientCheck:
 
 def batch_loss(stepper: Stepper, params: dict[str, dict[str, np.ndarray]]) -> float:
     """The loss of the current batch under ``params`` (exact arithmetic, no hand-rounding)."""
-    h = stepper.batched("input")
+    x = stepper.batched("input")
     y = stepper.batched("target")
-    assert h is not None and y is not None
-    net = None
-    for layer in stepper.network.layers:
-        net, h, _ = layer.forward(params.get(layer.name, {}), h)
-    return loss_value(stepper.network, net, h, y)
+    assert x is not None and y is not None
+    arrays, nets, _ = forward_pass(stepper.network, params, x)
+    last = stepper.network.layers[-1].name
+    return loss_value(stepper.network, nets[last], arrays[f"{last}.out"], y)
 
 
 def gradient_check(stepper: Stepper, name: str, step: float = 1e-6) -> GradientCheck:

@@ -94,11 +94,16 @@ def _n(value: int) -> str:
 
 def layer_sizes(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]]) -> list[LayerSize]:
     """The size of every layer, from the specs alone (no layer is built: each layer class
-    says its own sizes); stops at the first layer whose shape does not fit, which
-    ``build_network`` then reports."""
+    says its own sizes); a layer reads the shape of its first input (``inputs``, by default
+    the layer before it). Stops at the first layer whose shape does not fit or that reads
+    no earlier layer, which ``build_network`` then reports."""
     sizes: list[LayerSize] = []
-    shape = input_shape
+    shapes: dict[str, tuple[int, ...]] = {"input": input_shape}
     for i, spec in enumerate(specs):
+        first = spec["inputs"][0] if spec.get("inputs") else ("input" if i == 0 else specs[i - 1]["name"])
+        shape = shapes.get(first)
+        if shape is None:
+            break
         found = layer_class(spec["type"]).spec_size(spec, shape)
         if found is None:
             break
@@ -109,7 +114,7 @@ def layer_sizes(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]]) -
                                   f"a window of {_n(window)} elements ({found.window[0]} × {found.window[1]}) "
                                   f"is over the limit of {_n(MAX_WINDOW)}")
         sizes.append(LayerSize(found.out, found.kept, found.parameters, found.window_entries))
-        shape = found.out_shape
+        shapes[spec["name"]] = found.out_shape
     return sizes
 
 

@@ -35,7 +35,7 @@ from core.text import quote
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
               "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
-_COMMON = ("name", "type")
+_COMMON = ("name", "type", "inputs")
 _PARAM = ("weight", "bias", "frozen", "init")
 _ACTIVATION_FIELDS = tuple(dict.fromkeys(f for fields in ACTIVATION_FIELDS.values() for f in fields))
 
@@ -349,6 +349,10 @@ def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) 
             raise r.fail(lp + ("name",), f"the layer name '{name}' is used twice")
         names.add(name)
         spec: dict[str, Any] = {"name": name, "type": kind}
+        if "inputs" in raw:
+            spec["inputs"] = _layer_inputs(r, raw["inputs"], lp + ("inputs",))
+        elif layer_class(kind).min_inputs > 1:
+            raise r.fail(lp, f"an {kind} layer needs 'inputs' (two or more layer names, or input)")
         _own_fields(r, raw, lp, kind, spec)
         if layer_class(kind).activated:
             spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
@@ -366,6 +370,20 @@ def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) 
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
         specs.append(spec)
     return specs
+
+
+def _layer_inputs(r: _Reader, value: Any, path: YPath) -> list[str]:
+    """A layer's ``inputs``: a list of layer names or ``input`` (one name may be written
+    alone). Whether each name exists and comes earlier is the network's to check."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names:
+        raise r.fail(path, "expected a list of the layer names this layer reads (or input), "
+                           f"got {_kind(value)}")
+    for i, name in enumerate(names):
+        if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name):
+            where = path + (i,) if isinstance(value, list) else path
+            raise r.fail(where, f"expected a layer name (or input), got {_kind(name)}")
+    return list(names)
 
 
 def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dict[str, Any]) -> None:

@@ -182,7 +182,7 @@ seed: 5
 
 
 @pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (pip install torch==2.13.0)")
-@pytest.mark.parametrize("source", ["tiny-cnn", "x-vs-o-padded", "two-layer-sigmoid", "batched"])
+@pytest.mark.parametrize("source", ["tiny-cnn", "x-vs-o-padded", "two-layer-sigmoid", "batched", "residual-block"])
 def test_pytorch_export_prints_the_same_values(tmp_path: Path, source: str) -> None:
     scenario = parse_scenario(BATCHED) if source == "batched" else load(source)
     stepper = Stepper(scenario)

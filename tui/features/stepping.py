@@ -105,7 +105,7 @@ class SteppingFeature(Feature):
             name = "loss" if st.has("loss") and before.step == len(st.network.layers) else f"{layer}.out"
         elif before.stage == "backward" and before.layer is not None:
             layer_obj = st.network.layer(before.layer)
-            name = f"{before.layer}.{'delta' if layer_obj.has_params else 'grad_out'}"
+            name = f"{before.layer}.{'delta' if layer_obj.has_net else 'grad_out'}"
         elif before.stage == "update" and host.selected and "." in host.selected:
             layer_name, _, rest = host.selected.partition(".")
             if rest.startswith(("weight", "bias")):

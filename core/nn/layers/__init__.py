@@ -11,6 +11,9 @@ from core.nn.layers.dense import Dense
 from core.nn.layers.flatten import Flatten
 from core.nn.layers.pool import Pool
 
+# isort: split
+from core.nn.layers.add import Add  # registered last, so it is listed last in messages
+
 LAYER_TYPES = tuple(LAYER_CLASSES)
 
 
@@ -19,5 +22,5 @@ def layer_class(type_name: str) -> type[Layer]:
     return LAYER_CLASSES[type_name]
 
 
-__all__ = ["LAYER_CLASSES", "LAYER_TYPES", "Conv", "Dense", "Field", "Flatten", "Layer", "Params", "Pool",
+__all__ = ["LAYER_CLASSES", "LAYER_TYPES", "Add", "Conv", "Dense", "Field", "Flatten", "Layer", "Params", "Pool",
            "layer_class", "register", "shape_text"]

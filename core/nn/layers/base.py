@@ -121,6 +121,8 @@ class Layer:
     examples: ClassVar[tuple[tuple[tuple[int, ...], dict[str, Any]], ...]] = ()
     kind: str = "layer"
     param_names: tuple[str, ...] = ()
+    max_inputs: int | None = 1  # how many layers it may read (None: any number, at least min_inputs)
+    min_inputs: int = 1
 
     def __init__(self, name: str, in_shape: tuple[int, ...], activation: Activation | None = None,
                  frozen: frozenset[str] = frozenset()) -> None:
@@ -199,8 +201,20 @@ class Layer:
         raise NotImplementedError
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        """∂E/∂x, given δ (layers with parameters) or ∂E/∂out (the others)."""
+        """∂E/∂x, given δ (layers with a net) or ∂E/∂out (the others)."""
         raise NotImplementedError
+
+    # --- any number of inputs (the network is a graph) ---------------------------------
+    def forward_many(self, params: Params, xs: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray, Any]:
+        """``forward`` on the outputs of every layer this one reads (one, unless it is a
+        layer such as ``add`` that combines several)."""
+        return self.forward(params, xs[0])
+
+    def input_grads(self, params: Params, xs: list[np.ndarray], upstream: np.ndarray,
+                    cache: Any) -> list[np.ndarray]:
+        """∂E/∂x for each input, in the order of ``xs``: what this layer sends back to each
+        layer it reads."""
+        return [self.input_grad(params, xs[0], upstream, cache)]
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         """∂E/∂weight and ∂E/∂bias, summed over the batch (δ already carries 1/B).

@@ -48,7 +48,8 @@ def panel_keys(stepper: Stepper) -> list[str]:
 
 def panel_title(stepper: Stepper, key: str) -> str:
     """The panel's border title, kept short so a small network fits 120 columns: the layer's
-    name in bold, then what it is (``fc dense 2 · sigmoid``)."""
+    name in bold, then what it is (``fc dense 2 · sigmoid``), and what it reads when that is
+    not simply the layer before it (``skip add 2 · relu ← h1 + h2``)."""
     net = stepper.network
     if key == INPUT:
         what = "×".join(str(n) for n in net.input_shape)
@@ -56,6 +57,8 @@ def panel_title(stepper: Stepper, key: str) -> str:
         what = net.loss.short
     else:
         what = net.layer(key).describe()
+        if not net.reads_previous(key):
+            what += " ← " + " + ".join(net.inputs_of(key))
     return f"[b]{escape(key)}[/b] {escape(what)}"
 
 
