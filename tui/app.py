@@ -24,6 +24,7 @@ from core.numbers import fmt, parse_number
 from core.scenario.catalog import bundled_dir
 from tui.bindings import APP_BINDINGS, KEY_ACTIONS, KEYS
 from tui.heat_train_tools import HeatTrainTools
+from tui.recovery import Recovery
 from tui.study_tools import StudyTools
 from tui.widgets.derivation_view import DerivationView
 from tui.widgets.heatmap_view import heat_blocks, wants_heatmap
@@ -52,6 +53,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         self.show_steps = False
         self.selected: str | None = None
         self.fresh: set[str] = set()
+        self.recovery = Recovery(self)  # journals the session; offers to restore a crashed one
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -105,6 +107,7 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         self.query_one(StatusLine).show(self.stepper, self.decimals, **self.quiz_status())
         self.show_derivation()
         self._refresh_keys()
+        self.recovery.after_change()  # every change is shown through here: journal it
 
     def _refresh_keys(self) -> None:
         """Redraw the key bar only when the set of keys that apply has changed."""
@@ -495,7 +498,11 @@ class CnnTuiApp(StudyTools, HeatTrainTools, App[int]):
         self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        self._confirm_if_edited("You have unsaved edits. Quit anyway?", lambda: self.exit(0))
+        self._confirm_if_edited("You have unsaved edits. Quit anyway?",
+                                lambda: (self.recovery.forget(), self.exit(0)))
+
+    def on_unmount(self) -> None:
+        self.recovery.close()  # ended without a clean quit: the journal stays for the next launch
 
 
 def _bundled(path: Path) -> bool:
