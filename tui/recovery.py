@@ -211,17 +211,18 @@ class Recovery:
         if "decimals" in view:
             app.decimals = int(view["decimals"].get("value", app.decimals))
         app.fresh = set()
-        quiz_entry = view.get("quiz")
-        said = ""
-        if quiz_entry and quiz_entry.get("active"):
-            said = await self._resume_quiz(quiz_entry)
         app.refresh_view()
         journal.remove(paths)
         if app.selected:
             app.select(app.selected)
+        quiz_entry = view.get("quiz")
+        said = ""
+        if quiz_entry and quiz_entry.get("active"):
+            said = await self._resume_quiz(quiz_entry)
+        count = found.changes if done.failed is None else done.applied
         note = f" — stopped early at {done.failed}" if done.failed else ""
-        app.say(f"restored the session from {when(found.modified)}: {done.applied} change"
-                f"{'s' if done.applied != 1 else ''}{said}{note} · next: {app.stepper.phase().describe()}",
+        app.say(f"restored the session from {when(found.modified)}: {count} change"
+                f"{'s' if count != 1 else ''}{said}{note} · next: {app.stepper.phase().describe()}",
                 error=bool(done.failed))
 
     async def _resume_quiz(self, entry: Entry) -> str:

@@ -1,0 +1,169 @@
+"""Crash recovery in the app: a session left without a clean quit is offered back, exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_editing import start_edit, type_value
+from test_learner_tools_ui import my_answer
+from test_quiz_ui import answer, start_quiz
+from tui_helpers import SIZE, cell, message, press, status
+
+from core.engine import journal
+from core.scenario.load import load_scenario
+from tui.app import CnnTuiApp
+from tui.recovery import RestoreScreen
+
+
+def shown(app: CnnTuiApp) -> dict[str, str]:
+    """Every value as the panels show it (text and ✓/✗ mark)."""
+    return {c.name: c.text + c.mark for panel in app.panels for row in panel.grid.rows for c in row.cells
+            if getattr(c, "name", None)}
+
+
+def journals(state: Path) -> list[Path]:
+    return sorted((state / "cnn-tui").glob(f"*{journal.SUFFIX}"))
+
+
+async def work(app: CnnTuiApp, pilot) -> None:
+    """Edits, a typed answer, steps, decimals and an undo: a session worth keeping."""
+    await press(pilot, "f", "f")
+    editor = await start_edit(app, pilot, "fc.weight[0,0]")
+    await type_value(pilot, editor, "0.5")
+    await press(pilot, "f", "f")
+    await my_answer(app, pilot, "out.out[0]", "0.625")
+    await press(pilot, "b", "b", "b", "z", "plus")
+
+
+async def test_a_session_left_without_quitting_is_restored_exactly(tiny_copy, _own_state_dir):
+    first = CnnTuiApp(load_scenario(tiny_copy))
+    async with first.run_test(size=SIZE) as pilot:
+        await work(first, pilot)
+        before = shown(first)
+        before_status, undo_label = status(first), first.stepper.undo_label
+        assert first.decimals == 4 and "backward 3/4: pool" in before_status
+    assert len(journals(_own_state_dir)) == 1  # not a clean quit: the journal stays
+
+    second = CnnTuiApp(load_scenario(tiny_copy))
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(second.screen, RestoreScreen)
+        question = str(second.screen.query_one("#question").content)
+        assert question.startswith("Restore the unsaved session from ") and question.endswith("(11 changes)")
+        await press(pilot, "r")
+        await pilot.pause()
+        assert not isinstance(second.screen, RestoreScreen)
+        assert shown(second) == before
+        assert status(second) == before_status
+        assert cell(second, "fc.weight[0,0]") == "0.5000" and second.decimals == 4
+        assert second.stepper.scenario.expected["out.out[0]"].text == "0.625"
+        assert second.stepper.undo_label == undo_label  # the undo history came back with the replay
+        assert "restored the session from" in message(second) and "11 changes" in message(second)
+        await press(pilot, "z")  # undo works on the restored history: the second backward step
+        assert "backward 2/4: fc" in status(second)
+    # the old journal is gone; this session's own one holds the replayed commands and the undo
+    [left] = journals(_own_state_dir)
+    ops = [e["op"] for e in journal.read_journal(left)[1]]
+    assert ops.count("edit") == 1 and ops.count("undo") == 2 and ops[-1] == "undo"
+
+
+async def test_discard_starts_from_the_file_and_drops_the_journal(tiny_copy, _own_state_dir):
+    first = CnnTuiApp(load_scenario(tiny_copy))
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "f", "f")
+    second = CnnTuiApp(load_scenario(tiny_copy))
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(second.screen, RestoreScreen)
+        await press(pilot, "d")
+        assert "forward 1/4: conv" in status(second)
+        assert "discarded the unsaved session" in message(second)
+        assert len(journals(_own_state_dir)) == 1  # only this session's own
+    third = CnnTuiApp(load_scenario(tiny_copy))
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not isinstance(third.screen, RestoreScreen)  # the discarded one is not offered again
+
+
+async def test_a_clean_quit_removes_the_journal(tiny_copy, _own_state_dir):
+    app = CnnTuiApp(load_scenario(tiny_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "f")
+        editor = await start_edit(app, pilot, "fc.bias[0]")
+        await type_value(pilot, editor, "1")
+        assert len(journals(_own_state_dir)) == 1
+        await press(pilot, "q")
+        await press(pilot, "y")  # quit anyway, discarding the edit
+    assert app.return_code == 0 and journals(_own_state_dir) == []
+
+
+async def test_a_changed_file_is_not_restored_onto(tiny_copy, _own_state_dir):
+    first = CnnTuiApp(load_scenario(tiny_copy))
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "f", "f")
+    tiny_copy.write_text(tiny_copy.read_text().replace("learning_rate: 0.5", "learning_rate: 0.25"))
+    second = CnnTuiApp(load_scenario(tiny_copy))
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(second.screen, RestoreScreen)
+        assert "forward 1/4: conv" in status(second)
+        assert "is for an earlier version of this file: not restored" in message(second)
+
+
+async def test_a_save_starts_a_fresh_journal_from_the_saved_file(tiny_copy, _own_state_dir):
+    first = CnnTuiApp(load_scenario(tiny_copy))
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "n", "f", "f")  # iteration 1 done, iteration 2 two steps in
+        editor = await start_edit(app=first, pilot=pilot, name="conv.bias[1]")
+        await type_value(pilot, editor, "0.25")
+        await press(pilot, "s")  # saved onto the copy: the file changes
+        await pilot.pause()
+        assert "saved to" in message(first)
+        await press(pilot, "f")
+        before, before_status = shown(first), status(first)
+        [left] = journals(_own_state_dir)
+        assert journal.read_journal(left)[0]["digest"] == journal.scenario_digest(load_scenario(tiny_copy))
+    second = CnnTuiApp(load_scenario(tiny_copy))
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(second.screen, RestoreScreen)
+        await press(pilot, "r")
+        await pilot.pause()
+        assert shown(second) == before and status(second) == before_status
+        assert "iteration 2" in status(second)
+
+
+async def test_a_quiz_in_progress_is_resumed_with_its_score(app, _own_state_dir):
+    async with app.run_test(size=SIZE) as pilot:
+        box = await start_quiz(app, pilot)
+        await answer(pilot, box, "0.51")
+        await answer(pilot, box, "0.70")  # wrong: conv.net[0,1] is 0.53
+        current = app.quiz.current
+    from core.scenario.catalog import load
+
+    again = CnnTuiApp(load("tiny-cnn"))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await press(pilot, "r")
+        await pilot.pause()
+        assert again.quiz is not None and again.quiz.current == current == "conv.net[1,0]"
+        assert (again.quiz.right, again.quiz.asked, again.quiz_number) == (1, 2, 3)
+        assert "QUIZ 1/2 right" in status(again) and cell(again, current) == "?"
+        assert "quiz resumed at 1/2 right" in message(again)
+        box = again.query_one("#quiz-answer")
+        assert again.focused is box
+        await answer(pilot, box, "0.62")  # conv.net[1,0] goes on being scored
+        assert again.quiz.asked == 3
+
+
+async def test_an_unwritable_state_folder_costs_one_message(app, tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("XDG_STATE_HOME", str(blocker))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "cannot create a recovery journal" in message(app) and "the session goes on" in message(app)
+        await press(pilot, "f", "f")
+        assert "forward 3/4: fc" in status(app)
