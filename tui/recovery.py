@@ -208,8 +208,9 @@ class Recovery:
         finally:
             self.replaying = False
         view = done.view
-        if "decimals" in view:
-            app.decimals = int(view["decimals"].get("value", app.decimals))
+        decimals = view.get("decimals", {}).get("value")
+        if isinstance(decimals, int) and 0 <= decimals <= 10:
+            app.decimals = decimals
         app.fresh = set()
         app.refresh_view()
         journal.remove(paths)

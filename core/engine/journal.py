@@ -49,6 +49,7 @@ COMMANDS = ("step_forward", "forward_all", "step_backward", "backward_all", "upd
             "set_hand_rounding", "adopt")
 SAVED = "mark_saved"  # not replayed: a save starts a fresh journal from the saved file
 VIEW_OPS = ("decimals", "quiz")  # the app's own state, last one wins
+UNKNOWN = "unknown"  # a change made by a Stepper method not in COMMANDS: replay stops there
 
 Entry = dict[str, Any]
 
@@ -155,9 +156,14 @@ def record_commands(stepper: Stepper, sink: Callable[[Entry], None]) -> None:
     for op in (*COMMANDS, SAVED):
         setattr(stepper, op, wrap(op, getattr(stepper, op)))
 
+    push = getattr(stepper, "_push", None)
+    if callable(push):  # a safety net: a command this list does not know still pushes an undo step
+        def pushed(label: str) -> None:
+            push(label)
+            if depth[0] == 0:
+                sink({"op": UNKNOWN, "label": str(label)[:80]})
 
-def is_recorded(stepper: Stepper) -> bool:
-    return hasattr(stepper.__dict__.get("edit"), "__wrapped__")
+        stepper._push = pushed  # type: ignore[method-assign]
 
 
 # --- replay --------------------------------------------------------------------------
@@ -173,10 +179,25 @@ class Replayed:
 def apply(stepper: Stepper, entry: Entry) -> None:
     """Replay one command entry onto ``stepper`` (its public method, same arguments)."""
     op = entry.get("op")
+    if op == UNKNOWN:
+        raise JournalError(f"'{str(entry.get('label'))[:40]}' cannot be replayed")
     if op not in (*COMMANDS, SAVED):
         raise JournalError(f"unknown journal entry {str(op)[:40]!r}")
     args = {str(k): decode(v) for k, v in dict(entry.get("args") or {}).items()}
+    if op == "adopt":
+        _check_params(stepper, args.get("params"))
     getattr(stepper, op)(**args)
+
+
+def _check_params(stepper: Stepper, params: Any) -> None:
+    """Trained parameters must have the network's layers, kinds, shapes and float dtype."""
+    ok = isinstance(params, dict) and params.keys() == stepper.params.keys() and all(
+        isinstance(params[layer], dict) and params[layer].keys() == kinds.keys() and all(
+            isinstance(params[layer][k], np.ndarray) and params[layer][k].shape == arr.shape
+            and params[layer][k].dtype.kind == "f" for k, arr in kinds.items())
+        for layer, kinds in stepper.params.items())
+    if not ok:
+        raise JournalError("the stored parameters do not fit this network")
 
 
 def replay(stepper: Stepper, entries: list[Entry]) -> Replayed:
@@ -304,7 +325,13 @@ class JournalWriter:
         except OSError as err:
             raise JournalError(f"cannot create a recovery journal in {str(folder)[:80]} "
                                f"({err.strerror or 'not writable'})") from None
-        fcntl.flock(fd, fcntl.LOCK_EX)  # released by the system however this process ends
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released by the system however this process ends
+        except OSError as err:
+            os.close(fd)
+            remove([self.path])
+            raise JournalError(f"cannot lock a recovery journal in {str(folder)[:80]} "
+                               f"({err.strerror or 'no locks here'})") from None
         self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
         self.lines = 0
         self._write({"format": FORMAT, "version": VERSION, "key": key, "digest": digest,
@@ -319,9 +346,9 @@ class JournalWriter:
         try:
             self._file.write(json.dumps(item, separators=(",", ":"), ensure_ascii=True) + "\n")
             self._file.flush()
-        except (OSError, ValueError) as err:
-            raise JournalError(f"cannot write the recovery journal ({getattr(err, 'strerror', None) or err})"
-                               ) from None
+        except (OSError, ValueError, TypeError) as err:  # TypeError: an argument JSON cannot hold
+            why = getattr(err, "strerror", None) or "a value it cannot store"
+            raise JournalError(f"cannot write the recovery journal ({why})") from None
 
     def close(self, delete: bool) -> None:
         with suppress(OSError, ValueError):

@@ -236,3 +236,39 @@ def test_after_a_save_the_rebase_reaches_the_same_state_from_the_saved_file(tmp_
     for key in ("phase", "iteration", "values", "params", "x", "y", "rounding", "edited"):
         assert got[key] == want[key], key
     assert fresh.edited is False
+
+
+class NudgingStepper(Stepper):
+    """A Stepper that has grown a command the journal does not know."""
+
+    def nudge(self) -> None:
+        self._push("nudge")
+        self.state = self._start(self.params, self.state.samples, self.iteration + 5, edited=True)
+
+
+def test_a_command_the_journal_does_not_know_stops_the_replay_there() -> None:
+    live = NudgingStepper(load("tiny-cnn"))
+    recorded: list[dict] = []
+    journal.record_commands(live, recorded.append)
+    live.step_forward()
+    live.nudge()
+    live.step_forward()
+    assert [e["op"] for e in recorded] == ["step_forward", journal.UNKNOWN, "step_forward"]
+    fresh = Stepper(load("tiny-cnn"))
+    done = journal.replay(fresh, recorded)
+    assert done.applied == 1 and "'nudge' cannot be replayed" in (done.failed or "")
+    assert fresh.phase().describe() == "forward 2/4: pool" and fresh.iteration == 1
+
+
+def test_stored_parameters_that_do_not_fit_the_network_are_refused() -> None:
+    stepper = Stepper(load("tiny-cnn"))
+    wrong = {layer: {k: np.zeros(v.size + 1) for k, v in ps.items()} for layer, ps in stepper.params.items()}
+    done = journal.replay(stepper, [{"op": "adopt", "args": {"params": journal.encode(wrong), "iteration": 3}}])
+    assert done.applied == 0 and "do not fit this network" in (done.failed or "")
+    assert stepper.iteration == 1 and not stepper.can_undo
+
+
+def test_an_argument_the_journal_cannot_store_is_one_clear_error(tmp_path: Path) -> None:
+    writer = JournalWriter("k", "d", tmp_path)
+    with pytest.raises(JournalError, match=r"cannot write the recovery journal \(a value it cannot store\)"):
+        writer.append({"op": "edit", "args": {"value": object()}})
