@@ -80,6 +80,7 @@ class Recovery:
         self.replaying = False
         self._decimals: int | None = None
         self._quiz: tuple[Any, ...] | None = None
+        self._last_op: str | None = None  # the op of the journal's last line
 
     # --- the hook ---------------------------------------------------------------------
     def after_change(self) -> None:
@@ -150,6 +151,13 @@ class Recovery:
         if entry["op"] == journal.SAVED and not self.replaying and self.stepper is not None:
             self._rebase(self.stepper)
             return
+        if entry["op"] == "undo" and self._last_op == "adopt" and self.app.training and self.writer is not None:
+            try:  # training replaces its last snapshot: one result per run in the journal
+                self.writer.retract()
+            except JournalError as err:
+                self._stop(err)
+            self._last_op = None
+            return
         self._write(entry)
 
     def _rebase(self, stepper: Stepper) -> None:
@@ -169,9 +177,16 @@ class Recovery:
         try:
             self.writer.append(entry)
         except JournalError as err:
+            self._stop(err)
+            return
+        self._last_op = entry.get("op")
+
+    def _stop(self, err: JournalError) -> None:
+        """Writing failed: keep what was written (it restores up to there) and stop."""
+        if self.writer is not None:
             self.writer.close(delete=False)
             self.writer = None
-            self._fail(err)
+        self._fail(err)
 
     def _fail(self, err: CnnTuiError) -> None:
         self.off = True

@@ -332,27 +332,50 @@ class JournalWriter:
             remove([self.path])
             raise JournalError(f"cannot lock a recovery journal in {str(folder)[:80]} "
                                f"({err.strerror or 'no locks here'})") from None
-        self._file = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        self._fd: int | None = fd
         self.lines = 0
+        self._size = 0  # bytes written: where the next line starts
+        self._last: int | None = None  # where the last line starts
         self._write({"format": FORMAT, "version": VERSION, "key": key, "digest": digest,
                      "pid": os.getpid(), "started": time.time()})
 
     def append(self, entry: Entry) -> None:
-        """One line, flushed to the system at once (O(size of the entry))."""
+        """One line, written straight to the system (no buffer to flush; O(size of the entry))."""
         self._write(entry)
         self.lines += 1
 
+    def retract(self) -> None:
+        """Take back the last line (a training snapshot that the next one replaces), so a
+        long training run leaves one result in the journal, not one per screen update."""
+        if not self.lines or self._last is None or self._fd is None:
+            return
+        try:
+            os.ftruncate(self._fd, self._last)
+        except OSError as err:
+            raise JournalError(f"cannot write the recovery journal ({err.strerror or 'truncate failed'})") from None
+        self._size, self._last = self._last, None
+        self.lines -= 1
+
     def _write(self, item: Entry) -> None:
         try:
-            self._file.write(json.dumps(item, separators=(",", ":"), ensure_ascii=True) + "\n")
-            self._file.flush()
+            if self._fd is None:
+                raise OSError(0, "closed")
+            data = memoryview((json.dumps(item, separators=(",", ":"), ensure_ascii=True) + "\n").encode("ascii"))
+            start = self._size
+            while data:
+                written = os.write(self._fd, data)
+                data = data[written:]
+                self._size += written
+            self._last = start
         except (OSError, ValueError, TypeError) as err:  # TypeError: an argument JSON cannot hold
             why = getattr(err, "strerror", None) or "a value it cannot store"
             raise JournalError(f"cannot write the recovery journal ({why})") from None
 
     def close(self, delete: bool) -> None:
-        with suppress(OSError, ValueError):
-            self._file.close()
+        if self._fd is not None:
+            with suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
         if delete:
             remove([self.path])
 

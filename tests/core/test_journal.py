@@ -272,3 +272,15 @@ def test_an_argument_the_journal_cannot_store_is_one_clear_error(tmp_path: Path)
     writer = JournalWriter("k", "d", tmp_path)
     with pytest.raises(JournalError, match=r"cannot write the recovery journal \(a value it cannot store\)"):
         writer.append({"op": "edit", "args": {"value": object()}})
+
+
+def test_retract_takes_back_exactly_the_last_line(tmp_path: Path) -> None:
+    writer = JournalWriter("k", "d", tmp_path)
+    writer.append({"op": "step_forward", "args": {}})
+    writer.append({"op": "adopt", "args": {"iteration": 2}})
+    writer.retract()
+    writer.retract()  # only the last line can be taken back: nothing more happens
+    writer.append({"op": "adopt", "args": {"iteration": 3}})
+    writer.close(delete=False)
+    assert journal.read_journal(writer.path)[1] == [{"op": "step_forward", "args": {}},
+                                                    {"op": "adopt", "args": {"iteration": 3}}]

@@ -167,3 +167,39 @@ async def test_an_unwritable_state_folder_costs_one_message(app, tmp_path, monke
         assert "cannot create a recovery journal" in message(app) and "the session goes on" in message(app)
         await press(pilot, "f", "f")
         assert "forward 3/4: fc" in status(app)
+
+
+async def test_training_leaves_one_result_in_the_journal_and_it_restores_bit_exact(tiny_copy, _own_state_dir):
+    import time
+
+    import numpy as np
+    from test_training_ui import key, train, wait_for_training
+
+    first = CnnTuiApp(load_scenario(tiny_copy))
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "f")
+        await train(pilot, "1000000", "iterations")
+        labels: set[str] = set()
+        end = time.monotonic() + 30
+        while len(labels) < 3 and time.monotonic() < end:  # the panels showed two snapshots or more
+            labels.add(first.stepper.undo_label or "")
+            await pilot.pause(0.05)
+        assert len(labels) >= 3
+        await key(pilot, "escape")
+        await wait_for_training(pilot)
+        trained = {f"{layer}.{k}": v.copy() for layer, ps in first.stepper.params.items() for k, v in ps.items()}
+        iteration, label = first.stepper.iteration, first.stepper.undo_label
+        [left] = journals(_own_state_dir)
+        ops = [e["op"] for e in journal.read_journal(left)[1]]
+        assert ops == ["step_forward", "adopt"]  # each snapshot replaced the one before
+    second = CnnTuiApp(load_scenario(tiny_copy))
+    async with second.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await press(pilot, "r")
+        await pilot.pause()
+        got = {f"{layer}.{k}": v for layer, ps in second.stepper.params.items() for k, v in ps.items()}
+        assert got.keys() == trained.keys()
+        assert all(np.array_equal(got[n], trained[n]) and got[n].tobytes() == trained[n].tobytes() for n in got)
+        assert second.stepper.iteration == iteration and second.stepper.undo_label == label
+        await press(pilot, "z")  # undoes the whole training, back to iteration 1 one step in
+        assert "iteration 1" in status(second) and "forward 2/4: pool" in status(second)
