@@ -21,13 +21,15 @@ Lines that are not Stepper commands (the display decimals, the quiz's progress) 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import fcntl
 import hashlib
+import importlib
 import inspect
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.scenario import Expected, Scenario
+from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 
@@ -98,9 +100,11 @@ def encode(value: Any) -> Any:
         arr = np.ascontiguousarray(value)
         return {"__array__": arr.dtype.str, "shape": list(arr.shape),
                 "data": base64.b64encode(arr.tobytes()).decode("ascii")}
-    if isinstance(value, Expected):
-        return {"__expected__": [value.value, value.decimals, value.text]}
-    if isinstance(value, dict):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and _ours(type(value)):
+        kind = type(value)
+        return {"__record__": f"{kind.__module__}:{kind.__qualname__}",
+                "fields": {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}}
+    if isinstance(value, Mapping):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
@@ -114,13 +118,32 @@ def decode(value: Any) -> Any:
         if "__array__" in value:
             data = base64.b64decode(value["data"])
             return np.frombuffer(data, dtype=np.dtype(value["__array__"])).reshape(value["shape"]).copy()
-        if "__expected__" in value:
-            number, decimals, text = value["__expected__"]
-            return Expected(float(number), int(decimals), str(text))
+        if "__record__" in value:
+            kind = _record_class(str(value["__record__"]))
+            return kind(**{str(k): decode(v) for k, v in dict(value["fields"]).items()})
         return {k: decode(v) for k, v in value.items()}
     if isinstance(value, list):
         return [decode(v) for v in value]
     return value
+
+
+def _ours(kind: type) -> bool:
+    """Only the project's own records (Expected, an optimizer's state …) are stored."""
+    return kind.__module__.split(".")[0] == "core"
+
+
+def _record_class(name: str) -> type:
+    """The dataclass a stored record names; only ``core`` dataclasses, looked up, never run."""
+    module_name, _, qualname = name.partition(":")
+    if module_name.split(".")[0] != "core" or not qualname.isidentifier():
+        raise JournalError(f"not a record of this program: {name[:60]!r}")
+    try:
+        kind = getattr(importlib.import_module(module_name), qualname)
+    except (ImportError, AttributeError):
+        raise JournalError(f"no such record in this version: {name[:60]!r}") from None
+    if not (isinstance(kind, type) and dataclasses.is_dataclass(kind)):
+        raise JournalError(f"not a record of this program: {name[:60]!r}")
+    return kind
 
 
 def command_entry(op: str, method: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Entry:

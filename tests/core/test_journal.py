@@ -284,3 +284,21 @@ def test_retract_takes_back_exactly_the_last_line(tmp_path: Path) -> None:
     writer.close(delete=False)
     assert journal.read_journal(writer.path)[1] == [{"op": "step_forward", "args": {}},
                                                     {"op": "adopt", "args": {"iteration": 3}}]
+
+
+@pytest.mark.parametrize("name", ["os:system", "builtins:dict", "core.engine.stepper:Stepper", "core.nope:X",
+                                  "core.engine.scenario:Expected.__init__"])
+def test_a_stored_record_must_be_one_of_the_programs_own_dataclasses(name: str) -> None:
+    stepper = Stepper(load("tiny-cnn"))
+    entry = {"op": "set_expected", "args": {"name": "out.out[0]", "expected": {"__record__": name, "fields": {}}}}
+    done = journal.replay(stepper, [entry])
+    assert done.applied == 0 and ("not a record of this program" in (done.failed or "")
+                                  or "no such record in this version" in (done.failed or ""))
+    assert stepper.scenario.expected == load("tiny-cnn").expected
+
+
+def test_records_round_trip_by_their_fields() -> None:
+    answer = Expected(-0.0625, 4, "−0.0625")
+    line = json.dumps(journal.encode({"a": answer, "b": [np.float64(2.5), np.arange(3.0)]}))
+    back = journal.decode(json.loads(line))
+    assert back["a"] == answer and back["b"][0] == 2.5 and np.array_equal(back["b"][1], np.arange(3.0))
