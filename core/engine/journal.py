@@ -407,6 +407,9 @@ def rebase_entries(stepper: Stepper) -> list[Entry]:
     """After a save: the commands that take a Stepper on the saved file to where this one
     stands (its parameters, iteration, hand-rounding and phase), then marked saved."""
     args = {"params": encode(stepper.params), "iteration": stepper.iteration, "label": "saved"}
+    adopt = getattr(stepper.adopt, "__wrapped__", stepper.adopt)
+    if "optimizer_state" in inspect.signature(adopt).parameters and hasattr(stepper.state, "optim"):
+        args["optimizer_state"] = encode(stepper.state.optim)  # momentum buffers and the like
     entries: list[Entry] = [{"op": "adopt", "args": args}]
     if stepper.hand_rounding is not None:
         entries.append({"op": "set_hand_rounding", "args": {"decimals": stepper.hand_rounding}})
