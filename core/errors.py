@@ -30,7 +30,15 @@ class ScenarioError(CnnTuiError):
 
 
 class StepError(CnnTuiError):
-    """A stepping command does not apply in the current phase (the message says why)."""
+    """A stepping command does not apply in the current phase (the message says why).
+
+    ``then`` names what the learner can do instead, as actions (``"undo"``, ``"reset"``,
+    ``"step_forward"``): the engine says what comes next, a user interface adds its keys.
+    """
+
+    def __init__(self, message: str, *, then: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.then = then
 
 
 class EditError(CnnTuiError):

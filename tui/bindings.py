@@ -1,4 +1,10 @@
-"""Every key of the main screen, in one place: the key bar, help and command palette use it."""
+"""Every key of the main screen, in one place: the bindings, the key bar, help and the command palette.
+
+The table is the one place where a key is named. The main screen binds each row to its
+dispatcher (``key('<action>')``), which runs the action on the feature that owns it; the
+app binds the global rows (help, quit). Messages name keys through ``key_for``, never
+by spelling a key out, so a key changed here changes everywhere.
+"""
 
 from __future__ import annotations
 
@@ -22,8 +28,8 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("minus", "fewer_decimals", "−dp", False, "show one decimal fewer"),
     ("p", "full_precision", "full", False, "full precision in the derivation panel (toggle)"),
     ("j", "jacobian", "Jacobian", False, "expand the softmax + cross-entropy Jacobian derivation (toggle)"),
-    ("right_square_bracket", "scroll_derivation(1)", "scroll ↓", False, "scroll the derivation panel down"),
-    ("left_square_bracket", "scroll_derivation(-1)", "scroll ↑", False, "scroll the derivation panel up"),
+    ("right_square_bracket", "scroll_down", "scroll ↓", False, "scroll the derivation panel down"),
+    ("left_square_bracket", "scroll_up", "scroll ↑", False, "scroll the derivation panel up"),
     ("Q", "quiz", "quiz", True, "quiz: the next values are hidden and you type them (all, a layer or a kind)"),
     ("x", "my_answer", "my answer", False, "type your own value for the selected number: checked ✓/✗, saved "
      "under expected"),
@@ -42,7 +48,7 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
 ]
 
 # moving and editing inside a panel's values (numbers or heatmap)
-GRID_BINDINGS = [
+GRID_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding("up", "move(0,-1)", "up", show=False),
     Binding("down", "move(0,1)", "down", show=False),
     Binding("left", "move(-1,0)", "left", show=False),
@@ -52,9 +58,19 @@ GRID_BINDINGS = [
     Binding("enter", "edit", "edit", tooltip="edit the selected weight, bias, input or target"),
 ]
 
-APP_BINDINGS = [Binding(key, action, label, show=shown, tooltip=text) for key, action, label, shown, text in KEYS]
+# keys the app itself answers on every screen; the others belong to the main screen's features
+GLOBAL_ACTIONS = frozenset({"help", "quit"})
+
+SCREEN_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    Binding(key, f"key('{action}')", label, show=shown, tooltip=text)
+    for key, action, label, shown, text in KEYS if action not in GLOBAL_ACTIONS]
+APP_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    Binding(key, action, label, show=shown, tooltip=text)
+    for key, action, label, shown, text in KEYS if action in GLOBAL_ACTIONS]
 
 KEY_ACTIONS: dict[str, str] = {k: action for keys, action, *_ in KEYS for k in keys.split(",")}
+_KEYS_OF: dict[str, str] = {action: keys for keys, action, *_ in KEYS}
+_LABELS: dict[str, str] = {action: label for _keys, action, label, *_ in KEYS}
 
 
 def key_label(keys: str) -> str:
@@ -62,3 +78,13 @@ def key_label(keys: str) -> str:
     names = {"question_mark": "?", "plus": "+", "equals_sign": "=", "minus": "-", "space": "space",
              "left_square_bracket": "[", "right_square_bracket": "]"}
     return " ".join(names.get(k, k) for k in keys.split(","))
+
+
+def key_for(action: str) -> str:
+    """The key of an action as messages name it: ``key_for("undo")`` → ``z``."""
+    return key_label(_KEYS_OF[action]).split(" ")[0]
+
+
+def short_label(action: str) -> str:
+    """The key bar's word for an action: ``short_label("step_next")`` → ``next``."""
+    return _LABELS[action]

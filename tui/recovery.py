@@ -1,7 +1,7 @@
 """Crash recovery in the TUI: journal the session as it goes, offer to restore it at launch.
 
-``Recovery.after_change`` is called by the app after every change it shows (its
-``refresh_view``). The first call for a stepper starts this process's journal for the
+``Recovery.after_change`` is called by the main screen after every change it shows (its
+``session_changed``). The first call for a stepper starts this process's journal for the
 scenario and records every Stepper command from then on (``core.engine.journal``); each
 call also writes the app's own state when it changed (display decimals, quiz progress).
 If the same scenario left a journal behind (a crash, a killed terminal, a dropped SSH
@@ -28,7 +28,7 @@ from core.errors import CnnTuiError
 from core.text import quote
 
 if TYPE_CHECKING:
-    from tui.app import CnnTuiApp
+    from tui.screens.main_screen import MainScreen
 
 
 def when(seconds: float) -> str:
@@ -70,10 +70,10 @@ class RestoreScreen(ModalScreen[bool]):
 
 
 class Recovery:
-    """This app's journal: started per stepper, written after each change, offered at launch."""
+    """This session's journal: started per stepper, written after each change, offered at launch."""
 
-    def __init__(self, app: CnnTuiApp) -> None:
-        self.app = app
+    def __init__(self, host: MainScreen) -> None:
+        self.host = host
         self.writer: JournalWriter | None = None
         self.stepper: Stepper | None = None
         self.off = False  # a write failed: journaling stops for this session, said once
@@ -86,23 +86,22 @@ class Recovery:
     def after_change(self) -> None:
         """Called after every change the app shows: start journaling a new stepper, write
         the app's own state if it changed. Never raises."""
-        app = self.app
-        if app.stepper is not self.stepper:
-            self._begin(app.stepper)
+        host = self.host
+        if host.stepper is not self.stepper:
+            self._begin(host.stepper)
         if self.writer is None:
             return
-        if app.decimals != self._decimals:
-            self._decimals = app.decimals
-            self._write({"op": "decimals", "value": app.decimals})
-        quiz = app.quiz
-        signature = None if quiz is None else (id(quiz), tuple(quiz.pending), quiz.right, quiz.asked,
-                                               app.quiz_number)
+        if host.decimals != self._decimals:
+            self._decimals = host.decimals
+            self._write({"op": "decimals", "value": host.decimals})
+        quiz, number = host.quiz_mode.quiz, host.quiz_mode.number
+        signature = None if quiz is None else (id(quiz), tuple(quiz.pending), quiz.right, quiz.asked, number)
         if signature != self._quiz:
             self._quiz = signature
             self._write({"op": "quiz", "active": False} if quiz is None else
                         {"op": "quiz", "active": True, "layer": quiz.layer, "kinds": quiz.kinds,
                          "pending": list(quiz.pending), "right": quiz.right, "asked": quiz.asked,
-                         "number": app.quiz_number})
+                         "number": number})
 
     def forget(self) -> None:
         """A clean quit: the session is saved or deliberately left, so its journal goes."""
@@ -133,10 +132,10 @@ class Recovery:
         self._offer(found, stepper)
 
     def _key(self, stepper: Stepper) -> str | None:
-        from tui.app import _bundled
+        from tui.features.files import is_bundled
 
         path = stepper.scenario.path
-        return None if path is None else journal.scenario_key(path, _bundled(path))
+        return None if path is None else journal.scenario_key(path, is_bundled(path))
 
     def _start(self, key: str, digest: str) -> bool:
         try:
@@ -151,7 +150,8 @@ class Recovery:
         if entry["op"] == journal.SAVED and not self.replaying and self.stepper is not None:
             self._rebase(self.stepper)
             return
-        if entry["op"] == "undo" and self._last_op == "adopt" and self.app.training and self.writer is not None:
+        training = self.host.training.running
+        if entry["op"] == "undo" and self._last_op == "adopt" and training and self.writer is not None:
             try:  # training replaces its last snapshot: one result per run in the journal
                 self.writer.retract()
             except JournalError as err:
@@ -190,7 +190,7 @@ class Recovery:
 
     def _fail(self, err: CnnTuiError) -> None:
         self.off = True
-        self.app.call_after_refresh(self.app.say, f"{err}: unsaved work will not be recoverable after a "
+        self.host.call_after_refresh(self.host.say, f"{err}: unsaved work will not be recoverable after a "
                                     "crash; the session goes on", True)
 
     # --- restoring ----------------------------------------------------------------------
@@ -198,8 +198,8 @@ class Recovery:
         usable, stale = found.usable, found.stale
         if not usable:
             if stale:
-                self.app.call_after_refresh(
-                    self.app.say, f"a recovery journal from {when(stale[0].modified)} is for an earlier version "
+                self.host.call_after_refresh(
+                    self.host.say, f"a recovery journal from {when(stale[0].modified)} is for an earlier version "
                     f"of this file: not restored (kept in {quote(str(stale[0].path))})", True)
             return
         newest = usable[0]
@@ -208,52 +208,50 @@ class Recovery:
             if restore:
                 return self.restore(newest, [f.path for f in usable])
             journal.remove([f.path for f in usable])
-            self.app.say(f"discarded the unsaved session from {when(newest.modified)}")
+            self.host.say(f"discarded the unsaved session from {when(newest.modified)}")
             return None
 
-        self.app.call_after_refresh(self.app.push_screen, RestoreScreen(newest, stepper.scenario.name), chosen)
+        self.host.call_after_refresh(self.host.app.push_screen, RestoreScreen(newest, stepper.scenario.name), chosen)
 
     async def restore(self, found: Found, paths: list[Any]) -> None:
         """Replay the journal onto the fresh stepper (so its commands are journaled again here),
-        then put the app's own state back: decimals and the quiz."""
-        app = self.app
+        then put the screen's own state back: decimals and the quiz."""
+        host = self.host
         self.replaying = True
         try:
-            done = journal.replay(app.stepper, found.entries)
+            done = journal.replay(host.stepper, found.entries)
         finally:
             self.replaying = False
         view = done.view
         decimals = view.get("decimals", {}).get("value")
         if isinstance(decimals, int) and 0 <= decimals <= 10:
-            app.decimals = decimals
-        app.fresh = set()
-        app.refresh_view()
+            host.decimals = decimals
+        host.fresh = set()
+        host.refresh_view()
         journal.remove(paths)
-        if app.selected:
-            app.select(app.selected)
+        if host.selected:
+            host.select(host.selected)
         quiz_entry = view.get("quiz")
         said = ""
         if quiz_entry and quiz_entry.get("active"):
             said = await self._resume_quiz(quiz_entry)
         count = found.changes if done.failed is None else done.applied
         note = f" — stopped early at {done.failed}" if done.failed else ""
-        app.say(f"restored the session from {when(found.modified)}: {count} change"
-                f"{'s' if count != 1 else ''}{said}{note} · next: {app.stepper.phase().describe()}",
-                error=bool(done.failed))
+        host.say(f"restored the session from {when(found.modified)}: {count} change"
+                 f"{'s' if count != 1 else ''}{said}{note} · next: {host.stepper.phase().describe()}",
+                 error=bool(done.failed))
 
     async def _resume_quiz(self, entry: Entry) -> str:
         from core.learner.quiz import Quiz
-        from tui.widgets.quiz_bar import QuizBar, score_text
+        from tui.widgets.quiz_bar import score_text
 
-        app = self.app
+        host = self.host
         try:
-            quiz = Quiz.resume(app.stepper, entry.get("layer"), str(entry.get("kinds", "all")),
+            quiz = Quiz.resume(host.stepper, entry.get("layer"), str(entry.get("kinds", "all")),
                                list(entry.get("pending", [])), int(entry.get("right", 0)), int(entry.get("asked", 0)))
         except (CnnTuiError, KeyError, TypeError, ValueError):
             return " (the quiz could not be resumed)"
         if quiz.finished:
             return ""
-        app.quiz, app.quiz_last, app.quiz_number = quiz, None, int(entry.get("number", 1))
-        await app.mount(QuizBar(), before=app.query_one("#message"))
-        app._ask()
+        await host.quiz_mode.resume(quiz, int(entry.get("number", 1)))
         return f", quiz resumed at {score_text(quiz)}"

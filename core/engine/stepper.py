@@ -172,8 +172,7 @@ class Stepper:
             self.state = self._next_iteration()
             ph = self.phase()
         elif ph.stage != "forward":
-            raise StepError(f"the forward pass is complete (next: {ph.describe()}); "
-                            "press z to undo or r to reset")
+            raise StepError(f"the forward pass is complete (next: {ph.describe()})", then=("undo", "reset"))
         else:
             self._push(f"forward {ph.layer}")
         self._forward_layer(ph.step - 1)
@@ -222,8 +221,9 @@ class Stepper:
         if ph.stage != "update":
             why = {"forward": "the gradients are not computed yet: finish the forward and backward passes",
                    "backward": "the gradients are not all computed yet: finish the backward pass",
-                   "done": "this iteration is already updated: press f or space for the next one"}
-            raise StepError(f"cannot update: {why[ph.stage]} (next: {ph.describe()})")
+                   "done": "this iteration is already updated: the next one starts with a forward step"}
+            raise StepError(f"cannot update: {why[ph.stage]} (next: {ph.describe()})",
+                            then=("step_forward", "step_next") if ph.stage == "done" else ())
         self._push("update")
         self._apply_update()
         return "update"

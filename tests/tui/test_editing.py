@@ -8,7 +8,7 @@ from tui.widgets.layer_panel import CellEditor
 
 
 async def start_edit(app, pilot, name: str) -> CellEditor:
-    app.select(name)
+    app.main.select(name)
     await press(pilot, "enter")
     editor = app.screen.query_one(CellEditor)
     assert editor.quantity == name
@@ -25,9 +25,9 @@ async def test_editor_sits_where_the_value_is(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         editor = await start_edit(app, pilot, "fc.weight[0,1]")
-        grid = app.panel("fc").grid
+        grid = app.main.panel("fc").grid
         region = grid.cell_region("fc.weight[0,1]")
-        assert editor.parent is app.panel("fc")
+        assert editor.parent is app.main.panel("fc")
         assert editor.region.y == grid.region.y + region.y
         assert editor.region.x == grid.region.x + region.x
         assert editor.value == "0.2"
@@ -48,7 +48,7 @@ async def test_valid_edit_during_forward_clears_downstream(app):
         assert "forward 3/4: fc" in status(app)
         assert "[edited]" in status(app)
         assert "fc.weight[0,0]: 0.100 → 0.500" in message(app)
-        assert app.focused is app.panel("fc").grid
+        assert app.focused is app.main.panel("fc").grid
 
 
 async def test_edit_during_backward_moves_the_phase_back(app):
@@ -117,7 +117,7 @@ async def test_escape_cancels(app):
         assert not app.screen.query(CellEditor)
         assert cell(app, "out.weight[0,0]") == "0.100"
         assert "cancelled" in message(app)
-        assert app.focused is app.panel("out").grid
+        assert app.focused is app.main.panel("out").grid
 
 
 async def test_keys_typed_in_the_editor_do_not_step(app):
@@ -132,7 +132,7 @@ async def test_keys_typed_in_the_editor_do_not_step(app):
 async def test_computed_values_are_not_editable(app):
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "f")
-        app.select("conv.out[0,0]")
+        app.main.select("conv.out[0,0]")
         await press(pilot, "enter")
         assert "computed, not given" in message(app)
         assert not app.screen.query(CellEditor)

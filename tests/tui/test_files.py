@@ -59,7 +59,7 @@ async def test_open_a_bundled_name(app):
         screen.query_one("#open-path", Input).value = "tiny-cnn"
         await press(pilot, "enter")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "Screen"
+        assert app.screen.__class__.__name__ == "MainScreen"
         assert cell(app, "conv.out[0,0]") == "·"
 
 
@@ -96,14 +96,14 @@ async def test_save_of_a_bundled_scenario_asks_for_a_path(app, tmp_path):
 async def test_save_writes_to_the_scenario_path(tiny_copy):
     app = CnnTuiApp(load(str(tiny_copy)))
     async with app.run_test(size=SIZE) as pilot:
-        app.select("fc.bias[1]")
+        app.main.select("fc.bias[1]")
         await press(pilot, "enter")
         app.focused.value = "-0.125"
         await press(pilot, "enter")
         assert app.stepper.edited
         await press(pilot, "s")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "Screen"
+        assert app.screen.__class__.__name__ == "MainScreen"
         assert "saved to" in message(app)
         assert not app.stepper.edited
     assert load(str(tiny_copy)).params["fc"]["bias"][1] == -0.125

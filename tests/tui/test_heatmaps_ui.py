@@ -24,58 +24,58 @@ def header(view: HeatmapView, block: int) -> str:
 async def test_big_panels_default_to_heatmaps_and_tiny_ones_to_numbers(digits, app):
     async with digits.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert digits.panel("conv").mode == "heatmap" and digits.panel("input").mode == "heatmap"
-        assert digits.panel("conv").heatmap.display and not digits.panel("conv").grid.display
+        assert digits.main.panel("conv").mode == "heatmap" and digits.main.panel("input").mode == "heatmap"
+        assert digits.main.panel("conv").heatmap.display and not digits.main.panel("conv").grid.display
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert all(p.mode == "numbers" for p in app.panels)
+        assert all(p.mode == "numbers" for p in app.main.panels)
 
 
 async def test_h_toggles_the_focused_panel_and_keeps_the_selection(digits):
     async with digits.run_test(size=SIZE) as pilot:
         await press(pilot, "f")  # conv computed, conv.out[0,0,0,0] selected
-        panel = digits.panel("conv")
+        panel = digits.main.panel("conv")
         assert digits.focused is panel.heatmap
         await press(pilot, "h")
         assert panel.mode == "numbers" and digits.focused is panel.grid
-        assert digits.selected == "conv.out[0,0,0,0]"
+        assert digits.main.selected == "conv.out[0,0,0,0]"
         assert "numbers" in message(digits)
         await press(pilot, "h")
         assert panel.mode == "heatmap" and digits.focused is panel.heatmap
-        assert digits.panel("input").mode == "heatmap"  # other panels unchanged
+        assert digits.main.panel("input").mode == "heatmap"  # other panels unchanged
 
 
 async def test_every_value_of_a_heatmap_is_selectable_and_explained(digits):
     async with digits.run_test(size=SIZE) as pilot:
         await press(pilot, "f")
-        digits.select("conv.out[7,7,7,7]")  # far beyond the 8×8 numbers shown per quantity
+        digits.main.select("conv.out[7,7,7,7]")  # far beyond the 8×8 numbers shown per quantity
         await pilot.pause()
-        assert digits.selected == "conv.out[7,7,7,7]"
+        assert digits.main.selected == "conv.out[7,7,7,7]"
         assert "conv.out[7,7,7,7]" in derivation(digits)
         await press(pilot, "left")
-        assert digits.selected == "conv.out[7,7,7,6]"
+        assert digits.main.selected == "conv.out[7,7,7,6]"
         await press(pilot, "up")
-        assert digits.selected == "conv.out[7,7,6,6]"
+        assert digits.main.selected == "conv.out[7,7,6,6]"
         assert "conv.out[7,7,6,6]" in derivation(digits)
         await press(pilot, "end")
-        assert digits.selected == "conv.out[7,7,6,7]"
+        assert digits.main.selected == "conv.out[7,7,6,7]"
 
 
 async def test_clicking_a_pixel_selects_its_value(digits):
     async with digits.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        view = digits.panel("input").heatmap
+        view = digits.main.panel("input").heatmap
         region = view.cell_region("input[0,0,2,3]")  # upper half of its character cell
         await pilot.click(view, offset=(region.x, region.y))
         await pilot.pause()
-        assert digits.selected == "input[0,0,2,3]"
+        assert digits.main.selected == "input[0,0,2,3]"
         assert "input[0,0,2,3]" in derivation(digits)
 
 
 async def test_the_legend_shows_min_and_max(digits):
     async with digits.run_test(size=SIZE) as pilot:
         await press(pilot, "f")
-        view = digits.panel("conv").heatmap
+        view = digits.main.panel("conv").heatmap
         names = [b.name for b in view.blocks]
         out = digits.stepper.array("conv.out")
         line = header(view, names.index("conv.out"))
@@ -101,13 +101,14 @@ def test_layout_puts_every_value_somewhere_once():
 async def test_a_big_map_renders_only_what_is_visible(digits):
     async with digits.run_test(size=SIZE) as pilot:
         await press(pilot, "F", "B")
-        view = digits.panel("conv").heatmap
+        view = digits.main.panel("conv").heatmap
         assert view.virtual_size.height > 100  # much taller than the panel
         assert len(view._cache) < 60  # only the lines on screen were drawn
 
 
 def test_snapshot_digits_heatmaps(snap_compare):
     async def forward(pilot) -> None:
+        await pilot.pause()  # the first frame settles, as a learner sees it before pressing a key
         await pilot.press("f")
         await pilot.pause()
 
@@ -120,13 +121,13 @@ async def test_a_quiz_hides_its_values_in_heatmaps_too(digits):
         await pilot.pause()
         await press(pilot, "enter")  # the whole iteration: conv's values are asked first
         await pilot.pause()
-        assert digits.quiz is not None and digits.quiz.current.startswith("conv.")
-        blocks = {b.name: b for b in digits.panel("conv").heatmap.blocks}
-        asked = {name.split("[")[0] for name in digits.quiz.hidden}
+        assert digits.main.quiz_mode.quiz is not None and digits.main.quiz_mode.quiz.current.startswith("conv.")
+        blocks = {b.name: b for b in digits.main.panel("conv").heatmap.blocks}
+        asked = {name.split("[")[0] for name in digits.main.quiz_mode.quiz.hidden}
         assert "conv.net" in asked and blocks["conv.net"].values is None  # no colours to give it away
         assert all(blocks[name].values is None for name in asked if name in blocks)
         assert blocks["conv.weight"].values is not None
         await press(pilot, "escape")
         await pilot.pause()
-        blocks = {b.name: b for b in digits.panel("conv").heatmap.blocks}
+        blocks = {b.name: b for b in digits.main.panel("conv").heatmap.blocks}
         assert blocks["conv.net"].values is not None

@@ -14,7 +14,7 @@ from tui.widgets.answer_editor import AnswerEditor
 
 
 async def my_answer(app, pilot, name: str, text: str) -> None:
-    app.select(name)
+    app.main.select(name)
     await press(pilot, "x")
     editor = app.screen.query_one(AnswerEditor)
     assert editor.quantity == name and app.focused is editor
@@ -78,7 +78,7 @@ async def test_hand_rounding_is_marked_and_changes_the_values(app):
         assert "HAND-ROUNDING" not in status(app)
         await press(pilot, "n")
         assert cell(app, "conv.delta[0,1]").startswith("3.3e−4")  # compact in a cell
-        app.select("conv.delta[0,1]")
+        app.main.select("conv.delta[0,1]")
         await pilot.pause()
         assert "0.000326" in derivation(app)  # in full below
 
@@ -127,18 +127,18 @@ async def test_export_default_path_is_named_after_the_iteration(app):
 
 async def test_gradient_check_beside_backprop(app):
     async with app.run_test(size=SIZE) as pilot:
-        app.select("fc.weight[0,1]")
+        app.main.select("fc.weight[0,1]")
         await press(pilot, "g")
         assert "no gradient check" in message(app) and "not computed yet" in message(app)
         await press(pilot, "F", "B")
-        app.select("fc.weight[0,1]")
+        app.main.select("fc.weight[0,1]")
         await press(pilot, "g")
         text = derivation(app)
         assert "gradient check of fc.weight[0,1]" in text
         assert "−0.005380137256" in text and "−0.005380137225" in text
         assert "relative error" in text and "5.7e-09" in text and "✓ they agree" in text
         assert "relative error 5.7e-09, they agree" in message(app)
-        app.select("fc.out[0]")
+        app.main.select("fc.out[0]")
         await press(pilot, "g")
         assert "needs one weight or bias" in message(app)
 
@@ -149,7 +149,7 @@ async def test_my_answer_on_a_heatmap_value_beyond_eight_by_eight():
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "F")
         name = "conv.out[7,7,7,7]"  # sample 8 of the batch, filter 8: past any 8×8 number grid
-        assert app.panel("conv").mode == "heatmap"
+        assert app.main.panel("conv").mode == "heatmap"
         exact = app.stepper.value(name)
         await my_answer(app, pilot, name, f"{exact + 1:.3f}")
         assert f"your {exact + 1:.3f}".replace("-", "−") in message(app) and "✗" in message(app)
@@ -159,7 +159,7 @@ async def test_my_answer_on_a_heatmap_value_beyond_eight_by_eight():
 async def test_my_answer_is_for_computed_values_only(app):
     """Found trying it: x on an input value was accepted and saved as an expected value."""
     async with app.run_test(size=SIZE) as pilot:
-        app.select("input[0,0]")
+        app.main.select("input[0,0]")
         await press(pilot, "x")
         assert not app.screen.query(AnswerEditor)
         assert "input[0,0] is given, not computed" in message(app)

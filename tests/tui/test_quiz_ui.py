@@ -31,10 +31,10 @@ async def answer(pilot, box: AnswerInput, text: str) -> None:
 async def test_quiz_hides_the_next_values_and_scores_a_right_answer(app):
     async with app.run_test(size=SIZE) as pilot:
         box = await start_quiz(app, pilot)
-        assert app.quiz.current == "conv.net[0,0]"
+        assert app.main.quiz_mode.quiz.current == "conv.net[0,0]"
         assert cell(app, "conv.net[0,0]") == "?"  # the question
         assert cell(app, "conv.net[1,1]") == "·"  # computed by the quiz's step, hidden
-        assert app.selected == "conv.net[0,0]"
+        assert app.main.selected == "conv.net[0,0]"
         assert "conv.net[0,0] = ?" in derivation(app)
         assert "0.51" not in derivation(app)  # the formula without its numbers
         assert "QUIZ 0/0 right" in status(app)
@@ -62,12 +62,12 @@ async def test_a_wrong_delta_names_the_slip(app):
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "F")
         box = await start_quiz(app, pilot, "kind-deltas")
-        assert app.quiz.current == "out.grad_out[0]"
+        assert app.main.quiz_mode.quiz.current == "out.grad_out[0]"
         for _ in range(6):  # reveal out.grad_out, out.delta, fc.grad_out unscored
             await press(pilot, "ctrl+r")
         await pilot.pause()
-        assert app.quiz.current == "fc.delta[0]" and app.quiz.asked == 0
-        assert "out.delta[0]" not in app.quiz.hidden and cell(app, "out.delta[0]") == "−0.294✓"
+        assert app.main.quiz_mode.quiz.current == "fc.delta[0]" and app.main.quiz_mode.quiz.asked == 0
+        assert "out.delta[0]" not in app.main.quiz_mode.quiz.hidden and cell(app, "out.delta[0]") == "−0.294✓"
         await answer(pilot, box, "-0.026")
         text = derivation(app)
         assert "((−0.294)·0.1 + 0.294·(−0.1)) · 0.608·(1 − 0.608)" in text
@@ -80,10 +80,10 @@ async def test_not_a_number_is_refused_and_loss_stays_hidden(app):
         box = await start_quiz(app, pilot, "kind-forward")
         await answer(pilot, box, "abc")
         assert "not a number" in message(app)
-        assert app.quiz.asked == 0 and app.quiz.current == "conv.net[0,0]"
-        while app.quiz.current != "loss":
-            app.quiz.skip()
-        app.refresh_view()
+        assert app.main.quiz_mode.quiz.asked == 0 and app.main.quiz_mode.quiz.current == "conv.net[0,0]"
+        while app.main.quiz_mode.quiz.current != "loss":
+            app.main.quiz_mode.quiz.skip()
+        app.main.refresh_view()
         assert "loss ·" in status(app) and cell(app, "loss") == "?"
 
 
@@ -96,7 +96,7 @@ async def test_escape_leaves_the_quiz_with_the_values_computed(app):
         box.value = ""
         await press(pilot, "escape")
         await pilot.pause()
-        assert app.quiz is None and not app.query(QuizBar)
+        assert app.main.quiz_mode.quiz is None and not app.query(QuizBar)
         assert "left the quiz: 1/1 right" in message(app)
         assert cell(app, "conv.net[0,1]") == "0.530"
         assert "QUIZ" not in status(app)
@@ -107,7 +107,7 @@ async def test_escape_leaves_the_quiz_with_the_values_computed(app):
 async def test_stepping_keys_are_refused_while_the_quiz_runs(app):
     async with app.run_test(size=SIZE) as pilot:
         await start_quiz(app, pilot)
-        app.panel("input").grid.focus()
+        app.main.panel("input").grid.focus()
         await pilot.pause()
         await press(pilot, "f")
         assert "the quiz is stepping for you" in message(app)
@@ -127,7 +127,8 @@ async def test_quiz_scope_combines_a_kind_and_a_layer(app):
         options.highlighted = options.get_option_index("layer-fc")
         await press(pilot, "enter")
         await pilot.pause()
-        assert app.quiz is not None and app.quiz.layer == "fc" and app.quiz.kinds == "deltas"
-        assert app.quiz.current.startswith("fc.")
-        assert status(app).startswith(f"quiz: {app.quiz.current} = ?")  # the question, not the stepper's phase
-        assert app.panel("fc").border_subtitle == "quiz: ? below"
+        quiz = app.main.quiz_mode.quiz
+        assert quiz is not None and quiz.layer == "fc" and quiz.kinds == "deltas"
+        assert quiz.current.startswith("fc.")
+        assert status(app).startswith(f"quiz: {quiz.current} = ?")  # the question, not the stepper's phase
+        assert app.main.panel("fc").border_subtitle == "quiz: ? below"

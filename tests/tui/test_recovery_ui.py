@@ -17,7 +17,7 @@ from tui.recovery import RestoreScreen
 
 def shown(app: CnnTuiApp) -> dict[str, str]:
     """Every value as the panels show it (text and ✓/✗ mark)."""
-    return {c.name: c.text + c.mark for panel in app.panels for row in panel.grid.rows for c in row.cells
+    return {c.name: c.text + c.mark for panel in app.main.panels for row in panel.grid.rows for c in row.cells
             if getattr(c, "name", None)}
 
 
@@ -41,7 +41,7 @@ async def test_a_session_left_without_quitting_is_restored_exactly(tiny_copy, _o
         await work(first, pilot)
         before = shown(first)
         before_status, undo_label = status(first), first.stepper.undo_label
-        assert first.decimals == 4 and "backward 3/4: pool" in before_status
+        assert first.main.decimals == 4 and "backward 3/4: pool" in before_status
     assert len(journals(_own_state_dir)) == 1  # not a clean quit: the journal stays
 
     second = CnnTuiApp(load_scenario(tiny_copy))
@@ -55,7 +55,7 @@ async def test_a_session_left_without_quitting_is_restored_exactly(tiny_copy, _o
         assert not isinstance(second.screen, RestoreScreen)
         assert shown(second) == before
         assert status(second) == before_status
-        assert cell(second, "fc.weight[0,0]") == "0.5000" and second.decimals == 4
+        assert cell(second, "fc.weight[0,0]") == "0.5000" and second.main.decimals == 4
         assert second.stepper.scenario.expected["out.out[0]"].text == "0.625"
         assert second.stepper.undo_label == undo_label  # the undo history came back with the replay
         assert "restored the session from" in message(second) and "11 changes" in message(second)
@@ -139,7 +139,7 @@ async def test_a_quiz_in_progress_is_resumed_with_its_score(app, _own_state_dir)
         box = await start_quiz(app, pilot)
         await answer(pilot, box, "0.51")
         await answer(pilot, box, "0.70")  # wrong: conv.net[0,1] is 0.53
-        current = app.quiz.current
+        current = app.main.quiz_mode.quiz.current
     from core.scenario.catalog import load
 
     again = CnnTuiApp(load("tiny-cnn"))
@@ -147,14 +147,15 @@ async def test_a_quiz_in_progress_is_resumed_with_its_score(app, _own_state_dir)
         await pilot.pause()
         await press(pilot, "r")
         await pilot.pause()
-        assert again.quiz is not None and again.quiz.current == current == "conv.net[1,0]"
-        assert (again.quiz.right, again.quiz.asked, again.quiz_number) == (1, 2, 3)
+        quiz = again.main.quiz_mode.quiz
+        assert quiz is not None and quiz.current == current == "conv.net[1,0]"
+        assert (quiz.right, quiz.asked, again.main.quiz_mode.number) == (1, 2, 3)
         assert "QUIZ 1/2 right" in status(again) and cell(again, current) == "?"
         assert "quiz resumed at 1/2 right" in message(again)
         box = again.query_one("#quiz-answer")
         assert again.focused is box
         await answer(pilot, box, "0.62")  # conv.net[1,0] goes on being scored
-        assert again.quiz.asked == 3
+        assert quiz.asked == 3
 
 
 async def test_an_unwritable_state_folder_costs_one_message(app, tmp_path, monkeypatch):

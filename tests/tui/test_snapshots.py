@@ -26,7 +26,7 @@ def test_after_forward(snap_compare, tiny):
 def test_after_backward_with_a_slip_selected(snap_compare, tiny):
     async def backward_and_select(pilot) -> None:
         await pilot.press("F", "B")
-        pilot.app.select("fc.delta[0]")  # the notes' slip: expected −0.026 ✗, exact −0.0140
+        pilot.app.main.select("fc.delta[0]")  # the notes' slip: expected −0.026 ✗, exact −0.0140
         await pilot.pause()
 
     assert snap_compare(tiny, terminal_size=SIZE, run_before=backward_and_select)
@@ -35,7 +35,7 @@ def test_after_backward_with_a_slip_selected(snap_compare, tiny):
 def test_editing_a_weight(snap_compare, tiny):
     async def edit(pilot) -> None:
         await pilot.press("F")
-        pilot.app.select("fc.weight[0,1]")
+        pilot.app.main.select("fc.weight[0,1]")
         await pilot.press("enter")
         editor = pilot.app.focused
         editor.cursor_blink = False

@@ -10,7 +10,7 @@ from tui.widgets.key_bar import KeyBar
 async def test_loaded_screen_shows_placeholders_and_status(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert [p.key for p in app.panels] == ["input", "conv", "pool", "fc", "out", "loss"]
+        assert [p.key for p in app.main.panels] == ["input", "conv", "pool", "fc", "out", "loss"]
         assert "tiny-cnn" in status(app) and "iteration 1" in status(app)
         assert "forward 1/4: conv" in status(app) and "α 0.5" in status(app)
         assert cell(app, "conv.weight[0,0,2]") == "0.300"
@@ -26,7 +26,7 @@ async def test_f_steps_one_layer_and_highlights_it(app):
         assert cell_state(app, "conv.out[0,0]") == "fresh"
         assert cell(app, "pool.out[0,0]") == "·"
         assert "forward 2/4: pool" in status(app)
-        assert app.selected == "conv.out[0,0]"
+        assert app.main.selected == "conv.out[0,0]"
         assert "σ(z_conv[0,0])" in derivation(app)
         await press(pilot, "f")
         assert cell_state(app, "conv.out[0,0]") == "plain"
@@ -46,7 +46,7 @@ async def test_whole_passes_and_update_show_the_notes_numbers(app):
         await press(pilot, "u")
         assert cell(app, "out.new_weight[0,0]") == "0.189✓"
         assert "updated" in status(app)
-        app.select("out.new_weight[0,0]")
+        app.main.select("out.new_weight[0,0]")
         await pilot.pause()
         assert "w′_out[0,0] = w_out[0,0] − α·δ_out[0]·a_fc[0]" in derivation(app)
         assert "= 0.1 − 0.5·(−0.294)·0.608" in derivation(app)
@@ -56,9 +56,9 @@ async def test_whole_passes_and_update_show_the_notes_numbers(app):
 async def test_update_selects_the_new_value_of_the_selected_weight(app):
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "F", "B")
-        app.select("out.weight[0,0]")
+        app.main.select("out.weight[0,0]")
         await press(pilot, "u")
-        assert app.selected == "out.new_weight[0,0]"
+        assert app.main.selected == "out.new_weight[0,0]"
         assert cell_state(app, "out.new_weight[0,0]") == "fresh"
         await press(pilot, "z", "u")  # undo and redo the update
         await press(pilot, "f")  # next iteration: the new weights become the weights
@@ -72,7 +72,7 @@ async def test_b_steps_back_one_layer(app):
         await press(pilot, "F", "b")
         assert cell(app, "out.delta[0]") == "−0.294✓"
         assert cell(app, "fc.delta[0]") == "·"
-        assert app.selected == "out.delta[0]"
+        assert app.main.selected == "out.delta[0]"
         assert "backward 2/4: fc" in status(app)
 
 
@@ -178,7 +178,7 @@ async def test_help_opens_and_closes(app):
         assert app.screen.__class__.__name__ == "HelpScreen"
         await press(pilot, "escape")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "Screen"
+        assert app.screen.__class__.__name__ == "MainScreen"
 
 
 async def test_quit_without_edits(app):
@@ -196,7 +196,7 @@ async def test_quit_with_edits_asks_first(app):
         assert app.screen.__class__.__name__ == "ConfirmScreen"
         await press(pilot, "n")
         await pilot.pause()
-        assert app.is_running and app.screen.__class__.__name__ == "Screen"
+        assert app.is_running and app.screen.__class__.__name__ == "MainScreen"
         await press(pilot, "q")
         await pilot.pause()
         await press(pilot, "y")

@@ -14,9 +14,9 @@ from tui.app import CnnTuiApp
 async def wait_for_training(pilot, timeout: float = 20.0) -> None:
     app = pilot.app
     end = time.monotonic() + timeout
-    while app.training and time.monotonic() < end:
+    while app.main.training.running and time.monotonic() < end:
         await pilot.pause(0.05)
-    assert not app.training, "training did not finish"
+    assert not app.main.training.running, "training did not finish"
     await pilot.pause()
 
 
@@ -50,10 +50,10 @@ async def test_t_trains_iterations_and_z_undoes_it(app):
         assert "iteration 21" in status(app) and "forward 1/4" in status(app)
         assert not same(before, params_of(app))
         assert "trained 20 iterations" in message(app)
-        assert len(app.training_log.losses) == 20
-        losses = app.training_log.losses
+        assert len(app.main.training.log.losses) == 20
+        losses = app.main.training.log.losses
         assert losses[-1] < losses[0]
-        assert "loss per iteration" in app.train_panel.summary
+        assert "loss per iteration" in app.main.training.panel.summary
         await press(pilot, "z")
         assert app.stepper.iteration == it and same(before, params_of(app))
         assert "undid training 20 iterations" in message(app)
@@ -64,10 +64,10 @@ async def key(pilot, name: str) -> float:
     timer never is) and wait until the app has handled it; returns how long that took
     (for information only: tests assert behaviour, never timings)."""
     app = pilot.app
-    before = (message(app), app.selected)
+    before = (message(app), app.main.selected)
     start = time.monotonic()
     app.simulate_key(name)
-    while (message(app), app.selected) == before and time.monotonic() - start < 20:
+    while (message(app), app.main.selected) == before and time.monotonic() - start < 20:
         await pilot.pause(0.005)
     return time.monotonic() - start
 
@@ -77,23 +77,23 @@ async def test_escape_stops_at_an_iteration_boundary_and_keys_say_why():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await train(pilot, "1000000", "iterations")
-        assert app.training
+        assert app.main.training.running
         await key(pilot, "f")
         assert "training — press escape to stop" in message(app)
-        app.say("")
+        app.main.say("")
         await key(pilot, "z")
         assert "training — press escape to stop" in message(app)
-        app.select("conv.weight[0,0,0,0]")
+        app.main.select("conv.weight[0,0,0,0]")
         for i in range(5):  # the keyboard is handled while training runs
             await key(pilot, "right" if i % 2 == 0 else "left")
-        assert app.selected == "conv.weight[0,0,0,1]"
-        assert app.training
+        assert app.main.selected == "conv.weight[0,0,0,1]"
+        assert app.main.training.running
         await pilot.pause(0.2)
         await key(pilot, "escape")
         await wait_for_training(pilot)
         done = app.stepper.iteration - 1
         assert 0 < done < 1_000_000
-        assert len(app.training_log.losses) == done
+        assert len(app.main.training.log.losses) == done
         assert app.stepper.phase().describe().startswith("forward 1/")
         assert all(np.isfinite(v).all() for ps in app.stepper.params.values() for v in ps.values())
         assert f"stopped after {done:,} iterations" in message(app)
@@ -117,9 +117,9 @@ async def test_digits_reaches_high_held_out_accuracy():
         await pilot.pause()
         await train(pilot, "3", "epochs")
         await wait_for_training(pilot, timeout=40)
-        log = app.training_log
+        log = app.main.training.log
         assert len(log.epochs) == 3 and log.held_out is not None and log.held_out >= 0.90
-        summary = app.train_panel.summary
+        summary = app.main.training.panel.summary
         assert f"held-out accuracy {100 * log.held_out:.1f}%" in summary
         assert "held-out accuracy" in message(app)
         assert app.stepper.iteration == 1 + 3 * 180
@@ -128,8 +128,8 @@ async def test_digits_reaches_high_held_out_accuracy():
 async def test_c_toggles_the_chart(app):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert not app.train_panel.display
+        assert not app.main.training.panel.display
         await press(pilot, "c")
-        assert app.train_panel.display and "nothing trained yet" in app.train_panel.summary
+        assert app.main.training.panel.display and "nothing trained yet" in app.main.training.panel.summary
         await press(pilot, "c")
-        assert not app.train_panel.display
+        assert not app.main.training.panel.display

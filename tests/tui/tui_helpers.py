@@ -11,7 +11,7 @@ SIZE = (120, 36)
 
 def cell(app: CnnTuiApp, name: str) -> str:
     """The text of a value as the grid shows it (with its ✓/✗ mark)."""
-    for panel in app.panels:
+    for panel in app.main.panels:
         where = panel.grid.locate(name)
         if where is not None:
             c = panel.grid.rows[where[0]].cells[where[1]]
@@ -20,7 +20,7 @@ def cell(app: CnnTuiApp, name: str) -> str:
 
 
 def cell_state(app: CnnTuiApp, name: str) -> str:
-    for panel in app.panels:
+    for panel in app.main.panels:
         where = panel.grid.locate(name)
         if where is not None:
             return panel.grid.rows[where[0]].cells[where[1]].state

@@ -1,12 +1,14 @@
 """Open a scenario: a path with completion, a tree of *.yaml files, or a bundled name.
 
-The file is loaded here; a broken one shows its message and the dialog stays open, so
-the current session is never touched by a failed open.
+The file is loaded here, in a thread worker (a slow or huge file never freezes the
+screen); a broken one shows its message and the dialog stays open, so the current
+session is never touched by a failed open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -14,10 +16,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
+from textual.worker import Worker, WorkerState
 
 from core.engine.scenario import Scenario
-from core.errors import CnnTuiError
 from core.scenario.catalog import bundled_names, load
+from core.text import quote
+from tui.problem import problem
 from tui.screens.path_suggester import PathSuggester
 
 
@@ -64,18 +68,24 @@ class OpenScreen(ModalScreen[Scenario | None]):
         self.try_open(str(event.path))
 
     def try_open(self, target: str) -> None:
-        """Load ``target``; on success close with it, otherwise show why and stay."""
+        """Load ``target`` in a thread; on success close with it, otherwise show why and stay."""
         error = self.query_one("#open-error", Static)
         if not target:
             error.update("type a path or a bundled name")
             return
-        try:
-            scenario = load(target)
-        except CnnTuiError as err:
-            error.update(str(err))
-            self.app.bell()
+        error.update(f"opening {quote(target)}…")
+        # exclusive: a second enter replaces the first load (its result is ignored)
+        self.run_worker(partial(load, target), thread=True, group="open", exclusive=True, exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "open" or worker.is_cancelled:
             return
-        self.dismiss(scenario)
+        if event.state == WorkerState.SUCCESS and isinstance(worker.result, Scenario):
+            self.dismiss(worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#open-error", Static).update(problem(worker.error or RuntimeError()))
+            self.app.bell()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -278,6 +278,11 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
             out.append_text(legend(scale, width=8))
         return out
 
+    def notify_style_update(self) -> None:
+        """Lines drawn before the stylesheet reached this widget are drawn again with it."""
+        super().notify_style_update()
+        self._cache.clear()
+
     def render_line(self, y: int) -> Strip:
         strip = self._cache.get(y)
         if strip is None:

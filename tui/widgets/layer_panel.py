@@ -1,11 +1,14 @@
 """One bordered panel per layer (plus input and loss), holding its ValueGrid.
 
 The panel also hosts the inline editor: an ``Input`` placed exactly over the cell being
-edited, so the value itself becomes the editor.
+edited, so the value itself becomes the editor. The panel turns the editor's enter and
+escape into ``EditSubmitted`` and ``EditCancelled``; the screen's editing feature decides.
 """
 
 from __future__ import annotations
 
+from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
@@ -17,32 +20,39 @@ from tui.widgets.value_grid import Row, ValueGrid
 
 
 class CellEditor(Input):
-    """The inline editor of one value: enter commits (the app decides), escape cancels."""
+    """The inline editor of one value: enter commits (the editing feature decides), escape cancels.
+
+    It has no fixed id: an editor being removed and its successor may be in the DOM at the
+    same moment (the panel awaits the removal anyway), and two equal ids would end the app.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "cancel", show=True)]
 
     def __init__(self, name: str, text: str) -> None:
-        super().__init__(value=text, select_on_focus=True, compact=True, id="cell-editor")
+        super().__init__(value=text, select_on_focus=True, compact=True, classes="cell-editor")
         self.quantity = name
 
     def action_cancel(self) -> None:
-        panel = self.parent
-        self.remove()
-        if isinstance(panel, LayerPanel):
-            panel.view.focus()
-            self.app.post_message(EditCancelled(self.quantity))
-
-
-class EditCancelled(Message):
-    """escape in the inline editor."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.quantity = name
+        self.post_message(LayerPanel.EditCancelled(self))
 
 
 class LayerPanel(VerticalScroll):
     """A titled, scrollable panel showing one layer's numbers."""
+
+    class EditSubmitted(Message):
+        """enter in an inline editor (a value's or a learner's answer)."""
+
+        def __init__(self, editor: CellEditor, text: str) -> None:
+            super().__init__()
+            self.editor = editor
+            self.text = text
+
+    class EditCancelled(Message):
+        """escape in an inline editor (the editor is already gone when this arrives)."""
+
+        def __init__(self, editor: CellEditor) -> None:
+            super().__init__()
+            self.editor = editor
 
     def __init__(self, key: str, title: str) -> None:
         super().__init__(id=f"panel-{key}", classes="layer-panel")
@@ -55,7 +65,7 @@ class LayerPanel(VerticalScroll):
         self.mode = "numbers"  # or "heatmap" (h toggles)
         self.can_focus = False
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield self.grid
         yield self.heatmap
 
@@ -80,16 +90,33 @@ class LayerPanel(VerticalScroll):
         found = self.query(CellEditor)
         return found.first() if found else None
 
-    def start_edit(self, name: str, text: str, editor_class: type[CellEditor] = CellEditor) -> CellEditor | None:
+    async def start_edit(self, name: str, text: str, editor_class: type[CellEditor] = CellEditor) -> CellEditor | None:
         """Mount an Input over the cell of ``name``; None if the grid does not show it."""
         region = self.view.cell_region(name)
         if region is None:
             return None
-        if self.editor is not None:
-            self.editor.remove()
+        await self.close_editor()
         editor = editor_class(name, text)
         editor.styles.width = max(region.width + 1, 7)
         editor.styles.offset = (region.x, region.y)
-        self.mount(editor)
+        await self.mount(editor)
         editor.focus()
         return editor
+
+    async def close_editor(self, refocus: bool = False) -> None:
+        """Remove the open editor (waiting until it is gone); ``refocus`` returns to the values."""
+        for editor in list(self.query(CellEditor)):
+            await editor.remove()
+        if refocus:
+            self.view.focus()
+
+    @on(Input.Submitted, ".cell-editor")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if isinstance(event.input, CellEditor):
+            self.post_message(self.EditSubmitted(event.input, event.value))
+
+    @on(EditCancelled)
+    async def _cancelled(self, event: EditCancelled) -> None:
+        """Close the editor here, then let the message go on up to say so."""
+        await self.close_editor(refocus=True)

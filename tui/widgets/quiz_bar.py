@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -59,6 +60,13 @@ class AnswerInput(Input):
 class QuizBar(Horizontal):
     """``quiz · conv.net[0,1] = [answer]  enter checks · ctrl+r reveals · escape leaves``."""
 
+    class Answered(Message):
+        """enter in the answer box: the text typed."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     class LeaveRequested(Message):
         """escape in the answer box."""
 
@@ -72,6 +80,11 @@ class QuizBar(Horizontal):
         yield Label("", id="quiz-prompt")
         yield AnswerInput()
         yield Label("enter checks · ctrl+r reveals · escape leaves", id="quiz-hint")
+
+    @on(Input.Submitted, "#quiz-answer")
+    def _answered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Answered(event.value))
 
     @property
     def input(self) -> AnswerInput:

@@ -1,0 +1,144 @@
+"""Editing in place: enter changes a given value (a weight, bias, input or target); x records the
+learner's own value for a computed one (checked ✓/✗, saved under ``expected``).
+
+The panel hosts the editor and reports enter and escape (``LayerPanel.EditSubmitted`` /
+``EditCancelled``); the stepper validates and applies. A refused value keeps the editor
+open with the reason said; nothing is changed.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from core.errors import CnnTuiError
+from core.numbers import fmt, parse_number, written_decimals
+from tui.bindings import key_for
+from tui.features.base import Feature
+from tui.widgets.answer_editor import AnswerEditor
+from tui.widgets.layer_panel import CellEditor, LayerPanel
+from tui.widgets.value_grid import ValueGrid
+
+GIVEN = ("input", "target", "weight", "bias")
+
+
+class EditFeature(Feature):
+    """enter on a given value, x on a computed one."""
+
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"my_answer"})
+
+    # --- enter: edit a given value --------------------------------------------------
+    async def edit_requested(self, message: ValueGrid.EditRequested) -> None:
+        host = self.host
+        cell = message.grid.selected_cell
+        if cell is None:
+            return
+        reason = host.blocked("edit")
+        if reason:
+            host.say(reason, error=True)
+            return
+        if not cell.editable:
+            host.say(f"{cell.name} is computed, not given: only weights, biases, inputs and targets can be "
+                     "edited", error=True)
+            return
+        panel = message.grid.parent
+        if not isinstance(panel, LayerPanel):
+            return
+        await panel.start_edit(cell.name, fmt(host.stepper.value(cell.name), None))
+        host.say(f"editing {cell.name}: type a number, enter to commit, escape to cancel")
+
+    # --- x: my answer -----------------------------------------------------------------
+    async def action_my_answer(self) -> None:
+        host = self.host
+        name = host.selected
+        # the panel's current view (numbers or heatmap) holds the value: the editor goes over it
+        panel = next((p for p in host.panels if name and p.view.locate(name) is not None), None)
+        if name is None or panel is None:
+            host.say(f"select a value first, then {key_for('my_answer')} to type the value you computed by hand",
+                     error=True)
+            return
+        kind = name.split("[")[0].rpartition(".")[2]
+        if kind in GIVEN:
+            host.say(f"{name} is given, not computed: {key_for('my_answer')} is for the values you work out by "
+                     "hand (enter edits a given value)", error=True)
+            return
+        old = host.stepper.scenario.expected.get(name)
+        await panel.start_edit(name, old.text if old else "", AnswerEditor)
+        host.say(f"my answer for {name}: your value (its decimals set the tolerance) · enter checks · "
+                 "empty removes · escape cancels")
+
+    # --- the editors' messages -----------------------------------------------------------
+    async def submitted(self, message: LayerPanel.EditSubmitted) -> None:
+        if isinstance(message.editor, AnswerEditor):
+            await self._my_answer(message.editor, message.text)
+        else:
+            await self._commit(message.editor, message.text)
+
+    def cancelled(self, message: LayerPanel.EditCancelled) -> None:
+        if isinstance(message.editor, AnswerEditor):
+            self.host.say(f"my answer for {message.editor.quantity}: cancelled")
+        else:
+            self.host.say(f"edit of {message.editor.quantity} cancelled")
+
+    async def _close(self, editor: CellEditor) -> None:
+        panel = editor.parent
+        if isinstance(panel, LayerPanel):
+            await panel.close_editor(refocus=True)
+
+    async def _commit(self, editor: CellEditor, text: str) -> None:
+        host = self.host
+        name = editor.quantity
+        reason = host.blocked("edit")
+        if reason:
+            host.say(reason, error=True)
+            return
+        try:
+            value = parse_number(text)
+            before = host.stepper.value(name)
+            cleared = host.stepper.edit(name, value)
+        except (ValueError, CnnTuiError) as err:
+            host.say(f"{name} not changed: {err}", error=True)
+            return
+        await self._close(editor)
+        host.fresh = {name}
+        host.refresh_view()
+        host.say(f"{name}: {fmt(before, host.decimals)} → {fmt(value, host.decimals)}; {cleared}")
+
+    async def _my_answer(self, editor: AnswerEditor, text: str) -> None:
+        from core.engine.scenario import Expected
+        from core.learner.checks import check_for
+        from core.learner.quiz import require_precision
+
+        host = self.host
+        name = editor.quantity
+        written = text.strip().replace("−", "-")
+        if "," in written and "." not in written:
+            written = written.replace(",", ".")
+        try:
+            if written:
+                expected = Expected(parse_number(written), written_decimals(written), written)
+                if host.stepper.has(name.split("[")[0]):  # as precise as the screen shows it
+                    require_precision(written, host.stepper.value(name), host.decimals)
+                host.stepper.set_expected(name, expected)
+            else:
+                host.stepper.set_expected(name, None)
+        except (ValueError, CnnTuiError) as err:
+            host.say(f"{name}: {err}", error=True)
+            return
+        await self._close(editor)
+        host.refresh_view()
+        if not written:
+            host.say(f"removed your answer for {name}")
+            return
+        check = check_for(host.stepper, name)
+        shown = written.replace("-", "−")
+        save = key_for("save")
+        if check is None:
+            host.say(f"your {shown} for {name} is kept; it is checked once {name} is computed (saved with {save})")
+        elif check.ok:
+            host.say(f"✓ your {shown} for {name} is right (exact {fmt(check.actual, expected.decimals + 1)}) "
+                     f"· saved with {save} under expected")
+        else:
+            why = (f" · likely slip: {check.diagnosis.slip} (explained below)" if check.diagnosis
+                   else " (the derivation below shows the formula with numbers)")
+            host.say(f"✗ your {shown} for {name}: the exact value is "
+                     f"{fmt(check.actual, expected.decimals + 1)}{why}", error=True)

@@ -1,0 +1,227 @@
+"""Files: open (o), save (s), save as (S) and export (e).
+
+Reading and writing run in a thread worker (group ``files``), so a slow disk, a large
+file or a network folder never freezes the screen; until the work ends, the keys that
+would change the session wait. Every failure ends in one message and leaves the session
+as it was: a save or export that fails writes nothing, an open that fails keeps the
+current scenario (the open dialog shows why and stays open).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from textual.worker import Worker, WorkerState
+
+from core.engine.scenario import Scenario
+from core.scenario.catalog import bundled_dir
+from tui.bindings import key_for
+from tui.features.base import Feature
+from tui.host import StepHost
+from tui.problem import problem
+
+# what may go on while a file is read or written (nothing that changes the session)
+WHILE_FILE_WORK = frozenset({"help", "quit", "full_precision", "scroll_down", "scroll_up", "jacobian",
+                             "toggle_heatmap", "toggle_chart"})
+
+
+def is_bundled(path: Path) -> bool:
+    try:
+        return path.resolve().parent == bundled_dir().resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
+class FilesFeature(Feature):
+    """Opening, saving and exporting; the file work itself off the UI thread."""
+
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"open", "save", "save_as", "export"})
+
+    def __init__(self, host: StepHost) -> None:
+        super().__init__(host)
+        self.busy: str | None = None  # "saving …" while a save or export runs
+        self._done: dict[Worker[object], tuple[Callable[[object], None], Callable[[BaseException], None]]] = {}
+
+    def blocks(self, action: str) -> str | None:
+        if self.busy and action not in WHILE_FILE_WORK:
+            return f"{self.busy} — a moment"
+        return None
+
+    # --- the worker ------------------------------------------------------------------------
+    def _run(self, busy: str, work: Callable[[], object], done: Callable[[object], None],
+             failed: Callable[[BaseException], None]) -> None:
+        """``work`` in a thread; ``done`` or ``failed`` on the UI thread when it ends."""
+        self.busy = busy
+        self.host.say(f"{busy}…")
+        self.host.refresh_bindings()
+        worker = self.host.run_worker(work, thread=True, group="files", exit_on_error=False)
+        self._done[worker] = (done, failed)
+
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "files" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                                                 WorkerState.CANCELLED):
+            return
+        callbacks = self._done.pop(event.worker, None)
+        self.busy = None
+        self.host.refresh_bindings()
+        if callbacks is None:
+            return
+        done, failed = callbacks
+        if event.state == WorkerState.SUCCESS:
+            done(event.worker.result)
+        else:
+            failed(event.worker.error or RuntimeError())
+
+    # --- open ------------------------------------------------------------------------------
+    def action_open(self) -> None:
+        host = self.host
+
+        def open_modal() -> None:
+            from tui.screens.open_screen import OpenScreen
+
+            start = host.stepper.scenario.path
+            folder = start.parent if start and not is_bundled(start) else Path.cwd()
+            host.app.push_screen(OpenScreen(folder), self._opened)
+
+        host.confirm_if_edited("You have unsaved edits. Open another scenario anyway?", open_modal)
+
+    def _opened(self, scenario: Scenario | None) -> None:
+        if scenario is None:
+            self.host.say("open cancelled")
+            return
+        self.host.call_later(self._adopt, scenario)
+
+    async def _adopt(self, scenario: Scenario) -> None:
+        host = self.host
+        try:
+            await host.replace_session(scenario)
+        except Exception as err:  # a scenario the screen cannot show: say so (the panels are rebuilt)
+            host.say(f"not opened: {problem(err)}", error=True)
+            return
+        host.say(f"opened {host.stepper.scenario.name} ({host.stepper.scenario.path})")
+
+    # --- save ------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        path = self.host.stepper.scenario.path
+        if path is None or is_bundled(path):
+            self.action_save_as(why="bundled scenarios are read-only: choose where to save a copy")
+            return
+        self.save_to(path)
+
+    def action_save_as(self, why: str = "") -> None:
+        from tui.screens.save_screen import SaveScreen
+
+        path = self.host.stepper.scenario.path
+        stem = path.stem if path else "scenario"
+        default = str(path) if path and not is_bundled(path) else str(Path.cwd() / f"{stem}.yaml")
+        self.host.app.push_screen(SaveScreen(default, why), self._save_chosen)
+
+    def _save_chosen(self, target: str | None) -> None:
+        host = self.host
+        if not target:
+            host.say("save cancelled")
+            return
+        try:
+            path = Path(target).expanduser()
+            current = host.stepper.scenario.path
+            exists = path.exists() and (current is None or path.resolve() != current.resolve())
+        except (OSError, RuntimeError, ValueError) as err:
+            host.say(f"not saved: {problem(err)}", error=True)
+            return
+        if exists:
+            host.confirm_if_edited(f"{path} exists. Overwrite it?", lambda: self.save_to(path), always=True)
+            return
+        self.save_to(path)
+
+    def save_to(self, path: Path) -> None:
+        """Save the current parameters and samples (in a thread); errors are shown, nothing half-written."""
+        from core.scenario.save import save_scenario
+
+        host = self.host
+        if self.busy:
+            host.say(f"{self.busy} — a moment", error=True)
+            return
+        state = host.stepper.state
+        scenario = host.stepper.current_scenario()
+
+        def done(saved: object) -> None:
+            assert isinstance(saved, Path)
+            host.stepper.scenario.path = saved
+            if host.stepper.state is state:  # nothing changed meanwhile (the keys that could, waited)
+                host.stepper.mark_saved()
+            host.refresh_view()
+            host.say(f"saved to {saved}")
+
+        def failed(err: BaseException) -> None:
+            host.say(f"not saved: {problem(err)}", error=True)
+
+        self._run(f"saving to {path}", partial(save_scenario, scenario, path), done, failed)
+
+    # --- export ----------------------------------------------------------------------------
+    def action_export(self) -> None:
+        from core.exports.formats import export_text
+
+        host = self.host
+        try:
+            export_text(host.stepper, "markdown")
+        except Exception as err:
+            host.say(f"nothing to export yet — {key_for('run_iteration')} completes the iteration ({problem(err)})",
+                     error=True)
+            return
+        from tui.screens.export_screen import ExportScreen
+
+        rounding = host.stepper.hand_rounding
+        note = f"hand-rounding is on ({rounding} decimals): the export says so" if rounding is not None else ""
+        host.app.push_screen(ExportScreen(self._export_default(), note), self._export_chosen)
+
+    def _export_default(self) -> Path:
+        path = self.host.stepper.scenario.path
+        folder = path.resolve().parent if path and not is_bundled(path) else Path.cwd()
+        stem = path.stem if path else "scenario"
+        return folder / f"{stem}-iteration-{self.host.stepper.iteration}.md"
+
+    def _export_chosen(self, choice: tuple[str, str] | None) -> None:
+        host = self.host
+        if choice is None:
+            host.say("export cancelled")
+            return
+        fmt_name, target = choice
+        try:
+            path = Path(target).expanduser()
+            exists = path.exists()
+        except (OSError, RuntimeError, ValueError) as err:
+            host.say(f"not exported: {problem(err)}", error=True)
+            return
+        if exists:
+            host.confirm_if_edited(f"{path} exists. Overwrite it?", lambda: self.export_to(fmt_name, path),
+                                   always=True)
+            return
+        self.export_to(fmt_name, path)
+
+    def export_to(self, fmt_name: str, path: Path) -> None:
+        """The text is made here (from the stepper as it stands), written in a thread."""
+        from core.exports.formats import export_text, write_atomically
+        from tui.screens.export_screen import NAMES
+
+        host = self.host
+        if self.busy:
+            host.say(f"{self.busy} — a moment", error=True)
+            return
+        try:
+            text = export_text(host.stepper, fmt_name)
+        except Exception as err:
+            host.say(f"not exported: {problem(err)}", error=True)
+            return
+        iteration = host.stepper.iteration
+
+        def done(written: object) -> None:
+            assert isinstance(written, Path)
+            host.say(f"exported iteration {iteration} as {NAMES[fmt_name]} to {written.resolve()}")
+
+        def failed(err: BaseException) -> None:
+            host.say(f"not exported: {problem(err)}", error=True)
+
+        self._run(f"exporting to {path}", partial(write_atomically, path, text), done, failed)

@@ -1,0 +1,46 @@
+"""``h``: the focused panel between numbers and heatmaps."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.widget import Widget
+
+from tui.bindings import key_for
+from tui.features.base import Feature
+from tui.widgets.layer_panel import LayerPanel
+
+
+class HeatmapFeature(Feature):
+    """Numbers ↔ heatmap for the panel that holds the focus."""
+
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"toggle_heatmap"})
+
+    def focused_panel(self) -> LayerPanel | None:
+        node: Widget | None = self.host.focused
+        while node is not None and not isinstance(node, LayerPanel):
+            node = node.parent if isinstance(node.parent, Widget) else None
+        return node
+
+    def action_toggle_heatmap(self) -> None:
+        host = self.host
+        key = key_for("toggle_heatmap")
+        panel = self.focused_panel()
+        if panel is None:
+            host.say(f"{key} switches the focused panel between numbers and a heatmap: move into a panel first",
+                     error=True)
+            return
+        name = host.selected
+        panel.set_mode("numbers" if panel.mode == "heatmap" else "heatmap")
+        host.refresh_view()
+        view = panel.view
+        if not (name and view.select(name)):
+            rows = panel.grid.rows
+            view.select(rows[0].cells[0].name if rows and rows[0].cells else "")
+        view.focus()
+        if panel.mode == "heatmap":
+            host.say(f"{panel.key}: heatmap (blue < 0 < red; arrows move over single values; {key}: numbers)")
+        else:
+            cut = name and not panel.grid.locate(name)
+            host.say(f"{panel.key}: numbers ({key}: heatmap)"
+                     + (f" — {name} is beyond the first {8}×{8} shown" if cut else ""))

@@ -1,0 +1,158 @@
+"""Stepping: forward, backward, update, next, a whole iteration, undo and reset.
+
+The stepper does the work and words what comes next; this feature only runs it, marks
+the values a step produced, selects the one a single step computed, and adds the key
+that continues (from ``tui.bindings``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from core.engine.stepper import Phase
+from core.errors import CnnTuiError, StepError
+from core.numbers import fmt
+from tui.bindings import key_for, short_label
+from tui.features.base import Feature
+
+NEXT_ACTION = {"forward": "step_forward", "backward": "step_backward", "update": "update", "done": "step_forward"}
+
+
+def then_keys(actions: tuple[str, ...]) -> str:
+    """What the stepper says can be done instead, as keys: ``; press z (undo) or r (reset)``."""
+    if not actions:
+        return ""
+    return "; press " + " or ".join(f"{key_for(a)} ({short_label(a)})" for a in actions)
+
+
+class SteppingFeature(Feature):
+    """The keys that move the stepper."""
+
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({
+        "step_forward", "forward_all", "step_backward", "backward_all", "update", "step_next",
+        "run_iteration", "undo", "reset"})
+
+    def available(self, action: str) -> bool:
+        stage = self.host.stepper.phase().stage
+        rules = {
+            "step_forward": stage in ("forward", "done"),
+            "forward_all": stage in ("forward", "done"),
+            "step_backward": stage == "backward",
+            "backward_all": stage == "backward",
+            "update": stage == "update",
+            "undo": self.host.stepper.can_undo,
+        }
+        return rules.get(action, True)
+
+    def next_key(self) -> str:
+        """The key of the next step (``f``, ``b`` or ``u``)."""
+        return key_for(NEXT_ACTION[self.host.stepper.phase().stage])
+
+    def _step(self, run: Callable[[], str], follow: bool = False) -> None:
+        host, st = self.host, self.host.stepper
+        before = st.phase()
+        values = dict(st.state.values)
+        params = {layer: dict(p) for layer, p in st.params.items()}
+        try:
+            done = run()
+        except StepError as err:
+            host.say(f"{err}{then_keys(err.then)}", error=True)
+            return
+        except CnnTuiError as err:
+            host.say(str(err), error=True)
+            return
+        fresh = {k for k, v in st.state.values.items() if values.get(k) is not v}
+        fresh |= {f"{layer}.{kind}" for layer, ps in st.params.items() for kind, arr in ps.items()
+                  if params.get(layer, {}).get(kind) is not arr}
+        host.fresh = fresh
+        if follow:
+            self._follow(before)
+        host.refresh_view()
+        host.say(self._outcome(done, fresh))
+
+    def _outcome(self, done: str, fresh: set[str]) -> str:
+        ph = self.host.stepper.phase()
+        if done == "update":
+            return self._update_outcome()
+        shown = sorted(k for k in fresh if k not in ("input", "target"))
+        what = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
+        nxt = self.next_key() if ph.stage != "done" else self._next_iteration_keys()
+        return f"{done}: computed {what or 'nothing new'} · next: {ph.describe()} ({nxt})"
+
+    @staticmethod
+    def _next_iteration_keys() -> str:
+        return f"{key_for('step_forward')} or {key_for('step_next')}: next iteration"
+
+    def _update_outcome(self) -> str:
+        """``updated 18 of 26 parameters: out.weight[0,0] 0.100 → 0.189 …`` (old → new)."""
+        st, decimals = self.host.stepper, self.host.decimals
+        changed, total = st.update_changes()
+        example = ""
+        if changed:
+            name = changed[0]
+            new = name.replace(".weight", ".new_weight", 1).replace(".bias", ".new_bias", 1)
+            example = f"{name} {fmt(st.value(name), decimals)} → {fmt(st.value(new), decimals)}"
+        return (f"updated {len(changed)} of {total} parameters (new_w, new_b): {example} · "
+                f"{self._next_iteration_keys()}")
+
+    def _follow(self, before: Phase) -> None:
+        """After a single step, select the value it produced so its derivation shows."""
+        host, st = self.host, self.host.stepper
+        name = None
+        if before.stage in ("forward", "done"):
+            layer = st.network.layers[before.step - 1 if before.stage == "forward" else 0].name
+            name = "loss" if st.has("loss") and before.step == len(st.network.layers) else f"{layer}.out"
+        elif before.stage == "backward" and before.layer is not None:
+            layer_obj = st.network.layer(before.layer)
+            name = f"{before.layer}.{'delta' if layer_obj.has_params else 'grad_out'}"
+        elif before.stage == "update" and host.selected and "." in host.selected:
+            layer_name, _, rest = host.selected.partition(".")
+            if rest.startswith(("weight", "bias")):
+                name = f"{layer_name}.new_{rest}"
+        if name:
+            host.select(name)
+
+    def action_step_forward(self) -> None:
+        self._step(self.host.stepper.step_forward, follow=True)
+
+    def action_forward_all(self) -> None:
+        self._step(self.host.stepper.forward_all)
+
+    def action_step_backward(self) -> None:
+        self._step(self.host.stepper.step_backward, follow=True)
+
+    def action_backward_all(self) -> None:
+        self._step(self.host.stepper.backward_all)
+
+    def action_update(self) -> None:
+        self._step(self.host.stepper.update, follow=True)
+
+    def action_step_next(self) -> None:
+        self._step(self.host.stepper.step_next, follow=True)
+
+    def action_run_iteration(self) -> None:
+        self._step(self.host.stepper.run_iteration)
+
+    def action_undo(self) -> None:
+        host = self.host
+        try:
+            label = host.stepper.undo()
+        except CnnTuiError as err:
+            host.say(str(err), error=True)
+            return
+        host.fresh = set()
+        host.refresh_view()
+        host.say(f"undid {label} · next: {host.stepper.phase().describe()}")
+
+    def action_reset(self) -> None:
+        host = self.host
+
+        def reset() -> None:
+            host.stepper.reset()
+            host.fresh = set()
+            host.refresh_view()
+            host.say(f"reset to the scenario as loaded ({key_for('undo')} undoes the reset)")
+
+        host.confirm_if_edited(f"Reset to the scenario as loaded? Your edits and steps are undoable with "
+                               f"{key_for('undo')}.", reset)

@@ -1,0 +1,265 @@
+"""Training in the background (t), stopping it (escape) and the training panel (c).
+
+The training runs in a thread worker that never touches a widget: it publishes into a
+``TrainingRun`` and the ``TrainingLog``, which the UI polls every ``TICK`` seconds. The
+stepper adopts the trained parameters as one undo step.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from typing import ClassVar
+
+import numpy as np
+from rich.text import Text
+from textual.timer import Timer
+from textual.worker import Worker, WorkerState
+
+from core.engine.training import Trainer, evaluate
+from core.numbers import fmt
+from tui.bindings import key_for
+from tui.features.base import Feature
+from tui.host import StepHost
+from tui.widgets.loss_chart import TrainingLog, TrainPanel, percent, progress_text
+
+TICK = 0.1  # seconds between progress updates while training
+CHART_EVERY = 0.25  # … between redraws of the loss chart
+PANELS_EVERY = 0.5  # … between redraws of the layer panels with the parameters so far
+SWITCH_INTERVAL = 0.001  # seconds: how long the UI thread may wait for the GIL while training
+WORK_SLICE = 0.02  # the worker rests REST seconds after every WORK_SLICE seconds of work
+REST = 0.002
+
+# keys that change the stepper: while training runs they explain instead of acting
+BLOCKED_WHILE_TRAINING = frozenset({
+    "step_forward", "forward_all", "step_backward", "backward_all", "update", "step_next",
+    "run_iteration", "undo", "reset", "open", "save", "save_as", "train", "edit",
+})
+
+Params = dict[str, dict[str, np.ndarray]]
+Snapshot = tuple[Params, int, int]  # (parameters, next iteration, iterations done)
+
+
+@dataclass
+class TrainingRun:
+    """One training run, shared by the worker thread and the UI (plain attributes only)."""
+
+    trainer: Trainer
+    unit: str
+    count: int
+    total: int
+    done: int = 0
+    stop: bool = False
+    last_loss: float = float("nan")
+    error: BaseException | None = None
+    snapshot: Snapshot | None = None  # published by the worker
+    final: Snapshot | None = None
+    adopted: bool = False
+    started: float = field(default_factory=time.monotonic)
+    shown_chart: float = 0.0
+    shown_panels: float = 0.0
+    shown_snapshot: Snapshot | None = None
+
+
+class TrainingFeature(Feature):
+    """t trains, escape stops, c shows or hides the training panel."""
+
+    ACTIONS: ClassVar[frozenset[str]] = frozenset({"train", "stop_training", "toggle_chart"})
+
+    def __init__(self, host: StepHost) -> None:
+        super().__init__(host)
+        self.log = TrainingLog()
+        self.run: TrainingRun | None = None
+        self.last_choice: tuple[str, int] | None = None
+        self._timer: Timer | None = None
+        self._switch_interval = sys.getswitchinterval()
+
+    @property
+    def running(self) -> bool:
+        """Is a training run going on (until its result is adopted)?"""
+        return self.run is not None
+
+    @property
+    def panel(self) -> TrainPanel:
+        return self.host.query_one(TrainPanel)
+
+    def available(self, action: str) -> bool:
+        return self.running if action == "stop_training" else True
+
+    def blocks(self, action: str) -> str | None:
+        if self.running and action in BLOCKED_WHILE_TRAINING:
+            return f"training — press {key_for('stop_training')} to stop"
+        return None
+
+    def action_toggle_chart(self) -> None:
+        panel = self.panel
+        panel.display = not panel.display
+        if panel.display:
+            self.host.call_after_refresh(panel.show_log, self.log)
+        key = key_for("toggle_chart")
+        self.host.say(f"training panel shown ({key} hides it)" if panel.display
+                      else f"training panel hidden ({key} shows it)")
+
+    def action_train(self) -> None:
+        from tui.screens.train_screen import TrainScreen
+
+        st = self.host.stepper
+        scenario = st.scenario
+        per_epoch = -(-len(st.state.samples) // scenario.batch_size)
+        unit, count = ("epochs", 10) if per_epoch > 1 else ("iterations", 100)
+        unit, count = self.last_choice or (unit, count)
+        test = scenario.test_samples
+        self.host.app.push_screen(TrainScreen(unit, count, per_epoch, len(test) if test is not None else None),
+                                  self.start)
+
+    def start(self, choice: tuple[str, int] | None) -> None:
+        host = self.host
+        if choice is None:
+            host.say("training cancelled")
+            return
+        if self.running:  # a second dialog answered while the first run goes on
+            return
+        unit, count = choice
+        self.last_choice = choice
+        params, iteration = host.stepper.training_start()
+        scenario = host.stepper.scenario.copy()
+        scenario.samples = host.stepper.state.samples
+        trainer = Trainer(scenario, params, iteration)
+        total = count * (trainer.iterations_per_epoch if unit == "epochs" else 1)
+        run = TrainingRun(trainer, unit, count, total)
+        self.run = run
+        self.log.unit = unit
+        self.panel.display = True
+        self._timer = host.set_interval(TICK, self._tick)
+        # The worker holds the GIL between NumPy calls: a short switch interval lets the UI
+        # thread take it back quickly (5 ms by default, paid at every turn of the event loop).
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
+        host.refresh_bindings()
+        host.run_worker(partial(_train_loop, run, self.log), thread=True, exclusive=True,
+                        group="train", name="train", exit_on_error=False)
+        what = f"{count:,} {unit[:-1] if count == 1 else unit}"
+        if unit == "epochs":
+            what += f" ({total:,} iteration{'s' if total != 1 else ''})"
+        host.say(f"training {what} — {key_for('stop_training')} stops; the panels follow every half second")
+
+    def action_stop_training(self) -> None:
+        run = self.run
+        if run is None:
+            self.host.say(f"nothing is training ({key_for('train')} trains)")
+            return
+        run.stop = True  # the worker ends after the iteration it is in
+        self.host.say("stopping at the end of this iteration…")
+        self._tick()
+
+    def _tick(self) -> None:
+        """On the UI thread, every TICK seconds: progress, chart and (less often) panels."""
+        run = self.run
+        if run is None:
+            return
+        panel = self.panel
+        panel.show_progress(progress_text(f"training {run.count:,} {run.unit}", run.done, run.total,
+                                          run.started, run.stop))
+        now = time.monotonic()
+        if now - run.shown_chart >= CHART_EVERY:
+            run.shown_chart = now
+            panel.show_log(self.log)
+        snap = run.snapshot
+        if snap is not None and snap is not run.shown_snapshot and now - run.shown_panels >= PANELS_EVERY:
+            run.shown_panels = now
+            run.shown_snapshot = snap
+            self._show_trained(run, *snap)
+
+    def _show_trained(self, run: TrainingRun, params: Params, iteration: int, done: int) -> None:
+        """The stepper continues from the trained parameters; one undo step returns to before."""
+        host = self.host
+        if run.adopted:
+            host.stepper.undo()  # the previous snapshot: keep exactly one undo step for the run
+        host.stepper.adopt(params, iteration, label=f"training {done:,} iteration{'s' if done != 1 else ''}")
+        run.adopted = True
+        host.fresh = set()
+        host.refresh_view()
+
+    def worker_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "train" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR,
+                                                                 WorkerState.CANCELLED):
+            return
+        host, run = self.host, self.run
+        if run is None:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        sys.setswitchinterval(self._switch_interval)
+        error = run.error or event.worker.error
+        if run.final is not None and run.final[2] > 0:
+            self._show_trained(run, *run.final)
+        self.run = None
+        host.refresh_bindings()
+        secs = time.monotonic() - run.started
+        self.panel.show_log(self.log)
+        self.panel.show_progress(_done_text(run, secs))
+        if error is not None:
+            host.say(f"training failed after {run.done:,} iterations: {error}", error=True)
+            return
+        if run.done == 0:
+            host.say("training stopped before the first iteration finished: nothing changed")
+            return
+        what = f"{run.done:,} iteration{'s' if run.done != 1 else ''}"
+        result = (f"{'stopped after' if run.done < run.total else 'trained'} {what} in {secs:.1f} s: "
+                  f"last loss {fmt(run.last_loss, 3)}")
+        if self.log.held_out is not None:
+            result += f" · held-out accuracy {percent(self.log.held_out)}"
+        host.say(f"{result} · now at iteration {host.stepper.iteration} · {key_for('undo')} undoes the training")
+
+
+def _done_text(run: TrainingRun, secs: float) -> Text:
+    out = Text(no_wrap=True, overflow="ellipsis")
+    verb = "stopped" if run.done < run.total else "done"
+    out.append(f"{verb}: {run.done:,}/{run.total:,} iterations in {secs:.1f} s", style="bold")
+    out.append(f"  ·  {key_for('train')} trains more  ·  {key_for('undo')} undoes  ·  "
+               f"{key_for('toggle_chart')} hides this panel", style="dim")
+    return out
+
+
+def _train_loop(run: TrainingRun, log: TrainingLog) -> None:
+    """The worker (a thread): iterations until done or stopped; never touches a widget.
+
+    The UI polls ``run`` and ``log``; stopping is a flag checked between iterations, so
+    the parameters always stand at an iteration boundary.
+    """
+    from textual.worker import get_current_worker
+
+    worker = get_current_worker()
+    trainer = run.trainer
+    scenario = trainer.scenario
+    per_epoch = trainer.iterations_per_epoch
+    epoch_losses: list[float] = []
+    published = rested = time.monotonic()
+    try:
+        while run.done < run.total and not run.stop and not worker.is_cancelled:
+            loss = trainer.step()
+            run.last_loss = loss
+            log.losses.append(loss)
+            epoch_losses.append(loss)
+            run.done += 1
+            if run.unit == "epochs" and len(epoch_losses) == per_epoch:
+                stats = trainer.finish_epoch(len(log.epochs) + 1, epoch_losses)
+                log.epochs.append(stats)
+                if stats.test_accuracy is not None:
+                    log.held_out, log.held_out_loss = stats.test_accuracy, stats.test_loss
+                epoch_losses = []
+            now = time.monotonic()
+            if now - published >= PANELS_EVERY:
+                published = now
+                run.snapshot = (trainer.params, trainer.iteration, run.done)
+            if now - rested >= WORK_SLICE:  # leave the UI thread a moment with the GIL
+                time.sleep(REST)
+                rested = time.monotonic()
+        if run.done and scenario.test_samples is not None and (run.unit != "epochs" or epoch_losses):
+            log.held_out_loss, log.held_out = evaluate(scenario, trainer.params, scenario.test_samples)
+        run.final = (trainer.params, trainer.iteration, run.done)
+    except Exception as err:  # shown by the app; never lets the worker end the app
+        run.error = err
+        run.final = (trainer.params, trainer.iteration, run.done)

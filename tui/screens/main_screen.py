@@ -1,0 +1,288 @@
+"""The main screen: the whole network, stepped one number at a time.
+
+It owns the stepping view (status line, one panel per layer, the training panel, the
+derivation, the message line and the key bar) and the session's shared state (the
+stepper, the selection, the decimals, which values are fresh). Everything else is a
+feature (``tui/features/``) that owns its keys: every key of ``tui.bindings.KEYS`` is
+bound to ``key('<action>')``, which runs the action on the feature that lists it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import HorizontalScroll, Vertical
+from textual.events import Key
+from textual.widget import Widget
+from textual.widgets import Input
+
+from core.engine.scenario import Scenario
+from core.engine.stepper import Stepper
+from tui.bindings import GLOBAL_ACTIONS, KEY_ACTIONS, SCREEN_BINDINGS, key_for
+from tui.features.base import Feature
+from tui.features.editing import EditFeature
+from tui.features.files import FilesFeature
+from tui.features.heatmaps import HeatmapFeature
+from tui.features.quiz import QuizFeature
+from tui.features.stepping import SteppingFeature
+from tui.features.study import StudyFeature
+from tui.features.training import TrainingFeature
+from tui.features.view import ViewFeature
+from tui.host import StepHost
+from tui.recovery import Recovery
+from tui.widgets.derivation_view import DerivationView
+from tui.widgets.heatmap_view import heat_blocks, wants_heatmap
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.layer_panel import LayerPanel
+from tui.widgets.layer_rows import LOSS, panel_keys, panel_rows, panel_title
+from tui.widgets.loss_chart import TrainPanel
+from tui.widgets.quiz_bar import QuizBar
+from tui.widgets.status_line import MessageLine, StatusLine
+from tui.widgets.value_grid import ValueGrid
+
+
+class MainScreen(StepHost):
+    """Panels left to right, the derivation of the selected value below."""
+
+    BINDINGS = SCREEN_BINDINGS
+
+    def __init__(self, scenario: Scenario) -> None:
+        super().__init__()
+        self.stepper = Stepper(scenario)
+        self.decimals = scenario.decimals
+        self.selected = None
+        self.fresh = set()
+        self._note: tuple[str, object, Text] | None = None  # (name, the state it belongs to, text)
+        self._key_states: tuple[bool, ...] | None = None
+        # the features, in the order their blocks are asked (a quiz speaks before training)
+        self.quiz_mode = QuizFeature(self)
+        self.training = TrainingFeature(self)
+        self.stepping = SteppingFeature(self)
+        self.view = ViewFeature(self)
+        self.editing = EditFeature(self)
+        self.heatmaps = HeatmapFeature(self)
+        self.study = StudyFeature(self)
+        self.files = FilesFeature(self)
+        self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
+                                              self.editing, self.heatmaps, self.study, self.files)
+        self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
+        self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
+
+    # --- layout -------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield StatusLine(id="status")
+        with HorizontalScroll(id="panels", can_focus=False):  # focus goes to the grids
+            yield from self.make_panels()
+        yield TrainPanel()
+        yield DerivationView()
+        yield MessageLine(id="message")
+        yield KeyBar(id="keys")
+
+    def make_panels(self) -> list[Widget]:
+        """One panel per layer, left to right; the loss sits under the output layer, so a
+        small network fits 120 columns."""
+        panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in panel_keys(self.stepper)]
+        for panel in panels:
+            panel.set_mode("heatmap" if wants_heatmap(self.stepper, panel.key) else "numbers")
+        return [*panels[:-2], Vertical(*panels[-2:], classes="panel-column")]
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+        first = self.panels[0].view
+        first.focus()
+        if self.selected is None and first.selected_name:  # its derivation is in the first frame
+            self.selected = first.selected_name
+            self.show_derivation()
+        self.say(f"{self.stepper.scenario.name}: press {key_for('step_forward')} to step forward one layer, "
+                 f"{key_for('step_next')} for whatever comes next, {key_for('help')} for help")
+
+    @property
+    def panels(self) -> list[LayerPanel]:
+        return list(self.query_one("#panels").query(LayerPanel))
+
+    def panel(self, key: str) -> LayerPanel:
+        return self.query_one(f"#panel-{key}", LayerPanel)
+
+    async def replace_session(self, scenario: Scenario) -> None:
+        """A freshly loaded scenario in place of the current one (the features start over)."""
+        self.stepper = Stepper(scenario)
+        self.decimals = scenario.decimals
+        self.selected = None
+        self.fresh = set()
+        self.view.show_steps = False
+        container = self.query_one("#panels")
+        await container.remove_children()
+        await container.mount_all(self.make_panels())
+        self.refresh_view()
+        self.panels[0].view.focus()
+
+    # --- the view -------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        hidden, asked = self.quiz_mode.hidden(), self.quiz_mode.asked()
+        quiz_panel = self.quiz_mode.panel()
+        next_panel = quiz_panel or self._next_panel()
+        for panel in self.panels:
+            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked))
+            if panel.mode == "heatmap":
+                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
+            is_next = panel.key == next_panel
+            subtitle = ("quiz: ? below" if quiz_panel else f"next: {self.stepping.next_key()}") if is_next else ""
+            if panel.border_subtitle != subtitle:
+                panel.border_subtitle = subtitle
+        self.query_one(StatusLine).show(self.stepper, self.decimals, **self.quiz_mode.status())
+        self.show_derivation()
+        self._refresh_keys()
+        self.session_changed()
+
+    def session_changed(self) -> None:
+        """The one place every change of the session passes (after the view is redrawn):
+        whatever must follow each step, edit or answer (a recovery journal) hooks in here."""
+        self.recovery.after_change()
+
+    def on_unmount(self) -> None:
+        self.recovery.close()  # ended without a clean quit: the journal stays for the next launch
+
+    def _refresh_keys(self) -> None:
+        """Redraw the key bar only when the set of keys that apply has changed."""
+        states = tuple(self.key_applies(action) for action in self.owner)
+        if states != self._key_states:
+            self._key_states = states
+            self.refresh_bindings()
+
+    def _next_panel(self) -> str | None:
+        ph = self.stepper.phase()
+        if ph.stage == "forward" and "loss" not in self.stepper.state.values and \
+                f"{ph.layer}.out" in self.stepper.state.values:
+            return LOSS
+        return ph.layer
+
+    def show_derivation(self) -> None:
+        view = self.query_one(DerivationView)
+        view.show(self.stepper, self.selected, self.decimals, self.view.full_precision, self.view.show_steps,
+                  self.note_for(self.selected))
+        self.quiz_mode.show_question(view)
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.query_one(MessageLine).say(text, error)
+        if error:
+            self.app.bell()
+
+    def quiz_hidden(self) -> frozenset[str]:
+        return self.quiz_mode.hidden()
+
+    def note_for(self, name: str | None) -> Text | None:
+        """The note below the derivation of ``name`` (a gradient check, a quiz verdict), while
+        nothing has changed since it was made."""
+        if self._note is None or name != self._note[0] or self._note[1] is not self.stepper.state:
+            return None
+        return self._note[2]
+
+    def set_note(self, name: str, text: Text) -> None:
+        self._note = (name, self.stepper.state, text)
+
+    def select(self, name: str) -> None:
+        for panel in self.panels:
+            if panel.view.select(name):
+                panel.view.focus()
+                self.selected = panel.view.selected_name
+                self.show_derivation()
+                return
+
+    def confirm_if_edited(self, question: str, then: Callable[[], None], always: bool = False) -> None:
+        if not (self.stepper.edited or always):
+            then()
+            return
+        from tui.screens.confirm_screen import ConfirmScreen
+
+        self.app.push_screen(ConfirmScreen(question), lambda ok: then() if ok else self.say("cancelled"))
+
+    # --- keys -------------------------------------------------------------------------
+    def blocked(self, action: str) -> str | None:
+        """Why a running feature (a quiz, training) holds ``action`` back; None if nothing does."""
+        for feature in self.features:
+            reason = feature.blocks(action)
+            if reason:
+                return reason
+        return None
+
+    def key_applies(self, action: str) -> bool:
+        return self.blocked(action) is None and self.owner[action].available(action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "key" and parameters and isinstance(parameters[0], str) and parameters[0] in self.owner:
+            return self.key_applies(parameters[0])
+        return True
+
+    async def action_key(self, action: str) -> None:
+        """Run one row of the key table on the feature that owns it."""
+        result = getattr(self.owner[action], f"action_{action}")()
+        if isinstance(result, Awaitable):
+            await result
+
+    async def run_key(self, action: str) -> None:
+        """A key from the palette: said why when it is held back, run otherwise."""
+        reason = self.blocked(action) if action in self.owner else None
+        if reason:
+            self.say(reason, error=True)
+            return
+        if action in GLOBAL_ACTIONS:
+            await self.app.run_action(action)
+            return
+        await self.action_key(action)
+
+    async def on_key(self, event: Key) -> None:
+        """A key hidden because it does not apply now: say why instead of doing nothing."""
+        if self.app.screen is not self or isinstance(self.focused, Input):
+            return
+        action = KEY_ACTIONS.get(event.key)
+        if action is None or action not in self.owner:
+            return
+        reason = self.blocked(action)
+        if reason:
+            event.stop()
+            self.say(reason, error=True)
+            return
+        if not self.owner[action].available(action):
+            event.stop()
+            await self.action_key(action)  # the feature says why it does not apply
+
+    # --- messages from the panels and the quiz bar, to the feature they belong to --------
+    def on_value_grid_value_selected(self, message: ValueGrid.ValueSelected) -> None:
+        if message.name != self.selected:
+            self.selected = message.name
+            self.show_derivation()
+
+    def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
+        grids = [p.view for p in self.panels]
+        i = grids.index(message.grid) + message.direction
+        if 0 <= i < len(grids):
+            grids[i].enter_from(message.direction, message.grid.cursor[0])
+
+    async def on_value_grid_edit_requested(self, message: ValueGrid.EditRequested) -> None:
+        await self.editing.edit_requested(message)
+
+    async def on_layer_panel_edit_submitted(self, message: LayerPanel.EditSubmitted) -> None:
+        await self.editing.submitted(message)
+
+    def on_layer_panel_edit_cancelled(self, message: LayerPanel.EditCancelled) -> None:
+        self.editing.cancelled(message)
+
+    @on(QuizBar.Answered)
+    async def _quiz_answered(self, message: QuizBar.Answered) -> None:
+        await self.quiz_mode.answered(message.text)
+
+    @on(QuizBar.RevealRequested)
+    async def _quiz_reveal(self) -> None:
+        await self.quiz_mode.reveal()
+
+    @on(QuizBar.LeaveRequested)
+    async def _quiz_leave(self) -> None:
+        await self.quiz_mode.leave()
+
+    def on_worker_state_changed(self, event: Any) -> None:
+        self.training.worker_changed(event)
+        self.files.worker_changed(event)
