@@ -204,3 +204,27 @@ async def test_training_leaves_one_result_in_the_journal_and_it_restores_bit_exa
         assert second.stepper.iteration == iteration and second.stepper.undo_label == label
         await press(pilot, "z")  # undoes the whole training, back to iteration 1 one step in
         assert "iteration 1" in status(second) and "forward 2/4: pool" in status(second)
+
+
+async def test_opening_a_scenario_offers_its_journal_and_ends_the_old_one(tiny_copy, tmp_path, _own_state_dir):
+    import shutil
+
+    from core.scenario.catalog import bundled_dir
+
+    other = tmp_path / "xor.yaml"
+    shutil.copy(bundled_dir() / "xor-tanh.yaml", other)
+    left = CnnTuiApp(load_scenario(other))
+    async with left.run_test(size=SIZE) as pilot:
+        await press(pilot, "f", "f")  # xor-tanh: both layers forward, the loss computed
+    app = CnnTuiApp(load_scenario(tiny_copy))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "f")
+        mine = set(journals(_own_state_dir))
+        await app.main.replace_session(load_scenario(other))  # what o does once the file is read
+        await pilot.pause()
+        assert isinstance(app.screen, RestoreScreen)
+        await press(pilot, "r")
+        await pilot.pause()
+        assert "backward 1/2" in status(app) and "xor" in status(app)
+        assert not mine & set(journals(_own_state_dir))  # the tiny-cnn journal ended, the restored one too
+        assert len(journals(_own_state_dir)) == 1  # the xor session now journals afresh
