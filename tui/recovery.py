@@ -198,9 +198,10 @@ class Recovery:
         usable, stale = found.usable, found.stale
         if not usable:
             if stale:
+                kept = [journal.set_aside(f) for f in stale]
                 self.host.call_after_refresh(
                     self.host.say, f"a recovery journal from {when(stale[0].modified)} is for an earlier version "
-                    f"of this file: not restored (kept in {quote(str(stale[0].path))})", True)
+                    f"of this file: not restored (kept as {kept[0].name} in {quote(str(kept[0].parent))})", True)
             return
         newest = usable[0]
 

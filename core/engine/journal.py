@@ -329,6 +329,16 @@ def offer(key: str, digest: str, folder: Path | None = None) -> Offer:
                  [f for f in left if f.header.get("digest") != digest])
 
 
+def set_aside(found: Found) -> Path:
+    """A journal that can never be restored (its file changed), renamed so that it is
+    reported once and kept for the user, not offered at every launch."""
+    target = found.path.with_name(found.path.name + ".stale")
+    with suppress(OSError):
+        found.path.rename(target)
+        return target
+    return found.path
+
+
 def remove(paths: list[Path]) -> None:
     for path in paths:
         with suppress(OSError):

@@ -109,6 +109,14 @@ async def test_a_changed_file_is_not_restored_onto(tiny_copy, _own_state_dir):
         assert not isinstance(second.screen, RestoreScreen)
         assert "forward 1/4: conv" in status(second)
         assert "is for an earlier version of this file: not restored" in message(second)
+        [kept] = (_own_state_dir / "cnn-tui").glob("*.stale")
+        assert f"(kept as {kept.name} in {kept.parent})" in message(second)
+    third = CnnTuiApp(load_scenario(tiny_copy))  # said once: the next launch is quiet
+    async with third.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert "earlier version" not in message(third) and not isinstance(third.screen, RestoreScreen)
+        assert len(list((_own_state_dir / "cnn-tui").glob("*.stale"))) == 1
 
 
 async def test_a_save_starts_a_fresh_journal_from_the_saved_file(tiny_copy, _own_state_dir):
