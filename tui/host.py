@@ -8,7 +8,7 @@ what a feature may touch is written down here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual.screen import Screen
@@ -18,6 +18,8 @@ from core.engine.stepper import Stepper
 
 if TYPE_CHECKING:
     from tui.widgets.layer_panel import LayerPanel
+
+Result = TypeVar("Result")
 
 
 class StepHost(Screen[None]):
@@ -65,6 +67,14 @@ class StepHost(Screen[None]):
 
     def set_note(self, name: str, text: Text) -> None:
         """Text shown below the derivation of ``name`` until the session changes."""
+        raise NotImplementedError
+
+    def ask(self, dialog: Screen[Result], then: Callable[[Result | None], Any]) -> None:
+        """Open a dialog; its answer goes to ``then`` (guarded: a failure becomes a message)."""
+        raise NotImplementedError
+
+    async def guarded(self, work: Callable[[], Any]) -> None:
+        """Run a user's action; whatever it raises ends as one message, the app keeps running."""
         raise NotImplementedError
 
     def confirm_if_edited(self, question: str, then: Callable[[], None], always: bool = False) -> None:

@@ -84,7 +84,7 @@ class FilesFeature(Feature):
 
             start = host.stepper.scenario.path
             folder = start.parent if start and not is_bundled(start) else Path.cwd()
-            host.app.push_screen(OpenScreen(folder), self._opened)
+            host.ask(OpenScreen(folder), self._opened)
 
         host.confirm_if_edited("You have unsaved edits. Open another scenario anyway?", open_modal)
 
@@ -117,7 +117,7 @@ class FilesFeature(Feature):
         path = self.host.stepper.scenario.path
         stem = path.stem if path else "scenario"
         default = str(path) if path and not is_bundled(path) else str(Path.cwd() / f"{stem}.yaml")
-        self.host.app.push_screen(SaveScreen(default, why), self._save_chosen)
+        self.host.ask(SaveScreen(default, why), self._save_chosen)
 
     def _save_chosen(self, target: str | None) -> None:
         host = self.host
@@ -175,7 +175,7 @@ class FilesFeature(Feature):
 
         rounding = host.stepper.hand_rounding
         note = f"hand-rounding is on ({rounding} decimals): the export says so" if rounding is not None else ""
-        host.app.push_screen(ExportScreen(self._export_default(), note), self._export_chosen)
+        host.ask(ExportScreen(self._export_default(), note), self._export_chosen)
 
     def _export_default(self) -> Path:
         path = self.host.stepper.scenario.path

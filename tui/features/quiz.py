@@ -82,7 +82,7 @@ class QuizFeature(Feature):
         from tui.screens.quiz_screen import QuizScreen
 
         layers = [layer.name for layer in host.stepper.network.layers]
-        host.app.push_screen(QuizScreen(layers, host.stepper.phase().describe()), self._chosen)
+        host.ask(QuizScreen(layers, host.stepper.phase().describe()), self._chosen)
 
     async def _chosen(self, scope: tuple[str | None, str] | None) -> None:
         host = self.host

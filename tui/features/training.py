@@ -23,6 +23,7 @@ from core.numbers import fmt
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
+from tui.problem import problem
 from tui.widgets.loss_chart import TrainingLog, TrainPanel, percent, progress_text
 
 TICK = 0.1  # seconds between progress updates while training
@@ -111,8 +112,7 @@ class TrainingFeature(Feature):
         unit, count = ("epochs", 10) if per_epoch > 1 else ("iterations", 100)
         unit, count = self.last_choice or (unit, count)
         test = scenario.test_samples
-        self.host.app.push_screen(TrainScreen(unit, count, per_epoch, len(test) if test is not None else None),
-                                  self.start)
+        self.host.ask(TrainScreen(unit, count, per_epoch, len(test) if test is not None else None), self.start)
 
     def start(self, choice: tuple[str, int] | None) -> None:
         host = self.host
@@ -201,7 +201,7 @@ class TrainingFeature(Feature):
         self.panel.show_log(self.log)
         self.panel.show_progress(_done_text(run, secs))
         if error is not None:
-            host.say(f"training failed after {run.done:,} iterations: {error}", error=True)
+            host.say(f"training failed after {run.done:,} iterations: {problem(error)}", error=True)
             return
         if run.done == 0:
             host.say("training stopped before the first iteration finished: nothing changed")

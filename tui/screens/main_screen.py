@@ -10,6 +10,7 @@ bound to ``key('<action>')``, which runs the action on the feature that lists it
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 from rich.text import Text
@@ -17,11 +18,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.events import Key
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
+from textual.worker import Worker
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
+from core.errors import CnnTuiError
 from tui.bindings import GLOBAL_ACTIONS, KEY_ACTIONS, SCREEN_BINDINGS, key_for
 from tui.features.base import Feature
 from tui.features.editing import EditFeature
@@ -32,7 +36,8 @@ from tui.features.stepping import SteppingFeature
 from tui.features.study import StudyFeature
 from tui.features.training import TrainingFeature
 from tui.features.view import ViewFeature
-from tui.host import StepHost
+from tui.host import Result, StepHost
+from tui.problem import problem
 from tui.recovery import Recovery
 from tui.widgets.derivation_view import DerivationView
 from tui.widgets.heatmap_view import heat_blocks, wants_heatmap
@@ -58,6 +63,7 @@ class MainScreen(StepHost):
         self.fresh = set()
         self._note: tuple[str, object, Text] | None = None  # (name, the state it belongs to, text)
         self._key_states: tuple[bool, ...] | None = None
+        self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
         # the features, in the order their blocks are asked (a quiz speaks before training)
         self.quiz_mode = QuizFeature(self)
         self.training = TrainingFeature(self)
@@ -198,7 +204,27 @@ class MainScreen(StepHost):
             return
         from tui.screens.confirm_screen import ConfirmScreen
 
-        self.app.push_screen(ConfirmScreen(question), lambda ok: then() if ok else self.say("cancelled"))
+        self.ask(ConfirmScreen(question), lambda ok: then() if ok else self.say("cancelled"))
+
+    def ask(self, dialog: Screen[Result], then: Callable[[Result | None], Any]) -> None:
+        async def answered(result: Result | None) -> None:
+            await self.guarded(partial(then, result))
+
+        self.app.push_screen(dialog, answered)
+
+    async def guarded(self, work: Callable[[], Any]) -> None:
+        """The last resort at the UI boundary: typed errors from core are the normal path and
+        are said by the features; anything unexpected is said here, the session kept (the
+        engine replaces its state whole, never half-way) and kept in ``unexpected``."""
+        try:
+            result = work()
+            if isinstance(result, Awaitable):
+                await result
+        except CnnTuiError as err:
+            self.say(str(err), error=True)
+        except Exception as err:  # noqa: BLE001 - the app must not die of a user's action
+            self.unexpected.append(err)
+            self.say(f"that did not work: {problem(err)}", error=True)
 
     # --- keys -------------------------------------------------------------------------
     def blocked(self, action: str) -> str | None:
@@ -219,9 +245,7 @@ class MainScreen(StepHost):
 
     async def action_key(self, action: str) -> None:
         """Run one row of the key table on the feature that owns it."""
-        result = getattr(self.owner[action], f"action_{action}")()
-        if isinstance(result, Awaitable):
-            await result
+        await self.guarded(getattr(self.owner[action], f"action_{action}"))
 
     async def run_key(self, action: str) -> None:
         """A key from the palette: said why when it is held back, run otherwise."""
@@ -263,26 +287,26 @@ class MainScreen(StepHost):
             grids[i].enter_from(message.direction, message.grid.cursor[0])
 
     async def on_value_grid_edit_requested(self, message: ValueGrid.EditRequested) -> None:
-        await self.editing.edit_requested(message)
+        await self.guarded(partial(self.editing.edit_requested, message))
 
     async def on_layer_panel_edit_submitted(self, message: LayerPanel.EditSubmitted) -> None:
-        await self.editing.submitted(message)
+        await self.guarded(partial(self.editing.submitted, message))
 
     def on_layer_panel_edit_cancelled(self, message: LayerPanel.EditCancelled) -> None:
         self.editing.cancelled(message)
 
     @on(QuizBar.Answered)
     async def _quiz_answered(self, message: QuizBar.Answered) -> None:
-        await self.quiz_mode.answered(message.text)
+        await self.guarded(partial(self.quiz_mode.answered, message.text))
 
     @on(QuizBar.RevealRequested)
     async def _quiz_reveal(self) -> None:
-        await self.quiz_mode.reveal()
+        await self.guarded(self.quiz_mode.reveal)
 
     @on(QuizBar.LeaveRequested)
     async def _quiz_leave(self) -> None:
-        await self.quiz_mode.leave()
+        await self.guarded(self.quiz_mode.leave)
 
-    def on_worker_state_changed(self, event: Any) -> None:
-        self.training.worker_changed(event)
-        self.files.worker_changed(event)
+    async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        await self.guarded(partial(self.training.worker_changed, event))
+        await self.guarded(partial(self.files.worker_changed, event))

@@ -64,8 +64,12 @@ class Layout:
         return self.index.shape[1]
 
 
-def _colour(c: Color | tuple[int, int, int]) -> Color:
-    return c if isinstance(c, Color) else Color.from_rgb(*c)
+def _colour(c: object) -> Color:
+    """A cursor ``Color`` or an ``(r, g, b)`` of the palette."""
+    if isinstance(c, Color):
+        return c
+    assert isinstance(c, tuple)
+    return Color.from_rgb(*c)
 
 
 def _largest_divisor(n: int, limit: int) -> int:
@@ -76,6 +80,7 @@ def _largest_divisor(n: int, limit: int) -> int:
 def layout_for(shape: tuple[int, ...], max_width: int = MAX_WIDTH) -> Layout:
     """Tiles of the last two dimensions, leading dimensions laid out in rows."""
     size = int(np.prod(shape)) if shape else 1
+    lead: tuple[int, ...]
     if len(shape) == 0:
         lead, h, w = (), 1, 1
     elif len(shape) == 1:
@@ -192,7 +197,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         self.blocks = blocks
         self._layouts = [layout_for(b.shape) if b.values is not None else _COLLAPSED for b in blocks]
         self._scales = [None if b.values is None else Scale.for_values(b.values) for b in blocks]
-        self._colours = [None if b.values is None else s.colours(b.values.reshape(-1))
+        self._colours = [None if b.values is None or s is None else s.colours(b.values.reshape(-1))
                          for b, s in zip(blocks, self._scales)]
         self._starts, line = [], 0
         for lay in self._layouts:
@@ -286,11 +291,11 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         strip = self._cache.get(y)
         if strip is None:
-            strip = self._render(y)
+            strip = self._draw_line(y)
             self._cache[y] = strip
         return strip
 
-    def _render(self, y: int) -> Strip:
+    def _draw_line(self, y: int) -> Strip:
         base = self.rich_style
         width = self.size.width
         if not self.blocks:
@@ -314,8 +319,10 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         cursor_colour = CURSOR if self.has_focus else CURSOR_BLUR
         pending = self.get_component_rich_style("heatmap-view--pending", partial=True)
         segments = [Segment(" " * INDENT, base)]
-        styles: dict[tuple, Style] = {}
-        run_text, run_key = "", None
+        styles: dict[tuple[object, ...], Style] = {}
+        run_text = ""
+        run_key: tuple[object, ...] = ()
+        key: tuple[object, ...] = ()
         for u, lo in zip(upper.tolist(), lower.tolist()):
             if colours is None:
                 key = ("p", u >= 0 or lo >= 0, b == cb and cflat in (u, lo))
@@ -333,7 +340,8 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         return segments
 
     @staticmethod
-    def _segment(run: str, key: tuple, styles: dict, base: Style, bg, pending: Style) -> Segment:
+    def _segment(run: str, key: tuple[object, ...], styles: dict[tuple[object, ...], Style], base: Style,
+                 bg: Color | None, pending: Style) -> Segment:
         n = len(run)
         if key[0] == "p":
             _, valid, cursor = key

@@ -9,6 +9,7 @@ list and redraws its single line when the list is different. A click on a key pr
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -102,7 +103,7 @@ class KeyBar(Widget, can_focus=False):
             items = self._fitting(self.size.width - len(self.palette[1]) - len(self.palette[2]) - 3)
         for key, shown, description, enabled in items:
             start = len(out)
-            out.append(f" {shown} ", key_style if enabled else key_style + "dim")
+            out.append(f" {shown} ", key_style if enabled else key_style + Style(dim=True))
             out.append(f"{description} ", "" if enabled else "dim")
             spans.append((start, len(out), key))
         if self.palette is not None:
