@@ -53,5 +53,8 @@ class CnnTuiApp(App[int]):
         self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        self.main.confirm_if_edited("You have unsaved edits. Quit anyway?",
-                                    lambda: (self.main.recovery.forget(), self.exit(0)))  # no journal left
+        self.main.confirm_if_edited("You have unsaved edits. Quit anyway?", self._quit_cleanly)
+
+    def _quit_cleanly(self) -> None:
+        self.main.recovery.forget()  # a clean quit leaves no recovery journal
+        self.exit(0)
