@@ -10,6 +10,7 @@ from test_quiz_ui import answer, start_quiz
 from tui_helpers import SIZE, cell, message, press, status
 
 from core.engine import journal
+from core.scenario.catalog import load
 from core.scenario.load import load_scenario
 from tui.app import CnnTuiApp
 from tui.recovery import RestoreScreen
@@ -148,8 +149,6 @@ async def test_a_quiz_in_progress_is_resumed_with_its_score(app, _own_state_dir)
         await answer(pilot, box, "0.51")
         await answer(pilot, box, "0.70")  # wrong: conv.net[0,1] is 0.53
         current = app.main.quiz_mode.quiz.current
-    from core.scenario.catalog import load
-
     again = CnnTuiApp(load("tiny-cnn"))
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -236,3 +235,22 @@ async def test_opening_a_scenario_offers_its_journal_and_ends_the_old_one(tiny_c
         assert "backward 1/2" in status(app) and "xor" in status(app)
         assert not mine & set(journals(_own_state_dir))  # the tiny-cnn journal ended, the restored one too
         assert len(journals(_own_state_dir)) == 1  # the xor session now journals afresh
+
+
+async def test_the_restore_dialog_wraps_at_80_columns(app, _own_state_dir):
+    from test_dialogs_narrow import NARROW, labels_fit
+    from textual.widgets import Button
+
+    async with app.run_test(size=NARROW) as pilot:
+        await press(pilot, "f")
+    again = CnnTuiApp(load("tiny-cnn"))
+    async with again.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, RestoreScreen)
+        labels_fit(again.screen)
+        dialog = again.screen.query_one(".dialog")
+        for button in again.screen.query(Button):  # both answers on screen, inside the dialog
+            assert dialog.region.contains_region(button.region), button.label
+        await pilot.click("#restore")
+        await pilot.pause()
+        assert "forward 2/4: pool" in status(again)
