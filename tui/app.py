@@ -54,4 +54,8 @@ class CnnTuiApp(App[int]):
         self.push_screen(HelpScreen(scenario.name, scenario.description))
 
     async def action_quit(self) -> None:
-        self.main.confirm_if_edited("You have unsaved edits. Quit anyway?", lambda: self.exit(0))
+        self.main.confirm_if_edited("You have unsaved edits. Quit anyway?", self._quit_cleanly)
+
+    def _quit_cleanly(self) -> None:
+        self.main.recovery.forget()  # a clean quit leaves no recovery journal
+        self.exit(0)

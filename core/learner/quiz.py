@@ -82,6 +82,20 @@ class Quiz:
             self.stepper.advance_to_next()
         self._advance()
 
+    @classmethod
+    def resume(cls, stepper: Stepper, layer: str | None, kinds: str, pending: list[str], right: int,
+               asked: int) -> Quiz:
+        """The quiz as a journal left it, on a stepper already replayed to that point: the
+        questions still open and the score, without stepping again."""
+        if kinds not in KIND_GROUPS:
+            raise CnnTuiError(f"unknown quiz kind '{kinds}' (expected one of: {', '.join(KIND_GROUPS)})")
+        quiz = cls.__new__(cls)
+        quiz.stepper, quiz.layer, quiz.kinds, quiz.max_per_step = stepper, layer, kinds, cls.max_per_step
+        quiz.pending, quiz.right, quiz.asked = [str(n) for n in pending], int(right), int(asked)
+        for name in quiz.pending:
+            stepper.value(name)  # QuantityError unless each question is computed now
+        return quiz
+
     @property
     def current(self) -> str | None:
         """The value to compute now, or None when the quiz is over."""

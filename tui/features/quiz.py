@@ -109,6 +109,12 @@ class QuizFeature(Feature):
         host.say(f"quiz on {scope_text(layer, kinds)}: compute {quiz.current} and type it; "
                  "the decimals you type set the tolerance")
 
+    async def resume(self, quiz: Quiz, number: int) -> None:
+        """Go on with a quiz restored from a recovery journal: its bar, its current question."""
+        self.quiz, self.last, self.number = quiz, None, number
+        await self.host.mount(QuizBar(), before=self.host.query_one("#message"))
+        self._ask()
+
     def _ask(self) -> None:
         """Show the current question: its cell selected with ``?``, the answer box focused."""
         host = self.host

@@ -38,6 +38,7 @@ from tui.features.training import TrainingFeature
 from tui.features.view import ViewFeature
 from tui.host import Result, StepHost
 from tui.problem import problem
+from tui.recovery import Recovery
 from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.bars.status_line import MessageLine, StatusLine
 from tui.widgets.derivation.derivation_view import DerivationView
@@ -75,6 +76,7 @@ class MainScreen(StepHost):
         self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
                                               self.editing, self.heatmaps, self.study, self.files)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
+        self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -154,6 +156,10 @@ class MainScreen(StepHost):
     def session_changed(self) -> None:
         """The one place every change of the session passes (after the view is redrawn):
         whatever must follow each step, edit or answer (a recovery journal) hooks in here."""
+        self.recovery.after_change()
+
+    def on_unmount(self) -> None:
+        self.recovery.close()  # ended without a clean quit: the journal stays for the next launch
 
     def _refresh_keys(self) -> None:
         """Redraw the key bar only when the set of keys that apply has changed."""
