@@ -10,8 +10,9 @@ from typing import TextIO
 class ProgressBar:
     """``[██████░░░░] 640/1797 iterations`` redrawn in place, at most 10 times a second.
 
-    On a terminal the bar is redrawn in place; into a file or a pipe it is written once
-    per result line, whole, so logs stay readable.
+    On a terminal the bar is redrawn in place. Into a file or a pipe nothing is written:
+    the result lines on standard output already say how far training is, and standard error
+    keeps only what went wrong (one message), so logs and scripts read it as such.
     """
 
     def __init__(self, total: int, stream: TextIO | None = None, width: int = 30) -> None:
@@ -35,14 +36,8 @@ class ProgressBar:
         self.stream.flush()
 
     def clear(self) -> None:
-        """Make room for a result line: wipe the bar on a terminal; elsewhere write it whole."""
-        if self.live:
-            self.stream.write("\r" + " " * (self.width + 40) + "\r")
-        else:
-            filled = int(self.width * self._done / self.total)
-            self.stream.write(f"[{'█' * filled + '░' * (self.width - filled)}] {self._done}/{self.total} "
-                              f"iterations{self.suffix}\n")
-        self.stream.flush()
+        """Make room for a result line: wipe the bar (on a terminal; elsewhere there is none)."""
+        self.drop()
         self._last = 0.0
 
     def drop(self) -> None:
