@@ -118,6 +118,19 @@ def parse_number(text: str) -> float:
     return value
 
 
+_COUNT = re.compile(r"[0-9]{1,3}(?:([,_]?)[0-9]{3})?(?:\1[0-9]{3})*|[0-9]+")
+
+
+def parse_count(text: str) -> int:
+    """Read a whole number of iterations or epochs: ASCII digits, optionally grouped by
+    thousands (``1,000`` or ``1_000``). Other scripts' digits, signs and decimals are
+    refused. Raises ValueError with a message saying what is accepted."""
+    cleaned = text.strip()
+    if not cleaned.isascii() or _COUNT.fullmatch(cleaned) is None:
+        raise ValueError(f"'{quote(cleaned)}' is not a whole number: type ASCII digits, e.g. 10 or 1,000")
+    return int(cleaned.replace(",", "").replace("_", ""))
+
+
 def as_written(text: str) -> str:
     """A typed number as a scenario file keeps it (``expected`` values): stripped, the true
     minus as ``-``, and a whole number without leading zeros (YAML reads ``010`` as octal 8

@@ -57,10 +57,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _positive(text: str) -> int:
+    from core.numbers import parse_count
+
     try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{quote(text)}' is not a whole number") from None
+        value = parse_count(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
     if not 1 <= value <= MAX_COUNT:
         raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, got {quote(text)}")
     return value

@@ -134,3 +134,15 @@ def parse_number_error(text: str) -> ValueError:
 def test_as_written_drops_only_the_leading_zeros_of_whole_numbers() -> None:
     assert [as_written(t) for t in ("010", "-007", "000", " −0.50 ", "00.5", "0e5", "1,5")] == \
         ["10", "-7", "0", "-0.50", "00.5", "0e5", "1,5"]
+
+
+def test_counts_are_ascii_whole_numbers_optionally_grouped_by_thousands() -> None:
+    from core.numbers import parse_count
+
+    assert parse_count("10") == 10
+    assert parse_count(" 1,000 ") == 1000
+    assert parse_count("1_000_000") == 1_000_000
+    assert parse_count("0") == 0  # the range is the caller's to check
+    for bad in ("١٢", "１２", "1.5", "-3", "+3", "1e3", "", "1,00", "1,000_000", "12,34,567", "ten", "0x10"):
+        with pytest.raises(ValueError, match="ASCII digits"):
+            parse_count(bad)

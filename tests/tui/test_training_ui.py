@@ -158,3 +158,15 @@ async def test_training_that_diverges_stops_there_and_keeps_the_good_iterations(
         assert app.stepper.iteration == 1
         await press(pilot, "f")  # the session goes on
         assert app.is_running
+
+
+async def test_a_count_in_other_digits_is_refused_and_the_dialog_stays(app):
+    from textual.widgets import Label
+
+    async with app.run_test(size=SIZE) as pilot:
+        before = params_of(app)
+        await train(pilot, "١٢", "iterations")
+        screen = pilot.app.screen
+        assert screen.__class__.__name__ == "TrainScreen"  # still asking
+        assert "ASCII digits" in str(screen.query_one("#train-error", Label).render())
+        assert not app.main.training.running and same(before, params_of(app))

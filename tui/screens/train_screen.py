@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from core.text import quote
+from core.numbers import parse_count
 from tui.literal import literal
 
 MAX_ITERATIONS = 10_000_000
@@ -55,11 +55,10 @@ class TrainScreen(ModalScreen[tuple[str, int] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = event.value.strip().replace("_", "").replace(",", "")
         try:
-            count = int(text)
-        except ValueError:
-            self.query_one("#train-error", Label).update(literal(f"'{quote(event.value)}' is not a whole number"))
+            count = parse_count(event.value)
+        except ValueError as err:
+            self.query_one("#train-error", Label).update(literal(str(err)))
             return
         per = self.per_epoch if self.unit == "epochs" else 1
         if count < 1 or count * per > MAX_ITERATIONS:
