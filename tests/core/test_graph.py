@@ -20,7 +20,7 @@ from core.exports.report import quantity_names, solve
 from core.learner.diagnosis import diagnose
 from core.learner.gradcheck import gradient_check
 from core.learner.quiz import Quiz
-from core.nn.layers import Add
+from core.nn.layers.add import Add
 from core.scenario.budget import layer_sizes
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario

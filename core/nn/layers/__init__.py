@@ -1,19 +1,23 @@
-"""The layer registry: type name → layer class. One line per layer module.
+"""The layer registry: type name → layer class, found by itself.
 
-Importing a module registers its class (``@register`` in base.py), which refuses a
-class that is not fully described. To add a layer, write its module (see base.py for
-the interface and docs/development.md for the recipe) and import it here.
+Every module of this package is imported once, in name order; a module that defines a
+layer registers its class (``@register`` in base.py), which refuses a class that is not
+fully described. To add a layer, write its module (see base.py for the interface and
+docs/development.md for the recipe): nothing here or elsewhere lists it.
 """
 
+import importlib
+import pkgutil
+
 from core.nn.layers.base import LAYER_CLASSES, Field, Layer, Params, register, shape_text
-from core.nn.layers.conv import Conv
-from core.nn.layers.dense import Dense
-from core.nn.layers.flatten import Flatten
-from core.nn.layers.pool import Pool
 
-# isort: split
-from core.nn.layers.add import Add  # registered last, so it is listed last in messages
 
+def _import_every_module() -> None:
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        importlib.import_module(f"{__name__}.{info.name}")
+
+
+_import_every_module()
 LAYER_TYPES = tuple(LAYER_CLASSES)
 
 
@@ -22,5 +26,4 @@ def layer_class(type_name: str) -> type[Layer]:
     return LAYER_CLASSES[type_name]
 
 
-__all__ = ["LAYER_CLASSES", "LAYER_TYPES", "Add", "Conv", "Dense", "Field", "Flatten", "Layer", "Params", "Pool",
-           "layer_class", "register", "shape_text"]
+__all__ = ["LAYER_CLASSES", "LAYER_TYPES", "Field", "Layer", "Params", "layer_class", "register", "shape_text"]
