@@ -40,23 +40,29 @@ def run_in_background(app: App[object], work: Callable[[], Result], done: Callab
     with _lock:
         _running += 1
 
+    def finished() -> None:
+        global _running
+        with _lock:
+            _running -= 1
+
     def run(callback: Callable[[], object]) -> None:
-        result = callback()
+        try:  # the job counts as running until its callback has run on the UI thread
+            result = callback()
+        finally:
+            finished()
         if inspect.isawaitable(result):
             task = asyncio.ensure_future(result)
             _handing_back.add(task)
             task.add_done_callback(_handing_back.discard)
 
     def hand_back(callback: Callable[[], object]) -> None:
-        global _running
         try:
             if app.is_running:
                 loop.call_soon_threadsafe(run, callback)
+                return
         except RuntimeError:  # the loop is closed: nobody to tell
             pass
-        finally:
-            with _lock:
-                _running -= 1
+        finished()
 
     def target() -> None:
         try:

@@ -15,17 +15,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Label
 
 from core.engine import journal
 from core.engine.journal import Entry, Found, JournalError, JournalWriter
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.text import quote
+from tui.screens.confirm_screen import ConfirmScreen
 
 if TYPE_CHECKING:
     from tui.screens.main_screen import MainScreen
@@ -36,37 +33,22 @@ def when(seconds: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
 
 
-class RestoreScreen(ModalScreen[bool]):
+class RestoreScreen(ConfirmScreen, inherit_bindings=False):
     """"Restore the unsaved session from <time>? (n changes)": True restores, False discards."""
 
-    DEFAULT_CSS = ".dialog Label { width: 100%; }"
     BINDINGS = [Binding("r", "answer(True)", "restore"), Binding("d", "answer(False)", "discard")]
+    YES = ("Restore (r)", "primary")
+    NO = ("Discard (d)", "warning")
+    FOCUS = "yes"
 
     def __init__(self, found: Found, name: str) -> None:
-        super().__init__(classes="dialog-screen")
+        count = found.changes
+        super().__init__(f"Restore the unsaved session from {when(found.modified)}? "
+                         f"({count} change{'s' if count != 1 else ''})",
+                         hint=f"{quote(name)} was left without saving (a crash, a closed terminal or a lost "
+                              "connection). Restore replays it exactly; discard starts from the file.")
         self.found = found
         self.scenario_name = name
-
-    def compose(self) -> ComposeResult:
-        count = self.found.changes
-        with Vertical(classes="dialog", id="restore-dialog"):
-            yield Label(f"Restore the unsaved session from {when(self.found.modified)}? "
-                        f"({count} change{'s' if count != 1 else ''})", id="question")
-            yield Label(f"{quote(self.scenario_name)} was left without saving (a crash, a closed terminal "
-                        "or a lost connection). Restore replays it exactly; discard starts from the file.",
-                        classes="hint")
-            with Horizontal(classes="buttons"):
-                yield Button("Restore (r)", id="restore", variant="primary")
-                yield Button("Discard (d)", id="discard", variant="warning")
-
-    def on_mount(self) -> None:
-        self.query_one("#restore", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "restore")
-
-    def action_answer(self, restore: bool) -> None:
-        self.dismiss(restore)
 
 
 class Recovery:
@@ -229,7 +211,11 @@ class Recovery:
             host.decimals = decimals
         host.fresh = set()
         host.refresh_view()
-        journal.remove(paths)
+        if done.failed is None:
+            journal.remove(paths)
+        else:  # what could not be replayed is kept on disk for the user, and not offered again
+            journal.set_aside(found)
+            journal.remove([path for path in paths if path != found.path])
         if host.selected:
             host.select(host.selected)
         quiz_entry = view.get("quiz")

@@ -158,8 +158,11 @@ def record_commands(stepper: Stepper, sink: Callable[[Entry], None]) -> None:
 
     Only the outermost call is recorded (``step_next`` calls ``step_forward`` inside), and
     only once it has succeeded: a refused command changed nothing. The methods are wrapped
-    on this instance only, so the class and other steppers are untouched.
+    on this instance only, so the class and other steppers are untouched. Recording a
+    stepper again (a session put back after a failed open) replaces the earlier sink: each
+    call is still recorded once.
     """
+    _stop_recording(stepper)
     depth = [0]
 
     def wrap(op: str, method: Callable[..., Any]) -> Callable[..., Any]:
@@ -187,6 +190,12 @@ def record_commands(stepper: Stepper, sink: Callable[[Entry], None]) -> None:
                 sink({"op": UNKNOWN, "label": str(label)[:80]})
 
         stepper._push = pushed  # type: ignore[method-assign]
+
+
+def _stop_recording(stepper: Stepper) -> None:
+    """Put back the methods ``record_commands`` wrapped on this instance, if it did."""
+    for op in (*COMMANDS, SAVED, "_push"):
+        stepper.__dict__.pop(op, None)  # the class's own method shows through again
 
 
 # --- replay --------------------------------------------------------------------------

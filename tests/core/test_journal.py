@@ -304,3 +304,17 @@ def test_records_round_trip_by_their_fields() -> None:
     line = json.dumps(journal.encode({"a": answer, "b": [np.float64(2.5), np.arange(3.0)]}))
     back = journal.decode(json.loads(line))
     assert back["a"] == answer and back["b"][0] == 2.5 and np.array_equal(back["b"][1], np.arange(3.0))
+
+
+def test_recording_a_stepper_again_replaces_the_earlier_sink() -> None:
+    """A session put back after a failed open is recorded anew: once per call, not twice."""
+    live = Stepper(load("tiny-cnn"))
+    first: list[dict] = []
+    second: list[dict] = []
+    journal.record_commands(live, first.append)
+    live.step_forward()
+    journal.record_commands(live, second.append)
+    live.step_forward()
+    live.step_next()
+    assert [e["op"] for e in first] == ["step_forward"]
+    assert [e["op"] for e in second] == ["step_forward", "step_next"]

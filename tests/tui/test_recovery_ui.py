@@ -251,6 +251,26 @@ async def test_the_restore_dialog_wraps_at_80_columns(app, _own_state_dir):
         dialog = again.screen.query_one(".dialog")
         for button in again.screen.query(Button):  # both answers on screen, inside the dialog
             assert dialog.region.contains_region(button.region), button.label
-        await pilot.click("#restore")
+        await pilot.click("#yes")
         await pilot.pause()
         assert "forward 2/4: pool" in status(again)
+
+
+async def test_a_name_with_markup_shows_literally_in_the_restore_dialog(tmp_path, _own_state_dir):
+    """A journal left by a scenario named like markup must not crash every later launch."""
+    from core.scenario.catalog import bundled_dir
+
+    source = (bundled_dir() / "tiny-cnn.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "evil.yaml"
+    path.write_text(source.replace("name: ", "name: 'evil [/] [@click=app.quit] name' #", 1), encoding="utf-8")
+    first = CnnTuiApp(load(str(path)))
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "f")
+    again = CnnTuiApp(load(str(path)))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, RestoreScreen)
+        assert "evil [/] [@click=app.quit] name" in str(again.screen.query_one(".hint").render())
+        await press(pilot, "r")
+        await pilot.pause()
+        assert again.is_running and "forward 2/4" in status(again)

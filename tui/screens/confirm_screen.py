@@ -1,6 +1,8 @@
-"""A yes/no question in a small modal (unsaved edits, overwriting a file)."""
+"""A two-way question in a small modal (unsaved edits, overwriting a file, restoring a session)."""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,26 +14,38 @@ from tui.literal import literal
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    """Dismisses with True (y) or False (n / escape)."""
+    """Dismisses with True (y) or False (n / escape).
+
+    A subclass renames the answers (``YES``, ``NO``: label and button variant), their keys
+    (``BINDINGS``, with ``inherit_bindings=False``) and which button has focus (``FOCUS``).
+    The question and the hint may hold a user's text (a path, a scenario's name): they are
+    shown literally, never as markup.
+    """
 
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = ".dialog Label { width: 100%; }"
 
     BINDINGS = [Binding("y", "answer(True)", "yes"), Binding("n,escape", "answer(False)", "no")]
+    YES: ClassVar[tuple[str, str]] = ("Yes (y)", "warning")
+    NO: ClassVar[tuple[str, str]] = ("No (n)", "primary")
+    FOCUS: ClassVar[str] = "no"
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, hint: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.question = question
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(literal(self.question), id="question")  # it may name a path
+            yield Label(literal(self.question), id="question")
+            if self.hint:
+                yield Label(literal(self.hint), classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button("Yes (y)", id="yes", variant="warning")
-                yield Button("No (n)", id="no", variant="primary")
+                yield Button(self.YES[0], id="yes", variant=self.YES[1])  # type: ignore[arg-type]
+                yield Button(self.NO[0], id="no", variant=self.NO[1])  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one(f"#{self.FOCUS}", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
