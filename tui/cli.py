@@ -139,8 +139,12 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
     try:
         for epoch in range(1, epochs + 1):
             bar.suffix = f"  epoch {epoch}/{epochs}"
-            stats = trainer.run_epochs(1, progress=lambda done, total, e=epoch: bar.update(
-                (e - 1) * trainer.iterations_per_epoch + done))[0]
+            before = (epoch - 1) * trainer.iterations_per_epoch  # the earlier epochs' iterations
+
+            def progress(done: int, total: int, before: int = before) -> None:
+                bar.update(before + done)
+
+            stats = trainer.run_epochs(1, progress=progress)[0]
             bar.clear()
             line = f"epoch {epoch}/{epochs}  loss {fmt(stats.loss, 4)}"
             if stats.accuracy is not None:

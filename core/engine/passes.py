@@ -7,7 +7,7 @@ disagree about a number.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -32,6 +32,12 @@ def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.
     return network.loss.value(out.reshape(b, -1), y)
 
 
+@overload
+def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray,
+                     need_grad_out: Literal[True] = True) -> tuple[np.ndarray, np.ndarray | None]: ...
+@overload
+def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray,
+                     need_grad_out: bool) -> tuple[np.ndarray | None, np.ndarray | None]: ...
 def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray,
                      need_grad_out: bool = True) -> tuple[np.ndarray | None, np.ndarray | None]:
     """(∂E/∂out, δ) of the last layer; δ is None when the last layer has no net.

@@ -13,6 +13,7 @@ from core.errors import QuantityError
 
 if TYPE_CHECKING:
     from core.engine.network import Network
+    from core.engine.scenario import Scenario
 
 PER_SAMPLE = PER_SAMPLE_KINDS  # net, out, grad_out, delta
 
@@ -54,7 +55,7 @@ def check_index(shape: tuple[int, ...], ref: QuantityRef, require_scalar: bool) 
         raise QuantityError(f"'{ref}' does not exist: {ref.array_name} {what}")
 
 
-def check_reference(scenario, ref: QuantityRef, require_scalar: bool = False) -> tuple[int, ...]:
+def check_reference(scenario: Scenario, ref: QuantityRef, require_scalar: bool = False) -> tuple[int, ...]:
     """Validate ``ref`` against a scenario's network and batch size; return the array's shape."""
     shape = quantity_shape(scenario.network, scenario.batch_size, ref)
     check_index(shape, ref, require_scalar)

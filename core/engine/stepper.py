@@ -375,7 +375,12 @@ class Stepper:
         if ref.kind == "target" and self.network.loss.distribution:
             raise_if_bad_distribution(self, ref, float(value))
         self._push(f"edit {ref}")
-        previous = self.value(str(ref)) if ref.kind in ("weight", "bias") else float(self.array(ref.kind)[ref.index])
+        if ref.kind in ("weight", "bias"):
+            previous = self.value(str(ref))
+        else:
+            given = self.array(ref.kind)
+            assert given is not None  # inputs and targets are given, never computed
+            previous = float(given[ref.index])
         st = replace(self.state, edits={str(ref): previous, **self.state.edits})
         if ref.layer is not None:
             layer_params = dict(st.params[ref.layer])
@@ -525,6 +530,7 @@ class Stepper:
         if delta is not None:
             fused = i == len(layers) - 1 and self.network.fused_output is not None
             if self.state.rounding is not None and not fused:
+                assert net is not None  # a layer with a δ has a net
                 delta = layer.delta(net, out, values[f"{layer.name}.grad_out"])  # from the rounded ∂E/∂out
             delta = r(delta)
             values[f"{layer.name}.delta"] = delta

@@ -205,7 +205,7 @@ class Trainer:
         """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration.
 
         Raises TrainingDiverged at the first iteration that blows up (see ``step``)."""
-        stats = []
+        stats: list[EpochStats] = []
         total = epochs * self.iterations_per_epoch
         done = 0
         for epoch in range(1, epochs + 1):

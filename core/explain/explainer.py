@@ -7,6 +7,7 @@ value shown is always the stored one: nothing here recomputes the maths.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -143,7 +144,7 @@ class _Explainer:
         layer = self.network.layers[i]
         if ref.kind in self.network.state_kinds_of(layer):
             return self.optimizer_state(ref, i, layer)
-        method = getattr(self, ref.kind)
+        method: Callable[[QuantityRef, int, Layer], Derivation] = getattr(self, ref.kind)  # grad_out, delta, …
         return method(ref, i, layer)
 
     # --- given values ---------------------------------------------------------------
@@ -282,7 +283,8 @@ class _Explainer:
         else:
             sym, num = _terms(per_sample, bsz)
             formula, substituted = f"(1/{bsz})·({sym})", f"(1/{bsz})·({num})"
-        notes = (f"{loss.name}: {loss.symbol} = {loss.formula}" + (", averaged over the batch" if bsz > 1 else ""),)
+        averaged = ", averaged over the batch" if bsz > 1 else ""
+        notes: tuple[str, ...] = (f"{loss.name}: {loss.symbol} = {loss.formula}{averaged}",)
         if loss.name == "cross_entropy" and last.activation is not None and last.activation.is_softmax:
             notes += ("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite",)
         return self.make(ref, loss.symbol, formula, substituted, notes, title=f"loss ({loss.name})")

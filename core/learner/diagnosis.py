@@ -19,7 +19,7 @@ from core.nn.optim import Hyper, get_optimizer
 from core.numbers import fmt
 
 if TYPE_CHECKING:
-    from core.engine.stepper import Stepper
+    from core.engine.stepper import State, Stepper
 
 # the slips of the passes, in the order they are tried; the optimizer's own slips (sgd:
 # sign, learning-rate) join the same names or follow them (``slip_order``)
@@ -218,7 +218,7 @@ def _activation_slope(stepper: Stepper, layer_name: str, b: int, idx: tuple[int,
 def updated_weights_pass(stepper: Stepper) -> dict[str, np.ndarray]:
     """The backward pass and update as done by a learner who updates each layer's weights
     before back-propagating through them (the notes' slip). Needs the forward pass."""
-    cached = getattr(stepper, "_updated_weights_cache", None)
+    cached: tuple[State, dict[str, np.ndarray]] | None = getattr(stepper, "_updated_weights_cache", None)
     if cached is not None and cached[0] is stepper.state:
         return cached[1]
     values = stepper.state.values

@@ -20,12 +20,13 @@ from core.explain.explainer import explain
 from core.learner.diagnosis import Diagnosis, diagnose
 from core.numbers import fmt, parse_number, written_decimals
 
-KIND_GROUPS = {
+UPDATES = kinds_where(stage="update")  # new_weight, new_bias and the optimizers' state kinds
+KIND_GROUPS: dict[str, tuple[str, ...] | None] = {
     "all": None,
     "forward": kinds_where(stage="forward"),  # net, out, loss
     "deltas": kinds_where(stage="backward", per_sample=True),  # grad_out, delta
     "gradients": kinds_where(stage="backward", per_sample=False),  # grad_weight, grad_bias
-    "updates": kinds_where(stage="update"),  # new_weight, new_bias
+    "updates": UPDATES,
 }
 
 
@@ -147,7 +148,7 @@ class Quiz:
     def _questions(self, keys: list[str]) -> list[str]:
         wanted = KIND_GROUPS[self.kinds]
         if self.kinds == "updates":  # the optimizer's state is part of the update
-            wanted = (*KIND_GROUPS["updates"], *self.stepper.network.state_kinds())
+            wanted = (*UPDATES, *self.stepper.network.state_kinds())
         names: list[str] = []
         for key in keys:
             layer, _, kind = key.partition(".")

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from core.errors import ScenarioError
 from core.scenario.read_file import shown_path
+
+if TYPE_CHECKING:
+    from core.engine.scenario import Scenario
 
 
 def bundled_dir() -> Path:
@@ -54,7 +58,7 @@ def resolve(path_or_name: str) -> Path:
     raise ScenarioError("no such file", file=shown_path(Path(path_or_name)))
 
 
-def load(path_or_name: str):
+def load(path_or_name: str) -> Scenario:
     """Resolve and load a scenario."""
     from core.scenario.load import load_scenario
 

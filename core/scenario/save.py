@@ -48,7 +48,8 @@ def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
 
 
 def _represent_raw(dumper: yaml.SafeDumper, data: _Raw) -> yaml.Node:
-    tag = dumper.resolve(yaml.ScalarNode, str(data), (True, False))
+    # types-PyYAML leaves BaseResolver.resolve unannotated; it returns the implicit tag (a str)
+    tag: str = dumper.resolve(yaml.ScalarNode, str(data), (True, False))  # type: ignore[no-untyped-call]
     return dumper.represent_scalar(tag, str(data))
 
 

@@ -21,9 +21,10 @@ import re
 import sys
 from array import array
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from yaml.resolver import BaseResolver
 
 from core.errors import ScenarioError
 from core.scenario.budget import MAX_DEPTH
@@ -40,7 +41,10 @@ _FLOAT = re.compile(r"""^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+]?[0-9]+)?
     |\.(?:nan|NaN|NAN))$""", re.X)
 
 
-def use_yaml12_floats(cls: Any) -> Any:
+_Resolving = TypeVar("_Resolving", bound=BaseResolver)
+
+
+def use_yaml12_floats(cls: type[_Resolving]) -> type[_Resolving]:
     """Give a Loader or Dumper class the YAML 1.2 float rule (used for reading and writing)."""
     cls.yaml_implicit_resolvers = {
         first: [(tag, rx) for tag, rx in resolvers if tag != FLOAT_TAG]
@@ -50,15 +54,17 @@ def use_yaml12_floats(cls: Any) -> Any:
 
 
 @use_yaml12_floats
-class ScenarioLoader(yaml.SafeLoader):  # type: ignore[misc]
+class ScenarioLoader(yaml.SafeLoader):
     """PyYAML's safe loader with YAML 1.2 floats; no tags beyond plain data."""
 
 
-FastScenarioLoader: type | None = None
+FastScenarioLoader: type[yaml.CSafeLoader] | None = None
 if getattr(yaml, "__with_libyaml__", False):
     @use_yaml12_floats
-    class FastScenarioLoader(yaml.CSafeLoader):  # type: ignore[no-redef, misc]
+    class _CScenarioLoader(yaml.CSafeLoader):
         """The same loader on libyaml's parser (C): the events come ten times faster."""
+
+    FastScenarioLoader = _CScenarioLoader
 
 
 _TAG = "tag:yaml.org,2002:"

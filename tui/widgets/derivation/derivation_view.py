@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -87,7 +88,7 @@ class DerivationView(VerticalScroll):
         self.border_title = "derivation"
         self.can_focus = False
 
-    def compose(self):
+    def compose(self) -> ComposeResult:
         yield self.body
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,

@@ -57,11 +57,11 @@ class Layout:
 
     @property
     def lines(self) -> int:
-        return (self.index.shape[0] + 1) // 2
+        return (int(self.index.shape[0]) + 1) // 2
 
     @property
     def width(self) -> int:
-        return self.index.shape[1]
+        return int(self.index.shape[1])
 
 
 def _colour(c: object) -> Color:

@@ -53,7 +53,8 @@ class Scale:
             span = self.high - self.low
             t = np.zeros_like(v) if span == 0 else np.clip((v - self.low) / span, 0.0, 1.0)
             rgb = _LOW + (_HIGH - _LOW) * t[..., None]
-        return np.rint(rgb).astype(np.uint8)
+        colours: np.ndarray = np.rint(rgb).astype(np.uint8)
+        return colours
 
 
 def _colour(rgb: np.ndarray) -> Color:

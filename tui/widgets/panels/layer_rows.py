@@ -19,6 +19,7 @@ from core.numbers import MINUS, fmt
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, Row
 
 if TYPE_CHECKING:
+    from core.engine.scenario import Expected
     from core.engine.stepper import Stepper
 
 MAX_ROWS = 8  # rows shown per quantity; larger arrays end with a "…" line
@@ -145,7 +146,8 @@ def is_truncated(shape: tuple[int, ...], column: bool = False) -> bool:
 
 
 def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, arr: np.ndarray | None,
-          old: np.ndarray | None, decimals: int, fresh: set[str] | frozenset[str], expected: dict) -> Cell:
+          old: np.ndarray | None, decimals: int, fresh: set[str] | frozenset[str],
+          expected: dict[str, Expected]) -> Cell:
     editable = kind in EDITABLE
     if arr is None:
         return Cell(name, PLACEHOLDER, "pending", editable=editable)
