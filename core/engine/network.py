@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ScenarioError
-from core.nn.layers import Layer, layer_class, shape_text
+from core.nn.layers import LAYER_CLASSES, Layer, layer_class, shape_text
 from core.nn.losses import Loss, get_loss
 from core.text import quote
 
@@ -185,8 +185,13 @@ def _check_arity(layer_type: type[Layer], kind: str, count: int, field_name: str
                             field=field_name)
     if layer_type.max_inputs is not None and count > layer_type.max_inputs:
         raise ScenarioError(f"{a} {kind} layer reads {_count(layer_type.max_inputs)} input"
-                            f"{'s' if layer_type.max_inputs > 1 else ''}, got {count} (only add combines several)",
+                            f"{'s' if layer_type.max_inputs > 1 else ''}, got {count} (layers that combine several: "
+                            f"{', '.join(_combining_types())})",
                             field=field_name)
+
+
+def _combining_types() -> list[str]:
+    return [name for name, cls in LAYER_CLASSES.items() if cls.max_inputs != 1]
 
 
 def _count(n: int) -> str:
@@ -195,17 +200,11 @@ def _count(n: int) -> str:
 
 def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, ...]],
               field_name: str) -> tuple[tuple[int, ...], str]:
-    """The shape layer reads and the words for where it comes from; several inputs must agree."""
-    def words(src: str) -> str:
-        return f"the input {shape_text(shapes[src])}" if src == INPUT else f"layer '{quote(src)}'"
-
+    """The shape layer reads (its type combines several inputs' shapes) and the words for
+    where it comes from."""
     first = sources[0]
-    for src in sources[1:]:
-        if shapes[src] != shapes[first]:
-            raise ScenarioError(f"an {kind} layer adds inputs of one shape, but '{quote(first)}' gives "
-                                f"{shape_text(shapes[first])} and '{quote(src)}' gives {shape_text(shapes[src])}",
-                                field=field_name)
-    return shapes[first], words(first)
+    shape = layer_class(kind).combined_shape(kind, [(src, shapes[src]) for src in sources], field_name)
+    return shape, f"the input {shape_text(shapes[first])}" if first == INPUT else f"layer '{quote(first)}'"
 
 
 def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,

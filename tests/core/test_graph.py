@@ -199,7 +199,7 @@ def test_add_without_inputs_is_refused() -> None:
 
 def test_a_single_input_layer_given_two_is_refused() -> None:
     err = refusal([{"name": "a", **D2}, {"name": "b", **D2, "inputs": ["a", "input"]}])
-    assert "a dense layer reads one input, got 2 (only add combines several)" in str(err)
+    assert "a dense layer reads one input, got 2 (layers that combine several: add)" in str(err)
     assert err.field == "layers[1].inputs"
     err = refusal([{"name": "c", "type": "conv1d", "filters": 1, "kernel": 1},
                    {"name": "p", "type": "avgpool1d", "size": 1, "inputs": ["c", "input"]},

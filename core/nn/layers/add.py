@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import ScenarioError
 from core.nn.activations import Activation, get_activation
-from core.nn.layers.base import Layer, Params, Spec, SpecSize, register
+from core.nn.layers.base import Layer, Params, Spec, SpecSize, register, shape_text
 from core.nn.layers.terms import Ref, Terms, note, product
+from core.text import quote
 
 
 @register
@@ -37,6 +39,16 @@ class Add(Layer):
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Add:
         return cls(spec["name"], in_shape, len(spec["inputs"]), get_activation(spec["activation"], spec))
+
+    @classmethod
+    def combined_shape(cls, kind: str, inputs: list[tuple[str, tuple[int, ...]]], field: str) -> tuple[int, ...]:
+        """Every input must have one shape: the sum is taken element by element."""
+        (first, shape), *rest = inputs
+        for name, other in rest:
+            if other != shape:
+                raise ScenarioError(f"an {kind} layer adds inputs of one shape, but '{quote(first)}' gives "
+                                    f"{shape_text(shape)} and '{quote(name)}' gives {shape_text(other)}", field=field)
+        return shape
 
     @classmethod
     def spec_size(cls, spec: Spec, in_shape: tuple[int, ...]) -> SpecSize:

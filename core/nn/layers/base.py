@@ -133,6 +133,13 @@ class Layer:
         self.out_shape: tuple[int, ...] = ()
 
     @classmethod
+    def combined_shape(cls, kind: str, inputs: list[tuple[str, tuple[int, ...]]], field: str) -> tuple[int, ...]:
+        """The shape it reads, from (name, shape) of each of its inputs (one input: its shape).
+        A layer that reads several says how they combine and refuses a misfit with a
+        ScenarioError naming ``field``."""
+        return inputs[0][1]
+
+    @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Layer:
         """The layer of a validated spec reading ``in_shape`` (from ``previous``, e.g. "layer
         'pool'", for messages); ``path`` (``layers[1]``) names it in a ScenarioError."""
