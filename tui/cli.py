@@ -83,7 +83,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     scenario = load(args.scenario)
     net = scenario.network
-    print(f"{visible(args.scenario)}: ok — {visible(scenario.name)}: {len(net.layers)} layers, "
+    layers = len(net.layers)
+    print(f"{visible(args.scenario)}: ok — {visible(scenario.name)}: {layers} layer{'s' if layers != 1 else ''}, "
           f"{net.parameter_count} parameters, {len(scenario.samples)} sample"
           f"{'s' if len(scenario.samples) != 1 else ''}")
     return 0
@@ -106,12 +107,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.engine.training import Trainer
     from core.errors import TrainingDiverged
     from core.scenario.catalog import load
+    from core.scenario.replacing import refuse_unless_scenario
     from core.scenario.save import plan_save, write_scenario
 
     scenario = load(args.scenario)
     if args.save is not None:
         try:  # every target problem is told before training, not after it
-            plan_save(scenario, args.save)
+            refuse_unless_scenario(plan_save(scenario, args.save).target)
         except SaveError as err:
             raise SaveError(f"{err.reason} (checked before training)", file=err.file) from None
     trainer = Trainer(scenario)
@@ -159,15 +161,16 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from core.engine.stepper import Stepper
-    from core.exports.formats import export_text, write_atomically
+    from core.exports.formats import SUFFIXES, export_text, write_atomically
     from core.scenario.catalog import load
+    from core.scenario.replacing import refuse_unless_suffix
     from core.scenario.save import source_files
     from core.scenario.targets import check_target
 
     scenario = load(args.scenario)
     if args.output is not None:
         try:  # before the work, not after it
-            check_target(args.output, reads=source_files(scenario))
+            refuse_unless_suffix(check_target(args.output, reads=source_files(scenario)), SUFFIXES[args.to])
         except SaveError as err:
             raise SaveError(f"{err.reason} (checked before exporting)", file=err.file) from None
     stepper = Stepper(scenario)

@@ -102,7 +102,8 @@ async def test_markup_typed_as_a_training_count_shows_literally(app):
         app.screen.query_one("#train-count", Input).value = "[/]\x1b[2J"
         await press(pilot, "enter")
         await pilot.pause()
-        assert _plain(app.screen.query_one("#train-error", Static)) == "'[/]\\x1b[2J' is not a whole number"
+        shown = _plain(app.screen.query_one("#train-error", Static))
+        assert shown == "'[/]\\x1b[2J' is not a whole number: type ASCII digits, e.g. 10 or 1,000"
         assert app.is_running and not app.main.training.running
 
 

@@ -170,3 +170,19 @@ async def test_a_count_in_other_digits_is_refused_and_the_dialog_stays(app):
         assert screen.__class__.__name__ == "TrainScreen"  # still asking
         assert "ASCII digits" in str(screen.query_one("#train-error", Label).render())
         assert not app.main.training.running and same(before, params_of(app))
+
+
+async def test_a_decimal_count_is_refused_not_read_as_another_number(app):
+    """0.71 is not 71 iterations: the dialog says what it takes instead of dropping the point."""
+    from textual.widgets import Label
+
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        box = pilot.app.screen.query_one("#train-count")
+        box.value = ""
+        await pilot.press(*"0.71", "enter")
+        await pilot.pause()
+        assert pilot.app.screen.__class__.__name__ == "TrainScreen"
+        assert "'0.71' is not a whole number" in str(pilot.app.screen.query_one("#train-error", Label).render())
+        assert not app.main.training.running

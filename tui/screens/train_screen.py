@@ -43,7 +43,7 @@ class TrainScreen(ModalScreen[tuple[str, int] | None]):
                 yield RadioButton("epochs", value=self.unit == "epochs", id="unit-epochs")
                 yield RadioButton("iterations", value=self.unit == "iterations", id="unit-iterations")
             yield Label("How many?")
-            yield Input(value=str(self.count), id="train-count", type="integer")
+            yield Input(value=str(self.count), id="train-count")  # any text: parse_count says what is wrong
             yield Label("", id="train-error", classes="error")
             yield Label("enter trains · tab reaches the epochs/iterations choice · escape cancels", classes="hint")
 
