@@ -128,26 +128,74 @@ def test_a_users_npz_beside_the_target_is_never_overwritten(tmp_path: Path) -> N
 def test_saving_again_alternates_names_and_removes_only_its_own_unchanged_npz(tmp_path: Path) -> None:
     scenario, x = _big_inline()
     path = tmp_path / "copy.yaml"
-    save_scenario(scenario, path)
+    saved = write_scenario(scenario, path)
     assert _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
-    saved = write_scenario(scenario, path)  # the same session saves again: no pile-up
+    saved = write_scenario(scenario, path, replaces=saved)  # the same session saves again: no pile-up
     assert "copy.samples-2.npz" in saved.notes[0]
     assert _names(tmp_path) == ["copy.samples-2.npz", "copy.yaml"]  # the first was ours, untouched since
-    save_scenario(scenario, path)
+    saved = write_scenario(scenario, path, replaces=saved)
     assert _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
     np.testing.assert_array_equal(load_scenario(path).samples.x, x)
     os.utime(tmp_path / "copy.samples.npz", ns=(0, 0))  # touched since: not ours to remove any more
     (tmp_path / "copy.samples-2.npz").mkdir()  # anything at a name counts as taken, even a folder
-    saved = write_scenario(scenario, path)
+    saved = write_scenario(scenario, path, replaces=saved)
     assert "copy.samples-3.npz" in saved.notes[0]
     assert _names(tmp_path) == ["copy.samples-2.npz", "copy.samples-3.npz", "copy.samples.npz", "copy.yaml"]
     np.testing.assert_array_equal(load_scenario(path).samples.x, x)
 
 
-def test_a_failed_second_save_keeps_the_npz_the_old_file_needs(tmp_path: Path, monkeypatch) -> None:
+def test_without_proof_of_its_own_earlier_save_nothing_is_removed(tmp_path: Path) -> None:
     scenario, x = _big_inline()
     path = tmp_path / "copy.yaml"
     save_scenario(scenario, path)
+    save_scenario(scenario, path)  # no earlier save given: the first npz stays (another file may use it)
+    assert _names(tmp_path) == ["copy.samples-2.npz", "copy.samples.npz", "copy.yaml"]
+    saved = write_scenario(scenario, path)
+    path.write_text(path.read_text() + "# edited by hand\n")  # the file is no longer the one saved
+    write_scenario(scenario, path, replaces=saved)
+    assert "copy.samples-3.npz" in _names(tmp_path)
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+
+
+def test_opening_a_saved_file_and_saving_it_keeps_its_npz(tmp_path: Path) -> None:
+    """The reviewer's data loss: save → open → save deleted the npz the file refers to."""
+    scenario, x = _big_inline()
+    path = tmp_path / "s.yaml"
+    saved = write_scenario(scenario, path)
+    opened = load_scenario(path)  # as the open dialog does: its samples now come from s.samples.npz
+    assert opened.samples.source == (tmp_path / "s.samples.npz").resolve()
+    again = write_scenario(opened, path, replaces=saved)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+    assert "samples:\n  file: s.samples.npz\n" in path.read_text()
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    write_scenario(load_scenario(path), path, replaces=again)  # and once more
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+
+
+def test_a_fresh_session_opening_and_saving_keeps_the_npz(tmp_path: Path) -> None:
+    scenario, x = _big_inline()
+    path = tmp_path / "s.yaml"
+    save_scenario(scenario, path)
+    save_scenario(load_scenario(path), path)  # open → save
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+
+
+def test_saved_names_the_npz_files_the_file_now_refers_to(tmp_path: Path) -> None:
+    scenario, _ = _big_inline()
+    saved = write_scenario(scenario, tmp_path / "s.yaml")
+    npz = (tmp_path / "s.samples.npz").resolve()
+    assert saved.sample_files == {"samples": scenario_save.SampleFile("s.samples.npz", npz)}
+    loaded = load_scenario(tmp_path / "s.yaml")
+    assert (loaded.samples.file, loaded.samples.source) == ("s.samples.npz", npz)
+    assert write_scenario(parse_scenario(W.YAML), tmp_path / "small.yaml").sample_files == {}
+
+
+def test_a_failed_second_save_keeps_the_npz_the_old_file_needs(tmp_path: Path, monkeypatch) -> None:
+    scenario, x = _big_inline()
+    path = tmp_path / "copy.yaml"
+    saved = write_scenario(scenario, path)
     before = path.read_bytes()
 
     def broken_replace(src, dst):
@@ -155,16 +203,16 @@ def test_a_failed_second_save_keeps_the_npz_the_old_file_needs(tmp_path: Path, m
 
     monkeypatch.setattr(scenario_save.os, "replace", broken_replace)
     with pytest.raises(SaveError, match="No space left"):
-        save_scenario(scenario, path)
+        write_scenario(scenario, path, replaces=saved)
     assert path.read_bytes() == before and _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
     np.testing.assert_array_equal(load_scenario(path).samples.x, x)
 
 
 def test_an_npz_written_for_another_file_is_never_removed(tmp_path: Path) -> None:
     scenario, _ = _big_inline()
-    save_scenario(scenario, tmp_path / "a.yaml")
-    save_scenario(scenario, tmp_path / "b.yaml")
-    save_scenario(scenario, tmp_path / "b.yaml")
+    a = write_scenario(scenario, tmp_path / "a.yaml")
+    b = write_scenario(scenario, tmp_path / "b.yaml", replaces=a)
+    write_scenario(scenario, tmp_path / "b.yaml", replaces=b)
     assert _names(tmp_path) == ["a.samples.npz", "a.yaml", "b.samples-2.npz", "b.yaml"]
     assert len(load_scenario(tmp_path / "a.yaml").samples) == 4100
 

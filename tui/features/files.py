@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
@@ -22,6 +22,9 @@ from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
 from tui.problem import problem
+
+if TYPE_CHECKING:
+    from core.scenario.save import Saved
 
 # what may go on while a file is read or written (nothing that changes the session)
 WHILE_FILE_WORK = frozenset({"help", "quit", "full_precision", "scroll_down", "scroll_up", "jacobian",
@@ -43,6 +46,7 @@ class FilesFeature(Feature):
     def __init__(self, host: StepHost) -> None:
         super().__init__(host)
         self.busy: str | None = None  # "saving …" while a save or export runs
+        self.last_saved: Saved | None = None  # this session's last save: proof of what it wrote
 
     def blocks(self, action: str) -> str | None:
         if self.busy and action not in WHILE_FILE_WORK:
@@ -140,8 +144,12 @@ class FilesFeature(Feature):
 
         def done(saved: object) -> None:
             assert isinstance(saved, Saved)
+            self.last_saved = saved
             host.stepper.scenario.path = saved.path
             if host.stepper.state is state:  # nothing changed meanwhile (the keys that could, waited)
+                # the samples now come from the npz files the saved file names (as if it were loaded):
+                # set before mark_saved, whose recovery journal starts afresh from the files' digest
+                host.stepper.adopt_sample_files({name: (f.file, f.source) for name, f in saved.sample_files.items()})
                 host.stepper.mark_saved()
             host.refresh_view()
             host.say("; ".join([f"saved to {saved.path}", *saved.notes]))
@@ -149,7 +157,7 @@ class FilesFeature(Feature):
         def failed(err: BaseException) -> None:
             host.say(f"not saved: {problem(err)}", error=True)
 
-        self._run(f"saving to {path}", partial(write_scenario, scenario, path), done, failed)
+        self._run(f"saving to {path}", partial(write_scenario, scenario, path, self.last_saved), done, failed)
 
     # --- export ----------------------------------------------------------------------------
     def action_export(self) -> None:
