@@ -8,11 +8,13 @@ files on every failure path and after a killed save.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import socket
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,7 @@ import core.scenario.save as scenario_save
 from core.engine.scenario import SampleSet
 from core.errors import CnnTuiError, SaveError
 from core.exports.formats import write_atomically
-from core.scenario.atomic import remove_stale_temps, temp_pattern, write_file
+from core.scenario.atomic import STALE_AFTER, remove_stale_temps, temp_pattern, write_file
 from core.scenario.catalog import bundled_dir
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import INLINE_LIMIT, plan_save, save_scenario, source_files, write_scenario
@@ -43,6 +45,12 @@ loss: cross_entropy
 learning_rate: 0.1
 seed: 3
 """
+
+
+def _age(path: Path) -> None:
+    """Set a file's times back past the margin that marks a temporary file as left by a killed save."""
+    old = time.time() - STALE_AFTER - 60
+    os.utime(path, (old, old))
 
 
 def _names(folder: Path) -> list[str]:
@@ -509,17 +517,33 @@ def test_stale_temporary_files_of_this_target_are_removed_and_nothing_else(tmp_p
              ".s.test_samples-2.npz.qwertyui.tmp"]
     kept = [".s.yaml.ABCDEFGH.tmp", ".s.yaml.short.tmp", ".other.yaml.a1b2c3d4.tmp", "s.yaml.a1b2c3d4.tmp",
             ".s.yaml.a1b2c3d4.tmp.bak", ".s.yamlx.a1b2c3d4.tmp"]
-    for name in stale + kept:
+    young = ".s.yaml.r4nn1ng0.tmp"  # another process's save, still being written
+    for name in stale + kept + [young]:
         (tmp_path / name).write_bytes(b"x")
+    for name in stale + kept:
+        _age(tmp_path / name)
     (tmp_path / ".s.yaml.linklink.tmp").symlink_to(path)  # a link is not one of our files
     (tmp_path / ".s.yaml.folderxx.tmp").mkdir()
     save_scenario(load_scenario(path), path)
-    assert _names(tmp_path) == sorted(["s.yaml", *kept, ".s.yaml.linklink.tmp", ".s.yaml.folderxx.tmp"])
+    assert _names(tmp_path) == sorted(["s.yaml", *kept, young, ".s.yaml.linklink.tmp", ".s.yaml.folderxx.tmp"])
+    assert (tmp_path / young).read_bytes() == b"x"
+
+
+def test_a_temporary_file_is_stale_only_past_the_margin(tmp_path: Path) -> None:
+    pattern = [temp_pattern("s\\.yaml")]
+    temp = tmp_path / ".s.yaml.abcd1234.tmp"
+    temp.write_bytes(b"half")
+    recent = time.time() - STALE_AFTER + 60
+    os.utime(temp, (recent, recent))
+    assert remove_stale_temps(tmp_path, pattern) == [] and temp.exists()
+    _age(temp)
+    assert remove_stale_temps(tmp_path, pattern) == [".s.yaml.abcd1234.tmp"] and not temp.exists()
 
 
 def test_an_export_removes_its_own_stale_temporary_files(tmp_path: Path) -> None:
-    (tmp_path / ".out.md.k1ll3d00.tmp").write_bytes(b"half")
-    (tmp_path / ".other.md.k1ll3d00.tmp").write_bytes(b"half")
+    for name in (".out.md.k1ll3d00.tmp", ".other.md.k1ll3d00.tmp"):
+        (tmp_path / name).write_bytes(b"half")
+        _age(tmp_path / name)
     write_atomically(tmp_path / "out.md", "# done\n")
     assert _names(tmp_path) == [".other.md.k1ll3d00.tmp", "out.md"]
 
@@ -595,3 +619,51 @@ def test_a_file_of_another_owner_is_not_replaced_by_a_copy_of_ours() -> None:
         assert _names(shared) == ["theirs.yaml"]
     finally:
         shutil.rmtree(folder)
+
+
+# --- file systems without hard links (FAT, exFAT, SMB) -----------------------------------
+
+@pytest.mark.parametrize("code", [errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP], ids=["EPERM", "ENOTSUP", "EOPNOTSUPP"])
+def test_large_samples_save_where_hard_links_are_refused(tmp_path: Path, monkeypatch, code: int) -> None:
+    scenario, x = _big_inline()
+
+    def no_links(src, dst, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "link", no_links)
+    saved = write_scenario(scenario, tmp_path / "s.yaml")
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+    np.testing.assert_array_equal(load_scenario(saved.path).samples.x, x)
+    (tmp_path / "s.samples.npz").rename(tmp_path / "kept.npz")
+    write_scenario(scenario, tmp_path / "s.yaml")  # and again beside a taken name: never over it
+    assert _names(tmp_path) == ["kept.npz", "s.samples.npz", "s.yaml"]
+
+
+def test_without_hard_links_a_file_that_appears_is_still_not_replaced(tmp_path: Path, monkeypatch) -> None:
+    from core.scenario import atomic
+
+    scenario, _ = _big_inline()
+    plan = plan_save(scenario, tmp_path / "s.yaml")
+    sidecar = plan.sidecars["samples"]
+    tmp = atomic.write_temp(sidecar, lambda f: f.write(b"ours"))
+    (tmp_path / "s.samples.npz").write_bytes(b"theirs")  # appeared after the check
+
+    def no_links(src, dst, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    with pytest.raises(SaveError, match="a file appeared here while saving: it was left as it is"):
+        atomic.place(tmp, sidecar, replace=False)
+    assert (tmp_path / "s.samples.npz").read_bytes() == b"theirs" and _names(tmp_path) == ["s.samples.npz"]
+
+
+def test_other_link_errors_are_still_reported(tmp_path: Path, monkeypatch) -> None:
+    scenario, _ = _big_inline()
+
+    def full(src, dst, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", full)
+    with pytest.raises(SaveError, match="cannot write the file: No space left on device; nothing was changed"):
+        write_scenario(scenario, tmp_path / "s.yaml")
+    assert _names(tmp_path) == []
