@@ -263,7 +263,7 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
 
     plan = plan_save(scenario, path)
     target = plan.target
-    base = target.given.parent  # a file loaded as ``given`` finds its npz files from there
+    base = target.path.parent  # npz paths are relative to the real file's folder, as loading reads them
     orphans = _orphans(replaces, target)  # decided before the old file is replaced
     remove_stale_temps(target.path.parent, [temp_pattern(re.escape(target.path.name)),
                                             temp_pattern(_sidecar_regex(target.path.stem))])
@@ -275,13 +275,13 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
             samples = sets[field]
             assert samples is not None
             temps[field] = write_temp(sidecar, _npz_writer(samples))
-        check = dump_scenario(scenario, target.given, {field: _relative(tmp, base) for field, tmp in temps.items()})
+        check = dump_scenario(scenario, target.path, {field: _relative(tmp, base) for field, tmp in temps.items()})
         try:
             parse_scenario(check, file=target.shown, base_dir=base)
         except ScenarioError as err:
             raise ScenarioError(f"not saved, the result would not load back: {err.reason}",
                                 file=target.shown, field=err.field) from None
-        text = dump_scenario(scenario, target.given,
+        text = dump_scenario(scenario, target.path,
                              {field: _relative(side.path, base) for field, side in plan.sidecars.items()})
         for field, tmp in temps.items():
             sidecar = plan.sidecars[field]
@@ -314,7 +314,7 @@ def _orphans(replaces: Saved | None, target: Target) -> dict[Path, Identity]:
 
 def _sample_files(scenario: Scenario, target: Target, sidecars: dict[str, Path]) -> dict[str, SampleFile]:
     """The npz file each sample set of the saved file names (as loading it would set them)."""
-    base = target.given.parent
+    base = target.path.parent
     files: dict[str, SampleFile] = {}
     for name, samples in (("samples", scenario.samples), ("test_samples", scenario.test_samples)):
         source = sidecars.get(name) or (samples.source if samples is not None else None)

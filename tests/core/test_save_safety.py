@@ -299,6 +299,43 @@ def test_saving_onto_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: 
     assert _names(real_dir) == ["s.yaml"] and _names(tmp_path) == ["link.yaml", "real"]
 
 
+def _linked(tmp_path: Path) -> tuple[Path, Path]:
+    """``l/s.yaml`` → ``../r/deep/s.yaml``: a link in another folder than its file."""
+    (tmp_path / "l").mkdir()
+    (tmp_path / "r" / "deep").mkdir(parents=True)
+    real = tmp_path / "r" / "deep" / "s.yaml"
+    link = tmp_path / "l" / "s.yaml"
+    link.symlink_to(os.path.join("..", "r", "deep", "s.yaml"))
+    return link, real
+
+
+def test_npz_files_saved_through_a_link_are_named_from_the_real_files_folder(tmp_path: Path) -> None:
+    scenario, x = _big_inline()
+    link, real = _linked(tmp_path)
+    saved = write_scenario(scenario, link)
+    assert _names(real.parent) == ["s.samples.npz", "s.yaml"] and _names(link.parent) == ["s.yaml"]
+    assert "samples:\n  file: s.samples.npz\n" in real.read_text()
+    for path in (link, real):
+        np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert saved.sample_files["samples"].source == (real.parent / "s.samples.npz").resolve()
+    digits = load_scenario(_digits_copy(tmp_path))  # samples from an npz elsewhere: a path from the real folder
+    write_scenario(digits, link)
+    assert "file: ../../dig/data/digits-train.npz" in real.read_text()
+    for path in (link, real):
+        np.testing.assert_array_equal(load_scenario(path).samples.x, digits.samples.x)
+
+
+def test_a_file_opened_through_a_link_finds_its_npz_beside_the_real_file(tmp_path: Path) -> None:
+    scenario, x = _big_inline()
+    link, real = _linked(tmp_path)
+    save_scenario(scenario, real)
+    np.testing.assert_array_equal(load_scenario(link).samples.x, x)
+    opened = load_scenario(link)
+    save_scenario(opened, link)  # open through the link and save: still the same npz
+    assert _names(real.parent) == ["s.samples.npz", "s.yaml"]
+    np.testing.assert_array_equal(load_scenario(real).samples.x, x)
+
+
 def test_a_chain_of_links_and_a_dangling_link_are_followed(tmp_path: Path) -> None:
     real, _ = _old_file(tmp_path)
     (tmp_path / "b.yaml").symlink_to(real)
