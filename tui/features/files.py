@@ -47,6 +47,15 @@ class FilesFeature(Feature):
         super().__init__(host)
         self.busy: str | None = None  # "saving …" while a save or export runs
         self.last_saved: Saved | None = None  # this session's last save: proof of what it wrote
+        self._when_done: list[Callable[[], object]] = []  # run once the running work has ended
+
+    def when_done(self, then: Callable[[], object]) -> None:
+        """Call ``then`` on the UI thread once the running save or export has ended (its
+        outcome said); at once when nothing runs."""
+        if self.busy is None:
+            then()
+            return
+        self._when_done.append(then)
 
     def blocks(self, action: str) -> str | None:
         if self.busy and action not in WHILE_FILE_WORK:
@@ -64,10 +73,17 @@ class FilesFeature(Feature):
         def finish(then: Callable[[], None]) -> Awaitable[None]:
             self.busy = None
             self.host.refresh_bindings()
-            return self.host.guarded(then)  # on the UI thread, guarded like a key
+            return self._finished(then)
+
 
         run_in_background(self.host.app, work, lambda result: finish(lambda: done(result)),
                           lambda err: finish(lambda: failed(err)), name=busy)
+
+    async def _finished(self, then: Callable[[], None]) -> None:
+        await self.host.guarded(then)  # on the UI thread, guarded like a key
+        waiting, self._when_done = self._when_done, []
+        for callback in waiting:
+            await self.host.guarded(callback)
 
     # --- open ------------------------------------------------------------------------------
     def action_open(self) -> None:
