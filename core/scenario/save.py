@@ -69,7 +69,16 @@ def _plain(arr: np.ndarray) -> Any:
 
 def _needs_npz(samples: SampleSet) -> bool:
     """Samples with no npz file of their own that are too many to write inline."""
-    return samples.source is None and samples.x.size + samples.y.size > INLINE_LIMIT
+    return _source(samples) is None and samples.x.size + samples.y.size > INLINE_LIMIT
+
+
+def _source(samples: SampleSet) -> Path | None:
+    """The npz file the samples may keep pointing at: theirs, if it is still there. One that
+    is gone (removed since it was read, e.g. by a later save that replaced it) is written anew
+    from the samples in memory, so a save never names a missing file."""
+    if samples.source is None or not samples.source.is_file():
+        return None
+    return samples.source
 
 
 def _npz_writer(samples: SampleSet) -> Callable[[BinaryIO], None]:
@@ -82,8 +91,9 @@ def _write_npz(samples: SampleSet, handle: Any) -> None:
 
 
 def _samples_data(samples: SampleSet, target: Path, npz_name: str | None) -> Any:
-    if samples.source is not None:
-        return {"file": Path(os.path.relpath(samples.source, target.parent)).as_posix()}
+    source = _source(samples)
+    if source is not None:
+        return {"file": Path(os.path.relpath(source, target.parent)).as_posix()}
     if npz_name is not None:
         return {"file": npz_name}
     items = []
@@ -317,7 +327,7 @@ def _sample_files(scenario: Scenario, target: Target, sidecars: dict[str, Path])
     base = target.path.parent
     files: dict[str, SampleFile] = {}
     for name, samples in (("samples", scenario.samples), ("test_samples", scenario.test_samples)):
-        source = sidecars.get(name) or (samples.source if samples is not None else None)
+        source = sidecars.get(name) or (_source(samples) if samples is not None else None)
         if source is not None:
             files[name] = SampleFile(_relative(source, base), source)
     return files

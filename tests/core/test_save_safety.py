@@ -181,6 +181,22 @@ def test_opening_a_saved_file_and_saving_it_keeps_its_npz(tmp_path: Path) -> Non
     assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
 
 
+def test_samples_whose_npz_a_later_save_removed_are_written_anew(tmp_path: Path) -> None:
+    """Undo (or reset) after saving edited samples brings back samples that named an npz the
+    edited save removed: saving them writes the npz again rather than naming a missing file."""
+    scenario, x = _big_inline()
+    path = tmp_path / "s.yaml"
+    first = write_scenario(scenario, path)
+    opened = load_scenario(path)  # samples from s.samples.npz
+    edited = opened.copy()
+    edited.samples = SampleSet(x=x + 1.0, y=opened.samples.y, labels=opened.samples.labels)
+    second = write_scenario(edited, path, replaces=first)
+    assert _names(tmp_path) == ["s.samples-2.npz", "s.yaml"]  # the first npz was an orphan of ours
+    write_scenario(opened, path, replaces=second)  # the undone samples: their npz is gone
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+
+
 def test_a_fresh_session_opening_and_saving_keeps_the_npz(tmp_path: Path) -> None:
     scenario, x = _big_inline()
     path = tmp_path / "s.yaml"
