@@ -18,6 +18,8 @@ from core.engine.stepper import Stepper
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.screens.main_screen import MainScreen
 
+QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
+
 
 class CnnTuiApp(App[int]):
     """Step through backpropagation of a small CNN."""
@@ -29,6 +31,7 @@ class CnnTuiApp(App[int]):
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
         self.main = MainScreen(scenario)
+        self._quit_wanted = False  # q was pressed while a save ran: quit once it has finished
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
@@ -54,7 +57,50 @@ class CnnTuiApp(App[int]):
         self.push_screen(HelpScreen(scenario.name, scenario.description))
 
     async def action_quit(self) -> None:
+        files = self.main.files
+        if files.busy:  # a save (or export) is running: quitting now would abandon it silently
+            self._quit_when_done(files.busy)
+            return
+        self._quit_wanted = False
         self.main.confirm_if_edited("You have unsaved edits. Quit anyway?", self._quit_cleanly)
+
+    def _quit_when_done(self, busy: str) -> None:
+        """Wait (at most ``QUIT_WAIT`` seconds) for the running file work, then quit as
+        usual (asking about unsaved edits if the save failed); if it is still running by
+        then, ask whether to abandon it."""
+        if self._quit_wanted:
+            return  # already waiting
+        self._quit_wanted = True
+        self.main.say(f"{busy} — quitting once it has finished…")
+        timer = self.set_timer(QUIT_WAIT, lambda: self._ask_abandon(busy))
+
+        def finished() -> None:
+            timer.stop()
+            if self._quit_wanted:
+                self.call_later(self.action_quit)
+
+        self.main.files.when_done(finished)
+
+    def _ask_abandon(self, busy: str) -> None:
+        from tui.screens.confirm_screen import ConfirmScreen
+
+        if not self._quit_wanted or not self.main.files.busy:
+            return
+
+        def answered(abandon: bool | None) -> None:
+            if not self._quit_wanted:
+                return  # the work ended meanwhile and the app is quitting as usual
+            if not abandon:
+                self._quit_wanted = False
+                self.main.say(f"quit cancelled: {busy} goes on")
+                return
+            if not self.main.files.busy:
+                self.call_later(self.action_quit)
+                return
+            self.main.recovery.close()  # not a clean quit: the journal stays for the next launch
+            self.exit(0)
+
+        self.main.ask(ConfirmScreen(f"{busy} is still running: quit and abandon it?"), answered)
 
     def _quit_cleanly(self) -> None:
         self.main.recovery.forget()  # a clean quit leaves no recovery journal

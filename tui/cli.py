@@ -16,6 +16,7 @@ from core.text import quote, visible
 
 if TYPE_CHECKING:
     from core.engine.training import Trainer
+    from core.scenario.budget import SolveTooLarge
 
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export")
@@ -92,15 +93,29 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     from core.exports.report import render_text, solve, to_json
+    from core.scenario.budget import SolveTooLarge
     from core.scenario.catalog import load
 
     scenario = load(args.scenario)
-    if args.format == "json":
-        print(to_json(scenario, solve(scenario, args.iterations)))
-    else:
-        records = solve(scenario, args.iterations, explained=True)
-        sys.stdout.write(render_text(scenario, records, markdown=args.format == "markdown"))
+    try:
+        if args.format == "json":
+            print(to_json(scenario, solve(scenario, args.iterations)))
+        else:
+            records = solve(scenario, args.iterations, explained=True)
+            sys.stdout.write(render_text(scenario, records, markdown=args.format == "markdown"))
+    except SolveTooLarge as err:
+        raise CnnTuiError(solve_refusal(err)) from None
     return 0
+
+
+def solve_refusal(err: SolveTooLarge) -> str:
+    """The solve budget's refusal in this command's terms (its options, and train instead)."""
+    what = " with derivations (text and markdown)" if err.explained else ""
+    if err.one_too_many:
+        return (f"one iteration of this scenario keeps {err.per_iteration:,} values; solve can keep at most "
+                f"{err.limit:,}{what}: lower batch_size, or use train")
+    return (f"--iterations {err.iterations:,} would keep {err.asked:,} values ({err.per_iteration:,} per "
+            f"iteration); the limit is {err.limit:,}{what}: ask for at most {err.most:,}")
 
 
 def cmd_train(args: argparse.Namespace) -> int:

@@ -8,7 +8,9 @@ it and the next step recomputes exactly those.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -450,6 +452,19 @@ class Stepper:
         if self.state.rounding is None:
             return arr
         return round_as_shown(arr, self.state.rounding)
+
+    def adopt_sample_files(self, files: Mapping[str, tuple[str, Path]]) -> None:
+        """After a save, before ``mark_saved``: the npz file the saved file now names for
+        ``samples`` / ``test_samples`` (``file`` as written there, its full path), set as
+        loading that file would set them, so the next save refers to them instead of
+        writing them again, and the recovery journal's digest covers them."""
+        if "samples" in files:
+            file, source = files["samples"]
+            self.state = replace(self.state, samples=replace(self.state.samples, file=file, source=source))
+            self.scenario.samples = self.state.samples
+        if "test_samples" in files and self.scenario.test_samples is not None:
+            file, source = files["test_samples"]
+            self.scenario.test_samples = replace(self.scenario.test_samples, file=file, source=source)
 
     def mark_saved(self) -> None:
         """The scenario on disk now matches this state (after a save)."""

@@ -85,7 +85,7 @@ def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> l
     """
     refusal = check_solve(iterations, values_per_iteration(scenario), explained)
     if refusal is not None:
-        raise CnnTuiError(refusal)
+        raise refusal
     stepper = Stepper(scenario)
     records = []
     for k in range(iterations):

@@ -5,15 +5,18 @@ flushed to disk, get the old file's permissions and owner (or the usual umask on
 new file), and are renamed over the target: a reader sees the old file or the new one,
 never a mix, and a FIFO or device at the target is never opened. On any failure, an
 interrupt included, the temporary file is removed; temporary files left by a killed save
-are removed by the next save of the same target (only names of exactly that pattern).
+are removed by a later save of the same target once they are ten minutes old (only names
+of exactly that pattern: a younger one may be another process's save in progress).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
@@ -22,6 +25,8 @@ from core.errors import SaveError
 from core.scenario.targets import TEMP_RANDOM, Target, check_target, os_reason
 
 Writer = Callable[[BinaryIO], object]  # writes the whole file to the handle
+NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})  # os.link refused
+STALE_AFTER = 600.0  # seconds: a temporary file younger than this may be another save's, still running
 
 
 def temp_pattern(name_regex: str) -> re.Pattern[str]:
@@ -30,19 +35,22 @@ def temp_pattern(name_regex: str) -> re.Pattern[str]:
 
 
 def remove_stale_temps(folder: Path, patterns: Iterable[re.Pattern[str]]) -> list[str]:
-    """Remove regular files in ``folder`` named like a temporary file of ours (left by a
-    killed save); anything else, links included, is left alone. Returns the names removed."""
+    """Remove regular files in ``folder`` named like a temporary file of ours and not
+    modified for ``STALE_AFTER`` seconds (left by a killed save: a younger one may be
+    another cnn-tui's save in progress); anything else, links included, is left alone.
+    Returns the names removed."""
     patterns = list(patterns)
     removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
+    before = time.time() - STALE_AFTER
     for entry in entries:
         if not any(p.fullmatch(entry.name) for p in patterns):
             continue
         try:
-            if entry.is_file(follow_symlinks=False):
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < before:
                 os.unlink(entry.path)
                 removed.append(entry.name)
         except OSError:
@@ -152,11 +160,34 @@ def _recheck(target: Target) -> None:
 
 
 def _link_new(tmp: Path, target: Target) -> None:
-    """Put ``tmp`` at the target only if nothing is there (a hard link cannot replace)."""
+    """Put ``tmp`` at the target only if nothing is there (a hard link cannot replace).
+    Where the file system has no hard links (FAT, exFAT, many SMB shares), the name is
+    reserved by creating it exclusively, then the finished file is renamed onto it."""
     try:
         os.link(tmp, target.path)
     except FileExistsError:
-        raise SaveError("a file appeared here while saving: it was left as it is", file=target.shown) from None
+        raise _appeared(target) from None
+    except OSError as err:
+        if err.errno not in NO_HARD_LINKS:
+            raise
+        _reserve_and_replace(tmp, target)
+
+
+def _reserve_and_replace(tmp: Path, target: Target) -> None:
+    try:
+        fd = os.open(target.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise _appeared(target) from None
+    os.close(fd)
+    try:
+        os.replace(tmp, target.path)
+    except BaseException:
+        _unlink_quietly(target.path)  # the empty file this save made to hold the name
+        raise
+
+
+def _appeared(target: Target) -> SaveError:
+    return SaveError("a file appeared here while saving: it was left as it is", file=target.shown)
 
 
 def _sync_folder(folder: Path) -> None:

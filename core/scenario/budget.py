@@ -51,6 +51,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.errors import CnnTuiError
 from core.nn.layers import layer_class
 
 MAX_YAML_BYTES = 10 * 1024 * 1024
@@ -167,16 +168,42 @@ def check_samples(count: int, per_sample: int, already: int, field: tuple[str | 
                                  f"{_n(MAX_SAMPLE_VALUES)}")
 
 
-def check_solve(iterations: int, per_iteration: int, explained: bool) -> str | None:
-    """The reason ``solve`` cannot keep ``iterations`` records, or None when it can."""
+class SolveTooLarge(CnnTuiError):
+    """``solve`` would keep more values for its report than the budget allows. It carries
+    the numbers, so a command can phrase its own options; its message says it plainly."""
+
+    def __init__(self, iterations: int, per_iteration: int, limit: int, explained: bool) -> None:
+        self.iterations = iterations
+        self.per_iteration = per_iteration
+        self.limit = limit
+        self.explained = explained
+        what = " with derivations" if explained else ""
+        if self.one_too_many:
+            words = (f"one iteration of this scenario keeps {_n(per_iteration)} values; at most {_n(limit)} "
+                     f"can be kept{what}: lower batch_size")
+        else:
+            words = (f"{_n(iterations)} iterations would keep {_n(self.asked)} values ({_n(per_iteration)} per "
+                     f"iteration); the limit is {_n(limit)}{what}: ask for at most {_n(self.most)}")
+        super().__init__(words)
+
+    @property
+    def asked(self) -> int:
+        return self.iterations * self.per_iteration
+
+    @property
+    def one_too_many(self) -> bool:
+        """Even one iteration is over the limit (no count of iterations would do)."""
+        return self.per_iteration > self.limit
+
+    @property
+    def most(self) -> int:
+        """The most iterations that fit."""
+        return self.limit // self.per_iteration
+
+
+def check_solve(iterations: int, per_iteration: int, explained: bool) -> SolveTooLarge | None:
+    """Why ``solve`` cannot keep ``iterations`` records (raise it), or None when it can."""
     limit = MAX_EXPLAINED_VALUES if explained else MAX_SOLVE_VALUES
-    asked = iterations * per_iteration
-    if asked <= limit:
+    if iterations * per_iteration <= limit:
         return None
-    what = " with derivations (text and markdown)" if explained else ""
-    if per_iteration > limit:
-        return (f"one iteration of this scenario keeps {_n(per_iteration)} values; solve can keep at most "
-                f"{_n(limit)}{what}: lower batch_size, or use train")
-    most = limit // per_iteration
-    return (f"--iterations {_n(iterations)} would keep {_n(asked)} values ({_n(per_iteration)} per "
-            f"iteration); the limit is {_n(limit)}{what}: ask for at most {_n(most)}")
+    return SolveTooLarge(iterations, per_iteration, limit, explained)

@@ -196,7 +196,8 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError("not a text file (expected UTF-8 YAML)", file=file) from None
-    scenario = parse_scenario(text, file=file, base_dir=path.parent)
+    # npz paths are relative to the folder of the file itself: a symbolic link's target's (as saving writes them)
+    scenario = parse_scenario(text, file=file, base_dir=Path(os.path.realpath(path)).parent)
     scenario.path = path
     return scenario
 

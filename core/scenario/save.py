@@ -9,6 +9,7 @@ it did not create (large samples go to a fresh name beside the YAML).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Callable
@@ -28,8 +29,7 @@ from core.scenario.yaml_source import use_yaml12_floats
 
 INLINE_LIMIT = 200_000  # numbers; more samples than this go to an npz file beside the YAML
 SIDECAR_TRIES = 100  # fresh npz names tried (STEM.samples.npz, STEM.samples-2.npz, …)
-# npz files this process wrote beside a YAML file: (that YAML file, their identity when written)
-_WRITTEN: dict[Path, tuple[Path, tuple[int, int, int, int]]] = {}
+Identity = tuple[int, int, int, int]  # a file's device, inode, size and mtime: unchanged since written?
 
 
 class _Raw(str):
@@ -70,7 +70,16 @@ def _plain(arr: np.ndarray) -> Any:
 
 def _needs_npz(samples: SampleSet) -> bool:
     """Samples with no npz file of their own that are too many to write inline."""
-    return samples.source is None and samples.x.size + samples.y.size > INLINE_LIMIT
+    return _source(samples) is None and samples.x.size + samples.y.size > INLINE_LIMIT
+
+
+def _source(samples: SampleSet) -> Path | None:
+    """The npz file the samples may keep pointing at: theirs, if it is still there. One that
+    is gone (removed since it was read, e.g. by a later save that replaced it) is written anew
+    from the samples in memory, so a save never names a missing file."""
+    if samples.source is None or not samples.source.is_file():
+        return None
+    return samples.source
 
 
 def _npz_writer(samples: SampleSet) -> Callable[[BinaryIO], None]:
@@ -83,8 +92,9 @@ def _write_npz(samples: SampleSet, handle: Any) -> None:
 
 
 def _samples_data(samples: SampleSet, target: Path, npz_name: str | None) -> Any:
-    if samples.source is not None:
-        return {"file": Path(os.path.relpath(samples.source, target.parent)).as_posix()}
+    source = _source(samples)
+    if source is not None:
+        return {"file": Path(os.path.relpath(source, target.parent)).as_posix()}
     if npz_name is not None:
         return {"file": npz_name}
     items = []
@@ -155,11 +165,27 @@ class SavePlan:
 
 
 @dataclass(frozen=True)
+class SampleFile:
+    """An npz file a saved YAML names for a sample set: ``file`` as written in the YAML,
+    ``source`` its full path (what loading the saved file sets on the samples)."""
+
+    file: str
+    source: Path
+
+
+@dataclass(frozen=True)
 class Saved:
-    """A finished save: the YAML file written and what the user should be told."""
+    """A finished save: the YAML file written, what the user should be told, the npz file
+    each sample set now comes from (``sample_files``, by field) and, as proof for the next
+    save of the same file, what this save itself wrote: the YAML's identity and the npz
+    files it created (``written``: real path → identity)."""
 
     path: Path
     notes: tuple[str, ...]
+    sample_files: dict[str, SampleFile] = dataclasses.field(default_factory=dict)
+    real_path: Path | None = None
+    identity: Identity | None = None
+    written: dict[Path, Identity] = dataclasses.field(default_factory=dict)
 
 
 def sample_files(scenario: Scenario) -> dict[Path, str]:
@@ -202,12 +228,11 @@ def _sidecar_regex(stem: str) -> str:
     return rf"{re.escape(stem)}\.(?:samples|test_samples)(?:-[0-9]+)?\.npz"
 
 
-def _identity(path: Path) -> tuple[int, int, int, int] | None:
+def _identity(path: Path) -> Identity | None:
     try:
-        info = path.lstat()
+        return _stat_identity(path.lstat())
     except OSError:
         return None
-    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _fresh_sidecar(target: Target, field: str, reads: dict[Path, str]) -> tuple[Target, str]:
@@ -237,15 +262,20 @@ def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
     return write_scenario(scenario, path).path
 
 
-def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Saved:
+def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: Saved | None = None) -> Saved:
     """Save ``scenario`` to ``path``: the target is checked (``plan_save``), large samples
     go to fresh npz files beside it, the text is loaded back before anything is replaced,
-    and every file is written atomically. On any failure nothing the user had changes."""
+    and every file is written atomically. On any failure nothing the user had changes.
+
+    ``replaces`` is the caller's previous save (of this file, or not): the npz files it
+    wrote are removed afterwards only when provably orphaned (see ``_orphans``), so saving
+    edited samples again and again in one session does not pile them up."""
     from core.scenario.load import parse_scenario
 
     plan = plan_save(scenario, path)
     target = plan.target
-    base = target.given.parent  # a file loaded as ``given`` finds its npz files from there
+    base = target.path.parent  # npz paths are relative to the real file's folder, as loading reads them
+    orphans = _orphans(replaces, target)  # decided before the old file is replaced
     remove_stale_temps(target.path.parent, [temp_pattern(re.escape(target.path.name)),
                                             temp_pattern(_sidecar_regex(target.path.stem))])
     sets = {"samples": scenario.samples, "test_samples": scenario.test_samples}
@@ -256,13 +286,13 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Saved:
             samples = sets[field]
             assert samples is not None
             temps[field] = write_temp(sidecar, _npz_writer(samples))
-        check = dump_scenario(scenario, target.given, {field: _relative(tmp, base) for field, tmp in temps.items()})
+        check = dump_scenario(scenario, target.path, {field: _relative(tmp, base) for field, tmp in temps.items()})
         try:
             parse_scenario(check, file=target.shown, base_dir=base)
         except ScenarioError as err:
             raise ScenarioError(f"not saved, the result would not load back: {err.reason}",
                                 file=target.shown, field=err.field) from None
-        text = dump_scenario(scenario, target.given,
+        text = dump_scenario(scenario, target.path,
                              {field: _relative(side.path, base) for field, side in plan.sidecars.items()})
         for field, tmp in temps.items():
             sidecar = plan.sidecars[field]
@@ -272,23 +302,48 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Saved:
         for made in [*temps.values(), *placed]:  # only files this save created: nothing of the user's
             _remove_quietly(made)
         raise
-    _forget_replaced_sidecars(target.path, placed)
-    return Saved(target.given, plan.notes)
+    files = _sample_files(scenario, target, {f: side.path for f, side in plan.sidecars.items()})
+    kept = {_file_id(s.source) for s in files.values()} - {None}
+    for orphan, identity in orphans.items():
+        if _file_id(orphan) not in kept and _identity(orphan) == identity:
+            _remove_quietly(orphan)
+    written = {p: i for p in placed if (i := _identity(p)) is not None}
+    return Saved(target.given, plan.notes, files, target.path, _identity(target.path), written)
 
 
-def _forget_replaced_sidecars(target: Path, placed: list[Path]) -> None:
-    """Remove the npz files an earlier save of ``target`` in this process wrote for the
-    file just replaced, when nothing has touched them since: saving again and again does
-    not pile them up (the names alternate), and no file of anyone else's is touched."""
-    for path, (owner, identity) in list(_WRITTEN.items()):
-        if owner == target and path not in placed:
-            if _identity(path) == identity:
-                _remove_quietly(path)
-            del _WRITTEN[path]
-    for path in placed:
-        written = _identity(path)
-        if written is not None:
-            _WRITTEN[path] = (target, written)
+def _orphans(replaces: Saved | None, target: Target) -> dict[Path, Identity]:
+    """The npz files the new save may remove once it has succeeded: those the earlier save
+    ``replaces`` wrote for this very file, when the file being replaced is still exactly
+    the one that save wrote (so nothing but it referred to them, as far as this tool can
+    know); each is removed only if unchanged since and not referred to by the new file."""
+    if replaces is None or replaces.real_path != target.path or replaces.identity is None:
+        return {}
+    if target.existing is None or _stat_identity(target.existing) != replaces.identity:
+        return {}
+    return dict(replaces.written)
+
+
+def _sample_files(scenario: Scenario, target: Target, sidecars: dict[str, Path]) -> dict[str, SampleFile]:
+    """The npz file each sample set of the saved file names (as loading it would set them)."""
+    base = target.path.parent
+    files: dict[str, SampleFile] = {}
+    for name, samples in (("samples", scenario.samples), ("test_samples", scenario.test_samples)):
+        source = sidecars.get(name) or (_source(samples) if samples is not None else None)
+        if source is not None:
+            files[name] = SampleFile(_relative(source, base), source)
+    return files
+
+
+def _stat_identity(info: os.stat_result) -> Identity:
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
 
 
 def _remove_quietly(path: Path) -> None:

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from core.scenario.atomic import STALE_AFTER
 from core.scenario.load import load_scenario
 from core.scenario.save import save_scenario
 
@@ -65,6 +66,13 @@ def _start_saver(path: Path, rows: int) -> subprocess.Popen[str]:
 
 def _temps(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if TEMP.fullmatch(p.name))
+
+
+def _age(folder: Path, names: list[str]) -> None:
+    """Set temporary files' times back past the margin that marks them as left by a killed save."""
+    old = time.time() - STALE_AFTER - 60
+    for name in names:
+        os.utime(folder / name, (old, old))
 
 
 def _kill(proc: subprocess.Popen[str]) -> None:
@@ -117,7 +125,10 @@ def test_a_save_killed_while_writing_keeps_the_old_file_and_the_next_save_cleans
     assert load_scenario(path).name == "big"
     left = _temps(tmp_path)
     assert left  # the killed save's temporary file is still there: nothing could remove it
-    save_scenario(load_scenario(path), path)  # the next save of this target
+    save_scenario(load_scenario(path), path)  # a save right away: it may be another's save in progress
+    assert _temps(tmp_path) == left
+    _age(tmp_path, left)
+    save_scenario(load_scenario(path), path)  # once it is old, the next save of this target removes it
     assert _temps(tmp_path) == []
     assert set(p.name for p in tmp_path.iterdir()) <= {"copy.yaml", "copy.samples.npz"}
 
@@ -134,5 +145,6 @@ def test_saves_killed_at_random_moments_never_lose_the_file(tmp_path: Path) -> N
         finally:
             _kill(proc)
         before = _intact_or_complete(path, before)
+    _age(tmp_path, _temps(tmp_path))
     save_scenario(load_scenario(path), path)
     assert _temps(tmp_path) == []

@@ -19,6 +19,7 @@ from core.exports.report import quantity_names, solve, values_per_iteration
 from core.scenario import budget
 from core.scenario.catalog import bundled_names, load
 from core.scenario.load import load_scenario, parse_scenario
+from tui.cli import solve_refusal
 
 HEAD = """format: 1
 name: budget
@@ -133,9 +134,15 @@ def test_solve_refuses_iterations_over_the_budget_naming_the_option() -> None:
     most = budget.MAX_SOLVE_VALUES // per
     with pytest.raises(CnnTuiError) as caught:
         solve(scenario, most + 1)
-    message = str(caught.value)
-    assert message.startswith(f"--iterations {most + 1:,} would keep {(most + 1) * per:,} values")
-    assert f"the limit is {budget.MAX_SOLVE_VALUES:,}" in message and f"at most {most:,}" in message
+    err = caught.value
+    assert isinstance(err, budget.SolveTooLarge)  # the numbers, for a command to phrase
+    assert (err.iterations, err.per_iteration, err.limit, err.most) == (most + 1, per, budget.MAX_SOLVE_VALUES, most)
+    assert str(err) == (f"{most + 1:,} iterations would keep {(most + 1) * per:,} values ({per:,} per iteration); "
+                        f"the limit is {budget.MAX_SOLVE_VALUES:,}: ask for at most {most:,}")
+    assert "--" not in str(err) and "train" not in str(err)  # core names no command-line option
+    message = solve_refusal(err)  # the command says it with its option
+    assert message == (f"--iterations {most + 1:,} would keep {(most + 1) * per:,} values ({per:,} per "
+                       f"iteration); the limit is {budget.MAX_SOLVE_VALUES:,}: ask for at most {most:,}")
     explained_most = budget.MAX_EXPLAINED_VALUES // per
     with pytest.raises(CnnTuiError, match=f"at most {explained_most:,}"):
         solve(scenario, explained_most + 1, explained=True)
@@ -234,9 +241,17 @@ def test_the_zero_padded_grid_counts_even_when_a_huge_stride_leaves_few_windows(
 
 def test_solve_of_one_iteration_over_the_budget_says_to_lower_the_batch() -> None:
     assert budget.check_solve(1, budget.MAX_SOLVE_VALUES, explained=False) is None
-    message = budget.check_solve(1, budget.MAX_SOLVE_VALUES + 1, explained=False)
-    assert message == (f"one iteration of this scenario keeps {budget.MAX_SOLVE_VALUES + 1:,} values; solve "
-                       f"can keep at most {budget.MAX_SOLVE_VALUES:,}: lower batch_size, or use train")
+    refusal = budget.check_solve(1, budget.MAX_SOLVE_VALUES + 1, explained=False)
+    assert refusal is not None and refusal.one_too_many
+    assert str(refusal) == (f"one iteration of this scenario keeps {budget.MAX_SOLVE_VALUES + 1:,} values; at most "
+                            f"{budget.MAX_SOLVE_VALUES:,} can be kept: lower batch_size")
+    assert solve_refusal(refusal) == (f"one iteration of this scenario keeps {budget.MAX_SOLVE_VALUES + 1:,} "
+                                      f"values; solve can keep at most {budget.MAX_SOLVE_VALUES:,}: lower "
+                                      "batch_size, or use train")
+    explained = budget.check_solve(1, budget.MAX_EXPLAINED_VALUES + 1, explained=True)
+    assert explained is not None and solve_refusal(explained).endswith(
+        f"solve can keep at most {budget.MAX_EXPLAINED_VALUES:,} with derivations (text and markdown): lower "
+        "batch_size, or use train")
 
 
 def test_more_than_a_thousand_layers_are_refused() -> None:

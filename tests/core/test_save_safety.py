@@ -8,11 +8,13 @@ files on every failure path and after a killed save.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import socket
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +25,7 @@ import core.scenario.save as scenario_save
 from core.engine.scenario import SampleSet
 from core.errors import CnnTuiError, SaveError
 from core.exports.formats import write_atomically
-from core.scenario.atomic import remove_stale_temps, temp_pattern, write_file
+from core.scenario.atomic import STALE_AFTER, remove_stale_temps, temp_pattern, write_file
 from core.scenario.catalog import bundled_dir
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import INLINE_LIMIT, plan_save, save_scenario, source_files, write_scenario
@@ -43,6 +45,12 @@ loss: cross_entropy
 learning_rate: 0.1
 seed: 3
 """
+
+
+def _age(path: Path) -> None:
+    """Set a file's times back past the margin that marks a temporary file as left by a killed save."""
+    old = time.time() - STALE_AFTER - 60
+    os.utime(path, (old, old))
 
 
 def _names(folder: Path) -> list[str]:
@@ -128,26 +136,90 @@ def test_a_users_npz_beside_the_target_is_never_overwritten(tmp_path: Path) -> N
 def test_saving_again_alternates_names_and_removes_only_its_own_unchanged_npz(tmp_path: Path) -> None:
     scenario, x = _big_inline()
     path = tmp_path / "copy.yaml"
-    save_scenario(scenario, path)
+    saved = write_scenario(scenario, path)
     assert _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
-    saved = write_scenario(scenario, path)  # the same session saves again: no pile-up
+    saved = write_scenario(scenario, path, replaces=saved)  # the same session saves again: no pile-up
     assert "copy.samples-2.npz" in saved.notes[0]
     assert _names(tmp_path) == ["copy.samples-2.npz", "copy.yaml"]  # the first was ours, untouched since
-    save_scenario(scenario, path)
+    saved = write_scenario(scenario, path, replaces=saved)
     assert _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
     np.testing.assert_array_equal(load_scenario(path).samples.x, x)
     os.utime(tmp_path / "copy.samples.npz", ns=(0, 0))  # touched since: not ours to remove any more
     (tmp_path / "copy.samples-2.npz").mkdir()  # anything at a name counts as taken, even a folder
-    saved = write_scenario(scenario, path)
+    saved = write_scenario(scenario, path, replaces=saved)
     assert "copy.samples-3.npz" in saved.notes[0]
     assert _names(tmp_path) == ["copy.samples-2.npz", "copy.samples-3.npz", "copy.samples.npz", "copy.yaml"]
     np.testing.assert_array_equal(load_scenario(path).samples.x, x)
 
 
-def test_a_failed_second_save_keeps_the_npz_the_old_file_needs(tmp_path: Path, monkeypatch) -> None:
+def test_without_proof_of_its_own_earlier_save_nothing_is_removed(tmp_path: Path) -> None:
     scenario, x = _big_inline()
     path = tmp_path / "copy.yaml"
     save_scenario(scenario, path)
+    save_scenario(scenario, path)  # no earlier save given: the first npz stays (another file may use it)
+    assert _names(tmp_path) == ["copy.samples-2.npz", "copy.samples.npz", "copy.yaml"]
+    saved = write_scenario(scenario, path)
+    path.write_text(path.read_text() + "# edited by hand\n")  # the file is no longer the one saved
+    write_scenario(scenario, path, replaces=saved)
+    assert "copy.samples-3.npz" in _names(tmp_path)
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+
+
+def test_opening_a_saved_file_and_saving_it_keeps_its_npz(tmp_path: Path) -> None:
+    """The reviewer's data loss: save → open → save deleted the npz the file refers to."""
+    scenario, x = _big_inline()
+    path = tmp_path / "s.yaml"
+    saved = write_scenario(scenario, path)
+    opened = load_scenario(path)  # as the open dialog does: its samples now come from s.samples.npz
+    assert opened.samples.source == (tmp_path / "s.samples.npz").resolve()
+    again = write_scenario(opened, path, replaces=saved)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+    assert "samples:\n  file: s.samples.npz\n" in path.read_text()
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    write_scenario(load_scenario(path), path, replaces=again)  # and once more
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+
+
+def test_samples_whose_npz_a_later_save_removed_are_written_anew(tmp_path: Path) -> None:
+    """Undo (or reset) after saving edited samples brings back samples that named an npz the
+    edited save removed: saving them writes the npz again rather than naming a missing file."""
+    scenario, x = _big_inline()
+    path = tmp_path / "s.yaml"
+    first = write_scenario(scenario, path)
+    opened = load_scenario(path)  # samples from s.samples.npz
+    edited = opened.copy()
+    edited.samples = SampleSet(x=x + 1.0, y=opened.samples.y, labels=opened.samples.labels)
+    second = write_scenario(edited, path, replaces=first)
+    assert _names(tmp_path) == ["s.samples-2.npz", "s.yaml"]  # the first npz was an orphan of ours
+    write_scenario(opened, path, replaces=second)  # the undone samples: their npz is gone
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+
+
+def test_a_fresh_session_opening_and_saving_keeps_the_npz(tmp_path: Path) -> None:
+    scenario, x = _big_inline()
+    path = tmp_path / "s.yaml"
+    save_scenario(scenario, path)
+    save_scenario(load_scenario(path), path)  # open → save
+    np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+
+
+def test_saved_names_the_npz_files_the_file_now_refers_to(tmp_path: Path) -> None:
+    scenario, _ = _big_inline()
+    saved = write_scenario(scenario, tmp_path / "s.yaml")
+    npz = (tmp_path / "s.samples.npz").resolve()
+    assert saved.sample_files == {"samples": scenario_save.SampleFile("s.samples.npz", npz)}
+    loaded = load_scenario(tmp_path / "s.yaml")
+    assert (loaded.samples.file, loaded.samples.source) == ("s.samples.npz", npz)
+    assert write_scenario(parse_scenario(W.YAML), tmp_path / "small.yaml").sample_files == {}
+
+
+def test_a_failed_second_save_keeps_the_npz_the_old_file_needs(tmp_path: Path, monkeypatch) -> None:
+    scenario, x = _big_inline()
+    path = tmp_path / "copy.yaml"
+    saved = write_scenario(scenario, path)
     before = path.read_bytes()
 
     def broken_replace(src, dst):
@@ -155,16 +227,16 @@ def test_a_failed_second_save_keeps_the_npz_the_old_file_needs(tmp_path: Path, m
 
     monkeypatch.setattr(scenario_save.os, "replace", broken_replace)
     with pytest.raises(SaveError, match="No space left"):
-        save_scenario(scenario, path)
+        write_scenario(scenario, path, replaces=saved)
     assert path.read_bytes() == before and _names(tmp_path) == ["copy.samples.npz", "copy.yaml"]
     np.testing.assert_array_equal(load_scenario(path).samples.x, x)
 
 
 def test_an_npz_written_for_another_file_is_never_removed(tmp_path: Path) -> None:
     scenario, _ = _big_inline()
-    save_scenario(scenario, tmp_path / "a.yaml")
-    save_scenario(scenario, tmp_path / "b.yaml")
-    save_scenario(scenario, tmp_path / "b.yaml")
+    a = write_scenario(scenario, tmp_path / "a.yaml")
+    b = write_scenario(scenario, tmp_path / "b.yaml", replaces=a)
+    write_scenario(scenario, tmp_path / "b.yaml", replaces=b)
     assert _names(tmp_path) == ["a.samples.npz", "a.yaml", "b.samples-2.npz", "b.yaml"]
     assert len(load_scenario(tmp_path / "a.yaml").samples) == 4100
 
@@ -241,6 +313,43 @@ def test_saving_onto_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: 
     assert real.read_bytes() != before
     assert load_scenario(real).learning_rate == 0.125 and load_scenario(link).learning_rate == 0.125
     assert _names(real_dir) == ["s.yaml"] and _names(tmp_path) == ["link.yaml", "real"]
+
+
+def _linked(tmp_path: Path) -> tuple[Path, Path]:
+    """``l/s.yaml`` → ``../r/deep/s.yaml``: a link in another folder than its file."""
+    (tmp_path / "l").mkdir()
+    (tmp_path / "r" / "deep").mkdir(parents=True)
+    real = tmp_path / "r" / "deep" / "s.yaml"
+    link = tmp_path / "l" / "s.yaml"
+    link.symlink_to(os.path.join("..", "r", "deep", "s.yaml"))
+    return link, real
+
+
+def test_npz_files_saved_through_a_link_are_named_from_the_real_files_folder(tmp_path: Path) -> None:
+    scenario, x = _big_inline()
+    link, real = _linked(tmp_path)
+    saved = write_scenario(scenario, link)
+    assert _names(real.parent) == ["s.samples.npz", "s.yaml"] and _names(link.parent) == ["s.yaml"]
+    assert "samples:\n  file: s.samples.npz\n" in real.read_text()
+    for path in (link, real):
+        np.testing.assert_array_equal(load_scenario(path).samples.x, x)
+    assert saved.sample_files["samples"].source == (real.parent / "s.samples.npz").resolve()
+    digits = load_scenario(_digits_copy(tmp_path))  # samples from an npz elsewhere: a path from the real folder
+    write_scenario(digits, link)
+    assert "file: ../../dig/data/digits-train.npz" in real.read_text()
+    for path in (link, real):
+        np.testing.assert_array_equal(load_scenario(path).samples.x, digits.samples.x)
+
+
+def test_a_file_opened_through_a_link_finds_its_npz_beside_the_real_file(tmp_path: Path) -> None:
+    scenario, x = _big_inline()
+    link, real = _linked(tmp_path)
+    save_scenario(scenario, real)
+    np.testing.assert_array_equal(load_scenario(link).samples.x, x)
+    opened = load_scenario(link)
+    save_scenario(opened, link)  # open through the link and save: still the same npz
+    assert _names(real.parent) == ["s.samples.npz", "s.yaml"]
+    np.testing.assert_array_equal(load_scenario(real).samples.x, x)
 
 
 def test_a_chain_of_links_and_a_dangling_link_are_followed(tmp_path: Path) -> None:
@@ -461,17 +570,33 @@ def test_stale_temporary_files_of_this_target_are_removed_and_nothing_else(tmp_p
              ".s.test_samples-2.npz.qwertyui.tmp"]
     kept = [".s.yaml.ABCDEFGH.tmp", ".s.yaml.short.tmp", ".other.yaml.a1b2c3d4.tmp", "s.yaml.a1b2c3d4.tmp",
             ".s.yaml.a1b2c3d4.tmp.bak", ".s.yamlx.a1b2c3d4.tmp"]
-    for name in stale + kept:
+    young = ".s.yaml.r4nn1ng0.tmp"  # another process's save, still being written
+    for name in stale + kept + [young]:
         (tmp_path / name).write_bytes(b"x")
+    for name in stale + kept:
+        _age(tmp_path / name)
     (tmp_path / ".s.yaml.linklink.tmp").symlink_to(path)  # a link is not one of our files
     (tmp_path / ".s.yaml.folderxx.tmp").mkdir()
     save_scenario(load_scenario(path), path)
-    assert _names(tmp_path) == sorted(["s.yaml", *kept, ".s.yaml.linklink.tmp", ".s.yaml.folderxx.tmp"])
+    assert _names(tmp_path) == sorted(["s.yaml", *kept, young, ".s.yaml.linklink.tmp", ".s.yaml.folderxx.tmp"])
+    assert (tmp_path / young).read_bytes() == b"x"
+
+
+def test_a_temporary_file_is_stale_only_past_the_margin(tmp_path: Path) -> None:
+    pattern = [temp_pattern("s\\.yaml")]
+    temp = tmp_path / ".s.yaml.abcd1234.tmp"
+    temp.write_bytes(b"half")
+    recent = time.time() - STALE_AFTER + 60
+    os.utime(temp, (recent, recent))
+    assert remove_stale_temps(tmp_path, pattern) == [] and temp.exists()
+    _age(temp)
+    assert remove_stale_temps(tmp_path, pattern) == [".s.yaml.abcd1234.tmp"] and not temp.exists()
 
 
 def test_an_export_removes_its_own_stale_temporary_files(tmp_path: Path) -> None:
-    (tmp_path / ".out.md.k1ll3d00.tmp").write_bytes(b"half")
-    (tmp_path / ".other.md.k1ll3d00.tmp").write_bytes(b"half")
+    for name in (".out.md.k1ll3d00.tmp", ".other.md.k1ll3d00.tmp"):
+        (tmp_path / name).write_bytes(b"half")
+        _age(tmp_path / name)
     write_atomically(tmp_path / "out.md", "# done\n")
     assert _names(tmp_path) == [".other.md.k1ll3d00.tmp", "out.md"]
 
@@ -547,3 +672,51 @@ def test_a_file_of_another_owner_is_not_replaced_by_a_copy_of_ours() -> None:
         assert _names(shared) == ["theirs.yaml"]
     finally:
         shutil.rmtree(folder)
+
+
+# --- file systems without hard links (FAT, exFAT, SMB) -----------------------------------
+
+@pytest.mark.parametrize("code", [errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP], ids=["EPERM", "ENOTSUP", "EOPNOTSUPP"])
+def test_large_samples_save_where_hard_links_are_refused(tmp_path: Path, monkeypatch, code: int) -> None:
+    scenario, x = _big_inline()
+
+    def no_links(src, dst, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "link", no_links)
+    saved = write_scenario(scenario, tmp_path / "s.yaml")
+    assert _names(tmp_path) == ["s.samples.npz", "s.yaml"]
+    np.testing.assert_array_equal(load_scenario(saved.path).samples.x, x)
+    (tmp_path / "s.samples.npz").rename(tmp_path / "kept.npz")
+    write_scenario(scenario, tmp_path / "s.yaml")  # and again beside a taken name: never over it
+    assert _names(tmp_path) == ["kept.npz", "s.samples.npz", "s.yaml"]
+
+
+def test_without_hard_links_a_file_that_appears_is_still_not_replaced(tmp_path: Path, monkeypatch) -> None:
+    from core.scenario import atomic
+
+    scenario, _ = _big_inline()
+    plan = plan_save(scenario, tmp_path / "s.yaml")
+    sidecar = plan.sidecars["samples"]
+    tmp = atomic.write_temp(sidecar, lambda f: f.write(b"ours"))
+    (tmp_path / "s.samples.npz").write_bytes(b"theirs")  # appeared after the check
+
+    def no_links(src, dst, **kwargs):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    with pytest.raises(SaveError, match="a file appeared here while saving: it was left as it is"):
+        atomic.place(tmp, sidecar, replace=False)
+    assert (tmp_path / "s.samples.npz").read_bytes() == b"theirs" and _names(tmp_path) == ["s.samples.npz"]
+
+
+def test_other_link_errors_are_still_reported(tmp_path: Path, monkeypatch) -> None:
+    scenario, _ = _big_inline()
+
+    def full(src, dst, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", full)
+    with pytest.raises(SaveError, match="cannot write the file: No space left on device; nothing was changed"):
+        write_scenario(scenario, tmp_path / "s.yaml")
+    assert _names(tmp_path) == []

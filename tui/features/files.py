@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
@@ -22,6 +22,9 @@ from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
 from tui.problem import problem
+
+if TYPE_CHECKING:
+    from core.scenario.save import Saved
 
 # what may go on while a file is read or written (nothing that changes the session)
 WHILE_FILE_WORK = frozenset({"help", "quit", "full_precision", "scroll_down", "scroll_up", "jacobian",
@@ -43,6 +46,16 @@ class FilesFeature(Feature):
     def __init__(self, host: StepHost) -> None:
         super().__init__(host)
         self.busy: str | None = None  # "saving …" while a save or export runs
+        self.last_saved: Saved | None = None  # this session's last save: proof of what it wrote
+        self._when_done: list[Callable[[], object]] = []  # run once the running work has ended
+
+    def when_done(self, then: Callable[[], object]) -> None:
+        """Call ``then`` on the UI thread once the running save or export has ended (its
+        outcome said); at once when nothing runs."""
+        if self.busy is None:
+            then()
+            return
+        self._when_done.append(then)
 
     def blocks(self, action: str) -> str | None:
         if self.busy and action not in WHILE_FILE_WORK:
@@ -60,10 +73,17 @@ class FilesFeature(Feature):
         def finish(then: Callable[[], None]) -> Awaitable[None]:
             self.busy = None
             self.host.refresh_bindings()
-            return self.host.guarded(then)  # on the UI thread, guarded like a key
+            return self._finished(then)
+
 
         run_in_background(self.host.app, work, lambda result: finish(lambda: done(result)),
                           lambda err: finish(lambda: failed(err)), name=busy)
+
+    async def _finished(self, then: Callable[[], None]) -> None:
+        await self.host.guarded(then)  # on the UI thread, guarded like a key
+        waiting, self._when_done = self._when_done, []
+        for callback in waiting:
+            await self.host.guarded(callback)
 
     # --- open ------------------------------------------------------------------------------
     def action_open(self) -> None:
@@ -140,8 +160,12 @@ class FilesFeature(Feature):
 
         def done(saved: object) -> None:
             assert isinstance(saved, Saved)
+            self.last_saved = saved
             host.stepper.scenario.path = saved.path
             if host.stepper.state is state:  # nothing changed meanwhile (the keys that could, waited)
+                # the samples now come from the npz files the saved file names (as if it were loaded):
+                # set before mark_saved, whose recovery journal starts afresh from the files' digest
+                host.stepper.adopt_sample_files({name: (f.file, f.source) for name, f in saved.sample_files.items()})
                 host.stepper.mark_saved()
             host.refresh_view()
             host.say("; ".join([f"saved to {saved.path}", *saved.notes]))
@@ -149,7 +173,7 @@ class FilesFeature(Feature):
         def failed(err: BaseException) -> None:
             host.say(f"not saved: {problem(err)}", error=True)
 
-        self._run(f"saving to {path}", partial(write_scenario, scenario, path), done, failed)
+        self._run(f"saving to {path}", partial(write_scenario, scenario, path, self.last_saved), done, failed)
 
     # --- export ----------------------------------------------------------------------------
     def action_export(self) -> None:
