@@ -2,13 +2,16 @@
 
 Typed ``CnnTuiError``s from core are the normal path and already say what went wrong;
 anything else (an ``OSError`` from the file system, memory, a bug) is worded here without
-Python's exception names or reprs, with at most ~80 characters of a user's value.
+Python's exception names or reprs, with at most ~80 characters of a user's value; its traceback goes to the error log.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from core.errors import CnnTuiError
 from core.text import quote
+from tui.error_log import record
 
 
 def problem(err: BaseException) -> str:
@@ -22,4 +25,12 @@ def problem(err: BaseException) -> str:
         return "not enough memory for this"
     if isinstance(err, RecursionError):
         return "the data is nested too deeply"
-    return "an unexpected error stopped it; the session is unchanged"
+    where = record(err)  # a bug: its traceback is kept for a report
+    details = f" (logged in {quote(_short(where))})" if where else ""
+    return f"an unexpected error stopped it{details}; the session is unchanged"
+
+
+def _short(path: Path) -> str:
+    """``~/.local/state/cnn-tui/errors.log`` rather than the home folder spelled out."""
+    home = Path.home()
+    return f"~/{path.relative_to(home)}" if path.is_relative_to(home) else str(path)

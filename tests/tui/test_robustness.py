@@ -205,7 +205,13 @@ async def test_an_unexpected_failure_of_an_action_is_said_and_the_app_goes_on(ap
         monkeypatch.setattr(stepper, "step_forward", broken)
         await press(pilot, "f")
         assert app.is_running
-        assert message(app) == "that did not work: an unexpected error stopped it; the session is unchanged"
+        said = message(app)
+        assert said.startswith("that did not work: an unexpected error stopped it (logged in ")
+        assert said.endswith("errors.log); the session is unchanged") and "internal detail" not in said
+        from tui.error_log import log_path
+
+        logged = log_path().read_text(encoding="utf-8")  # the traceback, for a report
+        assert "ZeroDivisionError: internal detail" in logged and "step_forward" in logged
         assert len(app.main.unexpected) == 1 and stepper.phase().describe() == "forward 1/4: conv"
         monkeypatch.undo()
         await press(pilot, "f")
