@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+from fixtures.helpers import wide_dense_yaml
+
 from core.scenario.atomic import STALE_AFTER
 from core.scenario.load import load_scenario
 from core.scenario.save import save_scenario
@@ -39,19 +41,7 @@ print("saving", flush=True)
 save_scenario(scenario, path)
 print("saved", flush=True)
 """
-BIG = """format: 1
-name: big
-input: [50]
-samples:
-  - x: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
-        0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5,
-        0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]
-    label: 1
-layers: [{type: dense, units: 2, activation: softmax}]
-loss: cross_entropy
-learning_rate: 0.1
-seed: 5
-"""
+BIG = wide_dense_yaml(0.5, 1, 5)
 
 
 def _start_saver(path: Path, rows: int) -> subprocess.Popen[str]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fixtures import worked_example as W
+from fixtures.helpers import wide_dense_yaml
 
 import core.scenario.save as scenario_save
 from core.engine.scenario import SampleSet
@@ -32,19 +33,7 @@ from core.scenario.save import INLINE_LIMIT, plan_save, save_scenario, source_fi
 from core.scenario.targets import TEMP_EXTRA, check_target
 
 ROOT = os.geteuid() == 0
-BIG_YAML = """format: 1
-name: big
-input: [50]
-samples:
-  - x: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-    label: 0
-layers: [{type: dense, units: 2, activation: softmax}]
-loss: cross_entropy
-learning_rate: 0.1
-seed: 3
-"""
+BIG_YAML = wide_dense_yaml(0.0, 0, 3)
 
 
 def _age(path: Path) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from fixtures.helpers import wide_dense_yaml
 from test_files import open_dialog
 from test_recovery_ui import journals
 from test_robustness import settle
@@ -19,19 +20,7 @@ from core.scenario.save import INLINE_LIMIT
 from tui.app import CnnTuiApp
 from tui.recovery import RestoreScreen
 
-SMALL = """format: 1
-name: big
-input: [50]
-samples:
-  - x: [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0,
-        0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
-    label: 0
-layers: [{type: dense, units: 2, activation: softmax}]
-loss: cross_entropy
-learning_rate: 0.1
-seed: 3
-"""
+SMALL = wide_dense_yaml(0.0, 0, 3)
 
 
 def big_app(path: Path) -> tuple[CnnTuiApp, np.ndarray]:
