@@ -20,7 +20,8 @@ STAGES = ("given", "forward", "backward", "update")
 @dataclass(frozen=True)
 class QuantityKind:
     """One kind of quantity. ``symbol`` is the letter a derivation writes (``z_fc[0]``);
-    ``title`` says what it is in words; ``label`` heads its block in a layer panel."""
+    ``title`` says what it is in words (``{optimizer}`` stands for the scenario's optimizer,
+    e.g. "weight after the {optimizer} update"); ``label`` heads its block in a layer panel."""
 
     name: str
     stage: str  # given | forward | backward | update: the part of an iteration that computes it
@@ -47,8 +48,8 @@ KINDS: dict[str, QuantityKind] = {k.name: k for k in (
                  "gradient of the loss with respect to this weight", "grad_w"),
     QuantityKind("grad_bias", "backward", False, False, "∂E/∂b",
                  "gradient of the loss with respect to this bias", "grad_b"),
-    QuantityKind("new_weight", "update", False, False, "w′", "weight after the SGD update", "new_w"),
-    QuantityKind("new_bias", "update", False, False, "b′", "bias after the SGD update", "new_b"),
+    QuantityKind("new_weight", "update", False, False, "w′", "weight after the {optimizer} update", "new_w"),
+    QuantityKind("new_bias", "update", False, False, "b′", "bias after the {optimizer} update", "new_b"),
 )}
 
 

@@ -133,7 +133,9 @@ class _Explainer:
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
         value = self.st.value(str(ref))
         layer = f" of {ref.layer}" if ref.layer else ""
-        return Derivation(str(ref), title or f"{TITLES[ref.kind]}{layer}", symbol, formula, substituted,
+        if not title:  # "weight after the SGD update of out"
+            title = TITLES[ref.kind].format(optimizer=self.optimizer.title) + layer
+        return Derivation(str(ref), title, symbol, formula, substituted,
                           value, self.d, notes, steps)
 
     # --- dispatch ----------------------------------------------------------------------

@@ -583,3 +583,10 @@ def test_train_save_writes_the_momentum_buffer_and_step(tmp_path: Path) -> None:
     for layer, own in trainer.params.items():
         for pname, arr in own.items():
             assert trained.params[layer][pname].tolist() == arr.tolist()
+
+
+def test_an_updated_weight_is_titled_by_its_optimizer(ema: Optimizer) -> None:
+    stepper = Stepper(scenario("{type: ema_test, rho: 0.3}"))
+    stepper.run_iteration()
+    assert explain(stepper, "out.new_weight[0,0]").title == "weight after the EMA test update of out"
+    assert explain(stepper, "h.new_bias[0]").title == "bias after the EMA test update of h"
