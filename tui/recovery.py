@@ -185,13 +185,18 @@ class Recovery:
                     self.host.say, f"a recovery journal from {when(stale[0].modified)} is for an earlier version "
                     f"of this file: not restored (kept as {kept[0].name} in {quote(str(kept[0].parent))})", True)
             return
-        newest = usable[0]
+        newest, older = usable[0], usable[1:]
 
         def chosen(restore: bool | None) -> Any:
+            # older sessions are never offered again, but kept on disk: a choice about the
+            # newest one must not delete another session's work
+            kept = [journal.set_aside(f) for f in older]
             if restore:
-                return self.restore(newest, [f.path for f in usable])
-            journal.remove([f.path for f in usable])
-            self.host.say(f"discarded the unsaved session from {when(newest.modified)}")
+                return self.restore(newest, [newest.path])
+            journal.remove([newest.path])
+            also = (f" ({len(kept)} older one{'s' if len(kept) != 1 else ''} kept in "
+                    f"{quote(str(kept[0].parent))})" if kept else "")
+            self.host.say(f"discarded the unsaved session from {when(newest.modified)}{also}")
             return None
 
         self.host.call_after_refresh(self.host.app.push_screen, RestoreScreen(newest, stepper.scenario.name), chosen)

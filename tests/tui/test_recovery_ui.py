@@ -274,3 +274,27 @@ async def test_a_name_with_markup_shows_literally_in_the_restore_dialog(tmp_path
         await press(pilot, "r")
         await pilot.pause()
         assert again.is_running and "forward 2/4" in status(again)
+
+
+async def test_discarding_the_newest_session_keeps_an_older_one_on_disk(app, _own_state_dir):
+    """Two sessions left behind: a choice about the newest never deletes the other's work."""
+    import os
+    import shutil
+
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "f")
+    folder = journal.state_dir()
+    (older,) = folder.glob("*.journal")
+    newer = older.with_name(older.name.replace(".journal", "9.journal"))  # another process's name
+    shutil.copy(older, newer)
+    os.utime(older, (older.stat().st_mtime - 60,) * 2)
+    again = CnnTuiApp(load("tiny-cnn"))
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(again.screen, RestoreScreen)
+        await press(pilot, "d")
+        await pilot.pause()
+        assert "discarded the unsaved session" in message(again) and "1 older one kept" in message(again)
+    assert not newer.exists() and not older.exists()
+    (kept,) = folder.glob("*.stale")
+    assert kept.name == older.name + ".stale" and journal.read_journal(kept)[1]  # its changes are still there
