@@ -24,6 +24,7 @@ from core.engine.scenario import FORMAT, SampleSet, Scenario
 from core.errors import SaveError, ScenarioError
 from core.nn.optim import optimizer_data
 from core.scenario.atomic import place, remove_stale_temps, temp_pattern, write_temp
+from core.scenario.catalog import bundled_dir
 from core.scenario.targets import Target, check_target, quote_path
 from core.scenario.yaml_source import use_yaml12_floats
 
@@ -69,15 +70,22 @@ def _plain(arr: np.ndarray) -> Any:
 
 
 def _needs_npz(samples: SampleSet) -> bool:
-    """Samples with no npz file of their own that are too many to write inline."""
-    return _source(samples) is None and samples.x.size + samples.y.size > INLINE_LIMIT
+    """Samples with no npz file to keep pointing at that are too many to write inline, or
+    that came from an npz file (they stay in one)."""
+    if _source(samples) is not None:
+        return False
+    return samples.file is not None or samples.x.size + samples.y.size > INLINE_LIMIT
 
 
 def _source(samples: SampleSet) -> Path | None:
-    """The npz file the samples may keep pointing at: theirs, if it is still there. One that
-    is gone (removed since it was read, e.g. by a later save that replaced it) is written anew
-    from the samples in memory, so a save never names a missing file."""
+    """The npz file the samples may keep pointing at: theirs, if it is still there and is not
+    the installed package's (a saved file naming ``../../site-packages/…`` would work on this
+    machine only, and break with the next upgrade). One that is gone (removed since it was
+    read, e.g. by a later save that replaced it) or bundled is written anew beside the saved
+    file from the samples in memory, so a save never names a missing or borrowed file."""
     if samples.source is None or not samples.source.is_file():
+        return None
+    if samples.source.resolve().is_relative_to(bundled_dir().resolve()):
         return None
     return samples.source
 

@@ -42,3 +42,19 @@ def test_export_replaces_only_a_file_of_its_kind(tmp_path: Path) -> None:
     result = run_cli("export", "tiny-cnn", "--to", "markdown", "-o", str(old))
     assert result.returncode == 0, result.stderr
     assert old.read_text(encoding="utf-8").startswith("# tiny-cnn")
+
+
+def test_a_bundled_scenario_saved_elsewhere_carries_its_own_samples(tmp_path: Path) -> None:
+    """Its npz files are written beside the saved file, never named inside the installed package."""
+    import yaml
+
+    target = tmp_path / "out" / "dig.yaml"
+    target.parent.mkdir()
+    result = run_cli("train", "digits", "--epochs", "1", "--save", str(target))
+    assert result.returncode == 0, result.stderr
+    data = yaml.safe_load(target.read_text(encoding="utf-8"))
+    assert data["samples"] == {"file": "dig.samples.npz"}
+    assert data["test_samples"] == {"file": "dig.test_samples.npz"}
+    saved, bundled = load(str(target)), load("digits")
+    assert (saved.samples.x == bundled.samples.x).all() and (saved.samples.y == bundled.samples.y).all()
+    assert saved.test_samples is not None and len(saved.test_samples) == len(bundled.test_samples or [])
