@@ -66,3 +66,39 @@ def markdown_text(text: str) -> str:
     if shown and shown[0] in _MARKDOWN_PUNCTUATION and shown[0] not in _MARKDOWN_ACTIVE:
         out = "\\" + out
     return _LIST_NUMBER.sub(r"\1\\\2", _WWW_DOT.sub(r"\\.", out))
+
+
+_BIG = 1e300  # a number past this (or an integer of thousands of digits) is not printed
+
+
+def describe(value: object) -> str:
+    """A value found where another belongs, in plain words: its YAML type and, short, the
+    value (``the number 0.5``, ``a list of 3``, ``the text 'abc'``); never a repr, never a
+    5000-digit number."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        if abs(value) > _BIG:
+            return "a number too large"
+        return f"the number {short(value)}"
+    if isinstance(value, str):
+        return f"the text {said(value)}"
+    if isinstance(value, list):
+        return f"a list of {len(value)}"
+    return "a mapping" if isinstance(value, dict) else "a value of another kind"
+
+
+def short(value: object) -> str:
+    """A number (or any value) as it was written, cut to about 20 characters."""
+    try:
+        text = str(value)
+    except ValueError:  # an integer past Python's 4300-digit limit for str()
+        return "a number of thousands of digits"
+    return text if len(text) <= 24 else text[:20] + "…"
+
+
+def said(value: object) -> str:
+    """A user's value for a message: text quoted (at most ~60 characters), anything else in words."""
+    return f"'{quote(value, 60)}'" if isinstance(value, str) else describe(value)

@@ -30,7 +30,7 @@ from core.scenario.npz import NpzError, read_npz
 from core.scenario.read_file import read_limited, shown_path
 from core.scenario.yaml_source import Path as YPath
 from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
-from core.text import quote
+from core.text import describe, quote, said, short
 
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
               "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "expected")
@@ -78,36 +78,36 @@ class _Reader:
 
     def mapping(self, value: Any, path: YPath, what: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(path, f"expected {what} (a mapping of fields), got {_kind(value)}")
+            raise self.fail(path, f"expected {what} (a mapping of fields), got {describe(value)}")
         return value
 
     def known_fields(self, value: dict[str, Any], allowed: tuple[str, ...], path: YPath, what: str) -> None:
         for key in value:
             if key not in allowed:
-                raise self.fail(path + (key,), f"unknown field {_said(key)} for {what} "
+                raise self.fail(path + (key,), f"unknown field {said(key)} for {what} "
                                                f"(expected one of: {_choices(allowed)})")
 
     def integer(self, value: Any, path: YPath, minimum: int | None = None,
                 maximum: int | None = MAX_SIZE) -> int:
         """A whole number; sizes are bounded so a typo cannot ask for terabytes."""
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected a whole number, got {_kind(value)}")
+            raise self.fail(path, f"expected a whole number, got {describe(value)}")
         if minimum is not None and value < minimum:
-            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {_short(value)}")
+            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {short(value)}")
         if maximum is not None and value > maximum:
-            raise self.fail(path, f"expected a whole number ≤ {maximum:,}, got {_short(value)}")
+            raise self.fail(path, f"expected a whole number ≤ {maximum:,}, got {short(value)}")
         return value
 
     def number(self, value: Any, path: YPath) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(path, f"expected a number, got {_kind(value)}")
+            raise self.fail(path, f"expected a number, got {describe(value)}")
         if not _finite(value):
-            raise self.fail(path, f"expected a finite number of sensible size, got {_short(value)}")
+            raise self.fail(path, f"expected a finite number of sensible size, got {short(value)}")
         return float(value)
 
     def choice(self, value: Any, path: YPath, options: tuple[str, ...], what: str) -> str:
         if not isinstance(value, str) or value not in options:
-            raise self.fail(path, f"unknown {what} {_said(value)} (expected one of: {_choices(options)})")
+            raise self.fail(path, f"unknown {what} {said(value)} (expected one of: {_choices(options)})")
         return value
 
     def int_or_pair(self, value: Any, path: YPath, dims: int, minimum: int) -> int | tuple[int, int]:
@@ -131,7 +131,7 @@ class _Reader:
             return
         if not isinstance(value, list):
             raise self.fail(path, f"{what} must have shape {shape_text(full)} (nested lists), "
-                                  f"got {_kind(value)} at depth {len(full) - len(shape)}")
+                                  f"got {describe(value)} at depth {len(full) - len(shape)}")
         if len(value) != shape[0]:
             raise self.fail(path, f"{what} must have shape {shape_text(full)}, but a list here has "
                                   f"{len(value)} entries instead of {shape[0]}")
@@ -141,9 +141,9 @@ class _Reader:
                     if isinstance(item, list):
                         raise self.fail(path + (i,), f"{what} must have shape {shape_text(full)}: "
                                                      "found a list where a number belongs")
-                    raise self.fail(path + (i,), f"expected a number in {what}, got {_kind(item)}")
+                    raise self.fail(path + (i,), f"expected a number in {what}, got {describe(item)}")
                 if not _finite(item):
-                    raise self.fail(path + (i,), f"{what} holds a non-finite or huge number ({_short(item)})")
+                    raise self.fail(path + (i,), f"{what} holds a non-finite or huge number ({short(item)})")
             return
         for i, item in enumerate(value):
             self._check_nested(item, path + (i,), shape[1:], what, full)
@@ -155,33 +155,6 @@ def _finite(value: int | float) -> bool:
         return math.isfinite(float(value))
     except OverflowError:
         return False
-
-
-def _short(value: Any) -> str:
-    text = str(value)
-    return text if len(text) <= 24 else text[:20] + "…"
-
-
-def _kind(value: Any) -> str:
-    """A value found where another belongs, in plain words (its YAML type, and a short value)."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return f"the number {_short(value)}"
-    if isinstance(value, str):
-        return f"the text {_said(value)}"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    if isinstance(value, dict):
-        return "a mapping"
-    return "a value of another kind"
-
-
-def _said(value: Any) -> str:
-    """A user's value for a message: text quoted (at most ~80 characters), anything else in words."""
-    return f"'{quote(value, 60)}'" if isinstance(value, str) else _kind(value)
 
 
 def load_scenario(path: str | os.PathLike[str]) -> Scenario:
@@ -216,15 +189,15 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
                              f"(a scenario needs: {_choices(REQUIRED)})")
     if type(data["format"]) is not int or data["format"] != FORMAT:
         given = data["format"]
-        shown = _short(given) if type(given) in (int, float) else _said(given)
+        shown = short(given) if type(given) in (int, float) else said(given)
         raise r.fail(("format",), f"format {shown} is not supported (this cnn-tui reads format {FORMAT})")
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
-        raise r.fail(("name",), f"expected a non-empty title, got {_kind(name)}")
+        raise r.fail(("name",), f"expected a non-empty title, got {describe(name)}")
     description = data.get("description")
     description = "" if description is None else description
     if not isinstance(description, str):
-        raise r.fail(("description",), f"expected text, got {_kind(description)}")
+        raise r.fail(("description",), f"expected text, got {describe(description)}")
     loss = r.choice(data["loss"], ("loss",), LOSSES, "loss")
     learning_rate = r.number(data["learning_rate"], ("learning_rate",))
     if learning_rate <= 0:
@@ -293,7 +266,7 @@ def _input_shape(r: _Reader, value: Any) -> tuple[int, ...]:
     path = ("input",)
     if not isinstance(value, list) or not 1 <= len(value) <= 3:
         raise r.fail(path, "expected the shape of one sample: [features], [channels, length] or "
-                           f"[channels, height, width], got {_kind(value)}")
+                           f"[channels, height, width], got {describe(value)}")
     return tuple(r.integer(v, path + (i,), 1) for i, v in enumerate(value))
 
 
@@ -328,7 +301,7 @@ def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) 
     state (``momentum_buffer_weight``), read later by ``_optimizer_buffers``."""
     path: YPath = ("layers",)
     if not isinstance(value, list) or not value:
-        raise r.fail(path, f"expected a list of one or more layers, got {_kind(value)}")
+        raise r.fail(path, f"expected a list of one or more layers, got {describe(value)}")
     counts: dict[str, int] = {}
     names: set[str] = set()
     specs = []
@@ -343,7 +316,7 @@ def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) 
         counts[kind] = counts.get(kind, 0) + 1
         name = raw.get("name", f"{kind}{counts[kind]}")
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:
-            raise r.fail(lp + ("name",), f"invalid layer name {_said(name)} (expected lower-case letters, "
+            raise r.fail(lp + ("name",), f"invalid layer name {said(name)} (expected lower-case letters, "
                                          "digits and _, starting with a letter; not input, target "
                                          "or loss)")
         if name in names:
@@ -365,7 +338,7 @@ def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) 
                 wrong = next((f for f in frozen if f not in ("weight", "bias")), None) \
                     if isinstance(frozen, list) else frozen
                 raise r.fail(lp + ("frozen",), "expected a list of parameters to freeze: [weight], "
-                                               f"[bias] or [weight, bias], got {_said(wrong)}")
+                                               f"[bias] or [weight, bias], got {said(wrong)}")
             spec["frozen"] = sorted(set(frozen), key=("weight", "bias").index)
             if raw.get("init") is not None:
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
@@ -379,11 +352,11 @@ def _layer_inputs(r: _Reader, value: Any, path: YPath) -> list[str]:
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not names:
         raise r.fail(path, "expected a list of the layer names this layer reads (or input), "
-                           f"got {_kind(value)}")
+                           f"got {describe(value)}")
     for i, name in enumerate(names):
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name):
             where = path + (i,) if isinstance(value, list) else path
-            raise r.fail(where, f"expected a layer name (or input), got {_kind(name)}")
+            raise r.fail(where, f"expected a layer name (or input), got {describe(name)}")
     return list(names)
 
 
@@ -452,7 +425,7 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
     else:
         if not isinstance(value, list) or not value:
             raise r.fail(path, "expected a list of one or more samples (each with x and y or label), "
-                               f"or {{file: data.npz}}, got {_kind(value)}")
+                               f"or {{file: data.npz}}, got {describe(value)}")
         _sample_budget(r, path, len(value), network)
         xs, ys, labels = [], [], []
         for i, raw in enumerate(value):
@@ -467,7 +440,7 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
                                  + ("both" if "y" in raw else "neither"))
             if "y" in raw:
                 if not isinstance(raw["y"], list) or len(raw["y"]) != outputs:
-                    got = len(raw["y"]) if isinstance(raw["y"], list) else _kind(raw["y"])
+                    got = len(raw["y"]) if isinstance(raw["y"], list) else describe(raw["y"])
                     raise r.fail(sp + ("y",), f"the target must have {outputs} values (the outputs of "
                                               f"layer '{network.layers[-1].name}'), got {got}")
                 ys.append(r.array(raw["y"], sp + ("y",), (outputs,), "the target y"))
@@ -585,10 +558,10 @@ def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:
     """Parse an ``expected`` key; a name too long to be real (a 5000-digit index) or holding
     control characters is refused here, before it could reach a message or ``int``."""
     if len(key) > MAX_NAME:
-        raise r.fail(path, f"{_said(key)} is not a quantity name: {len(key):,} characters, at most "
+        raise r.fail(path, f"{said(key)} is not a quantity name: {len(key):,} characters, at most "
                            f"{MAX_NAME} (like fc.out[0] or conv.weight[0,0,1])")
     if not key.isprintable():
-        raise r.fail(path, f"{_said(key)} is not a quantity name: it holds control characters")
+        raise r.fail(path, f"{said(key)} is not a quantity name: it holds control characters")
     try:
         return parse_name(key)
     except QuantityError as err:

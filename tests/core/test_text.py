@@ -26,3 +26,17 @@ def test_quote_cuts_long_values_and_makes_them_visible() -> None:
     assert shown.startswith("x" * 80) and "999920 more characters" in shown
     assert quote("\x1b[31m") == "\\x1b[31m"
     assert quote(12) == "12"
+
+
+def test_describe_names_a_value_in_plain_words_and_never_prints_a_huge_number() -> None:
+    from core.text import describe, said, short
+
+    assert describe(None) == "nothing"
+    assert describe(True) == "true/false (true)"
+    assert describe(0.5) == "the number 0.5"
+    assert describe(10 ** 5000) == "a number too large"
+    assert describe([1, 2, 3]) == "a list of 3"
+    assert describe({"a": 1}) == "a mapping"
+    assert describe("x" * 500).startswith("the text 'xxx") and len(describe("x" * 500)) < 120
+    assert said("abc") == "'abc'" and said(3) == "the number 3"
+    assert short(1.0 / 3) == "0.3333333333333333" and short(10 ** 5000) == "a number of thousands of digits"

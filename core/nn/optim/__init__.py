@@ -27,7 +27,7 @@ from core.nn.optim.base import (
     UpdateStep,
     Value,
 )
-from core.text import quote
+from core.text import describe, quote
 
 __all__ = ["OPTIMIZERS", "DEFAULT", "Field", "Hyper", "Optimizer", "OptimizerConfig", "OptimizerState", "Term",
            "UpdateContext", "UpdateStep", "Value", "get_optimizer", "optimizer_data", "optimizer_words",
@@ -106,7 +106,7 @@ def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
         raise ScenarioError(f"the {kind} optimizer is not supported yet (this cnn-tui has: {', '.join(OPTIMIZERS)})",
                             field="optimizer.type")
     if not isinstance(kind, str) or kind not in OPTIMIZERS:
-        raise ScenarioError(f"unknown optimizer {_describe(kind)} (expected one of: {', '.join(OPTIMIZERS)})",
+        raise ScenarioError(f"unknown optimizer {describe(kind)} (expected one of: {', '.join(OPTIMIZERS)})",
                             field="optimizer.type")
     optimizer = OPTIMIZERS[kind]
     fields = {f.name: f for f in optimizer.fields}
@@ -122,7 +122,7 @@ def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
         raise ScenarioError(broken[1], field=f"optimizer.{broken[0]}")
     step = raw.get(STEP_FIELD, 0)
     if type(step) is not int or not 0 <= step <= _BIG:
-        raise ScenarioError(f"expected a whole number ≥ 0 of updates already taken, got {_describe(step)}",
+        raise ScenarioError(f"expected a whole number ≥ 0 of updates already taken, got {describe(step)}",
                             field=f"optimizer.{STEP_FIELD}")
     return OptimizerConfig(kind, options), step
 
@@ -144,29 +144,14 @@ def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, 
     return data
 
 
-def _describe(value: Any) -> str:
-    """A user's value in a message, bounded (a 5000-digit number is not printed)."""
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
-    if isinstance(value, (int, float)):
-        return "a number too large" if abs(value) > _BIG else f"the number {value:g}"
-    if isinstance(value, str):
-        return f"the text '{quote(value)}'"
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return "a mapping" if isinstance(value, Mapping) else "a value of another kind"
-
-
 def _value(f: Field, value: Any, kind: str) -> Value:
     where = f"optimizer.{f.name}"
     if f.is_flag:
         if not isinstance(value, bool):
-            raise ScenarioError(f"expected true or false ({f.meaning}), got {_describe(value)}", field=where)
+            raise ScenarioError(f"expected true or false ({f.meaning}), got {describe(value)}", field=where)
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > _BIG or not math.isfinite(value):
-        raise ScenarioError(f"expected a number ({f.meaning}), got {_describe(value)}", field=where)
+        raise ScenarioError(f"expected a number ({f.meaning}), got {describe(value)}", field=where)
     low, high = f.low, f.high
     if (low is not None and value < low) or (high is not None and (value > high or f.high_open and value == high)):
         bounds = (f"≥ {low:g}" if high is None else
