@@ -133,7 +133,8 @@ def _ours(kind: type) -> bool:
 
 
 def _record_class(name: str) -> type:
-    """The dataclass a stored record names; only ``core`` dataclasses, looked up, never run."""
+    """The dataclass a stored record names: only a ``core`` dataclass, looked up by name (its
+    constructor, ``__post_init__`` included, then builds the record from the stored fields)."""
     module_name, _, qualname = name.partition(":")
     if module_name.split(".")[0] != "core" or not qualname.isidentifier():
         raise JournalError(f"not a record of this program: {name[:60]!r}")

@@ -38,6 +38,11 @@ class Expected:
         return abs(actual - self.value) <= self.tolerance * (1 + 1e-9)
 
 
+def epoch_length(count: int, batch_size: int) -> int:
+    """Iterations in one epoch: every one of ``count`` samples once, the last batch wrapping."""
+    return -(-count // batch_size)
+
+
 def batch_indices(iteration: int, batch_size: int, count: int) -> list[int]:
     """The samples iteration k uses: (k−1)·B + j mod S, j = 0…B−1 (one cursor that wraps)."""
     return [((iteration - 1) * batch_size + j) % count for j in range(batch_size)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.engine.passes import gradients, loss_value, predict, update_params
-from core.engine.scenario import SampleSet, Scenario, batch_indices
+from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
 from core.nn.layers import Params
 from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
@@ -145,7 +145,7 @@ class Trainer:
 
     @property
     def iterations_per_epoch(self) -> int:
-        return math.ceil(len(self.scenario.samples) / self.scenario.batch_size)
+        return epoch_length(len(self.scenario.samples), self.scenario.batch_size)
 
     def batch(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
         """The samples of an iteration: (k−1)·B + j mod S, j = 0…B−1."""

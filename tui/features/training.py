@@ -18,6 +18,7 @@ from rich.text import Text
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
+from core.engine.scenario import epoch_length
 from core.engine.training import Trainer, evaluate
 from core.errors import TrainingDiverged
 from core.nn.optim import OptimizerState
@@ -110,7 +111,7 @@ class TrainingFeature(Feature):
 
         st = self.host.stepper
         scenario = st.scenario
-        per_epoch = -(-len(st.state.samples) // scenario.batch_size)
+        per_epoch = epoch_length(len(st.state.samples), scenario.batch_size)
         unit, count = ("epochs", 10) if per_epoch > 1 else ("iterations", 100)
         unit, count = self.last_choice or (unit, count)
         test = scenario.test_samples
