@@ -56,6 +56,22 @@ def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagno
     return None
 
 
+def slip_values(stepper: Stepper, name: str) -> list[tuple[str, float]]:
+    """Every value a usual slip would give for ``name`` instead of its exact value, as
+    (slip, value) in the order ``diagnose`` tries them (a teacher's exercise checks with it
+    that each slip would show)."""
+    ref = parse_name(name)
+    exact = stepper.value(name)
+    optimizer_slips = _optimizer_slips(stepper, ref)
+    out: list[tuple[str, float]] = []
+    for slip in slip_order(stepper):
+        candidates = _CANDIDATES[slip](stepper, ref, exact) if slip in _CANDIDATES else []
+        if slip in optimizer_slips:
+            candidates = candidates + optimizer_slips[slip](exact)
+        out += [(slip, float(alt)) for alt, _ in candidates if alt is not None and np.isfinite(alt)]
+    return out
+
+
 # --- the slips -------------------------------------------------------------------------
 Candidates = list[tuple[float | None, str]]
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from core.engine.network import Network, build_network, shape_text
 from core.engine.quantities import QuantityRef, parse_name
-from core.engine.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
+from core.engine.scenario import FORMAT, INITS, REVEALS, Exercise, Expected, SampleSet, Scenario, student_id_problem
 from core.errors import QuantityError, ScenarioError
 from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
@@ -33,7 +33,7 @@ from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
 from core.text import describe, quote, said, short
 
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
-              "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "expected")
+              "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "exercise", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
 _COMMON = ("name", "type", "inputs")
 _PARAM = ("weight", "bias", "frozen", "init")
@@ -222,6 +222,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
                         seed=seed, init=init, decimals=decimals, test_samples=test_samples,
                         optimizer=optimizer, optimizer_state=optimizer_state)
+    scenario.exercise = _exercise(r, data.get("exercise"), scenario)
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
@@ -552,6 +553,44 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
         result[str(ref)] = Expected(number, written_decimals(text), text)
     return result
 
+
+
+def _exercise(r: _Reader, value: Any, scenario: Scenario) -> Exercise | None:
+    """A student file's ``exercise: {id, ask: [names], reveal}`` (contract §7)."""
+    if value is None:
+        return None
+    path: YPath = ("exercise",)
+    value = r.mapping(value, path, "an exercise (id, ask)")
+    r.known_fields(value, ("id", "ask", "reveal"), path, "an exercise")
+    for key in ("id", "ask"):
+        if key not in value:
+            raise r.fail(path, f"the required field '{key}' is missing (an exercise needs: id, ask)")
+    sid = value["id"]
+    if not isinstance(sid, str):
+        raise r.fail(path + ("id",), f"expected the student's id as text, got {describe(sid)}")
+    problem = student_id_problem(sid)
+    if problem is not None:
+        raise r.fail(path + ("id",), f"{said(sid)}: {problem}")
+    ask = value["ask"]
+    if not isinstance(ask, list) or not ask:
+        raise r.fail(path + ("ask",), f"expected a list of quantity names, got {describe(ask)}")
+    from core.engine.quantity_shapes import check_reference
+
+    names: list[str] = []
+    for i, key in enumerate(ask):
+        kp = path + ("ask", i)
+        if not isinstance(key, str):
+            raise r.fail(kp, f"expected a quantity name, got {describe(key)}")
+        ref = _expected_name(r, kp, key)
+        try:
+            check_reference(scenario, ref, require_scalar=True)
+        except QuantityError as err:
+            raise r.fail(kp, str(err)) from None
+        if str(ref) in names:
+            raise r.fail(kp, f"{said(key)} is asked twice")
+        names.append(str(ref))
+    reveal = r.choice(value.get("reveal", "after"), path + ("reveal",), REVEALS, "reveal")
+    return Exercise(sid, tuple(names), reveal)
 
 
 def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:
