@@ -62,9 +62,9 @@ def roster_ids(path: str | Path) -> list[str]:
         sid = row[column].strip() if column < len(row) else ""
         problem = student_id_problem(sid)
         if problem is not None:
-            raise RosterError(f"{file}: line {line}: id {quote(sid, 40)}: {problem}")
+            raise RosterError(f"{file}: line {line}: id '{quote(sid, 40)}': {problem}")
         if sid.lower() in seen:
-            raise RosterError(f"{file}: line {line}: the id {quote(sid, 40)} is already on line "
+            raise RosterError(f"{file}: line {line}: the id '{quote(sid, 40)}' is already on line "
                               f"{seen[sid.lower()]} (ids must differ, even in upper and lower case)")
         seen[sid.lower()] = line
         ids.append(sid)

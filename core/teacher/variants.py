@@ -20,7 +20,7 @@ from core.teacher.ask import asked_names
 from core.teacher.friendly import hard_faults, slip_faults
 from core.teacher.tolerance import Tolerance
 
-MAX_DRAWS = 120  # draws per student before giving up
+MAX_DRAWS = 60  # draws per student before giving up
 
 
 class VariantError(CnnTuiError):
@@ -44,7 +44,7 @@ def _rng(seed: int, sid: str, draw: int) -> np.random.Generator:
     return np.random.default_rng(int.from_bytes(material[:16], "big"))
 
 
-FINER_AFTER = 60  # draws on the one-decimal grid before trying two decimals
+FINER_AFTER = 40  # draws on the one-decimal grid before trying two decimals
 
 
 def _grid_draw(rng: np.random.Generator, shape: tuple[int, ...], magnitude: float, fine: bool,
