@@ -29,6 +29,7 @@ from core.errors import CnnTuiError
 from tui.bindings import GLOBAL_ACTIONS, KEY_ACTIONS, SCREEN_BINDINGS, key_for
 from tui.features.base import Feature
 from tui.features.editing import EditFeature
+from tui.features.exercise import ExerciseFeature
 from tui.features.files import FilesFeature
 from tui.features.heatmaps import HeatmapFeature
 from tui.features.quiz import QuizFeature
@@ -65,6 +66,7 @@ class MainScreen(StepHost):
         self._key_states: tuple[bool, ...] | None = None
         self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
         # the features, in the order their blocks are asked (a quiz speaks before training)
+        self.exercise = ExerciseFeature(self)  # a student's file: asked values are blanks
         self.quiz_mode = QuizFeature(self)
         self.training = TrainingFeature(self)
         self.stepping = SteppingFeature(self)
@@ -73,7 +75,7 @@ class MainScreen(StepHost):
         self.heatmaps = HeatmapFeature(self)
         self.study = StudyFeature(self)
         self.files = FilesFeature(self)
-        self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
+        self.features: tuple[Feature, ...] = (self.exercise, self.quiz_mode, self.training, self.stepping, self.view,
                                               self.editing, self.heatmaps, self.study, self.files)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
@@ -137,18 +139,20 @@ class MainScreen(StepHost):
 
     # --- the view -------------------------------------------------------------------
     def refresh_view(self) -> None:
-        hidden, asked = self.quiz_mode.hidden(), self.quiz_mode.asked()
+        hidden, asked = self.quiz_hidden(), self.quiz_mode.asked()
+        blanks = frozenset(self.exercise.blanks())
         quiz_panel = self.quiz_mode.panel()
         next_panel = quiz_panel or self._next_panel()
         for panel in self.panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked))
+            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, blanks))
             if panel.mode == "heatmap":
                 panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
             is_next = panel.key == next_panel
             subtitle = ("quiz: ? below" if quiz_panel else f"next: {self.stepping.next_key()}") if is_next else ""
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
-        self.query_one(StatusLine).show(self.stepper, self.decimals, **self.quiz_mode.status())
+        self.query_one(StatusLine).show(self.stepper, self.decimals,
+                                        **(self.quiz_mode.status() or self.exercise.status()))
         self.show_derivation()
         self._refresh_keys()
         self.session_changed()
@@ -180,6 +184,7 @@ class MainScreen(StepHost):
         view.show(self.stepper, self.selected, self.decimals, self.view.full_precision, self.view.show_steps,
                   self.note_for(self.selected))
         self.quiz_mode.show_question(view)
+        self.exercise.show_blank(view)
 
     def say(self, text: str, error: bool = False) -> None:
         self.query_one(MessageLine).say(text, error)
@@ -187,7 +192,7 @@ class MainScreen(StepHost):
             self.app.bell()
 
     def quiz_hidden(self) -> frozenset[str]:
-        return self.quiz_mode.hidden()
+        return self.quiz_mode.hidden() | self.exercise.hidden()
 
     def note_for(self, name: str | None) -> Text | None:
         """The note below the derivation of ``name`` (a gradient check, a quiz verdict), while

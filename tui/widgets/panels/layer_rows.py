@@ -76,18 +76,20 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
-               hidden: set[str] | frozenset[str] = frozenset(), question: str | None = None) -> list[Row]:
+               hidden: set[str] | frozenset[str] = frozenset(), question: str | None = None,
+               blanks: frozenset[str] = frozenset()) -> list[Row]:
     """Rows of one panel; ``fresh`` holds array or cell names computed by the last command;
-    ``hidden`` cell names (a quiz's questions) show a placeholder, ``question`` shows ``?``."""
+    ``hidden`` cell names (a quiz's questions) show a placeholder, ``question`` shows ``?``;
+    ``blanks`` (an exercise's asked values, hidden too) show the learner's answer or a blank."""
     rows: list[Row] = []
     for array_name, label in panel_blocks(stepper, key):
-        rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question)
+        rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question, blanks)
     return rows
 
 
 def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
                fresh: set[str] | frozenset[str], hidden: set[str] | frozenset[str] = frozenset(),
-               question: str | None = None) -> list[Row]:
+               question: str | None = None, blanks: frozenset[str] = frozenset()) -> list[Row]:
     ref = parse_name(array_name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     arr = stepper.array(array_name)
@@ -101,6 +103,11 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
         cells = []
         for idx in line:
             name = array_name + format_index(idx)
+            if name in blanks:  # never a number, never ✓/✗: the learner's own answer or a blank
+                mine = expected.get(name)
+                cells.append(Cell(name, mine.text.replace("-", "−") if mine else BLANK,
+                                  "plain" if mine else "question", "✎" if mine else ""))
+                continue
             if name in hidden:
                 cells.append(Cell(name, "?" if name == question else PLACEHOLDER,
                                   "question" if name == question else "pending"))
@@ -110,6 +117,9 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
     if is_truncated(shape, column):
         rows.append(Row(f"  … {'×'.join(str(s) for s in shape)} in all"))
     return rows
+
+
+BLANK = "____"  # an exercise's asked value not answered yet
 
 
 def as_column(stepper: Stepper, kind: str, shape: tuple[int, ...]) -> bool:
