@@ -24,7 +24,7 @@ class Tolerance:
     def absolute(self, exact: float) -> float:
         """The largest difference from ``exact`` that is still right."""
         if self.mode == "decimals":
-            return 10.0 ** (-self.amount) * _SLACK
+            return float(10.0 ** (-self.amount) * _SLACK)
         if self.mode == "significant":
             if exact == 0:
                 return 10.0 ** (-int(self.amount) - 3)

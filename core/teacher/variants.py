@@ -59,10 +59,12 @@ def _grid_draw(rng: np.random.Generator, shape: tuple[int, ...], magnitude: floa
         step, most, decimals = 0.01, int(np.clip(round(magnitude / 0.01), 5, 90)), 2
     sign = rng.choice((-1, 1), size=shape)
     if half and decimals == 1:
-        k = rng.integers(0, most, size=shape) + 0.5
-        return np.round(sign * k * step, 2).astype(np.float64)
-    k = rng.integers(1, most + 1, size=shape)
-    return np.round(sign * k * step, decimals).astype(np.float64)
+        halves = rng.integers(0, most, size=shape) + 0.5
+        between: np.ndarray = np.round(sign * halves * step, 2).astype(np.float64)
+        return between
+    steps = rng.integers(1, most + 1, size=shape)
+    drawn: np.ndarray = np.round(sign * steps * step, decimals).astype(np.float64)
+    return drawn
 
 
 def _magnitude(arr: np.ndarray, fallback: float) -> float:
@@ -91,12 +93,14 @@ def _draw_inputs(base: Scenario, rng: np.random.Generator, shape: tuple[int, ...
     x = base.samples.x
     if np.all((x == 0) | (x == 1)):
         share = float(np.clip(np.mean(x), 0.25, 0.75))
-        return (rng.random(shape) < share).astype(np.float64)
+        pictures: np.ndarray = (rng.random(shape) < share).astype(np.float64)
+        return pictures
     lo, hi = np.floor(float(np.min(x)) * 10) / 10, np.ceil(float(np.max(x)) * 10) / 10
     if hi - lo < 1:
         hi = lo + 1
     steps = int(round((hi - lo) * 10))
-    return np.round(lo + rng.integers(0, steps + 1, size=shape) * 0.1, 1).astype(np.float64)
+    drawn: np.ndarray = np.round(lo + rng.integers(0, steps + 1, size=shape) * 0.1, 1).astype(np.float64)
+    return drawn
 
 
 def draw_scenario(base: Scenario, seed: int, sid: str, draw: int) -> Scenario:

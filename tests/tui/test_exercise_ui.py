@@ -88,3 +88,27 @@ async def test_practice_files_show_checks_as_usual(tmp_path: Path) -> None:
         await press(pilot, "n")
         assert cell(app, "out.delta[0]") not in ("____", "·")
         assert "EXERCISE bo: 0 of 2 answered" in status(app)
+
+
+async def test_grade_browser_shows_students_and_their_answers(student: Path) -> None:
+    from textual.widgets import DataTable, Static
+
+    from tui.grade_app import GradeApp
+
+    key_file = student.parent / "key.yaml"
+    text = student.read_text() + "expected:\n  out.delta[0]: 0.5\n"
+    handed = student.parent / "handed.yaml"
+    handed.write_text(text)
+    results = [grade_file(read_key(key_file), str(key_file), handed)]
+    app = GradeApp(results, "tiny-cnn")
+    async with app.run_test(size=SIZE) as pilot:
+        students = app.query_one("#students", DataTable)
+        assert students.row_count == 1 and students.get_row_at(0)[:2] == ["ana", "0/6"]
+        answers = app.query_one("#answers", DataTable)
+        assert answers.row_count == 6
+        rows = [answers.get_row_at(i) for i in range(6)]
+        assert rows[0][0] == "out.delta[0]" and rows[0][1] == "0.5" and rows[0][3] == "wrong"
+        assert all(row[3] == "missing" for row in rows[1:])
+        await pilot.press("tab", "down")
+        await pilot.pause()
+        assert "out.delta[1]: missing" in str(app.query_one("#detail", Static).content)
