@@ -59,8 +59,9 @@ def asked_names(stepper: Stepper, scope: str = DEFAULT_SCOPE, limit: int = MAX_A
     network = stepper.network
     layers = [layer.name for layer in network.layers]
     state_kinds = tuple(network.state_kinds())
-    elements = {key: _elements(stepper, key) for key in order}
+    elements = _Elements(stepper)
     picked: set[str] = set()
+    picked_arrays: set[str] = set()
     for item in split_scope(scope):
         chosen = _pick(item, order, elements, layers, state_kinds)
         if not chosen:
@@ -68,23 +69,35 @@ def asked_names(stepper: Stepper, scope: str = DEFAULT_SCOPE, limit: int = MAX_A
                              f"(expected a stage: {', '.join(KIND_GROUPS)}; a layer: {', '.join(layers)}; "
                              "a kind such as delta; or a name such as fc.delta[0])")
         picked.update(chosen)
-    names = [name for key in order for name in elements[key] if name in picked]
+        picked_arrays.update(name.split("[")[0] for name in chosen)
+    names = [name for key in order if key in picked_arrays for name in elements[key] if name in picked]
     if len(names) > limit:
         raise ScopeError(f"--ask {quote(scope, 40)} asks {len(names):,} values; a sheet asks at most {limit}: "
                          "narrow it to a layer (fc), a stage (deltas) or a kind (fc.delta)")
     return names
 
 
-def _elements(stepper: Stepper, key: str) -> list[str]:
-    arr = stepper.array(key)
-    if arr is None:
-        return []
-    if np.ndim(arr) == 0:
-        return [key]
-    return [key + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
+class _Elements(dict[str, list[str]]):
+    """The element names of each computed array, spelled out only when asked for (a large
+    network has tens of thousands)."""
+
+    def __init__(self, stepper: Stepper) -> None:
+        super().__init__()
+        self.stepper = stepper
+
+    def __missing__(self, key: str) -> list[str]:
+        arr = self.stepper.array(key)
+        if arr is None:
+            names: list[str] = []
+        elif np.ndim(arr) == 0:
+            names = [key]
+        else:
+            names = [key + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
+        self[key] = names
+        return names
 
 
-def _pick(item: str, order: list[str], elements: dict[str, list[str]], layers: list[str],
+def _pick(item: str, order: list[str], elements: _Elements, layers: list[str],
           state_kinds: tuple[str, ...]) -> list[str]:
     def kinds_of(group: str) -> tuple[str, ...] | None:
         if group == "updates":
@@ -118,7 +131,9 @@ def _pick(item: str, order: list[str], elements: dict[str, list[str]], layers: l
         ref = parse_name(item)
     except QuantityError:
         return []
+    if ref.array_name not in order:
+        return []
     if ref.index is None:
-        return list(elements.get(ref.array_name, []))
+        return list(elements[ref.array_name])
     name = str(ref)
-    return [name] if name in elements.get(ref.array_name, []) else []
+    return [name] if name in elements[ref.array_name] else []

@@ -151,10 +151,14 @@ def make_variant(base: Scenario, seed: int, sid: str, scope: str, tolerance: Tol
     taken and they are listed in ``Variant.hidden_slips``."""
     best: tuple[int, Scenario, list[str], list[str], int] | None = None
     last: list[str] = []
+    asked: list[str] | None = None
     for draw in range(MAX_DRAWS):
         candidate = draw_scenario(base, seed, sid, draw)
         stepper = Stepper(candidate)
-        asked = asked_names(stepper, scope)
+        if asked is None:  # the same names for every draw: the network and its shapes stay
+            asked = asked_names(stepper, scope)
+        else:
+            stepper.run_iteration()
         last = hard_faults(stepper, asked, tolerance)
         if last:
             continue
