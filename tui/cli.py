@@ -266,7 +266,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
 
     from core.scenario.atomic import write_path
     from core.teacher import report
-    from core.teacher.grade import grade_file
+    from core.teacher.grade import grade_class
     from core.teacher.key import read_key
 
     key = read_key(args.key)
@@ -275,13 +275,9 @@ def cmd_grade(args: argparse.Namespace) -> int:
         from core.scenario.targets import check_target
 
         check_target(target)
-    key_real = os.path.realpath(args.key)
-    results = []
-    for path in args.submissions:
-        if os.path.realpath(path) == key_real:
-            print(f"cnn-tui: skipped {visible(path)}: it is the key", file=sys.stderr)
-            continue
-        results.append(grade_file(key, args.key, path))
+    results, notes = grade_class(key, args.key, args.submissions)
+    for note in notes:
+        print(f"cnn-tui: {visible(note)}", file=sys.stderr)
     asked = _asked(key, args.key)
     if args.json:
         print(report.to_json(results))

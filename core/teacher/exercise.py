@@ -93,9 +93,11 @@ def make_exercise(base: Scenario, source: str, ids: list[str], seed: int, scope:
                 files.append(made)
         data = scenario_data(v.scenario, target)
         students[v.id] = StudentKey(v.id, target.name, v.digest, data, v.hidden_slips)
-        if v.hidden_slips:
-            notes.append(f"{v.id}: {len(v.hidden_slips)} asked value(s) where a slip would hardly show "
-                         f"(e.g. {v.hidden_slips[0]})")
+    unclear = [v for v in variants if v.hidden_slips]
+    if unclear:
+        notes.append(f"{len(unclear)} of {len(variants)} students have asked values where a slip would hardly "
+                     f"show at these decimals (e.g. {unclear[0].id}: {unclear[0].hidden_slips[0]}); key.yaml "
+                     "lists them under hidden_slips")
     key = Key(source, base.name, seed, scope, tolerance, reveal, DEFAULT_CARRIED, students)
     files.append(_write_text(folder / "key.yaml", key.text()))
     if pdf and shutil.which("pdflatex") is None:

@@ -96,6 +96,30 @@ def grade_file(key: Key, key_file: str, path: str | Path) -> StudentResult:
     return result
 
 
+def grade_class(key: Key, key_file: str, paths: list[str]) -> tuple[list[StudentResult], list[str]]:
+    """Every submission graded in the order given, and notes: the key itself is skipped, and
+    a second file for the same student is listed with an error (only the first counts)."""
+    import os
+
+    key_real = os.path.realpath(key_file)
+    results: list[StudentResult] = []
+    notes: list[str] = []
+    first: dict[str, str] = {}
+    for path in paths:
+        if os.path.realpath(path) == key_real:
+            notes.append(f"skipped {Path(path).name}: it is the key")
+            continue
+        result = grade_file(key, key_file, path)
+        if result.error is None and result.id in first:
+            result = StudentResult(result.id, result.file, result.max,
+                                   error=f"{result.file}: a second file for {result.id} (the first, "
+                                         f"{first[result.id]}, is the one graded)")
+        elif result.error is None:
+            first[result.id] = result.file
+        results.append(result)
+    return results, notes
+
+
 def _same_variant(variant: Scenario, submitted: Scenario) -> bool:
     """The submission is its variant, as handed out or as the TUI saves it after whole
     iterations (the parameters then updated by the exact rule)."""

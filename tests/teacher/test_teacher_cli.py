@@ -4,6 +4,7 @@ message for a bad roster, never writing into a non-empty folder unasked, files w
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -50,6 +51,8 @@ def test_exercise_writes_students_key_and_worksheets_and_refuses_a_non_empty_fol
     assert names == ["key.yaml", "s01.yaml", "s02.yaml", "s03.yaml", "worksheets"]
     sheets = {p.name for p in (out / "worksheets").iterdir()}
     assert {"s01.md", "s01.tex", "s03.md"} <= sheets
+    if shutil.which("pdflatex"):  # the LaTeX worksheet compiles
+        assert (out / "worksheets" / "s01.pdf").read_bytes().startswith(b"%PDF")
     assert not [p for p in out.rglob(".*.tmp")]  # atomic writes leave no temporary files
     student = load_scenario(out / "s02.yaml")
     assert student.exercise.id == "s02" and student.expected == {}
@@ -99,7 +102,7 @@ def test_grade_prints_json_and_writes_csv_report_and_feedback(tmp_path: Path,
     assert [(s["id"], s["score"], s["max"], s["tampered"]) for s in doc["students"]] == [
         ("s01", len(answers) - 1, len(answers), False), ("s02", 0, len(answers), False)]
     assert doc["slips"] == {"missing": len(answers), "sign": 1}
-    assert "skipped" in captured.err and "it is the key" in captured.err
+    assert "skipped key.yaml: it is the key" in captured.err
     assert (tmp_path / "g.csv").read_text().startswith("id,score,max,tampered,")
     assert "## Slips by frequency" in (tmp_path / "r.md").read_text()
     assert "**sign**" in (tmp_path / "fb" / "s01.md").read_text()
@@ -111,3 +114,16 @@ def test_grade_with_a_file_that_is_not_a_key_says_so(tmp_path: Path, capsys: pyt
     assert main(["grade", str(bogus), str(bogus)]) == 1
     err = capsys.readouterr().err
     assert "not an exercise key" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_second_file_for_the_same_student_is_not_graded_twice(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "hw"
+    assert main(["exercise", "xor-tanh", "--count", "1", "--ask", "out.delta", "-o", str(out)]) == 0
+    copy = tmp_path / "copy.yaml"
+    copy.write_text((out / "s01.yaml").read_text())
+    capsys.readouterr()
+    assert main(["grade", str(out / "key.yaml"), str(out / "s01.yaml"), str(copy), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [s["id"] for s in doc["students"]] == ["s01", "s01"]
+    assert "error" not in doc["students"][0] and "a second file for s01" in doc["students"][1]["error"]
