@@ -47,7 +47,8 @@ async def test_asked_values_are_blanks_answers_are_kept_and_nothing_reveals_them
     async with app.run_test(size=SIZE) as pilot:
         assert "EXERCISE ana: 0 of 6 answered" in status(app)
         assert cell(app, "out.delta[0]") == "____"
-        await press(pilot, "n")  # the whole iteration: forward values show, the rest stays hidden
+        await press(pilot, "F", "B", "u")  # the whole iteration: forward values show, the rest stays hidden
+        assert message(app).startswith("updated ") and "→" not in message(app)  # no new weight shown
         assert cell(app, "fc.out[0]") == fmt(exact.value("fc.out[0]"), 3)
         for name in asked:
             assert cell(app, name) == "____"
