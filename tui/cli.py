@@ -17,6 +17,7 @@ from core.text import quote, visible
 if TYPE_CHECKING:
     from core.engine.training import Trainer
     from core.scenario.budget import SolveTooLarge
+    from core.teacher.key import Key
 
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade")
@@ -307,10 +308,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _asked(key: object, key_file: str) -> list[str]:
-    from core.teacher.key import Key
-
-    assert isinstance(key, Key)
+def _asked(key: Key, key_file: str) -> list[str]:
+    """The asked names (the same for every student of an exercise), from the key."""
     first = next(iter(key.students.values()), None)
     if first is None:
         return []

@@ -4,7 +4,6 @@ recomputes each variant from the key alone and never trusts a submission's numbe
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,9 +75,6 @@ class Key:
         head = ("# cnn-tui exercise key: keep it from the students (it holds every variant; grading\n"
                 "# recomputes the exact values from it). `cnn-tui grade key.yaml SUBMISSION...`\n")
         return head + yaml.safe_dump(self.as_data(), sort_keys=False, allow_unicode=True, width=100)
-
-    def fingerprint(self) -> str:
-        return hashlib.sha256(self.text().encode()).hexdigest()[:12]
 
 
 def read_key(path: str | Path) -> Key:

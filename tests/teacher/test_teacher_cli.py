@@ -127,3 +127,19 @@ def test_a_second_file_for_the_same_student_is_not_graded_twice(tmp_path: Path,
     doc = json.loads(capsys.readouterr().out)
     assert [s["id"] for s in doc["students"]] == ["s01", "s01"]
     assert "error" not in doc["students"][0] and "a second file for s01" in doc["students"][1]["error"]
+
+
+def test_an_output_that_is_a_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    assert main(["exercise", "xor-tanh", "--count", "2", "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert "not a folder" in err and len(err.strip().splitlines()) == 1
+    assert target.read_text() == "mine"
+
+
+def test_a_scope_that_picks_nothing_is_refused_before_anything_is_written(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["exercise", "xor-tanh", "--count", "2", "--ask", "conv", "-o", str(tmp_path / "hw")]) == 1
+    err = capsys.readouterr().err
+    assert "--ask conv picks no value" in err and not (tmp_path / "hw").exists()
