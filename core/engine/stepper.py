@@ -591,11 +591,14 @@ class Stepper:
                 net = r(net)
                 out = layer.activate(net)  # the activation of the rounded net, as by hand
             out = r(out)
-            for kind, arr in result.values.items():  # batch statistics, x̂, running statistics
-                values[f"{layer.name}.{kind}"] = r(arr)
+            for kind, arr in result.values.items():  # batch statistics and x̂, in the order worked by hand
+                if kind not in layer.state_defaults:
+                    values[f"{layer.name}.{kind}"] = r(arr)
             if net is not None:
                 values[f"{layer.name}.net"] = net
             values[f"{layer.name}.out"] = out
+            for kind in layer.state_defaults:  # then the running statistics it leaves for the next iteration
+                values[f"{layer.name}.{kind}"] = r(result.values[kind])
             caches[layer.name] = cache
         if i == len(self.network.layers) - 1:
             values["loss"] = self._rounded(np.asarray(loss_value(
