@@ -485,7 +485,8 @@ class Stepper:
         if decimals == self.state.rounding:
             return "unchanged"
         self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
-        keep = {k: v for k, v in self.state.values.items() if k in ("input", "target")}
+        given = ("input", "target", *self._given_keys())  # the sample and this iteration's masks stay
+        keep = {k: v for k, v in self.state.values.items() if k in given}
         self.state = replace(self.state, rounding=decimals, values=keep, caches={})
         return (f"hand-rounding on: every value is rounded to {decimals} decimals before it is used"
                 if decimals is not None else "hand-rounding off: exact values")
