@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.nn.layers.base import Context, Field, Forward, Layer, Params, Spec, SpecSize, register
-from core.nn.layers.terms import Formula, Ref, Terms, Writer, product
+from core.nn.layers.terms import Formula, Ref, Terms, Writer, note, product
 from core.text import python_literal
 
 
