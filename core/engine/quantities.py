@@ -31,6 +31,7 @@ class QuantityKind:
     title: str
     label: str
     top: bool = False  # a name of its own (input, target, loss), not LAYER.KIND
+    whole: bool = False  # its values are whole numbers (a mask's 0 and 1): shown without decimals
 
 
 KINDS: dict[str, QuantityKind] = {k.name: k for k in (
@@ -51,7 +52,7 @@ KINDS: dict[str, QuantityKind] = {k.name: k for k in (
     QuantityKind("new_weight", "update", False, False, "w′", "weight after the {optimizer} update", "new_w"),
     QuantityKind("new_bias", "update", False, False, "b′", "bias after the {optimizer} update", "new_b"),
     # layers' own kinds (contract §6.2): batch norm's statistics, dropout's mask
-    QuantityKind("mask", "given", True, True, "mask", "dropout mask (1 kept, 0 dropped)", "mask"),
+    QuantityKind("mask", "given", True, True, "mask", "dropout mask (1 kept, 0 dropped)", "mask", whole=True),
     QuantityKind("mean", "forward", False, False, "μ", "batch mean of the channel", "mean"),
     QuantityKind("var", "forward", False, False, "σ²", "batch variance of the channel (biased, ÷N)", "var"),
     QuantityKind("xhat", "forward", True, False, "x̂", "normalised input x̂ = (x − μ)/√(σ² + ε)", "xhat"),

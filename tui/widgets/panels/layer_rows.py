@@ -186,4 +186,5 @@ def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, a
         if check is not None:
             mark = "✓" if check.ok else "✗"
     digits = 2 if stepper.hand_rounding is None else 3
-    return Cell(name, cell_text(value, decimals, digits), state, mark, editable)
+    text = fmt(value, 0) if KINDS[kind].whole and value == int(value) else cell_text(value, decimals, digits)
+    return Cell(name, text, state, mark, editable)
