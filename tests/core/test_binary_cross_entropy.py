@@ -70,7 +70,8 @@ def test_derivations_by_hand() -> None:
     assert delta.one_line() == "δ_o[1] = a_o[1] − y[1] = 0.75 − 0.25 = 0.500"
     assert delta.notes[0].startswith("sigmoid + binary cross-entropy: δ = ∂E/∂a·σ′(z)")
     grad = explain(stepper, "o.grad_out[1]", 3)
-    assert grad.one_line() == "∂E/∂a_o[1] = (a_o[1] − y[1]) / (a_o[1]·(1 − a_o[1])) = (0.75 − 0.25) / (0.75·(1 − 0.75)) = 2.667"
+    assert grad.one_line() == ("∂E/∂a_o[1] = (a_o[1] − y[1]) / (a_o[1]·(1 − a_o[1])) = "
+                               "(0.75 − 0.25) / (0.75·(1 − 0.75)) = 2.667")
 
 
 def test_with_a_batch_delta_carries_one_over_b() -> None:
@@ -183,8 +184,8 @@ def test_targets_outside_zero_to_one_are_refused(target: str) -> None:
 def test_targets_outside_zero_to_one_in_an_npz_are_refused(tmp_path: Path) -> None:
     np.savez(tmp_path / "s.npz", x=np.ones((3, 2)), y=np.array([[0.0, 1.0], [0.5, 0.5], [2.0, 0.0]]))
     path = tmp_path / "bce.yaml"
-    path.write_text(HAND.replace("  - {x: [1.0, 1.0], y: [1.0, 0.25]}", "  {file: s.npz}").replace("samples:\n", "samples:"),
-                    encoding="utf-8")
+    text = HAND.replace("  - {x: [1.0, 1.0], y: [1.0, 0.25]}", "  {file: s.npz}").replace("samples:\n", "samples:")
+    path.write_text(text, encoding="utf-8")
     result = run_cli("check", str(path))
     assert result.returncode == 1
     assert result.stderr.strip().endswith("samples.file: for binary_cross_entropy every target must lie in 0…1 (the "

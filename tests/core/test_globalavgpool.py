@@ -89,7 +89,8 @@ def test_the_gradient_reaching_the_layer_below_is_written_as_a_share() -> None:
 CONV2D_GAP = [
     {"name": "conv", "type": "conv2d", "filters": 3, "kernel": 2, "stride": [1, 2], "padding": 1,
      "activation": "relu"},
-    {"name": "c2", "type": "conv2d", "filters": 3, "kernel": 3, "padding": 1, "activation": "tanh", "frozen": ["weight"]},
+    {"name": "c2", "type": "conv2d", "filters": 3, "kernel": 3, "padding": 1, "activation": "tanh",
+     "frozen": ["weight"]},
     {"name": "res", "type": "add", "inputs": ["conv", "c2"], "activation": "linear"},
     {"name": "gap", "type": "globalavgpool"},
     {"name": "head", "type": "dense", "units": 2, "activation": "sigmoid"},
