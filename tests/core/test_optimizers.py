@@ -300,7 +300,8 @@ def test_an_edit_clears_the_state_after_the_update(ema: Optimizer) -> None:
     assert stepper.array("h.velocity_weight") is None and stepper.phase().stage == "forward"
 
 
-@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.6}", "{type: sgd, momentum: 0.9, nesterov: true}",
+@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.6}",
+                                       "{type: sgd, momentum: 0.9, nesterov: true}",
                                        "{type: sgd, momentum: 0.5, dampening: 0.2, weight_decay: 0.1}", None])
 def test_training_and_solve_agree_with_the_stepper_over_iterations(ema: Optimizer, optimizer: str | None) -> None:
     sc = scenario(optimizer)
@@ -504,7 +505,8 @@ def test_plain_sgd_derivation_reads_as_before() -> None:
     assert d.title == "weight after the SGD update of out"
 
 
-@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.3}", "{type: sgd, momentum: 0.9, dampening: 0.2}",
+@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.3}",
+                                       "{type: sgd, momentum: 0.9, dampening: 0.2}",
                                        "{type: sgd, momentum: 0.7, nesterov: true, weight_decay: 0.1}",
                                        "{type: sgd, weight_decay: 0.05}"])
 def test_every_update_sub_step_evaluates_to_its_value(ema: Optimizer, optimizer: str) -> None:

@@ -133,11 +133,11 @@ def optimizer_words(config: OptimizerConfig) -> str:
     return "" if config == DEFAULT else OPTIMIZERS[config.type].describe(config.options)
 
 
-def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, Value | int | str]:
+def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, Value | list[float] | int | str]:
     """The ``optimizer:`` mapping as saved: the type, the settings that differ from their
     defaults, and ``step`` once the optimizer keeps state (so bias corrections resume)."""
     optimizer = OPTIMIZERS[config.type]
-    data: dict[str, Value | int | str] = {"type": config.type}
+    data: dict[str, Value | list[float] | int | str] = {"type": config.type}
     data.update({f.name: _plain(config[f.name]) for f in optimizer.fields if config[f.name] != f.default})
     if optimizer.kept_kinds(config.options):
         data[STEP_FIELD] = state.step

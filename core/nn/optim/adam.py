@@ -44,9 +44,8 @@ def power(t: int) -> str:
 
 def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     """``torch.lerp(start, end, weight)`` as torch computes it (two forms, by the weight's size)."""
-    if abs(weight) < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1 - weight)
+    result: np.ndarray = start + weight * (end - start) if abs(weight) < 0.5 else end - (end - start) * (1 - weight)
+    return result
 
 
 def adam_step(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray], hyper: Hyper,

@@ -47,6 +47,13 @@ class Field:
         return isinstance(self.default, tuple)
 
 
+def setting(options: Mapping[str, Value], name: str) -> float:
+    """A number setting as a float (what ``Hyper.number`` does, on a bare mapping)."""
+    value = options[name]
+    assert not isinstance(value, tuple), name
+    return float(value)
+
+
 @dataclass(frozen=True)
 class OptimizerConfig:
     """The chosen optimizer and its settings, every field filled in (defaults included)."""
@@ -67,9 +74,7 @@ class Hyper(NamedTuple):
     options: Mapping[str, Value] = {}
 
     def number(self, name: str) -> float:
-        value = self.options[name]
-        assert not isinstance(value, tuple), name
-        return float(value)
+        return setting(self.options, name)
 
     def numbers(self, name: str) -> tuple[float, ...]:
         """A tuple setting (Adam's betas) as floats."""

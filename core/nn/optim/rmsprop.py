@@ -17,7 +17,17 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from core.nn.optim.base import Candidates, Field, Hyper, Optimizer, OptimizerConfig, UpdateContext, UpdateStep, Value
+from core.nn.optim.base import (
+    Candidates,
+    Field,
+    Hyper,
+    Optimizer,
+    OptimizerConfig,
+    UpdateContext,
+    UpdateStep,
+    Value,
+    setting,
+)
 
 SQUARE, BUFFER = "square_avg", "momentum_buffer"
 
@@ -94,7 +104,7 @@ class RMSprop(Optimizer):
              "eps-inside-root": _eps_inside}
 
     def kept_kinds(self, options: Mapping[str, Value]) -> tuple[str, ...]:
-        return (SQUARE, BUFFER) if float(options["momentum"]) > 0 else (SQUARE,)  # type: ignore[arg-type]
+        return (SQUARE, BUFFER) if setting(options, "momentum") > 0 else (SQUARE,)
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],
                hyper: Hyper) -> tuple[np.ndarray, dict[str, np.ndarray]]:
@@ -124,7 +134,8 @@ class RMSprop(Optimizer):
             grad = ctx.grad + decay * ctx.old
             steps.append(UpdateStep("grad", "g", f"{ctx.grad_term.symbol} + λ·{ctx.old_symbol}",
                                     f"{ctx.grad_term.numeric} + {n(decay)}·{f(ctx.old)}", grad,
-                                    f"weight decay (L2): λ·{word} joins the gradient first, as in torch{ctx.grad_note}"))
+                                    f"weight decay (L2): λ·{word} joins the gradient first, as in torch"
+                                    + ctx.grad_note))
         else:
             steps.append(UpdateStep("grad", "g", ctx.grad_term.symbol, ctx.grad_term.numeric, grad,
                                     f"the gradient ∂E/∂{word}{ctx.grad_note}"))
