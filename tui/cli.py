@@ -140,6 +140,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         trained = scenario.copy()
         trained.params = trainer.params
         trained.optimizer_state = trainer.optimizer_state
+        trained.layer_state = trainer.layer_state  # running statistics: training resumes exactly
         saved = write_scenario(trained, args.save)
         print(f"saved the trained scenario to {visible(str(saved.path))}")
         for note in saved.notes:

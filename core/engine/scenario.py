@@ -96,6 +96,10 @@ class Scenario:
     initialised: frozenset[str] = frozenset()  # parameters the file left out, drawn from the seed
     optimizer: OptimizerConfig = DEFAULT_OPTIMIZER
     optimizer_state: OptimizerState = OptimizerState()  # updates already taken and the buffers they left
+    # layers' state kept across iterations (batch norm's running statistics), layer → kind → array
+    layer_state: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    # iteration 1's given arrays a file gives (``drop.mask`` → [B, *in]); the rest are drawn from the seed
+    given: dict[str, np.ndarray] = field(default_factory=dict)
 
     def copy(self) -> Scenario:
         """A copy whose arrays can be replaced without touching this one's."""
@@ -103,6 +107,8 @@ class Scenario:
             self,
             layer_specs=[dict(s) for s in self.layer_specs],
             params={k: dict(v) for k, v in self.params.items()},
+            layer_state={k: dict(v) for k, v in self.layer_state.items()},
+            given=dict(self.given),
             samples=replace(self.samples),
             expected=dict(self.expected),
         )

@@ -50,7 +50,7 @@ def layer_fields(kind: str) -> tuple[str, ...]:
         fields += _PARAM
     if cls.activated:
         fields += _ACTIVATION_FIELDS
-    return fields
+    return fields + tuple(cls.state_defaults) + cls.given_kinds  # running statistics, dropout's mask
 
 
 LAYER_FIELDS = {kind: layer_fields(kind) for kind in LAYER_TYPES}
@@ -212,6 +212,8 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     specs = _layer_specs(r, data["layers"], kept)
     network = _network(r, input_shape, specs, loss, batch_size, kept)
     params = _params(r, data["layers"], network, seed, init)
+    layer_state = _layer_state(r, data["layers"], network)
+    given = _given(r, data["layers"], network, batch_size)
     optimizer_state = OptimizerState(step, _optimizer_buffers(r, data["layers"], network))
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
@@ -221,7 +223,8 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
                         layer_specs=specs, params=params, samples=samples, loss=loss,
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
                         seed=seed, init=init, decimals=decimals, test_samples=test_samples,
-                        optimizer=optimizer, optimizer_state=optimizer_state)
+                        optimizer=optimizer, optimizer_state=optimizer_state, layer_state=layer_state,
+                        given=given)
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
@@ -235,9 +238,50 @@ def _network(r: _Reader, input_shape: tuple[int, ...], specs: list[dict[str, Any
     except BudgetError as err:
         raise r.fail(err.field, err.message) from None
     try:
-        return build_network(input_shape, specs, loss, optimizer_kinds)
+        network = build_network(input_shape, specs, loss, optimizer_kinds)
     except ScenarioError as err:
         raise r.fail(_parse_field(err.field), err.reason) from None
+    for i, layer in enumerate(network.layers):
+        refusal = layer.batch_refusal(batch_size)
+        if refusal is not None:
+            raise r.fail(("layers", i), refusal)
+    return network
+
+
+def _layer_state(r: _Reader, raw_layers: list[Any], network: Network) -> dict[str, dict[str, np.ndarray]]:
+    """Each layer's state kept across iterations (batch norm's running statistics): as the
+    file gives it, else the layer's default."""
+    state: dict[str, dict[str, np.ndarray]] = {}
+    for i, layer in enumerate(network.layers):
+        if not layer.state_defaults:
+            continue
+        kinds = layer.initial_state()
+        for kind, shape in layer.state_shapes().items():
+            if kind in raw_layers[i]:
+                kinds[kind] = r.array(raw_layers[i][kind], ("layers", i, kind), shape, f"{layer.name}.{kind}")
+                refusal = layer.given_refusal(kind, kinds[kind])
+                if refusal is not None:
+                    raise r.fail(("layers", i, kind), f"{layer.name}.{kind}: {refusal}")
+        state[layer.name] = kinds
+    return state
+
+
+def _given(r: _Reader, raw_layers: list[Any], network: Network, batch_size: int) -> dict[str, np.ndarray]:
+    """Iteration 1's given arrays a file gives (dropout's ``mask``: [B, *in], or [*in] when
+    batch_size is 1), kept with a batch axis."""
+    given: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(network.layers):
+        for kind in layer.given_kinds:
+            if kind not in raw_layers[i]:
+                continue
+            shape = layer.own_kinds()[kind]
+            full = (batch_size, *shape) if batch_size > 1 else shape
+            arr = r.array(raw_layers[i][kind], ("layers", i, kind), full, f"{layer.name}.{kind}")
+            refusal = layer.given_refusal(kind, arr)
+            if refusal is not None:
+                raise r.fail(("layers", i, kind), f"{layer.name}.{kind}: {refusal}")
+            given[f"{layer.name}.{kind}"] = arr.reshape((batch_size, *shape))
+    return given
 
 
 def _parse_field(field: str | None) -> YPath:
@@ -377,10 +421,27 @@ def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dic
         else:
             value = f.default
         fp = lp + (f.name,)
-        if f.kind == "count":
+        if f.kind == "number":
+            spec[f.name] = _bounded(r, value, fp, f)
+        elif f.kind == "count":
             spec[f.name] = r.integer(value, fp, 1)
         else:
             spec[f.name] = r.int_or_pair(value, fp, dims, 1 if f.kind == "size" else 0)
+
+
+def _bounded(r: _Reader, value: Any, path: YPath, f: Any) -> float:
+    """A number field within the range its layer declares (``momentum`` in [0, 1], ``p`` in [0, 1))."""
+    number = r.number(value, path)
+    low_ok = f.low is None or (number > f.low if f.low_open else number >= f.low)
+    high_ok = f.high is None or (number < f.high if f.high_open else number <= f.high)
+    if not (low_ok and high_ok):
+        low = "" if f.low is None else ("(" if f.low_open else "[") + short(f.low)
+        high = "" if f.high is None else short(f.high) + (")" if f.high_open else "]")
+        where = f"in {low}, {high}" if f.low is not None and f.high is not None else \
+            (f"> {short(f.low)}" if f.low_open else f"≥ {short(f.low)}") if f.low is not None else \
+            (f"< {short(f.high)}" if f.high_open else f"≤ {short(f.high)}")
+        raise r.fail(path, f"'{f.name}' must be a number {where}, got {short(value)}")
+    return number
 
 
 def _activation_settings(r: _Reader, raw: dict[str, Any], lp: YPath, spec: dict[str, Any]) -> None:

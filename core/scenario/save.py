@@ -138,6 +138,12 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
                 buffer = scenario.optimizer_state.buffers.get(f"{spec['name']}.{kind}")
                 if buffer is not None:
                     entry[kind] = _plain(buffer)
+        for kind, arr in scenario.layer_state.get(spec["name"], {}).items():  # running statistics
+            entry[kind] = _plain(arr)
+        for kind in scenario.network.layer(spec["name"]).given_kinds:  # iteration 1's mask, as given
+            given = scenario.given.get(f"{spec['name']}.{kind}")
+            if given is not None:
+                entry[kind] = _plain(given if scenario.batch_size > 1 else given[0])
         layers.append(entry)
     data["layers"] = layers
     data["loss"] = scenario.loss
