@@ -5,7 +5,7 @@ Importing this package, or ``tui.cli``, never imports Textual: only launching th
 It does set OpenBLAS to one thread (unless the environment already says how many), before
 anything loads NumPy: the engine's matrices are small (a conv layer's [16, 144]·[144, 1024]),
 where BLAS threads cost more than they win, ten times more on a busy two-core machine
-(benchmarks/bench_training.py). One thread or several give the same numbers: each entry
+(benchmarks/bench_digits_modern.py). One thread or several give the same numbers: each entry
 of a product is computed by one thread either way.
 """
 
