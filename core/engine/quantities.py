@@ -54,7 +54,7 @@ KINDS: dict[str, QuantityKind] = {k.name: k for k in (
     QuantityKind("mask", "given", True, True, "mask", "dropout mask (1 kept, 0 dropped)", "mask"),
     QuantityKind("mean", "forward", False, False, "μ", "batch mean of the channel", "mean"),
     QuantityKind("var", "forward", False, False, "σ²", "batch variance of the channel (biased, ÷N)", "var"),
-    QuantityKind("xhat", "forward", True, False, "x̂", "normalised input x̂ = (x − μ)/√(σ² + ε)", "x̂"),
+    QuantityKind("xhat", "forward", True, False, "x̂", "normalised input x̂ = (x − μ)/√(σ² + ε)", "xhat"),
     QuantityKind("running_mean", "forward", False, False, "μ_run′",
                  "running mean after this iteration's forward", "run_mean"),
     QuantityKind("running_var", "forward", False, False, "σ²_run′",

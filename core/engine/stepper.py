@@ -485,7 +485,8 @@ class Stepper:
         if decimals == self.state.rounding:
             return "unchanged"
         self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
-        keep = {k: v for k, v in self.state.values.items() if k in ("input", "target")}
+        given = ("input", "target", *self._given_keys())  # the sample and this iteration's masks stay
+        keep = {k: v for k, v in self.state.values.items() if k in given}
         self.state = replace(self.state, rounding=decimals, values=keep, caches={})
         return (f"hand-rounding on: every value is rounded to {decimals} decimals before it is used"
                 if decimals is not None else "hand-rounding off: exact values")
@@ -591,11 +592,14 @@ class Stepper:
                 net = r(net)
                 out = layer.activate(net)  # the activation of the rounded net, as by hand
             out = r(out)
-            for kind, arr in result.values.items():  # batch statistics, x̂, running statistics
-                values[f"{layer.name}.{kind}"] = r(arr)
+            for kind, arr in result.values.items():  # batch statistics and x̂, in the order worked by hand
+                if kind not in layer.state_defaults:
+                    values[f"{layer.name}.{kind}"] = r(arr)
             if net is not None:
                 values[f"{layer.name}.net"] = net
             values[f"{layer.name}.out"] = out
+            for kind in layer.state_defaults:  # then the running statistics it leaves for the next iteration
+                values[f"{layer.name}.{kind}"] = r(result.values[kind])
             caches[layer.name] = cache
         if i == len(self.network.layers) - 1:
             values["loss"] = self._rounded(np.asarray(loss_value(

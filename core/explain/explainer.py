@@ -228,8 +228,8 @@ class _Explainer:
             symbol = SYMBOLS[ref.kind]
             if ref.before:  # the state this iteration's forward started from
                 symbol = symbol.removesuffix("′")
-                return (f"{symbol}_{layer.name}{format_index(ref.index)}",
-                        float(self.st.layer_state[layer.name][ref.kind][ref.index]))
+                state = self.st.layer_state.get(layer.name) or layer.initial_state()
+                return f"{symbol}_{layer.name}{format_index(ref.index)}", float(state[ref.kind][ref.index])
             return (f"{symbol}_{layer.name}{format_index(ref.index)}",
                     float(self.st.values_array(f"{layer.name}.{ref.kind}")[ref.index]))
         if ref.kind == "x":

@@ -160,9 +160,9 @@ def _layer_state_lines(stepper: Stepper) -> list[str]:
                 lines.append(f"state[{_key(layer.name, kind)}] = torch.tensor({_lit(arr)})")
     for layer in network.layers:
         for kind in layer.given_kinds:
-            arr = stepper.batched(f"{layer.name}.{kind}")
-            assert arr is not None
-            lines.append(f"given[{_key(layer.name, kind)}] = torch.tensor({_lit(arr)})")
+            given = stepper.batched(f"{layer.name}.{kind}")
+            assert given is not None
+            lines.append(f"given[{_key(layer.name, kind)}] = torch.tensor({_lit(given)})")
     return lines
 
 

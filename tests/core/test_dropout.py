@@ -64,8 +64,7 @@ def test_out_is_x_times_mask_over_one_minus_p() -> None:
 
 
 def test_masks_come_from_the_seed_and_the_iteration() -> None:
-    text = TINY.replace(", mask: [1, 0, 1]", "").replace("input: [3]", "input: [3]\nbatch_size: 2")
-    text = text.replace("batch_size: 2", "").replace("learning_rate: 0.5", "learning_rate: 0.5\nbatch_size: 2")
+    text = TINY.replace(", mask: [1, 0, 1]", "").replace("learning_rate: 0.5", "learning_rate: 0.5\nbatch_size: 2")
     a, b = Stepper(parse_scenario(text)), Stepper(parse_scenario(text))
     masks = []
     for _ in range(4):
@@ -204,3 +203,45 @@ def test_diagnosis_names_the_missing_scale() -> None:
     assert slip is not None and slip.slip == "dropout-scale"
     slip = diagnose(s, "fc.delta[0]", round(g, 4), 4)
     assert slip is not None and slip.slip == "dropout-scale"
+
+
+def test_pytorch_agrees_through_training_with_the_drawn_masks() -> None:
+    """Training draws iteration k's mask from the seed; torch, given the same masks,
+    reaches the same weights (its own random numbers differ, so the masks are handed over)."""
+    torch = pytest.importorskip("torch")
+    scenario = parse_scenario(TINY.replace(", mask: [1, 0, 1]", ""))
+    trainer = Trainer(scenario)
+    for _ in range(4):
+        trainer.step()
+    torch.set_default_dtype(torch.float64)
+    fc, out = torch.nn.Linear(3, 3), torch.nn.Linear(3, 1)
+    with torch.no_grad():
+        for module, name in ((fc, "fc"), (out, "out")):
+            module.weight.copy_(torch.tensor(scenario.params[name]["weight"]))
+            module.bias.copy_(torch.tensor(scenario.params[name]["bias"]))
+    opt = torch.optim.SGD([*fc.parameters(), *out.parameters()], lr=0.5)
+    x, y = torch.tensor(scenario.samples.x), torch.tensor(scenario.samples.y)
+    for k in range(1, 5):
+        mask = torch.tensor(iteration_given(scenario.network, 7, k, 1, {})["drop.mask"])
+        i = (k - 1) % 2
+        opt.zero_grad()
+        pred = out(fc(x[i:i + 1]) * mask / (1 - 0.25))
+        loss = 0.5 * ((y[i:i + 1] - pred) ** 2).sum()
+        loss.backward()
+        opt.step()
+    np.testing.assert_allclose(trainer.params["fc"]["weight"], fc.weight.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(trainer.params["out"]["weight"], out.weight.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_hand_rounding_steps_through_dropout_and_batch_norm() -> None:
+    from core.numbers import round_as_shown
+    from core.scenario.catalog import load
+
+    for name in ("dropout-tiny", "batchnorm-tiny"):
+        stepper = Stepper(load(name))
+        stepper.set_hand_rounding(3)
+        stepper.run_iteration()
+        assert np.isfinite(stepper.value("loss")) and stepper.has("drop.mask" if name == "dropout-tiny" else "bn.var")
+        for key, arr in stepper.state.values.items():
+            if key not in ("input", "target"):
+                np.testing.assert_array_equal(round_as_shown(arr, 3), arr, err_msg=key)  # every value as shown

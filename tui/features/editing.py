@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from core.engine.quantities import EDITABLE_KINDS
 from core.errors import CnnTuiError
 from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
@@ -18,7 +19,7 @@ from tui.widgets.editing.answer_editor import AnswerEditor
 from tui.widgets.panels.layer_panel import CellEditor, LayerPanel
 from tui.widgets.panels.value_grid import ValueGrid
 
-GIVEN = ("input", "target", "weight", "bias")
+GIVEN = EDITABLE_KINDS  # input, target, weight, bias, a dropout mask: given, not worked out
 
 
 class EditFeature(Feature):
@@ -37,8 +38,8 @@ class EditFeature(Feature):
             host.say(reason, error=True)
             return
         if not cell.editable:
-            host.say(f"{cell.name} is computed, not given: only weights, biases, inputs and targets can be "
-                     "edited", error=True)
+            host.say(f"{cell.name} is computed, not given: only weights, biases, inputs, targets and dropout "
+                     "masks can be edited", error=True)
             return
         panel = message.grid.parent
         if not isinstance(panel, LayerPanel):

@@ -116,8 +116,8 @@ class BatchNorm(Layer):
         """N: the values one channel's statistics are taken over."""
         return batch * self.positions
 
-    def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
-        result = self.forward_in(params, [x], Context())
+    def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, Any]:
+        result = self.forward_in(params, [x], Context())  # an iteration from the default state
         return result.net, result.out, result.cache
 
     def forward_in(self, params: Params, xs: list[np.ndarray], ctx: Context) -> Forward:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.nn.layers.base import Context, Field, Forward, Layer, Params, Spec, SpecSize, register
-from core.nn.layers.terms import Formula, Ref, Terms, Writer, product
+from core.nn.layers.terms import Formula, Ref, Terms, Writer, note, product
 from core.text import python_literal
 
 
@@ -81,11 +81,16 @@ class Dropout(Layer):
 
     # --- derivation terms -------------------------------------------------------
     def out_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int) -> Terms:
-        return Terms("sum", (product(Ref("x", index, sample), Ref("mask", index, sample)),), 1)
+        """The operands only (x and its mask): terms carry no 1/(1 − p), so explain writes
+        ``out_formula``, which has it."""
+        return Terms("sum", (product(Ref("x", index, sample), Ref("mask", index, sample)),), 1,
+                     notes=(note("and the scale 1/(1 − p): see out_formula"),))
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
                          source: int = 0) -> Terms:
-        return Terms("sum", (product(Ref("grad_out", index, sample), Ref("mask", index, sample)),), 1)
+        """The operands only (∂E/∂out and the mask); explain writes ``input_grad_formula``."""
+        return Terms("sum", (product(Ref("grad_out", index, sample), Ref("mask", index, sample)),), 1,
+                     notes=(note("and the scale 1/(1 − p): see input_grad_formula"),))
 
     def _scaled(self, first: Ref, sample: int, index: tuple[int, ...], w: Writer) -> Formula:
         mask = Ref("mask", index, sample)

@@ -7,6 +7,7 @@ scenario's ``expected`` values get a ✓ or ✗ from ``core.learner.checks``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 8  # rows shown per quantity; larger arrays end with a "…" line
 MAX_COLS = 8
-EDITABLE = EDITABLE_KINDS  # weight, bias, input, target
+EDITABLE = EDITABLE_KINDS  # weight, bias, input, target, a dropout mask
 
 INPUT = "input"
 LOSS = "loss"
@@ -70,9 +71,31 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    # the layer's kinds (with its optimizer state) in the registry's order, with their labels
+    # the layer's kinds (with its optimizer state) in the order an iteration computes them:
+    # given, forward (a layer's own statistics, net, out, then the state it keeps), backward, update
     kinds = stepper.network.kinds(layer)
-    return [(f"{key}.{kind}", k.label) for kind, k in KINDS.items() if kind in kinds]
+    order = list(KINDS)
+
+    def place(kind: str) -> tuple[int, int, int]:
+        forward = 0 if kind not in ("net", "out") and kind not in layer.state_defaults else \
+            (1 if kind in ("net", "out") else 2)
+        return (_STAGES.index(KINDS[kind].stage), forward, order.index(kind))
+
+    return [(f"{key}.{kind}", _label(layer.param_symbols, kind)) for kind in sorted(kinds, key=place)]
+
+
+_STAGES = ("given", "forward", "backward", "update")
+
+
+def _label(symbols: Mapping[str, str], kind: str) -> str:
+    """A block's label: the registry's, with a layer's own letters for its parameters
+    (batch norm's γ, β: ``γ``, ``grad_γ``, ``new_γ``)."""
+    for param, symbol in symbols.items():
+        if kind == param:
+            return symbol
+        if kind in (f"grad_{param}", f"new_{param}"):
+            return f"{kind[:kind.index('_') + 1]}{symbol}"
+    return KINDS[kind].label
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
