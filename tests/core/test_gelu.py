@@ -143,3 +143,13 @@ def test_a_gelu_delta_without_its_slope_is_diagnosed() -> None:
     grad_out = stepper.value("h.grad_out[1]")
     found = diagnose(stepper, "h.delta[1]", round(grad_out, 3), 3)
     assert found is not None and found.slip == "missing-activation-derivative"
+
+
+def test_gelu_formulas_have_latex_symbols() -> None:
+    from core.exports.latex import math as latex_math
+
+    stepper = Stepper(parse_scenario(HAND))
+    stepper.run_iteration()
+    text = latex_math(explain(stepper, "h.delta[1]", 3).one_line())
+    assert r"\Phi" in text and r"\varphi" in text and r"\operatorname{erf}(" in text and r"\pi" in text
+    assert all(ord(ch) < 128 for ch in text), text
