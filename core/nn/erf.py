@@ -1,8 +1,10 @@
 """The error function erf and its complement erfc, vectorised over NumPy arrays.
 
-NumPy has no erf, and ``math.erf`` takes one number at a time (``np.vectorize`` of it is a
-Python call per element: 1.5–2× slower than this on the arrays GELU sees, 60 µs vs 40 µs
-on 4,096 values). Two expansions, each used where it converges fast and stays exact:
+NumPy has no erf, and ``math.erf`` takes one number at a time: ``np.vectorize`` of it is a
+Python call per element, 1.5–1.8× slower than this from a few thousand values on (measured
+here: 4,096 values 260 µs vs 170 µs, 65,536 values 4.8 ms vs 2.7 ms), though faster on a
+hundred (13 µs vs 67 µs, where this one's ~90 NumPy calls dominate). Two expansions, each
+used where it converges fast and stays exact:
 
 - |x| < 2.5: erf(x) = (2/√π)·e^(−x²)·x·Σₙ (2x²)ⁿ / (1·3·5···(2n+1)), a series of positive
   terms (no cancellation), 40 terms evaluated by Horner's rule;
