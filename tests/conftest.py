@@ -6,8 +6,14 @@ helpers, ``fixtures.cli_run.run_cli``); test modules never import this conftest 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+
+# One OpenBLAS thread, as the cnn-tui command sets (tui/__init__.py), before NumPy loads: the
+# engine's small products run many times faster than with BLAS threads on a busy machine,
+# and give the same numbers.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:

@@ -1,4 +1,14 @@
 """cnn-tui's front ends: the ``cnn-tui`` command (headless commands) and the Textual app.
 
 Importing this package, or ``tui.cli``, never imports Textual: only launching the TUI does.
+
+It does set OpenBLAS to one thread (unless the environment already says how many), before
+anything loads NumPy: the engine's matrices are small (a conv layer's [16, 144]·[144, 1024]),
+where BLAS threads cost more than they win, ten times more on a busy two-core machine
+(benchmarks/bench_digits_modern.py). One thread or several give the same numbers: each entry
+of a product is computed by one thread either way.
 """
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

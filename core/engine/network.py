@@ -16,7 +16,7 @@ import numpy as np
 
 from core.errors import ScenarioError
 from core.nn.layers import LAYER_CLASSES, Layer, layer_class, shape_text
-from core.nn.losses import Loss, get_loss
+from core.nn.losses import Fused, Loss, get_loss
 from core.text import quote
 
 __all__ = ["INPUT", "Network", "build_layer", "build_network", "shape_text"]
@@ -133,13 +133,12 @@ class Network:
         return [f"{layer.name}.{kind}" for layer in self.param_layers() for kind in self.state_kinds_of(layer)]
 
     @cached_property
-    def fused_output(self) -> str | None:
-        """"softmax" or "sigmoid" when cross-entropy sits on that output activation: the
-        loss and δ are then computed from the logits, exactly and stably; else None."""
+    def fused(self) -> Fused | None:
+        """The loss's fused form on the last layer's activation (cross-entropy on softmax or
+        sigmoid, binary cross-entropy on sigmoid): the loss and δ are then computed from
+        the logits, exactly and stably; else None."""
         act = self.layers[-1].activation
-        if self.loss.name != "cross_entropy" or act is None or act.name not in ("softmax", "sigmoid"):
-            return None
-        return act.name
+        return None if act is None else self.loss.fused_with(act.name)
 
     @property
     def parameter_count(self) -> int:
@@ -207,6 +206,20 @@ def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, 
     return shape, f"the input {shape_text(shapes[first])}" if first == INPUT else f"layer '{quote(first)}'"
 
 
+def _check_output_activation(network: Network, last: int) -> None:
+    """A loss that scores probabilities (binary cross-entropy) needs its activation on the
+    last layer (sigmoid)."""
+    needs = network.loss.needs
+    act = network.layers[-1].activation
+    if needs is None or (act is not None and act.name == needs):
+        return
+    layer = network.layers[-1]
+    has = f"activation {act.name}" if act is not None else f"no activation (a {layer.kind} layer)"
+    raise ScenarioError(f"{network.loss.name} needs a {needs} last layer (its outputs are the probabilities it "
+                        f"scores), but layer '{quote(layer.name)}' has {has}",
+                        field=f"layers[{last}].activation" if act is not None else f"layers[{last}].type")
+
+
 def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], loss: str,
                   optimizer_kinds: tuple[str, ...] = ()) -> Network:
     """Build every layer in order, inferring shapes; softmax only on the last layer; every
@@ -229,6 +242,7 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
             sources[layer.name] = srcs
     network = Network(input_shape, layers, get_loss(loss), optimizer_kinds=optimizer_kinds,
                       sources=sources)
+    _check_output_activation(network, len(specs) - 1)
     for i, layer in enumerate(layers[:-1]):
         if not network.readers_of(layer.name):
             raise ScenarioError(f"the output of layer '{quote(layer.name)}' is read by no layer: only the last "

@@ -17,7 +17,6 @@ import numpy as np
 from core.engine.network import Network
 from core.nn.layers import Layer, Params
 from core.nn.layers.base import Context, Forward
-from core.nn.losses import sigmoid_cross_entropy, softmax_cross_entropy
 from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
 
 _NO_STATE: Mapping[str, Params] = {}
@@ -86,15 +85,14 @@ def state_after(network: Network, values: Mapping[str, np.ndarray]) -> dict[str,
 def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray) -> float:
     """The batch-mean loss of the output ``out``.
 
-    Cross-entropy on a softmax or sigmoid output is computed from the logits ``net``,
-    so a huge logit still gives the exact, finite loss.
+    A loss fused with its output activation (cross-entropy on softmax or sigmoid, binary
+    cross-entropy on sigmoid) is computed from the logits ``net``, so a huge logit still
+    gives the exact, finite loss.
     """
     b = out.shape[0]
-    fused = network.fused_output
-    if net is not None and fused == "softmax":
-        return softmax_cross_entropy(net.reshape(b, -1), y, out.reshape(b, -1))
-    if net is not None and fused == "sigmoid":
-        return sigmoid_cross_entropy(net.reshape(b, -1), y)
+    fused = network.fused
+    if net is not None and fused is not None:
+        return fused.value(net.reshape(b, -1), y, out.reshape(b, -1))
     return network.loss.value(out.reshape(b, -1), y)
 
 
@@ -112,19 +110,14 @@ def output_gradients(network: Network, net: np.ndarray | None, out: np.ndarray, 
     """
     last = network.layers[-1]
     b = out.shape[0]
-    fused = network.fused_output if last.has_net else None
+    fused = network.fused if last.has_net else None
     grad_out = None
     if need_grad_out or not fused:
         grad_out = network.loss.grad(out.reshape(b, -1), y).reshape(out.shape)
     if not last.has_net:
         return grad_out, None
-    if fused == "softmax":
-        # δ = a·Σy − y, which is a − y for targets that sum to 1 (exact and stable)
-        a = out.reshape(b, -1)
-        delta = ((a * y.sum(axis=-1, keepdims=True) - y) / b).reshape(out.shape)
-    elif fused == "sigmoid":
-        # δ = −y/a · a(1 − a) = −y·(1 − a): no division by an a that may underflow to 0
-        delta = (-y * (1.0 - out.reshape(b, -1)) / b).reshape(out.shape)
+    if fused is not None:  # δ from the loss and activation together (a − y for cross-entropy)
+        delta = fused.delta(out.reshape(b, -1), y).reshape(out.shape)
     else:
         assert net is not None and grad_out is not None
         delta = last.delta(net, out, grad_out)

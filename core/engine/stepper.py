@@ -413,8 +413,8 @@ class Stepper:
             refusal = self.network.layer(ref.layer).given_refusal(ref.kind, np.asarray([float(value)]))
             if refusal is not None:
                 raise EditError(f"{ref}: {refusal}")
-        if ref.kind == "target" and self.network.loss.distribution:
-            raise_if_bad_distribution(self, ref, float(value))
+        if ref.kind == "target" and self.network.loss.bounded_targets:
+            raise_if_bad_target(self, ref, float(value))
         self._push(f"edit {ref}")
         if ref.layer is not None:
             previous = self.value(str(ref))
@@ -619,7 +619,7 @@ class Stepper:
         r = self._rounded
         values[f"{layer.name}.grad_out"] = r(grad_out)
         if delta is not None:
-            fused = i == len(layers) - 1 and self.network.fused_output is not None
+            fused = i == len(layers) - 1 and self.network.fused is not None
             if self.state.rounding is not None and not fused:
                 assert net is not None  # a layer with a δ has a net
                 delta = layer.delta(net, out, values[f"{layer.name}.grad_out"])  # from the rounded ∂E/∂out
@@ -682,7 +682,8 @@ class Stepper:
         return replace(samples, y=y, labels=labels, file=None, source=None)
 
 
-def raise_if_bad_distribution(stepper: Stepper, ref: QuantityRef, value: float) -> None:
-    """Cross-entropy targets must stay a distribution; an edit that breaks that is refused."""
+def raise_if_bad_target(stepper: Stepper, ref: QuantityRef, value: float) -> None:
+    """Cross-entropy and binary cross-entropy targets are probabilities: an edit outside
+    0…1 is refused."""
     if value < 0 or value > 1:
-        raise EditError(f"a cross_entropy target must lie in 0…1, got {value:g}")
+        raise EditError(f"a {stepper.network.loss.name} target must lie in 0…1, got {value:g}")

@@ -335,8 +335,9 @@ class _Explainer:
             formula, substituted = f"(1/{bsz})·({sym})", f"(1/{bsz})·({num})"
         averaged = ", averaged over the batch" if bsz > 1 else ""
         notes: tuple[str, ...] = (f"{loss.name}: {loss.symbol} = {loss.formula}{averaged}",)
-        if loss.name == "cross_entropy" and last.activation is not None and last.activation.is_softmax:
-            notes += ("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite",)
+        fused = self.network.fused
+        if fused is not None and fused.value_note:
+            notes += (fused.value_note,)
         return self.make(ref, loss.symbol, formula, substituted, notes, title=f"loss ({loss.name})")
 
     # --- backward ----------------------------------------------------------------------
@@ -404,32 +405,19 @@ class _Explainer:
         last = i == len(self.network.layers) - 1
         a = self.val(f"{layer.name}.out", b, idx)
         asym = self.sym("out", layer.name, b, idx)
-        if last and self.network.fused_output == "softmax":
+        fused = self.network.fused if last else None
+        if fused is not None:  # the loss and the output activation together: δ in one step
             k = int(np.ravel_multi_index(idx, layer.out_shape))
-            y = self.val("target", b, (k,))
-            ysym = self.sym("target", None, b, (k,))
-            fs, ns = self.batch_factor()
             targets = self.st.batched("target")
             assert targets is not None
-            total = float(targets[b].sum())
-            if total == 1.0:
-                formula, numbers = f"{asym} − {ysym}", f"{self.n(a)} − {self.n(y)}"
-                note = "softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (the targets sum to 1)"
-            else:  # an edited target: the general result a_i·Σ_j y_j − y_i
-                formula, numbers = f"{asym}·Σ_j y_j − {ysym}", f"{self.p(a)}·{self.p(total)} − {self.p(y)}"
-                note = (f"softmax + cross-entropy: ∂C/∂z_i = a_i·Σ_j y_j − y_i; these targets sum to "
-                        f"{self.n(total)}, not 1")
-            return self.make(ref, symbol, f"{fs}({formula})" if fs else formula,
-                             f"{ns}({numbers})" if ns else numbers,
-                             notes=(f"{note}; the Jacobian derivation of this result is available",),
-                             steps=softmax_cross_entropy_steps(self.n(a), self.n(y)))
-        if last and self.network.fused_output == "sigmoid":
-            k = int(np.ravel_multi_index(idx, layer.out_shape))
-            y = self.val("target", b, (k,))
-            ysym = self.sym("target", None, b, (k,))
+            text = LossText(self.sym("target", None, b, (k,)), asym, float(targets[b, k]), a, int(targets.shape[1]),
+                            self.n, self.p, total=float(targets[b].sum()))
+            formula, numbers, note = fused.delta_text(text)
             fs, ns = self.batch_factor()
-            return self.make(ref, symbol, f"{fs}−{ysym}·(1 − {asym})", f"{ns}−{self.p(y)}·(1 − {self.p(a)})",
-                             notes=("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)",))
+            if fs and _top_level_sum(formula):
+                formula, numbers = f"({formula})", f"({numbers})"
+            return self.make(ref, symbol, f"{fs}{formula}", f"{ns}{numbers}", notes=(note,),
+                             steps=fused.steps(text) if fused.steps is not None else ())
         g_formula, g_sub, notes = self.grad_out_parts(i, layer, b, idx)
         gsym = self.sym("grad_out", layer.name, b, idx)
         if act.is_softmax:
@@ -553,14 +541,11 @@ def _compound(expr: str) -> bool:
     return any(op in expr for op in (" + ", " − ", " / ", "·"))
 
 
-def softmax_cross_entropy_steps(a: str, y: str) -> tuple[str, ...]:
-    """The notes' derivation of ∂C/∂z_i = a_i − y_i through the softmax Jacobian."""
-    return (
-        "a_i = e^(z_i) / Σ_k e^(z_k),   C = −Σ_j y_j·ln a_j",
-        "∂C/∂z_i = Σ_j ∂C/∂a_j · ∂a_j/∂z_i,   with ∂C/∂a_j = −y_j / a_j",
-        "i = j:  ∂a_i/∂z_i = (e^(z_i)·Σ_k e^(z_k) − e^(z_i)·e^(z_i)) / (Σ_k e^(z_k))² = a_i·(1 − a_i)",
-        "i ≠ j:  ∂a_j/∂z_i = −e^(z_i)·e^(z_j) / (Σ_k e^(z_k))² = −a_i·a_j",
-        "∂C/∂z_i = −y_i/a_i · a_i(1 − a_i) + Σ_{j≠i} (−y_j/a_j)·(−a_i·a_j)",
-        "        = −y_i·(1 − a_i) + a_i·Σ_{j≠i} y_j = a_i·Σ_j y_j − y_i",
-        f"        = a_i − y_i   (the targets sum to 1)   here: {a} − {y}",
-    )
+def _top_level_sum(expr: str) -> bool:
+    """Does ``expr`` add or subtract outside any parentheses (so a factor before it needs them)?"""
+    depth = 0
+    for i, ch in enumerate(expr):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and expr[i:i + 3] in (" + ", " − "):
+            return True
+    return False

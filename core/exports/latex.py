@@ -17,6 +17,7 @@ _MATH_SYMBOLS = {
     "←": r"\leftarrow ", "→": r"\rightarrow ", "≠": r"\neq ", "≥": r"\geq ", "≤": r"\leq ",
     "∞": r"\infty ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
     "μ": r"\mu ", "γ": r"\gamma ", "β": r"\beta ", "ε": r"\varepsilon ", "√": r"\surd ",  # batch norm
+    "Φ": r"\Phi ", "φ": r"\varphi ", "π": r"\pi ",  # gelu
 }
 _TEXT_CHARS = {"—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
                "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a'}
@@ -34,6 +35,7 @@ def math(expr: str) -> str:
     text = re.sub(r"_\(([^()]*)\)", r"_{\1}", text)
     text = re.sub(r"_([a-z][a-z0-9_]*)", lambda m: "_{\\mathrm{" + m.group(1).replace("_", r"\_") + "}}", text)
     text = re.sub(r"\b(ln|max|tanh)\b", r"\\\1 ", text)
+    text = re.sub(r"\berf\(", r"\\operatorname{erf}(", text)
     text = re.sub(r"√\(([^()]*)\)", r"\\sqrt{\1}", text)  # √(σ² + ε) → \sqrt{σ² + ε}
     text = text.replace("x\u0302", r"\hat{x}")  # x̂ (x and a combining circumflex)
     return "".join(_MATH_SYMBOLS.get(ch, ch) for ch in text)

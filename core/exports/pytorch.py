@@ -99,12 +99,13 @@ def to_pytorch(stepper: Stepper) -> str:
         "loss.backward()",
         "loss_value = loss.item()",
     ]
-    if s.loss == "cross_entropy" and last.activation is not None and last.activation.is_softmax:
+    fused = network.fused
+    if fused is not None and fused.torch_value is not None:
         lines += [
-            "# the loss itself from the logits (log-softmax), as cnn-tui computes it",
+            "# the loss itself from the logits, as cnn-tui computes it",
             "with torch.no_grad():",
             f"    logits = kept[{_key(last.name, 'net')}].reshape(BATCH, -1)",
-            "    loss_value = (-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()).item()",
+            f"    loss_value = ({fused.torch_value}).item()",
         ]
     lines += [
         "",

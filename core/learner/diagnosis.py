@@ -7,7 +7,7 @@ first slip whose result matches the learner's value to the decimals they wrote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -109,14 +109,14 @@ def _optimizer_slips(stepper: Stepper, ref: QuantityRef) -> dict[str, Any]:
         return {}
     layer = network.layer(ref.layer)
     if ref.kind in ("new_weight", "new_bias"):
-        param = ref.kind[4:]
+        target, param = "new", ref.kind[4:]
     elif ref.kind in network.state_kinds_of(layer):
-        param = ref.kind.rpartition("_")[2]
+        target, _, param = ref.kind.rpartition("_")
     else:
         return {}
     if param in layer.frozen:
         return {}
-    ctx = update_context(stepper, network.index_of(ref.layer), layer, param, ref.index)
+    ctx = replace(update_context(stepper, network.index_of(ref.layer), layer, param, ref.index), target=target)
     slips = get_optimizer(stepper.scenario.optimizer.type).slips
     return {name: (lambda exact, slip=slip: slip(ctx, exact)) for name, slip in slips.items()}
 

@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from core.nn.erf import normal_cdf, normal_pdf
 from core.numbers import fmt
 
 Settings = Mapping[str, float]  # an activation's own layer fields, e.g. {"negative_slope": 0.01}
@@ -143,6 +144,29 @@ def _leaky_slope(z: np.ndarray, a: np.ndarray, s: Settings) -> np.ndarray:
     return out
 
 
+def _gelu(z: np.ndarray, s: Settings) -> np.ndarray:
+    """z·Φ(z), PyTorch's exact (erf) form of GELU."""
+    out: np.ndarray = z * normal_cdf(z)
+    return out
+
+
+def _gelu_slope(z: np.ndarray, a: np.ndarray, s: Settings) -> np.ndarray:
+    """f′(z) = Φ(z) + z·φ(z): the product rule on z·Φ(z), with Φ′ = φ."""
+    out: np.ndarray = normal_cdf(z) + z * normal_pdf(z)
+    return out
+
+
+def _gelu_value_text(w: Written) -> Pair:
+    z = w.p(w.z_value)
+    return f"0.5·{w.z}·(1 + erf({w.z}/√2))", f"0.5·{z}·(1 + erf({z}/√2))"
+
+
+def _gelu_slope_text(w: Written) -> Pair:
+    z = w.p(w.z_value)
+    return (f"(Φ({w.z}) + {w.z}·φ({w.z}))",
+            f"(0.5·(1 + erf({z}/√2)) + {z}·e^(−{z}²/2)/√(2π))")
+
+
 _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
     Activation("sigmoid", lambda z, s: sigmoid(z), lambda z, a, s: a * (1.0 - a),
                "1 / (1 + e^(−z))", "a·(1 − a)",
@@ -167,6 +191,12 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
                           "1" if w.z_value > 0 else w.p(w.settings["negative_slope"])),
                "F.leaky_relu(z, negative_slope={negative_slope})",
                fields={"negative_slope": 0.01}),
+    Activation("gelu", _gelu, _gelu_slope,
+               "z·Φ(z) = 0.5·z·(1 + erf(z/√2))",
+               "Φ(z) + z·φ(z), with Φ(z) = 0.5·(1 + erf(z/√2)) and φ(z) = e^(−z²/2)/√(2π)",
+               _gelu_value_text, _gelu_slope_text, "F.gelu(z)",
+               value_note=("gelu: a = z·Φ(z), where Φ(z) is the chance that a standard normal draw "
+                           "is below z (the normal CDF)")),
     Activation("linear", lambda z, s: z, lambda z, a, s: np.ones_like(z), "z", "1",
                lambda w: (w.z, w.n(w.z_value)), lambda w: ("1", "1"), "z * 1.0",
                value_note="linear activation: a = z"),

@@ -2,6 +2,11 @@
 
 With batch size B the loss is the mean of the per-sample losses, so every gradient
 carries the factor 1/B (contract §2).
+
+A loss may be fused with the output activation it sits on (``Fused``: softmax or sigmoid
++ cross-entropy, sigmoid + binary cross-entropy): the loss is then taken from the logits
+z, finite for any z, and δ = ∂E/∂z comes out in one step (a − y). The engine and the
+explanations read the entry; nothing else switches on a loss's name.
 """
 
 from __future__ import annotations
@@ -54,6 +59,31 @@ def sigmoid_cross_entropy(z: np.ndarray, y: np.ndarray) -> float:
     return result
 
 
+def binary_cross_entropy(out: np.ndarray, y: np.ndarray) -> float:
+    """E = −Σ_i [y_i ln a_i + (1 − y_i) ln(1 − a_i)], averaged over the batch (logs floored
+    at the tiniest float). The engine takes it from the logits instead (``sigmoid_bce``)."""
+    terms = y * _safe_log(out) + (1.0 - y) * _safe_log(1.0 - out)
+    result: float = float(-terms.sum()) / out.shape[0]
+    return result
+
+
+_BCE_FLOOR = 1e-12  # PyTorch's floor under a·(1 − a) in binary_cross_entropy's backward
+
+
+def binary_cross_entropy_grad(out: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """∂E/∂a_i = −y_i/a_i + (1 − y_i)/(1 − a_i) = (a_i − y_i)/(a_i·(1 − a_i)) (divided by B),
+    as PyTorch computes it: a·(1 − a) floored at 1e-12, so a saturated output stays finite."""
+    result: np.ndarray = (out - y) / np.maximum(out * (1.0 - out), _BCE_FLOOR) / out.shape[0]
+    return result
+
+
+def sigmoid_bce(z: np.ndarray, y: np.ndarray) -> float:
+    """Binary cross-entropy of sigmoid(z) from the logits, as PyTorch's
+    binary_cross_entropy_with_logits: (1 − y)·z + ln(1 + e^(−z)) per output, finite for any z."""
+    result: float = float(((1.0 - y) * z + np.logaddexp(0.0, -z)).sum()) / z.shape[0]
+    return result
+
+
 def squared_error(out: np.ndarray, y: np.ndarray) -> float:
     """E = ½ Σ_i (y_i − out_i)², averaged over the batch."""
     result: float = 0.5 * float(((y - out) ** 2).sum()) / out.shape[0]
@@ -93,6 +123,28 @@ class LossText:
     count: int
     n: Num  # a number
     p: Num  # a number as a factor (negatives in parentheses)
+    total: float = 1.0  # the sample's targets summed (softmax + cross-entropy's δ reads it)
+
+
+@dataclass(frozen=True)
+class Fused:
+    """A loss on the output activation ``activation``, taken from the logits z.
+
+    ``value(z, y, a)`` is the batch-mean loss of ``[B, n]`` arrays (``a`` the activation's
+    output, which a form may use when it is exact); ``delta(a, y)`` is δ = ∂E/∂z with the
+    1/B factor. ``delta_text`` writes one sample's δ_i: (symbolic, with numbers, a note);
+    ``steps`` the derivation behind it, if it has one; ``value_note`` a line under the
+    loss; ``torch_value`` the export's batch-mean loss of ``logits`` [B, n] (None: the
+    loss of ``out`` is exact enough).
+    """
+
+    activation: str
+    value: Callable[[np.ndarray, np.ndarray, np.ndarray], float]
+    delta: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    delta_text: Callable[[LossText], tuple[str, str, str]]
+    steps: Callable[[LossText], tuple[str, ...]] | None = None
+    value_note: str | None = None
+    torch_value: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,7 +154,9 @@ class Loss:
     ``term`` writes one output's term of the per-sample sum, ``sample`` wraps the joined
     terms ``(symbolic, numbers)`` into the per-sample loss, ``grad_text`` writes ∂E/∂a_i
     (core/explain adds the batch factor); ``torch`` is the PyTorch expression of the
-    batch-mean loss of ``out`` [B, n] against ``y``.
+    batch-mean loss of ``out`` [B, n] against ``y``. ``fused`` lists the output activations
+    it is taken together with; ``needs`` names the one the last layer must have (None:
+    any); ``probabilities`` asks every target to lie in [0, 1].
     """
 
     name: str
@@ -117,6 +171,77 @@ class Loss:
     torch: str
     short: str  # a panel's title: CE, SE, MSE
     distribution: bool = False  # its targets must be ≥ 0 and sum to 1 (checked at load and on edits)
+    fused: tuple[Fused, ...] = ()
+    needs: str | None = None  # the activation the last layer must have
+    probabilities: bool = False  # every target in [0, 1], not a distribution (checked at load and on edits)
+
+    def fused_with(self, activation: str | None) -> Fused | None:
+        """The fused form of this loss on an output ``activation``, if it has one."""
+        return next((f for f in self.fused if f.activation == activation), None)
+
+    @property
+    def bounded_targets(self) -> bool:
+        """Must each target lie in [0, 1]?"""
+        return self.distribution or self.probabilities
+
+
+def softmax_cross_entropy_steps(t: LossText) -> tuple[str, ...]:
+    """The notes' derivation of ∂C/∂z_i = a_i − y_i through the softmax Jacobian."""
+    return (
+        "a_i = e^(z_i) / Σ_k e^(z_k),   C = −Σ_j y_j·ln a_j",
+        "∂C/∂z_i = Σ_j ∂C/∂a_j · ∂a_j/∂z_i,   with ∂C/∂a_j = −y_j / a_j",
+        "i = j:  ∂a_i/∂z_i = (e^(z_i)·Σ_k e^(z_k) − e^(z_i)·e^(z_i)) / (Σ_k e^(z_k))² = a_i·(1 − a_i)",
+        "i ≠ j:  ∂a_j/∂z_i = −e^(z_i)·e^(z_j) / (Σ_k e^(z_k))² = −a_i·a_j",
+        "∂C/∂z_i = −y_i/a_i · a_i(1 − a_i) + Σ_{j≠i} (−y_j/a_j)·(−a_i·a_j)",
+        "        = −y_i·(1 − a_i) + a_i·Σ_{j≠i} y_j = a_i·Σ_j y_j − y_i",
+        f"        = a_i − y_i   (the targets sum to 1)   here: {t.n(t.a_value)} − {t.n(t.y_value)}",
+    )
+
+
+def _softmax_ce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """δ = a·Σy − y, which is a − y for targets that sum to 1 (exact and stable)."""
+    result: np.ndarray = (a * y.sum(axis=-1, keepdims=True) - y) / a.shape[0]
+    return result
+
+
+def _softmax_ce_text(t: LossText) -> tuple[str, str, str]:
+    if t.total == 1.0:
+        note = "softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (the targets sum to 1)"
+        formula, numbers = f"{t.a} − {t.y}", f"{t.n(t.a_value)} − {t.n(t.y_value)}"
+    else:  # an edited target: the general result a_i·Σ_j y_j − y_i
+        note = (f"softmax + cross-entropy: ∂C/∂z_i = a_i·Σ_j y_j − y_i; these targets sum to "
+                f"{t.n(t.total)}, not 1")
+        formula, numbers = f"{t.a}·Σ_j y_j − {t.y}", f"{t.p(t.a_value)}·{t.p(t.total)} − {t.p(t.y_value)}"
+    return formula, numbers, f"{note}; the Jacobian derivation of this result is available"
+
+
+def _sigmoid_ce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """δ = −y/a · a(1 − a) = −y·(1 − a): no division by an a that may underflow to 0."""
+    result: np.ndarray = -y * (1.0 - a) / a.shape[0]
+    return result
+
+
+def _sigmoid_bce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """δ = a − y (divided by B)."""
+    result: np.ndarray = (a - y) / a.shape[0]
+    return result
+
+
+_SOFTMAX_CE = Fused(
+    "softmax", lambda z, y, a: softmax_cross_entropy(z, y, a), _softmax_ce_delta, _softmax_ce_text,
+    steps=softmax_cross_entropy_steps,
+    value_note="ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite",
+    torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()")
+_SIGMOID_CE = Fused(
+    "sigmoid", lambda z, y, a: sigmoid_cross_entropy(z, y), _sigmoid_ce_delta,
+    lambda t: (f"−{t.y}·(1 − {t.a})", f"−{t.p(t.y_value)}·(1 − {t.p(t.a_value)})",
+               "sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)"))
+_SIGMOID_BCE = Fused(
+    "sigmoid", lambda z, y, a: sigmoid_bce(z, y), _sigmoid_bce_delta,
+    lambda t: (f"{t.a} − {t.y}", f"{t.n(t.a_value)} − {t.n(t.y_value)}",
+               "sigmoid + binary cross-entropy: δ = ∂E/∂a·σ′(z) = (a − y)/(a·(1 − a))·a·(1 − a) = a − y"),
+    value_note="each term is computed from the logit as (1 − y_i)·z_i + ln(1 + e^(−z_i)), so it stays finite",
+    torch_value="F.binary_cross_entropy_with_logits(logits, y, reduction='sum') / BATCH")
 
 
 _TABLE = {entry.name: entry for entry in (
@@ -124,7 +249,16 @@ _TABLE = {entry.name: entry for entry in (
          lambda t: (f"{t.y}·ln {t.a}", f"{t.p(t.y_value)}·ln {t.n(t.a_value)}"),
          lambda s, n: (f"−({s[0]})", f"−({s[1]})"),
          lambda t: (f"−{t.y} / {t.a}", f"−{t.p(t.y_value)} / {t.p(t.a_value)}"),
-         "-(y * torch.log(out)).sum(dim=1).mean()", "CE", distribution=True),
+         "-(y * torch.log(out)).sum(dim=1).mean()", "CE", distribution=True, fused=(_SOFTMAX_CE, _SIGMOID_CE)),
+    Loss("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_grad, "E",
+         "−Σ_i [y_i·ln a_i + (1 − y_i)·ln(1 − a_i)]", "(a_i − y_i) / (a_i·(1 − a_i))",
+         lambda t: (f"{t.y}·ln {t.a} + (1 − {t.y})·ln(1 − {t.a})",
+                    f"{t.p(t.y_value)}·ln {t.n(t.a_value)} + (1 − {t.n(t.y_value)})·ln(1 − {t.n(t.a_value)})"),
+         lambda s, n: (f"−({s[0]})", f"−({s[1]})"),
+         lambda t: (f"({t.a} − {t.y}) / ({t.a}·(1 − {t.a}))",
+                    f"({t.n(t.a_value)} − {t.n(t.y_value)}) / ({t.n(t.a_value)}·(1 − {t.n(t.a_value)}))"),
+         "F.binary_cross_entropy(out, y, reduction='sum') / BATCH", "BCE",
+         fused=(_SIGMOID_BCE,), needs="sigmoid", probabilities=True),
     Loss("squared_error", squared_error, squared_error_grad, "E", "½·Σ_i (y_i − a_i)²", "a_i − y_i",
          lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
          lambda s, n: (f"½·({s[0]})", f"½·({s[1]})"),

@@ -518,7 +518,19 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
                             np.array(labels) if any(lb >= 0 for lb in labels) else None)
     if get_loss(loss).distribution:
         _check_distributions(r, samples, path, loss)
+    if get_loss(loss).probabilities:
+        _check_probabilities(r, samples, path, loss)
     return samples
+
+
+def _check_probabilities(r: _Reader, samples: SampleSet, path: YPath, loss: str) -> None:
+    """Every target is a probability, in [0, 1] (one per output, not a distribution)."""
+    bad = np.argwhere((samples.y < 0) | (samples.y > 1))
+    if bad.size:
+        i, k = (int(v) for v in bad[0])
+        field = path + (i, "y") if samples.file is None else path + ("file",)
+        raise r.fail(field, f"for {loss} every target must lie in 0…1 (the probability of each output), but "
+                            f"sample {i}'s y[{k}] is {samples.y[i, k]:g}")
 
 
 def _check_distributions(r: _Reader, samples: SampleSet, path: YPath, loss: str) -> None:

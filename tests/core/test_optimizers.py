@@ -152,6 +152,18 @@ def manual(optimizer: Optimizer, options: dict, steps: list[tuple[np.ndarray, np
     return out
 
 
+# the adaptive optimizers, with and without weight decay and momentum, from step 0 and resumed
+ADAPTIVE = [
+    "{type: adam}",
+    "{type: adam, betas: [0.8, 0.95], eps: 0.001, weight_decay: 0.1, step: 3}",
+    "{type: adamw}",
+    "{type: adamw, weight_decay: 0.2, step: 5}",
+    "{type: rmsprop}",
+    "{type: rmsprop, momentum: 0.9, weight_decay: 0.05, alpha: 0.9}",
+    "{type: rmsprop, momentum: 0.5, step: 2}",
+]
+
+
 # --- the registry ---------------------------------------------------------------------------------
 
 def test_every_registered_optimizer_is_fully_described(ema: Optimizer) -> None:
@@ -288,7 +300,8 @@ def test_an_edit_clears_the_state_after_the_update(ema: Optimizer) -> None:
     assert stepper.array("h.velocity_weight") is None and stepper.phase().stage == "forward"
 
 
-@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.6}", "{type: sgd, momentum: 0.9, nesterov: true}",
+@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.6}",
+                                       "{type: sgd, momentum: 0.9, nesterov: true}",
                                        "{type: sgd, momentum: 0.5, dampening: 0.2, weight_decay: 0.1}", None])
 def test_training_and_solve_agree_with_the_stepper_over_iterations(ema: Optimizer, optimizer: str | None) -> None:
     sc = scenario(optimizer)
@@ -307,7 +320,7 @@ def test_training_and_solve_agree_with_the_stepper_over_iterations(ema: Optimize
     for layer, own in trainer.params.items():
         for pname, arr in own.items():
             np.testing.assert_array_equal(arr, final.params[layer][pname])
-    assert trainer.optimizer_state.step == final.optimizer_state.step == 4
+    assert trainer.optimizer_state.step == final.optimizer_state.step == sc.optimizer_state.step + 4
     assert set(trainer.optimizer_state.buffers) == set(final.optimizer_state.buffers)
     for key, arr in trainer.optimizer_state.buffers.items():
         np.testing.assert_array_equal(arr, final.optimizer_state.buffers[key])
@@ -344,16 +357,17 @@ def test_plain_sgd_solve_json_has_no_state_values() -> None:
 
 # --- save and load ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.4}", "{type: sgd, momentum: 0.9, weight_decay: 0.01}"])
+@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.4}",
+                                       "{type: sgd, momentum: 0.9, weight_decay: 0.01}"])
 def test_saving_after_an_update_resumes_exactly(ema: Optimizer, tmp_path: Path, optimizer: str) -> None:
     sc = scenario(optimizer)
     stepper = Stepper(sc)
     stepper.run_iteration()
     path = save_scenario(stepper.current_scenario(), tmp_path / "resumed.yaml")
     text = path.read_text(encoding="utf-8")
-    assert "step: 1" in text and "out.velocity_bias" not in text
+    assert f"step: {sc.optimizer_state.step + 1}\n" in text and "out.velocity_bias" not in text
     resumed = Stepper(load_scenario(path))
-    assert resumed.optimizer_state.step == 1
+    assert resumed.optimizer_state.step == sc.optimizer_state.step + 1
     stepper.advance_to_next()
     # the resumed file runs its iteration 1 on sample 0 again; compare the update rule on the same batch
     resumed.scenario.samples = stepper.state.samples
@@ -385,9 +399,13 @@ def test_a_file_can_give_the_starting_state(ema: Optimizer) -> None:
     np.testing.assert_array_equal(stepper.array("h.velocity_weight"), 0.5 * stepper.array("h.grad_weight"))
 
 
-@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.5, step: 3}", "{type: sgd, momentum: 0.9}"])
-def test_training_from_a_state_given_for_one_layer_only_matches_the_stepper(ema: Optimizer, optimizer: str) -> None:
-    kind = "velocity" if "ema" in optimizer else "momentum_buffer"
+@pytest.mark.parametrize(("optimizer", "kind"), [("{type: ema_test, rho: 0.5, step: 3}", "velocity"),
+                                                 ("{type: sgd, momentum: 0.9}", "momentum_buffer"),
+                                                 ("{type: adam, step: 4}", "exp_avg_sq"),
+                                                 ("{type: adamw, weight_decay: 0.1}", "exp_avg"),
+                                                 ("{type: rmsprop, momentum: 0.9, step: 2}", "momentum_buffer")])
+def test_training_from_a_state_given_for_one_layer_only_matches_the_stepper(ema: Optimizer, optimizer: str,
+                                                                            kind: str) -> None:
     sc = scenario(optimizer, extra=f", {kind}_weight: [[1.0, 2.0], [3.0, 4.0]]")
     trainer = Trainer(sc)
     stepper = Stepper(sc)
@@ -425,8 +443,23 @@ def test_an_update_that_blows_up_changes_neither_parameters_nor_state(extra: str
 
 
 BAD_OPTIMIZERS = {
-    "{type: adam}": ("optimizer.type", "the adam optimizer is not supported yet"),
-    "{type: lion}": ("optimizer.type", "unknown optimizer the text 'lion' (expected one of: sgd)"),
+    "{type: lion}": ("optimizer.type", "unknown optimizer the text 'lion' (expected one of: adam, adamw, rmsprop, "
+                                       "sgd)"),
+    "{type: adam, momentum: 0.9}": ("optimizer.momentum", "adam does not take 'momentum' (it takes: type, betas, "
+                                                          "eps, weight_decay, step)"),
+    "{type: adamw, alpha: 0.9}": ("optimizer.alpha", "adamw does not take 'alpha'"),
+    "{type: rmsprop, betas: [0.9, 0.99]}": ("optimizer.betas", "rmsprop does not take 'betas'"),
+    "{type: rmsprop, nesterov: true}": ("optimizer.nesterov", "rmsprop does not take 'nesterov'"),
+    "{type: adam, betas: [0.9]}": ("optimizer.betas", "expected a list of 2 numbers (the averages' factors β₁, β₂), "
+                                                      "got a list of 1"),
+    "{type: adam, betas: 0.9}": ("optimizer.betas", "expected a list of 2 numbers"),
+    "{type: adam, betas: [0.9, 1.0]}": ("optimizer.betas", "the averages' factors β₁, β₂, entry 2 must be in "
+                                                           "[0, 1), got 1"),
+    "{type: adamw, betas: [0.9, fast]}": ("optimizer.betas", "expected a number (the averages' factors β₁, β₂, "
+                                                             "entry 2), got the text 'fast'"),
+    "{type: adam, eps: -1}": ("optimizer.eps", "must be ≥ 0"),
+    "{type: rmsprop, alpha: 1.5}": ("optimizer.alpha", "smoothing constant ρ of the squared gradients must be in "
+                                                       "[0, 1], got 1.5"),
     "{type: sgd, momentum: 1" + "0" * 400 + "}": ("optimizer.momentum", "got a number too large"),
     "{type: sgd, step: 1" + "0" * 400 + "}": ("optimizer.step", "got a number too large"),
     "{type: sgd, betas: [0.9, 0.99]}": ("optimizer.betas", "sgd does not take 'betas'"),
@@ -472,7 +505,8 @@ def test_plain_sgd_derivation_reads_as_before() -> None:
     assert d.title == "weight after the SGD update of out"
 
 
-@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.3}", "{type: sgd, momentum: 0.9, dampening: 0.2}",
+@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.3}",
+                                       "{type: sgd, momentum: 0.9, dampening: 0.2}",
                                        "{type: sgd, momentum: 0.7, nesterov: true, weight_decay: 0.1}",
                                        "{type: sgd, weight_decay: 0.05}"])
 def test_every_update_sub_step_evaluates_to_its_value(ema: Optimizer, optimizer: str) -> None:
@@ -533,7 +567,7 @@ def test_the_optimizer_slips_are_diagnosed(ema: Optimizer) -> None:
 
 
 @needs_torch
-@pytest.mark.parametrize("optimizer", ["{type: ema_test, rho: 0.3}", "{type: ema_test, rho: 0.3, step: 3}",
+@pytest.mark.parametrize("optimizer", [*ADAPTIVE, "{type: ema_test, rho: 0.3}", "{type: ema_test, rho: 0.3, step: 3}",
                                        "{type: sgd, momentum: 0.9, nesterov: true}",
                                        "{type: sgd, momentum: 0.5, dampening: 0.5, weight_decay: 0.1}"])
 def test_the_pytorch_export_steps_from_the_same_state(ema: Optimizer, tmp_path: Path, optimizer: str) -> None:
@@ -558,12 +592,12 @@ def test_the_pytorch_export_steps_from_the_same_state(ema: Optimizer, tmp_path: 
 
 def test_check_refuses_a_bad_optimizer_in_one_line(tmp_path: Path) -> None:
     path = tmp_path / "adam.yaml"
-    path.write_text(SCENARIO + "optimizer: {type: adam, betas: [0.9, 0.999]}\n", encoding="utf-8")
+    path.write_text(SCENARIO + "optimizer: {type: adam, betas: [0.9, 1.5]}\n", encoding="utf-8")
     result = run_cli("check", str(path))
     assert result.returncode == 1 and result.stdout == ""
     line = SCENARIO.count("\n") + 1
-    assert result.stderr == f"cnn-tui: {path}:{line}: optimizer.type: the adam optimizer is not supported yet " \
-                            "(this cnn-tui has: sgd)\n"
+    assert result.stderr == f"cnn-tui: {path}:{line}: optimizer.betas: the averages' factors β₁, β₂, entry 2 must " \
+                            "be in [0, 1), got 1.5\n"
 
 
 def test_train_save_writes_the_momentum_buffer_and_step(tmp_path: Path) -> None:

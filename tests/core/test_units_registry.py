@@ -177,6 +177,44 @@ def test_every_activation_agrees_with_pytorch(name, tmp_path: Path) -> None:
     _torch_agrees(stepper, tmp_path)
 
 
+def _loss_cases() -> list[tuple[str, str]]:
+    """(loss, output activation): each fused form of each loss, and sigmoid for the others."""
+    cases = []
+    for name in LOSSES:
+        loss = get_loss(name)
+        heads = [loss.needs] if loss.needs else [f.activation for f in loss.fused] or ["sigmoid"]
+        cases += [(name, head) for head in heads]
+    return cases
+
+
+LOSS_CASES = _loss_cases()
+
+
+def _loss_stepper(loss: str, head: str, batch: int = 2) -> Stepper:
+    layers = [{"name": "hidden", "type": "dense", "units": 4, "activation": "tanh"},
+              {"name": "head", "type": "dense", "units": 3, "activation": head}]
+    return _stepper((3,), layers, loss=loss, batch=batch, outputs=3)
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+@pytest.mark.parametrize("case", LOSS_CASES, ids=[f"{loss}-{head}" for loss, head in LOSS_CASES])
+def test_every_loss_is_gradient_checked_and_explained(case, batch) -> None:
+    stepper = _loss_stepper(*case, batch=batch)
+    assert _evaluate_every_derivation(stepper) > 20
+    fused = stepper.network.fused
+    if fused is not None:  # the output δ is written by the fused form, with its note
+        d = explain(stepper, "head.delta[0,1]" if batch > 1 else "head.delta[1]", 3)
+        assert d.notes[0].startswith(f"{fused.activation} + "), d.notes
+
+
+@pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (pip install torch==2.13.0)")
+@pytest.mark.parametrize("case", LOSS_CASES, ids=[f"{loss}-{head}" for loss, head in LOSS_CASES])
+def test_every_loss_agrees_with_pytorch(case, tmp_path: Path) -> None:
+    stepper = Stepper(_loss_stepper(*case).scenario)
+    stepper.run_iteration()
+    _torch_agrees(stepper, tmp_path)
+
+
 def test_every_activation_and_loss_entry_is_complete() -> None:
     for name in ACTIVATIONS:
         act = get_activation(name)

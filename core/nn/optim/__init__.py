@@ -34,7 +34,7 @@ __all__ = ["OPTIMIZERS", "DEFAULT", "Field", "Hyper", "Optimizer", "OptimizerCon
            "parse_optimizer", "register", "state_name", "unregister"]
 
 OPTIMIZERS: dict[str, Optimizer] = {}
-PLANNED = ("adam", "adamw", "rmsprop")  # in the file format, not built yet
+PLANNED: tuple[str, ...] = ()  # names in the file format not built yet (refused as "not supported yet")
 STEP_FIELD = "step"  # iterations already taken: every optimizer accepts it
 _BIG = 1e300  # larger numbers (and 5000-digit integers) are refused before any arithmetic
 _KIND = re.compile(r"[a-z][a-z0-9_]*")
@@ -133,28 +133,46 @@ def optimizer_words(config: OptimizerConfig) -> str:
     return "" if config == DEFAULT else OPTIMIZERS[config.type].describe(config.options)
 
 
-def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, Value | int | str]:
+def optimizer_data(config: OptimizerConfig, state: OptimizerState) -> dict[str, Value | list[float] | int | str]:
     """The ``optimizer:`` mapping as saved: the type, the settings that differ from their
     defaults, and ``step`` once the optimizer keeps state (so bias corrections resume)."""
     optimizer = OPTIMIZERS[config.type]
-    data: dict[str, Value | int | str] = {"type": config.type}
-    data.update({f.name: config[f.name] for f in optimizer.fields if config[f.name] != f.default})
+    data: dict[str, Value | list[float] | int | str] = {"type": config.type}
+    data.update({f.name: _plain(config[f.name]) for f in optimizer.fields if config[f.name] != f.default})
     if optimizer.kept_kinds(config.options):
         data[STEP_FIELD] = state.step
     return data
 
 
+def _plain(value: Value) -> Value | list[float]:
+    """A setting as YAML writes it (a tuple as a list)."""
+    return list(value) if isinstance(value, tuple) else value
+
+
 def _value(f: Field, value: Any, kind: str) -> Value:
     where = f"optimizer.{f.name}"
+    if f.is_tuple:
+        size = len(f.default)  # type: ignore[arg-type]  # is_tuple: the default is a tuple
+        if isinstance(value, tuple):
+            value = list(value)
+        if not isinstance(value, list) or len(value) != size:
+            raise ScenarioError(f"expected a list of {size} numbers ({f.meaning}), got {describe(value)}",
+                                field=where)
+        return tuple(_number(f, v, where, f"{f.meaning}, entry {i + 1}") for i, v in enumerate(value))
     if f.is_flag:
         if not isinstance(value, bool):
             raise ScenarioError(f"expected true or false ({f.meaning}), got {describe(value)}", field=where)
         return value
+    return _number(f, value, where, f.meaning)
+
+
+def _number(f: Field, value: Any, where: str, meaning: str) -> float:
+    """One number of a field, within its range."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > _BIG or not math.isfinite(value):
-        raise ScenarioError(f"expected a number ({f.meaning}), got {describe(value)}", field=where)
+        raise ScenarioError(f"expected a number ({meaning}), got {describe(value)}", field=where)
     low, high = f.low, f.high
     if (low is not None and value < low) or (high is not None and (value > high or f.high_open and value == high)):
         bounds = (f"≥ {low:g}" if high is None else
                   f"in [{low:g}, {high:g}{')' if f.high_open else ']'}" if low is not None else f"≤ {high:g}")
-        raise ScenarioError(f"{f.meaning} must be {bounds}, got {value:g}", field=where)
+        raise ScenarioError(f"{meaning} must be {bounds}, got {value:g}", field=where)
     return float(value)

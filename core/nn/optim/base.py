@@ -21,7 +21,7 @@ from typing import ClassVar, NamedTuple
 
 import numpy as np
 
-Value = float | bool
+Value = float | bool | tuple[float, ...]  # a number, a flag, or a pair such as Adam's betas
 Candidates = list[tuple[float | None, str]]
 Slip = Callable[["UpdateContext", float], Candidates]
 
@@ -40,6 +40,18 @@ class Field:
     @property
     def is_flag(self) -> bool:
         return isinstance(self.default, bool)
+
+    @property
+    def is_tuple(self) -> bool:
+        """A fixed-length list of numbers (Adam's ``betas: [0.9, 0.999]``), each in range."""
+        return isinstance(self.default, tuple)
+
+
+def setting(options: Mapping[str, Value], name: str) -> float:
+    """A number setting as a float (what ``Hyper.number`` does, on a bare mapping)."""
+    value = options[name]
+    assert not isinstance(value, tuple), name
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -62,7 +74,13 @@ class Hyper(NamedTuple):
     options: Mapping[str, Value] = {}
 
     def number(self, name: str) -> float:
-        return float(self.options[name])
+        return setting(self.options, name)
+
+    def numbers(self, name: str) -> tuple[float, ...]:
+        """A tuple setting (Adam's betas) as floats."""
+        value = self.options[name]
+        assert isinstance(value, tuple), name
+        return tuple(float(v) for v in value)
 
 
 @dataclass(frozen=True)
@@ -124,6 +142,7 @@ class UpdateContext:
     num: Callable[[float], str]  # a number as the derivation writes it
     factor: Callable[[float], str]  # the same, in parentheses when negative (for products)
     state_symbol: Callable[[str, bool], str]  # (kind, after?) → e.g. b_fc[0,1] or b′_fc[0,1]
+    target: str = "new"  # what a slip is asked about: "new" (the updated parameter) or a state kind
 
 
 class Optimizer(ABC):
@@ -139,7 +158,8 @@ class Optimizer(ABC):
     # the key under which torch keeps the update count in ``optimizer.state[p]`` (Adam,
     # RMSprop: "step"); the export then starts it at the updates already taken
     torch_step_key: ClassVar[str | None] = None
-    slips: ClassVar[Mapping[str, Slip]] = {}  # slip name → candidate values for a new_*
+    # slip name → candidate values of the quantity ``ctx.target`` names (a new_* or a state kind)
+    slips: ClassVar[Mapping[str, Slip]] = {}
 
     def defaults(self) -> dict[str, Value]:
         return {f.name: f.default for f in self.fields}
@@ -147,7 +167,7 @@ class Optimizer(ABC):
     def describe(self, options: Mapping[str, Value]) -> str:
         """The optimizer in words for report headings: its title and the settings that differ
         from their defaults, e.g. ``SGD (momentum 0.9, nesterov)``."""
-        changed = [f.name if f.is_flag else f"{f.name} {float(options[f.name]):g}"
+        changed = [f.name if f.is_flag else f"{f.name} {_words(options[f.name])}"
                    for f in self.fields if options[f.name] != f.default]
         return f"{self.title} ({', '.join(changed)})" if changed else self.title
 
@@ -158,6 +178,21 @@ class Optimizer(ABC):
     def check(self, options: Mapping[str, Value]) -> tuple[str, str] | None:
         """A rule between fields that is broken, as (field, message); None when all is well."""
         return None
+
+    def replay(self, ctx: UpdateContext, grad: float | None = None, state: Mapping[str, float] | None = None,
+               **options: Value) -> tuple[float, dict[str, float]]:
+        """This rule on ``ctx``'s one entry again, with some inputs or settings changed (a
+        slip's "what if"): (the new parameter, the state after), as floats."""
+        hyper = ctx.hyper._replace(options={**ctx.hyper.options, **options})
+        given = ctx.state_before if state is None else state
+        new, after = self.update(np.array([ctx.old]), np.array([ctx.grad if grad is None else grad]),
+                                 {kind: np.array([value]) for kind, value in given.items()}, hyper)
+        return float(new[0]), {kind: float(arr[0]) for kind, arr in after.items()}
+
+    @staticmethod
+    def target_value(ctx: UpdateContext, new: float, state: Mapping[str, float]) -> float | None:
+        """Of a replayed update, the value of the quantity a slip is asked about."""
+        return new if ctx.target == "new" else state.get(ctx.target)
 
     @abstractmethod
     def update(self, param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],
@@ -173,3 +208,10 @@ class Optimizer(ABC):
     def torch_lines(self, config: OptimizerConfig, params: str, learning_rate: str) -> list[str]:
         """Lines of the PyTorch export that build the optimizer as ``optimizer`` over the
         tensors ``params`` with the learning rate named ``learning_rate``."""
+
+
+def _words(value: Value) -> str:
+    """A setting's value for a heading: ``0.9``, or ``[0.8, 0.99]`` for a tuple."""
+    if isinstance(value, tuple):
+        return "[" + ", ".join(f"{float(v):g}" for v in value) + "]"
+    return f"{float(value):g}"

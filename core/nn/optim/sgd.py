@@ -15,7 +15,17 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from core.nn.optim.base import Candidates, Field, Hyper, Optimizer, OptimizerConfig, UpdateContext, UpdateStep, Value
+from core.nn.optim.base import (
+    Candidates,
+    Field,
+    Hyper,
+    Optimizer,
+    OptimizerConfig,
+    UpdateContext,
+    UpdateStep,
+    Value,
+    setting,
+)
 from core.numbers import fmt
 
 BUFFER = "momentum_buffer"
@@ -30,15 +40,50 @@ def _plain(ctx: UpdateContext) -> bool:
     return ctx.hyper.number("momentum") == 0 and ctx.hyper.number("weight_decay") == 0
 
 
+def _gradient(ctx: UpdateContext) -> float:
+    """g = ∂E/∂w + λ·w, the gradient the rule uses."""
+    return ctx.grad + ctx.hyper.number("weight_decay") * ctx.old
+
+
 def _sign(ctx: UpdateContext, exact: float) -> Candidates:
     alpha = ctx.hyper.learning_rate
+    if ctx.target == BUFFER:  # the buffer's gradient term subtracted (the exact value negated is the passes' own)
+        if BUFFER not in ctx.state_before:
+            return []
+        h = ctx.hyper
+        alt = h.number("momentum") * ctx.state_before[BUFFER] - (1 - h.number("dampening")) * _gradient(ctx)
+        return [(alt, "{alt} subtracts the gradient in the buffer: torch's buffer adds it, v = μ·v + g, "
+                      "and the update subtracts α·v")]
+    if ctx.target != "new":
+        return []
     if _plain(ctx):
         return [(ctx.old + alpha * ctx.grad, "{alt} is w + α·∂E/∂w: the update must subtract the gradient")]
     return [(ctx.old + alpha * _direction(ctx), "{alt} adds the step α·d instead of subtracting it: "
                                                 "the update goes against the gradient")]
 
 
+def _cs231n(ctx: UpdateContext, exact: float) -> Candidates:
+    """CS231n's momentum, v = μ·v − α·g; w += v, worked on torch's buffer v = μ·v + g; w −= α·v.
+    The two give the same weights when α stays fixed (CS231n's v is −α times torch's), so the
+    slip shows in the buffer, and in a weight once a buffer carries over."""
+    h = ctx.hyper
+    momentum = h.number("momentum")
+    if momentum == 0 or h.number("dampening") != 0 or h.options["nesterov"]:
+        return []
+    before = ctx.state_before.get(BUFFER, 0.0)  # CS231n's velocity starts at 0
+    velocity = momentum * before - h.learning_rate * _gradient(ctx)
+    if ctx.target == BUFFER:
+        return [(velocity, "{alt} is CS231n's velocity v = μ·v − α·g: torch's buffer is v = μ·v + g "
+                           "(no α, the gradient added), and the update is w − α·v")]
+    if ctx.target == "new" and BUFFER in ctx.state_before:
+        return [(ctx.old + velocity, "{alt} is CS231n's w + (μ·v − α·g) with torch's buffer v: torch's "
+                                     "buffer holds μ·v + g, and the update is w − α·v")]
+    return []
+
+
 def _learning_rate(ctx: UpdateContext, exact: float) -> Candidates:
+    if ctx.target != "new":
+        return []
     alpha = ctx.hyper.learning_rate
     d = ctx.grad if _plain(ctx) else _direction(ctx)
     return [(ctx.old - rate * d, f"{{alt}} is the update with a learning rate of {fmt(rate, None)} "
@@ -60,13 +105,14 @@ class SGD(Optimizer):
     state_titles = {BUFFER: "momentum buffer"}
     state_symbols = {BUFFER: "v"}  # CS231n's velocity (b in torch's docs, but b is a bias here)
     torch_class = "torch.optim.SGD"
-    slips = {"sign": _sign, "learning-rate": _learning_rate}
+    # (no L2 slip: for SGD, λ·w through the gradient and α·λ·w off afterwards give the same update)
+    slips = {"sign": _sign, "learning-rate": _learning_rate, "cs231n-momentum": _cs231n}
 
     def kept_kinds(self, options: Mapping[str, Value]) -> tuple[str, ...]:
-        return (BUFFER,) if float(options["momentum"]) != 0 else ()
+        return (BUFFER,) if setting(options, "momentum") != 0 else ()
 
     def check(self, options: Mapping[str, Value]) -> tuple[str, str] | None:
-        if options["nesterov"] and (float(options["momentum"]) <= 0 or float(options["dampening"]) != 0):
+        if options["nesterov"] and (setting(options, "momentum") <= 0 or setting(options, "dampening") != 0):
             return ("nesterov", "Nesterov momentum needs momentum > 0 and dampening 0")
         return None
 

@@ -1,0 +1,229 @@
+"""Adam exactly as ``torch.optim.Adam`` (single tensor, non-fused, non-foreach, amsgrad=False,
+maximize=False), with L2 weight decay added to the gradient.
+
+    g = ∂E/∂w + λ·w                          (weight decay λ, when λ ≠ 0)
+    m = β₁·m + (1 − β₁)·g                     (torch's exp_avg; starts at 0)
+    v = β₂·v + (1 − β₂)·g²                    (torch's exp_avg_sq; starts at 0)
+    m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)     (bias correction of update t)
+    w′ = w − α·m̂ / (√v̂ + ε)
+
+torch writes the last line as ``w − (α/(1 − β₁ᵗ))·m / (√v/√(1 − β₂ᵗ) + ε)``: the same
+number, and the arithmetic here follows torch's order. ``t`` is ``optimizer.step`` + 1, so a
+file that gives ``step`` resumes the bias correction where it stopped.
+
+AdamW (``adamw.py``) is this rule with the decay decoupled; the slips of both are here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+
+from core.nn.optim.base import (
+    Candidates,
+    Field,
+    Hyper,
+    Optimizer,
+    OptimizerConfig,
+    Slip,
+    UpdateContext,
+    UpdateStep,
+    Value,
+)
+
+FIRST, SECOND = "exp_avg", "exp_avg_sq"
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power(t: int) -> str:
+    """An exponent as superscript digits: 2 → ²."""
+    return str(t).translate(_SUPERSCRIPT)
+
+
+def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
+    """``torch.lerp(start, end, weight)`` as torch computes it (two forms, by the weight's size)."""
+    result: np.ndarray = start + weight * (end - start) if abs(weight) < 0.5 else end - (end - start) * (1 - weight)
+    return result
+
+
+def adam_step(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray], hyper: Hyper,
+              coupled_decay: float) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """torch's ``_single_tensor_adam`` on one array, after any decoupled decay of ``param``:
+    ``coupled_decay`` λ is added to the gradient as λ·w (Adam's weight decay; 0 for AdamW)."""
+    beta1, beta2 = hyper.numbers("betas")
+    eps = hyper.number("eps")
+    if coupled_decay != 0:
+        grad = grad + coupled_decay * param
+    m = state.get(FIRST)
+    v = state.get(SECOND)
+    m = lerp(np.zeros_like(param) if m is None else m, grad, 1 - beta1)
+    v = (np.zeros_like(param) if v is None else v) * beta2 + (1 - beta2) * grad * grad
+    bias_correction1 = 1 - beta1 ** hyper.step
+    bias_correction2 = 1 - beta2 ** hyper.step
+    step_size = hyper.learning_rate / bias_correction1
+    denom = np.sqrt(v) / bias_correction2 ** 0.5 + eps
+    return param - step_size * (m / denom), {FIRST: m, SECOND: v}
+
+
+def rule(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray], hyper: Hyper,
+         decoupled: bool) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Adam (λ·w joins the gradient) or AdamW (w shrinks by 1 − α·λ first, as torch does)."""
+    decay = hyper.number("weight_decay")
+    if decoupled:
+        return adam_step(param * (1 - hyper.learning_rate * decay), grad, state, hyper, 0.0)
+    return adam_step(param, grad, state, hyper, decay)
+
+
+def _replay(ctx: UpdateContext, decoupled: bool, **options: Value) -> float | None:
+    """The value ``ctx.target`` names under this rule with some settings changed."""
+    hyper = ctx.hyper._replace(options={**ctx.hyper.options, **options})
+    new, after = rule(np.array([ctx.old]), np.array([ctx.grad]),
+                      {kind: np.array([value]) for kind, value in ctx.state_before.items()}, hyper, decoupled)
+    if ctx.target == "new":
+        return float(new[0])
+    return float(after[ctx.target][0]) if ctx.target in after else None
+
+
+def _shrunk(ctx: UpdateContext, decoupled: bool) -> float:
+    """w before the Adam step: AdamW's w·(1 − α·λ), Adam's w."""
+    h = ctx.hyper
+    return ctx.old * (1 - h.learning_rate * h.number("weight_decay")) if decoupled else ctx.old
+
+
+def slips_of(decoupled: bool) -> dict[str, Slip]:
+    """The classic slips of Adam (or AdamW): name → candidates for ``ctx.target``."""
+
+    def sign(ctx: UpdateContext, exact: float) -> Candidates:
+        if ctx.target != "new":
+            return []
+        shrunk = _shrunk(ctx, decoupled)
+        return [(shrunk + (shrunk - ctx.new), "{alt} adds the step α·m̂/(√v̂ + ε) instead of subtracting it: "
+                                              "the update goes up the gradient")]
+
+    def no_bias_correction(ctx: UpdateContext, exact: float) -> Candidates:
+        if ctx.target != "new":
+            return []
+        h = ctx.hyper
+        m, v = ctx.state_after[FIRST], ctx.state_after[SECOND]
+        alt = _shrunk(ctx, decoupled) - h.learning_rate * m / (math.sqrt(v) + h.number("eps"))
+        return [(alt, f"{{alt}} is w − α·m / (√v + ε), without the bias correction: at update t = {h.step}, "
+                      "m̂ = m / (1 − β₁ᵗ) and v̂ = v / (1 − β₂ᵗ)")]
+
+    def betas_swapped(ctx: UpdateContext, exact: float) -> Candidates:
+        beta1, beta2 = ctx.hyper.numbers("betas")
+        return [(_replay(ctx, decoupled, betas=(beta2, beta1)),
+                 f"{{alt}} swaps β₁ and β₂: m averages the gradients with β₁ = {beta1:g}, "
+                 f"v their squares with β₂ = {beta2:g}")]
+
+    def l2_in_gradient(ctx: UpdateContext, exact: float) -> Candidates:  # AdamW computed as Adam
+        if ctx.hyper.number("weight_decay") == 0:
+            return []
+        return [(_replay(ctx, False), "{alt} adds λ·w to the gradient (L2, as Adam does): AdamW decouples "
+                                      "the decay, w·(1 − α·λ) beside the step, and m, v see the plain gradient")]
+
+    def l2_after_update(ctx: UpdateContext, exact: float) -> Candidates:  # Adam's L2 taken off afterwards
+        h = ctx.hyper
+        decay = h.number("weight_decay")
+        if decay == 0:
+            return []
+        plain = _replay(ctx, decoupled, weight_decay=0.0)
+        if ctx.target != "new" or plain is None:
+            return [(plain, "{alt} is the average of the plain gradient: Adam's weight decay adds λ·w "
+                            "to g before m and v")]
+        return [(plain - h.learning_rate * decay * ctx.old,
+                 "{alt} takes α·λ·w off after the update (decoupled, as AdamW does): Adam adds λ·w to "
+                 "the gradient before m and v")]
+
+    found: dict[str, Slip] = {"sign": sign, "no-bias-correction": no_bias_correction, "betas-swapped": betas_swapped}
+    if decoupled:
+        found["l2-in-gradient"] = l2_in_gradient
+    else:
+        found["l2-after-update"] = l2_after_update
+    return found
+
+
+class Adam(Optimizer):
+    name = "adam"
+    title = "Adam"
+    fields = (
+        Field("betas", (0.9, 0.999), "the averages' factors β₁, β₂", low=0.0, high=1.0, high_open=True),
+        Field("eps", 1e-8, "ε added to √v̂", low=0.0),
+        Field("weight_decay", 0.0, "L2 weight decay λ", low=0.0),
+    )
+    state_kinds = (FIRST, SECOND)
+    state_titles = {FIRST: "first moment m (running mean of the gradients)",
+                    SECOND: "second moment v (running mean of the squared gradients)"}
+    state_symbols = {FIRST: "m", SECOND: "v"}
+    torch_class = "torch.optim.Adam"
+    torch_step_key = "step"
+    decoupled = False  # AdamW: the decay shrinks w beside the step instead of joining g
+    slips = slips_of(decoupled)
+
+    # --- the rule ---------------------------------------------------------------------
+    def update(self, param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],
+               hyper: Hyper) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        return rule(param, grad, state, hyper, self.decoupled)
+
+    # --- the derivation ------------------------------------------------------------------
+    def derive(self, ctx: UpdateContext) -> list[UpdateStep]:
+        n, f, h = ctx.num, ctx.factor, ctx.hyper
+        beta1, beta2 = h.numbers("betas")
+        eps, decay, alpha, t = h.number("eps"), h.number("weight_decay"), h.learning_rate, h.step
+        word = ctx.word
+        steps: list[UpdateStep] = []
+        grad = ctx.grad
+        if decay != 0 and not self.decoupled:
+            grad = ctx.grad + decay * ctx.old
+            steps.append(UpdateStep("grad", "g", f"{ctx.grad_term.symbol} + λ·{ctx.old_symbol}",
+                                    f"{ctx.grad_term.numeric} + {n(decay)}·{f(ctx.old)}", grad,
+                                    f"weight decay (L2): λ·{word} joins the gradient before the averages, as in "
+                                    f"torch's Adam{ctx.grad_note}"))
+        else:
+            steps.append(UpdateStep("grad", "g", ctx.grad_term.symbol, ctx.grad_term.numeric, grad,
+                                    f"the gradient ∂E/∂{word}{ctx.grad_note}"))
+        m_new, v_new = ctx.state_after[FIRST], ctx.state_after[SECOND]
+        for kind, beta, sq, start in ((FIRST, beta1, "", "m"), (SECOND, beta2, "²", "v")):
+            before = ctx.state_before.get(kind)
+            old = 0.0 if before is None else before
+            begun = (f"; {start} starts at 0, as in torch" if before is None else "")
+            words = "first moment: a running mean of g" if kind == FIRST else \
+                "second moment: a running mean of g²"
+            steps.append(UpdateStep(kind, ctx.state_symbol(kind, True),
+                                    f"{'β₁' if kind == FIRST else 'β₂'}·{ctx.state_symbol(kind, False)} + "
+                                    f"(1 − {'β₁' if kind == FIRST else 'β₂'})·g{sq}",
+                                    f"{n(beta)}·{f(old)} + {n(1 - beta)}·{f(grad)}{sq}",
+                                    m_new if kind == FIRST else v_new, words + begun))
+        m_hat = m_new / (1 - beta1 ** t)
+        v_hat = v_new / (1 - beta2 ** t)
+        steps.append(UpdateStep("m_hat", "m̂", f"{ctx.state_symbol(FIRST, True)} / (1 − β₁ᵗ)",
+                                f"{f(m_new)} / (1 − {n(beta1)}{power(t)})", m_hat,
+                                f"bias correction of update t = {t}: m started at 0, so early means are too "
+                                "small; dividing by 1 − β₁ᵗ undoes that"))
+        steps.append(UpdateStep("v_hat", "v̂", f"{ctx.state_symbol(SECOND, True)} / (1 − β₂ᵗ)",
+                                f"{f(v_new)} / (1 − {n(beta2)}{power(t)})", v_hat,
+                                f"bias correction of update t = {t}, the same for v with β₂"))
+        rule = f"{self.title}: {word} ← {word} − α·m̂ / (√v̂ + ε)"
+        if self.decoupled and decay != 0:
+            formula = f"{ctx.old_symbol}·(1 − α·λ) − α·m̂ / (√v̂ + ε)"
+            numbers = f"{f(ctx.old)}·(1 − {n(alpha)}·{n(decay)}) − {n(alpha)}·{f(m_hat)} / (√{n(v_hat)} + {n(eps)})"
+            rule = (f"AdamW: {word} ← {word}·(1 − α·λ) − α·m̂ / (√v̂ + ε): the weight decay is decoupled, "
+                    "it shrinks w beside the step instead of joining the gradient")
+        else:
+            formula = f"{ctx.old_symbol} − α·m̂ / (√v̂ + ε)"
+            numbers = f"{n(ctx.old)} − {n(alpha)}·{f(m_hat)} / (√{n(v_hat)} + {n(eps)})"
+        steps.append(UpdateStep("new", ctx.new_symbol, formula, numbers, ctx.new,
+                                rule + "; torch writes it α/(1 − β₁ᵗ)·m / (√v/√(1 − β₂ᵗ) + ε), the same number"))
+        return steps
+
+    # --- the export ------------------------------------------------------------------------
+    def torch_lines(self, config: OptimizerConfig, params: str, learning_rate: str) -> list[str]:
+        betas = tuple(float(b) for b in config["betas"])  # type: ignore[union-attr]  # a tuple field
+        return [f"optimizer = {self.torch_class}({params}, lr={learning_rate}, betas={betas!r}, "
+                f"eps={config['eps']!r}, weight_decay={config['weight_decay']!r}, amsgrad=False, foreach=False)",
+                f"for p in {params}:  # torch's own start (a given state replaces it below)",
+                "    optimizer.state[p].update(step=torch.tensor(0.0), exp_avg=torch.zeros_like(p), "
+                "exp_avg_sq=torch.zeros_like(p))"]
+
+OPTIMIZER = Adam()
