@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
+from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.derivation import Derivation
@@ -146,6 +146,8 @@ class _Explainer:
         layer = self.network.layers[i]
         if ref.kind in self.network.state_kinds_of(layer):
             return self.optimizer_state(ref, i, layer)
+        if ref.kind in self.network.start_state_kinds_of(layer):
+            return self.start_state(ref, layer)
         method: Callable[[QuantityRef, int, Layer], Derivation] = getattr(self, ref.kind)  # grad_out, delta, …
         return method(ref, i, layer)
 
@@ -427,6 +429,27 @@ class _Explainer:
         steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
         title = f"{self.optimizer.state_titles[kind]} of {param} after the update, of {ref.layer}"
         return self._from_steps(ref, steps[:[s.kind for s in steps].index(kind) + 1], kind, title)
+
+    def start_state(self, ref: QuantityRef, layer: Layer) -> Derivation:
+        """A state buffer before the update (``fc.prev_exp_avg_weight[0,1]``): where it comes from."""
+        assert ref.index is not None
+        kind, _, param = ref.kind[len(PREVIOUS):].rpartition("_")
+        rule = self.optimizer
+        symbol = f"{rule.state_symbols[kind]}({self.psym(param, layer.name, ref.index)})"
+        key = f"{layer.name}.{kind}_{param}"
+        optim = self.st.optimizer_state
+        update = optim.step + 1
+        edited = self.st.state.edits.get(str(ref))
+        if edited is not None:
+            source = f"edited by you (it was {self.n(edited)})"
+        elif key not in optim.buffers:
+            source = "not given: it starts at 0, as in torch"
+        elif self.st.iteration == 1 and key in self.st.scenario.optimizer_state.buffers:
+            source = "as given in the scenario"
+        else:
+            source = f"left by update {update - 1} (the previous iteration's)"
+        title = f"{rule.state_titles[kind]} of {param} before update {update}, of {layer.name}"
+        return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(source,), title=title)
 
     def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
                     title: str | None = None) -> Derivation:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from core.engine.quantities import kinds_where
+from core.engine.stepper import EDITABLE_WORDS
 from core.errors import CnnTuiError
 from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
@@ -18,7 +20,7 @@ from tui.widgets.editing.answer_editor import AnswerEditor
 from tui.widgets.panels.layer_panel import CellEditor, LayerPanel
 from tui.widgets.panels.value_grid import ValueGrid
 
-GIVEN = ("input", "target", "weight", "bias")
+GIVEN = kinds_where(stage="given")  # input, target, weight, bias, the optimizer state an update starts from
 
 
 class EditFeature(Feature):
@@ -37,8 +39,11 @@ class EditFeature(Feature):
             host.say(reason, error=True)
             return
         if not cell.editable:
-            host.say(f"{cell.name} is computed, not given: only weights, biases, inputs and targets can be "
-                     "edited", error=True)
+            host.say(f"{cell.name} is computed, not given: {EDITABLE_WORDS}", error=True)
+            return
+        why = host.stepper.cannot_edit(cell.name)
+        if why:
+            host.say(f"{cell.name}: {why}", error=True)
             return
         panel = message.grid.parent
         if not isinstance(panel, LayerPanel):

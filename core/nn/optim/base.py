@@ -175,6 +175,11 @@ class Optimizer(ABC):
         """The state kinds these settings keep (plain sgd: none; sgd with momentum: one)."""
         return self.state_kinds
 
+    def initial_state(self, kind: str, shape: tuple[int, ...]) -> np.ndarray | None:
+        """A buffer before its first update, as torch starts it: zeros (Adam's averages,
+        RMSprop's), or None when the first update sets it from the gradient (SGD's momentum)."""
+        return np.zeros(shape)
+
     def check(self, options: Mapping[str, Value]) -> tuple[str, str] | None:
         """A rule between fields that is broken, as (field, message); None when all is well."""
         return None

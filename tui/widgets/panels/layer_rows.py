@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from textual.markup import escape
 
-from core.engine.quantities import EDITABLE_KINDS, KINDS, format_index, parse_name
+from core.engine.quantities import EDITABLE_KINDS, KINDS, PREVIOUS, format_index, parse_name
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.learner.checks import check_for
+from core.nn.optim import get_optimizer
 from core.numbers import MINUS, fmt
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, Row
 
@@ -70,9 +71,24 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    # the layer's kinds (with its optimizer state) in the registry's order, with their labels
-    kinds = stepper.network.kinds(layer)
-    return [(f"{key}.{kind}", k.label) for kind, k in KINDS.items() if kind in kinds]
+    network = stepper.network
+    # the layer's kinds in the registry's order, with their labels; the optimizer's state
+    # grouped under its parameter: m, v (the state the update starts from) under the weight,
+    # m′, v′ (after the update) under the new weight, in the optimizer's own letters
+    kinds = network.kinds(layer)
+    rule = get_optimizer(stepper.scenario.optimizer.type)
+    blocks = []
+    for kind, k in KINDS.items():
+        if kind not in kinds or k.state:
+            continue
+        blocks.append((f"{key}.{kind}", k.label))
+        param = kind[4:] if kind.startswith("new_") else kind
+        if param in layer.param_names and param not in layer.frozen:
+            after = kind != param
+            for state in network.optimizer_kinds:
+                name = f"{state}_{param}" if after else f"{PREVIOUS}{state}_{param}"
+                blocks.append((f"{key}.{name}", f"{rule.state_symbols[state]}{'′' if after else ''}_{param[0]}"))
+    return blocks
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
@@ -94,6 +110,8 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
     old = None
     if ref.kind.startswith("new_") and arr is not None:
         old = stepper.array(f"{ref.layer}.{ref.kind[4:]}")
+    elif KINDS[ref.kind].state and KINDS[ref.kind].stage == "update" and arr is not None:
+        old = stepper.array(f"{ref.layer}.{PREVIOUS}{ref.kind}")  # the state it started from
     expected = stepper.scenario.expected
     rows = []
     column = as_column(stepper, ref.kind, shape)
