@@ -406,3 +406,53 @@ def test_a_right_value_is_not_diagnosed() -> None:
     stepper = _stepped({"type": "adam"})
     for name in ("h.new_weight[0,0]", "h.exp_avg_weight[0,0]", "h.exp_avg_sq_weight[0,0]"):
         assert diagnose(stepper, name, stepper.value(name), 9) is None
+
+
+# --- the state an update starts from: edited, journalled, saved -------------------------------------------
+
+def test_an_edited_start_state_replays_from_the_journal_and_saves(tmp_path: Path) -> None:
+    from core.engine import journal
+    from core.scenario.load import load_scenario
+    from core.scenario.save import save_scenario
+
+    live = Stepper(_network({"type": "adam"}))
+    recorded: list[dict] = []
+    journal.record_commands(live, recorded.append)
+    live.edit("h.prev_exp_avg_weight[0,1]", 0.25)
+    live.run_iteration()
+    live.edit("h.prev_exp_avg_sq_bias[1]", 0.5)  # after the update: the update is cleared
+    assert live.phase().stage == "update"
+    fresh = Stepper(_network({"type": "adam"}))
+    done = journal.replay(fresh, recorded)
+    assert done.failed is None and done.applied == 3
+    assert fresh.optimizer_state.buffers.keys() == live.optimizer_state.buffers.keys() == \
+        {"h.exp_avg_weight", "h.exp_avg_sq_bias"}
+    for key, arr in live.optimizer_state.buffers.items():
+        assert fresh.optimizer_state.buffers[key].tolist() == arr.tolist()
+    # the edited start is saved as the file's state, and loads back as the start
+    path = save_scenario(live.current_scenario(), tmp_path / "edited.yaml")
+    loaded = Stepper(load_scenario(path))
+    assert loaded.value("h.prev_exp_avg_weight[0,1]") == 0.25 and loaded.value("h.prev_exp_avg_weight[0,0]") == 0
+    assert loaded.value("h.prev_exp_avg_sq_bias[1]") == 0.5
+    live.update()
+    loaded.run_iteration()
+    for name in ["h.new_weight", "out.new_bias", *live.network.state_names()]:
+        assert loaded.array(name).tolist() == live.array(name).tolist(), name
+
+
+def test_editing_the_start_state_is_checked() -> None:
+    from core.errors import EditError, QuantityError
+
+    stepper = Stepper(_network({"type": "sgd", "momentum": 0.9}))
+    with pytest.raises(EditError, match="has not started yet"):
+        stepper.edit("h.prev_momentum_buffer_weight[0,0]", 1.0)
+    with pytest.raises(EditError, match="is computed, not given"):
+        stepper.edit("h.momentum_buffer_weight[0,0]", 1.0)
+    assert not stepper.can_undo
+    adam = Stepper(_network({"type": "adam"}))
+    with pytest.raises(EditError, match="does not exist"):
+        adam.edit("h.prev_exp_avg_weight[2,0]", 1.0)
+    with pytest.raises(QuantityError, match="has no 'prev_exp_avg_bias'"):  # out's bias is frozen: no state
+        adam.edit("out.prev_exp_avg_bias[0]", 1.0)
+    with pytest.raises(QuantityError, match="has no 'prev_square_avg_weight'"):  # not this optimizer's kind
+        adam.edit("h.prev_square_avg_weight[0,0]", 1.0)
