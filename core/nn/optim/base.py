@@ -194,11 +194,6 @@ class Optimizer(ABC):
                                  {kind: np.array([value]) for kind, value in given.items()}, hyper)
         return float(new[0]), {kind: float(arr[0]) for kind, arr in after.items()}
 
-    @staticmethod
-    def target_value(ctx: UpdateContext, new: float, state: Mapping[str, float]) -> float | None:
-        """Of a replayed update, the value of the quantity a slip is asked about."""
-        return new if ctx.target == "new" else state.get(ctx.target)
-
     @abstractmethod
     def update(self, param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],
                hyper: Hyper) -> tuple[np.ndarray, dict[str, np.ndarray]]:
