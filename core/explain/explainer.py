@@ -427,8 +427,12 @@ class _Explainer:
         assert ref.index is not None
         kind, _, param = ref.kind.rpartition("_")
         steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
+        steps = steps[:[s.kind for s in steps].index(kind) + 1]
+        # the sub-steps it needs: g and the like, and other state only where its formula reads it
+        own = self.optimizer.state_kinds
+        steps = [s for s in steps[:-1] if s.kind not in own or s.symbol in steps[-1].formula] + steps[-1:]
         title = f"{self.optimizer.state_titles[kind]} of {param} after the update, of {ref.layer}"
-        return self._from_steps(ref, steps[:[s.kind for s in steps].index(kind) + 1], kind, title)
+        return self._from_steps(ref, steps, kind, title)
 
     def start_state(self, ref: QuantityRef, layer: Layer) -> Derivation:
         """A state buffer before the update (``fc.prev_exp_avg_weight[0,1]``): where it comes from."""

@@ -456,3 +456,12 @@ def test_editing_the_start_state_is_checked() -> None:
         adam.edit("out.prev_exp_avg_bias[0]", 1.0)
     with pytest.raises(QuantityError, match="has no 'prev_square_avg_weight'"):  # not this optimizer's kind
         adam.edit("h.prev_square_avg_weight[0,0]", 1.0)
+
+
+def test_a_state_value_is_explained_by_the_sub_steps_it_reads() -> None:
+    adam = _stepped({"type": "adam"})
+    v = explain(adam, "h.exp_avg_sq_weight[1,1]")
+    assert [note.split(" = ")[0] for note in v.notes[:-1]] == ["g"]  # m is not needed for v
+    rms = _stepped({"type": "rmsprop", "momentum": 0.9})
+    buf = explain(rms, "h.momentum_buffer_weight[1,1]")
+    assert [note.split(" = ")[0] for note in buf.notes[:-1]] == ["g", "v′(w_h[1,1])"]  # √v′ in its formula
