@@ -16,7 +16,12 @@ _MATH_SYMBOLS = {
     "−": "-", "·": r"\cdot ", "′": "'", "²": "^2", "½": r"\tfrac{1}{2}", "…": r"\ldots ",
     "←": r"\leftarrow ", "→": r"\rightarrow ", "≠": r"\neq ", "≥": r"\geq ", "≤": r"\leq ",
     "∞": r"\infty ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
+    # the optimizers' settings (β₁, β₂, ε, μ, λ, τ, ρ)
+    "β": r"\beta ", "ε": r"\varepsilon ", "μ": r"\mu ", "λ": r"\lambda ", "τ": r"\tau ", "ρ": r"\rho ",
 }
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ᵗ", "0123456789t")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_ROOTED = r"(\\hat\{[A-Za-z]\}|\([^()]*\)|[^\s()+/·−]+(?:\([^()]*\))?)"  # √v̂, √(…), √0.09, √v′(w…)
 _TEXT_CHARS = {"—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
                "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a'}
 _TEXT_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
@@ -32,6 +37,10 @@ def math(expr: str) -> str:
     text = re.sub(r"_\(([^()]*)\)", r"_{\1}", text)
     text = re.sub(r"_([a-z][a-z0-9_]*)", lambda m: "_{\\mathrm{" + m.group(1).replace("_", r"\_") + "}}", text)
     text = re.sub(r"\b(ln|max|tanh)\b", r"\\\1 ", text)
+    text = re.sub("([A-Za-z])\u0302", r"\\hat{\1}", text)  # m̂ (m and a combining hat) → \hat{m}
+    text = re.sub("√" + _ROOTED, lambda m: r"\sqrt{" + m.group(1) + "}", text)
+    text = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹ᵗ]+", lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)
+    text = re.sub("[₀₁₂₃₄₅₆₇₈₉]+", lambda m: "_{" + m.group().translate(_SUBSCRIPTS) + "}", text)
     return "".join(_MATH_SYMBOLS.get(ch, ch) for ch in text)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -465,3 +466,34 @@ def test_a_state_value_is_explained_by_the_sub_steps_it_reads() -> None:
     rms = _stepped({"type": "rmsprop", "momentum": 0.9})
     buf = explain(rms, "h.momentum_buffer_weight[1,1]")
     assert [note.split(" = ")[0] for note in buf.notes[:-1]] == ["g", "v′(w_h[1,1])"]  # √v′ in its formula
+
+
+# --- the LaTeX export of the optimizers' notation -----------------------------------------------------------
+
+def test_latex_writes_the_optimizers_notation_in_ascii() -> None:
+    from core.exports import latex
+
+    assert latex.math("m̂ = m′(w_h[0,1]) / (1 − β₁ᵗ) = 0.0307 / (1 − 0.9¹⁰)") == \
+        r"\hat{m} = m'(w_{\mathrm{h}}[0,1]) / (1 - \beta _{1}^{t}) = 0.0307 / (1 - 0.9^{10})"
+    assert latex.math("w − α·m̂ / (√v̂ + ε) = 0.3 − 0.1·0.3 / (√0.0941 + 1e−8)") == \
+        r"w - \alpha \cdot \hat{m} / (\sqrt{\hat{v}} + \varepsilon ) = 0.3 - 0.1\cdot 0.3 / (\sqrt{0.0941} + 1e-8)"
+    assert latex.math("g / (√v′(w_h[0,0]) + ε)") == r"g / (\sqrt{v'(w_{\mathrm{h}}[0,0])} + \varepsilon )"
+    assert latex.math("μ·v + λ·w, ρ·v + (1 − ρ)·g², (1 − τ)") == \
+        r"\mu \cdot v + \lambda \cdot w, \rho \cdot v + (1 - \rho )\cdot g^{2}, (1 - \tau )"
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("raw", [{"type": "adam", "weight_decay": 0.1}, {"type": "adamw"},
+                                 {"type": "rmsprop", "momentum": 0.9, "weight_decay": 0.1},
+                                 {"type": "sgd", "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.1}],
+                         ids=lambda raw: raw["type"])
+def test_the_latex_export_of_two_iterations_compiles(raw: dict, tmp_path: Path) -> None:
+    from core.exports.markdown import to_latex
+
+    stepper = _stepped(raw, iterations=2)  # the second iteration's derivations read the kept state
+    tex = tmp_path / "optimizer.tex"
+    tex.write_text(to_latex(stepper), encoding="utf-8")
+    assert tex.read_text(encoding="utf-8").isascii()
+    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]
