@@ -39,6 +39,8 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation
     ref = parse_name(name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     check_index(shape, ref, require_scalar=True)
+    if stepper.array(ref.array_name) is None and ref.kind.startswith(PREVIOUS):  # SGD's momentum before it starts
+        raise QuantityError(f"{ref} has not started yet: the first update sets it from the gradient, as torch does")
     if stepper.array(ref.array_name) is None:
         raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().describe()})")
     return _Explainer(stepper, decimals).build(ref)

@@ -125,6 +125,8 @@ async def test_the_computed_state_is_not_edited_and_sgds_buffer_waits_for_its_fi
         await press(pilot, "F", "B")
         assert cell(app, "out.prev_momentum_buffer_weight[0,1]") == "·"
         app.main.select("out.prev_momentum_buffer_weight[0,1]")
+        await pilot.pause()
+        assert "has not started yet: the first update sets it from the gradient" in derivation(app)
         await press(pilot, "enter")
         assert not app.screen.query(CellEditor)
         assert "has not started yet: the first update sets it from the gradient" in message(app)
