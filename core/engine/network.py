@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from core.engine.quantities import PREVIOUS
 from core.errors import ScenarioError
 from core.nn.layers import LAYER_CLASSES, Layer, layer_class, shape_text
 from core.nn.losses import Fused, Loss, get_loss
@@ -120,9 +121,13 @@ class Network:
         return tuple(f"{kind}_{p}" for kind in self.optimizer_kinds for p in layer.param_names
                      if p not in layer.frozen)
 
+    def start_state_kinds_of(self, layer: Layer) -> tuple[str, ...]:
+        """The state kinds ``layer``'s update starts from, e.g. ``prev_momentum_buffer_weight``."""
+        return tuple(PREVIOUS + kind for kind in self.state_kinds_of(layer))
+
     def kinds(self, layer: Layer) -> tuple[str, ...]:
-        """Every quantity kind of ``layer``: its own and the optimizer state it keeps."""
-        return layer.kinds + self.state_kinds_of(layer)
+        """Every quantity kind of ``layer``: its own, and the optimizer state it starts from and keeps."""
+        return layer.kinds + self.start_state_kinds_of(layer) + self.state_kinds_of(layer)
 
     def state_kinds(self) -> tuple[str, ...]:
         """Every optimizer-state kind any layer may have (``momentum_buffer_weight`` …)."""

@@ -32,6 +32,7 @@ class QuantityKind:
     label: str
     top: bool = False  # a name of its own (input, target, loss), not LAYER.KIND
     whole: bool = False  # its values are whole numbers (a mask's 0 and 1): shown without decimals
+    state: bool = False  # an optimizer's state buffer (after the update, or the start it is given)
 
 
 KINDS: dict[str, QuantityKind] = {k.name: k for k in (
@@ -63,37 +64,49 @@ KINDS: dict[str, QuantityKind] = {k.name: k for k in (
 )}
 
 
+PREVIOUS = "prev_"  # LAYER.prev_KIND: the state buffer an update starts from (given, editable)
+
+
 def _optimizer_state_kinds() -> list[QuantityKind]:
     """Every optimizer's state kinds (sgd's ``momentum_buffer_weight`` …), from the optimizer
-    registry: computed by the update, one value per parameter entry, after the update."""
-    kinds = []
+    registry: computed by the update, one value per parameter entry, after the update; and
+    their ``prev_`` twins, the state the update starts from (given: the file's, the previous
+    update's, or torch's start), which a learner may edit before the update."""
+    starts, kinds = [], []
     for optimizer in OPTIMIZERS.values():
         for kind in optimizer.state_kinds:
             letter, title = optimizer.state_symbols[kind], optimizer.state_titles[kind]
             for param in ("weight", "bias"):
+                starts.append(QuantityKind(f"{PREVIOUS}{kind}_{param}", "given", False, True, letter,
+                                           f"{title} of the {param} before the update (the state it starts from)",
+                                           f"{letter}_{param[0]}", state=True))
                 kinds.append(QuantityKind(f"{kind}_{param}", "update", False, False, f"{letter}′",
-                                          f"{title} of the {param} after the update", f"{letter}_{param[0]}"))
-    return kinds
+                                          f"{title} of the {param} after the update", f"{letter}′_{param[0]}",
+                                          state=True))
+    return starts + kinds
 
 
 KINDS.update((k.name, k) for k in _optimizer_state_kinds())
 
 
 def kinds_where(stage: str | None = None, per_sample: bool | None = None, editable: bool | None = None,
-                top: bool | None = None) -> tuple[str, ...]:
+                top: bool | None = None, state: bool | None = None) -> tuple[str, ...]:
     """The names of the kinds that match every condition given, in registry order."""
     return tuple(k.name for k in KINDS.values()
                  if (stage is None or k.stage == stage) and (per_sample is None or k.per_sample == per_sample)
-                 and (editable is None or k.editable == editable) and (top is None or k.top == top))
+                 and (editable is None or k.editable == editable) and (top is None or k.top == top)
+                 and (state is None or k.state == state))
 
 
 PARAM_KINDS = ("weight", "bias")  # the parameters a layer's update changes
+START_STATE_KINDS = kinds_where(stage="given", state=True)  # prev_momentum_buffer_weight …
 FORWARD_KINDS = kinds_where(stage="forward", top=False)  # net, out
 BACKWARD_KINDS = kinds_where(stage="backward")  # grad_out, delta, grad_weight, grad_bias
 UPDATE_KINDS = kinds_where(stage="update")  # new_weight, new_bias, then the optimizers' state kinds
 PER_SAMPLE_KINDS = kinds_where(per_sample=True, top=False)  # net, out, grad_out, delta
-EDITABLE_KINDS = kinds_where(editable=True)  # input, target, weight, bias, mask
-GIVEN_LAYER_KINDS = tuple(k for k in kinds_where(stage="given", top=False) if k not in PARAM_KINDS)  # mask
+EDITABLE_KINDS = kinds_where(editable=True)  # input, target, weight, bias, mask, the prev_ state
+# given kinds a layer owns (dropout's mask): not its parameters, not the optimizer's start state
+GIVEN_LAYER_KINDS = tuple(k for k in kinds_where(stage="given", top=False, state=False) if k not in PARAM_KINDS)
 
 _NAME = re.compile(
     r"^\s*(?:(?P<top>input|target|loss)|(?P<layer>[a-z][a-z0-9_]*)\.(?P<kind>[a-z_]+))"

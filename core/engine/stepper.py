@@ -31,6 +31,7 @@ from core.engine.quantities import (
     FORWARD_KINDS,
     KINDS,
     PARAM_KINDS,
+    PREVIOUS,
     UPDATE_KINDS,
     QuantityRef,
     format_index,
@@ -41,13 +42,15 @@ from core.engine.quantity_shapes import check_index, quantity_shape
 from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
-from core.nn.optim import OptimizerState
+from core.nn.optim import OptimizerState, get_optimizer
 from core.numbers import round_as_shown
 from core.text import quote
 
 _PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 UNDO_LIMIT = 200
+EDITABLE_WORDS = ("only weights, biases, inputs, targets, dropout masks and the optimizer state an update "
+                  "starts from can be edited")
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,8 @@ class Stepper:
         st = self.state
         if ref.layer is not None and ref.kind in PARAM_KINDS:
             return st.params[ref.layer][ref.kind]
+        if ref.layer is not None and ref.kind.startswith(PREVIOUS):
+            return self.start_buffer(ref.layer, ref.kind[len(PREVIOUS):])
         arr = st.values.get(ref.array_name)
         if arr is None:
             return None
@@ -283,6 +288,17 @@ class Stepper:
         """The optimizer's state this iteration's update starts from (steps taken, buffers)."""
         return self.state.optim
 
+    def start_buffer(self, layer: str, kind: str) -> np.ndarray | None:
+        """One state buffer this iteration's update starts from (``kind`` as ``exp_avg_weight``):
+        the one kept or given, else torch's start (zeros), or None when the first update sets it
+        from the gradient (SGD's momentum)."""
+        kept = self.state.optim.buffers.get(f"{layer}.{kind}")
+        if kept is not None:
+            return kept
+        base, _, param = kind.rpartition("_")
+        shape = self.network.layer(layer).param_shapes()[param]
+        return get_optimizer(self.scenario.optimizer.type).initial_state(base, shape)
+
     def update_changes(self) -> tuple[list[str], int]:
         """After the update: the names of the parameters it changed (e.g. ``out.weight[0,0]``,
         output layer first) and how many parameters there are in all."""
@@ -399,16 +415,17 @@ class Stepper:
         ref = parse_name(name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
             raise EditError(f"{value!r} is not a finite number")
-        kind = KINDS.get(ref.kind)  # weight and bias of a layer; input and target
+        kind = KINDS.get(ref.kind)  # weight, bias and the prev_ state of a layer; input and target
         editable = kind is not None and kind.editable and (kind.top or ref.layer is not None)
         if not editable:
-            raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs, "
-                            "targets and dropout masks can be edited")
+            raise EditError(f"{ref.array_name} is computed, not given: {EDITABLE_WORDS}")
         shape = quantity_shape(self.network, self.batch_size, ref)
         try:
             check_index(shape, ref, require_scalar=True)
         except QuantityError as err:
             raise EditError(str(err)) from None
+        if kind is not None and kind.state:
+            return self._edit_start_state(ref, float(value))
         if ref.layer is not None and ref.kind not in PARAM_KINDS:
             refusal = self.network.layer(ref.layer).given_refusal(ref.kind, np.asarray([float(value)]))
             if refusal is not None:
@@ -453,6 +470,39 @@ class Stepper:
         if key == "input":
             return "cleared the whole forward pass, the backward pass and the update"
         return "cleared the loss, the backward pass and the update"
+
+    def cannot_edit(self, name: str) -> str | None:
+        """Why the given value ``name`` cannot be edited now (a state buffer that has not
+        started yet), or None. Names that are never editable are refused by ``edit``."""
+        ref = parse_name(name)
+        if ref.layer is None or not ref.kind.startswith(PREVIOUS):
+            return None
+        kind = ref.kind[len(PREVIOUS):]
+        if self.start_buffer(ref.layer, kind) is not None:
+            return None
+        title = get_optimizer(self.scenario.optimizer.type).state_titles[kind.rpartition("_")[0]]
+        return (f"the {title} has not started yet: the first update sets it from the gradient, as torch "
+                "does; edit it once an update has run, or give it in the file")
+
+    def _edit_start_state(self, ref: QuantityRef, value: float) -> str:
+        """Set one entry of the state the update starts from; only the update depends on it."""
+        assert ref.layer is not None and ref.index is not None
+        kind = ref.kind[len(PREVIOUS):]
+        start = self.start_buffer(ref.layer, kind)
+        why = self.cannot_edit(str(ref))
+        if start is None or why:
+            raise EditError(why or f"{ref} cannot be edited now")
+        self._push(f"edit {ref}")
+        updated = self.phase().stage == "done"
+        arr = np.array(start, dtype=float)  # a copy: the kept buffer is never written
+        previous = float(arr[ref.index])
+        arr[ref.index] = value
+        optim = replace(self.state.optim, buffers={**self.state.optim.buffers, f"{ref.layer}.{kind}": arr})
+        values = {key: v for key, v in self.state.values.items()
+                  if key.partition(".")[2] not in UPDATE_KINDS}
+        self.state = replace(self.state, optim=optim, values=values, edited=True,
+                             edits={str(ref): previous, **self.state.edits})
+        return "cleared the update, which starts from it" if updated else "the update starts from it"
 
     def set_expected(self, name: str, expected: Expected | None) -> None:
         """Record (or, with None, drop) a learner's hand value for one number; it is saved

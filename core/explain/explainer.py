@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
+from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.derivation import Derivation
@@ -39,6 +39,8 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation
     ref = parse_name(name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     check_index(shape, ref, require_scalar=True)
+    if stepper.array(ref.array_name) is None and ref.kind.startswith(PREVIOUS):  # SGD's momentum before it starts
+        raise QuantityError(f"{ref} has not started yet: the first update sets it from the gradient, as torch does")
     if stepper.array(ref.array_name) is None:
         raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().describe()})")
     return _Explainer(stepper, decimals).build(ref)
@@ -155,6 +157,8 @@ class _Explainer:
         layer = self.network.layers[i]
         if ref.kind in self.network.state_kinds_of(layer):
             return self.optimizer_state(ref, i, layer)
+        if ref.kind in self.network.start_state_kinds_of(layer):
+            return self.start_state(ref, layer)
         if ref.kind in layer.own_kinds():
             return self.own(ref, i, layer)
         method: Callable[[QuantityRef, int, Layer], Derivation] = getattr(self, ref.kind)  # grad_out, delta, …
@@ -465,8 +469,33 @@ class _Explainer:
         assert ref.index is not None
         kind, _, param = ref.kind.rpartition("_")
         steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
+        steps = steps[:[s.kind for s in steps].index(kind) + 1]
+        # the sub-steps it needs: g and the like, and other state only where its formula reads it
+        own = self.optimizer.state_kinds
+        steps = [s for s in steps[:-1] if s.kind not in own or s.symbol in steps[-1].formula] + steps[-1:]
         title = f"{self.optimizer.state_titles[kind]} of {param} after the update, of {ref.layer}"
-        return self._from_steps(ref, steps[:[s.kind for s in steps].index(kind) + 1], kind, title)
+        return self._from_steps(ref, steps, kind, title)
+
+    def start_state(self, ref: QuantityRef, layer: Layer) -> Derivation:
+        """A state buffer before the update (``fc.prev_exp_avg_weight[0,1]``): where it comes from."""
+        assert ref.index is not None
+        kind, _, param = ref.kind[len(PREVIOUS):].rpartition("_")
+        rule = self.optimizer
+        symbol = f"{rule.state_symbols[kind]}({self.psym(param, layer.name, ref.index)})"
+        key = f"{layer.name}.{kind}_{param}"
+        optim = self.st.optimizer_state
+        update = optim.step + 1
+        edited = self.st.state.edits.get(str(ref))
+        if edited is not None:
+            source = f"edited by you (it was {self.n(edited)})"
+        elif key not in optim.buffers:
+            source = "not given: it starts at 0, as in torch"
+        elif self.st.iteration == 1 and key in self.st.scenario.optimizer_state.buffers:
+            source = "as given in the scenario"
+        else:
+            source = f"left by update {update - 1} (the previous iteration's)"
+        title = f"{rule.state_titles[kind]} of {param} before update {update}, of {layer.name}"
+        return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(source,), title=title)
 
     def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
                     title: str | None = None) -> Derivation:

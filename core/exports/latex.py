@@ -16,9 +16,13 @@ _MATH_SYMBOLS = {
     "−": "-", "·": r"\cdot ", "′": "'", "²": "^2", "½": r"\tfrac{1}{2}", "…": r"\ldots ",
     "←": r"\leftarrow ", "→": r"\rightarrow ", "≠": r"\neq ", "≥": r"\geq ", "≤": r"\leq ",
     "∞": r"\infty ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
-    "μ": r"\mu ", "γ": r"\gamma ", "β": r"\beta ", "ε": r"\varepsilon ", "√": r"\surd ",  # batch norm
+    "μ": r"\mu ", "γ": r"\gamma ", "β": r"\beta ", "ε": r"\varepsilon ", "√": r"\surd ",  # batch norm, optimizers
     "Φ": r"\Phi ", "φ": r"\varphi ", "π": r"\pi ",  # gelu
+    "λ": r"\lambda ", "τ": r"\tau ", "ρ": r"\rho ",  # the optimizers' settings (β₁, β₂, ε, μ, λ, τ, ρ)
 }
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ᵗ", "0123456789t")
+_SUBSCRIPTS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_ROOTED = r"(\\hat\{[A-Za-z]\}|\([^()]*\)|[^\s()+/·−]+(?:\([^()]*\))?)"  # √v̂, √(…), √0.09, √v′(w…)
 _TEXT_CHARS = {"—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
                "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a'}
 _TEXT_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
@@ -37,7 +41,10 @@ def math(expr: str) -> str:
     text = re.sub(r"\b(ln|max|tanh)\b", r"\\\1 ", text)
     text = re.sub(r"\berf\(", r"\\operatorname{erf}(", text)
     text = re.sub(r"√\(([^()]*)\)", r"\\sqrt{\1}", text)  # √(σ² + ε) → \sqrt{σ² + ε}
-    text = text.replace("x\u0302", r"\hat{x}")  # x̂ (x and a combining circumflex)
+    text = re.sub("([A-Za-z])\u0302", r"\\hat{\1}", text)  # x̂, m̂ (a letter and a combining hat) → \hat{m}
+    text = re.sub("√" + _ROOTED, lambda m: r"\sqrt{" + m.group(1) + "}", text)
+    text = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹ᵗ]+", lambda m: "^{" + m.group().translate(_SUPERSCRIPTS) + "}", text)
+    text = re.sub("[₀₁₂₃₄₅₆₇₈₉]+", lambda m: "_{" + m.group().translate(_SUBSCRIPTS) + "}", text)
     return "".join(_MATH_SYMBOLS.get(ch, ch) for ch in text)
 
 

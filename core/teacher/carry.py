@@ -72,7 +72,7 @@ def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarr
         if i == len(layers) - 1:
             grad_out, delta = output_gradients(network, net, out, y)
             grad_out = settle(f"{name}.grad_out", grad_out)
-            if delta is not None and network.fused_output is None:
+            if delta is not None and network.fused is None:
                 assert net is not None
                 delta = layer.delta(net, out, grad_out)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
@@ -406,3 +407,93 @@ def test_a_right_value_is_not_diagnosed() -> None:
     stepper = _stepped({"type": "adam"})
     for name in ("h.new_weight[0,0]", "h.exp_avg_weight[0,0]", "h.exp_avg_sq_weight[0,0]"):
         assert diagnose(stepper, name, stepper.value(name), 9) is None
+
+
+# --- the state an update starts from: edited, journalled, saved -------------------------------------------
+
+def test_an_edited_start_state_replays_from_the_journal_and_saves(tmp_path: Path) -> None:
+    from core.engine import journal
+    from core.scenario.load import load_scenario
+    from core.scenario.save import save_scenario
+
+    live = Stepper(_network({"type": "adam"}))
+    recorded: list[dict] = []
+    journal.record_commands(live, recorded.append)
+    live.edit("h.prev_exp_avg_weight[0,1]", 0.25)
+    live.run_iteration()
+    live.edit("h.prev_exp_avg_sq_bias[1]", 0.5)  # after the update: the update is cleared
+    assert live.phase().stage == "update"
+    fresh = Stepper(_network({"type": "adam"}))
+    done = journal.replay(fresh, recorded)
+    assert done.failed is None and done.applied == 3
+    assert fresh.optimizer_state.buffers.keys() == live.optimizer_state.buffers.keys() == \
+        {"h.exp_avg_weight", "h.exp_avg_sq_bias"}
+    for key, arr in live.optimizer_state.buffers.items():
+        assert fresh.optimizer_state.buffers[key].tolist() == arr.tolist()
+    # the edited start is saved as the file's state, and loads back as the start
+    path = save_scenario(live.current_scenario(), tmp_path / "edited.yaml")
+    loaded = Stepper(load_scenario(path))
+    assert loaded.value("h.prev_exp_avg_weight[0,1]") == 0.25 and loaded.value("h.prev_exp_avg_weight[0,0]") == 0
+    assert loaded.value("h.prev_exp_avg_sq_bias[1]") == 0.5
+    live.update()
+    loaded.run_iteration()
+    for name in ["h.new_weight", "out.new_bias", *live.network.state_names()]:
+        assert loaded.array(name).tolist() == live.array(name).tolist(), name
+
+
+def test_editing_the_start_state_is_checked() -> None:
+    from core.errors import EditError, QuantityError
+
+    stepper = Stepper(_network({"type": "sgd", "momentum": 0.9}))
+    with pytest.raises(EditError, match="has not started yet"):
+        stepper.edit("h.prev_momentum_buffer_weight[0,0]", 1.0)
+    with pytest.raises(EditError, match="is computed, not given"):
+        stepper.edit("h.momentum_buffer_weight[0,0]", 1.0)
+    assert not stepper.can_undo
+    adam = Stepper(_network({"type": "adam"}))
+    with pytest.raises(EditError, match="does not exist"):
+        adam.edit("h.prev_exp_avg_weight[2,0]", 1.0)
+    with pytest.raises(QuantityError, match="has no 'prev_exp_avg_bias'"):  # out's bias is frozen: no state
+        adam.edit("out.prev_exp_avg_bias[0]", 1.0)
+    with pytest.raises(QuantityError, match="has no 'prev_square_avg_weight'"):  # not this optimizer's kind
+        adam.edit("h.prev_square_avg_weight[0,0]", 1.0)
+
+
+def test_a_state_value_is_explained_by_the_sub_steps_it_reads() -> None:
+    adam = _stepped({"type": "adam"})
+    v = explain(adam, "h.exp_avg_sq_weight[1,1]")
+    assert [note.split(" = ")[0] for note in v.notes[:-1]] == ["g"]  # m is not needed for v
+    rms = _stepped({"type": "rmsprop", "momentum": 0.9})
+    buf = explain(rms, "h.momentum_buffer_weight[1,1]")
+    assert [note.split(" = ")[0] for note in buf.notes[:-1]] == ["g", "v′(w_h[1,1])"]  # √v′ in its formula
+
+
+# --- the LaTeX export of the optimizers' notation -----------------------------------------------------------
+
+def test_latex_writes_the_optimizers_notation_in_ascii() -> None:
+    from core.exports import latex
+
+    assert latex.math("m̂ = m′(w_h[0,1]) / (1 − β₁ᵗ) = 0.0307 / (1 − 0.9¹⁰)") == \
+        r"\hat{m} = m'(w_{\mathrm{h}}[0,1]) / (1 - \beta _{1}^{t}) = 0.0307 / (1 - 0.9^{10})"
+    assert latex.math("w − α·m̂ / (√v̂ + ε) = 0.3 − 0.1·0.3 / (√0.0941 + 1e−8)") == \
+        r"w - \alpha \cdot \hat{m} / (\sqrt{\hat{v}} + \varepsilon ) = 0.3 - 0.1\cdot 0.3 / (\sqrt{0.0941} + 1e-8)"
+    assert latex.math("g / (√v′(w_h[0,0]) + ε)") == r"g / (\sqrt{v'(w_{\mathrm{h}}[0,0])} + \varepsilon )"
+    assert latex.math("μ·v + λ·w, ρ·v + (1 − ρ)·g², (1 − τ)") == \
+        r"\mu \cdot v + \lambda \cdot w, \rho \cdot v + (1 - \rho )\cdot g^{2}, (1 - \tau )"
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("raw", [{"type": "adam", "weight_decay": 0.1}, {"type": "adamw"},
+                                 {"type": "rmsprop", "momentum": 0.9, "weight_decay": 0.1},
+                                 {"type": "sgd", "momentum": 0.9, "dampening": 0.1, "weight_decay": 0.1}],
+                         ids=lambda raw: raw["type"])
+def test_the_latex_export_of_two_iterations_compiles(raw: dict, tmp_path: Path) -> None:
+    from core.exports.markdown import to_latex
+
+    stepper = _stepped(raw, iterations=2)  # the second iteration's derivations read the kept state
+    tex = tmp_path / "optimizer.tex"
+    tex.write_text(to_latex(stepper), encoding="utf-8")
+    assert tex.read_text(encoding="utf-8").isascii()
+    result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-2000:]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from core.engine.quantities import EDITABLE_KINDS
+from core.engine.stepper import EDITABLE_WORDS
 from core.errors import CnnTuiError
 from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
@@ -19,7 +20,7 @@ from tui.widgets.editing.answer_editor import AnswerEditor
 from tui.widgets.panels.layer_panel import CellEditor, LayerPanel
 from tui.widgets.panels.value_grid import ValueGrid
 
-GIVEN = EDITABLE_KINDS  # input, target, weight, bias, a dropout mask: given, not worked out
+GIVEN = EDITABLE_KINDS  # input, target, weight, bias, a dropout mask, the optimizer state an update starts from
 
 
 class EditFeature(Feature):
@@ -38,8 +39,11 @@ class EditFeature(Feature):
             host.say(reason, error=True)
             return
         if not cell.editable:
-            host.say(f"{cell.name} is computed, not given: only weights, biases, inputs, targets and dropout "
-                     "masks can be edited", error=True)
+            host.say(f"{cell.name} is computed, not given: {EDITABLE_WORDS}", error=True)
+            return
+        why = host.stepper.cannot_edit(cell.name)
+        if why:
+            host.say(f"{cell.name}: {why}", error=True)
             return
         panel = message.grid.parent
         if not isinstance(panel, LayerPanel):

@@ -182,7 +182,7 @@ class Adam(Optimizer):
                                     f"torch's Adam{ctx.grad_note}"))
         else:
             steps.append(UpdateStep("grad", "g", ctx.grad_term.symbol, ctx.grad_term.numeric, grad,
-                                    f"the gradient ∂E/∂{word}{ctx.grad_note}"))
+                                    f"the gradient{ctx.grad_note}"))
         m_new, v_new = ctx.state_after[FIRST], ctx.state_after[SECOND]
         for kind, beta, sq, start in ((FIRST, beta1, "", "m"), (SECOND, beta2, "²", "v")):
             before = ctx.state_before.get(kind)

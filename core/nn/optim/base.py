@@ -175,6 +175,11 @@ class Optimizer(ABC):
         """The state kinds these settings keep (plain sgd: none; sgd with momentum: one)."""
         return self.state_kinds
 
+    def initial_state(self, kind: str, shape: tuple[int, ...]) -> np.ndarray | None:
+        """A buffer before its first update, as torch starts it: zeros (Adam's averages,
+        RMSprop's), or None when the first update sets it from the gradient (SGD's momentum)."""
+        return np.zeros(shape)
+
     def check(self, options: Mapping[str, Value]) -> tuple[str, str] | None:
         """A rule between fields that is broken, as (field, message); None when all is well."""
         return None
@@ -188,11 +193,6 @@ class Optimizer(ABC):
         new, after = self.update(np.array([ctx.old]), np.array([ctx.grad if grad is None else grad]),
                                  {kind: np.array([value]) for kind, value in given.items()}, hyper)
         return float(new[0]), {kind: float(arr[0]) for kind, arr in after.items()}
-
-    @staticmethod
-    def target_value(ctx: UpdateContext, new: float, state: Mapping[str, float]) -> float | None:
-        """Of a replayed update, the value of the quantity a slip is asked about."""
-        return new if ctx.target == "new" else state.get(ctx.target)
 
     @abstractmethod
     def update(self, param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],

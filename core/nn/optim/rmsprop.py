@@ -138,7 +138,7 @@ class RMSprop(Optimizer):
                                     + ctx.grad_note))
         else:
             steps.append(UpdateStep("grad", "g", ctx.grad_term.symbol, ctx.grad_term.numeric, grad,
-                                    f"the gradient ∂E/∂{word}{ctx.grad_note}"))
+                                    f"the gradient{ctx.grad_note}"))
         before = ctx.state_before.get(SQUARE)
         square = ctx.state_after[SQUARE]
         steps.append(UpdateStep(SQUARE, ctx.state_symbol(SQUARE, True),

@@ -111,6 +111,9 @@ class SGD(Optimizer):
     def kept_kinds(self, options: Mapping[str, Value]) -> tuple[str, ...]:
         return (BUFFER,) if setting(options, "momentum") != 0 else ()
 
+    def initial_state(self, kind: str, shape: tuple[int, ...]) -> np.ndarray | None:
+        return None  # torch sets the buffer to the first gradient
+
     def check(self, options: Mapping[str, Value]) -> tuple[str, str] | None:
         if options["nesterov"] and (setting(options, "momentum") <= 0 or setting(options, "dampening") != 0):
             return ("nesterov", "Nesterov momentum needs momentum > 0 and dampening 0")

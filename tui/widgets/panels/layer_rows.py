@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 from textual.markup import escape
 
-from core.engine.quantities import EDITABLE_KINDS, KINDS, format_index, parse_name
+from core.engine.quantities import EDITABLE_KINDS, KINDS, PREVIOUS, format_index, parse_name
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.learner.checks import check_for
+from core.nn.optim import get_optimizer
 from core.numbers import MINUS, fmt
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, Row
 
@@ -71,9 +72,12 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    # the layer's kinds (with its optimizer state) in the order an iteration computes them:
-    # given, forward (a layer's own statistics, net, out, then the state it keeps), backward, update
-    kinds = stepper.network.kinds(layer)
+    network = stepper.network
+    # the layer's kinds in the order an iteration computes them: given, forward (a layer's own
+    # statistics, net, out, then the state it keeps), backward, update; the optimizer's state
+    # grouped under its parameter: m, v (the state the update starts from) under the weight,
+    # m′, v′ (after the update) under the new weight, in the optimizer's own letters
+    kinds = network.kinds(layer)
     order = list(KINDS)
 
     def place(kind: str) -> tuple[int, int, int]:
@@ -81,7 +85,18 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
             (1 if kind in ("net", "out") else 2)
         return (_STAGES.index(KINDS[kind].stage), forward, order.index(kind))
 
-    return [(f"{key}.{kind}", _label(layer.param_symbols, kind)) for kind in sorted(kinds, key=place)]
+    rule = get_optimizer(stepper.scenario.optimizer.type)
+    blocks = []
+    for kind in sorted((k for k in kinds if not KINDS[k].state), key=place):
+        blocks.append((f"{key}.{kind}", _label(layer.param_symbols, kind)))
+        param = kind[4:] if kind.startswith("new_") else kind
+        if param in layer.param_names and param not in layer.frozen:
+            after = kind != param
+            letter = layer.param_symbols.get(param, param[0])
+            for state in network.optimizer_kinds:
+                name = f"{state}_{param}" if after else f"{PREVIOUS}{state}_{param}"
+                blocks.append((f"{key}.{name}", f"{rule.state_symbols[state]}{'′' if after else ''}_{letter}"))
+    return blocks
 
 
 _STAGES = ("given", "forward", "backward", "update")
@@ -119,6 +134,8 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
     old = None
     if ref.kind.startswith("new_") and arr is not None:
         old = stepper.array(f"{ref.layer}.{ref.kind[4:]}")
+    elif KINDS[ref.kind].state and KINDS[ref.kind].stage == "update" and arr is not None:
+        old = stepper.array(f"{ref.layer}.{PREVIOUS}{ref.kind}")  # the state it started from
     expected = stepper.scenario.expected
     rows = []
     column = as_column(stepper, ref.kind, shape)
