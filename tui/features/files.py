@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # what may go on while a file is read or written (nothing that changes the session)
 WHILE_FILE_WORK = frozenset({"help", "quit", "full_precision", "scroll_down", "scroll_up", "jacobian",
-                             "toggle_heatmap", "toggle_chart"})
+                             "toggle_heatmap", "toggle_chart", "messages"})
 
 
 def is_bundled(path: Path) -> bool:

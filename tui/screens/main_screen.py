@@ -31,6 +31,7 @@ from tui.features.base import Feature
 from tui.features.editing import EditFeature
 from tui.features.files import FilesFeature
 from tui.features.heatmaps import HeatmapFeature
+from tui.features.messages import MessagesFeature
 from tui.features.quiz import QuizFeature
 from tui.features.stepping import SteppingFeature
 from tui.features.study import StudyFeature
@@ -40,7 +41,8 @@ from tui.host import Result, StepHost
 from tui.problem import problem
 from tui.recovery import Recovery
 from tui.widgets.bars.key_bar import KeyBar
-from tui.widgets.bars.status_line import MessageLine, StatusLine
+from tui.widgets.bars.message_line import MessageLine
+from tui.widgets.bars.status_line import StatusLine
 from tui.widgets.derivation.derivation_view import DerivationView
 from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
 from tui.widgets.panels.layer_panel import LayerPanel
@@ -73,8 +75,10 @@ class MainScreen(StepHost):
         self.heatmaps = HeatmapFeature(self)
         self.study = StudyFeature(self)
         self.files = FilesFeature(self)
+        self.messages = MessagesFeature(self)
         self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
-                                              self.editing, self.heatmaps, self.study, self.files)
+                                              self.editing, self.heatmaps, self.study, self.files,
+                                              self.messages)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
 
@@ -182,6 +186,7 @@ class MainScreen(StepHost):
         self.quiz_mode.show_question(view)
 
     def say(self, text: str, error: bool = False) -> None:
+        self.messages.log.add(text, error)  # every message of the session, whole (m shows them)
         self.query_one(MessageLine).say(text, error)
         if error:
             self.app.bell()

@@ -56,13 +56,3 @@ class StatusLine(Static):
     def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
              asked: str | None = None) -> None:
         self.update(status_text(stepper, decimals, quiz, loss_hidden, asked), layout=False)  # one line always
-
-
-class MessageLine(Static):
-    """The last outcome or error, one line above the footer."""
-
-    def say(self, text: str, error: bool = False) -> None:
-        if self.has_class("error") != error:
-            self.set_class(error, "error")
-        # plain Text (no markup), control characters visible: messages repeat names and paths
-        self.update(Text(visible(text), no_wrap=True, overflow="ellipsis"), layout=False)  # one line always
