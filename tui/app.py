@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
@@ -40,6 +41,24 @@ class CnnTuiApp(App[int]):
     def stepper(self) -> Stepper:
         """The session's stepper (held by the main screen)."""
         return self.main.stepper
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while a dialog opens or while its answer is handled is dropped
+        (``tui.typeahead``); every other event goes on as usual."""
+        if isinstance(event, events.Key) and not event.is_forwarded and \
+                not self.main.typeahead.arrived(event, self.screen, self.main):
+            return
+        await super().on_event(event)
+
+    async def on_key(self, event: events.Key) -> None:
+        """Runs as a key's binding is looked up (before ``App._on_key``): a key typed on
+        another screen than the one now active is dropped, never run as a command."""
+        if self.main.typeahead.stale(event, self.screen):
+            event.prevent_default()
+            event.stop()
+            return
+        if self.screen is self.main:
+            await self.main.key_not_applying(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

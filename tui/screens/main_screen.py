@@ -40,6 +40,7 @@ from tui.features.view import ViewFeature
 from tui.host import Result, StepHost
 from tui.problem import problem
 from tui.recovery import Recovery
+from tui.typeahead import TypeAhead
 from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.bars.message_line import MessageLine
 from tui.widgets.bars.status_line import StatusLine
@@ -81,6 +82,7 @@ class MainScreen(StepHost):
                                               self.messages)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
+        self.typeahead = TypeAhead(lambda: self.app.screen_stack)  # keys typed ahead of a dialog
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -222,8 +224,12 @@ class MainScreen(StepHost):
 
     def ask(self, dialog: Screen[Result], then: Callable[[Result | None], Any]) -> None:
         async def answered(result: Result | None) -> None:
-            await self.guarded(partial(then, result))
+            try:
+                await self.guarded(partial(then, result))
+            finally:
+                self.typeahead.answered(dialog)  # keys count again (on the next dialog, if it opened one)
 
+        self.typeahead.asking(dialog)
         self.app.push_screen(dialog, answered)
 
     async def guarded(self, work: Callable[[], Any]) -> None:
@@ -272,8 +278,11 @@ class MainScreen(StepHost):
             return
         await self.action_key(action)
 
-    async def on_key(self, event: Key) -> None:
-        """A key hidden because it does not apply now: say why instead of doing nothing."""
+    async def key_not_applying(self, event: Key) -> None:
+        """A key hidden because it does not apply now: say why instead of doing nothing.
+
+        The app calls this as it looks the key's binding up (``CnnTuiApp.on_key``), in the
+        order the keys were typed, once it knows the key was typed on this screen."""
         if self.app.screen is not self or isinstance(self.focused, Input):
             return
         action = KEY_ACTIONS.get(event.key)
@@ -281,11 +290,11 @@ class MainScreen(StepHost):
             return
         reason = self.blocked(action)
         if reason:
-            event.stop()
+            event.prevent_default()
             self.say(reason, error=True)
             return
         if not self.owner[action].available(action):
-            event.stop()
+            event.prevent_default()
             await self.action_key(action)  # the feature says why it does not apply
 
     # --- messages from the panels and the quiz bar, to the feature they belong to --------
