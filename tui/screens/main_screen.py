@@ -133,6 +133,7 @@ class MainScreen(StepHost):
             self.stepper, self.decimals, self.selected, self.fresh, self.view.show_steps = before
             await self._rebuild_panels()
             raise
+        self.training.session_replaced()  # the old scenario's chart is not this one's
 
     async def _rebuild_panels(self) -> None:
         container = self.query_one("#panels")
@@ -161,7 +162,9 @@ class MainScreen(StepHost):
 
     def session_changed(self) -> None:
         """The one place every change of the session passes (after the view is redrawn):
-        whatever must follow each step, edit or answer (a recovery journal) hooks in here."""
+        whatever must follow each step, edit or answer (a recovery journal, the training
+        chart after an undo) hooks in here."""
+        self.training.session_changed()
         self.recovery.after_change()
 
     def on_unmount(self) -> None:
