@@ -135,8 +135,16 @@ class _Explainer:
         layer = f" of {ref.layer}" if ref.layer else ""
         if not title:  # "weight after the SGD update of out"
             title = TITLES[ref.kind].format(optimizer=self.optimizer.title) + layer
+        # the units write a gradient as ∂E/∂…; the derivation uses the loss's own symbol (C for
+        # cross-entropy) in its words as in its formula, never both side by side
+        title, notes, steps = self.in_loss_symbol(title), tuple(map(self.in_loss_symbol, notes)), \
+            tuple(map(self.in_loss_symbol, steps))
         return Derivation(str(ref), title, symbol, formula, substituted,
                           value, self.d, notes, steps)
+
+    def in_loss_symbol(self, text: str) -> str:
+        """``∂E/∂net`` → ``∂C/∂net`` when the loss is written C."""
+        return text if self.E == "E" else text.replace("∂E/", f"∂{self.E}/")
 
     # --- dispatch ----------------------------------------------------------------------
     def build(self, ref: QuantityRef) -> Derivation:

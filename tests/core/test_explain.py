@@ -261,3 +261,23 @@ def test_small_numbers_keep_three_significant_digits_so_a_formula_adds_up() -> N
     assert explain(stepper, "conv.grad_weight[1,0,0]", 3).one_line().endswith("= 0.000662·0.1 + 0·0 = 0.0000662")
     assert explain(stepper, "conv.delta[0,1]", 3).one_line().endswith("= 0.0014 · 0.629·(1 − 0.629) = 0.000326")
     assert explain(stepper, "fc.grad_weight[0,0]", 3).one_line().endswith("= (−0.014)·0.629 = −0.00881")
+
+
+@pytest.mark.parametrize("name, symbol", [("tiny-cnn", "C"), ("two-layer-sigmoid", "E")])
+def test_derivation_words_use_the_losss_own_symbol(name: str, symbol: str) -> None:
+    """δ = ∂E/∂net stood beside C = −(y·ln a …) for cross-entropy: one symbol for the loss."""
+    stepper = Stepper(load(name))
+    stepper.run_iteration()
+    other = "E" if symbol == "C" else "C"
+    seen = 0
+    from core.engine.quantities import format_index
+
+    cells = [f"{a}{format_index(i) if i else ''}" for a in quantity_names(stepper)
+             for i in np.ndindex(stepper.array(a).shape)]
+    for q in cells:
+        d = explain(stepper, q, 3)
+        words = " ".join((d.title, *d.notes, *d.steps, d.formula))
+        assert f"∂{other}/" not in words, (q, words)
+        seen += f"∂{symbol}/" in words
+    assert seen > 10
+    assert explain(stepper, stepper.network.layers[-1].name + ".delta[0]").title.startswith(f"δ = ∂{symbol}/∂net")

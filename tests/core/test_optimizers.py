@@ -468,7 +468,7 @@ def test_plain_sgd_derivation_reads_as_before() -> None:
     stepper.run_iteration()
     d = explain(stepper, "out.new_weight[0,0]")
     assert d.one_line() == "w′_out[0,0] = w_out[0,0] − α·δ_out[0]·a_fc[0] = 0.1 − 0.5·(−0.294)·0.608 = 0.189"
-    assert d.notes == ("SGD: w ← w − α·∂E/∂w, with ∂E/∂w = δ·(its input)",)
+    assert d.notes == ("SGD: w ← w − α·∂C/∂w, with ∂C/∂w = δ·(its input)",)  # cross-entropy: C
     assert d.title == "weight after the SGD update of out"
 
 
