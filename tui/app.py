@@ -19,6 +19,7 @@ from core.engine.stepper import Stepper
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.screens.main_screen import MainScreen
 
+TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
 QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
 
 
@@ -61,10 +62,15 @@ class CnnTuiApp(App[int]):
             await self.main.key_not_applying(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own, but those the key table has better (quit asks about unsaved edits, help
+        # lists every key) and Maximize, which shows one panel without its neighbours
+        for command in super().get_system_commands(screen):
+            if command.title not in TEXTUAL_COMMANDS_LEFT_OUT:
+                yield command
         for keys, action, _label, _shown, text in KEYS:
             title = text[0].upper() + text[1:]
-            yield SystemCommand(f"{title} ({key_label(keys)})", text, partial(self._palette, action))
+            shown = key_label(keys)
+            yield SystemCommand(f"{title} ({shown})", f"key {shown}", partial(self._palette, action))
 
     def _palette(self, action: str) -> None:
         self.call_later(self.main.run_key, action)
@@ -73,7 +79,7 @@ class CnnTuiApp(App[int]):
         from tui.screens.help_screen import HelpScreen
 
         scenario = self.main.stepper.scenario
-        self.push_screen(HelpScreen(scenario.name, scenario.description))
+        self.push_screen(HelpScreen(scenario.name, scenario.description, self.main.stepper.network.loss.symbol))
 
     async def action_quit(self) -> None:
         files = self.main.files

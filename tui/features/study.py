@@ -80,9 +80,11 @@ class StudyFeature(Feature):
 
     def _gradcheck_text(self, check: GradientCheck) -> Text:
         symbol = "w" if ".weight" in check.name else "b"
+        loss = self.host.stepper.network.loss.symbol  # C or E, as the derivations write it
         out = Text()
         out.append(f"gradient check of {check.name} ({key_for('gradient_check')})", style="bold")
-        labels = (f"analytic  ∂E/∂{symbol} from backprop", f"numeric   (E({symbol}+h) − E({symbol}−h)) / 2h")
+        labels = (f"analytic  ∂{loss}/∂{symbol} from backprop",
+                  f"numeric   ({loss}({symbol}+h) − {loss}({symbol}−h)) / 2h")
         width = max(map(len, labels)) + 2
         out.append(f"\n  {labels[0].ljust(width)}{_num(check.analytic).rjust(16)}")
         out.append(f"\n  {labels[1].ljust(width)}{_num(check.numeric).rjust(16)}")
