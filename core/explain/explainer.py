@@ -40,7 +40,7 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     check_index(shape, ref, require_scalar=True)
     if stepper.array(ref.array_name) is None:
-        raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().describe()})")
+        raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().next_words()})")
     return _Explainer(stepper, decimals).build(ref)
 
 
@@ -133,6 +133,8 @@ class _Explainer:
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
         value = self.st.value(str(ref))
         layer = f" of {ref.layer}" if ref.layer else ""
+        if not title and ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
+            title = "output" + layer  # a pool or flatten has no activation to apply
         if not title:  # "weight after the SGD update of out"
             title = TITLES[ref.kind].format(optimizer=self.optimizer.title) + layer
         # the units write a gradient as ∂E/∂…; the derivation uses the loss's own symbol (C for

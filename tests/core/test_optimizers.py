@@ -276,7 +276,7 @@ def test_state_flows_through_update_undo_and_next_iteration(ema: Optimizer) -> N
     np.testing.assert_array_equal(stepper.array("h.new_weight"),  # the bias correction of update 2
                                   stepper.params["h"]["weight"] - 0.5 * (v2 / (1 - 0.25 ** 2)))
     assert stepper.undo() == "whole iteration"
-    assert stepper.undo() == "next iteration"
+    assert stepper.undo() == "the step into the next iteration"
     assert stepper.optimizer_state.step == 0 and stepper.optimizer_state.buffers == {}
     np.testing.assert_array_equal(stepper.array("h.velocity_weight"), v1)
 
