@@ -281,3 +281,14 @@ def test_derivation_words_use_the_losss_own_symbol(name: str, symbol: str) -> No
         seen += f"∂{symbol}/" in words
     assert seen > 10
     assert explain(stepper, stepper.network.layers[-1].name + ".delta[0]").title.startswith(f"δ = ∂{symbol}/∂net")
+
+
+def test_a_2d_max_pool_names_the_maximum_by_row_and_column_of_its_window() -> None:
+    stepper = Stepper(load("x-vs-o"))
+    stepper.forward_all()
+    notes = [explain(stepper, f"pool.out[{c},{i},{j}]").notes[0] for c in range(2) for i in range(2) for j in range(2)]
+    assert all("of its window)" in n and "offset" not in n for n in notes)
+    source = notes[0].split("the maximum is ")[1].split(" ")[0]  # a_conv[c,i,j]: where it sits in the window
+    c, i, j = (int(v) for v in source[len("a_conv["):-1].split(","))
+    kh, kw = stepper.network.layer("pool").geometry.kernel
+    assert f"(row {i % kh}, column {j % kw} of its window)" in notes[0]
