@@ -62,7 +62,7 @@ class CnnTuiApp(App[int]):
             await self.main.key_not_applying(event)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        # Textual's own, but those the key table has better (quit asks about unsaved edits, help
+        # Textual's own, but those the key table has better (quit asks about unsaved changes, help
         # lists every key) and Maximize, which shows one panel without its neighbours
         for command in super().get_system_commands(screen):
             if command.title not in TEXTUAL_COMMANDS_LEFT_OUT:
@@ -87,11 +87,11 @@ class CnnTuiApp(App[int]):
             self._quit_when_done(files.busy)
             return
         self._quit_wanted = False
-        self.main.confirm_if_edited("You have unsaved edits. Quit anyway?", self._quit_cleanly)
+        self.main.confirm_if_edited("You have unsaved changes. Quit anyway?", self._quit_cleanly)
 
     def _quit_when_done(self, busy: str) -> None:
         """Wait (at most ``QUIT_WAIT`` seconds) for the running file work, then quit as
-        usual (asking about unsaved edits if the save failed); if it is still running by
+        usual (asking about unsaved changes if the save failed); if it is still running by
         then, ask whether to abandon it."""
         if self._quit_wanted:
             return  # already waiting

@@ -46,7 +46,7 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("m", "messages", "messages", False, "the message log: every message of this session, whole, to scroll "
      "back through"),
     ("question_mark", "help", "help", True, "help: every key"),
-    ("q", "quit", "quit", True, "quit (asks first when there are unsaved edits)"),
+    ("q", "quit", "quit", True, "quit (asks first when there are unsaved changes)"),
 ]
 
 # moving and editing inside a panel's values (numbers or heatmap)

@@ -78,5 +78,5 @@ class StepHost(Screen[None]):
         raise NotImplementedError
 
     def confirm_if_edited(self, question: str, then: Callable[[], None], always: bool = False) -> None:
-        """Run ``then`` at once, or after a yes to ``question`` when there are unsaved edits."""
+        """Run ``then`` at once, or after a yes to ``question`` when there are unsaved changes."""
         raise NotImplementedError

@@ -46,7 +46,7 @@ async def test_valid_edit_during_forward_clears_downstream(app):
         assert cell(app, "fc.out[0]") == "·"
         assert cell(app, "pool.out[0,0]") == "0.629"
         assert "forward 3/4: fc" in status(app)
-        assert "[edited]" in status(app)
+        assert "[unsaved]" in status(app)
         assert "fc.weight[0,0]: 0.100 → 0.500" in message(app)
         assert app.focused is app.main.panel("fc").grid
 

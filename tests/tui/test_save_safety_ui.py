@@ -48,7 +48,7 @@ async def test_save_as_refusals_show_a_message_and_keep_the_edits(app, tmp_path)
             assert app.is_running and app.screen.__class__.__name__ == "MainScreen"
             assert message(app).startswith("not saved: ") and words in message(app), message(app)
             assert app.stepper is stepper and stepper.edited
-            assert cell(app, "fc.weight[0,0]") == "0.500" and "[edited]" in status(app)
+            assert cell(app, "fc.weight[0,0]") == "0.500" and "[unsaved]" in status(app)
         assert stat.S_ISFIFO(fifo.lstat().st_mode) and stat.S_ISCHR(os.stat("/dev/null").st_mode)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["null.yaml", "pipe.yaml"]
         good = tmp_path / "kept.yaml"

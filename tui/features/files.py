@@ -96,7 +96,7 @@ class FilesFeature(Feature):
             folder = start.parent if start and not is_bundled(start) else Path.cwd()
             host.ask(OpenScreen(folder), self._opened)
 
-        host.confirm_if_edited("You have unsaved edits. Open another scenario anyway?", open_modal)
+        host.confirm_if_edited("You have unsaved changes. Open another scenario anyway?", open_modal)
 
     def _opened(self, scenario: Scenario | None) -> None:
         if scenario is None:
@@ -187,9 +187,10 @@ class FilesFeature(Feature):
                      error=True)
             return
         from tui.screens.export_screen import ExportScreen
+        from tui.widgets.derivation.derivation_view import decimals_words
 
         rounding = host.stepper.hand_rounding
-        note = f"hand-rounding is on ({rounding} decimals): the export says so" if rounding is not None else ""
+        note = f"hand-rounding is on ({decimals_words(rounding)}): the export says so" if rounding is not None else ""
         host.ask(ExportScreen(self._export_default(), note), self._export_chosen)
 
     def _export_default(self) -> Path:

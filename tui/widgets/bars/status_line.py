@@ -18,7 +18,9 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
                 asked: str | None = None) -> Text:
     """One line, e.g. ``forward 2/4: pool · loss · · iteration 1 · sample 1/1 · α 0.5 · tiny-cnn``.
 
-    Hand-rounding is always marked (a badge after the phase); ``quiz`` is the score of a
+    Hand-rounding is always marked (a badge after the phase), and so is a session that differs
+    from its file (``[unsaved]``: stepping into iteration 2 is not an edit, but it changes the
+    weights a save would write); ``quiz`` is the score of a
     running quiz, and ``loss_hidden`` keeps the loss a question until it is answered; ``asked``
     (the quiz's question) replaces the phase, which the quiz has already stepped past."""
     samples = stepper.sample_indices()
@@ -39,14 +41,14 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
     if quiz:
         out.append(" ")
         out.append(f" QUIZ {quiz} ", style="bold black on cyan")
+    if stepper.edited:  # differs from the file (an edit, a step into a later iteration, training)
+        out.append(" [unsaved]", style="italic")
     for label, value in parts:
         out.append("  ·  ", style="dim")
         out.append(label, style="dim")
         out.append(value)
     out.append("  ·  ", style="dim")
-    out.append(visible(stepper.scenario.name), style="bold")
-    if stepper.edited:
-        out.append(" [edited]", style="italic")
+    out.append(visible(stepper.scenario.name), style="bold")  # last: the line may be cut in its name
     return out
 
 
