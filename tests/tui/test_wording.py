@@ -48,3 +48,14 @@ async def test_a_pools_output_is_not_called_activated(app):
         app.main.select("fc.out[0]")
         await pilot.pause()
         assert derivation(app).startswith("fc.out[0] — output (activation applied) of fc")
+
+
+async def test_j_says_what_it_did_so_no_stale_error_stays(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "j")  # nothing to expand yet: an error
+        assert app.main.query_one("#message").has_class("error")
+        await press(pilot, "F", "b", "j")
+        assert message(app) == "the Jacobian derivation of out.delta[0] is shown (j hides it)"
+        assert not app.main.query_one("#message").has_class("error")
+        await press(pilot, "j")
+        assert message(app) == "the Jacobian derivation is hidden (j shows it)"

@@ -67,6 +67,9 @@ class ViewFeature(Feature):
             return
         self.show_steps = not self.show_steps
         host.show_derivation()
+        key = key_for("jacobian")  # said, so no earlier error stays on the line
+        host.say(f"the Jacobian derivation of {name} is shown ({key} hides it)" if self.show_steps
+                 else f"the Jacobian derivation is hidden ({key} shows it)")
 
     def action_next_mismatch(self) -> None:
         from core.learner.checks import run_checks
