@@ -40,7 +40,7 @@ async def test_a_long_message_wraps_whole_at_80_and_120_columns(app):
 
 
 async def test_a_message_longer_than_the_line_ends_with_the_log_key(app):
-    async with app.run_test(size=NARROW) as pilot:
+    async with app.run_test(size=(80, 36)) as pilot:
         words = " ".join(f"word{i}" for i in range(120))
         app.main.say(words, error=True)
         await pilot.pause()
@@ -48,6 +48,11 @@ async def test_a_message_longer_than_the_line_ends_with_the_log_key(app):
         assert len(lines) == MAX_LINES == app.main.query_one(MessageLine).region.height
         assert lines[-1].endswith("… (m: the whole message)")
         assert all(len(line) <= 78 for line in lines)
+        await pilot.resize_terminal(*NARROW)  # 24 rows: two lines, the panels keep the room
+        await pilot.pause()
+        lines = shown(app)
+        assert len(lines) == 2 == app.main.query_one(MessageLine).region.height
+        assert lines[-1].endswith("… (m: the whole message)")
         app.main.say("short again")
         await pilot.pause()
         assert shown(app) == ["short again"] and app.main.query_one(MessageLine).region.height == 1

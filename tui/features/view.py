@@ -37,6 +37,7 @@ class ViewFeature(Feature):
         host.decimals = decimals
         rounding = reapply_hand_rounding(host)
         host.refresh_view()
+        host.keep_selection_in_view()
         host.say(f"showing {decimals_words(decimals)}{rounding}")
 
     def action_full_precision(self) -> None:

@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.events import Key
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -212,10 +213,32 @@ class MainScreen(StepHost):
     def select(self, name: str) -> None:
         for panel in self.panels:
             if panel.view.select(name):
-                panel.view.focus()
+                panel.view.focus(scroll_visible=False)  # the value is scrolled to, not the grid's top
                 self.selected = panel.view.selected_name
                 self.show_derivation()
+                self.keep_selection_in_view()
                 return
+
+    def keep_selection_in_view(self) -> None:
+        """Once the layout has settled, scroll the panels sideways (and the panel up or down)
+        until the selected value shows: more decimals widen the grids and pushed it off."""
+        self.call_after_refresh(self._scroll_to_selection)
+
+    def _scroll_to_selection(self) -> None:
+        name = self.selected
+        for panel in self.panels if name else ():
+            region = panel.view.cell_region(name) if panel.view.display else None
+            if region is None:
+                continue
+            cell = region.translate(panel.view.content_region.offset).grow((1, 2, 1, 2))  # on the screen
+            box = self.query_one("#panels", HorizontalScroll)
+            # sideways, the whole panel when it fits (its border and title too), else the value
+            wide = panel.region.width > box.content_region.width
+            across = cell if wide else Region(panel.region.x, cell.y, panel.region.width, cell.height)
+            for scroller, target in ((panel, cell), (box, across)):
+                scroller.scroll_to_region(target.translate(scroller.scroll_offset - scroller.content_region.offset),
+                                          animate=False, immediate=True)
+            return
 
     def confirm_if_edited(self, question: str, then: Callable[[], None], always: bool = False) -> None:
         if not (self.stepper.edited or always):
@@ -305,6 +328,7 @@ class MainScreen(StepHost):
         if message.name != self.selected:
             self.selected = message.name
             self.show_derivation()
+            self.keep_selection_in_view()
 
     def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
         grids = [p.view for p in self.panels]

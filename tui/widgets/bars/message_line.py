@@ -1,8 +1,9 @@
 """The message line: the outcome of the last command, above the key bar.
 
-A message is never cut without saying so: it wraps over up to ``MAX_LINES`` lines, and one
-longer still ends with ``…`` and the key of the message log, where every message of the
-session can be read whole (``tui.message_log``).
+A message is never cut without saying so: it wraps over up to ``MAX_LINES`` lines (two on
+a terminal under ``TALL`` rows, where the panels need the room), and one longer still ends
+with ``…`` and the key of the message log, where every message of the session can be read
+whole (``tui.message_log``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from tui.bindings import key_for
 from tui.widgets.panels.value_cursor import relayout
 
 MAX_LINES = 3
+TALL = 30  # rows: a shorter terminal gives the message two lines
 
 
 class MessageLine(Static):
@@ -45,8 +47,12 @@ class MessageLine(Static):
         console: Console = self.app.console
         return list(Text(visible(self.text)).wrap(console, width))
 
+    @property
+    def max_lines(self) -> int:
+        return MAX_LINES if self.app.size.height >= TALL else MAX_LINES - 1
+
     def _line_count(self, width: int) -> int:
-        return max(1, min(len(self._wrapped(width)), MAX_LINES))
+        return max(1, min(len(self._wrapped(width)), self.max_lines))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         self._height = self._line_count(width)
@@ -55,9 +61,9 @@ class MessageLine(Static):
     def render(self) -> Text:
         width = self.content_size.width
         lines = self._wrapped(width)
-        if len(lines) > MAX_LINES:
+        if len(lines) > self.max_lines:
             more = f" … ({key_for('messages')}: the whole message)"
-            lines = lines[:MAX_LINES]
+            lines = lines[:self.max_lines]
             last = lines[-1]
             last.rstrip()
             last.truncate(max(0, width - len(more)))
