@@ -19,29 +19,31 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from weakref import WeakKeyDictionary
 
 from textual import events
 from textual.screen import Screen
 
+AnyScreen = Screen[Any]  # whatever a screen dismisses with
 HOLD_LIMIT = 5.0  # seconds a dialog's answer may hold the keys
 
 
 class TypeAhead:
     """Which screen each key was typed on, and the dialogs whose answer is being handled."""
 
-    def __init__(self, stack: Callable[[], list[Screen[object]]]) -> None:
+    def __init__(self, stack: Callable[[], list[AnyScreen]]) -> None:
         self.stack = stack  # the app's screen stack, as it stands
-        self._typed_on: WeakKeyDictionary[events.Key, Screen[object]] = WeakKeyDictionary()
-        self._asked: dict[Screen[object], float | None] = {}  # dialog → when its answer was first seen
+        self._typed_on: WeakKeyDictionary[events.Key, AnyScreen] = WeakKeyDictionary()
+        self._asked: dict[AnyScreen, float | None] = {}  # dialog → when its answer was first seen
         self.dropped = 0  # keys dropped so far (the tests read it)
 
     # --- dialogs -------------------------------------------------------------------
-    def asking(self, dialog: Screen[object]) -> None:
+    def asking(self, dialog: AnyScreen) -> None:
         """``dialog`` is being pushed; its answer will be handled by the one who asked."""
         self._asked[dialog] = None
 
-    def answered(self, dialog: Screen[object]) -> None:
+    def answered(self, dialog: AnyScreen) -> None:
         """What ``dialog``'s answer does has finished."""
         self._asked.pop(dialog, None)
 
@@ -61,7 +63,7 @@ class TypeAhead:
         return False
 
     # --- keys ------------------------------------------------------------------------
-    def arrived(self, key: events.Key, screen: Screen[object], main: Screen[object]) -> bool:
+    def arrived(self, key: events.Key, screen: AnyScreen, main: AnyScreen) -> bool:
         """A key just typed on ``screen`` (the active one): False drops it now."""
         if self.holding() or (screen is not main and not screen.is_mounted):
             self.dropped += 1
@@ -69,7 +71,7 @@ class TypeAhead:
         self._typed_on[key] = screen
         return True
 
-    def stale(self, key: events.Key, screen: Screen[object]) -> bool:
+    def stale(self, key: events.Key, screen: AnyScreen) -> bool:
         """Is the key, about to be looked up on ``screen``, typed for another screen?"""
         typed = self._typed_on.get(key)
         if self.holding() or (typed is not None and typed is not screen):

@@ -226,7 +226,9 @@ class MainScreen(StepHost):
 
     def _scroll_to_selection(self) -> None:
         name = self.selected
-        for panel in self.panels if name else ():
+        if not name:
+            return
+        for panel in self.panels:
             region = panel.view.cell_region(name) if panel.view.display else None
             if region is None:
                 continue
