@@ -17,6 +17,7 @@ from textual.screen import Screen
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from tui.bindings import APP_BINDINGS, KEYS, key_label
+from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
 
 TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
@@ -50,6 +51,10 @@ class CnnTuiApp(App[int]):
                 not self.main.typeahead.arrived(event, self.screen, self.main):
             return
         await super().on_event(event)
+
+    def on_said(self, message: Said) -> None:
+        """A dialog's own message (a file that would not open): into the session's message log."""
+        self.main.messages.log.add(message.text, message.error)
 
     async def on_key(self, event: events.Key) -> None:
         """Runs as a key's binding is looked up (before ``App._on_key``): a key typed on

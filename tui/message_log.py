@@ -3,13 +3,17 @@
 The main screen's ``say`` adds each message here as well as showing it; the message log
 (``tui.screens.messages_screen``) shows them all, newest last. A message repeated at once
 (a key pressed again while it does not apply) is counted, not stored twice. The log is
-bounded: past ``LIMIT`` entries the oldest go, and the log says how many went.
+bounded: past ``LIMIT`` entries the oldest go, and the log says how many went. A dialog
+that shows a refusal in itself (a file that cannot be opened) posts ``Said``, which the app
+adds to the log too.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+
+from textual.message import Message
 
 LIMIT = 2000  # entries kept
 
@@ -47,3 +51,12 @@ class MessageLog:
     def texts(self) -> list[str]:
         """Every message kept, oldest first (as said, without the time)."""
         return [entry.text for entry in self.entries]
+
+
+class Said(Message):
+    """A dialog showed a message in itself: the app keeps it in the log as well."""
+
+    def __init__(self, text: str, error: bool = True) -> None:
+        super().__init__()
+        self.text = text
+        self.error = error

@@ -100,3 +100,27 @@ async def test_the_log_key_is_in_help_and_the_palette(app):
     async with app.run_test(size=SIZE):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert any(t.startswith("The message log") and t.endswith("(m)") for t in titles)
+
+
+async def test_a_dialogs_own_refusals_go_to_the_log_too(app, tmp_path):
+    from textual.widgets import Input
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "o")
+        await pilot.pause()
+        app.screen.query_one("#open-path", Input).value = str(bad)
+        await press(pilot, "enter")
+        for _ in range(10):
+            await pilot.pause()
+        shown_in_dialog = str(app.screen.query_one("#open-error").content)
+        assert "bad.yaml" in shown_in_dialog
+        assert app.main.messages.log.texts[-1] == f"not opened: {shown_in_dialog}"
+        await press(pilot, "escape", "t")
+        await pilot.pause()
+        app.screen.query_one("#train-count", Input).value = "0"
+        await press(pilot, "enter")
+        await pilot.pause()
+        assert app.main.messages.log.texts[-1].startswith("not trained: choose between 1 and")
+        assert app.main.messages.log.entries[-1].error
