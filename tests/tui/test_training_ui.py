@@ -213,6 +213,7 @@ async def test_undoing_a_run_takes_it_out_of_the_chart(app):
         assert app.stepper.iteration == 1 and log.losses == [] and log.runs == 0
         assert progress(app).startswith("undid the training of 20 iterations: back at iteration 1")
         assert "nothing trained yet" in app.main.training.panel.summary
+        assert "this run counts iterations" not in app.main.training.panel.summary  # no run left
 
 
 async def test_an_epochs_run_undone_takes_its_epochs_and_held_out_accuracy_too():

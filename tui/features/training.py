@@ -219,6 +219,8 @@ class TrainingFeature(Feature):
             log.runs -= 1
         if undone is None:
             return
+        if not self.history:
+            self.log.unit = ""  # nothing trained any more: no run's unit to speak of
         panel = self.panel
         panel.show_log(self.log)
         panel.show_progress(Text(f"undid the training of {undone.iterations:,} iteration"
