@@ -252,3 +252,26 @@ async def test_opening_another_scenario_starts_with_an_empty_chart(app):
             app.main.training.panel.summary
         await press(pilot, "c")
         assert app.main.training.panel.display and "nothing trained yet" in app.main.training.panel.summary
+
+
+async def test_digits_chart_counts_only_its_own_iterations_after_another_scenarios_run(app):
+    """Issue 11: digits' chart plotted 1,540 points for 1,440 iterations (100 were tiny-cnn's)."""
+    from textual.widgets import Input
+
+    async with app.run_test(size=SIZE) as pilot:
+        await train(pilot, "100", "iterations")
+        await wait_for_training(pilot)
+        await press(pilot, "o", "y")
+        await pilot.pause()
+        app.screen.query_one("#open-path", Input).value = "digits"
+        await press(pilot, "enter")
+        for _ in range(20):
+            await pilot.pause()
+        assert app.stepper.scenario.name.startswith("digits")
+        await train(pilot, "1", "epochs")
+        await wait_for_training(pilot)
+        trained = app.stepper.iteration - 1
+        log = app.main.training.log
+        assert len(log.losses) == trained == app.main.training.history[-1].iterations
+        assert f"· {trained:,} iterations" in app.main.training.panel.summary
+        assert progress(app).startswith(f"done: {trained:,}/{trained:,} iterations")
