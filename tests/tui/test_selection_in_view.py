@@ -3,6 +3,7 @@ into a heatmap: the panels scroll sideways and the panel up or down until it sho
 
 from __future__ import annotations
 
+import pytest
 from textual.containers import HorizontalScroll
 from tui_helpers import SIZE, press
 
@@ -58,3 +59,36 @@ async def test_at_80_by_24_the_selection_stays_in_view_with_more_decimals_and_a_
         await settle(pilot)
         assert app.main.panel("flat").mode == "heatmap" and app.main.selected == "flat.out[0]"
         assert on_screen(app, "flat.out[0]")
+
+
+def cut_panels(app) -> list[str]:
+    """Panels whose values are cut with no way to scroll to them: wider than the panel (a
+    panel scrolls only up and down), or taller without a scroll bar."""
+    cut = []
+    for panel in app.main.panels:
+        view = panel.view
+        width = view.get_content_width(panel.size, panel.size)
+        height = view.get_content_height(panel.size, panel.size, width)
+        room = panel.scrollable_content_region
+        if width > room.width or (height > room.height and not panel.show_vertical_scrollbar):
+            cut.append(f"{panel.key} ({panel.mode}): {width}×{height} in {room.width}×{room.height}")
+    return cut
+
+
+@pytest.mark.parametrize("name", ["tiny-cnn", "x-vs-o"])
+async def test_no_panel_is_cut_at_80_by_24_with_more_decimals_or_heatmaps(name):
+    app = CnnTuiApp(load(name))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await press(pilot, "n")
+        for _ in range(4):  # 3 to 7 decimals
+            await press(pilot, "plus")
+            await settle(pilot)
+            assert cut_panels(app) == []
+        for panel in app.main.panels:  # every panel as a heatmap
+            panel.view.focus()
+            await press(pilot, "h")
+            await settle(pilot)
+        assert all(p.mode == "heatmap" for p in app.main.panels)
+        assert cut_panels(app) == []
+        box = app.main.query_one("#panels", HorizontalScroll)
+        assert box.max_scroll_x > 0 and box.show_horizontal_scrollbar  # wider than 80: it scrolls
