@@ -10,14 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from tui.bindings import APP_BINDINGS, KEYS, key_label
+from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
 
+TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
 QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
 
 
@@ -41,11 +44,38 @@ class CnnTuiApp(App[int]):
         """The session's stepper (held by the main screen)."""
         return self.main.stepper
 
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while a dialog opens or while its answer is handled is dropped
+        (``tui.typeahead``); every other event goes on as usual."""
+        if isinstance(event, events.Key) and not event.is_forwarded and \
+                not self.main.typeahead.arrived(event, self.screen, self.main):
+            return
+        await super().on_event(event)
+
+    def on_said(self, message: Said) -> None:
+        """A dialog's own message (a file that would not open): into the session's message log."""
+        self.main.messages.log.add(message.text, message.error)
+
+    async def on_key(self, event: events.Key) -> None:
+        """Runs as a key's binding is looked up (before ``App._on_key``): a key typed on
+        another screen than the one now active is dropped, never run as a command."""
+        if self.main.typeahead.stale(event, self.screen):
+            event.prevent_default()
+            event.stop()
+            return
+        if self.screen is self.main:
+            await self.main.key_not_applying(event)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own, but those the key table has better (quit asks about unsaved changes, help
+        # lists every key) and Maximize, which shows one panel without its neighbours
+        for command in super().get_system_commands(screen):
+            if command.title not in TEXTUAL_COMMANDS_LEFT_OUT:
+                yield command
         for keys, action, _label, _shown, text in KEYS:
             title = text[0].upper() + text[1:]
-            yield SystemCommand(f"{title} ({key_label(keys)})", text, partial(self._palette, action))
+            shown = key_label(keys)
+            yield SystemCommand(f"{title} ({shown})", f"key {shown}", partial(self._palette, action))
 
     def _palette(self, action: str) -> None:
         self.call_later(self.main.run_key, action)
@@ -54,7 +84,7 @@ class CnnTuiApp(App[int]):
         from tui.screens.help_screen import HelpScreen
 
         scenario = self.main.stepper.scenario
-        self.push_screen(HelpScreen(scenario.name, scenario.description))
+        self.push_screen(HelpScreen(scenario.name, scenario.description, self.main.stepper.network.loss.symbol))
 
     async def action_quit(self) -> None:
         files = self.main.files
@@ -62,11 +92,11 @@ class CnnTuiApp(App[int]):
             self._quit_when_done(files.busy)
             return
         self._quit_wanted = False
-        self.main.confirm_if_edited("You have unsaved edits. Quit anyway?", self._quit_cleanly)
+        self.main.confirm_if_edited("You have unsaved changes. Quit anyway?", self._quit_cleanly)
 
     def _quit_when_done(self, busy: str) -> None:
         """Wait (at most ``QUIT_WAIT`` seconds) for the running file work, then quit as
-        usual (asking about unsaved edits if the save failed); if it is still running by
+        usual (asking about unsaved changes if the save failed); if it is still running by
         then, ask whether to abandon it."""
         if self._quit_wanted:
             return  # already waiting

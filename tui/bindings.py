@@ -43,8 +43,10 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("g", "gradient_check", "grad check", False, "gradient check of the selected weight or bias: backprop beside "
      "a finite difference"),
     ("e", "export", "export", False, "export the complete iteration: Markdown, LaTeX or a PyTorch script"),
+    ("m", "messages", "messages", False, "the message log: every message of this session, whole, to scroll "
+     "back through"),
     ("question_mark", "help", "help", True, "help: every key"),
-    ("q", "quit", "quit", True, "quit (asks first when there are unsaved edits)"),
+    ("q", "quit", "quit", True, "quit (asks first when there are unsaved changes)"),
 ]
 
 # moving and editing inside a panel's values (numbers or heatmap)
@@ -83,6 +85,11 @@ def key_label(keys: str) -> str:
 def key_for(action: str) -> str:
     """The key of an action as messages name it: ``key_for("undo")`` → ``z``."""
     return key_label(_KEYS_OF[action]).split(" ")[0]
+
+
+def binding_keys(action: str) -> str:
+    """The keys of an action as a binding names them: ``binding_keys("help")`` → ``question_mark``."""
+    return _KEYS_OF[action]
 
 
 def short_label(action: str) -> str:

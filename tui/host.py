@@ -49,6 +49,10 @@ class StepHost(Screen[None]):
         """Move the cursor (and focus) to a quantity wherever it is shown."""
         raise NotImplementedError
 
+    def keep_selection_in_view(self) -> None:
+        """Scroll the panels until the selected value shows (after a change of widths)."""
+        raise NotImplementedError
+
     def session_changed(self) -> None:
         """Every change of the session (a step, an edit, an answer, an open) ends here."""
         raise NotImplementedError
@@ -78,5 +82,5 @@ class StepHost(Screen[None]):
         raise NotImplementedError
 
     def confirm_if_edited(self, question: str, then: Callable[[], None], always: bool = False) -> None:
-        """Run ``then`` at once, or after a yes to ``question`` when there are unsaved edits."""
+        """Run ``then`` at once, or after a yes to ``question`` when there are unsaved changes."""
         raise NotImplementedError

@@ -230,7 +230,7 @@ class Recovery:
         count = found.changes if done.failed is None else done.applied
         note = f" — stopped early at {done.failed}" if done.failed else ""
         host.say(f"restored the session from {when(found.modified)}: {count} change"
-                 f"{'s' if count != 1 else ''}{said}{note} · next: {host.stepper.phase().describe()}",
+                 f"{'s' if count != 1 else ''}{said}{note} · next: {host.stepper.phase().next_words()}",
                  error=bool(done.failed))
 
     async def _resume_quiz(self, entry: Entry) -> str:

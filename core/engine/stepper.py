@@ -70,6 +70,11 @@ class Phase:
             return "update"
         return "updated"
 
+    def next_words(self) -> str:
+        """The next step, for "next: …": as ``describe``, except once the iteration is updated
+        (``next: updated`` named no step): then the next iteration's forward pass."""
+        return "the next iteration's forward pass" if self.stage == "done" else self.describe()
+
 
 @dataclass(frozen=True)
 class State:
@@ -176,7 +181,7 @@ class Stepper:
         """A stored array by key (e.g. ``fc.grad_weight``); QuantityError if not computed."""
         arr = self.state.values.get(key)
         if arr is None:
-            raise QuantityError(f"{key} is not computed yet (next step: {self.phase().describe()})")
+            raise QuantityError(f"{key} is not computed yet (next step: {self.phase().next_words()})")
         return arr
 
     def cache(self, layer: str) -> Any:
@@ -208,11 +213,11 @@ class Stepper:
         """Compute the next layer's net and out (and the loss after the last layer)."""
         ph = self.phase()
         if ph.stage == "done":
-            self._push("next iteration")
+            self._push("the step into the next iteration")
             self.state = self._next_iteration()
             ph = self.phase()
         elif ph.stage != "forward":
-            raise StepError(f"the forward pass is complete (next: {ph.describe()})", then=("undo", "reset"))
+            raise StepError(f"the forward pass is complete (next: {ph.next_words()})", then=("undo", "reset"))
         else:
             self._push(f"forward {ph.layer}")
         self._forward_layer(ph.step - 1)
@@ -222,7 +227,7 @@ class Stepper:
         """Finish the forward pass (starting the next iteration after an update)."""
         ph = self.phase()
         if ph.stage not in ("forward", "done"):
-            raise StepError(f"the forward pass is complete (next: {ph.describe()})")
+            raise StepError(f"the forward pass is complete (next: {ph.next_words()})")
         self._push("whole forward pass")
         if ph.stage == "done":
             self.state = self._next_iteration()
@@ -235,9 +240,9 @@ class Stepper:
         ph = self.phase()
         if ph.stage == "forward":
             raise StepError(f"the backward pass starts from the loss: finish the forward pass first "
-                            f"(next: {ph.describe()})")
+                            f"(next: {ph.next_words()})")
         if ph.stage != "backward":
-            raise StepError(f"the backward pass is complete (next: {ph.describe()})")
+            raise StepError(f"the backward pass is complete (next: {ph.next_words()})")
         return ph
 
     def step_backward(self) -> str:
@@ -263,7 +268,7 @@ class Stepper:
             why = {"forward": "the gradients are not computed yet: finish the forward and backward passes",
                    "backward": "the gradients are not all computed yet: finish the backward pass",
                    "done": "this iteration is already updated: the next one starts with a forward step"}
-            raise StepError(f"cannot update: {why[ph.stage]} (next: {ph.describe()})",
+            raise StepError(f"cannot update: {why[ph.stage]} (next: {ph.next_words()})",
                             then=("step_forward", "step_next") if ph.stage == "done" else ())
         self._push("update")
         self._apply_update()
@@ -342,7 +347,7 @@ class Stepper:
         """Take the updated parameters and move to the next iteration (values cleared)."""
         if self.phase().stage != "done":
             raise StepError("the iteration is not updated yet")
-        self._push("next iteration")
+        self._push("the step into the next iteration")
         self.state = self._next_iteration()
 
     def training_start(self) -> tuple[dict[str, Params], int]:
@@ -538,8 +543,10 @@ class Stepper:
         given = ("input", "target", *self._given_keys())  # the sample and this iteration's masks stay
         keep = {k: v for k, v in self.state.values.items() if k in given}
         self.state = replace(self.state, rounding=decimals, values=keep, caches={})
-        return (f"hand-rounding on: every value is rounded to {decimals} decimals before it is used"
-                if decimals is not None else "hand-rounding off: exact values")
+        if decimals is None:
+            return "hand-rounding off: exact values"
+        plural = "" if decimals == 1 else "s"
+        return f"hand-rounding on: every value is rounded to {decimals} decimal{plural} before it is used"
 
     def _rounded(self, arr: np.ndarray) -> np.ndarray:
         if self.state.rounding is None:

@@ -42,7 +42,7 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation
     if stepper.array(ref.array_name) is None and ref.kind.startswith(PREVIOUS):  # SGD's momentum before it starts
         raise QuantityError(f"{ref} has not started yet: the first update sets it from the gradient, as torch does")
     if stepper.array(ref.array_name) is None:
-        raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().describe()})")
+        raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().next_words()})")
     return _Explainer(stepper, decimals).build(ref)
 
 
@@ -144,10 +144,20 @@ class _Explainer:
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
         value = self.st.value(str(ref))
         layer = f" of {ref.layer}" if ref.layer else ""
+        if not title and ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
+            title = "output" + layer  # a pool or flatten has no activation to apply
         if not title:  # "weight after the SGD update of out"
             title = TITLES[ref.kind].format(optimizer=self.optimizer.title) + layer
+        # the units write a gradient as ∂E/∂…; the derivation uses the loss's own symbol (C for
+        # cross-entropy) in its words as in its formula, never both side by side
+        title, notes, steps = self.in_loss_symbol(title), tuple(map(self.in_loss_symbol, notes)), \
+            tuple(map(self.in_loss_symbol, steps))
         return Derivation(str(ref), title, symbol, formula, substituted,
                           value, self.d, notes, steps)
+
+    def in_loss_symbol(self, text: str) -> str:
+        """``∂E/∂net`` → ``∂C/∂net`` when the loss is written C."""
+        return text if self.E == "E" else text.replace("∂E/", f"∂{self.E}/")
 
     # --- dispatch ----------------------------------------------------------------------
     def build(self, ref: QuantityRef) -> Derivation:

@@ -55,12 +55,14 @@ def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagno
     if abs(exact - given) <= tol:
         return None
     optimizer_slips = _optimizer_slips(stepper, ref)
+    loss = stepper.network.loss.symbol  # the slips write ∂E/…; cross-entropy's derivations write ∂C/…
     for slip in slip_order(stepper):
         candidates = _CANDIDATES[slip](stepper, ref, exact) if slip in _CANDIDATES else []
         if slip in optimizer_slips:
             candidates = candidates + optimizer_slips[slip](exact)
         for alt, why in candidates:
             if alt is not None and np.isfinite(alt) and abs(alt - given) <= tol and abs(alt - exact) > tol:
+                why = why.replace("∂E/", f"∂{loss}/")
                 return Diagnosis(slip, float(alt), why.format(alt=fmt(alt, max(decimals, 3))))
     return None
 

@@ -261,3 +261,34 @@ def test_small_numbers_keep_three_significant_digits_so_a_formula_adds_up() -> N
     assert explain(stepper, "conv.grad_weight[1,0,0]", 3).one_line().endswith("= 0.000662·0.1 + 0·0 = 0.0000662")
     assert explain(stepper, "conv.delta[0,1]", 3).one_line().endswith("= 0.0014 · 0.629·(1 − 0.629) = 0.000326")
     assert explain(stepper, "fc.grad_weight[0,0]", 3).one_line().endswith("= (−0.014)·0.629 = −0.00881")
+
+
+@pytest.mark.parametrize("name, symbol", [("tiny-cnn", "C"), ("two-layer-sigmoid", "E")])
+def test_derivation_words_use_the_losss_own_symbol(name: str, symbol: str) -> None:
+    """δ = ∂E/∂net stood beside C = −(y·ln a …) for cross-entropy: one symbol for the loss."""
+    stepper = Stepper(load(name))
+    stepper.run_iteration()
+    other = "E" if symbol == "C" else "C"
+    seen = 0
+    from core.engine.quantities import format_index
+
+    cells = [f"{a}{format_index(i) if i else ''}" for a in quantity_names(stepper)
+             for i in np.ndindex(stepper.array(a).shape)]
+    for q in cells:
+        d = explain(stepper, q, 3)
+        words = " ".join((d.title, *d.notes, *d.steps, d.formula))
+        assert f"∂{other}/" not in words, (q, words)
+        seen += f"∂{symbol}/" in words
+    assert seen > 10
+    assert explain(stepper, stepper.network.layers[-1].name + ".delta[0]").title.startswith(f"δ = ∂{symbol}/∂net")
+
+
+def test_a_2d_max_pool_names_the_maximum_by_row_and_column_of_its_window() -> None:
+    stepper = Stepper(load("x-vs-o"))
+    stepper.forward_all()
+    notes = [explain(stepper, f"pool.out[{c},{i},{j}]").notes[0] for c in range(2) for i in range(2) for j in range(2)]
+    assert all("of its window)" in n and "offset" not in n for n in notes)
+    source = notes[0].split("the maximum is ")[1].split(" ")[0]  # a_conv[c,i,j]: where it sits in the window
+    c, i, j = (int(v) for v in source[len("a_conv["):-1].split(","))
+    kh, kw = stepper.network.layer("pool").geometry.kernel
+    assert f"(row {i % kh}, column {j % kw} of its window)" in notes[0]

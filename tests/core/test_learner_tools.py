@@ -237,3 +237,17 @@ def test_export_command_writes_files_and_standard_output(cli, tmp_path: Path) ->
     assert "HAND-ROUNDING" in result.stdout
     result = cli("export", "tiny-cnn", "--to", "latex", "-o", str(tmp_path / "missing" / "x.tex"))
     assert result.returncode == 1 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_slip_is_explained_with_the_losss_own_symbol() -> None:
+    """Cross-entropy's derivations write ∂C/∂a: the slip beside them says ∂C/∂a too."""
+    from core.engine.stepper import Stepper
+    from core.learner.diagnosis import diagnose
+    from core.scenario.catalog import load
+
+    stepper = Stepper(load("tiny-cnn"))
+    stepper.run_iteration()
+    given = stepper.value("fc.grad_out[0]")  # δ written without the factor f′(z)
+    found = diagnose(stepper, "fc.delta[0]", given, 4)
+    assert found is not None and found.slip == "missing-activation-derivative"
+    assert "is ∂C/∂a without the factor f′(z)" in found.explanation and "∂E" not in found.explanation

@@ -288,7 +288,7 @@ def test_state_flows_through_update_undo_and_next_iteration(ema: Optimizer) -> N
     np.testing.assert_array_equal(stepper.array("h.new_weight"),  # the bias correction of update 2
                                   stepper.params["h"]["weight"] - 0.5 * (v2 / (1 - 0.25 ** 2)))
     assert stepper.undo() == "whole iteration"
-    assert stepper.undo() == "next iteration"
+    assert stepper.undo() == "the step into the next iteration"
     assert stepper.optimizer_state.step == 0 and stepper.optimizer_state.buffers == {}
     np.testing.assert_array_equal(stepper.array("h.velocity_weight"), v1)
 
@@ -501,7 +501,7 @@ def test_plain_sgd_derivation_reads_as_before() -> None:
     stepper.run_iteration()
     d = explain(stepper, "out.new_weight[0,0]")
     assert d.one_line() == "w′_out[0,0] = w_out[0,0] − α·δ_out[0]·a_fc[0] = 0.1 − 0.5·(−0.294)·0.608 = 0.189"
-    assert d.notes == ("SGD: w ← w − α·∂E/∂w, with ∂E/∂w = δ·(its input)",)
+    assert d.notes == ("SGD: w ← w − α·∂C/∂w, with ∂C/∂w = δ·(its input)",)  # cross-entropy: C
     assert d.title == "weight after the SGD update of out"
 
 

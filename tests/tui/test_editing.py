@@ -46,7 +46,7 @@ async def test_valid_edit_during_forward_clears_downstream(app):
         assert cell(app, "fc.out[0]") == "·"
         assert cell(app, "pool.out[0,0]") == "0.629"
         assert "forward 3/4: fc" in status(app)
-        assert "[edited]" in status(app)
+        assert "[unsaved]" in status(app)
         assert "fc.weight[0,0]: 0.100 → 0.500" in message(app)
         assert app.focused is app.main.panel("fc").grid
 
@@ -136,3 +136,25 @@ async def test_computed_values_are_not_editable(app):
         await press(pilot, "enter")
         assert "computed, not given" in message(app)
         assert not app.screen.query(CellEditor)
+
+
+async def test_the_inline_editor_opens_on_the_start_of_a_long_value(app):
+    from tui.widgets.panels.layer_panel import CellEditor
+
+    async with app.run_test(size=SIZE) as pilot:
+        app.main.select("fc.weight[0,0]")
+        await press(pilot, "enter")
+        app.screen.query_one(CellEditor).value = "-0.19461986274449244"
+        await press(pilot, "enter")
+        assert app.stepper.value("fc.weight[0,0]") == -0.19461986274449244
+        await press(pilot, "enter")  # edit it again: the editor holds the whole value
+        await pilot.pause()
+        editor = app.screen.query_one(CellEditor)
+        assert editor.value == "−0.19461986274449244"
+        shown = editor.render_line(0).text.strip()
+        assert shown.startswith("−0.1946") and len(shown) >= 8  # its start, not the tail 449244
+        assert editor.region.width > len("−0.195") + 1  # wider than the cell, where the panel has room
+        assert sorted(editor.selection) == [0, len(editor.value)]  # all selected: typing replaces it
+        await pilot.press(*"0.25")
+        await press(pilot, "enter")
+        assert app.stepper.value("fc.weight[0,0]") == 0.25

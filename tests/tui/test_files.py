@@ -131,7 +131,11 @@ async def test_save_to_a_missing_folder_shows_the_error(app, tmp_path):
         app.screen.query_one("#save-path", Input).value = str(tmp_path / "nope" / "x.yaml")
         await press(pilot, "enter")
         await pilot.pause()
-        assert "not saved" in message(app) and "does not exist" in message(app)
+        assert "does not exist. Create it?" in str(app.screen.query_one("#question").content)
+        await press(pilot, "n")
+        await pilot.pause()
+        assert "was not created: nothing written" in message(app)
+        assert app.screen.query_one("#save-path", Input).value == str(tmp_path / "nope" / "x.yaml")
 
 
 async def test_save_as_over_an_existing_file_asks_first(app, tiny_copy):

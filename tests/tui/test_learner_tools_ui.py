@@ -32,7 +32,7 @@ async def test_my_answer_is_checked_and_saved_under_expected(tiny_copy):
         assert "✓ your 0.44 for fc.net[0] is right" in message(app)
         assert cell(app, "fc.net[0]") == "0.440✓"
         assert "expected 0.44 ✓" in derivation(app)
-        assert "[edited]" in status(app)
+        assert "[unsaved]" in status(app)
         await my_answer(app, pilot, "fc.net[1]", "abc")
         assert "not a number" in message(app)  # refused, the editor stays
         editor = app.screen.query_one(AnswerEditor)

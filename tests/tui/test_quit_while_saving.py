@@ -56,7 +56,7 @@ async def test_quit_waits_for_the_save_then_quits_cleanly(tiny_copy, _own_state_
         await edit_and_save(app, pilot)
         await press(pilot, "q")
         assert app.is_running and "quitting once it has finished" in message(app)
-        assert not isinstance(app.screen, ConfirmScreen)  # no "unsaved edits" question: they are being saved
+        assert not isinstance(app.screen, ConfirmScreen)  # no "unsaved changes" question: they are being saved
         assert len(journals(_own_state_dir)) == 1
         held.set()
         await settle(pilot)
@@ -101,7 +101,7 @@ async def test_a_save_that_fails_while_quitting_asks_about_the_unsaved_edits(tin
         held.set()
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
-        assert str(app.screen.query_one("#question").content) == "You have unsaved edits. Quit anyway?"
+        assert str(app.screen.query_one("#question").content) == "You have unsaved changes. Quit anyway?"
         await press(pilot, "n")
         assert app.is_running and app.stepper.edited
         assert len(journals(_own_state_dir)) == 1

@@ -126,8 +126,12 @@ async def test_save_as_a_300_character_name_says_so_and_keeps_the_session(app, t
         app.screen.query_one("#save-path", Input).value = str(tmp_path / ("n" * 300 + ".yaml"))
         await press(pilot, "enter")
         await settle(pilot)
-        assert app.is_running and app.screen.__class__.__name__ == "MainScreen"
+        # said, and the dialog opens again with the name as typed, to shorten it
+        assert app.is_running and app.screen.__class__.__name__ == "SaveScreen"
         assert message(app).startswith("not saved:") and "OSError" not in message(app)
+        await press(pilot, "escape")
+        await settle(pilot)
+        assert app.screen.__class__.__name__ == "MainScreen"
         assert cell(app, "out.out[0]") == "0.706✓"
 
 
@@ -139,7 +143,11 @@ async def test_export_to_a_missing_folder_says_so(app, tmp_path):
         app.screen.query_one("#export-path", Input).focus()
         await press(pilot, "enter")
         await settle(pilot)
-        assert app.is_running and message(app).startswith("not exported:")
+        assert app.is_running and "does not exist. Create it?" in str(app.screen.query_one("#question").content)
+        await press(pilot, "n")  # not created: said, and the dialog opens again
+        await settle(pilot)
+        assert message(app).endswith("was not created: nothing written")
+        assert app.screen.__class__.__name__ == "ExportScreen"
         assert app.main.unexpected == []
 
 

@@ -10,7 +10,9 @@ from textual.widgets import Input, OptionList
 from tui_helpers import SIZE, cell, message, press, status
 
 from core.scenario.load import load_scenario
+from tui.screens.confirm_screen import ConfirmScreen
 from tui.screens.export_screen import ExportScreen
+from tui.screens.save_screen import SaveScreen
 from tui.widgets.panels.layer_panel import CellEditor
 
 
@@ -45,10 +47,22 @@ async def test_save_as_refusals_show_a_message_and_keep_the_edits(app, tmp_path)
                  (str(tmp_path / "nope" / "x.yaml"), "does not exist")]
         for target, words in cases:
             await _save_as(app, pilot, target)
-            assert app.is_running and app.screen.__class__.__name__ == "MainScreen"
-            assert message(app).startswith("not saved: ") and words in message(app), message(app)
+            if words == "does not exist":  # offered to be created: declined
+                assert isinstance(app.screen, ConfirmScreen)
+                assert words in str(app.screen.query_one("#question").content)
+                await press(pilot, "n")
+                await pilot.pause()
+                assert "was not created: nothing written" in message(app)
+            else:
+                assert message(app).startswith("not saved: ") and words in message(app), message(app)
+            # the dialog opens again with the path as typed, to correct it
+            assert app.is_running and isinstance(app.screen, SaveScreen)
+            assert app.screen.query_one("#save-path", Input).value == target
+            await press(pilot, "escape")
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "MainScreen"
             assert app.stepper is stepper and stepper.edited
-            assert cell(app, "fc.weight[0,0]") == "0.500" and "[edited]" in status(app)
+            assert cell(app, "fc.weight[0,0]") == "0.500" and "[unsaved]" in status(app)
         assert stat.S_ISFIFO(fifo.lstat().st_mode) and stat.S_ISCHR(os.stat("/dev/null").st_mode)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["null.yaml", "pipe.yaml"]
         good = tmp_path / "kept.yaml"
@@ -66,7 +80,7 @@ async def test_save_as_onto_a_sample_file_is_refused_before_asking(app, tmp_path
     before = npz.stat()
     async with digits.run_test(size=SIZE) as pilot:
         await _save_as(digits, pilot, str(npz))
-        assert digits.screen.__class__.__name__ == "MainScreen"  # no "overwrite?" question first
+        assert isinstance(digits.screen, SaveScreen)  # no "overwrite?" question first: the dialog again
         assert "not saved" in message(digits) and "the scenario's sample file digits-train.npz" in message(digits)
     after = npz.stat()
     assert (after.st_ino, after.st_size, after.st_mtime_ns) == (before.st_ino, before.st_size, before.st_mtime_ns)
@@ -93,8 +107,12 @@ async def test_export_refusals_show_a_message_and_keep_the_session(app, tmp_path
         for target, words in ((str(tmp_path / ("b" * 300 + ".md")), "the file name is too long"),
                               (str(fifo), "this is a FIFO")):
             await _export(app, pilot, target)
-            assert app.is_running and app.screen.__class__.__name__ == "MainScreen"
+            assert app.is_running and isinstance(app.screen, ExportScreen)  # again, the file as typed
+            assert app.screen.query_one("#export-path", Input).value == target
             assert message(app).startswith("not exported: ") and words in message(app), message(app)
+            await press(pilot, "escape")
+            await pilot.pause()
+            assert app.screen.__class__.__name__ == "MainScreen"
             assert app.stepper.iteration == iteration
         assert stat.S_ISFIFO(fifo.lstat().st_mode)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.md"]

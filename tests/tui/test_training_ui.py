@@ -186,3 +186,92 @@ async def test_a_decimal_count_is_refused_not_read_as_another_number(app):
         assert pilot.app.screen.__class__.__name__ == "TrainScreen"
         assert "'0.71' is not a whole number" in str(pilot.app.screen.query_one("#train-error", Label).render())
         assert not app.main.training.running
+
+
+def progress(app: CnnTuiApp) -> str:
+    return app.main.training.panel.summary.split("\n")[0]
+
+
+async def test_undoing_a_run_takes_it_out_of_the_chart(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await train(pilot, "20", "iterations")
+        await wait_for_training(pilot)
+        await train(pilot, "30", "iterations")
+        await wait_for_training(pilot)
+        log = app.main.training.log
+        assert len(log.losses) == 50 and log.runs == 2
+        assert progress(app).startswith("done: 30/30 iterations")
+        assert "· 50 iterations in 2 runs" in app.main.training.panel.summary
+        first_run = list(log.losses[:20])
+        await press(pilot, "z")  # undoes the second run
+        assert app.stepper.iteration == 21
+        assert log.losses == first_run and log.runs == 1
+        assert progress(app).startswith("undid the training of 30 iterations: back at iteration 21")
+        assert "done:" not in app.main.training.panel.summary
+        assert "· 20 iterations" in app.main.training.panel.summary
+        await press(pilot, "z")
+        assert app.stepper.iteration == 1 and log.losses == [] and log.runs == 0
+        assert progress(app).startswith("undid the training of 20 iterations: back at iteration 1")
+        assert "nothing trained yet" in app.main.training.panel.summary
+        assert "this run counts iterations" not in app.main.training.panel.summary  # no run left
+
+
+async def test_an_epochs_run_undone_takes_its_epochs_and_held_out_accuracy_too():
+    app = CnnTuiApp(load("digits"))
+    async with app.run_test(size=SIZE) as pilot:
+        await train(pilot, "1", "epochs")
+        await wait_for_training(pilot)
+        log = app.main.training.log
+        per_epoch = app.main.training.panel.summary
+        assert len(log.epochs) == 1 and log.held_out is not None and "held-out accuracy" in per_epoch
+        assert len(log.losses) == app.stepper.iteration - 1  # one point per iteration trained
+        await press(pilot, "z")
+        assert log.losses == [] and log.epochs == [] and log.held_out is None
+        assert "held-out accuracy" not in app.main.training.panel.summary
+
+
+async def test_opening_another_scenario_starts_with_an_empty_chart(app):
+    from textual.widgets import Input
+
+    async with app.run_test(size=SIZE) as pilot:
+        await train(pilot, "20", "iterations")
+        await wait_for_training(pilot)
+        assert app.main.training.panel.display
+        await press(pilot, "o")  # trained: asks about the unsaved changes first
+        await press(pilot, "y")
+        await pilot.pause()
+        app.screen.query_one("#open-path", Input).value = "xor-tanh"
+        await press(pilot, "enter")
+        for _ in range(10):
+            await pilot.pause()
+        assert app.stepper.scenario.name.startswith("xor-tanh")
+        log = app.main.training.log
+        assert log.losses == [] and log.runs == 0 and app.main.training.history == []
+        assert not app.main.training.panel.display
+        assert "nothing trained yet" in app.main.training.panel.summary and "done:" not in \
+            app.main.training.panel.summary
+        await press(pilot, "c")
+        assert app.main.training.panel.display and "nothing trained yet" in app.main.training.panel.summary
+
+
+async def test_digits_chart_counts_only_its_own_iterations_after_another_scenarios_run(app):
+    """Issue 11: digits' chart plotted 1,540 points for 1,440 iterations (100 were tiny-cnn's)."""
+    from textual.widgets import Input
+
+    async with app.run_test(size=SIZE) as pilot:
+        await train(pilot, "100", "iterations")
+        await wait_for_training(pilot)
+        await press(pilot, "o", "y")
+        await pilot.pause()
+        app.screen.query_one("#open-path", Input).value = "digits"
+        await press(pilot, "enter")
+        for _ in range(20):
+            await pilot.pause()
+        assert app.stepper.scenario.name.startswith("digits")
+        await train(pilot, "1", "epochs")
+        await wait_for_training(pilot)
+        trained = app.stepper.iteration - 1
+        log = app.main.training.log
+        assert len(log.losses) == trained == app.main.training.history[-1].iterations
+        assert f"· {trained:,} iterations" in app.main.training.panel.summary
+        assert progress(app).startswith(f"done: {trained:,}/{trained:,} iterations")

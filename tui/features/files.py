@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # what may go on while a file is read or written (nothing that changes the session)
 WHILE_FILE_WORK = frozenset({"help", "quit", "full_precision", "scroll_down", "scroll_up", "jacobian",
-                             "toggle_heatmap", "toggle_chart"})
+                             "toggle_heatmap", "toggle_chart", "messages"})
 
 
 def is_bundled(path: Path) -> bool:
@@ -96,7 +96,7 @@ class FilesFeature(Feature):
             folder = start.parent if start and not is_bundled(start) else Path.cwd()
             host.ask(OpenScreen(folder), self._opened)
 
-        host.confirm_if_edited("You have unsaved edits. Open another scenario anyway?", open_modal)
+        host.confirm_if_edited("You have unsaved changes. Open another scenario anyway?", open_modal)
 
     def _opened(self, scenario: Scenario | None) -> None:
         if scenario is None:
@@ -121,13 +121,14 @@ class FilesFeature(Feature):
             return
         self.save_to(path)
 
-    def action_save_as(self, why: str = "") -> None:
+    def action_save_as(self, why: str = "", typed: str | None = None, error: str = "") -> None:
+        """The save dialog; ``typed`` and ``error``: it opens again with a path it refused."""
         from tui.screens.save_screen import SaveScreen
 
         path = self.host.stepper.scenario.path
         stem = path.stem if path else "scenario"
         default = str(path) if path and not is_bundled(path) else str(Path.cwd() / f"{stem}.yaml")
-        self.host.ask(SaveScreen(default, why), self._save_chosen)
+        self.host.ask(SaveScreen(default if typed is None else typed, why, error), self._save_chosen)
 
     def _save_chosen(self, target: str | None) -> None:
         from core.scenario.save import plan_save
@@ -136,16 +137,52 @@ class FilesFeature(Feature):
         if not target:
             host.say("save cancelled")
             return
-        try:  # a bad target (too long, a FIFO, the sample file…) is told now, before any question
+        if self._missing_folder(target, lambda: self._save_chosen(target),
+                                lambda: self.action_save_as(typed=target, error="not saved: no folder created")):
+            return
+        try:  # a bad target (too long, a FIFO, a folder, the sample file…) is told now, before any question
             checked = plan_save(host.stepper.current_scenario(), target).target
-        except CnnTuiError as err:
+        except CnnTuiError as err:  # said, and the dialog opens again with the path as typed
             host.say(f"not saved: {err}", error=True)
+            self.action_save_as(typed=target, error=f"not saved: {err}")
             return
         path, current = checked.given, host.stepper.scenario.path
         if checked.exists and (current is None or checked.path != current.resolve()):
             host.confirm_if_edited(f"{checked.shown} exists. Overwrite it?", lambda: self.save_to(path), always=True)
             return
         self.save_to(path)
+
+    def _missing_folder(self, target: str, created: Callable[[], None], declined: Callable[[], None]) -> bool:
+        """True if ``target``'s folder does not exist: then ask whether to create it, and go on
+        with ``created`` (once it exists) or ``declined``; False when there is nothing to ask."""
+        from core.scenario.targets import os_reason, quote_path
+
+        try:
+            folder = Path(target).expanduser().parent
+            if folder.exists() or any(p.exists() and not p.is_dir() for p in folder.parents):
+                return False  # there, or not creatable (a file on the way): the check says why
+        except (OSError, RuntimeError, ValueError):
+            return False
+        host = self.host
+
+        def answered(create: bool | None) -> None:
+            if not create:
+                host.say(f"the folder {quote_path(str(folder))} was not created: nothing written", error=True)
+                declined()
+                return
+            try:
+                folder.mkdir(parents=True)
+            except OSError as err:
+                host.say(f"could not create the folder {quote_path(str(folder))}: {os_reason(err)}", error=True)
+                declined()
+                return
+            host.say(f"created the folder {quote_path(str(folder))}")
+            created()
+
+        from tui.screens.confirm_screen import ConfirmScreen
+
+        host.ask(ConfirmScreen(f"The folder {quote_path(str(folder))} does not exist. Create it?"), answered)
+        return True
 
     def save_to(self, path: Path) -> None:
         """Save the current parameters and samples (in a thread); errors are shown, nothing half-written."""
@@ -188,9 +225,19 @@ class FilesFeature(Feature):
             return
         from tui.screens.export_screen import ExportScreen
 
-        rounding = host.stepper.hand_rounding
-        note = f"hand-rounding is on ({rounding} decimals): the export says so" if rounding is not None else ""
-        host.ask(ExportScreen(self._export_default(), note), self._export_chosen)
+        host.ask(ExportScreen(self._export_default(), self._export_note()), self._export_chosen)
+
+    def _export_note(self) -> str:
+        from tui.widgets.derivation.derivation_view import decimals_words
+
+        rounding = self.host.stepper.hand_rounding
+        return f"hand-rounding is on ({decimals_words(rounding)}): the export says so" if rounding is not None else ""
+
+    def _export_again(self, fmt_name: str, typed: str, error: str) -> None:
+        from tui.screens.export_screen import ExportScreen
+
+        self.host.ask(ExportScreen(self._export_default(), self._export_note(), error=error, fmt=fmt_name,
+                                   typed=typed), self._export_chosen)
 
     def _export_default(self) -> Path:
         path = self.host.stepper.scenario.path
@@ -207,10 +254,14 @@ class FilesFeature(Feature):
             host.say("export cancelled")
             return
         fmt_name, target = choice
+        if self._missing_folder(target, lambda: self._export_chosen(choice),
+                                lambda: self._export_again(fmt_name, target, "not exported: no folder created")):
+            return
         try:  # a bad target is told now, before any question
             checked = check_target(target, reads=source_files(host.stepper.scenario))
-        except CnnTuiError as err:
+        except CnnTuiError as err:  # said, and the dialog opens again with the file as typed
             host.say(f"not exported: {err}", error=True)
+            self._export_again(fmt_name, target, f"not exported: {err}")
             return
         path = checked.given
         if checked.exists:

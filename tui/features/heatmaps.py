@@ -37,7 +37,8 @@ class HeatmapFeature(Feature):
         if not (name and view.select(name)):
             rows = panel.grid.rows
             view.select(rows[0].cells[0].name if rows and rows[0].cells else "")
-        view.focus()
+        view.focus(scroll_visible=False)
+        host.keep_selection_in_view()
         if panel.mode == "heatmap":
             host.say(f"{panel.key}: heatmap (blue < 0 < red; arrows move over single values; {key}: numbers)")
         else:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 # what still works while a quiz runs (anything else would step, edit or undo under it)
 QUIZ_KEYS = frozenset({"quiz", "help", "quit", "more_decimals", "fewer_decimals", "full_precision", "jacobian",
-                       "save", "save_as", "gradient_check", "toggle_heatmap"})
+                       "save", "save_as", "gradient_check", "toggle_heatmap", "messages"})
 
 
 class QuizFeature(Feature):

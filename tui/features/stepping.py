@@ -72,13 +72,19 @@ class SteppingFeature(Feature):
         host.say(self._outcome(done, fresh))
 
     def _outcome(self, done: str, fresh: set[str]) -> str:
-        ph = self.host.stepper.phase()
         if done == "update":
             return self._update_outcome()
         shown = sorted(k for k in fresh if k not in ("input", "target"))
         what = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
-        nxt = self.next_key() if ph.stage != "done" else self._next_iteration_keys()
-        return f"{done}: computed {what or 'nothing new'} · next: {ph.describe()} ({nxt})"
+        return f"{done}: computed {what or 'nothing new'} · {self.where()}"
+
+    def where(self) -> str:
+        """Where the iteration stands and the key that goes on: ``next: backward 2/4: fc (b)``,
+        or, once updated, ``iteration 1 is updated · f or space: next iteration``."""
+        ph = self.host.stepper.phase()
+        if ph.stage == "done":
+            return f"iteration {self.host.stepper.iteration} is updated · {self._next_iteration_keys()}"
+        return f"next: {ph.describe()} ({self.next_key()})"
 
     @staticmethod
     def _next_iteration_keys() -> str:
@@ -144,7 +150,7 @@ class SteppingFeature(Feature):
             return
         host.fresh = set()
         host.refresh_view()
-        host.say(f"undid {label} · next: {host.stepper.phase().describe()}")
+        host.say(f"undid {label} · {self.where()}")
 
     def action_reset(self) -> None:
         host = self.host

@@ -14,6 +14,7 @@ from core.errors import CnnTuiError
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
+from tui.widgets.derivation.derivation_view import decimals_words
 
 if TYPE_CHECKING:
     from core.learner.gradcheck import GradientCheck
@@ -31,7 +32,7 @@ def reapply_hand_rounding(host: StepHost) -> str:
         return ""
     st.set_hand_rounding(host.decimals)
     host.fresh = set()
-    return f"; hand-rounding now to {host.decimals} decimals, computed values cleared ({key_for('undo')} undoes)"
+    return f"; hand-rounding now to {decimals_words(host.decimals)}, computed values cleared ({key_for('undo')} undoes)"
 
 
 class StudyFeature(Feature):
@@ -47,7 +48,7 @@ class StudyFeature(Feature):
         host.refresh_view()
         key = key_for("hand_rounding")
         if on:
-            host.say(f"hand-rounding on: every value is rounded to {host.decimals} decimals before it is used; "
+            host.say(f"hand-rounding on: every value is rounded to {decimals_words(host.decimals)} before it is used; "
                      f"computed values cleared ({key}: off)")
         else:
             host.say(f"hand-rounding off: exact values again; computed values cleared ({key}: on)")
@@ -80,9 +81,11 @@ class StudyFeature(Feature):
 
     def _gradcheck_text(self, check: GradientCheck) -> Text:
         symbol = "w" if ".weight" in check.name else "b"
+        loss = self.host.stepper.network.loss.symbol  # C or E, as the derivations write it
         out = Text()
         out.append(f"gradient check of {check.name} ({key_for('gradient_check')})", style="bold")
-        labels = (f"analytic  ∂E/∂{symbol} from backprop", f"numeric   (E({symbol}+h) − E({symbol}−h)) / 2h")
+        labels = (f"analytic  ∂{loss}/∂{symbol} from backprop",
+                  f"numeric   ({loss}({symbol}+h) − {loss}({symbol}−h)) / 2h")
         width = max(map(len, labels)) + 2
         out.append(f"\n  {labels[0].ljust(width)}{_num(check.analytic).rjust(16)}")
         out.append(f"\n  {labels[1].ljust(width)}{_num(check.numeric).rjust(16)}")

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from core.engine.scenario import epoch_length
+from core.engine.stepper import State
 from core.engine.training import Trainer, evaluate
 from core.errors import TrainingDiverged
 from core.nn.optim import OptimizerState
@@ -27,7 +28,7 @@ from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
 from tui.problem import problem
-from tui.widgets.training.loss_chart import TrainingLog, TrainPanel, percent, progress_text
+from tui.widgets.training.loss_chart import TrainingLog, TrainPanel, idle_text, percent, progress_text
 
 TICK = 0.1  # seconds between progress updates while training
 CHART_EVERY = 0.25  # … between redraws of the loss chart
@@ -66,6 +67,19 @@ class TrainingRun:
     shown_chart: float = 0.0
     shown_panels: float = 0.0
     shown_snapshot: Snapshot | None = None
+    before: State | None = None  # the stepper's state when the run started: undoing the run returns to it
+    log_sizes: tuple[int, int] = (0, 0)  # losses and epochs in the log before the run
+    held_before: tuple[float | None, float | None] = (None, None)  # the held-out figures before it
+
+
+@dataclass(frozen=True)
+class TrainedRun:
+    """A finished run whose parameters the stepper adopted: what undoing it takes out of the log."""
+
+    before: State
+    log_sizes: tuple[int, int]
+    held_before: tuple[float | None, float | None]
+    iterations: int
 
 
 class TrainingFeature(Feature):
@@ -78,6 +92,7 @@ class TrainingFeature(Feature):
         self.log = TrainingLog()
         self.run: TrainingRun | None = None
         self.last_choice: tuple[str, int] | None = None
+        self.history: list[TrainedRun] = []  # the runs of this scenario still in the stepper's history
         self._timer: Timer | None = None
         self._switch_interval = sys.getswitchinterval()
 
@@ -133,7 +148,9 @@ class TrainingFeature(Feature):
         trainer = Trainer(scenario, params, iteration, host.stepper.training_state(),
                           host.stepper.training_layer_state())
         total = count * (trainer.iterations_per_epoch if unit == "epochs" else 1)
-        run = TrainingRun(trainer, unit, count, total)
+        log = self.log
+        run = TrainingRun(trainer, unit, count, total, before=host.stepper.state,
+                          log_sizes=(len(log.losses), len(log.epochs)), held_before=(log.held_out, log.held_out_loss))
         self.run = run
         self.log.unit = unit
         self.panel.display = True
@@ -190,6 +207,39 @@ class TrainingFeature(Feature):
         host.fresh = set()
         host.refresh_view()
 
+    def session_changed(self) -> None:
+        """After every change of the session: a training run just undone leaves the chart
+        (its losses and epochs), and the panel says so instead of "done"."""
+        if self.running:
+            return
+        undone = None
+        while self.history and self.host.stepper.state is self.history[-1].before:
+            undone = self.history.pop()
+            log = self.log
+            del log.losses[undone.log_sizes[0]:]
+            del log.epochs[undone.log_sizes[1]:]
+            log.held_out, log.held_out_loss = undone.held_before
+            log.runs -= 1
+        if undone is None:
+            return
+        if not self.history:
+            self.log.unit = ""  # nothing trained any more: no run's unit to speak of
+        panel = self.panel
+        panel.show_log(self.log)
+        panel.show_progress(Text(f"undid the training of {undone.iterations:,} iteration"
+                                 f"{'s' if undone.iterations != 1 else ''}: back at iteration "
+                                 f"{self.host.stepper.iteration}  ·  {key_for('train')} trains again", style="bold"))
+
+    def session_replaced(self) -> None:
+        """Another scenario was opened: its training starts with an empty chart, the panel hidden."""
+        self.log = TrainingLog()
+        self.history = []
+        self.last_choice = None
+        panel = self.panel
+        panel.display = False
+        panel.show_progress(idle_text())
+        panel.show_log(self.log)
+
     def worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "train" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR,
                                                                  WorkerState.CANCELLED):
@@ -203,6 +253,9 @@ class TrainingFeature(Feature):
         error = run.error or event.worker.error
         if run.final is not None and run.final[2] > 0:
             self._show_trained(run, *run.final)
+        if run.adopted and run.before is not None:
+            self.history.append(TrainedRun(run.before, run.log_sizes, run.held_before, run.done))
+            self.log.runs += 1
         self.run = None
         host.refresh_bindings()
         secs = time.monotonic() - run.started

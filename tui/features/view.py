@@ -8,7 +8,7 @@ from core.errors import CnnTuiError
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.features.study import reapply_hand_rounding
-from tui.widgets.derivation.derivation_view import DerivationView
+from tui.widgets.derivation.derivation_view import DerivationView, decimals_words
 
 MAX_DECIMALS = 10
 
@@ -37,13 +37,14 @@ class ViewFeature(Feature):
         host.decimals = decimals
         rounding = reapply_hand_rounding(host)
         host.refresh_view()
-        host.say(f"showing {decimals} decimals{rounding}")
+        host.keep_selection_in_view()
+        host.say(f"showing {decimals_words(decimals)}{rounding}")
 
     def action_full_precision(self) -> None:
         self.full_precision = not self.full_precision
         self.host.show_derivation()
         self.host.say("derivation in full precision" if self.full_precision
-                      else f"derivation at {self.host.decimals} decimals")
+                      else f"derivation at {decimals_words(self.host.decimals)}")
 
     def action_scroll_down(self) -> None:
         """Page through a derivation taller than its panel (the panel itself takes no focus)."""
@@ -67,6 +68,9 @@ class ViewFeature(Feature):
             return
         self.show_steps = not self.show_steps
         host.show_derivation()
+        key = key_for("jacobian")  # said, so no earlier error stays on the line
+        host.say(f"the Jacobian derivation of {name} is shown ({key} hides it)" if self.show_steps
+                 else f"the Jacobian derivation is hidden ({key} shows it)")
 
     def action_next_mismatch(self) -> None:
         from core.learner.checks import run_checks

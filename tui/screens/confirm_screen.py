@@ -1,4 +1,4 @@
-"""A two-way question in a small modal (unsaved edits, overwriting a file, restoring a session)."""
+"""A two-way question in a small modal (unsaved changes, overwriting a file, restoring a session)."""
 
 from __future__ import annotations
 

@@ -15,10 +15,12 @@ from core.exports.formats import SUFFIXES
 from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
 
-LABELS = {"markdown": "Markdown (.md): every formula with its numbers, and the checks",
-          "latex": "LaTeX (.tex): the same as a document for pdflatex",
-          "pytorch": "PyTorch script (.py): the same iteration with autograd; prints every value as JSON, "
-                     "like cnn-tui solve --format json"}
+# one line each, so the list stays three lines high on a 60×20 terminal; what each holds is
+# said below it for the one highlighted
+LABELS = {"markdown": "Markdown (.md)", "latex": "LaTeX (.tex)", "pytorch": "PyTorch script (.py)"}
+ABOUT = {"markdown": "every formula with its numbers, the checks",
+         "latex": "the same, as a document for pdflatex",
+         "pytorch": "the iteration run by autograd; prints every value as JSON, as solve does"}
 NAMES = {"markdown": "Markdown", "latex": "LaTeX", "pytorch": "PyTorch script"}
 
 
@@ -30,26 +32,40 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, default: Path, note: str = "") -> None:
+    def __init__(self, default: Path, note: str = "", error: str = "", fmt: str = "markdown",
+                 typed: str | None = None) -> None:
+        """``error``: why the file typed last time (``typed``) was refused: the dialog opens
+        again with it as typed, in the format chosen then (``fmt``)."""
         super().__init__(classes="dialog-screen")
         self.default = default
+        self.typed = typed
         self.note = note
-        self.format = "markdown"
+        self.error = error
+        self.format = fmt
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Label("Export this iteration: choose a format (↑↓, enter), then the file (enter writes it)")
+            yield Label("Export this iteration: a format (↑↓), then the file")
             if self.note:
                 yield Label(literal(self.note), classes="why")
             yield OptionList(*(Option(text, id=fmt) for fmt, text in LABELS.items()), id="export-format")
-            yield Input(value=str(self.default.with_suffix(SUFFIXES[self.format])), id="export-path",
+            yield Label(ABOUT[self.format], classes="hint", id="export-about")
+            if self.error:
+                yield Label(literal(self.error), classes="error", id="export-error")
+            typed = self.typed if self.typed is not None else str(self.default.with_suffix(SUFFIXES[self.format]))
+            yield Input(value=typed, id="export-path",
                         suggester=PathSuggester(tuple(SUFFIXES.values())))
-            yield Label("enter writes · tab moves between format and file · escape cancels", classes="hint")
+            yield Label("enter writes · tab: format ↔ file · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        options.highlighted = 0
-        options.focus()
+        options.highlighted = list(LABELS).index(self.format)
+        if self.error:  # back to correct the file: the field has focus, its text as typed
+            path = self.query_one("#export-path", Input)
+            path.focus()
+            path.cursor_position = len(path.value)
+        else:
+            options.focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
@@ -63,7 +79,11 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
         path.cursor_position = len(path.value)
 
     def _choose(self, fmt: str) -> None:
-        """Switch the format and give the file name its suffix."""
+        """Switch the format and give the file name its suffix (the format shown when the
+        dialog opens leaves the name as it is)."""
+        self.query_one("#export-about", Label).update(ABOUT[fmt])
+        if fmt == self.format:
+            return
         self.format = fmt
         path = self.query_one("#export-path", Input)
         typed = Path(path.value.strip() or str(self.default))

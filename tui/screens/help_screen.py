@@ -17,7 +17,7 @@ INTRO = """\
 
 Panels follow the data from the **input** on the left to the **loss** on the right.
 Each layer shows its parameters (**weight**, **bias**), the forward pass (**net** = z,
-**out** = a), the backward pass (**grad_out** = ∂E/∂out, **delta** = ∂E/∂net, **grad_w**,
+**out** = a), the backward pass (**∂out** = ∂{E}/∂out, **delta** = δ = ∂{E}/∂net, **grad_w**,
 **grad_b**) and the update (**new_w**, **new_b**). `·` marks a value not computed yet;
 just-computed values are highlighted; ✓/✗ compare the scenario's expected values.
 
@@ -27,7 +27,8 @@ with numbers and the result. **enter** on a weight, bias, input or target edits 
 """
 
 
-def help_markdown() -> str:
+def help_markdown(loss: str = "E") -> str:
+    """The help text; ``loss`` is the loss's symbol as the derivations write it (C or E)."""
     rows = "\n".join(f"| `{key_label(keys)}` | {text} |" for keys, _a, _l, _s, text in KEYS)
     extra = ("| `arrows` `tab` | move between values and panels |\n"
              "| `enter` | edit the selected weight, bias, input or target |\n"
@@ -35,7 +36,7 @@ def help_markdown() -> str:
              "| `ctrl+r` (quiz) | reveal the value asked, without scoring it |\n"
              "| `escape` (quiz) | leave the quiz (the values computed so far stay) |\n"
              "| `ctrl+p` | command palette (every action) |")
-    return f"{INTRO}\n| key | does |\n|---|---|\n{rows}\n{extra}\n"
+    return f"{INTRO.replace('{E}', loss)}\n| key | does |\n|---|---|\n{rows}\n{extra}\n"
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,18 +45,24 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "close")]
 
-    def __init__(self, title: str = "", description: str = "") -> None:
+    CLOSE = "escape, q or ? closes the help"
+
+    def __init__(self, title: str = "", description: str = "", loss: str = "E") -> None:
         super().__init__()
         self.scenario_title = title
         self.description = description
+        self.loss = loss
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help", classes="dialog help-dialog"):
+        box = VerticalScroll(id="help", classes="dialog help-dialog")
+        box.border_title = self.CLOSE  # on the frame: seen however far the text is scrolled
+        box.border_subtitle = "↑↓ page up/down scroll"
+        with box:
             if self.scenario_title:
                 yield Static(literal(self.scenario_title), id="help-scenario")
             if self.description.strip():
                 yield Static(literal(self.description.strip(), keep_newlines=True), id="help-description")
-            yield Markdown(help_markdown())
+            yield Markdown(help_markdown(self.loss))
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -18,6 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.events import Key
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input
@@ -32,6 +33,7 @@ from tui.features.editing import EditFeature
 from tui.features.exercise import ExerciseFeature
 from tui.features.files import FilesFeature
 from tui.features.heatmaps import HeatmapFeature
+from tui.features.messages import MessagesFeature
 from tui.features.quiz import QuizFeature
 from tui.features.stepping import SteppingFeature
 from tui.features.study import StudyFeature
@@ -40,8 +42,10 @@ from tui.features.view import ViewFeature
 from tui.host import Result, StepHost
 from tui.problem import problem
 from tui.recovery import Recovery
+from tui.typeahead import TypeAhead
 from tui.widgets.bars.key_bar import KeyBar
-from tui.widgets.bars.status_line import MessageLine, StatusLine
+from tui.widgets.bars.message_line import MessageLine
+from tui.widgets.bars.status_line import StatusLine
 from tui.widgets.derivation.derivation_view import DerivationView
 from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
 from tui.widgets.panels.layer_panel import LayerPanel
@@ -75,10 +79,13 @@ class MainScreen(StepHost):
         self.heatmaps = HeatmapFeature(self)
         self.study = StudyFeature(self)
         self.files = FilesFeature(self)
+        self.messages = MessagesFeature(self)
         self.features: tuple[Feature, ...] = (self.exercise, self.quiz_mode, self.training, self.stepping, self.view,
-                                              self.editing, self.heatmaps, self.study, self.files)
+                                              self.editing, self.heatmaps, self.study, self.files,
+                                              self.messages)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
+        self.typeahead = TypeAhead(lambda: self.app.screen_stack)  # keys typed ahead of a dialog
 
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -129,6 +136,7 @@ class MainScreen(StepHost):
             self.stepper, self.decimals, self.selected, self.fresh, self.view.show_steps = before
             await self._rebuild_panels()
             raise
+        self.training.session_replaced()  # the old scenario's chart is not this one's
 
     async def _rebuild_panels(self) -> None:
         container = self.query_one("#panels")
@@ -159,7 +167,9 @@ class MainScreen(StepHost):
 
     def session_changed(self) -> None:
         """The one place every change of the session passes (after the view is redrawn):
-        whatever must follow each step, edit or answer (a recovery journal) hooks in here."""
+        whatever must follow each step, edit or answer (a recovery journal, the training
+        chart after an undo) hooks in here."""
+        self.training.session_changed()
         self.recovery.after_change()
 
     def on_unmount(self) -> None:
@@ -187,6 +197,7 @@ class MainScreen(StepHost):
         self.exercise.show_blank(view)
 
     def say(self, text: str, error: bool = False) -> None:
+        self.messages.log.add(text, error)  # every message of the session, whole (m shows them)
         self.query_one(MessageLine).say(text, error)
         if error:
             self.app.bell()
@@ -207,10 +218,34 @@ class MainScreen(StepHost):
     def select(self, name: str) -> None:
         for panel in self.panels:
             if panel.view.select(name):
-                panel.view.focus()
+                panel.view.focus(scroll_visible=False)  # the value is scrolled to, not the grid's top
                 self.selected = panel.view.selected_name
                 self.show_derivation()
+                self.keep_selection_in_view()
                 return
+
+    def keep_selection_in_view(self) -> None:
+        """Once the layout has settled, scroll the panels sideways (and the panel up or down)
+        until the selected value shows: more decimals widen the grids and pushed it off."""
+        self.call_after_refresh(self._scroll_to_selection)
+
+    def _scroll_to_selection(self) -> None:
+        name = self.selected
+        if not name:
+            return
+        for panel in self.panels:
+            region = panel.view.cell_region(name) if panel.view.display else None
+            if region is None:
+                continue
+            cell = region.translate(panel.view.content_region.offset).grow((1, 2, 1, 2))  # on the screen
+            box = self.query_one("#panels", HorizontalScroll)
+            # sideways, the whole panel when it fits (its border and title too), else the value
+            wide = panel.region.width > box.content_region.width
+            across = cell if wide else Region(panel.region.x, cell.y, panel.region.width, cell.height)
+            for scroller, target in ((panel, cell), (box, across)):
+                scroller.scroll_to_region(target.translate(scroller.scroll_offset - scroller.content_region.offset),
+                                          animate=False, immediate=True)
+            return
 
     def confirm_if_edited(self, question: str, then: Callable[[], None], always: bool = False) -> None:
         if not (self.stepper.edited or always):
@@ -222,8 +257,12 @@ class MainScreen(StepHost):
 
     def ask(self, dialog: Screen[Result], then: Callable[[Result | None], Any]) -> None:
         async def answered(result: Result | None) -> None:
-            await self.guarded(partial(then, result))
+            try:
+                await self.guarded(partial(then, result))
+            finally:
+                self.typeahead.answered(dialog)  # keys count again (on the next dialog, if it opened one)
 
+        self.typeahead.asking(dialog)
         self.app.push_screen(dialog, answered)
 
     async def guarded(self, work: Callable[[], Any]) -> None:
@@ -272,8 +311,11 @@ class MainScreen(StepHost):
             return
         await self.action_key(action)
 
-    async def on_key(self, event: Key) -> None:
-        """A key hidden because it does not apply now: say why instead of doing nothing."""
+    async def key_not_applying(self, event: Key) -> None:
+        """A key hidden because it does not apply now: say why instead of doing nothing.
+
+        The app calls this as it looks the key's binding up (``CnnTuiApp.on_key``), in the
+        order the keys were typed, once it knows the key was typed on this screen."""
         if self.app.screen is not self or isinstance(self.focused, Input):
             return
         action = KEY_ACTIONS.get(event.key)
@@ -281,11 +323,11 @@ class MainScreen(StepHost):
             return
         reason = self.blocked(action)
         if reason:
-            event.stop()
+            event.prevent_default()
             self.say(reason, error=True)
             return
         if not self.owner[action].available(action):
-            event.stop()
+            event.prevent_default()
             await self.action_key(action)  # the feature says why it does not apply
 
     # --- messages from the panels and the quiz bar, to the feature they belong to --------
@@ -293,6 +335,7 @@ class MainScreen(StepHost):
         if message.name != self.selected:
             self.selected = message.name
             self.show_derivation()
+            self.keep_selection_in_view()
 
     def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
         grids = [p.view for p in self.panels]

@@ -23,6 +23,7 @@ from core.scenario.catalog import bundled_names, load
 from core.text import quote, visible
 from tui.background import run_in_background
 from tui.literal import literal
+from tui.message_log import Said
 from tui.problem import problem
 from tui.screens.path_suggester import PathSuggester
 
@@ -96,7 +97,9 @@ class OpenScreen(ModalScreen[Scenario | None]):
 
     def _failed(self, ticket: int, err: BaseException) -> None:
         if self._current(ticket):
-            self.query_one("#open-error", Static).update(literal(problem(err)))
+            said = problem(err)
+            self.query_one("#open-error", Static).update(literal(said))
+            self.post_message(Said(f"not opened: {said}"))  # kept in the message log too
             self.app.bell()
 
     def action_cancel(self) -> None:

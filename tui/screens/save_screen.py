@@ -20,21 +20,27 @@ class SaveScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, default: str, why: str = "") -> None:
+    def __init__(self, default: str, why: str = "", error: str = "") -> None:
+        """``error``: why the path typed last time was refused (the dialog opens again with it)."""
         super().__init__(classes="dialog-screen")
         self.default = default
         self.why = why
+        self.error = error
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="save-dialog"):
             if self.why:
                 yield Label(literal(self.why), classes="why")
+            if self.error:
+                yield Label(literal(self.error), classes="error", id="save-error")
             yield Label("Save the scenario (current weights and samples) as:")
             yield Input(value=self.default, id="save-path", suggester=PathSuggester())
             yield Label("enter saves · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one("#save-path", Input).focus()
+        field = self.query_one("#save-path", Input)
+        field.focus()
+        field.cursor_position = len(field.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -10,6 +10,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from core.numbers import parse_count
 from tui.literal import literal
+from tui.message_log import Said
 
 MAX_ITERATIONS = 10_000_000
 
@@ -58,13 +59,17 @@ class TrainScreen(ModalScreen[tuple[str, int] | None]):
         try:
             count = parse_count(event.value)
         except ValueError as err:
-            self.query_one("#train-error", Label).update(literal(str(err)))
+            self._refuse(str(err))
             return
         per = self.per_epoch if self.unit == "epochs" else 1
         if count < 1 or count * per > MAX_ITERATIONS:
-            self.query_one("#train-error", Label).update(f"choose between 1 and {MAX_ITERATIONS // per:,} {self.unit}")
+            self._refuse(f"choose between 1 and {MAX_ITERATIONS // per:,} {self.unit}")
             return
         self.dismiss((self.unit, count))
+
+    def _refuse(self, text: str) -> None:
+        self.query_one("#train-error", Label).update(literal(text))
+        self.post_message(Said(f"not trained: {text}"))  # kept in the message log too
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -187,7 +187,9 @@ class Pool(Layer):
         if self.mode == "avg":
             return Terms("mean", terms, taps)
         k = self.source_offset(cache, sample, c, p)
-        why = note(f"the maximum is {{0}} (window offset {k}); backward routes the gradient there", sources[k])
+        # where in the window: a position in 1-D, (row, column) in 2-D (offsets are row-major)
+        at = f"window offset {k}" if g.dims == 1 else "row {}, column {} of its window".format(*divmod(k, g.kernel[1]))
+        why = note(f"the maximum is {{0}} ({at}); backward routes the gradient there", sources[k])
         return Terms("max", terms, taps, notes=(why,))
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,

@@ -18,7 +18,9 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
                 asked: str | None = None, exercise: str = "") -> Text:
     """One line, e.g. ``forward 2/4: pool · loss · · iteration 1 · sample 1/1 · α 0.5 · tiny-cnn``.
 
-    Hand-rounding is always marked (a badge after the phase); ``quiz`` is the score of a
+    Hand-rounding is always marked (a badge after the phase), and so is a session that differs
+    from its file (``[unsaved]``: stepping into iteration 2 is not an edit, but it changes the
+    weights a save would write); ``quiz`` is the score of a
     running quiz, and ``loss_hidden`` keeps the loss a question until it is answered; ``asked``
     (the quiz's question) replaces the phase, which the quiz has already stepped past;
     ``exercise`` is a student file's progress (``s01: 7 of 10 answered``)."""
@@ -43,14 +45,14 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
     if exercise:
         out.append(" ")
         out.append(f" EXERCISE {visible(exercise)} ", style="bold black on green")
+    if stepper.edited:  # differs from the file (an edit, a step into a later iteration, training)
+        out.append(" [unsaved]", style="italic")
     for label, value in parts:
         out.append("  ·  ", style="dim")
         out.append(label, style="dim")
         out.append(value)
     out.append("  ·  ", style="dim")
-    out.append(visible(stepper.scenario.name), style="bold")
-    if stepper.edited:
-        out.append(" [edited]", style="italic")
+    out.append(visible(stepper.scenario.name), style="bold")  # last: the line may be cut in its name
     return out
 
 
@@ -60,13 +62,3 @@ class StatusLine(Static):
     def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
              asked: str | None = None, exercise: str = "") -> None:
         self.update(status_text(stepper, decimals, quiz, loss_hidden, asked, exercise), layout=False)  # one line always
-
-
-class MessageLine(Static):
-    """The last outcome or error, one line above the footer."""
-
-    def say(self, text: str, error: bool = False) -> None:
-        if self.has_class("error") != error:
-            self.set_class(error, "error")
-        # plain Text (no markup), control characters visible: messages repeat names and paths
-        self.update(Text(visible(text), no_wrap=True, overflow="ellipsis"), layout=False)  # one line always

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
 
+def decimals_words(n: int) -> str:
+    """``1 decimal``, ``3 decimals``."""
+    return f"{n} decimal{'' if n == 1 else 's'}"
+
+
 def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool) -> Text:
     """The panel's content for one quantity name (or a hint when nothing is selected)."""
     if not name:
@@ -102,4 +107,4 @@ class DerivationView(VerticalScroll):
         self.border_title = "where it comes from"
         self.set_class(steps, "expanded")
         p = key_for("full_precision")
-        self.border_subtitle = f"full precision ({p})" if full else f"{decimals} decimals (+/−, {p}: full)"
+        self.border_subtitle = f"full precision ({p})" if full else f"{decimals_words(decimals)} (+/−, {p}: full)"

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input
+from textual.widgets.input import Selection
 
 from tui.widgets.heatmap.heatmap_view import HeatBlock, HeatmapView
 from tui.widgets.panels.value_grid import Row, ValueGrid
@@ -34,6 +35,14 @@ class CellEditor(Input):
 
     def action_cancel(self) -> None:
         self.post_message(LayerPanel.EditCancelled(self))
+
+    def on_focus(self) -> None:
+        self.call_later(self.show_start)  # after Input's own focus handling, which selects all
+
+    def show_start(self) -> None:
+        """Everything selected, the cursor (and so the view) at the start: −0.1946…, not …449244."""
+        self.selection = Selection(len(self.value), 0)
+        self.scroll_to(0, animate=False, immediate=True)
 
 
 class LayerPanel(VerticalScroll):
@@ -97,7 +106,10 @@ class LayerPanel(VerticalScroll):
             return None
         await self.close_editor()
         editor = editor_class(name, text)
-        editor.styles.width = max(region.width + 1, 7)
+        # the whole value where the panel has room for it (over the cells to its right), else
+        # as much as fits; it opens showing its start, all of it selected (typing replaces it)
+        room = self.content_size.width - region.x
+        editor.styles.width = max(region.width + 1, 7, min(len(text) + 1, room))
         editor.styles.offset = (region.x, region.y)
         await self.mount(editor)
         editor.focus()

@@ -256,7 +256,7 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         if self.rows and self.rows[r].cells:
             c = 0 if direction > 0 else len(self.rows[r].cells) - 1
             self.cursor = (r, c)
-        self.focus()
+        self.focus(scroll_visible=False)  # the screen scrolls to the value itself (ValueSelected)
 
     def action_edit(self) -> None:
         if self.selected_name:

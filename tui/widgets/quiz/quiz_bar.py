@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from core.engine.stepper import Stepper
     from core.learner.quiz import Answer, Quiz
 
-SCOPES = {"all": "every value", "forward": "forward values", "deltas": "deltas (∂E/∂out and δ)",
+SCOPES = {"all": "every value", "forward": "forward values", "deltas": "deltas (∂out and δ)",
           "gradients": "weight and bias gradients", "updates": "updated weights and biases"}
 
 

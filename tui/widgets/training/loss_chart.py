@@ -18,6 +18,7 @@ from textual.widgets import Static
 
 from core.engine.training import EpochStats
 from core.numbers import fmt
+from tui.bindings import key_for
 from tui.widgets.training.chart import render_bars
 
 BAR_HEIGHT = 4
@@ -32,6 +33,7 @@ class TrainingLog:
     held_out: float | None = None  # the latest held-out accuracy
     held_out_loss: float | None = None
     unit: str = ""  # "epochs" or "iterations": what the latest run counted
+    runs: int = 0  # the runs whose losses these are (undone runs are taken out)
 
 
 def percent(value: float) -> str:
@@ -53,19 +55,26 @@ def progress_text(label: str, done: int, total: int, started: float, stopping: b
     return out
 
 
+def idle_text() -> Text:
+    """The progress line before any training (and after opening another scenario)."""
+    return Text(f"{key_for('train')} trains from here: iterations or epochs, in the background", style="dim")
+
+
 def chart_text(log: TrainingLog, width: int) -> Text:
     """The loss per iteration as bars, with its range and what one bar stands for."""
     losses = np.asarray(log.losses, dtype=np.float64)
     out = Text(no_wrap=True, overflow="crop")
     if losses.size == 0:
-        out.append("loss per iteration: nothing trained yet (t trains)", style="dim")
+        out.append(f"loss per iteration: nothing trained yet ({key_for('train')} trains)", style="dim")
         return out
     width = max(10, width)
     per_bar = max(1, -(-losses.size // width))
     out.append("loss per iteration", style="bold")
     # the latest loss first: the line is cut at the panel's width, and it matters most
+    runs = f" in {log.runs} runs" if log.runs > 1 else ""
     out.append(f"  last {fmt(float(losses[-1]), 3)} · max {fmt(float(np.nanmax(losses)), 3)} · "
-               f"{losses.size:,}{f' (bar = mean of {per_bar})' if per_bar > 1 else ''}\n", style="dim")
+               f"{losses.size:,} iteration{'s' if losses.size != 1 else ''}{runs}"
+               f"{f' (bar = mean of {per_bar})' if per_bar > 1 else ''}\n", style="dim")
     out.append_text(render_bars(losses, width=width, height=BAR_HEIGHT, low=0.0, style="cyan"))
     return out
 
@@ -106,8 +115,7 @@ class TrainPanel(Vertical):
         self.display = False
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("t trains from here: iterations or epochs, in the background", style="dim"),
-                     id="train-progress")
+        yield Static(idle_text(), id="train-progress")
         with Horizontal(id="train-body"):
             yield Static(id="train-chart")
             yield Static(id="train-epochs")
