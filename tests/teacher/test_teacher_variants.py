@@ -17,8 +17,9 @@ from core.teacher.friendly import hard_faults
 from core.teacher.tolerance import Tolerance
 from core.teacher.variants import make_variant
 
-# a scope a hand exercise can take for each bundled scenario (digits is far too large for "all")
-SCOPES = {"digits": "out.delta, out.grad_bias", "x-vs-o-padded": "out, pool:deltas", "x-vs-o": "out, pool, conv:deltas"}
+# a scope a hand exercise can take for each bundled scenario (the digits networks are far too large for "all")
+SCOPES = {"digits": "out.delta, out.grad_bias", "digits-modern": "out.grad_bias",
+          "x-vs-o-padded": "out, pool:deltas", "x-vs-o": "out, pool, conv:deltas"}
 VARIANTS = 30
 
 
