@@ -50,6 +50,12 @@ def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tu
     return _Explainer(stepper, decimals).update_context(i, layer, param, index)
 
 
+def gradient_written_in(layer: Layer, batch: int) -> bool:
+    """Does an update's derivation write the gradient in as its one product (a dense
+    layer's δ·x, δ: one sample, one product), rather than name ∂E/∂w?"""
+    return layer.gradient_is_one_product and batch == 1
+
+
 def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str, str]:
     """Join (symbolic, numeric) terms with +, keeping the first MAX_TERMS."""
     total = len(pairs) if total is None else total
@@ -443,8 +449,7 @@ class _Explainer:
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
         term, word, note = Term(grad_sym, self.p(grad)), param, ""
-        if layer.gradient_is_one_product and self.batch == 1:
-            # one sample and one product (a dense layer's δ·x, δ): the gradient written in
+        if gradient_written_in(layer, self.batch):
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
             term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))

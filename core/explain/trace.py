@@ -1,0 +1,365 @@
+"""Trace: which values one value's formula reads (its precedents), and which read it.
+
+The precedents come from the very data the derivations are written from, so a trace can
+never disagree with the formula the learner reads:
+
+- a layer's terms (``net_terms``, ``out_terms``, ``input_grad_terms``,
+  ``param_grad_terms``: core/nn/layers/terms.py), every operand of every term, not only
+  the first few a derivation shows;
+- the activation's, the loss's and the optimizer's formula builders, called with marker
+  symbols: an operand is read exactly when its marker appears in the formula written;
+- the explainer's own choices (the δ of a hidden layer writes its ∂E/∂a in, so it reads
+  what that ∂E/∂a reads; an update with one sample writes a dense gradient in as δ·x).
+
+Dependents are the inverse: every value (computed or not) whose precedents hold the
+value, found among the layers that can read it, and kept per stepper state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
+from core.engine.quantity_shapes import check_index, quantity_shape
+from core.explain.explainer import gradient_written_in
+from core.nn.activations import Written
+from core.nn.layers import Layer
+from core.nn.layers.terms import Ref, Terms
+from core.nn.losses import LossText
+from core.nn.optim import Hyper, Term, UpdateContext, get_optimizer
+
+if TYPE_CHECKING:
+    from core.engine.stepper import Stepper
+
+EVERY = 1 << 30  # a term limit that keeps every term
+ROLES = ("param", "value", "gradient", "chosen")  # how a marked value is shown
+
+
+@dataclass(frozen=True)
+class Link:
+    """One marked value: its quantity name and its role (``param`` a weight, bias or
+    optimizer state; ``value`` a forward value; ``gradient`` a backward one; ``chosen``
+    the one a max picked)."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Trace:
+    """The values linked to ``name``: what it reads (``reads``) or what reads it."""
+
+    name: str
+    direction: str  # "reads" (precedents) or "read by" (dependents)
+    links: tuple[Link, ...]
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(link.name for link in self.links)
+
+    def role_of(self, name: str) -> str | None:
+        for link in self.links:
+            if link.name == name:
+                return link.role
+        return None
+
+    def by_role(self) -> dict[str, list[str]]:
+        """The linked names grouped by role, in ``ROLES`` order, each in trace order."""
+        groups: dict[str, list[str]] = {}
+        for role in ROLES:
+            names = [link.name for link in self.links if link.role == role]
+            if names:
+                groups[role] = names
+        return groups
+
+
+def role_of_kind(kind: str) -> str:
+    """How a quantity of ``kind`` is marked: by the stage the registry gives it."""
+    k = KINDS.get(kind)
+    if k is None:
+        return "value"
+    if k.stage == "backward":
+        return "gradient"
+    if k.stage == "update" or (k.stage == "given" and not k.top):
+        return "param"
+    return "value"
+
+
+def _link(name: str, chosen: bool = False) -> Link:
+    return Link(name, "chosen" if chosen else role_of_kind(parse_name(name).kind))
+
+
+def precedents(stepper: Stepper, name: str) -> Trace:
+    """Every value the formula of ``name`` reads. QuantityError for a name that does not exist."""
+    ref = parse_name(name)
+    shape = quantity_shape(stepper.network, stepper.batch_size, ref)
+    check_index(shape, ref, require_scalar=True)
+    found = _Reads(stepper).of(ref)
+    seen: dict[str, Link] = {}
+    for link in found:
+        if link.name == str(ref):
+            continue
+        if link.name not in seen or link.role == "chosen":
+            seen[link.name] = link
+    return Trace(str(ref), "reads", tuple(seen.values()))
+
+
+def dependents(stepper: Stepper, name: str) -> Trace:
+    """Every value whose formula reads ``name`` (the way a gradient fans out)."""
+    ref = parse_name(name)
+    shape = quantity_shape(stepper.network, stepper.batch_size, ref)
+    check_index(shape, ref, require_scalar=True)
+    target = str(ref)
+    readers = _ReaderIndex.of(stepper)
+    links = [_link(reader) for reader in readers.readers(ref, target)]
+    return Trace(target, "read by", tuple(links))
+
+
+class _ReaderIndex:
+    """The inverse of ``precedents`` over some layers' values, built once per stepper state."""
+
+    def __init__(self, stepper: Stepper) -> None:
+        self.st = stepper
+        self.state = stepper.state
+        self.reads = _Reads(stepper)
+        self._by_scope: dict[str, dict[str, list[str]]] = {}
+
+    @staticmethod
+    def of(stepper: Stepper) -> _ReaderIndex:
+        held: _ReaderIndex | None = stepper.__dict__.get("_trace_readers")
+        if held is None or held.state is not stepper.state or held.st is not stepper:
+            held = _ReaderIndex(stepper)
+            stepper.__dict__["_trace_readers"] = held
+        return held
+
+    def readers(self, ref: QuantityRef, target: str) -> list[str]:
+        found: list[str] = []
+        for scope in self._scopes(ref):
+            for reader in self._index(scope).get(target, []):
+                if reader not in found:
+                    found.append(reader)
+        return found
+
+    def _scopes(self, ref: QuantityRef) -> list[str]:
+        """The layers (and ``loss``) whose values may read ``ref``: its own layer, the
+        layers that read it and the layers it reads (their ∂E/∂a reads its δ and weights)."""
+        net = self.st.network
+        names: list[str] = []
+        if ref.layer is None:
+            if ref.kind == "input":
+                names = [layer.name for layer in net.layers if "input" in net.inputs_of(layer.name)]
+            elif ref.kind == "target":
+                names = [net.layers[-1].name]
+            return [*names, "loss"]
+        names = [ref.layer, *(reader for reader, _ in net.readers_of(ref.layer)),
+                 *(src for src in net.inputs_of(ref.layer) if src != "input")]
+        if ref.layer == net.layers[-1].name:
+            names.append("loss")
+        return list(dict.fromkeys(names))
+
+    def _index(self, scope: str) -> dict[str, list[str]]:
+        held = self._by_scope.get(scope)
+        if held is None:
+            held = {}
+            for name in self._names(scope):
+                try:
+                    links = self.reads.of(parse_name(name))
+                except (LookupError, TypeError, ValueError, AttributeError, AssertionError):
+                    continue  # not computable yet (a max's winner before the forward pass)
+                for link in links:
+                    if link.name != name:
+                        held.setdefault(link.name, [])
+                        if name not in held[link.name]:
+                            held[link.name].append(name)
+            self._by_scope[scope] = held
+        return held
+
+    def _names(self, scope: str) -> Iterator[str]:
+        net = self.st.network
+        if scope == "loss":
+            yield "loss"
+            return
+        layer = net.layer(scope)
+        for kind in net.kinds(layer):
+            if kind in ("weight", "bias"):
+                continue  # given: they read nothing
+            array = f"{scope}.{kind}"
+            shape = quantity_shape(net, self.st.batch_size, parse_name(array))
+            for idx in np.ndindex(*shape):
+                yield array + format_index(tuple(int(i) for i in idx))
+
+
+class _Reads:
+    """The precedents of one value, from the layers' terms and the formula builders."""
+
+    def __init__(self, stepper: Stepper) -> None:
+        self.st = stepper
+        self.network = stepper.network
+        self.batch = stepper.batch_size
+
+    # --- names ------------------------------------------------------------------------
+    def shown(self, b: int, idx: tuple[int, ...]) -> str:
+        return format_index((b, *idx) if self.batch > 1 else idx)
+
+    def split(self, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
+        assert ref.index is not None
+        return (ref.index[0], ref.index[1:]) if self.batch > 1 else (0, ref.index)
+
+    def own(self, layer: str, kind: str, b: int, idx: tuple[int, ...]) -> str:
+        return f"{layer}.{kind}{self.shown(b, idx)}"
+
+    def top(self, kind: str, b: int, idx: tuple[int, ...]) -> str:
+        return f"{kind}{self.shown(b, idx)}"
+
+    def operand(self, layer: Layer, ref: Ref) -> str:
+        """The quantity name of one operand of ``layer``'s terms."""
+        if ref.is_param:
+            return f"{layer.name}.{ref.kind}{format_index(ref.index)}"
+        if ref.kind == "x":
+            src = self.network.inputs_of(layer.name)[ref.source]
+            return self.top("input", ref.sample, ref.index) if src == "input" else \
+                self.own(src, "out", ref.sample, ref.index)
+        return self.own(layer.name, ref.kind, ref.sample, ref.index)
+
+    def terms(self, layer: Layer, terms: Terms) -> list[Link]:
+        """Every operand of the terms (and the bias); an operand a note names that is also
+        a term (a max's winner) is the chosen one."""
+        operands = [self.operand(layer, f) for term in terms.terms for f in term.factors]
+        if terms.bias is not None:
+            operands.append(self.operand(layer, terms.bias))
+        named = {self.operand(layer, r) for n in terms.notes for r in n.refs} if terms.combine == "max" else set()
+        return [_link(name, chosen=name in named) for name in operands]
+
+    def whole(self, array: str, b: int | None = None) -> list[Link]:
+        """Every value of an array (of sample ``b`` only, when given)."""
+        shape = quantity_shape(self.network, self.batch, parse_name(array))
+        if b is not None and self.batch > 1:
+            shape = shape[1:]
+            return [_link(f"{array}{format_index((b, *(int(i) for i in idx)))}") for idx in np.ndindex(*shape)]
+        return [_link(f"{array}{format_index(tuple(int(i) for i in idx))}") for idx in np.ndindex(*shape)]
+
+    # --- dispatch ---------------------------------------------------------------------
+    def of(self, ref: QuantityRef) -> list[Link]:
+        if ref.layer is None:
+            return self.loss() if ref.kind == "loss" else []
+        layer = self.network.layer(ref.layer)
+        if ref.kind in self.network.state_kinds_of(layer):
+            return self.update(layer, ref, ref.kind.rpartition("_")[0], ref.kind.rpartition("_")[2])
+        if ref.kind.startswith("new_"):
+            return self.update(layer, ref, "new", ref.kind[4:])
+        method = {"net": self.net, "out": self.out, "grad_out": self.grad_out, "delta": self.delta,
+                  "grad_weight": self.param_grad, "grad_bias": self.param_grad}.get(ref.kind)
+        return method(layer, ref) if method is not None else []  # weight, bias: given
+
+    def net(self, layer: Layer, ref: QuantityRef) -> list[Link]:
+        b, idx = self.split(ref)
+        return self.terms(layer, layer.net_terms(b, idx, EVERY))
+
+    def out(self, layer: Layer, ref: QuantityRef) -> list[Link]:
+        b, idx = self.split(ref)
+        if not layer.has_net:
+            return self.terms(layer, layer.out_terms(self.st.cache(layer.name), b, idx, EVERY))
+        act = layer.activation
+        assert act is not None
+        if act.value_text is None:  # softmax: every net of the sample
+            return self.whole(f"{layer.name}.net", b)
+        return [_link(self.own(layer.name, "net", b, idx))]
+
+    def loss(self) -> list[Link]:
+        last = self.network.layers[-1].name
+        return self.whole(f"{last}.out") + self.whole("target")
+
+    def grad_out(self, layer: Layer, ref: QuantityRef) -> list[Link]:
+        b, idx = self.split(ref)
+        return self.grad_out_reads(layer, b, idx)
+
+    def grad_out_reads(self, layer: Layer, b: int, idx: tuple[int, ...]) -> list[Link]:
+        """What ∂E/∂a of ``layer`` at (b, idx) is written from: the loss's gradient at the
+        output, else what each layer reading it sends back (its terms)."""
+        net = self.network
+        if layer is net.layers[-1]:
+            k = int(np.ravel_multi_index(idx, layer.out_shape))
+            a, y = self.own(layer.name, "out", b, idx), self.top("target", b, (k,))
+            count = int(np.prod(layer.out_shape))
+            sym, _ = net.loss.grad_text(LossText("⟪y⟫", "⟪a⟫", 0.5, 0.5, count, _num, _num))
+            return [_link(n) for n, mark in ((a, "⟪a⟫"), (y, "⟪y⟫")) if mark in sym]
+        found: list[Link] = []
+        for reader, source in net.readers_of(layer.name):
+            above = net.layer(reader)
+            found += self.terms(above, above.input_grad_terms(self.st.cache(reader), b, idx, EVERY, source))
+        return found
+
+    def delta(self, layer: Layer, ref: QuantityRef) -> list[Link]:
+        b, idx = self.split(ref)
+        act = layer.activation
+        assert act is not None
+        name = layer.name
+        net = self.network
+        a = self.own(name, "out", b, idx)
+        if layer is net.layers[-1] and net.fused_output is not None:
+            k = int(np.ravel_multi_index(idx, layer.out_shape))
+            targets = [_link(self.top("target", b, (k,)))]
+            given = self.st.batched("target")
+            if net.fused_output == "softmax" and given is not None and float(given[b].sum()) != 1.0:
+                targets = self.whole("target", b)  # a·Σ_j y_j − y: every target of the sample
+            return [_link(a), *targets]
+        gradient = self.grad_out_reads(layer, b, idx)
+        if act.slope_text is None:  # softmax's Jacobian: every a and ∂E/∂a of the sample
+            return [_link(a), *gradient, *self.whole(f"{name}.out", b), *self.whole(f"{name}.grad_out", b)]
+        slope, _ = act.slope_text(Written("⟪z⟫", 0.5, "⟪a⟫", 0.5, _num, _num, act.settings))
+        own = [_link(n) for n, mark in ((self.own(name, "net", b, idx), "⟪z⟫"), (a, "⟪a⟫")) if mark in slope]
+        return gradient + own
+
+    def param_grad(self, layer: Layer, ref: QuantityRef) -> list[Link]:
+        assert ref.index is not None
+        return self.terms(layer, layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, EVERY))
+
+    def update(self, layer: Layer, ref: QuantityRef, step_kind: str, param: str) -> list[Link]:
+        """One step of the optimizer's derivation, written with markers: the parameter, its
+        gradient (or the δ·x it is written as) and the state kinds after the update."""
+        assert ref.index is not None
+        index = ref.index
+        name = layer.name
+        old = f"{name}.{param}{format_index(index)}"
+        if param in layer.frozen:
+            return [_link(old)]
+        optimizer = get_optimizer(self.st.scenario.optimizer.type)
+        kinds = optimizer.state_kinds
+        before = {k: 0.5 for k in kinds if f"{name}.{k}_{param}" in self.st.optimizer_state.buffers}
+        ctx = UpdateContext(
+            param=param, word=param[0], old=0.5, grad=0.5, new=0.5, old_symbol="⟪w⟫", new_symbol="⟪new⟫",
+            grad_term=Term("⟪g⟫", "0.5"), grad_note="", state_before=before,
+            state_after={k: 0.5 for k in kinds}, hyper=Hyper(self.st.scenario.learning_rate,
+                                                              self.st.optimizer_state.step + 1,
+                                                              self.st.scenario.optimizer.options),
+            num=_num, factor=_num, state_symbol=lambda kind, after: f"⟪{kind}:{int(after)}⟫")
+        steps = optimizer.derive(ctx)
+        step = next((s for s in steps if s.kind == step_kind), None)
+        if step is None:
+            return []
+        formula = step.formula
+        found: list[Link] = []
+        if "⟪g⟫" in formula:
+            if gradient_written_in(layer, self.batch):
+                factors = layer.param_grad_terms(param, index, 1, 1).terms[0].factors
+                found += [_link(self.operand(layer, f)) for f in factors]
+            else:
+                found.append(_link(f"{name}.grad_{param}{format_index(index)}"))
+        formula = formula.replace("⟪g⟫", "")
+        for kind in kinds:
+            if f"⟪{kind}:1⟫" in formula:
+                found.append(_link(f"{name}.{kind}_{param}{format_index(index)}"))
+        if "⟪w⟫" in formula:
+            found.insert(0, _link(old))
+        return found
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+
