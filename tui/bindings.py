@@ -43,6 +43,7 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("g", "gradient_check", "grad check", False, "gradient check of the selected weight or bias: backprop beside "
      "a finite difference"),
     ("e", "export", "export", False, "export the complete iteration: Markdown, LaTeX or a PyTorch script"),
+    ("d", "trace_direction", "trace", True, "trace the selected value: what it reads → what reads it → off"),
     ("question_mark", "help", "help", True, "help: every key"),
     ("q", "quit", "quit", True, "quit (asks first when there are unsaved edits)"),
 ]

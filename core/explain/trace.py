@@ -25,6 +25,7 @@ import numpy as np
 
 from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
+from core.errors import QuantityError
 from core.explain.explainer import gradient_written_in
 from core.nn.activations import Written
 from core.nn.layers import Layer
@@ -98,7 +99,13 @@ def precedents(stepper: Stepper, name: str) -> Trace:
     ref = parse_name(name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     check_index(shape, ref, require_scalar=True)
-    found = _Reads(stepper).of(ref)
+    try:
+        found = _Reads(stepper).of(ref)
+    except (TypeError, IndexError, KeyError, AssertionError):
+        if stepper.array(ref.array_name) is not None:
+            raise
+        # what it reads is decided by values not computed yet (the max a pool will pick)
+        raise QuantityError(f"{ref} is not computed yet: what it reads follows from the forward pass") from None
     seen: dict[str, Link] = {}
     for link in found:
         if link.name == str(ref):

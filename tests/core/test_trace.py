@@ -294,3 +294,15 @@ def test_every_precedent_names_one_existing_value() -> None:
     for link in trace.links:
         st.value(link.name)  # raises when the name is not a value
     assert "input[3,0,2,5]" not in trace.names and "flat.out[3,5]" in trace.names
+
+
+def test_a_max_pool_value_not_computed_yet_says_so_and_a_net_is_traced_before_it_is_computed() -> None:
+    st = Stepper(load("tiny-cnn"))
+    with pytest.raises(QuantityError, match="not computed yet"):
+        precedents(st, "pool.out[0,0]")
+    assert reads(st, "conv.net[1,1]") == {"conv.weight[1,0,0]", "conv.weight[1,0,1]", "conv.weight[1,0,2]",
+                                          "input[0,1]", "input[0,2]", "input[0,3]", "conv.bias[1]"}
+    # before the forward pass the max's winners are unknown, and so is what reads a conv output
+    assert read_by(st, "conv.out[0,0]") == set()
+    st.forward_all()
+    assert "pool.out[0,0]" in read_by(st, "conv.out[0,0]")

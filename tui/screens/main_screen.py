@@ -34,6 +34,7 @@ from tui.features.heatmaps import HeatmapFeature
 from tui.features.quiz import QuizFeature
 from tui.features.stepping import SteppingFeature
 from tui.features.study import StudyFeature
+from tui.features.tracing import TraceFeature
 from tui.features.training import TrainingFeature
 from tui.features.view import ViewFeature
 from tui.host import Result, StepHost
@@ -73,8 +74,9 @@ class MainScreen(StepHost):
         self.heatmaps = HeatmapFeature(self)
         self.study = StudyFeature(self)
         self.files = FilesFeature(self)
+        self.tracing = TraceFeature(self)
         self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
-                                              self.editing, self.heatmaps, self.study, self.files)
+                                              self.editing, self.heatmaps, self.study, self.files, self.tracing)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
 
@@ -137,13 +139,10 @@ class MainScreen(StepHost):
 
     # --- the view -------------------------------------------------------------------
     def refresh_view(self) -> None:
-        hidden, asked = self.quiz_mode.hidden(), self.quiz_mode.asked()
         quiz_panel = self.quiz_mode.panel()
         next_panel = quiz_panel or self._next_panel()
+        self._draw_panels()
         for panel in self.panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked))
-            if panel.mode == "heatmap":
-                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
             is_next = panel.key == next_panel
             subtitle = ("quiz: ? below" if quiz_panel else f"next: {self.stepping.next_key()}") if is_next else ""
             if panel.border_subtitle != subtitle:
@@ -152,6 +151,15 @@ class MainScreen(StepHost):
         self.show_derivation()
         self._refresh_keys()
         self.session_changed()
+
+    def _draw_panels(self) -> None:
+        """Every panel's values from the stepper, with the marks of the selection's trace."""
+        hidden, asked = self.quiz_mode.hidden(), self.quiz_mode.asked()
+        traced = self.tracing.marks()
+        for panel in self.panels:
+            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, traced))
+            if panel.mode == "heatmap":
+                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
 
     def session_changed(self) -> None:
         """The one place every change of the session passes (after the view is redrawn):
@@ -178,7 +186,7 @@ class MainScreen(StepHost):
     def show_derivation(self) -> None:
         view = self.query_one(DerivationView)
         view.show(self.stepper, self.selected, self.decimals, self.view.full_precision, self.view.show_steps,
-                  self.note_for(self.selected))
+                  self.note_for(self.selected), self.tracing.current())
         self.quiz_mode.show_question(view)
 
     def say(self, text: str, error: bool = False) -> None:
@@ -204,6 +212,7 @@ class MainScreen(StepHost):
             if panel.view.select(name):
                 panel.view.focus()
                 self.selected = panel.view.selected_name
+                self._draw_panels()
                 self.show_derivation()
                 return
 
@@ -287,6 +296,7 @@ class MainScreen(StepHost):
     def on_value_grid_value_selected(self, message: ValueGrid.ValueSelected) -> None:
         if message.name != self.selected:
             self.selected = message.name
+            self._draw_panels()  # the trace follows the selection
             self.show_derivation()
 
     def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:

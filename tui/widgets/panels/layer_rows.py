@@ -7,6 +7,8 @@ scenario's ``expected`` values get a ✓ or ✗ from ``core.learner.checks``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -76,12 +78,17 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
-               hidden: set[str] | frozenset[str] = frozenset(), question: str | None = None) -> list[Row]:
+               hidden: set[str] | frozenset[str] = frozenset(), question: str | None = None,
+               traced: Mapping[str, str] | None = None) -> list[Row]:
     """Rows of one panel; ``fresh`` holds array or cell names computed by the last command;
-    ``hidden`` cell names (a quiz's questions) show a placeholder, ``question`` shows ``?``."""
+    ``hidden`` cell names (a quiz's questions) show a placeholder, ``question`` shows ``?``;
+    ``traced`` gives the role of each value the selection's trace marks (core.explain.trace)."""
     rows: list[Row] = []
     for array_name, label in panel_blocks(stepper, key):
         rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question)
+    if traced:
+        rows = [Row(row.label, tuple(replace(c, trace=traced[c.name]) if c.name in traced else c
+                                     for c in row.cells)) for row in rows]
     return rows
 
 
