@@ -44,6 +44,10 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
      "a finite difference"),
     ("e", "export", "export", False, "export the complete iteration: Markdown, LaTeX or a PyTorch script"),
     ("d", "trace_direction", "trace", True, "trace the selected value: what it reads → what reads it → off"),
+    ("l", "pick_samples", "samples", False, "pick the sample (or batch) this iteration uses: a list with labels "
+     "and pictures"),
+    ("a", "learning_rate", "α", False, "change the learning rate α (typed in the status line, checked as in a file)"),
+    ("i", "intro", "story", False, "the scenario's story: its description and the keys to start (any key closes it)"),
     ("question_mark", "help", "help", True, "help: every key"),
     ("q", "quit", "quit", True, "quit (asks first when there are unsaved edits)"),
 ]

@@ -32,7 +32,9 @@ from tui.features.editing import EditFeature
 from tui.features.files import FilesFeature
 from tui.features.heatmaps import HeatmapFeature
 from tui.features.quiz import QuizFeature
+from tui.features.samples import SamplesFeature
 from tui.features.stepping import SteppingFeature
+from tui.features.story import StoryFeature
 from tui.features.study import StudyFeature
 from tui.features.tracing import TraceFeature
 from tui.features.training import TrainingFeature
@@ -41,9 +43,11 @@ from tui.host import Result, StepHost
 from tui.problem import problem
 from tui.recovery import Recovery
 from tui.widgets.bars.key_bar import KeyBar
+from tui.widgets.bars.rate_editor import RateEditor
 from tui.widgets.bars.status_line import MessageLine, StatusLine
 from tui.widgets.derivation.derivation_view import DerivationView
 from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
+from tui.widgets.intro.intro_panel import IntroPanel
 from tui.widgets.panels.layer_panel import LayerPanel
 from tui.widgets.panels.layer_rows import LOSS, panel_keys, panel_rows, panel_title
 from tui.widgets.panels.value_grid import ValueGrid
@@ -75,8 +79,11 @@ class MainScreen(StepHost):
         self.study = StudyFeature(self)
         self.files = FilesFeature(self)
         self.tracing = TraceFeature(self)
+        self.story = StoryFeature(self)
+        self.samples = SamplesFeature(self)
         self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
-                                              self.editing, self.heatmaps, self.study, self.files, self.tracing)
+                                              self.editing, self.heatmaps, self.study, self.files, self.tracing,
+                                              self.story, self.samples)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
 
@@ -86,6 +93,7 @@ class MainScreen(StepHost):
         with HorizontalScroll(id="panels", can_focus=False):  # focus goes to the grids
             yield from self.make_panels()
         yield TrainPanel()
+        yield IntroPanel()
         yield DerivationView()
         yield MessageLine(id="message")
         yield KeyBar(id="keys")
@@ -105,6 +113,7 @@ class MainScreen(StepHost):
         if self.selected is None and first.selected_name:  # its derivation is in the first frame
             self.selected = first.selected_name
             self.show_derivation()
+        self.story.open_scenario()
         self.say(f"{self.stepper.scenario.name}: press {key_for('step_forward')} to step forward one layer, "
                  f"{key_for('step_next')} for whatever comes next, {key_for('help')} for help")
 
@@ -136,6 +145,7 @@ class MainScreen(StepHost):
         await container.mount_all(self.make_panels())
         self.refresh_view()
         self.panels[0].view.focus()
+        self.story.open_scenario()
 
     # --- the view -------------------------------------------------------------------
     def refresh_view(self) -> None:
@@ -280,6 +290,8 @@ class MainScreen(StepHost):
         """A key hidden because it does not apply now: say why instead of doing nothing."""
         if self.app.screen is not self or isinstance(self.focused, Input):
             return
+        if self.story.key_pressed(event):
+            return
         action = KEY_ACTIONS.get(event.key)
         if action is None or action not in self.owner:
             return
@@ -313,6 +325,18 @@ class MainScreen(StepHost):
 
     def on_layer_panel_edit_cancelled(self, message: LayerPanel.EditCancelled) -> None:
         self.editing.cancelled(message)
+
+    @on(Input.Submitted, "#rate-editor")
+    async def _rate_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        if isinstance(message.input, RateEditor):
+            await self.guarded(partial(self.samples.submitted, message.input, message.value))
+
+    @on(RateEditor.Cancelled)
+    async def _rate_cancelled(self, message: RateEditor.Cancelled) -> None:
+        for editor in self.query(RateEditor):
+            await self.samples.close(editor)
+        self.say(f"α stays {self.stepper.scenario.learning_rate:g}")
 
     @on(QuizBar.Answered)
     async def _quiz_answered(self, message: QuizBar.Answered) -> None:
