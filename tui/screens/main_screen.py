@@ -28,6 +28,7 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from tui.bindings import GLOBAL_ACTIONS, KEY_ACTIONS, SCREEN_BINDINGS, key_for
 from tui.features.base import Feature
+from tui.features.design import DesignFeature
 from tui.features.editing import EditFeature
 from tui.features.files import FilesFeature
 from tui.features.heatmaps import HeatmapFeature
@@ -81,9 +82,10 @@ class MainScreen(StepHost):
         self.tracing = TraceFeature(self)
         self.story = StoryFeature(self)
         self.samples = SamplesFeature(self)
+        self.design = DesignFeature(self)
         self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
                                               self.editing, self.heatmaps, self.study, self.files, self.tracing,
-                                              self.story, self.samples)
+                                              self.story, self.samples, self.design)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
 
