@@ -99,3 +99,24 @@ async def test_trace_key_is_in_the_palette_and_help(app: CnnTuiApp) -> None:
 
         shown = " ".join(str(getattr(s.content, "plain", s.content)) for s in app.screen.query(Static))
         assert "trace the selected value" in shown
+
+
+async def test_a_heatmap_panel_marks_the_traced_values_with_a_marker_glyph() -> None:
+    from core.scenario.catalog import load
+    from tui.widgets.heatmap.heatmap_view import HeatmapView
+
+    app = CnnTuiApp(load("digits"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "escape", "F")
+        app.main.select("conv.net[0,0,3,3]")
+        await pilot.pause()
+        view = app.main.panel("input").heatmap
+        assert isinstance(view, HeatmapView) and app.main.panel("input").mode == "heatmap"
+        [block] = view.blocks
+        # the 3×3 window around pixel (3, 3) of sample 1 in the flat order of input [8, 1, 8, 8]
+        assert block.traced == frozenset(r * 8 + c for r in (2, 3, 4) for c in (2, 3, 4))
+        drawn = "".join(seg.text for y in range(view.size.height) for seg in view.render_line(y))
+        assert "▚" in drawn
+        app.main.select("conv.net[0,0,0,0]")
+        await pilot.pause()
+        assert app.main.panel("input").heatmap.blocks[0].traced == frozenset({0, 1, 8, 9})

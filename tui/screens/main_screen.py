@@ -171,7 +171,7 @@ class MainScreen(StepHost):
         for panel in self.panels:
             panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, traced))
             if panel.mode == "heatmap":
-                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
+                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden, traced))
 
     def session_changed(self) -> None:
         """The one place every change of the session passes (after the view is redrawn):
