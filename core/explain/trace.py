@@ -17,8 +17,10 @@ value, found among the layers that can read it, and kept per stepper state.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
+from math import prod
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -90,8 +92,18 @@ def role_of_kind(kind: str) -> str:
     return "value"
 
 
+_ROLES: dict[str, str] = {}
+
+
 def _link(name: str, chosen: bool = False) -> Link:
-    return Link(name, "chosen" if chosen else role_of_kind(parse_name(name).kind))
+    """``name`` (a name this module wrote, so well formed) with the role of its kind."""
+    if chosen:
+        return Link(name, "chosen")
+    kind = name.partition("[")[0].rpartition(".")[2]  # "fc.weight[0,1]" → weight, "input[0]" → input
+    role = _ROLES.get(kind)
+    if role is None:
+        role = _ROLES[kind] = role_of_kind(kind)
+    return Link(name, role)
 
 
 def precedents(stepper: Stepper, name: str) -> Trace:
@@ -117,31 +129,48 @@ def precedents(stepper: Stepper, name: str) -> Trace:
 
 def dependents(stepper: Stepper, name: str) -> Trace:
     """Every value whose formula reads ``name`` (the way a gradient fans out)."""
-    ref = parse_name(name)
-    shape = quantity_shape(stepper.network, stepper.batch_size, ref)
-    check_index(shape, ref, require_scalar=True)
-    target = str(ref)
-    readers = _ReaderIndex.of(stepper)
-    links = [_link(reader) for reader in readers.readers(ref, target)]
-    return Trace(target, "read by", tuple(links))
+    return ReaderIndex.of(stepper).dependents(name)
 
 
-class _ReaderIndex:
-    """The inverse of ``precedents`` over some layers' values, built once per stepper state."""
+class ReaderIndex:
+    """The inverse of ``precedents`` over the values of one stepper state, built a layer at a
+    time as dependents are asked for. It reads a snapshot (the state it was made on), so a
+    UI may fill it in the background while the learner steps on."""
 
     def __init__(self, stepper: Stepper) -> None:
-        self.st = stepper
+        self.st = copy.copy(stepper)  # its ``state`` stays the one this index was made on
         self.state = stepper.state
-        self.reads = _Reads(stepper)
+        self.reads = _Reads(self.st)
         self._by_scope: dict[str, dict[str, list[str]]] = {}
 
     @staticmethod
-    def of(stepper: Stepper) -> _ReaderIndex:
-        held: _ReaderIndex | None = stepper.__dict__.get("_trace_readers")
-        if held is None or held.state is not stepper.state or held.st is not stepper:
-            held = _ReaderIndex(stepper)
+    def of(stepper: Stepper) -> ReaderIndex:
+        """The index of the stepper's current state (kept with the stepper, made anew after a change)."""
+        held: ReaderIndex | None = stepper.__dict__.get("_trace_readers")
+        if held is None or held.state is not stepper.state:
+            held = ReaderIndex(stepper)
             stepper.__dict__["_trace_readers"] = held
         return held
+
+    def dependents(self, name: str) -> Trace:
+        ref = parse_name(name)
+        shape = quantity_shape(self.st.network, self.st.batch_size, ref)
+        check_index(shape, ref, require_scalar=True)
+        target = str(ref)
+        return Trace(target, "read by", tuple(_link(reader) for reader in self.readers(ref, target)))
+
+    def unindexed(self, name: str) -> int:
+        """How many values ``dependents(name)`` still has to read the formulas of (0: at once)."""
+        ref = parse_name(name)
+        return sum(self._size(scope) for scope in self._scopes(ref) if scope not in self._by_scope)
+
+    def _size(self, scope: str) -> int:
+        net = self.st.network
+        if scope == "loss":
+            return 1
+        layer = net.layer(scope)
+        return sum(prod(quantity_shape(net, self.st.batch_size, QuantityRef(scope, kind)))
+                   for kind in net.kinds(layer) if kind not in ("weight", "bias"))
 
     def readers(self, ref: QuantityRef, target: str) -> list[str]:
         found: list[str] = []
@@ -172,9 +201,9 @@ class _ReaderIndex:
         held = self._by_scope.get(scope)
         if held is None:
             held = {}
-            for name in self._names(scope):
+            for name, ref in self._names(scope):
                 try:
-                    links = self.reads.of(parse_name(name))
+                    links = self.reads.of(ref)
                 except (LookupError, TypeError, ValueError, AttributeError, AssertionError):
                     continue  # not computable yet (a max's winner before the forward pass)
                 for link in links:
@@ -185,19 +214,20 @@ class _ReaderIndex:
             self._by_scope[scope] = held
         return held
 
-    def _names(self, scope: str) -> Iterator[str]:
+    def _names(self, scope: str) -> Iterator[tuple[str, QuantityRef]]:
         net = self.st.network
         if scope == "loss":
-            yield "loss"
+            yield "loss", QuantityRef(None, "loss")
             return
         layer = net.layer(scope)
         for kind in net.kinds(layer):
             if kind in ("weight", "bias"):
                 continue  # given: they read nothing
             array = f"{scope}.{kind}"
-            shape = quantity_shape(net, self.st.batch_size, parse_name(array))
+            shape = quantity_shape(net, self.st.batch_size, QuantityRef(scope, kind))
             for idx in np.ndindex(*shape):
-                yield array + format_index(tuple(int(i) for i in idx))
+                index = tuple(int(i) for i in idx)
+                yield array + format_index(index), QuantityRef(scope, kind, index)
 
 
 class _Reads:

@@ -120,3 +120,30 @@ async def test_a_heatmap_panel_marks_the_traced_values_with_a_marker_glyph() -> 
         app.main.select("conv.net[0,0,0,0]")
         await pilot.pause()
         assert app.main.panel("input").heatmap.blocks[0].traced == frozenset({0, 1, 8, 9})
+
+
+async def test_what_reads_a_value_of_a_large_network_is_found_without_the_screen_waiting() -> None:
+    from core.scenario.catalog import load
+
+    app = CnnTuiApp(load("digits"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "escape", "n")
+        app.main.select("out.weight[3,5]")
+        await press(pilot, "d")  # the output layer's values are few: found at once
+        trace = app.main.tracing.current()
+        assert trace is not None and set(trace.names) == (
+            {f"out.net[{b},3]" for b in range(8)} | {f"flat.grad_out[{b},5]" for b in range(8)}
+            | {"out.new_weight[3,5]"})
+        assert message(app).startswith("trace: every value that reads it (17 marked")
+        app.main.select("conv.weight[0,0,1,1]")  # the conv layer's 16,000 values: in the background
+        await pilot.pause()
+        assert message(app) == "finding every value that reads conv.weight[0,0,1,1]…"
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        trace = app.main.tracing.current()
+        assert trace is not None and trace.direction == "read by"
+        # the kernel's centre tap meets every pixel of every sample (padding 1), and the update
+        assert set(trace.names) == ({f"conv.net[{b},0,{i},{j}]" for b in range(8) for i in range(8)
+                                     for j in range(8)} | {"conv.new_weight[0,0,1,1]"})
+        assert message(app).startswith("trace: every value that reads it (513 marked")
+        assert "conv.weight[0,0,1,1] read by 513 values" in derivation(app)

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from core.errors import CnnTuiError
-from core.explain.trace import Trace, dependents, precedents
+from core.explain.trace import ReaderIndex, Trace, precedents
 from tui.bindings import key_for
 from tui.features.base import Feature
 
 DIRECTIONS = ("reads", "read by", "off")  # the key cycles through them
+BACKGROUND = 5_000  # values to read before "what reads it" is found in the background
 
 
 class TraceFeature(Feature):
@@ -37,13 +38,43 @@ class TraceFeature(Feature):
         key = (name, self.direction)
         state = host.stepper.state  # compared by identity: a state holds arrays
         if self._held != key or self._held_state is not state:
+            self._trace = None
+            self._held, self._held_state = key, state
             try:
-                find = precedents if self.direction == "reads" else dependents
-                self._trace = find(host.stepper, name)
+                if self.direction == "reads":
+                    self._trace = precedents(host.stepper, name)
+                else:
+                    index = ReaderIndex.of(host.stepper)
+                    if index.unindexed(name) > BACKGROUND:
+                        self._find_later(index, name)  # a large network: the screen does not wait
+                    else:
+                        self._trace = index.dependents(name)
             except CnnTuiError:
                 self._trace = None
-            self._held, self._held_state = key, state
         return self._trace
+
+    def _find_later(self, index: ReaderIndex, name: str) -> None:
+        host = self.host
+        host.say(f"finding every value that reads {name}…")
+
+        def find() -> None:
+            try:
+                trace: Trace | None = index.dependents(name)
+            except Exception:  # noqa: BLE001 - a trace that cannot be found is simply not shown
+                trace = None
+            host.app.call_from_thread(self._found, index, name, trace)
+
+        host.run_worker(find, thread=True, group="trace", exclusive=True)
+
+    def _found(self, index: ReaderIndex, name: str, trace: Trace | None) -> None:
+        """A trace found in the background: shown if the selection and the state are still its own."""
+        host = self.host
+        if (self.direction, host.selected, host.stepper.state) != ("read by", name, index.state) or trace is None:
+            return
+        self._trace = trace
+        host.refresh_marks()
+        host.say(f"trace: every value that reads it ({len(trace.links)} marked; "
+                 f"{key_for('trace_direction')}: trace off)")
 
     def marks(self) -> dict[str, str]:
         """Role of every marked value by name (hidden values of a quiz stay unmarked)."""

@@ -173,6 +173,10 @@ class MainScreen(StepHost):
             if panel.mode == "heatmap":
                 panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden, traced))
 
+    def refresh_marks(self) -> None:
+        self._draw_panels()
+        self.show_derivation()
+
     def session_changed(self) -> None:
         """The one place every change of the session passes (after the view is redrawn):
         whatever must follow each step, edit or answer (a recovery journal) hooks in here."""
