@@ -18,7 +18,7 @@ value, found among the layers that can read it, and kept per stepper state.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from math import prod
 from typing import TYPE_CHECKING
@@ -129,7 +129,13 @@ def precedents(stepper: Stepper, name: str) -> Trace:
 
 def dependents(stepper: Stepper, name: str) -> Trace:
     """Every value whose formula reads ``name`` (the way a gradient fans out)."""
-    return ReaderIndex.of(stepper).dependents(name)
+    found = ReaderIndex.of(stepper).dependents(name)
+    assert found is not None  # nothing asked it to stop
+    return found
+
+
+class _Stopped(Exception):
+    """The one who asked for dependents no longer wants them."""
 
 
 class ReaderIndex:
@@ -142,6 +148,7 @@ class ReaderIndex:
         self.state = stepper.state
         self.reads = _Reads(self.st)
         self._by_scope: dict[str, dict[str, list[str]]] = {}
+        self._stop: Callable[[], bool] | None = None
 
     @staticmethod
     def of(stepper: Stepper) -> ReaderIndex:
@@ -152,12 +159,20 @@ class ReaderIndex:
             stepper.__dict__["_trace_readers"] = held
         return held
 
-    def dependents(self, name: str) -> Trace:
+    def dependents(self, name: str, stop: Callable[[], bool] | None = None) -> Trace | None:
+        """What reads ``name``; None when ``stop()`` turned true on the way (a UI moved on)."""
         ref = parse_name(name)
         shape = quantity_shape(self.st.network, self.st.batch_size, ref)
         check_index(shape, ref, require_scalar=True)
         target = str(ref)
-        return Trace(target, "read by", tuple(_link(reader) for reader in self.readers(ref, target)))
+        self._stop = stop
+        try:
+            found = self.readers(ref, target)
+        except _Stopped:
+            return None
+        finally:
+            self._stop = None
+        return Trace(target, "read by", tuple(_link(reader) for reader in found))
 
     def unindexed(self, name: str) -> int:
         """How many values ``dependents(name)`` still has to read the formulas of (0: at once)."""
@@ -201,7 +216,9 @@ class ReaderIndex:
         held = self._by_scope.get(scope)
         if held is None:
             held = {}
-            for name, ref in self._names(scope):
+            for count, (name, ref) in enumerate(self._names(scope)):
+                if self._stop is not None and count % 256 == 0 and self._stop():
+                    raise _Stopped
                 try:
                     links = self.reads.of(ref)
                 except (LookupError, TypeError, ValueError, AttributeError, AssertionError):

@@ -7,7 +7,11 @@ direction the learner chose and hands the marks to the panels.
 
 from __future__ import annotations
 
+import time
+from functools import partial
 from typing import ClassVar
+
+from textual.worker import Worker
 
 from core.errors import CnnTuiError
 from core.explain.trace import ReaderIndex, Trace, precedents
@@ -16,6 +20,7 @@ from tui.features.base import Feature
 
 DIRECTIONS = ("reads", "read by", "off")  # the key cycles through them
 BACKGROUND = 5_000  # values to read before "what reads it" is found in the background
+REST = 0.002  # seconds the finding thread rests after every few hundred formulas
 
 
 class TraceFeature(Feature):
@@ -27,10 +32,12 @@ class TraceFeature(Feature):
     _held: tuple[str, str] | None = None
     _held_state: object = None
     _trace: Trace | None = None
+    _busy: Worker[None] | None = None  # the thread finding what reads a value
+    _wanted: tuple[ReaderIndex, str]  # what it should find next (the latest request)
 
     def current(self) -> Trace | None:
         """The trace of the selected value in the chosen direction (None: off, nothing
-        selected, or a value the trace does not know)."""
+        selected, still being found, or a value the trace does not know)."""
         host = self.host
         name = host.selected
         if self.direction == "off" or not name:
@@ -45,7 +52,7 @@ class TraceFeature(Feature):
                     self._trace = precedents(host.stepper, name)
                 else:
                     index = ReaderIndex.of(host.stepper)
-                    if index.unindexed(name) > BACKGROUND:
+                    if self._busy is not None or index.unindexed(name) > BACKGROUND:
                         self._find_later(index, name)  # a large network: the screen does not wait
                     else:
                         self._trace = index.dependents(name)
@@ -53,23 +60,51 @@ class TraceFeature(Feature):
                 self._trace = None
         return self._trace
 
+    def finding(self) -> bool:
+        """Is a trace being found in the background?"""
+        return self._busy is not None
+
     def _find_later(self, index: ReaderIndex, name: str) -> None:
+        """Find what reads ``name`` in a thread. One runs at a time: a newer request only
+        changes what is wanted, and the running one (which fills the same index) goes on."""
         host = self.host
         host.say(f"finding every value that reads {name}…")
+        self._wanted = (index, name)
+        if self._busy is not None:
+            return
 
         def find() -> None:
-            try:
-                trace: Trace | None = index.dependents(name)
-            except Exception:  # noqa: BLE001 - a trace that cannot be found is simply not shown
-                trace = None
-            host.app.call_from_thread(self._found, index, name, trace)
+            while True:
+                wanted_index, wanted = self._wanted
+                try:
+                    trace = wanted_index.dependents(wanted, stop=partial(self._rest_or_stop, wanted_index))
+                except Exception:  # noqa: BLE001 - a trace that cannot be found is simply not shown
+                    trace = None
+                if self._wanted == (wanted_index, wanted) or self._stale(wanted_index):
+                    break
+            self._busy = None
+            if not self._stale(wanted_index):
+                host.app.call_from_thread(self._found, wanted_index, wanted, trace)
 
-        host.run_worker(find, thread=True, group="trace", exclusive=True)
+        self._busy = host.run_worker(find, thread=True, group="trace")
+
+    def _rest_or_stop(self, index: ReaderIndex) -> bool:
+        """Asked now and then by the thread: it rests a moment (the screen keeps the GIL
+        often enough to stay quick), and stops when the learner has moved on."""
+        time.sleep(REST)
+        return self._stale(index)
+
+    def _stale(self, index: ReaderIndex) -> bool:
+        """The learner has moved on: another state, or no longer asking what reads a value."""
+        return self.direction != "read by" or self.host.stepper.state is not index.state
 
     def _found(self, index: ReaderIndex, name: str, trace: Trace | None) -> None:
         """A trace found in the background: shown if the selection and the state are still its own."""
         host = self.host
         if (self.direction, host.selected, host.stepper.state) != ("read by", name, index.state) or trace is None:
+            if self.direction == "read by" and host.selected and host.stepper.state is index.state:
+                self._held = None  # the selection moved meanwhile: its own trace, now from a filled index
+                host.refresh_marks()
             return
         self._trace = trace
         host.refresh_marks()
@@ -93,6 +128,8 @@ class TraceFeature(Feature):
             host.say(f"trace off ({key}: show what the selected value reads)")
             return
         trace = self.current()
+        if trace is None and self.direction == "read by" and self.finding():
+            return  # being found: "finding every value that reads …" stays until it is
         count = len(trace.links) if trace is not None else 0
         what = "what the selected value reads" if self.direction == "reads" else "every value that reads it"
         host.say(f"trace: {what} ({count} marked; {key}: "

@@ -67,6 +67,7 @@ class MainScreen(StepHost):
         self.decimals = scenario.decimals
         self.selected = None
         self.fresh = set()
+        self._traced: dict[str, str] = {}  # the marks the panels show now
         self._note: tuple[str, object, Text] | None = None  # (name, the state it belongs to, text)
         self._key_states: tuple[bool, ...] | None = None
         self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
@@ -164,17 +165,21 @@ class MainScreen(StepHost):
         self._refresh_keys()
         self.session_changed()
 
-    def _draw_panels(self) -> None:
-        """Every panel's values from the stepper, with the marks of the selection's trace."""
+    def _draw_panels(self, marks_only: bool = False) -> None:
+        """Every panel's values from the stepper, with the marks of the selection's trace
+        (``marks_only``: nothing else changed, so nothing is redrawn if the marks did not)."""
         hidden, asked = self.quiz_mode.hidden(), self.quiz_mode.asked()
         traced = self.tracing.marks()
+        if marks_only and traced == self._traced:
+            return
+        self._traced = traced
         for panel in self.panels:
             panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, traced))
             if panel.mode == "heatmap":
                 panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden, traced))
 
     def refresh_marks(self) -> None:
-        self._draw_panels()
+        self._draw_panels(marks_only=True)
         self.show_derivation()
 
     def session_changed(self) -> None:
@@ -228,7 +233,7 @@ class MainScreen(StepHost):
             if panel.view.select(name):
                 panel.view.focus()
                 self.selected = panel.view.selected_name
-                self._draw_panels()
+                self._draw_panels(marks_only=True)
                 self.show_derivation()
                 return
 
@@ -314,7 +319,7 @@ class MainScreen(StepHost):
     def on_value_grid_value_selected(self, message: ValueGrid.ValueSelected) -> None:
         if message.name != self.selected:
             self.selected = message.name
-            self._draw_panels()  # the trace follows the selection
+            self._draw_panels(marks_only=True)  # the trace follows the selection
             self.show_derivation()
 
     def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
