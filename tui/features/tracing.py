@@ -92,7 +92,8 @@ class TraceFeature(Feature):
         """Asked now and then by the thread: it rests a moment (the screen keeps the GIL
         often enough to stay quick), and stops when the learner has moved on."""
         time.sleep(REST)
-        return self._stale(index)
+        busy = self._busy
+        return self._stale(index) or (busy is not None and busy.is_cancelled)  # cancelled: the app is ending
 
     def _stale(self, index: ReaderIndex) -> bool:
         """The learner has moved on: another state, or no longer asking what reads a value."""
