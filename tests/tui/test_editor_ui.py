@@ -136,11 +136,19 @@ async def test_add_remove_move_undo_and_leave(app: CnnTuiApp) -> None:
         assert names() == ["conv", "pool", "dense1", "fc", "out"]
         await press(pilot, "J")
         assert names() == ["conv", "pool", "fc", "dense1", "out"]
+        await press(pilot, "shift+up")
+        assert names() == ["conv", "pool", "dense1", "fc", "out"]
+        await press(pilot, "shift+down")
+        assert names() == ["conv", "pool", "fc", "dense1", "out"]
         await goto(pilot, app, "layer:3")
         await press(pilot, "x")
         assert names() == ["conv", "pool", "fc", "out"]
         await press(pilot, "z")
         assert names() == ["conv", "pool", "fc", "dense1", "out"]
+        await goto(pilot, app, "layer:3")
+        await press(pilot, "delete")
+        assert names() == ["conv", "pool", "fc", "out"]
+        await press(pilot, "z")
         await goto(pilot, app, "layer:4")
         await press(pilot, "J")
         assert "already at that end" in said(app)
