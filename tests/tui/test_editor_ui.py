@@ -72,10 +72,12 @@ async def test_new_builds_the_notes_network_which_solves_as_tiny_cnn_and_saves(t
         await write(pilot, app, FC)
         await goto(pilot, app, "layer:3")
         await write(pilot, app, OUT)
+        assert said(app) == "layer 4: checked as a file is"
         await goto(pilot, app, "setting:samples")
         await write(pilot, app, "[{x: [[0.1, 0.0, 0.0, 0.1]], y: [1, 0]}]")
         await goto(pilot, app, "setting:learning_rate")
         await write(pilot, app, "0.5")
+        assert said(app) == "learning rate α: checked as a file is"
         table = editor(app).query_one(DataTable)
         assert [tuple(str(c) for c in table.get_row_at(i)[1:4]) for i in range(4)] == [
             ("[1, 4]", "[2, 2]", "8"), ("[2, 2]", "[2, 1]", "0"), ("[2, 1]", "[2]", "6"), ("[2]", "[2]", "6")]

@@ -120,6 +120,12 @@ class EditorScreen(Screen[Scenario]):
         key = self.selected_key
         return int(key.split(":")[1]) if key and key.startswith("layer:") else None
 
+    @staticmethod
+    def row_words(key: str) -> str:
+        """``layer:2`` → ``layer 3`` (as the table counts), ``setting:loss`` → ``loss``."""
+        kind, _, what = key.partition(":")
+        return f"layer {int(what) + 1}" if kind == "layer" else SETTING_WORDS.get(what, what)
+
     def text_of(self, key: str) -> str:
         kind, _, what = key.partition(":")
         if kind == "setting":
@@ -140,7 +146,7 @@ class EditorScreen(Screen[Scenario]):
         self.draft = draft
         self.show(make)
         notes = "; ".join(draft.notes)
-        self.say(f"{make.replace(':', ' ')}: checked as a file is{'; ' + notes if notes else ''}")
+        self.say(f"{self.row_words(make)}: checked as a file is{'; ' + notes if notes else ''}")
         return True
 
     def start_edit(self, key: str) -> None:
