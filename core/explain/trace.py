@@ -18,8 +18,9 @@ value, found among the layers that can read it, and kept per stepper state.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from math import prod
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
-from core.explain.explainer import gradient_written_in
+from core.explain.explainer import gradient_written_in, update_context
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Ref, Terms
@@ -373,8 +374,9 @@ class _Reads:
         return self.terms(layer, layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, EVERY))
 
     def update(self, layer: Layer, ref: QuantityRef, step_kind: str, param: str) -> list[Link]:
-        """One step of the optimizer's derivation, written with markers: the parameter, its
-        gradient (or the δ·x it is written as) and the state kinds after the update."""
+        """One step of the optimizer's derivation, written with markers for the parameter,
+        its gradient (or the δ·x it is written as) and each state kind before and after: a
+        step reads what its formula names, and what the earlier steps it names (g, m̂) read."""
         assert ref.index is not None
         index = ref.index
         name = layer.name
@@ -383,33 +385,65 @@ class _Reads:
             return [_link(old)]
         optimizer = get_optimizer(self.st.scenario.optimizer.type)
         kinds = optimizer.state_kinds
-        before = {k: 0.5 for k in kinds if f"{name}.{k}_{param}" in self.st.optimizer_state.buffers}
-        ctx = UpdateContext(
-            param=param, word=param[0], old=0.5, grad=0.5, new=0.5, old_symbol="⟪w⟫", new_symbol="⟪new⟫",
-            grad_term=Term("⟪g⟫", "0.5"), grad_note="", state_before=before,
-            state_after={k: 0.5 for k in kinds}, hyper=Hyper(self.st.scenario.learning_rate,
-                                                              self.st.optimizer_state.step + 1,
-                                                              self.st.scenario.optimizer.options),
-            num=_num, factor=_num, state_symbol=lambda kind, after: f"⟪{kind}:{int(after)}⟫")
-        steps = optimizer.derive(ctx)
-        step = next((s for s in steps if s.kind == step_kind), None)
-        if step is None:
-            return []
-        formula = step.formula
+        markers = {kind: i for i, kind in enumerate(kinds)}
+        ctx = self.update_context(layer, param, index, kinds)
+        ctx = replace(ctx, old_symbol=_OLD, new_symbol=_NEW, grad_term=Term(_GRAD, "0.5"), grad_note="",
+                      num=_num, factor=_num,
+                      state_symbol=lambda kind, after: f"⟪{3 + markers[kind]}:{int(after)}⟫")
+        reads: dict[str, list[Link]] = {}  # an earlier, unstored step's symbol → what it reads
+        for step in optimizer.derive(ctx):
+            found = self.marked(layer, param, index, step.formula, kinds)
+            bare = _MARKER.sub(" ", step.formula)
+            for symbol, more in reads.items():
+                if symbol in bare:
+                    found += more
+            if step.kind == step_kind:
+                return found
+            if step.kind != "new" and step.kind not in kinds:
+                reads[step.symbol] = found
+        return []
+
+    def update_context(self, layer: Layer, param: str, index: tuple[int, ...],
+                       kinds: tuple[str, ...]) -> UpdateContext:
+        """The explainer's own context of this entry (so the optimizer takes the branch its
+        derivation takes), or, before the update is computed, one with the same state."""
+        try:
+            return update_context(self.st, self.network.index_of(layer.name), layer, param, index)
+        except (LookupError, TypeError, ValueError, QuantityError):
+            before = {k: 0.5 for k in kinds if f"{layer.name}.{k}_{param}" in self.st.optimizer_state.buffers}
+            hyper = Hyper(self.st.scenario.learning_rate, self.st.optimizer_state.step + 1,
+                          self.st.scenario.optimizer.options)
+            return UpdateContext(param=param, word=param[0], old=0.5, grad=0.5, new=0.5, old_symbol="",
+                                 new_symbol="", grad_term=Term("", ""), grad_note="", state_before=before,
+                                 state_after={k: 0.5 for k in kinds}, hyper=hyper, num=_num, factor=_num,
+                                 state_symbol=lambda kind, after: "")
+
+    def marked(self, layer: Layer, param: str, index: tuple[int, ...], formula: str,
+               kinds: tuple[str, ...]) -> list[Link]:
+        """The stored values a formula written with markers names."""
+        name, at = layer.name, format_index(index)
         found: list[Link] = []
-        if "⟪g⟫" in formula:
+        if _OLD in formula:
+            found.append(_link(f"{name}.{param}{at}"))
+        if _GRAD in formula:
             if gradient_written_in(layer, self.batch):
                 factors = layer.param_grad_terms(param, index, 1, 1).terms[0].factors
                 found += [_link(self.operand(layer, f)) for f in factors]
             else:
-                found.append(_link(f"{name}.grad_{param}{format_index(index)}"))
-        formula = formula.replace("⟪g⟫", "")
-        for kind in kinds:
-            if f"⟪{kind}:1⟫" in formula:
-                found.append(_link(f"{name}.{kind}_{param}{format_index(index)}"))
-        if "⟪w⟫" in formula:
-            found.insert(0, _link(old))
+                found.append(_link(f"{name}.grad_{param}{at}"))
+        own = self.network.kinds(layer)
+        for i, kind in enumerate(kinds):
+            after = f"{kind}_{param}"
+            if f"⟪{3 + i}:1⟫" in formula and after in own:
+                found.append(_link(f"{name}.{after}{at}"))
+            if f"⟪{3 + i}:0⟫" in formula:  # the state it starts from, where the layer shows it as a value
+                found += [_link(f"{name}.{k}{at}") for k in own
+                          if k != after and k.endswith(f"_{after}") and getattr(KINDS.get(k), "stage", "") == "given"]
         return found
+
+
+_OLD, _NEW, _GRAD = "⟪0⟫", "⟪1⟫", "⟪2⟫"
+_MARKER = re.compile(r"⟪\d+(?::\d)?⟫")
 
 
 def _num(value: float) -> str:
