@@ -21,8 +21,9 @@ import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from math import prod
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
@@ -271,7 +272,10 @@ class _Reads:
         return f"{kind}{self.shown(b, idx)}"
 
     def operand(self, layer: Layer, ref: Ref) -> str:
-        """The quantity name of one operand of ``layer``'s terms."""
+        """The quantity name of one operand of ``layer``'s terms ("" for a value no quantity
+        names: a state as it was before this iteration's forward pass)."""
+        if getattr(ref, "is_layer_array", False):  # one array of the layer's, no sample
+            return "" if getattr(ref, "before", False) else f"{layer.name}.{ref.kind}{format_index(ref.index)}"
         if ref.is_param:
             return f"{layer.name}.{ref.kind}{format_index(ref.index)}"
         if ref.kind == "x":
@@ -306,9 +310,44 @@ class _Reads:
             return self.update(layer, ref, ref.kind.rpartition("_")[0], ref.kind.rpartition("_")[2])
         if ref.kind.startswith("new_"):
             return self.update(layer, ref, "new", ref.kind[4:])
+        own_kinds = getattr(layer, "own_kinds", None)  # a layer's own kinds (batch norm's μ, σ²), once layers have them
+        if own_kinds is not None and ref.kind in own_kinds():
+            return self.own_kind(layer, ref)
         method = {"net": self.net, "out": self.out, "grad_out": self.grad_out, "delta": self.delta,
                   "grad_weight": self.param_grad, "grad_bias": self.param_grad}.get(ref.kind)
         return method(layer, ref) if method is not None else []  # weight, bias: given
+
+    def own_kind(self, layer: Layer, ref: QuantityRef) -> list[Link]:
+        """A value of one of the layer's own kinds: what the layer's own formula of it names."""
+        kind = KINDS.get(ref.kind)
+        if kind is None or kind.stage == "given":
+            return []
+        b, idx = self.split(ref) if kind.per_sample else (0, ref.index or ())
+        own_formula: Callable[..., Any] | None = getattr(layer, "own_formula", None)
+        if own_formula is None:
+            return []
+        write = own_formula
+        return self.recorded(layer, lambda w: write(ref.kind, b, idx, w))
+
+    @overload
+    def recorded(self, layer: Layer, write: Callable[[Any], Any]) -> list[Link]: ...
+
+    @overload
+    def recorded(self, layer: Layer, write: Callable[[Any], Any], wrote: bool) -> list[Link] | None: ...
+
+    def recorded(self, layer: Layer, write: Callable[[Any], Any], wrote: bool = False) -> list[Link] | None:
+        """The operands a formula the layer writes itself asks its writer for (the explainer's
+        own writer, so it takes the branches its derivation takes). ``wrote``: None when the
+        layer wrote nothing (it leaves the value to its terms)."""
+        from core.explain import explainer
+
+        make = getattr(explainer, "layer_writer", None)
+        if make is None:
+            return None if wrote else []
+        recorder = _Recorder(make(self.st, self.network.index_of(layer.name), layer))
+        if write(recorder) is None and wrote:
+            return None
+        return [_link(name) for name in (self.operand(layer, r) for r in recorder.refs) if name]
 
     def net(self, layer: Layer, ref: QuantityRef) -> list[Link]:
         b, idx = self.split(ref)
@@ -317,7 +356,13 @@ class _Reads:
     def out(self, layer: Layer, ref: QuantityRef) -> list[Link]:
         b, idx = self.split(ref)
         if not layer.has_net:
-            return self.terms(layer, layer.out_terms(self.st.cache(layer.name), b, idx, EVERY))
+            cache = self.st.cache(layer.name)
+            out_formula = getattr(layer, "out_formula", None)
+            if out_formula is not None:  # a layer that writes its output itself (dropout's x·mask/(1 − p))
+                own = self.recorded(layer, lambda w: out_formula(cache, b, idx, w), wrote=True)
+                if own is not None:
+                    return own
+            return self.terms(layer, layer.out_terms(cache, b, idx, EVERY))
         act = layer.activation
         assert act is not None
         if act.value_text is None:  # softmax: every net of the sample
@@ -345,7 +390,14 @@ class _Reads:
         found: list[Link] = []
         for reader, source in net.readers_of(layer.name):
             above = net.layer(reader)
-            found += self.terms(above, above.input_grad_terms(self.st.cache(reader), b, idx, EVERY, source))
+            cache = self.st.cache(reader)
+            formula: Callable[..., Any] | None = getattr(above, "input_grad_formula", None)
+            if formula is not None:  # a route the layer writes itself (batch norm's three terms)
+                own = self.recorded(above, partial(_route, formula, cache, b, idx, source), wrote=True)
+                if own is not None:
+                    found += own
+                    continue
+            found += self.terms(above, above.input_grad_terms(cache, b, idx, EVERY, source))
         return found
 
     def delta(self, layer: Layer, ref: QuantityRef) -> list[Link]:
@@ -440,6 +492,43 @@ class _Reads:
                 found += [_link(f"{name}.{k}{at}") for k in own
                           if k != after and k.endswith(f"_{after}") and getattr(KINDS.get(k), "stage", "") == "given"]
         return found
+
+
+class _Recorder:
+    """A Writer (core/nn/layers/terms) that notes every operand asked of it, then answers
+    as the explainer's own writer does."""
+
+    def __init__(self, writer: Any) -> None:
+        self._w = writer
+        self.batch = writer.batch
+        self.limit = EVERY  # every term of a long sum
+        self.loss_symbol = writer.loss_symbol
+        self.refs: list[Ref] = []
+
+    def sym(self, ref: Ref) -> str:
+        self.refs.append(ref)
+        return str(self._w.sym(ref))
+
+    def val(self, ref: Ref) -> float:
+        self.refs.append(ref)
+        return float(self._w.val(ref))
+
+    def n(self, value: float) -> str:
+        return str(self._w.n(value))
+
+    def p(self, value: float) -> str:
+        return str(self._w.p(value))
+
+    def terms(self, terms: Terms) -> Any:
+        self.refs += [f for term in terms.terms for f in term.factors]
+        if terms.bias is not None:
+            self.refs.append(terms.bias)
+        return self._w.terms(terms)
+
+
+def _route(formula: Callable[..., Any], cache: Any, b: int, idx: tuple[int, ...], source: int, w: Any) -> Any:
+    """A layer's own route of the input gradient, written with ``w``."""
+    return formula(cache, b, idx, w, source)
 
 
 _OLD, _NEW, _GRAD = "⟪0⟫", "⟪1⟫", "⟪2⟫"
