@@ -344,7 +344,7 @@ class _Reads:
         make = getattr(explainer, "layer_writer", None)
         if make is None:
             return None if wrote else []
-        recorder = _Recorder(make(self.st, self.network.index_of(layer.name), layer))
+        recorder = _Recorder(partial(make, self.st, self.network.index_of(layer.name), layer))
         if write(recorder) is None and wrote:
             return None
         return [_link(name) for name in (self.operand(layer, r) for r in recorder.refs) if name]
@@ -498,12 +498,25 @@ class _Recorder:
     """A Writer (core/nn/layers/terms) that notes every operand asked of it, then answers
     as the explainer's own writer does."""
 
-    def __init__(self, writer: Any) -> None:
-        self._w = writer
-        self.batch = writer.batch
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make  # the explainer's writer, made when the layer first asks (most write nothing)
+        self._writer: Any = None
         self.limit = EVERY  # every term of a long sum
-        self.loss_symbol = writer.loss_symbol
         self.refs: list[Ref] = []
+
+    @property
+    def _w(self) -> Any:
+        if self._writer is None:
+            self._writer = self._make()
+        return self._writer
+
+    @property
+    def batch(self) -> int:
+        return int(self._w.batch)
+
+    @property
+    def loss_symbol(self) -> str:
+        return str(self._w.loss_symbol)
 
     def sym(self, ref: Ref) -> str:
         self.refs.append(ref)
