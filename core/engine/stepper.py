@@ -431,8 +431,10 @@ class Stepper:
         self._push(f"samples {', '.join(str(i + 1) for i in picked)}")
         samples = self.state.samples
         edits = {k: v for k, v in self.state.edits.items() if parse_name(k).layer is not None}
-        self.state = replace(self.state, picked=picked, edits=edits, caches={},
-                             values={"input": samples.x[list(picked)], "target": samples.y[list(picked)]})
+        values = {**self.state.values, "input": samples.x[list(picked)], "target": samples.y[list(picked)]}
+        self.state = replace(self.state, picked=picked, edits=edits, values=values)
+        # exactly what an edit of the input clears (a layer's given arrays stay)
+        self.state = replace(self.state, values=self._cleared({layer.name for layer in self.network.layers}, True))
         return "cleared this iteration's forward pass, backward pass and update"
 
     def set_learning_rate(self, rate: float) -> str:

@@ -284,6 +284,11 @@ class _Reads:
                 self.own(src, "out", ref.sample, ref.index)
         return self.own(layer.name, ref.kind, ref.sample, ref.index)
 
+    def cache(self, layer: str) -> Any:
+        """What a layer's forward pass left for its terms (a max's choices), or None while its
+        output is not computed (a cache left from before an edit would name old choices)."""
+        return self.st.cache(layer) if self.st.array(f"{layer}.out") is not None else None
+
     def terms(self, layer: Layer, terms: Terms) -> list[Link]:
         """Every operand of the terms (and the bias); an operand a note names that is also
         a term (a max's winner) is the chosen one."""
@@ -356,7 +361,7 @@ class _Reads:
     def out(self, layer: Layer, ref: QuantityRef) -> list[Link]:
         b, idx = self.split(ref)
         if not layer.has_net:
-            cache = self.st.cache(layer.name)
+            cache = self.cache(layer.name)
             out_formula = getattr(layer, "out_formula", None)
             if out_formula is not None:  # a layer that writes its output itself (dropout's x·mask/(1 − p))
                 own = self.recorded(layer, lambda w: out_formula(cache, b, idx, w), wrote=True)
@@ -390,7 +395,7 @@ class _Reads:
         found: list[Link] = []
         for reader, source in net.readers_of(layer.name):
             above = net.layer(reader)
-            cache = self.st.cache(reader)
+            cache = self.cache(reader)
             formula: Callable[..., Any] | None = getattr(above, "input_grad_formula", None)
             if formula is not None:  # a route the layer writes itself (batch norm's three terms)
                 own = self.recorded(above, partial(_route, formula, cache, b, idx, source), wrote=True)

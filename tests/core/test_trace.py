@@ -306,3 +306,12 @@ def test_a_max_pool_value_not_computed_yet_says_so_and_a_net_is_traced_before_it
     assert read_by(st, "conv.out[0,0]") == set()
     st.forward_all()
     assert "pool.out[0,0]" in read_by(st, "conv.out[0,0]")
+
+
+def test_a_max_pool_winner_is_not_named_from_before_an_edit() -> None:
+    st = Stepper(load("tiny-cnn"))
+    st.forward_all()
+    assert precedents(st, "pool.out[0,0]").role_of("conv.out[0,1]") == "chosen"
+    st.edit("input[0,3]", 0.0)  # the forward pass is cleared: the old choice no longer holds
+    with pytest.raises(QuantityError, match="not computed yet"):
+        precedents(st, "pool.out[0,0]")
