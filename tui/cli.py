@@ -17,9 +17,10 @@ from core.text import quote, visible
 if TYPE_CHECKING:
     from core.engine.training import Trainer
     from core.scenario.budget import SolveTooLarge
+    from core.teacher.key import Key
 
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
-COMMANDS = ("scenarios", "check", "solve", "train", "export")
+COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade")
 
 USAGE = """\
 cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
@@ -29,6 +30,8 @@ cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
        cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json]
        cnn-tui train PATH|NAME [--epochs N] [--save PATH]
        cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]
+       cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
+       cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
 """
 
 
@@ -55,7 +58,41 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
     export.add_argument("--hand-rounding", action="store_true",
                         help="round every value to the display decimals before it is used")
+    exercise = sub.add_parser("exercise", help="a variant and a worksheet per student, and the teacher's key")
+    exercise.add_argument("scenario", metavar="PATH|NAME")
+    who = exercise.add_mutually_exclusive_group(required=True)
+    who.add_argument("--count", type=_positive, metavar="N", help="students s01 … sNN")
+    who.add_argument("--students", metavar="ROSTER.csv", help="a CSV with a column 'id'")
+    exercise.add_argument("--seed", type=_seed, default=0, metavar="S", help="variants are drawn from S and the id")
+    exercise.add_argument("--ask", default="all", metavar="SCOPE",
+                          help="values to work out: a stage (forward, deltas, gradients, updates, all), a layer, "
+                               "a kind, LAYER:STAGE, LAYER.KIND or names, separated by commas (default: all)")
+    exercise.add_argument("--tolerance", default="", metavar="RULE",
+                          help="decimals=D (default: the scenario's display decimals), significant=S or relative=R")
+    exercise.add_argument("--reveal", choices=("after", "never", "always"), default="after",
+                          help="after: feedback shows the right values; never: it names slips only; "
+                               "always: practice, the TUI shows ✓/✗")
+    exercise.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write into")
+    exercise.add_argument("--replace", action="store_true", help="replace this exercise's files in a non-empty DIR")
+    grade = sub.add_parser("grade", help="grade submitted student files against the key")
+    grade.add_argument("key", metavar="DIR/key.yaml")
+    grade.add_argument("submissions", nargs="+", metavar="SUBMISSION")
+    grade.add_argument("--json", action="store_true", help="print the results as JSON")
+    grade.add_argument("--csv", metavar="FILE", help="write a gradebook CSV")
+    grade.add_argument("--report", metavar="FILE.md", help="write the class report (Markdown)")
+    grade.add_argument("--feedback", metavar="DIR", help="write each student's feedback to DIR/ID.md")
+    grade.add_argument("--tui", action="store_true", help="browse the students and their answers")
     return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {quote(text)}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2^63 − 1, got {quote(text)}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -141,6 +178,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         trained = scenario.copy()
         trained.params = trainer.params
         trained.optimizer_state = trainer.optimizer_state
+        trained.layer_state = trainer.layer_state  # running statistics: training resumes exactly
         saved = write_scenario(trained, args.save)
         print(f"saved the trained scenario to {visible(str(saved.path))}")
         for note in saved.notes:
@@ -202,6 +240,85 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_exercise(args: argparse.Namespace) -> int:
+    from core.scenario.catalog import load
+    from core.teacher.exercise import make_exercise
+    from core.teacher.roster import counted_ids, roster_ids
+    from core.teacher.tolerance import parse_tolerance
+    from tui.progress import ProgressBar
+
+    scenario = load(args.scenario)
+    ids = counted_ids(args.count) if args.count is not None else roster_ids(args.students)
+    tolerance = parse_tolerance(args.tolerance, scenario.decimals)
+    bar = ProgressBar(len(ids))
+    try:
+        written = make_exercise(scenario, args.scenario, ids, args.seed, args.ask, tolerance, args.reveal,
+                                args.output, replace=args.replace, progress=lambda done, _: bar.update(done))
+    finally:
+        bar.drop()
+    asked = len(written.variants[0].asked)
+    print(f"wrote {len(ids)} student file{'s' if len(ids) != 1 else ''} ({asked} value{'s' if asked != 1 else ''} "
+          f"to work out each), their worksheets and key.yaml in {visible(str(written.folder))}")
+    for note in written.notes:
+        print(f"  {visible(note)}")
+    return 0
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    import os
+
+    from core.scenario.atomic import write_path
+    from core.teacher import report
+    from core.teacher.grade import grade_class
+    from core.teacher.key import read_key
+
+    key = read_key(args.key)
+    targets = [t for t in (args.csv, args.report) if t is not None]
+    for target in targets:  # every target is checked before the work
+        from core.scenario.targets import check_target
+
+        check_target(target)
+    results, notes = grade_class(key, args.key, args.submissions)
+    for note in notes:
+        print(f"cnn-tui: {visible(note)}", file=sys.stderr)
+    asked = _asked(key, args.key)
+    if args.json:
+        print(report.to_json(results))
+    else:
+        sys.stdout.write(report.table(results))
+
+    def write(path: str, text: str) -> None:
+        data = text.encode("utf-8")
+        write_path(path, lambda handle: handle.write(data))
+        print(f"wrote {visible(path)}", file=sys.stderr)
+
+    if args.csv is not None:
+        write(args.csv, report.gradebook_csv(results, asked))
+    if args.report is not None:
+        write(args.report, report.class_report(results, key, asked))
+    if args.feedback is not None:
+        os.makedirs(args.feedback, exist_ok=True)
+        for r in results:
+            if r.error is None:
+                write(os.path.join(args.feedback, f"{r.id}.md"), report.feedback(r, key, args.key))
+    if args.tui:
+        from tui.grade_app import GradeApp
+
+        app = GradeApp(results, key.title)
+        app.run()
+        return app.return_code or 0
+    return 0
+
+
+def _asked(key: Key, key_file: str) -> list[str]:
+    """The asked names (the same for every student of an exercise), from the key."""
+    first = next(iter(key.students.values()), None)
+    if first is None:
+        return []
+    exercise = first.scenario(key_file).exercise
+    return list(exercise.ask) if exercise is not None else []
+
+
 def run_tui(target: str | None, new: bool = False) -> int:
     """The TUI on a scenario, or (``new``) the network editor on a blank design."""
     from core.scenario.catalog import load
@@ -217,7 +334,7 @@ def run_tui(target: str | None, new: bool = False) -> int:
 
 
 HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, "train": cmd_train,
-            "export": cmd_export}
+            "export": cmd_export, "exercise": cmd_exercise, "grade": cmd_grade}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

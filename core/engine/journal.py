@@ -430,6 +430,8 @@ def rebase_entries(stepper: Stepper) -> list[Entry]:
     adopt = getattr(stepper.adopt, "__wrapped__", stepper.adopt)
     if "optimizer_state" in inspect.signature(adopt).parameters and hasattr(stepper.state, "optim"):
         args["optimizer_state"] = encode(stepper.state.optim)  # momentum buffers and the like
+    if stepper.state.layer_state:
+        args["layer_state"] = encode(stepper.state.layer_state)  # running statistics
     entries: list[Entry] = [{"op": "adopt", "args": args}]
     if stepper.hand_rounding is not None:
         entries.append({"op": "set_hand_rounding", "args": {"decimals": stepper.hand_rounding}})

@@ -7,14 +7,80 @@ disagree about a number.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from core.engine.network import Network
 from core.nn.layers import Layer, Params
+from core.nn.layers.base import Context, Forward
 from core.nn.losses import sigmoid_cross_entropy, softmax_cross_entropy
 from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
+
+_NO_STATE: Mapping[str, Params] = {}
+_NO_GIVEN: Mapping[str, np.ndarray] = {}
+_TRAINING = Context(training=True)
+_EVALUATING = Context(training=False)
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a forward pass runs in: an iteration (``training``: batch statistics, dropout
+    masks) or held-out evaluation; each layer's state before it (layer → kind → array,
+    e.g. running statistics) and this iteration's given arrays (``LAYER.KIND`` → array with
+    a batch axis, e.g. ``drop.mask``). Layers that keep no state ignore it."""
+
+    training: bool = True
+    state: Mapping[str, Params] = field(default_factory=lambda: _NO_STATE)
+    given: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_GIVEN)
+
+    def context(self, layer: Layer) -> Context:
+        """The Context ``layer``'s forward reads: its state (the default when none is kept
+        yet) and its given arrays."""
+        if not layer.state_defaults and not layer.given_kinds:
+            return _TRAINING if self.training else _EVALUATING
+        state = self.state.get(layer.name) or layer.initial_state()
+        given = {kind: self.given[f"{layer.name}.{kind}"] for kind in layer.given_kinds
+                 if f"{layer.name}.{kind}" in self.given}
+        return Context(self.training, state, given)
+
+
+EVALUATION = Run(training=False)
+
+
+def initial_layer_state(network: Network) -> dict[str, Params]:
+    """Every layer's state kept across iterations as it starts when a file gives none."""
+    return {layer.name: layer.initial_state() for layer in network.layers if layer.state_defaults}
+
+
+def layer_rng(seed: int | None, iteration: int, layer: str) -> np.random.Generator:
+    """The random numbers of one layer in one iteration: the same for the same seed,
+    iteration and layer name, whatever else the network holds or the order of stepping."""
+    return np.random.default_rng([seed or 0, iteration, zlib.crc32(layer.encode("utf-8"))])
+
+
+def iteration_given(network: Network, seed: int | None, iteration: int, batch: int,
+                    first: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The given arrays of iteration ``iteration`` (``drop.mask`` …, batch axis first):
+    ``first`` (a file's, for iteration 1) where it has them, else drawn from the seed."""
+    given: dict[str, np.ndarray] = {}
+    for layer in network.layers:
+        for kind in layer.given_kinds:
+            key = f"{layer.name}.{kind}"
+            if iteration == 1 and key in first:
+                given[key] = first[key]
+            else:
+                given[key] = layer.draw(kind, layer_rng(seed, iteration, layer.name), batch)
+    return given
+
+
+def state_after(network: Network, values: Mapping[str, np.ndarray]) -> dict[str, Params]:
+    """Each layer's state after an iteration's forward, from its stored values (``bn.running_mean`` …)."""
+    return {layer.name: {kind: values[f"{layer.name}.{kind}"] for kind in layer.state_defaults}
+            for layer in network.layers if layer.state_defaults}
 
 
 def loss_value(network: Network, net: np.ndarray | None, out: np.ndarray, y: np.ndarray) -> float:
@@ -135,44 +201,62 @@ def upstream_kind(layer: Layer) -> str:
     return "delta" if layer.has_net else "grad_out"
 
 
-def forward_pass(network: Network, params: dict[str, Params], x: np.ndarray
+def forward_pass(network: Network, params: dict[str, Params], x: np.ndarray, run: Run | None = None
                  ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray | None], dict[str, Any]]:
-    """Every layer's output in order: (arrays by key, ``input`` and ``LAYER.out``; nets and
-    caches by layer name)."""
-    outs, nets, caches = _forward(network, params, x)
+    """Every layer's output in order: (arrays by key, ``input``, ``LAYER.out`` and the
+    layers' own kinds; nets and caches by layer name). ``run`` defaults to an iteration
+    from the default state with no given arrays."""
+    outs, nets, caches, own = _forward(network, params, x, run or _DEFAULT_RUN)
     arrays = {"input": x, **{f"{layer.name}.out": out for layer, out in zip(network.layers, outs)}}
+    for layer, values in zip(network.layers, own):
+        arrays.update({f"{layer.name}.{kind}": arr for kind, arr in values.items()})
     names = [layer.name for layer in network.layers]
     return arrays, dict(zip(names, nets)), dict(zip(names, caches))
 
 
-def _forward(network: Network, params: dict[str, Params], x: np.ndarray
-             ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[Any]]:
-    """(out, net, cache) of every layer, by position: the forward pass of training."""
+_DEFAULT_RUN = Run()
+_NO_VALUES: Mapping[str, np.ndarray] = {}
+
+
+def _forward(network: Network, params: dict[str, Params], x: np.ndarray, run: Run
+             ) -> tuple[list[np.ndarray], list[np.ndarray | None], list[Any], list[Mapping[str, np.ndarray]]]:
+    """(out, net, cache, own values) of every layer, by position: the forward pass of training."""
     count = len(network.layers)
     outs: list[np.ndarray] = [x] * count
     nets: list[np.ndarray | None] = [None] * count
     caches: list[Any] = [None] * count
+    own_values: list[Mapping[str, np.ndarray]] = [_NO_VALUES] * count
     for i, (layer, sources) in enumerate(zip(network.layers, network.plan)):
         own = params.get(layer.name, _EMPTY)
-        if len(sources) == 1:
+        if layer.state_defaults or layer.given_kinds:
+            result: Forward = layer.forward_in(own, [x if s < 0 else outs[s] for s in sources], run.context(layer))
+            nets[i], outs[i], caches[i], own_values[i] = result.net, result.out, result.cache, result.values
+        elif len(sources) == 1:
             nets[i], outs[i], caches[i] = layer.forward(own, x if sources[0] < 0 else outs[sources[0]])
         else:
             nets[i], outs[i], caches[i] = layer.forward_many(own, [x if s < 0 else outs[s] for s in sources])
-    return outs, nets, caches
+    return outs, nets, caches, own_values
 
 
 def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
-              into: dict[str, Params] | None = None) -> tuple[float, dict[str, Params], np.ndarray]:
+              into: dict[str, Params] | None = None, run: Run | None = None,
+              state_out: dict[str, Params] | None = None) -> tuple[float, dict[str, Params], np.ndarray]:
     """Forward and backward pass keeping only what they need: (loss, ∂E/∂params per layer, output).
 
     The backward pass goes through the layers in reverse order; each sends back a term to
     every layer it reads, and a layer's ∂E/∂out is the sum of the terms it received, added
     in the file order of the readers (as the stepper adds them).
-    ``into`` gives arrays to write the gradients in (training's flat buffer).
+    ``into`` gives arrays to write the gradients in (training's flat buffer); ``run`` the
+    iteration's state and given arrays; ``state_out`` receives each layer's state after
+    this forward (running statistics).
     """
     layers = network.layers
     plan = network.plan
-    outs, nets, caches = _forward(network, params, x)
+    outs, nets, caches, own_values = _forward(network, params, x, run or _DEFAULT_RUN)
+    if state_out is not None:
+        for layer, values in zip(layers, own_values):
+            if layer.state_defaults:
+                state_out[layer.name] = {kind: values[kind] for kind in layer.state_defaults}
     h = outs[-1]
     loss = loss_value(network, nets[-1], h, y)
     grad_out, delta = output_gradients(network, nets[-1], h, y, need_grad_out=False)
@@ -235,6 +319,7 @@ def train_state_step(network: Network, params: dict[str, Params], x: np.ndarray,
 _EMPTY: Params = {}
 
 
-def predict(network: Network, params: dict[str, Params], x: np.ndarray) -> np.ndarray:
-    """The network's output for a batch ``x`` (no gradients)."""
-    return _forward(network, params, x)[0][-1]
+def predict(network: Network, params: dict[str, Params], x: np.ndarray, run: Run = EVALUATION) -> np.ndarray:
+    """The network's output for a batch ``x`` (no gradients), by default evaluated: running
+    statistics, no dropout (pass the layers' state in ``run``)."""
+    return _forward(network, params, x, run)[0][-1]

@@ -31,6 +31,7 @@ class QuantityKind:
     title: str
     label: str
     top: bool = False  # a name of its own (input, target, loss), not LAYER.KIND
+    whole: bool = False  # its values are whole numbers (a mask's 0 and 1): shown without decimals
 
 
 KINDS: dict[str, QuantityKind] = {k.name: k for k in (
@@ -50,6 +51,15 @@ KINDS: dict[str, QuantityKind] = {k.name: k for k in (
                  "gradient of the loss with respect to this bias", "grad_b"),
     QuantityKind("new_weight", "update", False, False, "w′", "weight after the {optimizer} update", "new_w"),
     QuantityKind("new_bias", "update", False, False, "b′", "bias after the {optimizer} update", "new_b"),
+    # layers' own kinds (contract §6.2): batch norm's statistics, dropout's mask
+    QuantityKind("mask", "given", True, True, "mask", "dropout mask (1 kept, 0 dropped)", "mask", whole=True),
+    QuantityKind("mean", "forward", False, False, "μ", "batch mean of the channel", "mean"),
+    QuantityKind("var", "forward", False, False, "σ²", "batch variance of the channel (biased, ÷N)", "var"),
+    QuantityKind("xhat", "forward", True, False, "x̂", "normalised input x̂ = (x − μ)/√(σ² + ε)", "xhat"),
+    QuantityKind("running_mean", "forward", False, False, "μ_run′",
+                 "running mean after this iteration's forward", "run_mean"),
+    QuantityKind("running_var", "forward", False, False, "σ²_run′",
+                 "running variance after this iteration's forward (unbiased, ÷(N−1))", "run_var"),
 )}
 
 
@@ -77,12 +87,13 @@ def kinds_where(stage: str | None = None, per_sample: bool | None = None, editab
                  and (editable is None or k.editable == editable) and (top is None or k.top == top))
 
 
-PARAM_KINDS = kinds_where(stage="given", top=False)  # weight, bias
+PARAM_KINDS = ("weight", "bias")  # the parameters a layer's update changes
 FORWARD_KINDS = kinds_where(stage="forward", top=False)  # net, out
 BACKWARD_KINDS = kinds_where(stage="backward")  # grad_out, delta, grad_weight, grad_bias
 UPDATE_KINDS = kinds_where(stage="update")  # new_weight, new_bias, then the optimizers' state kinds
 PER_SAMPLE_KINDS = kinds_where(per_sample=True, top=False)  # net, out, grad_out, delta
-EDITABLE_KINDS = kinds_where(editable=True)  # input, target, weight, bias
+EDITABLE_KINDS = kinds_where(editable=True)  # input, target, weight, bias, mask
+GIVEN_LAYER_KINDS = tuple(k for k in kinds_where(stage="given", top=False) if k not in PARAM_KINDS)  # mask
 
 _NAME = re.compile(
     r"^\s*(?:(?P<top>input|target|loss)|(?P<layer>[a-z][a-z0-9_]*)\.(?P<kind>[a-z_]+))"

@@ -36,6 +36,9 @@ def quantity_shape(network: Network, batch_size: int, ref: QuantityRef) -> tuple
     if ref.kind not in kinds:
         raise QuantityError(f"layer '{layer.name}' ({layer.kind}) has no '{ref.kind}' "
                             f"(it has: {', '.join(kinds)})")
+    own = layer.own_kinds()
+    if ref.kind in own:  # batch norm's statistics, dropout's mask: the layer gives the shape
+        return (lead if ref.kind in PER_SAMPLE else ()) + own[ref.kind]
     if ref.kind in PER_SAMPLE:
         return lead + layer.out_shape
     param = ref.kind.rsplit("_", 1)[-1]

@@ -6,6 +6,7 @@ This module holds the data model; ``scenario_load`` reads and validates files an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,44 @@ def epoch_length(count: int, batch_size: int) -> int:
 def batch_indices(iteration: int, batch_size: int, count: int) -> list[int]:
     """The samples iteration k uses: (k−1)·B + j mod S, j = 0…B−1 (one cursor that wraps)."""
     return [((iteration - 1) * batch_size + j) % count for j in range(batch_size)]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """A student's copy of an exercise (``exercise:`` in the file): who it is for, the
+    values to work out, and whether the exact values of those may be shown (``reveal``:
+    ``always`` for practice; otherwise the tool hides them until the teacher grades)."""
+
+    id: str
+    ask: tuple[str, ...]
+    reveal: str = "after"
+
+    @property
+    def hides(self) -> bool:
+        """Must the exact values of the asked values stay hidden?"""
+        return self.reveal != "always"
+
+
+REVEALS = ("after", "never", "always")
+MAX_ID = 64
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_RESERVED_IDS = ("key",)  # DIR/key.yaml is the teacher's
+
+
+def student_id_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a student id, or None. An id becomes a file name (``ID.yaml``),
+    so it is letters, digits, ``_``, ``.`` and ``-`` only, starts with a letter or digit, is at
+    most MAX_ID characters, and is not ``key`` (the teacher's file)."""
+    if not text:
+        return "an id cannot be empty"
+    if len(text) > MAX_ID:
+        return f"an id has at most {MAX_ID} characters (this one has {len(text):,})"
+    if not _ID.fullmatch(text):
+        return ("an id becomes a file name: use letters, digits, '_', '.' and '-' only, starting with a "
+                "letter or digit (no spaces, slashes or other characters)")
+    if text.lower() in _RESERVED_IDS or text.endswith("."):
+        return f"'{text}' cannot be an id: it would clash with the teacher's files"
+    return None
 
 
 @dataclass
@@ -96,6 +135,11 @@ class Scenario:
     initialised: frozenset[str] = frozenset()  # parameters the file left out, drawn from the seed
     optimizer: OptimizerConfig = DEFAULT_OPTIMIZER
     optimizer_state: OptimizerState = OptimizerState()  # updates already taken and the buffers they left
+    exercise: Exercise | None = None  # a student's copy of a teacher's exercise
+    # layers' state kept across iterations (batch norm's running statistics), layer → kind → array
+    layer_state: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    # iteration 1's given arrays a file gives (``drop.mask`` → [B, *in]); the rest are drawn from the seed
+    given: dict[str, np.ndarray] = field(default_factory=dict)
 
     def copy(self) -> Scenario:
         """A copy whose arrays can be replaced without touching this one's."""
@@ -103,6 +147,8 @@ class Scenario:
             self,
             layer_specs=[dict(s) for s in self.layer_specs],
             params={k: dict(v) for k, v in self.params.items()},
+            layer_state={k: dict(v) for k, v in self.layer_state.items()},
+            given=dict(self.given),
             samples=replace(self.samples),
             expected=dict(self.expected),
         )

@@ -15,7 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, loss_value, output_gradients, sent_back, update_params, upstream_kind
+from core.engine.passes import (
+    Run,
+    hidden_gradients,
+    iteration_given,
+    loss_value,
+    output_gradients,
+    sent_back,
+    state_after,
+    update_params,
+    upstream_kind,
+)
 from core.engine.quantities import (
     BACKWARD_KINDS,
     FORWARD_KINDS,
@@ -71,6 +81,8 @@ class State:
     rounding: int | None = None  # hand-rounding: every computed value rounded to these decimals
     edits: dict[str, float] = field(default_factory=dict)  # values edited this iteration → value before
     optim: OptimizerState = OptimizerState()  # the optimizer's state before this iteration's update
+    layer_state: dict[str, Params] = field(default_factory=dict)  # layers' state before this forward
+    given: dict[str, np.ndarray] = field(default_factory=dict)  # iteration 1's given arrays (a file's mask)
     picked: tuple[int, ...] | None = None  # the samples a learner chose for this iteration (else by its number)
 
 
@@ -83,7 +95,8 @@ class Stepper:
         self._loaded = scenario.copy()
         self.state: State
         self.state = self._start(scenario.params, scenario.samples, 1, edited=False,
-                                 optim=scenario.optimizer_state)
+                                 optim=scenario.optimizer_state, layer_state=scenario.layer_state,
+                                 given=scenario.given)
         # each entry: the state, what the command was, and the expected values before it
         # (and the learning rate before it: α is the scenario's, and a learner may change it)
         self._undo: list[tuple[State, str, dict[str, Expected], float]] = []
@@ -333,8 +346,27 @@ class Stepper:
         """The optimizer's state training continues from (see ``training_start``)."""
         return self._updated_state() if self.phase().stage == "done" else self.state.optim
 
+    def training_layer_state(self) -> dict[str, Params]:
+        """The layers' state (running statistics) training continues from (see ``training_start``)."""
+        return self._updated_layer_state() if self.phase().stage == "done" else self.state.layer_state
+
+    @property
+    def layer_state(self) -> dict[str, Params]:
+        """The layers' state this iteration's forward starts from (running statistics)."""
+        return self.state.layer_state
+
+    def run(self) -> Run:
+        """What this iteration's forward runs in: training mode, the layers' state, the given arrays."""
+        values = self.state.values
+        given = {key: values[key] for key in self._given_keys() if key in values}
+        return Run(True, self.state.layer_state, given)
+
+    def _given_keys(self) -> list[str]:
+        return [f"{layer.name}.{kind}" for layer in self.network.layers for kind in layer.given_kinds]
+
     def adopt(self, params: dict[str, Params], iteration: int, label: str = "training",
-              optimizer_state: OptimizerState | None = None) -> None:
+              optimizer_state: OptimizerState | None = None,
+              layer_state: dict[str, Params] | None = None) -> None:
         """Continue from parameters (and the optimizer's state) computed elsewhere (training):
         a fresh iteration ``iteration`` with nothing computed yet. Undo returns to the state
         before. Pass the trainer's ``optimizer_state``: without it the step count moves on
@@ -342,7 +374,9 @@ class Stepper:
         self._push(label)
         optim = optimizer_state if optimizer_state is not None else \
             OptimizerState(self.state.optim.step + iteration - self.state.iteration)
-        self.state = replace(self._start(params, self.state.samples, iteration, edited=True, optim=optim),
+        kept = layer_state if layer_state is not None else self.state.layer_state
+        self.state = replace(self._start(params, self.state.samples, iteration, edited=True, optim=optim,
+                                         layer_state=kept, given=self.state.given),
                              rounding=self.state.rounding)
 
     def undo(self) -> str:
@@ -360,7 +394,8 @@ class Stepper:
         loaded = self._loaded.copy()
         self.scenario.expected = dict(loaded.expected)
         self.scenario.learning_rate = loaded.learning_rate
-        self.state = self._start(loaded.params, loaded.samples, 1, edited=False, optim=loaded.optimizer_state)
+        self.state = self._start(loaded.params, loaded.samples, 1, edited=False, optim=loaded.optimizer_state,
+                                 layer_state=loaded.layer_state, given=loaded.given)
 
     # --- editing -----------------------------------------------------------------
     def edit(self, name: str, value: float) -> str:
@@ -374,23 +409,30 @@ class Stepper:
         kind = KINDS.get(ref.kind)  # weight and bias of a layer; input and target
         editable = kind is not None and kind.editable and (kind.top or ref.layer is not None)
         if not editable:
-            raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs "
-                            "and targets can be edited")
+            raise EditError(f"{ref.array_name} is computed, not given: only weights, biases, inputs, "
+                            "targets and dropout masks can be edited")
         shape = quantity_shape(self.network, self.batch_size, ref)
         try:
             check_index(shape, ref, require_scalar=True)
         except QuantityError as err:
             raise EditError(str(err)) from None
+        if ref.layer is not None and ref.kind not in PARAM_KINDS:
+            refusal = self.network.layer(ref.layer).given_refusal(ref.kind, np.asarray([float(value)]))
+            if refusal is not None:
+                raise EditError(f"{ref}: {refusal}")
         if ref.kind == "target" and self.network.loss.distribution:
             raise_if_bad_distribution(self, ref, float(value))
         self._push(f"edit {ref}")
-        if ref.kind in ("weight", "bias"):
+        if ref.layer is not None:
             previous = self.value(str(ref))
         else:
             given = self.array(ref.kind)
             assert given is not None  # inputs and targets are given, never computed
             previous = float(given[ref.index])
         st = replace(self.state, edits={str(ref): previous, **self.state.edits})
+        if ref.layer is not None and ref.kind not in PARAM_KINDS:  # a layer's given array: dropout's mask
+            self.state = self._edited_given(st, ref, float(value))
+            return f"cleared the forward values from '{quote(ref.layer, 24)}' on, the backward pass and the update"
         if ref.layer is not None:
             layer_params = dict(st.params[ref.layer])
             arr = layer_params[ref.kind].copy()
@@ -481,7 +523,8 @@ class Stepper:
         if decimals == self.state.rounding:
             return "unchanged"
         self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
-        keep = {k: v for k, v in self.state.values.items() if k in ("input", "target")}
+        given = ("input", "target", *self._given_keys())  # the sample and this iteration's masks stay
+        keep = {k: v for k, v in self.state.values.items() if k in given}
         self.state = replace(self.state, rounding=decimals, values=keep, caches={})
         return (f"hand-rounding on: every value is rounded to {decimals} decimals before it is used"
                 if decimals is not None else "hand-rounding off: exact values")
@@ -517,14 +560,36 @@ class Stepper:
         sc.params = {k: dict(v) for k, v in params.items()}
         sc.samples = self.state.samples
         sc.optimizer_state = self.training_state()
+        sc.layer_state = {k: dict(v) for k, v in self.training_layer_state().items()}
+        sc.given = dict(self.state.given)
         return sc
 
     # --- internals ---------------------------------------------------------------
     def _start(self, params: dict[str, Params], samples: SampleSet, iteration: int,
-               edited: bool, optim: OptimizerState) -> State:
+               edited: bool, optim: OptimizerState, layer_state: dict[str, Params] | None = None,
+               given: dict[str, np.ndarray] | None = None) -> State:
+        layer_state = self.scenario.layer_state if layer_state is None else layer_state
+        given = self.scenario.given if given is None else given
         idx = batch_indices(iteration, self.batch_size, len(samples))
+        values = {"input": samples.x[idx], "target": samples.y[idx],
+                  **iteration_given(self.network, self.scenario.seed, iteration, self.batch_size, given)}
         return State(params=params, samples=samples, iteration=iteration, edited=edited,
-                     values={"input": samples.x[idx], "target": samples.y[idx]}, optim=optim)
+                     values=values, optim=optim, layer_state=layer_state, given=given)
+
+    def _edited_given(self, st: State, ref: QuantityRef, value: float) -> State:
+        """One entry of a layer's given array (dropout's mask) set: this iteration's, and the
+        file's too in iteration 1 (so a save keeps it); its layer's forward values and
+        everything downstream are cleared."""
+        assert ref.layer is not None and ref.index is not None
+        key = ref.array_name
+        arr = st.values[key].copy()
+        arr[ref.index if self.batch_size > 1 else (0, *ref.index)] = value
+        values = dict(st.values)
+        values[key] = arr
+        given = {**st.given, key: arr} if st.iteration == 1 else st.given
+        st = replace(st, values=values, given=given, edited=True)
+        self.state = st
+        return replace(st, values=self._cleared(self.network.downstream_of(ref.layer), True))
 
     def _updated_params(self) -> dict[str, Params]:
         """The parameters after this iteration's update (new_weight, new_bias of each layer)."""
@@ -537,9 +602,14 @@ class Stepper:
         return OptimizerState(self.state.optim.step + 1,
                               {key: values[key] for key in self.network.state_names() if key in values})
 
+    def _updated_layer_state(self) -> dict[str, Params]:
+        """The layers' state after this iteration's forward (running statistics)."""
+        return state_after(self.network, self.state.values)
+
     def _next_iteration(self) -> State:
         return replace(self._start(self._updated_params(), self.state.samples, self.state.iteration + 1,
-                                   edited=True, optim=self._updated_state()),
+                                   edited=True, optim=self._updated_state(),
+                                   layer_state=self._updated_layer_state(), given=self.state.given),
                        rounding=self.state.rounding)
 
     def _push(self, label: str) -> None:
@@ -554,14 +624,20 @@ class Stepper:
         if f"{layer.name}.out" not in values:
             r = self._rounded
             params = self.state.params.get(layer.name, {})
-            net, out, cache = layer.forward_many(params, self.layer_inputs(i))
+            result = layer.forward_in(params, self.layer_inputs(i), self.run().context(layer))
+            net, out, cache = result.net, result.out, result.cache
             if self.state.rounding is not None and net is not None:
                 net = r(net)
                 out = layer.activate(net)  # the activation of the rounded net, as by hand
             out = r(out)
+            for kind, arr in result.values.items():  # batch statistics and x̂, in the order worked by hand
+                if kind not in layer.state_defaults:
+                    values[f"{layer.name}.{kind}"] = r(arr)
             if net is not None:
                 values[f"{layer.name}.net"] = net
             values[f"{layer.name}.out"] = out
+            for kind in layer.state_defaults:  # then the running statistics it leaves for the next iteration
+                values[f"{layer.name}.{kind}"] = r(result.values[kind])
             caches[layer.name] = cache
         if i == len(self.network.layers) - 1:
             values["loss"] = self._rounded(np.asarray(loss_value(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.engine.passes import gradients, loss_value, predict, update_params
+from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
 from core.nn.layers import Params
@@ -51,15 +51,19 @@ class EpochStats:
     test_accuracy: float | None = None  # on held-out samples, when the scenario has them
 
 
-def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet) -> tuple[float, float | None]:
-    """(mean loss, accuracy or None) of ``params`` on ``samples``, in chunks."""
+def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet,
+             layer_state: dict[str, Params] | None = None) -> tuple[float, float | None]:
+    """(mean loss, accuracy or None) of ``params`` on ``samples``, in chunks, in evaluation
+    mode: batch norm normalises with ``layer_state``'s running statistics (default: the
+    scenario's), dropout drops nothing."""
     network = scenario.network
+    run = Run(training=False, state=scenario.layer_state if layer_state is None else layer_state)
     total_loss = 0.0
     correct = 0
     for start in range(0, len(samples), EVAL_CHUNK):
         x = samples.x[start:start + EVAL_CHUNK]
         y = samples.y[start:start + EVAL_CHUNK]
-        out = predict(network, params, x)
+        out = predict(network, params, x, run)
         total_loss += loss_value(network, None, out, y) * len(x)
         correct += int(np.sum(out.reshape(len(x), -1).argmax(axis=1) == y.argmax(axis=1)))
     accuracy = correct / len(samples) if samples.is_classification else None
@@ -81,7 +85,8 @@ class Trainer:
     """
 
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
-                 iteration: int = 1, optimizer_state: OptimizerState | None = None) -> None:
+                 iteration: int = 1, optimizer_state: OptimizerState | None = None,
+                 layer_state: dict[str, Params] | None = None) -> None:
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
         self._first = iteration  # where this run started (its epochs count from there)
@@ -114,6 +119,14 @@ class Trainer:
         self._state = scenario.optimizer_state if optimizer_state is None else optimizer_state
         self._flat = self._flat_buffers(self._state)  # the state while ``_flat`` is None
         self._step = self._state.step  # updates taken, while ``_flat`` holds the buffers
+        # the layers' state across iterations (running statistics), replaced after each forward
+        self._layer_state = dict(scenario.layer_state if layer_state is None else layer_state)
+        self._given_layers = any(layer.given_kinds for layer in scenario.network.layers)
+
+    @property
+    def layer_state(self) -> dict[str, Params]:
+        """The layers' state after the iterations run so far (running statistics)."""
+        return {layer: dict(kinds) for layer, kinds in self._layer_state.items()}
 
     @property
     def params(self) -> dict[str, Params]:
@@ -165,7 +178,10 @@ class Trainer:
         """
         x, y = self.batch(self.iteration)
         s = self.scenario
-        loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views)
+        given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) if self._given_layers else {}
+        after: dict[str, Params] = {}
+        loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views,
+                                   run=Run(True, self._layer_state, given), state_out=after)
         if self._flat is None:  # some state not started yet: parameter by parameter, once
             new, state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
             theta = self._theta.copy()
@@ -181,6 +197,7 @@ class Trainer:
         if what is not None:
             raise self._diverged(what, loss)
         self._theta[...] = theta
+        self._layer_state.update(after)
         if flat is None:
             self._state = state
             self._flat = self._flat_buffers(state)
@@ -228,7 +245,7 @@ class Trainer:
         s = self.scenario
         accuracy = test_loss = test_accuracy = None
         if s.samples.is_classification:
-            _, accuracy = evaluate(s, self.params, s.samples)
+            _, accuracy = evaluate(s, self.params, s.samples, self._layer_state)
         if s.test_samples is not None:
-            test_loss, test_accuracy = evaluate(s, self.params, s.test_samples)
+            test_loss, test_accuracy = evaluate(s, self.params, s.test_samples, self._layer_state)
         return EpochStats(epoch, mean_loss, accuracy, test_loss, test_accuracy)

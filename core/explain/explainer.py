@@ -18,7 +18,7 @@ from core.errors import QuantityError
 from core.explain.derivation import Derivation
 from core.nn.activations import Written
 from core.nn.layers import Layer
-from core.nn.layers.terms import Ref, Terms
+from core.nn.layers.terms import Formula, Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
 from core.numbers import fmt, pfmt
@@ -54,6 +54,11 @@ def gradient_written_in(layer: Layer, batch: int) -> bool:
     """Does an update's derivation write the gradient in as its one product (a dense
     layer's δ·x, δ: one sample, one product), rather than name ∂E/∂w?"""
     return layer.gradient_is_one_product and batch == 1
+
+
+def layer_writer(stepper: Stepper, i: int, layer: Layer, decimals: int | None = None) -> _LayerWriter:
+    """The Writer of layer ``i`` (symbols and stored values of its operands), for diagnosis."""
+    return _LayerWriter(_Explainer(stepper, decimals), i, layer)
 
 
 def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str, str]:
@@ -106,10 +111,14 @@ class _Explainer:
         return f"{SYMBOLS[kind]}_{layer}{self.shown(b, idx)}"
 
     def psym(self, kind: str, layer: str, idx: tuple[int, ...]) -> str:
-        """Symbol of a parameter-shaped quantity: ``w_out[0,1]``, ``∂E/∂w_out[0,1]``."""
+        """Symbol of a parameter-shaped quantity: ``w_out[0,1]``, ``∂E/∂w_out[0,1]`` (a layer
+        may name its parameters as a course does: batch norm's γ, β)."""
+        own = self.network.layer(layer).param_symbols
         if kind.startswith("grad_"):
-            return f"∂{self.E}/∂{SYMBOLS[kind[5:]]}_{layer}{format_index(idx)}"
-        return f"{SYMBOLS[kind]}_{layer}{format_index(idx)}"
+            return f"∂{self.E}/∂{own.get(kind[5:], SYMBOLS[kind[5:]])}_{layer}{format_index(idx)}"
+        if kind.startswith("new_") and kind[4:] in own:
+            return f"{own[kind[4:]]}′_{layer}{format_index(idx)}"
+        return f"{own.get(kind, SYMBOLS[kind])}_{layer}{format_index(idx)}"
 
     def val(self, key: str, b: int, idx: tuple[int, ...]) -> float:
         arr = self.st.batched(key)
@@ -152,6 +161,8 @@ class _Explainer:
         layer = self.network.layers[i]
         if ref.kind in self.network.state_kinds_of(layer):
             return self.optimizer_state(ref, i, layer)
+        if ref.kind in layer.own_kinds():
+            return self.own(ref, i, layer)
         method: Callable[[QuantityRef, int, Layer], Derivation] = getattr(self, ref.kind)  # grad_out, delta, …
         return method(ref, i, layer)
 
@@ -183,16 +194,50 @@ class _Explainer:
         before = self.st.state.edits.get(str(ref))
         if before is not None:
             source = f"edited by you (it was {self.n(before)})"
+        if it == 1 and f"{layer.name}.{ref.kind}" in scenario.initialised and ref.kind in layer.param_defaults:
+            source = f"PyTorch's starting value {self.n(layer.param_defaults[ref.kind])} (the file leaves it out)"
         note = f"{source}; frozen (never updated)" if ref.kind in layer.frozen else source
         return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(note,))
 
     bias = weight
+
+    # --- a layer's own kinds (batch norm's statistics, dropout's mask) ------------------
+    def own(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
+        """A value of one of the layer's own kinds: given (a mask: where it came from) or
+        computed (written by the layer itself, with every number)."""
+        per_sample = KINDS[ref.kind].per_sample
+        b, idx = self.split(ref) if per_sample else (0, ref.index or ())
+        symbol = self.sym(ref.kind, layer.name, b, idx) if per_sample else \
+            f"{SYMBOLS[ref.kind]}_{layer.name}{format_index(idx)}"
+        if KINDS[ref.kind].stage == "given":
+            return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(self.given_source(ref, layer),))
+        written = layer.own_formula(ref.kind, b, idx, _LayerWriter(self, i, layer))
+        return self.make(ref, symbol, written.formula, written.substituted, written.notes)
+
+    def given_source(self, ref: QuantityRef, layer: Layer) -> str:
+        """Where a given array's value comes from: the file, the seed, or an edit."""
+        before = self.st.state.edits.get(str(ref))
+        if before is not None:
+            return f"edited by you (it was {self.n(before)})"
+        it = self.st.iteration
+        if it == 1 and ref.array_name in self.st.state.given:
+            return "iteration 1's, as given in the scenario"
+        seed = self.st.scenario.seed or 0
+        return f"drawn for iteration {it} from seed {seed} (the same seed and iteration draw the same)"
 
     # --- forward ----------------------------------------------------------------------
     def operand(self, i: int, layer: Layer, ref: Ref) -> tuple[str, float]:
         """(symbol, value) of one operand of layer i's terms."""
         if ref.is_param:
             return self.psym(ref.kind, layer.name, ref.index), self.param(layer.name, ref.kind, ref.index)
+        if ref.is_layer_array:  # a batch or running statistic: one array of the layer's, no sample
+            symbol = SYMBOLS[ref.kind]
+            if ref.before:  # the state this iteration's forward started from
+                symbol = symbol.removesuffix("′")
+                state = self.st.layer_state.get(layer.name) or layer.initial_state()
+                return f"{symbol}_{layer.name}{format_index(ref.index)}", float(state[ref.kind][ref.index])
+            return (f"{symbol}_{layer.name}{format_index(ref.index)}",
+                    float(self.st.values_array(f"{layer.name}.{ref.kind}")[ref.index]))
         if ref.kind == "x":
             return (self.in_sym(i, ref.sample, ref.index, ref.source),
                     self.in_val(i, ref.sample, ref.index, ref.source))
@@ -246,6 +291,9 @@ class _Explainer:
         b, idx = self.split(ref)
         symbol = self.sym("out", layer.name, b, idx)
         if not layer.has_net:
+            own = layer.out_formula(self.st.cache(layer.name), b, idx, _LayerWriter(self, i, layer))
+            if own is not None:
+                return self.make(ref, symbol, own.formula, own.substituted, own.notes)
             formula, substituted, notes = self.written(i, layer, layer.out_terms(self.st.cache(layer.name), b, idx,
                                                                                  MAX_TERMS))
             return self.make(ref, symbol, formula, substituted, notes)
@@ -330,8 +378,12 @@ class _Explainer:
         number ``reader[1]``."""
         name, source = reader
         above = self.network.layer(name)
+        at = self.network.index_of(name)
+        own = above.input_grad_formula(self.st.cache(name), b, idx, _LayerWriter(self, at, above), source)
+        if own is not None:  # a route that is no sum of products (batch norm's three terms)
+            return own.formula, own.substituted, own.notes
         terms = above.input_grad_terms(self.st.cache(name), b, idx, MAX_TERMS, source)
-        return self.written(self.network.index_of(name), above, terms)
+        return self.written(at, above, terms)
 
     def fan_in(self, layer: Layer, b: int, idx: tuple[int, ...],
                readers: tuple[tuple[str, int], ...]) -> tuple[str, str, tuple[str, ...]]:
@@ -473,6 +525,32 @@ class _Explainer:
                                               f"({self.psym(param, name, index)})"))
 
     new_bias = new_weight
+
+
+class _LayerWriter:
+    """The Writer a layer writes its own formulas with (core/nn/layers/terms): the symbols
+    and stored values of its operands, as explain writes them."""
+
+    def __init__(self, explainer: _Explainer, i: int, layer: Layer) -> None:
+        self._ex, self._i, self._layer = explainer, i, layer
+        self.batch = explainer.batch
+        self.limit = MAX_TERMS
+        self.loss_symbol = explainer.E
+
+    def sym(self, ref: Ref) -> str:
+        return self._ex.operand(self._i, self._layer, ref)[0]
+
+    def val(self, ref: Ref) -> float:
+        return self._ex.operand(self._i, self._layer, ref)[1]
+
+    def n(self, value: float) -> str:
+        return self._ex.n(value)
+
+    def p(self, value: float) -> str:
+        return self._ex.p(value)
+
+    def terms(self, terms: Terms) -> Formula:
+        return Formula(*self._ex.written(self._i, self._layer, terms))
 
 
 def _compound(expr: str) -> bool:

@@ -16,6 +16,7 @@ _MATH_SYMBOLS = {
     "−": "-", "·": r"\cdot ", "′": "'", "²": "^2", "½": r"\tfrac{1}{2}", "…": r"\ldots ",
     "←": r"\leftarrow ", "→": r"\rightarrow ", "≠": r"\neq ", "≥": r"\geq ", "≤": r"\leq ",
     "∞": r"\infty ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
+    "μ": r"\mu ", "γ": r"\gamma ", "β": r"\beta ", "ε": r"\varepsilon ", "√": r"\surd ",  # batch norm
 }
 _TEXT_CHARS = {"—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
                "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a'}
@@ -26,12 +27,15 @@ _TEXT_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", 
 
 def math(expr: str) -> str:
     """A formula such as ``δ_fc[0] = (…)·a_fc[0]·(1 − a_fc[0])`` in LaTeX math mode (without $)."""
-    text = expr
+    # a primed symbol that has a subscript (σ²_run′_bn[0]) is one group before its prime and next subscript
+    text = re.sub(r"([^\s(·{}]+_[a-z]+)′", r"{\1}′", expr)
     text = re.sub(r"\^\(([^()]*(?:\([^()]*\)[^()]*)*)\)", r"^{(\1)}", text)  # e^(−z) → e^{(−z)}
     text = re.sub(r"e\^([^\s()/+]+)", r"e^{\1}", text)  # e^z_out[0] → e^{z_out[0]}
     text = re.sub(r"_\(([^()]*)\)", r"_{\1}", text)
     text = re.sub(r"_([a-z][a-z0-9_]*)", lambda m: "_{\\mathrm{" + m.group(1).replace("_", r"\_") + "}}", text)
     text = re.sub(r"\b(ln|max|tanh)\b", r"\\\1 ", text)
+    text = re.sub(r"√\(([^()]*)\)", r"\\sqrt{\1}", text)  # √(σ² + ε) → \sqrt{σ² + ε}
+    text = text.replace("x\u0302", r"\hat{x}")  # x̂ (x and a combining circumflex)
     return "".join(_MATH_SYMBOLS.get(ch, ch) for ch in text)
 
 

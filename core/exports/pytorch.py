@@ -18,6 +18,7 @@ import json
 import numpy as np
 
 from core.engine.network import Network
+from core.engine.quantities import KINDS
 from core.engine.stepper import Stepper
 from core.nn.optim import get_optimizer
 from core.text import python_literal
@@ -74,7 +75,9 @@ def to_pytorch(stepper: Stepper) -> str:
             lines.append(f"params[{_key(layer.name, pname)}] = torch.tensor("
                          f"{_lit(stepper.params[layer.name][pname])}, requires_grad=True)")
     lines += _optimizer_lines(stepper)
-    lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report", "", "h = x"]
+    lines += _layer_state_lines(stepper)
+    lines += ["", "values = {}", "kept = {}  # tensors whose gradients we report",
+              "own = {}  # the layers' own quantities (batch statistics, masks), reported as they are", "", "h = x"]
     if any(not layer.has_params and "input" in network.inputs_of(layer.name) for layer in network.layers):
         # a layer without parameters reads the sample: its output needs a graph
         lines.insert(lines.index("h = x"), "x.requires_grad_(True)")
@@ -120,6 +123,8 @@ def to_pytorch(stepper: Stepper) -> str:
         '    layer, kind = name.split(".")',
         "    values[name] = per_sample(t)",
         '    values[layer + (".grad_out" if kind == "out" else ".delta")] = per_sample(t.grad)',
+        "for name, t in own.items():",
+        '    values[name] = per_sample(t) if name.split(".")[1] in PER_SAMPLE else plain(t)',
         "with torch.no_grad():",
         "    for name, p in params.items():",
         '        layer, kind = name.split(".")',
@@ -140,6 +145,24 @@ def to_pytorch(stepper: Stepper) -> str:
     frozen = [_key(layer.name, p) for layer in network.param_layers() for p in sorted(layer.frozen)]
     lines.insert(lines.index("params = {}"), f"FROZEN = [{', '.join(frozen)}]")
     return "\n".join(lines) + "\n"
+
+
+def _layer_state_lines(stepper: Stepper) -> list[str]:
+    """The layers' state before this iteration (running statistics) and this iteration's
+    given arrays (dropout's mask, used as it is: torch's random numbers differ from ours)."""
+    network = stepper.network
+    per_sample = sorted({kind for layer in network.layers for kind in layer.own_kinds() if KINDS[kind].per_sample})
+    lines = ["", f"PER_SAMPLE = {per_sample!r}  # own kinds with one value per sample", "state = {}", "given = {}"]
+    for layer in network.layers:
+        if layer.state_defaults:
+            for kind, arr in (stepper.layer_state.get(layer.name) or layer.initial_state()).items():
+                lines.append(f"state[{_key(layer.name, kind)}] = torch.tensor({_lit(arr)})")
+    for layer in network.layers:
+        for kind in layer.given_kinds:
+            given = stepper.batched(f"{layer.name}.{kind}")
+            assert given is not None
+            lines.append(f"given[{_key(layer.name, kind)}] = torch.tensor({_lit(given)})")
+    return lines
 
 
 def _optimizer_lines(stepper: Stepper) -> list[str]:

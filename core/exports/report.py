@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from core.engine.quantities import format_index, kinds_where
+from core.engine.quantities import KINDS, format_index, kinds_where
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
@@ -43,6 +43,9 @@ def quantity_names(stepper: Stepper) -> list[str]:
     for layer in layers:
         if layer.has_params:
             names += [f"{layer.name}.weight", f"{layer.name}.bias"]
+        own = layer.own_kinds()  # a layer's own kinds (§6.2): given ones (a mask), then computed ones
+        names += [f"{layer.name}.{kind}" for kind in own if KINDS[kind].stage == "given"]
+        names += [f"{layer.name}.{kind}" for kind in own if KINDS[kind].stage != "given"]
         if layer.has_net:
             names.append(f"{layer.name}.net")
         names.append(f"{layer.name}.out")
@@ -72,6 +75,8 @@ def values_per_iteration(scenario: Scenario) -> int:
         total += 3 * sum(int(np.prod(s)) for s in shapes.values())  # now, gradient, new
         for kind in network.state_kinds_of(layer):  # optimizer state: one array per parameter
             total += int(np.prod(shapes[kind.rsplit("_", 1)[1]]))
+        for kind, shape in layer.own_kinds().items():  # batch statistics, masks
+            total += (batch if KINDS[kind].per_sample else 1) * int(np.prod(shape))
     return total
 
 

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from core.engine.passes import hidden_gradients, output_gradients, sent_back, update_layer
-from core.engine.quantities import BACKWARD_KINDS, UPDATE_KINDS, QuantityRef, parse_name
-from core.explain.explainer import update_context
+from core.engine.quantities import BACKWARD_KINDS, KINDS, UPDATE_KINDS, QuantityRef, parse_name
+from core.explain.explainer import layer_writer, update_context
 from core.nn.optim import Hyper, get_optimizer
 from core.numbers import fmt
 
@@ -24,7 +24,16 @@ if TYPE_CHECKING:
 # the slips of the passes, in the order they are tried; the optimizer's own slips (sgd:
 # sign, learning-rate) join the same names or follow them (``slip_order``)
 SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route", "transposed-index",
-         "one-path")
+         "one-path", "dropout-scale", "unbiased-variance", "biased-running-variance")
+# the words of the slips a layer computes (core/nn/layers: own_slips, input_slips)
+LAYER_SLIPS = {
+    "dropout-scale": "{alt} leaves out dropout's scale 1/(1 − p): a kept value (and its gradient) is "
+                     "multiplied by 1/(1 − p), so the expected output stays the same",
+    "unbiased-variance": "{alt} uses the unbiased variance (÷(N − 1)): batch norm normalises with the biased "
+                         "one, Σ(x − μ)²/N",
+    "biased-running-variance": "{alt} feeds the running variance the biased variance: PyTorch updates it "
+                               "with the unbiased one, σ²·N/(N − 1)",
+}
 BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
 
@@ -54,6 +63,22 @@ def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagno
             if alt is not None and np.isfinite(alt) and abs(alt - given) <= tol and abs(alt - exact) > tol:
                 return Diagnosis(slip, float(alt), why.format(alt=fmt(alt, max(decimals, 3))))
     return None
+
+
+def slip_values(stepper: Stepper, name: str) -> list[tuple[str, float]]:
+    """Every value a usual slip would give for ``name`` instead of its exact value, as
+    (slip, value) in the order ``diagnose`` tries them (a teacher's exercise checks with it
+    that each slip would show)."""
+    ref = parse_name(name)
+    exact = stepper.value(name)
+    optimizer_slips = _optimizer_slips(stepper, ref)
+    out: list[tuple[str, float]] = []
+    for slip in slip_order(stepper):
+        candidates = _CANDIDATES[slip](stepper, ref, exact) if slip in _CANDIDATES else []
+        if slip in optimizer_slips:
+            candidates = candidates + optimizer_slips[slip](exact)
+        out += [(slip, float(alt)) for alt, _ in candidates if alt is not None and np.isfinite(alt)]
+    return out
 
 
 # --- the slips -------------------------------------------------------------------------
@@ -171,10 +196,34 @@ def _one_path(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     return out
 
 
+def _layer_slip(slip: str) -> Any:
+    """The candidates a layer computes for ``slip``: of its own values (its own kinds and
+    out), and of the gradient it sends back to the one layer it reads."""
+    def candidates(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
+        if ref.layer is None:
+            return []
+        network = stepper.network
+        layer = network.layer(ref.layer)
+        b, idx = _split(stepper, ref) if KINDS[ref.kind].per_sample else (0, ref.index or ())
+        values: list[float] = []
+        if ref.kind == "out" or ref.kind in layer.own_kinds():
+            values = layer.own_slips(ref.kind, b, idx, layer_writer(stepper, network.index_of(ref.layer), layer)) \
+                .get(slip, [])
+        elif ref.kind in ("grad_out", "delta"):
+            readers = network.readers_of(ref.layer)
+            if len(readers) == 1 and stepper.batched(f"{readers[0][0]}.grad_out") is not None:
+                above = network.layer(readers[0][0])
+                w = layer_writer(stepper, network.index_of(above.name), above)
+                slope = _activation_slope(stepper, ref.layer, b, idx) if ref.kind == "delta" else 1.0
+                values = [v * slope for v in above.input_slips(b, idx, w).get(slip, [])]
+        return [(v, LAYER_SLIPS[slip]) for v in values]
+    return candidates
+
+
 _CANDIDATES: dict[str, Any] = {
     "updated-weights": _updated_weights, "sign": _sign, "missing-activation-derivative": _missing_derivative,
     "pool-route": _pool_route, "transposed-index": _transposed,
-    "one-path": _one_path,
+    "one-path": _one_path, **{slip: _layer_slip(slip) for slip in LAYER_SLIPS},
 }
 
 

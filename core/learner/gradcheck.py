@@ -40,7 +40,7 @@ def batch_loss(stepper: Stepper, params: dict[str, dict[str, np.ndarray]]) -> fl
     x = stepper.batched("input")
     y = stepper.batched("target")
     assert x is not None and y is not None
-    arrays, nets, _ = forward_pass(stepper.network, params, x)
+    arrays, nets, _ = forward_pass(stepper.network, params, x, stepper.run())  # its state, its mask
     last = stepper.network.layers[-1].name
     return loss_value(stepper.network, nets[last], arrays[f"{last}.out"], y)
 

@@ -19,6 +19,8 @@ def initial_params(layer: Layer, given: dict[str, np.ndarray], rng: np.random.Ge
     for name, shape in layer.param_shapes().items():
         if name in given:
             params[name] = given[name]
+        elif name in layer.param_defaults:  # batch norm's γ = 1: torch's fixed start, never drawn
+            params[name] = np.full(shape, layer.param_defaults[name], dtype=np.float64)
         elif name == "bias" or method == "zeros":
             params[name] = np.zeros(shape)
         elif rng is None:

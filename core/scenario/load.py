@@ -17,7 +17,7 @@ import numpy as np
 
 from core.engine.network import Network, build_network, shape_text
 from core.engine.quantities import QuantityRef, parse_name
-from core.engine.scenario import FORMAT, INITS, Expected, SampleSet, Scenario
+from core.engine.scenario import FORMAT, INITS, REVEALS, Exercise, Expected, SampleSet, Scenario, student_id_problem
 from core.errors import EditError, QuantityError, ScenarioError
 from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
@@ -33,7 +33,7 @@ from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
 from core.text import describe, quote, said, short
 
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
-              "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "expected")
+              "learning_rate", "optimizer", "batch_size", "seed", "init", "display", "exercise", "expected")
 REQUIRED = ("format", "name", "input", "samples", "layers", "loss", "learning_rate")
 _COMMON = ("name", "type", "inputs")
 _PARAM = ("weight", "bias", "frozen", "init")
@@ -50,7 +50,7 @@ def layer_fields(kind: str) -> tuple[str, ...]:
         fields += _PARAM
     if cls.activated:
         fields += _ACTIVATION_FIELDS
-    return fields
+    return fields + tuple(cls.state_defaults) + cls.given_kinds  # running statistics, dropout's mask
 
 
 LAYER_FIELDS = {kind: layer_fields(kind) for kind in LAYER_TYPES}
@@ -258,6 +258,8 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     input_shape, optimizer, step, specs = head["input_shape"], head["optimizer"], head["step"], head["specs"]
     network = head["network"]
     params = _params(r, data["layers"], network, seed, init)
+    layer_state = _layer_state(r, data["layers"], network)
+    given = _given(r, data["layers"], network, batch_size)
     optimizer_state = OptimizerState(step, _optimizer_buffers(r, data["layers"], network))
     samples = _samples(r, data["samples"], ("samples",), network, loss)
     test_samples = None
@@ -267,7 +269,9 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
                         layer_specs=specs, params=params, samples=samples, loss=loss,
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
                         seed=seed, init=init, decimals=decimals, test_samples=test_samples,
-                        optimizer=optimizer, optimizer_state=optimizer_state)
+                        optimizer=optimizer, optimizer_state=optimizer_state, layer_state=layer_state,
+                        given=given)
+    scenario.exercise = _exercise(r, data.get("exercise"), scenario)
     scenario.expected = _expected(r, data.get("expected"), scenario)
     scenario.initialised = frozenset(r.initialised)
     return scenario
@@ -281,9 +285,50 @@ def _network(r: _Reader, input_shape: tuple[int, ...], specs: list[dict[str, Any
     except BudgetError as err:
         raise r.fail(err.field, err.message) from None
     try:
-        return build_network(input_shape, specs, loss, optimizer_kinds)
+        network = build_network(input_shape, specs, loss, optimizer_kinds)
     except ScenarioError as err:
         raise r.fail(_parse_field(err.field), err.reason) from None
+    for i, layer in enumerate(network.layers):
+        refusal = layer.batch_refusal(batch_size)
+        if refusal is not None:
+            raise r.fail(("layers", i), refusal)
+    return network
+
+
+def _layer_state(r: _Reader, raw_layers: list[Any], network: Network) -> dict[str, dict[str, np.ndarray]]:
+    """Each layer's state kept across iterations (batch norm's running statistics): as the
+    file gives it, else the layer's default."""
+    state: dict[str, dict[str, np.ndarray]] = {}
+    for i, layer in enumerate(network.layers):
+        if not layer.state_defaults:
+            continue
+        kinds = layer.initial_state()
+        for kind, shape in layer.state_shapes().items():
+            if kind in raw_layers[i]:
+                kinds[kind] = r.array(raw_layers[i][kind], ("layers", i, kind), shape, f"{layer.name}.{kind}")
+                refusal = layer.given_refusal(kind, kinds[kind])
+                if refusal is not None:
+                    raise r.fail(("layers", i, kind), f"{layer.name}.{kind}: {refusal}")
+        state[layer.name] = kinds
+    return state
+
+
+def _given(r: _Reader, raw_layers: list[Any], network: Network, batch_size: int) -> dict[str, np.ndarray]:
+    """Iteration 1's given arrays a file gives (dropout's ``mask``: [B, *in], or [*in] when
+    batch_size is 1), kept with a batch axis."""
+    given: dict[str, np.ndarray] = {}
+    for i, layer in enumerate(network.layers):
+        for kind in layer.given_kinds:
+            if kind not in raw_layers[i]:
+                continue
+            shape = layer.own_kinds()[kind]
+            full = (batch_size, *shape) if batch_size > 1 else shape
+            arr = r.array(raw_layers[i][kind], ("layers", i, kind), full, f"{layer.name}.{kind}")
+            refusal = layer.given_refusal(kind, arr)
+            if refusal is not None:
+                raise r.fail(("layers", i, kind), f"{layer.name}.{kind}: {refusal}")
+            given[f"{layer.name}.{kind}"] = arr.reshape((batch_size, *shape))
+    return given
 
 
 def _parse_field(field: str | None) -> YPath:
@@ -423,10 +468,27 @@ def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dic
         else:
             value = f.default
         fp = lp + (f.name,)
-        if f.kind == "count":
+        if f.kind == "number":
+            spec[f.name] = _bounded(r, value, fp, f)
+        elif f.kind == "count":
             spec[f.name] = r.integer(value, fp, 1)
         else:
             spec[f.name] = r.int_or_pair(value, fp, dims, 1 if f.kind == "size" else 0)
+
+
+def _bounded(r: _Reader, value: Any, path: YPath, f: Any) -> float:
+    """A number field within the range its layer declares (``momentum`` in [0, 1], ``p`` in [0, 1))."""
+    number = r.number(value, path)
+    low_ok = f.low is None or (number > f.low if f.low_open else number >= f.low)
+    high_ok = f.high is None or (number < f.high if f.high_open else number <= f.high)
+    if not (low_ok and high_ok):
+        low = "" if f.low is None else ("(" if f.low_open else "[") + short(f.low)
+        high = "" if f.high is None else short(f.high) + (")" if f.high_open else "]")
+        where = f"in {low}, {high}" if f.low is not None and f.high is not None else \
+            (f"> {short(f.low)}" if f.low_open else f"≥ {short(f.low)}") if f.low is not None else \
+            (f"< {short(f.high)}" if f.high_open else f"≤ {short(f.high)}")
+        raise r.fail(path, f"'{f.name}' must be a number {where}, got {short(value)}")
+    return number
 
 
 def _activation_settings(r: _Reader, raw: dict[str, Any], lp: YPath, spec: dict[str, Any]) -> None:
@@ -598,6 +660,44 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
         result[str(ref)] = Expected(number, written_decimals(text), text)
     return result
 
+
+
+def _exercise(r: _Reader, value: Any, scenario: Scenario) -> Exercise | None:
+    """A student file's ``exercise: {id, ask: [names], reveal}`` (contract §7)."""
+    if value is None:
+        return None
+    path: YPath = ("exercise",)
+    value = r.mapping(value, path, "an exercise (id, ask)")
+    r.known_fields(value, ("id", "ask", "reveal"), path, "an exercise")
+    for key in ("id", "ask"):
+        if key not in value:
+            raise r.fail(path, f"the required field '{key}' is missing (an exercise needs: id, ask)")
+    sid = value["id"]
+    if not isinstance(sid, str):
+        raise r.fail(path + ("id",), f"expected the student's id as text, got {describe(sid)}")
+    problem = student_id_problem(sid)
+    if problem is not None:
+        raise r.fail(path + ("id",), f"{said(sid)}: {problem}")
+    ask = value["ask"]
+    if not isinstance(ask, list) or not ask:
+        raise r.fail(path + ("ask",), f"expected a list of quantity names, got {describe(ask)}")
+    from core.engine.quantity_shapes import check_reference
+
+    names: list[str] = []
+    for i, key in enumerate(ask):
+        kp = path + ("ask", i)
+        if not isinstance(key, str):
+            raise r.fail(kp, f"expected a quantity name, got {describe(key)}")
+        ref = _expected_name(r, kp, key)
+        try:
+            check_reference(scenario, ref, require_scalar=True)
+        except QuantityError as err:
+            raise r.fail(kp, str(err)) from None
+        if str(ref) in names:
+            raise r.fail(kp, f"{said(key)} is asked twice")
+        names.append(str(ref))
+    reveal = r.choice(value.get("reveal", "after"), path + ("reveal",), REVEALS, "reveal")
+    return Exercise(sid, tuple(names), reveal)
 
 
 def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:

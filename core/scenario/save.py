@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import yaml
 
-from core.engine.scenario import FORMAT, SampleSet, Scenario
+from core.engine.scenario import FORMAT, Exercise, SampleSet, Scenario
 from core.errors import SaveError, ScenarioError
 from core.nn.optim import optimizer_data
 from core.scenario.atomic import place, remove_stale_temps, temp_pattern, write_temp
@@ -142,6 +142,12 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
                 buffer = scenario.optimizer_state.buffers.get(f"{spec['name']}.{kind}")
                 if buffer is not None:
                     entry[kind] = _plain(buffer)
+        for kind, arr in scenario.layer_state.get(spec["name"], {}).items():  # running statistics
+            entry[kind] = _plain(arr)
+        for kind in scenario.network.layer(spec["name"]).given_kinds:  # iteration 1's mask, as given
+            given = scenario.given.get(f"{spec['name']}.{kind}")
+            if given is not None:
+                entry[kind] = _plain(given if scenario.batch_size > 1 else given[0])
         layers.append(entry)
     data["layers"] = layers
     data["loss"] = scenario.loss
@@ -154,8 +160,18 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
     if scenario.init is not None:
         data["init"] = scenario.init
     data["display"] = {"decimals": scenario.decimals}
+    if scenario.exercise is not None:
+        data["exercise"] = exercise_data(scenario.exercise)
     if scenario.expected:
         data["expected"] = {name: _Raw(e.text) for name, e in scenario.expected.items()}
+    return data
+
+
+def exercise_data(exercise: Exercise) -> dict[str, Any]:
+    """A student file's ``exercise`` block: id, the asked names, and ``reveal`` unless it is the default."""
+    data: dict[str, Any] = {"id": exercise.id, "ask": list(exercise.ask)}
+    if exercise.reveal != "after":
+        data["reveal"] = exercise.reveal
     return data
 
 

@@ -6,7 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from fixtures.cli_run import run_cli
+from fixtures.cli_run import FIXTURES, run_cli
+
+# the add layer alone (the bundled residual-block now has batch norm on its inner path)
+RESIDUAL_PLAIN = str(FIXTURES / "scenarios" / "residual-plain.yaml")
 
 BAD = """format: 1
 name: dangling
@@ -33,7 +36,7 @@ def test_check_refuses_a_dangling_layer_in_one_line(tmp_path: Path) -> None:
 
 
 def test_solve_json_of_the_residual_block() -> None:
-    result = run_cli("solve", "residual-block", "--format", "json", "--iterations", "2")
+    result = run_cli("solve", RESIDUAL_PLAIN, "--format", "json", "--iterations", "2")
     assert result.returncode == 0, result.stderr
     first = json.loads(result.stdout)["iterations"][0]
     values = first["values"]

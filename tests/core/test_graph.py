@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 import pytest
+from fixtures.cli_run import FIXTURES
 from fixtures.formula_eval import evaluate
 from fixtures.helpers import build, check_all_gradients, random_samples, randomise_biases, scenario_text
 
@@ -24,6 +25,9 @@ from core.nn.layers.add import Add
 from core.scenario.budget import layer_sizes
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
+
+# the add layer alone (the bundled residual-block now has batch norm on its inner path)
+RESIDUAL_PLAIN = str(FIXTURES / "scenarios" / "residual-plain.yaml")
 
 # dense → dense → add(skip) → dense: h1 is read by h2 and by skip (fan-out)
 RESIDUAL = [
@@ -234,7 +238,7 @@ def test_add_fields_are_checked_like_any_layer() -> None:
 
 @pytest.fixture
 def residual() -> Stepper:
-    return Stepper(load("residual-block"))
+    return Stepper(load(RESIDUAL_PLAIN))
 
 
 def test_editing_a_weight_clears_only_what_is_downstream_in_the_graph() -> None:
@@ -294,7 +298,7 @@ def test_residual_scenario_numbers_by_hand(residual: Stepper) -> None:
     assert residual.value("h2.grad_out[0]") == residual.value("skip.delta[0]")
     assert "skip.net" in quantity_names(residual) and "skip.delta" in quantity_names(residual)
     assert "skip.weight" not in quantity_names(residual)
-    record = solve(load("residual-block"))[0]
+    record = solve(load(RESIDUAL_PLAIN))[0]
     assert all(check.ok for check in record.checks) and len(record.checks) == 5
 
 
@@ -355,7 +359,7 @@ def test_following_one_path_only_is_diagnosed(residual: Stepper) -> None:
 
 
 def test_quiz_on_the_residual_block_asks_the_sum_and_names_the_forgotten_path() -> None:
-    stepper = Stepper(load("residual-block"))
+    stepper = Stepper(load(RESIDUAL_PLAIN))
     quiz = Quiz(stepper, layer="skip", kinds="forward")
     assert quiz.current == "skip.net[0]"
     assert quiz.answer("0.570").right

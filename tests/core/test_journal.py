@@ -321,3 +321,32 @@ def test_recording_a_stepper_again_replaces_the_earlier_sink() -> None:
     live.step_next()
     assert [e["op"] for e in first] == ["step_forward"]
     assert [e["op"] for e in second] == ["step_forward", "step_next"]
+
+
+def test_running_statistics_and_a_mask_edit_replay_exactly(tmp_path: Path) -> None:
+    """Batch norm's running statistics travel with an adopted training result, and an edit
+    of a dropout mask replays like any edit."""
+    live = Stepper(load("batchnorm-tiny"))
+    recorded: list[dict] = []
+    journal.record_commands(live, recorded.append)
+    live.run_iteration()
+    state = {"bn": {"running_mean": np.array([0.25, -1.0 / 3]), "running_var": np.array([2.0, 0.7])}}
+    live.adopt(live.params, 5, label="training 4 iterations", layer_state=state)
+    live.run_iteration()
+    fresh = Stepper(load("batchnorm-tiny"))
+    journal.replay(fresh, written_and_read(recorded, tmp_path))
+    assert snapshot(fresh) == snapshot(live)
+    np.testing.assert_array_equal(fresh.layer_state["bn"]["running_mean"], state["bn"]["running_mean"])
+    np.testing.assert_array_equal(fresh.values_array("bn.running_var"), live.values_array("bn.running_var"))
+    rebased = Stepper(load("batchnorm-tiny"))
+    journal.replay(rebased, journal.rebase_entries(live))
+    np.testing.assert_array_equal(rebased.layer_state["bn"]["running_var"], state["bn"]["running_var"])
+
+    drop = Stepper(load("dropout-tiny"))
+    recorded = []
+    journal.record_commands(drop, recorded.append)
+    drop.edit("drop.mask[1]", 1.0)
+    drop.run_iteration()
+    again = Stepper(load("dropout-tiny"))
+    journal.replay(again, written_and_read(recorded, tmp_path))
+    assert snapshot(again) == snapshot(drop) and again.value("drop.mask[1]") == 1.0

@@ -152,7 +152,7 @@ def test_export_needs_a_complete_iteration() -> None:
 
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (.ci/run installs it)")
 def test_latex_export_compiles(tmp_path: Path) -> None:
-    for name in ("tiny-cnn", "x-vs-o-padded"):
+    for name in ("tiny-cnn", "x-vs-o-padded", "batchnorm-tiny", "dropout-tiny"):
         tex = tmp_path / f"{name}.tex"
         tex.write_text(to_latex(_done(name)), encoding="utf-8")
         result = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name],

@@ -37,6 +37,13 @@ def assert_same_scenario(a, b) -> None:
         for p, v in ps.items():
             assert v.dtype == b.params[layer][p].dtype == np.float64
             np.testing.assert_array_equal(v, b.params[layer][p], err_msg=f"{layer}.{p}")
+    assert set(a.layer_state) == set(b.layer_state)  # running statistics
+    for layer, kinds in a.layer_state.items():
+        for kind, v in kinds.items():
+            np.testing.assert_array_equal(v, b.layer_state[layer][kind], err_msg=f"{layer}.{kind}")
+    assert set(a.given) == set(b.given)  # a dropout mask as given
+    for key, v in a.given.items():
+        np.testing.assert_array_equal(v, b.given[key], err_msg=key)
     for which in ("samples", "test_samples"):
         sa, sb = getattr(a, which), getattr(b, which)
         assert (sa is None) == (sb is None)

@@ -268,9 +268,11 @@ def test_a_frozen_parameter_keeps_its_value() -> None:
 
 # --- the two directions agree, on every value of several networks ------------------------------
 
-@pytest.mark.parametrize("which", ["tiny-cnn", "residual", "momentum"])
+@pytest.mark.parametrize("which", ["tiny-cnn", "residual", "momentum", "batchnorm-tiny", "dropout-tiny"])
 def test_dependents_are_exactly_the_inverse_of_precedents(which: str) -> None:
     st = {"tiny-cnn": lambda: _run(Stepper(load("tiny-cnn"))),
+          "batchnorm-tiny": lambda: _run(Stepper(load("batchnorm-tiny"))),
+          "dropout-tiny": lambda: _run(Stepper(load("dropout-tiny"))),
           "residual": lambda: stepped(RESIDUAL, [2], loss="cross_entropy", batch=2),
           "momentum": lambda: momentum_stepper(MOMENTUM)}[which]()
     names = every_name(st)
@@ -315,3 +317,24 @@ def test_a_max_pool_winner_is_not_named_from_before_an_edit() -> None:
     st.edit("input[0,3]", 0.0)  # the forward pass is cleared: the old choice no longer holds
     with pytest.raises(QuantityError, match="not computed yet"):
         precedents(st, "pool.out[0,0]")
+# --- layers that write their own formulas (batch norm, dropout) ------------------------------
+
+def test_batch_norm_statistics_and_its_route_back_read_the_whole_batch() -> None:
+    st = _run(Stepper(load("batchnorm-tiny")))  # fc → bn → out, a batch of 4
+    batch = [f"fc.out[{b},0]" for b in range(4)]
+    assert reads(st, "bn.mean[0]") == set(batch)
+    assert reads(st, "bn.var[0]") == set(batch) | {"bn.mean[0]"}
+    assert reads(st, "bn.xhat[2,0]") == {"fc.out[2,0]", "bn.mean[0]", "bn.var[0]"}
+    assert reads(st, "bn.net[2,0]") == {"bn.weight[0]", "bn.xhat[2,0]", "bn.bias[0]"}
+    assert reads(st, "bn.running_mean[0]") == {"bn.mean[0]"}
+    # ∂E/∂x of batch norm: its three terms read every δ of the batch, γ, σ² and every x̂
+    assert reads(st, "fc.grad_out[1,0]") == ({f"bn.delta[{b},0]" for b in range(4)} | {"bn.weight[0]", "bn.var[0]"}
+                                            | {f"bn.xhat[{b},0]" for b in range(4)})
+    assert "bn.mean[0]" in read_by(st, "fc.out[3,0]")
+
+
+def test_dropout_reads_its_mask() -> None:
+    st = _run(Stepper(load("dropout-tiny")))
+    assert reads(st, "drop.out[1]") == {"h.out[1]", "drop.mask[1]"}
+    assert reads(st, "h.grad_out[1]") == {"drop.grad_out[1]", "drop.mask[1]"}
+    assert read_by(st, "drop.mask[1]") == {"drop.out[1]", "h.grad_out[1]", "h.delta[1]"}

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from fixtures.cli_run import FIXTURES
 from tui_helpers import SIZE, cell, derivation, message, press, status
 
 from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 
+# the add layer alone (the bundled residual-block now has batch norm on its inner path)
+RESIDUAL_PLAIN = str(FIXTURES / "scenarios" / "residual-plain.yaml")
+
 
 @pytest.fixture
 def residual() -> CnnTuiApp:
-    return CnnTuiApp(load("residual-block"))
+    return CnnTuiApp(load(RESIDUAL_PLAIN))
 
 
 async def test_panel_titles_show_inputs_only_where_they_are_not_the_previous_layer(residual):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from core.engine.quantities import EDITABLE_KINDS
 from core.errors import CnnTuiError
 from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
@@ -18,7 +19,7 @@ from tui.widgets.editing.answer_editor import AnswerEditor
 from tui.widgets.panels.layer_panel import CellEditor, LayerPanel
 from tui.widgets.panels.value_grid import ValueGrid
 
-GIVEN = ("input", "target", "weight", "bias")
+GIVEN = EDITABLE_KINDS  # input, target, weight, bias, a dropout mask: given, not worked out
 
 
 class EditFeature(Feature):
@@ -37,8 +38,8 @@ class EditFeature(Feature):
             host.say(reason, error=True)
             return
         if not cell.editable:
-            host.say(f"{cell.name} is computed, not given: only weights, biases, inputs and targets can be "
-                     "edited", error=True)
+            host.say(f"{cell.name} is computed, not given: only weights, biases, inputs, targets and dropout "
+                     "masks can be edited", error=True)
             return
         panel = message.grid.parent
         if not isinstance(panel, LayerPanel):
@@ -63,7 +64,8 @@ class EditFeature(Feature):
             return
         old = host.stepper.scenario.expected.get(name)
         await panel.start_edit(name, old.text if old else "", AnswerEditor)
-        host.say(f"my answer for {name}: your value (its decimals set the tolerance) · enter checks · "
+        checks = "enter keeps it" if name in host.quiz_hidden() else "enter checks"
+        host.say(f"my answer for {name}: your value (its decimals set the tolerance) · {checks} · "
                  "empty removes · escape cancels")
 
     # --- the editors' messages -----------------------------------------------------------
@@ -111,10 +113,11 @@ class EditFeature(Feature):
         host = self.host
         name = editor.quantity
         written = as_written(text)  # what the file will hold under expected
+        hidden = name in host.quiz_hidden()  # an exercise's value: no ✓/✗, no hint from the exact value
         try:
             if written:
                 expected = Expected(parse_number(written), written_decimals(written), written)
-                if host.stepper.has(name.split("[")[0]):  # as precise as the screen shows it
+                if host.stepper.has(name.split("[")[0]) and not hidden:  # as precise as the screen shows it
                     require_precision(written, host.stepper.value(name), host.decimals)
                 host.stepper.set_expected(name, expected)
             else:
@@ -127,9 +130,15 @@ class EditFeature(Feature):
         if not written:
             host.say(f"removed your answer for {name}")
             return
-        check = check_for(host.stepper, name)
         shown = written.replace("-", "−")
         save = key_for("save")
+        exercise = host.stepper.scenario.exercise
+        if hidden and exercise is not None:
+            done = sum(1 for n in exercise.ask if n in host.stepper.scenario.expected)
+            host.say(f"your {shown} for {name} is kept ({done} of {len(exercise.ask)} answered) · saved with "
+                     f"{save} under expected; it is checked when your teacher grades it")
+            return
+        check = check_for(host.stepper, name)
         if check is None:
             host.say(f"your {shown} for {name} is kept; it is checked once {name} is computed (saved with {save})")
         elif check.ok:

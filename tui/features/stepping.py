@@ -124,7 +124,8 @@ class SteppingFeature(Feature):
         if changed:
             name = changed[0]
             new = name.replace(".weight", ".new_weight", 1).replace(".bias", ".new_bias", 1)
-            example = f"{name} {fmt(st.value(name), decimals)} → {fmt(st.value(new), decimals)}"
+            if new not in self.host.quiz_hidden():  # an exercise's hidden value is never shown
+                example = f"{name} {fmt(st.value(name), decimals)} → {fmt(st.value(new), decimals)}"
         return (f"updated {len(changed)} of {total} parameters (new_w, new_b): {example} · "
                 f"{self._next_iteration_keys()}")
 

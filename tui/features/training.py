@@ -43,7 +43,8 @@ BLOCKED_WHILE_TRAINING = frozenset({
 })
 
 Params = dict[str, dict[str, np.ndarray]]
-Snapshot = tuple[Params, int, int, OptimizerState]  # (parameters, next iteration, iterations done, optimizer state)
+# (parameters, next iteration, iterations done, optimizer state, layers' state such as running statistics)
+Snapshot = tuple[Params, int, int, OptimizerState, Params]
 
 
 @dataclass
@@ -129,7 +130,8 @@ class TrainingFeature(Feature):
         params, iteration = host.stepper.training_start()
         scenario = host.stepper.scenario.copy()
         scenario.samples = host.stepper.state.samples
-        trainer = Trainer(scenario, params, iteration, host.stepper.training_state())
+        trainer = Trainer(scenario, params, iteration, host.stepper.training_state(),
+                          host.stepper.training_layer_state())
         total = count * (trainer.iterations_per_epoch if unit == "epochs" else 1)
         run = TrainingRun(trainer, unit, count, total)
         self.run = run
@@ -176,13 +178,14 @@ class TrainingFeature(Feature):
             self._show_trained(run, *snap)
 
     def _show_trained(self, run: TrainingRun, params: Params, iteration: int, done: int,
-                      optimizer_state: OptimizerState | None = None) -> None:
+                      optimizer_state: OptimizerState | None = None,
+                      layer_state: Params | None = None) -> None:
         """The stepper continues from the trained parameters; one undo step returns to before."""
         host = self.host
         if run.adopted:
             host.stepper.undo()  # the previous snapshot: keep exactly one undo step for the run
         host.stepper.adopt(params, iteration, label=f"training {done:,} iteration{'s' if done != 1 else ''}",
-                           optimizer_state=optimizer_state)
+                           optimizer_state=optimizer_state, layer_state=layer_state)
         run.adopted = True
         host.fresh = set()
         host.refresh_view()
@@ -266,13 +269,17 @@ def _train_loop(run: TrainingRun, log: TrainingLog) -> None:
             now = time.monotonic()
             if now - published >= PANELS_EVERY:
                 published = now
-                run.snapshot = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)
+                run.snapshot = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state,
+                            trainer.layer_state)
             if now - rested >= WORK_SLICE:  # leave the UI thread a moment with the GIL
                 time.sleep(REST)
                 rested = time.monotonic()
         if run.done and scenario.test_samples is not None and (run.unit != "epochs" or epoch_losses):
-            log.held_out_loss, log.held_out = evaluate(scenario, trainer.params, scenario.test_samples)
-        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)
+            log.held_out_loss, log.held_out = evaluate(scenario, trainer.params, scenario.test_samples,
+                                                       trainer.layer_state)
+        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state,
+                            trainer.layer_state)
     except Exception as err:  # shown by the app; never lets the worker end the app
         run.error = err
-        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state)
+        run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state,
+                            trainer.layer_state)

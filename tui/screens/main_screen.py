@@ -30,6 +30,7 @@ from tui.bindings import GLOBAL_ACTIONS, KEY_ACTIONS, SCREEN_BINDINGS, key_for
 from tui.features.base import Feature
 from tui.features.design import DesignFeature
 from tui.features.editing import EditFeature
+from tui.features.exercise import ExerciseFeature
 from tui.features.files import FilesFeature
 from tui.features.heatmaps import HeatmapFeature
 from tui.features.quiz import QuizFeature
@@ -72,6 +73,7 @@ class MainScreen(StepHost):
         self._key_states: tuple[bool, ...] | None = None
         self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
         # the features, in the order their blocks are asked (a quiz speaks before training)
+        self.exercise = ExerciseFeature(self)  # a student's file: asked values are blanks
         self.quiz_mode = QuizFeature(self)
         self.training = TrainingFeature(self)
         self.stepping = SteppingFeature(self)
@@ -84,7 +86,7 @@ class MainScreen(StepHost):
         self.story = StoryFeature(self)
         self.samples = SamplesFeature(self)
         self.design = DesignFeature(self)
-        self.features: tuple[Feature, ...] = (self.quiz_mode, self.training, self.stepping, self.view,
+        self.features: tuple[Feature, ...] = (self.exercise, self.quiz_mode, self.training, self.stepping, self.view,
                                               self.editing, self.heatmaps, self.study, self.files, self.tracing,
                                               self.story, self.samples, self.design)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
@@ -160,7 +162,8 @@ class MainScreen(StepHost):
             subtitle = ("quiz: ? below" if quiz_panel else f"next: {self.stepping.next_key()}") if is_next else ""
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
-        self.query_one(StatusLine).show(self.stepper, self.decimals, **self.quiz_mode.status())
+        self.query_one(StatusLine).show(self.stepper, self.decimals,
+                                        **(self.quiz_mode.status() or self.exercise.status()))
         self.show_derivation()
         self._refresh_keys()
         self.session_changed()
@@ -168,13 +171,15 @@ class MainScreen(StepHost):
     def _draw_panels(self, marks_only: bool = False) -> None:
         """Every panel's values from the stepper, with the marks of the selection's trace
         (``marks_only``: nothing else changed, so nothing is redrawn if the marks did not)."""
-        hidden, asked = self.quiz_mode.hidden(), self.quiz_mode.asked()
+        hidden, asked = self.quiz_hidden(), self.quiz_mode.asked()
+        blanks = frozenset(self.exercise.blanks())
         traced = self.tracing.marks()
         if marks_only and traced == self._traced:
             return
         self._traced = traced
         for panel in self.panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, traced))
+            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, blanks,
+                                      traced))
             if panel.mode == "heatmap":
                 panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden, traced))
 
@@ -209,6 +214,7 @@ class MainScreen(StepHost):
         view.show(self.stepper, self.selected, self.decimals, self.view.full_precision, self.view.show_steps,
                   self.note_for(self.selected), self.tracing.current())
         self.quiz_mode.show_question(view)
+        self.exercise.show_blank(view)
 
     def say(self, text: str, error: bool = False) -> None:
         self.query_one(MessageLine).say(text, error)
@@ -216,7 +222,7 @@ class MainScreen(StepHost):
             self.app.bell()
 
     def quiz_hidden(self) -> frozenset[str]:
-        return self.quiz_mode.hidden()
+        return self.quiz_mode.hidden() | self.exercise.hidden()
 
     def note_for(self, name: str | None) -> Text | None:
         """The note below the derivation of ``name`` (a gradient check, a quiz verdict), while

@@ -35,30 +35,68 @@ through to another layer's formula):
                             a known hand slip (``pool-route``, ``transposed-index``)
 ==========================  ==============================================================
 
+A layer may own more than the shared kinds (batch norm's statistics, dropout's mask) and
+carry state from one iteration to the next. It says so here, and the stepper, training,
+explain, save/load, ``solve``, the panels and the PyTorch export read it (none of them
+switches on a layer's type):
+
+==========================  ==============================================================
+``own_kinds()``             its extra quantity kinds → shape (per sample for a per-sample
+                            kind, whole otherwise), in reading order; each kind is one entry
+                            in core/engine/quantities KINDS (its stage, per-sample, editable)
+``state_defaults``          kinds that persist across iterations → fill value of their
+                            default (``running_mean``: 0). A file may give the starting
+                            value under the kind's name; the quantity reports the value
+                            after this iteration's forward; the next iteration starts from
+                            it; saving writes it back
+``given_kinds``             per-sample kinds given at the start of every iteration
+                            (``mask``): drawn by ``draw(kind, rng, batch)`` from the
+                            scenario's seed and the iteration, or for iteration 1 taken from
+                            the file's field of that name; editable like an input
+                            (``given_refusal`` says what a value may not be)
+``batch_refusal``           a message when the layer cannot work on batches of that size
+``forward_in``              the forward pass with a ``Context`` (training or evaluation,
+                            its state before this forward, this iteration's given arrays);
+                            returns a ``Forward``: net, out, cache and ``values``, the
+                            arrays of its own computed kinds (the state after, included).
+                            The default calls ``forward_many``, so a plain layer ignores it
+``own_formula``             the derivation of one value of an own computed kind, written
+                            with a ``Writer`` (symbols and numbers from explain)
+``out_formula``             optional, a layer without a net: out written out (dropout)
+``input_grad_formula``      optional: the route of ∂E/∂x as a ``Formula`` when it is no sum
+                            of products (batch norm's three-term formula); None: the terms
+``own_slips``, ``input_slips``  its share of slip diagnosis for its own kinds and out, and
+                            for the gradient it sends back (values computed with a Writer)
+``torch_lines``             may also set ``kept['LAYER.KIND']`` for its own kinds and read
+                            ``state[...]``/``given[...]`` (see core/exports/pytorch)
+==========================  ==============================================================
+
 Terms are plain data (``terms.py``): core/explain writes them as formulas with numbers,
 so this package imports nothing of core but core.errors, core.numbers and core.text.
 The shared parts (the activation's a = f(z) and δ = ∂E/∂a·f′, the loss, the fused
 softmax + cross-entropy δ, given values, the update) are not a layer's business.
 
-Every array carries a leading batch axis. A layer is stateless: parameters come in as a
-dict, so the stepper can keep the forward pass's parameters apart from updated ones.
+Every array carries a leading batch axis. A layer object is stateless: parameters and
+state come in as dicts, so the stepper can keep the forward pass's values apart from
+updated ones (and undo is a shallow copy).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
 from core.nn.activations import Activation, softmax_backward
-from core.nn.layers.terms import Terms
+from core.nn.layers.terms import Formula, Terms, Writer
 from core.text import python_literal
 
 Params = dict[str, np.ndarray]
 Spec = Mapping[str, Any]  # a validated layer spec: name, type, its fields, activation …
-FIELD_KINDS = ("count", "size", "offset")
+FIELD_KINDS = ("count", "size", "offset", "number")
+_NO_ARRAYS: Mapping[str, np.ndarray] = {}
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
@@ -71,7 +109,8 @@ class Field:
     """One scenario field of a layer type.
 
     ``kind``: ``count`` a whole number ≥ 1; ``size`` a whole number ≥ 1, or [height, width]
-    on a 2-D layer; ``offset`` the same but ≥ 0. ``default`` is a value, or ``"=name"`` to
+    on a 2-D layer; ``offset`` the same but ≥ 0; ``number`` a finite number within ``low``
+    … ``high`` (``high_open``: below ``high``; ``low_open``: above ``low``). ``default`` is a value, or ``"=name"`` to
     copy another field (a pool's stride defaults to its size). ``hint`` completes the
     message for a missing required field: "a dense layer needs 'units' (its number of
     neurons)".
@@ -82,6 +121,10 @@ class Field:
     required: bool = False
     default: Any = None
     hint: str = ""
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:
@@ -109,6 +152,35 @@ class SpecSize:
         return n
 
 
+@dataclass(frozen=True)
+class Context:
+    """What a forward pass gives a layer besides its parameters and inputs.
+
+    ``training``: an iteration (batch statistics, dropout's mask) or held-out evaluation
+    (running statistics, no dropout); ``state``: the layer's persistent state before this
+    forward, by kind (``running_mean``); ``given``: this iteration's given arrays by kind
+    (``mask``, batch axis first)."""
+
+    training: bool = True
+    state: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
+    given: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
+
+
+EVALUATE = Context(training=False)
+
+
+@dataclass(frozen=True)
+class Forward:
+    """A layer's forward result: net (None without one), out, the cache its backward
+    reads, and ``values``, the arrays of its own computed kinds (batch statistics, x̂, the
+    state after this forward), by kind."""
+
+    net: np.ndarray | None
+    out: np.ndarray
+    cache: Any = None
+    values: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
+
+
 class Layer:
     """Base class: shapes, activation handling and the names of quantities it has."""
 
@@ -123,6 +195,10 @@ class Layer:
     param_names: tuple[str, ...] = ()
     max_inputs: int | None = 1  # how many layers it may read (None: any number, at least min_inputs)
     min_inputs: int = 1
+    param_defaults: ClassVar[Mapping[str, float]] = {}  # a parameter's fixed start (batch norm's γ: 1), never drawn
+    param_symbols: ClassVar[Mapping[str, str]] = {}  # a course's letter for a parameter (γ, β)
+    state_defaults: ClassVar[Mapping[str, float]] = {}  # kinds kept across iterations → default fill
+    given_kinds: ClassVar[tuple[str, ...]] = ()  # per-sample kinds given each iteration (dropout's mask)
 
     def __init__(self, name: str, in_shape: tuple[int, ...], activation: Activation | None = None,
                  frozen: frozenset[str] = frozenset()) -> None:
@@ -171,13 +247,47 @@ class Layer:
 
     @property
     def kinds(self) -> tuple[str, ...]:
-        """The quantity kinds this layer has (contract §3)."""
+        """The quantity kinds this layer has (contract §3, §6.2): the shared ones, then its own."""
+        own = tuple(self.own_kinds())
         if self.has_params:
             return ("net", "out", "grad_out", "delta", "weight", "bias", "grad_weight",
-                    "grad_bias", "new_weight", "new_bias")
+                    "grad_bias", "new_weight", "new_bias") + own
         if self.has_net:
-            return ("net", "out", "grad_out", "delta")
-        return ("out", "grad_out")
+            return ("net", "out", "grad_out", "delta") + own
+        return ("out", "grad_out") + own
+
+    # --- own kinds, state across iterations, given arrays -------------------------
+    def own_kinds(self) -> dict[str, tuple[int, ...]]:
+        """Its extra quantity kinds → shape (per sample for a per-sample kind), in reading order."""
+        return {}
+
+    def state_shapes(self) -> dict[str, tuple[int, ...]]:
+        """The shapes of the state it keeps across iterations (a subset of its own kinds)."""
+        own = self.own_kinds()
+        return {kind: own[kind] for kind in self.state_defaults}
+
+    def initial_state(self) -> dict[str, np.ndarray]:
+        """Its state when the file gives none (torch's defaults: running mean 0, variance 1)."""
+        return {kind: np.full(shape, self.state_defaults[kind], dtype=np.float64)
+                for kind, shape in self.state_shapes().items()}
+
+    def draw(self, kind: str, rng: np.random.Generator, batch: int) -> np.ndarray:
+        """This iteration's given array of ``kind`` ([batch, *shape]), drawn from ``rng``."""
+        raise NotImplementedError
+
+    def given_refusal(self, kind: str, values: np.ndarray) -> str | None:
+        """What is wrong with given values of ``kind`` (a file's or an edit's), or None."""
+        return None
+
+    def batch_refusal(self, batch_size: int) -> str | None:
+        """Why the layer cannot work on batches of ``batch_size`` samples, or None."""
+        return None
+
+    def forward_in(self, params: Params, xs: list[np.ndarray], ctx: Context) -> Forward:
+        """The forward pass in a context (see Context); a layer without own kinds or state
+        ignores it and runs ``forward_many``."""
+        net, out, cache = self.forward_many(params, xs)
+        return Forward(net, out, cache)
 
     def describe(self) -> str:
         """A short title such as ``conv1d 2×3 · sigmoid``."""
@@ -250,6 +360,32 @@ class Layer:
         """∂E/∂param[index], summed over the ``batch`` samples."""
         raise NotImplementedError
 
+    def own_formula(self, kind: str, sample: int, index: tuple[int, ...], w: Writer) -> Formula:
+        """The derivation of ``LAYER.kind[index]`` (of ``sample`` for a per-sample kind) of
+        one of its own computed kinds, written with explain's ``Writer``."""
+        raise NotImplementedError
+
+    def out_formula(self, cache: Any, sample: int, index: tuple[int, ...], w: Writer) -> Formula | None:
+        """out[sample, index] of a layer without a net written out, when ``out_terms`` cannot
+        say it (dropout's x·mask/(1 − p)); None: explain writes ``out_terms``."""
+        return None
+
+    def input_grad_formula(self, cache: Any, sample: int, index: tuple[int, ...], w: Writer,
+                           source: int = 0) -> Formula | None:
+        """∂E/∂x[sample, index] written out, when it is no sum of products (batch norm's
+        three-term formula couples the batch); None: explain writes ``input_grad_terms``."""
+        return None
+
+    def own_slips(self, kind: str, sample: int, index: tuple[int, ...], w: Writer) -> dict[str, list[float]]:
+        """What ``LAYER.kind[index]`` (its own kinds, or ``out``) would be after each hand slip
+        this layer invites (batch norm's unbiased variance, dropout's missing scale), by slip
+        name; the words are in core/learner/diagnosis."""
+        return {}
+
+    def input_slips(self, sample: int, index: tuple[int, ...], w: Writer) -> dict[str, list[float]]:
+        """What ∂E/∂x[sample, index] of its input would be after each hand slip, by slip name."""
+        return {}
+
     # --- the PyTorch export and slip diagnosis -----------------------------------
     def torch_lines(self) -> list[str]:
         """Forward line(s) of the export: read ``h``; set ``z`` (with a net) or ``h``.
@@ -289,6 +425,12 @@ def register(cls: LayerClass) -> LayerClass:
         missing.append("net_terms (a layer with a net) or out_terms (one without)")
     if not cls.type_names:
         missing.append("type_names")
+    if cls.state_defaults or cls.given_kinds:
+        missing += [m for m in ("own_kinds",) if not _overrides(cls, m)]
+    if cls.given_kinds and not _overrides(cls, "draw"):
+        missing.append("draw (it has given kinds)")
+    if (cls.state_defaults or cls.given_kinds) and not _overrides(cls, "forward_in"):
+        missing.append("forward_in (it has state or given kinds)")
     covered = {spec.get("type") for _, spec in cls.examples}
     missing += [f"an example of {name}" for name in cls.type_names if name not in covered]
     if missing:

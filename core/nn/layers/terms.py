@@ -14,14 +14,20 @@ module never imports core/explain, and explain never switches on a layer's class
   all of them, so explaining one value costs the same in a network of any size.
 - ``Note`` is a sentence whose ``{0}``, ``{1}`` … are operands (explain writes their
   symbols in).
+
+What no sum of products says (batch norm's variance, x̂ and its three-term backward) a
+layer writes itself as a ``Formula``, with a ``Writer`` that explain hands it: the
+symbol and value of any operand and explain's two ways of writing a number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 PARAM_KINDS = ("weight", "bias")
-SAMPLE_KINDS = ("x", "net", "out", "grad_out", "delta")
+SAMPLE_KINDS = ("x", "net", "out", "grad_out", "delta", "xhat", "mask")
+LAYER_KINDS = ("mean", "var", "running_mean", "running_var")  # one array per layer (no batch axis)
 COMBINES = ("sum", "max", "mean", "copy")
 
 
@@ -34,14 +40,20 @@ class Ref:
     index: tuple[int, ...]
     sample: int = 0
     source: int = 0  # for "x": which of the layer's inputs (a layer such as add reads several)
+    before: bool = False  # for a state kind (running_mean): its value before this iteration's forward
 
     def __post_init__(self) -> None:
-        if self.kind not in PARAM_KINDS + SAMPLE_KINDS:
+        if self.kind not in PARAM_KINDS + SAMPLE_KINDS + LAYER_KINDS:
             raise ValueError(f"unknown operand kind {self.kind!r}")
 
     @property
     def is_param(self) -> bool:
         return self.kind in PARAM_KINDS
+
+    @property
+    def is_layer_array(self) -> bool:
+        """One array of the layer's (a batch statistic, a running statistic), no sample."""
+        return self.kind in LAYER_KINDS
 
 
 @dataclass(frozen=True)
@@ -82,3 +94,36 @@ def product(*factors: Ref) -> Term:
 
 def note(text: str, *refs: Ref) -> Note:
     return Note(text, tuple(refs))
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A value written out: the symbolic right-hand side, the same with numbers, notes."""
+
+    formula: str
+    substituted: str
+    notes: tuple[str, ...] = ()
+
+
+class Writer(Protocol):
+    """What explain hands a layer that writes its own formulas (see ``Formula``): the batch
+    size, how many terms of a long sum to show, and the operands' symbols and values."""
+
+    batch: int
+    limit: int
+    loss_symbol: str  # E, or C for cross-entropy
+
+    def sym(self, ref: Ref) -> str:
+        """The symbol of an operand (``x̂_bn[0,1]``, ``μ_bn[0]``, ``γ_bn[0]``)."""
+
+    def val(self, ref: Ref) -> float:
+        """The stored value of an operand."""
+
+    def n(self, value: float) -> str:
+        """A number as a result is written."""
+
+    def p(self, value: float) -> str:
+        """A number as a factor is written (a negative one in parentheses)."""
+
+    def terms(self, terms: Terms) -> Formula:
+        """Shared terms written as explain writes them (a sum, a mean, a copy)."""

@@ -15,12 +15,13 @@ if TYPE_CHECKING:
 
 
 def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
-                asked: str | None = None) -> Text:
+                asked: str | None = None, exercise: str = "") -> Text:
     """One line, e.g. ``forward 2/4: pool · loss · · iteration 1 · sample 1/1 · α 0.5 · tiny-cnn``.
 
     Hand-rounding is always marked (a badge after the phase); ``quiz`` is the score of a
     running quiz, and ``loss_hidden`` keeps the loss a question until it is answered; ``asked``
-    (the quiz's question) replaces the phase, which the quiz has already stepped past."""
+    (the quiz's question) replaces the phase, which the quiz has already stepped past;
+    ``exercise`` is a student file's progress (``s01: 7 of 10 answered``)."""
     samples = stepper.sample_indices()
     count = len(stepper.state.samples)
     shown = ", ".join(str(i + 1) for i in samples[:4]) + ("…" if len(samples) > 4 else "")
@@ -39,6 +40,9 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
     if quiz:
         out.append(" ")
         out.append(f" QUIZ {quiz} ", style="bold black on cyan")
+    if exercise:
+        out.append(" ")
+        out.append(f" EXERCISE {visible(exercise)} ", style="bold black on green")
     for label, value in parts:
         out.append("  ·  ", style="dim")
         out.append(label, style="dim")
@@ -54,8 +58,8 @@ class StatusLine(Static):
     """The top line of the main screen."""
 
     def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
-             asked: str | None = None) -> None:
-        self.update(status_text(stepper, decimals, quiz, loss_hidden, asked), layout=False)  # one line always
+             asked: str | None = None, exercise: str = "") -> None:
+        self.update(status_text(stepper, decimals, quiz, loss_hidden, asked, exercise), layout=False)  # one line always
 
 
 class MessageLine(Static):

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 MAX_ROWS = 8  # rows shown per quantity; larger arrays end with a "…" line
 MAX_COLS = 8
-EDITABLE = EDITABLE_KINDS  # weight, bias, input, target
+EDITABLE = EDITABLE_KINDS  # weight, bias, input, target, a dropout mask
 
 INPUT = "input"
 LOSS = "loss"
@@ -72,20 +72,43 @@ def panel_blocks(stepper: Stepper, key: str) -> list[tuple[str, str]]:
     if key == LOSS:
         return [("target", "y"), ("loss", stepper.network.loss.symbol)]
     layer = stepper.network.layer(key)
-    # the layer's kinds (with its optimizer state) in the registry's order, with their labels
+    # the layer's kinds (with its optimizer state) in the order an iteration computes them:
+    # given, forward (a layer's own statistics, net, out, then the state it keeps), backward, update
     kinds = stepper.network.kinds(layer)
-    return [(f"{key}.{kind}", k.label) for kind, k in KINDS.items() if kind in kinds]
+    order = list(KINDS)
+
+    def place(kind: str) -> tuple[int, int, int]:
+        forward = 0 if kind not in ("net", "out") and kind not in layer.state_defaults else \
+            (1 if kind in ("net", "out") else 2)
+        return (_STAGES.index(KINDS[kind].stage), forward, order.index(kind))
+
+    return [(f"{key}.{kind}", _label(layer.param_symbols, kind)) for kind in sorted(kinds, key=place)]
+
+
+_STAGES = ("given", "forward", "backward", "update")
+
+
+def _label(symbols: Mapping[str, str], kind: str) -> str:
+    """A block's label: the registry's, with a layer's own letters for its parameters
+    (batch norm's γ, β: ``γ``, ``grad_γ``, ``new_γ``)."""
+    for param, symbol in symbols.items():
+        if kind == param:
+            return symbol
+        if kind in (f"grad_{param}", f"new_{param}"):
+            return f"{kind[:kind.index('_') + 1]}{symbol}"
+    return KINDS[kind].label
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
                hidden: set[str] | frozenset[str] = frozenset(), question: str | None = None,
-               traced: Mapping[str, str] | None = None) -> list[Row]:
+               blanks: frozenset[str] = frozenset(), traced: Mapping[str, str] | None = None) -> list[Row]:
     """Rows of one panel; ``fresh`` holds array or cell names computed by the last command;
     ``hidden`` cell names (a quiz's questions) show a placeholder, ``question`` shows ``?``;
+    ``blanks`` (an exercise's asked values, hidden too) show the learner's answer or a blank;
     ``traced`` gives the role of each value the selection's trace marks (core.explain.trace)."""
     rows: list[Row] = []
     for array_name, label in panel_blocks(stepper, key):
-        rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question)
+        rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question, blanks)
     if traced:
         rows = [Row(row.label, tuple(replace(c, trace=traced[c.name]) if c.name in traced else c
                                      for c in row.cells)) for row in rows]
@@ -94,7 +117,7 @@ def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | froz
 
 def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
                fresh: set[str] | frozenset[str], hidden: set[str] | frozenset[str] = frozenset(),
-               question: str | None = None) -> list[Row]:
+               question: str | None = None, blanks: frozenset[str] = frozenset()) -> list[Row]:
     ref = parse_name(array_name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     arr = stepper.array(array_name)
@@ -108,6 +131,11 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
         cells = []
         for idx in line:
             name = array_name + format_index(idx)
+            if name in blanks:  # never a number, never ✓/✗: the learner's own answer or a blank
+                mine = expected.get(name)
+                cells.append(Cell(name, mine.text.replace("-", "−") if mine else BLANK,
+                                  "plain" if mine else "question", "✎" if mine else ""))
+                continue
             if name in hidden:
                 cells.append(Cell(name, "?" if name == question else PLACEHOLDER,
                                   "question" if name == question else "pending"))
@@ -117,6 +145,9 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
     if is_truncated(shape, column):
         rows.append(Row(f"  … {'×'.join(str(s) for s in shape)} in all"))
     return rows
+
+
+BLANK = "____"  # an exercise's asked value not answered yet
 
 
 def as_column(stepper: Stepper, kind: str, shape: tuple[int, ...]) -> bool:
@@ -170,4 +201,5 @@ def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, a
         if check is not None:
             mark = "✓" if check.ok else "✗"
     digits = 2 if stepper.hand_rounding is None else 3
-    return Cell(name, cell_text(value, decimals, digits), state, mark, editable)
+    text = fmt(value, 0) if KINDS[kind].whole and value == int(value) else cell_text(value, decimals, digits)
+    return Cell(name, text, state, mark, editable)

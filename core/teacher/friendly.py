@@ -1,0 +1,123 @@
+"""Is a variant fit for working by hand? Each fault is a sentence; none means it is.
+
+A student works with the display decimals, so a value is "visible" when it differs by at
+least a few units of the last place. The faults: a non-finite or huge number; a sigmoid or
+tanh so saturated that its slope is nearly 0; a softmax output at 0 or 1; a ReLU whose net
+shows as 0 where the backward pass needs its slope; a max-pool window whose maximum is
+tied (to the decimals shown) where the backward pass routes through it; and an asked value
+where a usual slip would not show, or would look like another slip (checked with the
+learner's own diagnosis, so every slip a student makes there can be named).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.engine.quantities import KINDS, parse_name
+from core.engine.stepper import Stepper
+from core.learner.diagnosis import diagnose, slip_values
+from core.nn.layers.pool import Pool
+from core.teacher.tolerance import Tolerance
+
+LARGEST = 100.0  # no value of an iteration is larger than this
+SATURATING = {"sigmoid": 4.0, "tanh": 2.0}  # |net| beyond this: the slope is nearly 0
+KINKED = ("relu", "leaky_relu")  # a slope that jumps at net = 0
+VISIBLE = 2  # units of the last place a slip must move a value by (a rounded slip then never looks right)
+SOFTMAX_EDGE = 0.01
+# slips with many candidates, of which the first is the usual one (the swapped index): only
+# it must show (every other entry of a row differing visibly would be asking too much), and
+# only where an index pairs two neurons (a weight's row and column)
+ONE_CANDIDATE = ("transposed-index",)
+PAIRED = ("grad_weight", "new_weight")
+
+
+def faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> list[str]:
+    """Everything that makes this (complete) iteration unfit for the asked values: the
+    hard faults, or else the asked values where a slip would hide."""
+    return hard_faults(stepper, asked, tolerance) or slip_faults(stepper, asked, tolerance)
+
+
+def hard_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> list[str]:
+    """Numbers no one should work by hand: huge, saturated, a ReLU at 0, a tied max-pool."""
+    network = stepper.network
+    d = int(tolerance.decimals_at(1.0))
+    unit = 10.0 ** (-d)
+    out: list[str] = []
+    for key, arr in stepper.state.values.items():
+        values = np.asarray(arr, dtype=np.float64)
+        if not np.all(np.isfinite(values)) or np.max(np.abs(values), initial=0.0) > LARGEST:
+            out.append(f"{key} holds a value larger than {LARGEST:g}")
+    refs = [parse_name(name) for name in asked]
+    index = {layer.name: i for i, layer in enumerate(network.layers)}
+    backward = [index[r.layer] for r in refs if r.layer is not None and KINDS[r.kind].stage in ("backward", "update")]
+    lowest_backward = min(backward) if backward else len(network.layers)
+    forward_top = len(network.layers) - 1 if backward or any(r.kind == "loss" for r in refs) else max(
+        (index[r.layer] for r in refs if r.layer is not None), default=-1)
+    for i, layer in enumerate(network.layers):
+        act = layer.activation
+        net = stepper.batched(f"{layer.name}.net")
+        if act is None or net is None or i > forward_top:
+            continue
+        if act.name in SATURATING and np.max(np.abs(net)) > SATURATING[act.name]:
+            out.append(f"{layer.name}: a {act.name} is saturated (|net| > {SATURATING[act.name]:g})")
+        if act.coupled:
+            a = stepper.batched(f"{layer.name}.out")
+            if a is not None and (np.min(a) < SOFTMAX_EDGE or np.max(a) > 1 - SOFTMAX_EDGE):
+                out.append(f"{layer.name}: a softmax output is within {SOFTMAX_EDGE:g} of 0 or 1")
+        if act.name in KINKED and i >= lowest_backward and np.min(np.abs(net)) < unit:
+            out.append(f"{layer.name}: a {act.name} net shows as 0, so its slope is unclear")
+    for layer in network.layers:
+        if not isinstance(layer, Pool) or layer.mode != "max":
+            continue
+        sources = network.inputs_of(layer.name)
+        if not any(src != "input" and index[src] >= lowest_backward for src in sources):
+            continue
+        x = stepper.state.values[network.input_keys(layer.name)[0]]
+        if _smallest_lead(layer, x) < 1.5 * unit:
+            out.append(f"{layer.name}: a max-pool window has a tie for its maximum (to {d} decimals)")
+    return out
+
+
+def slip_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance, limit: int | None = None) -> list[str]:
+    """The asked values where a usual slip would not show or would pass for another slip
+    (stops once ``limit`` are found)."""
+    out: list[str] = []
+    for name in asked:
+        out += _hidden_slips(stepper, name, tolerance)
+        if limit is not None and len(out) >= limit:
+            break
+    return out
+
+
+def _smallest_lead(layer: Pool, x: np.ndarray) -> float:
+    """The smallest gap between the largest and the second largest value of any window."""
+    g = layer.geometry
+    planes = np.asarray(x).reshape(x.shape[0], g.channels, g.height * g.width)
+    windows = planes[:, :, g.table.index]  # [B, C, P, K]
+    if windows.shape[-1] < 2:
+        return np.inf
+    top2 = np.sort(windows, axis=-1)[..., -2:]
+    return float(np.min(top2[..., 1] - top2[..., 0]))
+
+
+def _hidden_slips(stepper: Stepper, name: str, tolerance: Tolerance) -> list[str]:
+    """A slip at ``name`` that would not show, or that diagnosis would name wrongly."""
+    exact = stepper.value(name)
+    kind = parse_name(name).kind
+    tol = tolerance.absolute(exact)
+    decimals = tolerance.decimals_at(exact)
+    first: dict[str, float] = {}
+    for slip, alt in slip_values(stepper, name):
+        moved = abs(alt - exact)
+        if moved <= 1e-9:
+            continue  # this slip gives the right value here: it cannot happen
+        if slip in ONE_CANDIDATE and (slip in first or kind not in PAIRED):
+            continue
+        if moved < VISIBLE * tol:
+            return [f"{name}: the {slip} slip would move it by only {moved:.2g}"]
+        first.setdefault(slip, alt)
+    for slip, alt in first.items():
+        found = diagnose(stepper, name, round(alt, decimals), decimals)
+        if found is None or found.slip != slip:
+            return [f"{name}: the {slip} slip would be taken for {found.slip if found else 'no slip'}"]
+    return []
