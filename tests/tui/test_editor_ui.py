@@ -187,3 +187,31 @@ def test_cnn_tui_new_opens_the_editor_on_a_blank_design(monkeypatch) -> None:
         "{name: out, type: dense, units: 2, activation: softmax}"]
     assert app.stepper.scenario.name == "new network"
     assert cli.main(["new", "extra"]) == 2
+
+
+async def test_opening_a_design_over_unsaved_edits_asks_first(app: CnnTuiApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "escape")
+        app.stepper.edit("conv.weight[0,0,1]", 0.5)
+        await press(pilot, "N")
+        await pilot.pause()
+        await goto(pilot, app, "layer:2")
+        await write(pilot, app, "{name: fc, type: dense, units: 3, activation: sigmoid}")
+        await press(pilot, "o")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmScreen"
+        await press(pilot, "n")
+        await pilot.pause()
+        assert app.main.stepper.network.layer("fc").units == 2 and message(app) == "cancelled"
+        await press(pilot, "N")
+        await pilot.pause()
+        await goto(pilot, app, "layer:2")
+        await write(pilot, app, "{name: fc, type: dense, units: 3, activation: sigmoid}")
+        await press(pilot, "o")
+        await pilot.pause()
+        await press(pilot, "y")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.main.stepper.network.layer("fc").units == 3
+        assert app.main.stepper.value("conv.weight[0,0,1]") == 0.5  # the design kept the edited weight
+        assert "the designed network is open" in message(app)
