@@ -26,7 +26,7 @@ def selecting(name: str, *keys: str):
     ("tiny-cnn", "pool.out[0,0]", ("F",)),  # max-pool: the window, the winner reversed
     ("tiny-cnn", "conv.delta[0,1]", ("n",)),  # the gradient routed back through the pool
     ("tiny-cnn", "out.new_weight[0,1]", ("n",)),  # the update
-    ("residual-block", "skip.net[0]", ("n",)),  # add: one value of each input
+    ("residual-block", "skip.net[0,0]", ("n",)),  # add: one value of each input (batch norm on one path)
 ])
 def test_trace(snap_compare, scenario, name, keys):
     assert snap_compare(CnnTuiApp(load(scenario)), terminal_size=SIZE, run_before=selecting(name, *keys))
