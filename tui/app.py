@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
+from core.scenario.draft import Draft
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
@@ -31,9 +32,10 @@ class CnnTuiApp(App[int]):
     TITLE = "cnn-tui"
     BINDINGS = APP_BINDINGS
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, design: Draft | None = None) -> None:
         super().__init__()
         self.main = MainScreen(scenario)
+        self._design = design
         self._quit_wanted = False  # q was pressed while a save ran: quit once it has finished
 
     def get_default_screen(self) -> Screen[None]:
@@ -72,13 +74,22 @@ class CnnTuiApp(App[int]):
         for command in super().get_system_commands(screen):
             if command.title not in TEXTUAL_COMMANDS_LEFT_OUT:
                 yield command
-        for keys, action, _label, _shown, text in KEYS:
+        table = getattr(screen, "KEY_TABLE", None)  # a screen with a key table of its own (the editor)
+        for keys, action, _label, _shown, text in table or KEYS:
             title = text[0].upper() + text[1:]
             shown = key_label(keys)
-            yield SystemCommand(f"{title} ({shown})", f"key {shown}", partial(self._palette, action))
+            run = partial(self._screen_key, screen, action) if table else partial(self._palette, action)
+            yield SystemCommand(f"{title} ({shown})", f"key {shown}", run)
 
     def _palette(self, action: str) -> None:
         self.call_later(self.main.run_key, action)
+
+    def _screen_key(self, screen: Screen[object], action: str) -> None:
+        self.call_later(screen.run_action, action)
+
+    def on_mount(self) -> None:
+        if self._design is not None:  # ``cnn-tui new``: the editor first, on a blank network
+            self.main.design.open_editor(self._design)
 
     def action_help(self) -> None:
         from tui.screens.help_screen import HelpScreen

@@ -45,9 +45,32 @@ KEYS: list[tuple[str, str, str, bool, str]] = [
     ("e", "export", "export", False, "export the complete iteration: Markdown, LaTeX or a PyTorch script"),
     ("m", "messages", "messages", False, "the message log: every message of this session, whole, to scroll "
      "back through"),
+    ("d", "trace_direction", "trace", True, "trace the selected value: what it reads → what reads it → off"),
+    ("l", "pick_samples", "samples", False, "pick the sample (or batch) this iteration uses: a list with labels "
+     "and pictures"),
+    ("a", "learning_rate", "α", False, "change the learning rate α (typed in the status line, checked as in a file)"),
+    ("N", "network_editor", "editor", True, "network editor: add, remove, reorder and change layers, loss and "
+     "settings (checked as a file is)"),
+    ("i", "intro", "story", False, "the scenario's story: its description and the keys to start (any key closes it)"),
     ("question_mark", "help", "help", True, "help: every key"),
     ("q", "quit", "quit", True, "quit (asks first when there are unsaved changes)"),
 ]
+
+# the network editor's keys (its own screen; help and the palette list them too)
+EDITOR_KEYS: list[tuple[str, str, str, bool, str]] = [
+    ("enter", "edit_row", "edit", True, "edit the selected layer or setting as the file writes it (enter applies, "
+     "escape cancels)"),
+    ("a", "add_layer", "add", True, "add a dense layer after the selected one (edit its line to change its type)"),
+    ("x,delete", "remove_layer", "remove", True, "remove the selected layer"),
+    ("K,shift+up", "move_up", "up", True, "move the selected layer up (earlier)"),
+    ("J,shift+down", "move_down", "down", True, "move the selected layer down (later)"),
+    ("z", "undo_change", "undo", True, "undo the last change in the editor"),
+    ("o", "open_design", "open", True, "open the network in the stepping view (S there saves it as a scenario)"),
+    ("escape", "leave_editor", "back", True, "back to the stepping view without the changes"),
+]
+EDITOR_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
+    Binding(key, action, label, show=shown, tooltip=text) for key, action, label, shown, text in EDITOR_KEYS]
+_EDITOR_KEYS_OF: dict[str, str] = {action: keys for keys, action, *_ in EDITOR_KEYS}
 
 # moving and editing inside a panel's values (numbers or heatmap)
 GRID_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
@@ -90,6 +113,11 @@ def key_for(action: str) -> str:
 def binding_keys(action: str) -> str:
     """The keys of an action as a binding names them: ``binding_keys("help")`` → ``question_mark``."""
     return _KEYS_OF[action]
+
+
+def editor_key(action: str) -> str:
+    """The key of a network editor action as messages name it: ``editor_key("add_layer")`` → ``a``."""
+    return key_label(_EDITOR_KEYS_OF[action]).split(" ")[0]
 
 
 def short_label(action: str) -> str:

@@ -24,6 +24,7 @@ COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade
 
 USAGE = """\
 cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
+       cnn-tui new                              design a network in the TUI, from a blank one
        cnn-tui scenarios                        list the bundled scenarios
        cnn-tui check PATH|NAME                  validate a scenario file
        cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json]
@@ -318,13 +319,16 @@ def _asked(key: Key, key_file: str) -> list[str]:
     return list(exercise.ask) if exercise is not None else []
 
 
-def run_tui(target: str | None) -> int:
+def run_tui(target: str | None, new: bool = False) -> int:
+    """The TUI on a scenario, or (``new``) the network editor on a blank design."""
     from core.scenario.catalog import load
+    from core.scenario.draft import Draft
 
-    scenario = load(target or "tiny-cnn")  # a broken file fails here, before the screen opens
+    design = Draft.blank() if new else None
+    scenario = design.scenario if design else load(target or "tiny-cnn")  # a broken file fails here
     from tui.app import CnnTuiApp
 
-    app = CnnTuiApp(scenario)
+    app = CnnTuiApp(scenario, design)
     app.run()
     return app.return_code or 0
 
@@ -342,6 +346,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in COMMANDS:
             args = _parser().parse_args(argv)
             return HANDLERS[args.command](args)
+        if argv == ["new"]:
+            return run_tui(None, new=True)
         if argv and argv[0] in ("-h", "--help"):
             print("usage: " + USAGE, end="")
             return 0

@@ -45,6 +45,10 @@ class StepHost(Screen[None]):
     def show_derivation(self) -> None:
         raise NotImplementedError
 
+    def refresh_marks(self) -> None:
+        """Redraw the panels' marks and the derivation (the selection's trace has changed)."""
+        raise NotImplementedError
+
     def select(self, name: str) -> None:
         """Move the cursor (and focus) to a quantity wherever it is shown."""
         raise NotImplementedError

@@ -48,7 +48,7 @@ SUFFIX = ".journal"
 # Stepper methods that change state; replay calls them by name with the recorded arguments
 COMMANDS = ("step_forward", "forward_all", "step_backward", "backward_all", "update", "step_next",
             "run_iteration", "advance_to_next", "undo", "reset", "edit", "set_expected",
-            "set_hand_rounding", "adopt")
+            "set_hand_rounding", "adopt", "choose_samples", "set_learning_rate")
 SAVED = "mark_saved"  # not replayed: a save starts a fresh journal from the saved file
 VIEW_OPS = ("decimals", "quiz")  # the app's own state, last one wins
 UNKNOWN = "unknown"  # a change made by a Stepper method not in COMMANDS: replay stops there

@@ -91,6 +91,7 @@ class State:
     optim: OptimizerState = OptimizerState()  # the optimizer's state before this iteration's update
     layer_state: dict[str, Params] = field(default_factory=dict)  # layers' state before this forward
     given: dict[str, np.ndarray] = field(default_factory=dict)  # iteration 1's given arrays (a file's mask)
+    picked: tuple[int, ...] | None = None  # the samples a learner chose for this iteration (else by its number)
 
 
 class Stepper:
@@ -105,7 +106,8 @@ class Stepper:
                                  optim=scenario.optimizer_state, layer_state=scenario.layer_state,
                                  given=scenario.given)
         # each entry: the state, what the command was, and the expected values before it
-        self._undo: list[tuple[State, str, dict[str, Expected]]] = []
+        # (and the learning rate before it: α is the scenario's, and a learner may change it)
+        self._undo: list[tuple[State, str, dict[str, Expected], float]] = []
 
     # --- reading ----------------------------------------------------------------
     @property
@@ -121,7 +123,10 @@ class Stepper:
         return self.state.params
 
     def sample_indices(self, iteration: int | None = None) -> list[int]:
-        """Samples of an iteration: (k−1)·B + j mod S, j = 0…B−1 (one wrapping cursor)."""
+        """Samples of an iteration: (k−1)·B + j mod S, j = 0…B−1 (one wrapping cursor), or
+        the ones the learner picked for this iteration (``choose_samples``)."""
+        if iteration is None and self.state.picked is not None:
+            return list(self.state.picked)
         k = self.state.iteration if iteration is None else iteration
         return batch_indices(k, self.batch_size, len(self.state.samples))
 
@@ -399,8 +404,9 @@ class Stepper:
         """Restore the state before the last command; returns what was undone."""
         if not self._undo:
             raise StepError("nothing to undo")
-        self.state, label, expected = self._undo.pop()
+        self.state, label, expected, rate = self._undo.pop()
         self.scenario.expected = expected
+        self.scenario.learning_rate = rate
         return label
 
     def reset(self) -> None:
@@ -408,6 +414,7 @@ class Stepper:
         self._push("reset")
         loaded = self._loaded.copy()
         self.scenario.expected = dict(loaded.expected)
+        self.scenario.learning_rate = loaded.learning_rate
         self.state = self._start(loaded.params, loaded.samples, 1, edited=False, optim=loaded.optimizer_state,
                                  layer_state=loaded.layer_state, given=loaded.given)
 
@@ -508,6 +515,37 @@ class Stepper:
         self.state = replace(self.state, optim=optim, values=values, edited=True,
                              edits={str(ref): previous, **self.state.edits})
         return "cleared the update, which starts from it" if updated else "the update starts from it"
+
+    def choose_samples(self, first: int) -> str:
+        """This iteration uses samples ``first``, ``first`` + 1 … (a batch of B, wrapping) in
+        place of the ones its number gives; everything computed from the old ones is cleared.
+        The next iteration goes on by its number (contract: (k−1)·B + j mod S)."""
+        count = len(self.state.samples)
+        if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first < count:
+            raise EditError(f"there is no sample {quote(str(first + 1 if isinstance(first, int) else first))} "
+                            f"(the scenario has {count}: 1 to {count})")
+        picked = tuple((first + j) % count for j in range(self.batch_size))
+        self._push(f"samples {', '.join(str(i + 1) for i in picked)}")
+        samples = self.state.samples
+        edits = {k: v for k, v in self.state.edits.items() if parse_name(k).layer is not None}
+        values = {**self.state.values, "input": samples.x[list(picked)], "target": samples.y[list(picked)]}
+        self.state = replace(self.state, picked=picked, edits=edits, values=values)
+        # exactly what an edit of the input clears (a layer's given arrays stay)
+        self.state = replace(self.state, values=self._cleared({layer.name for layer in self.network.layers}, True))
+        return "cleared this iteration's forward pass, backward pass and update"
+
+    def set_learning_rate(self, rate: float) -> str:
+        """A new α (> 0, finite) for this iteration's update on; the update, if computed, is cleared."""
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not np.isfinite(rate) or rate <= 0:
+            raise EditError(f"learning_rate: expected a number > 0, got {quote(str(rate))}")
+        self._push(f"α {rate:g}")
+        self.scenario.learning_rate = float(rate)
+        update = [f"{layer.name}.{kind}" for layer in self.network.layers for kind in self.network.kinds(layer)
+                  if KINDS.get(kind) is None or KINDS[kind].stage == "update" or kind in self.network.state_kinds()]
+        values = {k: v for k, v in self.state.values.items() if k not in update}
+        cleared = len(values) != len(self.state.values)
+        self.state = replace(self.state, values=values, edited=True)
+        return "cleared the update" if cleared else "the update will use it"
 
     def set_expected(self, name: str, expected: Expected | None) -> None:
         """Record (or, with None, drop) a learner's hand value for one number; it is saved
@@ -632,7 +670,7 @@ class Stepper:
                        rounding=self.state.rounding)
 
     def _push(self, label: str) -> None:
-        self._undo.append((self.state, label, self.scenario.expected))
+        self._undo.append((self.state, label, self.scenario.expected, self.scenario.learning_rate))
         if len(self._undo) > UNDO_LIMIT:
             del self._undo[0]
 

@@ -52,6 +52,12 @@ def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tu
     return _Explainer(stepper, decimals).update_context(i, layer, param, index)
 
 
+def gradient_written_in(layer: Layer, batch: int) -> bool:
+    """Does an update's derivation write the gradient in as its one product (a dense
+    layer's δ·x, δ: one sample, one product), rather than name ∂E/∂w?"""
+    return layer.gradient_is_one_product and batch == 1
+
+
 def layer_writer(stepper: Stepper, i: int, layer: Layer, decimals: int | None = None) -> _LayerWriter:
     """The Writer of layer ``i`` (symbols and stored values of its operands), for diagnosis."""
     return _LayerWriter(_Explainer(stepper, decimals), i, layer)
@@ -522,8 +528,7 @@ class _Explainer:
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
         term, word, note = Term(grad_sym, self.p(grad)), param, ""
-        if layer.gradient_is_one_product and self.batch == 1:
-            # one sample and one product (a dense layer's δ·x, δ): the gradient written in
+        if gradient_written_in(layer, self.batch):
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
             term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))

@@ -18,7 +18,7 @@ import numpy as np
 from core.engine.network import Network, build_network, shape_text
 from core.engine.quantities import QuantityRef, parse_name
 from core.engine.scenario import FORMAT, INITS, REVEALS, Exercise, Expected, SampleSet, Scenario, student_id_problem
-from core.errors import QuantityError, ScenarioError
+from core.errors import EditError, QuantityError, ScenarioError
 from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES, layer_class
@@ -175,8 +175,29 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     return scenario
 
 
-def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
-    """Validate scenario YAML ``text``; relative npz paths resolve against ``base_dir``."""
+def _learning_rate(r: _Reader, data: dict[str, Any]) -> float:
+    learning_rate = r.number(data["learning_rate"], ("learning_rate",))
+    if learning_rate <= 0:
+        raise r.fail(("learning_rate",), f"expected a number > 0, got {data['learning_rate']}")
+    return learning_rate
+
+
+def check_learning_rate(text: str) -> float:
+    """A learning rate typed by a learner (``0.25``, ``1e-2``), read and checked exactly as a
+    file's ``learning_rate:`` is, with the same messages."""
+    try:
+        doc = read_yaml(f"learning_rate: {text.strip() or '~'}\n", "α")
+        r = _Reader(doc, "α", Path.cwd())
+        data = r.mapping(doc.data, (), "a learning rate")
+        if set(data) != {"learning_rate"}:
+            raise r.fail(("learning_rate",), f"expected a number, got {said(text)}")
+        return _learning_rate(r, data)
+    except ScenarioError as err:  # the file's message, without the made-up file's name and line
+        message = err.reason if err.field else f"expected a number, got {said(text)}"
+        raise EditError(f"learning_rate: {message}") from None
+
+
+def _read_document(text: str, file: str, base_dir: Path | None) -> tuple[_Reader, dict[str, Any]]:
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise ScenarioError("over the 10 MB limit for YAML: put the samples in an npz file", file=file)
     doc = read_yaml(text, file)
@@ -191,6 +212,11 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
         given = data["format"]
         shown = short(given) if type(given) in (int, float) else said(given)
         raise r.fail(("format",), f"format {shown} is not supported (this cnn-tui reads format {FORMAT})")
+    return r, data
+
+
+def _head(r: _Reader, data: dict[str, Any]) -> dict[str, Any]:
+    """Everything but the parameters and the samples, checked in the file's order."""
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
         raise r.fail(("name",), f"expected a non-empty title, got {describe(name)}")
@@ -199,9 +225,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     if not isinstance(description, str):
         raise r.fail(("description",), f"expected text, got {describe(description)}")
     loss = r.choice(data["loss"], ("loss",), LOSSES, "loss")
-    learning_rate = r.number(data["learning_rate"], ("learning_rate",))
-    if learning_rate <= 0:
-        raise r.fail(("learning_rate",), f"expected a number > 0, got {data['learning_rate']}")
+    learning_rate = _learning_rate(r, data)
     batch_size = r.integer(data.get("batch_size", 1), ("batch_size",), 1)
     seed = None if data.get("seed") is None else r.integer(data["seed"], ("seed",), 0, 2**63 - 1)
     init = None if data.get("init") is None else r.choice(data["init"], ("init",), INITS, "init")
@@ -211,6 +235,28 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     kept = get_optimizer(optimizer.type).kept_kinds(optimizer.options)
     specs = _layer_specs(r, data["layers"], kept)
     network = _network(r, input_shape, specs, loss, batch_size, kept)
+    return {"name": name.strip(), "description": description, "loss": loss, "learning_rate": learning_rate,
+            "batch_size": batch_size, "seed": seed, "init": init, "decimals": decimals,
+            "input_shape": input_shape, "optimizer": optimizer, "step": step, "specs": specs, "network": network}
+
+
+def parse_network(text: str, file: str = "<scenario>") -> Network:
+    """The network a scenario's YAML ``text`` describes, checked exactly as ``parse_scenario``
+    checks it (same order, same messages), without reading its parameters or samples: a
+    network editor asks it for the shapes before it fits the samples to them."""
+    r, data = _read_document(text, file, None)
+    network: Network = _head(r, data)["network"]
+    return network
+
+
+def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+    """Validate scenario YAML ``text``; relative npz paths resolve against ``base_dir``."""
+    r, data = _read_document(text, file, base_dir)
+    head = _head(r, data)
+    name, description, loss, learning_rate = head["name"], head["description"], head["loss"], head["learning_rate"]
+    batch_size, seed, init, decimals = head["batch_size"], head["seed"], head["init"], head["decimals"]
+    input_shape, optimizer, step, specs = head["input_shape"], head["optimizer"], head["step"], head["specs"]
+    network = head["network"]
     params = _params(r, data["layers"], network, seed, init)
     layer_state = _layer_state(r, data["layers"], network)
     given = _given(r, data["layers"], network, batch_size)
@@ -219,7 +265,7 @@ def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = 
     test_samples = None
     if data.get("test_samples") is not None:
         test_samples = _samples(r, data["test_samples"], ("test_samples",), network, loss)
-    scenario = Scenario(name=name.strip(), description=description, input_shape=input_shape,
+    scenario = Scenario(name=name, description=description, input_shape=input_shape,
                         layer_specs=specs, params=params, samples=samples, loss=loss,
                         learning_rate=learning_rate, network=network, batch_size=batch_size,
                         seed=seed, init=init, decimals=decimals, test_samples=test_samples,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -116,6 +116,11 @@ def _samples_data(samples: SampleSet, target: Path, npz_name: str | None) -> Any
     return items
 
 
+def layer_entry(spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A layer's fields as a file writes them (its parameters apart)."""
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.items() if not (k == "frozen" and not v)}
+
+
 def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | None = None) -> dict[str, Any]:
     """The scenario as plain data in the file's field order; ``npz_names`` names the npz
     file of each sample set (``samples``, ``test_samples``) written beside the YAML."""
@@ -129,8 +134,7 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
         data["test_samples"] = _samples_data(scenario.test_samples, target, npz_names.get("test_samples"))
     layers = []
     for spec in scenario.layer_specs:
-        entry = {k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.items()
-                 if not (k == "frozen" and not v)}
+        entry = layer_entry(spec)
         if spec["name"] in scenario.params:
             for pname, value in scenario.params[spec["name"]].items():
                 entry[pname] = _plain(value)

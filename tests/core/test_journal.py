@@ -31,7 +31,8 @@ def snapshot(stepper: Stepper) -> dict:
         "x": st.samples.x.tobytes(), "y": st.samples.y.tobytes(),
         "expected": dict(stepper.scenario.expected),
         "rounding": st.rounding, "edited": st.edited,
-        "undo": [label for _state, label, _exp in stepper._undo],
+        "undo": [label for _state, label, *_ in stepper._undo],
+        "learning_rate": stepper.scenario.learning_rate,
         "optimizer": repr(getattr(st, "optim", None)),  # the optimizer's state, where the Stepper has one
     }
 
@@ -62,6 +63,8 @@ def every_command(stepper: Stepper) -> None:
     stepper.update()
     stepper.advance_to_next()
     stepper.set_hand_rounding(2)
+    stepper.set_learning_rate(0.25)
+    stepper.choose_samples(0)
     stepper.run_iteration()
     stepper.run_iteration()
     stepper.undo()
@@ -83,11 +86,11 @@ def test_every_command_replays_to_the_same_state(tmp_path: Path) -> None:
     assert [e["op"] for e in recorded][:6] == ["edit", "edit", "step_forward", "step_next", "forward_all",
                                                 "set_expected"]
     assert {e["op"] for e in recorded} == set(journal.COMMANDS)  # every kind, each recorded once per call
-    assert len(recorded) == 23  # step_next's inner step_forward is not a second entry
+    assert len(recorded) == 25  # step_next's inner step_forward is not a second entry
 
     fresh = Stepper(load("tiny-cnn"))
     done = journal.replay(fresh, written_and_read(recorded, tmp_path))
-    assert done.failed is None and done.applied == 23
+    assert done.failed is None and done.applied == 25
     assert snapshot(fresh) == snapshot(live)
     assert fresh.iteration == 7 and fresh.phase().describe() == "forward 2/4: pool"
     assert fresh.value("conv.weight[1,0,2]") == live.value("conv.weight[1,0,2]")

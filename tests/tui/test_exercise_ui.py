@@ -113,3 +113,18 @@ async def test_grade_browser_shows_students_and_their_answers(student: Path) -> 
         await pilot.press("tab", "down")
         await pilot.pause()
         assert "out.delta[1]: missing" in str(app.query_one("#detail", Static).content)
+
+
+async def test_an_exercise_holds_back_the_editor_the_sample_picker_and_alpha(student: Path) -> None:
+    app = CnnTuiApp(load_scenario(student))
+    async with app.run_test(size=SIZE) as pilot:
+        for key in ("N", "l", "a"):
+            await press(pilot, "escape", key)
+            await pilot.pause()
+            assert app.screen is app.main
+            assert message(app) == "not in an exercise: it would change the numbers you are asked to work out"
+        assert app.stepper.scenario.learning_rate == load_scenario(student).learning_rate
+        app.main.select("fc.delta[0]")  # asked: the trace marks what it reads, never a hidden value
+        await pilot.pause()
+        marked = {c.name for p in app.main.panels for row in p.grid.rows for c in row.cells if c.trace}
+        assert marked == {"out.weight[0,0]", "out.weight[1,0]", "fc.out[0]"}  # out.delta is asked: unmarked

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 # keys that would show a hidden value or change the exercise's numbers
 HIDING_KEYS = frozenset({"quiz", "next_mismatch", "gradient_check", "export", "train", "edit"})
 NEXT_ITERATION = frozenset({"step_forward", "forward_all", "step_next", "run_iteration"})
+# keys that would change the network, its samples or α: the exercise's numbers would no longer be its own
+CHANGING_KEYS = frozenset({"network_editor", "pick_samples", "learning_rate"})
 
 
 class ExerciseFeature(Feature):
@@ -50,6 +52,8 @@ class ExerciseFeature(Feature):
             return None
         if action in HIDING_KEYS:
             return "not in an exercise: it would show the values you are asked to work out"
+        if action in CHANGING_KEYS:
+            return "not in an exercise: it would change the numbers you are asked to work out"
         if action in NEXT_ITERATION and self.host.stepper.phase().stage == "done":
             return (f"the exercise is this iteration: its update is done ({key_for('undo')} steps back; "
                     f"{key_for('save')} saves your answers)")

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
-from core.engine.stepper import Phase
+from core.engine.quantities import KINDS, parse_name
+from core.engine.stepper import Phase, Stepper
 from core.errors import CnnTuiError, StepError
 from core.numbers import fmt
 from tui.bindings import key_for, short_label
@@ -24,6 +25,37 @@ def then_keys(actions: tuple[str, ...]) -> str:
     if not actions:
         return ""
     return "; press " + " or ".join(f"{key_for(a)} ({short_label(a)})" for a in actions)
+
+
+def last_step(stepper: Stepper, computed: set[str]) -> set[str]:
+    """Of what a command computed, what its last single step computed: the update; else the
+    backward step of the lowest layer; else the forward step of the highest layer (and the
+    loss); with the parameters a new iteration took on. A whole iteration marks its update,
+    not every value, so the mark says something."""
+    network = stepper.network
+
+    def stage(name: str) -> str:
+        ref = parse_name(name)
+        kind = KINDS.get(ref.kind)
+        if ref.layer is not None and ref.kind in network.state_kinds():
+            return "update"
+        return kind.stage if kind is not None else "forward"
+
+    def layer_index(name: str) -> int:
+        layer = parse_name(name).layer
+        return network.index_of(layer) if layer is not None else len(network.layers)
+
+    given = {n for n in computed if stage(n) == "given"}  # parameters taken on from an update stay marked
+    for wanted, pick in (("update", None), ("backward", min), ("forward", max)):
+        names = {n for n in computed if stage(n) == wanted}
+        layers = [layer_index(n) for n in names if parse_name(n).layer is not None]
+        if not names:
+            continue
+        if pick is None or not layers:
+            return names | given
+        at = pick(layers)
+        return {n for n in names if parse_name(n).layer is None or layer_index(n) == at} | given
+    return computed
 
 
 class SteppingFeature(Feature):
@@ -65,7 +97,7 @@ class SteppingFeature(Feature):
         fresh = {k for k, v in st.state.values.items() if values.get(k) is not v}
         fresh |= {f"{layer}.{kind}" for layer, ps in st.params.items() for kind, arr in ps.items()
                   if params.get(layer, {}).get(kind) is not arr}
-        host.fresh = fresh
+        host.fresh = last_step(st, fresh)
         if follow:
             self._follow(before)
         host.refresh_view()

@@ -9,8 +9,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
-from tui.bindings import KEYS, key_label
+from tui.bindings import EDITOR_KEYS, KEYS, key_label
 from tui.literal import literal
+
+NETWORK_EDITOR = next(keys for keys, action, *_ in KEYS if action == "network_editor")
 
 INTRO = """\
 # cnn-tui — backpropagation one number at a time
@@ -36,7 +38,9 @@ def help_markdown(loss: str = "E") -> str:
              "| `ctrl+r` (quiz) | reveal the value asked, without scoring it |\n"
              "| `escape` (quiz) | leave the quiz (the values computed so far stay) |\n"
              "| `ctrl+p` | command palette (every action) |")
-    return f"{INTRO.replace('{E}', loss)}\n| key | does |\n|---|---|\n{rows}\n{extra}\n"
+    editor = "\n".join(f"| `{key_label(keys)}` | {text} |" for keys, _a, _l, _s, text in EDITOR_KEYS)
+    return (f"{INTRO.replace('{E}', loss)}\n| key | does |\n|---|---|\n{rows}\n{extra}\n\n"
+            f"## The network editor ({key_label(NETWORK_EDITOR)})\n\n| key | does |\n|---|---|\n{editor}\n")
 
 
 class HelpScreen(ModalScreen[None]):

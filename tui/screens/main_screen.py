@@ -29,14 +29,18 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from tui.bindings import GLOBAL_ACTIONS, KEY_ACTIONS, SCREEN_BINDINGS, key_for
 from tui.features.base import Feature
+from tui.features.design import DesignFeature
 from tui.features.editing import EditFeature
 from tui.features.exercise import ExerciseFeature
 from tui.features.files import FilesFeature
 from tui.features.heatmaps import HeatmapFeature
 from tui.features.messages import MessagesFeature
 from tui.features.quiz import QuizFeature
+from tui.features.samples import SamplesFeature
 from tui.features.stepping import SteppingFeature
+from tui.features.story import StoryFeature
 from tui.features.study import StudyFeature
+from tui.features.tracing import TraceFeature
 from tui.features.training import TrainingFeature
 from tui.features.view import ViewFeature
 from tui.host import Result, StepHost
@@ -45,9 +49,11 @@ from tui.recovery import Recovery
 from tui.typeahead import TypeAhead
 from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.bars.message_line import MessageLine
+from tui.widgets.bars.rate_editor import RateEditor
 from tui.widgets.bars.status_line import StatusLine
 from tui.widgets.derivation.derivation_view import DerivationView
 from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
+from tui.widgets.intro.intro_panel import IntroPanel
 from tui.widgets.panels.layer_panel import LayerPanel
 from tui.widgets.panels.layer_rows import LOSS, panel_keys, panel_rows, panel_title
 from tui.widgets.panels.value_grid import ValueGrid
@@ -66,6 +72,7 @@ class MainScreen(StepHost):
         self.decimals = scenario.decimals
         self.selected = None
         self.fresh = set()
+        self._traced: dict[str, str] = {}  # the marks the panels show now
         self._note: tuple[str, object, Text] | None = None  # (name, the state it belongs to, text)
         self._key_states: tuple[bool, ...] | None = None
         self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
@@ -80,9 +87,13 @@ class MainScreen(StepHost):
         self.study = StudyFeature(self)
         self.files = FilesFeature(self)
         self.messages = MessagesFeature(self)
+        self.tracing = TraceFeature(self)
+        self.story = StoryFeature(self)
+        self.samples = SamplesFeature(self)
+        self.design = DesignFeature(self)
         self.features: tuple[Feature, ...] = (self.exercise, self.quiz_mode, self.training, self.stepping, self.view,
-                                              self.editing, self.heatmaps, self.study, self.files,
-                                              self.messages)
+                                              self.editing, self.heatmaps, self.study, self.files, self.messages,
+                                              self.tracing, self.story, self.samples, self.design)
         self.owner: dict[str, Feature] = {action: f for f in self.features for action in f.ACTIONS}
         self.recovery = Recovery(self)  # journals the session; offers to restore one a crash left
         self.typeahead = TypeAhead(lambda: self.app.screen_stack)  # keys typed ahead of a dialog
@@ -93,6 +104,7 @@ class MainScreen(StepHost):
         with HorizontalScroll(id="panels", can_focus=False):  # focus goes to the grids
             yield from self.make_panels()
         yield TrainPanel()
+        yield IntroPanel()
         yield DerivationView()
         yield MessageLine(id="message")
         yield KeyBar(id="keys")
@@ -112,6 +124,7 @@ class MainScreen(StepHost):
         if self.selected is None and first.selected_name:  # its derivation is in the first frame
             self.selected = first.selected_name
             self.show_derivation()
+        self.story.open_scenario()
         self.say(f"{self.stepper.scenario.name}: press {key_for('step_forward')} to step forward one layer, "
                  f"{key_for('step_next')} for whatever comes next, {key_for('help')} for help")
 
@@ -144,17 +157,14 @@ class MainScreen(StepHost):
         await container.mount_all(self.make_panels())
         self.refresh_view()
         self.panels[0].view.focus()
+        self.story.open_scenario()
 
     # --- the view -------------------------------------------------------------------
     def refresh_view(self) -> None:
-        hidden, asked = self.quiz_hidden(), self.quiz_mode.asked()
-        blanks = frozenset(self.exercise.blanks())
         quiz_panel = self.quiz_mode.panel()
         next_panel = quiz_panel or self._next_panel()
+        self._draw_panels()
         for panel in self.panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, blanks))
-            if panel.mode == "heatmap":
-                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden))
             is_next = panel.key == next_panel
             subtitle = ("quiz: ? below" if quiz_panel else f"next: {self.stepping.next_key()}") if is_next else ""
             if panel.border_subtitle != subtitle:
@@ -164,6 +174,25 @@ class MainScreen(StepHost):
         self.show_derivation()
         self._refresh_keys()
         self.session_changed()
+
+    def _draw_panels(self, marks_only: bool = False) -> None:
+        """Every panel's values from the stepper, with the marks of the selection's trace
+        (``marks_only``: nothing else changed, so nothing is redrawn if the marks did not)."""
+        hidden, asked = self.quiz_hidden(), self.quiz_mode.asked()
+        blanks = frozenset(self.exercise.blanks())
+        traced = self.tracing.marks()
+        if marks_only and traced == self._traced:
+            return
+        self._traced = traced
+        for panel in self.panels:
+            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, blanks,
+                                      traced))
+            if panel.mode == "heatmap":
+                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden, traced))
+
+    def refresh_marks(self) -> None:
+        self._draw_panels(marks_only=True)
+        self.show_derivation()
 
     def session_changed(self) -> None:
         """The one place every change of the session passes (after the view is redrawn):
@@ -192,7 +221,7 @@ class MainScreen(StepHost):
     def show_derivation(self) -> None:
         view = self.query_one(DerivationView)
         view.show(self.stepper, self.selected, self.decimals, self.view.full_precision, self.view.show_steps,
-                  self.note_for(self.selected))
+                  self.note_for(self.selected), self.tracing.current())
         self.quiz_mode.show_question(view)
         self.exercise.show_blank(view)
 
@@ -220,6 +249,7 @@ class MainScreen(StepHost):
             if panel.view.select(name):
                 panel.view.focus(scroll_visible=False)  # the value is scrolled to, not the grid's top
                 self.selected = panel.view.selected_name
+                self._draw_panels(marks_only=True)
                 self.show_derivation()
                 self.keep_selection_in_view()
                 return
@@ -318,6 +348,8 @@ class MainScreen(StepHost):
         order the keys were typed, once it knows the key was typed on this screen."""
         if self.app.screen is not self or isinstance(self.focused, Input):
             return
+        if self.story.key_pressed(event):
+            return
         action = KEY_ACTIONS.get(event.key)
         if action is None or action not in self.owner:
             return
@@ -334,6 +366,7 @@ class MainScreen(StepHost):
     def on_value_grid_value_selected(self, message: ValueGrid.ValueSelected) -> None:
         if message.name != self.selected:
             self.selected = message.name
+            self._draw_panels(marks_only=True)  # the trace follows the selection
             self.show_derivation()
             self.keep_selection_in_view()
 
@@ -351,6 +384,18 @@ class MainScreen(StepHost):
 
     def on_layer_panel_edit_cancelled(self, message: LayerPanel.EditCancelled) -> None:
         self.editing.cancelled(message)
+
+    @on(Input.Submitted, "#rate-editor")
+    async def _rate_submitted(self, message: Input.Submitted) -> None:
+        message.stop()
+        if isinstance(message.input, RateEditor):
+            await self.guarded(partial(self.samples.submitted, message.input, message.value))
+
+    @on(RateEditor.Cancelled)
+    async def _rate_cancelled(self, message: RateEditor.Cancelled) -> None:
+        for editor in self.query(RateEditor):
+            await self.samples.close(editor)
+        self.say(f"α stays {self.stepper.scenario.learning_rate:g}")
 
     @on(QuizBar.Answered)
     async def _quiz_answered(self, message: QuizBar.Answered) -> None:

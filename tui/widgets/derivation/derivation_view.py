@@ -7,8 +7,10 @@ Everything is text from ``core.explain.explainer``; nothing is computed here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -16,6 +18,7 @@ from textual.widgets import Static
 
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
+from core.explain.trace import Trace
 from core.learner.checks import check_for
 from core.numbers import fmt
 from tui.bindings import key_for
@@ -84,8 +87,39 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: b
             out.append(check.diagnosis.explanation, style="italic")
 
 
+ROLE_WORDS = {"param": "parameters", "value": "values", "gradient": "gradients", "chosen": "chosen by the max"}
+MAX_NAMED = 8  # names listed per role; the rest are counted
+
+
+def trace_lines(trace: Trace, style: Callable[[str], Style]) -> Text:
+    """The marked values by role, each name in its role's style (the panels' marks)."""
+    out = Text()
+    groups = trace.by_role()
+    key = key_for("trace_direction")
+    if not groups:
+        what = "reads no other value (it is given)" if trace.direction == "reads" else "is read by no other value"
+        out.append(f"trace: {trace.name} {what} ({key}: {'what reads it' if trace.direction == 'reads' else 'off'})",
+                   style="dim")
+        return out
+    total = len(trace.links)
+    out.append(f"trace ({key}): {trace.name} {trace.direction} {total} value{'s' if total != 1 else ''}",
+               style="bold")
+    for role, names in groups.items():
+        out.append(f"\n  {ROLE_WORDS.get(role, role)}: ", style="dim")
+        for j, name in enumerate(names[:MAX_NAMED]):
+            if j:
+                out.append(" ")
+            out.append(name, style=style(role))
+        if len(names) > MAX_NAMED:
+            out.append(f" … and {len(names) - MAX_NAMED} more", style="dim")
+    return out
+
+
 class DerivationView(VerticalScroll):
     """A scrollable box with the derivation of the selected value."""
+
+    COMPONENT_CLASSES = {"derivation--trace-param", "derivation--trace-value", "derivation--trace-gradient",
+                         "derivation--trace-chosen"}
 
     def __init__(self) -> None:
         super().__init__(id="derivation")
@@ -97,12 +131,16 @@ class DerivationView(VerticalScroll):
         yield self.body
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,
-             extra: Text | None = None) -> None:
-        """``extra`` (a gradient check, …) is added below the derivation."""
+             extra: Text | None = None, trace: Trace | None = None) -> None:
+        """``extra`` (a gradient check, …) is added below the derivation, then the trace's names."""
         text = derivation_text(stepper, name, decimals, full, steps)
         if extra is not None:
             text.append("\n")
             text.append_text(extra)
+        if trace is not None:
+            text.append("\n")
+            text.append_text(trace_lines(trace, lambda role: self.get_component_rich_style(
+                f"derivation--trace-{role}", partial=True)))
         self.body.update(text)
         self.border_title = "where it comes from"
         self.set_class(steps, "expanded")

@@ -11,6 +11,7 @@ is ever rendered, so a 28×28×64 map costs no more than a small one.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -135,6 +136,7 @@ class HeatBlock:
     values: np.ndarray | None
     editable: bool = False
     fresh: bool = False
+    traced: frozenset[int] = frozenset()  # flat indexes the selection's trace marks (drawn ▚)
 
     @property
     def size(self) -> int:
@@ -147,17 +149,25 @@ class HeatBlock:
 
 
 def heat_blocks(stepper: Stepper, key: str, fresh: set[str] | frozenset[str] = frozenset(),
-                hidden: set[str] | frozenset[str] = frozenset()) -> list[HeatBlock]:
+                hidden: set[str] | frozenset[str] = frozenset(),
+                traced: Mapping[str, str] | None = None) -> list[HeatBlock]:
     """The blocks of one panel, straight from the stepper's arrays. An array with a value in
-    ``hidden`` (a quiz's questions) is drawn as not computed: colours would give it away."""
+    ``hidden`` (a quiz's questions) is drawn as not computed: colours would give it away;
+    the values ``traced`` names (the selection's trace) are drawn with a marker glyph."""
     hidden_arrays = {name.split("[")[0] for name in hidden}
+    marked: dict[str, list[tuple[int, ...]]] = {}
+    for name in traced or {}:
+        ref = parse_name(name)
+        if ref.index is not None:
+            marked.setdefault(ref.array_name, []).append(ref.index)
     blocks = []
     for array_name, label in panel_blocks(stepper, key):
         ref = parse_name(array_name)
         shape = tuple(quantity_shape(stepper.network, stepper.batch_size, ref))
         arr = None if array_name in hidden_arrays else stepper.array(array_name)
         values = None if arr is None else np.asarray(arr, dtype=np.float64).reshape(shape)
-        blocks.append(HeatBlock(array_name, label, shape, values, ref.kind in EDITABLE, array_name in fresh))
+        flat = frozenset(int(np.ravel_multi_index(idx, shape)) for idx in marked.get(array_name, ()))
+        blocks.append(HeatBlock(array_name, label, shape, values, ref.kind in EDITABLE, array_name in fresh, flat))
     return blocks
 
 
@@ -317,6 +327,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         upper = lay.index[2 * line]
         lower = lay.index[2 * line + 1] if 2 * line + 1 < lay.index.shape[0] else np.full_like(upper, -1)
         colours = self._colours[b]
+        traced = self.blocks[b].traced
         bg = base.bgcolor
         cb, cflat = self.cursor
         cursor_colour = CURSOR if self.has_focus else CURSOR_BLUR
@@ -332,7 +343,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
             else:
                 cu = None if u < 0 else (cursor_colour if b == cb and u == cflat else tuple(colours[u]))
                 cl = None if lo < 0 else (cursor_colour if b == cb and lo == cflat else tuple(colours[lo]))
-                key = (cu, cl)
+                key = (cu, cl, bool(traced) and (u in traced or lo in traced))
             if key != run_key:
                 if run_text:
                     segments.append(self._segment(run_text, run_key, styles, base, bg, pending))
@@ -352,13 +363,13 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
                 return Segment(" " * n, base)
             style = base + pending + (Style(bgcolor=CURSOR) if cursor else Style())
             return Segment(PLACEHOLDER * n, style)
-        cu, cl = key
+        cu, cl, marked = key
         if cu is None and cl is None:
             return Segment(" " * n, base)
         if cu is None:
-            return Segment("▄" * n, base + Style(color=_colour(cl), bgcolor=bg))
+            return Segment(("▚" if marked else "▄") * n, base + Style(color=_colour(cl), bgcolor=bg))
         style = Style(color=_colour(cu), bgcolor=_colour(cl) if cl is not None else bg)
-        return Segment("▀" * n, base + style)
+        return Segment(("▚" if marked else "▀") * n, base + style)  # ▚: a value the trace marks
 
     # --- interaction ------------------------------------------------------------
     def _move_to(self, where: tuple[int, int]) -> None:

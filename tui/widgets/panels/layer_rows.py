@@ -8,6 +8,7 @@ scenario's ``expected`` values get a ✓ or ✗ from ``core.learner.checks``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -115,13 +116,17 @@ def _label(symbols: Mapping[str, str], kind: str) -> str:
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
                hidden: set[str] | frozenset[str] = frozenset(), question: str | None = None,
-               blanks: frozenset[str] = frozenset()) -> list[Row]:
+               blanks: frozenset[str] = frozenset(), traced: Mapping[str, str] | None = None) -> list[Row]:
     """Rows of one panel; ``fresh`` holds array or cell names computed by the last command;
     ``hidden`` cell names (a quiz's questions) show a placeholder, ``question`` shows ``?``;
-    ``blanks`` (an exercise's asked values, hidden too) show the learner's answer or a blank."""
+    ``blanks`` (an exercise's asked values, hidden too) show the learner's answer or a blank;
+    ``traced`` gives the role of each value the selection's trace marks (core.explain.trace)."""
     rows: list[Row] = []
     for array_name, label in panel_blocks(stepper, key):
         rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question, blanks)
+    if traced:
+        rows = [Row(row.label, tuple(replace(c, trace=traced[c.name]) if c.name in traced else c
+                                     for c in row.cells)) for row in rows]
     return rows
 
 

@@ -33,6 +33,7 @@ class Cell:
     state: str = "plain"  # plain | fresh | pending | changed | question (a quiz asks it now)
     mark: str = ""  # "✓", "✗" or ""
     editable: bool = False
+    trace: str = ""  # the selected value's trace marks it: param | value | gradient | chosen (or "")
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
     STYLE_CLASSES = (
         "value-grid--label", "value-grid--fresh", "value-grid--pending", "value-grid--changed",
         "value-grid--cursor", "value-grid--cursor-blur", "value-grid--ok", "value-grid--bad",
-        "value-grid--editable", "value-grid--question",
+        "value-grid--editable", "value-grid--question", "value-grid--trace-param", "value-grid--trace-value",
+        "value-grid--trace-gradient", "value-grid--trace-chosen",
     )
     BINDINGS = GRID_BINDINGS
 
@@ -202,6 +204,8 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
             style += self._style("value-grid--editable")
         if cell.state != "plain":
             style += self._style(f"value-grid--{cell.state}")
+        if cell.trace:
+            style += self._style(f"value-grid--trace-{cell.trace}")
         if where == self.cursor:
             style += self._style("value-grid--cursor" if self.has_focus else "value-grid--cursor-blur")
         return style

@@ -1,0 +1,1 @@
+"""The scenario's story, shown when it opens."""
