@@ -71,6 +71,9 @@ class State:
     rounding: int | None = None  # hand-rounding: every computed value rounded to these decimals
     edits: dict[str, float] = field(default_factory=dict)  # values edited this iteration → value before
     optim: OptimizerState = OptimizerState()  # the optimizer's state before this iteration's update
+    # hand-rounding rounds the parameters it starts from, as a learner writes them; the exact
+    # ones are kept here (this iteration only) for turning it off and for saving
+    unrounded: dict[str, Params] | None = None
 
 
 class Stepper:
@@ -391,6 +394,12 @@ class Stepper:
             layer_params[ref.kind] = arr
             params = dict(st.params)
             params[ref.layer] = layer_params
+            if st.unrounded is not None:  # the exact parameters take the edit too
+                exact_layer = dict(st.unrounded[ref.layer])
+                exact_arr = exact_layer[ref.kind].copy()
+                exact_arr[ref.index] = value
+                exact_layer[ref.kind] = exact_arr
+                st = replace(st, unrounded={**st.unrounded, ref.layer: exact_layer})
             dropped = self.network.downstream_of(ref.layer)
             self.state = replace(st, params=params, values=self._cleared(dropped, True), edited=True)
             later = {layer.name for layer in self.network.layers[self.network.index_of(ref.layer):]}
@@ -444,9 +453,12 @@ class Stepper:
             return "unchanged"
         self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
         keep = {k: v for k, v in self.state.values.items() if k in ("input", "target")}
-        self.state = replace(self.state, rounding=decimals, values=keep, caches={})
-        return (f"hand-rounding on: every value is rounded to {decimals} decimals before it is used"
-                if decimals is not None else "hand-rounding off: exact values")
+        exact = self.state.unrounded if self.state.unrounded is not None else self.state.params
+        params = exact if decimals is None else {
+            layer: {p: round_as_shown(arr, decimals) for p, arr in ps.items()} for layer, ps in exact.items()}
+        self.state = replace(self.state, rounding=decimals, values=keep, caches={}, params=params,
+                             unrounded=None if decimals is None else exact)
+        return (hand_rounding_words(decimals) if decimals is not None else "hand-rounding off: exact values")
 
     def _rounded(self, arr: np.ndarray) -> np.ndarray:
         if self.state.rounding is None:
@@ -475,7 +487,7 @@ class Stepper:
         """The scenario as it now stands: current parameters (the updated ones once the
         iteration is complete) and current samples, ready to save."""
         sc = self.scenario.copy()
-        params = self._updated_params() if self.phase().stage == "done" else self.state.params
+        params = self._updated_params() if self.phase().stage == "done" else (self.state.unrounded or self.state.params)
         sc.params = {k: dict(v) for k, v in params.items()}
         sc.samples = self.state.samples
         sc.optimizer_state = self.training_state()
@@ -604,6 +616,14 @@ class Stepper:
             labels = labels.copy()
             labels[sample] = -1
         return replace(samples, y=y, labels=labels, file=None, source=None)
+
+
+def hand_rounding_words(decimals: int) -> str:
+    """What hand-rounding does, in the words the TUI and the exports use."""
+    small = 0.5 * 10.0 ** (-decimals)
+    return (f"hand-rounding on: every value (the starting weights and biases too) is rounded to {decimals} "
+            f"decimals before it is used; one too small for them (below {small:g}) keeps 3 significant "
+            "digits instead of becoming 0")
 
 
 def raise_if_bad_distribution(stepper: Stepper, ref: QuantityRef, value: float) -> None:

@@ -26,11 +26,14 @@ class Derivation:
     decimals: int | None = 3
     notes: tuple[str, ...] = ()
     steps: tuple[str, ...] = field(default=())  # a longer derivation, one line each
+    hidden: int = 0  # terms of its longest sum left out (only when asked for a shortened one)
+    sig: int = 3  # significant digits the result keeps at least (0: exactly as the display rounds)
 
     @property
     def value_text(self) -> str:
-        """The result: the display decimals, and at least three significant digits."""
-        return fmt(self.value, self.decimals, sig=3)
+        """The result: the display decimals, and at least three significant digits (under
+        hand-rounding exactly the rounded value, which the display shows in full)."""
+        return fmt(self.value, self.decimals, sig=self.sig)
 
     def chain(self) -> list[str]:
         """The right-hand sides ``formula``, ``substituted``, ``value`` without repeats:

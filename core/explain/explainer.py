@@ -1,8 +1,14 @@
 """Build the Derivation of any single quantity from the stepper's stored arrays.
 
-Explanations are built lazily, for the one value a learner looks at; long sums show
-their first terms only, so explaining costs the same in a network of any size. The
-value shown is always the stored one: nothing here recomputes the maths.
+Explanations are built lazily, for the one value a learner looks at. The value shown is
+always the stored one: nothing here recomputes the maths.
+
+Every formula reproduces (docs/scenario-format.md, *Formulas that reproduce*): its numbers,
+typed into a calculator as written, give the result to the precision shown. Numbers are
+written with the display's decimals; when those do not give the result (a rounded operand
+moved it), every number of the formula is written with one decimal more, then two, …
+until they do. Every sum lists all its terms; the screen may ask for an elided one
+(``max_terms``), which then says how many terms it leaves out.
 """
 
 from __future__ import annotations
@@ -15,33 +21,49 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
+from core.explain.arithmetic import reproduces
 from core.explain.derivation import Derivation
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
-from core.numbers import fmt, pfmt
+from core.numbers import fmt
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
-MAX_TERMS = 6
+MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
+ALL = 1 << 62  # "every term" for the layers' term builders
+EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
 TITLES = {name: kind.title for name, kind in KINDS.items()}
 
 
-def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation:
-    """The Derivation of one value, e.g. ``explain(s, "fc.delta[0]")``.
+def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: int | None = None) -> Derivation:
+    """The Derivation of one value, e.g. ``explain(s, "fc.delta[0]")``, every term of every
+    sum written out, or (``max_terms``) the first ones of a longer sum and how many are left
+    out (``Derivation.hidden``), as the derivation panel shows them.
 
-    Raises QuantityError if the name does not exist or the value is not computed yet.
+    The numbers get the fewest decimals (the display's, or more) with which the formula and
+    its earlier steps reproduce their results. Raises QuantityError if the name does not
+    exist or the value is not computed yet.
     """
     ref = parse_name(name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     check_index(shape, ref, require_scalar=True)
     if stepper.array(ref.array_name) is None:
         raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().describe()})")
-    return _Explainer(stepper, decimals).build(ref)
+    extra = 0
+    while True:
+        explainer = _Explainer(stepper, decimals, extra)
+        derivation = explainer.build(ref)
+        if decimals is None or extra >= EXTRA_DIGITS or explainer.reproduces():
+            break
+        extra += 1
+    if max_terms is not None and explainer.longest > max_terms:
+        derivation = _Explainer(stepper, decimals, extra, max_terms).build(ref)
+    return derivation
 
 
 def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tuple[int, ...],
@@ -50,10 +72,10 @@ def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tu
     return _Explainer(stepper, decimals).update_context(i, layer, param, index)
 
 
-def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str, str]:
-    """Join (symbolic, numeric) terms with +, keeping the first MAX_TERMS."""
+def _terms(pairs: list[tuple[str, str]], total: int | None = None, limit: int = ALL) -> tuple[str, str]:
+    """Join (symbolic, numeric) terms with +, keeping the first ``limit`` (every one by default)."""
     total = len(pairs) if total is None else total
-    shown = pairs[:MAX_TERMS]
+    shown = pairs[:limit]
     if total == 1 and shown and shown[0][1].startswith("(") and shown[0][1].endswith(")") \
             and "(" not in shown[0][1][1:-1]:
         shown = [(shown[0][0], shown[0][1][1:-1])]  # a lone negative term needs no parentheses
@@ -67,9 +89,15 @@ def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str,
 
 
 class _Explainer:
-    def __init__(self, stepper: Stepper, decimals: int | None) -> None:
+    def __init__(self, stepper: Stepper, decimals: int | None, extra: int = 0, limit: int | None = None) -> None:
         self.st = stepper
-        self.d = decimals
+        self.rounded = stepper.hand_rounding is not None and decimals is not None
+        # hand-rounding: every stored value is rounded to its decimals, and written so
+        self.d = stepper.hand_rounding if self.rounded else decimals
+        self.extra = extra  # decimals the numbers of a formula get beyond the display's
+        self.limit = ALL if limit is None else limit  # terms of a sum written out
+        self.longest = 0  # the most terms any sum of the derivation has
+        self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
         self.network = stepper.network
         self.batch = stepper.batch_size
         loss = self.network.loss
@@ -78,10 +106,24 @@ class _Explainer:
 
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
-        return fmt(v, self.d, trim=True, sig=3)
+        """A number of a formula: the display's decimals (plus ``extra``), at least three
+        significant digits, trailing zeros dropped only when the number is exactly that."""
+        if self.d is None:
+            return fmt(v, None)
+        return fmt(v, self.d + self.extra, trim="exact", sig=3 + self.extra)
 
     def p(self, v: float) -> str:
-        return pfmt(v, self.d, trim=True, sig=3)
+        text = self.n(v)
+        return f"({text})" if text.startswith("−") else text
+
+    def count(self, total: int) -> int:
+        """Note a sum of ``total`` terms; the number of them to write out."""
+        self.longest = max(self.longest, total)
+        return min(total, self.limit)
+
+    def reproduces(self) -> bool:
+        """Do all the formulas written (the value's and its earlier steps') reproduce?"""
+        return all(reproduces(numbers, result) for numbers, result in self.written_steps)
 
     def split(self, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
         """(sample in batch, index within the sample) of a per-sample name."""
@@ -135,8 +177,11 @@ class _Explainer:
         layer = f" of {ref.layer}" if ref.layer else ""
         if not title:  # "weight after the SGD update of out"
             title = TITLES[ref.kind].format(optimizer=self.optimizer.title) + layer
-        return Derivation(str(ref), title, symbol, formula, substituted,
-                          value, self.d, notes, steps)
+        derivation = Derivation(str(ref), title, symbol, formula, substituted, value, self.d, notes, steps,
+                                hidden=max(self.longest - self.limit, 0), sig=0 if self.rounded else 3)
+        if substituted:
+            self.written_steps.append((substituted, derivation.value_text))
+        return derivation
 
     # --- dispatch ----------------------------------------------------------------------
     def build(self, ref: QuantityRef) -> Derivation:
@@ -177,6 +222,10 @@ class _Explainer:
         before = self.st.state.edits.get(str(ref))
         if before is not None:
             source = f"edited by you (it was {self.n(before)})"
+        exact = self.st.state.unrounded
+        given = None if exact is None else float(exact[layer.name][ref.kind][ref.index])
+        if given is not None and given != self.st.value(str(ref)):
+            source += f"; hand-rounding uses it rounded (exactly {fmt(given, None)})"
         note = f"{source}; frozen (never updated)" if ref.kind in layer.frozen else source
         return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(note,))
 
@@ -198,12 +247,12 @@ class _Explainer:
         written as factors, a window's max or mean, or one value passed on."""
         notes = tuple(n.text.format(*(self.operand(i, layer, r)[0] for r in n.refs)) if n.refs else n.text
                       for n in terms.notes)
-        ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms]
+        ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms[:self.count(terms.total)]]
         if terms.combine == "copy":
             symbol, value = ops[0][0]
             return symbol, self.n(value), notes
         if terms.combine in ("max", "mean"):
-            more = ", …" if terms.total > len(ops) else ""
+            more = f", … ({terms.total - len(ops)} more)" if terms.total > len(ops) else ""
             syms = ", ".join(o[0][0] for o in ops) + more
             nums = ", ".join(self.n(o[0][1]) for o in ops) + more
             if terms.combine == "max":
@@ -217,7 +266,7 @@ class _Explainer:
             if term.divisor is not None:
                 sym, num = f"{sym} / {term.divisor}", f"{num} / {term.divisor}"
             pairs.append((sym, num))
-        sym, num = _terms(pairs, terms.total)
+        sym, num = _terms(pairs, terms.total, self.limit)
         if terms.bias is not None:
             bsym, bval = self.operand(i, layer, terms.bias)
             sym, num = f"{sym} + {bsym}", f"{num} + {self.p(bval)}"
@@ -226,7 +275,7 @@ class _Explainer:
     def net(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)
         symbol = self.sym("net", layer.name, b, idx)
-        formula, substituted, notes = self.written(i, layer, layer.net_terms(b, idx, MAX_TERMS))
+        formula, substituted, notes = self.written(i, layer, layer.net_terms(b, idx, self.limit))
         return self.make(ref, symbol, formula, substituted, notes)
 
     def element(self, layer: Layer, b: int, idx: tuple[int, ...]) -> Written:
@@ -241,7 +290,7 @@ class _Explainer:
         symbol = self.sym("out", layer.name, b, idx)
         if not layer.has_net:
             formula, substituted, notes = self.written(i, layer, layer.out_terms(self.st.cache(layer.name), b, idx,
-                                                                                 MAX_TERMS))
+                                                                                 self.limit))
             return self.make(ref, symbol, formula, substituted, notes)
         act = layer.activation
         assert act is not None
@@ -256,10 +305,10 @@ class _Explainer:
         flat_all = nets[b].ravel()
         count = flat_all.size
         k_pairs = []
-        for k in range(min(count, MAX_TERMS)):
+        for k in range(self.count(count)):
             kidx = tuple(int(v) for v in np.unravel_index(k, layer.out_shape))
             k_pairs.append((f"e^{self.sym('net', layer.name, b, kidx)}", f"e^{self.p(float(flat_all[k]))}"))
-        sym, num = _terms(k_pairs, count)
+        sym, num = _terms(k_pairs, count, self.limit)
         return self.make(ref, symbol, f"e^{zs} / ({sym})", f"e^{self.p(z)} / ({num})",
                          notes=("softmax: the outputs are positive and sum to 1",))
 
@@ -275,15 +324,16 @@ class _Explainer:
             a = out[b].ravel()
             t = y[b]
             pairs = []
-            for k in range(min(a.size, MAX_TERMS)):
+            for k in range(self.count(a.size)):
                 kidx = tuple(int(v) for v in np.unravel_index(k, last.out_shape))
                 pairs.append(loss.term(LossText(self.sym("target", None, b, (k,)), self.sym("out", last.name, b, kidx),
                                                 float(t[k]), float(a[k]), a.size, self.n, self.p)))
-            per_sample.append(loss.sample(_terms(pairs, a.size), a.size))
+            per_sample.append(loss.sample(_terms(pairs, a.size, self.limit), a.size))
         if bsz == 1:
             formula, substituted = per_sample[0]
         else:
-            sym, num = _terms(per_sample, bsz)
+            self.count(bsz)
+            sym, num = _terms(per_sample, bsz, self.limit)
             formula, substituted = f"(1/{bsz})·({sym})", f"(1/{bsz})·({num})"
         averaged = ", averaged over the batch" if bsz > 1 else ""
         notes: tuple[str, ...] = (f"{loss.name}: {loss.symbol} = {loss.formula}{averaged}",)
@@ -324,7 +374,7 @@ class _Explainer:
         number ``reader[1]``."""
         name, source = reader
         above = self.network.layer(name)
-        terms = above.input_grad_terms(self.st.cache(name), b, idx, MAX_TERMS, source)
+        terms = above.input_grad_terms(self.st.cache(name), b, idx, self.limit, source)
         return self.written(self.network.index_of(name), above, terms)
 
     def fan_in(self, layer: Layer, b: int, idx: tuple[int, ...],
@@ -378,8 +428,12 @@ class _Explainer:
             fs, ns = self.batch_factor()
             return self.make(ref, symbol, f"{fs}−{ysym}·(1 − {asym})", f"{ns}−{self.p(y)}·(1 − {self.p(a)})",
                              notes=("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)",))
-        g_formula, g_sub, notes = self.grad_out_parts(i, layer, b, idx)
         gsym = self.sym("grad_out", layer.name, b, idx)
+        if self.rounded:  # by hand, ∂E/∂a was rounded before it was used: write that number
+            g_value = self.val(f"{layer.name}.grad_out", b, idx)
+            g_formula, g_sub, notes = gsym, self.n(g_value), ()
+        else:
+            g_formula, g_sub, notes = self.grad_out_parts(i, layer, b, idx)
         if act.is_softmax:
             fs = f"{asym}·({gsym} − Σ_j a_j·∂{self.E}/∂a_j)"
             g = self.val(f"{layer.name}.grad_out", b, idx)
@@ -402,7 +456,7 @@ class _Explainer:
     def grad_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         assert ref.index is not None
         symbol = self.psym(ref.kind, layer.name, ref.index)
-        terms = layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, MAX_TERMS)
+        terms = layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, self.limit)
         formula, substituted, notes = self.written(i, layer, terms)
         return self.make(ref, symbol, formula, substituted, notes=notes)
 
@@ -432,8 +486,10 @@ class _Explainer:
                     title: str | None = None) -> Derivation:
         last = steps[-1]
         assert last.kind == kind
-        earlier = tuple(Derivation(s.kind, s.kind, s.symbol, s.formula, s.substituted, s.value, self.d).one_line()
-                        + (f"   ({s.note})" if s.note else "") for s in steps[:-1])
+        earlier_steps = [Derivation(s.kind, s.kind, s.symbol, s.formula, s.substituted, s.value, self.d,
+                                    sig=0 if self.rounded else 3) for s in steps[:-1]]
+        self.written_steps += [(e.substituted, e.value_text) for e in earlier_steps]
+        earlier = tuple(e.one_line() + (f"   ({s.note})" if s.note else "") for e, s in zip(earlier_steps, steps))
         return self.make(ref, last.symbol, last.formula, last.substituted,
                          notes=earlier + ((last.note,) if last.note else ()), title=title)
 
@@ -443,7 +499,7 @@ class _Explainer:
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
         term, word, note = Term(grad_sym, self.p(grad)), param, ""
-        if layer.gradient_is_one_product and self.batch == 1:
+        if layer.gradient_is_one_product and self.batch == 1 and not self.rounded:
             # one sample and one product (a dense layer's δ·x, δ): the gradient written in
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]

@@ -75,11 +75,14 @@ def values_per_iteration(scenario: Scenario) -> int:
     return total
 
 
-def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> list[IterationRecord]:
+def solve(scenario: Scenario, iterations: int = 1, explained: bool = False,
+          hand_rounding: int | None = None) -> list[IterationRecord]:
     """Run ``iterations`` whole iterations from the scenario as loaded.
 
     With ``explained``, each record also keeps every value's Derivation (at the
-    scenario's display decimals), for the text and Markdown reports. Every record is
+    scenario's display decimals), for the text and Markdown reports; ``hand_rounding``
+    rounds every computed value to that many decimals before it is used (as the TUI's
+    hand-rounding and ``export --hand-rounding`` do). Every record is
     kept until the report is written, so ``iterations`` is refused up front when the
     records would not fit the memory budget.
     """
@@ -87,6 +90,8 @@ def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> l
     if refusal is not None:
         raise refusal
     stepper = Stepper(scenario)
+    if hand_rounding is not None:
+        stepper.set_hand_rounding(hand_rounding)
     records = []
     for k in range(iterations):
         if k:

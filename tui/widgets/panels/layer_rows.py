@@ -15,7 +15,7 @@ from textual.markup import escape
 from core.engine.quantities import EDITABLE_KINDS, KINDS, format_index, parse_name
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.learner.checks import check_for
-from core.numbers import MINUS, fmt
+from core.numbers import compact
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, Row
 
 if TYPE_CHECKING:
@@ -31,15 +31,11 @@ LOSS = "loss"
 
 
 def cell_text(value: float, decimals: int, digits: int = 2) -> str:
-    """A value as a grid cell shows it: ``fmt``, except that a value too small for the
+    """A value as a grid cell shows it (``core.numbers.compact``): a value too small for the
     decimals is written compactly with ``digits`` significant digits (``3.3e−5``, not
     ``0.0000326``) so it does not widen its column; the derivation panel shows it in full.
     Hand-rounding keeps three significant digits of such values: cells then show 3."""
-    v = float(value)
-    if v != 0 and np.isfinite(v) and abs(v) < 0.5 * 10.0 ** (-decimals):
-        mantissa, _, exponent = f"{v:.{digits - 1}e}".partition("e")
-        return f"{mantissa}e{int(exponent)}".replace("-", MINUS)
-    return fmt(v, decimals)
+    return compact(value, decimals, digits)
 
 
 def panel_keys(stepper: Stepper) -> list[str]:
