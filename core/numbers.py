@@ -61,6 +61,16 @@ def _significant(v: float, digits: int) -> str:
     return f"{rounded:f}"
 
 
+def rounded_text(value: float, decimals: int) -> str:
+    """``value`` rounded to exactly ``decimals`` places as a calculator does (half away from
+    zero), with the true minus: ``rounded_text(0.38461, 3)`` → ``0.385``. Unlike ``fmt`` it
+    never switches to significant digits, so a check can say what a value rounds to."""
+    v = float(value)
+    if not np.isfinite(v):
+        return fmt(v)
+    return _fixed(v, decimals).replace("-", MINUS)
+
+
 def fmt(value: float, decimals: int | None = 3, trim: bool | str = False, sig: int = 0) -> str:
     """One number for display; ``trim`` drops trailing zeros (0.100 → 0.1, 1.000 → 1);
     ``trim="exact"`` drops them only when the shorter text is the number itself (0.1 given

@@ -32,7 +32,7 @@ from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
 from core.nn.optim import OptimizerState
-from core.numbers import round_as_shown
+from core.numbers import fmt, round_as_shown
 from core.text import quote
 
 _PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
@@ -437,7 +437,7 @@ class Stepper:
         if expected is None:
             del answers[str(ref)]
         else:
-            answers[str(ref)] = expected
+            answers[str(ref)] = replace(expected, iteration=self.iteration)  # worked for this iteration
         self.scenario.expected = answers
         self.state = replace(self.state, edited=True)
 
@@ -487,7 +487,13 @@ class Stepper:
         """The scenario as it now stands: current parameters (the updated ones once the
         iteration is complete) and current samples, ready to save."""
         sc = self.scenario.copy()
-        params = self._updated_params() if self.phase().stage == "done" else (self.state.unrounded or self.state.params)
+        done = self.phase().stage == "done"
+        params = self._updated_params() if done else (self.state.unrounded or self.state.params)
+        # the file starts at these parameters: only the answers worked for them go with it
+        start = self.iteration + 1 if done else self.iteration
+        sc.expected = {name: replace(e, iteration=1) for name, e in self.scenario.expected.items()
+                       if e.iteration == start}
+        sc.expected_left_out = len(self.scenario.expected) - len(sc.expected)
         sc.params = {k: dict(v) for k, v in params.items()}
         sc.samples = self.state.samples
         sc.optimizer_state = self.training_state()
@@ -618,12 +624,16 @@ class Stepper:
         return replace(samples, y=y, labels=labels, file=None, source=None)
 
 
-def hand_rounding_words(decimals: int) -> str:
+def rounding_words(decimals: int) -> str:
     """What hand-rounding does, in the words the TUI and the exports use."""
-    small = 0.5 * 10.0 ** (-decimals)
-    return (f"hand-rounding on: every value (the starting weights and biases too) is rounded to {decimals} "
-            f"decimals before it is used; one too small for them (below {small:g}) keeps 3 significant "
-            "digits instead of becoming 0")
+    small = fmt(0.5 * 10.0 ** (-decimals), None)
+    return (f"every value, the starting weights too, is rounded to {decimals} decimals before it is used "
+            f"(one of at most {small} keeps 3 significant digits)")
+
+
+def hand_rounding_words(decimals: int) -> str:
+    """The message of turning hand-rounding on."""
+    return f"hand-rounding on: {rounding_words(decimals)}"
 
 
 def raise_if_bad_distribution(stepper: Stepper, ref: QuantityRef, value: float) -> None:

@@ -151,9 +151,10 @@ def shown_places(result: str) -> int:
     return len(mantissa.partition(".")[2]) - (int(exponent) if exponent else 0)
 
 
-def reproduces(numbers: str, result: str) -> bool:
+def reproduces(numbers: str, result: str, halfway: bool = False) -> bool:
     """Do ``numbers``, evaluated as written, give ``result`` to its shown precision (within half
-    a unit of its last digit)? Text that is not arithmetic (nothing to compute) counts as yes."""
+    a unit of its last digit; ``halfway`` lets a value exactly half-way count, as a rounding
+    half away from zero gives it)? Text that is not arithmetic (nothing to compute) counts as yes."""
     try:
         shown = float(result.replace("−", "-"))
         value = evaluate(numbers)
@@ -164,4 +165,4 @@ def reproduces(numbers: str, result: str) -> bool:
     if not (math.isfinite(value) and math.isfinite(shown)):
         return value == shown
     half = 0.5 * 10.0 ** (-shown_places(result))
-    return abs(value - shown) <= half * (1 - 1e-9)
+    return abs(value - shown) <= half * ((1 + 1e-9) if halfway else (1 - 1e-9))

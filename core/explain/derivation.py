@@ -28,6 +28,7 @@ class Derivation:
     steps: tuple[str, ...] = field(default=())  # a longer derivation, one line each
     hidden: int = 0  # terms of its longest sum left out (only when asked for a shortened one)
     sig: int = 3  # significant digits the result keeps at least (0: exactly as the display rounds)
+    unrounded: str | None = None  # hand-rounding half-way: the value before it was rounded, ``0.1895``
 
     @property
     def value_text(self) -> str:
@@ -44,7 +45,7 @@ class Derivation:
         if self.substituted and self.substituted != self.formula:
             parts.append(self.substituted)
         if not _is_number(parts[-1]):
-            parts.append(self.value_text)
+            parts.append(self.value_text if self.unrounded is None else f"{self.unrounded} ≈ {self.value_text}")
         return parts
 
     def lines(self) -> list[str]:

@@ -13,7 +13,9 @@ until they do. Every sum lists all its terms; the screen may ask for an elided o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +23,7 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
-from core.explain.arithmetic import reproduces
+from core.explain.arithmetic import evaluate, reproduces
 from core.explain.derivation import Derivation
 from core.nn.activations import Written
 from core.nn.layers import Layer
@@ -55,15 +57,43 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: in
     if stepper.array(ref.array_name) is None:
         raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().describe()})")
     extra = 0
-    while True:
-        explainer = _Explainer(stepper, decimals, extra)
-        derivation = explainer.build(ref)
-        if decimals is None or extra >= EXTRA_DIGITS or explainer.reproduces():
+    explainer = _Explainer(stepper, decimals, extra)
+    derivation = explainer.build(ref)
+    while decimals is not None and extra < EXTRA_DIGITS and not explainer.reproduces():
+        more = _Explainer(stepper, decimals, extra + 1)
+        longer = more.build(ref)
+        if _same_numbers(longer.substituted, derivation.substituted):  # exact numbers: digits do not help
             break
-        extra += 1
+        extra, explainer, derivation = extra + 1, more, longer
+    if not explainer.reproduces():
+        derivation = _halfway(derivation)
     if max_terms is not None and explainer.longest > max_terms:
-        derivation = _Explainer(stepper, decimals, extra, max_terms).build(ref)
+        derivation = replace(_Explainer(stepper, decimals, extra, max_terms).build(ref),
+                             unrounded=derivation.unrounded)
     return derivation
+
+
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _same_numbers(a: str, b: str) -> bool:
+    """Do two writings of a formula hold the same numbers (``0.100`` and ``0.1000`` are one)?"""
+    def plain(text: str) -> str:
+        return _DECIMAL.sub(lambda m: repr(float(m.group())), text)
+    return plain(a) == plain(b)
+
+
+def _halfway(derivation: Derivation) -> Derivation:
+    """Hand-rounding that rounded a value half-way between two (0.1 + 0.0895 = 0.1895 → 0.190):
+    the result is written with the value before its rounding, ``0.1895 ≈ 0.190``."""
+    try:
+        before = evaluate(derivation.substituted)
+    except (ValueError, ArithmeticError):
+        return derivation
+    text = fmt(float(f"{before:.12g}"), None)
+    if not reproduces(derivation.substituted, text) or not reproduces(text, derivation.value_text, halfway=True):
+        return derivation
+    return replace(derivation, unrounded=text)
 
 
 def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tuple[int, ...],
@@ -98,6 +128,8 @@ class _Explainer:
         self.limit = ALL if limit is None else limit  # terms of a sum written out
         self.longest = 0  # the most terms any sum of the derivation has
         self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
+        options = stepper.scenario.optimizer.options.values()
+        self.settings = {stepper.scenario.learning_rate, *(float(v) for v in options if not isinstance(v, bool))}
         self.network = stepper.network
         self.batch = stepper.batch_size
         loss = self.network.loss
@@ -107,10 +139,15 @@ class _Explainer:
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
         """A number of a formula: the display's decimals (plus ``extra``), at least three
-        significant digits, trailing zeros dropped only when the number is exactly that."""
+        significant digits, trailing zeros dropped only when the number is exactly that
+        (0.1 as given; 0.37989 stays 0.380). Under hand-rounding every number is rounded to
+        the decimals, and written with all of them as the grid writes it (0.380, 0.100),
+        whole numbers aside (1, 0)."""
         if self.d is None:
             return fmt(v, None)
-        return fmt(v, self.d + self.extra, trim="exact", sig=3 + self.extra)
+        plain = float(v).is_integer() or v in self.settings  # 1, 0, α = 0.5 as given
+        return fmt(v, self.d + self.extra, trim="exact" if plain or not self.rounded else False,
+                   sig=0 if self.rounded else 3 + self.extra)
 
     def p(self, v: float) -> str:
         text = self.n(v)

@@ -15,7 +15,7 @@ _MATH_SYMBOLS = {
     "δ": r"\delta ", "∂": r"\partial ", "α": r"\alpha ", "σ": r"\sigma ", "Σ": r"\sum ",
     "−": "-", "·": r"\cdot ", "′": "'", "²": "^2", "½": r"\tfrac{1}{2}", "…": r"\ldots ",
     "←": r"\leftarrow ", "→": r"\rightarrow ", "≠": r"\neq ", "≥": r"\geq ", "≤": r"\leq ",
-    "∞": r"\infty ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
+    "∞": r"\infty ", "≈": r"\approx ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
 }
 _TEXT_CHARS = {"—": "---", "–": "--", "‘": "`", "’": "'", "“": "``", "”": "''", "…": r"\ldots{}",
                "é": r"\'e", "è": r"\`e", "ü": r'\"u', "ö": r'\"o', "ä": r'\"a'}

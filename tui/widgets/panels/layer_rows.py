@@ -157,6 +157,6 @@ def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, a
     if name in expected:
         check = check_for(stepper, name)
         if check is not None:
-            mark = "✓" if check.ok else "✗"
+            mark = check.mark
     digits = 2 if stepper.hand_rounding is None else 3
     return Cell(name, cell_text(value, decimals, digits), state, mark, editable)
