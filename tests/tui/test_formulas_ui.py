@@ -30,7 +30,7 @@ async def test_iteration_two_has_no_checks_of_iteration_one_expected_values(app)
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "F")
         assert cell(app, "out.out[0]").endswith("✓")
-        await press(pilot, "n", "F")
+        await press(pilot, "n", "n")
         assert app.main.stepper.iteration == 2
         assert not cell(app, "out.out[0]").endswith(("✓", "✗", "≈"))
         app.main.select("out.out[0]")
