@@ -466,6 +466,7 @@ class _Explainer:
             return self.make(ref, symbol, f"{fs}−{ysym}·(1 − {asym})", f"{ns}−{self.p(y)}·(1 − {self.p(a)})",
                              notes=("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)",))
         gsym = self.sym("grad_out", layer.name, b, idx)
+        notes: tuple[str, ...]
         if self.rounded:  # by hand, ∂E/∂a was rounded before it was used: write that number
             g_value = self.val(f"{layer.name}.grad_out", b, idx)
             g_formula, g_sub, notes = gsym, self.n(g_value), ()
@@ -483,8 +484,8 @@ class _Explainer:
                                     "Jacobian ∂a_j/∂z_i = a_j·([i = j] − a_i)",))
         assert act.slope_text is not None
         dsym, dnum = act.slope_text(self.element(layer, b, idx))
-        gf = f"({g_formula})" if _compound(g_formula) else g_formula
-        gn = f"({g_sub})" if _compound(g_sub) or g_sub.startswith("−") else g_sub
+        gf = f"({g_formula})" if _compound(g_formula) and not _grouped(g_formula) else g_formula
+        gn = f"({g_sub})" if (_compound(g_sub) or g_sub.startswith("−")) and not _grouped(g_sub) else g_sub
         if dsym == "1":
             return self.make(ref, symbol, f"{gf}·1", f"{gn}·1", notes + ("linear activation: f′ = 1",))
         return self.make(ref, symbol, f"{gf} · {dsym}", f"{gn} · {dnum}",
@@ -561,6 +562,18 @@ class _Explainer:
                                               f"({self.psym(param, name, index)})"))
 
     new_bias = new_weight
+
+
+def _grouped(expr: str) -> bool:
+    """Is ``expr`` one parenthesised group, ``(a − y)`` (not ``(a)·(b)``)?"""
+    if not (expr.startswith("(") and expr.endswith(")")):
+        return False
+    depth = 0
+    for k, ch in enumerate(expr):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and k < len(expr) - 1:
+            return False
+    return True
 
 
 def _compound(expr: str) -> bool:
