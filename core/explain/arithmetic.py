@@ -29,28 +29,12 @@ class NotArithmetic(ValueError):
     """The text holds something other than numbers and the operators of the notation."""
 
 
+_TOKEN = re.compile(_NUMBER.pattern + "|" + "|".join(re.escape(w) for w in _WORDS) + "|[" + re.escape(_SINGLE) + "]")
+
+
 def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch.isspace():
-            i += 1
-            continue
-        number = _NUMBER.match(text, i)
-        if number is not None:
-            out.append(number.group())
-            i = number.end()
-            continue
-        word = next((w for w in _WORDS if text.startswith(w, i)), None)
-        if word is not None:
-            out.append(word)
-            i += len(word)
-            continue
-        if ch in _SINGLE:
-            out.append(ch)
-            i += 1
-            continue
+    out: list[str] = _TOKEN.findall(text)
+    if sum(map(len, out)) != len(text) - text.count(" "):  # something else is in it (a symbol, …)
         raise NotArithmetic(text)
     return out
 

@@ -128,6 +128,7 @@ class _Explainer:
         self.limit = ALL if limit is None else limit  # terms of a sum written out
         self.longest = 0  # the most terms any sum of the derivation has
         self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
+        self._reproduces: bool | None = None
         options = stepper.scenario.optimizer.options.values()
         self.settings = {stepper.scenario.learning_rate, *(float(v) for v in options if not isinstance(v, bool))}
         self.network = stepper.network
@@ -160,7 +161,9 @@ class _Explainer:
 
     def reproduces(self) -> bool:
         """Do all the formulas written (the value's and its earlier steps') reproduce?"""
-        return all(reproduces(numbers, result) for numbers, result in self.written_steps)
+        if self._reproduces is None:
+            self._reproduces = all(reproduces(numbers, result) for numbers, result in self.written_steps)
+        return self._reproduces
 
     def split(self, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
         """(sample in batch, index within the sample) of a per-sample name."""
