@@ -66,8 +66,8 @@ def rounded_text(value: float, decimals: int) -> str:
     zero), with the true minus: ``rounded_text(0.38461, 3)`` → ``0.385``. Unlike ``fmt`` it
     never switches to significant digits, so a check can say what a value rounds to."""
     v = float(value)
-    if not np.isfinite(v):
-        return fmt(v)
+    if not np.isfinite(v) or abs(v) >= LARGE:
+        return fmt(v, decimals)  # 1.000e300, never 301 digits
     return _fixed(v, decimals).replace("-", MINUS)
 
 

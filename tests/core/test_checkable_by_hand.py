@@ -6,6 +6,7 @@ numbers in bounded width, and ``train --save`` without stale expected values."""
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -237,6 +238,18 @@ def test_a_save_after_the_update_keeps_only_answers_for_the_saved_weights(tmp_pa
     after = write_scenario(stepper.current_scenario(), tmp_path / "after.yaml")
     assert any("left out 38 expected values" in note for note in after.notes)
     assert load_scenario(tmp_path / "after.yaml").expected == {}
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed (.ci/run installs it)")
+def test_the_hand_rounded_latex_export_compiles(tmp_path: Path) -> None:
+    from core.exports.markdown import to_latex
+
+    tex = tmp_path / "hand.tex"
+    tex.write_text(to_latex(_done(rounding=3)))
+    assert re.search(r"0\.1895 \\approx +0\.190", tex.read_text())
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", tex.name], cwd=tmp_path,
+                         capture_output=True, text=True, check=False, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]
 
 
 def test_cli_solve_and_export_take_hand_rounding() -> None:

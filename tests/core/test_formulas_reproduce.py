@@ -67,6 +67,9 @@ def test_the_checker_reads_the_notation_as_a_learner_would() -> None:
     assert bad.problem is not None and "0.348" in bad.problem
     assert check_line("z = a + … (3 more terms) = 0.1 + … (3 more terms) = 0.5").problem == "terms left out"
     assert check_line("x[0] = 0.1").problem is None
+    assert "cannot read" in (check_line("z_h[0] = w_h[0]·x[0] = 0.1 ** 0.2 = 0.3").problem or "")
+    assert check_line("w′ = w − α·g = 0.100 − 0.5·(−0.179) = 0.1895 ≈ 0.190").problem is None
+    assert "does not round" in (check_line("w′ = w − α·g = 0.100 − 0.5·(−0.179) = 0.1895 ≈ 0.189").problem or "")
 
 
 @pytest.mark.parametrize("hand_rounding", [False, True], ids=["exact", "hand-rounding"])
