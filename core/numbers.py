@@ -42,10 +42,18 @@ def _plain_exponent(text: str) -> str:
     return f"{mantissa.rstrip('.')}e{int(exponent)}" if e else text
 
 
+def _decimal(v: float) -> Decimal:
+    """The decimal number a float stands for, as a calculator holds it: 15 significant digits,
+    so the noise of binary arithmetic is gone (0.3 + 0.01785 is 0.31784999999999997 in
+    binary, 0.31785 on a calculator)."""
+    return Decimal(f"{v:.15g}")
+
+
 def _fixed(v: float, decimals: int) -> str:
     """``v`` to ``decimals`` places as a calculator rounds it: the decimal number it reads
-    as (its shortest text), halves away from zero (0.5 → 1, 2.675 → 2.68 at 2 places)."""
-    exact = Decimal(repr(v))
+    as, seven places further (0.1 − 0.5·0.213 is −0.006499999999999992 in binary, −0.0065
+    on a calculator), halves away from zero (0.5 → 1, 2.675 → 2.68 at 2 places)."""
+    exact = Decimal(f"{v:.{decimals + 7}f}")
     text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
     return text.lstrip("-") if float(text) == 0 else text
 
@@ -53,7 +61,7 @@ def _fixed(v: float, decimals: int) -> str:
 def _significant(v: float, digits: int) -> str:
     """``v`` with ``digits`` significant digits, trailing zeros kept (0.0013988 → 0.00140 at 3),
     rounded as ``_fixed`` rounds."""
-    exact = Decimal(repr(v))
+    exact = _decimal(v)
     top = exact.adjusted()
     rounded = exact.quantize(Decimal(1).scaleb(top - digits + 1), rounding=ROUND_HALF_UP)
     if rounded.adjusted() > top:  # 0.000999 → 0.00100: one digit fewer after the point
@@ -98,6 +106,10 @@ def fmt(value: float, decimals: int | None = 3, trim: bool | str = False, sig: i
             text = text.rstrip("0").rstrip(".")
     elif sig and v != 0 and abs(v) < 10.0 ** (sig - 1 - decimals):  # ``sig`` significant digits
         text = _sci(v, sig - 1, unique=True, trim=trim is True) if abs(v) < SMALL else _significant(v, sig)
+        if trim is False and "e" not in text:  # a result: −0.0140 → −0.014, no zero beyond the decimals
+            whole, _, places = text.partition(".")
+            kept = places[:decimals] + places[decimals:].rstrip("0")
+            text = f"{whole}.{kept}" if kept else whole
     else:
         text = _fixed(v, decimals)
     if trim and "." in text and "e" not in text:

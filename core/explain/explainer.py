@@ -23,14 +23,14 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
-from core.explain.arithmetic import evaluate, reproduces
+from core.explain.arithmetic import evaluate, reproduces, shown_places
 from core.explain.derivation import Derivation
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
-from core.numbers import fmt
+from core.numbers import fmt, rounded_text
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -59,12 +59,14 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: in
     extra = 0
     explainer = _Explainer(stepper, decimals, extra)
     derivation = explainer.build(ref)
+    finest: Derivation | None = None  # the numbers with every digit: are they written exactly already?
     while decimals is not None and extra < EXTRA_DIGITS and not explainer.reproduces():
-        more = _Explainer(stepper, decimals, extra + 1)
-        longer = more.build(ref)
-        if _same_numbers(longer.substituted, derivation.substituted):  # exact numbers: digits do not help
-            break
-        extra, explainer, derivation = extra + 1, more, longer
+        finest = finest or _Explainer(stepper, decimals, EXTRA_DIGITS).build(ref)
+        if _same_numbers(finest.substituted, derivation.substituted):
+            break  # its numbers are written exactly: more digits do not help
+        extra += 1
+        explainer = _Explainer(stepper, decimals, extra)
+        derivation = explainer.build(ref)
     if not explainer.reproduces():
         derivation = _halfway(derivation)
     if max_terms is not None and explainer.longest > max_terms:
@@ -91,7 +93,8 @@ def _halfway(derivation: Derivation) -> Derivation:
     except (ValueError, ArithmeticError):
         return derivation
     text = fmt(float(f"{before:.12g}"), None)
-    if not reproduces(derivation.substituted, text) or not reproduces(text, derivation.value_text, halfway=True):
+    if not reproduces(derivation.substituted, text) or rounded_text(before, shown_places(derivation.value_text)) \
+            != derivation.value_text:
         return derivation
     return replace(derivation, unrounded=text)
 

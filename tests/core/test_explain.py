@@ -60,7 +60,7 @@ def test_fc_delta_uses_forward_weights(tiny: Stepper) -> None:
     # the forward pass's weights 0.1 and −0.1, not the updated 0.189
     assert "((−0.294)·0.1 + 0.294·(−0.1)) · 0.608·(1 − 0.608)" in line
     assert "0.189" not in line
-    assert line.endswith("= −0.0140")
+    assert line.endswith("= −0.014")
     assert d.value == pytest.approx(W.VALUES["fc.delta"][0], abs=1e-6)
 
 
@@ -265,4 +265,4 @@ def test_small_numbers_keep_three_significant_digits_so_a_formula_adds_up() -> N
     stepper.run_iteration()
     assert explain(stepper, "conv.grad_weight[1,0,0]", 3).one_line().endswith("= 0.000662·0.1 + 0·0 = 0.0000662")
     assert explain(stepper, "conv.delta[0,1]", 3).one_line().endswith("= 0.001399 · 0.6295·(1 − 0.6295) = 0.000326")
-    assert explain(stepper, "fc.grad_weight[0,0]", 3).one_line().endswith("= (−0.0140)·0.629 = −0.00881")
+    assert explain(stepper, "fc.grad_weight[0,0]", 3).one_line().endswith("= (−0.014)·0.629 = −0.00881")
