@@ -265,4 +265,4 @@ def test_small_numbers_keep_three_significant_digits_so_a_formula_adds_up() -> N
     stepper.run_iteration()
     assert explain(stepper, "conv.grad_weight[1,0,0]", 3).one_line().endswith("= 0.000662·0.1 + 0·0 = 0.0000662")
     assert explain(stepper, "conv.delta[0,1]", 3).one_line().endswith("= 0.001399 · 0.6295·(1 − 0.6295) = 0.000326")
-    assert explain(stepper, "fc.grad_weight[0,0]", 3).one_line().endswith("= (−0.014)·0.629 = −0.00881")
+    assert explain(stepper, "fc.grad_weight[0,0]", 3).one_line().endswith("= (−0.0140)·0.629 = −0.00881")
