@@ -260,7 +260,8 @@ class Stepper:
         grads = {layer.name: {p: values[f"{layer.name}.grad_{p}"] for p in layer.param_names} for layer in layers}
         sc = self.scenario
         new_params, new_state = update_params(self.network, sc.optimizer, sc.learning_rate, self.state.params,
-                                              grads, self.state.optim)
+                                              grads, self.state.optim,
+                                              self._rounded if self.state.rounding is not None else None)
         for layer in layers:  # each layer's state first: its update step reads it
             for kind in self.network.state_kinds_of(layer):
                 values[f"{layer.name}.{kind}"] = self._rounded(new_state.buffers[f"{layer.name}.{kind}"])

@@ -93,7 +93,8 @@ def test_every_formula_of_digits_reproduces(hand_rounding: bool) -> None:
 
 
 def _random_scenario(seed: int) -> str:
-    """A random network of dense, conv, pool and add layers, batch > 1, random decimals."""
+    """A random network of dense, conv, pool and add layers, batch > 1, random decimals, plain
+    SGD or with momentum or weight decay (their derivations are written by the optimizer)."""
     rng = random.Random(seed)
     acts = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
     conv = seed % 2 == 0
@@ -123,7 +124,9 @@ def _random_scenario(seed: int) -> str:
     return "\n".join([
         "format: 1", f"name: random {seed}", f"input: {shape}", "samples:", *samples, "layers:", *layers,
         f"loss: {loss}", f"learning_rate: {rng.choice([0.1, 0.37, 0.5])}", "batch_size: 2", f"seed: {seed}",
-        f"init: {rng.choice(['xavier', 'he', 'uniform'])}", f"display: {{decimals: {rng.choice([2, 3, 4])}}}", ""])
+        f"init: {rng.choice(['xavier', 'he', 'uniform'])}", f"display: {{decimals: {rng.choice([2, 3, 4])}}}",
+        "optimizer: " + ["{type: sgd}", "{type: sgd, momentum: 0.9}", "{type: sgd, weight_decay: 0.1}",
+                         "{type: sgd, momentum: 0.8, nesterov: true}"][seed % 4], ""])
 
 
 @pytest.mark.parametrize("hand_rounding", [False, True], ids=["exact", "hand-rounding"])
