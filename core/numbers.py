@@ -14,6 +14,7 @@ accepted is exactly what a scenario file can hold.
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
@@ -41,8 +42,48 @@ def _plain_exponent(text: str) -> str:
     return f"{mantissa.rstrip('.')}e{int(exponent)}" if e else text
 
 
-def fmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 0) -> str:
-    """One number for display; ``trim`` drops trailing zeros (0.100 → 0.1, 1.000 → 1).
+def _decimal(v: float) -> Decimal:
+    """The decimal number a float stands for, as a calculator holds it: 15 significant digits,
+    so the noise of binary arithmetic is gone (0.3 + 0.01785 is 0.31784999999999997 in
+    binary, 0.31785 on a calculator)."""
+    return Decimal(f"{v:.15g}")
+
+
+def _fixed(v: float, decimals: int) -> str:
+    """``v`` to ``decimals`` places as a calculator rounds it: the decimal number it reads
+    as, seven places further (0.1 − 0.5·0.213 is −0.006499999999999992 in binary, −0.0065
+    on a calculator), halves away from zero (0.5 → 1, 2.675 → 2.68 at 2 places)."""
+    exact = Decimal(f"{v:.{decimals + 7}f}")
+    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    return text.lstrip("-") if float(text) == 0 else text
+
+
+def _significant(v: float, digits: int) -> str:
+    """``v`` with ``digits`` significant digits, trailing zeros kept (0.0013988 → 0.00140 at 3),
+    rounded as ``_fixed`` rounds."""
+    exact = _decimal(v)
+    top = exact.adjusted()
+    rounded = exact.quantize(Decimal(1).scaleb(top - digits + 1), rounding=ROUND_HALF_UP)
+    if rounded.adjusted() > top:  # 0.000999 → 0.00100: one digit fewer after the point
+        rounded = rounded.quantize(Decimal(1).scaleb(top - digits + 2), rounding=ROUND_HALF_UP)
+    return f"{rounded:f}"
+
+
+def rounded_text(value: float, decimals: int) -> str:
+    """``value`` rounded to exactly ``decimals`` places as a calculator does (half away from
+    zero), with the true minus: ``rounded_text(0.38461, 3)`` → ``0.385``. Unlike ``fmt`` it
+    never switches to significant digits, so a check can say what a value rounds to."""
+    v = float(value)
+    if not np.isfinite(v) or abs(v) >= LARGE:
+        return fmt(v, decimals)  # 1.000e300, never 301 digits
+    return _fixed(v, decimals).replace("-", MINUS)
+
+
+def fmt(value: float, decimals: int | None = 3, trim: bool | str = False, sig: int = 0) -> str:
+    """One number for display; ``trim`` drops trailing zeros (0.100 → 0.1, 1.000 → 1);
+    ``trim="exact"`` drops them only when the shorter text is the number itself (0.1 given
+    as 0.1 → ``0.1``, but 0.3799 → ``0.380``: its zero says it was rounded); a difference
+    in the last bits of a float (0.8 − 0.5 = 0.30000000000000004) does not count.
 
     ``sig`` keeps at least that many significant digits for values below 1 that the
     decimals would cut short (0.0014 → 0.0014, not 0.001), as the derivations use it, so
@@ -53,24 +94,32 @@ def fmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 0
         return "∞" if v > 0 else (MINUS + "∞" if v < 0 else "NaN")
     if decimals is None:
         text = _plain_exponent(repr(v))
-    elif abs(v) >= LARGE:
-        text = _sci(v, decimals, trim=trim)
-    elif v != 0 and abs(v) < 0.5 * 10.0 ** (-decimals):  # three significant digits
-        text = (_sci(v, 2, unique=True, trim=True) if abs(v) < SMALL else
-                np.format_float_positional(v, precision=3, fractional=False, trim="-"))
-    elif sig and v != 0 and abs(v) < 10.0 ** (sig - 1 - decimals):  # ``sig`` significant digits
-        text = (_sci(v, sig - 1, unique=True, trim=trim) if abs(v) < SMALL else
-                np.format_float_positional(v, precision=sig, fractional=False, trim="-" if trim else "k"))
-    else:
-        text = f"{v:.{decimals}f}"
-        if float(text) == 0:
-            text = text.lstrip("-")
-        if trim and "." in text:
+        if (abs(v) >= LARGE or (v != 0 and abs(v) < SMALL)) and "e" not in text:
+            text = _sci(v, 16, unique=True, trim=True)  # 1e12, not 1000000000000.0
+        return text.replace("-", MINUS)
+    exact_trim = trim == "exact"
+    if abs(v) >= LARGE:
+        text = _sci(v, decimals, trim=trim is True)
+    elif v != 0 and abs(v) <= 0.5 * 10.0 ** (-decimals):  # three significant digits
+        text = _sci(v, max(2, sig - 1), unique=True, trim=True) if abs(v) < SMALL else _significant(v, max(3, sig))
+        if not exact_trim and "e" not in text:
             text = text.rstrip("0").rstrip(".")
+    elif sig and v != 0 and abs(v) < 10.0 ** (sig - 1 - decimals):  # ``sig`` significant digits
+        text = _sci(v, sig - 1, unique=True, trim=trim is True) if abs(v) < SMALL else _significant(v, sig)
+        if trim is False and "e" not in text:  # a result: −0.0140 → −0.014, no zero beyond the decimals
+            whole, _, places = text.partition(".")
+            kept = places[:decimals] + places[decimals:].rstrip("0")
+            text = f"{whole}.{kept}" if kept else whole
+    else:
+        text = _fixed(v, decimals)
+    if trim and "." in text and "e" not in text:
+        short = text.rstrip("0").rstrip(".")
+        if not exact_trim or abs(float(short) - v) <= 1e-12 * max(1.0, abs(v)):  # 0.8 − 0.5 is 0.3
+            text = short
     return text.replace("-", MINUS)
 
 
-def pfmt(value: float, decimals: int | None = 3, trim: bool = False, sig: int = 0) -> str:
+def pfmt(value: float, decimals: int | None = 3, trim: bool | str = False, sig: int = 0) -> str:
     """Like fmt, but a negative number is wrapped in parentheses, for use inside a product."""
     text = fmt(value, decimals, trim, sig)
     return f"({text})" if text.startswith(MINUS) else text
@@ -87,13 +136,30 @@ def round_as_shown(arr: np.ndarray, decimals: int) -> np.ndarray:
     limit = 0.5 * 10.0 ** (-decimals)
     out = np.empty_like(flat)
     for i, v in enumerate(flat.tolist()):
-        if v != 0 and abs(v) < limit:
+        if v != 0 and abs(v) <= limit:  # 0.0004998 → 0.0005, which then shows as 0.0005, not 0.001
             out[i] = float(np.format_float_positional(v, precision=3, fractional=False, trim="-"))
         elif LARGE <= abs(v) < np.inf:
             out[i] = float(_sci(v, decimals))
+        elif np.isfinite(v):
+            out[i] = float(_fixed(v, decimals))
         else:
-            out[i] = float(f"{v:.{decimals}f}")
+            out[i] = v
     return out.reshape(np.shape(arr))
+
+
+def compact(value: float, decimals: int, digits: int = 2) -> str:
+    """A number in a grid cell: ``fmt``, except that a value too small for the decimals,
+    whose three significant digits would widen its column, is written with ``digits``
+    significant digits in scientific notation (``3.3e−5``, not ``0.0000326``), whichever is
+    shorter (at 0 decimals ``0.1`` stays ``0.1``). Never wider than ``fmt``'s text."""
+    v = float(value)
+    text = fmt(v, decimals)
+    if v != 0 and np.isfinite(v) and abs(v) <= 0.5 * 10.0 ** (-decimals):
+        mantissa, _, exponent = f"{v:.{digits - 1}e}".partition("e")
+        short = f"{mantissa}e{int(exponent)}".replace("-", MINUS)
+        if len(short) < len(text):
+            return short
+    return text
 
 
 def parse_number(text: str) -> float:

@@ -27,7 +27,7 @@ cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
        cnn-tui new                              design a network in the TUI, from a blank one
        cnn-tui scenarios                        list the bundled scenarios
        cnn-tui check PATH|NAME                  validate a scenario file
-       cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json]
+       cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]
        cnn-tui train PATH|NAME [--epochs N] [--save PATH]
        cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]
        cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--iterations", type=_positive, default=1, metavar="N",
                        help=f"iterations to run (1 to {MAX_COUNT:,}; default 1)")
     solve.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    solve.add_argument("--hand-rounding", action="store_true",
+                       help="round every value to the display decimals before it is used")
     train = sub.add_parser("train", help="train headless with a progress bar")
     train.add_argument("scenario", metavar="PATH|NAME")
     train.add_argument("--epochs", type=_positive, default=None, metavar="N",
@@ -135,12 +137,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from core.scenario.catalog import load
 
     scenario = load(args.scenario)
+    rounding = scenario.decimals if args.hand_rounding else None
     try:
         if args.format == "json":
-            print(to_json(scenario, solve(scenario, args.iterations)))
+            print(to_json(scenario, solve(scenario, args.iterations, hand_rounding=rounding)))
         else:
-            records = solve(scenario, args.iterations, explained=True)
-            sys.stdout.write(render_text(scenario, records, markdown=args.format == "markdown"))
+            records = solve(scenario, args.iterations, explained=True, hand_rounding=rounding)
+            sys.stdout.write(render_text(scenario, records, markdown=args.format == "markdown",
+                                         hand_rounding=rounding))
     except SolveTooLarge as err:
         raise CnnTuiError(solve_refusal(err)) from None
     return 0
@@ -179,6 +183,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         trained.params = trainer.params
         trained.optimizer_state = trainer.optimizer_state
         trained.layer_state = trainer.layer_state  # running statistics: training resumes exactly
+        # the expected values were worked for the parameters before training: they do not go
+        # beside the trained ones (the save says so)
+        trained.expected, trained.expected_left_out = {}, len(scenario.expected)
         saved = write_scenario(trained, args.save)
         print(f"saved the trained scenario to {visible(str(saved.path))}")
         for note in saved.notes:

@@ -8,7 +8,7 @@ disagree about a number.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, overload
 
@@ -157,11 +157,14 @@ _FRESH = OptimizerState()  # no update taken yet
 
 def update_params(network: Network, optimizer: OptimizerConfig, learning_rate: float,
                   params: dict[str, Params], grads: dict[str, Params],
-                  state: OptimizerState) -> tuple[dict[str, Params], OptimizerState]:
+                  state: OptimizerState,
+                  rounding: Callable[[np.ndarray], np.ndarray] | None = None,
+                  ) -> tuple[dict[str, Params], OptimizerState]:
     """The update of every parameter that is not frozen, by the scenario's optimizer, as a
     pure function: (new parameters, the optimizer's next state). The one home of the rule:
-    the stepper, training and diagnosis all call it (through ``update_layer``)."""
-    hyper = Hyper(learning_rate, state.step + 1, optimizer.options)
+    the stepper, training and diagnosis all call it (through ``update_layer``). ``rounding``
+    (hand-rounding) rounds the intermediates the rule writes down before it uses them."""
+    hyper = Hyper(learning_rate, state.step + 1, optimizer.options, rounding)
     new_params: dict[str, Params] = {}
     buffers: dict[str, np.ndarray] = {}
     for layer in network.param_layers():

@@ -24,11 +24,16 @@ INITS = ("xavier", "he", "uniform", "zeros")
 
 @dataclass(frozen=True)
 class Expected:
-    """A learner's hand value; written with ``decimals`` places it matches within 10^−decimals."""
+    """A learner's hand value; written with ``decimals`` places it matches within 10^−decimals.
+
+    ``iteration`` is the iteration it was worked for: 1 for a file's values (the file's own
+    parameters), the current one for an answer typed in the TUI. It is checked only there.
+    """
 
     value: float
     decimals: int
     text: str
+    iteration: int = 1
 
     @property
     def tolerance(self) -> float:
@@ -140,6 +145,8 @@ class Scenario:
     layer_state: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     # iteration 1's given arrays a file gives (``drop.mask`` → [B, *in]); the rest are drawn from the seed
     given: dict[str, np.ndarray] = field(default_factory=dict)
+    # expected values a save leaves out: they belong to an iteration before the saved parameters
+    expected_left_out: int = 0
 
     def copy(self) -> Scenario:
         """A copy whose arrays can be replaced without touching this one's."""

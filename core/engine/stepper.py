@@ -43,7 +43,7 @@ from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
 from core.nn.layers import Params
 from core.nn.optim import OptimizerState, get_optimizer
-from core.numbers import round_as_shown
+from core.numbers import fmt, round_as_shown
 from core.text import quote
 
 _PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
@@ -92,6 +92,9 @@ class State:
     layer_state: dict[str, Params] = field(default_factory=dict)  # layers' state before this forward
     given: dict[str, np.ndarray] = field(default_factory=dict)  # iteration 1's given arrays (a file's mask)
     picked: tuple[int, ...] | None = None  # the samples a learner chose for this iteration (else by its number)
+    # hand-rounding rounds the parameters it starts from, as a learner writes them; the exact
+    # ones are kept here (this iteration only) for turning it off and for saving
+    unrounded: dict[str, Params] | None = None
 
 
 class Stepper:
@@ -285,7 +288,8 @@ class Stepper:
         grads = {layer.name: {p: values[f"{layer.name}.grad_{p}"] for p in layer.param_names} for layer in layers}
         sc = self.scenario
         new_params, new_state = update_params(self.network, sc.optimizer, sc.learning_rate, self.state.params,
-                                              grads, self.state.optim)
+                                              grads, self.state.optim,
+                                              self._rounded if self.state.rounding is not None else None)
         for layer in layers:  # each layer's state first: its update step reads it
             for kind in self.network.state_kinds_of(layer):
                 values[f"{layer.name}.{kind}"] = self._rounded(new_state.buffers[f"{layer.name}.{kind}"])
@@ -462,6 +466,12 @@ class Stepper:
             layer_params[ref.kind] = arr
             params = dict(st.params)
             params[ref.layer] = layer_params
+            if st.unrounded is not None:  # the exact parameters take the edit too
+                exact_layer = dict(st.unrounded[ref.layer])
+                exact_arr = exact_layer[ref.kind].copy()
+                exact_arr[ref.index] = value
+                exact_layer[ref.kind] = exact_arr
+                st = replace(st, unrounded={**st.unrounded, ref.layer: exact_layer})
             dropped = self.network.downstream_of(ref.layer)
             self.state = replace(st, params=params, values=self._cleared(dropped, True), edited=True)
             later = {layer.name for layer in self.network.layers[self.network.index_of(ref.layer):]}
@@ -563,7 +573,7 @@ class Stepper:
         if expected is None:
             del answers[str(ref)]
         else:
-            answers[str(ref)] = expected
+            answers[str(ref)] = replace(expected, iteration=self.iteration)  # worked for this iteration
         self.scenario.expected = answers
         self.state = replace(self.state, edited=True)
 
@@ -580,11 +590,12 @@ class Stepper:
         self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
         given = ("input", "target", *self._given_keys())  # the sample and this iteration's masks stay
         keep = {k: v for k, v in self.state.values.items() if k in given}
-        self.state = replace(self.state, rounding=decimals, values=keep, caches={})
-        if decimals is None:
-            return "hand-rounding off: exact values"
-        plural = "" if decimals == 1 else "s"
-        return f"hand-rounding on: every value is rounded to {decimals} decimal{plural} before it is used"
+        exact = self.state.unrounded if self.state.unrounded is not None else self.state.params
+        params = exact if decimals is None else {
+            layer: {p: round_as_shown(arr, decimals) for p, arr in ps.items()} for layer, ps in exact.items()}
+        self.state = replace(self.state, rounding=decimals, values=keep, caches={}, params=params,
+                             unrounded=None if decimals is None else exact)
+        return (hand_rounding_words(decimals) if decimals is not None else "hand-rounding off: exact values")
 
     def _rounded(self, arr: np.ndarray) -> np.ndarray:
         if self.state.rounding is None:
@@ -613,7 +624,13 @@ class Stepper:
         """The scenario as it now stands: current parameters (the updated ones once the
         iteration is complete) and current samples, ready to save."""
         sc = self.scenario.copy()
-        params = self._updated_params() if self.phase().stage == "done" else self.state.params
+        done = self.phase().stage == "done"
+        params = self._updated_params() if done else (self.state.unrounded or self.state.params)
+        # the file starts at these parameters: only the answers worked for them go with it
+        start = self.iteration + 1 if done else self.iteration
+        sc.expected = {name: replace(e, iteration=1) for name, e in self.scenario.expected.items()
+                       if e.iteration == start}
+        sc.expected_left_out = len(self.scenario.expected) - len(sc.expected)
         sc.params = {k: dict(v) for k, v in params.items()}
         sc.samples = self.state.samples
         sc.optimizer_state = self.training_state()
@@ -775,6 +792,19 @@ class Stepper:
             labels = labels.copy()
             labels[sample] = -1
         return replace(samples, y=y, labels=labels, file=None, source=None)
+
+
+def rounding_words(decimals: int) -> str:
+    """What hand-rounding does, in the words the TUI and the exports use."""
+    small = fmt(0.5 * 10.0 ** (-decimals), None)
+    unit = "decimal" if decimals == 1 else "decimals"
+    return (f"every value, the starting weights too, is rounded to {decimals} {unit} before it is used "
+            f"(one of at most {small} keeps 3 significant digits)")
+
+
+def hand_rounding_words(decimals: int) -> str:
+    """The message of turning hand-rounding on."""
+    return f"hand-rounding on: {rounding_words(decimals)}"
 
 
 def raise_if_bad_target(stepper: Stepper, ref: QuantityRef, value: float) -> None:

@@ -26,11 +26,15 @@ class Derivation:
     decimals: int | None = 3
     notes: tuple[str, ...] = ()
     steps: tuple[str, ...] = field(default=())  # a longer derivation, one line each
+    hidden: int = 0  # terms of its longest sum left out (only when asked for a shortened one)
+    sig: int = 3  # significant digits the result keeps at least (0: exactly as the display rounds)
+    unrounded: str | None = None  # hand-rounding half-way: the value before it was rounded, ``0.1895``
 
     @property
     def value_text(self) -> str:
-        """The result: the display decimals, and at least three significant digits."""
-        return fmt(self.value, self.decimals, sig=3)
+        """The result: the display decimals, and at least three significant digits (under
+        hand-rounding exactly the rounded value, which the display shows in full)."""
+        return fmt(self.value, self.decimals, sig=self.sig)
 
     def chain(self) -> list[str]:
         """The right-hand sides ``formula``, ``substituted``, ``value`` without repeats:
@@ -41,7 +45,7 @@ class Derivation:
         if self.substituted and self.substituted != self.formula:
             parts.append(self.substituted)
         if not _is_number(parts[-1]):
-            parts.append(self.value_text)
+            parts.append(self.value_text if self.unrounded is None else f"{self.unrounded} ≈ {self.value_text}")
         return parts
 
     def lines(self) -> list[str]:

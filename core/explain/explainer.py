@@ -1,13 +1,21 @@
 """Build the Derivation of any single quantity from the stepper's stored arrays.
 
-Explanations are built lazily, for the one value a learner looks at; long sums show
-their first terms only, so explaining costs the same in a network of any size. The
-value shown is always the stored one: nothing here recomputes the maths.
+Explanations are built lazily, for the one value a learner looks at. The value shown is
+always the stored one: nothing here recomputes the maths.
+
+Every formula reproduces (docs/scenario-format.md, *Formulas that reproduce*): its numbers,
+typed into a calculator as written, give the result to the precision shown. Numbers are
+written with the display's decimals; when those do not give the result (a rounded operand
+moved it), every number of the formula is written with one decimal more, then two, …
+until they do. Every sum lists all its terms; the screen may ask for an elided one
+(``max_terms``), which then says how many terms it leaves out.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,26 +23,33 @@ import numpy as np
 from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
+from core.explain.arithmetic import evaluate, reproduces, shown_places
 from core.explain.derivation import Derivation
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Formula, Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
-from core.numbers import fmt, pfmt
+from core.numbers import fmt, rounded_text
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
-MAX_TERMS = 6
+MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
+ALL = 1 << 62  # "every term" for the layers' term builders
+EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
 TITLES = {name: kind.title for name, kind in KINDS.items()}
 
 
-def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation:
-    """The Derivation of one value, e.g. ``explain(s, "fc.delta[0]")``.
+def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: int | None = None) -> Derivation:
+    """The Derivation of one value, e.g. ``explain(s, "fc.delta[0]")``, every term of every
+    sum written out, or (``max_terms``) the first ones of a longer sum and how many are left
+    out (``Derivation.hidden``), as the derivation panel shows them.
 
-    Raises QuantityError if the name does not exist or the value is not computed yet.
+    The numbers get the fewest decimals (the display's, or more) with which the formula and
+    its earlier steps reproduce their results. Raises QuantityError if the name does not
+    exist or the value is not computed yet.
     """
     ref = parse_name(name)
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
@@ -43,7 +58,47 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3) -> Derivation
         raise QuantityError(f"{ref} has not started yet: the first update sets it from the gradient, as torch does")
     if stepper.array(ref.array_name) is None:
         raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().next_words()})")
-    return _Explainer(stepper, decimals).build(ref)
+    extra = 0
+    explainer = _Explainer(stepper, decimals, extra)
+    derivation = explainer.build(ref)
+    finest: Derivation | None = None  # the numbers with every digit: are they written exactly already?
+    while decimals is not None and extra < EXTRA_DIGITS and not explainer.reproduces():
+        finest = finest or _Explainer(stepper, decimals, EXTRA_DIGITS).build(ref)
+        if _same_numbers(finest.substituted, derivation.substituted):
+            break  # its numbers are written exactly: more digits do not help
+        extra += 1
+        explainer = _Explainer(stepper, decimals, extra)
+        derivation = explainer.build(ref)
+    if not explainer.reproduces():
+        derivation = _halfway(derivation)
+    if max_terms is not None and explainer.longest > max_terms:
+        derivation = replace(_Explainer(stepper, decimals, extra, max_terms).build(ref),
+                             unrounded=derivation.unrounded)
+    return derivation
+
+
+_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _same_numbers(a: str, b: str) -> bool:
+    """Do two writings of a formula hold the same numbers (``0.100`` and ``0.1000`` are one)?"""
+    def plain(text: str) -> str:
+        return _DECIMAL.sub(lambda m: repr(float(m.group())), text)
+    return plain(a) == plain(b)
+
+
+def _halfway(derivation: Derivation) -> Derivation:
+    """Hand-rounding that rounded a value half-way between two (0.1 + 0.0895 = 0.1895 → 0.190):
+    the result is written with the value before its rounding, ``0.1895 ≈ 0.190``."""
+    try:
+        before = evaluate(derivation.substituted)
+    except (ValueError, ArithmeticError):
+        return derivation
+    text = fmt(float(f"{before:.12g}"), None)
+    if not reproduces(derivation.substituted, text) or rounded_text(before, shown_places(derivation.value_text)) \
+            != derivation.value_text:
+        return derivation
+    return replace(derivation, unrounded=text)
 
 
 def update_context(stepper: Stepper, i: int, layer: Layer, param: str, index: tuple[int, ...],
@@ -63,10 +118,10 @@ def layer_writer(stepper: Stepper, i: int, layer: Layer, decimals: int | None = 
     return _LayerWriter(_Explainer(stepper, decimals), i, layer)
 
 
-def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str, str]:
-    """Join (symbolic, numeric) terms with +, keeping the first MAX_TERMS."""
+def _terms(pairs: list[tuple[str, str]], total: int | None = None, limit: int = ALL) -> tuple[str, str]:
+    """Join (symbolic, numeric) terms with +, keeping the first ``limit`` (every one by default)."""
     total = len(pairs) if total is None else total
-    shown = pairs[:MAX_TERMS]
+    shown = pairs[:limit]
     if total == 1 and shown and shown[0][1].startswith("(") and shown[0][1].endswith(")") \
             and "(" not in shown[0][1][1:-1]:
         shown = [(shown[0][0], shown[0][1][1:-1])]  # a lone negative term needs no parentheses
@@ -80,9 +135,24 @@ def _terms(pairs: list[tuple[str, str]], total: int | None = None) -> tuple[str,
 
 
 class _Explainer:
-    def __init__(self, stepper: Stepper, decimals: int | None) -> None:
+    def __init__(self, stepper: Stepper, decimals: int | None, extra: int = 0, limit: int | None = None) -> None:
         self.st = stepper
-        self.d = decimals
+        self.rounded = stepper.hand_rounding is not None and decimals is not None
+        # hand-rounding: every stored value is rounded to its decimals, and written so
+        self.d = stepper.hand_rounding if self.rounded else decimals
+        self.extra = extra  # decimals the numbers of a formula get beyond the display's
+        self.limit = ALL if limit is None else limit  # terms of a sum written out
+        self.longest = 0  # the most terms any sum of the derivation has
+        self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
+        self._reproduces: bool | None = None
+        # α and the optimizer's numbers (Adam's betas are a pair): written as given
+        numbers: list[float] = [stepper.scenario.learning_rate]
+        for v in stepper.scenario.optimizer.options.values():
+            if isinstance(v, tuple):
+                numbers += [float(x) for x in v]
+            elif not isinstance(v, bool):
+                numbers.append(float(v))
+        self.settings = set(numbers)
         self.network = stepper.network
         self.batch = stepper.batch_size
         loss = self.network.loss
@@ -91,10 +161,31 @@ class _Explainer:
 
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
-        return fmt(v, self.d, trim=True, sig=3)
+        """A number of a formula: the display's decimals (plus ``extra``), at least three
+        significant digits, trailing zeros dropped only when the number is exactly that
+        (0.1 as given; 0.37989 stays 0.380). Under hand-rounding every number is rounded to
+        the decimals, and written with all of them as the grid writes it (0.380, 0.100),
+        whole numbers aside (1, 0)."""
+        if self.d is None:
+            return fmt(v, None)
+        plain = float(v).is_integer() or v in self.settings  # 1, 0, α = 0.5 as given
+        return fmt(v, self.d + self.extra, trim="exact" if plain or not self.rounded else False,
+                   sig=0 if self.rounded else 3 + self.extra)
 
     def p(self, v: float) -> str:
-        return pfmt(v, self.d, trim=True, sig=3)
+        text = self.n(v)
+        return f"({text})" if text.startswith("−") else text
+
+    def count(self, total: int) -> int:
+        """Note a sum of ``total`` terms; the number of them to write out."""
+        self.longest = max(self.longest, total)
+        return min(total, self.limit)
+
+    def reproduces(self) -> bool:
+        """Do all the formulas written (the value's and its earlier steps') reproduce?"""
+        if self._reproduces is None:
+            self._reproduces = all(reproduces(numbers, result) for numbers, result in self.written_steps)
+        return self._reproduces
 
     def split(self, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
         """(sample in batch, index within the sample) of a per-sample name."""
@@ -158,8 +249,11 @@ class _Explainer:
         # cross-entropy) in its words as in its formula, never both side by side
         title, notes, steps = self.in_loss_symbol(title), tuple(map(self.in_loss_symbol, notes)), \
             tuple(map(self.in_loss_symbol, steps))
-        return Derivation(str(ref), title, symbol, formula, substituted,
-                          value, self.d, notes, steps)
+        derivation = Derivation(str(ref), title, symbol, formula, substituted, value, self.d, notes, steps,
+                                hidden=max(self.longest - self.limit, 0), sig=0 if self.rounded else 3)
+        if substituted:
+            self.written_steps.append((substituted, derivation.value_text))
+        return derivation
 
     def in_loss_symbol(self, text: str) -> str:
         """``∂E/∂net`` → ``∂C/∂net`` when the loss is written C."""
@@ -210,6 +304,10 @@ class _Explainer:
             source = f"edited by you (it was {self.n(before)})"
         if it == 1 and f"{layer.name}.{ref.kind}" in scenario.initialised and ref.kind in layer.param_defaults:
             source = f"PyTorch's starting value {self.n(layer.param_defaults[ref.kind])} (the file leaves it out)"
+        exact = self.st.state.unrounded
+        given = None if exact is None else float(exact[layer.name][ref.kind][ref.index])
+        if given is not None and given != self.st.value(str(ref)):
+            source += f"; hand-rounding uses it rounded (exactly {fmt(given, None)})"
         note = f"{source}; frozen (never updated)" if ref.kind in layer.frozen else source
         return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(note,))
 
@@ -263,12 +361,12 @@ class _Explainer:
         written as factors, a window's max or mean, or one value passed on."""
         notes = tuple(n.text.format(*(self.operand(i, layer, r)[0] for r in n.refs)) if n.refs else n.text
                       for n in terms.notes)
-        ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms]
+        ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms[:self.count(terms.total)]]
         if terms.combine == "copy":
             symbol, value = ops[0][0]
             return symbol, self.n(value), notes
         if terms.combine in ("max", "mean"):
-            more = ", …" if terms.total > len(ops) else ""
+            more = f", … ({terms.total - len(ops)} more)" if terms.total > len(ops) else ""
             syms = ", ".join(o[0][0] for o in ops) + more
             nums = ", ".join(self.n(o[0][1]) for o in ops) + more
             if terms.combine == "max":
@@ -282,7 +380,7 @@ class _Explainer:
             if term.divisor is not None:
                 sym, num = f"{sym} / {term.divisor}", f"{num} / {term.divisor}"
             pairs.append((sym, num))
-        sym, num = _terms(pairs, terms.total)
+        sym, num = _terms(pairs, terms.total, self.limit)
         if terms.bias is not None:
             bsym, bval = self.operand(i, layer, terms.bias)
             sym, num = f"{sym} + {bsym}", f"{num} + {self.p(bval)}"
@@ -291,7 +389,7 @@ class _Explainer:
     def net(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)
         symbol = self.sym("net", layer.name, b, idx)
-        formula, substituted, notes = self.written(i, layer, layer.net_terms(b, idx, MAX_TERMS))
+        formula, substituted, notes = self.written(i, layer, layer.net_terms(b, idx, self.limit))
         return self.make(ref, symbol, formula, substituted, notes)
 
     def element(self, layer: Layer, b: int, idx: tuple[int, ...]) -> Written:
@@ -309,7 +407,7 @@ class _Explainer:
             if own is not None:
                 return self.make(ref, symbol, own.formula, own.substituted, own.notes)
             formula, substituted, notes = self.written(i, layer, layer.out_terms(self.st.cache(layer.name), b, idx,
-                                                                                 MAX_TERMS))
+                                                                                 self.limit))
             return self.make(ref, symbol, formula, substituted, notes)
         act = layer.activation
         assert act is not None
@@ -324,10 +422,10 @@ class _Explainer:
         flat_all = nets[b].ravel()
         count = flat_all.size
         k_pairs = []
-        for k in range(min(count, MAX_TERMS)):
+        for k in range(self.count(count)):
             kidx = tuple(int(v) for v in np.unravel_index(k, layer.out_shape))
             k_pairs.append((f"e^{self.sym('net', layer.name, b, kidx)}", f"e^{self.p(float(flat_all[k]))}"))
-        sym, num = _terms(k_pairs, count)
+        sym, num = _terms(k_pairs, count, self.limit)
         return self.make(ref, symbol, f"e^{zs} / ({sym})", f"e^{self.p(z)} / ({num})",
                          notes=("softmax: the outputs are positive and sum to 1",))
 
@@ -343,15 +441,16 @@ class _Explainer:
             a = out[b].ravel()
             t = y[b]
             pairs = []
-            for k in range(min(a.size, MAX_TERMS)):
+            for k in range(self.count(a.size)):
                 kidx = tuple(int(v) for v in np.unravel_index(k, last.out_shape))
                 pairs.append(loss.term(LossText(self.sym("target", None, b, (k,)), self.sym("out", last.name, b, kidx),
                                                 float(t[k]), float(a[k]), a.size, self.n, self.p)))
-            per_sample.append(loss.sample(_terms(pairs, a.size), a.size))
+            per_sample.append(loss.sample(_terms(pairs, a.size, self.limit), a.size))
         if bsz == 1:
             formula, substituted = per_sample[0]
         else:
-            sym, num = _terms(per_sample, bsz)
+            self.count(bsz)
+            sym, num = _terms(per_sample, bsz, self.limit)
             formula, substituted = f"(1/{bsz})·({sym})", f"(1/{bsz})·({num})"
         averaged = ", averaged over the batch" if bsz > 1 else ""
         notes: tuple[str, ...] = (f"{loss.name}: {loss.symbol} = {loss.formula}{averaged}",)
@@ -397,7 +496,7 @@ class _Explainer:
         own = above.input_grad_formula(self.st.cache(name), b, idx, _LayerWriter(self, at, above), source)
         if own is not None:  # a route that is no sum of products (batch norm's three terms)
             return own.formula, own.substituted, own.notes
-        terms = above.input_grad_terms(self.st.cache(name), b, idx, MAX_TERMS, source)
+        terms = above.input_grad_terms(self.st.cache(name), b, idx, self.limit, source)
         return self.written(at, above, terms)
 
     def fan_in(self, layer: Layer, b: int, idx: tuple[int, ...],
@@ -438,8 +537,13 @@ class _Explainer:
                 formula, numbers = f"({formula})", f"({numbers})"
             return self.make(ref, symbol, f"{fs}{formula}", f"{ns}{numbers}", notes=(note,),
                              steps=fused.steps(text) if fused.steps is not None else ())
-        g_formula, g_sub, notes = self.grad_out_parts(i, layer, b, idx)
         gsym = self.sym("grad_out", layer.name, b, idx)
+        notes: tuple[str, ...]
+        if self.rounded:  # by hand, ∂E/∂a was rounded before it was used: write that number
+            g_value = self.val(f"{layer.name}.grad_out", b, idx)
+            g_formula, g_sub, notes = gsym, self.n(g_value), ()
+        else:
+            g_formula, g_sub, notes = self.grad_out_parts(i, layer, b, idx)
         if act.is_softmax:
             fs = f"{asym}·({gsym} − Σ_j a_j·∂{self.E}/∂a_j)"
             g = self.val(f"{layer.name}.grad_out", b, idx)
@@ -452,8 +556,8 @@ class _Explainer:
                                     "Jacobian ∂a_j/∂z_i = a_j·([i = j] − a_i)",))
         assert act.slope_text is not None
         dsym, dnum = act.slope_text(self.element(layer, b, idx))
-        gf = f"({g_formula})" if _compound(g_formula) else g_formula
-        gn = f"({g_sub})" if _compound(g_sub) or g_sub.startswith("−") else g_sub
+        gf = f"({g_formula})" if _compound(g_formula) and not _grouped(g_formula) else g_formula
+        gn = f"({g_sub})" if (_compound(g_sub) or g_sub.startswith("−")) and not _grouped(g_sub) else g_sub
         if dsym == "1":
             return self.make(ref, symbol, f"{gf}·1", f"{gn}·1", notes + ("linear activation: f′ = 1",))
         return self.make(ref, symbol, f"{gf} · {dsym}", f"{gn} · {dnum}",
@@ -462,7 +566,7 @@ class _Explainer:
     def grad_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         assert ref.index is not None
         symbol = self.psym(ref.kind, layer.name, ref.index)
-        terms = layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, MAX_TERMS)
+        terms = layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, self.limit)
         formula, substituted, notes = self.written(i, layer, terms)
         return self.make(ref, symbol, formula, substituted, notes=notes)
 
@@ -517,8 +621,10 @@ class _Explainer:
                     title: str | None = None) -> Derivation:
         last = steps[-1]
         assert last.kind == kind
-        earlier = tuple(Derivation(s.kind, s.kind, s.symbol, s.formula, s.substituted, s.value, self.d).one_line()
-                        + (f"   ({s.note})" if s.note else "") for s in steps[:-1])
+        earlier_steps = [Derivation(s.kind, s.kind, s.symbol, s.formula, s.substituted, s.value, self.d,
+                                    sig=0 if self.rounded else 3) for s in steps[:-1]]
+        self.written_steps += [(e.substituted, e.value_text) for e in earlier_steps]
+        earlier = tuple(e.one_line() + (f"   ({s.note})" if s.note else "") for e, s in zip(earlier_steps, steps))
         return self.make(ref, last.symbol, last.formula, last.substituted,
                          notes=earlier + ((last.note,) if last.note else ()), title=title)
 
@@ -528,7 +634,7 @@ class _Explainer:
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
         term, word, note = Term(grad_sym, self.p(grad)), param, ""
-        if gradient_written_in(layer, self.batch):
+        if gradient_written_in(layer, self.batch) and not self.rounded:
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
             term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))
@@ -561,7 +667,7 @@ class _LayerWriter:
     def __init__(self, explainer: _Explainer, i: int, layer: Layer) -> None:
         self._ex, self._i, self._layer = explainer, i, layer
         self.batch = explainer.batch
-        self.limit = MAX_TERMS
+        self.limit = explainer.limit
         self.loss_symbol = explainer.E
 
     def sym(self, ref: Ref) -> str:
@@ -578,6 +684,18 @@ class _LayerWriter:
 
     def terms(self, terms: Terms) -> Formula:
         return Formula(*self._ex.written(self._i, self._layer, terms))
+
+
+def _grouped(expr: str) -> bool:
+    """Is ``expr`` one parenthesised group, ``(a − y)`` (not ``(a)·(b)``)?"""
+    if not (expr.startswith("(") and expr.endswith(")")):
+        return False
+    depth = 0
+    for k, ch in enumerate(expr):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0 and k < len(expr) - 1:
+            return False
+    return True
 
 
 def _compound(expr: str) -> bool:

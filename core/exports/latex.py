@@ -15,7 +15,7 @@ _MATH_SYMBOLS = {
     "δ": r"\delta ", "∂": r"\partial ", "α": r"\alpha ", "σ": r"\sigma ", "Σ": r"\sum ",
     "−": "-", "·": r"\cdot ", "′": "'", "²": "^2", "½": r"\tfrac{1}{2}", "…": r"\ldots ",
     "←": r"\leftarrow ", "→": r"\rightarrow ", "≠": r"\neq ", "≥": r"\geq ", "≤": r"\leq ",
-    "∞": r"\infty ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
+    "∞": r"\infty ", "≈": r"\approx ", "×": r"\times ", "✓": r"\checkmark ", "✗": r"\times ",
     "μ": r"\mu ", "γ": r"\gamma ", "β": r"\beta ", "ε": r"\varepsilon ", "√": r"\surd ",  # batch norm, optimizers
     "Φ": r"\Phi ", "φ": r"\varphi ", "π": r"\pi ",  # gelu
     "λ": r"\lambda ", "τ": r"\tau ", "ρ": r"\rho ",  # the optimizers' settings (β₁, β₂, ε, μ, λ, τ, ρ)

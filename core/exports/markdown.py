@@ -7,10 +7,10 @@ from the stepper's Derivations (report.derivations); hand-rounding is marked cle
 
 from __future__ import annotations
 
-from core.engine.stepper import Stepper
+from core.engine.stepper import Stepper, rounding_words
 from core.exports import latex
 from core.exports.report import derivations
-from core.learner.checks import Check, run_checks
+from core.learner.checks import Check, run_checks, tally
 from core.nn.optim import optimizer_words
 from core.numbers import fmt
 from core.text import markdown_text
@@ -33,8 +33,7 @@ def _rounding_note(stepper: Stepper) -> str | None:
     d = stepper.hand_rounding
     if d is None:
         return None
-    return (f"HAND-ROUNDING: every intermediate value was rounded to {d} decimals before it was "
-            "used, as by hand with a calculator; these are not the exact values.")
+    return f"HAND-ROUNDING: {rounding_words(d)}; these are not the exact values."
 
 
 def _require_complete(stepper: Stepper) -> None:
@@ -48,8 +47,7 @@ def _require_complete(stepper: Stepper) -> None:
 def _check_line(c: Check, written: str) -> str:
     """``✓ name: expected …, exact …``; ``written`` is the file's text of the expected value,
     already escaped for the document's language."""
-    mark = "✓" if c.ok else "✗"
-    line = f"{mark} {c.name}: expected {written}, exact {fmt(c.actual, None)}"
+    line = f"{c.mark} {c.name}: expected {written} ({c.rule}), exact {fmt(c.actual, None)}"
     if c.diagnosis is not None:
         line += f" ({c.diagnosis.slip}: {c.diagnosis.explanation})"
     return line
@@ -70,8 +68,7 @@ def to_markdown(stepper: Stepper) -> str:
         out.append("")
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:
-        ok = sum(c.ok for c in checks)
-        out += [f"## Checks: {ok} of {len(checks)} right", ""]
+        out += [f"## Checks: {tally(checks)}", ""]
         out += [f"- {_check_line(c, markdown_text(c.expected.text.replace('-', '−')))}" for c in checks]
         out.append("")
     return "\n".join(out)
@@ -102,8 +99,7 @@ def to_latex(stepper: Stepper) -> str:
         out.append("")
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:
-        ok = sum(c.ok for c in checks)
-        out.append(r"\subsection*{Checks: " + f"{ok} of {len(checks)} right" + "}")
+        out.append(r"\subsection*{Checks: " + latex.text(tally(checks)) + "}")
         out.append(r"\begin{itemize}")
         out += [r"\item " + latex.text(_check_line(c, c.expected.text.replace("-", "−"))) for c in checks]
         out.append(r"\end{itemize}")

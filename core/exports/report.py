@@ -13,10 +13,10 @@ import numpy as np
 
 from core.engine.quantities import KINDS, format_index, kinds_where
 from core.engine.scenario import Scenario
-from core.engine.stepper import Stepper
+from core.engine.stepper import Stepper, rounding_words
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
-from core.learner.checks import Check, run_checks
+from core.learner.checks import Check, run_checks, tally
 from core.nn.optim import optimizer_words
 from core.numbers import fmt
 from core.scenario.budget import check_solve
@@ -80,11 +80,14 @@ def values_per_iteration(scenario: Scenario) -> int:
     return total
 
 
-def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> list[IterationRecord]:
+def solve(scenario: Scenario, iterations: int = 1, explained: bool = False,
+          hand_rounding: int | None = None) -> list[IterationRecord]:
     """Run ``iterations`` whole iterations from the scenario as loaded.
 
     With ``explained``, each record also keeps every value's Derivation (at the
-    scenario's display decimals), for the text and Markdown reports. Every record is
+    scenario's display decimals), for the text and Markdown reports; ``hand_rounding``
+    rounds every computed value to that many decimals before it is used (as the TUI's
+    hand-rounding and ``export --hand-rounding`` do). Every record is
     kept until the report is written, so ``iterations`` is refused up front when the
     records would not fit the memory budget.
     """
@@ -92,6 +95,8 @@ def solve(scenario: Scenario, iterations: int = 1, explained: bool = False) -> l
     if refusal is not None:
         raise refusal
     stepper = Stepper(scenario)
+    if hand_rounding is not None:
+        stepper.set_hand_rounding(hand_rounding)
     records = []
     for k in range(iterations):
         if k:
@@ -161,7 +166,8 @@ def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
     return list(groups.items())
 
 
-def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bool = False) -> str:
+def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bool = False,
+                hand_rounding: int | None = None) -> str:
     """Readable like the notes: each value as ``symbol = formula = numbers = value``.
 
     Strings from the file (the name, expected values as written) are shown inert: control
@@ -170,6 +176,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
     d = scenario.decimals
     shown = markdown_text if markdown else visible
     out.append(f"# {shown(scenario.name)}" if markdown else shown(scenario.name))
+    if hand_rounding is not None:
+        out += ["", f"{'> ' if markdown else ''}HAND-ROUNDING: {rounding_words(hand_rounding)}"]
     for record in records:
         samples = ", ".join(str(s + 1) for s in record.samples)
         plural = "s" if len(record.samples) > 1 else ""
@@ -185,14 +193,12 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
             if markdown:
                 out.append("```")
         if record.checks:
-            ok = sum(c.ok for c in record.checks)
-            heading = f"Checks of the expected values: {ok} of {len(record.checks)} right"
+            heading = f"Checks of the expected values: {tally(record.checks)}"
             out += ["", f"{'### ' if markdown else ''}{heading}"]
             out.append("")
             for c in record.checks:
-                mark = "✓" if c.ok else "✗"
-                line = (f"{mark} {c.name}: expected {shown(c.expected.text.replace('-', '−'))}, "
-                        f"exact {fmt(c.actual, None)}")
+                line = (f"{c.mark} {c.name}: expected {shown(c.expected.text.replace('-', '−'))} "
+                        f"({shown(c.rule) if markdown else c.rule}), exact {fmt(c.actual, None)}")
                 if c.diagnosis is not None:
                     line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
                 out.append(f"- {line}" if markdown else f"  {line}")

@@ -16,7 +16,7 @@ from core.engine.passes import hidden_gradients, output_gradients, sent_back, up
 from core.engine.quantities import BACKWARD_KINDS, KINDS, UPDATE_KINDS, QuantityRef, parse_name
 from core.explain.explainer import layer_writer, update_context
 from core.nn.optim import Hyper, get_optimizer
-from core.numbers import fmt
+from core.numbers import fmt, rounded_text
 
 if TYPE_CHECKING:
     from core.engine.stepper import State, Stepper
@@ -63,7 +63,7 @@ def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagno
         for alt, why in candidates:
             if alt is not None and np.isfinite(alt) and abs(alt - given) <= tol and abs(alt - exact) > tol:
                 why = why.replace("∂E/", f"∂{loss}/")
-                return Diagnosis(slip, float(alt), why.format(alt=fmt(alt, max(decimals, 3))))
+                return Diagnosis(slip, float(alt), why.format(alt=_alt_text(alt, given, decimals)))
     return None
 
 
@@ -81,6 +81,17 @@ def slip_values(stepper: Stepper, name: str) -> list[tuple[str, float]]:
             candidates = candidates + optimizer_slips[slip](exact)
         out += [(slip, float(alt)) for alt, _ in candidates if alt is not None and np.isfinite(alt)]
     return out
+
+
+def _alt_text(alt: float, given: float, decimals: int) -> str:
+    """The slip's value as a learner compares it with theirs: to their decimals when it
+    rounds to their value (so it reads as theirs), else one decimal more and how near it is
+    (never a different number presented as theirs: 0.00034 for 0.0004 says "0.00034 (within
+    0.0001 of 0.0004)")."""
+    if rounded_text(alt, decimals) == rounded_text(given, decimals):
+        return rounded_text(alt, decimals)
+    near = f"within {fmt(10.0 ** -decimals, None)} of {rounded_text(given, decimals)}"
+    return f"{rounded_text(alt, decimals + 1)} ({near})"
 
 
 # --- the slips -------------------------------------------------------------------------

@@ -245,6 +245,10 @@ def plan_save(scenario: Scenario, path: str | os.PathLike[str]) -> SavePlan:
         sidecars[field], note = _fresh_sidecar(target, field, reads)
         if note:
             notes.append(note)
+    if scenario.expected_left_out:
+        n = scenario.expected_left_out
+        notes.append(f"left out {n} expected value{'s' if n != 1 else ''}: worked for earlier parameters, "
+                     "they would not match the saved ones")
     return SavePlan(target, sidecars, tuple(notes))
 
 

@@ -541,7 +541,9 @@ def test_the_momentum_buffer_is_explained_with_numbers() -> None:
     assert "starts as the first gradient" in first.notes[-1]
     bias_note = explain(stepper, "h.new_bias[1]").notes[0]
     value = stepper.value("h.momentum_buffer_bias[1]")
-    assert bias_note == f"v′(b_h[1]) = δ_h[1] = {fmt(value, 3, sig=3)}   (the momentum buffer starts as the first " \
+    # the buffer is a copy of δ: written as the update's formula writes its numbers (here with
+    # two decimals more, so that b′ = b − α·v′ reproduces its result)
+    assert bias_note == f"v′(b_h[1]) = δ_h[1] = {fmt(value, 5, sig=5)}   (the momentum buffer starts as the first " \
                         "gradient, as in torch)"
     stepper.advance_to_next()
     stepper.run_iteration()

@@ -254,7 +254,7 @@ def test_leaky_relu_values_and_derivations_with_its_slope() -> None:
     # ∂E/∂o = 0.8 − 0.5 = 0.3; ∂E/∂a_h[0] = 0.3·1; δ_h[0] = 0.3·0.1 = 0.03
     delta = explain(stepper, "h.delta[0]", 3)
     assert delta.one_line() == ("δ_h[0] = (δ_o[0]·w_o[0,0]) · ([z_h[0] > 0] + 0.1·[z_h[0] ≤ 0]) "
-                                "= (0.3·1) · 0.1 = 0.0300")
+                                "= (0.3·1) · 0.1 = 0.030")
     assert "f′ of leaky_relu: [z > 0] + 0.1·[z ≤ 0]" in delta.notes
     assert stepper.value("h.delta[1]") == pytest.approx(0.6)  # z > 0: slope 1, ∂E/∂a = 0.3·2
 

@@ -146,7 +146,8 @@ class EditFeature(Feature):
         if check is None:
             host.say(f"your {shown} for {name} is kept; it is checked once {name} is computed (saved with {save})")
         elif check.ok:
-            host.say(f"✓ your {shown} for {name} is right (exact {fmt(check.actual, expected.decimals + 1)}) "
+            verdict = "is right" if check.exact_match else "is close"
+            host.say(f"{check.mark} your {shown} for {name} {verdict} ({check.rule}) "
                      f"· saved with {save} under expected")
         else:
             why = (f" · likely slip: {check.diagnosis.slip} (explained below)" if check.diagnosis

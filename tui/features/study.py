@@ -43,13 +43,12 @@ class StudyFeature(Feature):
     def action_hand_rounding(self) -> None:
         host = self.host
         on = host.stepper.hand_rounding is None
-        host.stepper.set_hand_rounding(host.decimals if on else None)
+        said = host.stepper.set_hand_rounding(host.decimals if on else None)
         host.fresh = set()
         host.refresh_view()
         key = key_for("hand_rounding")
-        if on:
-            host.say(f"hand-rounding on: every value is rounded to {decimals_words(host.decimals)} before it is used; "
-                     f"computed values cleared ({key}: off)")
+        if on:  # the stepper says what it rounds (small values keep 3 significant digits)
+            host.say(f"{said}; computed values cleared ({key}: off)")
         else:
             host.say(f"hand-rounding off: exact values again; computed values cleared ({key}: on)")
 

@@ -72,6 +72,9 @@ class Hyper(NamedTuple):
     learning_rate: float
     step: int  # 1 for the first update (torch increments ``step`` before using it)
     options: Mapping[str, Value] = {}
+    # hand-rounding: rounds an intermediate array (a state buffer) as the learner writes it,
+    # before the update uses it; None computes exactly
+    rounding: Callable[[np.ndarray], np.ndarray] | None = None
 
     def number(self, name: str) -> float:
         return setting(self.options, name)
@@ -81,6 +84,11 @@ class Hyper(NamedTuple):
         value = self.options[name]
         assert isinstance(value, tuple), name
         return tuple(float(v) for v in value)
+
+    def written(self, values: np.ndarray) -> np.ndarray:
+        """``values`` as the learner writes them down before using them (rounded under
+        hand-rounding): an update rule passes each intermediate it stores through this."""
+        return values if self.rounding is None else self.rounding(values)
 
 
 @dataclass(frozen=True)

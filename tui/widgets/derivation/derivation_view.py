@@ -17,7 +17,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from core.errors import CnnTuiError
-from core.explain.explainer import explain
+from core.explain.explainer import MAX_TERMS, explain
 from core.explain.trace import Trace
 from core.learner.checks import check_for
 from core.numbers import fmt
@@ -38,7 +38,7 @@ def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: boo
         return Text("Select a value (arrows, tab or the mouse) to see where it comes from.", style="dim")
     out = Text(no_wrap=False)
     try:
-        d = explain(stepper, name, None if full else decimals)
+        d = explain(stepper, name, None if full else decimals, max_terms=None if full else MAX_TERMS)
     except CnnTuiError as err:
         out.append(f"{name}", style="bold")
         out.append(f" — {_not_yet(err, name)}", style="dim")
@@ -48,6 +48,9 @@ def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: boo
     out.append(f" — {d.title}", style="dim")
     for line in d.lines():
         out.append("\n" + line)
+    if d.hidden:
+        out.append(f"\n  {d.hidden} more terms not shown: {key_for('full_precision')} (full precision) "
+                   "lists every term", style="dim")
     _append_check(out, stepper, name, decimals, full)
     for note in d.notes:
         out.append(f"\n  {note}", style="italic dim")
@@ -72,13 +75,18 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: b
         return
     check = check_for(stepper, name)
     written = exp.text.replace("-", "−", 1) if exp.text.startswith("-") else exp.text
+    if exp.iteration != stepper.iteration:
+        out.append(f"\nexpected {written} is for iteration {exp.iteration} (not checked in this one)", style="dim")
+        return
     if check is None:
         out.append(f"\nexpected {written} (not computed yet)", style="dim")
         return
     exact = fmt(check.actual, None if full else max(decimals, exp.decimals) + 1)
     if check.ok:
-        out.append(f"\nexpected {written} ✓", style="bold green")
-        out.append(f"  exact {exact}", style="dim")
+        out.append(f"\nexpected {written} {check.mark}", style="bold green")
+        out.append(f"  {check.rule}", style="dim")
+        if full:
+            out.append(f" (exact {exact})", style="dim")
     else:
         out.append(f"\nexpected {written} ✗", style="bold red")
         out.append(f"  — the exact value is {exact} (off by {fmt(abs(check.actual - exp.value), exp.decimals + 1)})")

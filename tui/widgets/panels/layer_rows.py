@@ -18,7 +18,7 @@ from core.engine.quantities import EDITABLE_KINDS, KINDS, PREVIOUS, format_index
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.learner.checks import check_for
 from core.nn.optim import get_optimizer
-from core.numbers import MINUS, fmt
+from core.numbers import compact, fmt
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, Row
 
 if TYPE_CHECKING:
@@ -34,15 +34,11 @@ LOSS = "loss"
 
 
 def cell_text(value: float, decimals: int, digits: int = 2) -> str:
-    """A value as a grid cell shows it: ``fmt``, except that a value too small for the
+    """A value as a grid cell shows it (``core.numbers.compact``): a value too small for the
     decimals is written compactly with ``digits`` significant digits (``3.3e−5``, not
     ``0.0000326``) so it does not widen its column; the derivation panel shows it in full.
     Hand-rounding keeps three significant digits of such values: cells then show 3."""
-    v = float(value)
-    if v != 0 and np.isfinite(v) and abs(v) < 0.5 * 10.0 ** (-decimals):
-        mantissa, _, exponent = f"{v:.{digits - 1}e}".partition("e")
-        return f"{mantissa}e{int(exponent)}".replace("-", MINUS)
-    return fmt(v, decimals)
+    return compact(value, decimals, digits)
 
 
 def panel_keys(stepper: Stepper) -> list[str]:
@@ -216,7 +212,7 @@ def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, a
     if name in expected:
         check = check_for(stepper, name)
         if check is not None:
-            mark = "✓" if check.ok else "✗"
+            mark = check.mark
     digits = 2 if stepper.hand_rounding is None else 3
     text = fmt(value, 0) if KINDS[kind].whole and value == int(value) else cell_text(value, decimals, digits)
     return Cell(name, text, state, mark, editable)

@@ -31,7 +31,7 @@ class Cell:
     name: str
     text: str
     state: str = "plain"  # plain | fresh | pending | changed | question (a quiz asks it now)
-    mark: str = ""  # "✓", "✗" or ""
+    mark: str = ""  # "✓" right, "≈" close (one unit of the last decimal off), "✗" wrong, or ""
     editable: bool = False
     trace: str = ""  # the selected value's trace marks it: param | value | gradient | chosen (or "")
 
@@ -194,7 +194,7 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
                 out.append(cell.text.rjust(self._widths[j]), self._cell_style(cell, (i, j)))
                 if self._marks[j]:
                     mark = cell.mark or " "
-                    style = {"✓": "value-grid--ok", "✗": "value-grid--bad"}.get(mark)
+                    style = {"✓": "value-grid--ok", "≈": "value-grid--ok", "✗": "value-grid--bad"}.get(mark)
                     out.append(mark, self._style(style) if style else Style())
         return out
 

@@ -1,0 +1,152 @@
+"""Evaluate a derivation's numbers as a learner's calculator would, and say whether they
+give the result shown.
+
+The explainer writes every formula with its numbers (``0.1 − 0.5·(−0.294)·0.608``) and
+uses this module to check that those numbers, evaluated as written, give the result to
+the precision it is shown with; if not, it writes the numbers with more digits (see
+``core.explain.explainer.explain``). The notation read here is the derivations' own:
+true minus, ``·``, ``×``, ``/``, ``²``, ``^``, ``e^``, ``ln``, ``exp``, ``tanh``, ``σ``,
+``max``, ``min``, ``½``, parentheses and scientific notation. Anything else (a symbol, an
+elided term) is not arithmetic and raises NotArithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")
+_WORDS = ("ln", "exp", "tanh", "max", "min", "e^")
+_SINGLE = "()+-−·×*/,²^½σ"
+_UNARY: dict[str, Callable[[float], float]] = {
+    "ln": math.log, "exp": math.exp, "tanh": math.tanh, "σ": lambda z: 1.0 / (1.0 + math.exp(-z)),
+    "e^": math.exp,
+}
+
+
+class NotArithmetic(ValueError):
+    """The text holds something other than numbers and the operators of the notation."""
+
+
+_TOKEN = re.compile(_NUMBER.pattern + "|" + "|".join(re.escape(w) for w in _WORDS) + "|[" + re.escape(_SINGLE) + "]")
+
+
+def _tokens(text: str) -> list[str]:
+    out: list[str] = _TOKEN.findall(text)
+    if sum(map(len, out)) != len(text) - text.count(" "):  # something else is in it (a symbol, …)
+        raise NotArithmetic(text)
+    return out
+
+
+class _Reader:
+    """Precedence, lowest first: + −, then · × /, then unary minus, then ² ^ (as on paper)."""
+
+    def __init__(self, tokens: list[str]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def next_is(self, *options: str) -> bool:
+        return self.at < len(self.tokens) and self.tokens[self.at] in options
+
+    def pop(self, wanted: str | None = None) -> str:
+        if self.at >= len(self.tokens) or (wanted is not None and self.tokens[self.at] != wanted):
+            raise NotArithmetic(" ".join(self.tokens))
+        self.at += 1
+        return self.tokens[self.at - 1]
+
+    def sum(self) -> float:
+        total = self.product()
+        while self.next_is("+", "-", "−"):
+            sign = self.pop()
+            right = self.product()
+            total = total + right if sign == "+" else total - right
+        return total
+
+    def product(self) -> float:
+        value = self.signed()
+        while self.next_is("·", "×", "*", "/"):
+            op = self.pop()
+            right = self.signed()
+            value = value / right if op == "/" else value * right
+        return value
+
+    def signed(self) -> float:
+        if self.next_is("-", "−"):
+            self.pop()
+            return -self.signed()
+        if self.next_is("+"):
+            self.pop()
+            return self.signed()
+        return self.raised()
+
+    def raised(self) -> float:
+        base = self.operand()
+        if self.next_is("²"):
+            self.pop()
+            return base * base
+        if self.next_is("^"):
+            self.pop()
+            exponent: float = self.signed()
+            return float(base ** exponent)
+        return base
+
+    def operand(self) -> float:
+        token = self.pop()
+        if token == "(":
+            inner = self.sum()
+            self.pop(")")
+            return inner
+        if token == "½":
+            return 0.5
+        if token in _UNARY:
+            # ln 0.706 and e^0.44 take the number after them; e^(−z), σ(z), tanh(z) a group
+            argument = self.signed() if token == "e^" and self.next_is("-", "−") else self.raised()
+            return _UNARY[token](argument)
+        if token in ("max", "min"):
+            self.pop("(")
+            values = [self.sum()]
+            while self.next_is(","):
+                self.pop()
+                values.append(self.sum())
+            self.pop(")")
+            return max(values) if token == "max" else min(values)
+        if _NUMBER.fullmatch(token):
+            return float(token.replace("−", "-"))
+        raise NotArithmetic(" ".join(self.tokens))
+
+
+def evaluate(text: str) -> float:
+    """The value of a formula's numbers: ``evaluate("0.1 − 0.5·(−0.294)·0.608")`` is 0.189376.
+
+    Raises NotArithmetic when the text is not numbers and operators only; a division by
+    zero or an overflow raises as Python's arithmetic does.
+    """
+    reader = _Reader(_tokens(text))
+    value = reader.sum()
+    if reader.at != len(reader.tokens):
+        raise NotArithmetic(text)
+    return value
+
+
+def shown_places(result: str) -> int:
+    """Decimal places of a number as shown: ``0.347`` → 3, ``0.0000326`` → 7, ``3.26e−7`` → 9."""
+    mantissa, _, exponent = result.replace("−", "-").partition("e")
+    return len(mantissa.partition(".")[2]) - (int(exponent) if exponent else 0)
+
+
+def reproduces(numbers: str, result: str, halfway: bool = False) -> bool:
+    """Do ``numbers``, evaluated as written, give ``result`` to its shown precision (within half
+    a unit of its last digit; ``halfway`` lets a value exactly half-way count, as a rounding
+    half away from zero gives it)? Text that is not arithmetic (nothing to compute) counts as yes."""
+    try:
+        shown = float(result.replace("−", "-"))
+        value = evaluate(numbers)
+    except NotArithmetic:
+        return True
+    except (ValueError, ArithmeticError):
+        return False
+    if not (math.isfinite(value) and math.isfinite(shown)):
+        return value == shown
+    half = 0.5 * 10.0 ** (-shown_places(result))
+    return abs(value - shown) <= half * ((1 + 1e-9) if halfway else (1 - 1e-9))
