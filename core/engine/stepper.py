@@ -624,7 +624,9 @@ class Stepper:
         """The scenario as it now stands: current parameters (the updated ones once the
         iteration is complete) and current samples, ready to save."""
         sc = self.scenario.copy()
-        done = self.phase().stage == "done"
+        # a student's exercise file keeps its own numbers, the ones its answers were worked
+        # for (the teacher grades them against that variant), even after the update
+        done = self.phase().stage == "done" and self.scenario.exercise is None
         params = self._updated_params() if done else (self.state.unrounded or self.state.params)
         # the file starts at these parameters: only the answers worked for them go with it
         start = self.iteration + 1 if done else self.iteration
@@ -633,8 +635,9 @@ class Stepper:
         sc.expected_left_out = len(self.scenario.expected) - len(sc.expected)
         sc.params = {k: dict(v) for k, v in params.items()}
         sc.samples = self.state.samples
-        sc.optimizer_state = self.training_state()
-        sc.layer_state = {k: dict(v) for k, v in self.training_layer_state().items()}
+        sc.optimizer_state = self._updated_state() if done else self.state.optim
+        sc.layer_state = {k: dict(v) for k, v in (self._updated_layer_state() if done else
+                                                  self.state.layer_state).items()}
         sc.given = dict(self.state.given)
         return sc
 
