@@ -25,9 +25,9 @@ from core.engine.network import Network
 from core.engine.scenario import Scenario
 from core.errors import ScenarioError
 from core.nn.layers.base import shape_text
-from core.nn.optim import OptimizerState, optimizer_data
+from core.nn.optim import OptimizerState
 from core.scenario.load import parse_network, parse_scenario
-from core.scenario.save import layer_entry
+from core.scenario.save import layer_entry, settings_data
 from core.scenario.yaml_source import read_yaml
 from core.text import quote, said
 
@@ -109,16 +109,7 @@ class Draft:
         if scenario.test_samples is not None and scenario.test_samples.source is not None:
             doc["test_samples"] = {"file": str(scenario.test_samples.source)}
         doc["layers"] = [layer_entry(spec) for spec in scenario.layer_specs]
-        doc["loss"] = scenario.loss
-        doc["learning_rate"] = scenario.learning_rate
-        doc["optimizer"] = optimizer_data(scenario.optimizer, OptimizerState())
-        if scenario.batch_size != 1:
-            doc["batch_size"] = scenario.batch_size
-        if scenario.seed is not None:
-            doc["seed"] = scenario.seed
-        if scenario.init is not None:
-            doc["init"] = scenario.init
-        doc["display"] = {"decimals": scenario.decimals}
+        doc.update(settings_data(scenario, OptimizerState()))  # no optimizer state: the network changes
         kept = {name: dict(p) for name, p in scenario.params.items()}
         return cls.build(doc, kept, None)
 

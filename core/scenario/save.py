@@ -22,7 +22,7 @@ import yaml
 
 from core.engine.scenario import FORMAT, Exercise, SampleSet, Scenario
 from core.errors import SaveError, ScenarioError
-from core.nn.optim import optimizer_data
+from core.nn.optim import OptimizerState, optimizer_data
 from core.scenario.atomic import place, remove_stale_temps, temp_pattern, write_temp
 from core.scenario.catalog import bundled_dir
 from core.scenario.targets import Target, check_target, quote_path
@@ -121,6 +121,21 @@ def layer_entry(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.items() if not (k == "frozen" and not v)}
 
 
+def settings_data(scenario: Scenario, state: OptimizerState) -> dict[str, Any]:
+    """The settings after the layers, in the file's order: loss, α, the optimizer (with
+    ``state``'s step), batch size, seed, init, display."""
+    data: dict[str, Any] = {"loss": scenario.loss, "learning_rate": scenario.learning_rate,
+                            "optimizer": optimizer_data(scenario.optimizer, state)}
+    if scenario.batch_size != 1:
+        data["batch_size"] = scenario.batch_size
+    if scenario.seed is not None:
+        data["seed"] = scenario.seed
+    if scenario.init is not None:
+        data["init"] = scenario.init
+    data["display"] = {"decimals": scenario.decimals}
+    return data
+
+
 def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | None = None) -> dict[str, Any]:
     """The scenario as plain data in the file's field order; ``npz_names`` names the npz
     file of each sample set (``samples``, ``test_samples``) written beside the YAML."""
@@ -150,16 +165,7 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
                 entry[kind] = _plain(given if scenario.batch_size > 1 else given[0])
         layers.append(entry)
     data["layers"] = layers
-    data["loss"] = scenario.loss
-    data["learning_rate"] = scenario.learning_rate
-    data["optimizer"] = optimizer_data(scenario.optimizer, scenario.optimizer_state)
-    if scenario.batch_size != 1:
-        data["batch_size"] = scenario.batch_size
-    if scenario.seed is not None:
-        data["seed"] = scenario.seed
-    if scenario.init is not None:
-        data["init"] = scenario.init
-    data["display"] = {"decimals": scenario.decimals}
+    data.update(settings_data(scenario, scenario.optimizer_state))
     if scenario.exercise is not None:
         data["exercise"] = exercise_data(scenario.exercise)
     if scenario.expected:
