@@ -17,6 +17,7 @@ from textual.screen import Screen
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.scenario.draft import Draft
+from core.scenario.root import Root
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
@@ -32,9 +33,11 @@ class CnnTuiApp(App[int]):
     TITLE = "cnn-tui"
     BINDINGS = APP_BINDINGS
 
-    def __init__(self, scenario: Scenario, design: Draft | None = None) -> None:
+    def __init__(self, scenario: Scenario, design: Draft | None = None, root: Root | None = None) -> None:
+        """``root``: open and save only inside that folder (a served session)."""
         super().__init__()
         self.main = MainScreen(scenario)
+        self.main.files.root = root
         self._design = design
         self._quit_wanted = False  # q was pressed while a save ran: quit once it has finished
 

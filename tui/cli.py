@@ -20,10 +20,10 @@ if TYPE_CHECKING:
     from core.teacher.key import Key
 
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
-COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade")
+COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade", "serve")
 
 USAGE = """\
-cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
+cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --root: open and save only in DIR
        cnn-tui new                              design a network in the TUI, from a blank one
        cnn-tui scenarios                        list the bundled scenarios
        cnn-tui check PATH|NAME                  validate a scenario file
@@ -32,6 +32,7 @@ cnn-tui [PATH|NAME]                      open the TUI (default: tiny-cnn)
        cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]
        cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
        cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
+       cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   the TUI in browsers
 """
 
 
@@ -84,7 +85,31 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--report", metavar="FILE.md", help="write the class report (Markdown)")
     grade.add_argument("--feedback", metavar="DIR", help="write each student's feedback to DIR/ID.md")
     grade.add_argument("--tui", action="store_true", help="browse the students and their answers")
+    serve = sub.add_parser("serve", help="serve the TUI to browsers, one session per tab (the serve extra)")
+    serve.add_argument("scenario", metavar="PATH|NAME", nargs="?", help="the scenario every tab opens (tiny-cnn)")
+    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, "
+                                                           "this machine only)")
+    serve.add_argument("--port", type=_port, default=8000, help="the port (default: 8000)")
+    serve.add_argument("--root", metavar="DIR", help="open and save only inside DIR (default: this folder)")
     return parser
+
+
+def _tui_parser() -> argparse.ArgumentParser:
+    """The TUI's own form: ``cnn-tui [PATH|NAME] [--root DIR]``."""
+    parser = argparse.ArgumentParser(prog="cnn-tui", usage=USAGE, add_help=False)
+    parser.add_argument("scenario", metavar="PATH|NAME", nargs="?")
+    parser.add_argument("--root", metavar="DIR")
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {quote(text)}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {quote(text)}")
+    return value
 
 
 def _seed(text: str) -> int:
@@ -326,22 +351,31 @@ def _asked(key: Key, key_file: str) -> list[str]:
     return list(exercise.ask) if exercise is not None else []
 
 
-def run_tui(target: str | None, new: bool = False) -> int:
-    """The TUI on a scenario, or (``new``) the network editor on a blank design."""
+def cmd_serve(args: argparse.Namespace) -> int:
+    from tui.serve import serve
+
+    return serve(args.scenario, args.host, args.port, args.root)
+
+
+def run_tui(target: str | None, new: bool = False, root_dir: str | None = None) -> int:
+    """The TUI on a scenario, or (``new``) the network editor on a blank design; ``root_dir``:
+    open and save only inside that folder (what ``serve`` runs for every tab)."""
     from core.scenario.catalog import load
     from core.scenario.draft import Draft
+    from core.scenario.root import Root
 
+    root = Root(root_dir) if root_dir is not None else None
     design = Draft.blank() if new else None
     scenario = design.scenario if design else load(target or "tiny-cnn")  # a broken file fails here
     from tui.app import CnnTuiApp
 
-    app = CnnTuiApp(scenario, design)
+    app = CnnTuiApp(scenario, design, root)
     app.run()
     return app.return_code or 0
 
 
 HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, "train": cmd_train,
-            "export": cmd_export, "exercise": cmd_exercise, "grade": cmd_grade}
+            "export": cmd_export, "exercise": cmd_exercise, "grade": cmd_grade, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -358,6 +392,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv and argv[0] in ("-h", "--help"):
             print("usage: " + USAGE, end="")
             return 0
+        if "--root" in argv or any(a.startswith("--root=") for a in argv):
+            tui_args, rest = _tui_parser().parse_known_args(argv)
+            if not rest and tui_args.root is not None:
+                return run_tui(tui_args.scenario, root_dir=tui_args.root)
         if len(argv) > 1 or (argv and argv[0].startswith("-")):
             print("usage: " + USAGE, end="", file=sys.stderr)
             print(f"cnn-tui: unexpected arguments: {quote(' '.join(argv))}", file=sys.stderr)

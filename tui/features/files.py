@@ -5,6 +5,10 @@ large file or a network folder never freezes the screen nor holds up quitting; u
 would change the session wait. Every failure ends in one message and leaves the session
 as it was: a save or export that fails writes nothing, an open that fails keeps the
 current scenario (the open dialog shows why and stays open).
+
+Served (``cnn-tui serve --root DIR``): ``root`` confines open and save to DIR (a path
+outside it is refused with one message), and in a browser an export is delivered as a
+download (``App.deliver_text``) instead of written on the server.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
 from core.scenario.catalog import bundled_dir
+from core.scenario.root import Root
 from tui.background import run_in_background
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -29,6 +34,9 @@ if TYPE_CHECKING:
 # what may go on while a file is read or written (nothing that changes the session)
 WHILE_FILE_WORK = frozenset({"help", "quit", "full_precision", "scroll_down", "scroll_up", "jacobian",
                              "toggle_heatmap", "toggle_chart", "messages"})
+
+
+MIME_TYPES = {"markdown": "text/markdown", "latex": "application/x-tex", "pytorch": "text/x-python"}
 
 
 def is_bundled(path: Path) -> bool:
@@ -48,6 +56,7 @@ class FilesFeature(Feature):
         self.busy: str | None = None  # "saving …" while a save or export runs
         self.last_saved: Saved | None = None  # this session's last save: proof of what it wrote
         self._when_done: list[Callable[[], object]] = []  # run once the running work has ended
+        self.root: Root | None = None  # served: open and save only inside this folder
 
     def when_done(self, then: Callable[[], object]) -> None:
         """Call ``then`` on the UI thread once the running save or export has ended (its
@@ -94,7 +103,9 @@ class FilesFeature(Feature):
 
             start = host.stepper.scenario.path
             folder = start.parent if start and not is_bundled(start) else Path.cwd()
-            host.ask(OpenScreen(folder), self._opened)
+            if self.root is not None and not self.root.contains(folder):
+                folder = self.root.folder
+            host.ask(OpenScreen(folder, root=self.root), self._opened)
 
         host.confirm_if_edited("You have unsaved changes. Open another scenario anyway?", open_modal)
 
@@ -114,10 +125,21 @@ class FilesFeature(Feature):
         host.say(f"opened {host.stepper.scenario.name} ({host.stepper.scenario.path})")
 
     # --- save ------------------------------------------------------------------------------
+    def _home(self) -> Path:
+        """Where new files go by default: the served folder, or the working folder."""
+        return self.root.folder if self.root is not None else Path.cwd()
+
+    def _writable(self, path: Path | None) -> bool:
+        """May ``path`` (the scenario's own file) be written in place?"""
+        return path is not None and not is_bundled(path) and (self.root is None or self.root.contains(path))
+
     def action_save(self) -> None:
         path = self.host.stepper.scenario.path
         if path is None or is_bundled(path):
             self.action_save_as(why="bundled scenarios are read-only: choose where to save a copy")
+            return
+        if not self._writable(path):
+            self.action_save_as(why="this file is outside the folder this session may use: save a copy inside it")
             return
         self.save_to(path)
 
@@ -127,7 +149,7 @@ class FilesFeature(Feature):
 
         path = self.host.stepper.scenario.path
         stem = path.stem if path else "scenario"
-        default = str(path) if path and not is_bundled(path) else str(Path.cwd() / f"{stem}.yaml")
+        default = str(path) if self._writable(path) else str(self._home() / f"{stem}.yaml")
         self.host.ask(SaveScreen(default if typed is None else typed, why, error), self._save_chosen)
 
     def _save_chosen(self, target: str | None) -> None:
@@ -137,6 +159,13 @@ class FilesFeature(Feature):
         if not target:
             host.say("save cancelled")
             return
+        if self.root is not None:
+            try:
+                target = str(self.root.inside(target))
+            except CnnTuiError as err:
+                host.say(f"not saved: {err}", error=True)
+                self.action_save_as(typed=target, error=f"not saved: {err}")
+                return
         if self._missing_folder(target, lambda: self._save_chosen(target),
                                 lambda: self.action_save_as(typed=target, error="not saved: no folder created")):
             return
@@ -231,7 +260,10 @@ class FilesFeature(Feature):
         from tui.widgets.derivation.derivation_view import decimals_words
 
         rounding = self.host.stepper.hand_rounding
-        return f"hand-rounding is on ({decimals_words(rounding)}): the export says so" if rounding is not None else ""
+        notes = [] if rounding is None else [f"hand-rounding is on ({decimals_words(rounding)}): the export says so"]
+        if self.host.app.is_web:
+            notes.append("your browser downloads the file: only its name is used")
+        return "; ".join(notes)
 
     def _export_again(self, fmt_name: str, typed: str, error: str) -> None:
         from tui.screens.export_screen import ExportScreen
@@ -241,7 +273,7 @@ class FilesFeature(Feature):
 
     def _export_default(self) -> Path:
         path = self.host.stepper.scenario.path
-        folder = path.resolve().parent if path and not is_bundled(path) else Path.cwd()
+        folder = path.resolve().parent if self._writable(path) and path else self._home()
         stem = path.stem if path else "scenario"
         return folder / f"{stem}-iteration-{self.host.stepper.iteration}.md"
 
@@ -254,6 +286,16 @@ class FilesFeature(Feature):
             host.say("export cancelled")
             return
         fmt_name, target = choice
+        if self.host.app.is_web:  # nothing is written on the server: the browser downloads it
+            self.deliver(fmt_name, Path(target).name or self._export_default().name)
+            return
+        if self.root is not None:
+            try:
+                target = str(self.root.inside(target))
+            except CnnTuiError as err:
+                host.say(f"not exported: {err}", error=True)
+                self._export_again(fmt_name, target, f"not exported: {err}")
+                return
         if self._missing_folder(target, lambda: self._export_chosen(choice),
                                 lambda: self._export_again(fmt_name, target, "not exported: no folder created")):
             return
@@ -269,6 +311,24 @@ class FilesFeature(Feature):
                                    always=True)
             return
         self.export_to(fmt_name, path)
+
+    def deliver(self, fmt_name: str, name: str) -> None:
+        """The export as a download in the browser (served), named ``name``."""
+        from io import StringIO
+
+        from core.exports.formats import export_text
+        from core.scenario.targets import quote_path
+        from tui.screens.export_screen import NAMES
+
+        host = self.host
+        try:
+            text = export_text(host.stepper, fmt_name)
+        except Exception as err:
+            host.say(f"not exported: {problem(err)}", error=True)
+            return
+        host.app.deliver_text(StringIO(text), save_filename=name, mime_type=MIME_TYPES[fmt_name])
+        host.say(f"exported iteration {host.stepper.iteration} as {NAMES[fmt_name]}: "
+                 f"your browser downloads {quote_path(name)}")
 
     def export_to(self, fmt_name: str, path: Path) -> None:
         """The text is made here (from the stepper as it stands), written in a thread."""

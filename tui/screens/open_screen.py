@@ -7,7 +7,7 @@ and the dialog stays open, so the current session is never touched by a failed o
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from textual.widgets import DirectoryTree, Input, Label, Static
 
 from core.engine.scenario import Scenario
 from core.scenario.catalog import bundled_names, load
+from core.scenario.root import Root
 from core.text import quote, visible
 from tui.background import run_in_background
 from tui.literal import literal
@@ -47,10 +48,13 @@ class OpenScreen(ModalScreen[Scenario | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, folder: Path, with_tree: bool = True) -> None:
+    def __init__(self, folder: Path, with_tree: bool = True, root: Root | None = None) -> None:
+        """``root``: only files inside that folder open (a served session)."""
         super().__init__(classes="dialog-screen")
         self.folder = folder
         self.with_tree = with_tree
+        self.root = root
+        self.loader: Callable[[str], Scenario] = load if root is None else root.load
         self._loading = 0  # the number of the latest load started
 
     def compose(self) -> ComposeResult:
@@ -58,7 +62,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
             yield Label("Open a scenario: type a path (→ accepts the completion shown) or pick a file below")
             yield Label(f"bundled: {', '.join(bundled_names())}", classes="hint")
             yield Input(placeholder="path/to/scenario.yaml or tiny-cnn", id="open-path",
-                        suggester=PathSuggester())
+                        suggester=PathSuggester(root=self.root))
             yield Static("", id="open-error", classes="error")
             if self.with_tree:
                 yield YamlTree(self.folder, id="open-tree")
@@ -84,7 +88,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
         error.update(literal(f"opening {quote(target)}…"))
         self._loading += 1
         ticket = self._loading  # a second enter supersedes the first load: its outcome is dropped
-        run_in_background(self.app, partial(load, target), partial(self._loaded, ticket),
+        run_in_background(self.app, partial(self.loader, target), partial(self._loaded, ticket),
                           partial(self._failed, ticket), name="open")
 
     def _current(self, ticket: int) -> bool:

@@ -6,19 +6,27 @@ from pathlib import Path
 
 from textual.suggester import Suggester
 
+from core.scenario.root import Root
+
 
 class PathSuggester(Suggester):
     """Suggests the first folder or .yaml file that completes what was typed."""
 
-    def __init__(self, suffixes: tuple[str, ...] = (".yaml", ".yml")) -> None:
+    def __init__(self, suffixes: tuple[str, ...] = (".yaml", ".yml"), root: Root | None = None) -> None:
+        """``root``: paths are read from that folder and nothing outside it is suggested."""
         super().__init__(use_cache=False, case_sensitive=True)
         self.suffixes = suffixes
+        self.root = root
 
     async def get_suggestion(self, value: str) -> str | None:
         if not value:
             return None
-        typed = Path(value).expanduser()
+        typed = Path(value).expanduser() if self.root is None else Path(value)
         folder, stem = (typed, "") if value.endswith("/") else (typed.parent, typed.name)
+        if self.root is not None:
+            if not self.root.contains(folder):
+                return None
+            folder = self.root.inside(folder)
         try:
             names = sorted(folder.iterdir())
         except OSError:

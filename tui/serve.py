@@ -1,0 +1,62 @@
+"""``cnn-tui serve``: the TUI in browsers, one app process per tab (textual-serve).
+
+textual-serve runs a command for every browser connection; that command is this app
+itself, ``python -m tui.cli SCENARIO --root DIR``, so each tab has its own session whose
+open and save stay inside DIR and whose exports download in the browser. The extra is
+optional (``pip install 'cnn-tui[serve]'``): without it the command says so in one line.
+"""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+from core.errors import CnnTuiError
+from core.scenario.catalog import bundled_names, resolve
+from core.scenario.root import Root
+from core.text import quote
+
+MISSING_EXTRA = "serving needs textual-serve, the serve extra: pip install 'cnn-tui[serve]'"
+
+
+def server_class() -> Any:
+    """textual-serve's Server; CnnTuiError with the install line when the extra is missing."""
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        raise CnnTuiError(MISSING_EXTRA) from None
+    return Server
+
+
+def app_command(target: str, root: Root) -> str:
+    """The shell command textual-serve runs per tab: this interpreter, this app, the root."""
+    return shlex.join([sys.executable, "-m", "tui.cli", target, "--root", str(root.folder)])
+
+
+def served_target(scenario: str | None) -> str:
+    """The scenario every tab opens: a bundled name as it is, a file as its absolute path
+    (the app processes may start in another folder). Checked now: a broken file fails here."""
+    from core.scenario.catalog import load
+
+    target = scenario or "tiny-cnn"
+    load(target)
+    if target in bundled_names() and not Path(target).exists():
+        return target
+    return str(resolve(target).resolve())
+
+
+def serve(scenario: str | None, host: str, port: int, root_dir: str | None) -> int:
+    """Serve until interrupted; one line says where."""
+    server = server_class()
+    root = Root(root_dir or ".")
+    target = served_target(scenario)
+    command = app_command(target, root)
+    print(f"cnn-tui: serving {quote(target)} at http://{host}:{port} — open and save inside {root.folder}; "
+          f"ctrl+c stops", file=sys.stderr, flush=True)
+    try:
+        server(command, host=host, port=port, title="cnn-tui").serve()
+    except OSError as err:
+        raise CnnTuiError(f"could not serve at {quote(host)}:{port}: {(err.strerror or str(err)).lower()}") from None
+    return 0
