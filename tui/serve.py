@@ -8,6 +8,7 @@ optional (``pip install 'cnn-tui[serve]'``): without it the command says so in o
 
 from __future__ import annotations
 
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -58,5 +59,6 @@ def serve(scenario: str | None, host: str, port: int, root_dir: str | None) -> i
     try:
         server(command, host=host, port=port, title="cnn-tui").serve()
     except OSError as err:
-        raise CnnTuiError(f"could not serve at {quote(host)}:{port}: {(err.strerror or str(err)).lower()}") from None
+        reason = os.strerror(err.errno).lower() if err.errno else "the address cannot be used"
+        raise CnnTuiError(f"could not serve at {quote(host)}:{port}: {reason}") from None
     return 0
