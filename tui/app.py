@@ -38,6 +38,8 @@ class CnnTuiApp(App[int]):
         super().__init__()
         self.main = MainScreen(scenario)
         self.main.files.root = root
+        if root is not None:  # served: every tab is the server's user; no tab sees another's journal
+            self.main.recovery.disable()
         self._design = design
         self._quit_wanted = False  # q was pressed while a save ran: quit once it has finished
 

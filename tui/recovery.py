@@ -85,6 +85,11 @@ class Recovery:
                          "pending": list(quiz.pending), "right": quiz.right, "asked": quiz.asked,
                          "number": number})
 
+    def disable(self) -> None:
+        """No journal for this session, and none offered: a served session's tabs all run as the
+        server's user, so one student's unsaved session must never be offered to the next."""
+        self.off = True
+
     def forget(self) -> None:
         """A clean quit: the session is saved or deliberately left, so its journal goes."""
         if self.writer is not None:

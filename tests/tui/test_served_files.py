@@ -178,3 +178,19 @@ async def test_an_export_outside_the_folder_in_a_terminal_is_refused(room: Path)
         assert message(app).startswith("not exported: ../out.md " + REFUSED)
         assert app.screen.__class__.__name__ == "ExportScreen"
     assert not (room.parent / "out.md").exists()
+
+
+async def test_a_served_session_keeps_no_journal_and_offers_none(room: Path, _own_state_dir: Path) -> None:
+    """Every tab runs as the server's user: one student's unsaved session is never offered to the next."""
+    first = CnnTuiApp(load("tiny-cnn"))  # a terminal session on tiny-cnn that ends without a clean quit
+    async with first.run_test(size=SIZE) as pilot:
+        await press(pilot, "F")
+    left = sorted(_own_state_dir.rglob("*.journal"))
+    assert left  # the terminal session's journal is there to be offered
+    app = served(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MainScreen"  # no "Restore the unsaved session?"
+        await press(pilot, "F")
+        assert cell(app, "out.out[0]") == "0.706✓"
+        assert sorted(_own_state_dir.rglob("*.journal")) == left  # and it wrote none of its own
