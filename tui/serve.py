@@ -19,6 +19,9 @@ from core.scenario.catalog import bundled_names, resolve
 from core.scenario.root import Root
 from core.text import quote
 
+# addresses that listen everywhere: textual-serve writes the host into the page's links, and a
+# browser elsewhere sent to 0.0.0.0 finds nothing
+WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", ""})
 MISSING_EXTRA = "serving needs textual-serve, the serve extra: pip install 'cnn-tui[serve]'"
 
 
@@ -50,6 +53,10 @@ def served_target(scenario: str | None) -> str:
 
 def serve(scenario: str | None, host: str, port: int, root_dir: str | None) -> int:
     """Serve until interrupted; one line says where."""
+    if host in WILDCARDS:
+        raise CnnTuiError(f"--host {quote(host) or chr(34) * 2}: the page links to the address given, and a browser on "
+                          "another machine cannot follow that one: give this machine's address as the students "
+                          "type it (for example --host 192.168.1.20)")
     server = server_class()
     root = Root(root_dir or ".")
     target = served_target(scenario)

@@ -63,9 +63,9 @@ def test_a_scenario_file_and_a_root_with_spaces(fake_server: list[dict[str, Any]
     room.mkdir()
     scenario = room / "my net.yaml"
     scenario.write_text((bundled_dir() / "tiny-cnn.yaml").read_text())
-    assert main(["serve", str(scenario), "--host", "0.0.0.0", "--port", "8123", "--root", str(room)]) == 0
+    assert main(["serve", str(scenario), "--host", "192.0.2.7", "--port", "8123", "--root", str(room)]) == 0
     [made] = fake_server
-    assert (made["host"], made["port"]) == ("0.0.0.0", 8123)
+    assert (made["host"], made["port"]) == ("192.0.2.7", 8123)
     # quoted for the shell textual-serve runs it in: the names come back whole
     assert shlex.split(made["command"])[3:] == [str(scenario.resolve()), "--root", str(room.resolve())]
 
@@ -89,6 +89,8 @@ def test_argument_errors_exit_2_with_the_reason(args: list[str], said: str, caps
 @pytest.mark.parametrize(("args", "said"), [
     (["no-such-scenario"], "no such file, and no bundled scenario of that name"),
     (["--root", "/no/such/folder"], "the folder /no/such/folder does not exist"),
+    (["--host", "0.0.0.0"], "--host 0.0.0.0: the page links to the address given"),
+    (["--host", "::"], "give this machine's address as the students type it (for example --host 192.168.1.20)"),
 ])
 def test_a_bad_scenario_or_root_is_told_before_serving(args: list[str], said: str,
                                                         capsys: pytest.CaptureFixture[str],
