@@ -120,6 +120,9 @@ def test_hand_rounding_keeps_small_values_as_shown() -> None:
     assert stepper.value("conv.delta[0,1]") == 0.000233
     assert explain(stepper, "conv.delta[0,1]", 3).value_text == "0.000233"
     assert float(round_as_shown(0.0004998, 3)) == 0.0005 and fmt(0.0005, 3) == "0.0005"
+    # a small value rounds half away from zero, as it is shown (binary rounding gave 0.000123)
+    for v in (0.0001235, 0.0002675, -0.0001235):
+        assert fmt(float(round_as_shown(v, 3)), 3) == fmt(v, 3)
 
 
 def test_a_save_while_hand_rounding_keeps_the_exact_starting_weights(tmp_path: Path) -> None:
