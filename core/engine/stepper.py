@@ -638,7 +638,13 @@ class Stepper:
         sc.optimizer_state = self._updated_state() if done else self.state.optim
         sc.layer_state = {k: dict(v) for k, v in (self._updated_layer_state() if done else
                                                   self.state.layer_state).items()}
-        sc.given = dict(self.state.given)
+        # the given arrays (dropout's masks) of the iteration the file starts at: this one's as
+        # they stand (a mask edit included), or the next one's once this one is updated
+        if done:
+            sc.given = iteration_given(self.network, self.scenario.seed, self.iteration + 1, self.batch_size,
+                                       self.state.given)
+        else:
+            sc.given = {key: self.state.values[key] for key in self._given_keys() if key in self.state.values}
         return sc
 
     # --- internals ---------------------------------------------------------------
