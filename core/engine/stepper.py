@@ -698,7 +698,10 @@ class Stepper:
         if f"{layer.name}.out" not in values:
             r = self._rounded
             params = self.state.params.get(layer.name, {})
-            result = layer.forward_in(params, self.layer_inputs(i), self.run().context(layer))
+            ctx = self.run().context(layer)
+            if self.state.rounding is not None:  # intermediates written down rounded (batch norm's μ, σ², x̂)
+                ctx = replace(ctx, rounding=r)
+            result = layer.forward_in(params, self.layer_inputs(i), ctx)
             net, out, cache = result.net, result.out, result.cache
             if self.state.rounding is not None and net is not None:
                 net = r(net)
