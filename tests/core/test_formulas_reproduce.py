@@ -204,3 +204,19 @@ def test_every_formula_of_a_random_network_of_the_newer_units_reproduces(seed: i
         counted, bad = _failures(report)
         assert counted > 40, where
         assert not bad, f"{where}: {len(bad)} of {counted} formulas do not reproduce:\n" + "\n".join(bad[:10])
+
+
+@pytest.mark.parametrize("name", ["adam-step", "batchnorm-tiny", "residual-block", "modern 2", "modern 3"])
+def test_the_explainer_reads_every_formula_the_checker_reads(name: str) -> None:
+    """The explainer adds digits only to a formula it can read: its own reader (core's, no
+    code shared with the checker) must read every formula's numbers, √, powers and erf
+    included, and get the checker's value."""
+    from core.explain.arithmetic import evaluate as core_evaluate
+    scenario = parse_scenario(_modern_scenario(int(name[-1]))) if name.startswith("modern") else load(name)
+    read = 0
+    for line in derivation_lines(_solve_text(scenario, False)):
+        verdict = check_line(line)
+        if verdict.numbers is not None and verdict.evaluated is not None:
+            assert core_evaluate(verdict.numbers) == pytest.approx(verdict.evaluated, rel=1e-12, abs=1e-300), line
+            read += 1
+    assert read > 50
