@@ -167,8 +167,8 @@ def _modern_scenario(seed: int) -> str:
     loss = rng.choice(["binary_cross_entropy", "binary_cross_entropy", "cross_entropy", "mse"])
     last = {"binary_cross_entropy": "sigmoid", "cross_entropy": "softmax"}.get(loss, rng.choice(["gelu", "linear"]))
     if conv:
-        shape, size, layers = "[1, 4, 4]", 16, [
-            f"  - {{name: c1, type: conv2d, filters: 2, kernel: 3, padding: 1, activation: {rng.choice(acts)}}}",
+        shape, size, layers = "[1, 3, 3]", 9, [
+            f"  - {{name: c1, type: conv2d, filters: 2, kernel: 2, activation: {rng.choice(acts)}}}",
             f"  - {{name: bn2, type: batchnorm2d, activation: {rng.choice(acts)}}}",
             "  - {name: g1, type: globalavgpool}",
             f"  - {{name: h1, type: dense, units: 3, activation: {rng.choice(acts)}}}"]
@@ -183,7 +183,7 @@ def _modern_scenario(seed: int) -> str:
     samples = []
     for k in range(3):
         x = [round(rng.uniform(-1, 1), rng.choice([1, 2])) for _ in range(size)]
-        xs = str([[x[r * 4:(r + 1) * 4] for r in range(4)]]) if conv else str(x)
+        xs = str([[x[r * 3:(r + 1) * 3] for r in range(3)]]) if conv else str(x)
         if loss == "cross_entropy":
             samples.append(f"  - {{x: {xs}, label: {k % 2}}}")
         else:
