@@ -137,7 +137,7 @@ def round_as_shown(arr: np.ndarray, decimals: int) -> np.ndarray:
     out = np.empty_like(flat)
     for i, v in enumerate(flat.tolist()):
         if v != 0 and abs(v) <= limit:  # 0.0004998 → 0.0005, which then shows as 0.0005, not 0.001
-            out[i] = float(np.format_float_positional(v, precision=3, fractional=False, trim="-"))
+            out[i] = float(_significant(v, 3))  # as fmt shows it: half away from zero, as a calculator
         elif LARGE <= abs(v) < np.inf:
             out[i] = float(_sci(v, decimals))
         elif np.isfinite(v):

@@ -66,7 +66,7 @@ EDITOR_KEYS: list[tuple[str, str, str, bool, str]] = [
     ("J,shift+down", "move_down", "down", True, "move the selected layer down (later)"),
     ("z", "undo_change", "undo", True, "undo the last change in the editor"),
     ("o", "open_design", "open", True, "open the network in the stepping view (S there saves it as a scenario)"),
-    ("escape", "leave_editor", "back", True, "back to the stepping view without the changes"),
+    ("escape", "leave_editor", "back", True, "back to the stepping view without the changes (asks first)"),
 ]
 EDITOR_BINDINGS: list[Binding | tuple[str, str] | tuple[str, str, str]] = [
     Binding(key, action, label, show=shown, tooltip=text) for key, action, label, shown, text in EDITOR_KEYS]

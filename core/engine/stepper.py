@@ -638,7 +638,13 @@ class Stepper:
         sc.optimizer_state = self._updated_state() if done else self.state.optim
         sc.layer_state = {k: dict(v) for k, v in (self._updated_layer_state() if done else
                                                   self.state.layer_state).items()}
-        sc.given = dict(self.state.given)
+        # the given arrays (dropout's masks) of the iteration the file starts at: this one's as
+        # they stand (a mask edit included), or the next one's once this one is updated
+        if done:
+            sc.given = iteration_given(self.network, self.scenario.seed, self.iteration + 1, self.batch_size,
+                                       self.state.given)
+        else:
+            sc.given = {key: self.state.values[key] for key in self._given_keys() if key in self.state.values}
         return sc
 
     # --- internals ---------------------------------------------------------------
@@ -701,7 +707,10 @@ class Stepper:
         if f"{layer.name}.out" not in values:
             r = self._rounded
             params = self.state.params.get(layer.name, {})
-            result = layer.forward_in(params, self.layer_inputs(i), self.run().context(layer))
+            ctx = self.run().context(layer)
+            if self.state.rounding is not None:  # intermediates written down rounded (batch norm's μ, σ², x̂)
+                ctx = replace(ctx, rounding=r)
+            result = layer.forward_in(params, self.layer_inputs(i), ctx)
             net, out, cache = result.net, result.out, result.cache
             if self.state.rounding is not None and net is not None:
                 net = r(net)
@@ -717,8 +726,12 @@ class Stepper:
                 values[f"{layer.name}.{kind}"] = r(result.values[kind])
             caches[layer.name] = cache
         if i == len(self.network.layers) - 1:
-            values["loss"] = self._rounded(np.asarray(loss_value(
-                self.network, values.get(f"{layer.name}.net"), values[f"{layer.name}.out"], values["target"])))
+            out = values[f"{layer.name}.out"]
+            if self.state.rounding is not None:  # by hand: the loss of the output as written (ln a of the rounded a)
+                loss = self.network.loss.value(out.reshape(out.shape[0], -1), values["target"])
+            else:
+                loss = loss_value(self.network, values.get(f"{layer.name}.net"), out, values["target"])
+            values["loss"] = self._rounded(np.asarray(loss))
         self.state = replace(self.state, values=values, caches=caches)
 
     def _backward_layer(self, i: int) -> None:

@@ -5,9 +5,11 @@ The explainer writes every formula with its numbers (``0.1 − 0.5·(−0.294)·
 uses this module to check that those numbers, evaluated as written, give the result to
 the precision it is shown with; if not, it writes the numbers with more digits (see
 ``core.explain.explainer.explain``). The notation read here is the derivations' own:
-true minus, ``·``, ``×``, ``/``, ``²``, ``^``, ``e^``, ``ln``, ``exp``, ``tanh``, ``σ``,
-``max``, ``min``, ``½``, parentheses and scientific notation. Anything else (a symbol, an
-elided term) is not arithmetic and raises NotArithmetic.
+true minus, ``·``, ``×``, ``/``, superscript powers (``²``, ``0.9¹⁰``), ``^``, ``e^``,
+``ln``, ``exp``, ``tanh``, ``σ``, ``erf``, ``Φ``, ``φ``, ``√`` (of the number or group right
+after it: ``√0.25 + 1`` is 1.5), ``π`` (``2π`` is 2·π), ``max``, ``min``, ``½``,
+parentheses and scientific notation. Anything else (a symbol, an elided term) is not
+arithmetic and raises NotArithmetic.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ import re
 from collections.abc import Callable
 
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")
-_WORDS = ("ln", "exp", "tanh", "max", "min", "e^")
-_SINGLE = "()+-−·×*/,²^½σ"
+_WORDS = ("ln", "exp", "tanh", "erf", "max", "min", "e^")
+_SINGLE = "()+-−·×*/,^½σΦφ√π"
+_POWER_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_POWER = re.compile(f"⁻?[{_POWER_DIGITS}]+")  # a superscript exponent: ², ¹⁰, ⁻¹
 _UNARY: dict[str, Callable[[float], float]] = {
     "ln": math.log, "exp": math.exp, "tanh": math.tanh, "σ": lambda z: 1.0 / (1.0 + math.exp(-z)),
-    "e^": math.exp,
+    "e^": math.exp, "erf": math.erf,
+    "Φ": lambda z: 0.5 * math.erfc(-z / math.sqrt(2.0)),  # the standard normal's distribution
+    "φ": lambda z: math.exp(-0.5 * z * z) / math.sqrt(2.0 * math.pi),  # and its density
 }
 
 
@@ -29,7 +35,14 @@ class NotArithmetic(ValueError):
     """The text holds something other than numbers and the operators of the notation."""
 
 
-_TOKEN = re.compile(_NUMBER.pattern + "|" + "|".join(re.escape(w) for w in _WORDS) + "|[" + re.escape(_SINGLE) + "]")
+_TOKEN = re.compile("|".join([_NUMBER.pattern, *(re.escape(w) for w in _WORDS), _POWER.pattern,
+                               "[" + re.escape(_SINGLE) + "]"]))
+
+
+def _exponent(token: str) -> int:
+    """A superscript exponent's value: ``²`` → 2, ``¹⁰`` → 10, ``⁻¹`` → −1."""
+    digits = "".join(str(_POWER_DIGITS.index(c)) for c in token.lstrip("⁻"))
+    return -int(digits) if token.startswith("⁻") else int(digits)
 
 
 def _tokens(text: str) -> list[str]:
@@ -40,7 +53,9 @@ def _tokens(text: str) -> list[str]:
 
 
 class _Reader:
-    """Precedence, lowest first: + −, then · × /, then unary minus, then ² ^ (as on paper)."""
+    """Precedence, lowest first: + −, then · × / (and a number against π: 2π), then unary
+    minus, then ² ^ (as on paper: −0.5² is −0.25), then √ and the functions, which take the
+    number or group right after them."""
 
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
@@ -65,7 +80,11 @@ class _Reader:
 
     def product(self) -> float:
         value = self.signed()
-        while self.next_is("·", "×", "*", "/"):
+        while self.next_is("·", "×", "*", "/", "π"):
+            if self.next_is("π"):  # 2π
+                self.pop()
+                value *= math.pi
+                continue
             op = self.pop()
             right = self.signed()
             value = value / right if op == "/" else value * right
@@ -82,9 +101,8 @@ class _Reader:
 
     def raised(self) -> float:
         base = self.operand()
-        if self.next_is("²"):
-            self.pop()
-            return base * base
+        if self.at < len(self.tokens) and _POWER.fullmatch(self.tokens[self.at]):
+            return float(base ** _exponent(self.pop()))
         if self.next_is("^"):
             self.pop()
             exponent: float = self.signed()
@@ -99,6 +117,10 @@ class _Reader:
             return inner
         if token == "½":
             return 0.5
+        if token == "π":
+            return math.pi
+        if token == "√":  # √0.0027 + ε, √(σ² + ε): the number or group right after it
+            return math.sqrt(self.operand())
         if token in _UNARY:
             # ln 0.706 and e^0.44 take the number after them; e^(−z), σ(z), tanh(z) a group
             argument = self.signed() if token == "e^" and self.next_is("-", "−") else self.raised()

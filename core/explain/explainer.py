@@ -30,7 +30,7 @@ from core.nn.layers import Layer
 from core.nn.layers.terms import Formula, Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
-from core.numbers import fmt, rounded_text
+from core.numbers import fmt, round_as_shown, rounded_text
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -628,6 +628,12 @@ class _Explainer:
         return self.make(ref, last.symbol, last.formula, last.substituted,
                          notes=earlier + ((last.note,) if last.note else ()), title=title)
 
+    def _hand_rounding(self) -> Callable[[np.ndarray], np.ndarray] | None:
+        """What the update rule rounded its intermediates with (None: exact), so a derivation
+        shows the very numbers the rule used."""
+        decimals = self.st.hand_rounding
+        return None if decimals is None else lambda arr: round_as_shown(arr, decimals)
+
     def update_context(self, i: int, layer: Layer, param: str, index: tuple[int, ...]) -> UpdateContext:
         """One parameter entry around its update, with its symbols, for the optimizer."""
         name = layer.name
@@ -652,7 +658,7 @@ class _Explainer:
             state_before={k: float(before[key][index]) for k, key in keys.items() if key in before},
             state_after={k: float(values[key][index]) for k, key in keys.items() if key in values},
             hyper=Hyper(self.st.scenario.learning_rate, self.st.optimizer_state.step + 1,
-                        self.st.scenario.optimizer.options),
+                        self.st.scenario.optimizer.options, self._hand_rounding()),
             num=self.n, factor=self.p,
             state_symbol=lambda kind, after: (f"{rule.state_symbols[kind]}{'′' if after else ''}"
                                               f"({self.psym(param, name, index)})"))

@@ -95,6 +95,10 @@ class Activation:
     fields: Mapping[str, float] = field(default_factory=dict)  # layer fields it takes, with defaults
     value_note: str | None = None  # a note under a = f(z), e.g. "linear activation: a = z"
     settings: Settings = field(default_factory=lambda: _NONE)
+    # for hand-friendly exercises: |z| beyond which f′ is nearly 0 (sigmoid, tanh), and
+    # whether f′ jumps at z = 0 (relu), so a net near 0 makes the slope a coin toss
+    saturates_beyond: float | None = None
+    kinked: bool = False
 
     @property
     def coupled(self) -> bool:
@@ -172,17 +176,17 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
                "1 / (1 + e^(−z))", "a·(1 − a)",
                lambda w: (f"σ({w.z}) = 1 / (1 + e^(−{w.z}))", f"1 / (1 + e^(−{w.p(w.z_value)}))"),
                lambda w: (f"{w.a}·(1 − {w.a})", f"{w.p(w.a_value)}·(1 − {w.p(w.a_value)})"),
-               "torch.sigmoid(z)"),
+               "torch.sigmoid(z)", saturates_beyond=4.0),
     Activation("tanh", lambda z, s: np.tanh(z), lambda z, a, s: 1.0 - a * a,
                "tanh(z)", "1 − a²",
                lambda w: (f"tanh({w.z})", f"tanh({w.n(w.z_value)})"),
                lambda w: (f"(1 − {w.a}²)", f"(1 − {w.p(w.a_value)}²)"),
-               "torch.tanh(z)"),
+               "torch.tanh(z)", saturates_beyond=2.0),
     Activation("relu", _relu, lambda z, a, s: (z > 0).astype(z.dtype),
                "max(0, z)", "[z > 0]",
                lambda w: (f"max(0, {w.z})", f"max(0, {w.n(w.z_value)})"),
                lambda w: (f"[{w.z} > 0]", "1" if w.z_value > 0 else "0"),
-               "torch.relu(z)"),
+               "torch.relu(z)", kinked=True),
     Activation("leaky_relu", _leaky, _leaky_slope,
                "max(0, z) + negative_slope·min(0, z)", "[z > 0] + negative_slope·[z ≤ 0]",
                lambda w: (f"max(0, {w.z}) + {w.setting('negative_slope')}·min(0, {w.z})",
@@ -190,7 +194,7 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
                lambda w: (f"([{w.z} > 0] + {w.setting('negative_slope')}·[{w.z} ≤ 0])",
                           "1" if w.z_value > 0 else w.p(w.settings["negative_slope"])),
                "F.leaky_relu(z, negative_slope={negative_slope})",
-               fields={"negative_slope": 0.01}),
+               fields={"negative_slope": 0.01}, kinked=True),
     Activation("gelu", _gelu, _gelu_slope,
                "z·Φ(z) = 0.5·z·(1 + erf(z/√2))",
                "Φ(z) + z·φ(z), with Φ(z) = 0.5·(1 + erf(z/√2)) and φ(z) = e^(−z²/2)/√(2π)",

@@ -24,7 +24,7 @@ import yaml
 from core.engine.network import Network
 from core.engine.scenario import Scenario
 from core.errors import ScenarioError
-from core.nn.layers.base import shape_text
+from core.nn.layers.base import Layer, shape_text
 from core.nn.optim import OptimizerState
 from core.scenario.load import parse_network, parse_scenario
 from core.scenario.save import layer_entry, settings_data
@@ -110,8 +110,7 @@ class Draft:
             doc["test_samples"] = {"file": str(scenario.test_samples.source)}
         doc["layers"] = [layer_entry(spec) for spec in scenario.layer_specs]
         doc.update(settings_data(scenario, OptimizerState()))  # no optimizer state: the network changes
-        kept = {name: dict(p) for name, p in scenario.params.items()}
-        return cls.build(doc, kept, None)
+        return cls.build(doc, _kept(scenario), None)
 
     @classmethod
     def build(cls, document: dict[str, Any], kept: dict[str, dict[str, np.ndarray]],
@@ -133,6 +132,7 @@ class Draft:
                         layer[pname] = given[layer["name"]][pname]
                     elif pname in kept.get(layer["name"], {}) and kept[layer["name"]][pname].shape == shapes[pname]:
                         layer[pname] = np.asarray(kept[layer["name"]][pname]).tolist()
+                _keep_own(layer, own, kept.get(layer["name"], {}), int(written.get("batch_size", 1)))
             scenario = parse_scenario(_yaml(written), FILE, Path.cwd())
         except ScenarioError as err:
             raise _said(err) from None
@@ -169,7 +169,7 @@ class Draft:
         return sum(row.parameters for row in self.rows())
 
     def kept(self) -> dict[str, dict[str, np.ndarray]]:
-        return {name: dict(p) for name, p in self.scenario.params.items()}
+        return _kept(self.scenario)
 
     # --- changes: each returns the new draft (this one is left as it was) ---------------------
     def with_layer(self, i: int, line: str) -> Draft:
@@ -298,3 +298,28 @@ def _first_class(outputs: int, network: Network) -> list[float]:
     if network.loss.distribution or outputs > 1:
         y[0] = 1.0
     return y
+
+
+def _kept(scenario: Scenario) -> dict[str, dict[str, np.ndarray]]:
+    """What a change keeps of each layer while it still fits: its parameters, its state
+    (batch norm's running statistics) and iteration 1's given arrays as a file writes them
+    (dropout's mask: [B, *in], or [*in] when the batch is one sample)."""
+    kept = {name: dict(p) for name, p in scenario.params.items()}
+    for name, state in scenario.layer_state.items():
+        kept.setdefault(name, {}).update(state)
+    for key, arr in scenario.given.items():
+        name, _, kind = key.partition(".")
+        kept.setdefault(name, {})[kind] = arr[0] if scenario.batch_size == 1 else arr
+    return kept
+
+
+def _keep_own(entry: dict[str, Any], layer: Layer, kept: dict[str, np.ndarray], batch: int) -> None:
+    """Put a layer's kept state and given arrays back in its file entry where their shapes
+    still fit (a changed layer starts them anew, as a file that leaves them out does)."""
+    for kind, start in layer.initial_state().items():
+        if kind in kept and kept[kind].shape == np.shape(start):
+            entry[kind] = kept[kind].tolist()
+    for kind in layer.given_kinds:
+        shape = (batch, *layer.in_shape) if batch > 1 else layer.in_shape
+        if kind in kept and kept[kind].shape == shape:
+            entry[kind] = kept[kind].tolist()

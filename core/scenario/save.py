@@ -121,6 +121,17 @@ def layer_entry(spec: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in spec.items() if not (k == "frozen" and not v)}
 
 
+def layer_own_data(scenario: Scenario, name: str) -> dict[str, Any]:
+    """What a layer keeps of its own, as its mapping in the file writes it: its state
+    (batch norm's running statistics) and iteration 1's given arrays (dropout's mask)."""
+    data: dict[str, Any] = {kind: _plain(arr) for kind, arr in scenario.layer_state.get(name, {}).items()}
+    for kind in scenario.network.layer(name).given_kinds:
+        given = scenario.given.get(f"{name}.{kind}")
+        if given is not None:
+            data[kind] = _plain(given if scenario.batch_size > 1 else given[0])
+    return data
+
+
 def settings_data(scenario: Scenario, state: OptimizerState) -> dict[str, Any]:
     """The settings after the layers, in the file's order: loss, α, the optimizer (with
     ``state``'s step), batch size, seed, init, display."""
@@ -157,12 +168,7 @@ def scenario_data(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
                 buffer = scenario.optimizer_state.buffers.get(f"{spec['name']}.{kind}")
                 if buffer is not None:
                     entry[kind] = _plain(buffer)
-        for kind, arr in scenario.layer_state.get(spec["name"], {}).items():  # running statistics
-            entry[kind] = _plain(arr)
-        for kind in scenario.network.layer(spec["name"]).given_kinds:  # iteration 1's mask, as given
-            given = scenario.given.get(f"{spec['name']}.{kind}")
-            if given is not None:
-                entry[kind] = _plain(given if scenario.batch_size > 1 else given[0])
+        entry.update(layer_own_data(scenario, spec["name"]))
         layers.append(entry)
     data["layers"] = layers
     data.update(settings_data(scenario, scenario.optimizer_state))

@@ -11,7 +11,15 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from core.engine.passes import hidden_gradients, loss_value, output_gradients, sent_back, update_params
+from core.engine.passes import (
+    Run,
+    hidden_gradients,
+    iteration_given,
+    loss_value,
+    output_gradients,
+    sent_back,
+    update_params,
+)
 from core.engine.quantities import KINDS, parse_name
 from core.engine.scenario import Scenario, batch_indices
 
@@ -54,9 +62,21 @@ def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarr
     params = scenario.params
     caches = {}
     layers = network.layers
+    # the iteration's own context: dropout's mask (the file's or drawn from the seed), batch
+    # norm's running statistics as the file gives them, training mode
+    run = Run(state=scenario.layer_state,
+              given=iteration_given(network, scenario.seed, 1, batch, scenario.given))
+    for key, arr in run.given.items():
+        settle(key, arr)
     for layer in layers:
         xs = [used[key] for key in network.input_keys(layer.name)]
-        net, out, caches[layer.name] = layer.forward_many(params.get(layer.name, {}), xs)
+        if layer.state_defaults or layer.given_kinds:  # a layer that needs the context to run
+            result = layer.forward_in(params.get(layer.name, {}), xs, run.context(layer))
+            net, out, caches[layer.name] = result.net, result.out, result.cache
+            for kind, arr in result.values.items():  # μ, σ², x̂, the running statistics: recorded
+                settle(f"{layer.name}.{kind}", arr)
+        else:
+            net, out, caches[layer.name] = layer.forward_many(params.get(layer.name, {}), xs)
         if net is not None:
             net = settle(f"{layer.name}.net", net)
             out = layer.activate(net)

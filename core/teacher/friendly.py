@@ -20,8 +20,6 @@ from core.nn.layers.pool import Pool
 from core.teacher.tolerance import Tolerance
 
 LARGEST = 100.0  # no value of an iteration is larger than this
-SATURATING = {"sigmoid": 4.0, "tanh": 2.0}  # |net| beyond this: the slope is nearly 0
-KINKED = ("relu", "leaky_relu")  # a slope that jumps at net = 0
 VISIBLE = 2  # units of the last place a slip must move a value by (a rounded slip then never looks right)
 SOFTMAX_EDGE = 0.01
 # slips with many candidates, of which the first is the usual one (the swapped index): only
@@ -58,13 +56,14 @@ def hard_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> lis
         net = stepper.batched(f"{layer.name}.net")
         if act is None or net is None or i > forward_top:
             continue
-        if act.name in SATURATING and np.max(np.abs(net)) > SATURATING[act.name]:
-            out.append(f"{layer.name}: a {act.name} is saturated (|net| > {SATURATING[act.name]:g})")
+        edge = act.saturates_beyond  # the activation says where its slope is nearly 0
+        if edge is not None and np.max(np.abs(net)) > edge:
+            out.append(f"{layer.name}: a {act.name} is saturated (|net| > {edge:g})")
         if act.coupled:
             a = stepper.batched(f"{layer.name}.out")
             if a is not None and (np.min(a) < SOFTMAX_EDGE or np.max(a) > 1 - SOFTMAX_EDGE):
                 out.append(f"{layer.name}: a softmax output is within {SOFTMAX_EDGE:g} of 0 or 1")
-        if act.name in KINKED and i >= lowest_backward and np.min(np.abs(net)) < unit:
+        if act.kinked and i >= lowest_backward and np.min(np.abs(net)) < unit:
             out.append(f"{layer.name}: a {act.name} net shows as 0, so its slope is unclear")
     for layer in network.layers:
         if not isinstance(layer, Pool) or layer.mode != "max":

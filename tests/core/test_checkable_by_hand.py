@@ -57,7 +57,12 @@ def test_a_formula_that_reproduces_keeps_the_display_decimals() -> None:
 def test_core_arithmetic_agrees_with_the_independent_checker() -> None:
     for text in ("0.1 − 0.5·(−0.294)·0.608", "1 / (1 + e^(−(−0.47)))", "−(1·ln 0.706 + 0·ln 0.294)",
                  "e^0.439 / (e^0.439 + e^(−0.439))", "max(0.385, 0.380)", "(1 − (−0.4621)²)", "−0.3²",
-                 "½·((1 − 0.7)² + (0 − 0.2)²)", "tanh(0.5) + σ(0) + min(0, −2)", "(1/2)·(0.5 + 0.25)"):
+                 "½·((1 − 0.7)² + (0 − 0.2)²)", "tanh(0.5) + σ(0) + min(0, −2)", "(1/2)·(0.5 + 0.25)",
+                 # the newer units' notation: Adam, batch norm, gelu
+                 "0.5 − 0.1·(−0.05223) / (√0.002728 + 1e−8)", "(0.35 − 0.17) / √(0.0723 + 0.00001)",
+                 "0.05 / (1 − 0.9²)", "0.0027 / (1 − 0.999¹⁰)", "−0.5²/2", "0.5·(−0.5)·(1 + erf((−0.5)/√2))",
+                 "(0.5·(1 + erf(0.3/√2)) + 0.3·e^(−0.3²/2)/√(2π))", "Φ(0.3) + 0.3·φ(0.3)",
+                 "(1/(4·√(2.5 + 0.00001)))·(4·0.203·1.5 − 0.588 − 0.632·0.551)"):
         from fixtures.formula_check import evaluate as independent
         assert evaluate(text) == pytest.approx(independent(text), rel=1e-15), text
     assert reproduces("0.1895", "0.190", halfway=True) and not reproduces("0.1895", "0.190")
@@ -120,6 +125,9 @@ def test_hand_rounding_keeps_small_values_as_shown() -> None:
     assert stepper.value("conv.delta[0,1]") == 0.000233
     assert explain(stepper, "conv.delta[0,1]", 3).value_text == "0.000233"
     assert float(round_as_shown(0.0004998, 3)) == 0.0005 and fmt(0.0005, 3) == "0.0005"
+    # a small value rounds half away from zero, as it is shown (binary rounding gave 0.000123)
+    for v in (0.0001235, 0.0002675, -0.0001235):
+        assert fmt(float(round_as_shown(v, 3)), 3) == fmt(v, 3)
 
 
 def test_a_save_while_hand_rounding_keeps_the_exact_starting_weights(tmp_path: Path) -> None:

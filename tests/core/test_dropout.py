@@ -177,9 +177,9 @@ def test_the_mask_is_saved_as_given_and_an_edit_of_iteration_1_with_it(tmp_path:
     np.testing.assert_array_equal(loaded.array("drop.mask"), [0.0, 0.0, 1.0])
     s.run_iteration()
     s.advance_to_next()
-    s.edit("drop.mask[0]", 1.0)  # iteration 2's mask: this iteration only
+    s.edit("drop.mask[0]", 1.0)  # iteration 2's mask, edited: the file starts at iteration 2
     path = save_scenario(s.current_scenario(), tmp_path / "drop2.yaml")
-    assert "mask: [0.0, 0.0, 1.0]" in path.read_text(encoding="utf-8")
+    np.testing.assert_array_equal(Stepper(load_scenario(path)).array("drop.mask"), s.array("drop.mask"))
 
 
 @pytest.mark.parametrize(("change", "message"), [
@@ -245,3 +245,26 @@ def test_hand_rounding_steps_through_dropout_and_batch_norm() -> None:
         for key, arr in stepper.state.values.items():
             if key not in ("input", "target"):
                 np.testing.assert_array_equal(round_as_shown(arr, 3), arr, err_msg=key)  # every value as shown
+
+
+def test_a_save_carries_the_mask_of_the_iteration_the_file_starts_at() -> None:
+    """Saved during iteration 2 (its mask edited) the file's iteration 1 uses that mask;
+    saved once iteration 2 is updated, iteration 3's (the save wrote iteration 1's again)."""
+    from core.scenario.catalog import load
+    from core.scenario.save import dump_scenario
+
+    def reloaded_mask(stepper: Stepper) -> list[float]:
+        again = Stepper(parse_scenario(dump_scenario(stepper.current_scenario(), Path("s.yaml")), "s.yaml"))
+        again.forward_all()
+        return again.array("drop.mask").tolist()
+
+    stepper = Stepper(load("dropout-tiny"))
+    stepper.run_iteration()
+    stepper.advance_to_next()
+    stepper.edit("drop.mask[1]", 1.0)
+    assert reloaded_mask(stepper) == stepper.array("drop.mask").tolist()
+    stepper.run_iteration()  # iteration 2 updated: the file starts at iteration 3
+    saved = reloaded_mask(stepper)
+    stepper.advance_to_next()
+    stepper.forward_all()
+    assert saved == stepper.array("drop.mask").tolist()

@@ -5,7 +5,9 @@ reproduce*).
 The checker (tests/fixtures/formula_check.py, which shares no code with core/explain) reads
 every derivation of every bundled scenario, two iterations, in ``solve --format text`` and in
 the Markdown export, exact and with hand-rounding, and of random networks (dense, conv, pool,
-add, batch > 1); every formula must parse, show all its terms and reproduce its result.
+add, batch > 1, SGD; and the newer units: batch norm, dropout, global average pooling, gelu,
+binary cross-entropy, Adam, AdamW, RMSprop); every formula must parse, show all its terms and
+reproduce its result.
 """
 
 from __future__ import annotations
@@ -63,6 +65,16 @@ def test_the_checker_reads_the_notation_as_a_learner_would() -> None:
     assert evaluate("½·((1 − 0.7)² + (0 − 0.2)²)") == pytest.approx(0.065)
     assert evaluate("3.26e−7 × 2") == pytest.approx(6.52e-7)
     assert evaluate("σ(0) + tanh(0) + max(0, −1) + min(0, 1)") == 0.5
+    # the newer units: √ of the number or group right after it, superscript powers, erf, π
+    assert evaluate("√0.25 + 1") == 1.5
+    assert evaluate("√(0.0723 + 0.00001)") == pytest.approx(0.268905, abs=1e-6)
+    assert evaluate("0.1·0.0762 / (√0.00581 + 1e−8)") == pytest.approx(0.0762 / 0.76223, rel=1e-4)
+    assert evaluate("1 − 0.9²") == pytest.approx(0.19) and evaluate("0.5¹⁰") == pytest.approx(1 / 1024)
+    assert evaluate("−0.5²/2") == pytest.approx(-0.125)  # the power first, as e^(−z²/2) is written
+    assert evaluate("e^(−(−0.5)²/2)/√(2π)") == pytest.approx(0.3520653, abs=1e-7)  # φ(−0.5)
+    assert evaluate("0.5·(1 + erf(1/√2))") == pytest.approx(0.8413447, abs=1e-7)  # Φ(1)
+    assert evaluate("Φ(1) + φ(0)") == pytest.approx(0.8413447 + 0.3989423, abs=1e-7)
+    assert "cannot read" in (check_line("x̂ = (x − μ) / √(σ² + ε) = (1 − 2) / √2.5 + = −0.632").problem or "")
     bad = check_line("C = −(y[0]·ln a_out[0]) = −(1·ln 0.706) = 0.347")
     assert bad.problem is not None and "0.348" in bad.problem
     assert check_line("z = a + … (3 more terms) = 0.1 + … (3 more terms) = 0.5").problem == "terms left out"
@@ -138,3 +150,73 @@ def test_every_formula_of_a_random_network_reproduces(seed: int, hand_rounding: 
         counted, bad = _failures(report)
         assert counted > 40, where
         assert not bad, f"{where}: {len(bad)} of {counted} formulas do not reproduce:\n" + "\n".join(bad[:10])
+
+
+_OPTIMIZERS = ["{type: adam}", "{type: adamw, weight_decay: 0.1}", "{type: rmsprop}",
+               "{type: rmsprop, momentum: 0.9, weight_decay: 0.05}",
+               "{type: adam, weight_decay: 0.1, betas: [0.8, 0.99]}", "{type: adamw}"]
+
+
+def _modern_scenario(seed: int) -> str:
+    """A random network of the newer units: batch norm (1d, and 2d after a conv), dropout,
+    global average pooling, gelu, binary cross-entropy with a sigmoid last layer, and
+    Adam, AdamW or RMSprop (their derivations use √, superscript powers and erf)."""
+    rng = random.Random(seed)
+    acts = ["gelu", "relu", "tanh", "sigmoid", "linear"]
+    conv = seed % 2 == 0
+    loss = rng.choice(["binary_cross_entropy", "binary_cross_entropy", "cross_entropy", "mse"])
+    last = {"binary_cross_entropy": "sigmoid", "cross_entropy": "softmax"}.get(loss, rng.choice(["gelu", "linear"]))
+    if conv:
+        shape, size, layers = "[1, 3, 3]", 9, [
+            f"  - {{name: c1, type: conv2d, filters: 2, kernel: 2, activation: {rng.choice(acts)}}}",
+            f"  - {{name: bn2, type: batchnorm2d, activation: {rng.choice(acts)}}}",
+            "  - {name: g1, type: globalavgpool}",
+            f"  - {{name: h1, type: dense, units: 3, activation: {rng.choice(acts)}}}"]
+    else:
+        shape, size, layers = "[4]", 4, ["  - {name: h1, type: dense, units: 3, activation: gelu}"]
+    layers += [f"  - {{name: bn1, type: batchnorm1d, activation: {rng.choice(acts)}, "
+               f"momentum: {rng.choice([0.1, 0.3])}}}",
+               f"  - {{name: drop, type: dropout, p: {rng.choice([0.25, 0.5])}}}",
+               "  - {name: h2, type: dense, units: 3, activation: gelu}",
+               f"  - {{name: s1, type: add, inputs: [h1, h2], activation: {rng.choice(acts)}}}",
+               f"  - {{name: out, type: dense, units: 2, activation: {last}}}"]
+    samples = []
+    for k in range(3):
+        x = [round(rng.uniform(-1, 1), rng.choice([1, 2])) for _ in range(size)]
+        xs = str([[x[r * 3:(r + 1) * 3] for r in range(3)]]) if conv else str(x)
+        if loss == "cross_entropy":
+            samples.append(f"  - {{x: {xs}, label: {k % 2}}}")
+        else:
+            samples.append(f"  - {{x: {xs}, y: [{round(rng.uniform(0, 1), 2)}, {round(rng.uniform(0, 1), 2)}]}}")
+    return "\n".join([
+        "format: 1", f"name: modern {seed}", f"input: {shape}", "samples:", *samples, "layers:", *layers,
+        f"loss: {loss}", f"learning_rate: {rng.choice([0.01, 0.1, 0.05])}", "batch_size: 3", f"seed: {seed}",
+        f"init: {rng.choice(['xavier', 'he', 'uniform'])}", f"display: {{decimals: {rng.choice([2, 3, 4])}}}",
+        f"optimizer: {_OPTIMIZERS[seed % len(_OPTIMIZERS)]}", ""])
+
+
+@pytest.mark.parametrize("hand_rounding", [False, True], ids=["exact", "hand-rounding"])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_every_formula_of_a_random_network_of_the_newer_units_reproduces(seed: int, hand_rounding: bool) -> None:
+    text = _modern_scenario(seed)
+    for where, report in (("solve --format text", _solve_text(parse_scenario(text), hand_rounding)),
+                          ("markdown export", _markdown_exports(parse_scenario(text), hand_rounding))):
+        counted, bad = _failures(report)
+        assert counted > 40, where
+        assert not bad, f"{where}: {len(bad)} of {counted} formulas do not reproduce:\n" + "\n".join(bad[:10])
+
+
+@pytest.mark.parametrize("name", ["adam-step", "batchnorm-tiny", "residual-block", "modern 2", "modern 3"])
+def test_the_explainer_reads_every_formula_the_checker_reads(name: str) -> None:
+    """The explainer adds digits only to a formula it can read: its own reader (core's, no
+    code shared with the checker) must read every formula's numbers, √, powers and erf
+    included, and get the checker's value."""
+    from core.explain.arithmetic import evaluate as core_evaluate
+    scenario = parse_scenario(_modern_scenario(int(name[-1]))) if name.startswith("modern") else load(name)
+    read = 0
+    for line in derivation_lines(_solve_text(scenario, False)):
+        verdict = check_line(line)
+        if verdict.numbers is not None and verdict.evaluated is not None:
+            assert core_evaluate(verdict.numbers) == pytest.approx(verdict.evaluated, rel=1e-12, abs=1e-300), line
+            read += 1
+    assert read > 50

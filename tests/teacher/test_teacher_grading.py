@@ -186,3 +186,26 @@ def test_tolerance_rules() -> None:
     assert rel.matches(101, 100) and not rel.matches(102, 100)
     with pytest.raises(Exception, match="between 0 and 1"):
         parse_tolerance("relative=2", 3)
+
+
+@pytest.mark.parametrize("name", ["dropout-tiny", "batchnorm-tiny"])
+def test_layers_with_a_mask_or_statistics_are_graded_through_their_own_forward(name: str, tmp_path: Path) -> None:
+    """The carried-forward walk runs dropout with its mask and batch norm with its
+    statistics: a dropout output without its 1/(1 − p) is wrong (it was given full credit),
+    and a wrong batch mean is graded (it raised KeyError)."""
+    folder = tmp_path / "ex"
+    make_exercise(load(name), name, ["s1"], 5, "all", Tolerance("decimals", 3), "after", folder, pdf=False)
+    stepper, answers = _exact(folder, "s1")
+    assert _grade(folder, _hand_in(folder, "s1", answers, tmp_path)).score == len(answers)
+    if name == "dropout-tiny":
+        kept = next(n for n in answers if n.startswith("drop.out") and answers[n] != 0)
+        p = stepper.network.layer("drop").p
+        wrong = {**answers, kept: round(stepper.value(kept) * (1 - p), 3)}  # the scale left out
+    else:
+        kept = next(n for n in answers if n.startswith("bn.mean"))
+        wrong = {**answers, kept: answers[kept] + 1}
+    result = _grade(folder, _hand_in(folder, "s1", wrong, tmp_path))
+    graded = {a.name: a for a in result.answers}
+    assert not graded[kept].ok and graded[kept].credit == 0
+    if name == "dropout-tiny":
+        assert graded[kept].diagnosis == "dropout-scale"

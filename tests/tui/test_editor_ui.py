@@ -13,6 +13,7 @@ from core.scenario.catalog import load
 from core.scenario.draft import Draft
 from core.scenario.load import load_scenario
 from tui.app import CnnTuiApp
+from tui.screens.confirm_screen import ConfirmScreen
 from tui.screens.editor_screen import EditorScreen
 
 CONV = "{name: conv, type: conv1d, filters: 2, kernel: 3, activation: sigmoid, " \
@@ -154,7 +155,15 @@ async def test_add_remove_move_undo_and_leave(app: CnnTuiApp) -> None:
         await goto(pilot, app, "layer:4")
         await press(pilot, "J")
         assert "already at that end" in said(app)
+        await press(pilot, "escape")  # the design differs (dense1 is in it): escape asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "lose the changes" in str(app.screen.question)
+        await press(pilot, "n")
+        await pilot.pause()
+        assert isinstance(app.screen, EditorScreen) and "kept the design" in said(app)
         await press(pilot, "escape")
+        await pilot.pause()
+        await press(pilot, "y")
         await pilot.pause()
         assert app.screen is app.main
         assert message(app) == "left the network editor; nothing changed"

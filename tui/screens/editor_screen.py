@@ -23,6 +23,7 @@ from core.scenario.draft import SETTINGS, Draft
 from core.text import visible
 from tui.bindings import EDITOR_BINDINGS, EDITOR_KEYS, editor_key
 from tui.literal import literal
+from tui.screens.confirm_screen import ConfirmScreen
 from tui.widgets.bars.key_bar import KeyBar
 
 SETTING_WORDS = {"name": "name", "input": "input shape", "samples": "samples", "loss": "loss",
@@ -238,4 +239,17 @@ class EditorScreen(Screen[Scenario]):
         self.dismiss(self.draft.scenario)
 
     def action_leave_editor(self) -> None:
-        self.dismiss(None)
+        """Back to the stepping view; a design with changes asks first (they would be lost)."""
+        if not self.history or self.draft.document == self.history[0].document:  # nothing would be lost
+            self.dismiss(None)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.dismiss(None)
+            else:
+                self.say(f"kept the design ({editor_key('open_design')} opens it for stepping)")
+
+        self.app.push_screen(ConfirmScreen(
+            "Leave the editor and lose the changes to the design?",
+            f"{editor_key('open_design')} opens it for stepping instead (S there saves it)"), answered)

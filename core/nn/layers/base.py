@@ -83,7 +83,7 @@ updated ones (and undo is a shallow copy).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -159,11 +159,13 @@ class Context:
     ``training``: an iteration (batch statistics, dropout's mask) or held-out evaluation
     (running statistics, no dropout); ``state``: the layer's persistent state before this
     forward, by kind (``running_mean``); ``given``: this iteration's given arrays by kind
-    (``mask``, batch axis first)."""
+    (``mask``, batch axis first); ``rounding``: under hand-rounding, rounds an intermediate
+    the learner writes down (batch norm's μ, σ², x̂) before the next step uses it (None: exact)."""
 
     training: bool = True
     state: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
     given: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
+    rounding: Callable[[np.ndarray], np.ndarray] | None = None
 
 
 EVALUATE = Context(training=False)

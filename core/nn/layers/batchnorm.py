@@ -29,6 +29,11 @@ from core.text import python_literal
 STATISTICS = ("mean", "var", "xhat", "running_mean", "running_var")
 
 
+def _exact(values: np.ndarray) -> np.ndarray:
+    """No rounding: exact mode's intermediates, as torch computes them."""
+    return values
+
+
 @register
 class BatchNorm(Layer):
     """Normalise each channel over the batch, then scale by γ (``weight``) and shift by β (``bias``)."""
@@ -125,19 +130,21 @@ class BatchNorm(Layer):
         nd = x.ndim
         axes = self._axes(nd)
         state = ctx.state or self.initial_state()
+        # hand-rounding: μ, σ² and x̂ as the learner writes them, each rounded before the next uses it
+        written = ctx.rounding or _exact
         if ctx.training:
             n = self.count(x.shape[0])
-            mean = x.mean(axis=axes)
+            mean = written(x.mean(axis=axes))
             centred = x - self._per_channel(mean, nd)
-            var = (centred * centred).mean(axis=axes)
+            var = written((centred * centred).mean(axis=axes))
         else:
             mean, var = state["running_mean"], state["running_var"]
             centred = x - self._per_channel(mean, nd)
         std = np.sqrt(var + self.eps)
-        xhat = centred / self._per_channel(std, nd)
+        xhat = written(centred / self._per_channel(std, nd))
         net = self._per_channel(params["weight"], nd) * xhat + self._per_channel(params["bias"], nd)
         out = self.activate(net)
-        cache = (xhat, std, ctx.training)
+        cache = (xhat, std, ctx.training, written)
         if not ctx.training:
             return Forward(net, out, cache)
         m = self.momentum
@@ -147,7 +154,7 @@ class BatchNorm(Layer):
         return Forward(net, out, cache, values)
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        xhat, std, training = cache
+        xhat, std, training, written = cache
         nd = x.ndim
         g = upstream * self._per_channel(params["weight"], nd)  # ∂E/∂x̂ = δ·γ
         if not training:  # the running statistics are constants
@@ -155,8 +162,8 @@ class BatchNorm(Layer):
             return result
         axes = self._axes(nd)
         n = self.count(x.shape[0])
-        s1 = self._per_channel(g.sum(axis=axes), nd)
-        s2 = self._per_channel((g * xhat).sum(axis=axes), nd)
+        s1 = self._per_channel(written(g.sum(axis=axes)), nd)  # the two sums as written (hand-rounding)
+        s2 = self._per_channel(written((g * xhat).sum(axis=axes)), nd)
         grad: np.ndarray = (1.0 / (n * self._per_channel(std, nd))) * (n * g - s1 - xhat * s2)
         return grad
 
@@ -256,8 +263,9 @@ class BatchNorm(Layer):
         d, xh, var = Ref("delta", index, sample), Ref("xhat", index, sample), Ref("var", (c,))
         every = self._members(batch, c, n)
         g = w.val(gamma)
-        s1 = sum(w.val(Ref("delta", i, b)) * g for b, i in every)
-        s2 = sum(w.val(Ref("delta", i, b)) * g * w.val(Ref("xhat", i, b)) for b, i in every)
+        written = cache[3]  # the sums as the backward pass used them (rounded under hand-rounding)
+        s1 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g for b, i in every))))
+        s2 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g * w.val(Ref("xhat", i, b)) for b, i in every))))
         shown = every[:w.limit]
         sum1 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma) for b, i in shown), n))
         sum2 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma, Ref("xhat", i, b)) for b, i in shown), n))

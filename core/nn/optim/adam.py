@@ -37,6 +37,11 @@ FIRST, SECOND = "exp_avg", "exp_avg_sq"
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
+def _written(hyper: Hyper, value: float) -> float:
+    """One number as the learner writes it (rounded under hand-rounding)."""
+    return float(hyper.written(np.array([value]))[0])
+
+
 def power(t: int) -> str:
     """An exponent as superscript digits: 2 → ²."""
     return str(t).translate(_SUPERSCRIPT)
@@ -58,6 +63,8 @@ def adam_step(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarra
         grad = grad + coupled_decay * param
     m = state.get(FIRST)
     v = state.get(SECOND)
+    if hyper.rounding is not None:
+        return _written_step(param, hyper.written(grad), m, v, hyper)
     m = lerp(np.zeros_like(param) if m is None else m, grad, 1 - beta1)
     v = (np.zeros_like(param) if v is None else v) * beta2 + (1 - beta2) * grad * grad
     bias_correction1 = 1 - beta1 ** hyper.step
@@ -65,6 +72,20 @@ def adam_step(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarra
     step_size = hyper.learning_rate / bias_correction1
     denom = np.sqrt(v) / bias_correction2 ** 0.5 + eps
     return param - step_size * (m / denom), {FIRST: m, SECOND: v}
+
+
+def _written_step(param: np.ndarray, grad: np.ndarray, m: np.ndarray | None, v: np.ndarray | None,
+                  hyper: Hyper) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Adam under hand-rounding, as the learner writes it: g, m, v, m̂ and v̂ each rounded as
+    written before the next line uses it, then w′ = w − α·m̂ / (√v̂ + ε) from those numbers
+    (exact mode keeps torch's own arithmetic, above)."""
+    beta1, beta2 = hyper.numbers("betas")
+    eps = hyper.number("eps")
+    m = hyper.written(beta1 * (np.zeros_like(param) if m is None else m) + (1 - beta1) * grad)
+    v = hyper.written(beta2 * (np.zeros_like(param) if v is None else v) + (1 - beta2) * grad ** 2)
+    m_hat = hyper.written(m / (1 - beta1 ** hyper.step))
+    v_hat = hyper.written(v / (1 - beta2 ** hyper.step))
+    return param - hyper.learning_rate * m_hat / (np.sqrt(v_hat) + eps), {FIRST: m, SECOND: v}
 
 
 def rule(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray], hyper: Hyper,
@@ -175,7 +196,7 @@ class Adam(Optimizer):
         steps: list[UpdateStep] = []
         grad = ctx.grad
         if decay != 0 and not self.decoupled:
-            grad = ctx.grad + decay * ctx.old
+            grad = _written(h, ctx.grad + decay * ctx.old)
             steps.append(UpdateStep("grad", "g", f"{ctx.grad_term.symbol} + λ·{ctx.old_symbol}",
                                     f"{ctx.grad_term.numeric} + {n(decay)}·{f(ctx.old)}", grad,
                                     f"weight decay (L2): λ·{word} joins the gradient before the averages, as in "
@@ -195,8 +216,8 @@ class Adam(Optimizer):
                                     f"(1 − {'β₁' if kind == FIRST else 'β₂'})·g{sq}",
                                     f"{n(beta)}·{f(old)} + {n(1 - beta)}·{f(grad)}{sq}",
                                     m_new if kind == FIRST else v_new, words + begun))
-        m_hat = m_new / (1 - beta1 ** t)
-        v_hat = v_new / (1 - beta2 ** t)
+        m_hat = _written(h, m_new / (1 - beta1 ** t))
+        v_hat = _written(h, v_new / (1 - beta2 ** t))
         steps.append(UpdateStep("m_hat", "m̂", f"{ctx.state_symbol(FIRST, True)} / (1 − β₁ᵗ)",
                                 f"{f(m_new)} / (1 − {n(beta1)}{power(t)})", m_hat,
                                 f"bias correction of update t = {t}: m started at 0, so early means are too "

@@ -111,14 +111,17 @@ class RMSprop(Optimizer):
         alpha, eps = hyper.number("alpha"), hyper.number("eps")
         momentum, decay = hyper.number("momentum"), hyper.number("weight_decay")
         if decay != 0:
-            grad = grad + decay * param
+            grad = hyper.written(grad + decay * param)
+        # hand-rounding: g, v and buf rounded as the learner writes them before the next line
+        # reads them (``written`` is the identity in exact mode: torch's arithmetic, bit for bit)
         square = state.get(SQUARE)
-        square = (np.zeros_like(param) if square is None else square) * alpha + (1 - alpha) * grad * grad
+        square = hyper.written((np.zeros_like(param) if square is None else square) * alpha
+                               + (1 - alpha) * grad * grad)
         avg = np.sqrt(square) + eps
         new_state = {SQUARE: square}
         if momentum > 0:
             buf = state.get(BUFFER)
-            buf = (np.zeros_like(param) if buf is None else buf) * momentum + grad / avg
+            buf = hyper.written((np.zeros_like(param) if buf is None else buf) * momentum + grad / avg)
             new_state[BUFFER] = buf
             return param - hyper.learning_rate * buf, new_state
         return param - hyper.learning_rate * (grad / avg), new_state
@@ -131,7 +134,7 @@ class RMSprop(Optimizer):
         steps: list[UpdateStep] = []
         grad = ctx.grad
         if decay != 0:
-            grad = ctx.grad + decay * ctx.old
+            grad = float(h.written(np.array([ctx.grad + decay * ctx.old]))[0])
             steps.append(UpdateStep("grad", "g", f"{ctx.grad_term.symbol} + λ·{ctx.old_symbol}",
                                     f"{ctx.grad_term.numeric} + {n(decay)}·{f(ctx.old)}", grad,
                                     f"weight decay (L2): λ·{word} joins the gradient first, as in torch"
