@@ -194,3 +194,22 @@ async def test_a_served_session_keeps_no_journal_and_offers_none(room: Path, _ow
         await press(pilot, "F")
         assert cell(app, "out.out[0]") == "0.706✓"
         assert sorted(_own_state_dir.rglob("*.journal")) == left  # and it wrote none of its own
+
+
+@pytest.mark.parametrize("dialog", ["open", "save", "export"])
+async def test_completion_suggests_nothing_outside_the_folder(room: Path, dialog: str) -> None:
+    (room.parent / "zz-outside").mkdir()
+    (room / "week1").mkdir()
+    app = served(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, *{"open": ("o",), "save": ("S",), "export": ("n", "e")}[dialog])
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        if dialog == "export":
+            field = app.screen.query_one("#export-path", Input)
+        suggester = field.suggester
+        assert suggester is not None
+        assert await suggester.get_suggestion("we") == "week1/"  # read from the folder
+        assert await suggester.get_suggestion(str(room / "we")) == str(room / "week1") + "/"
+        assert await suggester.get_suggestion("../zz") is None  # a terminal session would offer zz-outside/
+        assert await suggester.get_suggestion(str(room.parent) + "/zz") is None

@@ -150,7 +150,7 @@ class FilesFeature(Feature):
         path = self.host.stepper.scenario.path
         stem = path.stem if path else "scenario"
         default = str(path) if self._writable(path) else str(self._home() / f"{stem}.yaml")
-        self.host.ask(SaveScreen(default if typed is None else typed, why, error), self._save_chosen)
+        self.host.ask(SaveScreen(default if typed is None else typed, why, error, root=self.root), self._save_chosen)
 
     def _save_chosen(self, target: str | None) -> None:
         from core.scenario.save import plan_save
@@ -254,7 +254,7 @@ class FilesFeature(Feature):
             return
         from tui.screens.export_screen import ExportScreen
 
-        host.ask(ExportScreen(self._export_default(), self._export_note()), self._export_chosen)
+        host.ask(ExportScreen(self._export_default(), self._export_note(), root=self.root), self._export_chosen)
 
     def _export_note(self) -> str:
         from tui.widgets.derivation.derivation_view import decimals_words
@@ -269,7 +269,7 @@ class FilesFeature(Feature):
         from tui.screens.export_screen import ExportScreen
 
         self.host.ask(ExportScreen(self._export_default(), self._export_note(), error=error, fmt=fmt_name,
-                                   typed=typed), self._export_chosen)
+                                   typed=typed, root=self.root), self._export_chosen)
 
     def _export_default(self) -> Path:
         path = self.host.stepper.scenario.path

@@ -12,6 +12,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from core.exports.formats import SUFFIXES
+from core.scenario.root import Root
 from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
 
@@ -33,10 +34,11 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
     def __init__(self, default: Path, note: str = "", error: str = "", fmt: str = "markdown",
-                 typed: str | None = None) -> None:
+                 typed: str | None = None, root: Root | None = None) -> None:
         """``error``: why the file typed last time (``typed``) was refused: the dialog opens
         again with it as typed, in the format chosen then (``fmt``)."""
         super().__init__(classes="dialog-screen")
+        self.root = root  # served: completion suggests nothing outside this folder
         self.default = default
         self.typed = typed
         self.note = note
@@ -54,7 +56,7 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
                 yield Label(literal(self.error), classes="error", id="export-error")
             typed = self.typed if self.typed is not None else str(self.default.with_suffix(SUFFIXES[self.format]))
             yield Input(value=typed, id="export-path",
-                        suggester=PathSuggester(tuple(SUFFIXES.values())))
+                        suggester=PathSuggester(tuple(SUFFIXES.values()), root=self.root))
             yield Label("enter writes · tab: format ↔ file · escape cancels", classes="hint")
 
     def on_mount(self) -> None:

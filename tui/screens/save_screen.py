@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from core.scenario.root import Root
 from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
 
@@ -20,9 +21,10 @@ class SaveScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "cancel")]
 
-    def __init__(self, default: str, why: str = "", error: str = "") -> None:
+    def __init__(self, default: str, why: str = "", error: str = "", root: Root | None = None) -> None:
         """``error``: why the path typed last time was refused (the dialog opens again with it)."""
         super().__init__(classes="dialog-screen")
+        self.root = root  # served: completion suggests nothing outside this folder
         self.default = default
         self.why = why
         self.error = error
@@ -34,7 +36,7 @@ class SaveScreen(ModalScreen[str | None]):
             if self.error:
                 yield Label(literal(self.error), classes="error", id="save-error")
             yield Label("Save the scenario (current weights and samples) as:")
-            yield Input(value=self.default, id="save-path", suggester=PathSuggester())
+            yield Input(value=self.default, id="save-path", suggester=PathSuggester(root=self.root))
             yield Label("enter saves · escape cancels", classes="hint")
 
     def on_mount(self) -> None:
