@@ -213,3 +213,19 @@ async def test_completion_suggests_nothing_outside_the_folder(room: Path, dialog
         assert await suggester.get_suggestion(str(room / "we")) == str(room / "week1") + "/"
         assert await suggester.get_suggestion("../zz") is None  # a terminal session would offer zz-outside/
         assert await suggester.get_suggestion(str(room.parent) + "/zz") is None
+
+
+async def test_the_open_dialog_lists_nothing_a_link_leads_out_to(room: Path) -> None:
+    (room / "elsewhere").symlink_to(room.parent)  # a folder link out of the folder
+    (room / "peek.yaml").symlink_to(room.parent / "secret.yaml")
+    (room / "week1").mkdir()
+    app = served(room)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "o")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            tree = app.screen.query_one("#open-tree")
+            if tree.root.children:
+                break
+        shown = sorted(str(child.label) for child in tree.root.children)
+    assert shown == ["tiny.yaml", "week1"]

@@ -30,10 +30,13 @@ from tui.screens.path_suggester import PathSuggester
 
 
 class YamlTree(DirectoryTree):
-    """Folders and scenario files only."""
+    """Folders and scenario files only (served: only those inside the folder, links resolved)."""
+
+    confined: Root | None = None
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix in (".yaml", ".yml"))]
+        return [p for p in paths if not p.name.startswith(".") and (p.is_dir() or p.suffix in (".yaml", ".yml"))
+                and (self.confined is None or self.confined.contains(p))]
 
     def process_label(self, label: TextType) -> Text:
         """A file name with control characters visible (a name may hold ``\\x1b[2J``)."""
@@ -65,7 +68,9 @@ class OpenScreen(ModalScreen[Scenario | None]):
                         suggester=PathSuggester(root=self.root))
             yield Static("", id="open-error", classes="error")
             if self.with_tree:
-                yield YamlTree(self.folder, id="open-tree")
+                tree = YamlTree(self.folder, id="open-tree")
+                tree.confined = self.root
+                yield tree
 
     def on_mount(self) -> None:
         self.query_one("#open-path", Input).focus()
