@@ -159,7 +159,16 @@ JUNK = list("0123456789.-eE,_xyzäé ") + ["enter", "enter", "escape", "escape",
 KEY_COUNT = {"digits": 40}  # digits is large: every step costs more
 
 
-@pytest.mark.parametrize("name", bundled_names())
+# one bundled scenario of each kind of network (about 10 s each): 1-D and 2-D convolutions and
+# pools, a graph with batch norm, dropout, Adam, and the largest (every new layer at once)
+STORMED = ("tiny-cnn", "x-vs-o-padded", "residual-block", "dropout-tiny", "adam-step", "digits-modern")
+
+
+def test_the_key_storm_covers_bundled_scenarios() -> None:
+    assert set(STORMED) <= set(bundled_names())
+
+
+@pytest.mark.parametrize("name", STORMED)
 async def test_key_storm_leaves_the_app_running_and_undo_returns_to_the_start(name, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # saves and exports of a bundled scenario go to the working folder
     rng = random.Random(f"storm-{name}")
