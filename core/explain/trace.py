@@ -30,7 +30,7 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
-from core.explain.explainer import gradient_written_in, update_context
+from core.explain.explainer import gradient_written_in, layer_writer, update_context
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Ref, Terms
@@ -315,8 +315,7 @@ class _Reads:
             return self.update(layer, ref, ref.kind.rpartition("_")[0], ref.kind.rpartition("_")[2])
         if ref.kind.startswith("new_"):
             return self.update(layer, ref, "new", ref.kind[4:])
-        own_kinds = getattr(layer, "own_kinds", None)  # a layer's own kinds (batch norm's μ, σ²), once layers have them
-        if own_kinds is not None and ref.kind in own_kinds():
+        if ref.kind in layer.own_kinds():  # a layer's own kinds (batch norm's μ, σ²)
             return self.own_kind(layer, ref)
         method = {"net": self.net, "out": self.out, "grad_out": self.grad_out, "delta": self.delta,
                   "grad_weight": self.param_grad, "grad_bias": self.param_grad}.get(ref.kind)
@@ -328,11 +327,7 @@ class _Reads:
         if kind is None or kind.stage == "given":
             return []
         b, idx = self.split(ref) if kind.per_sample else (0, ref.index or ())
-        own_formula: Callable[..., Any] | None = getattr(layer, "own_formula", None)
-        if own_formula is None:
-            return []
-        write = own_formula
-        return self.recorded(layer, lambda w: write(ref.kind, b, idx, w))
+        return self.recorded(layer, lambda w: layer.own_formula(ref.kind, b, idx, w))
 
     @overload
     def recorded(self, layer: Layer, write: Callable[[Any], Any]) -> list[Link]: ...
@@ -344,12 +339,7 @@ class _Reads:
         """The operands a formula the layer writes itself asks its writer for (the explainer's
         own writer, so it takes the branches its derivation takes). ``wrote``: None when the
         layer wrote nothing (it leaves the value to its terms)."""
-        from core.explain import explainer
-
-        make = getattr(explainer, "layer_writer", None)
-        if make is None:
-            return None if wrote else []
-        recorder = _Recorder(partial(make, self.st, self.network.index_of(layer.name), layer))
+        recorder = _Recorder(partial(layer_writer, self.st, self.network.index_of(layer.name), layer))
         if write(recorder) is None and wrote:
             return None
         return [_link(name) for name in (self.operand(layer, r) for r in recorder.refs) if name]
@@ -362,11 +352,10 @@ class _Reads:
         b, idx = self.split(ref)
         if not layer.has_net:
             cache = self.cache(layer.name)
-            out_formula = getattr(layer, "out_formula", None)
-            if out_formula is not None:  # a layer that writes its output itself (dropout's x·mask/(1 − p))
-                own = self.recorded(layer, lambda w: out_formula(cache, b, idx, w), wrote=True)
-                if own is not None:
-                    return own
+            # a layer that writes its output itself (dropout's x·mask/(1 − p)); None: from its terms
+            own = self.recorded(layer, lambda w: layer.out_formula(cache, b, idx, w), wrote=True)
+            if own is not None:
+                return own
             return self.terms(layer, layer.out_terms(cache, b, idx, EVERY))
         act = layer.activation
         assert act is not None
@@ -396,12 +385,11 @@ class _Reads:
         for reader, source in net.readers_of(layer.name):
             above = net.layer(reader)
             cache = self.cache(reader)
-            formula: Callable[..., Any] | None = getattr(above, "input_grad_formula", None)
-            if formula is not None:  # a route the layer writes itself (batch norm's three terms)
-                own = self.recorded(above, partial(_route, formula, cache, b, idx, source), wrote=True)
-                if own is not None:
-                    found += own
-                    continue
+            # a route the layer writes itself (batch norm's three terms); None: from its terms
+            own = self.recorded(above, partial(_route, above.input_grad_formula, cache, b, idx, source), wrote=True)
+            if own is not None:
+                found += own
+                continue
             found += self.terms(above, above.input_grad_terms(cache, b, idx, EVERY, source))
         return found
 
