@@ -402,10 +402,13 @@ class _Reads:
         a = self.own(name, "out", b, idx)
         if layer is net.layers[-1] and net.fused is not None:
             k = int(np.ravel_multi_index(idx, layer.out_shape))
-            targets = [_link(self.top("target", b, (k,)))]
             given = self.st.batched("target")
-            if net.fused.activation == "softmax" and given is not None and float(given[b].sum()) != 1.0:
-                targets = self.whole("target", b)  # a·Σ_j y_j − y: every target of the sample
+            total = 1.0 if given is None else float(given[b].sum())
+            # the fused δ as the loss writes it: a sum over the targets (softmax + cross-entropy
+            # on targets that do not sum to 1: a·Σ_j y_j − y) reads every target of the sample
+            formula, _, _ = net.fused.delta_text(LossText("⟪y⟫", "⟪a⟫", 0.5, 0.5, int(np.prod(layer.out_shape)),
+                                                          _num, _num, total=total))
+            targets = self.whole("target", b) if "Σ" in formula else [_link(self.top("target", b, (k,)))]
             return [_link(a), *targets]
         gradient = self.grad_out_reads(layer, b, idx)
         if act.slope_text is None:  # softmax's Jacobian: every a and ∂E/∂a of the sample

@@ -93,6 +93,9 @@ def test_softmax_and_its_fused_delta_and_the_loss() -> None:
     assert reads(st, "out.delta[1]") == {"out.out[1]", "target[1]"}  # a − y
     assert reads(st, "loss") == {"out.out[0]", "out.out[1]", "target[0]", "target[1]"}
     assert read_by(st, "target[0]") == {"out.grad_out[0]", "out.delta[0]", "loss"}
+    st.edit("target[1]", 0.5)  # the targets sum to 1.5: δ_i = a_i·Σ_j y_j − y_i reads every target
+    st.run_iteration()
+    assert reads(st, "out.delta[0]") == {"out.out[0]", "target[0]", "target[1]"}
 
 
 def test_the_update_of_a_dense_weight_reads_what_its_formula_writes_in() -> None:
