@@ -7,6 +7,10 @@ class CnnTuiError(Exception):
     """Base class of every error shown to a user as a single message."""
 
 
+class UsageError(CnnTuiError):
+    """The command was asked for in a way it does not take (an unknown option's value)."""
+
+
 class ScenarioError(CnnTuiError):
     """A scenario file (or data given for one) is invalid.
 

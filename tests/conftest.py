@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 # One OpenBLAS thread, as the cnn-tui command sets (tui/__init__.py), before NumPy loads: the
@@ -32,6 +33,16 @@ def cli():
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Every test starts in English, whatever the machine's locale; a test of Chinese says so
+    (``using_language("zh")``), and whatever it leaves is undone."""
+    from core.i18n import using_language
+
+    with using_language("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from core.errors import CnnTuiError, SaveError
+from core.errors import CnnTuiError, SaveError, UsageError
+from core.i18n import Language, language_from_environment, parse_language, set_language, tr
 from core.text import quote, visible
 
 if TYPE_CHECKING:
@@ -378,12 +379,29 @@ HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, 
             "export": cmd_export, "exercise": cmd_exercise, "grade": cmd_grade, "serve": cmd_serve}
 
 
+def take_language(argv: list[str], environ: Mapping[str, str] | None = None) -> Language:
+    """Remove ``--lang X`` / ``--lang=X`` from ``argv`` (anywhere: every command has it) and
+    return the language it names, else the locale's (contract §8)."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" or arg.startswith("--lang="):
+            text = arg.partition("=")[2] if "=" in arg else (argv[i + 1] if i + 1 < len(argv) else "")
+            del argv[i:i + (1 if "=" in arg or i + 1 >= len(argv) else 2)]
+            lang = parse_language(text)
+            if not text.strip():
+                raise UsageError(tr("--lang needs a language: en or zh"))
+            if lang is None:
+                raise UsageError(tr("--lang takes en or zh, not {value}", value=quote(text)))
+            return lang
+    return language_from_environment(environ)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     import numpy as np
 
     np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings
     try:
+        set_language(take_language(argv))
         if argv and argv[0] in COMMANDS:
             args = _parser().parse_args(argv)
             return HANDLERS[args.command](args)
@@ -401,6 +419,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"cnn-tui: unexpected arguments: {quote(' '.join(argv))}", file=sys.stderr)
             return 2
         return run_tui(argv[0] if argv else None)
+    except UsageError as err:
+        print(f"cnn-tui: {visible(str(err))}", file=sys.stderr)
+        return 2
     except CnnTuiError as err:
         print(f"cnn-tui: {visible(str(err))}", file=sys.stderr)  # a file's text never acts on the terminal
         return 1
