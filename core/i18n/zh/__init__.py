@@ -14,10 +14,10 @@ optimizer 优化器 · exercise 练习 · student 学生 · teacher 教师 · ke
 
 from __future__ import annotations
 
-from core.i18n.zh import cli, explain, learn, screens, shell
+from core.i18n.zh import cli, explain, learn, screens, shell, teacher
 
 AREAS = {"shell": shell.MESSAGES, "screens": screens.MESSAGES, "cli": cli.MESSAGES,
-         "explain": explain.MESSAGES, "learn": learn.MESSAGES}
+         "explain": explain.MESSAGES, "learn": learn.MESSAGES, "teacher": teacher.MESSAGES}
 
 MESSAGES: dict[str, str] = {}
 for _area in AREAS.values():
