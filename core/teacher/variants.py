@@ -83,6 +83,10 @@ def _draw_params(base: Scenario, rng: np.random.Generator, fine: bool) -> dict[s
             weight_scale = max(1.0 / np.sqrt(fan_in), 0.1)
         drawn = {}
         for pname, arr in own.items():
+            start = layer.param_defaults.get(pname)
+            if start:  # drawn around its fixed start (batch norm's γ near 1): never 0 or of the other sign
+                drawn[pname] = np.round(start + _grid_draw(rng, arr.shape, abs(start) / 4, fine), 2)
+                continue
             scale = weight_scale if pname == "weight" else _magnitude(arr, weight_scale)
             drawn[pname] = _grid_draw(rng, arr.shape, scale, fine, half=pname == "bias")
         params[layer.name] = drawn
