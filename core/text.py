@@ -102,3 +102,18 @@ def short(value: object) -> str:
 def said(value: object) -> str:
     """A user's value for a message: text quoted (at most ~60 characters), anything else in words."""
     return f"'{quote(value, 60)}'" if isinstance(value, str) else describe(value)
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: East Asian wide and full-width characters two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` cells (to the left when ``right``): columns of
+    Chinese words line up as English ones do."""
+    fill = " " * max(0, width - cells(text))
+    return fill + text if right else text + fill
