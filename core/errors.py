@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.i18n import tr
+
 
 class CnnTuiError(Exception):
     """Base class of every error shown to a user as a single message."""
@@ -26,7 +28,7 @@ class ScenarioError(CnnTuiError):
         super().__init__(self._compose())
 
     def _compose(self) -> str:
-        where = self.file or "<scenario>"
+        where = self.file or tr("<scenario>")
         if self.line is not None:
             where += f":{self.line}"
         field = f" {self.field}:" if self.field else ""
