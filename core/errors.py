@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from core.i18n import tr
+from core.i18n import mark, tr
+
+UNNAMED = mark("<scenario>")  # where a scenario given as text (no file) is said to be
 
 
 class CnnTuiError(Exception):
@@ -28,7 +30,7 @@ class ScenarioError(CnnTuiError):
         super().__init__(self._compose())
 
     def _compose(self) -> str:
-        where = self.file or tr("<scenario>")
+        where = tr(UNNAMED) if self.file in (None, UNNAMED) else self.file
         if self.line is not None:
             where += f":{self.line}"
         field = f" {self.field}:" if self.field else ""

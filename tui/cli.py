@@ -410,6 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings
     try:
+        set_language(language_from_environment())  # a bad --lang is refused in the locale's language
         set_language(take_language(argv))
         if argv and argv[0] in COMMANDS:
             args = _parser().parse_args(argv)

@@ -10,6 +10,7 @@ own, so English help and errors are exactly argparse's.
 from __future__ import annotations
 
 import argparse
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -60,9 +61,45 @@ def cells(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+_TOKEN = re.compile(r"\s+|[^\s]")
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken at spaces or between wide characters
+    (Chinese has no spaces between words; each of its characters takes two cells)."""
+    lines: list[str] = []
+    line, used = "", 0
+    words: list[str] = []
+    for token in _TOKEN.findall(text):  # runs of spaces, else single characters joined into words
+        if token.isspace() or cells(token) == 2 or not words or words[-1].isspace() or cells(words[-1][-1]) == 2:
+            words.append(token)
+        else:
+            words[-1] += token
+    for word in words:
+        if word.isspace():
+            word = " "
+        size = cells(word)
+        if used + size > width and line.strip():
+            lines.append(line.rstrip())
+            line, used = "", 0
+            if word == " ":
+                continue
+        line += word
+        used += size
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
 class Formatter(argparse.HelpFormatter):
     """argparse's formatter, its usage's continued lines indented under the first whatever
-    the width of the prefix ("用法：" is three characters but six cells)."""
+    the width of the prefix ("用法：" is three characters but six cells), and help wrapped
+    by the cells it takes (argparse counts characters)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if cells(text) == len(text):
+            return super()._split_lines(text, width)
+        return wrap_cells(" ".join(text.split()), width)
 
     def _format_usage(self, usage: str | None, actions: Any, groups: Any, prefix: str | None) -> str:
         prefix = tr("usage: ") if prefix is None else prefix

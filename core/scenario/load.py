@@ -18,7 +18,7 @@ import numpy as np
 from core.engine.network import Network, build_network, shape_text
 from core.engine.quantities import QuantityRef, parse_name
 from core.engine.scenario import FORMAT, INITS, REVEALS, Exercise, Expected, SampleSet, Scenario, student_id_problem
-from core.errors import EditError, QuantityError, ScenarioError
+from core.errors import UNNAMED, EditError, QuantityError, ScenarioError
 from core.i18n import tr
 from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
@@ -250,7 +250,7 @@ def _head(r: _Reader, data: dict[str, Any]) -> dict[str, Any]:
             "input_shape": input_shape, "optimizer": optimizer, "step": step, "specs": specs, "network": network}
 
 
-def parse_network(text: str, file: str = "<scenario>") -> Network:
+def parse_network(text: str, file: str = UNNAMED) -> Network:
     """The network a scenario's YAML ``text`` describes, checked exactly as ``parse_scenario``
     checks it (same order, same messages), without reading its parameters or samples: a
     network editor asks it for the shapes before it fits the samples to them."""
@@ -259,7 +259,7 @@ def parse_network(text: str, file: str = "<scenario>") -> Network:
     return network
 
 
-def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+def parse_scenario(text: str, file: str = UNNAMED, base_dir: Path | None = None) -> Scenario:
     """Validate scenario YAML ``text``; relative npz paths resolve against ``base_dir``."""
     r, data = _read_document(text, file, base_dir)
     head = _head(r, data)
