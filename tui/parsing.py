@@ -96,6 +96,14 @@ class Formatter(argparse.HelpFormatter):
     the width of the prefix ("用法：" is three characters but six cells), and help wrapped
     by the cells it takes (argparse counts characters)."""
 
+    def format_help(self) -> str:
+        """argparse's help; a section title in Chinese ends in Chinese's colon (argparse adds ':')."""
+        text = super().format_help()
+        for title in (tr("positional arguments"), tr("options")):
+            if cells(title) != len(title):
+                text = re.sub(rf"(?m)^{re.escape(title)}:$", f"{title}：", text)
+        return text
+
     def _split_lines(self, text: str, width: int) -> list[str]:
         if cells(text) == len(text):
             return super()._split_lines(text, width)

@@ -81,7 +81,7 @@ def test_subcommand_help_in_chinese_argparse_words_too() -> None:
     assert code == "0" and err == ""
     lines = out.splitlines()
     assert lines[0].startswith("用法：cnn-tui solve [-h] [--iterations N]")
-    assert "位置参数:" in lines and "选项:" in lines
+    assert "位置参数：" in lines and "选项：" in lines
     assert "  -h, --help            显示此帮助并退出" in lines
     assert "  --iterations N        要运行的迭代次数（1 到 1,000,000；默认 1）" in lines
     assert "  --hand-rounding       每个值在使用前先按显示的小数位舍入" in lines
