@@ -182,7 +182,7 @@ def parse_number(text: str) -> float:
         raise ValueError(tr("'{shown}' is not a number: type {accepted}", shown=shown, accepted=tr(ACCEPTED)))
     value = float(cleaned)
     if not np.isfinite(value):
-        raise ValueError(tr("'{strip}' is too large: numbers must lie within ±1.8e308", strip=quote(text.strip())))
+        raise ValueError(tr("'{shown}' is too large: numbers must lie within ±1.8e308", shown=quote(text.strip())))
     return value
 
 

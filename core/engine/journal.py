@@ -214,7 +214,7 @@ def apply(stepper: Stepper, entry: Entry) -> None:
     """Replay one command entry onto ``stepper`` (its public method, same arguments)."""
     op = entry.get("op")
     if op == UNKNOWN:
-        raise JournalError(tr("'{get}' cannot be replayed", get=str(entry.get('label'))[:40]))
+        raise JournalError(tr("'{label}' cannot be replayed", label=str(entry.get('label'))[:40]))
     if op not in (*COMMANDS, SAVED):
         raise JournalError(tr("unknown journal entry {op!r}", op=str(op)[:40]))
     args = {str(k): decode(v) for k, v in dict(entry.get("args") or {}).items()}

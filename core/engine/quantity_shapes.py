@@ -35,8 +35,8 @@ def quantity_shape(network: Network, batch_size: int, ref: QuantityRef) -> tuple
         raise QuantityError(tr("there is no layer '{layer}' (layers: {names})", layer=ref.layer, names=names)) from None
     kinds = network.kinds(layer)
     if ref.kind not in kinds:
-        raise QuantityError(tr("layer '{name}' ({kind}) has no '{kind2}' (it has: {join})",
-                               name=layer.name, kind=layer.kind, kind2=ref.kind, join=', '.join(kinds)))
+        raise QuantityError(tr("layer '{name}' ({kind}) has no '{asked}' (it has: {kinds})",
+                               name=layer.name, kind=layer.kind, asked=ref.kind, kinds=', '.join(kinds)))
     own = layer.own_kinds()
     if ref.kind in own:  # batch norm's statistics, dropout's mask: the layer gives the shape
         return (lead if ref.kind in PER_SAMPLE else ()) + own[ref.kind]
@@ -51,9 +51,9 @@ def check_index(shape: tuple[int, ...], ref: QuantityRef, require_scalar: bool) 
     index = ref.index
     if index is None:
         if require_scalar and shape:
-            raise QuantityError(tr("'{ref}' is an array of shape {list}: name one value, like {array_name}[{join}]",
-                                   ref=ref, list=list(shape), array_name=ref.array_name,
-                                   join=','.join('0' for _ in shape)))
+            raise QuantityError(tr("'{ref}' is an array of shape {shape}: name one value, like {array_name}[{zeros}]",
+                                   ref=ref, shape=list(shape), array_name=ref.array_name,
+                                   zeros=','.join('0' for _ in shape)))
         return
     if len(index) != len(shape) or any(i >= n for i, n in zip(index, shape)):
         what = tr("is a single number") if not shape else tr("has shape {shape}", shape=list(shape))

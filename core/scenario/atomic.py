@@ -130,8 +130,8 @@ def _keep_owner_and_mode(fd: int, target: Target) -> None:
             os.fchown(fd, old.st_uid, old.st_gid)
         except PermissionError:
             if mine.st_uid != old.st_uid:
-                raise SaveError(tr("the file belongs to another user (uid {st_uid}) and replacing it would change "
-                                   "its owner: it was left as it is; choose another name", st_uid=old.st_uid),
+                raise SaveError(tr("the file belongs to another user (uid {uid}) and replacing it would change "
+                                   "its owner: it was left as it is; choose another name", uid=old.st_uid),
                                 file=target.shown) from None
     os.fchmod(fd, stat.S_IMODE(old.st_mode))
 

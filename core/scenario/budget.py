@@ -113,9 +113,9 @@ def layer_sizes(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]]) -
             window = found.window[0] * found.window[1]
             if window > MAX_WINDOW:
                 raise BudgetError(("layers", i, found.window_field),
-                                  tr("a window of {n} elements ({window} × {window2}) is over the limit of {n2}",
-                                     n=_n(window), window=found.window[0], window2=found.window[1],
-                                     n2=_n(MAX_WINDOW)))
+                                  tr("a window of {size} elements ({height} × {width}) is over the limit of {limit}",
+                                     size=_n(window), height=found.window[0], width=found.window[1],
+                                     limit=_n(MAX_WINDOW)))
         sizes.append(LayerSize(found.out, found.kept, found.parameters, found.window_entries))
         shapes[spec["name"]] = found.out_shape
     return sizes
@@ -132,32 +132,35 @@ def iteration_values(input_shape: tuple[int, ...], sizes: Sequence[LayerSize], b
 def check_network(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]], batch: int) -> None:
     """Refuse a network over the layer, parameter, window or per-iteration limits (BudgetError)."""
     if len(specs) > MAX_LAYERS:
-        raise BudgetError(("layers",), tr("the network has {n} layers; the limit is {n2}",
-                                          n=_n(len(specs)), n2=_n(MAX_LAYERS)))
+        raise BudgetError(("layers",), tr("the network has {layers} layers; the limit is {limit}",
+                                          layers=_n(len(specs)), limit=_n(MAX_LAYERS)))
     sizes = layer_sizes(input_shape, specs)
     for i, size in enumerate(sizes):
         if size.window_entries > MAX_WINDOW_ENTRIES:
-            raise BudgetError(("layers", i), tr("the windows of '{name}' need an index table of {n} entries; the "
-                                                "limit is {n2} (use a larger stride or a smaller window)",
-                                                name=specs[i]['name'], n=_n(size.window_entries),
-                                                n2=_n(MAX_WINDOW_ENTRIES)))
+            raise BudgetError(("layers", i), tr("the windows of '{name}' need an index table of {entries} entries; the "
+                                                "limit is {limit} (use a larger stride or a smaller window)",
+                                                name=specs[i]['name'], entries=_n(size.window_entries),
+                                                limit=_n(MAX_WINDOW_ENTRIES)))
     entries = sum(s.window_entries for s in sizes)
     if entries > MAX_WINDOW_ENTRIES:
-        raise BudgetError(("layers",), tr("the layers' windows need index tables of {n} entries in all; the limit "
-                                          "is {n2}", n=_n(entries), n2=_n(MAX_WINDOW_ENTRIES)))
+        raise BudgetError(("layers",), tr("the layers' windows need index tables of {entries} entries in all; the "
+                                          "limit is {limit}", entries=_n(entries), limit=_n(MAX_WINDOW_ENTRIES)))
     total = 0
     for i, size in enumerate(sizes):
         total += size.parameters
         if total > MAX_PARAMETERS:
-            raise BudgetError(("layers", i), tr("the network has {n} parameters up to '{name}'; the limit is {n2}",
-                                                n=_n(total), name=specs[i]['name'], n2=_n(MAX_PARAMETERS)))
+            raise BudgetError(("layers", i), tr("the network has {parameters} parameters up to '{name}'; the limit "
+                                                "is {limit}",
+                                                parameters=_n(total), name=specs[i]['name'],
+                                                limit=_n(MAX_PARAMETERS)))
     values = iteration_values(input_shape, sizes, batch)
     if values > MAX_ITERATION_VALUES:
         one = iteration_values(input_shape, sizes, 1) - 3 * total
         field: tuple[str | int, ...] = ("batch_size",) if batch > 1 else ("layers",)
-        raise BudgetError(field, tr("one iteration would keep {n} values (batch {n2} × {n3} per sample, and the "
-                                    "parameters); the limit is {n4}",
-                                    n=_n(values), n2=_n(batch), n3=_n(one), n4=_n(MAX_ITERATION_VALUES)))
+        raise BudgetError(field, tr("one iteration would keep {values} values (batch {batch} × {per_sample} per "
+                                    "sample, and the parameters); the limit is {limit}",
+                                    values=_n(values), batch=_n(batch), per_sample=_n(one),
+                                    limit=_n(MAX_ITERATION_VALUES)))
 
 
 def check_samples(count: int, per_sample: int, already: int, field: tuple[str | int, ...]) -> None:
@@ -166,10 +169,10 @@ def check_samples(count: int, per_sample: int, already: int, field: tuple[str | 
     asked = count * per_sample + already
     if asked > MAX_SAMPLE_VALUES:
         extra = tr(", with {n} in the other samples", n=_n(already)) if already else ""
-        raise BudgetError(field, tr("{n} samples × {n2} values (input and target) is {n3} values{extra}; the limit "
-                                    "is {n4}",
-                                    n=_n(count), n2=_n(per_sample), n3=_n(count * per_sample), extra=extra,
-                                    n4=_n(MAX_SAMPLE_VALUES)))
+        raise BudgetError(field, tr("{samples} samples × {per_sample} values (input and target) is {values} "
+                                    "values{extra}; the limit is {limit}",
+                                    samples=_n(count), per_sample=_n(per_sample), values=_n(count * per_sample),
+                                    extra=extra, limit=_n(MAX_SAMPLE_VALUES)))
 
 
 class SolveTooLarge(CnnTuiError):

@@ -208,8 +208,8 @@ class Draft:
     def with_setting(self, name: str, text: str) -> Draft:
         """A setting (``loss``, ``learning_rate``, ``optimizer`` …) from its YAML value."""
         if name not in SETTINGS:
-            raise DesignError(tr("unknown setting {name} (expected one of: {join})",
-                                 name=said(name), join=', '.join(SETTINGS)), file=tr(FILE))
+            raise DesignError(tr("unknown setting {name} (expected one of: {settings})",
+                                 name=said(name), settings=', '.join(SETTINGS)), file=tr(FILE))
         value = _value(text, name)
         doc = copy.deepcopy(self.document)
         if value is None and name not in ("seed", "init"):

@@ -140,7 +140,7 @@ class _Reader:
                                      depth=len(full) - len(shape)))
         if len(value) != shape[0]:
             raise self.fail(path, tr("{what} must have shape {full}, but a list here has {n} entries instead of "
-                                     "{shape}", what=what, full=shape_text(full), n=len(value), shape=shape[0]))
+                                     "{wanted}", what=what, full=shape_text(full), n=len(value), wanted=shape[0]))
         if len(shape) == 1:
             for i, item in enumerate(value):
                 if isinstance(item, bool) or not isinstance(item, (int, float)):
@@ -571,8 +571,8 @@ def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -
                 label = r.integer(raw["label"], sp + ("label",), 0)
                 if label >= outputs:
                     raise r.fail(sp + ("label",), tr("class {label} does not exist: the last layer has {outputs} "
-                                                     "outputs (classes 0 to {value})",
-                                                     label=label, outputs=outputs, value=outputs - 1))
+                                                     "outputs (classes 0 to {last})",
+                                                     label=label, outputs=outputs, last=outputs - 1))
                 ys.append(_one_hot(np.array([label]), outputs)[0])
                 labels.append(label)
         samples = SampleSet(np.stack(xs), np.stack(ys),
@@ -630,14 +630,14 @@ def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> Sample
     labels = None
     if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
         if y.shape[0] != x.shape[0] or y.min() < 0 or y.max() >= outputs:
-            raise r.fail(path, tr("{shown}: y as labels must have {shape} class indices in 0…{value}",
-                                  shown=shown, shape=x.shape[0], value=outputs - 1))
+            raise r.fail(path, tr("{shown}: y as labels must have {samples} class indices in 0…{last}",
+                                  shown=shown, samples=x.shape[0], last=outputs - 1))
         labels = y.astype(np.int64)
         y = _one_hot(labels, outputs)
     elif y.shape != (x.shape[0], outputs):
-        raise r.fail(path, tr("{shown}: y has shape {shape}, expected [{shape2}, {outputs}] targets or [{shape2}] "
+        raise r.fail(path, tr("{shown}: y has shape {shape}, expected [{samples}, {outputs}] targets or [{samples}] "
                               "integer labels",
-                              shown=shown, shape=shape_text(y.shape), shape2=x.shape[0], outputs=outputs))
+                              shown=shown, shape=shape_text(y.shape), samples=x.shape[0], outputs=outputs))
     x, y = _as_float64(x), _as_float64(y)
     if not np.all(np.isfinite(x)):
         raise r.fail(path, tr("{shown}: x must hold finite numbers that fit float64", shown=shown))
@@ -733,8 +733,8 @@ def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:
     """Parse an ``expected`` key; a name too long to be real (a 5000-digit index) or holding
     control characters is refused here, before it could reach a message or ``int``."""
     if len(key) > MAX_NAME:
-        raise r.fail(path, tr("{key} is not a quantity name: {n:,} characters, at most {max_name} (like fc.out[0] "
-                              "or conv.weight[0,0,1])", key=said(key), n=len(key), max_name=MAX_NAME))
+        raise r.fail(path, tr("{key} is not a quantity name: {n:,} characters, at most {most} (like fc.out[0] "
+                              "or conv.weight[0,0,1])", key=said(key), n=len(key), most=MAX_NAME))
     if not key.isprintable():
         raise r.fail(path, tr("{key} is not a quantity name: it holds control characters", key=said(key)))
     try:

@@ -108,8 +108,8 @@ def _read_member(archive: zipfile.ZipFile, member: str, name: str, max_values: i
         _check_dtype(dtype, name)
         count = math.prod(shape)
         if count > max_values:
-            raise NpzError(tr("{name} has shape [{join}]: {n} values; the limit is {n2}",
-                              name=name, join=', '.join(map(str, shape)), n=_n(count), n2=_n(max_values)))
+            raise NpzError(tr("{name} has shape [{shape}]: {values} values; the limit is {limit}",
+                              name=name, shape=', '.join(map(str, shape)), values=_n(count), limit=_n(max_values)))
         nbytes = count * dtype.itemsize
         data = stream.read(nbytes)
         if len(data) < nbytes:
@@ -144,8 +144,9 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
     with open_regular(path, tr("an npz file")) as handle:
         members, directory = _directory(handle)
         if members > MAX_NPZ_MEMBERS or directory > MAX_NPZ_DIRECTORY:
-            raise NpzError(tr("it holds {n} members ({n2} bytes of zip directory); the limit is {n3} (an npz of "
-                              "samples holds x and y)", n=_n(members), n2=_n(directory), n3=_n(MAX_NPZ_MEMBERS)))
+            raise NpzError(tr("it holds {members} members ({directory} bytes of zip directory); the limit is "
+                              "{limit} (an npz of samples holds x and y)",
+                              members=_n(members), directory=_n(directory), limit=_n(MAX_NPZ_MEMBERS)))
         try:
             with zipfile.ZipFile(handle) as archive:
                 present = set(archive.namelist())

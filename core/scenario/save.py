@@ -300,9 +300,9 @@ def _fresh_sidecar(target: Target, field: str, reads: dict[Path, str]) -> tuple[
         first = _sidecar_name(stem, field, 1)
         return sidecar, tr("{field} written to {path}, because {first} already exists and was left as it is",
                            field=field, path=quote_path(candidate.name), first=quote_path(first))
-    raise SaveError(tr("{sidecar_tries} files named {path} and the like already exist beside it: remove "
+    raise SaveError(tr("{tries} files named {path} and the like already exist beside it: remove "
                        "some, or choose another name",
-                       sidecar_tries=SIDECAR_TRIES, path=quote_path(_sidecar_name(stem, field, 1))),
+                       tries=SIDECAR_TRIES, path=quote_path(_sidecar_name(stem, field, 1))),
                     file=target.shown)
 
 

@@ -120,8 +120,8 @@ def _check_lengths(real: Path, shown: str) -> None:
             raise SaveError(tr("a folder name in this path is too long ({n} characters)", n=len(part)), file=shown)
     path_max = _pathconf(folder, "PC_PATH_MAX", DEFAULT_PATH_MAX)
     if len(os.fsencode(str(real))) + TEMP_EXTRA >= path_max:
-        raise SaveError(tr("the path is too long: {n} characters, at most {value} here",
-                           n=len(str(real)), value=path_max - TEMP_EXTRA - 1), file=shown)
+        raise SaveError(tr("the path is too long: {n} characters, at most {most} here",
+                           n=len(str(real)), most=path_max - TEMP_EXTRA - 1), file=shown)
 
 
 def _check_folder(folder: Path, shown: str) -> None:
@@ -172,8 +172,8 @@ def _check_existing(real: Path, info: os.stat_result, shown: str, reads: Mapping
     if not os.access(real, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
         raise SaveError(tr("the file is read-only: it was left as it is; choose another name"), file=shown)
     if info.st_nlink > 1:  # a rename would give this name new content and leave the others the old
-        raise SaveError(tr("this file has {st_nlink} names (hard links): replacing it would leave the others with "
-                           "the old content; choose another name", st_nlink=info.st_nlink), file=shown)
+        raise SaveError(tr("this file has {names} names (hard links): replacing it would leave the others with "
+                           "the old content; choose another name", names=info.st_nlink), file=shown)
 
 
 def _check_kind(info: os.stat_result, shown: str) -> None:

@@ -153,7 +153,7 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "ASCII digits with one '.', e.g. 0.25, −1.5 or 2e-3": "ASCII 数字，小数点用一个 '.'，例如 0.25、−1.5 或 2e-3",
     "type a number: {accepted}": "请输入一个数：{accepted}",
     "'{shown}' is not a number: type {accepted}": "'{shown}' 不是数：请输入{accepted}",
-    "'{strip}' is too large: numbers must lie within ±1.8e308": "'{strip}' 太大：数必须在 ±1.8e308 以内",
+    "'{shown}' is too large: numbers must lie within ±1.8e308": "'{shown}' 太大：数必须在 ±1.8e308 以内",
     "'{cleaned}' is not a whole number: type ASCII digits, e.g. 10 or 1,000":
         "'{cleaned}' 不是整数：请输入 ASCII 数字，例如 10 或 1,000",
     "'{shown}': write the decimal point as '.' ({point}), not ','":
@@ -198,8 +198,8 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "expected one whole number for a 1-D layer": "一维层应为一个整数",
     "{what} must have shape {full} (nested lists), got {value} at depth {depth}":
         "{what} 的形状必须是 {full}（嵌套列表），但在第 {depth} 层是{value}",
-    "{what} must have shape {full}, but a list here has {n} entries instead of {shape}":
-        "{what} 的形状必须是 {full}，但这里的列表有 {n} 项，而不是 {shape} 项",
+    "{what} must have shape {full}, but a list here has {n} entries instead of {wanted}":
+        "{what} 的形状必须是 {full}，但这里的列表有 {n} 项，而不是 {wanted} 项",
     "{what} must have shape {full}: found a list where a number belongs":
         "{what} 的形状必须是 {full}：应为数的位置出现了列表",
     "expected a number in {what}, got {item}": "{what} 中应为数，实际为 {item}",
@@ -247,8 +247,8 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
         "样本要么给目标 'y'，要么给类别 'label'，不能都不给",
     "the target must have {outputs} values (the outputs of layer '{name}'), got {got}":
         "目标必须有 {outputs} 个值（层 '{name}' 的输出数），实际为 {got}",
-    "class {label} does not exist: the last layer has {outputs} outputs (classes 0 to {value})":
-        "类别 {label} 不存在：最后一层有 {outputs} 个输出（类别 0 到 {value}）",
+    "class {label} does not exist: the last layer has {outputs} outputs (classes 0 to {last})":
+        "类别 {label} 不存在：最后一层有 {outputs} 个输出（类别 0 到 {last}）",
     "for {loss} every target must lie in 0…1 (the probability of each output), but sample {i}'s y[{k}] is {y:g}":
         "对 {loss}，每个目标都必须在 0…1 之内（各输出的概率），但样本 {i} 的 y[{k}] 是 {y:g}",
     "for {loss} the targets must be ≥ 0 and sum to 1, but sample {i}'s sum to {sums:g}":
@@ -258,10 +258,10 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
         "{shown} 中没有数组 '{key}'（应有 x [N, *input] 和 y）",
     "{shown}: x has shape {shape}, expected [N, {input_shape}] with N ≥ 1":
         "{shown}：x 的形状是 {shape}，应为 [N, {input_shape}] 且 N ≥ 1",
-    "{shown}: y as labels must have {shape} class indices in 0…{value}":
-        "{shown}：作为标签的 y 必须有 {shape} 个 0…{value} 的类别编号",
-    "{shown}: y has shape {shape}, expected [{shape2}, {outputs}] targets or [{shape2}] integer labels":
-        "{shown}：y 的形状是 {shape}，应为 [{shape2}, {outputs}] 的目标或 [{shape2}] 的整数标签",
+    "{shown}: y as labels must have {samples} class indices in 0…{last}":
+        "{shown}：作为标签的 y 必须有 {samples} 个 0…{last} 的类别编号",
+    "{shown}: y has shape {shape}, expected [{samples}, {outputs}] targets or [{samples}] integer labels":
+        "{shown}：y 的形状是 {shape}，应为 [{samples}, {outputs}] 的目标或 [{samples}] 的整数标签",
     "{shown}: x must hold finite numbers that fit float64": "{shown}：x 必须是 float64 能容纳的有限数",
     "{shown}: y must hold finite numbers that fit float64": "{shown}：y 必须是 float64 能容纳的有限数",
     "the required field '{key}' is missing (an exercise needs: id, ask)": "缺少必需字段 '{key}'（练习需要：id、ask）",
@@ -269,8 +269,8 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "expected a list of quantity names, got {ask}": "应为量名列表，实际为 {ask}",
     "expected a quantity name, got {key}": "应为量名，实际为 {key}",
     "{key} is asked twice": "{key} 被要求了两次",
-    "{key} is not a quantity name: {n:,} characters, at most {max_name} (like fc.out[0] or conv.weight[0,0,1])":
-        "{key} 不是量名：有 {n:,} 个字符，最多 {max_name} 个（如 fc.out[0] 或 conv.weight[0,0,1]）",
+    "{key} is not a quantity name: {n:,} characters, at most {most} (like fc.out[0] or conv.weight[0,0,1])":
+        "{key} 不是量名：有 {n:,} 个字符，最多 {most} 个（如 fc.out[0] 或 conv.weight[0,0,1]）",
     "{key} is not a quantity name: it holds control characters": "{key} 不是量名：含有控制字符",
 
     # YAML (core/scenario/yaml_source.py)
@@ -332,30 +332,33 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
         "{name} 含有 Python 对象（pickle），cnn-tui 从不加载：请保存数（float64 或 int）",
     "{name} holds {kind}, not real numbers (expected float or int arrays)":
         "{name} 含有{kind}，而不是实数（应为 float 或 int 数组）",
-    "{name} has shape [{join}]: {n} values; the limit is {n2}": "{name} 的形状是 [{join}]：{n} 个值；上限是 {n2}",
+    "{name} has shape [{shape}]: {values} values; the limit is {limit}":
+        "{name} 的形状是 [{shape}]：{values} 个值；上限是 {limit}",
     "{name} is truncated: its header promises {n} values but the data ends before":
         "{name} 被截断：头部声明有 {n} 个值，但数据提前结束",
     "{name} holds more data than its header says": "{name} 的数据比头部声明的多",
     "cannot be opened ({why})": "无法打开（{why}）",
-    "it holds {n} members ({n2} bytes of zip directory); the limit is {n3} (an npz of samples holds x and y)":
-        "它含有 {n} 个成员（zip 目录 {n2} 字节）；上限是 {n3}（样本的 npz 只含 x 和 y）",
+    "it holds {members} members ({directory} bytes of zip directory); the limit is {limit} (an npz of "
+    "samples holds x and y)":
+        "它含有 {members} 个成员（zip 目录 {directory} 字节）；上限是 {limit}（样本的 npz 只含 x 和 y）",
 
     # size limits (core/scenario/budget.py)
-    "a window of {n} elements ({window} × {window2}) is over the limit of {n2}":
-        "{n} 个元素的窗口（{window} × {window2}）超过上限 {n2}",
-    "the network has {n} layers; the limit is {n2}": "网络有 {n} 层；上限是 {n2}",
-    "the windows of '{name}' need an index table of {n} entries; the limit is {n2} "
+    "a window of {size} elements ({height} × {width}) is over the limit of {limit}":
+        "{size} 个元素的窗口（{height} × {width}）超过上限 {limit}",
+    "the network has {layers} layers; the limit is {limit}": "网络有 {layers} 层；上限是 {limit}",
+    "the windows of '{name}' need an index table of {entries} entries; the limit is {limit} "
     "(use a larger stride or a smaller window)":
-        "'{name}' 的窗口需要 {n} 项的索引表；上限是 {n2}（请用更大的步幅或更小的窗口）",
-    "the layers' windows need index tables of {n} entries in all; the limit is {n2}":
-        "各层窗口的索引表共需 {n} 项；上限是 {n2}",
-    "the network has {n} parameters up to '{name}'; the limit is {n2}":
-        "到 '{name}' 为止网络有 {n} 个参数；上限是 {n2}",
-    "one iteration would keep {n} values (batch {n2} × {n3} per sample, and the parameters); the limit is {n4}":
-        "一次迭代要保存 {n} 个值（批 {n2} × 每个样本 {n3} 个，加上参数）；上限是 {n4}",
+        "'{name}' 的窗口需要 {entries} 项的索引表；上限是 {limit}（请用更大的步幅或更小的窗口）",
+    "the layers' windows need index tables of {entries} entries in all; the limit is {limit}":
+        "各层窗口的索引表共需 {entries} 项；上限是 {limit}",
+    "the network has {parameters} parameters up to '{name}'; the limit is {limit}":
+        "到 '{name}' 为止网络有 {parameters} 个参数；上限是 {limit}",
+    "one iteration would keep {values} values (batch {batch} × {per_sample} per sample, and the "
+    "parameters); the limit is {limit}":
+        "一次迭代要保存 {values} 个值（批 {batch} × 每个样本 {per_sample} 个，加上参数）；上限是 {limit}",
     ", with {n} in the other samples": "，其他样本中另有 {n} 个",
-    "{n} samples × {n2} values (input and target) is {n3} values{extra}; the limit is {n4}":
-        "{n} 个样本 × {n2} 个值（输入和目标）共 {n3} 个值{extra}；上限是 {n4}",
+    "{samples} samples × {per_sample} values (input and target) is {values} values{extra}; the limit is {limit}":
+        "{samples} 个样本 × {per_sample} 个值（输入和目标）共 {values} 个值{extra}；上限是 {limit}",
     " with derivations": "（含推导时）",
     "one iteration of this scenario keeps {per_iteration} values; at most {limit} can be kept{what}: lower batch_size":
         "此场景的一次迭代要保存 {per_iteration} 个值；最多能保存 {limit} 个{what}：请减小 batch_size",
@@ -368,7 +371,7 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "the design": "设计",
     "a network needs at least one layer": "网络至少需要一层",
     "the layer is already at that end": "该层已在那一端",
-    "unknown setting {name} (expected one of: {join})": "未知的设置 {name}（可用：{join}）",
+    "unknown setting {name} (expected one of: {settings})": "未知的设置 {name}（可用：{settings}）",
     "{name}: a value is needed": "{name}：需要一个值",
     "{field}: expected one value, got {text}": "{field}：应为一个值，实际为 {text}",
     "{path}: expected a layer written as a file writes it, like {{name: fc, type: dense, units: 2, activation: relu}}":
@@ -384,8 +387,8 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "{field} written to {path}, because {first} already exists and was left as it is":
         "{field} 已写到 {path}，因为 {first} 已存在，未作改动",
     "the npz file for its {field} beside it, {path}: {reason}": "旁边存放其 {field} 的 npz 文件 {path}：{reason}",
-    "{sidecar_tries} files named {path} and the like already exist beside it: remove some, or choose another name":
-        "旁边已有 {sidecar_tries} 个名为 {path} 之类的文件：请删除一些，或换个名字",
+    "{tries} files named {path} and the like already exist beside it: remove some, or choose another name":
+        "旁边已有 {tries} 个名为 {path} 之类的文件：请删除一些，或换个名字",
     "not saved, the result would not load back: {reason}": "未保存，结果无法重新加载：{reason}",
     "a FIFO (named pipe)": "FIFO（命名管道）",
     "a character device": "字符设备",
@@ -403,7 +406,7 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
         "文件名太长：{name} 个字符，这里最多 {limit} 个",
     "the file name is too long: {name} bytes, at most {limit} here": "文件名太长：{name} 字节，这里最多 {limit} 字节",
     "a folder name in this path is too long ({n} characters)": "路径中有文件夹名太长（{n} 个字符）",
-    "the path is too long: {n} characters, at most {value} here": "路径太长：{n} 个字符，这里最多 {value} 个",
+    "the path is too long: {n} characters, at most {most} here": "路径太长：{n} 个字符，这里最多 {most} 个",
     "the folder {path} does not exist": "文件夹 {path} 不存在",
     "part of this path is a file, not a folder": "路径中有一部分是文件，而不是文件夹",
     "no permission to open the folder {path}": "没有权限打开文件夹 {path}",
@@ -414,16 +417,16 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "this is {what} {name}: writing here would destroy it; choose another name":
         "这是{what} {name}：写在这里会毁掉它；请换个名字",
     "the file is read-only: it was left as it is; choose another name": "文件是只读的：未作改动；请换个名字",
-    "this file has {st_nlink} names (hard links): replacing it would leave the others with the old content; "
+    "this file has {names} names (hard links): replacing it would leave the others with the old content; "
     "choose another name":
-        "此文件有 {st_nlink} 个名字（硬链接）：替换它会让其他名字仍是旧内容；请换个名字",
+        "此文件有 {names} 个名字（硬链接）：替换它会让其他名字仍是旧内容；请换个名字",
     "this is a folder: give a file name": "这是文件夹：请给出文件名",
     "this is {kind}, not a regular file: nothing was written to it": "这是{kind}，不是普通文件：没有写入任何内容",
     "this is not a regular file: nothing was written to it": "这不是普通文件：没有写入任何内容",
     "cannot write the file: {os_reason}; nothing was changed": "无法写入文件：{os_reason}；没有任何改动",
-    "the file belongs to another user (uid {st_uid}) and replacing it would change its owner: it was left as it is; "
+    "the file belongs to another user (uid {uid}) and replacing it would change its owner: it was left as it is; "
     "choose another name":
-        "文件属于另一个用户（uid {st_uid}），替换它会改变所有者：未作改动；请换个名字",
+        "文件属于另一个用户（uid {uid}），替换它会改变所有者：未作改动；请换个名字",
     "this is no longer a regular file: nothing was written to it": "这已不再是普通文件：没有写入任何内容",
     "a file appeared here while saving: it was left as it is": "保存时这里出现了一个文件：未作改动",
     "this file exists and is not {what}: this command replaces only {what} ({join}); choose another name "
@@ -462,9 +465,10 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
         "'{text}' 不是量名（应为 LAYER.KIND[i,...]、input[...]、target[...] 或 loss）",
     "'{text}': indices must be whole numbers ≥ 0, like [0,1]": "'{text}'：下标必须是 ≥ 0 的整数，如 [0,1]",
     "there is no layer '{layer}' (layers: {names})": "没有层 '{layer}'（现有的层：{names}）",
-    "layer '{name}' ({kind}) has no '{kind2}' (it has: {join})": "层 '{name}'（{kind}）没有 '{kind2}'（它有：{join}）",
-    "'{ref}' is an array of shape {list}: name one value, like {array_name}[{join}]":
-        "'{ref}' 是形状为 {list} 的数组：请指定一个值，如 {array_name}[{join}]",
+    "layer '{name}' ({kind}) has no '{asked}' (it has: {kinds})":
+        "层 '{name}'（{kind}）没有 '{asked}'（它有：{kinds}）",
+    "'{ref}' is an array of shape {shape}: name one value, like {array_name}[{zeros}]":
+        "'{ref}' 是形状为 {shape} 的数组：请指定一个值，如 {array_name}[{zeros}]",
     "is a single number": "是单个数",
     "has shape {shape}": "的形状是 {shape}",
     "'{ref}' does not exist: {array_name} {what}": "'{ref}' 不存在：{array_name} {what}",
@@ -557,7 +561,7 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     # the recovery journal (core/engine/journal.py)
     "not a record of this program: {name!r}": "不是本程序的记录：{name!r}",
     "no such record in this version: {name!r}": "此版本中没有这种记录：{name!r}",
-    "'{get}' cannot be replayed": "'{get}' 无法重放",
+    "'{label}' cannot be replayed": "'{label}' 无法重放",
     "unknown journal entry {op!r}": "未知的日志条目 {op!r}",
     "the stored parameters do not fit this network": "保存的参数与此网络不符",
     "cannot read the journal ({value})": "无法读取日志（{value}）",
