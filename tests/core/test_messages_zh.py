@@ -82,7 +82,7 @@ def test_numbers_refused_in_chinese() -> None:
         with pytest.raises(ValueError) as caught:
             parse_count("-3")
         assert str(caught.value) == "'-3' 不是整数：请输入 ASCII 数字，例如 10 或 1,000"
-        assert describe([1, 2, 3]) == "含 3 项的列表" and describe(0.5) == "数 0.5" and describe(None) == "空值"
+        assert describe([1, 2, 3]) == "含 3 项的列表" and describe(0.5) == "数 0.5" and describe(None) == "无"
         assert quote("x" * 100) == "x" * 80 + "…（还有 20 个字符）"
     assert quote("x" * 100) == "x" * 80 + "… (20 more characters)"
 

@@ -159,7 +159,7 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "'{shown}': write the decimal point as '.' ({point}), not ','":
         "'{shown}'：小数点请写作 '.'（{point}），而不是 ','",
     "… ({n} more characters)": "…（还有 {n} 个字符）",
-    "nothing": "空值",
+    "nothing": "无",
     "true/false ({value})": "布尔值（{value}）",
     "a number too large": "过大的数",
     "the number {value}": "数 {value}",
