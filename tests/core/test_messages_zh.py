@@ -78,7 +78,7 @@ def test_numbers_refused_in_chinese() -> None:
         assert str(caught.value) == "'1,5'：小数点请写作 '.'（1.5），而不是 ','"
         with pytest.raises(ValueError) as caught:
             parse_number("abc")
-        assert str(caught.value) == "'abc' 不是数：请输入ASCII 数字，小数点用一个 '.'，例如 0.25、−1.5 或 2e-3"
+        assert str(caught.value) == "'abc' 不是数：请输入 ASCII 数字，小数点用一个 '.'，例如 0.25、−1.5 或 2e-3"
         with pytest.raises(ValueError) as caught:
             parse_count("-3")
         assert str(caught.value) == "'-3' 不是整数：请输入 ASCII 数字，例如 10 或 1,000"

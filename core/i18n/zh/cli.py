@@ -152,7 +152,7 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
     "<scenario>": "<场景>",
     "ASCII digits with one '.', e.g. 0.25, −1.5 or 2e-3": "ASCII 数字，小数点用一个 '.'，例如 0.25、−1.5 或 2e-3",
     "type a number: {accepted}": "请输入一个数：{accepted}",
-    "'{shown}' is not a number: type {accepted}": "'{shown}' 不是数：请输入{accepted}",
+    "'{shown}' is not a number: type {accepted}": "'{shown}' 不是数：请输入 {accepted}",
     "'{shown}' is too large: numbers must lie within ±1.8e308": "'{shown}' 太大：数必须在 ±1.8e308 以内",
     "'{cleaned}' is not a whole number: type ASCII digits, e.g. 10 or 1,000":
         "'{cleaned}' 不是整数：请输入 ASCII 数字，例如 10 或 1,000",
