@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, NoReturn
 
 from core.i18n import mark, tr
+from core.text import cells
 
 # argparse's messages that this command can show (the %-placeholders are argparse's own)
 WORDS: Final[frozenset[str]] = frozenset({
@@ -54,11 +54,6 @@ def _speaking() -> Iterator[None]:
         yield
     finally:
         words["_"] = before
-
-
-def cells(text: str) -> int:
-    """Terminal cells ``text`` takes: a wide (CJK) character takes two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 _TOKEN = re.compile(r"\s+|[^\s]")

@@ -15,9 +15,10 @@ import pytest
 from fixtures.cli_run import FIXTURES, run_cli
 
 from core.i18n import using_language
+from core.text import cells
 from tui import serve as serving
 from tui.cli import main
-from tui.parsing import cells, wrap_cells
+from tui.parsing import wrap_cells
 from tui.progress import ProgressBar
 
 ENGLISH = FIXTURES / "cli_english"  # the command's output before it had a catalogue
