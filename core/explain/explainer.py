@@ -653,7 +653,7 @@ class _Explainer:
         name = layer.name
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
-        term, word, note = Term(grad_sym, self.p(grad)), param, ""
+        term, word, note = Term(grad_sym, self.p(grad)), _param_word(param), ""
         if gradient_written_in(layer, self.batch) and not self.rounded:
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]

@@ -191,7 +191,7 @@ def softmax_cross_entropy_steps(t: LossText) -> tuple[str, ...]:
     """The notes' derivation of ∂C/∂z_i = a_i − y_i through the softmax Jacobian."""
     return (
         "a_i = e^(z_i) / Σ_k e^(z_k),   C = −Σ_j y_j·ln a_j",
-        "∂C/∂z_i = Σ_j ∂C/∂a_j · ∂a_j/∂z_i,   with ∂C/∂a_j = −y_j / a_j",
+        "∂C/∂z_i = Σ_j ∂C/∂a_j · ∂a_j/∂z_i,   " + tr("with {formula}", formula="∂C/∂a_j = −y_j / a_j"),
         "i = j:  ∂a_i/∂z_i = (e^(z_i)·Σ_k e^(z_k) − e^(z_i)·e^(z_i)) / (Σ_k e^(z_k))² = a_i·(1 − a_i)",
         "i ≠ j:  ∂a_j/∂z_i = −e^(z_i)·e^(z_j) / (Σ_k e^(z_k))² = −a_i·a_j",
         "∂C/∂z_i = −y_i/a_i · a_i(1 − a_i) + Σ_{j≠i} (−y_j/a_j)·(−a_i·a_j)",

@@ -77,6 +77,7 @@ MESSAGES: dict[str, str] = {
         "gelu：a = z·Φ(z)，其中 Φ(z) 是标准正态随机数小于 z 的概率（正态分布的 CDF）",
     "linear activation: a = z": "线性激活：a = z",
     "(the targets sum to 1)   here: {a} − {y}": "（目标之和为 1）   此处：{a} − {y}",
+    "with {formula}": "其中 {formula}",
     "softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (the targets sum to 1)":
         "softmax + 交叉熵：∂C/∂z_i = a_i − y_i（目标之和为 1）",
     "softmax + cross-entropy: ∂C/∂z_i = a_i·Σ_j y_j − y_i; these targets sum to {total}, not 1":
