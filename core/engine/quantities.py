@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from core.errors import QuantityError
-from core.i18n import mark
+from core.i18n import mark, tr
 from core.nn.optim import OPTIMIZERS
 
 STAGES = ("given", "forward", "backward", "update")
@@ -66,6 +66,9 @@ KINDS: dict[str, QuantityKind] = {k.name: k for k in (
 
 
 PREVIOUS = "prev_"  # LAYER.prev_KIND: the state buffer an update starts from (given, editable)
+# the words of an optimizer's state kinds, from the optimizer's own title of the buffer
+STATE_BEFORE = mark("{title} of the {param} before the update (the state it starts from)")
+STATE_AFTER = mark("{title} of the {param} after the update")
 
 
 def _optimizer_state_kinds() -> list[QuantityKind]:
@@ -79,15 +82,33 @@ def _optimizer_state_kinds() -> list[QuantityKind]:
             letter, title = optimizer.state_symbols[kind], optimizer.state_titles[kind]
             for param in ("weight", "bias"):
                 starts.append(QuantityKind(f"{PREVIOUS}{kind}_{param}", "given", False, True, letter,
-                                           f"{title} of the {param} before the update (the state it starts from)",
+                                           STATE_BEFORE.format(title=title, param=param),
                                            f"{letter}_{param[0]}", state=True))
                 kinds.append(QuantityKind(f"{kind}_{param}", "update", False, False, f"{letter}′",
-                                          f"{title} of the {param} after the update", f"{letter}′_{param[0]}",
+                                          STATE_AFTER.format(title=title, param=param), f"{letter}′_{param[0]}",
                                           state=True))
     return starts + kinds
 
 
 KINDS.update((k.name, k) for k in _optimizer_state_kinds())
+
+
+def param_word(param: str) -> str:
+    """A parameter in words (``weight``, ``bias``), in the interface's language."""
+    return tr("weight") if param == "weight" else tr("bias") if param == "bias" else param
+
+
+def kind_title(kind: str, optimizer: str | None = None) -> str:
+    """What a kind of quantity is, in words, in the interface's language: ``title`` with the
+    scenario's ``optimizer`` written in ("weight after the SGD update"; None leaves it out:
+    "weight after the update"), or an optimizer's state kind from its buffer's words."""
+    found = KINDS[kind]
+    if not found.state:
+        text = tr(found.title, optimizer=optimizer or "")
+        return text if optimizer else " ".join(text.split())
+    state, _, param = kind.removeprefix(PREVIOUS).rpartition("_")
+    title = next(o.state_titles[state] for o in OPTIMIZERS.values() if state in o.state_titles)
+    return tr(STATE_BEFORE if kind.startswith(PREVIOUS) else STATE_AFTER, title=tr(title), param=param_word(param))
 
 
 def kinds_where(stage: str | None = None, per_sample: bool | None = None, editable: bool | None = None,

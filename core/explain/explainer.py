@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, parse_name
+from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, kind_title, param_word, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.arithmetic import evaluate, reproduces, shown_places
@@ -40,7 +40,6 @@ MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says ho
 ALL = 1 << 62  # "every term" for the layers' term builders
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
-TITLES = {name: kind.title for name, kind in KINDS.items()}
 
 
 def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: int | None = None) -> Derivation:
@@ -247,7 +246,7 @@ class _Explainer:
             if ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
                 title = tr("output")  # a pool or flatten has no activation to apply
             else:
-                title = tr(TITLES[ref.kind], optimizer=self.optimizer.title)
+                title = kind_title(ref.kind, self.optimizer.title)
             if ref.layer:
                 title = tr("{what} of {layer}", what=title, layer=ref.layer)
         # the units write a gradient as ∂E/∂…; the derivation uses the loss's own symbol (C for
@@ -591,10 +590,10 @@ class _Explainer:
         old = self.param(layer.name, param, ref.index)
         if param in layer.frozen:
             return self.make(ref, symbol, old_sym, self.n(old),
-                             notes=(tr("{param} is frozen: never updated", param=_param_word(param)),))
+                             notes=(tr("{param} is frozen: never updated", param=param_word(param)),))
         steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
         return self._from_steps(ref, steps, "new", tr("{param} after the {optimizer} update of {layer}",
-                                param=_param_word(param), optimizer=self.optimizer.title, layer=layer.name))
+                                param=param_word(param), optimizer=self.optimizer.title, layer=layer.name))
 
     def optimizer_state(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         """A state buffer after the update (``fc.momentum_buffer_weight[0,1]``): its own sub-step."""
@@ -606,7 +605,7 @@ class _Explainer:
         own = self.optimizer.state_kinds
         steps = [s for s in steps[:-1] if s.kind not in own or s.symbol in steps[-1].formula] + steps[-1:]
         title = tr("{state} of {param} after the update, of {layer}", state=tr(self.optimizer.state_titles[kind]),
-                   param=_param_word(param), layer=ref.layer)
+                   param=param_word(param), layer=ref.layer)
         return self._from_steps(ref, steps, kind, title)
 
     def start_state(self, ref: QuantityRef, layer: Layer) -> Derivation:
@@ -628,7 +627,7 @@ class _Explainer:
         else:
             source = tr("left by update {update} (the previous iteration's)", update=update - 1)
         title = tr("{state} of {param} before update {update}, of {layer}", state=tr(rule.state_titles[kind]),
-                   param=_param_word(param), update=update, layer=layer.name)
+                   param=param_word(param), update=update, layer=layer.name)
         return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(source,), title=title)
 
     def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
@@ -653,7 +652,7 @@ class _Explainer:
         name = layer.name
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
-        term, word, note = Term(grad_sym, self.p(grad)), _param_word(param), ""
+        term, word, note = Term(grad_sym, self.p(grad)), param_word(param), ""
         if gradient_written_in(layer, self.batch) and not self.rounded:
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
@@ -705,11 +704,6 @@ class _LayerWriter:
 
     def terms(self, terms: Terms) -> Formula:
         return Formula(*self._ex.written(self._i, self._layer, terms))
-
-
-def _param_word(param: str) -> str:
-    """A parameter in words (``weight``, ``bias``), in the interface's language."""
-    return tr("weight") if param == "weight" else tr("bias") if param == "bias" else param
 
 
 def _grouped(expr: str) -> bool:

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from fixtures.helpers import run_one_iteration
 
+from core.engine.quantities import KINDS, kind_title
 from core.engine.stepper import Stepper
 from core.errors import QuantityError, ScenarioError
 from core.explain.derivation import Derivation
@@ -138,6 +139,21 @@ def test_the_not_computed_yet_messages_in_chinese() -> None:
     with using_language("zh"), pytest.raises(QuantityError) as caught:
         explain(stepper, "out.delta[0]")
     assert str(caught.value).startswith("out.delta[0] 尚未计算（下一步：")
+
+
+def test_the_quantities_names_in_both_languages() -> None:
+    assert kind_title("new_weight", "SGD") == "weight after the SGD update"
+    assert kind_title("new_weight") == "weight after the update"
+    assert kind_title("prev_momentum_buffer_weight") == KINDS["prev_momentum_buffer_weight"].title == \
+        "momentum buffer of the weight before the update (the state it starts from)"
+    assert kind_title("exp_avg_sq_bias") == KINDS["exp_avg_sq_bias"].title
+    with using_language("zh"):
+        assert kind_title("new_weight", "SGD") == "SGD 更新后的权重"
+        assert kind_title("new_bias") == "更新后的偏置"
+        assert kind_title("momentum_buffer_weight") == "权重更新后的动量缓冲"
+        assert kind_title("prev_exp_avg_bias") == "偏置更新前的一阶矩 m（梯度的滑动平均）（更新由此开始）"
+        assert kind_title("delta") == "δ = ∂E/∂net（讲义中的系数 coef）"
+        assert all(CJK.search(kind_title(kind, "Adam")) for kind in KINDS)
 
 
 # --- every bundled scenario: each kind of value, each unit's words ------------------------------

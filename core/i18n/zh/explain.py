@@ -22,6 +22,8 @@ MESSAGES: dict[str, str] = {
     "batch variance of the channel (biased, ÷N)": "该通道的批方差（有偏，÷N）",
     "normalised input x̂ = (x − μ)/√(σ² + ε)": "归一化后的输入 x̂ = (x − μ)/√(σ² + ε)",
     "running mean after this iteration's forward": "本次迭代正向传播后的滑动均值",
+    "{title} of the {param} before the update (the state it starts from)": "{param}更新前的{title}（更新由此开始）",
+    "{title} of the {param} after the update": "{param}更新后的{title}",
     "running variance after this iteration's forward (unbiased, ÷(N−1))":
         "本次迭代正向传播后的滑动方差（无偏，÷(N−1)）",
     # --- derivations (core/explain) -----------------------------------------------------------
