@@ -590,7 +590,9 @@ class _Explainer:
         old = self.param(layer.name, param, ref.index)
         if param in layer.frozen:
             return self.make(ref, symbol, old_sym, self.n(old),
-                             notes=(tr("{param} is frozen: never updated", param=param_word(param)),))
+                             notes=(tr("{param} is frozen: never updated", param=param_word(param)),),
+                             title=tr("{param} after the {optimizer} update of {layer}", param=param_word(param),
+                                      optimizer=self.optimizer.title, layer=layer.name))
         steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
         return self._from_steps(ref, steps, "new", tr("{param} after the {optimizer} update of {layer}",
                                 param=param_word(param), optimizer=self.optimizer.title, layer=layer.name))

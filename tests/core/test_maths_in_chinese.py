@@ -8,7 +8,8 @@ import re
 
 import numpy as np
 import pytest
-from fixtures.helpers import run_one_iteration
+from fixtures.helpers import build, run_one_iteration, scenario_text
+from fixtures.modern_graph import graph_scenario
 
 from core.engine.quantities import KINDS, kind_title
 from core.engine.stepper import Stepper
@@ -160,7 +161,11 @@ def test_the_quantities_names_in_both_languages() -> None:
 
 @pytest.mark.parametrize("scenario", bundled_names())
 def test_every_kind_of_value_of_every_bundled_scenario(scenario: str) -> None:
-    stepper = run_one_iteration(load(scenario))
+    assert every_kind(run_one_iteration(load(scenario))) >= 10
+
+
+def every_kind(stepper: Stepper) -> int:
+    """Explain the first value of every array in both languages; how many were compared."""
     network = stepper.network
     names = ["input", "target", "loss"]
     for layer in network.layers:
@@ -173,7 +178,32 @@ def test_every_kind_of_value_of_every_bundled_scenario(scenario: str) -> None:
         element = name if np.ndim(arr) == 0 else name + "[" + ",".join("0" for _ in np.shape(arr)) + "]"
         assert_same_maths(*both(stepper, element))
         explained += 1
-    assert explained >= 10
+    return explained
+
+
+def test_gelu_add_global_pooling_frozen_parameters_and_binary_cross_entropy_in_chinese() -> None:
+    stepper = run_one_iteration(graph_scenario())
+    assert every_kind(stepper) >= 20
+    en, zh = both(stepper, "c1.delta[0,0,0]")
+    assert zh.notes[-1] == "gelu 的 f′：Φ(z) + z·φ(z)，其中 Φ(z) = 0.5·(1 + erf(z/√2))，φ(z) = e^(−z²/2)/√(2π)"
+    en, zh = both(stepper, "head.new_weight[0,0]")
+    assert zh.title == "head 层 SGD 更新后的权重" and zh.notes == ("权重已冻结：从不更新",)
+    assert en.notes == ("weight is frozen: never updated",) and zh.lines() == en.lines()
+
+
+@pytest.mark.parametrize("optimizer", ["{type: rmsprop, momentum: 0.9, weight_decay: 0.01}",
+                                       "{type: adamw, weight_decay: 0.1}", "{type: adam, weight_decay: 0.1}",
+                                       "{type: sgd, momentum: 0.9, nesterov: true, weight_decay: 0.01}"])
+def test_every_optimizers_words_in_chinese(optimizer: str) -> None:
+    layers = [{"name": "h", "type": "dense", "units": 2, "activation": "tanh"},
+              {"name": "out", "type": "dense", "units": 2, "activation": "softmax"}]
+    samples = [{"x": [0.5, -1.0], "y": [1, 0]}, {"x": [1.5, 0.25], "y": [0, 1]}]
+    stepper = Stepper(build(scenario_text([2], layers, "cross_entropy", samples, 0.1, 2, seed=3,
+                                          extra=f"optimizer: {optimizer}\n")))
+    for _ in range(2):  # the second iteration starts from the first one's state
+        stepper.run_iteration()
+        assert every_kind(stepper) >= 20
+        stepper.advance_to_next()
 
 
 def test_the_optimizers_words_in_chinese() -> None:

@@ -78,6 +78,8 @@ MESSAGES: dict[str, str] = {
     "gelu: a = z·Φ(z), where Φ(z) is the chance that a standard normal draw is below z (the normal CDF)":
         "gelu：a = z·Φ(z)，其中 Φ(z) 是标准正态随机数小于 z 的概率（正态分布的 CDF）",
     "linear activation: a = z": "线性激活：a = z",
+    "Φ(z) + z·φ(z), with Φ(z) = 0.5·(1 + erf(z/√2)) and φ(z) = e^(−z²/2)/√(2π)":
+        "Φ(z) + z·φ(z)，其中 Φ(z) = 0.5·(1 + erf(z/√2))，φ(z) = e^(−z²/2)/√(2π)",
     "(the targets sum to 1)   here: {a} − {y}": "（目标之和为 1）   此处：{a} − {y}",
     "with {formula}": "其中 {formula}",
     "softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (the targets sum to 1)":
