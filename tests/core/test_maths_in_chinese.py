@@ -135,6 +135,19 @@ def test_a_shortened_sum_says_how_many_terms_it_leaves_out_in_chinese() -> None:
     assert zh.symbol == en.symbol and zh.value_text == en.value_text
 
 
+def test_an_edited_value_and_hand_rounding_say_so_in_chinese() -> None:
+    stepper = Stepper(load("tiny-cnn"))
+    stepper.edit("out.weight[0,0]", 0.2)
+    stepper.set_hand_rounding(2)
+    stepper.run_iteration()
+    en, zh = both(stepper, "out.weight[0,0]")
+    assert en.notes == ("edited by you (it was 0.10)",) and zh.notes == ("已由你修改（原为 0.10）",)
+    en, zh = both(stepper, "out.new_weight[0,0]")
+    assert_same_maths(en, zh)
+    en, zh = both(stepper, "input[0,0]")
+    assert zh.notes == ("第 1 个样本（共 1 个），按给定值",) and en.notes == ("sample 1 of 1, as given",)
+
+
 def test_the_not_computed_yet_messages_in_chinese() -> None:
     stepper = Stepper(load("tiny-cnn"))
     with using_language("zh"), pytest.raises(QuantityError) as caught:
