@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from fixtures.formula_check import check_line, derivation_lines
 from fixtures.helpers import build, run_one_iteration, scenario_text
 from fixtures.modern_graph import graph_scenario
 
@@ -16,6 +17,7 @@ from core.engine.stepper import Stepper
 from core.errors import QuantityError, ScenarioError
 from core.explain.derivation import Derivation
 from core.explain.explainer import explain
+from core.exports.report import render_text, solve
 from core.i18n import using_language
 from core.learner.checks import run_checks, tally
 from core.learner.diagnosis import diagnose
@@ -217,6 +219,20 @@ def test_every_optimizers_words_in_chinese(optimizer: str) -> None:
         stepper.run_iteration()
         assert every_kind(stepper) >= 20
         stepper.advance_to_next()
+
+
+@pytest.mark.parametrize("scenario", ["tiny-cnn", "batchnorm-tiny"])
+def test_the_formula_checker_reproduces_every_formula_of_the_chinese_solve_text(scenario: str) -> None:
+    """A learner with a calculator reads the Chinese text as the English: the same formulas."""
+    loaded = load(scenario)
+    english = derivation_lines(render_text(loaded, solve(loaded, 2, explained=True)))
+    with using_language("zh"):
+        chinese = derivation_lines(render_text(loaded, solve(loaded, 2, explained=True)))
+    assert len(chinese) == len(english) > 100
+    differing = [(en, zh) for en, zh in zip(english, chinese) if en != zh]
+    assert all(CJK.search(zh) for _, zh in differing)  # only a line in words differs
+    assert len(differing) < len(english) / 2  # the chains of formulas are the very same lines
+    assert not [line for line in chinese if check_line(line).problem]
 
 
 def test_the_optimizers_words_in_chinese() -> None:
