@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from core.errors import QuantityError
-from core.i18n import tr
+from core.i18n import mark, tr
 from core.nn.optim import OPTIMIZERS
 
 STAGES = ("given", "forward", "backward", "update")
@@ -37,35 +37,38 @@ class QuantityKind:
 
 
 KINDS: dict[str, QuantityKind] = {k.name: k for k in (
-    QuantityKind("input", "given", True, True, "x", "input value of the sample", "input", top=True),
-    QuantityKind("target", "given", True, True, "y", "target value of the sample", "target", top=True),
-    QuantityKind("weight", "given", False, True, "w", "weight used by the forward pass", "weight"),
-    QuantityKind("bias", "given", False, True, "b", "bias used by the forward pass", "bias"),
-    QuantityKind("net", "forward", True, False, "z", "pre-activation (net input) z", "net"),
-    QuantityKind("out", "forward", True, False, "a", "output (activation applied)", "out"),
-    QuantityKind("loss", "forward", False, False, "E", "loss", "loss", top=True),
-    QuantityKind("grad_out", "backward", True, False, "∂E/∂a", "∂E/∂out, the loss's slope at this output",
+    QuantityKind("input", "given", True, True, "x", mark("input value of the sample"), "input", top=True),
+    QuantityKind("target", "given", True, True, "y", mark("target value of the sample"), "target", top=True),
+    QuantityKind("weight", "given", False, True, "w", mark("weight used by the forward pass"), "weight"),
+    QuantityKind("bias", "given", False, True, "b", mark("bias used by the forward pass"), "bias"),
+    QuantityKind("net", "forward", True, False, "z", mark("pre-activation (net input) z"), "net"),
+    QuantityKind("out", "forward", True, False, "a", mark("output (activation applied)"), "out"),
+    QuantityKind("loss", "forward", False, False, "E", mark("loss"), "loss", top=True),
+    QuantityKind("grad_out", "backward", True, False, "∂E/∂a", mark("∂E/∂out, the loss's slope at this output"),
                  "∂out"),
-    QuantityKind("delta", "backward", True, False, "δ", "δ = ∂E/∂net (the notes' coef)", "delta"),
+    QuantityKind("delta", "backward", True, False, "δ", mark("δ = ∂E/∂net (the notes' coef)"), "delta"),
     QuantityKind("grad_weight", "backward", False, False, "∂E/∂w",
-                 "gradient of the loss with respect to this weight", "grad_w"),
+                 mark("gradient of the loss with respect to this weight"), "grad_w"),
     QuantityKind("grad_bias", "backward", False, False, "∂E/∂b",
-                 "gradient of the loss with respect to this bias", "grad_b"),
-    QuantityKind("new_weight", "update", False, False, "w′", "weight after the {optimizer} update", "new_w"),
-    QuantityKind("new_bias", "update", False, False, "b′", "bias after the {optimizer} update", "new_b"),
+                 mark("gradient of the loss with respect to this bias"), "grad_b"),
+    QuantityKind("new_weight", "update", False, False, "w′", mark("weight after the {optimizer} update"), "new_w"),
+    QuantityKind("new_bias", "update", False, False, "b′", mark("bias after the {optimizer} update"), "new_b"),
     # layers' own kinds (contract §6.2): batch norm's statistics, dropout's mask
-    QuantityKind("mask", "given", True, True, "mask", "dropout mask (1 kept, 0 dropped)", "mask", whole=True),
-    QuantityKind("mean", "forward", False, False, "μ", "batch mean of the channel", "mean"),
-    QuantityKind("var", "forward", False, False, "σ²", "batch variance of the channel (biased, ÷N)", "var"),
-    QuantityKind("xhat", "forward", True, False, "x̂", "normalised input x̂ = (x − μ)/√(σ² + ε)", "xhat"),
+    QuantityKind("mask", "given", True, True, "mask", mark("dropout mask (1 kept, 0 dropped)"), "mask", whole=True),
+    QuantityKind("mean", "forward", False, False, "μ", mark("batch mean of the channel"), "mean"),
+    QuantityKind("var", "forward", False, False, "σ²", mark("batch variance of the channel (biased, ÷N)"), "var"),
+    QuantityKind("xhat", "forward", True, False, "x̂", mark("normalised input x̂ = (x − μ)/√(σ² + ε)"), "xhat"),
     QuantityKind("running_mean", "forward", False, False, "μ_run′",
-                 "running mean after this iteration's forward", "run_mean"),
+                 mark("running mean after this iteration's forward"), "run_mean"),
     QuantityKind("running_var", "forward", False, False, "σ²_run′",
-                 "running variance after this iteration's forward (unbiased, ÷(N−1))", "run_var"),
+                 mark("running variance after this iteration's forward (unbiased, ÷(N−1))"), "run_var"),
 )}
 
 
 PREVIOUS = "prev_"  # LAYER.prev_KIND: the state buffer an update starts from (given, editable)
+# the words of an optimizer's state kinds, from the optimizer's own title of the buffer
+STATE_BEFORE = mark("{title} of the {param} before the update (the state it starts from)")
+STATE_AFTER = mark("{title} of the {param} after the update")
 
 
 def _optimizer_state_kinds() -> list[QuantityKind]:
@@ -79,15 +82,33 @@ def _optimizer_state_kinds() -> list[QuantityKind]:
             letter, title = optimizer.state_symbols[kind], optimizer.state_titles[kind]
             for param in ("weight", "bias"):
                 starts.append(QuantityKind(f"{PREVIOUS}{kind}_{param}", "given", False, True, letter,
-                                           f"{title} of the {param} before the update (the state it starts from)",
+                                           STATE_BEFORE.format(title=title, param=param),
                                            f"{letter}_{param[0]}", state=True))
                 kinds.append(QuantityKind(f"{kind}_{param}", "update", False, False, f"{letter}′",
-                                          f"{title} of the {param} after the update", f"{letter}′_{param[0]}",
+                                          STATE_AFTER.format(title=title, param=param), f"{letter}′_{param[0]}",
                                           state=True))
     return starts + kinds
 
 
 KINDS.update((k.name, k) for k in _optimizer_state_kinds())
+
+
+def param_word(param: str) -> str:
+    """A parameter in words (``weight``, ``bias``), in the interface's language."""
+    return tr("weight") if param == "weight" else tr("bias") if param == "bias" else param
+
+
+def kind_title(kind: str, optimizer: str | None = None) -> str:
+    """What a kind of quantity is, in words, in the interface's language: ``title`` with the
+    scenario's ``optimizer`` written in ("weight after the SGD update"; None leaves it out:
+    "weight after the update"), or an optimizer's state kind from its buffer's words."""
+    found = KINDS[kind]
+    if not found.state:
+        text = tr(found.title, optimizer=optimizer or "")
+        return text if optimizer else " ".join(text.split())
+    state, _, param = kind.removeprefix(PREVIOUS).rpartition("_")
+    title = next(o.state_titles[state] for o in OPTIMIZERS.values() if state in o.state_titles)
+    return tr(STATE_BEFORE if kind.startswith(PREVIOUS) else STATE_AFTER, title=tr(title), param=param_word(param))
 
 
 def kinds_where(stage: str | None = None, per_sample: bool | None = None, editable: bool | None = None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.i18n import tr
 from core.numbers import fmt
 
 
@@ -63,7 +64,7 @@ class Derivation:
         out = [f"{self.name} — {self.title}", *self.lines()]
         out += [f"  {note}" for note in self.notes]
         if with_steps and self.steps:
-            out.append("  derivation:")
+            out.append("  " + tr("derivation:"))
             out += [f"    {step}" for step in self.steps]
         return "\n".join(out)
 
@@ -74,7 +75,7 @@ class Derivation:
             out.append("")
             out += [f"- {note}" for note in self.notes]
         if with_steps and self.steps:
-            out += ["", "Derivation:", "", "```", *self.steps, "```"]
+            out += ["", tr("Derivation:"), "", "```", *self.steps, "```"]
         return "\n".join(out)
 
 

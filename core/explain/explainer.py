@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, parse_name
+from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, kind_title, param_word, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.arithmetic import evaluate, reproduces, shown_places
 from core.explain.derivation import Derivation
+from core.i18n import tr, tr_n
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Formula, Ref, Terms
@@ -39,7 +40,6 @@ MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says ho
 ALL = 1 << 62  # "every term" for the layers' term builders
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
-TITLES = {name: kind.title for name, kind in KINDS.items()}
 
 
 def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: int | None = None) -> Derivation:
@@ -55,9 +55,11 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: in
     shape = quantity_shape(stepper.network, stepper.batch_size, ref)
     check_index(shape, ref, require_scalar=True)
     if stepper.array(ref.array_name) is None and ref.kind.startswith(PREVIOUS):  # SGD's momentum before it starts
-        raise QuantityError(f"{ref} has not started yet: the first update sets it from the gradient, as torch does")
+        raise QuantityError(tr("{ref} has not started yet: the first update sets it from the gradient, as torch does",
+                                ref=ref))
     if stepper.array(ref.array_name) is None:
-        raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().next_words()})")
+        raise QuantityError(tr("{ref} is not computed yet (next step: {step})", ref=ref,
+                                step=stepper.phase().next_words()))
     extra = 0
     explainer = _Explainer(stepper, decimals, extra)
     derivation = explainer.build(ref)
@@ -128,7 +130,7 @@ def _terms(pairs: list[tuple[str, str]], total: int | None = None, limit: int = 
     sym = " + ".join(s for s, _ in shown) or "0"
     num = " + ".join(n for _, n in shown) or "0"
     if total > len(shown):
-        more = f" + … ({total - len(shown)} more terms)"
+        more = " + … " + tr_n("({n} more term)", "({n} more terms)", total - len(shown))
         sym += more
         num += more
     return sym, num
@@ -216,7 +218,7 @@ class _Explainer:
     def val(self, key: str, b: int, idx: tuple[int, ...]) -> float:
         arr = self.st.batched(key)
         if arr is None:
-            raise QuantityError(f"{key} is not computed yet")
+            raise QuantityError(tr("{key} is not computed yet", key=key))
         return float(arr[(b, *idx)])
 
     def param(self, layer: str, kind: str, idx: tuple[int, ...]) -> float:
@@ -240,11 +242,13 @@ class _Explainer:
     def make(self, ref: QuantityRef, symbol: str, formula: str, substituted: str,
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
         value = self.st.value(str(ref))
-        layer = f" of {ref.layer}" if ref.layer else ""
-        if not title and ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
-            title = "output" + layer  # a pool or flatten has no activation to apply
         if not title:  # "weight after the SGD update of out"
-            title = TITLES[ref.kind].format(optimizer=self.optimizer.title) + layer
+            if ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
+                title = tr("output")  # a pool or flatten has no activation to apply
+            else:
+                title = kind_title(ref.kind, self.optimizer.title)
+            if ref.layer:
+                title = tr("{what} of {layer}", what=title, layer=ref.layer)
         # the units write a gradient as ∂E/∂…; the derivation uses the loss's own symbol (C for
         # cross-entropy) in its words as in its formula, never both side by side
         title, notes, steps = self.in_loss_symbol(title), tuple(map(self.in_loss_symbol, notes)), \
@@ -281,34 +285,37 @@ class _Explainer:
         symbol = self.sym(ref.kind, None, b, idx)
         value = self.st.value(str(ref))
         labels = self.st.state.samples.labels
-        how = f"sample {sample + 1} of {len(self.st.state.samples)}, as given"
+        how = tr("sample {k} of {n}, as given", k=sample + 1, n=len(self.st.state.samples))
         before = self.st.state.edits.get(str(ref))
         if before is not None:
-            how = f"sample {sample + 1}, edited by you (it was {self.n(before)})"
+            how = tr("sample {k}, edited by you (it was {before})", k=sample + 1, before=self.n(before))
         if ref.kind == "target" and labels is not None and labels[sample] >= 0:
-            how = f"one-hot target of class {int(labels[sample])} (sample {sample + 1})"
+            how = tr("one-hot target of class {label} (sample {k})", label=int(labels[sample]), k=sample + 1)
         return self.make(ref, symbol, self.n(value), "", notes=(how,))
 
     def weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         assert ref.index is not None
         symbol = self.psym(ref.kind, layer.name, ref.index)
         it = self.st.iteration
-        source = ("as given in the scenario" if it == 1
-                  else f"the value after iteration {it - 1}'s update")
+        source = (tr("as given in the scenario") if it == 1
+                  else tr("the value after iteration {it}'s update", it=it - 1))
         scenario = self.st.scenario
         if it == 1 and f"{layer.name}.{ref.kind}" in scenario.initialised:
-            how = "zero" if ref.kind == "bias" else (scenario.layer_specs[i].get("init") or scenario.init or "xavier")
-            source = f"drawn at load ({how} initialisation, seed {scenario.seed or 0}): the file leaves it out"
+            how = tr("zero") if ref.kind == "bias" else \
+                (scenario.layer_specs[i].get("init") or scenario.init or "xavier")
+            source = tr("drawn at load ({how} initialisation, seed {seed}): the file leaves it out", how=how,
+                        seed=scenario.seed or 0)
         before = self.st.state.edits.get(str(ref))
         if before is not None:
-            source = f"edited by you (it was {self.n(before)})"
+            source = tr("edited by you (it was {before})", before=self.n(before))
         if it == 1 and f"{layer.name}.{ref.kind}" in scenario.initialised and ref.kind in layer.param_defaults:
-            source = f"PyTorch's starting value {self.n(layer.param_defaults[ref.kind])} (the file leaves it out)"
+            source = tr("PyTorch's starting value {value} (the file leaves it out)",
+                        value=self.n(layer.param_defaults[ref.kind]))
         exact = self.st.state.unrounded
         given = None if exact is None else float(exact[layer.name][ref.kind][ref.index])
         if given is not None and given != self.st.value(str(ref)):
-            source += f"; hand-rounding uses it rounded (exactly {fmt(given, None)})"
-        note = f"{source}; frozen (never updated)" if ref.kind in layer.frozen else source
+            source += tr("; hand-rounding uses it rounded (exactly {exact})", exact=fmt(given, None))
+        note = tr("{source}; frozen (never updated)", source=source) if ref.kind in layer.frozen else source
         return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(note,))
 
     bias = weight
@@ -330,12 +337,13 @@ class _Explainer:
         """Where a given array's value comes from: the file, the seed, or an edit."""
         before = self.st.state.edits.get(str(ref))
         if before is not None:
-            return f"edited by you (it was {self.n(before)})"
+            return tr("edited by you (it was {before})", before=self.n(before))
         it = self.st.iteration
         if it == 1 and ref.array_name in self.st.state.given:
-            return "iteration 1's, as given in the scenario"
+            return tr("iteration 1's, as given in the scenario")
         seed = self.st.scenario.seed or 0
-        return f"drawn for iteration {it} from seed {seed} (the same seed and iteration draw the same)"
+        return tr("drawn for iteration {it} from seed {seed} (the same seed and iteration draw the same)",
+                  it=it, seed=seed)
 
     # --- forward ----------------------------------------------------------------------
     def operand(self, i: int, layer: Layer, ref: Ref) -> tuple[str, float]:
@@ -366,7 +374,7 @@ class _Explainer:
             symbol, value = ops[0][0]
             return symbol, self.n(value), notes
         if terms.combine in ("max", "mean"):
-            more = f", … ({terms.total - len(ops)} more)" if terms.total > len(ops) else ""
+            more = ", … " + tr("({n} more)", n=terms.total - len(ops)) if terms.total > len(ops) else ""
             syms = ", ".join(o[0][0] for o in ops) + more
             nums = ", ".join(self.n(o[0][1]) for o in ops) + more
             if terms.combine == "max":
@@ -413,7 +421,7 @@ class _Explainer:
         assert act is not None
         if act.value_text is not None:
             formula, substituted = act.value_text(self.element(layer, b, idx))
-            return self.make(ref, symbol, formula, substituted, notes=(act.value_note,) if act.value_note else ())
+            return self.make(ref, symbol, formula, substituted, notes=(tr(act.value_note),) if act.value_note else ())
         # softmax over the sample's outputs
         z = self.val(f"{layer.name}.net", b, idx)
         zs = self.sym("net", layer.name, b, idx)
@@ -427,7 +435,7 @@ class _Explainer:
             k_pairs.append((f"e^{self.sym('net', layer.name, b, kidx)}", f"e^{self.p(float(flat_all[k]))}"))
         sym, num = _terms(k_pairs, count, self.limit)
         return self.make(ref, symbol, f"e^{zs} / ({sym})", f"e^{self.p(z)} / ({num})",
-                         notes=("softmax: the outputs are positive and sum to 1",))
+                         notes=(tr("softmax: the outputs are positive and sum to 1"),))
 
     def loss(self, ref: QuantityRef) -> Derivation:
         last = self.network.layers[-1]
@@ -452,12 +460,12 @@ class _Explainer:
             self.count(bsz)
             sym, num = _terms(per_sample, bsz, self.limit)
             formula, substituted = f"(1/{bsz})·({sym})", f"(1/{bsz})·({num})"
-        averaged = ", averaged over the batch" if bsz > 1 else ""
+        averaged = tr(", averaged over the batch") if bsz > 1 else ""
         notes: tuple[str, ...] = (f"{loss.name}: {loss.symbol} = {loss.formula}{averaged}",)
         fused = self.network.fused
         if fused is not None and fused.value_note:
-            notes += (fused.value_note,)
-        return self.make(ref, loss.symbol, formula, substituted, notes, title=f"loss ({loss.name})")
+            notes += (tr(fused.value_note),)
+        return self.make(ref, loss.symbol, formula, substituted, notes, title=tr("loss ({name})", name=loss.name))
 
     # --- backward ----------------------------------------------------------------------
     def grad_out(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
@@ -506,14 +514,15 @@ class _Explainer:
         values = self.st.sent_terms(layer.name)
         syms, nums = [], []
         names = ", ".join(f"'{name}'" for name, _ in readers)
-        notes = [f"the output of '{layer.name}' is read along {len(readers)} paths ({names}): the "
-                 "gradient arrives along each and the terms add up"]
+        notes = [tr("the output of '{layer}' is read along {n} paths ({names}): the "
+                    "gradient arrives along each and the terms add up", layer=layer.name, n=len(readers), names=names)]
         for reader, value in zip(readers, values):
             sym, num, why = self.route(reader, b, idx)
             syms.append(f"({sym})" if _compound(sym) else sym)
             nums.append(f"({num})" if _compound(num) or num.startswith("−") else num)
             said = f" ({why[0]})" if why else ""
-            notes.append(f"from '{reader[0]}': {sym} = {self.n(float(value[(b, *idx)]))}{said}")
+            notes.append(tr("from '{reader}': {formula} = {value}{why}", reader=reader[0], formula=sym,
+                            value=self.n(float(value[(b, *idx)])), why=said))
         return " + ".join(syms), " + ".join(nums), tuple(notes)
 
     def delta(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
@@ -552,16 +561,16 @@ class _Explainer:
             assert outs is not None and grads is not None
             s = float((outs[b] * grads[b]).sum())
             return self.make(ref, symbol, fs, f"{self.p(a)}·({self.p(g)} − {self.p(s)})",
-                             notes=("softmax couples its outputs: δ_i = Σ_j ∂E/∂a_j·∂a_j/∂z_i with the full "
-                                    "Jacobian ∂a_j/∂z_i = a_j·([i = j] − a_i)",))
+                             notes=(tr("softmax couples its outputs: δ_i = Σ_j ∂E/∂a_j·∂a_j/∂z_i with the full "
+                                       "Jacobian ∂a_j/∂z_i = a_j·([i = j] − a_i)"),))
         assert act.slope_text is not None
         dsym, dnum = act.slope_text(self.element(layer, b, idx))
         gf = f"({g_formula})" if _compound(g_formula) and not _grouped(g_formula) else g_formula
         gn = f"({g_sub})" if (_compound(g_sub) or g_sub.startswith("−")) and not _grouped(g_sub) else g_sub
         if dsym == "1":
-            return self.make(ref, symbol, f"{gf}·1", f"{gn}·1", notes + ("linear activation: f′ = 1",))
+            return self.make(ref, symbol, f"{gf}·1", f"{gn}·1", notes + (tr("linear activation: f′ = 1"),))
         return self.make(ref, symbol, f"{gf} · {dsym}", f"{gn} · {dnum}",
-                         notes + (f"f′ of {act.name}: {act.note()}",))
+                         notes + (tr("f′ of {name}: {note}", name=act.name, note=act.note()),))
 
     def grad_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         assert ref.index is not None
@@ -580,9 +589,13 @@ class _Explainer:
         old_sym = self.psym(param, layer.name, ref.index)
         old = self.param(layer.name, param, ref.index)
         if param in layer.frozen:
-            return self.make(ref, symbol, old_sym, self.n(old), notes=(f"{param} is frozen: never updated",))
+            return self.make(ref, symbol, old_sym, self.n(old),
+                             notes=(tr("{param} is frozen: never updated", param=param_word(param)),),
+                             title=tr("{param} after the {optimizer} update of {layer}", param=param_word(param),
+                                      optimizer=self.optimizer.title, layer=layer.name))
         steps = self.optimizer.derive(self.update_context(i, layer, param, ref.index))
-        return self._from_steps(ref, steps, "new", f"{param} after the {self.optimizer.title} update of {layer.name}")
+        return self._from_steps(ref, steps, "new", tr("{param} after the {optimizer} update of {layer}",
+                                param=param_word(param), optimizer=self.optimizer.title, layer=layer.name))
 
     def optimizer_state(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         """A state buffer after the update (``fc.momentum_buffer_weight[0,1]``): its own sub-step."""
@@ -593,7 +606,8 @@ class _Explainer:
         # the sub-steps it needs: g and the like, and other state only where its formula reads it
         own = self.optimizer.state_kinds
         steps = [s for s in steps[:-1] if s.kind not in own or s.symbol in steps[-1].formula] + steps[-1:]
-        title = f"{self.optimizer.state_titles[kind]} of {param} after the update, of {ref.layer}"
+        title = tr("{state} of {param} after the update, of {layer}", state=tr(self.optimizer.state_titles[kind]),
+                   param=param_word(param), layer=ref.layer)
         return self._from_steps(ref, steps, kind, title)
 
     def start_state(self, ref: QuantityRef, layer: Layer) -> Derivation:
@@ -607,14 +621,15 @@ class _Explainer:
         update = optim.step + 1
         edited = self.st.state.edits.get(str(ref))
         if edited is not None:
-            source = f"edited by you (it was {self.n(edited)})"
+            source = tr("edited by you (it was {before})", before=self.n(edited))
         elif key not in optim.buffers:
-            source = "not given: it starts at 0, as in torch"
+            source = tr("not given: it starts at 0, as in torch")
         elif self.st.iteration == 1 and key in self.st.scenario.optimizer_state.buffers:
-            source = "as given in the scenario"
+            source = tr("as given in the scenario")
         else:
-            source = f"left by update {update - 1} (the previous iteration's)"
-        title = f"{rule.state_titles[kind]} of {param} before update {update}, of {layer.name}"
+            source = tr("left by update {update} (the previous iteration's)", update=update - 1)
+        title = tr("{state} of {param} before update {update}, of {layer}", state=tr(rule.state_titles[kind]),
+                   param=param_word(param), update=update, layer=layer.name)
         return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(source,), title=title)
 
     def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
@@ -639,13 +654,14 @@ class _Explainer:
         name = layer.name
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
-        term, word, note = Term(grad_sym, self.p(grad)), param, ""
+        term, word, note = Term(grad_sym, self.p(grad)), param_word(param), ""
         if gradient_written_in(layer, self.batch) and not self.rounded:
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
             term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))
             word = param[0]
-            note = f", with ∂E/∂{word} = {'δ·(its input)' if param == 'weight' else 'δ'}"
+            note = (tr(", with ∂E/∂{word} = δ·(its input)", word=word) if param == "weight"
+                    else tr(", with ∂E/∂{word} = δ", word=word))
         rule = self.optimizer
         before = self.st.optimizer_state.buffers
         values = self.st.state.values

@@ -31,6 +31,7 @@ from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
 from core.explain.explainer import gradient_written_in, layer_writer, update_context
+from core.i18n import tr
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Ref, Terms
@@ -119,7 +120,8 @@ def precedents(stepper: Stepper, name: str) -> Trace:
         if stepper.array(ref.array_name) is not None:
             raise
         # what it reads is decided by values not computed yet (the max a pool will pick)
-        raise QuantityError(f"{ref} is not computed yet: what it reads follows from the forward pass") from None
+        raise QuantityError(tr("{ref} is not computed yet: what it reads follows from the forward pass",
+                                ref=ref)) from None
     seen: dict[str, Link] = {}
     for link in found:
         if link.name == str(ref):

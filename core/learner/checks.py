@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.engine.scenario import Expected
+from core.i18n import tr
 from core.learner.diagnosis import Diagnosis, diagnose
 from core.numbers import fmt, rounded_text
 
@@ -58,13 +59,14 @@ class Check:
     def rule(self) -> str:
         """The rule applied, in a learner's words: ``0.3846 rounds to 0.385``."""
         d = self.expected.decimals
-        said = f"{rounded_text(self.actual, d + 1)} rounds to {self.rounds_to}"
+        said = tr("{exact} rounds to {rounded}", exact=rounded_text(self.actual, d + 1), rounded=self.rounds_to)
         if self.exact_match:
             return said
         written = self.expected.text.strip().replace("-", "−")
         if self.ok:
-            return f"{said}; {written} is within {fmt(self.expected.tolerance, None)}, one unit of its last decimal"
-        return f"{said}, not {written}"
+            return tr("{said}; {written} is within {tolerance}, one unit of its last decimal", said=said,
+                      written=written, tolerance=fmt(self.expected.tolerance, None))
+        return tr("{said}, not {written}", said=said, written=written)
 
     def as_json(self) -> dict[str, object]:
         doc: dict[str, object] = {"name": self.name, "expected": self.expected.value, "actual": self.actual,
@@ -78,7 +80,8 @@ def tally(checks: list[Check]) -> str:
     """``25 of 38 right, 3 close`` (close: one unit of the last decimal off)."""
     right = sum(c.exact_match for c in checks)
     close = sum(c.ok for c in checks) - right
-    return f"{right} of {len(checks)} right" + (f", {close} close (one unit of the last decimal off)" if close else "")
+    return tr("{right} of {n} right", right=right, n=len(checks)) + (
+        tr(", {close} close (one unit of the last decimal off)", close=close) if close else "")
 
 
 def make_check(stepper: Stepper, name: str, expected: Expected) -> Check:

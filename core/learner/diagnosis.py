@@ -15,6 +15,7 @@ import numpy as np
 from core.engine.passes import hidden_gradients, output_gradients, sent_back, update_layer
 from core.engine.quantities import BACKWARD_KINDS, KINDS, UPDATE_KINDS, QuantityRef, parse_name
 from core.explain.explainer import layer_writer, update_context
+from core.i18n import mark, tr
 from core.nn.optim import Hyper, get_optimizer
 from core.numbers import fmt, rounded_text
 
@@ -27,12 +28,12 @@ SLIPS = ("updated-weights", "sign", "missing-activation-derivative", "pool-route
          "one-path", "dropout-scale", "unbiased-variance", "biased-running-variance")
 # the words of the slips a layer computes (core/nn/layers: own_slips, input_slips)
 LAYER_SLIPS = {
-    "dropout-scale": "{alt} leaves out dropout's scale 1/(1 − p): a kept value (and its gradient) is "
-                     "multiplied by 1/(1 − p), so the expected output stays the same",
-    "unbiased-variance": "{alt} uses the unbiased variance (÷(N − 1)): batch norm normalises with the biased "
-                         "one, Σ(x − μ)²/N",
-    "biased-running-variance": "{alt} feeds the running variance the biased variance: PyTorch updates it "
-                               "with the unbiased one, σ²·N/(N − 1)",
+    "dropout-scale": mark("{alt} leaves out dropout's scale 1/(1 − p): a kept value (and its gradient) is "
+                          "multiplied by 1/(1 − p), so the expected output stays the same"),
+    "unbiased-variance": mark("{alt} uses the unbiased variance (÷(N − 1)): batch norm normalises with the biased "
+                              "one, Σ(x − μ)²/N"),
+    "biased-running-variance": mark("{alt} feeds the running variance the biased variance: PyTorch updates it "
+                                    "with the unbiased one, σ²·N/(N − 1)"),
 }
 BACKWARD = BACKWARD_KINDS + UPDATE_KINDS  # what the updated-weights slip changes
 
@@ -62,8 +63,9 @@ def diagnose(stepper: Stepper, name: str, given: float, decimals: int) -> Diagno
             candidates = candidates + optimizer_slips[slip](exact)
         for alt, why in candidates:
             if alt is not None and np.isfinite(alt) and abs(alt - given) <= tol and abs(alt - exact) > tol:
-                why = why.replace("∂E/", f"∂{loss}/")
-                return Diagnosis(slip, float(alt), why.format(alt=_alt_text(alt, given, decimals)))
+                # a slip's words are a marked template (or one a slip filled in already, with {alt} left)
+                said = tr(why, alt=_alt_text(alt, given, decimals)).replace("∂E/", f"∂{loss}/")
+                return Diagnosis(slip, float(alt), said)
     return None
 
 
@@ -90,7 +92,8 @@ def _alt_text(alt: float, given: float, decimals: int) -> str:
     0.0001 of 0.0004)")."""
     if rounded_text(alt, decimals) == rounded_text(given, decimals):
         return rounded_text(alt, decimals)
-    near = f"within {fmt(10.0 ** -decimals, None)} of {rounded_text(given, decimals)}"
+    near = tr("within {tolerance} of {given}", tolerance=fmt(10.0 ** -decimals, None),
+              given=rounded_text(given, decimals))
     return f"{rounded_text(alt, decimals + 1)} ({near})"
 
 
@@ -105,8 +108,8 @@ def _updated_weights(stepper: Stepper, ref: QuantityRef, exact: float) -> Candid
     arr = alt.get(ref.array_name)
     if arr is None:
         return []
-    return [(_pick(stepper, ref, arr), "{alt} is what the backward pass gives through the already-updated "
-                                       "weights: the backward pass must use the weights of the forward pass")]
+    return [(_pick(stepper, ref, arr), mark("{alt} is what the backward pass gives through the already-updated "
+                                            "weights: the backward pass must use the weights of the forward pass"))]
 
 
 def slip_order(stepper: Stepper) -> tuple[str, ...]:
@@ -135,7 +138,7 @@ def _optimizer_slips(stepper: Stepper, ref: QuantityRef) -> dict[str, Any]:
 
 
 def _sign(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
-    return [(-exact, "{alt} is the exact value with its sign flipped: a minus sign was lost")]
+    return [(-exact, mark("{alt} is the exact value with its sign flipped: a minus sign was lost"))]
 
 
 def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
@@ -144,8 +147,8 @@ def _missing_derivative(stepper: Stepper, ref: QuantityRef, exact: float) -> Can
     grad_out = stepper.array(f"{ref.layer}.grad_out")
     if grad_out is None:
         return []
-    return [(float(grad_out[ref.index]), "{alt} is ∂E/∂a without the factor f′(z): the activation's "
-                                         "derivative is missing")]
+    return [(float(grad_out[ref.index]), mark("{alt} is ∂E/∂a without the factor f′(z): the activation's "
+                                              "derivative is missing"))]
 
 
 def _pool_route(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
@@ -159,8 +162,8 @@ def _pool_route(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     if ref.kind == "delta":
         grad_out = float(stepper.batched(f"{ref.layer}.grad_out")[(b, *idx)])  # type: ignore[index]
         factor = exact / grad_out if grad_out != 0 else _activation_slope(stepper, ref.layer, b, idx)
-    why = ("{alt} routes a max-pool gradient to the wrong position or filter: it goes only to the "
-           "maximum of its window")
+    why = mark("{alt} routes a max-pool gradient to the wrong position or filter: it goes only to the "
+               "maximum of its window")
     return [(g * factor, why) for g in routes]
 
 
@@ -168,8 +171,8 @@ def _transposed(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     """The value of a neighbouring neuron: the transposed index first, then the other
     entries of the same row or column (a weight paired with the wrong neuron)."""
     out: Candidates = []
-    why = ("{alt} is the value of the wrong neuron (transposed or neighbouring index): "
-           "a weight paired with the wrong neuron")
+    why = mark("{alt} is the value of the wrong neuron (transposed or neighbouring index): "
+               "a weight paired with the wrong neuron")
     arr = stepper.array(ref.array_name)
     index = ref.index or ()
     if arr is not None and len(index) >= 2:
@@ -204,8 +207,9 @@ def _one_path(stepper: Stepper, ref: QuantityRef, exact: float) -> Candidates:
     out: Candidates = []
     for (reader, _), term in zip(readers, stepper.sent_terms(ref.layer)):
         out.append((float(term[(b, *idx)]) * slope,
-                    f"{{alt}} is only the term from '{reader}': {len(readers)} layers read "
-                    f"'{ref.layer}', and the gradients along every path add up"))
+                    tr("{{alt}} is only the term from '{reader}': {n} layers read "
+                       "'{layer}', and the gradients along every path add up", reader=reader, n=len(readers),
+                       layer=ref.layer)))
     return out
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from core.engine.passes import forward_pass, loss_value
 from core.engine.quantities import PARAM_KINDS, parse_name
 from core.errors import QuantityError
+from core.i18n import tr
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -51,7 +52,7 @@ def gradient_check(stepper: Stepper, name: str, step: float = 1e-6) -> GradientC
     ref = parse_name(name)
     kind = ref.kind.removeprefix("grad_").removeprefix("new_")
     if ref.layer is None or kind not in PARAM_KINDS or ref.index is None:
-        raise QuantityError(f"'{name}': a gradient check needs one weight or bias, like fc.weight[0,1]")
+        raise QuantityError(tr("'{name}': a gradient check needs one weight or bias, like fc.weight[0,1]", name=name))
     grad_name = f"{ref.layer}.grad_{kind}{name[name.index('['):]}"
     analytic = stepper.value(grad_name)
     params = stepper.params

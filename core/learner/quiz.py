@@ -17,6 +17,7 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.explain.derivation import Derivation
 from core.explain.explainer import explain
+from core.i18n import tr, tr_n
 from core.learner.diagnosis import Diagnosis, diagnose
 from core.numbers import fmt, parse_number, written_decimals
 
@@ -42,8 +43,9 @@ def require_precision(text: str, exact: float, decimals: int) -> None:
     needed = required_decimals(exact, decimals)
     typed = written_decimals(text.strip().replace("−", "-"))
     if typed < needed:
-        raise ValueError(f"type it to {needed} decimal{'s' if needed != 1 else ''}, as precisely as the screen "
-                         f"shows it (you typed {typed})")
+        raise ValueError(tr_n("type it to {n} decimal, as precisely as the screen shows it (you typed {typed})",
+                              "type it to {n} decimals, as precisely as the screen shows it (you typed {typed})",
+                              needed, typed=typed))
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,8 @@ class Quiz:
 
     def __post_init__(self) -> None:
         if self.kinds not in KIND_GROUPS:
-            raise CnnTuiError(f"unknown quiz kind '{self.kinds}' (expected one of: {', '.join(KIND_GROUPS)})")
+            raise CnnTuiError(tr("unknown quiz kind '{kind}' (expected one of: {kinds})", kind=self.kinds,
+                                 kinds=", ".join(KIND_GROUPS)))
         if self.layer is not None:
             self.stepper.network.layer(self.layer)  # KeyError for an unknown layer
         if self.stepper.phase().stage == "done":  # this iteration is complete: quiz the next one
@@ -89,7 +92,8 @@ class Quiz:
         """The quiz as a journal left it, on a stepper already replayed to that point: the
         questions still open and the score, without stepping again."""
         if kinds not in KIND_GROUPS:
-            raise CnnTuiError(f"unknown quiz kind '{kinds}' (expected one of: {', '.join(KIND_GROUPS)})")
+            raise CnnTuiError(tr("unknown quiz kind '{kind}' (expected one of: {kinds})", kind=kinds,
+                                 kinds=", ".join(KIND_GROUPS)))
         quiz = cls.__new__(cls)
         quiz.stepper, quiz.layer, quiz.kinds, quiz.max_per_step = stepper, layer, kinds, cls.max_per_step
         quiz.pending, quiz.right, quiz.asked = [str(n) for n in pending], int(right), int(asked)
@@ -115,7 +119,7 @@ class Quiz:
         """Check the typed text against the current question (ValueError if not a number)."""
         name = self.current
         if name is None:
-            raise CnnTuiError("the quiz is over")
+            raise CnnTuiError(tr("the quiz is over"))
         typed = parse_number(text)
         decimals = written_decimals(text.strip().replace("−", "-"))
         exact = self.stepper.value(name)

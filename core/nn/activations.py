@@ -22,6 +22,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from core.i18n import mark, tr
 from core.nn.erf import normal_cdf, normal_pdf
 from core.numbers import fmt
 
@@ -127,7 +128,7 @@ class Activation:
 
     def note(self) -> str:
         """The derivative's note: ``f′ of relu: [z > 0]`` (settings written in)."""
-        text = self.derivative_formula
+        text = tr(self.derivative_formula)  # a formula; gelu's says a word or two
         for key, value in self.settings.items():
             text = text.replace(key, fmt(value, None))
         return text
@@ -197,13 +198,13 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
                fields={"negative_slope": 0.01}, kinked=True),
     Activation("gelu", _gelu, _gelu_slope,
                "z·Φ(z) = 0.5·z·(1 + erf(z/√2))",
-               "Φ(z) + z·φ(z), with Φ(z) = 0.5·(1 + erf(z/√2)) and φ(z) = e^(−z²/2)/√(2π)",
+               mark("Φ(z) + z·φ(z), with Φ(z) = 0.5·(1 + erf(z/√2)) and φ(z) = e^(−z²/2)/√(2π)"),
                _gelu_value_text, _gelu_slope_text, "F.gelu(z)",
-               value_note=("gelu: a = z·Φ(z), where Φ(z) is the chance that a standard normal draw "
-                           "is below z (the normal CDF)")),
+               value_note=mark("gelu: a = z·Φ(z), where Φ(z) is the chance that a standard normal draw "
+                               "is below z (the normal CDF)")),
     Activation("linear", lambda z, s: z, lambda z, a, s: np.ones_like(z), "z", "1",
                lambda w: (w.z, w.n(w.z_value)), lambda w: ("1", "1"), "z * 1.0",
-               value_note="linear activation: a = z"),
+               value_note=mark("linear activation: a = z")),
     # softmax couples its outputs: its backward uses the full Jacobian (see softmax_backward)
     Activation("softmax", lambda z, s: softmax(z), None, "e^(z_i) / Σ_k e^(z_k)",
                "∂a_j/∂z_i = a_i·([i = j] − a_j)", None, None,

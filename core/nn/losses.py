@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.i18n import mark, tr
+
 _TINY = np.finfo(np.float64).tiny
 
 
@@ -189,12 +191,12 @@ def softmax_cross_entropy_steps(t: LossText) -> tuple[str, ...]:
     """The notes' derivation of ∂C/∂z_i = a_i − y_i through the softmax Jacobian."""
     return (
         "a_i = e^(z_i) / Σ_k e^(z_k),   C = −Σ_j y_j·ln a_j",
-        "∂C/∂z_i = Σ_j ∂C/∂a_j · ∂a_j/∂z_i,   with ∂C/∂a_j = −y_j / a_j",
+        "∂C/∂z_i = Σ_j ∂C/∂a_j · ∂a_j/∂z_i,   " + tr("with {formula}", formula="∂C/∂a_j = −y_j / a_j"),
         "i = j:  ∂a_i/∂z_i = (e^(z_i)·Σ_k e^(z_k) − e^(z_i)·e^(z_i)) / (Σ_k e^(z_k))² = a_i·(1 − a_i)",
         "i ≠ j:  ∂a_j/∂z_i = −e^(z_i)·e^(z_j) / (Σ_k e^(z_k))² = −a_i·a_j",
         "∂C/∂z_i = −y_i/a_i · a_i(1 − a_i) + Σ_{j≠i} (−y_j/a_j)·(−a_i·a_j)",
         "        = −y_i·(1 − a_i) + a_i·Σ_{j≠i} y_j = a_i·Σ_j y_j − y_i",
-        f"        = a_i − y_i   (the targets sum to 1)   here: {t.n(t.a_value)} − {t.n(t.y_value)}",
+        "        = a_i − y_i   " + tr("(the targets sum to 1)   here: {a} − {y}", a=t.n(t.a_value), y=t.n(t.y_value)),
     )
 
 
@@ -206,13 +208,13 @@ def _softmax_ce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _softmax_ce_text(t: LossText) -> tuple[str, str, str]:
     if t.total == 1.0:
-        note = "softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (the targets sum to 1)"
+        note = tr("softmax + cross-entropy: ∂C/∂z_i = a_i − y_i (the targets sum to 1)")
         formula, numbers = f"{t.a} − {t.y}", f"{t.n(t.a_value)} − {t.n(t.y_value)}"
     else:  # an edited target: the general result a_i·Σ_j y_j − y_i
-        note = (f"softmax + cross-entropy: ∂C/∂z_i = a_i·Σ_j y_j − y_i; these targets sum to "
-                f"{t.n(t.total)}, not 1")
+        note = tr("softmax + cross-entropy: ∂C/∂z_i = a_i·Σ_j y_j − y_i; these targets sum to {total}, not 1",
+                  total=t.n(t.total))
         formula, numbers = f"{t.a}·Σ_j y_j − {t.y}", f"{t.p(t.a_value)}·{t.p(t.total)} − {t.p(t.y_value)}"
-    return formula, numbers, f"{note}; the Jacobian derivation of this result is available"
+    return formula, numbers, tr("{note}; the Jacobian derivation of this result is available", note=note)
 
 
 def _sigmoid_ce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -230,17 +232,17 @@ def _sigmoid_bce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
 _SOFTMAX_CE = Fused(
     "softmax", lambda z, y, a: softmax_cross_entropy(z, y, a), _softmax_ce_delta, _softmax_ce_text,
     steps=softmax_cross_entropy_steps,
-    value_note="ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite",
+    value_note=mark("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite"),
     torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()")
 _SIGMOID_CE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_cross_entropy(z, y), _sigmoid_ce_delta,
     lambda t: (f"−{t.y}·(1 − {t.a})", f"−{t.p(t.y_value)}·(1 − {t.p(t.a_value)})",
-               "sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)"))
+               tr("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)")))
 _SIGMOID_BCE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_bce(z, y), _sigmoid_bce_delta,
     lambda t: (f"{t.a} − {t.y}", f"{t.n(t.a_value)} − {t.n(t.y_value)}",
-               "sigmoid + binary cross-entropy: δ = ∂E/∂a·σ′(z) = (a − y)/(a·(1 − a))·a·(1 − a) = a − y"),
-    value_note="each term is computed from the logit as (1 − y_i)·z_i + ln(1 + e^(−z_i)), so it stays finite",
+               tr("sigmoid + binary cross-entropy: δ = ∂E/∂a·σ′(z) = (a − y)/(a·(1 − a))·a·(1 − a) = a − y")),
+    value_note=mark("each term is computed from the logit as (1 − y_i)·z_i + ln(1 + e^(−z_i)), so it stays finite"),
     torch_value="F.binary_cross_entropy_with_logits(logits, y, reduction='sum') / BATCH")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ScenarioError
+from core.i18n import tr
 from core.nn.activations import Activation, get_activation
 from core.nn.layers.base import Layer, Params, Spec, SpecSize, register, shape_text
 from core.nn.layers.terms import Ref, Terms, note, product
@@ -46,8 +47,9 @@ class Add(Layer):
         (first, shape), *rest = inputs
         for name, other in rest:
             if other != shape:
-                raise ScenarioError(f"an {kind} layer adds inputs of one shape, but '{quote(first)}' gives "
-                                    f"{shape_text(shape)} and '{quote(name)}' gives {shape_text(other)}", field=field)
+                raise ScenarioError(tr("an {kind} layer adds inputs of one shape, but '{first}' gives {shape} and "
+                                       "'{name}' gives {other}", kind=kind, first=quote(first), shape=shape_text(shape),
+                                       name=quote(name), other=shape_text(other)), field=field)
         return shape
 
     @classmethod
@@ -84,12 +86,13 @@ class Add(Layer):
     def net_terms(self, sample: int, index: tuple[int, ...], limit: int) -> Terms:
         terms = tuple(product(Ref("x", index, sample, source=k)) for k in range(min(self.count, limit)))
         return Terms("sum", terms, self.count,
-                     notes=(note("add: the inputs summed element by element (a residual connection)"),))
+                     notes=(note(tr("add: the inputs summed element by element (a residual connection)")),))
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
                          source: int = 0) -> Terms:
         return Terms("copy", (product(Ref("delta", index, sample)),), 1,
-                     notes=(note(f"'{self.name}' adds its inputs, so it passes its δ back unchanged to each"),))
+                     notes=(note(tr("'{layer}' adds its inputs, so it passes its δ back unchanged to each",
+                                    layer=self.name)),))
 
     # --- export -----------------------------------------------------------------
     def torch_lines(self) -> list[str]:

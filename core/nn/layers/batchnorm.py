@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ScenarioError
+from core.i18n import tr, tr_n
 from core.nn.activations import Activation, get_activation
 from core.nn.layers.base import Context, Field, Forward, Layer, Params, Spec, SpecSize, register, shape_text
 from core.nn.layers.terms import Formula, Ref, Terms, Writer, note, product
@@ -63,13 +64,13 @@ class BatchNorm(Layer):
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> BatchNorm:
         kind = spec["type"]
         if kind == "batchnorm1d" and len(in_shape) not in (1, 2):
-            raise ScenarioError(f"batchnorm1d normalises a [features] or [channels, length] input, but {previous} "
-                                f"gives {shape_text(in_shape)}: use batchnorm2d for [channels, height, width]",
-                                field=f"{path}.type")
+            raise ScenarioError(tr("batchnorm1d normalises a [features] or [channels, length] input, but {previous} "
+                                   "gives {shape}: use batchnorm2d for [channels, height, width]", previous=previous,
+                                   shape=shape_text(in_shape)), field=f"{path}.type")
         if kind == "batchnorm2d" and len(in_shape) != 3:
-            raise ScenarioError(f"batchnorm2d normalises a [channels, height, width] input, but {previous} "
-                                f"gives {shape_text(in_shape)}: use batchnorm1d for [features] or "
-                                "[channels, length]", field=f"{path}.type")
+            raise ScenarioError(tr("batchnorm2d normalises a [channels, height, width] input, but {previous} "
+                                   "gives {shape}: use batchnorm1d for [features] or [channels, length]",
+                                   previous=previous, shape=shape_text(in_shape)), field=f"{path}.type")
         return cls(spec["name"], in_shape, kind, float(spec["momentum"]), float(spec["eps"]),
                    get_activation(spec["activation"], spec), frozenset(spec.get("frozen", ())))
 
@@ -84,10 +85,10 @@ class BatchNorm(Layer):
     def batch_refusal(self, batch_size: int) -> str | None:
         if batch_size * self.positions > 1:
             return None
-        what = "each feature" if len(self.in_shape) == 1 else "each channel"
-        return (f"batch norm in training mode needs more than one value per channel, but with batch_size 1 "
-                f"on a {shape_text(self.in_shape)} input {what} has one (its variance would be 0): set "
-                "batch_size to 2 or more")
+        what = tr("each feature") if len(self.in_shape) == 1 else tr("each channel")
+        return tr("batch norm in training mode needs more than one value per channel, but with batch_size 1 "
+                  "on a {shape} input {what} has one (its variance would be 0): set batch_size to 2 or more",
+                  shape=shape_text(self.in_shape), what=what)
 
     def param_shapes(self) -> dict[str, tuple[int, ...]]:
         return {"weight": (self.channels,), "bias": (self.channels,)}
@@ -101,7 +102,7 @@ class BatchNorm(Layer):
 
     def given_refusal(self, kind: str, values: np.ndarray) -> str | None:
         if kind == "running_var" and np.any(values < 0):
-            return "a variance cannot be negative"
+            return tr("a variance cannot be negative")
         return None
 
     def describe(self) -> str:
@@ -191,8 +192,8 @@ class BatchNorm(Layer):
         c = index[0]
         return Terms("sum", (product(Ref("weight", (c,)), Ref("xhat", index, sample)),), 1,
                      bias=Ref("bias", (c,)),
-                     notes=(note("batch norm: net = γ·x̂ + β, with x̂ the input normalised by the batch's "
-                                 "statistics of its channel"),))
+                     notes=(note(tr("batch norm: net = γ·x̂ + β, with x̂ the input normalised by the batch's "
+                                    "statistics of its channel")),))
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
                          source: int = 0) -> Terms:
@@ -207,9 +208,9 @@ class BatchNorm(Layer):
         total = self.count(batch)
         if param == "bias":
             return Terms("sum", tuple(product(Ref("delta", i, b)) for b, i in members), total,
-                         notes=(note("∂E/∂β = Σ δ over the channel's values in the batch (∂net/∂β = 1)"),))
+                         notes=(note(tr("∂E/∂β = Σ δ over the channel's values in the batch (∂net/∂β = 1)")),))
         return Terms("sum", tuple(product(Ref("delta", i, b), Ref("xhat", i, b)) for b, i in members), total,
-                     notes=(note("∂E/∂γ = Σ δ·x̂ over the channel's values in the batch (∂net/∂γ = x̂)"),))
+                     notes=(note(tr("∂E/∂γ = Σ δ·x̂ over the channel's values in the batch (∂net/∂γ = x̂)")),))
 
     def own_formula(self, kind: str, sample: int, index: tuple[int, ...], w: Writer) -> Formula:
         """μ, σ², x̂ and the running statistics, with every number."""
@@ -219,38 +220,41 @@ class BatchNorm(Layer):
         members = self._members(batch, c, w.limit)
         more = n > len(members)
         tail = " + …" if more else ""
-        where = (f"over the N = {n} values of channel {c} in the batch "
-                 f"({batch} sample{'s' if batch > 1 else ''}" + (f" × {self.positions} positions)" if
-                                                                  self.positions > 1 else ")"))
+        samples = tr_n("{n} sample", "{n} samples", batch)
+        where = (tr("over the N = {n} values of channel {c} in the batch ({samples} × {positions} positions)", n=n,
+                    c=c, samples=samples, positions=self.positions) if self.positions > 1 else
+                 tr("over the N = {n} values of channel {c} in the batch ({samples})", n=n, c=c, samples=samples))
         mean_ref, var_ref = Ref("mean", (c,)), Ref("var", (c,))
         if kind == "mean":
             xs = [Ref("x", i, b) for b, i in members]
             nums = [w.n(w.val(x)) if k == 0 else w.p(w.val(x)) for k, x in enumerate(xs)]
             return Formula(f"({' + '.join(w.sym(x) for x in xs)}{tail}) / {n}", f"({' + '.join(nums)}{tail}) / {n}",
-                           (f"the batch mean, {where}",))
+                           (tr("the batch mean, {where}", where=where),))
         if kind == "var":
             mu_s, mu = w.sym(mean_ref), w.val(mean_ref)
             syms = [f"({w.sym(Ref('x', i, b))} − {mu_s})²" for b, i in members]
             nums = [f"({w.n(w.val(Ref('x', i, b)))} − {w.p(mu)})²" for b, i in members]
             return Formula(f"({' + '.join(syms)}{tail}) / {n}", f"({' + '.join(nums)}{tail}) / {n}",
-                           (f"the biased variance (÷N, as batch norm normalises with), {where}",))
+                           (tr("the biased variance (÷N, as batch norm normalises with), {where}", where=where),))
         if kind == "xhat":
             x = Ref("x", index, sample)
             return Formula(f"({w.sym(x)} − {w.sym(mean_ref)}) / √({w.sym(var_ref)} + ε)",
                            f"({w.n(w.val(x))} − {w.p(w.val(mean_ref))}) / √({w.n(w.val(var_ref))} + "
                            f"{w.n(self.eps)})",
-                           (f"ε = {w.n(self.eps)} keeps the division finite",))
+                           (tr("ε = {eps} keeps the division finite", eps=w.n(self.eps)),))
         m = self.momentum
         before = Ref(kind, (c,), before=True)
         if kind == "running_mean":
             return Formula(f"(1 − m)·{w.sym(before)} + m·{w.sym(mean_ref)}",
                            f"(1 − {w.n(m)})·{w.p(w.val(before))} + {w.n(m)}·{w.p(w.val(mean_ref))}",
-                           (f"momentum m = {w.n(m)}: the running mean moves a step m toward this batch's mean",))
+                           (tr("momentum m = {m}: the running mean moves a step m toward this batch's mean",
+                               m=w.n(m)),))
         if kind == "running_var":
             return Formula(f"(1 − m)·{w.sym(before)} + m·{w.sym(var_ref)}·N/(N − 1)",
                            f"(1 − {w.n(m)})·{w.p(w.val(before))} + {w.n(m)}·{w.p(w.val(var_ref))}·{n}/{n - 1}",
-                           (f"momentum m = {w.n(m)}; the running variance takes the unbiased variance "
-                            f"σ²·N/(N − 1) (N = {n}), as PyTorch does, though x̂ used the biased one",))
+                           (tr("momentum m = {m}; the running variance takes the unbiased variance "
+                               "σ²·N/(N − 1) (N = {n}), as PyTorch does, though x̂ used the biased one",
+                               m=w.n(m), n=n),))
         raise KeyError(kind)
 
     def input_grad_formula(self, cache: Any, sample: int, index: tuple[int, ...], w: Writer,
@@ -274,9 +278,10 @@ class BatchNorm(Layer):
                    f"{w.sym(xh)}·Σ∂{e}/∂x̂·x̂)")
         substituted = (f"(1/({n}·√({w.n(w.val(var))} + {w.n(self.eps)})))·({n}·{w.p(w.val(d))}·{w.p(g)} − "
                        f"{w.p(s1)} − {w.p(w.val(xh))}·{w.p(s2)})")
-        notes = (f"'{self.name}' normalises with its batch's statistics, so every value of channel {c} "
-                 f"(N = {n}) reaches this one: ∂{e}/∂x = (1/(N·σ))·(N·∂{e}/∂x̂ − Σ∂{e}/∂x̂ − x̂·Σ∂{e}/∂x̂·x̂), "
-                 f"with ∂{e}/∂x̂ = δ·γ and σ = √(σ² + ε)",
+        notes = (tr("'{layer}' normalises with its batch's statistics, so every value of channel {c} "
+                    "(N = {n}) reaches this one: {formula}, with {part} and σ = √(σ² + ε)", layer=self.name, c=c,
+                    n=n, formula=f"∂{e}/∂x = (1/(N·σ))·(N·∂{e}/∂x̂ − Σ∂{e}/∂x̂ − x̂·Σ∂{e}/∂x̂·x̂)",
+                    part=f"∂{e}/∂x̂ = δ·γ"),
                  f"Σ∂{e}/∂x̂ = {sum1.formula} = {sum1.substituted} = {w.n(s1)}",
                  f"Σ∂{e}/∂x̂·x̂ = {sum2.formula} = {sum2.substituted} = {w.n(s2)}")
         return Formula(formula, substituted, notes)

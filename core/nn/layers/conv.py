@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from core.i18n import tr
 from core.nn.activations import Activation, get_activation
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
@@ -138,9 +139,9 @@ class Conv(Layer):
                     terms.append(product(Ref("weight", (f, c, *self._kernel_index(k))), Ref("x", (c, *src), sample)))
         notes: tuple[Note, ...] = ()
         if padded:
-            notes = (note(f"{padded} kernel taps fall on zero padding and add nothing"),)
-        notes += (note(f"cross-correlation: window at output position {list(index[1:])}, "
-                       f"stride {g.stride[1] if g.dims == 1 else list(g.stride)}"),)
+            notes = (note(tr("{n} kernel taps fall on zero padding and add nothing", n=padded)),)
+        notes += (note(tr("cross-correlation: window at output position {position}, stride {stride}",
+                          position=list(index[1:]), stride=g.stride[1] if g.dims == 1 else list(g.stride))),)
         return Terms("sum", tuple(terms), total, bias=Ref("bias", (f,)), notes=notes)
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
@@ -158,7 +159,8 @@ class Conv(Layer):
                 terms.append(product(Ref("delta", (f, *self._out_spatial(int(p))), sample),
                                      Ref("weight", (f, c, *self._kernel_index(int(k))))))
         return Terms("sum", tuple(terms), len(hits) * self.filters,
-                     notes=(note(f"every window of '{self.name}' that reads this value passes back δ·w"),))
+                     notes=(note(tr("every window of '{layer}' that reads this value passes back δ·w",
+                                    layer=self.name)),))
 
     def param_grad_terms(self, param: str, index: tuple[int, ...], batch: int, limit: int) -> Terms:
         g = self.geometry
@@ -181,7 +183,7 @@ class Conv(Layer):
                 total += 1
                 if len(terms) < limit:
                     terms.append(product(Ref("delta", (f, *self._out_spatial(p)), b), Ref("x", (c, *src), b)))
-        why = "a shared kernel weight: the sum over every output position of δ × the input under this tap"
+        why = tr("a shared kernel weight: the sum over every output position of δ × the input under this tap")
         return Terms("sum", tuple(terms), total, notes=(note(why),))
 
     # --- export -----------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from core.i18n import mark, tr
 from core.nn.activations import Activation, get_activation
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.terms import Ref, Terms, note, product
@@ -22,7 +23,7 @@ class Dense(Layer):
     """``units`` neurons over the flattened input; weight ``[units, inputs]``."""
 
     type_names = ("dense",)
-    fields = (Field("units", "count", required=True, hint="its number of neurons"),)
+    fields = (Field("units", "count", required=True, hint=mark("its number of neurons")),)
     examples = (((2, 3), {"name": "fc", "type": "dense", "units": 3, "activation": "tanh"}),)
     kind = "dense"
     activated = True
@@ -86,7 +87,8 @@ class Dense(Layer):
         terms = tuple(product(Ref("delta", (unit,), sample), Ref("weight", (unit, j)))
                       for unit in range(min(self.units, limit)))
         return Terms("sum", terms, self.units,
-                     notes=(note(f"every neuron of '{self.name}' that reads this output passes back δ·w"),))
+                     notes=(note(tr("every neuron of '{layer}' that reads this output passes back δ·w",
+                                    layer=self.name)),))
 
     def param_grad_terms(self, param: str, index: tuple[int, ...], batch: int, limit: int) -> Terms:
         unit = index[0]
@@ -95,7 +97,7 @@ class Dense(Layer):
             return Terms("sum", tuple(product(Ref("delta", (unit,), b)) for b in samples), batch,
                          notes=(note("∂E/∂b = δ (∂net/∂b = 1)"),))
         jidx = unravel(index[1], self.in_shape)
-        why = "∂E/∂w_ij = δ_i · (the input it multiplies)" + (", summed over the batch" if batch > 1 else "")
+        why = tr("∂E/∂w_ij = δ_i · (the input it multiplies)") + (tr(", summed over the batch") if batch > 1 else "")
         return Terms("sum", tuple(product(Ref("delta", (unit,), b), Ref("x", jidx, b)) for b in samples),
                      batch, notes=(note(why),))
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from core.i18n import tr
 from core.nn.layers.base import Context, Field, Forward, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.terms import Formula, Ref, Terms, Writer, note, product
 from core.text import python_literal
@@ -60,7 +61,7 @@ class Dropout(Layer):
     def given_refusal(self, kind: str, values: np.ndarray) -> str | None:
         if np.all((values == 0) | (values == 1)):
             return None
-        return "a dropout mask holds 1 (kept) or 0 (dropped) only"
+        return tr("a dropout mask holds 1 (kept) or 0 (dropped) only")
 
     # --- maths ------------------------------------------------------------------
     def forward(self, params: Params, x: np.ndarray) -> tuple[None, np.ndarray, Any]:
@@ -96,8 +97,8 @@ class Dropout(Layer):
         mask = Ref("mask", index, sample)
         return Formula(f"{w.sym(first)}·{w.sym(mask)} / (1 − p)",
                        f"{w.p(w.val(first))}·{w.n(w.val(mask))} / (1 − {w.n(self.p)})",
-                       (f"dropout with p = {w.n(self.p)}: a kept value (mask 1) is scaled by 1/(1 − p) = "
-                        f"{w.n(self.scale)}, a dropped one (mask 0) is 0",))
+                       (tr("dropout with p = {p}: a kept value (mask 1) is scaled by 1/(1 − p) = "
+                           "{scale}, a dropped one (mask 0) is 0", p=w.n(self.p), scale=w.n(self.scale)),))
 
     def out_formula(self, cache: Any, sample: int, index: tuple[int, ...], w: Writer) -> Formula:
         """out = x·mask/(1 − p), with the numbers."""
@@ -108,8 +109,8 @@ class Dropout(Layer):
         """∂E/∂x = ∂E/∂out·mask/(1 − p): only kept values pass a gradient back."""
         written = self._scaled(Ref("grad_out", index, sample), sample, index, w)
         return Formula(written.formula, written.substituted,
-                       (f"'{self.name}' passes the gradient back through the values it kept, scaled by "
-                        f"1/(1 − p) = {w.n(self.scale)} as in the forward pass",))
+                       (tr("'{layer}' passes the gradient back through the values it kept, scaled by "
+                           "1/(1 − p) = {scale} as in the forward pass", layer=self.name, scale=w.n(self.scale)),))
 
     # --- slips ------------------------------------------------------------------
     def own_slips(self, kind: str, sample: int, index: tuple[int, ...], w: Writer) -> dict[str, list[float]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import ScenarioError
+from core.i18n import mark, tr
 from core.nn.layers.base import SpecSize, shape_text
 
 
@@ -30,8 +31,8 @@ def needs_spatial(kind: str, dims: int, in_shape: tuple[int, ...], previous: str
     """Refuse an input that is not ``[channels, length]`` (1-D) or ``[channels, height, width]``."""
     if len(in_shape) != dims + 1:
         want = "[channels, length]" if dims == 1 else "[channels, height, width]"
-        raise ScenarioError(f"a {kind} layer needs a {want} input, but {previous} gives "
-                            f"{shape_text(in_shape)}", field=field)
+        raise ScenarioError(tr("a {kind} layer needs a {want} input, but {previous} gives {shape}", kind=kind,
+                               want=want, previous=previous, shape=shape_text(in_shape)), field=field)
 
 
 def window(spec: Any, in_shape: tuple[int, ...], previous: str, path: str, size_key: str,
@@ -44,15 +45,15 @@ def window(spec: Any, in_shape: tuple[int, ...], previous: str, path: str, size_
     stride = pair(spec.get("stride", 1 if padded else spec[size_key]), dims)
     padding = pair(spec.get("padding", 0), dims, fill=0) if padded else (0, 0)
     spatial = in_shape[1:] if dims == 2 else (1, in_shape[1])
-    for axis, what in ((0, "height"), (1, "width" if dims == 2 else "length")):
+    for axis, what in ((0, mark("height")), (1, mark("width") if dims == 2 else mark("length"))):
         if dims == 1 and axis == 0:
             continue
         room = spatial[axis] + 2 * padding[axis]
         if size[axis] > room:
             pad = f" + 2·padding {padding[axis]}" if padded else ""
-            raise ScenarioError(f"{size_key} {size[axis]} does not fit the input {what} "
-                                f"{spatial[axis]}{pad} (input {shape_text(in_shape)} from "
-                                f"{previous})", field=f"{path}.{size_key}")
+            raise ScenarioError(tr("{key} {size} does not fit the input {what} {room}{pad} (input {shape} from "
+                                   "{previous})", key=size_key, size=size[axis], what=tr(what), room=spatial[axis],
+                                   pad=pad, shape=shape_text(in_shape), previous=previous), field=f"{path}.{size_key}")
     return dims, size, stride, padding
 
 

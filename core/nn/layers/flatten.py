@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from core.i18n import tr
 from core.nn.layers.base import Layer, Params, Spec, SpecSize, register
 from core.nn.layers.terms import Ref, Terms, note, product
 
@@ -45,13 +46,13 @@ class Flatten(Layer):
     def out_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int) -> Terms:
         src = tuple(int(v) for v in np.unravel_index(index[0], self.in_shape))
         return Terms("copy", (product(Ref("x", src, sample)),), 1,
-                     notes=(note("flatten keeps the value; C order (channel-major)"),))
+                     notes=(note(tr("flatten keeps the value; C order (channel-major)")),))
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
                          source: int = 0) -> Terms:
         j = int(np.ravel_multi_index(index, self.in_shape))
         return Terms("copy", (product(Ref("grad_out", (j,), sample)),), 1,
-                     notes=(note("flatten passes the gradient back unchanged"),))
+                     notes=(note(tr("flatten passes the gradient back unchanged")),))
 
     def torch_lines(self) -> list[str]:
         return ["h = h.reshape(BATCH, -1)"]

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.errors import ScenarioError
+from core.i18n import tr
 from core.nn.layers.base import Layer, Params, Spec, SpecSize, register, shape_text
 from core.nn.layers.terms import Ref, Term, Terms, note, product
 
@@ -37,8 +38,9 @@ class GlobalAvgPool(Layer):
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> GlobalAvgPool:
         if len(in_shape) not in (2, 3):
-            raise ScenarioError(f"a globalavgpool layer needs a [channels, length] or [channels, height, width] "
-                                f"input, but {previous} gives {shape_text(in_shape)}", field=f"{path}.type")
+            raise ScenarioError(tr("a globalavgpool layer needs a [channels, length] or [channels, height, width] "
+                                   "input, but {previous} gives {shape}", previous=previous,
+                                   shape=shape_text(in_shape)), field=f"{path}.type")
         return cls(spec["name"], in_shape)
 
     @classmethod
@@ -69,14 +71,15 @@ class GlobalAvgPool(Layer):
         terms = tuple(product(Ref("x", (c, *self._position(p)), sample))
                       for p in range(min(self.positions, limit)))
         return Terms("mean", terms, self.positions,
-                     notes=(note(f"the mean of channel {c} over all {self.positions} positions"),))
+                     notes=(note(tr("the mean of channel {c} over all {n} positions", c=c, n=self.positions)),))
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
                          source: int = 0) -> Terms:
         c = index[0]
         return Terms("sum", (Term((Ref("grad_out", (c,), sample),), self.positions),), 1,
-                     notes=(note(f"every position of channel {c} adds 1/{self.positions} of itself to {{0}}, "
-                                 f"so it gets 1/{self.positions} of that gradient", Ref("out", (c,), sample)),))
+                     notes=(note(tr("every position of channel {c} adds 1/{n} of itself to {{0}}, "
+                                    "so it gets 1/{n} of that gradient", c=c, n=self.positions),
+                                 Ref("out", (c,), sample)),))
 
     # --- export -----------------------------------------------------------------
     def torch_lines(self) -> list[str]:

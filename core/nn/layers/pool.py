@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from core.i18n import mark, tr
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.spatial import Geometry
@@ -29,7 +30,7 @@ class Pool(Layer):
     """``maxpool1d/2d`` or ``avgpool1d/2d`` with window ``size`` and ``stride``."""
 
     type_names = ("maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d")
-    fields = (Field("size", "size", required=True, hint="its window"), Field("stride", "size", default="=size"))
+    fields = (Field("size", "size", required=True, hint=mark("its window")), Field("stride", "size", default="=size"))
     examples = (
         ((2, 7), {"name": "pool", "type": "maxpool1d", "size": 3, "stride": 2}),
         ((2, 4, 5), {"name": "pool", "type": "maxpool2d", "size": 2}),
@@ -188,8 +189,10 @@ class Pool(Layer):
             return Terms("mean", terms, taps)
         k = self.source_offset(cache, sample, c, p)
         # where in the window: a position in 1-D, (row, column) in 2-D (offsets are row-major)
-        at = f"window offset {k}" if g.dims == 1 else "row {}, column {} of its window".format(*divmod(k, g.kernel[1]))
-        why = note(f"the maximum is {{0}} ({at}); backward routes the gradient there", sources[k])
+        row, column = divmod(k, g.kernel[1])
+        at = tr("window offset {k}", k=k) if g.dims == 1 else \
+            tr("row {row}, column {column} of its window", row=row, column=column)
+        why = note(tr("the maximum is {{0}} ({at}); backward routes the gradient there", at=at), sources[k])
         return Terms("max", terms, taps, notes=(why,))
 
     def input_grad_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int,
@@ -211,12 +214,12 @@ class Pool(Layer):
                 continue
             if int(cache[sample, c, int(p)]) == int(k):
                 terms.append(product(grad))
-                notes.append(note("this value is the maximum of window {0}, so it receives that window's gradient",
-                                  Ref("out", out, sample)))
+                notes.append(note(tr("this value is the maximum of window {{0}}, so it receives that window's "
+                                     "gradient"), Ref("out", out, sample)))
             else:
-                notes.append(note("not the maximum of window {0}: it receives 0", Ref("out", out, sample)))
+                notes.append(note(tr("not the maximum of window {{0}}: it receives 0"), Ref("out", out, sample)))
         if not hits.size:
-            notes.append(note("no pooling window covers this position (it is dropped): 0"))
+            notes.append(note(tr("no pooling window covers this position (it is dropped): 0")))
         return Terms("sum", tuple(terms[:limit]), len(terms), notes=tuple(notes))
 
     def _out_spatial(self, p: int) -> tuple[int, ...]:

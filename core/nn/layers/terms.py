@@ -13,7 +13,9 @@ module never imports core/explain, and explain never switches on a layer's class
   keeps only the first ``limit`` terms that explain shows, and ``total``, the count of
   all of them, so explaining one value costs the same in a network of any size.
 - ``Note`` is a sentence whose ``{0}``, ``{1}`` … are operands (explain writes their
-  symbols in).
+  symbols in). A layer says it in the interface's language when it builds the terms:
+  ``note(tr("not the maximum of window {{0}}: it receives 0"), ref)`` (the braces of an
+  operand doubled, so ``tr`` leaves ``{0}`` for explain).
 
 What no sum of products says (batch norm's variance, x̂ and its three-term backward) a
 layer writes itself as a ``Formula``, with a ``Writer`` that explain hands it: the

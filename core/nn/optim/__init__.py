@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.errors import ScenarioError
+from core.i18n import tr
 from core.nn.optim.base import (
     Field,
     Hyper,
@@ -100,20 +101,21 @@ def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
     if raw is None:
         return DEFAULT, 0
     if not isinstance(raw, Mapping):
-        raise ScenarioError("expected a mapping such as {type: sgd}", field="optimizer")
+        raise ScenarioError(tr("expected a mapping such as {{type: sgd}}"), field="optimizer")
     kind = raw.get("type", "sgd")
     if kind in PLANNED and kind not in OPTIMIZERS:
-        raise ScenarioError(f"the {kind} optimizer is not supported yet (this cnn-tui has: {', '.join(OPTIMIZERS)})",
-                            field="optimizer.type")
+        raise ScenarioError(tr("the {kind} optimizer is not supported yet (this cnn-tui has: {names})", kind=kind,
+                               names=", ".join(OPTIMIZERS)), field="optimizer.type")
     if not isinstance(kind, str) or kind not in OPTIMIZERS:
-        raise ScenarioError(f"unknown optimizer {describe(kind)} (expected one of: {', '.join(OPTIMIZERS)})",
-                            field="optimizer.type")
+        raise ScenarioError(tr("unknown optimizer {kind} (expected one of: {names})", kind=describe(kind),
+                               names=", ".join(OPTIMIZERS)), field="optimizer.type")
     optimizer = OPTIMIZERS[kind]
     fields = {f.name: f for f in optimizer.fields}
     for key in raw:
         if key not in fields and key not in ("type", STEP_FIELD):
             takes = ", ".join(["type", *fields, STEP_FIELD])
-            raise ScenarioError(f"{kind} does not take '{quote(key)}' (it takes: {takes})",
+            raise ScenarioError(tr("{kind} does not take '{key}' (it takes: {takes})", kind=kind, key=quote(key),
+                                   takes=takes),
                                 field=f"optimizer.{key}" if isinstance(key, str) and _KIND.fullmatch(key)
                                 else "optimizer")
     options = {name: _value(f, raw.get(name, f.default), kind) for name, f in fields.items()}
@@ -122,7 +124,8 @@ def parse_optimizer(raw: Any) -> tuple[OptimizerConfig, int]:
         raise ScenarioError(broken[1], field=f"optimizer.{broken[0]}")
     step = raw.get(STEP_FIELD, 0)
     if type(step) is not int or not 0 <= step <= _BIG:
-        raise ScenarioError(f"expected a whole number ≥ 0 of updates already taken, got {describe(step)}",
+        raise ScenarioError(tr("expected a whole number ≥ 0 of updates already taken, got {value}",
+                               value=describe(step)),
                             field=f"optimizer.{STEP_FIELD}")
     return OptimizerConfig(kind, options), step
 
@@ -156,23 +159,28 @@ def _value(f: Field, value: Any, kind: str) -> Value:
         if isinstance(value, tuple):
             value = list(value)
         if not isinstance(value, list) or len(value) != size:
-            raise ScenarioError(f"expected a list of {size} numbers ({f.meaning}), got {describe(value)}",
-                                field=where)
-        return tuple(_number(f, v, where, f"{f.meaning}, entry {i + 1}") for i, v in enumerate(value))
+            raise ScenarioError(tr("expected a list of {size} numbers ({meaning}), got {value}", size=size,
+                                   meaning=tr(f.meaning), value=describe(value)), field=where)
+        return tuple(_number(f, v, where, tr("{meaning}, entry {k}", meaning=tr(f.meaning), k=i + 1))
+                     for i, v in enumerate(value))
     if f.is_flag:
         if not isinstance(value, bool):
-            raise ScenarioError(f"expected true or false ({f.meaning}), got {describe(value)}", field=where)
+            raise ScenarioError(tr("expected true or false ({meaning}), got {value}", meaning=tr(f.meaning),
+                                   value=describe(value)), field=where)
         return value
-    return _number(f, value, where, f.meaning)
+    return _number(f, value, where, tr(f.meaning))
 
 
 def _number(f: Field, value: Any, where: str, meaning: str) -> float:
     """One number of a field, within its range."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or abs(value) > _BIG or not math.isfinite(value):
-        raise ScenarioError(f"expected a number ({meaning}), got {describe(value)}", field=where)
+        raise ScenarioError(tr("expected a number ({meaning}), got {value}", meaning=meaning, value=describe(value)),
+                            field=where)
     low, high = f.low, f.high
     if (low is not None and value < low) or (high is not None and (value > high or f.high_open and value == high)):
         bounds = (f"≥ {low:g}" if high is None else
-                  f"in [{low:g}, {high:g}{')' if f.high_open else ']'}" if low is not None else f"≤ {high:g}")
-        raise ScenarioError(f"{meaning} must be {bounds}, got {value:g}", field=where)
+                  tr("in {interval}", interval=f"[{low:g}, {high:g}{')' if f.high_open else ']'}")
+                  if low is not None else f"≤ {high:g}")
+        raise ScenarioError(tr("{meaning} must be {bounds}, got {value:g}", meaning=meaning, bounds=bounds,
+                               value=value), field=where)
     return float(value)

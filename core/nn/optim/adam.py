@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from core.i18n import mark, tr
 from core.nn.optim.base import (
     Candidates,
     Field,
@@ -120,8 +121,8 @@ def slips_of(decoupled: bool) -> dict[str, Slip]:
         if ctx.target != "new":
             return []
         shrunk = _shrunk(ctx, decoupled)
-        return [(shrunk + (shrunk - ctx.new), "{alt} adds the step α·m̂/(√v̂ + ε) instead of subtracting it: "
-                                              "the update goes up the gradient")]
+        return [(shrunk + (shrunk - ctx.new), mark("{alt} adds the step α·m̂/(√v̂ + ε) instead of subtracting it: "
+                                                   "the update goes up the gradient"))]
 
     def no_bias_correction(ctx: UpdateContext, exact: float) -> Candidates:
         if ctx.target != "new":
@@ -129,20 +130,21 @@ def slips_of(decoupled: bool) -> dict[str, Slip]:
         h = ctx.hyper
         m, v = ctx.state_after[FIRST], ctx.state_after[SECOND]
         alt = _shrunk(ctx, decoupled) - h.learning_rate * m / (math.sqrt(v) + h.number("eps"))
-        return [(alt, f"{{alt}} is w − α·m / (√v + ε), without the bias correction: at update t = {h.step}, "
-                      "m̂ = m / (1 − β₁ᵗ) and v̂ = v / (1 − β₂ᵗ)")]
+        return [(alt, tr("{{alt}} is w − α·m / (√v + ε), without the bias correction: at update t = {t}, "
+                         "m̂ = m / (1 − β₁ᵗ) and v̂ = v / (1 − β₂ᵗ)", t=h.step))]
 
     def betas_swapped(ctx: UpdateContext, exact: float) -> Candidates:
         beta1, beta2 = ctx.hyper.numbers("betas")
         return [(_replay(ctx, decoupled, betas=(beta2, beta1)),
-                 f"{{alt}} swaps β₁ and β₂: m averages the gradients with β₁ = {beta1:g}, "
-                 f"v their squares with β₂ = {beta2:g}")]
+                 tr("{{alt}} swaps β₁ and β₂: m averages the gradients with β₁ = {beta1:g}, "
+                    "v their squares with β₂ = {beta2:g}", beta1=beta1, beta2=beta2))]
 
     def l2_in_gradient(ctx: UpdateContext, exact: float) -> Candidates:  # AdamW computed as Adam
         if ctx.hyper.number("weight_decay") == 0:
             return []
-        return [(_replay(ctx, False), "{alt} adds λ·w to the gradient (L2, as Adam does): AdamW decouples "
-                                      "the decay, w·(1 − α·λ) beside the step, and m, v see the plain gradient")]
+        return [(_replay(ctx, False), mark("{alt} adds λ·w to the gradient (L2, as Adam does): AdamW decouples "
+                                           "the decay, w·(1 − α·λ) beside the step, and m, v see the plain "
+                                           "gradient"))]
 
     def l2_after_update(ctx: UpdateContext, exact: float) -> Candidates:  # Adam's L2 taken off afterwards
         h = ctx.hyper
@@ -151,11 +153,11 @@ def slips_of(decoupled: bool) -> dict[str, Slip]:
             return []
         plain = _replay(ctx, decoupled, weight_decay=0.0)
         if ctx.target != "new" or plain is None:
-            return [(plain, "{alt} is the average of the plain gradient: Adam's weight decay adds λ·w "
-                            "to g before m and v")]
+            return [(plain, mark("{alt} is the average of the plain gradient: Adam's weight decay adds λ·w "
+                                 "to g before m and v"))]
         return [(plain - h.learning_rate * decay * ctx.old,
-                 "{alt} takes α·λ·w off after the update (decoupled, as AdamW does): Adam adds λ·w to "
-                 "the gradient before m and v")]
+                 mark("{alt} takes α·λ·w off after the update (decoupled, as AdamW does): Adam adds λ·w to "
+                      "the gradient before m and v"))]
 
     found: dict[str, Slip] = {"sign": sign, "no-bias-correction": no_bias_correction, "betas-swapped": betas_swapped}
     if decoupled:
@@ -169,13 +171,13 @@ class Adam(Optimizer):
     name = "adam"
     title = "Adam"
     fields = (
-        Field("betas", (0.9, 0.999), "the averages' factors β₁, β₂", low=0.0, high=1.0, high_open=True),
-        Field("eps", 1e-8, "ε added to √v̂", low=0.0),
-        Field("weight_decay", 0.0, "L2 weight decay λ", low=0.0),
+        Field("betas", (0.9, 0.999), mark("the averages' factors β₁, β₂"), low=0.0, high=1.0, high_open=True),
+        Field("eps", 1e-8, mark("ε added to √v̂"), low=0.0),
+        Field("weight_decay", 0.0, mark("L2 weight decay λ"), low=0.0),
     )
     state_kinds = (FIRST, SECOND)
-    state_titles = {FIRST: "first moment m (running mean of the gradients)",
-                    SECOND: "second moment v (running mean of the squared gradients)"}
+    state_titles = {FIRST: mark("first moment m (running mean of the gradients)"),
+                    SECOND: mark("second moment v (running mean of the squared gradients)")}
     state_symbols = {FIRST: "m", SECOND: "v"}
     torch_class = "torch.optim.Adam"
     torch_step_key = "step"
@@ -199,18 +201,18 @@ class Adam(Optimizer):
             grad = _written(h, ctx.grad + decay * ctx.old)
             steps.append(UpdateStep("grad", "g", f"{ctx.grad_term.symbol} + λ·{ctx.old_symbol}",
                                     f"{ctx.grad_term.numeric} + {n(decay)}·{f(ctx.old)}", grad,
-                                    f"weight decay (L2): λ·{word} joins the gradient before the averages, as in "
-                                    f"torch's Adam{ctx.grad_note}"))
+                                    tr("weight decay (L2): λ·{word} joins the gradient before the averages, as in "
+                                       "torch's Adam", word=word) + ctx.grad_note))
         else:
             steps.append(UpdateStep("grad", "g", ctx.grad_term.symbol, ctx.grad_term.numeric, grad,
-                                    f"the gradient{ctx.grad_note}"))
+                                    tr("the gradient") + ctx.grad_note))
         m_new, v_new = ctx.state_after[FIRST], ctx.state_after[SECOND]
         for kind, beta, sq, start in ((FIRST, beta1, "", "m"), (SECOND, beta2, "²", "v")):
             before = ctx.state_before.get(kind)
             old = 0.0 if before is None else before
-            begun = (f"; {start} starts at 0, as in torch" if before is None else "")
-            words = "first moment: a running mean of g" if kind == FIRST else \
-                "second moment: a running mean of g²"
+            begun = (tr("; {start} starts at 0, as in torch", start=start) if before is None else "")
+            words = tr("first moment: a running mean of g") if kind == FIRST else \
+                tr("second moment: a running mean of g²")
             steps.append(UpdateStep(kind, ctx.state_symbol(kind, True),
                                     f"{'β₁' if kind == FIRST else 'β₂'}·{ctx.state_symbol(kind, False)} + "
                                     f"(1 − {'β₁' if kind == FIRST else 'β₂'})·g{sq}",
@@ -220,22 +222,22 @@ class Adam(Optimizer):
         v_hat = _written(h, v_new / (1 - beta2 ** t))
         steps.append(UpdateStep("m_hat", "m̂", f"{ctx.state_symbol(FIRST, True)} / (1 − β₁ᵗ)",
                                 f"{f(m_new)} / (1 − {n(beta1)}{power(t)})", m_hat,
-                                f"bias correction of update t = {t}: m started at 0, so early means are too "
-                                "small; dividing by 1 − β₁ᵗ undoes that"))
+                                tr("bias correction of update t = {t}: m started at 0, so early means are too "
+                                   "small; dividing by 1 − β₁ᵗ undoes that", t=t)))
         steps.append(UpdateStep("v_hat", "v̂", f"{ctx.state_symbol(SECOND, True)} / (1 − β₂ᵗ)",
                                 f"{f(v_new)} / (1 − {n(beta2)}{power(t)})", v_hat,
-                                f"bias correction of update t = {t}, the same for v with β₂"))
+                                tr("bias correction of update t = {t}, the same for v with β₂", t=t)))
         rule = f"{self.title}: {word} ← {word} − α·m̂ / (√v̂ + ε)"
         if self.decoupled and decay != 0:
             formula = f"{ctx.old_symbol}·(1 − α·λ) − α·m̂ / (√v̂ + ε)"
             numbers = f"{f(ctx.old)}·(1 − {n(alpha)}·{n(decay)}) − {n(alpha)}·{f(m_hat)} / (√{n(v_hat)} + {n(eps)})"
-            rule = (f"AdamW: {word} ← {word}·(1 − α·λ) − α·m̂ / (√v̂ + ε): the weight decay is decoupled, "
-                    "it shrinks w beside the step instead of joining the gradient")
+            rule = tr("AdamW: {rule}: the weight decay is decoupled, it shrinks w beside the step instead of "
+                      "joining the gradient", rule=f"{word} ← {word}·(1 − α·λ) − α·m̂ / (√v̂ + ε)")
         else:
             formula = f"{ctx.old_symbol} − α·m̂ / (√v̂ + ε)"
             numbers = f"{n(ctx.old)} − {n(alpha)}·{f(m_hat)} / (√{n(v_hat)} + {n(eps)})"
         steps.append(UpdateStep("new", ctx.new_symbol, formula, numbers, ctx.new,
-                                rule + "; torch writes it α/(1 − β₁ᵗ)·m / (√v/√(1 − β₂ᵗ) + ε), the same number"))
+                                rule + tr("; torch writes it α/(1 − β₁ᵗ)·m / (√v/√(1 − β₂ᵗ) + ε), the same number")))
         return steps
 
     # --- the export ------------------------------------------------------------------------

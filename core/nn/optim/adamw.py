@@ -9,6 +9,7 @@ The rule, its derivation and its slips are Adam's (``adam.py``) with ``decoupled
 
 from __future__ import annotations
 
+from core.i18n import mark
 from core.nn.optim.adam import Adam, slips_of
 from core.nn.optim.base import Field
 
@@ -17,9 +18,9 @@ class AdamW(Adam):
     name = "adamw"
     title = "AdamW"
     fields = (
-        Field("betas", (0.9, 0.999), "the averages' factors β₁, β₂", low=0.0, high=1.0, high_open=True),
-        Field("eps", 1e-8, "ε added to √v̂", low=0.0),
-        Field("weight_decay", 0.01, "decoupled weight decay λ", low=0.0),
+        Field("betas", (0.9, 0.999), mark("the averages' factors β₁, β₂"), low=0.0, high=1.0, high_open=True),
+        Field("eps", 1e-8, mark("ε added to √v̂"), low=0.0),
+        Field("weight_decay", 0.01, mark("decoupled weight decay λ"), low=0.0),
     )
     torch_class = "torch.optim.AdamW"
     decoupled = True

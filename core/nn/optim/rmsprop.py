@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from core.i18n import mark, tr
 from core.nn.optim.base import (
     Candidates,
     Field,
@@ -34,14 +35,15 @@ SQUARE, BUFFER = "square_avg", "momentum_buffer"
 
 def _sign(ctx: UpdateContext, exact: float) -> Candidates:
     if ctx.target == "new":
-        return [(2 * ctx.old - ctx.new, "{alt} adds the step instead of subtracting it: the update goes up "
-                                        "the gradient")]
+        return [(2 * ctx.old - ctx.new, mark("{alt} adds the step instead of subtracting it: the update goes up "
+                                             "the gradient"))]
     if ctx.target == BUFFER:
         h = ctx.hyper
         g = ctx.grad + h.number("weight_decay") * ctx.old
         alt = h.number("momentum") * ctx.state_before.get(BUFFER, 0.0) - g / (
             math.sqrt(ctx.state_after[SQUARE]) + h.number("eps"))
-        return [(alt, "{alt} subtracts g / (√v + ε) from the buffer: it adds it, and the update subtracts α·buf")]
+        return [(alt, mark("{alt} subtracts g / (√v + ε) from the buffer: it adds it, and the update subtracts "
+                           "α·buf"))]
     return []
 
 
@@ -51,7 +53,7 @@ def _no_root(ctx: UpdateContext, exact: float) -> Candidates:
     v, eps = ctx.state_after[SQUARE], h.number("eps")
     g = ctx.grad + h.number("weight_decay") * ctx.old
     scaled = g / (v + eps)
-    why = "{alt} divides by v + ε: RMSprop divides by the root √v + ε"
+    why = mark("{alt} divides by v + ε: RMSprop divides by the root √v + ε")
     if ctx.target == BUFFER and BUFFER in ctx.state_after:
         return [(h.number("momentum") * ctx.state_before.get(BUFFER, 0.0) + scaled, why)]
     if ctx.target == "new" and h.number("momentum") == 0:
@@ -65,7 +67,7 @@ def _eps_inside(ctx: UpdateContext, exact: float) -> Candidates:
     v, eps = ctx.state_after[SQUARE], h.number("eps")
     g = ctx.grad + h.number("weight_decay") * ctx.old
     scaled = g / math.sqrt(v + eps)
-    why = "{alt} puts ε under the root, √(v + ε): torch adds it after, √v + ε"
+    why = mark("{alt} puts ε under the root, √(v + ε): torch adds it after, √v + ε")
     if ctx.target == BUFFER and BUFFER in ctx.state_after:
         return [(h.number("momentum") * ctx.state_before.get(BUFFER, 0.0) + scaled, why)]
     if ctx.target == "new" and h.number("momentum") == 0:
@@ -80,23 +82,23 @@ def _l2_after_update(ctx: UpdateContext, exact: float) -> Candidates:
         return []
     new, after = OPTIMIZER.replay(ctx, weight_decay=0.0)
     if ctx.target == "new":
-        return [(new - h.learning_rate * decay * ctx.old, "{alt} takes α·λ·w off after the update (decoupled): "
-                                                          "RMSprop adds λ·w to the gradient first")]
-    return [(after.get(ctx.target), "{alt} is computed from the plain gradient: RMSprop's weight decay adds "
-                                    "λ·w to g first")]
+        return [(new - h.learning_rate * decay * ctx.old, mark("{alt} takes α·λ·w off after the update "
+                                                               "(decoupled): RMSprop adds λ·w to the gradient first"))]
+    return [(after.get(ctx.target), mark("{alt} is computed from the plain gradient: RMSprop's weight decay adds "
+                                         "λ·w to g first"))]
 
 
 class RMSprop(Optimizer):
     name = "rmsprop"
     title = "RMSprop"
     fields = (
-        Field("alpha", 0.99, "smoothing constant ρ of the squared gradients", low=0.0, high=1.0),
-        Field("eps", 1e-8, "ε added to √v", low=0.0),
-        Field("momentum", 0.0, "momentum factor μ", low=0.0),
-        Field("weight_decay", 0.0, "L2 weight decay λ", low=0.0),
+        Field("alpha", 0.99, mark("smoothing constant ρ of the squared gradients"), low=0.0, high=1.0),
+        Field("eps", 1e-8, mark("ε added to √v"), low=0.0),
+        Field("momentum", 0.0, mark("momentum factor μ"), low=0.0),
+        Field("weight_decay", 0.0, mark("L2 weight decay λ"), low=0.0),
     )
     state_kinds = (SQUARE, BUFFER)
-    state_titles = {SQUARE: "running mean v of the squared gradients", BUFFER: "momentum buffer"}
+    state_titles = {SQUARE: mark("running mean v of the squared gradients"), BUFFER: mark("momentum buffer")}
     state_symbols = {SQUARE: "v", BUFFER: "buf"}  # torch's v and b (b names a bias here)
     torch_class = "torch.optim.RMSprop"
     torch_step_key = "step"
@@ -137,18 +139,18 @@ class RMSprop(Optimizer):
             grad = float(h.written(np.array([ctx.grad + decay * ctx.old]))[0])
             steps.append(UpdateStep("grad", "g", f"{ctx.grad_term.symbol} + λ·{ctx.old_symbol}",
                                     f"{ctx.grad_term.numeric} + {n(decay)}·{f(ctx.old)}", grad,
-                                    f"weight decay (L2): λ·{word} joins the gradient first, as in torch"
+                                    tr("weight decay (L2): λ·{word} joins the gradient first, as in torch", word=word)
                                     + ctx.grad_note))
         else:
             steps.append(UpdateStep("grad", "g", ctx.grad_term.symbol, ctx.grad_term.numeric, grad,
-                                    f"the gradient{ctx.grad_note}"))
+                                    tr("the gradient") + ctx.grad_note))
         before = ctx.state_before.get(SQUARE)
         square = ctx.state_after[SQUARE]
         steps.append(UpdateStep(SQUARE, ctx.state_symbol(SQUARE, True),
                                 f"ρ·{ctx.state_symbol(SQUARE, False)} + (1 − ρ)·g²",
                                 f"{n(rho)}·{f(0.0 if before is None else before)} + {n(1 - rho)}·{f(grad)}²", square,
-                                "a running mean of g² (ρ is the file's alpha)"
-                                + ("; v starts at 0, as in torch" if before is None else "")))
+                                tr("a running mean of g² (ρ is the file's alpha)")
+                                + (tr("; v starts at 0, as in torch") if before is None else "")))
         v_sym = ctx.state_symbol(SQUARE, True)
         if momentum > 0:
             b_before = ctx.state_before.get(BUFFER)
@@ -156,11 +158,11 @@ class RMSprop(Optimizer):
             steps.append(UpdateStep(BUFFER, b_sym, f"μ·{ctx.state_symbol(BUFFER, False)} + g / (√{v_sym} + ε)",
                                     f"{n(momentum)}·{f(0.0 if b_before is None else b_before)} + "
                                     f"{f(grad)} / (√{n(square)} + {n(eps)})", ctx.state_after[BUFFER],
-                                    "momentum: the buffer sums the scaled steps"
-                                    + ("; it starts at 0, as in torch" if b_before is None else "")))
+                                    tr("momentum: the buffer sums the scaled steps")
+                                    + (tr("; it starts at 0, as in torch") if b_before is None else "")))
             steps.append(UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·{b_sym}",
                                     f"{n(ctx.old)} − {n(alpha)}·{f(ctx.state_after[BUFFER])}", ctx.new,
-                                    f"RMSprop with momentum: {word} ← {word} − α·buf"))
+                                    tr("RMSprop with momentum: {rule}", rule=f"{word} ← {word} − α·buf")))
         else:
             steps.append(UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·g / (√{v_sym} + ε)",
                                     f"{n(ctx.old)} − {n(alpha)}·{f(grad)} / (√{n(square)} + {n(eps)})", ctx.new,

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from core.i18n import mark, tr
 from core.nn.optim.base import (
     Candidates,
     Field,
@@ -52,14 +53,14 @@ def _sign(ctx: UpdateContext, exact: float) -> Candidates:
             return []
         h = ctx.hyper
         alt = h.number("momentum") * ctx.state_before[BUFFER] - (1 - h.number("dampening")) * _gradient(ctx)
-        return [(alt, "{alt} subtracts the gradient in the buffer: torch's buffer adds it, v = μ·v + g, "
-                      "and the update subtracts α·v")]
+        return [(alt, mark("{alt} subtracts the gradient in the buffer: torch's buffer adds it, v = μ·v + g, "
+                           "and the update subtracts α·v"))]
     if ctx.target != "new":
         return []
     if _plain(ctx):
-        return [(ctx.old + alpha * ctx.grad, "{alt} is w + α·∂E/∂w: the update must subtract the gradient")]
-    return [(ctx.old + alpha * _direction(ctx), "{alt} adds the step α·d instead of subtracting it: "
-                                                "the update goes against the gradient")]
+        return [(ctx.old + alpha * ctx.grad, mark("{alt} is w + α·∂E/∂w: the update must subtract the gradient"))]
+    return [(ctx.old + alpha * _direction(ctx), mark("{alt} adds the step α·d instead of subtracting it: "
+                                                     "the update goes against the gradient"))]
 
 
 def _cs231n(ctx: UpdateContext, exact: float) -> Candidates:
@@ -73,11 +74,11 @@ def _cs231n(ctx: UpdateContext, exact: float) -> Candidates:
     before = ctx.state_before.get(BUFFER, 0.0)  # CS231n's velocity starts at 0
     velocity = momentum * before - h.learning_rate * _gradient(ctx)
     if ctx.target == BUFFER:
-        return [(velocity, "{alt} is CS231n's velocity v = μ·v − α·g: torch's buffer is v = μ·v + g "
-                           "(no α, the gradient added), and the update is w − α·v")]
+        return [(velocity, mark("{alt} is CS231n's velocity v = μ·v − α·g: torch's buffer is v = μ·v + g "
+                                "(no α, the gradient added), and the update is w − α·v"))]
     if ctx.target == "new" and BUFFER in ctx.state_before:
-        return [(ctx.old + velocity, "{alt} is CS231n's w + (μ·v − α·g) with torch's buffer v: torch's "
-                                     "buffer holds μ·v + g, and the update is w − α·v")]
+        return [(ctx.old + velocity, mark("{alt} is CS231n's w + (μ·v − α·g) with torch's buffer v: torch's "
+                                          "buffer holds μ·v + g, and the update is w − α·v"))]
     return []
 
 
@@ -86,8 +87,8 @@ def _learning_rate(ctx: UpdateContext, exact: float) -> Candidates:
         return []
     alpha = ctx.hyper.learning_rate
     d = ctx.grad if _plain(ctx) else _direction(ctx)
-    return [(ctx.old - rate * d, f"{{alt}} is the update with a learning rate of {fmt(rate, None)} "
-                                 f"instead of α = {fmt(alpha, None)}")
+    return [(ctx.old - rate * d, tr("{{alt}} is the update with a learning rate of {rate} instead of α = {alpha}",
+                                    rate=fmt(rate, None), alpha=fmt(alpha, None)))
             for rate in (1.0, 2 * alpha, alpha / 2, alpha * alpha, 10 * alpha, alpha / 10, 0.0)
             if rate != alpha]
 
@@ -96,13 +97,13 @@ class SGD(Optimizer):
     name = "sgd"
     title = "SGD"
     fields = (
-        Field("momentum", 0.0, "momentum factor μ", low=0.0),
-        Field("dampening", 0.0, "dampening τ of the momentum", low=0.0, high=1.0),
-        Field("nesterov", False, "Nesterov momentum"),
-        Field("weight_decay", 0.0, "L2 weight decay λ", low=0.0),
+        Field("momentum", 0.0, mark("momentum factor μ"), low=0.0),
+        Field("dampening", 0.0, mark("dampening τ of the momentum"), low=0.0, high=1.0),
+        Field("nesterov", False, mark("Nesterov momentum")),
+        Field("weight_decay", 0.0, mark("L2 weight decay λ"), low=0.0),
     )
     state_kinds = (BUFFER,)
-    state_titles = {BUFFER: "momentum buffer"}
+    state_titles = {BUFFER: mark("momentum buffer")}
     state_symbols = {BUFFER: "v"}  # CS231n's velocity (b in torch's docs, but b is a bias here)
     torch_class = "torch.optim.SGD"
     # (no L2 slip: for SGD, λ·w through the gradient and α·λ·w off afterwards give the same update)
@@ -116,7 +117,7 @@ class SGD(Optimizer):
 
     def check(self, options: Mapping[str, Value]) -> tuple[str, str] | None:
         if options["nesterov"] and (setting(options, "momentum") <= 0 or setting(options, "dampening") != 0):
-            return ("nesterov", "Nesterov momentum needs momentum > 0 and dampening 0")
+            return ("nesterov", tr("Nesterov momentum needs momentum > 0 and dampening 0"))
         return None
 
     def update(self, param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],
@@ -147,26 +148,26 @@ class SGD(Optimizer):
         decayed = ""
         if decay != 0:  # g = ∂E/∂w + λ·w, written out wherever g is used
             g_sym, g_num = f"({g_sym} + λ·{ctx.old_symbol})", f"({g_num} + {n(decay)}·{f(ctx.old)})"
-            decayed = f"; weight decay adds λ·{word} to the gradient"
+            decayed = tr("; weight decay adds λ·{word} to the gradient", word=word)
         d_sym, d_num = g_sym, g_num  # the step d of w′ = w − α·d
         if momentum != 0:
             after = ctx.state_after[BUFFER]
             b_new = ctx.state_symbol(BUFFER, True)
             if BUFFER not in ctx.state_before:
                 steps.append(UpdateStep(BUFFER, b_new, g_sym, g_num, after,
-                                        "the momentum buffer starts as the first gradient, as in torch" + decayed))
+                                        tr("the momentum buffer starts as the first gradient, as in torch") + decayed))
             else:
                 before = ctx.state_before[BUFFER]
                 damp_sym, damp_num = ("", "") if dampening == 0 else ("(1 − τ)·", f"{n(1 - dampening)}·")
                 steps.append(UpdateStep(BUFFER, b_new, f"μ·{ctx.state_symbol(BUFFER, False)} + {damp_sym}{g_sym}",
                                         f"{n(momentum)}·{f(before)} + {damp_num}{g_num}", after,
-                                        "momentum: the buffer keeps a running sum of past gradients" + decayed))
+                                        tr("momentum: the buffer keeps a running sum of past gradients") + decayed))
             if h.options["nesterov"]:  # d = g + μ·v′, written out
                 d_sym, d_num = f"({g_sym} + μ·{b_new})", f"({g_num} + {n(momentum)}·{f(after)})"
-                rule = f"SGD with Nesterov momentum: {word} ← {word} − α·(g + μ·v′)"
+                rule = tr("SGD with Nesterov momentum: {rule}", rule=f"{word} ← {word} − α·(g + μ·v′)")
             else:
                 d_sym, d_num = b_new, f(after)
-                rule = f"SGD with momentum: {word} ← {word} − α·v′"
+                rule = tr("SGD with momentum: {rule}", rule=f"{word} ← {word} − α·v′")
         else:
             rule = f"SGD: {word} ← {word} − α·(∂E/∂{word} + λ·{word}){ctx.grad_note}"
         steps.append(UpdateStep("new", ctx.new_symbol, f"{ctx.old_symbol} − α·{d_sym}",
