@@ -514,7 +514,7 @@ class Stepper:
             return None
         title = get_optimizer(self.scenario.optimizer.type).state_titles[kind.rpartition("_")[0]]
         return tr("the {title} has not started yet: the first update sets it from the gradient, as torch "
-                  "does; edit it once an update has run, or give it in the file", title=title)
+                  "does; edit it once an update has run, or give it in the file", title=tr(title))
 
     def _edit_start_state(self, ref: QuantityRef, value: float) -> str:
         """Set one entry of the state the update starts from; only the update depends on it."""

@@ -468,7 +468,7 @@ def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dic
     for f in fields:
         if f.required and f.name not in raw:
             raise r.fail(lp, tr("a {kind} layer needs '{field}'", kind=kind, field=f.name)
-                         + (f" ({f.hint})" if f.hint else ""))
+                         + (f" ({tr(f.hint)})" if f.hint else ""))
     dims = 1 if kind.endswith("1d") else 2
     for f in fields:
         if f.name in raw:

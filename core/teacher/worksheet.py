@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.engine.quantities import KINDS, format_index, parse_name
+from core.engine.quantities import format_index, kind_title, parse_name
 from core.engine.scenario import Scenario
 from core.exports import latex
 from core.i18n import tr, writing_in
@@ -50,7 +50,7 @@ def _settings(scenario: Scenario) -> str:
 
 
 def _title(name: str) -> str:
-    return tr(KINDS[parse_name(name).kind].title, optimizer="")
+    return kind_title(parse_name(name).kind)
 
 
 def markdown(scenario: Scenario, sid: str, asked: tuple[str, ...], tolerance: Tolerance) -> str:
