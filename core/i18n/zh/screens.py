@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     "iterations": "迭代",
     "How many?": "多少？",
     "enter trains · tab reaches the epochs/iterations choice · escape cancels":
-        "enter 开始训练 · tab 切换到“轮/迭代”选项 · escape 取消",
+        "enter 开始训练 · tab 切换到「轮/迭代」选项 · escape 取消",
     "choose between 1 and {n:,} epochs": "请选择 1 到 {n:,} 轮",
     "choose between 1 and {n:,} iterations": "请选择 1 到 {n:,} 次迭代",
     "not trained: {reason}": "未训练：{reason}",
@@ -68,12 +68,12 @@ MESSAGES: dict[str, str] = {
     "Quiz: the next values are hidden and you compute them. What should it ask?":
         "测验：接下来的值会被隐藏，由你来计算。要问哪些？",
     "It starts from where you are ({where}) and runs to the end of this iteration.":
-        "从你现在的位置（{where}）开始，一直到本次迭代结束。",
+        "从当前位置（{where}）问到本次迭代结束。",
     "the whole iteration: every value, in order": "整个迭代：按顺序问每个值",
     "only {what}": "只问{what}",
     "only layer {layer}": "只问层 {layer}",
     "enter starts · space picks a kind and a layer to combine (e.g. only deltas of fc) · escape cancels":
-        "enter 开始 · space 选定一类值和一层来组合（如只问 fc 的 δ）· escape 取消",
+        "enter 开始 · space 勾选一类值和一层组合 · escape 取消",
     "pick a kind or a layer": "选定一类值或一层",
     "every value": "所有值",
     "forward values": "正向传播的值",
