@@ -91,7 +91,7 @@ class GradeApp(App[int]):
         if result is None or not 0 <= row < len(result.answers):
             return
         a = result.answers[row]
-        text = f"{a.name}: {verdict(a)}"
+        text = tr("{name}: {verdict}", name=a.name, verdict=verdict(a))
         if a.explanation:
             text += f" — {a.explanation}"
         self.query_one("#detail", Static).update(visible(text))

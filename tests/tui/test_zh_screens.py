@@ -318,3 +318,37 @@ async def test_chinese_dialog_sentences_wrap_inside_the_dialog_at_80_by_24(app, 
                 text = str(label.content)
                 assert label.region.right <= dialog.content_region.right, text
                 assert label.region.width * label.region.height >= cell_len(text), text
+
+
+async def test_the_grade_browser_speaks_chinese(tmp_path):
+    from textual.widgets import Footer
+
+    from core.teacher.exercise import make_exercise
+    from core.teacher.grade import grade_file
+    from core.teacher.key import read_key
+    from core.teacher.tolerance import Tolerance
+    from tui.grade_app import GradeApp
+
+    make_exercise(load("tiny-cnn"), "tiny-cnn", ["ana"], 2, "fc:deltas, out.delta", Tolerance("decimals", 3),
+                  "after", tmp_path, pdf=False)
+    handed = tmp_path / "handed.yaml"
+    handed.write_text((tmp_path / "ana.yaml").read_text() + "expected:\n  out.delta[0]: 0.5\n")
+    key = tmp_path / "key.yaml"
+    with using_language("zh"):
+        app = GradeApp([grade_file(read_key(key), str(key), handed)], "tiny-cnn")
+        async with app.run_test(size=SIZE) as pilot:
+            students = app.query_one("#students", DataTable)
+            assert [str(c.label) for c in students.columns.values()] == ["学生", "得分", "备注"]
+            assert students.get_row_at(0)[:2] == ["ana", "0/6"]  # ids and scores as they are
+            answers = app.query_one("#answers", DataTable)
+            assert [str(c.label) for c in answers.columns.values()] == ["值", "学生的值", "精确值", "判定", "失误"]
+            rows = [answers.get_row_at(i) for i in range(answers.row_count)]
+            assert rows[0][:2] == ["out.delta[0]", "0.5"] and rows[0][3] == "错误"
+            assert all(row[3] == "未作答" for row in rows[1:])
+            assert str(app.query_one("#detail", Static).content) == "out.delta[0]：错误"
+            await press(pilot, "tab", "down")
+            await pilot.pause()
+            assert str(app.query_one("#detail", Static).content).startswith("out.delta[1]：未作答")
+            footer = app.query_one(Footer)  # shows the app's keys that show, in the language spoken
+            shown = {b.description for _n, b, _e, _t in footer.screen.active_bindings.values() if b.show}
+            assert "退出" in shown and "quit" not in shown

@@ -248,4 +248,5 @@ MESSAGES: dict[str, str] = {
     "tampered: the network, numbers or asked values differ from the variant (score 0)":
         "已篡改：网络、数值或所问的值与发下的版本不同（0 分）",
     "{student}: {score:g} of {max} · {file}": "{student}：{score:g} / {max} 分 · {file}",
+    "{name}: {verdict}": "{name}：{verdict}",
 }
