@@ -130,12 +130,13 @@ MESSAGES: dict[str, str] = {
     "highlighted; ✓/✗ compare the scenario's expected values.\n\nSelect any value (arrows, tab, mouse) and the panel "
     "below shows its formula, the formula\nwith numbers and the result. **enter** on a weight, bias, input or target "
     "edits it in place\n(enter commits, escape cancels); the values that depend on it are cleared.\n":
-        "# cnn-tui — 一个数一个数地学反向传播\n\n面板从左边的**输入** (input) 到右边的**损失** (loss)，跟着数据走。\n"
-        "每层显示它的参数 (**weight** 权重、**bias** 偏置)、正向传播 (**net** = z，\n**out** = a)、反向传播 "
-        "(**∂out** = ∂{E}/∂out，**delta** = δ = ∂{E}/∂net，**grad_w**，\n**grad_b**) 和更新 (**new_w**，**new_b**)。"
-        "`·` 表示尚未计算的值；\n刚算出的值会高亮；✓/✗ 与场景的期望值比较。\n\n选中任意值 (方向键、tab、鼠标)，"
-        "下方面板显示它的公式、代入数字的公式\n和结果。在权重、偏置、输入或目标上按 **enter** 可就地编辑\n"
-        "(enter 确认，escape 取消)；依赖它的值会被清除。\n",
+        "# cnn-tui — 一个数一个数地学反向传播\n\n"
+        "面板从左边的**输入**（input）到右边的**损失**（loss），跟着数据走。每层显示它的参数（**weight** 权重、"
+        "**bias** 偏置）、正向传播（**net** = z，**out** = a）、反向传播（**∂out** = ∂{E}/∂out，"
+        "**delta** = δ = ∂{E}/∂net，**grad_w**，**grad_b**）和更新（**new_w**，**new_b**）。"
+        "`·` 表示尚未计算的值；刚算出的值会高亮；✓/✗ 与场景的期望值比较。\n\n"
+        "选中任意值（方向键、tab、鼠标），下方面板显示它的公式、代入数字的公式和结果。在权重、偏置、输入或目标上按"
+        "**enter** 可就地编辑（enter 确认，escape 取消）；依赖它的值会被清除。\n",
     "key": "按键",
     "does": "作用",
     "The network editor ({key})": "网络编辑器 ({key})",
