@@ -26,7 +26,8 @@ from tui.screens.main_screen import MainScreen
 TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
 # Textual's own words that the palette and the key bar show (said in the current language there)
 TEXTUAL_WORDS = (mark("Theme"), mark("Change the current theme"), mark("Screenshot"),
-                 mark("Save an SVG 'screenshot' of the current screen"), mark("palette"))
+                 mark("Save an SVG 'screenshot' of the current screen"), mark("palette"),
+                 mark("Open the command palette"))
 PALETTE_PLACEHOLDER = mark("Search for commands…")
 QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
 
@@ -96,7 +97,7 @@ class CnnTuiApp(App[int]):
         """Textual's palette, its search box prompting in the current language."""
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):  # as CommandPalette.is_open
             self.push_screen(CommandPalette(placeholder=tr(PALETTE_PLACEHOLDER), id="--command-palette"))
 
     def _palette(self, action: str) -> None:

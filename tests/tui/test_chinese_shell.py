@@ -5,6 +5,7 @@ quantity names stay exactly as they are; a double-width line still fits 80 colum
 from __future__ import annotations
 
 from rich.cells import cell_len
+from textual.command import CommandInput, CommandPalette
 from textual.widgets import Markdown
 from tui_helpers import cell, message, press, status
 
@@ -98,6 +99,10 @@ async def test_help_and_the_palette_speak_chinese():
             forward = next(c for c in commands if c.title.startswith("正向传播一层"))
             assert forward.title == "正向传播一层 (f)" and forward.help == "按键 f"
             assert any(c.title == "主题" and c.help == "更换当前主题" for c in commands)
+            await press(pilot, "ctrl+p")
+            await pilot.pause()
+            assert isinstance(app.screen, CommandPalette)
+            assert app.screen.query_one(CommandInput).placeholder == "搜索命令…"
 
 
 async def test_a_chinese_key_bar_fits_80_columns_and_a_click_hits_its_key():
@@ -115,3 +120,18 @@ async def test_a_chinese_key_bar_fits_80_columns_and_a_click_hits_its_key():
             await pilot.click(KeyBar, offset=(at, 0))
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_key_under_the_mouse_says_what_it_does_in_chinese():
+    with using_language("zh"):
+        app = tiny()
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            bar = app.query_one(KeyBar)
+            text = bar.text
+            await pilot.hover(KeyBar, offset=(cell_len(text[:text.index(" f 正向")]) + 4, 0))
+            await pilot.pause()
+            assert bar.tooltip == "正向传播一层"
+            await pilot.hover(KeyBar, offset=(cell_len(text[:text.index("^p 命令面板")]) + 4, 0))
+            await pilot.pause()
+            assert bar.tooltip == "打开命令面板"

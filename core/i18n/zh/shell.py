@@ -10,6 +10,7 @@ MESSAGES: dict[str, str] = {
     "Screenshot": "截图",
     "Save an SVG 'screenshot' of the current screen": "把当前屏幕保存为 SVG 截图",
     "palette": "命令面板",
+    "Open the command palette": "打开命令面板",
     "key {key}": "按键 {key}",
     # the app: quitting
     "You have unsaved changes. Quit anyway?": "有未保存的更改。仍要退出吗？",

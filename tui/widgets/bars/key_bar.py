@@ -47,6 +47,7 @@ class KeyBar(Widget, can_focus=False):
         self.items: tuple[KeyItem, ...] = ()
         self.palette: KeyItem | None = None
         self._spans: list[tuple[int, int, str]] = []  # (first cell, end cell, key) of each key on the line
+        self._tooltips: dict[str, str] = {}  # key → what it does (shown while the mouse is over it)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -65,15 +66,21 @@ class KeyBar(Widget, can_focus=False):
         active = self.screen.active_bindings
         items: list[KeyItem] = []
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in active.values():
+        tooltips: dict[str, str] = {}
+        for _node, binding, enabled, tooltip in active.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
+            if tooltip:
+                tooltips[binding.key] = tr(tooltip)
             items.append((binding.key, app.get_key_display(binding), tr(binding.description), enabled))
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
-            _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
+            _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
             palette = (binding.key, app.get_key_display(binding), tr(binding.description), enabled)
+            if tooltip:
+                tooltips[binding.key] = tr(tooltip)
+        self._tooltips = tooltips
         if tuple(items) != self.items or palette != self.palette:
             self.items = tuple(items)
             self.palette = palette
@@ -126,6 +133,13 @@ class KeyBar(Widget, can_focus=False):
             spans.append((start, out.cell_len, key))
         self._spans = spans
         return out
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """The tooltip says what the key under the mouse does (its row's text in ``tui.bindings``)."""
+        key = next((key for start, end, key in self._spans if start <= event.x < end), None)
+        tooltip = self._tooltips.get(key) if key is not None else None
+        if tooltip != self.tooltip:
+            self.tooltip = tooltip
 
     def on_click(self, event: events.Click) -> None:
         x = event.x
