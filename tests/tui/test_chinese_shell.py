@@ -135,3 +135,21 @@ async def test_the_key_under_the_mouse_says_what_it_does_in_chinese():
             await pilot.hover(KeyBar, offset=(cell_len(text[:text.index("^p 命令面板")]) + 4, 0))
             await pilot.pause()
             assert bar.tooltip == "打开命令面板"
+
+
+async def test_a_long_chinese_message_is_cut_within_the_line_and_says_where_to_read_it():
+    """The message line's "… (m: the whole message)" is measured in cells: in Chinese it is wider
+    than it is long, and must still end the last line whole."""
+    from tui.widgets.bars.message_line import MessageLine
+
+    with using_language("zh"):
+        app = tiny()
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            app.main.say("这是一条很长的消息，" * 40)
+            await pilot.pause()
+            line = app.query_one(MessageLine)
+            shown = line.render().plain.split("\n")
+            assert len(shown) == 2  # two lines on a terminal under 30 rows
+            assert shown[-1].endswith(" … (m：完整消息)")
+            assert all(cell_len(text) <= line.content_size.width for text in shown)

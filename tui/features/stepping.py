@@ -103,11 +103,10 @@ class SteppingFeature(Feature):
         if follow:
             self._follow(before)
         host.refresh_view()
-        host.say(self._outcome(done, fresh))
+        host.say(self._update_outcome() if follow and before.stage == "update" else self._outcome(done, fresh))
 
     def _outcome(self, done: str, fresh: set[str]) -> str:
-        if done == "update":
-            return self._update_outcome()
+        """What a step computed; ``done`` is the stepper's words for it (its language, not compared)."""
         shown = sorted(k for k in fresh if k not in ("input", "target"))
         what = ", ".join(shown[:4]) + (tr(" and {n} more", n=len(shown) - 4) if len(shown) > 4 else "")
         return tr("{done}: computed {what} · {where}", done=done, what=what or tr("nothing new"), where=self.where())
