@@ -4,6 +4,11 @@ The table is the one place where a key is named. The main screen binds each row 
 dispatcher (``key('<action>')``), which runs the action on the feature that owns it; the
 app binds the global rows (help, quit). Messages name keys through ``key_for``, never
 by spelling a key out, so a key changed here changes everywhere.
+
+Labels and texts are English, ``mark``ed for the catalogue (core/i18n/zh/shell.py), and said in
+the current language where they are shown: the key bar translates every binding's description
+and tooltip, help and the palette each row's text, ``short_label`` its label. A binding of any
+screen or widget needs only ``mark`` on its description to be said in Chinese in the key bar.
 """
 
 from __future__ import annotations

@@ -203,11 +203,11 @@ MESSAGES: dict[str, str] = {
         "先选中一个值，再按 {key} 输入你手算的值",
     "{name} is given, not computed: {key} is for the values you work out by hand (enter edits a given value)":
         "{name} 是给定的，不是算出来的：{key} 用于你手算的值 (给定的值用 enter 编辑)",
-    "enter keeps it": "enter 保存",
+    "enter keeps it": "enter 记下",
     "enter checks": "enter 检查",
     "my answer for {name}: your value (its decimals set the tolerance) · {checks} · empty removes · escape cancels":
-        "{name} 的我的答案：你的值 (小数位决定容差) · {checks} · 留空则删除 · escape 取消",
-    "my answer for {name}: cancelled": "{name} 的我的答案：已取消",
+        "你对 {name} 的答案：输入你的值 (小数位决定容差) · {checks} · 留空则删除 · escape 取消",
+    "my answer for {name}: cancelled": "你对 {name} 的答案：已取消",
     "edit of {name} cancelled": "已取消编辑 {name}",
     "{name} not changed: {reason}": "{name} 未更改：{reason}",
     "removed your answer for {name}": "已删除你对 {name} 的答案",
@@ -273,9 +273,9 @@ MESSAGES: dict[str, str] = {
     "quiz cancelled": "已取消测验",
     "no quiz: {reason}": "无法测验：{reason}",
     "nothing to ask about {scope} in this iteration: it is complete ({key} again starts on the next one)":
-        "本次迭代中关于{scope}已没有可问的：已完成 (再按 {key} 从下一次开始)",
+        "{scope} 在本次迭代中已没有可问的值：已完成 (再按 {key} 从下一次迭代开始)",
     "quiz on {scope}: compute {name} and type it; the decimals you type set the tolerance":
-        "测验{scope}：算出 {name} 并输入；你输入的小数位决定容差",
+        "测验范围：{scope}；算出 {name} 并输入，你输入的小数位决定容差",
     "✓ {name}: {typed} is right (exact {exact})": "✓ {name}：{typed} 正确 (精确值 {exact})",
     "✗ {name}: {typed} is wrong, it is {exact}{slip} (the formula with numbers is above)":
         "✗ {name}：{typed} 不对，应为 {exact}{slip} (上方是代入数字的公式)",
@@ -326,7 +326,7 @@ MESSAGES: dict[str, str] = {
         "追踪：读取它的所有值 (标出 {n} 个；{key}：关闭追踪)",
     "trace off ({key}: show what the selected value reads)": "追踪已关闭 ({key}：显示选中的值读取的值)",
     "trace: what the selected value reads ({n} marked; {key}: what reads it)":
-        "追踪：选中的值读取的值 (标出 {n} 个；{key}：读取它的值)",
+        "追踪：选中值所读取的值 (标出 {n} 个；{key}：读取它的值)",
     # training
     "training — press {key} to stop": "正在训练——按 {key} 停止",
     "training panel shown ({key} hides it)": "已显示训练面板 ({key} 隐藏)",
