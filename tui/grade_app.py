@@ -15,14 +15,22 @@ from core.numbers import fmt
 from core.teacher.grade import MISSING, Graded, StudentResult
 from core.text import visible
 
+# a verdict's word, marked with its context ("right" alone is also the arrow key's word, which
+# Chinese says differently); the context is left out when it is shown
+VERDICT = "verdict: "
+VERDICTS = {"right": mark("verdict: right"), "carried": mark("verdict: carried forward"),
+            "missing": mark("verdict: missing"), "wrong": mark("verdict: wrong")}
+
 
 def verdict(answer: Graded) -> str:
     """``right``, ``carried forward``, ``missing`` or ``wrong``, as the table shows it."""
     if answer.ok:
-        return tr("right")
-    if answer.carried_forward:
-        return tr("carried forward")
-    return tr("missing") if answer.diagnosis == MISSING else tr("wrong")
+        kind = "right"
+    elif answer.carried_forward:
+        kind = "carried"
+    else:
+        kind = "missing" if answer.diagnosis == MISSING else "wrong"
+    return tr(VERDICTS[kind]).removeprefix(VERDICT)
 
 
 ANSWER_COLUMNS = (mark("value"), mark("yours"), mark("exact"), mark("verdict"), mark("slip"))

@@ -73,10 +73,11 @@ async def test_saving_onto_a_folder_is_refused_in_the_dialog_and_the_dialog_stay
             await pilot.pause()
             assert isinstance(app.screen, SaveScreen)  # opened again, with why
             error = str(app.screen.query_one("#save-error", Label).content)
-            assert folder.name in error  # the path as typed
+            assert error.startswith("未保存：") and error.endswith(f"{folder.name}: 这是文件夹：请给出文件名")
             assert "将场景（当前的权重和样本）另存为：" in words(app.screen)
             assert app.screen.query_one("#save-path", Input).value == str(folder)
             assert not any(folder.iterdir())  # nothing written
+        assert logged(app)[-1] == error  # the message line and the log say the same, in Chinese
 
 
 async def test_the_export_dialog_speaks_chinese_and_keeps_the_formats_names(app):
