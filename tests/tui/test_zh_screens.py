@@ -353,3 +353,29 @@ async def test_the_grade_browser_speaks_chinese(tmp_path):
             footer = app.query_one(Footer)  # shows the app's keys that show, in the language spoken
             shown = {b.description for _n, b, _e, _t in footer.screen.active_bindings.values() if b.show}
             assert "退出" in shown and "quit" not in shown
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_epoch_table_s_headings_stay_over_their_columns_in_both_languages(lang):
+    """Each heading ends in the cell its column's numbers end in (a Chinese character is two cells)."""
+    from core.engine.training import EpochStats
+    from tui.widgets.training.loss_chart import TrainingLog, epochs_text
+
+    log = TrainingLog(epochs=[EpochStats(1, 0.5, 0.75, 0.6, 0.5), EpochStats(12, 0.25, 0.875, 0.4, 0.625)])
+    with using_language(lang):
+        head, *rows = epochs_text(log).plain.split("\n")
+
+    def ends(line: str) -> list[int]:  # the cell after each run of non-spaces
+        out, cells = [], 0
+        for j, ch in enumerate(line):
+            cells += cell_len(ch)
+            if ch != " " and (j + 1 == len(line) or line[j + 1] == " "):
+                out.append(cells)
+        return out
+
+    assert rows == ["    1  0.500   75.0%     50.0%", "   12  0.250   87.5%     62.5%"]
+    assert ends(head) == ends(rows[0]) == ends(rows[1])
+    if lang == "zh":
+        assert head.split() == ["轮", "损失", "训练", "留出集"]
+    else:
+        assert head == "epoch   loss   train  held-out"
