@@ -31,6 +31,7 @@ from tui.screens.quiz_screen import QuizScreen
 from tui.screens.samples_screen import SamplesScreen
 from tui.screens.save_screen import SaveScreen
 from tui.screens.train_screen import TrainScreen
+from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.quiz.quiz_bar import AnswerInput
 
 NUMBER = re.compile(r"−?\d+(?:[.,]\d+)*")
@@ -145,6 +146,8 @@ async def test_the_quiz_dialog_and_the_quiz_speak_chinese_with_the_same_names_an
             box = app.query_one(AnswerInput)
             assert box.placeholder == "你的值"
             assert str(app.query_one("#quiz-hint", Label).content) == "enter 检查 · ctrl+r 揭晓 · escape 退出"
+            keys = app.main.query_one(KeyBar).text  # the answer box's own keys, in the key bar
+            assert "退出测验" in keys and "揭晓" in keys
             question = app.main.quiz_mode.quiz.current
             assert f"{question} = ?" in derivation(app)
             assert "用显示的值算出它，在下方输入；作答后会显示代入数值的公式" in derivation(app)

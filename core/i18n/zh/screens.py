@@ -85,6 +85,8 @@ MESSAGES: dict[str, str] = {
     "{right}/{asked} right": "答对 {right}/{asked}",
     "leave quiz": "退出测验",
     "reveal": "揭晓",
+    "leave the quiz (the values stay computed)": "退出测验（已算出的值保留）",
+    "show this value without scoring it": "显示这个值，不计分",
     "your value": "你的值",
     "enter checks · ctrl+r reveals · escape leaves": "enter 检查 · ctrl+r 揭晓 · escape 退出",
     "quiz over: {score}": "测验结束：{score}",

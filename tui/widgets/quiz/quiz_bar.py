@@ -45,8 +45,8 @@ class AnswerInput(Input):
     """The learner's answer: enter checks it, ctrl+r reveals it unscored, escape leaves."""
 
     BINDINGS = [
-        Binding("escape", "leave", mark("leave quiz"), tooltip="leave the quiz (the values stay computed)"),
-        Binding("ctrl+r", "reveal", mark("reveal"), tooltip="show this value without scoring it"),
+        Binding("escape", "leave", mark("leave quiz"), tooltip=mark("leave the quiz (the values stay computed)")),
+        Binding("ctrl+r", "reveal", mark("reveal"), tooltip=mark("show this value without scoring it")),
     ]
 
     def __init__(self) -> None:
