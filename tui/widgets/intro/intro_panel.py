@@ -25,7 +25,7 @@ def start_keys() -> Text:
         if j:
             out.append(" · ", style="dim")
         out.append(key_for(action), style="bold")
-        out.append(" " + tr(short_label(action)))  # the key table's word, marked there
+        out.append(f" {short_label(action)}")  # the key table's word, in the language spoken
     out.append("   " + tr("(any key closes this; {key} shows it again)", key=key_for("intro")), style="dim")
     return out
 
