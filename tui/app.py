@@ -16,6 +16,7 @@ from textual.screen import Screen
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
+from core.i18n import mark, tr
 from core.scenario.draft import Draft
 from core.scenario.root import Root
 from tui.bindings import APP_BINDINGS, KEYS, key_label
@@ -23,6 +24,11 @@ from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
 
 TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
+# Textual's own words that the palette and the key bar show (said in the current language there)
+TEXTUAL_WORDS = (mark("Theme"), mark("Change the current theme"), mark("Screenshot"),
+                 mark("Save an SVG 'screenshot' of the current screen"), mark("palette"),
+                 mark("Open the command palette"))
+PALETTE_PLACEHOLDER = mark("Search for commands…")
 QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
 
 
@@ -78,13 +84,21 @@ class CnnTuiApp(App[int]):
         # lists every key) and Maximize, which shows one panel without its neighbours
         for command in super().get_system_commands(screen):
             if command.title not in TEXTUAL_COMMANDS_LEFT_OUT:
-                yield command
+                yield command._replace(title=tr(command.title), help=tr(command.help))
         table = getattr(screen, "KEY_TABLE", None)  # a screen with a key table of its own (the editor)
         for keys, action, _label, _shown, text in table or KEYS:
-            title = text[0].upper() + text[1:]
+            said = tr(text)
+            title = said[0].upper() + said[1:]
             shown = key_label(keys)
             run = partial(self._screen_key, screen, action) if table else partial(self._palette, action)
-            yield SystemCommand(f"{title} ({shown})", f"key {shown}", run)
+            yield SystemCommand(f"{title} ({shown})", tr("key {key}", key=shown), run)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its search box prompting in the current language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):  # as CommandPalette.is_open
+            self.push_screen(CommandPalette(placeholder=tr(PALETTE_PLACEHOLDER), id="--command-palette"))
 
     def _palette(self, action: str) -> None:
         self.call_later(self.main.run_key, action)
@@ -108,7 +122,7 @@ class CnnTuiApp(App[int]):
             self._quit_when_done(files.busy)
             return
         self._quit_wanted = False
-        self.main.confirm_if_edited("You have unsaved changes. Quit anyway?", self._quit_cleanly)
+        self.main.confirm_if_edited(tr("You have unsaved changes. Quit anyway?"), self._quit_cleanly)
 
     def _quit_when_done(self, busy: str) -> None:
         """Wait (at most ``QUIT_WAIT`` seconds) for the running file work, then quit as
@@ -117,7 +131,7 @@ class CnnTuiApp(App[int]):
         if self._quit_wanted:
             return  # already waiting
         self._quit_wanted = True
-        self.main.say(f"{busy} — quitting once it has finished…")
+        self.main.say(tr("{busy} — quitting once it has finished…", busy=busy))
         timer = self.set_timer(QUIT_WAIT, lambda: self._ask_abandon(busy))
 
         def finished() -> None:
@@ -138,7 +152,7 @@ class CnnTuiApp(App[int]):
                 return  # the work ended meanwhile and the app is quitting as usual
             if not abandon:
                 self._quit_wanted = False
-                self.main.say(f"quit cancelled: {busy} goes on")
+                self.main.say(tr("quit cancelled: {busy} goes on", busy=busy))
                 return
             if not self.main.files.busy:
                 self.call_later(self.action_quit)
@@ -146,7 +160,7 @@ class CnnTuiApp(App[int]):
             self.main.recovery.close()  # not a clean quit: the journal stays for the next launch
             self.exit(0)
 
-        self.main.ask(ConfirmScreen(f"{busy} is still running: quit and abandon it?"), answered)
+        self.main.ask(ConfirmScreen(tr("{busy} is still running: quit and abandon it?", busy=busy)), answered)
 
     def _quit_cleanly(self) -> None:
         self.main.recovery.forget()  # a clean quit leaves no recovery journal

@@ -7,22 +7,33 @@ asked values: their value, the exact one, the verdict and the slip. Read-only.
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
+from core.i18n import mark, tr
 from core.numbers import fmt
 from core.teacher.grade import MISSING, Graded, StudentResult
 from core.text import visible
+
+# a verdict's word, marked with its context ("right" alone is also the arrow key's word, which
+# Chinese says differently); the context is left out when it is shown
+VERDICT = "verdict: "
+VERDICTS = {"right": mark("verdict: right"), "carried": mark("verdict: carried forward"),
+            "missing": mark("verdict: missing"), "wrong": mark("verdict: wrong")}
 
 
 def verdict(answer: Graded) -> str:
     """``right``, ``carried forward``, ``missing`` or ``wrong``, as the table shows it."""
     if answer.ok:
-        return "right"
-    if answer.carried_forward:
-        return "carried forward"
-    return "missing" if answer.diagnosis == MISSING else "wrong"
+        kind = "right"
+    elif answer.carried_forward:
+        kind = "carried"
+    else:
+        kind = "missing" if answer.diagnosis == MISSING else "wrong"
+    return tr(VERDICTS[kind]).removeprefix(VERDICT)
+
+
+ANSWER_COLUMNS = (mark("value"), mark("yours"), mark("exact"), mark("verdict"), mark("slip"))
 
 
 class GradeApp(App[int]):
@@ -30,10 +41,11 @@ class GradeApp(App[int]):
 
     CSS_PATH = "grade.tcss"
     TITLE = "cnn-tui grade"
-    BINDINGS = [Binding("q", "quit", "quit"), Binding("tab", "focus_next", "switch table", show=True)]
-
     def __init__(self, results: list[StudentResult], title: str) -> None:
         super().__init__()
+        # bound here, not in BINDINGS: the footer shows their words in the language spoken now
+        self.bind("q", "quit", description=tr("quit"))
+        self.bind("tab", "focus_next", description=tr("switch table"), show=True)
         self.results = results
         self.sub_title = visible(title)
 
@@ -47,11 +59,11 @@ class GradeApp(App[int]):
 
     def on_mount(self) -> None:
         students = self.query_one("#students", DataTable)
-        students.add_columns("student", "score", "note")
+        students.add_columns(tr("student"), tr("score"), tr("note"))
         for r in self.results:
-            note = "unreadable" if r.error is not None else ("TAMPERED" if r.tampered else "")
+            note = tr("unreadable") if r.error is not None else (tr("TAMPERED") if r.tampered else "")
             students.add_row(visible(r.id), f"{r.score:g}/{r.max}", note)
-        self.query_one("#answers", DataTable).add_columns("value", "yours", "exact", "verdict", "slip")
+        self.query_one("#answers", DataTable).add_columns(*(tr(word) for word in ANSWER_COLUMNS))
         if self.results:
             self.show_student(0)
         students.focus()
@@ -77,16 +89,17 @@ class GradeApp(App[int]):
         if result.error is not None:
             detail.update(visible(result.error))
         elif result.tampered:
-            detail.update("tampered: the network, numbers or asked values differ from the variant (score 0)")
+            detail.update(tr("tampered: the network, numbers or asked values differ from the variant (score 0)"))
         else:
-            detail.update(f"{visible(result.id)}: {result.score:g} of {result.max} · {visible(result.file)}")
+            detail.update(tr("{student}: {score:g} of {max} · {file}", student=visible(result.id), score=result.score,
+                             max=result.max, file=visible(result.file)))
 
     def show_answer(self, row: int) -> None:
         result = self._current()
         if result is None or not 0 <= row < len(result.answers):
             return
         a = result.answers[row]
-        text = f"{a.name}: {verdict(a)}"
+        text = tr("{name}: {verdict}", name=a.name, verdict=verdict(a))
         if a.explanation:
             text += f" — {a.explanation}"
         self.query_one("#detail", Static).update(visible(text))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.text import quote
 from tui.error_log import record
 
@@ -19,15 +20,17 @@ def problem(err: BaseException) -> str:
     if isinstance(err, CnnTuiError):
         return str(err)
     if isinstance(err, OSError):
-        reason = (err.strerror or "the file system refused").lower()
+        reason = (err.strerror or tr("the file system refused")).lower()
         return f"{quote(str(err.filename))}: {reason}" if err.filename else reason
     if isinstance(err, MemoryError):
-        return "not enough memory for this"
+        return tr("not enough memory for this")
     if isinstance(err, RecursionError):
-        return "the data is nested too deeply"
+        return tr("the data is nested too deeply")
     where = record(err)  # a bug: its traceback is kept for a report
-    details = f" (logged in {quote(_short(where))})" if where else ""
-    return f"an unexpected error stopped it{details}; the session is unchanged"
+    if where:
+        return tr("an unexpected error stopped it (logged in {log}); the session is unchanged",
+                  log=quote(_short(where)))
+    return tr("an unexpected error stopped it; the session is unchanged")
 
 
 def _short(path: Path) -> str:

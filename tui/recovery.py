@@ -21,6 +21,7 @@ from core.engine import journal
 from core.engine.journal import Entry, Found, JournalError, JournalWriter
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.i18n import mark, tr, tr_n
 from core.text import quote
 from tui.screens.confirm_screen import ConfirmScreen
 
@@ -36,17 +37,18 @@ def when(seconds: float) -> str:
 class RestoreScreen(ConfirmScreen, inherit_bindings=False):
     """"Restore the unsaved session from <time>? (n changes)": True restores, False discards."""
 
-    BINDINGS = [Binding("r", "answer(True)", "restore"), Binding("d", "answer(False)", "discard")]
-    YES = ("Restore (r)", "primary")
-    NO = ("Discard (d)", "warning")
+    BINDINGS = [Binding("r", "answer(True)", mark("restore")), Binding("d", "answer(False)", mark("discard"))]
+    YES = (mark("Restore (r)"), "primary")
+    NO = (mark("Discard (d)"), "warning")
     FOCUS = "yes"
 
     def __init__(self, found: Found, name: str) -> None:
         count = found.changes
-        super().__init__(f"Restore the unsaved session from {when(found.modified)}? "
-                         f"({count} change{'s' if count != 1 else ''})",
-                         hint=f"{quote(name)} was left without saving (a crash, a closed terminal or a lost "
-                              "connection). Restore replays it exactly; discard starts from the file.")
+        super().__init__(tr_n("Restore the unsaved session from {when}? ({n} change)",
+                              "Restore the unsaved session from {when}? ({n} changes)", count,
+                              when=when(found.modified)),
+                         hint=tr("{name} was left without saving (a crash, a closed terminal or a lost connection). "
+                                 "Restore replays it exactly; discard starts from the file.", name=quote(name)))
         self.found = found
         self.scenario_name = name
 
@@ -177,8 +179,8 @@ class Recovery:
 
     def _fail(self, err: CnnTuiError) -> None:
         self.off = True
-        self.host.call_after_refresh(self.host.say, f"{err}: unsaved work will not be recoverable after a "
-                                    "crash; the session goes on", True)
+        self.host.call_after_refresh(self.host.say, tr("{reason}: unsaved work will not be recoverable after a "
+                                                       "crash; the session goes on", reason=err), True)
 
     # --- restoring ----------------------------------------------------------------------
     def _offer(self, found: journal.Offer, stepper: Stepper) -> None:
@@ -187,8 +189,9 @@ class Recovery:
             if stale:
                 kept = [journal.set_aside(f) for f in stale]
                 self.host.call_after_refresh(
-                    self.host.say, f"a recovery journal from {when(stale[0].modified)} is for an earlier version "
-                    f"of this file: not restored (kept as {kept[0].name} in {quote(str(kept[0].parent))})", True)
+                    self.host.say, tr("a recovery journal from {when} is for an earlier version of this file: not "
+                                      "restored (kept as {name} in {folder})", when=when(stale[0].modified),
+                                      name=kept[0].name, folder=quote(str(kept[0].parent))), True)
             return
         newest, older = usable[0], usable[1:]
 
@@ -199,9 +202,9 @@ class Recovery:
             if restore:
                 return self.restore(newest, [newest.path])
             journal.remove([newest.path])
-            also = (f" ({len(kept)} older one{'s' if len(kept) != 1 else ''} kept in "
-                    f"{quote(str(kept[0].parent))})" if kept else "")
-            self.host.say(f"discarded the unsaved session from {when(newest.modified)}{also}")
+            also = (tr_n(" ({n} older one kept in {folder})", " ({n} older ones kept in {folder})", len(kept),
+                         folder=quote(str(kept[0].parent))) if kept else "")
+            self.host.say(tr("discarded the unsaved session from {when}{also}", when=when(newest.modified), also=also))
             return None
 
         self.host.call_after_refresh(self.host.app.push_screen, RestoreScreen(newest, stepper.scenario.name), chosen)
@@ -233,9 +236,10 @@ class Recovery:
         if quiz_entry and quiz_entry.get("active"):
             said = await self._resume_quiz(quiz_entry)
         count = found.changes if done.failed is None else done.applied
-        note = f" — stopped early at {done.failed}" if done.failed else ""
-        host.say(f"restored the session from {when(found.modified)}: {count} change"
-                 f"{'s' if count != 1 else ''}{said}{note} · next: {host.stepper.phase().next_words()}",
+        note = tr(" — stopped early at {at}", at=done.failed) if done.failed else ""
+        host.say(tr_n("restored the session from {when}: {n} change{said}{note} · next: {next}",
+                      "restored the session from {when}: {n} changes{said}{note} · next: {next}", count,
+                      when=when(found.modified), said=said, note=note, next=host.stepper.phase().next_words()),
                  error=bool(done.failed))
 
     async def _resume_quiz(self, entry: Entry) -> str:
@@ -247,8 +251,8 @@ class Recovery:
             quiz = Quiz.resume(host.stepper, entry.get("layer"), str(entry.get("kinds", "all")),
                                list(entry.get("pending", [])), int(entry.get("right", 0)), int(entry.get("asked", 0)))
         except (CnnTuiError, KeyError, TypeError, ValueError):
-            return " (the quiz could not be resumed)"
+            return tr(" (the quiz could not be resumed)")
         if quiz.finished:
             return ""
         await host.quiz_mode.resume(quiz, int(entry.get("number", 1)))
-        return f", quiz resumed at {score_text(quiz)}"
+        return tr(", quiz resumed at {score}", score=score_text(quiz))

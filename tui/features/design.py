@@ -6,6 +6,7 @@ from functools import partial
 from typing import ClassVar
 
 from core.engine.scenario import Scenario
+from core.i18n import tr
 from core.scenario.draft import Draft
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -27,19 +28,20 @@ class DesignFeature(Feature):
 
         async def adopt(scenario: Scenario) -> None:
             await host.replace_session(scenario)
-            host.say(f"the designed network is open: {key_for('step_forward')} steps it, "
-                     f"{key_for('save_as')} saves it as a scenario, {key_for('network_editor')} edits it again")
+            host.say(tr("the designed network is open: {forward} steps it, {save_as} saves it as a scenario, "
+                        "{editor} edits it again", forward=key_for("step_forward"), save_as=key_for("save_as"),
+                        editor=key_for("network_editor")))
 
         def open_now(scenario: Scenario) -> None:
             host.app.call_later(host.guarded, partial(adopt, scenario))
 
         def designed(scenario: Scenario | None) -> None:
             if scenario is None:
-                host.say("left the network editor; nothing changed")
+                host.say(tr("left the network editor; nothing changed"))
                 return
             # like opening a file, the design replaces the session: undo cannot go back past it
-            host.confirm_if_edited("Open the designed network in place of this session? Its unsaved edits "
-                                   "are not saved (the design keeps the weights as they are now).",
+            host.confirm_if_edited(tr("Open the designed network in place of this session? Its unsaved edits "
+                                      "are not saved (the design keeps the weights as they are now)."),
                                    partial(open_now, scenario))
 
         host.ask(EditorScreen(draft), designed)

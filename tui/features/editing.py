@@ -13,6 +13,7 @@ from typing import ClassVar
 from core.engine.quantities import EDITABLE_KINDS
 from core.engine.stepper import EDITABLE_WORDS
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -39,7 +40,8 @@ class EditFeature(Feature):
             host.say(reason, error=True)
             return
         if not cell.editable:
-            host.say(f"{cell.name} is computed, not given: {EDITABLE_WORDS}", error=True)
+            host.say(tr("{name} is computed, not given: {editable}", name=cell.name, editable=EDITABLE_WORDS),
+                     error=True)
             return
         why = host.stepper.cannot_edit(cell.name)
         if why:
@@ -49,7 +51,7 @@ class EditFeature(Feature):
         if not isinstance(panel, LayerPanel):
             return
         await panel.start_edit(cell.name, fmt(host.stepper.value(cell.name), None))
-        host.say(f"editing {cell.name}: type a number, enter to commit, escape to cancel")
+        host.say(tr("editing {name}: type a number, enter to commit, escape to cancel", name=cell.name))
 
     # --- x: my answer -----------------------------------------------------------------
     async def action_my_answer(self) -> None:
@@ -58,19 +60,19 @@ class EditFeature(Feature):
         # the panel's current view (numbers or heatmap) holds the value: the editor goes over it
         panel = next((p for p in host.panels if name and p.view.locate(name) is not None), None)
         if name is None or panel is None:
-            host.say(f"select a value first, then {key_for('my_answer')} to type the value you computed by hand",
-                     error=True)
+            host.say(tr("select a value first, then {key} to type the value you computed by hand",
+                        key=key_for("my_answer")), error=True)
             return
         kind = name.split("[")[0].rpartition(".")[2]
         if kind in GIVEN:
-            host.say(f"{name} is given, not computed: {key_for('my_answer')} is for the values you work out by "
-                     "hand (enter edits a given value)", error=True)
+            host.say(tr("{name} is given, not computed: {key} is for the values you work out by "
+                        "hand (enter edits a given value)", name=name, key=key_for("my_answer")), error=True)
             return
         old = host.stepper.scenario.expected.get(name)
         await panel.start_edit(name, old.text if old else "", AnswerEditor)
-        checks = "enter keeps it" if name in host.quiz_hidden() else "enter checks"
-        host.say(f"my answer for {name}: your value (its decimals set the tolerance) · {checks} · "
-                 "empty removes · escape cancels")
+        checks = tr("enter keeps it") if name in host.quiz_hidden() else tr("enter checks")
+        host.say(tr("my answer for {name}: your value (its decimals set the tolerance) · {checks} · "
+                    "empty removes · escape cancels", name=name, checks=checks))
 
     # --- the editors' messages -----------------------------------------------------------
     async def submitted(self, message: LayerPanel.EditSubmitted) -> None:
@@ -81,9 +83,9 @@ class EditFeature(Feature):
 
     def cancelled(self, message: LayerPanel.EditCancelled) -> None:
         if isinstance(message.editor, AnswerEditor):
-            self.host.say(f"my answer for {message.editor.quantity}: cancelled")
+            self.host.say(tr("my answer for {name}: cancelled", name=message.editor.quantity))
         else:
-            self.host.say(f"edit of {message.editor.quantity} cancelled")
+            self.host.say(tr("edit of {name} cancelled", name=message.editor.quantity))
 
     async def _close(self, editor: CellEditor) -> None:
         panel = editor.parent
@@ -102,7 +104,7 @@ class EditFeature(Feature):
             before = host.stepper.value(name)
             cleared = host.stepper.edit(name, value)
         except (ValueError, CnnTuiError) as err:
-            host.say(f"{name} not changed: {err}", error=True)
+            host.say(tr("{name} not changed: {reason}", name=name, reason=err), error=True)
             return
         await self._close(editor)
         host.fresh = {name}
@@ -132,25 +134,29 @@ class EditFeature(Feature):
         await self._close(editor)
         host.refresh_view()
         if not written:
-            host.say(f"removed your answer for {name}")
+            host.say(tr("removed your answer for {name}", name=name))
             return
         shown = written.replace("-", "−")
         save = key_for("save")
         exercise = host.stepper.scenario.exercise
         if hidden and exercise is not None:
             done = sum(1 for n in exercise.ask if n in host.stepper.scenario.expected)
-            host.say(f"your {shown} for {name} is kept ({done} of {len(exercise.ask)} answered) · saved with "
-                     f"{save} under expected; it is checked when your teacher grades it")
+            host.say(tr("your {value} for {name} is kept ({done} of {total} answered) · saved with "
+                        "{key} under expected; it is checked when your teacher grades it", value=shown, name=name,
+                        done=done, total=len(exercise.ask), key=save))
             return
         check = check_for(host.stepper, name)
         if check is None:
-            host.say(f"your {shown} for {name} is kept; it is checked once {name} is computed (saved with {save})")
+            host.say(tr("your {value} for {name} is kept; it is checked once {name} is computed (saved with {key})",
+                        value=shown, name=name, key=save))
         elif check.ok:
-            verdict = "is right" if check.exact_match else "is close"
-            host.say(f"{check.mark} your {shown} for {name} {verdict} ({check.rule}) "
-                     f"· saved with {save} under expected")
+            said = (tr("{mark} your {value} for {name} is right ({rule}) · saved with {key} under expected",
+                       mark=check.mark, value=shown, name=name, rule=check.rule, key=save) if check.exact_match else
+                    tr("{mark} your {value} for {name} is close ({rule}) · saved with {key} under expected",
+                       mark=check.mark, value=shown, name=name, rule=check.rule, key=save))
+            host.say(said)
         else:
-            why = (f" · likely slip: {check.diagnosis.slip} (explained below)" if check.diagnosis
-                   else " (the derivation below shows the formula with numbers)")
-            host.say(f"✗ your {shown} for {name}: the exact value is "
-                     f"{fmt(check.actual, expected.decimals + 1)}{why}", error=True)
+            why = (tr(" · likely slip: {slip} (explained below)", slip=check.diagnosis.slip) if check.diagnosis
+                   else tr(" (the derivation below shows the formula with numbers)"))
+            host.say(tr("✗ your {value} for {name}: the exact value is {exact}{why}", value=shown, name=name,
+                        exact=fmt(check.actual, expected.decimals + 1), why=why), error=True)

@@ -15,6 +15,7 @@ from rich.text import Text
 from core.engine.quantities import KINDS, parse_name
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
+from core.i18n import tr
 from core.teacher.hiding import NOTHING, Hiding, hiding_for
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -51,12 +52,12 @@ class ExerciseFeature(Feature):
         if not self.active:
             return None
         if action in HIDING_KEYS:
-            return "not in an exercise: it would show the values you are asked to work out"
+            return tr("not in an exercise: it would show the values you are asked to work out")
         if action in CHANGING_KEYS:
-            return "not in an exercise: it would change the numbers you are asked to work out"
+            return tr("not in an exercise: it would change the numbers you are asked to work out")
         if action in NEXT_ITERATION and self.host.stepper.phase().stage == "done":
-            return (f"the exercise is this iteration: its update is done ({key_for('undo')} steps back; "
-                    f"{key_for('save')} saves your answers)")
+            return tr("the exercise is this iteration: its update is done ({undo} steps back; {save} saves your "
+                      "answers)", undo=key_for("undo"), save=key_for("save"))
         return None
 
     def hidden(self) -> frozenset[str]:
@@ -92,9 +93,11 @@ class ExerciseFeature(Feature):
         asked = name in self.hiding.asked
         mine = self.host.stepper.scenario.expected.get(name)
         if asked:
-            out.append(f"\nAsked in your exercise: work it out by hand; {key_for('my_answer')} records your answer"
-                       + (f" (now {mine.text})" if mine else "") + f" · {self.progress()}", style="italic")
+            out.append(tr("\nAsked in your exercise: work it out by hand; {key} records your answer",
+                          key=key_for("my_answer"))
+                       + (tr(" (now {answer})", answer=mine.text) if mine else "") + f" · {self.progress()}",
+                       style="italic")
         else:
-            out.append("\nHidden in your exercise: it comes after a value you are asked to work out.",
+            out.append(tr("\nHidden in your exercise: it comes after a value you are asked to work out."),
                        style="italic dim")
         view.body.update(out)

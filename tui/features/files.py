@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.scenario.catalog import bundled_dir
 from core.scenario.root import Root
 from tui.background import run_in_background
@@ -68,7 +69,7 @@ class FilesFeature(Feature):
 
     def blocks(self, action: str) -> str | None:
         if self.busy and action not in WHILE_FILE_WORK:
-            return f"{self.busy} — a moment"
+            return tr("{busy} — a moment", busy=self.busy)
         return None
 
     # --- the background thread ----------------------------------------------------------
@@ -111,7 +112,7 @@ class FilesFeature(Feature):
 
     def _opened(self, scenario: Scenario | None) -> None:
         if scenario is None:
-            self.host.say("open cancelled")
+            self.host.say(tr("open cancelled"))
             return
         self.host.call_later(self._adopt, scenario)
 
@@ -120,9 +121,9 @@ class FilesFeature(Feature):
         try:
             await host.replace_session(scenario)
         except Exception as err:  # a scenario the screen cannot show: say so (the panels are rebuilt)
-            host.say(f"not opened: {problem(err)}", error=True)
+            host.say(tr("not opened: {problem}", problem=problem(err)), error=True)
             return
-        host.say(f"opened {host.stepper.scenario.name} ({host.stepper.scenario.path})")
+        host.say(tr("opened {name} ({path})", name=host.stepper.scenario.name, path=host.stepper.scenario.path))
 
     # --- save ------------------------------------------------------------------------------
     def _home(self) -> Path:
@@ -157,27 +158,28 @@ class FilesFeature(Feature):
 
         host = self.host
         if not target:
-            host.say("save cancelled")
+            host.say(tr("save cancelled"))
             return
         if self.root is not None:
             try:
                 target = str(self.root.inside(target))
             except CnnTuiError as err:
-                host.say(f"not saved: {err}", error=True)
-                self.action_save_as(typed=target, error=f"not saved: {err}")
+                host.say(tr("not saved: {reason}", reason=err), error=True)
+                self.action_save_as(typed=target, error=tr("not saved: {reason}", reason=err))
                 return
         if self._missing_folder(target, lambda: self._save_chosen(target),
-                                lambda: self.action_save_as(typed=target, error="not saved: no folder created")):
+                                lambda: self.action_save_as(typed=target, error=tr("not saved: no folder created"))):
             return
         try:  # a bad target (too long, a FIFO, a folder, the sample file…) is told now, before any question
             checked = plan_save(host.stepper.current_scenario(), target).target
         except CnnTuiError as err:  # said, and the dialog opens again with the path as typed
-            host.say(f"not saved: {err}", error=True)
-            self.action_save_as(typed=target, error=f"not saved: {err}")
+            host.say(tr("not saved: {reason}", reason=err), error=True)
+            self.action_save_as(typed=target, error=tr("not saved: {reason}", reason=err))
             return
         path, current = checked.given, host.stepper.scenario.path
         if checked.exists and (current is None or checked.path != current.resolve()):
-            host.confirm_if_edited(f"{checked.shown} exists. Overwrite it?", lambda: self.save_to(path), always=True)
+            host.confirm_if_edited(tr("{path} exists. Overwrite it?", path=checked.shown), lambda: self.save_to(path),
+                                   always=True)
             return
         self.save_to(path)
 
@@ -196,21 +198,24 @@ class FilesFeature(Feature):
 
         def answered(create: bool | None) -> None:
             if not create:
-                host.say(f"the folder {quote_path(str(folder))} was not created: nothing written", error=True)
+                host.say(tr("the folder {path} was not created: nothing written", path=quote_path(str(folder))),
+                         error=True)
                 declined()
                 return
             try:
                 folder.mkdir(parents=True)
             except OSError as err:
-                host.say(f"could not create the folder {quote_path(str(folder))}: {os_reason(err)}", error=True)
+                host.say(tr("could not create the folder {path}: {reason}", path=quote_path(str(folder)),
+                            reason=os_reason(err)), error=True)
                 declined()
                 return
-            host.say(f"created the folder {quote_path(str(folder))}")
+            host.say(tr("created the folder {path}", path=quote_path(str(folder))))
             created()
 
         from tui.screens.confirm_screen import ConfirmScreen
 
-        host.ask(ConfirmScreen(f"The folder {quote_path(str(folder))} does not exist. Create it?"), answered)
+        host.ask(ConfirmScreen(tr("The folder {path} does not exist. Create it?", path=quote_path(str(folder)))),
+                 answered)
         return True
 
     def save_to(self, path: Path) -> None:
@@ -219,7 +224,7 @@ class FilesFeature(Feature):
 
         host = self.host
         if self.busy:
-            host.say(f"{self.busy} — a moment", error=True)
+            host.say(tr("{busy} — a moment", busy=self.busy), error=True)
             return
         state = host.stepper.state
         scenario = host.stepper.current_scenario()
@@ -234,12 +239,13 @@ class FilesFeature(Feature):
                 host.stepper.adopt_sample_files({name: (f.file, f.source) for name, f in saved.sample_files.items()})
                 host.stepper.mark_saved()
             host.refresh_view()
-            host.say("; ".join([f"saved to {saved.path}", *saved.notes]))
+            host.say("; ".join([tr("saved to {path}", path=saved.path), *saved.notes]))
 
         def failed(err: BaseException) -> None:
-            host.say(f"not saved: {problem(err)}", error=True)
+            host.say(tr("not saved: {reason}", reason=problem(err)), error=True)
 
-        self._run(f"saving to {path}", partial(write_scenario, scenario, path, self.last_saved), done, failed)
+        self._run(tr("saving to {path}", path=path), partial(write_scenario, scenario, path, self.last_saved), done,
+                  failed)
 
     # --- export ----------------------------------------------------------------------------
     def action_export(self) -> None:
@@ -249,8 +255,8 @@ class FilesFeature(Feature):
         try:
             export_text(host.stepper, "markdown")
         except Exception as err:
-            host.say(f"nothing to export yet — {key_for('run_iteration')} completes the iteration ({problem(err)})",
-                     error=True)
+            host.say(tr("nothing to export yet — {key} completes the iteration ({problem})",
+                        key=key_for("run_iteration"), problem=problem(err)), error=True)
             return
         from tui.screens.export_screen import ExportScreen
 
@@ -260,9 +266,10 @@ class FilesFeature(Feature):
         from tui.widgets.derivation.derivation_view import decimals_words
 
         rounding = self.host.stepper.hand_rounding
-        notes = [] if rounding is None else [f"hand-rounding is on ({decimals_words(rounding)}): the export says so"]
+        notes = [] if rounding is None else [tr("hand-rounding is on ({decimals}): the export says so",
+                                                    decimals=decimals_words(rounding))]
         if self.host.app.is_web:
-            notes.append("your browser downloads the file: only its name is used")
+            notes.append(tr("your browser downloads the file: only its name is used"))
         return "; ".join(notes)
 
     def _export_again(self, fmt_name: str, typed: str, error: str) -> None:
@@ -283,7 +290,7 @@ class FilesFeature(Feature):
 
         host = self.host
         if choice is None:
-            host.say("export cancelled")
+            host.say(tr("export cancelled"))
             return
         fmt_name, target = choice
         if self.host.app.is_web:  # nothing is written on the server: the browser downloads it
@@ -293,21 +300,22 @@ class FilesFeature(Feature):
             try:
                 target = str(self.root.inside(target))
             except CnnTuiError as err:
-                host.say(f"not exported: {err}", error=True)
-                self._export_again(fmt_name, target, f"not exported: {err}")
+                host.say(tr("not exported: {reason}", reason=err), error=True)
+                self._export_again(fmt_name, target, tr("not exported: {reason}", reason=err))
                 return
         if self._missing_folder(target, lambda: self._export_chosen(choice),
-                                lambda: self._export_again(fmt_name, target, "not exported: no folder created")):
+                                lambda: self._export_again(fmt_name, target, tr("not exported: no folder created"))):
             return
         try:  # a bad target is told now, before any question
             checked = check_target(target, reads=source_files(host.stepper.scenario))
         except CnnTuiError as err:  # said, and the dialog opens again with the file as typed
-            host.say(f"not exported: {err}", error=True)
-            self._export_again(fmt_name, target, f"not exported: {err}")
+            host.say(tr("not exported: {reason}", reason=err), error=True)
+            self._export_again(fmt_name, target, tr("not exported: {reason}", reason=err))
             return
         path = checked.given
         if checked.exists:
-            host.confirm_if_edited(f"{checked.shown} exists. Overwrite it?", lambda: self.export_to(fmt_name, path),
+            host.confirm_if_edited(tr("{path} exists. Overwrite it?", path=checked.shown),
+                                   lambda: self.export_to(fmt_name, path),
                                    always=True)
             return
         self.export_to(fmt_name, path)
@@ -324,11 +332,11 @@ class FilesFeature(Feature):
         try:
             text = export_text(host.stepper, fmt_name)
         except Exception as err:
-            host.say(f"not exported: {problem(err)}", error=True)
+            host.say(tr("not exported: {reason}", reason=problem(err)), error=True)
             return
         host.app.deliver_text(StringIO(text), save_filename=name, mime_type=MIME_TYPES[fmt_name])
-        host.say(f"exported iteration {host.stepper.iteration} as {NAMES[fmt_name]}: "
-                 f"your browser downloads {quote_path(name)}")
+        host.say(tr("exported iteration {n} as {format}: your browser downloads {name}", n=host.stepper.iteration,
+                    format=NAMES[fmt_name], name=quote_path(name)))
 
     def export_to(self, fmt_name: str, path: Path) -> None:
         """The text is made here (from the stepper as it stands), written in a thread."""
@@ -338,21 +346,23 @@ class FilesFeature(Feature):
 
         host = self.host
         if self.busy:
-            host.say(f"{self.busy} — a moment", error=True)
+            host.say(tr("{busy} — a moment", busy=self.busy), error=True)
             return
         try:
             text = export_text(host.stepper, fmt_name)
         except Exception as err:
-            host.say(f"not exported: {problem(err)}", error=True)
+            host.say(tr("not exported: {reason}", reason=problem(err)), error=True)
             return
         iteration = host.stepper.iteration
         reads = source_files(host.stepper.scenario)
 
         def done(written: object) -> None:
             assert isinstance(written, Path)
-            host.say(f"exported iteration {iteration} as {NAMES[fmt_name]} to {written.resolve()}")
+            host.say(tr("exported iteration {n} as {format} to {path}", n=iteration, format=NAMES[fmt_name],
+                        path=written.resolve()))
 
         def failed(err: BaseException) -> None:
-            host.say(f"not exported: {problem(err)}", error=True)
+            host.say(tr("not exported: {reason}", reason=problem(err)), error=True)
 
-        self._run(f"exporting to {path}", partial(write_atomically, path, text, reads=reads), done, failed)
+        self._run(tr("exporting to {path}", path=path), partial(write_atomically, path, text, reads=reads), done,
+                  failed)

@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from textual.widget import Widget
 
+from core.i18n import tr
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.widgets.panels.layer_panel import LayerPanel
@@ -27,8 +28,8 @@ class HeatmapFeature(Feature):
         key = key_for("toggle_heatmap")
         panel = self.focused_panel()
         if panel is None:
-            host.say(f"{key} switches the focused panel between numbers and a heatmap: move into a panel first",
-                     error=True)
+            host.say(tr("{key} switches the focused panel between numbers and a heatmap: move into a panel first",
+                        key=key), error=True)
             return
         name = host.selected
         panel.set_mode("numbers" if panel.mode == "heatmap" else "heatmap")
@@ -40,8 +41,10 @@ class HeatmapFeature(Feature):
         view.focus(scroll_visible=False)
         host.keep_selection_in_view()
         if panel.mode == "heatmap":
-            host.say(f"{panel.key}: heatmap (blue < 0 < red; arrows move over single values; {key}: numbers)")
+            host.say(tr("{panel}: heatmap (blue < 0 < red; arrows move over single values; {key}: numbers)",
+                        panel=panel.key, key=key))
         else:
             cut = name and not panel.grid.locate(name)
-            host.say(f"{panel.key}: numbers ({key}: heatmap)"
-                     + (f" — {name} is beyond the first {8}×{8} shown" if cut else ""))
+            host.say(tr("{panel}: numbers ({key}: heatmap)", panel=panel.key, key=key)
+                     + (tr(" — {name} is beyond the first {rows}×{cols} shown", name=name, rows=8, cols=8)
+                        if cut else ""))

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.numbers import fmt
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -40,8 +41,8 @@ class QuizFeature(Feature):
     def blocks(self, action: str) -> str | None:
         if self.quiz is None or action in QUIZ_KEYS:
             return None
-        return (f"the quiz is stepping for you: type the value in the answer box ({key_for('quiz')} goes back "
-                "to it), escape leaves the quiz")
+        return tr("the quiz is stepping for you: type the value in the answer box ({key} goes back "
+                  "to it), escape leaves the quiz", key=key_for("quiz"))
 
     def hidden(self) -> frozenset[str]:
         """The names the grids must not show yet."""
@@ -77,7 +78,7 @@ class QuizFeature(Feature):
         host = self.host
         if self.quiz is not None:
             self._ask()
-            host.say(f"quiz: {self.quiz.current} = ? — type it below (escape leaves the quiz)")
+            host.say(tr("quiz: {name} = ? — type it below (escape leaves the quiz)", name=self.quiz.current))
             return
         from tui.screens.quiz_screen import QuizScreen
 
@@ -87,7 +88,7 @@ class QuizFeature(Feature):
     async def _chosen(self, scope: tuple[str | None, str] | None) -> None:
         host = self.host
         if scope is None:
-            host.say("quiz cancelled")
+            host.say(tr("quiz cancelled"))
             return
         from core.learner.quiz import Quiz
 
@@ -95,19 +96,19 @@ class QuizFeature(Feature):
         try:
             quiz = Quiz(host.stepper, layer=layer, kinds=kinds)
         except (CnnTuiError, KeyError) as err:
-            host.say(f"no quiz: {err}", error=True)
+            host.say(tr("no quiz: {reason}", reason=err), error=True)
             return
         host.fresh = set()
         if quiz.finished:
             host.refresh_view()
-            host.say(f"nothing to ask about {scope_text(layer, kinds)} in this iteration: it is complete "
-                     f"({key_for('quiz')} again starts on the next one)")
+            host.say(tr("nothing to ask about {scope} in this iteration: it is complete "
+                        "({key} again starts on the next one)", scope=scope_text(layer, kinds), key=key_for("quiz")))
             return
         self.quiz, self.last, self.number = quiz, None, 1
         await host.mount(QuizBar(), before=host.query_one("#message"))
         self._ask()
-        host.say(f"quiz on {scope_text(layer, kinds)}: compute {quiz.current} and type it; "
-                 "the decimals you type set the tolerance")
+        host.say(tr("quiz on {scope}: compute {name} and type it; the decimals you type set the tolerance",
+                    scope=scope_text(layer, kinds), name=quiz.current))
 
     async def resume(self, quiz: Quiz, number: int) -> None:
         """Go on with a quiz restored from a recovery journal: its bar, its current question."""
@@ -143,10 +144,12 @@ class QuizFeature(Feature):
         exact = fmt(answer.exact, host.decimals)
         typed = text.strip().replace("-", "−")
         if answer.right:
-            said = f"✓ {name}: {typed} is right (exact {fmt(answer.exact, 8, trim=True)})"  # never cut mid-exponent
+            said = tr("✓ {name}: {typed} is right (exact {exact})", name=name, typed=typed,
+                      exact=fmt(answer.exact, 8, trim=True))  # never cut mid-exponent
         else:
             slip = f" — {answer.diagnosis.slip}" if answer.diagnosis else ""
-            said = f"✗ {name}: {typed} is wrong, it is {exact}{slip} (the formula with numbers is above)"
+            said = tr("✗ {name}: {typed} is wrong, it is {exact}{slip} (the formula with numbers is above)",
+                      name=name, typed=typed, exact=exact, slip=slip)
         await self._next(f"{said} · {score_text(quiz)}")
 
     async def reveal(self) -> None:
@@ -157,18 +160,20 @@ class QuizFeature(Feature):
         self.last = None
         host.fresh = {name} if name else set()
         value = fmt(host.stepper.value(name), host.decimals) if name else ""
-        await self._next(f"revealed {name} = {value} (not scored) · {score_text(quiz)}")
+        await self._next(tr("revealed {name} = {value} (not scored) · {score}", name=name, value=value,
+                            score=score_text(quiz)))
 
     async def leave(self) -> None:
         if self.quiz is not None:
-            await self._end(f"left the quiz: {score_text(self.quiz)}; the values computed so far are shown")
+            await self._end(tr("left the quiz: {score}; the values computed so far are shown",
+                               score=score_text(self.quiz)))
 
     async def _next(self, said: str) -> None:
         host, quiz = self.host, self.quiz
         assert quiz is not None
         if quiz.finished:
             last = self.last
-            await self._end(f"{said} · quiz over: {score_text(quiz)}")
+            await self._end(tr("{said} · quiz over: {score}", said=said, score=score_text(quiz)))
             if last is not None:
                 verdict = Text()
                 append_verdict(verdict, last, host.decimals)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from core.errors import CnnTuiError
+from core.i18n import tr, tr_n
 from core.numbers import fmt
 from core.scenario.load import check_learning_rate
 from tui.bindings import key_for
@@ -27,7 +28,7 @@ class SamplesFeature(Feature):
 
         def chosen(first: int | None) -> None:
             if first is None:
-                host.say("the iteration keeps its samples")
+                host.say(tr("the iteration keeps its samples"))
                 return
             try:
                 cleared = st.choose_samples(first)
@@ -37,8 +38,10 @@ class SamplesFeature(Feature):
             host.fresh = set()
             host.refresh_view()
             picked = ", ".join(str(i + 1) for i in st.sample_indices())
-            word = "sample" if len(st.sample_indices()) == 1 else "samples"
-            host.say(f"iteration {st.iteration} uses {word} {picked}: {cleared} ({key_for('undo')} undoes)")
+            host.say(tr_n("iteration {iteration} uses sample {picked}: {cleared} ({key} undoes)",
+                          "iteration {iteration} uses samples {picked}: {cleared} ({key} undoes)",
+                          len(st.sample_indices()), iteration=st.iteration, picked=picked, cleared=cleared,
+                          key=key_for("undo")))
 
         host.ask(SamplesScreen(st.state.samples, st.sample_indices()[0], st.batch_size), chosen)
 
@@ -52,7 +55,7 @@ class SamplesFeature(Feature):
         status.display = False
         await host.mount(editor, before=status)
         editor.focus()
-        host.say("α: type the learning rate (a number > 0) and press enter; escape keeps it")
+        host.say(tr("α: type the learning rate (a number > 0) and press enter; escape keeps it"))
 
     async def submitted(self, editor: RateEditor, text: str) -> None:
         """enter in the α editor: a bad value is said and stays to be corrected."""
@@ -65,7 +68,8 @@ class SamplesFeature(Feature):
             return
         await self.close(editor)
         host.refresh_view()
-        host.say(f"α = {fmt(rate, None)}: {cleared} ({key_for('undo')} undoes)")
+        host.say(tr("α = {rate}: {cleared} ({key} undoes)", rate=fmt(rate, None), cleared=cleared,
+                    key=key_for("undo")))
 
     async def close(self, editor: RateEditor) -> None:
         host = self.host

@@ -13,6 +13,7 @@ from typing import ClassVar
 from core.engine.quantities import KINDS, parse_name
 from core.engine.stepper import Phase, Stepper
 from core.errors import CnnTuiError, StepError
+from core.i18n import tr
 from core.numbers import fmt
 from tui.bindings import key_for, short_label
 from tui.features.base import Feature
@@ -24,7 +25,8 @@ def then_keys(actions: tuple[str, ...]) -> str:
     """What the stepper says can be done instead, as keys: ``; press z (undo) or r (reset)``."""
     if not actions:
         return ""
-    return "; press " + " or ".join(f"{key_for(a)} ({short_label(a)})" for a in actions)
+    keys = [f"{key_for(a)} ({short_label(a)})" for a in actions]
+    return tr("; press {keys}", keys=tr(" or ").join(keys))
 
 
 def last_step(stepper: Stepper, computed: set[str]) -> set[str]:
@@ -101,26 +103,26 @@ class SteppingFeature(Feature):
         if follow:
             self._follow(before)
         host.refresh_view()
-        host.say(self._outcome(done, fresh))
+        host.say(self._update_outcome() if follow and before.stage == "update" else self._outcome(done, fresh))
 
     def _outcome(self, done: str, fresh: set[str]) -> str:
-        if done == "update":
-            return self._update_outcome()
+        """What a step computed; ``done`` is the stepper's words for it (its language, not compared)."""
         shown = sorted(k for k in fresh if k not in ("input", "target"))
-        what = ", ".join(shown[:4]) + (f" and {len(shown) - 4} more" if len(shown) > 4 else "")
-        return f"{done}: computed {what or 'nothing new'} · {self.where()}"
+        what = ", ".join(shown[:4]) + (tr(" and {n} more", n=len(shown) - 4) if len(shown) > 4 else "")
+        return tr("{done}: computed {what} · {where}", done=done, what=what or tr("nothing new"), where=self.where())
 
     def where(self) -> str:
         """Where the iteration stands and the key that goes on: ``next: backward 2/4: fc (b)``,
         or, once updated, ``iteration 1 is updated · f or space: next iteration``."""
         ph = self.host.stepper.phase()
         if ph.stage == "done":
-            return f"iteration {self.host.stepper.iteration} is updated · {self._next_iteration_keys()}"
-        return f"next: {ph.describe()} ({self.next_key()})"
+            return tr("iteration {n} is updated · {keys}", n=self.host.stepper.iteration,
+                      keys=self._next_iteration_keys())
+        return tr("next: {step} ({key})", step=ph.describe(), key=self.next_key())
 
     @staticmethod
     def _next_iteration_keys() -> str:
-        return f"{key_for('step_forward')} or {key_for('step_next')}: next iteration"
+        return tr("{forward} or {next}: next iteration", forward=key_for("step_forward"), next=key_for("step_next"))
 
     def _update_outcome(self) -> str:
         """``updated 18 of 26 parameters: out.weight[0,0] 0.100 → 0.189 …`` (old → new)."""
@@ -132,8 +134,8 @@ class SteppingFeature(Feature):
             new = name.replace(".weight", ".new_weight", 1).replace(".bias", ".new_bias", 1)
             if new not in self.host.quiz_hidden():  # an exercise's hidden value is never shown
                 example = f"{name} {fmt(st.value(name), decimals)} → {fmt(st.value(new), decimals)}"
-        return (f"updated {len(changed)} of {total} parameters (new_w, new_b): {example} · "
-                f"{self._next_iteration_keys()}")
+        return tr("updated {n} of {total} parameters (new_w, new_b): {example} · {keys}", n=len(changed),
+                  total=total, example=example, keys=self._next_iteration_keys())
 
     def _follow(self, before: Phase) -> None:
         """After a single step, select the value it produced so its derivation shows."""
@@ -182,7 +184,7 @@ class SteppingFeature(Feature):
             return
         host.fresh = set()
         host.refresh_view()
-        host.say(f"undid {label} · {self.where()}")
+        host.say(tr("undid {step} · {where}", step=label, where=self.where()))
 
     def action_reset(self) -> None:
         host = self.host
@@ -191,7 +193,7 @@ class SteppingFeature(Feature):
             host.stepper.reset()
             host.fresh = set()
             host.refresh_view()
-            host.say(f"reset to the scenario as loaded ({key_for('undo')} undoes the reset)")
+            host.say(tr("reset to the scenario as loaded ({key} undoes the reset)", key=key_for("undo")))
 
-        host.confirm_if_edited(f"Reset to the scenario as loaded? Your edits and steps are undoable with "
-                               f"{key_for('undo')}.", reset)
+        host.confirm_if_edited(tr("Reset to the scenario as loaded? Your edits and steps are undoable with {key}.",
+                                  key=key_for("undo")), reset)

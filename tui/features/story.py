@@ -10,6 +10,7 @@ from typing import ClassVar
 
 from textual.events import Key
 
+from core.i18n import tr
 from tui.bindings import KEY_ACTIONS, key_for
 from tui.features.base import Feature
 from tui.widgets.derivation.derivation_view import DerivationView
@@ -66,4 +67,5 @@ class StoryFeature(Feature):
             return
         self.show(True)
         if not host.stepper.scenario.description.strip():
-            host.say(f"{host.stepper.scenario.name} has no description; its name and the first keys are shown")
+            host.say(tr("{name} has no description; its name and the first keys are shown",
+                        name=host.stepper.scenario.name))

@@ -15,6 +15,7 @@ from textual.worker import Worker
 
 from core.errors import CnnTuiError
 from core.explain.trace import ReaderIndex, Trace, precedents
+from core.i18n import tr
 from tui.bindings import key_for
 from tui.features.base import Feature
 
@@ -68,7 +69,7 @@ class TraceFeature(Feature):
         """Find what reads ``name`` in a thread. One runs at a time: a newer request only
         changes what is wanted, and the running one (which fills the same index) goes on."""
         host = self.host
-        host.say(f"finding every value that reads {name}…")
+        host.say(tr("finding every value that reads {name}…", name=name))
         self._wanted = (index, name)
         if self._busy is not None:
             return
@@ -109,8 +110,8 @@ class TraceFeature(Feature):
             return
         self._trace = trace
         host.refresh_marks()
-        host.say(f"trace: every value that reads it ({len(trace.links)} marked; "
-                 f"{key_for('trace_direction')}: trace off)")
+        host.say(tr("trace: every value that reads it ({n} marked; {key}: trace off)", n=len(trace.links),
+                    key=key_for("trace_direction")))
 
     def marks(self) -> dict[str, str]:
         """Role of every marked value by name (hidden values of a quiz stay unmarked)."""
@@ -126,12 +127,13 @@ class TraceFeature(Feature):
         host.refresh_view()
         key = key_for("trace_direction")
         if self.direction == "off":
-            host.say(f"trace off ({key}: show what the selected value reads)")
+            host.say(tr("trace off ({key}: show what the selected value reads)", key=key))
             return
         trace = self.current()
         if trace is None and self.direction == "read by" and self.finding():
             return  # being found: "finding every value that reads …" stays until it is
         count = len(trace.links) if trace is not None else 0
-        what = "what the selected value reads" if self.direction == "reads" else "every value that reads it"
-        host.say(f"trace: {what} ({count} marked; {key}: "
-                 f"{'what reads it' if self.direction == 'reads' else 'trace off'})")
+        if self.direction == "reads":
+            host.say(tr("trace: what the selected value reads ({n} marked; {key}: what reads it)", n=count, key=key))
+        else:
+            host.say(tr("trace: every value that reads it ({n} marked; {key}: trace off)", n=count, key=key))

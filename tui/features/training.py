@@ -22,6 +22,7 @@ from core.engine.scenario import epoch_length
 from core.engine.stepper import State
 from core.engine.training import Trainer, evaluate
 from core.errors import TrainingDiverged
+from core.i18n import tr, tr_n
 from core.nn.optim import OptimizerState
 from core.numbers import fmt
 from tui.bindings import key_for
@@ -110,7 +111,7 @@ class TrainingFeature(Feature):
 
     def blocks(self, action: str) -> str | None:
         if self.running and action in BLOCKED_WHILE_TRAINING:
-            return f"training — press {key_for('stop_training')} to stop"
+            return tr("training — press {key} to stop", key=key_for("stop_training"))
         return None
 
     def action_toggle_chart(self) -> None:
@@ -119,8 +120,8 @@ class TrainingFeature(Feature):
         if panel.display:
             self.host.call_after_refresh(panel.show_log, self.log)
         key = key_for("toggle_chart")
-        self.host.say(f"training panel shown ({key} hides it)" if panel.display
-                      else f"training panel hidden ({key} shows it)")
+        self.host.say(tr("training panel shown ({key} hides it)", key=key) if panel.display
+                      else tr("training panel hidden ({key} shows it)", key=key))
 
     def action_train(self) -> None:
         from tui.screens.train_screen import TrainScreen
@@ -136,7 +137,7 @@ class TrainingFeature(Feature):
     def start(self, choice: tuple[str, int] | None) -> None:
         host = self.host
         if choice is None:
-            host.say("training cancelled")
+            host.say(tr("training cancelled"))
             return
         if self.running:  # a second dialog answered while the first run goes on
             return
@@ -162,18 +163,21 @@ class TrainingFeature(Feature):
         host.refresh_bindings()
         host.run_worker(partial(_train_loop, run, self.log), thread=True, exclusive=True,
                         group="train", name="train", exit_on_error=False)
-        what = f"{count:,} {unit[:-1] if count == 1 else unit}"
         if unit == "epochs":
-            what += f" ({total:,} iteration{'s' if total != 1 else ''})"
-        host.say(f"training {what} — {key_for('stop_training')} stops; the panels follow every half second")
+            what = tr_n("{n:,} epoch", "{n:,} epochs", count) + tr_n(" ({n:,} iteration)", " ({n:,} iterations)",
+                                                                      total)
+        else:
+            what = _iterations(count)
+        host.say(tr("training {what} — {key} stops; the panels follow every half second", what=what,
+                    key=key_for("stop_training")))
 
     def action_stop_training(self) -> None:
         run = self.run
         if run is None:
-            self.host.say(f"nothing is training ({key_for('train')} trains)")
+            self.host.say(tr("nothing is training ({key} trains)", key=key_for("train")))
             return
         run.stop = True  # the worker ends after the iteration it is in
-        self.host.say("stopping at the end of this iteration…")
+        self.host.say(tr("stopping at the end of this iteration…"))
         self._tick()
 
     def _tick(self) -> None:
@@ -182,8 +186,9 @@ class TrainingFeature(Feature):
         if run is None:
             return
         panel = self.panel
-        panel.show_progress(progress_text(f"training {run.count:,} {run.unit}", run.done, run.total,
-                                          run.started, run.stop))
+        label = (tr("training {n:,} epochs", n=run.count) if run.unit == "epochs"
+                 else tr("training {n:,} iterations", n=run.count))
+        panel.show_progress(progress_text(label, run.done, run.total, run.started, run.stop))
         now = time.monotonic()
         if now - run.shown_chart >= CHART_EVERY:
             run.shown_chart = now
@@ -201,7 +206,7 @@ class TrainingFeature(Feature):
         host = self.host
         if run.adopted:
             host.stepper.undo()  # the previous snapshot: keep exactly one undo step for the run
-        host.stepper.adopt(params, iteration, label=f"training {done:,} iteration{'s' if done != 1 else ''}",
+        host.stepper.adopt(params, iteration, label=tr("training {what}", what=_iterations(done)),
                            optimizer_state=optimizer_state, layer_state=layer_state)
         run.adopted = True
         host.fresh = set()
@@ -226,9 +231,9 @@ class TrainingFeature(Feature):
             self.log.unit = ""  # nothing trained any more: no run's unit to speak of
         panel = self.panel
         panel.show_log(self.log)
-        panel.show_progress(Text(f"undid the training of {undone.iterations:,} iteration"
-                                 f"{'s' if undone.iterations != 1 else ''}: back at iteration "
-                                 f"{self.host.stepper.iteration}  ·  {key_for('train')} trains again", style="bold"))
+        panel.show_progress(Text(tr("undid the training of {what}: back at iteration {n}  ·  {key} trains again",
+                                    what=_iterations(undone.iterations), n=self.host.stepper.iteration,
+                                    key=key_for("train")), style="bold"))
 
     def session_replaced(self) -> None:
         """Another scenario was opened: its training starts with an empty chart, the panel hidden."""
@@ -265,30 +270,40 @@ class TrainingFeature(Feature):
             host.say(_failure_text(error, run.done), error=True)
             return
         if run.done == 0:
-            host.say("training stopped before the first iteration finished: nothing changed")
+            host.say(tr("training stopped before the first iteration finished: nothing changed"))
             return
-        what = f"{run.done:,} iteration{'s' if run.done != 1 else ''}"
-        result = (f"{'stopped after' if run.done < run.total else 'trained'} {what} in {secs:.1f} s: "
-                  f"last loss {fmt(run.last_loss, 3)}")
+        what, last = _iterations(run.done), fmt(run.last_loss, 3)
+        result = (tr("stopped after {what} in {secs:.1f} s: last loss {loss}", what=what, secs=secs, loss=last)
+                  if run.done < run.total else
+                  tr("trained {what} in {secs:.1f} s: last loss {loss}", what=what, secs=secs, loss=last))
         if self.log.held_out is not None:
-            result += f" · held-out accuracy {percent(self.log.held_out)}"
-        host.say(f"{result} · now at iteration {host.stepper.iteration} · {key_for('undo')} undoes the training")
+            result += tr(" · held-out accuracy {accuracy}", accuracy=percent(self.log.held_out))
+        host.say(tr("{result} · now at iteration {n} · {key} undoes the training", result=result,
+                    n=host.stepper.iteration, key=key_for("undo")))
+
+
+def _iterations(count: int) -> str:
+    """``1 iteration``, ``2,000 iterations`` (one form in Chinese)."""
+    return tr_n("{n:,} iteration", "{n:,} iterations", count)
 
 
 def _failure_text(error: BaseException, done: int) -> str:
     """Why training ended early: where it diverged and what to try, or the error."""
     if isinstance(error, TrainingDiverged):
-        kept = f"kept the {done:,} iterations before it ({key_for('undo')} undoes them)" if done else "nothing changed"
+        kept = (tr("kept the {n:,} iterations before it ({key} undoes them)", n=done, key=key_for("undo")) if done
+                else tr("nothing changed"))
         return f"{error} · {kept}"
-    return f"training failed after {done:,} iterations: {problem(error)}"
+    return tr("training failed after {n:,} iterations: {problem}", n=done, problem=problem(error))
 
 
 def _done_text(run: TrainingRun, secs: float) -> Text:
     out = Text(no_wrap=True, overflow="ellipsis")
-    verb = "stopped" if run.done < run.total else "done"
-    out.append(f"{verb}: {run.done:,}/{run.total:,} iterations in {secs:.1f} s", style="bold")
-    out.append(f"  ·  {key_for('train')} trains more  ·  {key_for('undo')} undoes  ·  "
-               f"{key_for('toggle_chart')} hides this panel", style="dim")
+    said = (tr("stopped: {done:,}/{total:,} iterations in {secs:.1f} s", done=run.done, total=run.total, secs=secs)
+            if run.done < run.total else
+            tr("done: {done:,}/{total:,} iterations in {secs:.1f} s", done=run.done, total=run.total, secs=secs))
+    out.append(said, style="bold")
+    out.append(tr("  ·  {train} trains more  ·  {undo} undoes  ·  {chart} hides this panel", train=key_for("train"),
+                  undo=key_for("undo"), chart=key_for("toggle_chart")), style="dim")
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from core.errors import CnnTuiError
+from core.i18n import tr, tr_n
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.features.study import reapply_hand_rounding
@@ -32,19 +33,19 @@ class ViewFeature(Feature):
     def _set_decimals(self, decimals: int) -> None:
         host = self.host
         if not 0 <= decimals <= MAX_DECIMALS:
-            host.say(f"display precision stays between 0 and {MAX_DECIMALS} decimals", error=True)
+            host.say(tr("display precision stays between 0 and {n} decimals", n=MAX_DECIMALS), error=True)
             return
         host.decimals = decimals
         rounding = reapply_hand_rounding(host)
         host.refresh_view()
         host.keep_selection_in_view()
-        host.say(f"showing {decimals_words(decimals)}{rounding}")
+        host.say(tr("showing {decimals}{rounding}", decimals=decimals_words(decimals), rounding=rounding))
 
     def action_full_precision(self) -> None:
         self.full_precision = not self.full_precision
         self.host.show_derivation()
-        self.host.say("derivation in full precision" if self.full_precision
-                      else f"derivation at {decimals_words(self.host.decimals)}")
+        self.host.say(tr("derivation in full precision") if self.full_precision
+                      else tr("derivation at {decimals}", decimals=decimals_words(self.host.decimals)))
 
     def action_scroll_down(self) -> None:
         """Page through a derivation taller than its panel (the panel itself takes no focus)."""
@@ -63,14 +64,15 @@ class ViewFeature(Feature):
         except CnnTuiError:
             steps = ()
         if not steps:
-            host.say("the Jacobian steps belong to the output delta of softmax + cross-entropy: select "
-                     f"its delta (after the first backward step) and press {key_for('jacobian')}", error=True)
+            host.say(tr("the Jacobian steps belong to the output delta of softmax + cross-entropy: select "
+                        "its delta (after the first backward step) and press {key}", key=key_for("jacobian")),
+                     error=True)
             return
         self.show_steps = not self.show_steps
         host.show_derivation()
         key = key_for("jacobian")  # said, so no earlier error stays on the line
-        host.say(f"the Jacobian derivation of {name} is shown ({key} hides it)" if self.show_steps
-                 else f"the Jacobian derivation is hidden ({key} shows it)")
+        host.say(tr("the Jacobian derivation of {name} is shown ({key} hides it)", name=name, key=key)
+                 if self.show_steps else tr("the Jacobian derivation is hidden ({key} shows it)", key=key))
 
     def action_next_mismatch(self) -> None:
         from core.learner.checks import run_checks
@@ -78,9 +80,9 @@ class ViewFeature(Feature):
         host = self.host
         bad = [c.name for c in run_checks(host.stepper, host.stepper.scenario.expected) if not c.ok]
         if not bad:
-            host.say("no expected value computed so far is marked ✗")
+            host.say(tr("no expected value computed so far is marked ✗"))
             return
         after = bad.index(host.selected) + 1 if host.selected in bad else 0
         host.select(bad[after % len(bad)])
-        host.say(f"{len(bad)} expected value{'s' if len(bad) != 1 else ''} marked ✗ so far "
-                 f"({key_for('next_mismatch')}: next)")
+        host.say(tr_n("{n} expected value marked ✗ so far ({key}: next)",
+                      "{n} expected values marked ✗ so far ({key}: next)", len(bad), key=key_for("next_mismatch")))

@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from core.i18n import mark, tr
 from tui.literal import literal
 
 
@@ -18,16 +19,17 @@ class ConfirmScreen(ModalScreen[bool]):
 
     A subclass renames the answers (``YES``, ``NO``: label and button variant), their keys
     (``BINDINGS``, with ``inherit_bindings=False``) and which button has focus (``FOCUS``).
-    The question and the hint may hold a user's text (a path, a scenario's name): they are
+    The labels are marked messages (shown in the current language); the question and the hint
+    come said already. They may hold a user's text (a path, a scenario's name): they are
     shown literally, never as markup.
     """
 
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = ".dialog Label { width: 100%; }"
 
-    BINDINGS = [Binding("y", "answer(True)", "yes"), Binding("n,escape", "answer(False)", "no")]
-    YES: ClassVar[tuple[str, str]] = ("Yes (y)", "warning")
-    NO: ClassVar[tuple[str, str]] = ("No (n)", "primary")
+    BINDINGS = [Binding("y", "answer(True)", mark("yes")), Binding("n,escape", "answer(False)", mark("no"))]
+    YES: ClassVar[tuple[str, str]] = (mark("Yes (y)"), "warning")  # labels marked, shown with tr
+    NO: ClassVar[tuple[str, str]] = (mark("No (n)"), "primary")
     FOCUS: ClassVar[str] = "no"
 
     def __init__(self, question: str, hint: str = "") -> None:
@@ -41,8 +43,8 @@ class ConfirmScreen(ModalScreen[bool]):
             if self.hint:
                 yield Label(literal(self.hint), classes="hint")
             with Horizontal(classes="buttons"):
-                yield Button(self.YES[0], id="yes", variant=self.YES[1])  # type: ignore[arg-type]
-                yield Button(self.NO[0], id="no", variant=self.NO[1])  # type: ignore[arg-type]
+                yield Button(tr(self.YES[0]), id="yes", variant=self.YES[1])  # type: ignore[arg-type]
+                yield Button(tr(self.NO[0]), id="no", variant=self.NO[1])  # type: ignore[arg-type]
 
     def on_mount(self) -> None:
         self.query_one(f"#{self.FOCUS}", Button).focus()

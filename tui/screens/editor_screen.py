@@ -19,22 +19,24 @@ from textual.widgets import DataTable, Input, Static
 
 from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
+from core.i18n import mark, tr, tr_n
 from core.scenario.draft import SETTINGS, Draft
 from core.text import visible
-from tui.bindings import EDITOR_BINDINGS, EDITOR_KEYS, editor_key
+from tui.bindings import EDITOR_BINDINGS, EDITOR_KEYS, editor_key, key_for
 from tui.literal import literal
 from tui.screens.confirm_screen import ConfirmScreen
 from tui.widgets.bars.key_bar import KeyBar
 
-SETTING_WORDS = {"name": "name", "input": "input shape", "samples": "samples", "loss": "loss",
-                 "learning_rate": "learning rate α", "optimizer": "optimizer", "batch_size": "batch size",
-                 "seed": "seed", "init": "init"}
+# the settings' rows, as the table names them (marked messages: shown with tr)
+SETTING_WORDS = {"name": mark("name"), "input": mark("input shape"), "samples": mark("samples"), "loss": mark("loss"),
+                 "learning_rate": mark("learning rate α"), "optimizer": mark("optimizer"),
+                 "batch_size": mark("batch size"), "seed": mark("seed"), "init": mark("init")}
 
 
 class LineEditor(Input):
     """The line of the row being edited: enter applies it, escape puts the row back."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", show=True)]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel"), show=True)]
 
     def action_cancel(self) -> None:
         screen = self.screen
@@ -58,19 +60,20 @@ class EditorScreen(Screen[Scenario]):
         with Vertical(id="editor-body"):
             yield Static(id="editor-title")
             yield DataTable(id="editor-table", cursor_type="row", zebra_stripes=True)
-            yield LineEditor(id="editor-line", compact=True, placeholder="enter on a row edits it here")
+            yield LineEditor(id="editor-line", compact=True, placeholder=tr("enter on a row edits it here"))
             yield Static(id="editor-summary")
             yield Static(id="editor-message")
         yield KeyBar(id="editor-keys")
 
     def on_mount(self) -> None:
         table = self.table
-        table.add_columns("", "reads", "makes", "parameters", "as in the file")
+        table.add_columns("", tr("reads"), tr("makes"), tr("parameters"), tr("as in the file"))
         self.line.display = False
         self.show()
         table.focus()
-        self.say(f"network editor: {editor_key('edit_row')} edits the selected row as the file writes it; "
-                 f"{editor_key('add_layer')} adds a layer, {editor_key('open_design')} opens it for stepping")
+        self.say(tr("network editor: {edit} edits the selected row as the file writes it; {add} adds a layer, "
+                    "{open} opens it for stepping", edit=editor_key("edit_row"), add=editor_key("add_layer"),
+                    open=editor_key("open_design")))
 
     # --- parts ---------------------------------------------------------------------------
     @property
@@ -94,21 +97,21 @@ class EditorScreen(Screen[Scenario]):
         was = self.selected_key
         table.clear()
         for i, row in enumerate(draft.rows()):
-            table.add_row(Text(f"layer {i + 1}"), row.reads, row.makes, Text(f"{row.parameters:,}", justify="right"),
-                          Text(visible(row.line)), key=f"layer:{i}")
+            table.add_row(Text(tr("layer {n}", n=i + 1)), row.reads, row.makes,
+                          Text(f"{row.parameters:,}", justify="right"), Text(visible(row.line)), key=f"layer:{i}")
         for name in SETTINGS:
-            table.add_row(Text(SETTING_WORDS[name]), "", "", "", Text(visible(draft.setting(name))),
+            table.add_row(Text(tr(SETTING_WORDS[name])), "", "", "", Text(visible(draft.setting(name))),
                           key=f"setting:{name}")
         wanted = select or was
         keys = [f"layer:{i}" for i in range(len(draft.layers))] + [f"setting:{n}" for n in SETTINGS]
         if wanted in keys:
             table.move_cursor(row=keys.index(wanted), animate=False)
         network = draft.scenario.network
-        self.query_one("#editor-title", Static).update(literal(f"network editor — {draft.scenario.name}"))
+        self.query_one("#editor-title", Static).update(literal(tr("network editor — {name}", name=draft.scenario.name)))
         layers, samples = len(network.layers), len(draft.scenario.samples)
-        self.query_one("#editor-summary", Static).update(
-            f"{layers} layer{'s' if layers != 1 else ''} · output {list(network.output_shape)} · "
-            f"{draft.parameters:,} parameters · {samples} sample{'s' if samples != 1 else ''}")
+        self.query_one("#editor-summary", Static).update(" · ".join((
+            tr_n("{n} layer", "{n} layers", layers), tr("output {shape}", shape=list(network.output_shape)),
+            tr("{n:,} parameters", n=draft.parameters), tr_n("{n} sample", "{n} samples", samples))))
 
     @property
     def selected_key(self) -> str | None:
@@ -125,7 +128,7 @@ class EditorScreen(Screen[Scenario]):
     def row_words(key: str) -> str:
         """``layer:2`` → ``layer 3`` (as the table counts), ``setting:loss`` → ``loss``."""
         kind, _, what = key.partition(":")
-        return f"layer {int(what) + 1}" if kind == "layer" else SETTING_WORDS.get(what, what)
+        return tr("layer {n}", n=int(what) + 1) if kind == "layer" else tr(SETTING_WORDS.get(what, what))
 
     def text_of(self, key: str) -> str:
         kind, _, what = key.partition(":")
@@ -147,7 +150,10 @@ class EditorScreen(Screen[Scenario]):
         self.draft = draft
         self.show(make)
         notes = "; ".join(draft.notes)
-        self.say(f"{self.row_words(make)}: checked as a file is{'; ' + notes if notes else ''}")
+        if notes:
+            self.say(tr("{row}: checked as a file is; {notes}", row=self.row_words(make), notes=notes))
+        else:
+            self.say(tr("{row}: checked as a file is", row=self.row_words(make)))
         return True
 
     def start_edit(self, key: str) -> None:
@@ -157,13 +163,13 @@ class EditorScreen(Screen[Scenario]):
         line.display = True
         line.focus()
         line.cursor_position = len(line.value)
-        self.say("edit the line as the file writes it; enter applies it, escape leaves it as it was")
+        self.say(tr("edit the line as the file writes it; enter applies it, escape leaves it as it was"))
 
     def cancel_edit(self) -> None:
         self.editing = None
         self.line.display = False
         self.table.focus()
-        self.say("left as it was")
+        self.say(tr("left as it was"))
 
     @on(Input.Submitted, "#editor-line")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -202,13 +208,14 @@ class EditorScreen(Screen[Scenario]):
         after = last - 1 if selected is None or selected == last else selected
         draft = self.draft
         if self.change(f"layer:{after + 1}", lambda: draft.with_new_layer(after, "dense")):
-            self.say(f"added a dense layer as layer {after + 2}: {editor_key('edit_row')} changes its type and "
-                     f"fields, {editor_key('move_up')}/{editor_key('move_down')} move it")
+            self.say(tr("added a dense layer as layer {n}: {edit} changes its type and fields, {up}/{down} move it",
+                        n=after + 2, edit=editor_key("edit_row"), up=editor_key("move_up"),
+                        down=editor_key("move_down")))
 
     def action_remove_layer(self) -> None:
         i = self.selected_layer()
         if i is None:
-            self.say("select a layer to remove (the settings stay)", error=True)
+            self.say(tr("select a layer to remove (the settings stay)"), error=True)
             return
         draft = self.draft
         self.change(f"layer:{max(i - 1, 0)}", lambda: draft.without_layer(i))
@@ -222,18 +229,18 @@ class EditorScreen(Screen[Scenario]):
     def move_layer(self, delta: int) -> None:
         i = self.selected_layer()
         if i is None:
-            self.say("select a layer to move", error=True)
+            self.say(tr("select a layer to move"), error=True)
             return
         draft = self.draft
         self.change(f"layer:{i + delta}", lambda: draft.with_layer_moved(i, delta))
 
     def action_undo_change(self) -> None:
         if not self.history:
-            self.say("nothing to undo in the editor", error=True)
+            self.say(tr("nothing to undo in the editor"), error=True)
             return
         self.draft = self.history.pop()
         self.show()
-        self.say("undid the last change")
+        self.say(tr("undid the last change"))
 
     def action_open_design(self) -> None:
         self.dismiss(self.draft.scenario)
@@ -248,8 +255,9 @@ class EditorScreen(Screen[Scenario]):
             if leave:
                 self.dismiss(None)
             else:
-                self.say(f"kept the design ({editor_key('open_design')} opens it for stepping)")
+                self.say(tr("kept the design ({key} opens it for stepping)", key=editor_key("open_design")))
 
         self.app.push_screen(ConfirmScreen(
-            "Leave the editor and lose the changes to the design?",
-            f"{editor_key('open_design')} opens it for stepping instead (S there saves it)"), answered)
+            tr("Leave the editor and lose the changes to the design?"),
+            tr("{key} opens it for stepping instead ({save} there saves it)", key=editor_key("open_design"),
+               save=key_for("save_as"))), answered)

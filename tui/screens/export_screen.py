@@ -12,17 +12,24 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from core.exports.formats import SUFFIXES
+from core.i18n import mark, tr
 from core.scenario.root import Root
 from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
 
 # one line each, so the list stays three lines high on a 60×20 terminal; what each holds is
-# said below it for the one highlighted
-LABELS = {"markdown": "Markdown (.md)", "latex": "LaTeX (.tex)", "pytorch": "PyTorch script (.py)"}
-ABOUT = {"markdown": "every formula with its numbers, the checks",
-         "latex": "the same, as a document for pdflatex",
-         "pytorch": "the iteration run by autograd; prints every value as JSON, as solve does"}
-NAMES = {"markdown": "Markdown", "latex": "LaTeX", "pytorch": "PyTorch script"}
+# said below it for the one highlighted. The words are marked messages: shown with tr (a
+# format's own name, Markdown or LaTeX, is the same in every language)
+LABELS = {"markdown": "Markdown (.md)", "latex": "LaTeX (.tex)", "pytorch": mark("PyTorch script (.py)")}
+ABOUT = {"markdown": mark("every formula with its numbers, the checks"),
+         "latex": mark("the same, as a document for pdflatex"),
+         "pytorch": mark("the iteration run by autograd; prints every value as JSON, as solve does")}
+NAMES = {"markdown": "Markdown", "latex": "LaTeX", "pytorch": mark("PyTorch script")}
+
+
+def format_name(fmt: str) -> str:
+    """The format's name as a message says it (``PyTorch script``, ``PyTorch 脚本``)."""
+    return tr(NAMES[fmt])
 
 
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
@@ -31,7 +38,7 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#export-dialog Label { width: 100%; }"
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel"))]
 
     def __init__(self, default: Path, note: str = "", error: str = "", fmt: str = "markdown",
                  typed: str | None = None, root: Root | None = None) -> None:
@@ -47,17 +54,17 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-dialog"):
-            yield Label("Export this iteration: a format (↑↓), then the file")
+            yield Label(tr("Export this iteration: a format (↑↓), then the file"))
             if self.note:
                 yield Label(literal(self.note), classes="why")
-            yield OptionList(*(Option(text, id=fmt) for fmt, text in LABELS.items()), id="export-format")
-            yield Label(ABOUT[self.format], classes="hint", id="export-about")
+            yield OptionList(*(Option(tr(text), id=fmt) for fmt, text in LABELS.items()), id="export-format")
+            yield Label(tr(ABOUT[self.format]), classes="hint", id="export-about")
             if self.error:
                 yield Label(literal(self.error), classes="error", id="export-error")
             typed = self.typed if self.typed is not None else str(self.default.with_suffix(SUFFIXES[self.format]))
             yield Input(value=typed, id="export-path",
                         suggester=PathSuggester(tuple(SUFFIXES.values()), root=self.root))
-            yield Label("enter writes · tab: format ↔ file · escape cancels", classes="hint")
+            yield Label(tr("enter writes · tab: format ↔ file · escape cancels"), classes="hint")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -83,7 +90,7 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
     def _choose(self, fmt: str) -> None:
         """Switch the format and give the file name its suffix (the format shown when the
         dialog opens leaves the name as it is)."""
-        self.query_one("#export-about", Label).update(ABOUT[fmt])
+        self.query_one("#export-about", Label).update(tr(ABOUT[fmt]))
         if fmt == self.format:
             return
         self.format = fmt

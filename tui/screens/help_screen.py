@@ -9,12 +9,13 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown, Static
 
+from core.i18n import mark, tr
 from tui.bindings import EDITOR_KEYS, KEYS, key_label
 from tui.literal import literal
 
 NETWORK_EDITOR = next(keys for keys, action, *_ in KEYS if action == "network_editor")
 
-INTRO = """\
+INTRO = mark("""\
 # cnn-tui — backpropagation one number at a time
 
 Panels follow the data from the **input** on the left to the **loss** on the right.
@@ -26,30 +27,36 @@ just-computed values are highlighted; ✓/✗ compare the scenario's expected va
 Select any value (arrows, tab, mouse) and the panel below shows its formula, the formula
 with numbers and the result. **enter** on a weight, bias, input or target edits it in place
 (enter commits, escape cancels); the values that depend on it are cleared.
-"""
+""")
+# the keys the table of KEYS does not hold: (keys as shown, what they do)
+EXTRA_KEYS = (
+    ("`arrows` `tab`", mark("move between values and panels")),
+    ("`enter`", mark("edit the selected weight, bias, input or target")),
+    ("`enter` ({quiz})", mark("check the value typed in the answer box")),
+    ("`ctrl+r` ({quiz})", mark("reveal the value asked, without scoring it")),
+    ("`escape` ({quiz})", mark("leave the quiz (the values computed so far stay)")),
+    ("`ctrl+p`", mark("command palette (every action)")),
+)
 
 
 def help_markdown(loss: str = "E") -> str:
     """The help text; ``loss`` is the loss's symbol as the derivations write it (C or E)."""
-    rows = "\n".join(f"| `{key_label(keys)}` | {text} |" for keys, _a, _l, _s, text in KEYS)
-    extra = ("| `arrows` `tab` | move between values and panels |\n"
-             "| `enter` | edit the selected weight, bias, input or target |\n"
-             "| `enter` (quiz) | check the value typed in the answer box |\n"
-             "| `ctrl+r` (quiz) | reveal the value asked, without scoring it |\n"
-             "| `escape` (quiz) | leave the quiz (the values computed so far stay) |\n"
-             "| `ctrl+p` | command palette (every action) |")
-    editor = "\n".join(f"| `{key_label(keys)}` | {text} |" for keys, _a, _l, _s, text in EDITOR_KEYS)
-    return (f"{INTRO.replace('{E}', loss)}\n| key | does |\n|---|---|\n{rows}\n{extra}\n\n"
-            f"## The network editor ({key_label(NETWORK_EDITOR)})\n\n| key | does |\n|---|---|\n{editor}\n")
+    rows = "\n".join(f"| `{key_label(keys)}` | {tr(text)} |" for keys, _a, _l, _s, text in KEYS)
+    quiz = tr("quiz")
+    extra = "\n".join(f"| {keys.format(quiz=quiz)} | {tr(text)} |" for keys, text in EXTRA_KEYS)
+    editor = "\n".join(f"| `{key_label(keys)}` | {tr(text)} |" for keys, _a, _l, _s, text in EDITOR_KEYS)
+    head = f"| {tr('key')} | {tr('does')} |\n|---|---|"
+    title = tr("The network editor ({key})", key=key_label(NETWORK_EDITOR))
+    return f"{tr(INTRO, E=loss)}\n{head}\n{rows}\n{extra}\n\n## {title}\n\n{head}\n{editor}\n"
 
 
 class HelpScreen(ModalScreen[None]):
     """Closes with escape, q or ?. The scenario's title and description come from its file:
     they are shown literally (no markup, control characters visible)."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", mark("close"))]
 
-    CLOSE = "escape, q or ? closes the help"
+    CLOSE = mark("escape, q or ? closes the help")
 
     def __init__(self, title: str = "", description: str = "", loss: str = "E") -> None:
         super().__init__()
@@ -59,8 +66,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         box = VerticalScroll(id="help", classes="dialog help-dialog")
-        box.border_title = self.CLOSE  # on the frame: seen however far the text is scrolled
-        box.border_subtitle = "↑↓ page up/down scroll"
+        box.border_title = tr(self.CLOSE)  # on the frame: seen however far the text is scrolled
+        box.border_subtitle = tr("↑↓ page up/down scroll")
         with box:
             if self.scenario_title:
                 yield Static(literal(self.scenario_title), id="help-scenario")

@@ -27,6 +27,7 @@ from textual.worker import Worker
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.i18n import tr
 from tui.bindings import GLOBAL_ACTIONS, KEY_ACTIONS, SCREEN_BINDINGS, key_for
 from tui.features.base import Feature
 from tui.features.design import DesignFeature
@@ -125,8 +126,9 @@ class MainScreen(StepHost):
             self.selected = first.selected_name
             self.show_derivation()
         self.story.open_scenario()
-        self.say(f"{self.stepper.scenario.name}: press {key_for('step_forward')} to step forward one layer, "
-                 f"{key_for('step_next')} for whatever comes next, {key_for('help')} for help")
+        self.say(tr("{name}: press {forward} to step forward one layer, {next} for whatever comes next, "
+                    "{help} for help", name=self.stepper.scenario.name, forward=key_for("step_forward"),
+                    next=key_for("step_next"), help=key_for("help")))
 
     @property
     def panels(self) -> list[LayerPanel]:
@@ -166,7 +168,8 @@ class MainScreen(StepHost):
         self._draw_panels()
         for panel in self.panels:
             is_next = panel.key == next_panel
-            subtitle = ("quiz: ? below" if quiz_panel else f"next: {self.stepping.next_key()}") if is_next else ""
+            subtitle = (tr("quiz: ? below") if quiz_panel else tr("next: {key}", key=self.stepping.next_key())) \
+                if is_next else ""
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
         self.query_one(StatusLine).show(self.stepper, self.decimals,
@@ -283,7 +286,7 @@ class MainScreen(StepHost):
             return
         from tui.screens.confirm_screen import ConfirmScreen
 
-        self.ask(ConfirmScreen(question), lambda ok: then() if ok else self.say("cancelled"))
+        self.ask(ConfirmScreen(question), lambda ok: then() if ok else self.say(tr("cancelled")))
 
     def ask(self, dialog: Screen[Result], then: Callable[[Result | None], Any]) -> None:
         async def answered(result: Result | None) -> None:
@@ -307,7 +310,7 @@ class MainScreen(StepHost):
             self.say(str(err), error=True)
         except Exception as err:  # noqa: BLE001 - the app must not die of a user's action
             self.unexpected.append(err)
-            self.say(f"that did not work: {problem(err)}", error=True)
+            self.say(tr("that did not work: {problem}", problem=problem(err)), error=True)
 
     # --- keys -------------------------------------------------------------------------
     def blocked(self, action: str) -> str | None:
@@ -395,7 +398,7 @@ class MainScreen(StepHost):
     async def _rate_cancelled(self, message: RateEditor.Cancelled) -> None:
         for editor in self.query(RateEditor):
             await self.samples.close(editor)
-        self.say(f"α stays {self.stepper.scenario.learning_rate:g}")
+        self.say(tr("α stays {rate:g}", rate=self.stepper.scenario.learning_rate))
 
     @on(QuizBar.Answered)
     async def _quiz_answered(self, message: QuizBar.Answered) -> None:

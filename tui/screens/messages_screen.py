@@ -9,6 +9,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from core.i18n import mark, tr
 from core.text import visible
 from tui.bindings import binding_keys, key_for
 from tui.message_log import MessageLog
@@ -18,7 +19,7 @@ def log_text(log: MessageLog) -> Text:
     """Each message whole, wrapped, after the time it was said (errors in the error style)."""
     out = Text()
     if log.dropped:
-        out.append(f"({log.dropped:,} older messages are no longer kept)\n", style="dim")
+        out.append(tr("({n:,} older messages are no longer kept)", n=log.dropped) + "\n", style="dim")
     for i, entry in enumerate(log.entries):
         if i:
             out.append("\n")
@@ -27,14 +28,14 @@ def log_text(log: MessageLog) -> Text:
         if entry.count > 1:
             out.append(f"  (×{entry.count})", style="dim")
     if not log.entries:
-        out.append("no messages yet", style="dim")
+        out.append(tr("no messages yet"), style="dim")
     return out
 
 
 class MessagesScreen(ModalScreen[None]):
     """Closes with escape, q or the key that opened it; ↑↓, page up/down, home/end scroll."""
 
-    BINDINGS = [Binding(f"escape,q,{binding_keys('messages')}", "close", "close")]
+    BINDINGS = [Binding(f"escape,q,{binding_keys('messages')}", "close", mark("close"))]
 
     def __init__(self, log: MessageLog) -> None:
         super().__init__(classes="dialog-screen")
@@ -42,8 +43,8 @@ class MessagesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="messages-dialog"):
-            yield Label(f"Messages of this session, newest last · ↑↓ page up/down scroll · escape or "
-                        f"{key_for('messages')} closes", classes="hint")
+            yield Label(tr("Messages of this session, newest last · ↑↓ page up/down scroll · escape or {key} closes",
+                           key=key_for("messages")), classes="hint")
             with VerticalScroll(id="messages-scroll"):
                 yield Static(log_text(self.messages), id="messages-body")
 

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DirectoryTree, Input, Label, Static
 
 from core.engine.scenario import Scenario
+from core.i18n import mark, tr
 from core.scenario.catalog import bundled_names, load
 from core.scenario.root import Root
 from core.text import quote, visible
@@ -49,7 +50,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#open-dialog Label { width: 100%; }"
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel"))]
 
     def __init__(self, folder: Path, with_tree: bool = True, root: Root | None = None) -> None:
         """``root``: only files inside that folder open (a served session)."""
@@ -62,9 +63,9 @@ class OpenScreen(ModalScreen[Scenario | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="open-dialog"):
-            yield Label("Open a scenario: type a path (→ accepts the completion shown) or pick a file below")
-            yield Label(f"bundled: {', '.join(bundled_names())}", classes="hint")
-            yield Input(placeholder="path/to/scenario.yaml or tiny-cnn", id="open-path",
+            yield Label(tr("Open a scenario: type a path (→ accepts the completion shown) or pick a file below"))
+            yield Label(tr("bundled: {names}", names=", ".join(bundled_names())), classes="hint")
+            yield Input(placeholder=tr("path/to/scenario.yaml or tiny-cnn"), id="open-path",
                         suggester=PathSuggester(root=self.root))
             yield Static("", id="open-error", classes="error")
             if self.with_tree:
@@ -88,9 +89,9 @@ class OpenScreen(ModalScreen[Scenario | None]):
         """Load ``target`` in a thread; on success close with it, otherwise show why and stay."""
         error = self.query_one("#open-error", Static)
         if not target:
-            error.update("type a path or a bundled name")
+            error.update(tr("type a path or a bundled name"))
             return
-        error.update(literal(f"opening {quote(target)}…"))
+        error.update(literal(tr("opening {path}…", path=quote(target))))
         self._loading += 1
         ticket = self._loading  # a second enter supersedes the first load: its outcome is dropped
         run_in_background(self.app, partial(self.loader, target), partial(self._loaded, ticket),
@@ -108,7 +109,7 @@ class OpenScreen(ModalScreen[Scenario | None]):
         if self._current(ticket):
             said = problem(err)
             self.query_one("#open-error", Static).update(literal(said))
-            self.post_message(Said(f"not opened: {said}"))  # kept in the message log too
+            self.post_message(Said(tr("not opened: {reason}", reason=said)))  # kept in the message log too
             self.app.bell()
 
     def action_cancel(self) -> None:

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from core.i18n import mark, tr
 from tui.widgets.quiz.quiz_bar import SCOPES
 
 Scope = tuple[str | None, str]  # (layer or None, kinds)
@@ -21,8 +22,8 @@ class QuizScreen(ModalScreen[Scope | None]):
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#quiz-dialog Label { width: 100%; }"
 
-    BINDINGS = [Binding("escape", "cancel", "cancel"),
-                Binding("space", "pick", "pick a kind or a layer")]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel")),
+                Binding("space", "pick", mark("pick a kind or a layer"))]
 
     def __init__(self, layers: list[str], where: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -37,17 +38,24 @@ class QuizScreen(ModalScreen[Scope | None]):
         self.picked: dict[str, str | None] = {"kind": None, "layer": None}  # option ids space picked
 
     def compose(self) -> ComposeResult:
-        options: list[Option | None] = [Option("the whole iteration: every value, in order", id="all"), None]
-        options += [Option(f"  only {SCOPES[kinds]}", id=f"kind-{kinds}") for kinds in SCOPES if kinds != "all"]
+        options: list[Option | None] = [Option(tr("the whole iteration: every value, in order"), id="all"), None]
+        options += [Option("  " + self.option_words(oid), id=oid) for oid in self.scopes if oid.startswith("kind-")]
         options.append(None)
-        options += [Option(f"  only layer {layer}", id=f"layer-{layer}") for layer in self.layer_names]
+        options += [Option("  " + self.option_words(oid), id=oid) for oid in self.scopes if oid.startswith("layer-")]
         with Vertical(classes="dialog", id="quiz-dialog"):
-            yield Label("Quiz: the next values are hidden and you compute them. What should it ask?")
-            yield Label(f"It starts from where you are ({self.where}) and runs to the end of this iteration.",
-                        classes="hint")
+            yield Label(tr("Quiz: the next values are hidden and you compute them. What should it ask?"))
+            yield Label(tr("It starts from where you are ({where}) and runs to the end of this iteration.",
+                           where=self.where), classes="hint")
             yield OptionList(*options, id="quiz-scope")
-            yield Label("enter starts · space picks a kind and a layer to combine (e.g. only deltas of fc) "
-                        "· escape cancels", classes="hint")
+            yield Label(tr("enter starts · space picks a kind and a layer to combine (e.g. only deltas of fc) "
+                           "· escape cancels"), classes="hint")
+
+    def option_words(self, option_id: str) -> str:
+        """``only layer fc`` / ``only forward values``: the words of a kind's or a layer's option (without its tick)."""
+        layer, kinds = self.scopes[option_id]
+        if option_id.startswith("layer-"):
+            return tr("only layer {layer}", layer=layer)
+        return tr("only {what}", what=tr(SCOPES[kinds]))
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -75,10 +83,8 @@ class QuizScreen(ModalScreen[Scope | None]):
         for option_id in self.scopes:
             if option_id == "all":
                 continue
-            layer, kinds = self.scopes[option_id]
-            text = f"only layer {layer}" if option_id.startswith("layer-") else f"only {SCOPES[kinds]}"
-            mark = "✓ " if option_id in self.picked.values() else "  "
-            options.replace_option_prompt(option_id, mark + text)
+            tick = "✓ " if option_id in self.picked.values() else "  "
+            options.replace_option_prompt(option_id, tick + self.option_words(option_id))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

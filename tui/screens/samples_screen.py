@@ -13,6 +13,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.engine.scenario import SampleSet
+from core.i18n import mark, tr
 from core.numbers import fmt
 from tui.widgets.heatmap.render import Scale, render_heatmap
 
@@ -22,10 +23,10 @@ MAX_LISTED_VALUES = 4  # values of a vector sample written in its list line
 def sample_label(samples: SampleSet, i: int) -> str:
     """``label 3`` (a class), or the target vector written short (``y [1, 0]``)."""
     if samples.labels is not None and samples.labels[i] >= 0:
-        return f"label {int(samples.labels[i])}"
+        return tr("label {n}", n=int(samples.labels[i]))
     y = samples.y[i]
     if samples.is_classification:
-        return f"label {int(np.argmax(y))}"
+        return tr("label {n}", n=int(np.argmax(y)))
     shown = ", ".join(fmt(float(v), 2) for v in y[:MAX_LISTED_VALUES])
     return f"y [{shown}{', …' if y.size > MAX_LISTED_VALUES else ''}]"
 
@@ -47,12 +48,12 @@ def is_image(x: np.ndarray) -> bool:
 def preview(samples: SampleSet, i: int) -> Text:
     """The sample itself: a heatmap of its first channel for an image, else its numbers."""
     x = samples.x[i]
-    out = Text(f"sample {i + 1} · {sample_label(samples, i)}\n", style="bold")
+    out = Text(tr("sample {n} · {label}", n=i + 1, label=sample_label(samples, i)) + "\n", style="bold")
     if is_image(x):
         plane = x.reshape(-1, *x.shape[-2:])[0]
         out.append_text(render_heatmap(plane, Scale.for_values(samples.x), cell_width=2))
         if x.ndim == 3 and x.shape[0] > 1:
-            out.append(f"\n(channel 1 of {x.shape[0]})", style="dim")
+            out.append("\n" + tr("(channel 1 of {n})", n=x.shape[0]), style="dim")
         return out
     flat = x.ravel()
     out.append("x " + " ".join(fmt(float(v), 3) for v in flat[:16]) + (" …" if flat.size > 16 else ""))
@@ -62,7 +63,7 @@ def preview(samples: SampleSet, i: int) -> Text:
 class SamplesScreen(ModalScreen[int]):
     """Dismisses with the chosen sample's index (enter), or None (escape)."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel"))]
 
     def __init__(self, samples: SampleSet, current: int, batch_size: int) -> None:
         super().__init__(classes="dialog-screen")
@@ -71,10 +72,13 @@ class SamplesScreen(ModalScreen[int]):
         self.batch_size = batch_size
 
     def compose(self) -> ComposeResult:
-        what = "the sample" if self.batch_size == 1 else f"the first of the batch of {self.batch_size}"
+        if self.batch_size == 1:
+            question = tr("Which samples does this iteration use? Pick the sample (enter; escape: keep them).")
+        else:
+            question = tr("Which samples does this iteration use? Pick the first of the batch of {n} "
+                          "(enter; escape: keep them).", n=self.batch_size)
         with Vertical(classes="dialog", id="samples-dialog"):
-            yield Label(f"Which samples does this iteration use? Pick {what} (enter; escape: keep them).",
-                        id="samples-question")
+            yield Label(question, id="samples-question")
             with Horizontal(id="samples-body"):
                 yield OptionList(*(Option(sample_line(self.samples, i), id=str(i)) for i in range(len(self.samples))),
                                  id="samples-list")

@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from core.i18n import mark, tr
 from core.scenario.root import Root
 from tui.literal import literal
 from tui.screens.path_suggester import PathSuggester
@@ -19,7 +20,7 @@ class SaveScreen(ModalScreen[str | None]):
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#save-dialog Label { width: 100%; }"
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel"))]
 
     def __init__(self, default: str, why: str = "", error: str = "", root: Root | None = None) -> None:
         """``error``: why the path typed last time was refused (the dialog opens again with it)."""
@@ -35,9 +36,9 @@ class SaveScreen(ModalScreen[str | None]):
                 yield Label(literal(self.why), classes="why")
             if self.error:
                 yield Label(literal(self.error), classes="error", id="save-error")
-            yield Label("Save the scenario (current weights and samples) as:")
+            yield Label(tr("Save the scenario (current weights and samples) as:"))
             yield Input(value=self.default, id="save-path", suggester=PathSuggester(root=self.root))
-            yield Label("enter saves · escape cancels", classes="hint")
+            yield Label(tr("enter saves · escape cancels"), classes="hint")
 
     def on_mount(self) -> None:
         field = self.query_one("#save-path", Input)

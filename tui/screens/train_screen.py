@@ -8,7 +8,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
+from core.i18n import mark, tr, tr_n
 from core.numbers import parse_count
+from tui.bindings import key_for
 from tui.literal import literal
 from tui.message_log import Said
 
@@ -18,7 +20,7 @@ MAX_ITERATIONS = 10_000_000
 class TrainScreen(ModalScreen[tuple[str, int] | None]):
     """Dismisses with ("iterations" | "epochs", count), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel")]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel"))]
     DEFAULT_CSS = """
     #train-dialog Label { width: 100%; }
     #train-dialog RadioSet { width: auto; }
@@ -34,19 +36,24 @@ class TrainScreen(ModalScreen[tuple[str, int] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="train-dialog"):
-            yield Label("Train from here, in the background (escape stops it; z afterwards undoes it all).")
-            epoch = (f"An epoch is {self.per_epoch:,} iteration{'s' if self.per_epoch != 1 else ''} "
-                     "(every training sample once)")
+            yield Label(tr("Train from here, in the background (escape stops it; {undo} afterwards undoes it all).",
+                           undo=key_for("undo")))
             if self.test_count:
-                epoch += f"; accuracy is measured on {self.test_count:,} held-out samples after each epoch"
-            yield Label(epoch + ".", classes="hint")
+                epoch = tr_n("An epoch is {n:,} iteration (every training sample once); accuracy is measured on "
+                             "{test:,} held-out samples after each epoch.",
+                             "An epoch is {n:,} iterations (every training sample once); accuracy is measured on "
+                             "{test:,} held-out samples after each epoch.", self.per_epoch, test=self.test_count)
+            else:
+                epoch = tr_n("An epoch is {n:,} iteration (every training sample once).",
+                             "An epoch is {n:,} iterations (every training sample once).", self.per_epoch)
+            yield Label(epoch, classes="hint")
             with RadioSet(id="train-unit"):
-                yield RadioButton("epochs", value=self.unit == "epochs", id="unit-epochs")
-                yield RadioButton("iterations", value=self.unit == "iterations", id="unit-iterations")
-            yield Label("How many?")
+                yield RadioButton(tr("epochs"), value=self.unit == "epochs", id="unit-epochs")
+                yield RadioButton(tr("iterations"), value=self.unit == "iterations", id="unit-iterations")
+            yield Label(tr("How many?"))
             yield Input(value=str(self.count), id="train-count")  # any text: parse_count says what is wrong
             yield Label("", id="train-error", classes="error")
-            yield Label("enter trains · tab reaches the epochs/iterations choice · escape cancels", classes="hint")
+            yield Label(tr("enter trains · tab reaches the epochs/iterations choice · escape cancels"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#train-count", Input).focus()
@@ -63,13 +70,15 @@ class TrainScreen(ModalScreen[tuple[str, int] | None]):
             return
         per = self.per_epoch if self.unit == "epochs" else 1
         if count < 1 or count * per > MAX_ITERATIONS:
-            self._refuse(f"choose between 1 and {MAX_ITERATIONS // per:,} {self.unit}")
+            most = MAX_ITERATIONS // per
+            self._refuse(tr("choose between 1 and {n:,} epochs", n=most) if self.unit == "epochs"
+                         else tr("choose between 1 and {n:,} iterations", n=most))
             return
         self.dismiss((self.unit, count))
 
     def _refuse(self, text: str) -> None:
         self.query_one("#train-error", Label).update(literal(text))
-        self.post_message(Said(f"not trained: {text}"))  # kept in the message log too
+        self.post_message(Said(tr("not trained: {reason}", reason=text)))  # kept in the message log too
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -5,15 +5,20 @@ from ``tui.bindings.KEYS`` that ``check_action`` allows, and those of the focuse
 then the command palette's key on the right. Textual's Footer rebuilds a widget per key
 whenever the bindings may have changed (every focus change); this bar only computes the
 list and redraws its single line when the list is different. A click on a key presses it.
+The bindings hold their descriptions in English (``mark``ed in ``tui.bindings``); the bar
+says them in the current language.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
+
+from core.i18n import tr
 
 # (key to simulate, key as shown, description, enabled)
 KeyItem = tuple[str, str, str, bool]
@@ -41,7 +46,8 @@ class KeyBar(Widget, can_focus=False):
         super().__init__(id=id)
         self.items: tuple[KeyItem, ...] = ()
         self.palette: KeyItem | None = None
-        self._spans: list[tuple[int, int, str]] = []  # (start, end, key) of each key on the line
+        self._spans: list[tuple[int, int, str]] = []  # (first cell, end cell, key) of each key on the line
+        self._tooltips: dict[str, str] = {}  # key → what it does (shown while the mouse is over it)
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -60,15 +66,21 @@ class KeyBar(Widget, can_focus=False):
         active = self.screen.active_bindings
         items: list[KeyItem] = []
         seen: set[str] = set()
-        for _node, binding, enabled, _tooltip in active.values():
+        tooltips: dict[str, str] = {}
+        for _node, binding, enabled, tooltip in active.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+            if tooltip:
+                tooltips[binding.key] = tr(tooltip)
+            items.append((binding.key, app.get_key_display(binding), tr(binding.description), enabled))
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
-            _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+            _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = (binding.key, app.get_key_display(binding), tr(binding.description), enabled)
+            if tooltip:
+                tooltips[binding.key] = tr(tooltip)
+        self._tooltips = tooltips
         if tuple(items) != self.items or palette != self.palette:
             self.items = tuple(items)
             self.palette = palette
@@ -86,7 +98,7 @@ class KeyBar(Widget, can_focus=False):
         items = list(self.items)
 
         def width(chosen: list[KeyItem]) -> int:
-            return sum(len(shown) + len(description) + 3 for _key, shown, description, _on in chosen)
+            return sum(cell_len(shown) + cell_len(description) + 3 for _key, shown, description, _on in chosen)
 
         while items and width(items) > room:
             droppable = [i for i, item in enumerate(items) if item[0] not in self.KEEP]
@@ -101,12 +113,12 @@ class KeyBar(Widget, can_focus=False):
         spans: list[tuple[int, int, str]] = []
         items = self.items
         if self.palette is not None and self.size.width:
-            items = self._fitting(self.size.width - len(self.palette[1]) - len(self.palette[2]) - 3)
-        for key, shown, description, enabled in items:
-            start = len(out)
+            items = self._fitting(self.size.width - cell_len(self.palette[1]) - cell_len(self.palette[2]) - 3)
+        for key, shown, description, enabled in items:  # spans in cells: a CJK character takes two
+            start = out.cell_len
             out.append(f" {shown} ", key_style if enabled else key_style + Style(dim=True))
             out.append(f"{description} ", "" if enabled else "dim")
-            spans.append((start, len(out), key))
+            spans.append((start, out.cell_len, key))
         if self.palette is not None:
             key, shown, description, _enabled = self.palette
             tail = Text.assemble(("▏", "dim"), (f"{shown}", key_style), f" {description} ")
@@ -116,11 +128,18 @@ class KeyBar(Widget, can_focus=False):
                 if out.cell_len > room:
                     out.truncate(room)
                 out.pad_right(room - out.cell_len)
-            start = len(out)
+            start = out.cell_len
             out.append_text(tail)
-            spans.append((start, len(out), key))
+            spans.append((start, out.cell_len, key))
         self._spans = spans
         return out
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        """The tooltip says what the key under the mouse does (its row's text in ``tui.bindings``)."""
+        key = next((key for start, end, key in self._spans if start <= event.x < end), None)
+        tooltip = self._tooltips.get(key) if key is not None else None
+        if tooltip != self.tooltip:
+            self.tooltip = tooltip
 
     def on_click(self, event: events.Click) -> None:
         x = event.x

@@ -8,11 +8,13 @@ whole (``tui.message_log``).
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 from textual.geometry import Size
 from textual.widgets import Static
 
+from core.i18n import tr
 from core.text import visible
 from tui.bindings import key_for
 from tui.widgets.panels.value_cursor import relayout
@@ -62,11 +64,11 @@ class MessageLine(Static):
         width = self.content_size.width
         lines = self._wrapped(width)
         if len(lines) > self.max_lines:
-            more = f" … ({key_for('messages')}: the whole message)"
+            more = tr(" … ({key}: the whole message)", key=key_for("messages"))
             lines = lines[:self.max_lines]
             last = lines[-1]
             last.rstrip()
-            last.truncate(max(0, width - len(more)))
+            last.truncate(max(0, width - cell_len(more)))
             last.append(more, style="bold")
         out = Text("\n").join(lines)
         out.no_wrap = True

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from core.i18n import tr
 from core.numbers import fmt
 from core.text import visible
 
@@ -29,24 +30,24 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
     shown = ", ".join(str(i + 1) for i in samples[:4]) + ("…" if len(samples) > 4 else "")
     loss = stepper.array("loss")
     parts = [
-        ("loss ", "·" if loss is None or loss_hidden else fmt(float(loss), decimals)),
-        ("iteration ", f"{stepper.iteration}"),
-        ("sample " if len(samples) == 1 else "samples ", f"{shown}/{count}"),
+        (tr("loss "), "·" if loss is None or loss_hidden else fmt(float(loss), decimals)),
+        (tr("iteration "), f"{stepper.iteration}"),
+        (tr("sample ") if len(samples) == 1 else tr("samples "), f"{shown}/{count}"),
         ("α ", fmt(stepper.scenario.learning_rate, None)),
     ]
     out = Text(no_wrap=True, overflow="ellipsis")
-    out.append(f"quiz: {asked} = ?" if asked else stepper.phase().describe(), style="bold reverse")
+    out.append(tr("quiz: {asked} = ?", asked=asked) if asked else stepper.phase().describe(), style="bold reverse")
     if stepper.hand_rounding is not None:
         out.append(" ")
-        out.append(f" HAND-ROUNDING {stepper.hand_rounding}dp ", style="bold black on yellow")
+        out.append(tr(" HAND-ROUNDING {n}dp ", n=stepper.hand_rounding), style="bold black on yellow")
     if quiz:
         out.append(" ")
-        out.append(f" QUIZ {quiz} ", style="bold black on cyan")
+        out.append(tr(" QUIZ {score} ", score=quiz), style="bold black on cyan")
     if exercise:
         out.append(" ")
-        out.append(f" EXERCISE {visible(exercise)} ", style="bold black on green")
+        out.append(tr(" EXERCISE {progress} ", progress=visible(exercise)), style="bold black on green")
     if stepper.edited:  # differs from the file (an edit, a step into a later iteration, training)
-        out.append(" [unsaved]", style="italic")
+        out.append(tr(" [unsaved]"), style="italic")
     for label, value in parts:
         out.append("  ·  ", style="dim")
         out.append(label, style="dim")

@@ -19,6 +19,7 @@ from textual.widgets import Static
 from core.errors import CnnTuiError
 from core.explain.explainer import MAX_TERMS, explain
 from core.explain.trace import Trace
+from core.i18n import mark, tr, tr_n
 from core.learner.checks import check_for
 from core.numbers import fmt
 from tui.bindings import key_for
@@ -29,13 +30,13 @@ if TYPE_CHECKING:
 
 def decimals_words(n: int) -> str:
     """``1 decimal``, ``3 decimals``."""
-    return f"{n} decimal{'' if n == 1 else 's'}"
+    return tr_n("{n} decimal", "{n} decimals", n)
 
 
 def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool) -> Text:
     """The panel's content for one quantity name (or a hint when nothing is selected)."""
     if not name:
-        return Text("Select a value (arrows, tab or the mouse) to see where it comes from.", style="dim")
+        return Text(tr("Select a value (arrows, tab or the mouse) to see where it comes from."), style="dim")
     out = Text(no_wrap=False)
     try:
         d = explain(stepper, name, None if full else decimals, max_terms=None if full else MAX_TERMS)
@@ -49,18 +50,19 @@ def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: boo
     for line in d.lines():
         out.append("\n" + line)
     if d.hidden:
-        out.append(f"\n  {d.hidden} more terms not shown: {key_for('full_precision')} (full precision) "
-                   "lists every term", style="dim")
+        out.append("\n  " + tr("{n} more terms not shown: {key} (full precision) lists every term", n=d.hidden,
+                                key=key_for("full_precision")), style="dim")
     _append_check(out, stepper, name, decimals, full)
     for note in d.notes:
         out.append(f"\n  {note}", style="italic dim")
     if d.steps:
         if steps:
-            out.append(f"\n  Jacobian derivation ({key_for('jacobian')} hides it):", style="bold")
+            out.append("\n  " + tr("Jacobian derivation ({key} hides it):", key=key_for("jacobian")), style="bold")
             for step in d.steps:
                 out.append(f"\n    {step}")
         else:
-            out.append(f"\n  {key_for('jacobian')}: show the softmax + cross-entropy Jacobian derivation", style="dim")
+            out.append("\n  " + tr("{key}: show the softmax + cross-entropy Jacobian derivation",
+                                    key=key_for("jacobian")), style="dim")
     return out
 
 
@@ -76,26 +78,30 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: b
     check = check_for(stepper, name)
     written = exp.text.replace("-", "−", 1) if exp.text.startswith("-") else exp.text
     if exp.iteration != stepper.iteration:
-        out.append(f"\nexpected {written} is for iteration {exp.iteration} (not checked in this one)", style="dim")
+        out.append("\n" + tr("expected {value} is for iteration {n} (not checked in this one)", value=written,
+                              n=exp.iteration), style="dim")
         return
     if check is None:
-        out.append(f"\nexpected {written} (not computed yet)", style="dim")
+        out.append("\n" + tr("expected {value} (not computed yet)", value=written), style="dim")
         return
     exact = fmt(check.actual, None if full else max(decimals, exp.decimals) + 1)
     if check.ok:
-        out.append(f"\nexpected {written} {check.mark}", style="bold green")
+        out.append("\n" + tr("expected {value} {mark}", value=written, mark=check.mark), style="bold green")
         out.append(f"  {check.rule}", style="dim")
         if full:
-            out.append(f" (exact {exact})", style="dim")
+            out.append(" " + tr("(exact {exact})", exact=exact), style="dim")
     else:
-        out.append(f"\nexpected {written} ✗", style="bold red")
-        out.append(f"  — the exact value is {exact} (off by {fmt(abs(check.actual - exp.value), exp.decimals + 1)})")
+        out.append("\n" + tr("expected {value} {mark}", value=written, mark="✗"), style="bold red")
+        out.append("  " + tr("— the exact value is {exact} (off by {off})", exact=exact,
+                             off=fmt(abs(check.actual - exp.value), exp.decimals + 1)))
         if check.diagnosis is not None:
-            out.append("\n  likely slip: ", style="bold")
+            out.append("\n  " + tr("likely slip: "), style="bold")
             out.append(check.diagnosis.explanation, style="italic")
 
 
-ROLE_WORDS = {"param": "parameters", "value": "values", "gradient": "gradients", "chosen": "chosen by the max"}
+# a trace's roles as its lines name them (marked messages: shown with tr)
+ROLE_WORDS = {"param": mark("parameters"), "value": mark("values"), "gradient": mark("gradients"),
+              "chosen": mark("chosen by the max")}
 MAX_NAMED = 8  # names listed per role; the rest are counted
 
 
@@ -105,21 +111,29 @@ def trace_lines(trace: Trace, style: Callable[[str], Style]) -> Text:
     groups = trace.by_role()
     key = key_for("trace_direction")
     if not groups:
-        what = "reads no other value (it is given)" if trace.direction == "reads" else "is read by no other value"
-        out.append(f"trace: {trace.name} {what} ({key}: {'what reads it' if trace.direction == 'reads' else 'off'})",
-                   style="dim")
+        if trace.direction == "reads":
+            alone = tr("trace: {name} reads no other value (it is given) ({key}: what reads it)",
+                       name=trace.name, key=key)
+        else:
+            alone = tr("trace: {name} is read by no other value ({key}: off)", name=trace.name, key=key)
+        out.append(alone, style="dim")
         return out
     total = len(trace.links)
-    out.append(f"trace ({key}): {trace.name} {trace.direction} {total} value{'s' if total != 1 else ''}",
-               style="bold")
+    if trace.direction == "reads":
+        head = tr_n("trace ({key}): {name} reads {n} value", "trace ({key}): {name} reads {n} values", total,
+                    key=key, name=trace.name)
+    else:
+        head = tr_n("trace ({key}): {name} read by {n} value", "trace ({key}): {name} read by {n} values",
+                    total, key=key, name=trace.name)
+    out.append(head, style="bold")
     for role, names in groups.items():
-        out.append(f"\n  {ROLE_WORDS.get(role, role)}: ", style="dim")
+        out.append("\n  " + tr("{role}: ", role=tr(ROLE_WORDS.get(role, role))), style="dim")
         for j, name in enumerate(names[:MAX_NAMED]):
             if j:
                 out.append(" ")
             out.append(name, style=style(role))
         if len(names) > MAX_NAMED:
-            out.append(f" … and {len(names) - MAX_NAMED} more", style="dim")
+            out.append(" " + tr("… and {n} more", n=len(names) - MAX_NAMED), style="dim")
     return out
 
 
@@ -132,7 +146,7 @@ class DerivationView(VerticalScroll):
     def __init__(self) -> None:
         super().__init__(id="derivation")
         self.body = Static(id="derivation-body")
-        self.border_title = "derivation"
+        self.border_title = tr("derivation")
         self.can_focus = False
 
     def compose(self) -> ComposeResult:
@@ -150,7 +164,8 @@ class DerivationView(VerticalScroll):
             text.append_text(trace_lines(trace, lambda role: self.get_component_rich_style(
                 f"derivation--trace-{role}", partial=True)))
         self.body.update(text)
-        self.border_title = "where it comes from"
+        self.border_title = tr("where it comes from")
         self.set_class(steps, "expanded")
         p = key_for("full_precision")
-        self.border_subtitle = f"full precision ({p})" if full else f"{decimals_words(decimals)} (+/−, {p}: full)"
+        self.border_subtitle = (tr("full precision ({key})", key=p) if full
+                                else tr("{decimals} (+/−, {key}: full)", decimals=decimals_words(decimals), key=p))

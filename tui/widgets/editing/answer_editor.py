@@ -6,6 +6,7 @@ once, saved under ``expected``); the editing feature does the checking, this is 
 
 from __future__ import annotations
 
+from core.i18n import tr
 from tui.widgets.panels.layer_panel import CellEditor
 
 
@@ -15,4 +16,4 @@ class AnswerEditor(CellEditor):
     def __init__(self, name: str, text: str) -> None:
         super().__init__(name, text)
         self.add_class("my-answer")
-        self.placeholder = "my answer"
+        self.placeholder = tr("my answer")

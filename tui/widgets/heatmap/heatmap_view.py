@@ -28,6 +28,7 @@ from textual.widget import Widget
 
 from core.engine.quantities import format_index, parse_name
 from core.engine.quantity_shapes import quantity_shape
+from core.i18n import tr
 from core.numbers import fmt
 from tui.bindings import GRID_BINDINGS
 from tui.widgets.heatmap.render import Scale, legend
@@ -290,7 +291,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
                    if self.is_mounted else "")
         scale = self._scales[i]
         if scale is None:
-            out.append(f"{PLACEHOLDER} not computed yet", self.get_component_rich_style(
+            out.append(f"{PLACEHOLDER} " + tr("not computed yet"), self.get_component_rich_style(
                 "heatmap-view--pending", partial=True) if self.is_mounted else "")
         else:
             out.append_text(legend(scale, width=8))

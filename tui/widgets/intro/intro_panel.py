@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from core.i18n import tr
 from tui.bindings import key_for, short_label
 from tui.literal import literal
 
@@ -19,13 +20,13 @@ START_KEYS = ("step_forward", "step_next", "run_iteration", "trace_direction", "
 
 def start_keys() -> Text:
     """``to start: f forward · space next · …`` with the key bar's words (from the key table)."""
-    out = Text("to start: ", style="bold")
+    out = Text(tr("to start: "), style="bold")
     for j, action in enumerate(START_KEYS):
         if j:
             out.append(" · ", style="dim")
         out.append(key_for(action), style="bold")
-        out.append(f" {short_label(action)}")
-    out.append(f"   (any key closes this; {key_for('intro')} shows it again)", style="dim")
+        out.append(f" {short_label(action)}")  # the key table's word, in the language spoken
+    out.append("   " + tr("(any key closes this; {key} shows it again)", key=key_for("intro")), style="dim")
     return out
 
 
@@ -49,8 +50,8 @@ class IntroPanel(VerticalScroll):
 
     def __init__(self) -> None:
         super().__init__(id="intro")
-        self.border_title = "the scenario"
-        self.border_subtitle = f"{key_for('scroll_down')} {key_for('scroll_up')} scroll"
+        self.border_title = tr("the scenario")
+        self.border_subtitle = tr("{down} {up} scroll", down=key_for("scroll_down"), up=key_for("scroll_up"))
         self.can_focus = False
         self.title_line = Static(id="intro-title")
         self.body = Static(id="intro-description")

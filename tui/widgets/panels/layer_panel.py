@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
+from core.i18n import mark
 from tui.widgets.heatmap.heatmap_view import HeatBlock, HeatmapView
 from tui.widgets.panels.value_grid import Row, ValueGrid
 
@@ -27,7 +28,7 @@ class CellEditor(Input):
     same moment (the panel awaits the removal anyway), and two equal ids would end the app.
     """
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", show=True)]
+    BINDINGS = [Binding("escape", "cancel", mark("cancel"), show=True)]
 
     def __init__(self, name: str, text: str) -> None:
         super().__init__(value=text, select_on_focus=True, compact=True, classes="cell-editor")

@@ -16,6 +16,7 @@ from textual.markup import escape
 
 from core.engine.quantities import EDITABLE_KINDS, KINDS, PREVIOUS, format_index, parse_name
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
+from core.i18n import tr
 from core.learner.checks import check_for
 from core.nn.optim import get_optimizer
 from core.numbers import compact, fmt
@@ -156,7 +157,7 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
             cells.append(_cell(stepper, ref.kind, name, idx, arr, old, decimals, fresh, expected))
         rows.append(Row(label if r == 0 else "", tuple(cells)))
     if is_truncated(shape, column):
-        rows.append(Row(f"  … {'×'.join(str(s) for s in shape)} in all"))
+        rows.append(Row("  " + tr("… {shape} in all", shape="×".join(str(s) for s in shape))))
     return rows
 
 

@@ -19,36 +19,38 @@ from textual.widgets import Input, Label
 
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
+from core.i18n import mark, tr
 from core.numbers import fmt
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
     from core.learner.quiz import Answer, Quiz
 
-SCOPES = {"all": "every value", "forward": "forward values", "deltas": "deltas (∂out and δ)",
-          "gradients": "weight and bias gradients", "updates": "updated weights and biases"}
+# what a quiz asks, by its kinds (marked messages: shown with tr)
+SCOPES = {"all": mark("every value"), "forward": mark("forward values"), "deltas": mark("deltas (∂out and δ)"),
+          "gradients": mark("weight and bias gradients"), "updates": mark("updated weights and biases")}
 
 
 def scope_text(layer: str | None, kinds: str) -> str:
     """``deltas of fc`` / ``every value of this iteration``."""
-    what = SCOPES.get(kinds, kinds)
-    return f"{what} of {layer}" if layer else f"{what} of this iteration"
+    what = tr(SCOPES.get(kinds, kinds))
+    return tr("{what} of {layer}", what=what, layer=layer) if layer else tr("{what} of this iteration", what=what)
 
 
 def score_text(quiz: Quiz) -> str:
-    return f"{quiz.right}/{quiz.asked} right"
+    return tr("{right}/{asked} right", right=quiz.right, asked=quiz.asked)
 
 
 class AnswerInput(Input):
     """The learner's answer: enter checks it, ctrl+r reveals it unscored, escape leaves."""
 
     BINDINGS = [
-        Binding("escape", "leave", "leave quiz", tooltip="leave the quiz (the values stay computed)"),
-        Binding("ctrl+r", "reveal", "reveal", tooltip="show this value without scoring it"),
+        Binding("escape", "leave", mark("leave quiz"), tooltip=mark("leave the quiz (the values stay computed)")),
+        Binding("ctrl+r", "reveal", mark("reveal"), tooltip=mark("show this value without scoring it")),
     ]
 
     def __init__(self) -> None:
-        super().__init__(placeholder="your value", compact=True, id="quiz-answer")
+        super().__init__(placeholder=tr("your value"), compact=True, id="quiz-answer")
 
     def action_leave(self) -> None:
         self.post_message(QuizBar.LeaveRequested())
@@ -79,7 +81,7 @@ class QuizBar(Horizontal):
     def compose(self) -> ComposeResult:
         yield Label("", id="quiz-prompt")
         yield AnswerInput()
-        yield Label("enter checks · ctrl+r reveals · escape leaves", id="quiz-hint")
+        yield Label(tr("enter checks · ctrl+r reveals · escape leaves"), id="quiz-hint")
 
     @on(Input.Submitted, "#quiz-answer")
     def _answered(self, event: Input.Submitted) -> None:
@@ -106,7 +108,7 @@ def quiz_text(stepper: Stepper, quiz: Quiz, last: Answer | None, decimals: int) 
     if name is None:
         if last is not None:
             out.append("\n\n")
-        out.append(f"quiz over: {score_text(quiz)}", style="bold")
+        out.append(tr("quiz over: {score}", score=score_text(quiz)), style="bold")
         return out
     if last is not None:
         out.append("\n\n")
@@ -117,8 +119,8 @@ def quiz_text(stepper: Stepper, quiz: Quiz, last: Answer | None, decimals: int) 
         return out
     out.append(f" — {d.title}", style="dim")
     out.append(f"\n{d.symbol} = {d.formula}")
-    out.append("\n  compute it from the values shown and type it below; the numbers of the formula "
-               "appear after you answer", style="italic dim")
+    out.append("\n  " + tr("compute it from the values shown and type it below; the numbers of the formula "
+                            "appear after you answer"), style="italic dim")
     return out
 
 
@@ -126,12 +128,13 @@ def append_verdict(out: Text, last: Answer, decimals: int) -> None:
     typed = fmt(last.typed, None).replace("−", "−")
     exact = fmt(last.exact, max(decimals, 3) + 1)
     if last.right:
-        out.append(f"✓ {last.name} = {typed} is right", style="bold green")
-        out.append(f"  (exact {exact})", style="dim")
+        out.append(tr("✓ {name} = {typed} is right", name=last.name, typed=typed), style="bold green")
+        out.append("  " + tr("(exact {exact})", exact=exact), style="dim")
         return
-    out.append(f"✗ {last.name}: you typed {typed}, the value is {exact}", style="bold red")
+    out.append(tr("✗ {name}: you typed {typed}, the value is {exact}", name=last.name, typed=typed, exact=exact),
+               style="bold red")
     for line in last.derivation.lines():
         out.append("\n  " + line)
     if last.diagnosis is not None:
-        out.append("\n  likely slip: ", style="bold")
+        out.append("\n  " + tr("likely slip: "), style="bold")
         out.append(last.diagnosis.explanation, style="italic")

@@ -11,12 +11,14 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
 from core.engine.training import EpochStats
+from core.i18n import tr, tr_n
 from core.numbers import fmt
 from tui.bindings import key_for
 from tui.widgets.training.chart import render_bars
@@ -47,17 +49,19 @@ def progress_text(label: str, done: int, total: int, started: float, stopping: b
     out.append(f"{label}  ", style="bold")
     out.append("█" * filled, style="green")
     out.append("░" * (width - filled), style="dim")
-    out.append(f"  {done:,}/{total:,} iterations  ·  {time.monotonic() - started:.1f} s  ·  ")
+    out.append("  " + tr("{done:,}/{total:,} iterations", done=done, total=total)
+               + f"  ·  {time.monotonic() - started:.1f} s  ·  ")
     if stopping:
-        out.append("stopping at the end of this iteration…", style="bold yellow")
+        out.append(tr("stopping at the end of this iteration…"), style="bold yellow")
     else:
-        out.append("escape stops", style="dim")
+        out.append(tr("escape stops"), style="dim")
     return out
 
 
 def idle_text() -> Text:
     """The progress line before any training (and after opening another scenario)."""
-    return Text(f"{key_for('train')} trains from here: iterations or epochs, in the background", style="dim")
+    return Text(tr("{key} trains from here: iterations or epochs, in the background", key=key_for("train")),
+                style="dim")
 
 
 def chart_text(log: TrainingLog, width: int) -> Text:
@@ -65,16 +69,17 @@ def chart_text(log: TrainingLog, width: int) -> Text:
     losses = np.asarray(log.losses, dtype=np.float64)
     out = Text(no_wrap=True, overflow="crop")
     if losses.size == 0:
-        out.append(f"loss per iteration: nothing trained yet ({key_for('train')} trains)", style="dim")
+        out.append(tr("loss per iteration: nothing trained yet ({key} trains)", key=key_for("train")), style="dim")
         return out
     width = max(10, width)
     per_bar = max(1, -(-losses.size // width))
-    out.append("loss per iteration", style="bold")
+    out.append(tr("loss per iteration"), style="bold")
     # the latest loss first: the line is cut at the panel's width, and it matters most
-    runs = f" in {log.runs} runs" if log.runs > 1 else ""
-    out.append(f"  last {fmt(float(losses[-1]), 3)} · max {fmt(float(np.nanmax(losses)), 3)} · "
-               f"{losses.size:,} iteration{'s' if losses.size != 1 else ''}{runs}"
-               f"{f' (bar = mean of {per_bar})' if per_bar > 1 else ''}\n", style="dim")
+    runs = tr(" in {n} runs", n=log.runs) if log.runs > 1 else ""
+    bar = tr(" (bar = mean of {n})", n=per_bar) if per_bar > 1 else ""
+    ends = tr("last {last} · max {max}", last=fmt(float(losses[-1]), 3), max=fmt(float(np.nanmax(losses)), 3))
+    count = tr_n("{n:,} iteration", "{n:,} iterations", losses.size)
+    out.append(f"  {ends} · {count}{runs}{bar}\n", style="dim")
     out.append_text(render_bars(losses, width=width, height=BAR_HEIGHT, low=0.0, style="cyan"))
     return out
 
@@ -82,19 +87,21 @@ def chart_text(log: TrainingLog, width: int) -> Text:
 def epochs_text(log: TrainingLog, rows: int = 5) -> Text:
     out = Text(no_wrap=True, overflow="ellipsis")
     if log.held_out is not None:
-        out.append(f"held-out accuracy {percent(log.held_out)}", style="bold green")
+        out.append(tr("held-out accuracy {accuracy}", accuracy=percent(log.held_out)), style="bold green")
         if log.held_out_loss is not None:
-            out.append(f"  (loss {fmt(log.held_out_loss, 3)})", style="dim")
+            out.append("  " + tr("(loss {loss})", loss=fmt(log.held_out_loss, 3)), style="dim")
         out.append("\n")
     if not log.epochs:
         if log.unit == "iterations":
-            out.append("per epoch: — (this run counts iterations)", style="dim")
+            out.append(tr("per epoch: — (this run counts iterations)"), style="dim")
         else:
-            out.append("per epoch: none completed yet", style="dim")
+            out.append(tr("per epoch: none completed yet"), style="dim")
         return out
     has_acc = log.epochs[-1].accuracy is not None
     has_test = log.epochs[-1].test_accuracy is not None
-    out.append("epoch   loss" + ("   train" if has_acc else "") + ("  held-out" if has_test else ""), style="dim")
+    head = _column(tr("epoch"), 5) + _column(tr("loss"), 7)  # right-aligned over the numbers below
+    out.append(head + (_column(tr("train"), 8) if has_acc else "") + (_column(tr("held-out"), 10) if has_test else ""),
+               style="dim")
     for e in log.epochs[-rows:]:
         line = f"\n{e.epoch:>5}  {fmt(e.loss, 3):>5}"
         if has_acc and e.accuracy is not None:
@@ -105,12 +112,17 @@ def epochs_text(log: TrainingLog, rows: int = 5) -> Text:
     return out
 
 
+def _column(word: str, width: int) -> str:
+    """A column's heading right-aligned in ``width`` cells (a Chinese character takes two)."""
+    return " " * max(width - cell_len(word), 0) + word
+
+
 class TrainPanel(Vertical):
     """Progress bar, loss chart and epoch table (hidden until training starts or c)."""
 
     def __init__(self) -> None:
         super().__init__(id="train-panel")
-        self.border_title = "training"
+        self.border_title = tr("training")
         self.can_focus = False
         self.display = False
 
