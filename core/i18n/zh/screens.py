@@ -80,7 +80,6 @@ MESSAGES: dict[str, str] = {
     "deltas (∂out and δ)": "误差项（∂out 与 δ）",
     "weight and bias gradients": "权重与偏置的梯度",
     "updated weights and biases": "更新后的权重与偏置",
-    "{what} of {layer}": "{layer} 的{what}",
     "{what} of this iteration": "本次迭代的{what}",
     "{right}/{asked} right": "答对 {right}/{asked}",
     "leave quiz": "退出测验",
