@@ -100,10 +100,8 @@ class Network:
         return int(np.prod(self.output_shape))
 
     def layer(self, name: str) -> Layer:
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise KeyError(name)
+        """The layer called ``name`` (KeyError if none): by the name index, not a scan."""
+        return self.layers[self._index[name]]
 
     def index_of(self, name: str) -> int:
         return self._index[name]
