@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -16,11 +17,14 @@ from textual.screen import Screen
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
-from core.scenario.draft import Draft
-from core.scenario.root import Root
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
+from tui.startup import release_collector
+
+if TYPE_CHECKING:  # the editor's draft and a served root: imported by the command when used
+    from core.scenario.draft import Draft
+    from core.scenario.root import Root
 
 TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
 QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
@@ -93,6 +97,7 @@ class CnnTuiApp(App[int]):
         self.call_later(screen.run_action, action)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(release_collector)  # start-up held it off (tui/startup.py)
         if self._design is not None:  # ``cnn-tui new``: the editor first, on a blank network
             self.main.design.open_editor(self._design)
 
