@@ -229,8 +229,13 @@ class MainScreen(StepHost):
         traced = self.tracing.marks()
         if marks_only and traced == self._traced:
             return
+        panels = self.panels
+        if marks_only:  # only the panels holding a value whose mark came, went or changed
+            names = {name for name in traced.keys() | self._traced.keys() if traced.get(name) != self._traced.get(name)}
+            keys = {self.panel_key_of(name) for name in names}
+            panels = [panel for panel in panels if panel.key in keys]
         self._traced = traced
-        for panel in self.panels:
+        for panel in panels:
             panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, blanks,
                                       traced))
             if panel.mode == "heatmap":
