@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
@@ -46,6 +47,19 @@ class CnnTuiApp(App[int]):
             self.main.recovery.disable()
         self._design = design
         self._quit_wanted = False  # q was pressed while a save ran: quit once it has finished
+        self._theme_of: tuple[str, Theme] | None = None  # current_theme, for the theme it was found for
+
+    @property
+    def current_theme(self) -> Theme:
+        """Textual's, remembered for the theme's name: Textual copies the table of themes twice
+        to find it, and the compositor asks for every line it draws (~5 ms of a keypress)."""
+        if self._theme_of is None or self._theme_of[0] != self.theme:
+            self._theme_of = (self.theme, super().current_theme)
+        return self._theme_of[1]
+
+    def register_theme(self, theme: Theme) -> None:
+        super().register_theme(theme)
+        self._theme_of = None  # a theme of that name may have been replaced
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
