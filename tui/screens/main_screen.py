@@ -9,7 +9,7 @@ bound to ``key('<action>')``, which runs the action on the feature that lists it
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -56,7 +56,15 @@ from tui.widgets.derivation.derivation_view import DerivationView
 from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
 from tui.widgets.intro.intro_panel import IntroPanel
 from tui.widgets.panels.layer_panel import LayerPanel
-from tui.widgets.panels.layer_rows import INPUT, LOSS, panel_keys, panel_rows, panel_title
+from tui.widgets.panels.layer_rows import (
+    INPUT,
+    LOSS,
+    panel_keys,
+    panel_rows,
+    panel_sources,
+    panel_title,
+    same_sources,
+)
 from tui.widgets.panels.panel_window import window_keys, window_start
 from tui.widgets.panels.value_grid import ValueGrid
 from tui.widgets.quiz.quiz_bar import QuizBar
@@ -235,11 +243,27 @@ class MainScreen(StepHost):
             keys = {self.panel_key_of(name) for name in names}
             panels = [panel for panel in panels if panel.key in keys]
         self._traced = traced
+        marks = {name: self._by_panel(names) for name, names in
+                 (("fresh", self.fresh), ("hidden", hidden), ("blanks", blanks), ("traced", traced))}
         for panel in panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, blanks,
-                                      traced))
+            key = panel.key
+            settings = (self.decimals, panel.mode, asked if asked and self.panel_key_of(asked) == key else None,
+                        *(marks[name].get(key, frozenset()) for name in ("fresh", "hidden", "blanks")),
+                        {name: traced[name] for name in marks["traced"].get(key, ())})
+            made_from = (panel_sources(self.stepper, key), settings)
+            if panel.drawn_from is not None and same_sources(panel.drawn_from, made_from):
+                continue  # nothing it shows has changed: its rows (and heatmaps) stay as drawn
+            panel.drawn_from = made_from
+            panel.set_rows(panel_rows(self.stepper, key, self.decimals, self.fresh, hidden, asked, blanks, traced))
             if panel.mode == "heatmap":
-                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden, traced))
+                panel.set_blocks(heat_blocks(self.stepper, key, self.fresh, hidden, traced))
+
+    def _by_panel(self, names: Iterable[str]) -> dict[str | None, frozenset[str]]:
+        """``names`` grouped by the panel that shows them."""
+        grouped: dict[str | None, set[str]] = {}
+        for name in names:
+            grouped.setdefault(self.panel_key_of(name), set()).add(name)
+        return {key: frozenset(group) for key, group in grouped.items()}
 
     def refresh_marks(self) -> None:
         self._draw_panels(marks_only=True)
