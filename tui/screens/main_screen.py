@@ -130,7 +130,7 @@ class MainScreen(StepHost):
         panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in self._shown]
         for panel in panels:
             panel.set_mode("heatmap" if wants_heatmap(self.stepper, panel.key) else "numbers")
-        widgets: list[Widget] = panels
+        widgets: list[Widget] = list(panels)
         if self._shown[-1] == keys[-1]:
             widgets = [*panels[:-2], Vertical(*panels[-2:], classes="panel-column")]
         before = keys.index(self._shown[0])
