@@ -126,6 +126,7 @@ def tmux_presses(target: str, presses: int, key: str = "space", session: str = "
 
 
 async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[float]]:
+    os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="cnn-tui-bench-state-")  # no journal to restore
     from core.scenario.catalog import load
     from tui.app import CnnTuiApp
 

@@ -85,7 +85,11 @@ class TmuxServer:
 
     def __exit__(self, *exc: object) -> None:
         tmux("kill-server", check=False)
+        while STATE_DIRS:
+            shutil.rmtree(STATE_DIRS.pop(), ignore_errors=True)
 
+
+STATE_DIRS: list[str] = []  # the runs' state folders, removed with the server
 
 # Set by ``use_bytecode_cache``: how every timed program is started (see the module docstring).
 ENV_PREFIX: list[str] = []
@@ -106,8 +110,13 @@ def use_bytecode_cache(folder: str | None) -> None:
 
 
 def start(session: str, command: list[str]) -> float:
-    """Start ``command`` in a new detached session; the perf_counter just before."""
-    line = " ".join(_quote(c) for c in [*ENV_PREFIX, *command])
+    """Start ``command`` in a new detached session; the perf_counter just before.
+
+    Each run gets a state folder of its own (``XDG_STATE_HOME``): a run ended by killing its
+    session leaves a recovery journal, and the next launch would open on the restore dialog."""
+    state = tempfile.mkdtemp(prefix="cnn-tui-bench-state-")
+    STATE_DIRS.append(state)
+    line = " ".join(_quote(c) for c in ["env", f"XDG_STATE_HOME={state}", *ENV_PREFIX, *command])
     t0 = time.perf_counter()
     tmux("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT), line)
     return t0

@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
 from textual.screen import Screen
+from textual.theme import Theme
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.i18n import mark, tr
-from core.scenario.draft import Draft
-from core.scenario.root import Root
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
+from tui.startup import release_collector
+
+if TYPE_CHECKING:  # the editor's draft and a served root: imported by the command when used
+    from core.scenario.draft import Draft
+    from core.scenario.root import Root
 
 TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
 # Textual's own words that the palette and the key bar show (said in the current language there)
@@ -48,6 +53,19 @@ class CnnTuiApp(App[int]):
             self.main.recovery.disable()
         self._design = design
         self._quit_wanted = False  # q was pressed while a save ran: quit once it has finished
+        self._theme_of: tuple[str, Theme] | None = None  # current_theme, for the theme it was found for
+
+    @property
+    def current_theme(self) -> Theme:
+        """Textual's, remembered for the theme's name: Textual copies the table of themes twice
+        to find it, and the compositor asks for every line it draws (~5 ms of a keypress)."""
+        if self._theme_of is None or self._theme_of[0] != self.theme:
+            self._theme_of = (self.theme, super().current_theme)
+        return self._theme_of[1]
+
+    def register_theme(self, theme: Theme) -> None:
+        super().register_theme(theme)
+        self._theme_of = None  # a theme of that name may have been replaced
 
     def get_default_screen(self) -> Screen[None]:
         return self.main
@@ -107,6 +125,7 @@ class CnnTuiApp(App[int]):
         self.call_later(screen.run_action, action)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(release_collector)  # start-up held it off (tui/startup.py)
         if self._design is not None:  # ``cnn-tui new``: the editor first, on a blank network
             self.main.design.open_editor(self._design)
 

@@ -370,18 +370,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def run_tui(target: str | None, new: bool = False, root_dir: str | None = None) -> int:
     """The TUI on a scenario, or (``new``) the network editor on a blank design; ``root_dir``:
     open and save only inside that folder (what ``serve`` runs for every tab)."""
-    from core.scenario.catalog import load
-    from core.scenario.draft import Draft
-    from core.scenario.root import Root
+    from tui.startup import hold_collector, release_collector
 
-    root = Root(root_dir) if root_dir is not None else None
-    design = Draft.blank() if new else None
-    scenario = design.scenario if design else load(target or "tiny-cnn")  # a broken file fails here
-    from tui.app import CnnTuiApp
+    hold_collector()  # until the first frame (tui/startup.py)
+    try:
+        from core.scenario.catalog import load
 
-    app = CnnTuiApp(scenario, design, root)
-    app.run()
-    return app.return_code or 0
+        root, design = None, None
+        if root_dir is not None:
+            from core.scenario.root import Root
+
+            root = Root(root_dir)
+        if new:
+            from core.scenario.draft import Draft
+
+            design = Draft.blank()
+        scenario = design.scenario if design else load(target or "tiny-cnn")  # a broken file fails here
+        from tui.app import CnnTuiApp
+
+        app = CnnTuiApp(scenario, design, root)
+        app.run()
+        return app.return_code or 0
+    finally:
+        release_collector()  # whatever happened before the first frame
 
 
 HANDLERS = {"scenarios": cmd_scenarios, "check": cmd_check, "solve": cmd_solve, "train": cmd_train,

@@ -8,6 +8,7 @@ the last is read by some layer; a fault is a ScenarioError naming the layer's fi
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -101,10 +102,8 @@ class Network:
         return int(np.prod(self.output_shape))
 
     def layer(self, name: str) -> Layer:
-        for layer in self.layers:
-            if layer.name == name:
-                return layer
-        raise KeyError(name)
+        """The layer called ``name`` (KeyError if none): by the name index, not a scan."""
+        return self.layers[self._index[name]]
 
     def index_of(self, name: str) -> int:
         return self._index[name]
@@ -157,12 +156,15 @@ def build_layer(spec: dict[str, Any], in_shape: tuple[int, ...], previous: str, 
     return layer_class(spec["type"]).from_spec(spec, in_shape, previous, path)
 
 
-def _sources(specs: list[dict[str, Any]], i: int) -> tuple[str, ...]:
-    """The names layer ``i`` reads, checked against the layers listed before it."""
+def _sources(specs: list[dict[str, Any]], i: int, built: Collection[str] = ()) -> tuple[str, ...]:
+    """The names layer ``i`` reads, checked against the layers listed before it (``built``:
+    their names, so that a network of many layers with ``inputs`` is checked in linear time)."""
     spec = specs[i]
     given = spec.get("inputs")
     if given is None:
         return (INPUT,) if i == 0 else (specs[i - 1]["name"],)
+    if all(src == INPUT or src in built for src in given):
+        return tuple(given)
     field_name = f"layers[{i}].inputs"
     earlier = [s["name"] for s in specs[:i]]
     later = [s["name"] for s in specs[i:]]
@@ -250,7 +252,7 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
         path = f"layers[{i}]"
         if spec.get("activation") == "softmax" and i != len(specs) - 1:
             raise ScenarioError(tr("softmax is allowed on the last layer only"), field=f"{path}.activation")
-        srcs = _sources(specs, i)
+        srcs = _sources(specs, i, shapes)
         _check_arity(layer_class(spec["type"]), spec["type"], len(srcs), f"{path}.inputs")
         shape, previous = _in_shape(spec["type"], srcs, shapes, f"{path}.inputs")
         layer = build_layer(spec, shape, previous, path)

@@ -114,6 +114,13 @@ class Stepper:
         # each entry: the state, what the command was, and the expected values before it
         # (and the learning rate before it: α is the scenario's, and a learner may change it)
         self._undo: list[tuple[State, str, dict[str, Expected], float]] = []
+        self._phase_of: tuple[dict[str, np.ndarray], Phase] | None = None
+        # the keys the phase is read from, spelt once (a scan of 5,000 layers per question)
+        self._out_keys = [f"{layer.name}.out" for layer in self.network.layers]
+        self._grad_out_keys = [f"{layer.name}.grad_out" for layer in self.network.layers]
+        self._new_weight_keys = [f"{layer.name}.new_weight" for layer in self.network.param_layers()]
+        self._given_key_list = [f"{layer.name}.{kind}" for layer in self.network.layers
+                                for kind in layer.given_kinds]
 
     # --- reading ----------------------------------------------------------------
     @property
@@ -137,20 +144,40 @@ class Stepper:
         return batch_indices(k, self.batch_size, len(self.state.samples))
 
     def phase(self) -> Phase:
+        """Where the iteration stands, derived from which values exist. Remembered for the
+        values it was derived from (a state's values are never changed in place): the TUI
+        asks many times a keypress, and a scan is as long as the network."""
         values = self.state.values
+        if self._phase_of is not None and self._phase_of[0] is values:
+            return self._phase_of[1]
+        ph = self._derive_phase(values)
+        self._phase_of = (values, ph)
+        return ph
+
+    def _derive_phase(self, values: dict[str, np.ndarray]) -> Phase:
         layers = self.network.layers
         n = len(layers)
-        for i, layer in enumerate(layers):
-            if f"{layer.name}.out" not in values:
-                return Phase("forward", i + 1, n, layer.name)
+        first = self._first_missing(values, 0)
+        if first is not None:
+            return Phase("forward", first + 1, n, layers[first].name)
         if "loss" not in values:
             return Phase("forward", n, n, layers[-1].name)
-        for i in range(n - 1, -1, -1):
-            if f"{layers[i].name}.grad_out" not in values:
-                return Phase("backward", n - i, n, layers[i].name)
-        if any(f"{layer.name}.new_weight" not in values for layer in self.network.param_layers()):
+        last = self._last_without_gradient(values, n - 1)
+        if last is not None:
+            return Phase("backward", n - last, n, layers[last].name)
+        if any(key not in values for key in self._new_weight_keys):
             return Phase("update", 0, 1, None)
         return Phase("done", 0, 0, None)
+
+    def _first_missing(self, values: dict[str, np.ndarray], start: int) -> int | None:
+        """The first layer from ``start`` on whose output is not computed, or None."""
+        keys = self._out_keys
+        return next((i for i in range(start, len(keys)) if keys[i] not in values), None)
+
+    def _last_without_gradient(self, values: dict[str, np.ndarray], start: int) -> int | None:
+        """The last layer from ``start`` down whose ∂E/∂out is not computed, or None."""
+        keys = self._grad_out_keys
+        return next((i for i in range(start, -1, -1) if keys[i] not in values), None)
 
     def has(self, name: str) -> bool:
         """Is the whole array ``name`` (e.g. ``fc.delta``) known now?"""
@@ -245,8 +272,7 @@ class Stepper:
         self._push(tr("whole forward pass"))
         if ph.stage == "done":
             self.state = self._next_iteration()
-        while self.phase().stage == "forward":
-            self._forward_layer(self.phase().step - 1)
+        self._forward_rest()
         return tr("forward pass")
 
     def _backward_phase(self) -> Phase:
@@ -270,8 +296,7 @@ class Stepper:
         """Finish the backward pass, down to the first layer."""
         self._backward_phase()
         self._push(tr("whole backward pass"))
-        while (p := self.phase()).stage == "backward":
-            self._backward_layer(len(self.network.layers) - p.step)
+        self._backward_rest()
         return tr("backward pass")
 
     def update(self) -> str:
@@ -350,13 +375,10 @@ class Stepper:
         self._push(tr("whole iteration"))
         if self.phase().stage == "done":
             self.state = self._next_iteration()
-        while (p := self.phase()).stage != "done":
-            if p.stage == "forward":
-                self._forward_layer(p.step - 1)
-            elif p.stage == "backward":
-                self._backward_layer(len(self.network.layers) - p.step)
-            else:
-                self._apply_update()
+        self._forward_rest()
+        self._backward_rest()
+        if self.phase().stage == "update":
+            self._apply_update()
         return tr("iteration {n}", n=self.iteration)
 
     def advance_to_next(self) -> None:
@@ -394,7 +416,7 @@ class Stepper:
         return Run(True, self.state.layer_state, given)
 
     def _given_keys(self) -> list[str]:
-        return [f"{layer.name}.{kind}" for layer in self.network.layers for kind in layer.given_kinds]
+        return self._given_key_list
 
     def adopt(self, params: dict[str, Params], iteration: int, label: str = "training",
               optimizer_state: OptimizerState | None = None,
@@ -711,16 +733,38 @@ class Stepper:
             del self._undo[0]
 
     def _forward_layer(self, i: int) -> None:
+        values, caches = dict(self.state.values), dict(self.state.caches)
+        self._forward_into(i, values, caches, self._run_of(values))
+        self.state = replace(self.state, values=values, caches=caches)
+
+    def _forward_rest(self) -> None:
+        """Every forward step still to take, with one copy of the values (not one a layer:
+        the cost stays linear in the network's size)."""
+        values, caches = dict(self.state.values), dict(self.state.caches)
+        run = self._run_of(values)
+        i = self._first_missing(values, 0)
+        while i is not None:
+            self._forward_into(i, values, caches, run)
+            i = self._first_missing(values, i + 1)
+        if "loss" not in values:
+            self._forward_into(len(self.network.layers) - 1, values, caches, run)
+        self.state = replace(self.state, values=values, caches=caches)
+
+    def _run_of(self, values: Mapping[str, np.ndarray]) -> Run:
+        given = {key: values[key] for key in self._given_keys() if key in values}
+        return Run(True, self.state.layer_state, given)
+
+    def _forward_into(self, i: int, values: dict[str, np.ndarray], caches: dict[str, Any], run: Run) -> None:
+        """Layer ``i``'s forward values (and the loss after the last layer) into ``values``."""
         layer = self.network.layers[i]
-        values = dict(self.state.values)
-        caches = dict(self.state.caches)
         if f"{layer.name}.out" not in values:
             r = self._rounded
             params = self.state.params.get(layer.name, {})
-            ctx = self.run().context(layer)
+            ctx = run.context(layer)
             if self.state.rounding is not None:  # intermediates written down rounded (batch norm's μ, σ², x̂)
                 ctx = replace(ctx, rounding=r)
-            result = layer.forward_in(params, self.layer_inputs(i), ctx)
+            inputs = [values[key] for key in self.network.input_keys(layer.name)]
+            result = layer.forward_in(params, inputs, ctx)
             net, out, cache = result.net, result.out, result.cache
             if self.state.rounding is not None and net is not None:
                 net = r(net)
@@ -742,18 +786,31 @@ class Stepper:
             else:
                 loss = loss_value(self.network, values.get(f"{layer.name}.net"), out, values["target"])
             values["loss"] = self._rounded(np.asarray(loss))
-        self.state = replace(self.state, values=values, caches=caches)
 
     def _backward_layer(self, i: int) -> None:
+        values = dict(self.state.values)
+        self._backward_into(i, values)
+        self.state = replace(self.state, values=values)
+
+    def _backward_rest(self) -> None:
+        """Every backward step still to take, with one copy of the values."""
+        values = dict(self.state.values)
+        i = self._last_without_gradient(values, len(self.network.layers) - 1)
+        while i is not None:
+            self._backward_into(i, values)
+            i = self._last_without_gradient(values, i - 1)
+        self.state = replace(self.state, values=values)
+
+    def _backward_into(self, i: int, values: dict[str, np.ndarray]) -> None:
+        """Layer ``i``'s ∂E/∂out, δ and parameter gradients into ``values``."""
         layers = self.network.layers
         layer = layers[i]
-        values = dict(self.state.values)
         net = values.get(f"{layer.name}.net")
         out = values[f"{layer.name}.out"]
         if i == len(layers) - 1:
             grad_out, delta = output_gradients(self.network, net, out, values["target"])
         else:
-            grad_out, delta = hidden_gradients(layer, net, out, self.sent_terms(layer.name))
+            grad_out, delta = hidden_gradients(layer, net, out, self._sent_terms(layer.name, values))
         r = self._rounded
         values[f"{layer.name}.grad_out"] = r(grad_out)
         if delta is not None:
@@ -764,15 +821,18 @@ class Stepper:
             delta = r(delta)
             values[f"{layer.name}.delta"] = delta
             if layer.has_params:
-                grads = layer.param_grads(self.layer_input(i), delta, self.state.caches.get(layer.name))
+                x = values[self.network.input_keys(layer.name)[0]]
+                grads = layer.param_grads(x, delta, self.state.caches.get(layer.name))
                 values[f"{layer.name}.grad_weight"] = r(grads["weight"])
                 values[f"{layer.name}.grad_bias"] = r(grads["bias"])
-        self.state = replace(self.state, values=values)
 
     def sent_terms(self, name: str, params: dict[str, Params] | None = None) -> list[np.ndarray]:
         """What every layer that reads ``name`` sends back to it, in file order (their sum is
         ∂E/∂out of ``name``); ``params`` overrides the forward pass's parameters."""
-        values = self.state.values
+        return self._sent_terms(name, self.state.values, params)
+
+    def _sent_terms(self, name: str, values: Mapping[str, np.ndarray],
+                    params: dict[str, Params] | None = None) -> list[np.ndarray]:
         params = self.state.params if params is None else params
         terms = []
         for reader_name, position in self.network.readers_of(name):

@@ -38,7 +38,8 @@ limit                            values       why
 
 Together about 1.7 GB at the worst (a JSON ``solve`` beside the largest samples), under
 the 2 GB aim. ``MAX_SIZE`` bounds every single size, stride, count or batch size;
-``MAX_LAYERS`` the layers (1,000: a network is read and stepped one layer at a time);
+``MAX_LAYERS`` the layers (10,000: every per-layer cost is linear; a 5,000-layer network opens
+in the TUI and steps, issue 15);
 ``MAX_YAML_BYTES`` the YAML file (bytes actually read), ``MAX_DEPTH`` its nesting;
 ``MAX_NPZ_MEMBERS`` and ``MAX_NPZ_DIRECTORY`` an npz's zip directory, read before it.
 The bundled scenarios and the 100k-parameter, 10k-sample benchmark network are far inside.
@@ -64,7 +65,7 @@ MAX_WINDOW = 65_536
 MAX_SAMPLE_VALUES = 40_000_000
 MAX_SOLVE_VALUES = 10_000_000
 MAX_EXPLAINED_VALUES = 200_000
-MAX_LAYERS = 1_000  # layers in a network: each is a row to step through and read
+MAX_LAYERS = 10_000  # layers in a network: the TUI mounts only the panels near the view
 MAX_NPZ_MEMBERS = 1_000  # entries in an npz's zip directory (numpy.savez writes one per array)
 MAX_NPZ_DIRECTORY = 4 * 1024 * 1024  # bytes of an npz's zip directory (~100 a member)
 MAX_DEPTH = 1_000  # nested YAML lists and mappings (libyaml's own limit)

@@ -9,7 +9,7 @@ bound to ``key('<action>')``, which runs the action on the feature that lists it
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -21,9 +21,10 @@ from textual.events import Key
 from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from core.engine.quantities import parse_name
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
@@ -56,7 +57,16 @@ from tui.widgets.derivation.derivation_view import DerivationView
 from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
 from tui.widgets.intro.intro_panel import IntroPanel
 from tui.widgets.panels.layer_panel import LayerPanel
-from tui.widgets.panels.layer_rows import LOSS, panel_keys, panel_rows, panel_title
+from tui.widgets.panels.layer_rows import (
+    INPUT,
+    LOSS,
+    panel_keys,
+    panel_rows,
+    panel_sources,
+    panel_title,
+    same_sources,
+)
+from tui.widgets.panels.panel_window import window_keys, window_start
 from tui.widgets.panels.value_grid import ValueGrid
 from tui.widgets.quiz.quiz_bar import QuizBar
 from tui.widgets.training.loss_chart import TrainPanel
@@ -76,6 +86,8 @@ class MainScreen(StepHost):
         self._traced: dict[str, str] = {}  # the marks the panels show now
         self._note: tuple[str, object, Text] | None = None  # (name, the state it belongs to, text)
         self._key_states: tuple[bool, ...] | None = None
+        self._window = 0  # the first panel mounted (tui/widgets/panels/panel_window.py)
+        self._shown: list[str] = []  # the keys of the panels mounted, left to right
         self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
         # the features, in the order their blocks are asked (a quiz speaks before training)
         self.exercise = ExerciseFeature(self)  # a student's file: asked values are blanks
@@ -111,12 +123,48 @@ class MainScreen(StepHost):
         yield KeyBar(id="keys")
 
     def make_panels(self) -> list[Widget]:
-        """One panel per layer, left to right; the loss sits under the output layer, so a
-        small network fits 120 columns."""
-        panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in panel_keys(self.stepper)]
+        """One panel per layer of the window, left to right; the loss sits under the output
+        layer, so a small network fits 120 columns. A network too long for the window says
+        how many panels lie beyond each end of it."""
+        keys = panel_keys(self.stepper)
+        self._shown = window_keys(keys, self._window)
+        panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in self._shown]
         for panel in panels:
             panel.set_mode("heatmap" if wants_heatmap(self.stepper, panel.key) else "numbers")
-        return [*panels[:-2], Vertical(*panels[-2:], classes="panel-column")]
+        widgets: list[Widget] = list(panels)
+        if self._shown[-1] == keys[-1]:
+            widgets = [*panels[:-2], Vertical(*panels[-2:], classes="panel-column")]
+        before = keys.index(self._shown[0])
+        after = len(keys) - before - len(self._shown)
+        if before:
+            widgets.insert(0, Static(tr("◀ {n:,} more", n=before), classes="panels-more"))
+        if after:
+            widgets.append(Static(tr("{n:,} more ▶", n=after), classes="panels-more"))
+        return widgets
+
+    def panel_key_of(self, name: str) -> str | None:
+        """The key of the panel that shows the quantity ``name`` (None if not a quantity)."""
+        try:
+            ref = parse_name(name.split("[", 1)[0])
+        except CnnTuiError:
+            return None
+        if ref.layer is not None:
+            return ref.layer
+        return INPUT if ref.kind == "input" else LOSS
+
+    async def move_window_to(self, key: str) -> None:
+        """Mount the window of panels that holds panel ``key`` (nothing when it is mounted)."""
+        if key in self._shown:
+            return
+        keys = panel_keys(self.stepper)
+        if key not in keys:
+            return
+        self._window = window_start(len(keys), self._window, keys.index(key))
+        container = self.query_one("#panels")
+        with self.app.batch_update():
+            await container.remove_children()
+            await container.mount_all(self.make_panels())
+            self._draw_view_panels()
 
     def on_mount(self) -> None:
         self.refresh_view()
@@ -132,6 +180,7 @@ class MainScreen(StepHost):
 
     @property
     def panels(self) -> list[LayerPanel]:
+        """The panels mounted now (those of the window), left to right."""
         return list(self.query_one("#panels").query(LayerPanel))
 
     def panel(self, key: str) -> LayerPanel:
@@ -156,6 +205,7 @@ class MainScreen(StepHost):
     async def _rebuild_panels(self) -> None:
         container = self.query_one("#panels")
         await container.remove_children()
+        self._window = 0
         await container.mount_all(self.make_panels())
         self.refresh_view()
         self.panels[0].view.focus()
@@ -163,6 +213,15 @@ class MainScreen(StepHost):
 
     # --- the view -------------------------------------------------------------------
     def refresh_view(self) -> None:
+        self._draw_view_panels()
+        self.query_one(StatusLine).show(self.stepper, self.decimals,
+                                        **(self.quiz_mode.status() or self.exercise.status()))
+        self.show_derivation()
+        self._refresh_keys()
+        self.session_changed()
+
+    def _draw_view_panels(self) -> None:
+        """The mounted panels' values and marks, and "next" under the panel of the next step."""
         quiz_panel = self.quiz_mode.panel()
         next_panel = quiz_panel or self._next_panel()
         self._draw_panels()
@@ -172,11 +231,6 @@ class MainScreen(StepHost):
                 if is_next else ""
             if panel.border_subtitle != subtitle:
                 panel.border_subtitle = subtitle
-        self.query_one(StatusLine).show(self.stepper, self.decimals,
-                                        **(self.quiz_mode.status() or self.exercise.status()))
-        self.show_derivation()
-        self._refresh_keys()
-        self.session_changed()
 
     def _draw_panels(self, marks_only: bool = False) -> None:
         """Every panel's values from the stepper, with the marks of the selection's trace
@@ -186,12 +240,33 @@ class MainScreen(StepHost):
         traced = self.tracing.marks()
         if marks_only and traced == self._traced:
             return
+        panels = self.panels
+        if marks_only:  # only the panels holding a value whose mark came, went or changed
+            names = {name for name in traced.keys() | self._traced.keys() if traced.get(name) != self._traced.get(name)}
+            keys = {self.panel_key_of(name) for name in names}
+            panels = [panel for panel in panels if panel.key in keys]
         self._traced = traced
-        for panel in self.panels:
-            panel.set_rows(panel_rows(self.stepper, panel.key, self.decimals, self.fresh, hidden, asked, blanks,
-                                      traced))
+        marks = {name: self._by_panel(names) for name, names in
+                 (("fresh", self.fresh), ("hidden", hidden), ("blanks", blanks), ("traced", traced))}
+        for panel in panels:
+            key = panel.key
+            settings = (self.decimals, panel.mode, asked if asked and self.panel_key_of(asked) == key else None,
+                        *(marks[name].get(key, frozenset()) for name in ("fresh", "hidden", "blanks")),
+                        {name: traced[name] for name in marks["traced"].get(key, ())})
+            made_from = (panel_sources(self.stepper, key), settings)
+            if panel.drawn_from is not None and same_sources(panel.drawn_from, made_from):
+                continue  # nothing it shows has changed: its rows (and heatmaps) stay as drawn
+            panel.drawn_from = made_from
+            panel.set_rows(panel_rows(self.stepper, key, self.decimals, self.fresh, hidden, asked, blanks, traced))
             if panel.mode == "heatmap":
-                panel.set_blocks(heat_blocks(self.stepper, panel.key, self.fresh, hidden, traced))
+                panel.set_blocks(heat_blocks(self.stepper, key, self.fresh, hidden, traced))
+
+    def _by_panel(self, names: Iterable[str]) -> dict[str | None, frozenset[str]]:
+        """``names`` grouped by the panel that shows them."""
+        grouped: dict[str | None, set[str]] = {}
+        for name in names:
+            grouped.setdefault(self.panel_key_of(name), set()).add(name)
+        return {key: frozenset(group) for key, group in grouped.items()}
 
     def refresh_marks(self) -> None:
         self._draw_panels(marks_only=True)
@@ -248,6 +323,19 @@ class MainScreen(StepHost):
         self._note = (name, self.stepper.state, text)
 
     def select(self, name: str) -> None:
+        """Select the value ``name`` in its panel; when that panel is outside the window, the
+        window moves to it first (just after this call)."""
+        if self._select_shown(name):
+            return
+        key = self.panel_key_of(name)
+        if key is not None and key not in self._shown:
+            self.call_later(self._select_after_moving, key, name)
+
+    async def _select_after_moving(self, key: str, name: str) -> None:
+        await self.move_window_to(key)
+        self._select_shown(name)
+
+    def _select_shown(self, name: str) -> bool:
         for panel in self.panels:
             if panel.view.select(name):
                 panel.view.focus(scroll_visible=False)  # the value is scrolled to, not the grid's top
@@ -255,7 +343,8 @@ class MainScreen(StepHost):
                 self._draw_panels(marks_only=True)
                 self.show_derivation()
                 self.keep_selection_in_view()
-                return
+                return True
+        return False
 
     def keep_selection_in_view(self) -> None:
         """Once the layout has settled, scroll the panels sideways (and the panel up or down)
@@ -373,11 +462,19 @@ class MainScreen(StepHost):
             self.show_derivation()
             self.keep_selection_in_view()
 
-    def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
-        grids = [p.view for p in self.panels]
-        i = grids.index(message.grid) + message.direction
+    async def on_value_grid_edge_reached(self, message: ValueGrid.EdgeReached) -> None:
+        panels = self.panels
+        grids = [p.view for p in panels]
+        here = grids.index(message.grid)
+        i = here + message.direction
         if 0 <= i < len(grids):
             grids[i].enter_from(message.direction, message.grid.cursor[0])
+            return
+        keys = panel_keys(self.stepper)  # past the window's edge: move it, when there is more
+        wanted = keys.index(panels[here].key) + message.direction
+        if 0 <= wanted < len(keys):
+            await self.move_window_to(keys[wanted])
+            self.panel(keys[wanted]).view.enter_from(message.direction, message.grid.cursor[0])
 
     async def on_value_grid_edit_requested(self, message: ValueGrid.EditRequested) -> None:
         await self.guarded(partial(self.editing.edit_requested, message))

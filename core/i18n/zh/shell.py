@@ -355,4 +355,7 @@ MESSAGES: dict[str, str] = {
     "done: {done:,}/{total:,} iterations in {secs:.1f} s": "完成：{done:,}/{total:,} 次迭代，用时 {secs:.1f} 秒",
     "  ·  {train} trains more  ·  {undo} undoes  ·  {chart} hides this panel":
         "  ·  {train} 继续训练  ·  {undo} 撤销  ·  {chart} 隐藏此面板",
+    # the panel window of a long network (tui/screens/main_screen.py)
+    "◀ {n:,} more": "◀ 还有 {n:,} 层",
+    "{n:,} more ▶": "还有 {n:,} 层 ▶",
 }

@@ -148,6 +148,7 @@ class DerivationView(VerticalScroll):
         self.body = Static(id="derivation-body")
         self.border_title = tr("derivation")
         self.can_focus = False
+        self._shown: Text | None = None  # the text the body shows
 
     def compose(self) -> ComposeResult:
         yield self.body
@@ -163,9 +164,15 @@ class DerivationView(VerticalScroll):
             text.append("\n")
             text.append_text(trace_lines(trace, lambda role: self.get_component_rich_style(
                 f"derivation--trace-{role}", partial=True)))
-        self.body.update(text)
-        self.border_title = tr("where it comes from")
+        if text != self._shown:  # an update relayouts the box: only when the text changed
+            self._shown = text
+            self.body.update(text)
+        title = tr("where it comes from")
+        if self.border_title != title:
+            self.border_title = title
         self.set_class(steps, "expanded")
         p = key_for("full_precision")
-        self.border_subtitle = (tr("full precision ({key})", key=p) if full
-                                else tr("{decimals} (+/−, {key}: full)", decimals=decimals_words(decimals), key=p))
+        subtitle = (tr("full precision ({key})", key=p) if full
+                    else tr("{decimals} (+/−, {key}: full)", decimals=decimals_words(decimals), key=p))
+        if self.border_subtitle != subtitle:
+            self.border_subtitle = subtitle

@@ -172,6 +172,16 @@ def heat_blocks(stepper: Stepper, key: str, fresh: set[str] | frozenset[str] = f
     return blocks
 
 
+def _same_block(new: HeatBlock, old: HeatBlock) -> bool:
+    """Would ``new`` be drawn exactly as ``old`` is (same name, marks and values)?"""
+    if (new.name, new.label, new.shape, new.editable, new.fresh, new.traced) != \
+            (old.name, old.label, old.shape, old.editable, old.fresh, old.traced):
+        return False
+    if new.values is None or old.values is None:
+        return new.values is old.values
+    return new.values is old.values or bool(np.array_equal(new.values, old.values))
+
+
 def wants_heatmap(stepper: Stepper, key: str) -> bool:
     """Heatmap by default when some quantity of the panel would not fit the number grid."""
     for array_name, _label in panel_blocks(stepper, key):
@@ -203,6 +213,8 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
 
     # --- content ----------------------------------------------------------------
     def set_blocks(self, blocks: list[HeatBlock]) -> None:
+        if len(blocks) == len(self.blocks) and all(map(_same_block, blocks, self.blocks)):
+            return  # nothing to redraw (a step changes a few panels, not every one)
         old = self.selected_name
         before = (self._height, self._width)
         self.blocks = blocks

@@ -73,6 +73,8 @@ class LayerPanel(VerticalScroll):
         self.heatmap = HeatmapView(id=f"heat-{key}")
         self.heatmap.display = False
         self.mode = "numbers"  # or "heatmap" (h toggles)
+        # what its rows were made from (the main screen skips a panel whose sources are the same)
+        self.drawn_from: tuple[tuple[object, ...], tuple[object, ...]] | None = None
         self.can_focus = False
 
     def compose(self) -> ComposeResult:

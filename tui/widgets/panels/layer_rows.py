@@ -7,6 +7,7 @@ scenario's ``expected`` values get a ✓ or ✗ from ``core.learner.checks``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -109,6 +110,27 @@ def _label(symbols: Mapping[str, str], kind: str) -> str:
         if kind in (f"grad_{param}", f"new_{param}"):
             return f"{kind[:kind.index('_') + 1]}{symbol}"
     return KINDS[kind].label
+
+
+def panel_sources(stepper: Stepper, key: str) -> tuple[object, ...]:
+    """What the numbers of panel ``key`` are made from, to be compared by identity: the
+    stored arrays of its blocks, the layer's parameters, the optimizer's state, the answers,
+    the iteration and hand-rounding. Arrays are never written in place (a changed value is
+    a new array, core/engine/stepper.py), so a panel whose sources are the same objects
+    shows the same numbers and marks."""
+    st = stepper.state
+    values = st.values.get
+    arrays = tuple(values(name) for name, _label in panel_blocks(stepper, key))
+    return (*arrays, st.params.get(key), st.optim, st.samples, stepper.scenario.expected, st.iteration,
+            st.rounding, stepper.network)
+
+
+def same_sources(drawn: tuple[tuple[object, ...], tuple[object, ...]],
+                 now: tuple[tuple[object, ...], tuple[object, ...]]) -> bool:
+    """Were a panel's rows made from ``now`` (the same objects, and equal settings)?"""
+    (drawn_sources, drawn_settings), (sources, settings) = drawn, now
+    return len(drawn_sources) == len(sources) and all(map(operator.is_, drawn_sources, sources)) and \
+        drawn_settings == settings
 
 
 def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | frozenset[str] = frozenset(),
