@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.ascii_text import ascii_mode
 from core.errors import CnnTuiError
 from core.scenario.catalog import bundled_names, resolve
 from core.scenario.root import Root
@@ -35,8 +36,10 @@ def server_class() -> Any:
 
 
 def app_command(target: str, root: Root) -> str:
-    """The shell command textual-serve runs per tab: this interpreter, this app, the root."""
-    return shlex.join([sys.executable, "-m", "tui.cli", target, "--root", str(root.folder)])
+    """The shell command textual-serve runs per tab: this interpreter, this app, the root
+    (and ``--ascii`` when the server was given it)."""
+    ascii_only = ["--ascii"] if ascii_mode() else []
+    return shlex.join([sys.executable, "-m", "tui.cli", target, "--root", str(root.folder), *ascii_only])
 
 
 def served_target(scenario: str | None) -> str:

@@ -15,6 +15,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from core.ascii_text import shown as ascii_shown
+
 # (key to simulate, key as shown, description, enabled)
 KeyItem = tuple[str, str, str, bool]
 
@@ -64,11 +66,11 @@ class KeyBar(Widget, can_focus=False):
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            items.append((binding.key, app.get_key_display(binding), binding.description, enabled))
+            items.append((binding.key, app.get_key_display(binding), ascii_shown(binding.description), enabled))
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, _tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = (binding.key, app.get_key_display(binding), binding.description, enabled)
+            palette = (binding.key, app.get_key_display(binding), ascii_shown(binding.description), enabled)
         if tuple(items) != self.items or palette != self.palette:
             self.items = tuple(items)
             self.palette = palette
@@ -109,7 +111,7 @@ class KeyBar(Widget, can_focus=False):
             spans.append((start, len(out), key))
         if self.palette is not None:
             key, shown, description, _enabled = self.palette
-            tail = Text.assemble(("▏", "dim"), (f"{shown}", key_style), f" {description} ")
+            tail = Text.assemble((ascii_shown("▏"), "dim"), (f"{shown}", key_style), f" {description} ")
             width = self.size.width
             if width:  # the palette's key stays on the right; the keys are cropped before it
                 room = max(width - tail.cell_len, 0)

@@ -14,6 +14,7 @@ from textual.geometry import Size
 from textual.widgets import Static
 
 from core.text import visible
+from tui.ascii_view import shown
 from tui.bindings import key_for
 from tui.widgets.panels.value_cursor import relayout
 
@@ -35,7 +36,7 @@ class MessageLine(Static):
             self.set_class(error, "error")
         self.text = text
         # plain Text (no markup), control characters visible: messages repeat names and paths
-        self.update(Text(visible(text)), layout=False)
+        self.update(Text(shown(visible(text))), layout=False)  # ASCII with --ascii
         height = self._line_count(self.content_size.width)
         if height != self._height:
             self._height = height
@@ -43,9 +44,9 @@ class MessageLine(Static):
 
     def _wrapped(self, width: int) -> list[Text]:
         if width <= 0:
-            return [Text(visible(self.text))]
+            return [Text(shown(visible(self.text)))]
         console: Console = self.app.console
-        return list(Text(visible(self.text)).wrap(console, width))
+        return list(Text(shown(visible(self.text))).wrap(console, width))
 
     @property
     def max_lines(self) -> int:

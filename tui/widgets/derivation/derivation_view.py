@@ -14,13 +14,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from core.errors import CnnTuiError
 from core.explain.explainer import MAX_TERMS, explain
 from core.explain.trace import Trace
 from core.learner.checks import check_for
 from core.numbers import fmt
+from tui.ascii_view import SpelledStatic, shown
 from tui.bindings import key_for
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ class DerivationView(VerticalScroll):
 
     def __init__(self) -> None:
         super().__init__(id="derivation")
-        self.body = Static(id="derivation-body")
+        self.body = SpelledStatic(id="derivation-body", formula=True)  # ASCII with --ascii
         self.border_title = "derivation"
         self.can_focus = False
 
@@ -150,7 +150,8 @@ class DerivationView(VerticalScroll):
             text.append_text(trace_lines(trace, lambda role: self.get_component_rich_style(
                 f"derivation--trace-{role}", partial=True)))
         self.body.update(text)
-        self.border_title = "where it comes from"
+        self.border_title = shown("where it comes from")
         self.set_class(steps, "expanded")
         p = key_for("full_precision")
-        self.border_subtitle = f"full precision ({p})" if full else f"{decimals_words(decimals)} (+/−, {p}: full)"
+        subtitle = f"full precision ({p})" if full else f"{decimals_words(decimals)} (+/−, {p}: full)"
+        self.border_subtitle = shown(subtitle)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
+from tui.ascii_view import SpelledStatic
 from tui.bindings import key_for, short_label
 from tui.literal import literal
 
@@ -52,9 +52,9 @@ class IntroPanel(VerticalScroll):
         self.border_title = "the scenario"
         self.border_subtitle = f"{key_for('scroll_down')} {key_for('scroll_up')} scroll"
         self.can_focus = False
-        self.title_line = Static(id="intro-title")
-        self.body = Static(id="intro-description")
-        self.keys = Static(id="intro-keys")
+        self.title_line = SpelledStatic(id="intro-title")  # ASCII with --ascii
+        self.body = SpelledStatic(id="intro-description")
+        self.keys = SpelledStatic(id="intro-keys")
 
     def compose(self) -> ComposeResult:
         yield self.title_line
