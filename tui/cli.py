@@ -35,6 +35,7 @@ cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --roo
        cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
        cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
        cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   the TUI in browsers
+       any command --ascii                      ASCII only, for terminals that draw δ, ·, → two cells wide
 """
 
 

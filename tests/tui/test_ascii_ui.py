@@ -177,3 +177,16 @@ def test_ascii_snapshot_after_backward(snap_compare):
 
     with using_ascii():
         assert snap_compare(CnnTuiApp(load("tiny-cnn")), terminal_size=SIZE, run_before=backward)
+
+
+async def test_chinese_in_a_file_stays_chinese(ascii_only, tiny_copy):
+    """A scenario named in Chinese keeps its name (wide everywhere); its dash and Greek go ASCII."""
+    tiny_copy.write_text(tiny_copy.read_text(encoding="utf-8").replace(
+        "name: tiny-cnn — the notes' 1-D CNN", "name: 推导 — σ 正向传播"), encoding="utf-8")
+    app = CnnTuiApp(load(str(tiny_copy)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("escape")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "推导 -- sigma 正向传播" in text
+        assert not foreign(text)
