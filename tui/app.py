@@ -7,21 +7,19 @@ and everything shown of it — lives in ``MainScreen``; its features own their k
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import partial
 
 from textual import events
 from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.filter import LineFilter
 from textual.screen import Screen
 
-from core.ascii_text import ascii_mode, shown
+from core.ascii_text import shown
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.scenario.draft import Draft
 from core.scenario.root import Root
-from tui.ascii_view import AsciiFilter, ascii_key
+from tui.ascii_view import AsciiApp
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
@@ -30,7 +28,7 @@ TEXTUAL_COMMANDS_LEFT_OUT = frozenset({"Quit", "Keys", "Maximize", "Minimize"})
 QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
 
 
-class CnnTuiApp(App[int]):
+class CnnTuiApp(AsciiApp, App[int]):
     """Step through backpropagation of a small CNN."""
 
     CSS_PATH = "app.tcss"
@@ -46,18 +44,6 @@ class CnnTuiApp(App[int]):
             self.main.recovery.disable()
         self._design = design
         self._quit_wanted = False  # q was pressed while a save ran: quit once it has finished
-        # --ascii: app.tcss's ``App.-ascii`` rules, and the filter that makes every line ASCII
-        self._ascii = AsciiFilter() if ascii_mode() else None
-        self.set_class(self._ascii is not None, "-ascii")
-
-    def get_line_filters(self) -> Sequence[LineFilter]:
-        filters = super().get_line_filters()
-        return [*filters, self._ascii] if self._ascii is not None else filters
-
-    def get_key_display(self, binding: Binding) -> str:
-        display = super().get_key_display(binding)
-        return ascii_key(display) if self._ascii is not None else display
-
     def get_default_screen(self) -> Screen[None]:
         return self.main
 

@@ -15,9 +15,13 @@ Two layers (core.ascii_text has the characters):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.text import Span, Text
+from textual.binding import Binding
 from textual.color import Color
 from textual.content import Content
 from textual.content import Span as ContentSpan
@@ -27,7 +31,7 @@ from textual.widgets import Static
 
 from core.ascii_text import ascii_mode, one_cell, shown, spell_mapped
 
-__all__ = ["AsciiFilter", "SpelledStatic", "ascii_key", "shown", "shown_content", "shown_text"]
+__all__ = ["AsciiApp", "AsciiFilter", "SpelledStatic", "ascii_key", "shown", "shown_content", "shown_text"]
 
 # Textual's key names drawn as symbols (textual.keys.KEY_DISPLAY_ALIASES), as words
 KEY_WORDS = {"↑": "up", "↓": "down", "←": "left", "→": "right", "⌫": "backspace", "⏎": "enter"}
@@ -96,3 +100,21 @@ class SpelledStatic(Static):
 
     def update(self, content: VisualType = "", *, layout: bool = True) -> None:
         super().update(shown_content(content, self._formula), layout=layout)
+
+
+class AsciiApp:
+    """Mixed into an App (before it): with --ascii, the ``-ascii`` class on the app (for
+    ``App.-ascii`` rules), ``AsciiFilter`` on every line and keys named in ASCII."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ascii = AsciiFilter() if ascii_mode() else None  # one filter: strips cache its lines
+        self.set_class(self._ascii is not None, "-ascii")  # type: ignore[attr-defined]
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        filters: Sequence[LineFilter] = super().get_line_filters()  # type: ignore[misc]
+        return [*filters, self._ascii] if self._ascii is not None else filters
+
+    def get_key_display(self, binding: Binding) -> str:
+        display: str = super().get_key_display(binding)  # type: ignore[misc]
+        return ascii_key(display) if self._ascii is not None else display

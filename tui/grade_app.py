@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 from core.numbers import fmt
 from core.teacher.grade import MISSING, Graded, StudentResult
 from core.text import visible
+from tui.ascii_view import AsciiApp
 
 
 def verdict(answer: Graded) -> str:
@@ -25,7 +26,7 @@ def verdict(answer: Graded) -> str:
     return "missing" if answer.diagnosis == MISSING else "wrong"
 
 
-class GradeApp(App[int]):
+class GradeApp(AsciiApp, App[int]):  # AsciiApp: --ascii
     """The class's results: students on the left, the selected one's answers on the right."""
 
     CSS_PATH = "grade.tcss"

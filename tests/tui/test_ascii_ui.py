@@ -190,3 +190,25 @@ async def test_chinese_in_a_file_stays_chinese(ascii_only, tiny_copy):
         text = screen_text(app)
         assert "推导 -- sigma 正向传播" in text
         assert not foreign(text)
+
+
+async def test_the_grade_browser_is_ascii(ascii_only, tmp_path):
+    """``cnn-tui grade --tui --ascii``: the students' table and its frames in ASCII."""
+    from core.teacher.exercise import make_exercise
+    from core.teacher.grade import grade_file
+    from core.teacher.key import read_key
+    from core.teacher.tolerance import Tolerance
+    from tui.grade_app import GradeApp
+
+    make_exercise(load("tiny-cnn"), "tiny-cnn", ["ana"], 1, "out.delta", Tolerance("decimals", 3), "after",
+                  str(tmp_path / "hw"), pdf=False)
+    key_file = tmp_path / "hw" / "key.yaml"
+    results = [grade_file(read_key(key_file), str(key_file), tmp_path / "hw" / "ana.yaml")]
+    app = GradeApp(results, "tiny-cnn — σ")
+    async with app.run_test(size=SIZE) as pilot:
+        for keys in ([], ["tab", "down"]):
+            await pilot.press(*keys)
+            await pilot.pause()
+            text = screen_text(app)
+            assert not foreign(text), f"{foreign(text)!r}:\n{text}"
+        assert "+-" in text
