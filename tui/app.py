@@ -16,9 +16,11 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.theme import Theme
 
+from core.ascii_text import shown
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.i18n import mark, tr
+from tui.ascii_view import AsciiApp
 from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
@@ -37,7 +39,7 @@ PALETTE_PLACEHOLDER = mark("Search for commands…")
 QUIT_WAIT = 5.0  # seconds quitting waits for a running save before asking whether to abandon it
 
 
-class CnnTuiApp(App[int]):
+class CnnTuiApp(AsciiApp, App[int]):
     """Step through backpropagation of a small CNN."""
 
     CSS_PATH = "app.tcss"
@@ -107,16 +109,16 @@ class CnnTuiApp(App[int]):
         for keys, action, _label, _shown, text in table or KEYS:
             said = tr(text)
             title = said[0].upper() + said[1:]
-            shown = key_label(keys)
+            label = key_label(keys)
             run = partial(self._screen_key, screen, action) if table else partial(self._palette, action)
-            yield SystemCommand(f"{title} ({shown})", tr("key {key}", key=shown), run)
+            yield SystemCommand(shown(f"{title} ({label})"), shown(tr("key {key}", key=label)), run)
 
     def action_command_palette(self) -> None:
         """Textual's palette, its search box prompting in the current language."""
         from textual.command import CommandPalette
 
         if self.use_command_palette and not isinstance(self.screen, CommandPalette):  # as CommandPalette.is_open
-            self.push_screen(CommandPalette(placeholder=tr(PALETTE_PLACEHOLDER), id="--command-palette"))
+            self.push_screen(CommandPalette(placeholder=shown(tr(PALETTE_PLACEHOLDER)), id="--command-palette"))
 
     def _palette(self, action: str) -> None:
         self.call_later(self.main.run_key, action)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from core.ascii_text import SpelledStream, set_ascii
 from core.errors import CnnTuiError, SaveError, UsageError
 from core.i18n import Language, language_from_environment, mark, parse_language, set_language, tr, tr_n
 from core.text import quote, visible
@@ -36,6 +37,7 @@ cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --roo
        cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
        cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   the TUI in browsers
        cnn-tui ... --lang en|zh                 any command in English or Simplified Chinese (default: the locale)
+       cnn-tui ... --ascii                      ASCII only, for terminals that draw δ, ·, → two cells wide
 """)
 
 
@@ -415,8 +417,40 @@ def take_language(argv: list[str], environ: Mapping[str, str] | None = None) -> 
     return language_from_environment(environ)
 
 
+def take_ascii(argv: list[str]) -> bool:
+    """Remove every ``--ascii`` from ``argv`` (anywhere: every command has it); whether there was one."""
+    found = "--ascii" in argv
+    argv[:] = [arg for arg in argv if arg != "--ascii"]
+    return found
+
+
+def _for_machines(argv: Sequence[str]) -> bool:
+    """Output another program reads (JSON, an export, a Markdown report): written as it is, even with --ascii."""
+    if argv and argv[0] == "export":
+        return True
+    formats = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--format"]
+    formats += [a.partition("=")[2] for a in argv if a.startswith("--format=")]
+    return "--json" in argv or any(f in ("json", "markdown") for f in formats)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    ascii_only = take_ascii(argv)
+    set_ascii(ascii_only)
+    if not ascii_only:
+        return _main(argv)
+    # --ascii: what a person reads is spelled in ASCII (solve's formulas, messages, progress bars)
+    out, err = sys.stdout, sys.stderr
+    if not _for_machines(argv):
+        sys.stdout = SpelledStream(out, formula=True)
+    sys.stderr = SpelledStream(err)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str]) -> int:
     import numpy as np
 
     np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings

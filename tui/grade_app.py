@@ -14,6 +14,7 @@ from core.i18n import mark, tr
 from core.numbers import fmt
 from core.teacher.grade import MISSING, Graded, StudentResult
 from core.text import visible
+from tui.ascii_view import AsciiApp
 
 # a verdict's word, marked with its context ("right" alone is also the arrow key's word, which
 # Chinese says differently); the context is left out when it is shown
@@ -36,7 +37,7 @@ def verdict(answer: Graded) -> str:
 ANSWER_COLUMNS = (mark("value"), mark("yours"), mark("exact"), mark("verdict"), mark("slip"))
 
 
-class GradeApp(App[int]):
+class GradeApp(AsciiApp, App[int]):  # AsciiApp: --ascii
     """The class's results: students on the left, the selected one's answers on the right."""
 
     CSS_PATH = "grade.tcss"

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.ascii_text import ascii_mode
 from core.errors import CnnTuiError
 from core.i18n import language, language_from_environment, mark, tr
 from core.scenario.catalog import bundled_names, resolve
@@ -37,10 +38,12 @@ def server_class() -> Any:
 
 
 def app_command(target: str, root: Root) -> str:
-    """The shell command textual-serve runs per tab: this interpreter, this app, the root, and
-    ``--lang`` when the tab's locale (serve's own) would not speak the language serve speaks."""
+    """The shell command textual-serve runs per tab: this interpreter, this app, the root,
+    ``--lang`` when the tab's locale (serve's own) would not speak the language serve speaks,
+    and ``--ascii`` when the server was given it."""
     lang = ["--lang", language()] if language() != language_from_environment() else []
-    return shlex.join([sys.executable, "-m", "tui.cli", target, "--root", str(root.folder), *lang])
+    ascii_only = ["--ascii"] if ascii_mode() else []
+    return shlex.join([sys.executable, "-m", "tui.cli", target, "--root", str(root.folder), *lang, *ascii_only])
 
 
 def served_target(scenario: str | None) -> str:

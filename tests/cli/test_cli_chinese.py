@@ -53,7 +53,7 @@ def test_help_in_chinese_keeps_the_command_syntax() -> None:
         assert found is not None
         return cells(line[:found.end()])
 
-    described = [lines[0], lines[1], lines[2], lines[3], lines[-1]]
+    described = [lines[0], lines[1], lines[2], lines[3], lines[-2], lines[-1]]
     assert {start(line) for line in described} == {47}
 
 
@@ -64,9 +64,11 @@ def test_help_in_english_is_as_before_and_documents_lang() -> None:
     assert lines[0] == ("usage: cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); "
                         "--root: open and save only in DIR")
     assert lines[2] == "       cnn-tui scenarios                        list the bundled scenarios"
-    assert lines[-1] == ("       cnn-tui ... --lang en|zh                 any command in English or Simplified "
+    assert lines[-2] == ("       cnn-tui ... --lang en|zh                 any command in English or Simplified "
                          "Chinese (default: the locale)")
-    assert len(lines) == 11
+    assert lines[-1] == ("       cnn-tui ... --ascii                      ASCII only, for terminals that draw δ, ·, → "
+                         "two cells wide")
+    assert len(lines) == 12
 
 
 @pytest.mark.parametrize(("command", "fixture"), [("solve", "solve-help.txt"), ("exercise", "exercise-help.txt"),

@@ -22,6 +22,7 @@ from core.errors import CnnTuiError
 from core.i18n import mark, tr, tr_n
 from core.scenario.draft import SETTINGS, Draft
 from core.text import visible
+from tui.ascii_view import SpelledStatic
 from tui.bindings import EDITOR_BINDINGS, EDITOR_KEYS, editor_key, key_for
 from tui.literal import literal
 from tui.screens.confirm_screen import ConfirmScreen
@@ -58,11 +59,11 @@ class EditorScreen(Screen[Scenario]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="editor-body"):
-            yield Static(id="editor-title")
+            yield SpelledStatic(id="editor-title")  # SpelledStatic: ASCII with --ascii
             yield DataTable(id="editor-table", cursor_type="row", zebra_stripes=True)
             yield LineEditor(id="editor-line", compact=True, placeholder=tr("enter on a row edits it here"))
-            yield Static(id="editor-summary")
-            yield Static(id="editor-message")
+            yield SpelledStatic(id="editor-summary")
+            yield SpelledStatic(id="editor-message")
         yield KeyBar(id="editor-keys")
 
     def on_mount(self) -> None:

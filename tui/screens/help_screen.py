@@ -7,9 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, Static
+from textual.widgets import Markdown
 
+from core.ascii_text import shown
 from core.i18n import mark, tr
+from tui.ascii_view import SpelledStatic
 from tui.bindings import EDITOR_KEYS, KEYS, key_label
 from tui.literal import literal
 
@@ -66,14 +68,14 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         box = VerticalScroll(id="help", classes="dialog help-dialog")
-        box.border_title = tr(self.CLOSE)  # on the frame: seen however far the text is scrolled
-        box.border_subtitle = tr("↑↓ page up/down scroll")
+        box.border_title = shown(tr(self.CLOSE))  # on the frame: seen however far the text is scrolled
+        box.border_subtitle = shown(tr("↑↓ page up/down scroll"))
         with box:
             if self.scenario_title:
-                yield Static(literal(self.scenario_title), id="help-scenario")
+                yield SpelledStatic(literal(self.scenario_title), id="help-scenario")
             if self.description.strip():
-                yield Static(literal(self.description.strip(), keep_newlines=True), id="help-description")
-            yield Markdown(help_markdown(self.loss))
+                yield SpelledStatic(literal(self.description.strip(), keep_newlines=True), id="help-description")
+            yield Markdown(shown(help_markdown(self.loss)))
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

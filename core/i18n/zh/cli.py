@@ -24,6 +24,7 @@ cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --roo
        cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
        cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   the TUI in browsers
        cnn-tui ... --lang en|zh                 any command in English or Simplified Chinese (default: the locale)
+       cnn-tui ... --ascii                      ASCII only, for terminals that draw δ, ·, → two cells wide
 """: """\
 cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--root：只在 DIR 中打开和保存
       cnn-tui new                              在 TUI 中从空白网络开始设计
@@ -36,6 +37,7 @@ cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--roo
       cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
       cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   在浏览器中使用 TUI
       cnn-tui ... --lang en|zh                 任一命令以英文或简体中文显示（默认随系统区域设置）
+      cnn-tui ... --ascii                      只用 ASCII 字符，适用于把 δ、·、→ 画成两格宽的终端
 """,
     "Step through backpropagation one number at a time.": "一个数一个数地走完反向传播。",
 

@@ -18,6 +18,7 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+from core.ascii_text import shown as ascii_shown
 from core.i18n import tr
 
 # (key to simulate, key as shown, description, enabled)
@@ -73,11 +74,11 @@ class KeyBar(Widget, can_focus=False):
             seen.add(binding.action)
             if tooltip:
                 tooltips[binding.key] = tr(tooltip)
-            items.append((binding.key, app.get_key_display(binding), tr(binding.description), enabled))
+            items.append((binding.key, app.get_key_display(binding), ascii_shown(tr(binding.description)), enabled))
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _node, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = (binding.key, app.get_key_display(binding), tr(binding.description), enabled)
+            palette = (binding.key, app.get_key_display(binding), ascii_shown(tr(binding.description)), enabled)
             if tooltip:
                 tooltips[binding.key] = tr(tooltip)
         self._tooltips = tooltips
@@ -121,7 +122,7 @@ class KeyBar(Widget, can_focus=False):
             spans.append((start, out.cell_len, key))
         if self.palette is not None:
             key, shown, description, _enabled = self.palette
-            tail = Text.assemble(("▏", "dim"), (f"{shown}", key_style), f" {description} ")
+            tail = Text.assemble((ascii_shown("▏"), "dim"), (f"{shown}", key_style), f" {description} ")
             width = self.size.width
             if width:  # the palette's key stays on the right; the keys are cropped before it
                 room = max(width - tail.cell_len, 0)

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from core.i18n import tr
 from core.text import visible
+from tui.ascii_view import shown
 from tui.bindings import key_for
 from tui.widgets.panels.value_cursor import relayout
 
@@ -37,7 +38,7 @@ class MessageLine(Static):
             self.set_class(error, "error")
         self.text = text
         # plain Text (no markup), control characters visible: messages repeat names and paths
-        self.update(Text(visible(text)), layout=False)
+        self.update(Text(shown(visible(text))), layout=False)  # ASCII with --ascii
         height = self._line_count(self.content_size.width)
         if height != self._height:
             self._height = height
@@ -45,9 +46,9 @@ class MessageLine(Static):
 
     def _wrapped(self, width: int) -> list[Text]:
         if width <= 0:
-            return [Text(visible(self.text))]
+            return [Text(shown(visible(self.text)))]
         console: Console = self.app.console
-        return list(Text(visible(self.text)).wrap(console, width))
+        return list(Text(shown(visible(self.text))).wrap(console, width))
 
     @property
     def max_lines(self) -> int:

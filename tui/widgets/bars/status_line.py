@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.widgets import Static
 
+from core.ascii_text import ascii_mode
 from core.i18n import tr
 from core.numbers import fmt
 from core.text import visible
+from tui.ascii_view import SpelledStatic
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -30,7 +31,7 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
     shown = ", ".join(str(i + 1) for i in samples[:4]) + ("…" if len(samples) > 4 else "")
     loss = stepper.array("loss")
     parts = [
-        (tr("loss "), "·" if loss is None or loss_hidden else fmt(float(loss), decimals)),
+        (tr("loss "), ("." if ascii_mode() else "·") if loss is None or loss_hidden else fmt(float(loss), decimals)),
         (tr("iteration "), f"{stepper.iteration}"),
         (tr("sample ") if len(samples) == 1 else tr("samples "), f"{shown}/{count}"),
         ("α ", fmt(stepper.scenario.learning_rate, None)),
@@ -57,7 +58,7 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
     return out
 
 
-class StatusLine(Static):
+class StatusLine(SpelledStatic):
     """The top line of the main screen."""
 
     def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,

@@ -14,7 +14,6 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from core.errors import CnnTuiError
 from core.explain.explainer import MAX_TERMS, explain
@@ -22,6 +21,7 @@ from core.explain.trace import Trace
 from core.i18n import mark, tr, tr_n
 from core.learner.checks import check_for
 from core.numbers import fmt
+from tui.ascii_view import SpelledStatic, shown
 from tui.bindings import key_for
 
 if TYPE_CHECKING:
@@ -145,8 +145,8 @@ class DerivationView(VerticalScroll):
 
     def __init__(self) -> None:
         super().__init__(id="derivation")
-        self.body = Static(id="derivation-body")
-        self.border_title = tr("derivation")
+        self.body = SpelledStatic(id="derivation-body", formula=True)  # ASCII with --ascii
+        self.border_title = shown(tr("derivation"))
         self.can_focus = False
         self._shown: Text | None = None  # the text the body shows
 
@@ -167,12 +167,12 @@ class DerivationView(VerticalScroll):
         if text != self._shown:  # an update relayouts the box: only when the text changed
             self._shown = text
             self.body.update(text)
-        title = tr("where it comes from")
+        title = shown(tr("where it comes from"))
         if self.border_title != title:
             self.border_title = title
         self.set_class(steps, "expanded")
         p = key_for("full_precision")
-        subtitle = (tr("full precision ({key})", key=p) if full
-                    else tr("{decimals} (+/−, {key}: full)", decimals=decimals_words(decimals), key=p))
+        subtitle = shown(tr("full precision ({key})", key=p) if full
+                         else tr("{decimals} (+/−, {key}: full)", decimals=decimals_words(decimals), key=p))
         if self.border_subtitle != subtitle:
             self.border_subtitle = subtitle

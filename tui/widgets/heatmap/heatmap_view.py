@@ -26,12 +26,13 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
+from core.ascii_text import ascii_mode
 from core.engine.quantities import format_index, parse_name
 from core.engine.quantity_shapes import quantity_shape
 from core.i18n import tr
 from core.numbers import fmt
 from tui.bindings import GRID_BINDINGS
-from tui.widgets.heatmap.render import Scale, legend
+from tui.widgets.heatmap.render import RAMP, Scale, legend
 from tui.widgets.panels.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
 from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, ValueGrid
@@ -56,10 +57,11 @@ class Layout:
     index: np.ndarray
     pos: np.ndarray
     cw: int  # characters per value
+    per_line: int = 2  # pixel rows per line: two half blocks, or one (--ascii: a character of RAMP)
 
     @property
     def lines(self) -> int:
-        return (int(self.index.shape[0]) + 1) // 2
+        return (int(self.index.shape[0]) + self.per_line - 1) // self.per_line
 
     @property
     def width(self) -> int:
@@ -79,8 +81,9 @@ def _largest_divisor(n: int, limit: int) -> int:
 
 
 @lru_cache(maxsize=256)
-def layout_for(shape: tuple[int, ...], max_width: int = MAX_WIDTH) -> Layout:
-    """Tiles of the last two dimensions, leading dimensions laid out in rows."""
+def layout_for(shape: tuple[int, ...], max_width: int = MAX_WIDTH, per_line: int = 2) -> Layout:
+    """Tiles of the last two dimensions, leading dimensions laid out in rows; ``per_line``
+    pixel rows make one line."""
     size = int(np.prod(shape)) if shape else 1
     lead: tuple[int, ...]
     if len(shape) == 0:
@@ -106,8 +109,8 @@ def layout_for(shape: tuple[int, ...], max_width: int = MAX_WIDTH) -> Layout:
         per_row *= _largest_divisor(dim, max(1, (max_width + 1) // (per_row * tile_chars)))
         break
     rows_of_tiles = -(-tiles // per_row)
-    tile_px = h + (h % 2)  # every tile row starts on a new line
-    gap_px = 2 if h > 1 and rows_of_tiles > 1 else 0
+    tile_px = -(-h // per_line) * per_line  # every tile row starts on a new line
+    gap_px = per_line if h > 1 and rows_of_tiles > 1 else 0
     index = np.full((rows_of_tiles * (tile_px + gap_px) - gap_px, per_row * tile_chars - 1), -1, dtype=np.int64)
     template = np.repeat(np.arange(h * w).reshape(h, w), cw, axis=1)
     for t in range(tiles):
@@ -121,7 +124,7 @@ def layout_for(shape: tuple[int, ...], max_width: int = MAX_WIDTH) -> Layout:
     firsts = index[rows, cols]
     order = np.lexsort((-cols, -rows))  # the last write wins: top-left pixel of each value
     pos[firsts[order]] = np.stack([rows[order], cols[order]], axis=1)
-    return Layout(index, pos, cw)
+    return Layout(index, pos, cw, per_line)
 
 
 _COLLAPSED = Layout(np.zeros((0, 0), dtype=np.int64), np.zeros((0, 2), dtype=np.int64), 1)
@@ -204,6 +207,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         self.blocks: list[HeatBlock] = []
         self._layouts: list[Layout] = []
         self._colours: list[np.ndarray | None] = []
+        self._levels: list[np.ndarray | None] = []  # --ascii: each value's place on RAMP
         self._scales: list[Scale | None] = []
         self._starts: list[int] = []  # first line (the header) of each block
         self._height = 1
@@ -218,10 +222,14 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         old = self.selected_name
         before = (self._height, self._width)
         self.blocks = blocks
-        self._layouts = [layout_for(b.shape) if b.values is not None else _COLLAPSED for b in blocks]
+        per_line = 1 if ascii_mode() else 2
+        self._layouts = [layout_for(b.shape, per_line=per_line) if b.values is not None else _COLLAPSED
+                         for b in blocks]
         self._scales = [None if b.values is None else Scale.for_values(b.values) for b in blocks]
         self._colours = [None if b.values is None or s is None else s.colours(b.values.reshape(-1))
                          for b, s in zip(blocks, self._scales)]
+        self._levels = [None if b.values is None or s is None or per_line == 2 else s.levels(b.values.reshape(-1))
+                        for b, s in zip(blocks, self._scales)]
         self._starts, line = [], 0
         for lay in self._layouts:
             self._starts.append(line)
@@ -281,7 +289,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         if lay is _COLLAPSED:  # not computed: only its header line is drawn
             return Region(0, self._starts[b], len(self.blocks[b].label), 1)
         r, c = lay.pos[flat]
-        return Region(INDENT + int(c), self._starts[b] + 1 + int(r) // 2, lay.cw, 1)
+        return Region(INDENT + int(c), self._starts[b] + 1 + int(r) // lay.per_line, lay.cw, 1)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return self._width
@@ -337,6 +345,8 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
 
     def _pixels(self, b: int, line: int, base: Style) -> list[Segment]:
         lay = self._layouts[b]
+        if lay.per_line == 1:
+            return self._ascii_pixels(b, line, base)
         upper = lay.index[2 * line]
         lower = lay.index[2 * line + 1] if 2 * line + 1 < lay.index.shape[0] else np.full_like(upper, -1)
         colours = self._colours[b]
@@ -364,6 +374,26 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
             run_text += "x"
         if run_text:
             segments.append(self._segment(run_text, run_key, styles, base, bg, pending))
+        return segments
+
+    def _ascii_pixels(self, b: int, line: int, base: Style) -> list[Segment]:
+        """A line of one pixel row (--ascii): each value a character of ``RAMP`` in its colour;
+        ``o`` where the trace marks it; the cursor's value on the cursor's colour."""
+        colours, levels = self._colours[b], self._levels[b]
+        traced = self.blocks[b].traced
+        cb, cflat = self.cursor
+        cursor = Style(bgcolor=CURSOR if self.has_focus else CURSOR_BLUR)
+        pending = self.get_component_rich_style("heatmap-view--pending", partial=True)
+        segments = [Segment(" " * INDENT, base)]
+        for flat in self._layouts[b].index[line].tolist():
+            if flat < 0:
+                segments.append(Segment(" ", base))
+                continue
+            style = base + (Style(color=_colour(tuple(colours[flat]))) if colours is not None else pending)
+            if b == cb and flat == cflat:
+                style += cursor
+            glyph = "." if levels is None else ("o" if flat in traced else RAMP[int(levels[flat])])
+            segments.append(Segment(glyph, style))
         return segments
 
     @staticmethod
@@ -475,7 +505,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
                 lay = self._layouts[b]
                 line, col = y - self._starts[b] - 1, x - INDENT
                 if 0 <= line < lay.lines and 0 <= col < lay.width:
-                    for r in (2 * line, 2 * line + 1):
+                    for r in range(line * lay.per_line, (line + 1) * lay.per_line):
                         if r < lay.index.shape[0] and lay.index[r, col] >= 0:
                             self.focus()
                             self._move_to((b, int(lay.index[r, col])))

@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.text import Text
 
 UPPER_HALF = "▀"
+RAMP = " .:-=+*#%@"  # --ascii: one value per cell, its size as ink (and its colour as the ink's)
 # endpoints of the palettes (RGB)
 _NEGATIVE = np.array([33, 102, 172])  # blue
 _ZERO = np.array([247, 247, 247])  # near white
@@ -57,6 +58,21 @@ class Scale:
         return colours
 
 
+    def levels(self, values: np.ndarray) -> np.ndarray:
+        """Each value's place on ``RAMP`` (1 to 9; the blank is for no value): its size against
+        the largest (diverging: |v| against the largest |v|), so a monochrome terminal still
+        reads the picture."""
+        v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=self.high, neginf=self.low)
+        if self.diverging:
+            limit = max(abs(self.low), abs(self.high)) or 1.0
+            t = np.clip(np.abs(v) / limit, 0.0, 1.0)
+        else:
+            span = self.high - self.low
+            t = np.zeros_like(v) if span == 0 else np.clip((v - self.low) / span, 0.0, 1.0)
+        levels: np.ndarray = 1 + np.rint(t * (len(RAMP) - 2)).astype(np.int64)
+        return levels
+
+
 def _colour(rgb: np.ndarray) -> Color:
     return Color.from_rgb(int(rgb[0]), int(rgb[1]), int(rgb[2]))
 
@@ -90,13 +106,16 @@ def render_heatmap(values: np.ndarray, scale: Scale | None = None, cell_width: i
 
 
 def legend(scale: Scale, width: int = 12) -> Text:
-    """``min ▒▒▒▒ max`` with the palette between the two ends."""
+    """``min ▒▒▒▒ max`` with the palette between the two ends (with --ascii, the ramp's
+    characters in the palette's colours: ``min @%#*+=-:. max``)."""
+    from core.ascii_text import ascii_mode
     from core.numbers import fmt
 
     samples = np.linspace(scale.low, scale.high, width) if scale.high > scale.low else np.full(width, scale.low)
     rgb = scale.colours(samples)
+    glyphs = [RAMP[level] for level in scale.levels(samples)] if ascii_mode() else ["█"] * width
     text = Text(f"{fmt(scale.low, 3)} ")
-    for colour in rgb:
-        text.append("█", Style(color=_colour(colour)))
+    for colour, glyph in zip(rgb, glyphs):
+        text.append(glyph, Style(color=_colour(colour)))
     text.append(f" {fmt(scale.high, 3)}")
     return text

@@ -9,9 +9,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from core.i18n import tr
+from tui.ascii_view import SpelledStatic
 from tui.bindings import key_for, short_label
 from tui.literal import literal
 
@@ -53,9 +53,9 @@ class IntroPanel(VerticalScroll):
         self.border_title = tr("the scenario")
         self.border_subtitle = tr("{down} {up} scroll", down=key_for("scroll_down"), up=key_for("scroll_up"))
         self.can_focus = False
-        self.title_line = Static(id="intro-title")
-        self.body = Static(id="intro-description")
-        self.keys = Static(id="intro-keys")
+        self.title_line = SpelledStatic(id="intro-title")  # ASCII with --ascii
+        self.body = SpelledStatic(id="intro-description")
+        self.keys = SpelledStatic(id="intro-keys")
 
     def compose(self) -> ComposeResult:
         yield self.title_line

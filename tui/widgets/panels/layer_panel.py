@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
+from core.ascii_text import shown
 from core.i18n import mark
 from tui.widgets.heatmap.heatmap_view import HeatBlock, HeatmapView
 from tui.widgets.panels.value_grid import Row, ValueGrid
@@ -67,7 +68,7 @@ class LayerPanel(VerticalScroll):
     def __init__(self, key: str, title: str) -> None:
         super().__init__(id=f"panel-{key}", classes="layer-panel")
         self.key = key
-        self.border_title = title
+        self.border_title = title = shown(title)  # ASCII with --ascii
         self.styles.min_width = len(Content.from_markup(title)) + 6
         self.grid = ValueGrid(id=f"grid-{key}")
         self.heatmap = HeatmapView(id=f"heat-{key}")

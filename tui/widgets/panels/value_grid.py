@@ -18,6 +18,7 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.widget import Widget
 
+from core.ascii_text import ascii_mode, one_cell, shown
 from tui.bindings import GRID_BINDINGS
 from tui.widgets.panels.value_cursor import ValueCursor, relayout
 
@@ -42,6 +43,11 @@ class Row:
 
     label: str
     cells: tuple[Cell, ...] = ()
+
+
+def shown_cell(text: str) -> str:
+    """A cell's number or mark as drawn: with --ascii, one ASCII character for each (−0.3 → -0.3, ✓ → +)."""
+    return one_cell(text) if ascii_mode() else text
 
 
 class ValueGrid(ValueCursor, Widget, can_focus=True):
@@ -115,7 +121,7 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
             for j, cell in enumerate(row.cells):
                 self._widths[j] = max(self._widths[j], len(cell.text))
                 self._marks[j] = self._marks[j] or bool(cell.mark)
-        self._label_width = max((len(r.label) for r in self.rows), default=0)
+        self._label_width = max((len(shown(r.label)) for r in self.rows), default=0)
 
     def _clamp(self, cursor: tuple[int, int]) -> tuple[int, int]:
         rows = [i for i, r in enumerate(self.rows) if r.cells]
@@ -188,14 +194,14 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         for i, row in enumerate(self.rows):
             if i:
                 out.append("\n")
-            out.append(row.label.ljust(self._label_width), self._style("value-grid--label"))
+            out.append(shown(row.label).ljust(self._label_width), self._style("value-grid--label"))
             for j, cell in enumerate(row.cells):
                 out.append(" ")
-                out.append(cell.text.rjust(self._widths[j]), self._cell_style(cell, (i, j)))
+                out.append(shown_cell(cell.text).rjust(self._widths[j]), self._cell_style(cell, (i, j)))
                 if self._marks[j]:
                     mark = cell.mark or " "
                     style = {"✓": "value-grid--ok", "≈": "value-grid--ok", "✗": "value-grid--bad"}.get(mark)
-                    out.append(mark, self._style(style) if style else Style())
+                    out.append(shown_cell(mark), self._style(style) if style else Style())
         return out
 
     def _cell_style(self, cell: Cell, where: tuple[int, int]) -> Style:
