@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from core.i18n import mark, tr
+
+UNNAMED = mark("<scenario>")  # where a scenario given as text (no file) is said to be
+
 
 class CnnTuiError(Exception):
     """Base class of every error shown to a user as a single message."""
@@ -26,7 +30,7 @@ class ScenarioError(CnnTuiError):
         super().__init__(self._compose())
 
     def _compose(self) -> str:
-        where = self.file or "<scenario>"
+        where = tr(UNNAMED) if self.file in (None, UNNAMED) else self.file
         if self.line is not None:
             where += f":{self.line}"
         field = f" {self.field}:" if self.field else ""

@@ -18,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 
+from core.i18n import mark, tr
 from core.text import quote
 
 MINUS = "−"
@@ -25,7 +26,7 @@ LARGE = 1e9  # from here up, scientific notation (a 10-digit integer part is alr
 SMALL = 1e-6  # below this, scientific notation (0.00000326 would be all zeros to count)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _LEADING_ZEROS = re.compile(r"([+-]?)0+([0-9]+)")
-ACCEPTED = "ASCII digits with one '.', e.g. 0.25, −1.5 or 2e-3"  # what parse_number reads
+ACCEPTED = mark("ASCII digits with one '.', e.g. 0.25, −1.5 or 2e-3")  # what parse_number reads (tr() it)
 
 
 def _sci(v: float, precision: int, unique: bool = False, trim: bool = False) -> str:
@@ -171,16 +172,17 @@ def parse_number(text: str) -> float:
     """
     cleaned = text.strip().replace(MINUS, "-")
     if not cleaned:
-        raise ValueError(f"type a number: {ACCEPTED}")
+        raise ValueError(tr("type a number: {accepted}", accepted=tr(ACCEPTED)))
     if _NUMBER.fullmatch(cleaned) is None:
         shown = quote(text.strip())
         if "," in cleaned and _NUMBER.fullmatch(cleaned.replace(",", ".", 1)):
             point = cleaned.replace(",", ".", 1).replace("-", MINUS)
-            raise ValueError(f"'{shown}': write the decimal point as '.' ({point}), not ','")
-        raise ValueError(f"'{shown}' is not a number: type {ACCEPTED}")
+            raise ValueError(tr("'{shown}': write the decimal point as '.' ({point}), not ','",
+                                shown=shown, point=point))
+        raise ValueError(tr("'{shown}' is not a number: type {accepted}", shown=shown, accepted=tr(ACCEPTED)))
     value = float(cleaned)
     if not np.isfinite(value):
-        raise ValueError(f"'{quote(text.strip())}' is too large: numbers must lie within ±1.8e308")
+        raise ValueError(tr("'{shown}' is too large: numbers must lie within ±1.8e308", shown=quote(text.strip())))
     return value
 
 
@@ -193,7 +195,8 @@ def parse_count(text: str) -> int:
     refused. Raises ValueError with a message saying what is accepted."""
     cleaned = text.strip()
     if not cleaned.isascii() or _COUNT.fullmatch(cleaned) is None:
-        raise ValueError(f"'{quote(cleaned)}' is not a whole number: type ASCII digits, e.g. 10 or 1,000")
+        raise ValueError(tr("'{cleaned}' is not a whole number: type ASCII digits, e.g. 10 or 1,000",
+                            cleaned=quote(cleaned)))
     return int(cleaned.replace(",", "").replace("_", ""))
 
 

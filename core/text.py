@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from core.i18n import tr
+
 QUOTE_LIMIT = 80  # characters of a user's value an error message repeats
 
 
@@ -36,7 +38,7 @@ def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
     (``…`` and the count of the rest past that)."""
     text = visible(value if isinstance(value, str) else repr(value))
     if len(text) > limit:
-        text = f"{text[:limit]}… ({len(text) - limit} more characters)"
+        text = text[:limit] + tr("… ({n} more characters)", n=len(text) - limit)
     return text
 
 
@@ -76,18 +78,18 @@ def describe(value: object) -> str:
     value (``the number 0.5``, ``a list of 3``, ``the text 'abc'``); never a repr, never a
     5000-digit number."""
     if value is None:
-        return "nothing"
+        return tr("nothing")
     if isinstance(value, bool):
-        return f"true/false ({str(value).lower()})"
+        return tr("true/false ({value})", value=str(value).lower())
     if isinstance(value, (int, float)):
         if abs(value) > _BIG:
-            return "a number too large"
-        return f"the number {short(value)}"
+            return tr("a number too large")
+        return tr("the number {value}", value=short(value))
     if isinstance(value, str):
-        return f"the text {said(value)}"
+        return tr("the text {value}", value=said(value))
     if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return "a mapping" if isinstance(value, dict) else "a value of another kind"
+        return tr("a list of {n}", n=len(value))
+    return tr("a mapping") if isinstance(value, dict) else tr("a value of another kind")
 
 
 def short(value: object) -> str:
@@ -95,10 +97,25 @@ def short(value: object) -> str:
     try:
         text = str(value)
     except ValueError:  # an integer past Python's 4300-digit limit for str()
-        return "a number of thousands of digits"
+        return tr("a number of thousands of digits")
     return text if len(text) <= 24 else text[:20] + "…"
 
 
 def said(value: object) -> str:
     """A user's value for a message: text quoted (at most ~60 characters), anything else in words."""
     return f"'{quote(value, 60)}'" if isinstance(value, str) else describe(value)
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: East Asian wide and full-width characters two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` padded with spaces to ``width`` cells (to the left when ``right``): columns of
+    Chinese words line up as English ones do."""
+    fill = " " * max(0, width - cells(text))
+    return fill + text if right else text + fill

@@ -36,11 +36,15 @@ def fixtures_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _english() -> Iterator[None]:
-    """Every test starts in English, whatever the machine's locale; a test of Chinese says so
-    (``using_language("zh")``), and whatever it leaves is undone."""
+def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in English, whatever the machine's locale (the command run in-process
+    reads it too); a test of Chinese says so (``using_language("zh")``, ``--lang zh``), and
+    whatever it leaves is undone."""
     from core.i18n import using_language
 
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     with using_language("en"):
         yield
 

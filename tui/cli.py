@@ -12,8 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from core.errors import CnnTuiError, SaveError, UsageError
-from core.i18n import Language, language_from_environment, parse_language, set_language, tr
+from core.i18n import Language, language_from_environment, mark, parse_language, set_language, tr, tr_n
 from core.text import quote, visible
+from tui.parsing import Parser
 
 if TYPE_CHECKING:
     from core.engine.training import Trainer
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade", "serve")
 
-USAGE = """\
+USAGE = mark("""\
 cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --root: open and save only in DIR
        cnn-tui new                              design a network in the TUI, from a blank one
        cnn-tui scenarios                        list the bundled scenarios
@@ -34,70 +35,71 @@ cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --roo
        cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
        cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
        cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   the TUI in browsers
-"""
+       cnn-tui ... --lang en|zh                 any command in English or Simplified Chinese (default: the locale)
+""")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cnn-tui", usage=USAGE,
-                                     description="Step through backpropagation one number at a time.")
+    parser = Parser(prog="cnn-tui", usage=tr(USAGE),
+                    description=tr("Step through backpropagation one number at a time."))
     sub = parser.add_subparsers(dest="command", prog="cnn-tui")
-    sub.add_parser("scenarios", help="list the bundled scenarios")
-    check = sub.add_parser("check", help="validate a scenario file")
+    sub.add_parser("scenarios", help=tr("list the bundled scenarios"))
+    check = sub.add_parser("check", help=tr("validate a scenario file"))
     check.add_argument("scenario", metavar="PATH|NAME")
-    solve = sub.add_parser("solve", help="print every value with its derivation")
+    solve = sub.add_parser("solve", help=tr("print every value with its derivation"))
     solve.add_argument("scenario", metavar="PATH|NAME")
     solve.add_argument("--iterations", type=_positive, default=1, metavar="N",
-                       help=f"iterations to run (1 to {MAX_COUNT:,}; default 1)")
+                       help=tr("iterations to run (1 to {most:,}; default 1)", most=MAX_COUNT))
     solve.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     solve.add_argument("--hand-rounding", action="store_true",
-                       help="round every value to the display decimals before it is used")
-    train = sub.add_parser("train", help="train headless with a progress bar")
+                       help=tr("round every value to the display decimals before it is used"))
+    train = sub.add_parser("train", help=tr("train headless with a progress bar"))
     train.add_argument("scenario", metavar="PATH|NAME")
     train.add_argument("--epochs", type=_positive, default=None, metavar="N",
-                       help=f"epochs to train (1 to {MAX_COUNT:,}; default 10)")
-    train.add_argument("--save", metavar="PATH", help="save the trained scenario here")
-    export = sub.add_parser("export", help="export iteration 1's derivation or a PyTorch script")
+                       help=tr("epochs to train (1 to {most:,}; default 10)", most=MAX_COUNT))
+    train.add_argument("--save", metavar="PATH", help=tr("save the trained scenario here"))
+    export = sub.add_parser("export", help=tr("export iteration 1's derivation or a PyTorch script"))
     export.add_argument("scenario", metavar="PATH|NAME")
     export.add_argument("--to", required=True, choices=("markdown", "latex", "pytorch"))
-    export.add_argument("-o", "--output", metavar="FILE", help="write here (default: standard output)")
+    export.add_argument("-o", "--output", metavar="FILE", help=tr("write here (default: standard output)"))
     export.add_argument("--hand-rounding", action="store_true",
-                        help="round every value to the display decimals before it is used")
-    exercise = sub.add_parser("exercise", help="a variant and a worksheet per student, and the teacher's key")
+                        help=tr("round every value to the display decimals before it is used"))
+    exercise = sub.add_parser("exercise", help=tr("a variant and a worksheet per student, and the teacher's key"))
     exercise.add_argument("scenario", metavar="PATH|NAME")
     who = exercise.add_mutually_exclusive_group(required=True)
-    who.add_argument("--count", type=_positive, metavar="N", help="students s01 … sNN")
-    who.add_argument("--students", metavar="ROSTER.csv", help="a CSV with a column 'id'")
-    exercise.add_argument("--seed", type=_seed, default=0, metavar="S", help="variants are drawn from S and the id")
+    who.add_argument("--count", type=_positive, metavar="N", help=tr("students s01 … sNN"))
+    who.add_argument("--students", metavar="ROSTER.csv", help=tr("a CSV with a column 'id'"))
+    exercise.add_argument("--seed", type=_seed, default=0, metavar="S", help=tr("variants are drawn from S and the id"))
     exercise.add_argument("--ask", default="all", metavar="SCOPE",
-                          help="values to work out: a stage (forward, deltas, gradients, updates, all), a layer, "
-                               "a kind, LAYER:STAGE, LAYER.KIND or names, separated by commas (default: all)")
+                          help=tr("values to work out: a stage (forward, deltas, gradients, updates, all), a layer, "
+                                  "a kind, LAYER:STAGE, LAYER.KIND or names, separated by commas (default: all)"))
     exercise.add_argument("--tolerance", default="", metavar="RULE",
-                          help="decimals=D (default: the scenario's display decimals), significant=S or relative=R")
+                          help=tr("decimals=D (default: the scenario's display decimals), significant=S or relative=R"))
     exercise.add_argument("--reveal", choices=("after", "never", "always"), default="after",
-                          help="after: feedback shows the right values; never: it names slips only; "
-                               "always: practice, the TUI shows ✓/✗")
-    exercise.add_argument("-o", "--output", required=True, metavar="DIR", help="the folder to write into")
-    exercise.add_argument("--replace", action="store_true", help="replace this exercise's files in a non-empty DIR")
-    grade = sub.add_parser("grade", help="grade submitted student files against the key")
+                          help=tr("after: feedback shows the right values; never: it names slips only; "
+                                  "always: practice, the TUI shows ✓/✗"))
+    exercise.add_argument("-o", "--output", required=True, metavar="DIR", help=tr("the folder to write into"))
+    exercise.add_argument("--replace", action="store_true", help=tr("replace this exercise's files in a non-empty DIR"))
+    grade = sub.add_parser("grade", help=tr("grade submitted student files against the key"))
     grade.add_argument("key", metavar="DIR/key.yaml")
     grade.add_argument("submissions", nargs="+", metavar="SUBMISSION")
-    grade.add_argument("--json", action="store_true", help="print the results as JSON")
-    grade.add_argument("--csv", metavar="FILE", help="write a gradebook CSV")
-    grade.add_argument("--report", metavar="FILE.md", help="write the class report (Markdown)")
-    grade.add_argument("--feedback", metavar="DIR", help="write each student's feedback to DIR/ID.md")
-    grade.add_argument("--tui", action="store_true", help="browse the students and their answers")
-    serve = sub.add_parser("serve", help="serve the TUI to browsers, one session per tab (the serve extra)")
-    serve.add_argument("scenario", metavar="PATH|NAME", nargs="?", help="the scenario every tab opens (tiny-cnn)")
-    serve.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, "
-                                                           "this machine only)")
-    serve.add_argument("--port", type=_port, default=8000, help="the port (default: 8000)")
-    serve.add_argument("--root", metavar="DIR", help="open and save only inside DIR (default: this folder)")
+    grade.add_argument("--json", action="store_true", help=tr("print the results as JSON"))
+    grade.add_argument("--csv", metavar="FILE", help=tr("write a gradebook CSV"))
+    grade.add_argument("--report", metavar="FILE.md", help=tr("write the class report (Markdown)"))
+    grade.add_argument("--feedback", metavar="DIR", help=tr("write each student's feedback to DIR/ID.md"))
+    grade.add_argument("--tui", action="store_true", help=tr("browse the students and their answers"))
+    serve = sub.add_parser("serve", help=tr("serve the TUI to browsers, one session per tab (the serve extra)"))
+    serve.add_argument("scenario", metavar="PATH|NAME", nargs="?", help=tr("the scenario every tab opens (tiny-cnn)"))
+    serve.add_argument("--host", default="127.0.0.1",
+                       help=tr("the address to listen on (default: 127.0.0.1, this machine only)"))
+    serve.add_argument("--port", type=_port, default=8000, help=tr("the port (default: 8000)"))
+    serve.add_argument("--root", metavar="DIR", help=tr("open and save only inside DIR (default: this folder)"))
     return parser
 
 
 def _tui_parser() -> argparse.ArgumentParser:
     """The TUI's own form: ``cnn-tui [PATH|NAME] [--root DIR]``."""
-    parser = argparse.ArgumentParser(prog="cnn-tui", usage=USAGE, add_help=False)
+    parser = Parser(prog="cnn-tui", usage=tr(USAGE), add_help=False)
     parser.add_argument("scenario", metavar="PATH|NAME", nargs="?")
     parser.add_argument("--root", metavar="DIR")
     return parser
@@ -107,9 +109,9 @@ def _port(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {quote(text)}") from None
+        raise argparse.ArgumentTypeError(tr("expected a port number, got {value}", value=quote(text))) from None
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port from 1 to 65535, got {quote(text)}")
+        raise argparse.ArgumentTypeError(tr("expected a port from 1 to 65535, got {value}", value=quote(text)))
     return value
 
 
@@ -117,9 +119,10 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {quote(text)}") from None
+        raise argparse.ArgumentTypeError(tr("expected a whole number, got {value}", value=quote(text))) from None
     if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 2^63 − 1, got {quote(text)}")
+        raise argparse.ArgumentTypeError(tr("expected a whole number from 0 to 2^63 − 1, got {value}",
+                                            value=quote(text)))
     return value
 
 
@@ -131,7 +134,8 @@ def _positive(text: str) -> int:
     except ValueError as err:
         raise argparse.ArgumentTypeError(str(err)) from None
     if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 1 to {MAX_COUNT:,}, got {quote(text)}")
+        raise argparse.ArgumentTypeError(tr("expected a whole number from 1 to {most:,}, got {value}",
+                                            most=MAX_COUNT, value=quote(text)))
     return value
 
 
@@ -151,9 +155,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     scenario = load(args.scenario)
     net = scenario.network
     layers = len(net.layers)
-    print(f"{visible(args.scenario)}: ok — {visible(scenario.name)}: {layers} layer{'s' if layers != 1 else ''}, "
-          f"{net.parameter_count} parameters, {len(scenario.samples)} sample"
-          f"{'s' if len(scenario.samples) != 1 else ''}")
+    print(tr("{file}: ok — {name}: {layers}, {parameters}, {samples}", file=visible(args.scenario),
+             name=visible(scenario.name), layers=tr_n("{n} layer", "{n} layers", layers),
+             parameters=tr("{n} parameters", n=net.parameter_count),
+             samples=tr_n("{n} sample", "{n} samples", len(scenario.samples))))
     return 0
 
 
@@ -178,12 +183,15 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 def solve_refusal(err: SolveTooLarge) -> str:
     """The solve budget's refusal in this command's terms (its options, and train instead)."""
-    what = " with derivations (text and markdown)" if err.explained else ""
+    what = tr(" with derivations (text and markdown)") if err.explained else ""
     if err.one_too_many:
-        return (f"one iteration of this scenario keeps {err.per_iteration:,} values; solve can keep at most "
-                f"{err.limit:,}{what}: lower batch_size, or use train")
-    return (f"--iterations {err.iterations:,} would keep {err.asked:,} values ({err.per_iteration:,} per "
-            f"iteration); the limit is {err.limit:,}{what}: ask for at most {err.most:,}")
+        return tr("one iteration of this scenario keeps {per_iteration:,} values; solve can keep at most "
+                  "{limit:,}{what}: lower batch_size, or use train",
+                  per_iteration=err.per_iteration, limit=err.limit, what=what)
+    return tr("--iterations {iterations:,} would keep {asked:,} values ({per_iteration:,} per "
+              "iteration); the limit is {limit:,}{what}: ask for at most {most:,}",
+              iterations=err.iterations, asked=err.asked, per_iteration=err.per_iteration, limit=err.limit,
+              what=what, most=err.most)
 
 
 def cmd_train(args: argparse.Namespace) -> int:
@@ -198,12 +206,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         try:  # every target problem is told before training, not after it
             refuse_unless_scenario(plan_save(scenario, args.save).target)
         except SaveError as err:
-            raise SaveError(f"{err.reason} (checked before training)", file=err.file) from None
+            raise SaveError(tr("{reason} (checked before training)", reason=err.reason), file=err.file) from None
     trainer = Trainer(scenario)
     try:
         _train_epochs(trainer, args.epochs or 10)
     except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
-        raise CnnTuiError(f"{err}; nothing saved" if args.save is not None else str(err)) from None
+        raise CnnTuiError(tr("{error}; nothing saved", error=str(err)) if args.save is not None else str(err)) from None
     if args.save is not None:
         trained = scenario.copy()
         trained.params = trainer.params
@@ -213,7 +221,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         # beside the trained ones (the save says so)
         trained.expected, trained.expected_left_out = {}, len(scenario.expected)
         saved = write_scenario(trained, args.save)
-        print(f"saved the trained scenario to {visible(str(saved.path))}")
+        print(tr("saved the trained scenario to {path}", path=visible(str(saved.path))))
         for note in saved.notes:
             print(f"  {note}")
     return 0
@@ -227,7 +235,7 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
     bar = ProgressBar(epochs * trainer.iterations_per_epoch)
     try:
         for epoch in range(1, epochs + 1):
-            bar.suffix = f"  epoch {epoch}/{epochs}"
+            bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=epoch, epochs=epochs)
             before = (epoch - 1) * trainer.iterations_per_epoch  # the earlier epochs' iterations
 
             def progress(done: int, total: int, before: int = before) -> None:
@@ -235,11 +243,11 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
 
             stats = trainer.run_epochs(1, progress=progress)[0]
             bar.clear()
-            line = f"epoch {epoch}/{epochs}  loss {fmt(stats.loss, 4)}"
+            line = tr("epoch {epoch}/{epochs}  loss {loss}", epoch=epoch, epochs=epochs, loss=fmt(stats.loss, 4))
             if stats.accuracy is not None:
-                line += f"  accuracy {100 * stats.accuracy:.1f}%"
+                line += tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
             if stats.test_accuracy is not None:
-                line += f"  held-out accuracy {100 * stats.test_accuracy:.1f}%"
+                line += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
             print(line, flush=True)
     except BaseException:
         bar.drop()  # the message that follows starts on a clean line
@@ -259,7 +267,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         try:  # before the work, not after it
             refuse_unless_suffix(check_target(args.output, reads=source_files(scenario)), SUFFIXES[args.to])
         except SaveError as err:
-            raise SaveError(f"{err.reason} (checked before exporting)", file=err.file) from None
+            raise SaveError(tr("{reason} (checked before exporting)", reason=err.reason), file=err.file) from None
     stepper = Stepper(scenario)
     if args.hand_rounding:
         stepper.set_hand_rounding(scenario.decimals)
@@ -267,7 +275,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     text = export_text(stepper, args.to)
     if args.output is not None:
         path = write_atomically(args.output, text, reads=source_files(scenario))
-        print(f"wrote {visible(str(path))}", file=sys.stderr)
+        print(tr("wrote {path}", path=visible(str(path))), file=sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -290,8 +298,9 @@ def cmd_exercise(args: argparse.Namespace) -> int:
     finally:
         bar.drop()
     asked = len(written.variants[0].asked)
-    print(f"wrote {len(ids)} student file{'s' if len(ids) != 1 else ''} ({asked} value{'s' if asked != 1 else ''} "
-          f"to work out each), their worksheets and key.yaml in {visible(str(written.folder))}")
+    print(tr("wrote {students} ({values} to work out each), their worksheets and key.yaml in {folder}",
+             students=tr_n("{n} student file", "{n} student files", len(ids)),
+             values=tr_n("{n} value", "{n} values", asked), folder=visible(str(written.folder))))
     for note in written.notes:
         print(f"  {visible(note)}")
     return 0
@@ -323,7 +332,7 @@ def cmd_grade(args: argparse.Namespace) -> int:
     def write(path: str, text: str) -> None:
         data = text.encode("utf-8")
         write_path(path, lambda handle: handle.write(data))
-        print(f"wrote {visible(path)}", file=sys.stderr)
+        print(tr("wrote {path}", path=visible(path)), file=sys.stderr)
 
     if args.csv is not None:
         write(args.csv, report.gradebook_csv(results, asked))
@@ -401,6 +410,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings
     try:
+        set_language(language_from_environment())  # a bad --lang is refused in the locale's language
         set_language(take_language(argv))
         if argv and argv[0] in COMMANDS:
             args = _parser().parse_args(argv)
@@ -408,15 +418,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if argv == ["new"]:
             return run_tui(None, new=True)
         if argv and argv[0] in ("-h", "--help"):
-            print("usage: " + USAGE, end="")
+            print(tr("usage: ") + tr(USAGE), end="")
             return 0
         if "--root" in argv or any(a.startswith("--root=") for a in argv):
             tui_args, rest = _tui_parser().parse_known_args(argv)
             if not rest and tui_args.root is not None:
                 return run_tui(tui_args.scenario, root_dir=tui_args.root)
         if len(argv) > 1 or (argv and argv[0].startswith("-")):
-            print("usage: " + USAGE, end="", file=sys.stderr)
-            print(f"cnn-tui: unexpected arguments: {quote(' '.join(argv))}", file=sys.stderr)
+            print(tr("usage: ") + tr(USAGE), end="", file=sys.stderr)
+            print("cnn-tui: " + tr("unexpected arguments: {arguments}", arguments=quote(" ".join(argv))),
+                  file=sys.stderr)
             return 2
         return run_tui(argv[0] if argv else None)
     except UsageError as err:
@@ -426,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cnn-tui: {visible(str(err))}", file=sys.stderr)  # a file's text never acts on the terminal
         return 1
     except KeyboardInterrupt:
-        print("\ncnn-tui: interrupted", file=sys.stderr)
+        print("\ncnn-tui: " + tr("interrupted"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from core.i18n import tr
+
 
 class ProgressBar:
     """``[██████░░░░] 640/1797 iterations`` redrawn in place, at most 10 times a second.
@@ -32,7 +34,7 @@ class ProgressBar:
         self._last = now
         filled = int(self.width * done / self.total)
         bar = "█" * filled + "░" * (self.width - filled)
-        self.stream.write(f"\r[{bar}] {done}/{self.total} iterations{self.suffix}")
+        self.stream.write(f"\r[{bar}] " + tr("{done}/{total} iterations", done=done, total=self.total) + self.suffix)
         self.stream.flush()
 
     def clear(self) -> None:

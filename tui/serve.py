@@ -2,7 +2,8 @@
 
 textual-serve runs a command for every browser connection; that command is this app
 itself, ``python -m tui.cli SCENARIO --root DIR``, so each tab has its own session whose
-open and save stay inside DIR and whose exports download in the browser. The extra is
+open and save stay inside DIR and whose exports download in the browser; each tab speaks the
+language serve was asked for (``--lang``, passed on when the locale would not give it). The extra is
 optional (``pip install 'cnn-tui[serve]'``): without it the command says so in one line.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import CnnTuiError
+from core.i18n import language, language_from_environment, mark, tr
 from core.scenario.catalog import bundled_names, resolve
 from core.scenario.root import Root
 from core.text import quote
@@ -22,7 +24,7 @@ from core.text import quote
 # addresses that listen everywhere: textual-serve writes the host into the page's links, and a
 # browser elsewhere sent to 0.0.0.0 finds nothing
 WILDCARDS = frozenset({"0.0.0.0", "::", "[::]", ""})
-MISSING_EXTRA = "serving needs textual-serve, the serve extra: pip install 'cnn-tui[serve]'"
+MISSING_EXTRA = mark("serving needs textual-serve, the serve extra: pip install 'cnn-tui[serve]'")
 
 
 def server_class() -> Any:
@@ -30,13 +32,15 @@ def server_class() -> Any:
     try:
         from textual_serve.server import Server
     except ImportError:
-        raise CnnTuiError(MISSING_EXTRA) from None
+        raise CnnTuiError(tr(MISSING_EXTRA)) from None
     return Server
 
 
 def app_command(target: str, root: Root) -> str:
-    """The shell command textual-serve runs per tab: this interpreter, this app, the root."""
-    return shlex.join([sys.executable, "-m", "tui.cli", target, "--root", str(root.folder)])
+    """The shell command textual-serve runs per tab: this interpreter, this app, the root, and
+    ``--lang`` when the tab's locale (serve's own) would not speak the language serve speaks."""
+    lang = ["--lang", language()] if language() != language_from_environment() else []
+    return shlex.join([sys.executable, "-m", "tui.cli", target, "--root", str(root.folder), *lang])
 
 
 def served_target(scenario: str | None) -> str:
@@ -54,18 +58,20 @@ def served_target(scenario: str | None) -> str:
 def serve(scenario: str | None, host: str, port: int, root_dir: str | None) -> int:
     """Serve until interrupted; one line says where."""
     if host in WILDCARDS:
-        raise CnnTuiError(f"--host {quote(host) or chr(34) * 2}: the page links to the address given, and a browser on "
-                          "another machine cannot follow that one: give this machine's address as the students "
-                          "type it (for example --host 192.168.1.20)")
+        raise CnnTuiError(tr("--host {host}: the page links to the address given, and a browser on another machine "
+                             "cannot follow that one: give this machine's address as the students type it "
+                             "(for example --host 192.168.1.20)", host=quote(host) or chr(34) * 2))
     server = server_class()
     root = Root(root_dir or ".")
     target = served_target(scenario)
     command = app_command(target, root)
-    print(f"cnn-tui: serving {quote(target)} at http://{host}:{port} — open and save inside {root.folder}; "
-          f"ctrl+c stops", file=sys.stderr, flush=True)
+    print("cnn-tui: " + tr("serving {target} at {url} — open and save inside {folder}; ctrl+c stops",
+                           target=quote(target), url=f"http://{host}:{port}", folder=root.folder),
+          file=sys.stderr, flush=True)
     try:
         server(command, host=host, port=port, title="cnn-tui").serve()
     except OSError as err:
-        reason = os.strerror(err.errno).lower() if err.errno else "the address cannot be used"
-        raise CnnTuiError(f"could not serve at {quote(host)}:{port}: {reason}") from None
+        reason = os.strerror(err.errno).lower() if err.errno else tr("the address cannot be used")
+        raise CnnTuiError(tr("could not serve at {address}: {reason}", address=f"{quote(host)}:{port}",
+                             reason=reason)) from None
     return 0

@@ -40,6 +40,7 @@ import numpy as np
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.i18n import tr
 
 FORMAT = "cnn-tui journal"
 VERSION = 1
@@ -137,13 +138,13 @@ def _record_class(name: str) -> type:
     constructor, ``__post_init__`` included, then builds the record from the stored fields)."""
     module_name, _, qualname = name.partition(":")
     if module_name.split(".")[0] != "core" or not qualname.isidentifier():
-        raise JournalError(f"not a record of this program: {name[:60]!r}")
+        raise JournalError(tr("not a record of this program: {name!r}", name=name[:60]))
     try:
         kind = getattr(importlib.import_module(module_name), qualname)
     except (ImportError, AttributeError):
-        raise JournalError(f"no such record in this version: {name[:60]!r}") from None
+        raise JournalError(tr("no such record in this version: {name!r}", name=name[:60])) from None
     if not (isinstance(kind, type) and dataclasses.is_dataclass(kind)):
-        raise JournalError(f"not a record of this program: {name[:60]!r}")
+        raise JournalError(tr("not a record of this program: {name!r}", name=name[:60]))
     return kind
 
 
@@ -213,9 +214,9 @@ def apply(stepper: Stepper, entry: Entry) -> None:
     """Replay one command entry onto ``stepper`` (its public method, same arguments)."""
     op = entry.get("op")
     if op == UNKNOWN:
-        raise JournalError(f"'{str(entry.get('label'))[:40]}' cannot be replayed")
+        raise JournalError(tr("'{label}' cannot be replayed", label=str(entry.get('label'))[:40]))
     if op not in (*COMMANDS, SAVED):
-        raise JournalError(f"unknown journal entry {str(op)[:40]!r}")
+        raise JournalError(tr("unknown journal entry {op!r}", op=str(op)[:40]))
     args = {str(k): decode(v) for k, v in dict(entry.get("args") or {}).items()}
     if op == "adopt":
         _check_params(stepper, args.get("params"))
@@ -230,7 +231,7 @@ def _check_params(stepper: Stepper, params: Any) -> None:
             and params[layer][k].dtype.kind == "f" for k, arr in kinds.items())
         for layer, kinds in stepper.params.items())
     if not ok:
-        raise JournalError("the stored parameters do not fit this network")
+        raise JournalError(tr("the stored parameters do not fit this network"))
 
 
 def replay(stepper: Stepper, entries: list[Entry]) -> Replayed:
@@ -271,7 +272,7 @@ def read_journal(path: Path) -> tuple[Entry, list[Entry]]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise JournalError(f"cannot read the journal ({err.strerror or 'unreadable'})") from None
+        raise JournalError(tr("cannot read the journal ({value})", value=err.strerror or tr('unreadable'))) from None
     lines = data.split(b"\n")
     complete = lines[:-1]  # whatever follows the last newline was cut short
     parsed: list[Entry] = []
@@ -284,7 +285,7 @@ def read_journal(path: Path) -> tuple[Entry, list[Entry]]:
             break
         parsed.append(item)
     if not parsed or parsed[0].get("format") != FORMAT or parsed[0].get("version") != VERSION:
-        raise JournalError("not a cnn-tui journal (or from another version)")
+        raise JournalError(tr("not a cnn-tui journal (or from another version)"))
     return parsed[0], parsed[1:]
 
 
@@ -366,15 +367,15 @@ class JournalWriter:
             self.path = folder / f"{journal_stem(key)}.{os.getpid()}.{time.time_ns()}{SUFFIX}"
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         except OSError as err:
-            raise JournalError(f"cannot create a recovery journal in {str(folder)[:80]} "
-                               f"({err.strerror or 'not writable'})") from None
+            raise JournalError(tr("cannot create a recovery journal in {folder} ({value})",
+                                  folder=str(folder)[:80], value=err.strerror or tr('not writable'))) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # released by the system however this process ends
         except OSError as err:
             os.close(fd)
             remove([self.path])
-            raise JournalError(f"cannot lock a recovery journal in {str(folder)[:80]} "
-                               f"({err.strerror or 'no locks here'})") from None
+            raise JournalError(tr("cannot lock a recovery journal in {folder} ({value})",
+                                  folder=str(folder)[:80], value=err.strerror or tr('no locks here'))) from None
         self._fd: int | None = fd
         self.lines = 0
         self._size = 0  # bytes written: where the next line starts
@@ -395,7 +396,8 @@ class JournalWriter:
         try:
             os.ftruncate(self._fd, self._last)
         except OSError as err:
-            raise JournalError(f"cannot write the recovery journal ({err.strerror or 'truncate failed'})") from None
+            raise JournalError(tr("cannot write the recovery journal ({value})",
+                                  value=err.strerror or tr('truncate failed'))) from None
         self._size, self._last = self._last, None
         self.lines -= 1
 
@@ -411,8 +413,8 @@ class JournalWriter:
                 self._size += written
             self._last = start
         except (OSError, ValueError, TypeError) as err:  # TypeError: an argument JSON cannot hold
-            why = getattr(err, "strerror", None) or "a value it cannot store"
-            raise JournalError(f"cannot write the recovery journal ({why})") from None
+            why = getattr(err, "strerror", None) or tr("a value it cannot store")
+            raise JournalError(tr("cannot write the recovery journal ({why})", why=why)) from None
 
     def close(self, delete: bool) -> None:
         if self._fd is not None:

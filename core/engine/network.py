@@ -16,6 +16,7 @@ import numpy as np
 
 from core.engine.quantities import PREVIOUS
 from core.errors import ScenarioError
+from core.i18n import mark, tr, tr_n
 from core.nn.layers import LAYER_CLASSES, Layer, layer_class, shape_text
 from core.nn.losses import Fused, Loss, get_loss
 from core.text import quote
@@ -169,29 +170,37 @@ def _sources(specs: list[dict[str, Any]], i: int) -> tuple[str, ...]:
         if src == INPUT or src in earlier:
             continue
         if src == spec["name"]:
-            raise ScenarioError(f"layer '{quote(src)}' cannot read its own output", field=field_name)
+            raise ScenarioError(tr("layer '{src}' cannot read its own output", src=quote(src)), field=field_name)
         if src in later:
-            raise ScenarioError(f"layer '{quote(spec['name'])}' reads '{quote(src)}', which is listed after it: list "
-                                "the layers so that each reads only earlier ones", field=field_name)
+            raise ScenarioError(tr("layer '{name}' reads '{src}', which is listed after it: list the layers so "
+                                   "that each reads only earlier ones", name=quote(spec['name']), src=quote(src)),
+                                field=field_name)
         names = [INPUT, *earlier]
         choices = ", ".join(quote(name, 24) for name in names[:8]) + (
             f", … ({len(names) - 8} more)" if len(names) > 8 else "")
-        raise ScenarioError(f"there is no layer '{quote(src)}' to read (layers before '{quote(spec['name'])}': "
-                            f"{choices})", field=field_name)
+        raise ScenarioError(tr("there is no layer '{src}' to read (layers before '{name}': {choices})",
+                               src=quote(src), name=quote(spec['name']), choices=choices), field=field_name)
     return tuple(given)
 
 
 def _check_arity(layer_type: type[Layer], kind: str, count: int, field_name: str) -> None:
     """As many inputs as the layer type reads: one, or (add) two or more."""
-    a = "an" if kind[0] in "aeiou" else "a"
+    an = kind[0] in "aeiou"
     if count < layer_type.min_inputs:
-        raise ScenarioError(f"{a} {kind} layer reads {_count(layer_type.min_inputs)} or more inputs, got {count}",
-                            field=field_name)
+        least = _count(layer_type.min_inputs)
+        raise ScenarioError(tr("an {kind} layer reads {least} or more inputs, got {given}", kind=kind, least=least,
+                               given=count) if an else
+                            tr("a {kind} layer reads {least} or more inputs, got {given}", kind=kind, least=least,
+                               given=count), field=field_name)
     if layer_type.max_inputs is not None and count > layer_type.max_inputs:
-        raise ScenarioError(f"{a} {kind} layer reads {_count(layer_type.max_inputs)} input"
-                            f"{'s' if layer_type.max_inputs > 1 else ''}, got {count} (layers that combine several: "
-                            f"{', '.join(_combining_types())})",
-                            field=field_name)
+        most, combining = layer_type.max_inputs, ", ".join(_combining_types())
+        values = {"kind": kind, "most": _count(most), "given": count, "combining": combining}
+        raise ScenarioError(tr_n("an {kind} layer reads {most} input, got {given} (layers that combine several: "
+                                 "{combining})", "an {kind} layer reads {most} inputs, got {given} (layers that "
+                                 "combine several: {combining})", most, **values) if an else
+                            tr_n("a {kind} layer reads {most} input, got {given} (layers that combine several: "
+                                 "{combining})", "a {kind} layer reads {most} inputs, got {given} (layers that "
+                                 "combine several: {combining})", most, **values), field=field_name)
 
 
 def _combining_types() -> list[str]:
@@ -199,7 +208,8 @@ def _combining_types() -> list[str]:
 
 
 def _count(n: int) -> str:
-    return {1: "one", 2: "two", 3: "three"}.get(n, str(n))
+    words = {1: mark("one"), 2: mark("two"), 3: mark("three")}
+    return tr(words[n]) if n in words else str(n)
 
 
 def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, ...]],
@@ -208,7 +218,8 @@ def _in_shape(kind: str, sources: tuple[str, ...], shapes: dict[str, tuple[int, 
     where it comes from."""
     first = sources[0]
     shape = layer_class(kind).combined_shape(kind, [(src, shapes[src]) for src in sources], field_name)
-    return shape, f"the input {shape_text(shapes[first])}" if first == INPUT else f"layer '{quote(first)}'"
+    return shape, (tr("the input {shape}", shape=shape_text(shapes[first])) if first == INPUT else
+                   tr("layer '{name}'", name=quote(first)))
 
 
 def _check_output_activation(network: Network, last: int) -> None:
@@ -219,9 +230,11 @@ def _check_output_activation(network: Network, last: int) -> None:
     if needs is None or (act is not None and act.name == needs):
         return
     layer = network.layers[-1]
-    has = f"activation {act.name}" if act is not None else f"no activation (a {layer.kind} layer)"
-    raise ScenarioError(f"{network.loss.name} needs a {needs} last layer (its outputs are the probabilities it "
-                        f"scores), but layer '{quote(layer.name)}' has {has}",
+    has = tr("activation {name}", name=act.name) if act is not None else \
+        tr("no activation (a {kind} layer)", kind=layer.kind)
+    raise ScenarioError(tr("{loss} needs a {needs} last layer (its outputs are the probabilities it scores), but "
+                           "layer '{layer}' has {has}",
+                           loss=network.loss.name, needs=needs, layer=quote(layer.name), has=has),
                         field=f"layers[{last}].activation" if act is not None else f"layers[{last}].type")
 
 
@@ -236,7 +249,7 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
     for i, spec in enumerate(specs):
         path = f"layers[{i}]"
         if spec.get("activation") == "softmax" and i != len(specs) - 1:
-            raise ScenarioError("softmax is allowed on the last layer only", field=f"{path}.activation")
+            raise ScenarioError(tr("softmax is allowed on the last layer only"), field=f"{path}.activation")
         srcs = _sources(specs, i)
         _check_arity(layer_class(spec["type"]), spec["type"], len(srcs), f"{path}.inputs")
         shape, previous = _in_shape(spec["type"], srcs, shapes, f"{path}.inputs")
@@ -250,7 +263,8 @@ def build_network(input_shape: tuple[int, ...], specs: list[dict[str, Any]], los
     _check_output_activation(network, len(specs) - 1)
     for i, layer in enumerate(layers[:-1]):
         if not network.readers_of(layer.name):
-            raise ScenarioError(f"the output of layer '{quote(layer.name)}' is read by no layer: only the last "
-                                "layer feeds the loss, so name it in a later layer's inputs or remove it",
+            raise ScenarioError(tr("the output of layer '{name}' is read by no layer: only the last layer feeds "
+                                   "the loss, so name it in a later layer's inputs or remove it",
+                                   name=quote(layer.name)),
                                 field=f"layers[{i}]")
     return network

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from core.errors import QuantityError
+from core.i18n import tr
 from core.nn.optim import OPTIMIZERS
 
 STAGES = ("given", "forward", "backward", "update")
@@ -139,13 +140,13 @@ def parse_name(text: str) -> QuantityRef:
     """Parse a quantity name; raise QuantityError with the reason if it is malformed."""
     m = _NAME.match(text)
     if not m:
-        raise QuantityError(f"'{text}' is not a quantity name (expected LAYER.KIND[i,...], "
-                            "input[...], target[...] or loss)")
+        raise QuantityError(tr("'{text}' is not a quantity name (expected LAYER.KIND[i,...], input[...], "
+                               "target[...] or loss)", text=text))
     index = None
     if m.group("index") is not None:
         parts = [p.strip() for p in m.group("index").split(",")]
         if not all(re.fullmatch(r"\d+", p) for p in parts):
-            raise QuantityError(f"'{text}': indices must be whole numbers ≥ 0, like [0,1]")
+            raise QuantityError(tr("'{text}': indices must be whole numbers ≥ 0, like [0,1]", text=text))
         index = tuple(int(p) for p in parts)
     if m.group("top"):
         return QuantityRef(None, m.group("top"), index)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from core.engine.quantities import PER_SAMPLE_KINDS, QuantityRef
 from core.errors import QuantityError
+from core.i18n import tr
 
 if TYPE_CHECKING:
     from core.engine.network import Network
@@ -31,11 +32,11 @@ def quantity_shape(network: Network, batch_size: int, ref: QuantityRef) -> tuple
         layer = network.layer(ref.layer)
     except KeyError:
         names = ", ".join(layer.name for layer in network.layers)
-        raise QuantityError(f"there is no layer '{ref.layer}' (layers: {names})") from None
+        raise QuantityError(tr("there is no layer '{layer}' (layers: {names})", layer=ref.layer, names=names)) from None
     kinds = network.kinds(layer)
     if ref.kind not in kinds:
-        raise QuantityError(f"layer '{layer.name}' ({layer.kind}) has no '{ref.kind}' "
-                            f"(it has: {', '.join(kinds)})")
+        raise QuantityError(tr("layer '{name}' ({kind}) has no '{asked}' (it has: {kinds})",
+                               name=layer.name, kind=layer.kind, asked=ref.kind, kinds=', '.join(kinds)))
     own = layer.own_kinds()
     if ref.kind in own:  # batch norm's statistics, dropout's mask: the layer gives the shape
         return (lead if ref.kind in PER_SAMPLE else ()) + own[ref.kind]
@@ -50,12 +51,14 @@ def check_index(shape: tuple[int, ...], ref: QuantityRef, require_scalar: bool) 
     index = ref.index
     if index is None:
         if require_scalar and shape:
-            raise QuantityError(f"'{ref}' is an array of shape {list(shape)}: name one value, "
-                                f"like {ref.array_name}[{','.join('0' for _ in shape)}]")
+            raise QuantityError(tr("'{ref}' is an array of shape {shape}: name one value, like {array_name}[{zeros}]",
+                                   ref=ref, shape=list(shape), array_name=ref.array_name,
+                                   zeros=','.join('0' for _ in shape)))
         return
     if len(index) != len(shape) or any(i >= n for i, n in zip(index, shape)):
-        what = "is a single number" if not shape else f"has shape {list(shape)}"
-        raise QuantityError(f"'{ref}' does not exist: {ref.array_name} {what}")
+        what = tr("is a single number") if not shape else tr("has shape {shape}", shape=list(shape))
+        raise QuantityError(tr("'{ref}' does not exist: {array_name} {what}",
+                               ref=ref, array_name=ref.array_name, what=what))
 
 
 def check_reference(scenario: Scenario, ref: QuantityRef, require_scalar: bool = False) -> tuple[int, ...]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from core.engine.network import Network
+from core.i18n import tr
 from core.nn.optim import DEFAULT as DEFAULT_OPTIMIZER
 from core.nn.optim import OptimizerConfig, OptimizerState
 
@@ -81,14 +82,14 @@ def student_id_problem(text: str) -> str | None:
     so it is letters, digits, ``_``, ``.`` and ``-`` only, starts with a letter or digit, is at
     most MAX_ID characters, and is not ``key`` (the teacher's file)."""
     if not text:
-        return "an id cannot be empty"
+        return tr("an id cannot be empty")
     if len(text) > MAX_ID:
-        return f"an id has at most {MAX_ID} characters (this one has {len(text):,})"
+        return tr("an id has at most {most} characters (this one has {n:,})", most=MAX_ID, n=len(text))
     if not _ID.fullmatch(text):
-        return ("an id becomes a file name: use letters, digits, '_', '.' and '-' only, starting with a "
-                "letter or digit (no spaces, slashes or other characters)")
+        return tr("an id becomes a file name: use letters, digits, '_', '.' and '-' only, starting with a "
+                  "letter or digit (no spaces, slashes or other characters)")
     if text.lower() in _RESERVED_IDS or text.endswith("."):
-        return f"'{text}' cannot be an id: it would clash with the teacher's files"
+        return tr("'{id}' cannot be an id: it would clash with the teacher's files", id=text)
     return None
 
 

@@ -41,6 +41,7 @@ from core.engine.quantities import (
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.engine.scenario import Expected, SampleSet, Scenario, batch_indices
 from core.errors import EditError, QuantityError, StepError
+from core.i18n import mark, tr, tr_n
 from core.nn.layers import Params
 from core.nn.optim import OptimizerState, get_optimizer
 from core.numbers import fmt, round_as_shown
@@ -49,8 +50,8 @@ from core.text import quote
 _PER_SAMPLE = kinds_where(per_sample=True)  # a batch axis only when B > 1
 
 UNDO_LIMIT = 200
-EDITABLE_WORDS = ("only weights, biases, inputs, targets, dropout masks and the optimizer state an update "
-                  "starts from can be edited")
+EDITABLE_WORDS = mark("only weights, biases, inputs, targets, dropout masks and the optimizer state an update "
+                  "starts from can be edited")  # shown with tr()
 
 
 @dataclass(frozen=True)
@@ -64,16 +65,18 @@ class Phase:
 
     def describe(self) -> str:
         """Human words, e.g. ``forward 2/4: pool`` or ``update``."""
-        if self.stage in ("forward", "backward"):
-            return f"{self.stage} {self.step}/{self.total}: {self.layer}"
+        if self.stage == "forward":
+            return tr("forward {step}/{total}: {layer}", step=self.step, total=self.total, layer=self.layer)
+        if self.stage == "backward":
+            return tr("backward {step}/{total}: {layer}", step=self.step, total=self.total, layer=self.layer)
         if self.stage == "update":
-            return "update"
-        return "updated"
+            return tr("update")
+        return tr("updated")
 
     def next_words(self) -> str:
         """The next step, for "next: …": as ``describe``, except once the iteration is updated
         (``next: updated`` named no step): then the next iteration's forward pass."""
-        return "the next iteration's forward pass" if self.stage == "done" else self.describe()
+        return tr("the next iteration's forward pass") if self.stage == "done" else self.describe()
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,8 @@ class Stepper:
         check_index(shape, ref, require_scalar=True)
         arr = self._array(ref)
         if arr is None:
-            raise QuantityError(f"{ref} is not computed yet (phase: {self.phase().describe()})")
+            raise QuantityError(tr("{ref} is not computed yet (phase: {describe})",
+                                   ref=ref, describe=self.phase().describe()))
         return float(arr[ref.index] if ref.index else arr)
 
     def _array(self, ref: QuantityRef) -> np.ndarray | None:
@@ -189,7 +193,8 @@ class Stepper:
         """A stored array by key (e.g. ``fc.grad_weight``); QuantityError if not computed."""
         arr = self.state.values.get(key)
         if arr is None:
-            raise QuantityError(f"{key} is not computed yet (next step: {self.phase().next_words()})")
+            raise QuantityError(tr("{key} is not computed yet (next step: {next_words})",
+                                   key=key, next_words=self.phase().next_words()))
         return arr
 
     def cache(self, layer: str) -> Any:
@@ -221,13 +226,14 @@ class Stepper:
         """Compute the next layer's net and out (and the loss after the last layer)."""
         ph = self.phase()
         if ph.stage == "done":
-            self._push("the step into the next iteration")
+            self._push(tr("the step into the next iteration"))
             self.state = self._next_iteration()
             ph = self.phase()
         elif ph.stage != "forward":
-            raise StepError(f"the forward pass is complete (next: {ph.next_words()})", then=("undo", "reset"))
+            raise StepError(tr("the forward pass is complete (next: {next_words})", next_words=ph.next_words()),
+                            then=("undo", "reset"))
         else:
-            self._push(f"forward {ph.layer}")
+            self._push(tr("forward {layer}", layer=ph.layer))
         self._forward_layer(ph.step - 1)
         return ph.describe()
 
@@ -235,50 +241,51 @@ class Stepper:
         """Finish the forward pass (starting the next iteration after an update)."""
         ph = self.phase()
         if ph.stage not in ("forward", "done"):
-            raise StepError(f"the forward pass is complete (next: {ph.next_words()})")
-        self._push("whole forward pass")
+            raise StepError(tr("the forward pass is complete (next: {next_words})", next_words=ph.next_words()))
+        self._push(tr("whole forward pass"))
         if ph.stage == "done":
             self.state = self._next_iteration()
         while self.phase().stage == "forward":
             self._forward_layer(self.phase().step - 1)
-        return "forward pass"
+        return tr("forward pass")
 
     def _backward_phase(self) -> Phase:
         """The phase, if a backward step applies now; StepError saying why otherwise."""
         ph = self.phase()
         if ph.stage == "forward":
-            raise StepError(f"the backward pass starts from the loss: finish the forward pass first "
-                            f"(next: {ph.next_words()})")
+            raise StepError(tr("the backward pass starts from the loss: finish the forward pass first (next: "
+                               "{next_words})", next_words=ph.next_words()))
         if ph.stage != "backward":
-            raise StepError(f"the backward pass is complete (next: {ph.next_words()})")
+            raise StepError(tr("the backward pass is complete (next: {next_words})", next_words=ph.next_words()))
         return ph
 
     def step_backward(self) -> str:
         """Compute the next layer's ∂E/∂out, δ and parameter gradients, from the loss down."""
         ph = self._backward_phase()
-        self._push(f"backward {ph.layer}")
+        self._push(tr("backward {layer}", layer=ph.layer))
         self._backward_layer(len(self.network.layers) - ph.step)
         return ph.describe()
 
     def backward_all(self) -> str:
         """Finish the backward pass, down to the first layer."""
         self._backward_phase()
-        self._push("whole backward pass")
+        self._push(tr("whole backward pass"))
         while (p := self.phase()).stage == "backward":
             self._backward_layer(len(self.network.layers) - p.step)
-        return "backward pass"
+        return tr("backward pass")
 
     def update(self) -> str:
         """The optimizer's update of every parameter (frozen ones keep their value) and its
         next state, both stored as values of this iteration."""
         ph = self.phase()
         if ph.stage != "update":
-            why = {"forward": "the gradients are not computed yet: finish the forward and backward passes",
-                   "backward": "the gradients are not all computed yet: finish the backward pass",
-                   "done": "this iteration is already updated: the next one starts with a forward step"}
-            raise StepError(f"cannot update: {why[ph.stage]} (next: {ph.next_words()})",
+            why = {"forward": tr("the gradients are not computed yet: finish the forward and backward passes"),
+                   "backward": tr("the gradients are not all computed yet: finish the backward pass"),
+                   "done": tr("this iteration is already updated: the next one starts with a forward step")}
+            raise StepError(tr("cannot update: {why} (next: {next_words})",
+                               why=why[ph.stage], next_words=ph.next_words()),
                             then=("step_forward", "step_next") if ph.stage == "done" else ())
-        self._push("update")
+        self._push(tr("update"))
         self._apply_update()
         return "update"
 
@@ -340,7 +347,7 @@ class Stepper:
 
     def run_iteration(self) -> str:
         """Complete the current iteration (or, once updated, run the whole next one)."""
-        self._push("whole iteration")
+        self._push(tr("whole iteration"))
         if self.phase().stage == "done":
             self.state = self._next_iteration()
         while (p := self.phase()).stage != "done":
@@ -350,13 +357,13 @@ class Stepper:
                 self._backward_layer(len(self.network.layers) - p.step)
             else:
                 self._apply_update()
-        return f"iteration {self.iteration}"
+        return tr("iteration {n}", n=self.iteration)
 
     def advance_to_next(self) -> None:
         """Take the updated parameters and move to the next iteration (values cleared)."""
         if self.phase().stage != "done":
-            raise StepError("the iteration is not updated yet")
-        self._push("the step into the next iteration")
+            raise StepError(tr("the iteration is not updated yet"))
+        self._push(tr("the step into the next iteration"))
         self.state = self._next_iteration()
 
     def training_start(self) -> tuple[dict[str, Params], int]:
@@ -407,7 +414,7 @@ class Stepper:
     def undo(self) -> str:
         """Restore the state before the last command; returns what was undone."""
         if not self._undo:
-            raise StepError("nothing to undo")
+            raise StepError(tr("nothing to undo"))
         self.state, label, expected, rate = self._undo.pop()
         self.scenario.expected = expected
         self.scenario.learning_rate = rate
@@ -415,7 +422,7 @@ class Stepper:
 
     def reset(self) -> None:
         """Back to the scenario as loaded (undoable)."""
-        self._push("reset")
+        self._push(tr("reset"))
         loaded = self._loaded.copy()
         self.scenario.expected = dict(loaded.expected)
         self.scenario.learning_rate = loaded.learning_rate
@@ -430,11 +437,12 @@ class Stepper:
         """
         ref = parse_name(name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or not np.isfinite(value):
-            raise EditError(f"{value!r} is not a finite number")
+            raise EditError(tr("{value!r} is not a finite number", value=value))
         kind = KINDS.get(ref.kind)  # weight, bias and the prev_ state of a layer; input and target
         editable = kind is not None and kind.editable and (kind.top or ref.layer is not None)
         if not editable:
-            raise EditError(f"{ref.array_name} is computed, not given: {EDITABLE_WORDS}")
+            raise EditError(tr("{array_name} is computed, not given: {editable_words}",
+                               array_name=ref.array_name, editable_words=tr(EDITABLE_WORDS)))
         shape = quantity_shape(self.network, self.batch_size, ref)
         try:
             check_index(shape, ref, require_scalar=True)
@@ -448,7 +456,7 @@ class Stepper:
                 raise EditError(f"{ref}: {refusal}")
         if ref.kind == "target" and self.network.loss.bounded_targets:
             raise_if_bad_target(self, ref, float(value))
-        self._push(f"edit {ref}")
+        self._push(tr("edit {name}", name=str(ref)))
         if ref.layer is not None:
             previous = self.value(str(ref))
         else:
@@ -458,7 +466,8 @@ class Stepper:
         st = replace(self.state, edits={str(ref): previous, **self.state.edits})
         if ref.layer is not None and ref.kind not in PARAM_KINDS:  # a layer's given array: dropout's mask
             self.state = self._edited_given(st, ref, float(value))
-            return f"cleared the forward values from '{quote(ref.layer, 24)}' on, the backward pass and the update"
+            return tr("cleared the forward values from '{layer}' on, the backward pass and the update",
+                      layer=quote(ref.layer, 24))
         if ref.layer is not None:
             layer_params = dict(st.params[ref.layer])
             arr = layer_params[ref.kind].copy()
@@ -476,12 +485,13 @@ class Stepper:
             self.state = replace(st, params=params, values=self._cleared(dropped, True), edited=True)
             later = {layer.name for layer in self.network.layers[self.network.index_of(ref.layer):]}
             if dropped == later:
-                return f"cleared the forward pass from '{ref.layer}' on, the backward pass and the update"
+                return tr("cleared the forward pass from '{layer}' on, the backward pass and the update",
+                          layer=ref.layer)
             after = [f"'{quote(layer.name, 24)}'" for layer in self.network.layers
                      if layer.name in dropped and layer.name != ref.layer]
-            names = ", ".join(after[:6]) + (f", … ({len(after) - 6} more)" if len(after) > 6 else "")
-            return (f"cleared the forward values of '{quote(ref.layer, 24)}' and of the layers that depend on it "
-                    f"({names}), the backward pass and the update")
+            names = ", ".join(after[:6]) + (tr(", … ({n} more)", n=len(after) - 6) if len(after) > 6 else "")
+            return tr("cleared the forward values of '{layer}' and of the layers that depend on it ({names}), "
+                      "the backward pass and the update", layer=quote(ref.layer, 24), names=names)
         samples = self._edited_samples(ref, float(value))
         values = dict(st.values)
         key = "input" if ref.kind == "input" else "target"
@@ -490,8 +500,8 @@ class Stepper:
         everything = {layer.name for layer in self.network.layers}
         self.state = replace(self.state, values=self._cleared(everything if key == "input" else set(), True))
         if key == "input":
-            return "cleared the whole forward pass, the backward pass and the update"
-        return "cleared the loss, the backward pass and the update"
+            return tr("cleared the whole forward pass, the backward pass and the update")
+        return tr("cleared the loss, the backward pass and the update")
 
     def cannot_edit(self, name: str) -> str | None:
         """Why the given value ``name`` cannot be edited now (a state buffer that has not
@@ -503,8 +513,8 @@ class Stepper:
         if self.start_buffer(ref.layer, kind) is not None:
             return None
         title = get_optimizer(self.scenario.optimizer.type).state_titles[kind.rpartition("_")[0]]
-        return (f"the {title} has not started yet: the first update sets it from the gradient, as torch "
-                "does; edit it once an update has run, or give it in the file")
+        return tr("the {title} has not started yet: the first update sets it from the gradient, as torch "
+                  "does; edit it once an update has run, or give it in the file", title=title)
 
     def _edit_start_state(self, ref: QuantityRef, value: float) -> str:
         """Set one entry of the state the update starts from; only the update depends on it."""
@@ -513,8 +523,8 @@ class Stepper:
         start = self.start_buffer(ref.layer, kind)
         why = self.cannot_edit(str(ref))
         if start is None or why:
-            raise EditError(why or f"{ref} cannot be edited now")
-        self._push(f"edit {ref}")
+            raise EditError(why or tr("{name} cannot be edited now", name=str(ref)))
+        self._push(tr("edit {name}", name=str(ref)))
         updated = self.phase().stage == "done"
         arr = np.array(start, dtype=float)  # a copy: the kept buffer is never written
         previous = float(arr[ref.index])
@@ -524,7 +534,7 @@ class Stepper:
                   if key.partition(".")[2] not in UPDATE_KINDS}
         self.state = replace(self.state, optim=optim, values=values, edited=True,
                              edits={str(ref): previous, **self.state.edits})
-        return "cleared the update, which starts from it" if updated else "the update starts from it"
+        return tr("cleared the update, which starts from it") if updated else tr("the update starts from it")
 
     def choose_samples(self, first: int) -> str:
         """This iteration uses samples ``first``, ``first`` + 1 … (a batch of B, wrapping) in
@@ -532,22 +542,22 @@ class Stepper:
         The next iteration goes on by its number (contract: (k−1)·B + j mod S)."""
         count = len(self.state.samples)
         if isinstance(first, bool) or not isinstance(first, int) or not 0 <= first < count:
-            raise EditError(f"there is no sample {quote(str(first + 1 if isinstance(first, int) else first))} "
-                            f"(the scenario has {count}: 1 to {count})")
+            raise EditError(tr("there is no sample {value} (the scenario has {count}: 1 to {count})",
+                               value=quote(str(first + 1 if isinstance(first, int) else first)), count=count))
         picked = tuple((first + j) % count for j in range(self.batch_size))
-        self._push(f"samples {', '.join(str(i + 1) for i in picked)}")
+        self._push(tr("samples {numbers}", numbers=", ".join(str(i + 1) for i in picked)))
         samples = self.state.samples
         edits = {k: v for k, v in self.state.edits.items() if parse_name(k).layer is not None}
         values = {**self.state.values, "input": samples.x[list(picked)], "target": samples.y[list(picked)]}
         self.state = replace(self.state, picked=picked, edits=edits, values=values)
         # exactly what an edit of the input clears (a layer's given arrays stay)
         self.state = replace(self.state, values=self._cleared({layer.name for layer in self.network.layers}, True))
-        return "cleared this iteration's forward pass, backward pass and update"
+        return tr("cleared this iteration's forward pass, backward pass and update")
 
     def set_learning_rate(self, rate: float) -> str:
         """A new α (> 0, finite) for this iteration's update on; the update, if computed, is cleared."""
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not np.isfinite(rate) or rate <= 0:
-            raise EditError(f"learning_rate: expected a number > 0, got {quote(str(rate))}")
+            raise EditError(tr("learning_rate: expected a number > 0, got {rate}", rate=quote(str(rate))))
         self._push(f"α {rate:g}")
         self.scenario.learning_rate = float(rate)
         update = [f"{layer.name}.{kind}" for layer in self.network.layers for kind in self.network.kinds(layer)
@@ -555,7 +565,7 @@ class Stepper:
         values = {k: v for k, v in self.state.values.items() if k not in update}
         cleared = len(values) != len(self.state.values)
         self.state = replace(self.state, values=values, edited=True)
-        return "cleared the update" if cleared else "the update will use it"
+        return tr("cleared the update") if cleared else tr("the update will use it")
 
     def set_expected(self, name: str, expected: Expected | None) -> None:
         """Record (or, with None, drop) a learner's hand value for one number; it is saved
@@ -568,7 +578,7 @@ class Stepper:
             raise EditError(str(err)) from None
         if expected is None and str(ref) not in self.scenario.expected:
             return
-        self._push(f"my answer for {ref}")
+        self._push(tr("my answer for {name}", name=str(ref)))
         answers = dict(self.scenario.expected)  # a new dict: undo keeps the old one
         if expected is None:
             del answers[str(ref)]
@@ -587,7 +597,7 @@ class Stepper:
         since every one of them changes. Undoable."""
         if decimals == self.state.rounding:
             return "unchanged"
-        self._push("hand-rounding on" if decimals is not None else "hand-rounding off")
+        self._push(tr("hand-rounding on") if decimals is not None else tr("hand-rounding off"))
         given = ("input", "target", *self._given_keys())  # the sample and this iteration's masks stay
         keep = {k: v for k, v in self.state.values.items() if k in given}
         exact = self.state.unrounded if self.state.unrounded is not None else self.state.params
@@ -595,7 +605,7 @@ class Stepper:
             layer: {p: round_as_shown(arr, decimals) for p, arr in ps.items()} for layer, ps in exact.items()}
         self.state = replace(self.state, rounding=decimals, values=keep, caches={}, params=params,
                              unrounded=None if decimals is None else exact)
-        return (hand_rounding_words(decimals) if decimals is not None else "hand-rounding off: exact values")
+        return hand_rounding_words(decimals) if decimals is not None else tr("hand-rounding off: exact values")
 
     def _rounded(self, arr: np.ndarray) -> np.ndarray:
         if self.state.rounding is None:
@@ -813,18 +823,20 @@ class Stepper:
 def rounding_words(decimals: int) -> str:
     """What hand-rounding does, in the words the TUI and the exports use."""
     small = fmt(0.5 * 10.0 ** (-decimals), None)
-    unit = "decimal" if decimals == 1 else "decimals"
-    return (f"every value, the starting weights too, is rounded to {decimals} {unit} before it is used "
-            f"(one of at most {small} keeps 3 significant digits)")
+    return tr_n("every value, the starting weights too, is rounded to {n} decimal before it is used "
+                "(one of at most {small} keeps 3 significant digits)",
+                "every value, the starting weights too, is rounded to {n} decimals before it is used "
+                "(one of at most {small} keeps 3 significant digits)", decimals, small=small)
 
 
 def hand_rounding_words(decimals: int) -> str:
     """The message of turning hand-rounding on."""
-    return f"hand-rounding on: {rounding_words(decimals)}"
+    return tr("hand-rounding on: {words}", words=rounding_words(decimals))
 
 
 def raise_if_bad_target(stepper: Stepper, ref: QuantityRef, value: float) -> None:
     """Cross-entropy and binary cross-entropy targets are probabilities: an edit outside
     0…1 is refused."""
     if value < 0 or value > 1:
-        raise EditError(f"a {stepper.network.loss.name} target must lie in 0…1, got {value:g}")
+        raise EditError(tr("a {name} target must lie in 0…1, got {value:g}",
+                           name=stepper.network.loss.name, value=value))

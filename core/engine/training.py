@@ -15,6 +15,7 @@ import numpy as np
 from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
+from core.i18n import tr
 from core.nn.layers import Params
 from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
 from core.numbers import fmt
@@ -30,14 +31,14 @@ def blown_up(loss: float, new_theta: np.ndarray) -> str | None:
     if abs(loss) <= LOSS_LIMIT and math.isfinite(new_theta @ new_theta):
         return None
     if math.isnan(loss):
-        return "the loss became NaN (not a number)"
+        return tr("the loss became NaN (not a number)")
     if math.isinf(loss):
-        return "the loss overflowed to ∞"
+        return tr("the loss overflowed to ∞")
     if abs(loss) > LOSS_LIMIT:
-        return f"the loss reached {fmt(loss, 3)}, past {fmt(LOSS_LIMIT, 0)}"
+        return tr("the loss reached {loss}, past {limit}", loss=fmt(loss, 3), limit=fmt(LOSS_LIMIT, 0))
     if not np.isfinite(new_theta).all():
-        return f"a parameter overflowed to ∞ or NaN in the update (the loss was {fmt(loss, 4)})"
-    return f"a parameter grew past 1e154 in the update (the loss was {fmt(loss, 4)})"
+        return tr("a parameter overflowed to ∞ or NaN in the update (the loss was {loss})", loss=fmt(loss, 4))
+    return tr("a parameter grew past 1e154 in the update (the loss was {loss})", loss=fmt(loss, 4))
 
 
 @dataclass(frozen=True)
@@ -213,8 +214,9 @@ class Trainer:
         epoch = (self.iteration - self._first) // self.iterations_per_epoch + 1
         rate = self.scenario.learning_rate
         smaller = float(f"{rate / 10:.2g}")  # a round number to try
-        message = (f"training diverged in epoch {epoch} at iteration {self.iteration}: {what}; "
-                   f"try a smaller learning_rate than {fmt(rate, None)} (e.g. {fmt(smaller, None)})")
+        message = tr("training diverged in epoch {epoch} at iteration {iteration}: {what}; try a smaller "
+                     "learning_rate than {rate} (e.g. {smaller})", epoch=epoch, iteration=self.iteration, what=what,
+                     rate=fmt(rate, None), smaller=fmt(smaller, None))
         return TrainingDiverged(message, epoch=epoch, iteration=self.iteration, what=what, value=loss)
 
     def run_epochs(self, epochs: int, progress: Callable[[int, int], None] | None = None,

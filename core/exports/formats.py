@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.scenario.atomic import write_path
 
 FORMATS = ("markdown", "latex", "pytorch")
@@ -30,7 +31,8 @@ def export_text(stepper: Stepper, fmt: str) -> str:
 
         _require_complete(stepper)
         return to_pytorch(stepper)
-    raise CnnTuiError(f"unknown export format '{fmt}' (expected one of: {', '.join(FORMATS)})")
+    raise CnnTuiError(tr("unknown export format '{format}' (expected one of: {formats})", format=fmt,
+                         formats=", ".join(FORMATS)))
 
 
 def write_atomically(path: str | os.PathLike[str], text: str, *, reads: Mapping[Path, str] | None = None) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.engine.stepper import Stepper, rounding_words
 from core.exports import latex
 from core.exports.report import derivations
+from core.i18n import tr, writing_in
 from core.learner.checks import Check, run_checks, tally
 from core.nn.optim import optimizer_words
 from core.numbers import fmt
@@ -19,11 +20,13 @@ from core.text import markdown_text
 def _heading(stepper: Stepper) -> tuple[str, str]:
     s = stepper.scenario
     samples = ", ".join(str(i + 1) for i in stepper.sample_indices())
-    plural = "s" if stepper.batch_size > 1 else ""
     loss = stepper.array("loss")
     assert loss is not None  # a complete iteration (checked by the callers)
-    sub = (f"Iteration {stepper.iteration} (sample{plural} {samples}); loss {fmt(float(loss), s.decimals)}; "
-           f"learning rate α = {fmt(s.learning_rate, None)}; {s.loss}")
+    values = dict(iteration=stepper.iteration, samples=samples, loss=fmt(float(loss), s.decimals),
+                  rate=fmt(s.learning_rate, None), function=s.loss)
+    sub = (tr("Iteration {iteration} (samples {samples}); loss {loss}; learning rate α = {rate}; {function}", **values)
+           if stepper.batch_size > 1 else
+           tr("Iteration {iteration} (sample {samples}); loss {loss}; learning rate α = {rate}; {function}", **values))
     if optimizer_words(s.optimizer):
         sub += f"; {optimizer_words(s.optimizer)}"
     return s.name, sub
@@ -33,21 +36,22 @@ def _rounding_note(stepper: Stepper) -> str | None:
     d = stepper.hand_rounding
     if d is None:
         return None
-    return f"HAND-ROUNDING: {rounding_words(d)}; these are not the exact values."
+    return tr("HAND-ROUNDING: {rule}; these are not the exact values.", rule=rounding_words(d))
 
 
 def _require_complete(stepper: Stepper) -> None:
     from core.errors import StepError
 
     if stepper.phase().stage != "done":
-        raise StepError("export needs a complete iteration (forward, backward and update): "
-                        f"next step is {stepper.phase().describe()}")
+        raise StepError(tr("export needs a complete iteration (forward, backward and update): next step is {step}",
+                           step=stepper.phase().describe()))
 
 
 def _check_line(c: Check, written: str) -> str:
     """``✓ name: expected …, exact …``; ``written`` is the file's text of the expected value,
     already escaped for the document's language."""
-    line = f"{c.mark} {c.name}: expected {written} ({c.rule}), exact {fmt(c.actual, None)}"
+    line = tr("{mark} {name}: expected {written} ({rule}), exact {exact}", mark=c.mark, name=c.name,
+              written=written, rule=c.rule, exact=fmt(c.actual, None))
     if c.diagnosis is not None:
         line += f" ({c.diagnosis.slip}: {c.diagnosis.explanation})"
     return line
@@ -62,13 +66,13 @@ def to_markdown(stepper: Stepper) -> str:
     if note:
         out += [f"> **{note}**", ""]
     for section, items in derivations(stepper, stepper.scenario.decimals):
-        out += [f"## {section}", ""]
+        out += [f"## {tr(section)}", ""]
         for der in items:
             out.append(f"- `{der.one_line()}`")
         out.append("")
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:
-        out += [f"## Checks: {tally(checks)}", ""]
+        out += [tr("## Checks: {tally}", tally=tally(checks)), ""]
         out += [f"- {_check_line(c, markdown_text(c.expected.text.replace('-', '−')))}" for c in checks]
         out.append("")
     return "\n".join(out)
@@ -85,7 +89,13 @@ _PREAMBLE = r"""\documentclass[10pt]{article}
 
 
 def to_latex(stepper: Stepper) -> str:
-    """The iteration as a LaTeX document (article class, amsmath and amssymb only)."""
+    """The iteration as a LaTeX document (article class, amsmath and amssymb only), in English
+    whatever the interface speaks: a stock pdflatex has no Chinese fonts."""
+    with writing_in("en"):
+        return _latex(stepper)
+
+
+def _latex(stepper: Stepper) -> str:
     _require_complete(stepper)
     title, sub = _heading(stepper)
     out = [_PREAMBLE, r"\begin{document}", r"\section*{" + latex.text(title) + "}", latex.text(sub), ""]
@@ -93,13 +103,13 @@ def to_latex(stepper: Stepper) -> str:
     if note:
         out += [r"\fbox{\parbox{0.95\linewidth}{\textbf{" + latex.text(note) + "}}}", ""]
     for section, items in derivations(stepper, stepper.scenario.decimals):
-        out.append(r"\subsection*{" + latex.text(section) + "}")
+        out.append(r"\subsection*{" + latex.text(tr(section)) + "}")
         for der in items:
             out.append("$" + latex.math(der.one_line()) + "$\\par")
         out.append("")
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:
-        out.append(r"\subsection*{Checks: " + latex.text(tally(checks)) + "}")
+        out.append(r"\subsection*{" + latex.text(tr("Checks: {tally}", tally=tally(checks))) + "}")
         out.append(r"\begin{itemize}")
         out += [r"\item " + latex.text(_check_line(c, c.expected.text.replace("-", "−"))) for c in checks]
         out.append(r"\end{itemize}")

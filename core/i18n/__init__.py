@@ -25,6 +25,7 @@ import os
 import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Final, Literal
 
 Language = Literal["en", "zh"]
@@ -32,12 +33,13 @@ LANGUAGES: Final[tuple[Language, ...]] = ("en", "zh")
 LANGUAGE_NAMES: Final[dict[Language, str]] = {"en": "English", "zh": "简体中文"}
 
 _current: Language = "en"
+_document: ContextVar[Language | None] = ContextVar("cnn_tui_document_language", default=None)
 _catalogue: dict[str, str] | None = None  # zh's translations, loaded on first use
 
 
 def language() -> Language:
-    """The language the interface speaks now."""
-    return _current
+    """The language the interface speaks now (a document being written may speak its own)."""
+    return _document.get() or _current
 
 
 def set_language(lang: Language) -> None:
@@ -57,6 +59,18 @@ def using_language(lang: Language) -> Iterator[None]:
         yield
     finally:
         set_language(before)
+
+
+@contextmanager
+def writing_in(lang: Language) -> Iterator[None]:
+    """Write a document in ``lang`` inside the block, in this thread or task only (the
+    interface around it keeps its language): LaTeX documents are English, since a stock
+    pdflatex has no Chinese fonts."""
+    token = _document.set(lang)
+    try:
+        yield
+    finally:
+        _document.reset(token)
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> Language:
@@ -91,7 +105,7 @@ def mark(message: str) -> str:
 def tr(message: str, /, **values: object) -> str:
     """``message`` in the current language, its ``{placeholders}`` filled from ``values``."""
     template = message
-    if _current != "en":
+    if language() != "en":
         template = _translations().get(message, message)
     return _fill(template, message, values)
 
@@ -102,7 +116,7 @@ def tr_n(singular: str, plural: str, count: int, /, **values: object) -> str:
     ``count`` is offered to both forms as ``{n}`` unless ``values`` names ``n`` itself.
     """
     values = {"n": count, **values}
-    if _current != "en":
+    if language() != "en":
         return _fill(_translations().get(plural, plural), plural, values)
     return _fill(singular if count == 1 else plural, plural, values)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import SaveError
+from core.i18n import tr
 from core.scenario.targets import TEMP_RANDOM, Target, check_target, os_reason
 
 Writer = Callable[[BinaryIO], object]  # writes the whole file to the handle
@@ -113,7 +114,8 @@ def place(tmp: Path, target: Target, *, replace: bool = True) -> Path:
 
 
 def _failed(target: Target, err: OSError) -> SaveError:
-    return SaveError(f"cannot write the file: {os_reason(err)}; nothing was changed", file=target.shown)
+    return SaveError(tr("cannot write the file: {os_reason}; nothing was changed", os_reason=os_reason(err)),
+                     file=target.shown)
 
 
 def _keep_owner_and_mode(fd: int, target: Target) -> None:
@@ -128,8 +130,8 @@ def _keep_owner_and_mode(fd: int, target: Target) -> None:
             os.fchown(fd, old.st_uid, old.st_gid)
         except PermissionError:
             if mine.st_uid != old.st_uid:
-                raise SaveError(f"the file belongs to another user (uid {old.st_uid}) and replacing it "
-                                "would change its owner: it was left as it is; choose another name",
+                raise SaveError(tr("the file belongs to another user (uid {uid}) and replacing it would change "
+                                   "its owner: it was left as it is; choose another name", uid=old.st_uid),
                                 file=target.shown) from None
     os.fchmod(fd, stat.S_IMODE(old.st_mode))
 
@@ -156,7 +158,7 @@ def _recheck(target: Target) -> None:
     except FileNotFoundError:
         return
     if not stat.S_ISREG(now.st_mode):
-        raise SaveError("this is no longer a regular file: nothing was written to it", file=target.shown)
+        raise SaveError(tr("this is no longer a regular file: nothing was written to it"), file=target.shown)
 
 
 def _link_new(tmp: Path, target: Target) -> None:
@@ -187,7 +189,7 @@ def _reserve_and_replace(tmp: Path, target: Target) -> None:
 
 
 def _appeared(target: Target) -> SaveError:
-    return SaveError("a file appeared here while saving: it was left as it is", file=target.shown)
+    return SaveError(tr("a file appeared here while saving: it was left as it is"), file=target.shown)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.nn.layers import layer_class
 
 MAX_YAML_BYTES = 10 * 1024 * 1024
@@ -112,8 +113,9 @@ def layer_sizes(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]]) -
             window = found.window[0] * found.window[1]
             if window > MAX_WINDOW:
                 raise BudgetError(("layers", i, found.window_field),
-                                  f"a window of {_n(window)} elements ({found.window[0]} × {found.window[1]}) "
-                                  f"is over the limit of {_n(MAX_WINDOW)}")
+                                  tr("a window of {size} elements ({height} × {width}) is over the limit of {limit}",
+                                     size=_n(window), height=found.window[0], width=found.window[1],
+                                     limit=_n(MAX_WINDOW)))
         sizes.append(LayerSize(found.out, found.kept, found.parameters, found.window_entries))
         shapes[spec["name"]] = found.out_shape
     return sizes
@@ -130,31 +132,35 @@ def iteration_values(input_shape: tuple[int, ...], sizes: Sequence[LayerSize], b
 def check_network(input_shape: tuple[int, ...], specs: Sequence[dict[str, Any]], batch: int) -> None:
     """Refuse a network over the layer, parameter, window or per-iteration limits (BudgetError)."""
     if len(specs) > MAX_LAYERS:
-        raise BudgetError(("layers",), f"the network has {_n(len(specs))} layers; the limit is {_n(MAX_LAYERS)}")
+        raise BudgetError(("layers",), tr("the network has {layers} layers; the limit is {limit}",
+                                          layers=_n(len(specs)), limit=_n(MAX_LAYERS)))
     sizes = layer_sizes(input_shape, specs)
     for i, size in enumerate(sizes):
         if size.window_entries > MAX_WINDOW_ENTRIES:
-            raise BudgetError(("layers", i), f"the windows of '{specs[i]['name']}' need an index table of "
-                                             f"{_n(size.window_entries)} entries; the limit is "
-                                             f"{_n(MAX_WINDOW_ENTRIES)} (use a larger stride or a smaller "
-                                             "window)")
+            raise BudgetError(("layers", i), tr("the windows of '{name}' need an index table of {entries} entries; the "
+                                                "limit is {limit} (use a larger stride or a smaller window)",
+                                                name=specs[i]['name'], entries=_n(size.window_entries),
+                                                limit=_n(MAX_WINDOW_ENTRIES)))
     entries = sum(s.window_entries for s in sizes)
     if entries > MAX_WINDOW_ENTRIES:
-        raise BudgetError(("layers",), f"the layers' windows need index tables of {_n(entries)} entries "
-                                       f"in all; the limit is {_n(MAX_WINDOW_ENTRIES)}")
+        raise BudgetError(("layers",), tr("the layers' windows need index tables of {entries} entries in all; the "
+                                          "limit is {limit}", entries=_n(entries), limit=_n(MAX_WINDOW_ENTRIES)))
     total = 0
     for i, size in enumerate(sizes):
         total += size.parameters
         if total > MAX_PARAMETERS:
-            raise BudgetError(("layers", i), f"the network has {_n(total)} parameters up to "
-                                             f"'{specs[i]['name']}'; the limit is {_n(MAX_PARAMETERS)}")
+            raise BudgetError(("layers", i), tr("the network has {parameters} parameters up to '{name}'; the limit "
+                                                "is {limit}",
+                                                parameters=_n(total), name=specs[i]['name'],
+                                                limit=_n(MAX_PARAMETERS)))
     values = iteration_values(input_shape, sizes, batch)
     if values > MAX_ITERATION_VALUES:
         one = iteration_values(input_shape, sizes, 1) - 3 * total
         field: tuple[str | int, ...] = ("batch_size",) if batch > 1 else ("layers",)
-        raise BudgetError(field, f"one iteration would keep {_n(values)} values (batch {_n(batch)} × "
-                                 f"{_n(one)} per sample, and the parameters); the limit is "
-                                 f"{_n(MAX_ITERATION_VALUES)}")
+        raise BudgetError(field, tr("one iteration would keep {values} values (batch {batch} × {per_sample} per "
+                                    "sample, and the parameters); the limit is {limit}",
+                                    values=_n(values), batch=_n(batch), per_sample=_n(one),
+                                    limit=_n(MAX_ITERATION_VALUES)))
 
 
 def check_samples(count: int, per_sample: int, already: int, field: tuple[str | int, ...]) -> None:
@@ -162,10 +168,11 @@ def check_samples(count: int, per_sample: int, already: int, field: tuple[str | 
     ``already`` values of other sample sets, exceed ``MAX_SAMPLE_VALUES``."""
     asked = count * per_sample + already
     if asked > MAX_SAMPLE_VALUES:
-        extra = f", with {_n(already)} in the other samples" if already else ""
-        raise BudgetError(field, f"{_n(count)} samples × {_n(per_sample)} values (input and target) "
-                                 f"is {_n(count * per_sample)} values{extra}; the limit is "
-                                 f"{_n(MAX_SAMPLE_VALUES)}")
+        extra = tr(", with {n} in the other samples", n=_n(already)) if already else ""
+        raise BudgetError(field, tr("{samples} samples × {per_sample} values (input and target) is {values} "
+                                    "values{extra}; the limit is {limit}",
+                                    samples=_n(count), per_sample=_n(per_sample), values=_n(count * per_sample),
+                                    extra=extra, limit=_n(MAX_SAMPLE_VALUES)))
 
 
 class SolveTooLarge(CnnTuiError):
@@ -177,13 +184,15 @@ class SolveTooLarge(CnnTuiError):
         self.per_iteration = per_iteration
         self.limit = limit
         self.explained = explained
-        what = " with derivations" if explained else ""
+        what = tr(" with derivations") if explained else ""
         if self.one_too_many:
-            words = (f"one iteration of this scenario keeps {_n(per_iteration)} values; at most {_n(limit)} "
-                     f"can be kept{what}: lower batch_size")
+            words = tr("one iteration of this scenario keeps {per_iteration} values; at most {limit} can be "
+                       "kept{what}: lower batch_size", per_iteration=_n(per_iteration), limit=_n(limit), what=what)
         else:
-            words = (f"{_n(iterations)} iterations would keep {_n(self.asked)} values ({_n(per_iteration)} per "
-                     f"iteration); the limit is {_n(limit)}{what}: ask for at most {_n(self.most)}")
+            words = tr("{iterations} iterations would keep {asked} values ({per_iteration} per iteration); the "
+                       "limit is {limit}{what}: ask for at most {most}", iterations=_n(iterations),
+                       asked=_n(self.asked), per_iteration=_n(per_iteration), limit=_n(limit), what=what,
+                       most=_n(self.most))
         super().__init__(words)
 
     @property

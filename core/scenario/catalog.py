@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from core.errors import ScenarioError
+from core.i18n import tr
 from core.scenario.read_file import shown_path
 
 if TYPE_CHECKING:
@@ -44,7 +45,7 @@ def resolve(path_or_name: str) -> Path:
         path = Path(path_or_name).expanduser()
         exists = path.exists()
     except (RuntimeError, OSError) as err:  # ~nosuchuser, a name too long for the system
-        raise ScenarioError(f"not a usable path ({getattr(err, 'strerror', None) or err})",
+        raise ScenarioError(tr("not a usable path ({value})", value=getattr(err, 'strerror', None) or err),
                             file=shown_path(Path(path_or_name))) from None
     if exists:
         return path
@@ -53,9 +54,9 @@ def resolve(path_or_name: str) -> Path:
         if bundled.exists():
             return bundled
         names = ", ".join(bundled_names())
-        raise ScenarioError(f"no such file, and no bundled scenario of that name (bundled: {names})",
+        raise ScenarioError(tr("no such file, and no bundled scenario of that name (bundled: {names})", names=names),
                             file=shown_path(Path(path_or_name)))
-    raise ScenarioError("no such file", file=shown_path(Path(path_or_name)))
+    raise ScenarioError(tr("no such file"), file=shown_path(Path(path_or_name)))
 
 
 def load(path_or_name: str) -> Scenario:

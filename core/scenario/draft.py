@@ -24,6 +24,7 @@ import yaml
 from core.engine.network import Network
 from core.engine.scenario import Scenario
 from core.errors import ScenarioError
+from core.i18n import mark, tr, tr_n
 from core.nn.layers.base import Layer, shape_text
 from core.nn.optim import OptimizerState
 from core.scenario.load import parse_network, parse_scenario
@@ -31,7 +32,7 @@ from core.scenario.save import layer_entry, settings_data
 from core.scenario.yaml_source import read_yaml
 from core.text import quote, said
 
-FILE = "the design"
+FILE = mark("the design")  # where a design's problem is, shown with tr()
 SETTINGS = ("name", "input", "samples", "loss", "learning_rate", "optimizer", "batch_size", "seed", "init")
 PARAMS = ("weight", "bias")
 INLINE_SAMPLES = 64  # a sample set larger than this stays in its npz file
@@ -76,7 +77,7 @@ def flow(value: Any) -> str:
 
 def _said(err: ScenarioError) -> DesignError:
     where = f"{err.field}: " if err.field else ""
-    return DesignError(f"{where}{err.reason}", file=FILE)
+    return DesignError(f"{where}{err.reason}", file=tr(FILE))
 
 
 class Draft:
@@ -121,7 +122,7 @@ class Draft:
         given = {layer["name"]: {p: layer.pop(p) for p in PARAMS if p in layer}
                  for layer in doc["layers"] if isinstance(layer, dict) and isinstance(layer.get("name"), str)}
         try:
-            network = parse_network(_yaml(doc), FILE)
+            network = parse_network(_yaml(doc), tr(FILE))
             _fit_samples(doc, network, notes)
             written = copy.deepcopy(doc)
             for layer in written["layers"]:  # parameters: given in the line, else kept while they fit
@@ -191,7 +192,7 @@ class Draft:
 
     def without_layer(self, i: int) -> Draft:
         if len(self.layers) == 1:
-            raise DesignError("a network needs at least one layer", file=FILE)
+            raise DesignError(tr("a network needs at least one layer"), file=tr(FILE))
         layers = list(self.layers)
         del layers[i]
         return self._changed(layers=layers)
@@ -199,7 +200,7 @@ class Draft:
     def with_layer_moved(self, i: int, delta: int) -> Draft:
         j = i + delta
         if not 0 <= j < len(self.layers):
-            raise DesignError("the layer is already at that end", file=FILE)
+            raise DesignError(tr("the layer is already at that end"), file=tr(FILE))
         layers = list(self.layers)
         layers[i], layers[j] = layers[j], layers[i]
         return self._changed(layers=layers)
@@ -207,11 +208,12 @@ class Draft:
     def with_setting(self, name: str, text: str) -> Draft:
         """A setting (``loss``, ``learning_rate``, ``optimizer`` …) from its YAML value."""
         if name not in SETTINGS:
-            raise DesignError(f"unknown setting {said(name)} (expected one of: {', '.join(SETTINGS)})", file=FILE)
+            raise DesignError(tr("unknown setting {name} (expected one of: {settings})",
+                                 name=said(name), settings=', '.join(SETTINGS)), file=tr(FILE))
         value = _value(text, name)
         doc = copy.deepcopy(self.document)
         if value is None and name not in ("seed", "init"):
-            raise DesignError(f"{name}: a value is needed", file=FILE)
+            raise DesignError(tr("{name}: a value is needed", name=name), file=tr(FILE))
         if value is None:
             doc.pop(name, None)
         elif name == "samples" and isinstance(value, dict) and set(value) == {"file"}:
@@ -233,20 +235,20 @@ def _yaml(doc: dict[str, Any]) -> str:
 def _value(text: str, field: str) -> Any:
     """A YAML value typed by the learner; a syntax fault is said as the loader says it."""
     try:
-        doc = read_yaml(f"value: {text.strip() or '~'}\n", FILE)
+        doc = read_yaml(f"value: {text.strip() or '~'}\n", tr(FILE))
     except ScenarioError as err:
-        raise DesignError(f"{field}: {err.reason}", file=FILE) from None
+        raise DesignError(f"{field}: {err.reason}", file=tr(FILE)) from None
     data = doc.data
     if not isinstance(data, dict) or set(data) != {"value"}:
-        raise DesignError(f"{field}: expected one value, got {quote(text)}", file=FILE)
+        raise DesignError(tr("{field}: expected one value, got {text}", field=field, text=quote(text)), file=tr(FILE))
     return data["value"]
 
 
 def _layer_from(line: str, path: str) -> dict[str, Any]:
     value = _value(line, path)
     if not isinstance(value, dict):
-        raise DesignError(f"{path}: expected a layer written as a file writes it, like "
-                          "{name: fc, type: dense, units: 2, activation: relu}", file=FILE)
+        raise DesignError(tr("{path}: expected a layer written as a file writes it, like {{name: fc, type: dense, "
+                             "units: 2, activation: relu}}", path=path), file=tr(FILE))
     return value
 
 
@@ -289,8 +291,9 @@ def _fit_samples(doc: dict[str, Any], network: Network, notes: list[str]) -> Non
         fitted.append(entry)
     if changed:
         doc["samples"] = fitted
-        notes.append(f"the samples were set to fit the network: inputs {shape_text(shape)} (zeros where they "
-                     f"did not fit), {outputs} target value{'s' if outputs != 1 else ''}")
+        notes.append(tr_n("the samples were set to fit the network: inputs {shape} (zeros where they did not "
+                          "fit), {n} target value", "the samples were set to fit the network: inputs {shape} "
+                          "(zeros where they did not fit), {n} target values", outputs, shape=shape_text(shape)))
 
 
 def _first_class(outputs: int, network: Network) -> list[float]:

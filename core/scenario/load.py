@@ -18,7 +18,8 @@ import numpy as np
 from core.engine.network import Network, build_network, shape_text
 from core.engine.quantities import QuantityRef, parse_name
 from core.engine.scenario import FORMAT, INITS, REVEALS, Exercise, Expected, SampleSet, Scenario, student_id_problem
-from core.errors import EditError, QuantityError, ScenarioError
+from core.errors import UNNAMED, EditError, QuantityError, ScenarioError
+from core.i18n import tr
 from core.nn.activations import ACTIVATION_FIELDS, ACTIVATIONS
 from core.nn.initialise import initial_params
 from core.nn.layers import LAYER_TYPES, layer_class
@@ -78,45 +79,49 @@ class _Reader:
 
     def mapping(self, value: Any, path: YPath, what: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(path, f"expected {what} (a mapping of fields), got {describe(value)}")
+            raise self.fail(path, tr("expected {what} (a mapping of fields), got {value}",
+                                     what=what, value=describe(value)))
         return value
 
     def known_fields(self, value: dict[str, Any], allowed: tuple[str, ...], path: YPath, what: str) -> None:
         for key in value:
             if key not in allowed:
-                raise self.fail(path + (key,), f"unknown field {said(key)} for {what} "
-                                               f"(expected one of: {_choices(allowed)})")
+                raise self.fail(path + (key,), tr("unknown field {key} for {what} (expected one of: {allowed})",
+                                                  key=said(key), what=what, allowed=_choices(allowed)))
 
     def integer(self, value: Any, path: YPath, minimum: int | None = None,
                 maximum: int | None = MAX_SIZE) -> int:
         """A whole number; sizes are bounded so a typo cannot ask for terabytes."""
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected a whole number, got {describe(value)}")
+            raise self.fail(path, tr("expected a whole number, got {value}", value=describe(value)))
         if minimum is not None and value < minimum:
-            raise self.fail(path, f"expected a whole number ≥ {minimum}, got {short(value)}")
+            raise self.fail(path, tr("expected a whole number ≥ {minimum}, got {value}",
+                                     minimum=minimum, value=short(value)))
         if maximum is not None and value > maximum:
-            raise self.fail(path, f"expected a whole number ≤ {maximum:,}, got {short(value)}")
+            raise self.fail(path, tr("expected a whole number ≤ {maximum:,}, got {value}",
+                                     maximum=maximum, value=short(value)))
         return value
 
     def number(self, value: Any, path: YPath) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(path, f"expected a number, got {describe(value)}")
+            raise self.fail(path, tr("expected a number, got {value}", value=describe(value)))
         if not _finite(value):
-            raise self.fail(path, f"expected a finite number of sensible size, got {short(value)}")
+            raise self.fail(path, tr("expected a finite number of sensible size, got {value}", value=short(value)))
         return float(value)
 
     def choice(self, value: Any, path: YPath, options: tuple[str, ...], what: str) -> str:
         if not isinstance(value, str) or value not in options:
-            raise self.fail(path, f"unknown {what} {said(value)} (expected one of: {_choices(options)})")
+            raise self.fail(path, tr("unknown {what} {value} (expected one of: {options})",
+                                     what=what, value=said(value), options=_choices(options)))
         return value
 
     def int_or_pair(self, value: Any, path: YPath, dims: int, minimum: int) -> int | tuple[int, int]:
         if dims == 2 and isinstance(value, list):
             if len(value) != 2:
-                raise self.fail(path, f"expected one whole number or [height, width], got {len(value)} values")
+                raise self.fail(path, tr("expected one whole number or [height, width], got {n} values", n=len(value)))
             return (self.integer(value[0], path + (0,), minimum), self.integer(value[1], path + (1,), minimum))
         if dims == 1 and isinstance(value, list):
-            raise self.fail(path, "expected one whole number for a 1-D layer")
+            raise self.fail(path, tr("expected one whole number for a 1-D layer"))
         return self.integer(value, path, minimum)
 
     def array(self, value: Any, path: YPath, shape: tuple[int, ...], what: str) -> np.ndarray:
@@ -130,20 +135,23 @@ class _Reader:
             self.number(value, path)
             return
         if not isinstance(value, list):
-            raise self.fail(path, f"{what} must have shape {shape_text(full)} (nested lists), "
-                                  f"got {describe(value)} at depth {len(full) - len(shape)}")
+            raise self.fail(path, tr("{what} must have shape {full} (nested lists), got {value} at depth {depth}",
+                                     what=what, full=shape_text(full), value=describe(value),
+                                     depth=len(full) - len(shape)))
         if len(value) != shape[0]:
-            raise self.fail(path, f"{what} must have shape {shape_text(full)}, but a list here has "
-                                  f"{len(value)} entries instead of {shape[0]}")
+            raise self.fail(path, tr("{what} must have shape {full}, but a list here has {n} entries instead of "
+                                     "{wanted}", what=what, full=shape_text(full), n=len(value), wanted=shape[0]))
         if len(shape) == 1:
             for i, item in enumerate(value):
                 if isinstance(item, bool) or not isinstance(item, (int, float)):
                     if isinstance(item, list):
-                        raise self.fail(path + (i,), f"{what} must have shape {shape_text(full)}: "
-                                                     "found a list where a number belongs")
-                    raise self.fail(path + (i,), f"expected a number in {what}, got {describe(item)}")
+                        raise self.fail(path + (i,), tr("{what} must have shape {full}: found a list where a "
+                                                        "number belongs", what=what, full=shape_text(full)))
+                    raise self.fail(path + (i,), tr("expected a number in {what}, got {item}",
+                                                    what=what, item=describe(item)))
                 if not _finite(item):
-                    raise self.fail(path + (i,), f"{what} holds a non-finite or huge number ({short(item)})")
+                    raise self.fail(path + (i,), tr("{what} holds a non-finite or huge number ({item})",
+                                                    what=what, item=short(item)))
             return
         for i, item in enumerate(value):
             self._check_nested(item, path + (i,), shape[1:], what, full)
@@ -161,14 +169,14 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     """Load and validate a scenario file (a regular file of at most 10 MB of UTF-8 YAML)."""
     path = Path(path)
     file = shown_path(path)
-    data = read_limited(path, MAX_YAML_BYTES, "a scenario file")
+    data = read_limited(path, MAX_YAML_BYTES, tr("a scenario file"))
     if data is None:
-        raise ScenarioError("the file is over the 10 MB limit for YAML: put the samples in an npz "
-                            "file (samples: {file: data.npz}) and keep the YAML small", file=file)
+        raise ScenarioError(tr("the file is over the 10 MB limit for YAML: put the samples in an npz file "
+                               "(samples: {{file: data.npz}}) and keep the YAML small"), file=file)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError("not a text file (expected UTF-8 YAML)", file=file) from None
+        raise ScenarioError(tr("not a text file (expected UTF-8 YAML)"), file=file) from None
     # npz paths are relative to the folder of the file itself: a symbolic link's target's (as saving writes them)
     scenario = parse_scenario(text, file=file, base_dir=Path(os.path.realpath(path)).parent)
     scenario.path = path
@@ -178,7 +186,8 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
 def _learning_rate(r: _Reader, data: dict[str, Any]) -> float:
     learning_rate = r.number(data["learning_rate"], ("learning_rate",))
     if learning_rate <= 0:
-        raise r.fail(("learning_rate",), f"expected a number > 0, got {data['learning_rate']}")
+        raise r.fail(("learning_rate",), tr("expected a number > 0, got {learning_rate}",
+                                            learning_rate=data['learning_rate']))
     return learning_rate
 
 
@@ -188,30 +197,31 @@ def check_learning_rate(text: str) -> float:
     try:
         doc = read_yaml(f"learning_rate: {text.strip() or '~'}\n", "α")
         r = _Reader(doc, "α", Path.cwd())
-        data = r.mapping(doc.data, (), "a learning rate")
+        data = r.mapping(doc.data, (), tr("a learning rate"))
         if set(data) != {"learning_rate"}:
-            raise r.fail(("learning_rate",), f"expected a number, got {said(text)}")
+            raise r.fail(("learning_rate",), tr("expected a number, got {text}", text=said(text)))
         return _learning_rate(r, data)
     except ScenarioError as err:  # the file's message, without the made-up file's name and line
-        message = err.reason if err.field else f"expected a number, got {said(text)}"
+        message = err.reason if err.field else tr("expected a number, got {text}", text=said(text))
         raise EditError(f"learning_rate: {message}") from None
 
 
 def _read_document(text: str, file: str, base_dir: Path | None) -> tuple[_Reader, dict[str, Any]]:
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
-        raise ScenarioError("over the 10 MB limit for YAML: put the samples in an npz file", file=file)
+        raise ScenarioError(tr("over the 10 MB limit for YAML: put the samples in an npz file"), file=file)
     doc = read_yaml(text, file)
     r = _Reader(doc, file, base_dir or Path.cwd())
-    data = r.mapping(doc.data, (), "a scenario")
-    r.known_fields(data, TOP_FIELDS, (), "a scenario")
+    data = r.mapping(doc.data, (), tr("a scenario"))
+    r.known_fields(data, TOP_FIELDS, (), tr("a scenario"))
     for key in REQUIRED:
         if key not in data:
-            raise r.fail((), f"the required field '{key}' is missing "
-                             f"(a scenario needs: {_choices(REQUIRED)})")
+            raise r.fail((), tr("the required field '{key}' is missing (a scenario needs: {required})",
+                                key=key, required=_choices(REQUIRED)))
     if type(data["format"]) is not int or data["format"] != FORMAT:
         given = data["format"]
         shown = short(given) if type(given) in (int, float) else said(given)
-        raise r.fail(("format",), f"format {shown} is not supported (this cnn-tui reads format {FORMAT})")
+        raise r.fail(("format",), tr("format {shown} is not supported (this cnn-tui reads format {format})",
+                                     shown=shown, format=FORMAT))
     return r, data
 
 
@@ -219,11 +229,11 @@ def _head(r: _Reader, data: dict[str, Any]) -> dict[str, Any]:
     """Everything but the parameters and the samples, checked in the file's order."""
     name = data["name"]
     if not isinstance(name, str) or not name.strip():
-        raise r.fail(("name",), f"expected a non-empty title, got {describe(name)}")
+        raise r.fail(("name",), tr("expected a non-empty title, got {name}", name=describe(name)))
     description = data.get("description")
     description = "" if description is None else description
     if not isinstance(description, str):
-        raise r.fail(("description",), f"expected text, got {describe(description)}")
+        raise r.fail(("description",), tr("expected text, got {description}", description=describe(description)))
     loss = r.choice(data["loss"], ("loss",), LOSSES, "loss")
     learning_rate = _learning_rate(r, data)
     batch_size = r.integer(data.get("batch_size", 1), ("batch_size",), 1)
@@ -240,7 +250,7 @@ def _head(r: _Reader, data: dict[str, Any]) -> dict[str, Any]:
             "input_shape": input_shape, "optimizer": optimizer, "step": step, "specs": specs, "network": network}
 
 
-def parse_network(text: str, file: str = "<scenario>") -> Network:
+def parse_network(text: str, file: str = UNNAMED) -> Network:
     """The network a scenario's YAML ``text`` describes, checked exactly as ``parse_scenario``
     checks it (same order, same messages), without reading its parameters or samples: a
     network editor asks it for the shapes before it fits the samples to them."""
@@ -249,7 +259,7 @@ def parse_network(text: str, file: str = "<scenario>") -> Network:
     return network
 
 
-def parse_scenario(text: str, file: str = "<scenario>", base_dir: Path | None = None) -> Scenario:
+def parse_scenario(text: str, file: str = UNNAMED, base_dir: Path | None = None) -> Scenario:
     """Validate scenario YAML ``text``; relative npz paths resolve against ``base_dir``."""
     r, data = _read_document(text, file, base_dir)
     head = _head(r, data)
@@ -345,26 +355,26 @@ def _display(r: _Reader, data: dict[str, Any]) -> int:
     display = data.get("display")
     if display is None:
         return 3
-    display = r.mapping(display, ("display",), "display settings")
+    display = r.mapping(display, ("display",), tr("display settings"))
     r.known_fields(display, ("decimals",), ("display",), "display")
     decimals = r.integer(display.get("decimals", 3), ("display", "decimals"), 0)
     if decimals > 15:
-        raise r.fail(("display", "decimals"), f"expected 0 to 15 decimals, got {decimals}")
+        raise r.fail(("display", "decimals"), tr("expected 0 to 15 decimals, got {decimals}", decimals=decimals))
     return decimals
 
 
 def _input_shape(r: _Reader, value: Any) -> tuple[int, ...]:
     path = ("input",)
     if not isinstance(value, list) or not 1 <= len(value) <= 3:
-        raise r.fail(path, "expected the shape of one sample: [features], [channels, length] or "
-                           f"[channels, height, width], got {describe(value)}")
+        raise r.fail(path, tr("expected the shape of one sample: [features], [channels, length] or [channels, "
+                              "height, width], got {value}", value=describe(value)))
     return tuple(r.integer(v, path + (i,), 1) for i, v in enumerate(value))
 
 
 def _optimizer(r: _Reader, data: dict[str, Any]) -> tuple[OptimizerConfig, int]:
     """The ``optimizer:`` mapping (default plain SGD) and the updates already taken."""
     if data.get("optimizer") is not None:
-        r.mapping(data["optimizer"], ("optimizer",), "optimizer settings")
+        r.mapping(data["optimizer"], ("optimizer",), tr("optimizer settings"))
     try:
         return parse_optimizer(data.get("optimizer"))
     except ScenarioError as err:
@@ -381,7 +391,8 @@ def _optimizer_buffers(r: _Reader, raw_layers: list[Any], network: Network) -> d
                 if key not in raw_layers[i]:
                     continue
                 if pname in layer.frozen:
-                    raise r.fail(("layers", i, key), f"{pname} is frozen, so it has no optimizer state")
+                    raise r.fail(("layers", i, key), tr("{pname} is frozen, so it has no optimizer state",
+                                                        pname=pname))
                 buffers[f"{layer.name}.{key}"] = r.array(raw_layers[i][key], ("layers", i, key), shape,
                                                          f"{layer.name}.{key}")
     return buffers
@@ -392,32 +403,32 @@ def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) 
     state (``momentum_buffer_weight``), read later by ``_optimizer_buffers``."""
     path: YPath = ("layers",)
     if not isinstance(value, list) or not value:
-        raise r.fail(path, f"expected a list of one or more layers, got {describe(value)}")
+        raise r.fail(path, tr("expected a list of one or more layers, got {value}", value=describe(value)))
     counts: dict[str, int] = {}
     names: set[str] = set()
     specs = []
     for i, raw in enumerate(value):
         lp = path + (i,)
-        raw = r.mapping(raw, lp, "a layer")
+        raw = r.mapping(raw, lp, tr("a layer"))
         if "type" not in raw:
-            raise r.fail(lp, f"the layer has no 'type' (expected one of: {_choices(LAYER_TYPES)})")
-        kind = r.choice(raw["type"], lp + ("type",), LAYER_TYPES, "layer type")
+            raise r.fail(lp, tr("the layer has no 'type' (expected one of: {layer_types})",
+                                layer_types=_choices(LAYER_TYPES)))
+        kind = r.choice(raw["type"], lp + ("type",), LAYER_TYPES, tr("layer type"))
         state_fields = tuple(f"{k}_{p}" for k in optimizer_kinds for p in layer_class(kind).param_names)
-        r.known_fields(raw, LAYER_FIELDS[kind] + state_fields, lp, f"a {kind} layer")
+        r.known_fields(raw, LAYER_FIELDS[kind] + state_fields, lp, tr("a {kind} layer", kind=kind))
         counts[kind] = counts.get(kind, 0) + 1
         name = raw.get("name", f"{kind}{counts[kind]}")
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name) or name in _RESERVED:
-            raise r.fail(lp + ("name",), f"invalid layer name {said(name)} (expected lower-case letters, "
-                                         "digits and _, starting with a letter; not input, target "
-                                         "or loss)")
+            raise r.fail(lp + ("name",), tr("invalid layer name {name} (expected lower-case letters, digits and _, "
+                                            "starting with a letter; not input, target or loss)", name=said(name)))
         if name in names:
-            raise r.fail(lp + ("name",), f"the layer name '{name}' is used twice")
+            raise r.fail(lp + ("name",), tr("the layer name '{name}' is used twice", name=name))
         names.add(name)
         spec: dict[str, Any] = {"name": name, "type": kind}
         if "inputs" in raw:
             spec["inputs"] = _layer_inputs(r, raw["inputs"], lp + ("inputs",))
         elif layer_class(kind).min_inputs > 1:
-            raise r.fail(lp, f"an {kind} layer needs 'inputs' (two or more layer names, or input)")
+            raise r.fail(lp, tr("an {kind} layer needs 'inputs' (two or more layer names, or input)", kind=kind))
         _own_fields(r, raw, lp, kind, spec)
         if layer_class(kind).activated:
             spec["activation"] = r.choice(raw.get("activation", "linear"), lp + ("activation",),
@@ -428,8 +439,8 @@ def _layer_specs(r: _Reader, value: Any, optimizer_kinds: tuple[str, ...] = ()) 
             if not isinstance(frozen, list) or any(f not in ("weight", "bias") for f in frozen):
                 wrong = next((f for f in frozen if f not in ("weight", "bias")), None) \
                     if isinstance(frozen, list) else frozen
-                raise r.fail(lp + ("frozen",), "expected a list of parameters to freeze: [weight], "
-                                               f"[bias] or [weight, bias], got {said(wrong)}")
+                raise r.fail(lp + ("frozen",), tr("expected a list of parameters to freeze: [weight], [bias] or "
+                                                  "[weight, bias], got {wrong}", wrong=said(wrong)))
             spec["frozen"] = sorted(set(frozen), key=("weight", "bias").index)
             if raw.get("init") is not None:
                 spec["init"] = r.choice(raw["init"], lp + ("init",), INITS, "init")
@@ -442,12 +453,12 @@ def _layer_inputs(r: _Reader, value: Any, path: YPath) -> list[str]:
     alone). Whether each name exists and comes earlier is the network's to check."""
     names = [value] if isinstance(value, str) else value
     if not isinstance(names, list) or not names:
-        raise r.fail(path, "expected a list of the layer names this layer reads (or input), "
-                           f"got {describe(value)}")
+        raise r.fail(path, tr("expected a list of the layer names this layer reads (or input), got {value}",
+                              value=describe(value)))
     for i, name in enumerate(names):
         if not isinstance(name, str) or not _LAYER_NAME.fullmatch(name):
             where = path + (i,) if isinstance(value, list) else path
-            raise r.fail(where, f"expected a layer name (or input), got {describe(name)}")
+            raise r.fail(where, tr("expected a layer name (or input), got {name}", name=describe(name)))
     return list(names)
 
 
@@ -456,7 +467,8 @@ def _own_fields(r: _Reader, raw: dict[str, Any], lp: YPath, kind: str, spec: dic
     fields = layer_class(kind).fields
     for f in fields:
         if f.required and f.name not in raw:
-            raise r.fail(lp, f"a {kind} layer needs '{f.name}'" + (f" ({f.hint})" if f.hint else ""))
+            raise r.fail(lp, tr("a {kind} layer needs '{field}'", kind=kind, field=f.name)
+                         + (f" ({f.hint})" if f.hint else ""))
     dims = 1 if kind.endswith("1d") else 2
     for f in fields:
         if f.name in raw:
@@ -487,7 +499,8 @@ def _bounded(r: _Reader, value: Any, path: YPath, f: Any) -> float:
         where = f"in {low}, {high}" if f.low is not None and f.high is not None else \
             (f"> {short(f.low)}" if f.low_open else f"≥ {short(f.low)}") if f.low is not None else \
             (f"< {short(f.high)}" if f.high_open else f"≤ {short(f.high)}")
-        raise r.fail(path, f"'{f.name}' must be a number {where}, got {short(value)}")
+        raise r.fail(path, tr("'{name}' must be a number {where}, got {value}",
+                              name=f.name, where=where, value=short(value)))
     return number
 
 
@@ -499,8 +512,8 @@ def _activation_settings(r: _Reader, raw: dict[str, Any], lp: YPath, spec: dict[
             continue
         if key not in own:
             users = ", ".join(name for name, fields in ACTIVATION_FIELDS.items() if key in fields)
-            raise r.fail(lp + (key,), f"'{key}' belongs to the {users} activation, not to "
-                                      f"{spec['activation']}")
+            raise r.fail(lp + (key,), tr("'{key}' belongs to the {users} activation, not to {activation}",
+                                         key=key, users=users, activation=spec['activation']))
         spec[key] = r.number(raw[key], lp + (key,))
 
 
@@ -526,38 +539,40 @@ def _params(r: _Reader, raw_layers: list[Any], network: Network, seed: int | Non
 def _samples(r: _Reader, value: Any, path: YPath, network: Network, loss: str) -> SampleSet:
     outputs = network.output_size
     if isinstance(value, dict):
-        r.known_fields(value, ("file",), path, "a samples file reference")
+        r.known_fields(value, ("file",), path, tr("a samples file reference"))
         if not isinstance(value.get("file"), str):
-            raise r.fail(path + ("file",), "expected the path of an npz file with arrays x and y")
+            raise r.fail(path + ("file",), tr("expected the path of an npz file with arrays x and y"))
         samples = _npz_samples(r, value["file"], path + ("file",), network)
     else:
         if not isinstance(value, list) or not value:
-            raise r.fail(path, "expected a list of one or more samples (each with x and y or label), "
-                               f"or {{file: data.npz}}, got {describe(value)}")
+            raise r.fail(path, tr("expected a list of one or more samples (each with x and y or label), or {{file: "
+                                  "data.npz}}, got {value}", value=describe(value)))
         _sample_budget(r, path, len(value), network)
         xs, ys, labels = [], [], []
         for i, raw in enumerate(value):
             sp = path + (i,)
-            raw = r.mapping(raw, sp, "a sample")
-            r.known_fields(raw, ("x", "y", "label"), sp, "a sample")
+            raw = r.mapping(raw, sp, tr("a sample"))
+            r.known_fields(raw, ("x", "y", "label"), sp, tr("a sample"))
             if "x" not in raw:
-                raise r.fail(sp, "the sample has no input 'x'")
-            xs.append(r.array(raw["x"], sp + ("x",), network.input_shape, "the input x"))
+                raise r.fail(sp, tr("the sample has no input 'x'"))
+            xs.append(r.array(raw["x"], sp + ("x",), network.input_shape, tr("the input x")))
             if ("y" in raw) == ("label" in raw):
-                raise r.fail(sp, "give the sample either a target 'y' or a class 'label', not "
-                                 + ("both" if "y" in raw else "neither"))
+                raise r.fail(sp, tr("give the sample either a target 'y' or a class 'label', not both") if "y" in raw
+                             else tr("give the sample either a target 'y' or a class 'label', not neither"))
             if "y" in raw:
                 if not isinstance(raw["y"], list) or len(raw["y"]) != outputs:
                     got = len(raw["y"]) if isinstance(raw["y"], list) else describe(raw["y"])
-                    raise r.fail(sp + ("y",), f"the target must have {outputs} values (the outputs of "
-                                              f"layer '{network.layers[-1].name}'), got {got}")
-                ys.append(r.array(raw["y"], sp + ("y",), (outputs,), "the target y"))
+                    raise r.fail(sp + ("y",), tr("the target must have {outputs} values (the outputs of layer "
+                                                 "'{name}'), got {got}",
+                                                 outputs=outputs, name=network.layers[-1].name, got=got))
+                ys.append(r.array(raw["y"], sp + ("y",), (outputs,), tr("the target y")))
                 labels.append(-1)
             else:
                 label = r.integer(raw["label"], sp + ("label",), 0)
                 if label >= outputs:
-                    raise r.fail(sp + ("label",), f"class {label} does not exist: the last layer has "
-                                                  f"{outputs} outputs (classes 0 to {outputs - 1})")
+                    raise r.fail(sp + ("label",), tr("class {label} does not exist: the last layer has {outputs} "
+                                                     "outputs (classes 0 to {last})",
+                                                     label=label, outputs=outputs, last=outputs - 1))
                 ys.append(_one_hot(np.array([label]), outputs)[0])
                 labels.append(label)
         samples = SampleSet(np.stack(xs), np.stack(ys),
@@ -575,8 +590,8 @@ def _check_probabilities(r: _Reader, samples: SampleSet, path: YPath, loss: str)
     if bad.size:
         i, k = (int(v) for v in bad[0])
         field = path + (i, "y") if samples.file is None else path + ("file",)
-        raise r.fail(field, f"for {loss} every target must lie in 0…1 (the probability of each output), but "
-                            f"sample {i}'s y[{k}] is {samples.y[i, k]:g}")
+        raise r.fail(field, tr("for {loss} every target must lie in 0…1 (the probability of each output), but "
+                               "sample {i}'s y[{k}] is {y:g}", loss=loss, i=i, k=k, y=samples.y[i, k]))
 
 
 def _check_distributions(r: _Reader, samples: SampleSet, path: YPath, loss: str) -> None:
@@ -585,8 +600,8 @@ def _check_distributions(r: _Reader, samples: SampleSet, path: YPath, loss: str)
     if bad.size:
         i = int(bad[0])
         field = path + (i, "y") if samples.file is None else path + ("file",)
-        raise r.fail(field, f"for {loss} the targets must be ≥ 0 and sum to 1, but sample {i}'s "
-                            f"sum to {sums[i]:g}")
+        raise r.fail(field, tr("for {loss} the targets must be ≥ 0 and sum to 1, but sample {i}'s sum to {sums:g}",
+                               loss=loss, i=i, sums=sums[i]))
 
 
 def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> SampleSet:
@@ -595,37 +610,39 @@ def _npz_samples(r: _Reader, file: str, path: YPath, network: Network) -> Sample
     try:
         arrays = read_npz(full, ("x", "y"))
     except FileNotFoundError:
-        raise r.fail(path, f"the samples file {shown} does not exist (looked in "
-                           f"{quote(str(r.base_dir))})") from None
+        raise r.fail(path, tr("the samples file {shown} does not exist (looked in {base_dir})",
+                              shown=shown, base_dir=quote(str(r.base_dir)))) from None
     except NpzError as err:
         raise r.fail(path, f"{shown}: {err}") from None
     except ScenarioError as err:  # not a regular file
         raise r.fail(path, f"{shown}: {err.reason}") from None
     for key in ("x", "y"):
         if key not in arrays:
-            raise r.fail(path, f"{shown} has no array '{key}' (expected x [N, *input] and y)")
+            raise r.fail(path, tr("{shown} has no array '{key}' (expected x [N, *input] and y)", shown=shown, key=key))
     x, y = arrays["x"], arrays["y"]
     want = (x.shape[0], *network.input_shape) if x.ndim else None
     if x.ndim == 0 or x.shape != want or x.shape[0] == 0:
-        raise r.fail(path, f"{shown}: x has shape {shape_text(x.shape)}, expected [N, "
-                           f"{', '.join(map(str, network.input_shape))}] with N ≥ 1")
+        raise r.fail(path, tr("{shown}: x has shape {shape}, expected [N, {input_shape}] with N ≥ 1",
+                              shown=shown, shape=shape_text(x.shape),
+                              input_shape=", ".join(map(str, network.input_shape))))
     _sample_budget(r, path, x.shape[0], network)
     outputs = network.output_size
     labels = None
     if y.ndim == 1 and np.issubdtype(y.dtype, np.integer):
         if y.shape[0] != x.shape[0] or y.min() < 0 or y.max() >= outputs:
-            raise r.fail(path, f"{shown}: y as labels must have {x.shape[0]} class indices in "
-                               f"0…{outputs - 1}")
+            raise r.fail(path, tr("{shown}: y as labels must have {samples} class indices in 0…{last}",
+                                  shown=shown, samples=x.shape[0], last=outputs - 1))
         labels = y.astype(np.int64)
         y = _one_hot(labels, outputs)
     elif y.shape != (x.shape[0], outputs):
-        raise r.fail(path, f"{shown}: y has shape {shape_text(y.shape)}, expected [{x.shape[0]}, {outputs}] "
-                           f"targets or [{x.shape[0]}] integer labels")
+        raise r.fail(path, tr("{shown}: y has shape {shape}, expected [{samples}, {outputs}] targets or [{samples}] "
+                              "integer labels",
+                              shown=shown, shape=shape_text(y.shape), samples=x.shape[0], outputs=outputs))
     x, y = _as_float64(x), _as_float64(y)
     if not np.all(np.isfinite(x)):
-        raise r.fail(path, f"{shown}: x must hold finite numbers that fit float64")
+        raise r.fail(path, tr("{shown}: x must hold finite numbers that fit float64", shown=shown))
     if not np.all(np.isfinite(y)):
-        raise r.fail(path, f"{shown}: y must hold finite numbers that fit float64")
+        raise r.fail(path, tr("{shown}: y must hold finite numbers that fit float64", shown=shown))
     return SampleSet(x, y, labels, file=file, source=full.resolve())
 
 
@@ -656,7 +673,7 @@ def _expected(r: _Reader, value: Any, scenario: Scenario) -> dict[str, Expected]
     if value is None:
         return {}
     path: YPath = ("expected",)
-    value = r.mapping(value, path, "expected values (quantity name: value)")
+    value = r.mapping(value, path, tr("expected values (quantity name: value)"))
     from core.engine.quantity_shapes import check_reference
 
     result: dict[str, Expected] = {}
@@ -679,34 +696,34 @@ def _exercise(r: _Reader, value: Any, scenario: Scenario) -> Exercise | None:
     if value is None:
         return None
     path: YPath = ("exercise",)
-    value = r.mapping(value, path, "an exercise (id, ask)")
-    r.known_fields(value, ("id", "ask", "reveal"), path, "an exercise")
+    value = r.mapping(value, path, tr("an exercise (id, ask)"))
+    r.known_fields(value, ("id", "ask", "reveal"), path, tr("an exercise"))
     for key in ("id", "ask"):
         if key not in value:
-            raise r.fail(path, f"the required field '{key}' is missing (an exercise needs: id, ask)")
+            raise r.fail(path, tr("the required field '{key}' is missing (an exercise needs: id, ask)", key=key))
     sid = value["id"]
     if not isinstance(sid, str):
-        raise r.fail(path + ("id",), f"expected the student's id as text, got {describe(sid)}")
+        raise r.fail(path + ("id",), tr("expected the student's id as text, got {sid}", sid=describe(sid)))
     problem = student_id_problem(sid)
     if problem is not None:
         raise r.fail(path + ("id",), f"{said(sid)}: {problem}")
     ask = value["ask"]
     if not isinstance(ask, list) or not ask:
-        raise r.fail(path + ("ask",), f"expected a list of quantity names, got {describe(ask)}")
+        raise r.fail(path + ("ask",), tr("expected a list of quantity names, got {ask}", ask=describe(ask)))
     from core.engine.quantity_shapes import check_reference
 
     names: list[str] = []
     for i, key in enumerate(ask):
         kp = path + ("ask", i)
         if not isinstance(key, str):
-            raise r.fail(kp, f"expected a quantity name, got {describe(key)}")
+            raise r.fail(kp, tr("expected a quantity name, got {key}", key=describe(key)))
         ref = _expected_name(r, kp, key)
         try:
             check_reference(scenario, ref, require_scalar=True)
         except QuantityError as err:
             raise r.fail(kp, str(err)) from None
         if str(ref) in names:
-            raise r.fail(kp, f"{said(key)} is asked twice")
+            raise r.fail(kp, tr("{key} is asked twice", key=said(key)))
         names.append(str(ref))
     reveal = r.choice(value.get("reveal", "after"), path + ("reveal",), REVEALS, "reveal")
     return Exercise(sid, tuple(names), reveal)
@@ -716,10 +733,10 @@ def _expected_name(r: _Reader, path: YPath, key: str) -> QuantityRef:
     """Parse an ``expected`` key; a name too long to be real (a 5000-digit index) or holding
     control characters is refused here, before it could reach a message or ``int``."""
     if len(key) > MAX_NAME:
-        raise r.fail(path, f"{said(key)} is not a quantity name: {len(key):,} characters, at most "
-                           f"{MAX_NAME} (like fc.out[0] or conv.weight[0,0,1])")
+        raise r.fail(path, tr("{key} is not a quantity name: {n:,} characters, at most {most} (like fc.out[0] "
+                              "or conv.weight[0,0,1])", key=said(key), n=len(key), most=MAX_NAME))
     if not key.isprintable():
-        raise r.fail(path, f"{said(key)} is not a quantity name: it holds control characters")
+        raise r.fail(path, tr("{key} is not a quantity name: it holds control characters", key=said(key)))
     try:
         return parse_name(key)
     except QuantityError as err:

@@ -21,14 +21,15 @@ from typing import BinaryIO
 import numpy as np
 from numpy.lib import format as npy_format
 
+from core.i18n import mark, tr
 from core.scenario.budget import MAX_NPZ_DIRECTORY, MAX_NPZ_MEMBERS, MAX_SAMPLE_VALUES
 from core.scenario.read_file import open_regular
 
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
-_KINDS = {"i": "whole numbers", "u": "whole numbers", "f": "real numbers"}
-_DAMAGED = "damaged or truncated (its zip data does not check out): save it again with numpy.savez"
+_KINDS = {"i": mark("whole numbers"), "u": mark("whole numbers"), "f": mark("real numbers")}
+_DAMAGED = mark("damaged or truncated (its zip data does not check out): save it again with numpy.savez")
 
 
 _READ_ERRORS: tuple[type[BaseException], ...] = (
@@ -55,20 +56,20 @@ def _directory(handle: BinaryIO) -> tuple[int, int]:
     if at < 0 or len(tail) - at < _EOCD.size:
         handle.seek(0)
         if handle.read(6) == b"\x93NUMPY":
-            raise NpzError("a single array (.npy), not an npz file: save the samples with "
-                           "numpy.savez(path, x=..., y=...)")
-        raise NpzError("not an npz file, or a truncated one (expected one saved by numpy.savez with "
-                       "arrays x and y)")
+            raise NpzError(tr("a single array (.npy), not an npz file: save the samples with numpy.savez(path, "
+                              "x=..., y=...)"))
+        raise NpzError(tr("not an npz file, or a truncated one (expected one saved by numpy.savez with arrays x "
+                          "and y)"))
     _, _, _, _, members, directory, _, _ = _EOCD.unpack_from(tail, at)
     if members == 0xFFFF or directory == 0xFFFFFFFF:  # zip64: the real counts are elsewhere
         locator = at - _ZIP64_LOCATOR.size
         if locator < 0 or tail[locator:locator + 4] != b"PK\x06\x07":
-            raise NpzError(_DAMAGED)
+            raise NpzError(tr(_DAMAGED))
         offset = _ZIP64_LOCATOR.unpack_from(tail, locator)[2]
         handle.seek(offset)
         record = handle.read(_ZIP64_EOCD.size)
         if len(record) < _ZIP64_EOCD.size or record[:4] != b"PK\x06\x06":
-            raise NpzError(_DAMAGED)
+            raise NpzError(tr(_DAMAGED))
         fields = _ZIP64_EOCD.unpack(record)
         members, directory = fields[7], fields[8]
     handle.seek(0)
@@ -85,18 +86,20 @@ def _header(stream: BinaryIO, name: str) -> tuple[tuple[int, ...], np.dtype, boo
         else:
             raise ValueError
     except (ValueError, TypeError, SyntaxError, EOFError):
-        raise NpzError(f"{name} is not a NumPy array (its .npy header cannot be read)") from None
+        raise NpzError(tr("{name} is not a NumPy array (its .npy header cannot be read)", name=name)) from None
     return tuple(int(s) for s in shape), dtype, bool(fortran)
 
 
 def _check_dtype(dtype: np.dtype, name: str) -> None:
     if dtype.hasobject:
-        raise NpzError(f"{name} holds Python objects (a pickle), which cnn-tui never loads: save "
-                       "numbers (float64 or int)")
+        raise NpzError(tr("{name} holds Python objects (a pickle), which cnn-tui never loads: save numbers "
+                          "(float64 or int)", name=name))
     if dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in _KINDS:
-        kind = {"b": "true/false values", "c": "complex numbers", "m": "time spans (timedelta64)",
-                "M": "dates (datetime64)", "U": "text", "S": "bytes", "V": "records"}.get(dtype.kind, "data")
-        raise NpzError(f"{name} holds {kind}, not real numbers (expected float or int arrays)")
+        kinds = {"b": mark("true/false values"), "c": mark("complex numbers"), "m": mark("time spans (timedelta64)"),
+                 "M": mark("dates (datetime64)"), "U": mark("text"), "S": mark("bytes"), "V": mark("records")}
+        kind = tr(kinds.get(dtype.kind, mark("data")))
+        raise NpzError(tr("{name} holds {kind}, not real numbers (expected float or int arrays)",
+                          name=name, kind=kind))
 
 
 def _read_member(archive: zipfile.ZipFile, member: str, name: str, max_values: int) -> np.ndarray:
@@ -105,15 +108,15 @@ def _read_member(archive: zipfile.ZipFile, member: str, name: str, max_values: i
         _check_dtype(dtype, name)
         count = math.prod(shape)
         if count > max_values:
-            raise NpzError(f"{name} has shape [{', '.join(map(str, shape))}]: {_n(count)} values; "
-                           f"the limit is {_n(max_values)}")
+            raise NpzError(tr("{name} has shape [{shape}]: {values} values; the limit is {limit}",
+                              name=name, shape=', '.join(map(str, shape)), values=_n(count), limit=_n(max_values)))
         nbytes = count * dtype.itemsize
         data = stream.read(nbytes)
         if len(data) < nbytes:
-            raise NpzError(f"{name} is truncated: its header promises {_n(count)} values but the data "
-                           "ends before")
+            raise NpzError(tr("{name} is truncated: its header promises {n} values but the data ends before",
+                              name=name, n=_n(count)))
         if stream.read(1):  # also makes zipfile check the CRC
-            raise NpzError(f"{name} holds more data than its header says")
+            raise NpzError(tr("{name} holds more data than its header says", name=name))
     array = np.frombuffer(data, dtype=dtype)
     return array.reshape(shape, order="F" if fortran else "C")
 
@@ -136,12 +139,14 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
     except FileNotFoundError:
         raise
     except (OSError, ValueError) as err:  # a name too long, a NUL in it, no permission
-        raise NpzError(f"cannot be opened ({getattr(err, 'strerror', None) or 'not a usable path'})") from None
-    with open_regular(path, "an npz file") as handle:
+        why = getattr(err, "strerror", None) or tr("not a usable path")
+        raise NpzError(tr("cannot be opened ({why})", why=why)) from None
+    with open_regular(path, tr("an npz file")) as handle:
         members, directory = _directory(handle)
         if members > MAX_NPZ_MEMBERS or directory > MAX_NPZ_DIRECTORY:
-            raise NpzError(f"it holds {_n(members)} members ({_n(directory)} bytes of zip directory); the "
-                           f"limit is {_n(MAX_NPZ_MEMBERS)} (an npz of samples holds x and y)")
+            raise NpzError(tr("it holds {members} members ({directory} bytes of zip directory); the limit is "
+                              "{limit} (an npz of samples holds x and y)",
+                              members=_n(members), directory=_n(directory), limit=_n(MAX_NPZ_MEMBERS)))
         try:
             with zipfile.ZipFile(handle) as archive:
                 present = set(archive.namelist())
@@ -150,4 +155,4 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
         except NpzError:
             raise
         except _READ_ERRORS + _codec_errors():
-            raise NpzError(_DAMAGED) from None
+            raise NpzError(tr(_DAMAGED)) from None

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import ScenarioError
+from core.i18n import mark, tr
 from core.text import quote
 
 _PIECE = 1 << 20  # bytes read at a time
 PATH_LIMIT = 200  # characters of a path a message repeats
 
-_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
-          (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISDIR, mark("a folder")), (stat.S_ISFIFO, mark("a named pipe (FIFO)")),
+          (stat.S_ISCHR, mark("a device")), (stat.S_ISBLK, mark("a device")), (stat.S_ISSOCK, mark("a socket")))
 
 
 def shown_path(path: Path) -> str:
@@ -33,12 +34,12 @@ def shown_path(path: Path) -> str:
 def _kind(mode: int) -> str:
     for test, name in _KINDS:
         if test(mode):
-            return name
-    return "not a regular file"
+            return tr(name)
+    return tr("not a regular file")
 
 
 def _refusal(mode: int, what: str) -> str:
-    return f"this is {_kind(mode)}, not {what}: cnn-tui reads regular files only"
+    return tr("this is {kind}, not {what}: cnn-tui reads regular files only", kind=_kind(mode), what=what)
 
 
 def check_regular(path: Path, what: str) -> os.stat_result:
@@ -46,9 +47,10 @@ def check_regular(path: Path, what: str) -> os.stat_result:
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise ScenarioError("no such file", file=shown_path(path)) from None
+        raise ScenarioError(tr("no such file"), file=shown_path(path)) from None
     except (OSError, ValueError) as err:  # ValueError: a NUL in the name
-        raise ScenarioError(f"cannot read the file: {getattr(err, 'strerror', None) or 'not a usable path'}",
+        raise ScenarioError(tr("cannot read the file: {value}",
+                               value=getattr(err, 'strerror', None) or tr('not a usable path')),
                             file=shown_path(path)) from None
     if not stat.S_ISREG(info.st_mode):
         raise ScenarioError(_refusal(info.st_mode, what), file=shown_path(path))
@@ -61,7 +63,8 @@ def open_regular(path: Path, what: str) -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as err:
-        raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}", file=shown_path(path)) from None
+        raise ScenarioError(tr("cannot read the file: {value}", value=err.strerror or tr('unreadable')),
+                            file=shown_path(path)) from None
     try:
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):  # replaced between the check and the open
@@ -88,6 +91,6 @@ def read_limited(path: Path, limit: int, what: str) -> bytes | None:
                 parts.append(piece)
                 total += len(piece)
         except OSError as err:
-            raise ScenarioError(f"cannot read the file: {err.strerror or 'unreadable'}",
+            raise ScenarioError(tr("cannot read the file: {value}", value=err.strerror or tr('unreadable')),
                                 file=shown_path(path)) from None
     return None if total > limit else b"".join(parts)

@@ -11,6 +11,7 @@ symlink's target), never by reading it.
 from __future__ import annotations
 
 from core.errors import SaveError
+from core.i18n import tr
 from core.scenario.targets import Target
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -19,13 +20,14 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 def refuse_unless_kind(target: Target, suffixes: tuple[str, ...], what: str) -> None:
     """SaveError unless the target is new or its (real) name ends in one of ``suffixes``."""
     if target.exists and target.path.suffix.lower() not in suffixes:
-        raise SaveError(f"this file exists and is not {what}: this command replaces only {what} "
-                        f"({', '.join(suffixes)}); choose another name (nothing was written)", file=target.shown)
+        raise SaveError(tr("this file exists and is not {what}: this command replaces only {what} ({join}); choose "
+                           "another name (nothing was written)", what=what, join=', '.join(suffixes)),
+                        file=target.shown)
 
 
 def refuse_unless_scenario(target: Target) -> None:
     """``train --save``: a new file, or an existing scenario (YAML) file."""
-    refuse_unless_kind(target, SCENARIO_SUFFIXES, "a scenario file")
+    refuse_unless_kind(target, SCENARIO_SUFFIXES, tr("a scenario file"))
 
 
 def refuse_unless_suffix(target: Target, suffix: str) -> None:

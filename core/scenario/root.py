@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.scenario.catalog import bundled_names
 from core.scenario.targets import quote_path
 
@@ -31,13 +32,13 @@ class Root:
         try:
             self.folder = Path(folder).expanduser().resolve(strict=True)
         except (OSError, RuntimeError):
-            raise CnnTuiError(f"the folder {quote_path(str(folder))} does not exist") from None
+            raise CnnTuiError(tr("the folder {path} does not exist", path=quote_path(str(folder)))) from None
         if not self.folder.is_dir():
-            raise CnnTuiError(f"{quote_path(str(folder))} is not a folder")
+            raise CnnTuiError(tr("{path} is not a folder", path=quote_path(str(folder))))
 
     def refusal(self, typed: str) -> OutsideRoot:
-        return OutsideRoot(f"{quote_path(typed)} is outside the folder this session may use "
-                           f"({quote_path(str(self.folder))})")
+        return OutsideRoot(tr("{path} is outside the folder this session may use ({folder})",
+                              path=quote_path(typed), folder=quote_path(str(self.folder))))
 
     def inside(self, typed: str | os.PathLike[str]) -> Path:
         """The resolved path ``typed`` names, read from the folder; OutsideRoot unless it is in it.
@@ -82,6 +83,7 @@ class Root:
             return scenario  # the package's own, read-only
         for file in sample_files(scenario):
             if not self.contains(file):
-                raise OutsideRoot(f"{quote_path(typed)} reads {quote_path(str(file))}, outside the folder "
-                                  f"this session may use ({quote_path(str(self.folder))})")
+                raise OutsideRoot(tr("{path} reads {file}, outside the folder this session may use ({folder})",
+                                     path=quote_path(typed), file=quote_path(str(file)),
+                                     folder=quote_path(str(self.folder))))
         return scenario

@@ -22,6 +22,7 @@ import yaml
 
 from core.engine.scenario import FORMAT, Exercise, SampleSet, Scenario
 from core.errors import SaveError, ScenarioError
+from core.i18n import tr, tr_n
 from core.nn.optim import OptimizerState, optimizer_data
 from core.scenario.atomic import place, remove_stale_temps, temp_pattern, write_temp
 from core.scenario.catalog import bundled_dir
@@ -231,7 +232,7 @@ class Saved:
 def sample_files(scenario: Scenario) -> dict[Path, str]:
     """The npz files a scenario's samples come from: a save must never write onto them."""
     sets = (scenario.samples, scenario.test_samples)
-    return {s.source: "the scenario's sample file" for s in sets if s is not None and s.source is not None}
+    return {s.source: tr("the scenario's sample file") for s in sets if s is not None and s.source is not None}
 
 
 def source_files(scenario: Scenario) -> dict[Path, str]:
@@ -239,7 +240,7 @@ def source_files(scenario: Scenario) -> dict[Path, str]:
     export written onto one of them would destroy it."""
     files = sample_files(scenario)
     if scenario.path is not None:
-        files[scenario.path] = "the scenario file"
+        files[scenario.path] = tr("the scenario file")
     return files
 
 
@@ -259,8 +260,9 @@ def plan_save(scenario: Scenario, path: str | os.PathLike[str]) -> SavePlan:
             notes.append(note)
     if scenario.expected_left_out:
         n = scenario.expected_left_out
-        notes.append(f"left out {n} expected value{'s' if n != 1 else ''}: worked for earlier parameters, "
-                     "they would not match the saved ones")
+        notes.append(tr_n("left out {n} expected value: worked for earlier parameters, they would not match the "
+                          "saved ones", "left out {n} expected values: worked for earlier parameters, they would "
+                          "not match the saved ones", n))
     return SavePlan(target, sidecars, tuple(notes))
 
 
@@ -290,15 +292,18 @@ def _fresh_sidecar(target: Target, field: str, reads: dict[Path, str]) -> tuple[
         try:
             sidecar = check_target(candidate, reads=reads)
         except SaveError as err:
-            raise SaveError(f"the npz file for its {field} beside it, {quote_path(candidate.name)}: {err.reason}",
+            raise SaveError(tr("the npz file for its {field} beside it, {path}: {reason}",
+                               field=field, path=quote_path(candidate.name), reason=err.reason),
                             file=target.shown) from None
         if number == 1:
             return sidecar, ""
         first = _sidecar_name(stem, field, 1)
-        return sidecar, (f"{field} written to {quote_path(candidate.name)}, because {quote_path(first)} "
-                         "already exists and was left as it is")
-    raise SaveError(f"{SIDECAR_TRIES} files named {quote_path(_sidecar_name(stem, field, 1))} and the like "
-                    "already exist beside it: remove some, or choose another name", file=target.shown)
+        return sidecar, tr("{field} written to {path}, because {first} already exists and was left as it is",
+                           field=field, path=quote_path(candidate.name), first=quote_path(first))
+    raise SaveError(tr("{tries} files named {path} and the like already exist beside it: remove "
+                       "some, or choose another name",
+                       tries=SIDECAR_TRIES, path=quote_path(_sidecar_name(stem, field, 1))),
+                    file=target.shown)
 
 
 def save_scenario(scenario: Scenario, path: str | os.PathLike[str]) -> Path:
@@ -334,7 +339,7 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
         try:
             parse_scenario(check, file=target.shown, base_dir=base)
         except ScenarioError as err:
-            raise ScenarioError(f"not saved, the result would not load back: {err.reason}",
+            raise ScenarioError(tr("not saved, the result would not load back: {reason}", reason=err.reason),
                                 file=target.shown, field=err.field) from None
         text = dump_scenario(scenario, target.path,
                              {field: _relative(side.path, base) for field, side in plan.sidecars.items()})

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import SaveError
+from core.i18n import mark, tr
 from core.text import QUOTE_LIMIT, quote, visible
 
 TEMP_RANDOM = 8  # characters tempfile.mkstemp puts between a temporary file's prefix and suffix
@@ -25,9 +26,9 @@ TEMP_EXTRA = len("..") + TEMP_RANDOM + len(".tmp")  # ".NAME.abcd1234.tmp" is NA
 DEFAULT_NAME_MAX = 255
 DEFAULT_PATH_MAX = 4096
 
-_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISLNK, "a symbolic link that cannot be followed (it loops)"))
+_KINDS = ((stat.S_ISFIFO, mark("a FIFO (named pipe)")), (stat.S_ISSOCK, mark("a socket")),
+          (stat.S_ISCHR, mark("a character device")), (stat.S_ISBLK, mark("a block device")),
+          (stat.S_ISLNK, mark("a symbolic link that cannot be followed (it loops)")))
 
 
 @dataclass(frozen=True)
@@ -57,15 +58,15 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
     text = os.fspath(path)
     shown = quote_path(text)
     if not text.strip():
-        raise SaveError("no file name given: say which file to write")
+        raise SaveError(tr("no file name given: say which file to write"))
     if "\0" in text:
-        raise SaveError("a file name cannot contain a NUL character", file=shown)
+        raise SaveError(tr("a file name cannot contain a NUL character"), file=shown)
     if text.endswith(("/", os.sep)):
-        raise SaveError("this names a folder: give a file name", file=shown)
+        raise SaveError(tr("this names a folder: give a file name"), file=shown)
     try:
         given = Path(text).expanduser()
     except RuntimeError:  # ~name of a user this system does not know
-        raise SaveError("no such home folder: check the name after ~", file=shown) from None
+        raise SaveError(tr("no such home folder: check the name after ~"), file=shown) from None
     real = Path(os.path.realpath(given))
     _check_lengths(real, shown)
     _check_folder(real.parent, shown)
@@ -75,8 +76,8 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
     elif (followed := _stat(given)) is not None:
         # a link the path cannot be told of (/dev/stdout → a pipe, a deleted file): what is there?
         _check_kind(followed, shown)
-        raise SaveError("this leads to a file that has no name of its own (a deleted file or a "
-                        "process's open file): choose another name", file=shown)
+        raise SaveError(tr("this leads to a file that has no name of its own (a deleted file or a process's open "
+                           "file): choose another name"), file=shown)
     return Target(given=given, path=real, existing=existing)
 
 
@@ -110,32 +111,38 @@ def _check_lengths(real: Path, shown: str) -> None:
     name = len(os.fsencode(real.name))
     limit = name_limit(folder)
     if name > limit:
-        unit = "characters" if name == len(real.name) else "bytes"
-        raise SaveError(f"the file name is too long: {name} {unit}, at most {limit} here", file=shown)
+        raise SaveError(tr("the file name is too long: {name} characters, at most {limit} here", name=name, limit=limit)
+                        if name == len(real.name) else
+                        tr("the file name is too long: {name} bytes, at most {limit} here", name=name, limit=limit),
+                        file=shown)
     for part in real.parts:
         if len(os.fsencode(part)) > limit + TEMP_EXTRA:
-            raise SaveError(f"a folder name in this path is too long ({len(part)} characters)", file=shown)
+            raise SaveError(tr("a folder name in this path is too long ({n} characters)", n=len(part)), file=shown)
     path_max = _pathconf(folder, "PC_PATH_MAX", DEFAULT_PATH_MAX)
     if len(os.fsencode(str(real))) + TEMP_EXTRA >= path_max:
-        raise SaveError(f"the path is too long: {len(str(real))} characters, at most "
-                        f"{path_max - TEMP_EXTRA - 1} here", file=shown)
+        raise SaveError(tr("the path is too long: {n} characters, at most {most} here",
+                           n=len(str(real)), most=path_max - TEMP_EXTRA - 1), file=shown)
 
 
 def _check_folder(folder: Path, shown: str) -> None:
     try:
         info = folder.stat()
     except FileNotFoundError:
-        raise SaveError(f"the folder {quote_path(str(folder))} does not exist", file=shown) from None
+        raise SaveError(tr("the folder {path} does not exist", path=quote_path(str(folder))),
+                        file=shown) from None
     except NotADirectoryError:
-        raise SaveError("part of this path is a file, not a folder", file=shown) from None
+        raise SaveError(tr("part of this path is a file, not a folder"), file=shown) from None
     except PermissionError:
-        raise SaveError(f"no permission to open the folder {quote_path(str(folder))}", file=shown) from None
+        raise SaveError(tr("no permission to open the folder {path}", path=quote_path(str(folder))),
+                        file=shown) from None
     except OSError as err:
-        raise SaveError(f"cannot use the folder {quote_path(str(folder))}: {os_reason(err)}", file=shown) from None
+        raise SaveError(tr("cannot use the folder {path}: {os_reason}",
+                           path=quote_path(str(folder)), os_reason=os_reason(err)), file=shown) from None
     if not stat.S_ISDIR(info.st_mode):
-        raise SaveError(f"{quote_path(str(folder))} is not a folder", file=shown)
+        raise SaveError(tr("{path} is not a folder", path=quote_path(str(folder))), file=shown)
     if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
-        raise SaveError(f"the folder {quote_path(str(folder))} is read-only here: choose another folder",
+        raise SaveError(tr("the folder {path} is read-only here: choose another folder",
+                           path=quote_path(str(folder))),
                         file=shown)
 
 
@@ -145,7 +152,7 @@ def _lstat(real: Path, shown: str) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise SaveError(f"cannot check the file: {os_reason(err)}", file=shown) from None
+        raise SaveError(tr("cannot check the file: {os_reason}", os_reason=os_reason(err)), file=shown) from None
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -160,24 +167,25 @@ def _check_existing(real: Path, info: os.stat_result, shown: str, reads: Mapping
     _check_kind(info, shown)
     for source, what in reads.items():
         if _same_file(info, source):
-            raise SaveError(f"this is {what} {quote(source.name)}: writing here would destroy it; "
-                            "choose another name", file=shown)
+            raise SaveError(tr("this is {what} {name}: writing here would destroy it; choose another name",
+                               what=what, name=quote(source.name)), file=shown)
     if not os.access(real, os.W_OK, effective_ids=os.access in os.supports_effective_ids):
-        raise SaveError("the file is read-only: it was left as it is; choose another name", file=shown)
+        raise SaveError(tr("the file is read-only: it was left as it is; choose another name"), file=shown)
     if info.st_nlink > 1:  # a rename would give this name new content and leave the others the old
-        raise SaveError(f"this file has {info.st_nlink} names (hard links): replacing it would leave the "
-                        "others with the old content; choose another name", file=shown)
+        raise SaveError(tr("this file has {names} names (hard links): replacing it would leave the others with "
+                           "the old content; choose another name", names=info.st_nlink), file=shown)
 
 
 def _check_kind(info: os.stat_result, shown: str) -> None:
     """Only a regular file may be replaced: a folder, FIFO, socket or device is refused."""
     if stat.S_ISDIR(info.st_mode):
-        raise SaveError("this is a folder: give a file name", file=shown)
+        raise SaveError(tr("this is a folder: give a file name"), file=shown)
     for test, kind in _KINDS:
         if test(info.st_mode):
-            raise SaveError(f"this is {kind}, not a regular file: nothing was written to it", file=shown)
+            raise SaveError(tr("this is {kind}, not a regular file: nothing was written to it", kind=tr(kind)),
+                            file=shown)
     if not stat.S_ISREG(info.st_mode):
-        raise SaveError("this is not a regular file: nothing was written to it", file=shown)
+        raise SaveError(tr("this is not a regular file: nothing was written to it"), file=shown)
 
 
 def _same_file(info: os.stat_result, other: Path) -> bool:
@@ -191,7 +199,7 @@ def _same_file(info: os.stat_result, other: Path) -> bool:
 def os_reason(err: OSError) -> str:
     """An OS error in words, without Python's names: 'No space left on device'."""
     if err.errno == errno.ENAMETOOLONG:
-        return "the name is too long for this file system"
+        return tr("the name is too long for this file system")
     if err.strerror:
         return err.strerror
-    return os.strerror(err.errno) if err.errno else "the system refused"
+    return os.strerror(err.errno) if err.errno else tr("the system refused")

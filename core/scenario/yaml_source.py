@@ -27,6 +27,7 @@ import yaml
 from yaml.resolver import BaseResolver
 
 from core.errors import ScenarioError
+from core.i18n import tr
 from core.scenario.budget import MAX_DEPTH
 from core.text import quote, visible
 
@@ -183,17 +184,19 @@ def _forget_if_one_line(parent: _Frame, done: _Frame) -> None:
 
 def _refused_tag(tag: str, line: int, path: Path, file: str) -> ScenarioError:
     shown = quote(tag.replace(_TAG, "!!"), 60)
-    return ScenarioError(f"{shown} is refused: scenario files hold plain data only "
-                         "(numbers, text, lists, mappings), never YAML tags",
+    return ScenarioError(tr("{shown} is refused: scenario files hold plain data only (numbers, text, lists, "
+                            "mappings), never YAML tags", shown=shown),
                          file=file, line=line, field=format_path(path) or None)
 
 
 def _scalar_kind(tag: str, value: str) -> str:
     """A key that is not text, in plain words (never a node's repr)."""
     if tag == NULL or value == "":
-        return "nothing"
-    kind = {INT: "the number", FLOAT_TAG: "the number", BOOL: "true/false"}.get(tag, "the value")
-    return f"{kind} {quote(value, 40)}"
+        return tr("nothing")
+    shown = quote(value, 40)
+    if tag in (INT, FLOAT_TAG):
+        return tr("the number {value}", value=shown)
+    return tr("true/false {value}", value=shown) if tag == BOOL else tr("the value {value}", value=shown)
 
 
 class _Frame:
@@ -288,7 +291,7 @@ class _Builder:
                 self.key(event, top, line)
                 continue
             if kind is alias_event:
-                raise ScenarioError("YAML aliases (*name) are not allowed: write the value out",
+                raise ScenarioError(tr("YAML aliases (*name) are not allowed: write the value out"),
                                     file=self.file, line=line,
                                     field=format_path(top.child_path() if top else ()) or None)
             if kind is scalar_event:
@@ -321,15 +324,15 @@ class _Builder:
                     top.lines.add_item(where, line)  # type: ignore[arg-type]
                 top.lines.add_child(where, lines)
             if len(stack) >= MAX_DEPTH:
-                raise ScenarioError("not valid YAML: exceeded maximum nesting depth", file=self.file,
+                raise ScenarioError(tr("not valid YAML: exceeded maximum nesting depth"), file=self.file,
                                     line=line)
             top = _Frame(container, lines, path)
             stack.append(top)
         get_event()  # DocumentEnd
         if not loader.check_event(yaml.StreamEndEvent):
             event = get_event()
-            raise ScenarioError("not valid YAML: expected a single document in the stream, "
-                                "found another", file=self.file, line=event.start_mark.line + 1)
+            raise ScenarioError(tr("not valid YAML: expected a single document in the stream, found another"),
+                                file=self.file, line=event.start_mark.line + 1)
         if doc.tree is None:
             doc.tree = _Lines(1, True)
         return doc
@@ -337,9 +340,9 @@ class _Builder:
     def key(self, event: Any, frame: _Frame, line: int) -> None:
         path = frame.path
         if not isinstance(event, yaml.ScalarEvent):
-            kind = "an alias" if isinstance(event, yaml.AliasEvent) else \
-                "a list" if isinstance(event, yaml.SequenceStartEvent) else "a mapping"
-            raise ScenarioError(f"a field name must be text, got {kind}", file=self.file, line=line,
+            kind = tr("an alias") if isinstance(event, yaml.AliasEvent) else \
+                tr("a list") if isinstance(event, yaml.SequenceStartEvent) else tr("a mapping")
+            raise ScenarioError(tr("a field name must be text, got {kind}", kind=kind), file=self.file, line=line,
                                 field=format_path(path) or None)
         cached = (event.value, event.implicit[0]) if event.tag is None else None
         tag = self.key_tags.get(cached) if cached is not None else None
@@ -348,13 +351,14 @@ class _Builder:
             if cached is not None and len(self.key_tags) < 4096:  # field names repeat (x, y, …)
                 self.key_tags[cached] = tag
         if tag != STR:
-            raise ScenarioError(f"a field name must be text, got {_scalar_kind(tag, event.value)}",
+            raise ScenarioError(tr("a field name must be text, got {scalar_kind}",
+                                   scalar_kind=_scalar_kind(tag, event.value)),
                                 file=self.file, line=line, field=format_path(path) or None)
         key = sys.intern(event.value) if len(event.value) <= 64 else event.value  # field names repeat
         keys = frame.lines.keys
         assert keys is not None
         if key in keys:
-            raise ScenarioError(f"'{quote(key, 60)}' is given twice", file=self.file, line=line,
+            raise ScenarioError(tr("'{key}' is given twice", key=quote(key, 60)), file=self.file, line=line,
                                 field=format_path(path + (key,)))
         keys[key] = line
         frame.key = key
@@ -365,8 +369,8 @@ def read_yaml(text: str, file: str) -> YamlDocument:
     try:
         return _read_yaml(text, file)
     except (ValueError, RecursionError, OverflowError) as err:  # e.g. an integer of more than 4,300 digits
-        reason = "a number has more than 4,300 digits" if "digits" in str(err) else "a value cannot be read"
-        raise ScenarioError(f"not valid YAML for cnn-tui: {reason}", file=file) from None
+        reason = tr("a number has more than 4,300 digits") if "digits" in str(err) else tr("a value cannot be read")
+        raise ScenarioError(tr("not valid YAML for cnn-tui: {reason}", reason=reason), file=file) from None
 
 
 def _read_yaml(text: str, file: str) -> YamlDocument:
@@ -378,22 +382,22 @@ def _read_yaml(text: str, file: str) -> YamlDocument:
     try:
         doc = _Builder(loader, file).build()
         if doc is None:
-            raise ScenarioError("the file is empty (expected a scenario mapping with format, "
-                                "name, input, samples, layers, loss, learning_rate)", file=file)
+            raise ScenarioError(tr("the file is empty (expected a scenario mapping with format, name, input, "
+                                   "samples, layers, loss, learning_rate)"), file=file)
         return doc
     except yaml.reader.ReaderError as err:
         raise _reader_error(err, text, file) from None
     except yaml.constructor.ConstructorError as err:
         mark = err.problem_mark or err.context_mark
-        raise ScenarioError(f"not valid YAML: {quote(err.problem or 'a value cannot be read', 80)}",
+        raise ScenarioError(tr("not valid YAML: {value}", value=quote(err.problem or tr("a value cannot be read"), 80)),
                             file=file, line=mark.line + 1 if mark else None) from None
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or err.context or "invalid YAML"
-        raise ScenarioError(f"not valid YAML: {quote(problem, 80)}", file=file,
+        raise ScenarioError(tr("not valid YAML: {problem}", problem=quote(problem, 80)), file=file,
                             line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError:
-        raise ScenarioError("not valid YAML", file=file) from None
+        raise ScenarioError(tr("not valid YAML"), file=file) from None
     finally:
         loader.dispose()
 
@@ -402,4 +406,5 @@ def _reader_error(err: yaml.reader.ReaderError, text: str, file: str) -> Scenari
     line = text.count("\n", 0, max(0, err.position)) + 1 if isinstance(err.position, int) else None
     character = err.character if isinstance(err.character, int) else None
     what = f"#x{character:04x}" if character is not None else "a character"
-    return ScenarioError(f"not valid YAML: unacceptable character {what} ({err.reason})", file=file, line=line)
+    return ScenarioError(tr("not valid YAML: unacceptable character {what} ({reason})", what=what, reason=err.reason),
+                         file=file, line=line)

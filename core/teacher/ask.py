@@ -16,6 +16,7 @@ import numpy as np
 from core.engine.quantities import KINDS, format_index, parse_name
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError, QuantityError
+from core.i18n import tr
 from core.learner.quiz import KIND_GROUPS, UPDATES
 from core.text import quote
 
@@ -47,8 +48,8 @@ def split_scope(scope: str) -> list[str]:
     brackets belong to the index)."""
     items = [m.group(1).strip() for m in _ITEM.finditer(scope) if m.group(1).strip()]
     if not items:
-        raise ScopeError("--ask names nothing: give a stage (forward, deltas, gradients, updates, all), "
-                         "a layer, a kind or value names, separated by commas")
+        raise ScopeError(tr("--ask names nothing: give a stage (forward, deltas, gradients, updates, all), "
+                            "a layer, a kind or value names, separated by commas"))
     return items
 
 
@@ -65,15 +66,17 @@ def asked_names(stepper: Stepper, scope: str = DEFAULT_SCOPE, limit: int = MAX_A
     for item in split_scope(scope):
         chosen = _pick(item, order, elements, layers, state_kinds)
         if not chosen:
-            raise ScopeError(f"--ask {quote(item, 40)} picks no value this scenario computes in an iteration "
-                             f"(expected a stage: {', '.join(KIND_GROUPS)}; a layer: {', '.join(layers)}; "
-                             "a kind such as delta; or a name such as fc.delta[0])")
+            raise ScopeError(tr("--ask {item} picks no value this scenario computes in an iteration "
+                                "(expected a stage: {stages}; a layer: {layers}; "
+                                "a kind such as delta; or a name such as fc.delta[0])",
+                                item=quote(item, 40), stages=", ".join(KIND_GROUPS), layers=", ".join(layers)))
         picked.update(chosen)
         picked_arrays.update(name.split("[")[0] for name in chosen)
     names = [name for key in order if key in picked_arrays for name in elements[key] if name in picked]
     if len(names) > limit:
-        raise ScopeError(f"--ask {quote(scope, 40)} asks {len(names):,} values; a sheet asks at most {limit}: "
-                         "narrow it to a layer (fc), a stage (deltas) or a kind (fc.delta)")
+        raise ScopeError(tr("--ask {scope} asks {n:,} values; a sheet asks at most {limit}: "
+                            "narrow it to a layer (fc), a stage (deltas) or a kind (fc.delta)",
+                            scope=quote(scope, 40), n=len(names), limit=limit))
     return names
 
 

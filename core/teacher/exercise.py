@@ -17,6 +17,7 @@ from pathlib import Path
 
 from core.engine.scenario import Scenario
 from core.errors import SaveError
+from core.i18n import tr, tr_n
 from core.scenario.atomic import write_path
 from core.scenario.save import dump_scenario, scenario_data
 from core.scenario.targets import quote_path
@@ -44,10 +45,11 @@ def _existing(folder: Path) -> list[str]:
     except FileNotFoundError:
         return []
     except NotADirectoryError:
-        raise SaveError("this is a file, not a folder: give a folder for the exercise", file=quote_path(str(folder))) \
-            from None
+        raise SaveError(tr("this is a file, not a folder: give a folder for the exercise"),
+                        file=quote_path(str(folder))) from None
     except OSError as err:
-        raise SaveError(f"cannot read the folder: {err.strerror}", file=quote_path(str(folder))) from None
+        raise SaveError(tr("cannot read the folder: {reason}", reason=err.strerror),
+                        file=quote_path(str(folder))) from None
 
 
 def make_exercise(base: Scenario, source: str, ids: list[str], seed: int, scope: str, tolerance: Tolerance,
@@ -58,9 +60,11 @@ def make_exercise(base: Scenario, source: str, ids: list[str], seed: int, scope:
     folder = Path(folder)
     there = _existing(folder)
     if there and not replace:
-        raise SaveError(f"the folder is not empty ({len(there)} entr{'y' if len(there) == 1 else 'ies'}, e.g. "
-                        f"{quote_path(there[0], 40)}): choose an empty or new folder, or add --replace to "
-                        "replace this exercise's files in it", file=quote_path(str(folder)))
+        raise SaveError(tr_n("the folder is not empty (1 entry, e.g. {first}): choose an empty or new folder, "
+                             "or add --replace to replace this exercise's files in it",
+                             "the folder is not empty ({n} entries, e.g. {first}): choose an empty or new "
+                             "folder, or add --replace to replace this exercise's files in it",
+                             len(there), first=quote_path(there[0], 40)), file=quote_path(str(folder)))
     variants: list[Variant] = []
     for i, sid in enumerate(ids):
         variants.append(make_variant(base, seed, sid, scope, tolerance, reveal))
@@ -69,11 +73,11 @@ def make_exercise(base: Scenario, source: str, ids: list[str], seed: int, scope:
     try:
         (folder / SHEETS).mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise SaveError(f"cannot create the folder: {err.strerror}", file=quote_path(str(folder))) from None
+        raise SaveError(tr("cannot create the folder: {reason}", reason=err.strerror),
+                        file=quote_path(str(folder))) from None
     files: list[Path] = []
     notes: list[str] = []
     replaced = 0
-    words = tolerance.describe()
     students: dict[str, StudentKey] = {}
     pdflatex = shutil.which("pdflatex") if pdf else None
     for v in variants:
@@ -81,13 +85,13 @@ def make_exercise(base: Scenario, source: str, ids: list[str], seed: int, scope:
         replaced += target.exists()
         files.append(_write_text(target, dump_scenario(v.scenario, target)))
         sheet = folder / SHEETS / v.id
-        files.append(_write_text(sheet.with_suffix(".md"), worksheet.markdown(v.scenario, v.id, v.asked, words)))
-        tex = worksheet.tex(v.scenario, v.id, v.asked, words)
+        files.append(_write_text(sheet.with_suffix(".md"), worksheet.markdown(v.scenario, v.id, v.asked, tolerance)))
+        tex = worksheet.tex(v.scenario, v.id, v.asked, tolerance)
         files.append(_write_text(sheet.with_suffix(".tex"), tex))
         if pdflatex is not None:
             made = _pdf(pdflatex, tex, sheet.with_suffix(".pdf"))
             if made is None:
-                notes.append(f"pdflatex could not build {v.id}.pdf: the .tex is there")
+                notes.append(tr("pdflatex could not build {id}.pdf: the .tex is there", id=v.id))
                 pdflatex = None
             else:
                 files.append(made)
@@ -95,15 +99,16 @@ def make_exercise(base: Scenario, source: str, ids: list[str], seed: int, scope:
         students[v.id] = StudentKey(v.id, target.name, v.digest, data, v.hidden_slips)
     unclear = [v for v in variants if v.hidden_slips]
     if unclear:
-        notes.append(f"{len(unclear)} of {len(variants)} students have asked values where a slip would hardly "
-                     f"show at these decimals (e.g. {unclear[0].id}: {unclear[0].hidden_slips[0]}); key.yaml "
-                     "lists them under hidden_slips")
+        notes.append(tr("{n} of {total} students have asked values where a slip would hardly "
+                        "show at these decimals (e.g. {id}: {slip}); key.yaml lists them under hidden_slips",
+                        n=len(unclear), total=len(variants), id=unclear[0].id, slip=unclear[0].hidden_slips[0]))
     key = Key(source, base.name, seed, scope, tolerance, reveal, DEFAULT_CARRIED, students)
     files.append(_write_text(folder / "key.yaml", key.text()))
     if pdf and shutil.which("pdflatex") is None:
-        notes.append("no pdflatex on this machine: the worksheets are Markdown and LaTeX (.tex) only")
+        notes.append(tr("no pdflatex on this machine: the worksheets are Markdown and LaTeX (.tex) only"))
     if replaced:
-        notes.append(f"replaced {replaced} student file(s) that were already in the folder")
+        notes.append(tr_n("replaced one student file that was already in the folder",
+                          "replaced {n} student files that were already in the folder", replaced))
     return Written(folder, tuple(files), tuple(notes), tuple(variants))
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from core.engine.quantities import KINDS, parse_name
 from core.engine.stepper import Stepper
+from core.i18n import tr
 from core.learner.diagnosis import diagnose, slip_values
 from core.nn.layers.pool import Pool
 from core.teacher.tolerance import Tolerance
@@ -44,7 +45,7 @@ def hard_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> lis
     for key, arr in stepper.state.values.items():
         values = np.asarray(arr, dtype=np.float64)
         if not np.all(np.isfinite(values)) or np.max(np.abs(values), initial=0.0) > LARGEST:
-            out.append(f"{key} holds a value larger than {LARGEST:g}")
+            out.append(tr("{name} holds a value larger than {largest:g}", name=key, largest=LARGEST))
     refs = [parse_name(name) for name in asked]
     index = {layer.name: i for i, layer in enumerate(network.layers)}
     backward = [index[r.layer] for r in refs if r.layer is not None and KINDS[r.kind].stage in ("backward", "update")]
@@ -58,13 +59,16 @@ def hard_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> lis
             continue
         edge = act.saturates_beyond  # the activation says where its slope is nearly 0
         if edge is not None and np.max(np.abs(net)) > edge:
-            out.append(f"{layer.name}: a {act.name} is saturated (|net| > {edge:g})")
+            out.append(tr("{layer}: a {activation} is saturated (|net| > {edge:g})", layer=layer.name,
+                              activation=act.name, edge=edge))
         if act.coupled:
             a = stepper.batched(f"{layer.name}.out")
             if a is not None and (np.min(a) < SOFTMAX_EDGE or np.max(a) > 1 - SOFTMAX_EDGE):
-                out.append(f"{layer.name}: a softmax output is within {SOFTMAX_EDGE:g} of 0 or 1")
+                out.append(tr("{layer}: a softmax output is within {edge:g} of 0 or 1", layer=layer.name,
+                                  edge=SOFTMAX_EDGE))
         if act.kinked and i >= lowest_backward and np.min(np.abs(net)) < unit:
-            out.append(f"{layer.name}: a {act.name} net shows as 0, so its slope is unclear")
+            out.append(tr("{layer}: a {activation} net shows as 0, so its slope is unclear", layer=layer.name,
+                              activation=act.name))
     for layer in network.layers:
         if not isinstance(layer, Pool) or layer.mode != "max":
             continue
@@ -73,7 +77,8 @@ def hard_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> lis
             continue
         x = stepper.state.values[network.input_keys(layer.name)[0]]
         if _smallest_lead(layer, x) < 1.5 * unit:
-            out.append(f"{layer.name}: a max-pool window has a tie for its maximum (to {d} decimals)")
+            out.append(tr("{layer}: a max-pool window has a tie for its maximum (to {d} decimals)",
+                          layer=layer.name, d=d))
     return out
 
 
@@ -113,10 +118,11 @@ def _hidden_slips(stepper: Stepper, name: str, tolerance: Tolerance) -> list[str
         if slip in ONE_CANDIDATE and (slip in first or kind not in PAIRED):
             continue
         if moved < VISIBLE * tol:
-            return [f"{name}: the {slip} slip would move it by only {moved:.2g}"]
+            return [tr("{name}: the {slip} slip would move it by only {moved:.2g}", name=name, slip=slip, moved=moved)]
         first.setdefault(slip, alt)
     for slip, alt in first.items():
         found = diagnose(stepper, name, round(alt, decimals), decimals)
         if found is None or found.slip != slip:
-            return [f"{name}: the {slip} slip would be taken for {found.slip if found else 'no slip'}"]
+            taken = found.slip if found else tr("no slip")
+            return [tr("{name}: the {slip} slip would be taken for {taken}", name=name, slip=slip, taken=taken)]
     return []

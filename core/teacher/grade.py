@@ -14,6 +14,7 @@ from pathlib import Path
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.learner.diagnosis import diagnose
 from core.scenario.load import load_scenario
 from core.teacher.carry import value_in, walk
@@ -83,9 +84,11 @@ def grade_file(key: Key, key_file: str, path: str | Path) -> StudentResult:
         return StudentResult("?", shown, 0, error=str(err))
     exercise = submitted.exercise
     if exercise is None or exercise.id not in key.students:
-        what = "has no exercise block" if exercise is None else f"is for '{exercise.id}', who is not in this key"
-        return StudentResult(exercise.id if exercise else "?", shown, 0,
-                             error=f"{shown}: not a student file of this exercise (it {what})")
+        error = (tr("{file}: not a student file of this exercise (it has no exercise block)", file=shown)
+                 if exercise is None else
+                 tr("{file}: not a student file of this exercise (it is for '{id}', who is not in this key)",
+                    file=shown, id=exercise.id))
+        return StudentResult(exercise.id if exercise else "?", shown, 0, error=error)
     entry = key.students[exercise.id]
     variant = entry.scenario(key_file)
     assert variant.exercise is not None
@@ -107,13 +110,13 @@ def grade_class(key: Key, key_file: str, paths: list[str]) -> tuple[list[Student
     first: dict[str, str] = {}
     for path in paths:
         if os.path.realpath(path) == key_real:
-            notes.append(f"skipped {Path(path).name}: it is the key")
+            notes.append(tr("skipped {file}: it is the key", file=Path(path).name))
             continue
         result = grade_file(key, key_file, path)
         if result.error is None and result.id in first:
             result = StudentResult(result.id, result.file, result.max,
-                                   error=f"{result.file}: a second file for {result.id} (the first, "
-                                         f"{first[result.id]}, is the one graded)")
+                                   error=tr("{file}: a second file for {id} (the first, {first}, is the one "
+                                            "graded)", file=result.file, id=result.id, first=first[result.id]))
         elif result.error is None:
             first[result.id] = result.file
         results.append(result)
@@ -151,7 +154,7 @@ def grade_answers(key: Key, variant: Scenario, answers: dict[str, float]) -> lis
     for name, actual in exact.items():
         given = answers.get(name)
         if given is None:
-            out.append(Graded(name, None, actual, False, 0.0, MISSING, "no answer was given"))
+            out.append(Graded(name, None, actual, False, 0.0, MISSING, tr("no answer was given")))
             continue
         if name in right or tol.matches(given, value_in(rounding, name, batch)):
             out.append(Graded(name, given, actual, True, 1.0))
@@ -159,7 +162,7 @@ def grade_answers(key: Key, variant: Scenario, answers: dict[str, float]) -> lis
         follows = value_in(carried, name, batch)
         if tol.matches(given, follows) and not tol.matches(follows, actual):
             out.append(Graded(name, given, actual, False, key.carried_forward, None,
-                              "follows correctly from your own earlier value(s)", carried_forward=True))
+                              tr("follows correctly from your own earlier value(s)"), carried_forward=True))
             continue
         slip = diagnose(stepper, name, given, tol.decimals_at(actual))
         out.append(Graded(name, given, actual, False, 0.0, slip.slip if slip else None,

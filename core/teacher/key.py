@@ -12,6 +12,7 @@ import yaml
 
 from core.engine.scenario import REVEALS, Scenario, student_id_problem
 from core.errors import CnnTuiError, ScenarioError
+from core.i18n import tr
 from core.scenario.load import parse_scenario
 from core.scenario.read_file import read_limited, shown_path
 from core.teacher.tolerance import MODES, Tolerance, tolerance_from
@@ -42,11 +43,13 @@ class StudentKey:
 
         text = yaml.safe_dump(self.variant, sort_keys=False, allow_unicode=True)
         try:
-            scenario = parse_scenario(text, file=f"{key_file} (variant of {self.id})")
+            scenario = parse_scenario(text, file=tr("{file} (variant of {id})", file=key_file, id=self.id))
         except ScenarioError as err:
-            raise KeyFileError(f"{key_file}: the variant of {self.id} is not a valid scenario: {err.reason}") from None
+            raise KeyFileError(tr("{file}: the variant of {id} is not a valid scenario: {reason}",
+                                  file=key_file, id=self.id, reason=err.reason)) from None
         if digest(scenario) != self.digest:
-            raise KeyFileError(f"{key_file}: the variant of {self.id} does not match its digest: the key was changed")
+            raise KeyFileError(tr("{file}: the variant of {id} does not match its digest: the key was changed",
+                                  file=key_file, id=self.id))
         return scenario
 
 
@@ -82,28 +85,31 @@ def read_key(path: str | Path) -> Key:
     path = Path(path)
     file = shown_path(path)
     try:
-        raw = read_limited(path, MAX_KEY_BYTES, "an exercise key")
+        raw = read_limited(path, MAX_KEY_BYTES, tr("an exercise key"))
     except CnnTuiError as err:
         raise KeyFileError(str(err)) from None
     if raw is None:
-        raise KeyFileError(f"{file}: over {MAX_KEY_BYTES // 1_000_000} MB: not a key this tool wrote")
+        raise KeyFileError(tr("{file}: over {mb} MB: not a key this tool wrote", file=file,
+                              mb=MAX_KEY_BYTES // 1_000_000))
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError):
-        raise KeyFileError(f"{file}: not a readable key (expected the key.yaml that "
-                           "`cnn-tui exercise` wrote)") from None
+        raise KeyFileError(tr("{file}: not a readable key (expected the key.yaml that `cnn-tui exercise` wrote)",
+                              file=file)) from None
     if not isinstance(data, dict) or data.get("kind") != KIND:
-        raise KeyFileError(f"{file}: not an exercise key (expected the key.yaml that `cnn-tui exercise` wrote)")
+        raise KeyFileError(tr("{file}: not an exercise key (expected the key.yaml that `cnn-tui exercise` wrote)",
+                              file=file))
 
     def need(field: str, kind: type | tuple[type, ...]) -> Any:
         value = data.get(field)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise KeyFileError(f"{file}: {field}: missing or of the wrong kind")
+            raise KeyFileError(tr("{file}: {field}: missing or of the wrong kind", file=file, field=field))
         return value
 
     tol = need("tolerance", dict)
     if len(tol) != 1 or next(iter(tol)) not in MODES:
-        raise KeyFileError(f"{file}: tolerance: expected one of {', '.join(m + ': N' for m in MODES)}")
+        raise KeyFileError(tr("{file}: tolerance: expected one of {modes}", file=file,
+                              modes=", ".join(m + ": N" for m in MODES)))
     mode, amount = next(iter(tol.items()))
     try:
         tolerance = tolerance_from(mode, amount)
@@ -111,17 +117,17 @@ def read_key(path: str | Path) -> Key:
         raise KeyFileError(f"{file}: tolerance: {err}") from None
     reveal = data.get("reveal", "after")
     if reveal not in REVEALS:
-        raise KeyFileError(f"{file}: reveal: expected one of {', '.join(REVEALS)}")
+        raise KeyFileError(tr("{file}: reveal: expected one of {reveals}", file=file, reveals=", ".join(REVEALS)))
     credit = data.get("credit") or {}
     carried = credit.get("carried_forward", DEFAULT_CARRIED) if isinstance(credit, dict) else None
     if isinstance(carried, bool) or not isinstance(carried, (int, float)) or not 0 <= carried <= 1:
-        raise KeyFileError(f"{file}: credit.carried_forward: expected a number from 0 to 1")
+        raise KeyFileError(tr("{file}: credit.carried_forward: expected a number from 0 to 1", file=file))
     students: dict[str, StudentKey] = {}
     for sid, entry in need("students", dict).items():
         damaged = (not isinstance(sid, str) or student_id_problem(sid) is not None or not isinstance(entry, dict)
                    or not isinstance(entry.get("variant"), dict) or not isinstance(entry.get("digest"), str))
         if damaged:
-            raise KeyFileError(f"{file}: students: the entry {quote(sid, 40)} is damaged")
+            raise KeyFileError(tr("{file}: students: the entry {id} is damaged", file=file, id=quote(sid, 40)))
         students[sid] = StudentKey(sid, str(entry.get("file", f"{sid}.yaml")), entry["digest"], entry["variant"],
                                    tuple(str(h) for h in entry.get("hidden_slips") or ()))
     seed = need("seed", int)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import CnnTuiError
+from core.i18n import tr
 
 MODES = ("decimals", "significant", "relative")
 _SLACK = 1 + 1e-9  # the binary representation of a written decimal
@@ -44,10 +45,10 @@ class Tolerance:
 
     def describe(self) -> str:
         if self.mode == "decimals":
-            return f"to {int(self.amount)} decimals (within 10^−{int(self.amount)})"
+            return tr("to {d} decimals (within 10^−{d})", d=int(self.amount))
         if self.mode == "significant":
-            return f"to {int(self.amount)} significant figures"
-        return f"within {self.amount:g} of the exact value, relatively"
+            return tr("to {s} significant figures", s=int(self.amount))
+        return tr("within {r:g} of the exact value, relatively", r=self.amount)
 
     def as_data(self) -> dict[str, Any]:
         return {self.mode: int(self.amount) if self.mode != "relative" else self.amount}
@@ -68,15 +69,18 @@ def parse_tolerance(text: str, default_decimals: int) -> Tolerance:
 def tolerance_from(mode: str, value: Any) -> Tolerance:
     """A Tolerance from a mode name and its amount; CnnTuiError saying what is expected."""
     if mode not in MODES:
-        raise CnnTuiError(f"unknown tolerance '{mode[:40]}' (expected decimals=D, significant=S or relative=R)")
+        raise CnnTuiError(tr("unknown tolerance '{mode}' (expected decimals=D, significant=S or relative=R)",
+                             mode=mode[:40]))
     try:
         amount = float(value)
     except (TypeError, ValueError):
-        raise CnnTuiError(f"the tolerance {mode} needs a number, got '{str(value)[:40]}'") from None
+        raise CnnTuiError(tr("the tolerance {mode} needs a number, got '{value}'", mode=mode,
+                             value=str(value)[:40])) from None
     if mode == "relative":
         if not 0 < amount < 1:
-            raise CnnTuiError(f"a relative tolerance is a number between 0 and 1 (like 0.01), got {amount:g}")
+            raise CnnTuiError(tr("a relative tolerance is a number between 0 and 1 (like 0.01), got {amount:g}",
+                                 amount=amount))
     elif amount != int(amount) or not (0 <= amount <= 12 if mode == "decimals" else 1 <= amount <= 12):
-        raise CnnTuiError(f"the tolerance {mode} is a whole number from {0 if mode == 'decimals' else 1} to 12, "
-                          f"got {amount:g}")
+        raise CnnTuiError(tr("the tolerance {mode} is a whole number from {low} to 12, got {amount:g}",
+                             mode=mode, low=0 if mode == "decimals" else 1, amount=amount))
     return Tolerance(mode, amount)

@@ -15,6 +15,7 @@ import numpy as np
 from core.engine.scenario import Exercise, SampleSet, Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.i18n import tr
 from core.nn.optim import OptimizerState
 from core.teacher.ask import asked_names
 from core.teacher.friendly import hard_faults, slip_faults
@@ -82,6 +83,10 @@ def _draw_params(base: Scenario, rng: np.random.Generator, fine: bool) -> dict[s
             weight_scale = max(1.0 / np.sqrt(fan_in), 0.1)
         drawn = {}
         for pname, arr in own.items():
+            start = layer.param_defaults.get(pname)
+            if start:  # drawn around its fixed start (batch norm's γ near 1): never 0 or of the other sign
+                drawn[pname] = np.round(start + _grid_draw(rng, arr.shape, abs(start) / 4, fine), 2)
+                continue
             scale = weight_scale if pname == "weight" else _magnitude(arr, weight_scale)
             drawn[pname] = _grid_draw(rng, arr.shape, scale, fine, half=pname == "bias")
         params[layer.name] = drawn
@@ -112,9 +117,10 @@ def draw_scenario(base: Scenario, seed: int, sid: str, draw: int) -> Scenario:
     labels = None if samples.labels is None else samples.labels[take].copy()
     x = _draw_inputs(base, rng, (len(take), *base.input_shape))
     new = base.copy()
-    new.name = f"{base.name} — exercise for {sid}"
-    new.description = (f"Your own copy of '{base.name}', with your own weights and inputs: work out the "
-                       "values listed under exercise.ask by hand (or in cnn-tui) and hand this file back.")
+    new.name = f"{base.name} — exercise for {sid}"  # one name in every language: LaTeX prints it
+    new.description = tr("Your own copy of '{name}', with your own weights and inputs: work out the "
+                         "values listed under exercise.ask by hand (or in cnn-tui) and hand this file back.",
+                         name=base.name)
     new.params = _draw_params(base, rng, fine=draw >= FINER_AFTER)
     new.samples = SampleSet(x=x, y=samples.y[take].copy(), labels=labels)
     new.test_samples = None
@@ -169,9 +175,9 @@ def make_variant(base: Scenario, seed: int, sid: str, scope: str, tolerance: Tol
         if not hidden:
             break
     if best is None:
-        raise VariantError(f"no hand-friendly variant of '{base.name}' for {sid} in {MAX_DRAWS} draws "
-                           f"(the last one: {last[0] if last else 'unknown'}): ask fewer values (--ask) "
-                           "or use a smaller network")
+        raise VariantError(tr("no hand-friendly variant of '{name}' for {id} in {draws} draws "
+                              "(the last one: {last}): ask fewer values (--ask) or use a smaller network",
+                              name=base.name, id=sid, draws=MAX_DRAWS, last=last[0] if last else tr("unknown")))
     _, candidate, asked, hidden, draw = best
     candidate.exercise = Exercise(sid, tuple(asked), "always" if reveal == "always" else "after")
     return Variant(sid, candidate, tuple(asked), digest(candidate), draw + 1, tuple(hidden))

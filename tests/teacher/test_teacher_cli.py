@@ -68,7 +68,7 @@ def test_exercise_writes_students_key_and_worksheets_and_refuses_a_non_empty_fol
     assert "not empty" in err and "--replace" in err
     assert (out / "s01.yaml").read_bytes() == before  # nothing touched
     assert main(["exercise", "two-layer-sigmoid", "--count", "2", "--seed", "1", "-o", str(out), "--replace"]) == 0
-    assert "replaced 2 student file(s)" in capsys.readouterr().out
+    assert "replaced 2 student files" in capsys.readouterr().out
 
 
 def test_exercise_is_reproducible_from_the_seed(tmp_path: Path) -> None:

@@ -35,6 +35,12 @@ def _check_hand_friendly(variant, base) -> None:
             assert np.all(arr != 0), f"{layer}.{pname} holds a 0"
             assert max(_decimals(v) for v in arr.ravel()) <= 2, f"{layer}.{pname} has more than two decimals"
     assert max(_decimals(v) for v in scenario.samples.x.ravel()) <= 1
+    for layer in scenario.network.param_layers():  # batch norm's γ: near its start of 1, never negative
+        for pname, start in layer.param_defaults.items():
+            arr = scenario.params[layer.name][pname]
+            if start:
+                assert np.all(np.sign(arr) == np.sign(start)), f"{layer.name}.{pname} changed sign"
+                assert np.all(np.abs(arr - start) <= 0.6 * abs(start) + 1e-12), f"{layer.name}.{pname} far off"
     assert scenario.expected == {}
     stepper = Stepper(scenario)
     stepper.run_iteration()
