@@ -46,7 +46,7 @@ async def test_a_forward_pass_in_chinese_keeps_its_numbers_and_names():
             line = status(app)
             assert "损失 0.347" in line and "迭代 1" in line
             said = message(app)
-            assert "：算出 conv.net, conv.out, fc.net, fc.out 及另外 4 个" in said, said  # names unchanged
+            assert "，算出 conv.net, conv.out, fc.net, fc.out 及另外 4 个" in said, said  # names unchanged
             assert "下一步：" in said and "(b)" in said
             bar = app.query_one(KeyBar).text
             assert "b 反向" in bar and "z 撤销" in bar

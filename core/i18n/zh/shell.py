@@ -171,7 +171,7 @@ MESSAGES: dict[str, str] = {
     # stepping
     "; press {keys}": "；请按 {keys}",
     " or ": " 或 ",
-    "{done}: computed {what} · {where}": "{done}：算出 {what} · {where}",
+    "{done}: computed {what} · {where}": "{done}，算出 {what} · {where}",
     " and {n} more": " 及另外 {n} 个",
     "nothing new": "没有新值",
     "next: {step} ({key})": "下一步：{step} ({key})",
