@@ -6,7 +6,8 @@ For one scenario at one batch size this measures, side by side in one run:
   iteration), in this process, with OpenBLAS on one thread as the app sets it;
 - the same network in PyTorch (eager, float64, same weights, same optimizer), at one
   thread and at torch's default thread count; the PyTorch figure is the faster of the
-  two. The rounds of the three take turns, so a busy machine slows them alike; each
+  two. Ours and torch on one thread take turns round by round, so a busy machine slows
+  them alike; torch on its default threads runs after them (its idle threads spin). Each
   figure is the median over rounds of a round's mean time per iteration;
 - ``cnn-tui train`` end to end per iteration: the command run in fresh processes for a
   few epochs and for more epochs, the difference in wall time divided by the difference
@@ -14,8 +15,9 @@ For one scenario at one batch size this measures, side by side in one run:
   progress bar stay in). Each is the median of ``--runs`` runs.
 
 Before timing, one iteration of each side from the same start must agree on the loss and
-every updated parameter (to 1e-10; 1e-8 with Adam, see ADAM_TOLERANCE). The ratios printed are ours/torch: below 1 is faster.
-A benchmark, not a test: nothing here asserts speed.
+every updated parameter (to 1e-10; 1e-8 with Adam, see ADAM_TOLERANCE). The ratios
+printed are ours/torch: below 1 is faster. A benchmark, not a test: nothing here asserts
+speed.
 """
 
 from __future__ import annotations
@@ -196,19 +198,14 @@ def iterations_for(scenario: Any) -> int:
     return max(5, min(2000, int(20000 / (b * n ** 0.5))))
 
 
-def interleaved(steps: dict[str, Callable[[], object]], rounds: int, iterations: int,
-                before: dict[str, Callable[[], None]] | None = None) -> dict[str, list[float]]:
-    """Per-round mean µs per call of each step, the steps taking turns within each round;
-    ``before[name]`` runs (untimed) before each of that step's turns (torch's thread count)."""
-    before = before or {}
-    for name, step in steps.items():
-        before.get(name, lambda: None)()
+def interleaved(steps: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, list[float]]:
+    """Per-round mean µs per call of each step, the steps taking turns within each round."""
+    for step in steps.values():
         for _ in range(max(3, iterations // 5)):
             step()
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
-            before.get(name, lambda: None)()
             start = time.perf_counter_ns()
             for _ in range(iterations):
                 step()
@@ -217,13 +214,16 @@ def interleaved(steps: dict[str, Callable[[], object]], rounds: int, iterations:
 
 
 def step_figures(scenario: Any, rounds: int) -> dict[str, float]:
-    """Median µs per iteration: ours (``Trainer.step``), torch at 1 thread and at its default."""
+    """Median µs per iteration: ours (``Trainer.step``) and torch at 1 thread in turns, then
+    torch at its default thread count on its own (its idle threads spin for a while after
+    each step, which would slow whatever ran beside them)."""
     steps: dict[str, Callable[[], object]] = {"ours": Trainer(scenario).step}
-    before: dict[str, Callable[[], None]] = {}
     twin = torch_twin(scenario)
+    default = torch_default_threads()
     if twin is not None:
         torch = torch_module()
         tolerance = ADAM_TOLERANCE if scenario.optimizer.type == "adam" else TOLERANCE
+        torch.set_num_threads(1)
         if agreement(scenario, *twin) > tolerance:
             print(f"  DISAGREEMENT over {tolerance:g}: not timing", file=sys.stderr)
             raise SystemExit(1)
@@ -235,16 +235,14 @@ def step_figures(scenario: Any, rounds: int) -> dict[str, float]:
             cursor.iteration += 1
             return torch_step(x, y)
 
-        default = torch_default_threads()
         steps["torch 1 thread"] = step_torch
-        before["torch 1 thread"] = lambda: torch.set_num_threads(1)
-        if default != 1:
-            steps[f"torch {default} threads"] = step_torch
-            before[f"torch {default} threads"] = lambda: torch.set_num_threads(default)
     iterations = iterations_for(scenario)
-    times = interleaved(steps, rounds, iterations, before)
-    if twin is not None:
-        torch_module().set_num_threads(torch_default_threads())
+    times = interleaved(steps, rounds, iterations)
+    if twin is not None and default != 1:
+        torch.set_num_threads(default)
+        times[f"torch {default} threads"] = interleaved({"torch": step_torch}, rounds, iterations)["torch"]
+        torch.set_num_threads(1)
+        time.sleep(0.5)  # let its worker threads go idle before anything else is timed
     medians = {name: statistics.median(values) for name, values in times.items()}
     print(f"  per iteration, median of {rounds} rounds × {iterations}: "
           + ", ".join(f"{name} {value:,.1f} µs" for name, value in medians.items()))

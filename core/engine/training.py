@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.engine.heap import keep_freed_memory
 from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
@@ -87,6 +88,7 @@ class Trainer:
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
                  iteration: int = 1, optimizer_state: OptimizerState | None = None,
                  layer_state: dict[str, Params] | None = None) -> None:
+        keep_freed_memory()  # iterations reuse the pages the last one freed (see core/engine/heap)
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
         self._first = iteration  # where this run started (its epochs count from there)
