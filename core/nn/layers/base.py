@@ -312,8 +312,7 @@ class Layer:
         if self.activation.coupled:
             b = out.shape[0]
             return softmax_backward(out.reshape(b, -1), grad_out.reshape(b, -1)).reshape(out.shape)
-        result: np.ndarray = grad_out * self.activation.derivative(net, out)
-        return result
+        return self.activation.delta(net, out, grad_out)
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, Any]:
         """Return (net or None, out, cache) for a batch ``x``."""
