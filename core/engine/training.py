@@ -53,10 +53,12 @@ class EpochStats:
 
 
 def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet,
-             layer_state: dict[str, Params] | None = None) -> tuple[float, float | None]:
+             layer_state: dict[str, Params] | None = None,
+             classification: bool | None = None) -> tuple[float, float | None]:
     """(mean loss, accuracy or None) of ``params`` on ``samples``, in chunks, in evaluation
     mode: batch norm normalises with ``layer_state``'s running statistics (default: the
-    scenario's), dropout drops nothing."""
+    scenario's), dropout drops nothing. ``classification``: whether ``samples`` are
+    classified (``samples.is_classification``, which the trainer works out once)."""
     network = scenario.network
     run = Run(training=False, state=scenario.layer_state if layer_state is None else layer_state)
     total_loss = 0.0
@@ -67,7 +69,9 @@ def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet,
         out = predict(network, params, x, run)
         total_loss += loss_value(network, None, out, y) * len(x)
         correct += int(np.sum(out.reshape(len(x), -1).argmax(axis=1) == y.argmax(axis=1)))
-    accuracy = correct / len(samples) if samples.is_classification else None
+    if classification is None:
+        classification = samples.is_classification
+    accuracy = correct / len(samples) if classification else None
     return total_loss / len(samples), accuracy
 
 
@@ -124,6 +128,10 @@ class Trainer:
         # the layers' state across iterations (running statistics), replaced after each forward
         self._layer_state = dict(scenario.layer_state if layer_state is None else layer_state)
         self._given_layers = any(layer.given_kinds for layer in scenario.network.layers)
+        # whether accuracies are reported, worked out once (it reads every target)
+        self._classified = scenario.samples.is_classification
+        test = scenario.test_samples
+        self._test_classified = test is not None and test.is_classification
 
     @property
     def layer_state(self) -> dict[str, Params]:
@@ -246,8 +254,9 @@ class Trainer:
     def epoch_stats(self, epoch: int, mean_loss: float) -> EpochStats:
         s = self.scenario
         accuracy = test_loss = test_accuracy = None
-        if s.samples.is_classification:
-            _, accuracy = evaluate(s, self.params, s.samples, self._layer_state)
+        params = self._views  # read only, while no iteration runs
+        if self._classified:
+            _, accuracy = evaluate(s, params, s.samples, self._layer_state, True)
         if s.test_samples is not None:
-            test_loss, test_accuracy = evaluate(s, self.params, s.test_samples, self._layer_state)
+            test_loss, test_accuracy = evaluate(s, params, s.test_samples, self._layer_state, self._test_classified)
         return EpochStats(epoch, mean_loss, accuracy, test_loss, test_accuracy)

@@ -14,6 +14,7 @@ batches gather all windows with one cached index table instead (``argmax`` and o
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,10 @@ from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.spatial import Geometry
 from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
+
+# the forward's gather route takes an argmax along each window, one short row at a time: past
+# about this many windows in a batch (B·C·P) the strided route's whole-array maxima are faster
+GATHER_WINDOWS = 1024
 
 
 @register
@@ -45,6 +50,7 @@ class Pool(Layer):
         self.kind = f"{mode}pool{self.geometry.dims}d"
         self.out_shape = (in_shape[0], *self.geometry.out_spatial)
         self.tiled = tuple(size) == tuple(stride)  # windows tile the input, no overlap
+        self.out_size = prod(self.out_shape)  # windows per sample
         self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
@@ -97,7 +103,7 @@ class Pool(Layer):
                 total += view
             total /= len(views)
             return None, self._batch_major(total, b), None
-        if self.geometry.is_small(b):
+        if self.geometry.is_small(b) and b * self.out_size <= GATHER_WINDOWS:
             index, starts = self._window_index(b)
             windows = x.reshape(-1)[index]
             choice = windows.reshape(-1, len(index) // len(starts)).argmax(axis=1)  # first maximum
