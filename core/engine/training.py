@@ -21,6 +21,7 @@ from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
 from core.numbers import fmt
 
 EVAL_CHUNK = 512
+_ITERATION = Run(training=True)  # an iteration of a network without layer state or given arrays
 LOSS_LIMIT = 1e30  # a loss past this has blown up: no network that learns gets anywhere near it
 
 
@@ -128,6 +129,9 @@ class Trainer:
         # the layers' state across iterations (running statistics), replaced after each forward
         self._layer_state = dict(scenario.layer_state if layer_state is None else layer_state)
         self._given_layers = any(layer.given_kinds for layer in scenario.network.layers)
+        # a network whose layers keep no state and take no given arrays runs every iteration
+        # in the same Run (nothing in it changes)
+        self._plain = not self._given_layers and not any(layer.state_defaults for layer in scenario.network.layers)
         # whether accuracies are reported, worked out once (it reads every target)
         self._classified = scenario.samples.is_classification
         test = scenario.test_samples
@@ -188,10 +192,14 @@ class Trainer:
         """
         x, y = self.batch(self.iteration)
         s = self.scenario
-        given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) if self._given_layers else {}
         after: dict[str, Params] = {}
-        loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views,
-                                   run=Run(True, self._layer_state, given), state_out=after)
+        if self._plain:
+            loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)
+        else:
+            given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) \
+                if self._given_layers else {}
+            loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views,
+                                       run=Run(True, self._layer_state, given), state_out=after)
         if self._flat is None:  # some state not started yet: parameter by parameter, once
             new, state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
             theta = self._theta.copy()
@@ -207,7 +215,8 @@ class Trainer:
         if what is not None:
             raise self._diverged(what, loss)
         self._theta[...] = theta
-        self._layer_state.update(after)
+        if after:
+            self._layer_state.update(after)
         if flat is None:
             self._state = state
             self._flat = self._flat_buffers(state)
