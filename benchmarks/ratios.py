@@ -27,6 +27,7 @@ import os
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it (tui/__init__.py), before NumPy
 
 import platform  # noqa: E402
+import resource  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -198,18 +199,23 @@ def iterations_for(scenario: Any) -> int:
     return max(5, min(2000, int(20000 / (b * n ** 0.5))))
 
 
-def interleaved(steps: dict[str, Callable[[], object]], rounds: int, iterations: int) -> dict[str, list[float]]:
-    """Per-round mean µs per call of each step, the steps taking turns within each round."""
+def interleaved(steps: dict[str, Callable[[], object]], rounds: int, iterations: int,
+                cpu: dict[str, list[float]] | None = None) -> dict[str, list[float]]:
+    """Per-round mean µs per call of each step (wall clock), the steps taking turns within
+    each round; ``cpu`` receives the same in this thread's CPU time (what one-thread work
+    costs whatever else the machine runs)."""
     for step in steps.values():
         for _ in range(max(3, iterations // 5)):
             step()
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
-            start = time.perf_counter_ns()
+            start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
             for _ in range(iterations):
                 step()
             times[name].append((time.perf_counter_ns() - start) / iterations / 1000.0)
+            if cpu is not None:
+                cpu.setdefault(name, []).append((time.thread_time_ns() - start_cpu) / iterations / 1000.0)
     return times
 
 
@@ -237,7 +243,8 @@ def step_figures(scenario: Any, rounds: int) -> dict[str, float]:
 
         steps["torch 1 thread"] = step_torch
     iterations = iterations_for(scenario)
-    times = interleaved(steps, rounds, iterations)
+    cpu: dict[str, list[float]] = {}
+    times = interleaved(steps, rounds, iterations, cpu)
     if twin is not None and default != 1:
         torch.set_num_threads(default)
         times[f"torch {default} threads"] = interleaved({"torch": step_torch}, rounds, iterations)["torch"]
@@ -248,27 +255,40 @@ def step_figures(scenario: Any, rounds: int) -> dict[str, float]:
           + ", ".join(f"{name} {value:,.1f} µs" for name, value in medians.items()))
     if twin is not None:
         medians["torch"] = min(value for name, value in medians.items() if name.startswith("torch "))
+        ours_cpu, torch_cpu = statistics.median(cpu["ours"]), statistics.median(cpu["torch 1 thread"])
+        medians["cpu_ratio"], medians["ours_cpu"] = ours_cpu / torch_cpu, ours_cpu
+        print(f"  CPU time of the one thread, median: ours {ours_cpu:,.1f} µs, torch 1 thread {torch_cpu:,.1f} µs: "
+              f"ours/torch {ours_cpu / torch_cpu:.2f} (the steady figure when the machine is busy)")
     return medians
 
 
-def cli_per_iteration(path: Path, epochs: tuple[int, int], iterations_per_epoch: int, runs: int) -> float | None:
-    """µs per iteration of ``cnn-tui train PATH`` end to end: (median wall time at the larger
-    epoch count − at the smaller) / the iterations between them."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli_per_iteration(path: Path, epochs: tuple[int, int], iterations_per_epoch: int,
+                      runs: int) -> tuple[float, float] | None:
+    """µs per iteration of ``cnn-tui train PATH`` end to end, (wall, CPU): (the median at the
+    larger epoch count − at the smaller) / the iterations between them."""
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     env.pop("OPENBLAS_NUM_THREADS", None)  # the command sets its own
     walls: dict[int, list[float]] = {e: [] for e in epochs}
+    cpus: dict[int, list[float]] = {e: [] for e in epochs}
     for _ in range(runs):
         for e in epochs:  # alternating, so load drifts hit both alike
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), _children_cpu()
             done = subprocess.run([sys.executable, "-m", "tui.cli", "train", str(path), "--epochs", str(e)],
                                   capture_output=True, text=True, env=env, cwd=ROOT, check=False)
             walls[e].append(time.perf_counter() - start)
+            cpus[e].append(_children_cpu() - start_cpu)
             if done.returncode != 0:
                 print(f"  cnn-tui train failed: {done.stderr.strip()[-300:]}")
                 return None
     low, high = epochs
-    spread = (statistics.median(walls[high]) - statistics.median(walls[low]))
-    return spread / ((high - low) * iterations_per_epoch) * 1e6
+    between = (high - low) * iterations_per_epoch / 1e6
+    return ((statistics.median(walls[high]) - statistics.median(walls[low])) / between,
+            (statistics.median(cpus[high]) - statistics.median(cpus[low])) / between)
 
 
 def report(title: str, scenario: Any, path: Path | None, goal: float, rounds: int, runs: int,
@@ -281,10 +301,11 @@ def report(title: str, scenario: Any, path: Path | None, goal: float, rounds: in
     figures = step_figures(scenario, rounds)
     cli = None
     if path is not None and runs > 0:
-        cli = cli_per_iteration(path, epochs, per_epoch, runs)
-        if cli is not None:
-            figures["cli"] = cli
-            print(f"  cnn-tui train end to end: {cli:,.1f} µs per iteration "
+        measured = cli_per_iteration(path, epochs, per_epoch, runs)
+        if measured is not None:
+            cli, cli_cpu = measured
+            figures["cli"], figures["cli_cpu"] = cli, cli_cpu
+            print(f"  cnn-tui train end to end: {cli:,.1f} µs per iteration, CPU {cli_cpu:,.1f} µs "
                   f"(epochs {epochs[0]} and {epochs[1]}, median of {runs} runs each)")
     if "torch" in figures:
         torch_figure = figures["torch"]
@@ -295,6 +316,11 @@ def report(title: str, scenario: Any, path: Path | None, goal: float, rounds: in
             line += f", cnn-tui train {cli / torch_figure:.2f}"
         verdict = "meets" if max(step_ratio, figures.get("cli_ratio", 0.0)) <= goal else "misses"
         print(f"{line} ({verdict} the goal ≤ {goal:g})")
+        if cli is not None and "cpu_ratio" in figures:
+            torch_cpu = figures["ours_cpu"] / figures["cpu_ratio"]
+            figures["cli_cpu_ratio"] = figures["cli_cpu"] / torch_cpu
+            print(f"  in CPU time against torch on 1 thread: Trainer.step {figures['cpu_ratio']:.2f}, "
+                  f"cnn-tui train {figures['cli_cpu_ratio']:.2f}")
         figures["step_ratio"] = step_ratio
     return figures
 
