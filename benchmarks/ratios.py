@@ -193,23 +193,31 @@ def agreement(scenario: Any, step: Callable[[np.ndarray, np.ndarray], float], ow
 
 
 # --- timing -----------------------------------------------------------------------------
-def iterations_for(scenario: Any) -> int:
-    """Iterations per round: about 50 ms of work a round whatever the network's size."""
-    b, n = scenario.batch_size, scenario.network.parameter_count
-    return max(5, min(2000, int(20000 / (b * n ** 0.5))))
+ROUND_SECONDS = 0.05  # the length of one round of one step, about
 
 
-def interleaved(steps: dict[str, Callable[[], object]], rounds: int, iterations: int,
+def calibrated(step: Callable[[], object]) -> int:
+    """Iterations in a round of ``step``: about ROUND_SECONDS of it (warm-up included), so
+    a slow variant (torch's threads on a busy machine) does not stretch the run."""
+    count, spent = 0, 0.0
+    while spent < ROUND_SECONDS / 2 and count < 5000:
+        start = time.perf_counter()
+        step()
+        spent += time.perf_counter() - start
+        count += 1
+    return max(3, min(2000, int(count * ROUND_SECONDS / max(spent, 1e-9))))
+
+
+def interleaved(steps: dict[str, Callable[[], object]], rounds: int,
                 cpu: dict[str, list[float]] | None = None) -> dict[str, list[float]]:
     """Per-round mean µs per call of each step (wall clock), the steps taking turns within
     each round; ``cpu`` receives the same in this thread's CPU time (what one-thread work
     costs whatever else the machine runs)."""
-    for step in steps.values():
-        for _ in range(max(3, iterations // 5)):
-            step()
+    counts = {name: calibrated(step) for name, step in steps.items()}
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
+            iterations = counts[name]
             start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
             for _ in range(iterations):
                 step()
@@ -242,16 +250,15 @@ def step_figures(scenario: Any, rounds: int) -> dict[str, float]:
             return torch_step(x, y)
 
         steps["torch 1 thread"] = step_torch
-    iterations = iterations_for(scenario)
     cpu: dict[str, list[float]] = {}
-    times = interleaved(steps, rounds, iterations, cpu)
+    times = interleaved(steps, rounds, cpu)
     if twin is not None and default != 1:
         torch.set_num_threads(default)
-        times[f"torch {default} threads"] = interleaved({"torch": step_torch}, rounds, iterations)["torch"]
+        times[f"torch {default} threads"] = interleaved({"torch": step_torch}, rounds)["torch"]
         torch.set_num_threads(1)
         time.sleep(0.5)  # let its worker threads go idle before anything else is timed
     medians = {name: statistics.median(values) for name, values in times.items()}
-    print(f"  per iteration, median of {rounds} rounds × {iterations}: "
+    print(f"  per iteration, median of {rounds} rounds (about {ROUND_SECONDS * 1000:.0f} ms each): "
           + ", ".join(f"{name} {value:,.1f} µs" for name, value in medians.items()))
     if twin is not None:
         medians["torch"] = min(value for name, value in medians.items() if name.startswith("torch "))
