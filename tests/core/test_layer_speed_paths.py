@@ -79,6 +79,8 @@ def test_max_pool_matches_loops(pool_route, shape, kernel, stride, transposed) -
     pool = Pool("pool", shape, "max", kernel, stride)
     x = batch(rng, shape, transposed=transposed)
     _, out, choice = pool.forward({}, x)
+    inferred = pool.infer({}, x)  # evaluation's route: the maxima alone
+    assert inferred.tobytes() == out.tobytes() and inferred.strides == out.strides
     up = rng.standard_normal(out.shape)
     grad = pool.input_grad({}, x, up, choice)
     want_out = np.zeros(as_grid(out).shape)

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 
 from core.engine.heap import keep_freed_memory
+from core.engine.passes import EVALUATION, _forward, predict
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
 from core.nn.activations import get_activation
@@ -109,3 +110,14 @@ def test_fast_deltas_are_the_plain_product(name: str, z_layout: str, g_layout: s
 def test_the_heap_keeps_freed_memory_on_glibc() -> None:
     assert keep_freed_memory() is True
     assert keep_freed_memory() is True  # once per process; asking again changes nothing
+
+
+@pytest.mark.parametrize("name", ["tiny-cnn", "digits", "digits-modern", "residual-block", "x-vs-o-padded"])
+def test_evaluation_gives_the_forward_passs_numbers(name: str) -> None:
+    """``predict`` (held-out evaluation, which skips what only a backward pass reads) and
+    the full forward pass give the same output, bit for bit."""
+    scenario = load(name)
+    x = scenario.samples.x[:64]
+    want = _forward(scenario.network, scenario.params, x, EVALUATION)[0][-1]
+    got = predict(scenario.network, scenario.params, x)
+    assert got.tobytes() == want.tobytes()

@@ -322,6 +322,11 @@ class Layer:
         """∂E/∂x, given δ (layers with a net) or ∂E/∂out (the others)."""
         raise NotImplementedError
 
+    def infer(self, params: Params, x: np.ndarray) -> np.ndarray:
+        """out alone, for evaluation (no backward pass follows): ``forward``'s out, the same
+        numbers; a layer may skip what only its backward reads (max-pool's choices)."""
+        return self.forward(params, x)[1]
+
     # --- any number of inputs (the network is a graph) ---------------------------------
     def forward_many(self, params: Params, xs: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray, Any]:
         """``forward`` on the outputs of every layer this one reads (one, unless it is a

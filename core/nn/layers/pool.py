@@ -117,6 +117,23 @@ class Pool(Layer):
         positions = self.geometry.table.positions
         return None, self._batch_major(out, b), choice.swapaxes(0, 1).reshape(b, -1, positions)
 
+    def infer(self, params: Params, x: np.ndarray) -> np.ndarray:
+        """Evaluation's max-pool: the maxima of the kernel offsets' strided views, without the
+        choices only the backward pass reads (max is exact: the same numbers, and the same
+        memory layout as ``forward``'s out, which later sums' order depends on)."""
+        b = x.shape[0]
+        taps = self.geometry.kernel[0] * self.geometry.kernel[1]
+        if self.mode != "max" or taps == 1 or (self.geometry.is_small(b) and b * self.out_size <= GATHER_WINDOWS):
+            return self.forward(params, x)[1]
+        views = self.geometry.offset_views(self._grid(x))
+        if self.tiled and self._offset_type is np.uint8:
+            out = np.maximum(views[0], views[1])  # laid out as the input, as _max_tiled's out is
+        else:
+            out = np.maximum(views[0], views[1], out=np.empty(views[0].shape))  # C order, as _max_any's
+        for view in views[2:]:
+            np.maximum(out, view, out=out)
+        return self._batch_major(out, b)
+
     def _max_any(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Running maximum over the kernel offsets; a later offset wins only if strictly larger."""
         views = self.geometry.offset_views(grid)
