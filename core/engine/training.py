@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.engine.heap import keep_freed_memory
+from core.engine.network import Network
 from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
@@ -20,7 +21,21 @@ from core.nn.layers import Params
 from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
 from core.numbers import fmt
 
-EVAL_CHUNK = 512
+EVAL_CHUNK = 512  # samples an evaluation runs at once, at most
+# values of one layer's forward an evaluation chunk may hold (32 MiB of float64): a LeNet-sized
+# conv layer's columns for 512 samples took 59 MB, out of every cache, and halving the chunk
+# until they fit halved the evaluation's time; smaller networks keep chunks of EVAL_CHUNK
+EVAL_VALUES = 1 << 22
+
+
+def evaluation_chunk(network: Network) -> int:
+    """Samples per evaluation chunk: EVAL_CHUNK, halved while the busiest layer's forward
+    would hold more than EVAL_VALUES values (never below 16)."""
+    work = max(layer.work_per_sample() for layer in network.layers)
+    chunk = EVAL_CHUNK
+    while chunk > 16 and chunk * work > EVAL_VALUES:
+        chunk //= 2
+    return chunk
 _ITERATION = Run(training=True)  # an iteration of a network without layer state or given arrays
 LOSS_LIMIT = 1e30  # a loss past this has blown up: no network that learns gets anywhere near it
 
@@ -64,9 +79,10 @@ def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet,
     run = Run(training=False, state=scenario.layer_state if layer_state is None else layer_state)
     total_loss = 0.0
     correct = 0
-    for start in range(0, len(samples), EVAL_CHUNK):
-        x = samples.x[start:start + EVAL_CHUNK]
-        y = samples.y[start:start + EVAL_CHUNK]
+    chunk = evaluation_chunk(network)
+    for start in range(0, len(samples), chunk):
+        x = samples.x[start:start + chunk]
+        y = samples.y[start:start + chunk]
         out = predict(network, params, x, run)
         total_loss += loss_value(network, None, out, y) * len(x)
         correct += int(np.sum(out.reshape(len(x), -1).argmax(axis=1) == y.argmax(axis=1)))

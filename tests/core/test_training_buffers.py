@@ -17,10 +17,11 @@ import platform
 import numpy as np
 import pytest
 
+from core.engine import training
 from core.engine.heap import keep_freed_memory
 from core.engine.passes import EVALUATION, _forward, predict
 from core.engine.stepper import Stepper
-from core.engine.training import Trainer
+from core.engine.training import Trainer, evaluation_chunk
 from core.nn.activations import get_activation
 from core.scenario.catalog import load
 
@@ -121,3 +122,18 @@ def test_evaluation_gives_the_forward_passs_numbers(name: str) -> None:
     want = _forward(scenario.network, scenario.params, x, EVALUATION)[0][-1]
     got = predict(scenario.network, scenario.params, x)
     assert got.tobytes() == want.tobytes()
+
+
+def test_evaluation_chunks_fit_the_network(monkeypatch) -> None:
+    """Bundled networks evaluate 512 samples at once; a big conv layer gets smaller chunks
+    (its window columns fit EVAL_VALUES), and chunks change no accuracy."""
+    assert evaluation_chunk(load("digits").network) == training.EVAL_CHUNK == 512
+    scenario = load("digits")
+    conv = scenario.network.layers[0]
+    assert conv.work_per_sample() == 8 * 64 + 9 * 64  # its output and its columns
+    whole = training.evaluate(scenario, scenario.params, scenario.samples)
+    monkeypatch.setattr(training, "EVAL_VALUES", 100 * conv.work_per_sample())
+    assert evaluation_chunk(scenario.network) == 64  # 512 halved until 64·work ≤ 100·work
+    chunked = training.evaluate(scenario, scenario.params, scenario.samples)
+    assert chunked[1] == whole[1]
+    assert chunked[0] == pytest.approx(whole[0], rel=1e-12)

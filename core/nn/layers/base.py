@@ -322,6 +322,14 @@ class Layer:
         """∂E/∂x, given δ (layers with a net) or ∂E/∂out (the others)."""
         raise NotImplementedError
 
+    def work_per_sample(self) -> int:
+        """About how many values its forward pass holds per sample (its output; a conv layer
+        adds its window columns): evaluation sizes its chunks of samples by it."""
+        n = 1
+        for s in self.out_shape:
+            n *= s
+        return n
+
     def infer(self, params: Params, x: np.ndarray) -> np.ndarray:
         """out alone, for evaluation (no backward pass follows): ``forward``'s out, the same
         numbers; a layer may skip what only its backward reads (max-pool's choices)."""
