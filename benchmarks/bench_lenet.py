@@ -1,20 +1,21 @@
-"""Time training iterations of a LeNet-5-sized CNN: our engine against PyTorch.
+"""Issue 15's LeNet ratios: training iterations of a LeNet-5-sized CNN at batch 32 against
+the same network in PyTorch, plain (SGD) or with batch norm and Adam (``--bn-adam``).
 
-The network (weights left out, initialised from a seed; built from YAML text):
+The network (weights from a seed; 1,024 random 28×28 images with random labels):
 
     input [1, 28, 28] → conv2d 6×5×5 relu → maxpool 2 → conv2d 16×5×5 relu → maxpool 2
-                      → flatten → dense 120 relu → dense 10 softmax, cross-entropy
+                      → flatten → dense 120 relu → dense 10 softmax, cross-entropy, SGD
 
-``--activation sigmoid`` uses sigmoid instead of relu. One iteration (forward, loss,
-backward, SGD update; ``core.engine.passes.train_step``) on a fixed batch of 32 random images
-is timed against the same network in PyTorch (eager mode, float64, same weights; both
-take one step first and must agree to 1e-10). Threads and timing as in
-``bench_digits.py`` (same number of threads for both, default 1; alternating rounds;
-median of per-round means). Goal (issue 4): ours/torch ≤ 1.5 at batch 32.
+``--bn-adam``: each conv is followed by a batchnorm2d that carries the relu (conv →
+batchnorm2d → relu → pool), and the optimizer is Adam. ``--activation sigmoid`` or
+``tanh`` replaces relu. Printed: ``Trainer.step`` and ``cnn-tui train`` end to end per
+iteration, each against PyTorch (eager, float64; the faster of 1 thread and its default),
+after both sides agree on one iteration to 1e-10 (``ratios.py``). Goals (issue 15):
+ours/torch ≤ 1.0 for both.
 
-Run:  python benchmarks/bench_lenet.py [--batch 32] [--rounds 15] [--threads 1]
+Run:  python benchmarks/bench_lenet.py [--bn-adam] [--batch 32] [--rounds 15] [--runs 3] [--no-train]
 
-PyTorch is optional: without it only our figure is printed. A benchmark, not a test.
+PyTorch is optional: without it only our figures are printed. A benchmark, not a test.
 """
 
 from __future__ import annotations
@@ -24,40 +25,46 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_digits import _threads_from_argv  # noqa: E402
-
-if __name__ == "__main__":  # before NumPy loads OpenBLAS
-    for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[_var] = _threads_from_argv(sys.argv)
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the app sets it, before NumPy loads
 
 import argparse  # noqa: E402
 
 import numpy as np  # noqa: E402
-from bench_digits import compare, header  # noqa: E402
+from ratios import header, report, scenario_file  # noqa: E402
 
-from core.scenario.load import parse_scenario  # noqa: E402
+from core.scenario.catalog import load  # noqa: E402
 
-GOAL = 1.5
+GOAL = 1.0
+SAMPLES = 1024
 
 
-def scenario_text(activation: str) -> str:
-    image = np.round(np.random.default_rng(1).random((1, 28, 28)), 3).tolist()
-    return f"""format: 1
-name: bench-lenet — LeNet-5-sized CNN
-input: [1, 28, 28]
-samples:
-  - x: {image}
-    label: 3
-layers:
-  - {{name: c1, type: conv2d, filters: 6, kernel: 5, activation: {activation}}}
+def scenario_text(activation: str, batch: int, bn_adam: bool) -> str:
+    if bn_adam:
+        layers = """  - {name: c1, type: conv2d, filters: 6, kernel: 5}
+  - {name: b1, type: batchnorm2d, activation: relu}
+  - {name: p1, type: maxpool2d, size: 2}
+  - {name: c2, type: conv2d, filters: 16, kernel: 5}
+  - {name: b2, type: batchnorm2d, activation: relu}
+  - {name: p2, type: maxpool2d, size: 2}"""
+        optimizer = "optimizer: {type: adam}\nlearning_rate: 0.001"
+    else:
+        layers = f"""  - {{name: c1, type: conv2d, filters: 6, kernel: 5, activation: {activation}}}
   - {{name: p1, type: maxpool2d, size: 2}}
   - {{name: c2, type: conv2d, filters: 16, kernel: 5, activation: {activation}}}
-  - {{name: p2, type: maxpool2d, size: 2}}
+  - {{name: p2, type: maxpool2d, size: 2}}"""
+        optimizer = "learning_rate: 0.01"
+    return f"""format: 1
+name: bench-lenet — LeNet-5-sized CNN{' with batch norm and Adam' if bn_adam else ''}
+input: [1, 28, 28]
+samples: {{file: samples.npz}}
+layers:
+{layers}
   - {{name: flat, type: flatten}}
   - {{name: f1, type: dense, units: 120, activation: {activation}}}
   - {{name: out, type: dense, units: 10, activation: softmax}}
 loss: cross_entropy
-learning_rate: 0.01
+{optimizer}
+batch_size: {batch}
 seed: 0
 init: he
 """
@@ -65,20 +72,21 @@ init: he
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bn-adam", action="store_true", help="batch norm after each conv, and Adam")
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="runs of cnn-tui train per epoch count")
     parser.add_argument("--activation", choices=("relu", "sigmoid", "tanh"), default="relu")
+    parser.add_argument("--no-train", action="store_true", help="skip the end-to-end cnn-tui train figure")
     args = parser.parse_args()
-    header(args.threads)
-    scenario = parse_scenario(scenario_text(args.activation))
-    network = scenario.network
-    print(f"LeNet: {network.parameter_count} parameters, "
-          f"{' → '.join(layer.describe() for layer in network.layers)}")
+    header()
     rng = np.random.default_rng(2)
-    x = rng.random((args.batch, 1, 28, 28))
-    y = np.eye(10)[rng.integers(0, 10, args.batch)]
-    compare("LeNet", scenario, args.batch, GOAL, args.rounds, args.threads, data=(x, y))
+    x = np.round(rng.random((SAMPLES, 1, 28, 28)), 3)
+    labels = rng.integers(0, 10, SAMPLES).astype(np.uint8)
+    path = scenario_file(scenario_text(args.activation, args.batch, args.bn_adam), x, labels)
+    title = "LeNet + batch norm + Adam" if args.bn_adam else "LeNet"
+    report(f"{title}, batch {args.batch}", load(str(path)), path, GOAL, args.rounds,
+           0 if args.no_train else args.runs, (1, 4))
     return 0
 
 

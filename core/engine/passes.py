@@ -317,5 +317,16 @@ _EMPTY: Params = {}
 
 def predict(network: Network, params: dict[str, Params], x: np.ndarray, run: Run = EVALUATION) -> np.ndarray:
     """The network's output for a batch ``x`` (no gradients), by default evaluated: running
-    statistics, no dropout (pass the layers' state in ``run``)."""
-    return _forward(network, params, x, run)[0][-1]
+    statistics, no dropout (pass the layers' state in ``run``). The same numbers as the
+    forward pass; layers skip what only a backward pass would read (``Layer.infer``)."""
+    outs: list[np.ndarray] = [x] * len(network.layers)
+    for i, (layer, sources) in enumerate(zip(network.layers, network.plan)):
+        own = params.get(layer.name, _EMPTY)
+        xs = [x if s < 0 else outs[s] for s in sources]
+        if layer.state_defaults or layer.given_kinds:
+            outs[i] = layer.forward_in(own, xs, run.context(layer)).out
+        elif len(xs) == 1:
+            outs[i] = layer.infer(own, xs[0])
+        else:
+            outs[i] = layer.forward_many(own, xs)[1]
+    return outs[-1]

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.engine.heap import keep_freed_memory
+from core.engine.network import Network
 from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
@@ -20,7 +22,22 @@ from core.nn.layers import Params
 from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
 from core.numbers import fmt
 
-EVAL_CHUNK = 512
+EVAL_CHUNK = 512  # samples an evaluation runs at once, at most
+# values of one layer's forward an evaluation chunk may hold (32 MiB of float64): a LeNet-sized
+# conv layer's columns for 512 samples took 59 MB, out of every cache, and halving the chunk
+# until they fit halved the evaluation's time; smaller networks keep chunks of EVAL_CHUNK
+EVAL_VALUES = 1 << 22
+
+
+def evaluation_chunk(network: Network) -> int:
+    """Samples per evaluation chunk: EVAL_CHUNK, halved while the busiest layer's forward
+    would hold more than EVAL_VALUES values (never below 16)."""
+    work = max(layer.work_per_sample() for layer in network.layers)
+    chunk = EVAL_CHUNK
+    while chunk > 16 and chunk * work > EVAL_VALUES:
+        chunk //= 2
+    return chunk
+_ITERATION = Run(training=True)  # an iteration of a network without layer state or given arrays
 LOSS_LIMIT = 1e30  # a loss past this has blown up: no network that learns gets anywhere near it
 
 
@@ -53,21 +70,26 @@ class EpochStats:
 
 
 def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet,
-             layer_state: dict[str, Params] | None = None) -> tuple[float, float | None]:
+             layer_state: dict[str, Params] | None = None,
+             classification: bool | None = None) -> tuple[float, float | None]:
     """(mean loss, accuracy or None) of ``params`` on ``samples``, in chunks, in evaluation
     mode: batch norm normalises with ``layer_state``'s running statistics (default: the
-    scenario's), dropout drops nothing."""
+    scenario's), dropout drops nothing. ``classification``: whether ``samples`` are
+    classified (``samples.is_classification``, which the trainer works out once)."""
     network = scenario.network
     run = Run(training=False, state=scenario.layer_state if layer_state is None else layer_state)
     total_loss = 0.0
     correct = 0
-    for start in range(0, len(samples), EVAL_CHUNK):
-        x = samples.x[start:start + EVAL_CHUNK]
-        y = samples.y[start:start + EVAL_CHUNK]
+    chunk = evaluation_chunk(network)
+    for start in range(0, len(samples), chunk):
+        x = samples.x[start:start + chunk]
+        y = samples.y[start:start + chunk]
         out = predict(network, params, x, run)
         total_loss += loss_value(network, None, out, y) * len(x)
         correct += int(np.sum(out.reshape(len(x), -1).argmax(axis=1) == y.argmax(axis=1)))
-    accuracy = correct / len(samples) if samples.is_classification else None
+    if classification is None:
+        classification = samples.is_classification
+    accuracy = correct / len(samples) if classification else None
     return total_loss / len(samples), accuracy
 
 
@@ -88,6 +110,7 @@ class Trainer:
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
                  iteration: int = 1, optimizer_state: OptimizerState | None = None,
                  layer_state: dict[str, Params] | None = None) -> None:
+        keep_freed_memory()  # iterations reuse the pages the last one freed (see core/engine/heap)
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
         self._first = iteration  # where this run started (its epochs count from there)
@@ -123,6 +146,13 @@ class Trainer:
         # the layers' state across iterations (running statistics), replaced after each forward
         self._layer_state = dict(scenario.layer_state if layer_state is None else layer_state)
         self._given_layers = any(layer.given_kinds for layer in scenario.network.layers)
+        # a network whose layers keep no state and take no given arrays runs every iteration
+        # in the same Run (nothing in it changes)
+        self._plain = not self._given_layers and not any(layer.state_defaults for layer in scenario.network.layers)
+        # whether accuracies are reported, worked out once (it reads every target)
+        self._classified = scenario.samples.is_classification
+        test = scenario.test_samples
+        self._test_classified = test is not None and test.is_classification
 
     @property
     def layer_state(self) -> dict[str, Params]:
@@ -179,10 +209,14 @@ class Trainer:
         """
         x, y = self.batch(self.iteration)
         s = self.scenario
-        given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) if self._given_layers else {}
         after: dict[str, Params] = {}
-        loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views,
-                                   run=Run(True, self._layer_state, given), state_out=after)
+        if self._plain:
+            loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)
+        else:
+            given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) \
+                if self._given_layers else {}
+            loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views,
+                                       run=Run(True, self._layer_state, given), state_out=after)
         if self._flat is None:  # some state not started yet: parameter by parameter, once
             new, state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
             theta = self._theta.copy()
@@ -198,7 +232,8 @@ class Trainer:
         if what is not None:
             raise self._diverged(what, loss)
         self._theta[...] = theta
-        self._layer_state.update(after)
+        if after:
+            self._layer_state.update(after)
         if flat is None:
             self._state = state
             self._flat = self._flat_buffers(state)
@@ -246,8 +281,9 @@ class Trainer:
     def epoch_stats(self, epoch: int, mean_loss: float) -> EpochStats:
         s = self.scenario
         accuracy = test_loss = test_accuracy = None
-        if s.samples.is_classification:
-            _, accuracy = evaluate(s, self.params, s.samples, self._layer_state)
+        params = self._views  # read only, while no iteration runs
+        if self._classified:
+            _, accuracy = evaluate(s, params, s.samples, self._layer_state, True)
         if s.test_samples is not None:
-            test_loss, test_accuracy = evaluate(s, self.params, s.test_samples, self._layer_state)
+            test_loss, test_accuracy = evaluate(s, params, s.test_samples, self._layer_state, self._test_classified)
         return EpochStats(epoch, mean_loss, accuracy, test_loss, test_accuracy)

@@ -17,11 +17,15 @@ import numpy as np
 import pytest
 
 from core.nn.activations import get_activation
+from core.nn.layers import pool as pool_module
 from core.nn.layers import spatial
 from core.nn.layers.conv import Conv
 from core.nn.layers.pool import Pool
 
 ROUTES = {"gather": 10**9, "strided": 0}
+# (SMALL, pool.GATHER_WINDOWS): a max-pool may take the strided forward and the gather
+# backward (many windows in a small batch), so its strided cache must serve bincount too
+POOL_ROUTES = {"gather": (10**9, 10**9), "strided": (0, 0), "strided-then-gather": (10**9, 0)}
 
 CASES = [  # (in_shape, kernel, stride)
     ((2, 6, 7), (2, 2), (2, 2)),  # tiled, last column dropped
@@ -60,13 +64,23 @@ def route(request, monkeypatch):
     return request.param
 
 
+@pytest.fixture(params=sorted(POOL_ROUTES))
+def pool_route(request, monkeypatch):
+    small, windows = POOL_ROUTES[request.param]
+    monkeypatch.setattr(spatial, "SMALL", small)
+    monkeypatch.setattr(pool_module, "GATHER_WINDOWS", windows)
+    return request.param
+
+
 @pytest.mark.parametrize("transposed", [False, True])
 @pytest.mark.parametrize("shape,kernel,stride", CASES)
-def test_max_pool_matches_loops(route, shape, kernel, stride, transposed) -> None:
+def test_max_pool_matches_loops(pool_route, shape, kernel, stride, transposed) -> None:
     rng = np.random.default_rng(1)
     pool = Pool("pool", shape, "max", kernel, stride)
     x = batch(rng, shape, transposed=transposed)
     _, out, choice = pool.forward({}, x)
+    inferred = pool.infer({}, x)  # evaluation's route: the maxima alone
+    assert inferred.tobytes() == out.tobytes() and inferred.strides == out.strides
     up = rng.standard_normal(out.shape)
     grad = pool.input_grad({}, x, up, choice)
     want_out = np.zeros(as_grid(out).shape)

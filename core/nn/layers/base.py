@@ -312,8 +312,7 @@ class Layer:
         if self.activation.coupled:
             b = out.shape[0]
             return softmax_backward(out.reshape(b, -1), grad_out.reshape(b, -1)).reshape(out.shape)
-        result: np.ndarray = grad_out * self.activation.derivative(net, out)
-        return result
+        return self.activation.delta(net, out, grad_out)
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray | None, np.ndarray, Any]:
         """Return (net or None, out, cache) for a batch ``x``."""
@@ -322,6 +321,19 @@ class Layer:
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         """∂E/∂x, given δ (layers with a net) or ∂E/∂out (the others)."""
         raise NotImplementedError
+
+    def work_per_sample(self) -> int:
+        """About how many values its forward pass holds per sample (its output; a conv layer
+        adds its window columns): evaluation sizes its chunks of samples by it."""
+        n = 1
+        for s in self.out_shape:
+            n *= s
+        return n
+
+    def infer(self, params: Params, x: np.ndarray) -> np.ndarray:
+        """out alone, for evaluation (no backward pass follows): ``forward``'s out, the same
+        numbers; a layer may skip what only its backward reads (max-pool's choices)."""
+        return self.forward(params, x)[1]
 
     # --- any number of inputs (the network is a graph) ---------------------------------
     def forward_many(self, params: Params, xs: list[np.ndarray]) -> tuple[np.ndarray | None, np.ndarray, Any]:

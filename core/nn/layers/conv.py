@@ -86,6 +86,10 @@ class Conv(Layer):
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
         return net, self.activate(net), cols
 
+    def work_per_sample(self) -> int:
+        """Its output and its window columns (C·kh·kw values per output position)."""
+        return super().work_per_sample() + self._taps * self.geometry.table.positions
+
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         b = x.shape[0]
         if self.geometry.is_small(b):

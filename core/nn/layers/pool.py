@@ -14,6 +14,7 @@ batches gather all windows with one cached index table instead (``argmax`` and o
 
 from __future__ import annotations
 
+from math import prod
 from typing import Any
 
 import numpy as np
@@ -23,6 +24,10 @@ from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.spatial import Geometry
 from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
+
+# the forward's gather route takes an argmax along each window, one short row at a time: past
+# about this many windows in a batch (B·C·P) the strided route's whole-array maxima are faster
+GATHER_WINDOWS = 1024
 
 
 @register
@@ -46,6 +51,11 @@ class Pool(Layer):
         self.kind = f"{mode}pool{self.geometry.dims}d"
         self.out_shape = (in_shape[0], *self.geometry.out_spatial)
         self.tiled = tuple(size) == tuple(stride)  # windows tile the input, no overlap
+        self.out_size = prod(self.out_shape)  # windows per sample
+        # the strided route's kernel offsets take one byte when they fit (a quarter of the
+        # memory traffic of intp, for the comparisons of the backward pass)
+        taps = size[0] * size[1]
+        self._offset_type = np.uint8 if taps <= 256 else np.intp
         self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     @classmethod
@@ -98,21 +108,38 @@ class Pool(Layer):
                 total += view
             total /= len(views)
             return None, self._batch_major(total, b), None
-        if self.geometry.is_small(b):
+        if self.geometry.is_small(b) and b * self.out_size <= GATHER_WINDOWS:
             index, starts = self._window_index(b)
             windows = x.reshape(-1)[index]
             choice = windows.reshape(-1, len(index) // len(starts)).argmax(axis=1)  # first maximum
             out = windows[starts + choice]
             return None, out.reshape(b, *self.out_shape), choice.reshape(b, self.in_shape[0], -1)
-        out, choice = self._max_tiled(grid) if self.tiled else self._max_any(grid)
+        out, choice = self._max_tiled(grid) if self.tiled and self._offset_type is np.uint8 else self._max_any(grid)
         positions = self.geometry.table.positions
         return None, self._batch_major(out, b), choice.swapaxes(0, 1).reshape(b, -1, positions)
+
+    def infer(self, params: Params, x: np.ndarray) -> np.ndarray:
+        """Evaluation's max-pool: the maxima of the kernel offsets' strided views, without the
+        choices only the backward pass reads (max is exact: the same numbers, and the same
+        memory layout as ``forward``'s out, which later sums' order depends on)."""
+        b = x.shape[0]
+        taps = self.geometry.kernel[0] * self.geometry.kernel[1]
+        if self.mode != "max" or taps == 1 or (self.geometry.is_small(b) and b * self.out_size <= GATHER_WINDOWS):
+            return self.forward(params, x)[1]
+        views = self.geometry.offset_views(self._grid(x))
+        if self.tiled and self._offset_type is np.uint8:
+            out = np.maximum(views[0], views[1])  # laid out as the input, as _max_tiled's out is
+        else:
+            out = np.maximum(views[0], views[1], out=np.empty(views[0].shape))  # C order, as _max_any's
+        for view in views[2:]:
+            np.maximum(out, view, out=out)
+        return self._batch_major(out, b)
 
     def _max_any(self, grid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Running maximum over the kernel offsets; a later offset wins only if strictly larger."""
         views = self.geometry.offset_views(grid)
         out = views[0].copy()
-        choice = np.zeros(out.shape, dtype=np.intp)
+        choice = np.zeros(out.shape, dtype=self._offset_type)
         for k, view in enumerate(views[1:], start=1):
             better = view > out
             np.copyto(out, view, where=better)
@@ -137,10 +164,10 @@ class Pool(Layer):
     def _running_max(views: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Elementwise maximum of ``views`` and the index of the first view that holds it."""
         if len(views) == 1:
-            return views[0], np.zeros(views[0].shape, dtype=np.intp)
+            return views[0], np.zeros(views[0].shape, dtype=np.uint8)
         best = views[1] > views[0]
         out = np.maximum(views[0], views[1])
-        index = best.astype(np.intp)
+        index = best.astype(np.uint8)  # a window's row or column: the tiled route needs < 256 of them
         for k, view in enumerate(views[2:], start=2):
             better = view > out
             out = np.maximum(out, view)
