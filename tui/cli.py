@@ -157,7 +157,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from core.exports.report import render_text, solve, to_json
+    from core.exports.report import solve, stream_text, to_json
     from core.scenario.budget import SolveTooLarge
     from core.scenario.catalog import load
 
@@ -167,9 +167,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(to_json(scenario, solve(scenario, args.iterations, hand_rounding=rounding)))
         else:
-            records = solve(scenario, args.iterations, explained=True, hand_rounding=rounding)
-            sys.stdout.write(render_text(scenario, records, markdown=args.format == "markdown",
-                                         hand_rounding=rounding))
+            # written as it is made: one iteration is held at a time, whatever the count
+            sys.stdout.writelines(stream_text(scenario, args.iterations, markdown=args.format == "markdown",
+                                              hand_rounding=rounding))
     except SolveTooLarge as err:
         raise CnnTuiError(solve_refusal(err)) from None
     return 0

@@ -162,11 +162,22 @@ def reproduces(numbers: str, result: str, halfway: bool = False) -> bool:
     a unit of its last digit; ``halfway`` lets a value exactly half-way count, as a rounding
     half away from zero gives it)? Text that is not arithmetic (nothing to compute) counts as yes."""
     try:
-        shown = float(result.replace("−", "-"))
+        float(result.replace("−", "-"))  # a result that is no number (∞) never reproduces
         value = evaluate(numbers)
     except NotArithmetic:
         return True
     except (ValueError, ArithmeticError):
+        return False
+    return value_reproduces(value, result, halfway)
+
+
+def value_reproduces(value: float, result: str, halfway: bool = False) -> bool:
+    """Does ``value`` (what a formula's numbers evaluate to) give ``result`` to its shown
+    precision? ``reproduces`` once the numbers are evaluated: a writer that worked the value
+    out from the very numbers it wrote asks this directly, without reading them again."""
+    try:
+        shown = float(result.replace("−", "-"))
+    except ValueError:
         return False
     if not (math.isfinite(value) and math.isfinite(shown)):
         return value == shown

@@ -23,7 +23,7 @@ import numpy as np
 from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
-from core.explain.arithmetic import evaluate, reproduces, shown_places
+from core.explain.arithmetic import evaluate, reproduces, shown_places, value_reproduces
 from core.explain.derivation import Derivation
 from core.nn.activations import Written
 from core.nn.layers import Layer
@@ -58,26 +58,42 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: in
         raise QuantityError(f"{ref} has not started yet: the first update sets it from the gradient, as torch does")
     if stepper.array(ref.array_name) is None:
         raise QuantityError(f"{ref} is not computed yet (next step: {stepper.phase().next_words()})")
+    return _explain(_Shared(stepper, decimals), ref, max_terms)
+
+
+def explainer_of(stepper: Stepper, decimals: int | None = 3) -> Callable[[QuantityRef], Derivation]:
+    """``explain`` for many values of one stepper state (a report of every value): what
+    they share (the settings, the numbers as written, a layer's terms sent back) is worked
+    out once. The refs must name computed values (as ``solve``'s names do): they are not
+    checked again. The stepper must not change while it is used."""
+    shared = _Shared(stepper, decimals)
+    return lambda ref: _explain(shared, ref, None)
+
+
+def _explain(shared: _Shared, ref: QuantityRef, max_terms: int | None) -> Derivation:
+    """The reproduce loop of ``explain`` (see its docstring) for a checked ref."""
+    stepper, decimals = shared.st, shared.decimals
     extra = 0
-    explainer = _Explainer(stepper, decimals, extra)
+    explainer = _Explainer(stepper, decimals, extra, shared=shared)
     derivation = explainer.build(ref)
     finest: Derivation | None = None  # the numbers with every digit: are they written exactly already?
     while decimals is not None and extra < EXTRA_DIGITS and not explainer.reproduces():
-        finest = finest or _Explainer(stepper, decimals, EXTRA_DIGITS).build(ref)
+        finest = finest or _Explainer(stepper, decimals, EXTRA_DIGITS, shared=shared).build(ref)
         if _same_numbers(finest.substituted, derivation.substituted):
             break  # its numbers are written exactly: more digits do not help
         extra += 1
-        explainer = _Explainer(stepper, decimals, extra)
+        explainer = _Explainer(stepper, decimals, extra, shared=shared)
         derivation = explainer.build(ref)
     if not explainer.reproduces():
         derivation = _halfway(derivation)
     if max_terms is not None and explainer.longest > max_terms:
-        derivation = replace(_Explainer(stepper, decimals, extra, max_terms).build(ref),
+        derivation = replace(_Explainer(stepper, decimals, extra, max_terms, shared=shared).build(ref),
                              unrounded=derivation.unrounded)
     return derivation
 
 
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_PLAIN_NUMBER = re.compile(r"−?[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")  # a number as arithmetic reads it
 
 
 def _same_numbers(a: str, b: str) -> bool:
@@ -134,17 +150,17 @@ def _terms(pairs: list[tuple[str, str]], total: int | None = None, limit: int = 
     return sym, num
 
 
-class _Explainer:
-    def __init__(self, stepper: Stepper, decimals: int | None, extra: int = 0, limit: int | None = None) -> None:
+class _Shared:
+    """What every explanation of one stepper state at one precision shares, worked out once:
+    the settings written as given, the optimizer, the stored arrays by name, every number as
+    written (with its value as a calculator reads it back) and the terms layers send back."""
+
+    def __init__(self, stepper: Stepper, decimals: int | None) -> None:
         self.st = stepper
+        self.decimals = decimals
         self.rounded = stepper.hand_rounding is not None and decimals is not None
         # hand-rounding: every stored value is rounded to its decimals, and written so
         self.d = stepper.hand_rounding if self.rounded else decimals
-        self.extra = extra  # decimals the numbers of a formula get beyond the display's
-        self.limit = ALL if limit is None else limit  # terms of a sum written out
-        self.longest = 0  # the most terms any sum of the derivation has
-        self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
-        self._reproduces: bool | None = None
         # α and the optimizer's numbers (Adam's betas are a pair): written as given
         numbers: list[float] = [stepper.scenario.learning_rate]
         for v in stepper.scenario.optimizer.options.values():
@@ -153,11 +169,49 @@ class _Explainer:
             elif not isinstance(v, bool):
                 numbers.append(float(v))
         self.settings = set(numbers)
+        self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
+        self.written: dict[tuple[float, int], tuple[str, float | None]] = {}  # (value, extra) → (text, read back)
+        self.arrays: dict[str, np.ndarray] = {}
+        self.sent: dict[str, list[np.ndarray]] = {}
+
+    def value(self, ref: QuantityRef) -> float:
+        """The stored value ``ref`` names (as ``Stepper.value``, its array looked up once)."""
+        arr = self.arrays.get(ref.array_name)
+        if arr is None:
+            found = self.st.array(ref.array_name)
+            if found is None:
+                return self.st.value(str(ref))  # says what is not computed yet
+            arr = self.arrays[ref.array_name] = found
+        return float(arr[ref.index] if ref.index else arr)
+
+    def sent_terms(self, layer: str) -> list[np.ndarray]:
+        """What every reader of ``layer`` sends back to it (``Stepper.sent_terms``), once."""
+        held = self.sent.get(layer)
+        if held is None:
+            held = self.sent[layer] = self.st.sent_terms(layer)
+        return held
+
+
+class _Explainer:
+    def __init__(self, stepper: Stepper, decimals: int | None, extra: int = 0, limit: int | None = None,
+                 shared: _Shared | None = None) -> None:
+        self.st = stepper
+        self.shared = shared if shared is not None else _Shared(stepper, decimals)
+        self.rounded = self.shared.rounded
+        self.d = self.shared.d
+        self.extra = extra  # decimals the numbers of a formula get beyond the display's
+        self.limit = ALL if limit is None else limit  # terms of a sum written out
+        self.longest = 0  # the most terms any sum of the derivation has
+        self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
+        self.known: dict[str, float] = {}  # numbers written as a sum whose value was worked out as written
+        self._reproduces: bool | None = None
+        self.settings = self.shared.settings
+        self._numbers = self.shared.written
         self.network = stepper.network
         self.batch = stepper.batch_size
         loss = self.network.loss
         self.E = loss.symbol
-        self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
+        self.optimizer = self.shared.optimizer
 
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
@@ -166,15 +220,38 @@ class _Explainer:
         (0.1 as given; 0.37989 stays 0.380). Under hand-rounding every number is rounded to
         the decimals, and written with all of them as the grid writes it (0.380, 0.100),
         whole numbers aside (1, 0)."""
+        return self.written_number(v)[0]
+
+    def written_number(self, v: float) -> tuple[str, float | None]:
+        """``n(v)`` and the value a calculator reads back from it (None: not a plain number,
+        ∞ or NaN), each worked out once per value and decimals for the whole state."""
+        key = (v, self.extra)
+        if v != 0 and v == v:  # 0 and −0 are written differently but equal as keys; NaN never equals
+            held = self._numbers.get(key)
+            if held is not None:
+                return held
         if self.d is None:
-            return fmt(v, None)
-        plain = float(v).is_integer() or v in self.settings  # 1, 0, α = 0.5 as given
-        return fmt(v, self.d + self.extra, trim="exact" if plain or not self.rounded else False,
-                   sig=0 if self.rounded else 3 + self.extra)
+            text = fmt(v, None)
+        else:
+            plain = float(v).is_integer() or v in self.settings  # 1, 0, α = 0.5 as given
+            text = fmt(v, self.d + self.extra, trim="exact" if plain or not self.rounded else False,
+                       sig=0 if self.rounded else 3 + self.extra)
+        try:
+            back: float | None = float(text.replace("−", "-")) if _PLAIN_NUMBER.fullmatch(text) else None
+        except ValueError:
+            back = None
+        held = (text, back)
+        if v != 0 and v == v:
+            self._numbers[key] = held
+        return held
 
     def p(self, v: float) -> str:
-        text = self.n(v)
-        return f"({text})" if text.startswith("−") else text
+        return self.factor(v)[0]
+
+    def factor(self, v: float) -> tuple[str, float | None]:
+        """``p(v)`` (a negative number in parentheses, for a product) and its value read back."""
+        text, back = self.written_number(v)
+        return (f"({text})", back) if text.startswith("−") else (text, back)
 
     def count(self, total: int) -> int:
         """Note a sum of ``total`` terms; the number of them to write out."""
@@ -184,8 +261,16 @@ class _Explainer:
     def reproduces(self) -> bool:
         """Do all the formulas written (the value's and its earlier steps') reproduce?"""
         if self._reproduces is None:
-            self._reproduces = all(reproduces(numbers, result) for numbers, result in self.written_steps)
+            self._reproduces = all(self._step_reproduces(numbers, result) for numbers, result in self.written_steps)
         return self._reproduces
+
+    def _step_reproduces(self, numbers: str, result: str) -> bool:
+        """``reproduces(numbers, result)``, with a sum's value taken from the numbers as they
+        were written (the same arithmetic, in the same order) rather than read again."""
+        value = self.known.get(numbers)
+        if value is None:
+            return reproduces(numbers, result)
+        return value_reproduces(value, result)
 
     def split(self, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
         """(sample in batch, index within the sample) of a per-sample name."""
@@ -239,7 +324,7 @@ class _Explainer:
 
     def make(self, ref: QuantityRef, symbol: str, formula: str, substituted: str,
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
-        value = self.st.value(str(ref))
+        value = self.shared.value(ref)
         layer = f" of {ref.layer}" if ref.layer else ""
         if not title and ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
             title = "output" + layer  # a pool or flatten has no activation to apply
@@ -279,7 +364,7 @@ class _Explainer:
         b, idx = self.split(ref)
         sample = self.st.sample_indices()[b]
         symbol = self.sym(ref.kind, None, b, idx)
-        value = self.st.value(str(ref))
+        value = self.shared.value(ref)
         labels = self.st.state.samples.labels
         how = f"sample {sample + 1} of {len(self.st.state.samples)}, as given"
         before = self.st.state.edits.get(str(ref))
@@ -306,10 +391,10 @@ class _Explainer:
             source = f"PyTorch's starting value {self.n(layer.param_defaults[ref.kind])} (the file leaves it out)"
         exact = self.st.state.unrounded
         given = None if exact is None else float(exact[layer.name][ref.kind][ref.index])
-        if given is not None and given != self.st.value(str(ref)):
+        if given is not None and given != self.shared.value(ref):
             source += f"; hand-rounding uses it rounded (exactly {fmt(given, None)})"
         note = f"{source}; frozen (never updated)" if ref.kind in layer.frozen else source
-        return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(note,))
+        return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(note,))
 
     bias = weight
 
@@ -322,7 +407,7 @@ class _Explainer:
         symbol = self.sym(ref.kind, layer.name, b, idx) if per_sample else \
             f"{SYMBOLS[ref.kind]}_{layer.name}{format_index(idx)}"
         if KINDS[ref.kind].stage == "given":
-            return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(self.given_source(ref, layer),))
+            return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(self.given_source(ref, layer),))
         written = layer.own_formula(ref.kind, b, idx, _LayerWriter(self, i, layer))
         return self.make(ref, symbol, written.formula, written.substituted, written.notes)
 
@@ -374,16 +459,31 @@ class _Explainer:
             return (f"({syms.replace(', ', ' + ')}) / {terms.total}", f"({nums.replace(', ', ' + ')}) / {terms.total}",
                     notes)
         pairs = []
+        total: float | None = None  # the numbers' sum, worked out as a calculator reads them
+        readable = bool(ops) and len(ops) == terms.total  # every term written: arithmetic to check
         for term, factors in zip(terms.terms, ops):
             sym = "·".join(f[0] for f in factors)
-            num = "·".join(self.p(f[1]) for f in factors)
+            written = [self.factor(f[1]) for f in factors]
+            num = "·".join(text for text, _ in written)
+            product: float | None = written[0][1] if written else None
+            for _, back in written[1:]:
+                product = None if product is None or back is None else product * back
             if term.divisor is not None:
                 sym, num = f"{sym} / {term.divisor}", f"{num} / {term.divisor}"
+                product = None if product is None else product / term.divisor
             pairs.append((sym, num))
+            if product is None:
+                readable = False
+            elif readable:
+                total = product if total is None else total + product
         sym, num = _terms(pairs, terms.total, self.limit)
         if terms.bias is not None:
             bsym, bval = self.operand(i, layer, terms.bias)
-            sym, num = f"{sym} + {bsym}", f"{num} + {self.p(bval)}"
+            btext, bback = self.factor(bval)
+            sym, num = f"{sym} + {bsym}", f"{num} + {btext}"
+            total = None if total is None or bback is None else total + bback
+        if readable and total is not None:
+            self.known[num] = total
         return sym, num, notes
 
     def net(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
@@ -503,7 +603,7 @@ class _Explainer:
                readers: tuple[tuple[str, int], ...]) -> tuple[str, str, tuple[str, ...]]:
         """∂E/∂a of a layer read along several paths: the sum of the term each reader sends
         back, every term named by its reader, with its value (the engine's, from the stepper)."""
-        values = self.st.sent_terms(layer.name)
+        values = self.shared.sent_terms(layer.name)
         syms, nums = [], []
         names = ", ".join(f"'{name}'" for name, _ in readers)
         notes = [f"the output of '{layer.name}' is read along {len(readers)} paths ({names}): the "
@@ -615,7 +715,7 @@ class _Explainer:
         else:
             source = f"left by update {update - 1} (the previous iteration's)"
         title = f"{rule.state_titles[kind]} of {param} before update {update}, of {layer.name}"
-        return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(source,), title=title)
+        return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(source,), title=title)
 
     def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
                     title: str | None = None) -> Derivation:
