@@ -172,7 +172,10 @@ class _Shared:
         self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
         self.written: dict[tuple[float, int], tuple[str, float | None]] = {}  # (value, extra) → (text, read back)
         self.arrays: dict[str, np.ndarray] = {}
+        self.operands: dict[tuple[object, ...], tuple[str, float]] = {}  # (layer index, operand) → (symbol, value)
         self.sent: dict[str, list[np.ndarray]] = {}
+        self.terms: dict[tuple[object, ...], Terms] = {}  # a layer's terms of one value, by what they are of
+        self.symbolic: dict[tuple[object, ...], tuple[tuple[str, ...], list[list[tuple[str, float]]]]] = {}
 
     def value(self, ref: QuantityRef) -> float:
         """The stored value ``ref`` names (as ``Stepper.value``, its array looked up once)."""
@@ -207,6 +210,7 @@ class _Explainer:
         self._reproduces: bool | None = None
         self.settings = self.shared.settings
         self._numbers = self.shared.written
+        self._operands = self.shared.operands
         self.network = stepper.network
         self.batch = stepper.batch_size
         loss = self.network.loss
@@ -424,7 +428,14 @@ class _Explainer:
 
     # --- forward ----------------------------------------------------------------------
     def operand(self, i: int, layer: Layer, ref: Ref) -> tuple[str, float]:
-        """(symbol, value) of one operand of layer i's terms."""
+        """(symbol, value) of one operand of layer i's terms (looked up once per state)."""
+        key = (i, ref.kind, ref.index, ref.sample, ref.source, ref.before)  # hashed as plain data
+        held = self._operands.get(key)
+        if held is None:
+            held = self._operands[key] = self._operand(i, layer, ref)
+        return held
+
+    def _operand(self, i: int, layer: Layer, ref: Ref) -> tuple[str, float]:
         if ref.is_param:
             return self.psym(ref.kind, layer.name, ref.index), self.param(layer.name, ref.kind, ref.index)
         if ref.is_layer_array:  # a batch or running statistic: one array of the layer's, no sample
@@ -441,12 +452,30 @@ class _Explainer:
         return (self.sym(ref.kind, layer.name, ref.sample, ref.index),
                 self.val(f"{layer.name}.{ref.kind}", ref.sample, ref.index))
 
-    def written(self, i: int, layer: Layer, terms: Terms) -> tuple[str, str, tuple[str, ...]]:
+    def terms_of(self, key: tuple[object, ...], make: Callable[[], Terms]) -> Terms:
+        """A layer's terms of one value (``key`` says which), made once per state: every
+        retry of the reproduce loop writes the same terms with other decimals."""
+        held = self.shared.terms.get(key)
+        if held is None:
+            held = self.shared.terms[key] = make()
+        return held
+
+    def written(self, i: int, layer: Layer, terms: Terms,
+                key: tuple[object, ...] | None = None) -> tuple[str, str, tuple[str, ...]]:
         """(formula, substituted, notes) of a layer's terms: a sum (+ bias) with factors
-        written as factors, a window's max or mean, or one value passed on."""
-        notes = tuple(n.text.format(*(self.operand(i, layer, r)[0] for r in n.refs)) if n.refs else n.text
-                      for n in terms.notes)
-        ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms[:self.count(terms.total)]]
+        written as factors, a window's max or mean, or one value passed on. With ``key``
+        (the terms came from ``terms_of``), what does not depend on the decimals (the
+        operands, their symbols, the notes) is worked out once."""
+        count = self.count(terms.total)
+        symbolic = None if key is None else self.shared.symbolic.get(key)
+        if symbolic is None:
+            notes = tuple(n.text.format(*(self.operand(i, layer, r)[0] for r in n.refs)) if n.refs else n.text
+                          for n in terms.notes)
+            ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms[:count]]
+            symbolic = (notes, ops)
+            if key is not None:
+                self.shared.symbolic[key] = symbolic
+        notes, ops = symbolic
         if terms.combine == "copy":
             symbol, value = ops[0][0]
             return symbol, self.n(value), notes
@@ -489,7 +518,9 @@ class _Explainer:
     def net(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)
         symbol = self.sym("net", layer.name, b, idx)
-        formula, substituted, notes = self.written(i, layer, layer.net_terms(b, idx, self.limit))
+        key = (i, "net", b, idx, self.limit)
+        terms = self.terms_of(key, lambda: layer.net_terms(b, idx, self.limit))
+        formula, substituted, notes = self.written(i, layer, terms, key)
         return self.make(ref, symbol, formula, substituted, notes)
 
     def element(self, layer: Layer, b: int, idx: tuple[int, ...]) -> Written:
@@ -506,8 +537,9 @@ class _Explainer:
             own = layer.out_formula(self.st.cache(layer.name), b, idx, _LayerWriter(self, i, layer))
             if own is not None:
                 return self.make(ref, symbol, own.formula, own.substituted, own.notes)
-            formula, substituted, notes = self.written(i, layer, layer.out_terms(self.st.cache(layer.name), b, idx,
-                                                                                 self.limit))
+            key = (i, "out", b, idx, self.limit)
+            terms = self.terms_of(key, lambda: layer.out_terms(self.st.cache(layer.name), b, idx, self.limit))
+            formula, substituted, notes = self.written(i, layer, terms, key)
             return self.make(ref, symbol, formula, substituted, notes)
         act = layer.activation
         assert act is not None
@@ -596,8 +628,9 @@ class _Explainer:
         own = above.input_grad_formula(self.st.cache(name), b, idx, _LayerWriter(self, at, above), source)
         if own is not None:  # a route that is no sum of products (batch norm's three terms)
             return own.formula, own.substituted, own.notes
-        terms = above.input_grad_terms(self.st.cache(name), b, idx, self.limit, source)
-        return self.written(at, above, terms)
+        key = (at, "input_grad", b, idx, self.limit, source)
+        terms = self.terms_of(key, lambda: above.input_grad_terms(self.st.cache(name), b, idx, self.limit, source))
+        return self.written(at, above, terms, key)
 
     def fan_in(self, layer: Layer, b: int, idx: tuple[int, ...],
                readers: tuple[tuple[str, int], ...]) -> tuple[str, str, tuple[str, ...]]:
@@ -666,8 +699,9 @@ class _Explainer:
     def grad_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         assert ref.index is not None
         symbol = self.psym(ref.kind, layer.name, ref.index)
-        terms = layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, self.limit)
-        formula, substituted, notes = self.written(i, layer, terms)
+        key = (i, ref.kind, ref.index, self.limit)
+        terms = self.terms_of(key, lambda: layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, self.limit))
+        formula, substituted, notes = self.written(i, layer, terms, key)
         return self.make(ref, symbol, formula, substituted, notes=notes)
 
     grad_bias = grad_weight
