@@ -247,7 +247,7 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from core.engine.stepper import Stepper
-    from core.exports.formats import SUFFIXES, export_text, write_atomically
+    from core.exports.formats import SUFFIXES, export_chunks, write_atomically
     from core.scenario.catalog import load
     from core.scenario.replacing import refuse_unless_suffix
     from core.scenario.save import source_files
@@ -263,12 +263,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.hand_rounding:
         stepper.set_hand_rounding(scenario.decimals)
     stepper.run_iteration()
-    text = export_text(stepper, args.to)
+    chunks = export_chunks(stepper, args.to)  # written as they are made
     if args.output is not None:
-        path = write_atomically(args.output, text, reads=source_files(scenario))
+        path = write_atomically(args.output, chunks, reads=source_files(scenario))
         print(f"wrote {visible(str(path))}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.writelines(chunks)
     return 0
 
 
