@@ -174,6 +174,7 @@ class _Shared:
         self.arrays: dict[str, np.ndarray] = {}
         self.operands: dict[tuple[object, ...], tuple[str, float]] = {}  # (layer index, operand) → (symbol, value)
         self.sent: dict[str, list[np.ndarray]] = {}
+        self.contexts: dict[tuple[object, ...], tuple[UpdateContext, list[tuple[str, float]] | None]] = {}
         self.terms: dict[tuple[object, ...], Terms] = {}  # a layer's terms of one value, by what they are of
         self.symbolic: dict[tuple[object, ...], tuple[tuple[str, ...], list[list[tuple[str, float]]]]] = {}
 
@@ -769,22 +770,36 @@ class _Explainer:
         return None if decimals is None else lambda arr: round_as_shown(arr, decimals)
 
     def update_context(self, i: int, layer: Layer, param: str, index: tuple[int, ...]) -> UpdateContext:
-        """One parameter entry around its update, with its symbols, for the optimizer."""
+        """One parameter entry around its update, with its symbols, for the optimizer (what
+        does not depend on the decimals worked out once per state)."""
+        key = (i, param, index)
+        held = self.shared.contexts.get(key)
+        if held is None:
+            held = self.shared.contexts[key] = self._update_parts(i, layer, param, index)
+        context, factors = held
+        numeric = self.p(context.grad) if factors is None else "·".join(self.p(f[1]) for f in factors)
+        return replace(context, grad_term=Term(context.grad_term.symbol, numeric), num=self.n, factor=self.p)
+
+    def _update_parts(self, i: int, layer: Layer, param: str,
+                      index: tuple[int, ...]) -> tuple[UpdateContext, list[tuple[str, float]] | None]:
+        """``update_context`` without its numbers' text, and the gradient's factors when the
+        gradient is written in as one product (None: written as itself)."""
         name = layer.name
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
-        term, word, note = Term(grad_sym, self.p(grad)), param, ""
+        factors: list[tuple[str, float]] | None = None
+        term, word, note = Term(grad_sym, ""), param, ""
         if gradient_written_in(layer, self.batch) and not self.rounded:
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
-            term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))
+            term = Term("·".join(f[0] for f in factors), "")
             word = param[0]
             note = f", with ∂E/∂{word} = {'δ·(its input)' if param == 'weight' else 'δ'}"
         rule = self.optimizer
         before = self.st.optimizer_state.buffers
         values = self.st.state.values
         keys = {kind: f"{name}.{kind}_{param}" for kind in rule.state_kinds}
-        return UpdateContext(
+        context = UpdateContext(
             param=param, word=word, old=self.param(name, param, index), grad=grad,
             new=float(self.st.values_array(f"{name}.new_{param}")[index]),
             old_symbol=self.psym(param, name, index), new_symbol=self.psym(f"new_{param}", name, index),
@@ -796,6 +811,7 @@ class _Explainer:
             num=self.n, factor=self.p,
             state_symbol=lambda kind, after: (f"{rule.state_symbols[kind]}{'′' if after else ''}"
                                               f"({self.psym(param, name, index)})"))
+        return context, factors
 
     new_bias = new_weight
 
