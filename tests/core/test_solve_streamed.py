@@ -5,14 +5,17 @@ not by the derivations held in memory; and explaining many values of one state a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import islice
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.engine.quantities import QuantityRef, format_index
 from core.engine.stepper import Stepper
-from core.explain.arithmetic import evaluate
+from core.explain.arithmetic import _Reader, _tokens, evaluate
 from core.explain.explainer import _Explainer, explain, explainer_of
 from core.exports.report import quantity_names, render_text, solve, stream_text, values_per_iteration
 from core.scenario import budget
@@ -105,3 +108,31 @@ def test_a_sum_worked_out_from_its_written_numbers_is_what_the_calculator_reads(
             assert value == evaluate(numbers), numbers
             checked += 1
     assert checked > 100
+
+
+_numbers = st.one_of(st.integers(0, 99).map(str),
+                     st.decimals(min_value=0, max_value=100, places=6, allow_nan=False).map(lambda d: f"{d:f}"),
+                     st.integers(1, 9).map(lambda k: f"{k}.5e−{k + 6}"))
+_factors = st.one_of(_numbers, _numbers.map(lambda t: f"(−{t})"), _numbers.map(lambda t: f"({t})"),
+                     _numbers.map(lambda t: f"−{t}"))
+_products = st.lists(st.tuples(st.sampled_from(["·", "×", "/"]), _factors), max_size=3).flatmap(
+    lambda rest: _factors.map(lambda first: first + "".join(op + f for op, f in rest)))
+_sums = st.lists(st.tuples(st.sampled_from([" + ", " − "]), _products), max_size=5).flatmap(
+    lambda rest: _products.map(lambda first: first + "".join(op + p for op, p in rest)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_sums)
+def test_the_one_pass_sum_of_products_is_the_readers_arithmetic(text: str) -> None:
+    """``evaluate`` takes a sum of products in one pass; the general reader must give the
+    very same float (the same operations in the same order), or the same error."""
+    def read(reader: Callable[[], float]) -> object:
+        try:
+            return reader()
+        except ZeroDivisionError:
+            return "division by zero"
+    general = _Reader(_tokens(text))
+    expected = read(general.sum)
+    assert general.at == len(general.tokens) or expected == "division by zero"
+    got = read(lambda: evaluate(text))
+    assert got == expected and str(got) == str(expected)  # −0.0 stays −0.0
