@@ -698,10 +698,11 @@ class _Explainer:
                          notes + (f"f′ of {act.name}: {act.note()}",))
 
     def grad_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
-        assert ref.index is not None
-        symbol = self.psym(ref.kind, layer.name, ref.index)
-        key = (i, ref.kind, ref.index, self.limit)
-        terms = self.terms_of(key, lambda: layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, self.limit))
+        index = ref.index
+        assert index is not None
+        symbol = self.psym(ref.kind, layer.name, index)
+        key = (i, ref.kind, index, self.limit)
+        terms = self.terms_of(key, lambda: layer.param_grad_terms(ref.kind[5:], index, self.batch, self.limit))
         formula, substituted, notes = self.written(i, layer, terms, key)
         return self.make(ref, symbol, formula, substituted, notes=notes)
 
