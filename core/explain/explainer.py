@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
 ALL = 1 << 62  # "every term" for the layers' term builders
+MAX_HELD = 200_000  # numbers or operands a report's shared context keeps (~30 MB) before it starts afresh
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
 TITLES = {name: kind.title for name, kind in KINDS.items()}
@@ -89,6 +90,7 @@ def _explain(shared: _Shared, ref: QuantityRef, max_terms: int | None) -> Deriva
     if max_terms is not None and explainer.longest > max_terms:
         derivation = replace(_Explainer(stepper, decimals, extra, max_terms, shared=shared).build(ref),
                              unrounded=derivation.unrounded)
+    shared.done_with_value()
     return derivation
 
 
@@ -187,6 +189,18 @@ class _Shared:
                 return self.st.value(str(ref))  # says what is not computed yet
             arr = self.arrays[ref.array_name] = found
         return float(arr[ref.index] if ref.index else arr)
+
+    def done_with_value(self) -> None:
+        """Forget what only one value's retries use (its terms, their symbols, its update's
+        context), so a report of every value holds no more than the numbers and operands
+        the values share; and those too past ``MAX_HELD`` (a very large layer)."""
+        self.terms.clear()
+        self.symbolic.clear()
+        self.contexts.clear()
+        if len(self.written) > MAX_HELD:
+            self.written.clear()
+        if len(self.operands) > MAX_HELD:
+            self.operands.clear()
 
     def sent_terms(self, layer: str) -> list[np.ndarray]:
         """What every reader of ``layer`` sends back to it (``Stepper.sent_terms``), once."""
