@@ -134,6 +134,11 @@ def to_json(scenario: Scenario, records: list[IterationRecord]) -> str:
     return json.dumps(doc, ensure_ascii=False, allow_nan=False)
 
 
+def _element_names(stepper: Stepper, name: str) -> list[str]:
+    """Every element's name of array ``name`` in reading order (``name`` itself for a number)."""
+    return [str(ref) for ref in _element_refs(stepper, name)]
+
+
 def _element_refs(stepper: Stepper, name: str) -> Iterator[QuantityRef]:
     """Every element of array ``name`` in reading order (the array itself when it is a number)."""
     arr = stepper.array(name)
