@@ -165,7 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from core.exports.report import render_text, solve, to_json
+    from core.exports.report import solve, stream_text, to_json
     from core.scenario.budget import SolveTooLarge
     from core.scenario.catalog import load
 
@@ -175,9 +175,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if args.format == "json":
             print(to_json(scenario, solve(scenario, args.iterations, hand_rounding=rounding)))
         else:
-            records = solve(scenario, args.iterations, explained=True, hand_rounding=rounding)
-            sys.stdout.write(render_text(scenario, records, markdown=args.format == "markdown",
-                                         hand_rounding=rounding))
+            # written as it is made: one iteration is held at a time, whatever the count
+            sys.stdout.writelines(stream_text(scenario, args.iterations, markdown=args.format == "markdown",
+                                              hand_rounding=rounding))
     except SolveTooLarge as err:
         raise CnnTuiError(solve_refusal(err)) from None
     return 0
@@ -258,7 +258,7 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from core.engine.stepper import Stepper
-    from core.exports.formats import SUFFIXES, export_text, write_atomically
+    from core.exports.formats import SUFFIXES, export_chunks, write_atomically
     from core.scenario.catalog import load
     from core.scenario.replacing import refuse_unless_suffix
     from core.scenario.save import source_files
@@ -274,12 +274,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.hand_rounding:
         stepper.set_hand_rounding(scenario.decimals)
     stepper.run_iteration()
-    text = export_text(stepper, args.to)
+    chunks = export_chunks(stepper, args.to)  # written as they are made
     if args.output is not None:
-        path = write_atomically(args.output, text, reads=source_files(scenario))
+        path = write_atomically(args.output, chunks, reads=source_files(scenario))
         print(tr("wrote {path}", path=visible(str(path))), file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.writelines(chunks)
     return 0
 
 

@@ -154,7 +154,7 @@ class QuantityRef:
 
 def format_index(index: tuple[int, ...] | None) -> str:
     """``(0, 1)`` → ``[0,1]``; None → empty."""
-    return "" if index is None else "[" + ",".join(str(i) for i in index) + "]"
+    return "" if index is None else "[" + ",".join(map(str, index)) + "]"
 
 
 def parse_name(text: str) -> QuantityRef:

@@ -23,7 +23,7 @@ import numpy as np
 from core.engine.quantities import KINDS, PREVIOUS, QuantityRef, format_index, kind_title, param_word, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
-from core.explain.arithmetic import evaluate, reproduces, shown_places
+from core.explain.arithmetic import evaluate, reproduces, shown_places, value_reproduces
 from core.explain.derivation import Derivation
 from core.i18n import tr, tr_n
 from core.nn.activations import Written
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
 ALL = 1 << 62  # "every term" for the layers' term builders
+MAX_HELD = 200_000  # numbers or operands a report's shared context keeps (~30 MB) before it starts afresh
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
 
@@ -60,26 +61,43 @@ def explain(stepper: Stepper, name: str, decimals: int | None = 3, max_terms: in
     if stepper.array(ref.array_name) is None:
         raise QuantityError(tr("{ref} is not computed yet (next step: {step})", ref=ref,
                                 step=stepper.phase().next_words()))
+    return _explain(_Shared(stepper, decimals), ref, max_terms)
+
+
+def explainer_of(stepper: Stepper, decimals: int | None = 3) -> Callable[[QuantityRef], Derivation]:
+    """``explain`` for many values of one stepper state (a report of every value): what
+    they share (the settings, the numbers as written, a layer's terms sent back) is worked
+    out once. The refs must name computed values (as ``solve``'s names do): they are not
+    checked again. The stepper must not change while it is used."""
+    shared = _Shared(stepper, decimals)
+    return lambda ref: _explain(shared, ref, None)
+
+
+def _explain(shared: _Shared, ref: QuantityRef, max_terms: int | None) -> Derivation:
+    """The reproduce loop of ``explain`` (see its docstring) for a checked ref."""
+    stepper, decimals = shared.st, shared.decimals
     extra = 0
-    explainer = _Explainer(stepper, decimals, extra)
+    explainer = _Explainer(stepper, decimals, extra, shared=shared)
     derivation = explainer.build(ref)
     finest: Derivation | None = None  # the numbers with every digit: are they written exactly already?
     while decimals is not None and extra < EXTRA_DIGITS and not explainer.reproduces():
-        finest = finest or _Explainer(stepper, decimals, EXTRA_DIGITS).build(ref)
+        finest = finest or _Explainer(stepper, decimals, EXTRA_DIGITS, shared=shared).build(ref)
         if _same_numbers(finest.substituted, derivation.substituted):
             break  # its numbers are written exactly: more digits do not help
         extra += 1
-        explainer = _Explainer(stepper, decimals, extra)
+        explainer = _Explainer(stepper, decimals, extra, shared=shared)
         derivation = explainer.build(ref)
     if not explainer.reproduces():
         derivation = _halfway(derivation)
     if max_terms is not None and explainer.longest > max_terms:
-        derivation = replace(_Explainer(stepper, decimals, extra, max_terms).build(ref),
+        derivation = replace(_Explainer(stepper, decimals, extra, max_terms, shared=shared).build(ref),
                              unrounded=derivation.unrounded)
+    shared.done_with_value()
     return derivation
 
 
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_PLAIN_NUMBER = re.compile(r"−?[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")  # a number as arithmetic reads it
 
 
 def _same_numbers(a: str, b: str) -> bool:
@@ -136,17 +154,17 @@ def _terms(pairs: list[tuple[str, str]], total: int | None = None, limit: int = 
     return sym, num
 
 
-class _Explainer:
-    def __init__(self, stepper: Stepper, decimals: int | None, extra: int = 0, limit: int | None = None) -> None:
+class _Shared:
+    """What every explanation of one stepper state at one precision shares, worked out once:
+    the settings written as given, the optimizer, the stored arrays by name, every number as
+    written (with its value as a calculator reads it back) and the terms layers send back."""
+
+    def __init__(self, stepper: Stepper, decimals: int | None) -> None:
         self.st = stepper
+        self.decimals = decimals
         self.rounded = stepper.hand_rounding is not None and decimals is not None
         # hand-rounding: every stored value is rounded to its decimals, and written so
         self.d = stepper.hand_rounding if self.rounded else decimals
-        self.extra = extra  # decimals the numbers of a formula get beyond the display's
-        self.limit = ALL if limit is None else limit  # terms of a sum written out
-        self.longest = 0  # the most terms any sum of the derivation has
-        self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
-        self._reproduces: bool | None = None
         # α and the optimizer's numbers (Adam's betas are a pair): written as given
         numbers: list[float] = [stepper.scenario.learning_rate]
         for v in stepper.scenario.optimizer.options.values():
@@ -155,11 +173,66 @@ class _Explainer:
             elif not isinstance(v, bool):
                 numbers.append(float(v))
         self.settings = set(numbers)
+        self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
+        self.written: dict[tuple[float, int], tuple[str, float | None]] = {}  # (value, extra) → (text, read back)
+        self.arrays: dict[str, np.ndarray] = {}
+        self.operands: dict[tuple[object, ...], tuple[str, float]] = {}  # (layer index, operand) → (symbol, value)
+        self.sent: dict[str, list[np.ndarray]] = {}
+        self.contexts: dict[tuple[object, ...], tuple[UpdateContext, list[tuple[str, float]] | None]] = {}
+        self.terms: dict[tuple[object, ...], Terms] = {}  # a layer's terms of one value, by what they are of
+        self.symbolic: dict[tuple[object, ...], tuple[tuple[str, ...], list[list[tuple[str, float]]]]] = {}
+
+    def value(self, ref: QuantityRef) -> float:
+        """The stored value ``ref`` names (as ``Stepper.value``, its array looked up once)."""
+        arr = self.arrays.get(ref.array_name)
+        if arr is None:
+            found = self.st.array(ref.array_name)
+            if found is None:
+                return self.st.value(str(ref))  # says what is not computed yet
+            arr = self.arrays[ref.array_name] = found
+        return float(arr[ref.index] if ref.index else arr)
+
+    def done_with_value(self) -> None:
+        """Forget what only one value's retries use (its terms, their symbols, its update's
+        context), so a report of every value holds no more than the numbers and operands
+        the values share; and those too past ``MAX_HELD`` (a very large layer)."""
+        self.terms.clear()
+        self.symbolic.clear()
+        self.contexts.clear()
+        if len(self.written) > MAX_HELD:
+            self.written.clear()
+        if len(self.operands) > MAX_HELD:
+            self.operands.clear()
+
+    def sent_terms(self, layer: str) -> list[np.ndarray]:
+        """What every reader of ``layer`` sends back to it (``Stepper.sent_terms``), once."""
+        held = self.sent.get(layer)
+        if held is None:
+            held = self.sent[layer] = self.st.sent_terms(layer)
+        return held
+
+
+class _Explainer:
+    def __init__(self, stepper: Stepper, decimals: int | None, extra: int = 0, limit: int | None = None,
+                 shared: _Shared | None = None) -> None:
+        self.st = stepper
+        self.shared = shared if shared is not None else _Shared(stepper, decimals)
+        self.rounded = self.shared.rounded
+        self.d = self.shared.d
+        self.extra = extra  # decimals the numbers of a formula get beyond the display's
+        self.limit = ALL if limit is None else limit  # terms of a sum written out
+        self.longest = 0  # the most terms any sum of the derivation has
+        self.written_steps: list[tuple[str, str]] = []  # (numbers, result) of every formula written
+        self.known: dict[str, float] = {}  # numbers written as a sum whose value was worked out as written
+        self._reproduces: bool | None = None
+        self.settings = self.shared.settings
+        self._numbers = self.shared.written
+        self._operands = self.shared.operands
         self.network = stepper.network
         self.batch = stepper.batch_size
         loss = self.network.loss
         self.E = loss.symbol
-        self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
+        self.optimizer = self.shared.optimizer
 
     # --- small helpers ---------------------------------------------------------------
     def n(self, v: float) -> str:
@@ -168,15 +241,38 @@ class _Explainer:
         (0.1 as given; 0.37989 stays 0.380). Under hand-rounding every number is rounded to
         the decimals, and written with all of them as the grid writes it (0.380, 0.100),
         whole numbers aside (1, 0)."""
+        return self.written_number(v)[0]
+
+    def written_number(self, v: float) -> tuple[str, float | None]:
+        """``n(v)`` and the value a calculator reads back from it (None: not a plain number,
+        ∞ or NaN), each worked out once per value and decimals for the whole state."""
+        key = (v, self.extra)
+        if v != 0 and v == v:  # 0 and −0 are written differently but equal as keys; NaN never equals
+            held = self._numbers.get(key)
+            if held is not None:
+                return held
         if self.d is None:
-            return fmt(v, None)
-        plain = float(v).is_integer() or v in self.settings  # 1, 0, α = 0.5 as given
-        return fmt(v, self.d + self.extra, trim="exact" if plain or not self.rounded else False,
-                   sig=0 if self.rounded else 3 + self.extra)
+            text = fmt(v, None)
+        else:
+            plain = float(v).is_integer() or v in self.settings  # 1, 0, α = 0.5 as given
+            text = fmt(v, self.d + self.extra, trim="exact" if plain or not self.rounded else False,
+                       sig=0 if self.rounded else 3 + self.extra)
+        try:
+            back: float | None = float(text.replace("−", "-")) if _PLAIN_NUMBER.fullmatch(text) else None
+        except ValueError:
+            back = None
+        held = (text, back)
+        if v != 0 and v == v:
+            self._numbers[key] = held
+        return held
 
     def p(self, v: float) -> str:
-        text = self.n(v)
-        return f"({text})" if text.startswith("−") else text
+        return self.factor(v)[0]
+
+    def factor(self, v: float) -> tuple[str, float | None]:
+        """``p(v)`` (a negative number in parentheses, for a product) and its value read back."""
+        text, back = self.written_number(v)
+        return (f"({text})", back) if text.startswith("−") else (text, back)
 
     def count(self, total: int) -> int:
         """Note a sum of ``total`` terms; the number of them to write out."""
@@ -186,8 +282,16 @@ class _Explainer:
     def reproduces(self) -> bool:
         """Do all the formulas written (the value's and its earlier steps') reproduce?"""
         if self._reproduces is None:
-            self._reproduces = all(reproduces(numbers, result) for numbers, result in self.written_steps)
+            self._reproduces = all(self._step_reproduces(numbers, result) for numbers, result in self.written_steps)
         return self._reproduces
+
+    def _step_reproduces(self, numbers: str, result: str) -> bool:
+        """``reproduces(numbers, result)``, with a sum's value taken from the numbers as they
+        were written (the same arithmetic, in the same order) rather than read again."""
+        value = self.known.get(numbers)
+        if value is None:
+            return reproduces(numbers, result)
+        return value_reproduces(value, result)
 
     def split(self, ref: QuantityRef) -> tuple[int, tuple[int, ...]]:
         """(sample in batch, index within the sample) of a per-sample name."""
@@ -241,7 +345,7 @@ class _Explainer:
 
     def make(self, ref: QuantityRef, symbol: str, formula: str, substituted: str,
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
-        value = self.st.value(str(ref))
+        value = self.shared.value(ref)
         if not title:  # "weight after the SGD update of out"
             if ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
                 title = tr("output")  # a pool or flatten has no activation to apply
@@ -283,7 +387,7 @@ class _Explainer:
         b, idx = self.split(ref)
         sample = self.st.sample_indices()[b]
         symbol = self.sym(ref.kind, None, b, idx)
-        value = self.st.value(str(ref))
+        value = self.shared.value(ref)
         labels = self.st.state.samples.labels
         how = tr("sample {k} of {n}, as given", k=sample + 1, n=len(self.st.state.samples))
         before = self.st.state.edits.get(str(ref))
@@ -313,10 +417,10 @@ class _Explainer:
                         value=self.n(layer.param_defaults[ref.kind]))
         exact = self.st.state.unrounded
         given = None if exact is None else float(exact[layer.name][ref.kind][ref.index])
-        if given is not None and given != self.st.value(str(ref)):
+        if given is not None and given != self.shared.value(ref):
             source += tr("; hand-rounding uses it rounded (exactly {exact})", exact=fmt(given, None))
         note = tr("{source}; frozen (never updated)", source=source) if ref.kind in layer.frozen else source
-        return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(note,))
+        return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(note,))
 
     bias = weight
 
@@ -329,7 +433,7 @@ class _Explainer:
         symbol = self.sym(ref.kind, layer.name, b, idx) if per_sample else \
             f"{SYMBOLS[ref.kind]}_{layer.name}{format_index(idx)}"
         if KINDS[ref.kind].stage == "given":
-            return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(self.given_source(ref, layer),))
+            return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(self.given_source(ref, layer),))
         written = layer.own_formula(ref.kind, b, idx, _LayerWriter(self, i, layer))
         return self.make(ref, symbol, written.formula, written.substituted, written.notes)
 
@@ -347,7 +451,14 @@ class _Explainer:
 
     # --- forward ----------------------------------------------------------------------
     def operand(self, i: int, layer: Layer, ref: Ref) -> tuple[str, float]:
-        """(symbol, value) of one operand of layer i's terms."""
+        """(symbol, value) of one operand of layer i's terms (looked up once per state)."""
+        key = (i, ref.kind, ref.index, ref.sample, ref.source, ref.before)  # hashed as plain data
+        held = self._operands.get(key)
+        if held is None:
+            held = self._operands[key] = self._operand(i, layer, ref)
+        return held
+
+    def _operand(self, i: int, layer: Layer, ref: Ref) -> tuple[str, float]:
         if ref.is_param:
             return self.psym(ref.kind, layer.name, ref.index), self.param(layer.name, ref.kind, ref.index)
         if ref.is_layer_array:  # a batch or running statistic: one array of the layer's, no sample
@@ -364,12 +475,30 @@ class _Explainer:
         return (self.sym(ref.kind, layer.name, ref.sample, ref.index),
                 self.val(f"{layer.name}.{ref.kind}", ref.sample, ref.index))
 
-    def written(self, i: int, layer: Layer, terms: Terms) -> tuple[str, str, tuple[str, ...]]:
+    def terms_of(self, key: tuple[object, ...], make: Callable[[], Terms]) -> Terms:
+        """A layer's terms of one value (``key`` says which), made once per state: every
+        retry of the reproduce loop writes the same terms with other decimals."""
+        held = self.shared.terms.get(key)
+        if held is None:
+            held = self.shared.terms[key] = make()
+        return held
+
+    def written(self, i: int, layer: Layer, terms: Terms,
+                key: tuple[object, ...] | None = None) -> tuple[str, str, tuple[str, ...]]:
         """(formula, substituted, notes) of a layer's terms: a sum (+ bias) with factors
-        written as factors, a window's max or mean, or one value passed on."""
-        notes = tuple(n.text.format(*(self.operand(i, layer, r)[0] for r in n.refs)) if n.refs else n.text
-                      for n in terms.notes)
-        ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms[:self.count(terms.total)]]
+        written as factors, a window's max or mean, or one value passed on. With ``key``
+        (the terms came from ``terms_of``), what does not depend on the decimals (the
+        operands, their symbols, the notes) is worked out once."""
+        count = self.count(terms.total)
+        symbolic = None if key is None else self.shared.symbolic.get(key)
+        if symbolic is None:
+            notes = tuple(n.text.format(*(self.operand(i, layer, r)[0] for r in n.refs)) if n.refs else n.text
+                          for n in terms.notes)
+            ops = [[self.operand(i, layer, f) for f in term.factors] for term in terms.terms[:count]]
+            symbolic = (notes, ops)
+            if key is not None:
+                self.shared.symbolic[key] = symbolic
+        notes, ops = symbolic
         if terms.combine == "copy":
             symbol, value = ops[0][0]
             return symbol, self.n(value), notes
@@ -382,22 +511,39 @@ class _Explainer:
             return (f"({syms.replace(', ', ' + ')}) / {terms.total}", f"({nums.replace(', ', ' + ')}) / {terms.total}",
                     notes)
         pairs = []
+        total: float | None = None  # the numbers' sum, worked out as a calculator reads them
+        readable = bool(ops) and len(ops) == terms.total  # every term written: arithmetic to check
         for term, factors in zip(terms.terms, ops):
             sym = "·".join(f[0] for f in factors)
-            num = "·".join(self.p(f[1]) for f in factors)
+            written = [self.factor(f[1]) for f in factors]
+            num = "·".join(text for text, _ in written)
+            product: float | None = written[0][1] if written else None
+            for _, back in written[1:]:
+                product = None if product is None or back is None else product * back
             if term.divisor is not None:
                 sym, num = f"{sym} / {term.divisor}", f"{num} / {term.divisor}"
+                product = None if product is None else product / term.divisor
             pairs.append((sym, num))
+            if product is None:
+                readable = False
+            elif readable:
+                total = product if total is None else total + product
         sym, num = _terms(pairs, terms.total, self.limit)
         if terms.bias is not None:
             bsym, bval = self.operand(i, layer, terms.bias)
-            sym, num = f"{sym} + {bsym}", f"{num} + {self.p(bval)}"
+            btext, bback = self.factor(bval)
+            sym, num = f"{sym} + {bsym}", f"{num} + {btext}"
+            total = None if total is None or bback is None else total + bback
+        if readable and total is not None:
+            self.known[num] = total
         return sym, num, notes
 
     def net(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
         b, idx = self.split(ref)
         symbol = self.sym("net", layer.name, b, idx)
-        formula, substituted, notes = self.written(i, layer, layer.net_terms(b, idx, self.limit))
+        key = (i, "net", b, idx, self.limit)
+        terms = self.terms_of(key, lambda: layer.net_terms(b, idx, self.limit))
+        formula, substituted, notes = self.written(i, layer, terms, key)
         return self.make(ref, symbol, formula, substituted, notes)
 
     def element(self, layer: Layer, b: int, idx: tuple[int, ...]) -> Written:
@@ -414,8 +560,9 @@ class _Explainer:
             own = layer.out_formula(self.st.cache(layer.name), b, idx, _LayerWriter(self, i, layer))
             if own is not None:
                 return self.make(ref, symbol, own.formula, own.substituted, own.notes)
-            formula, substituted, notes = self.written(i, layer, layer.out_terms(self.st.cache(layer.name), b, idx,
-                                                                                 self.limit))
+            key = (i, "out", b, idx, self.limit)
+            terms = self.terms_of(key, lambda: layer.out_terms(self.st.cache(layer.name), b, idx, self.limit))
+            formula, substituted, notes = self.written(i, layer, terms, key)
             return self.make(ref, symbol, formula, substituted, notes)
         act = layer.activation
         assert act is not None
@@ -504,14 +651,15 @@ class _Explainer:
         own = above.input_grad_formula(self.st.cache(name), b, idx, _LayerWriter(self, at, above), source)
         if own is not None:  # a route that is no sum of products (batch norm's three terms)
             return own.formula, own.substituted, own.notes
-        terms = above.input_grad_terms(self.st.cache(name), b, idx, self.limit, source)
-        return self.written(at, above, terms)
+        key = (at, "input_grad", b, idx, self.limit, source)
+        terms = self.terms_of(key, lambda: above.input_grad_terms(self.st.cache(name), b, idx, self.limit, source))
+        return self.written(at, above, terms, key)
 
     def fan_in(self, layer: Layer, b: int, idx: tuple[int, ...],
                readers: tuple[tuple[str, int], ...]) -> tuple[str, str, tuple[str, ...]]:
         """∂E/∂a of a layer read along several paths: the sum of the term each reader sends
         back, every term named by its reader, with its value (the engine's, from the stepper)."""
-        values = self.st.sent_terms(layer.name)
+        values = self.shared.sent_terms(layer.name)
         syms, nums = [], []
         names = ", ".join(f"'{name}'" for name, _ in readers)
         notes = [tr("the output of '{layer}' is read along {n} paths ({names}): the "
@@ -573,10 +721,12 @@ class _Explainer:
                          notes + (tr("f′ of {name}: {note}", name=act.name, note=act.note()),))
 
     def grad_weight(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:
-        assert ref.index is not None
-        symbol = self.psym(ref.kind, layer.name, ref.index)
-        terms = layer.param_grad_terms(ref.kind[5:], ref.index, self.batch, self.limit)
-        formula, substituted, notes = self.written(i, layer, terms)
+        index = ref.index
+        assert index is not None
+        symbol = self.psym(ref.kind, layer.name, index)
+        key = (i, ref.kind, index, self.limit)
+        terms = self.terms_of(key, lambda: layer.param_grad_terms(ref.kind[5:], index, self.batch, self.limit))
+        formula, substituted, notes = self.written(i, layer, terms, key)
         return self.make(ref, symbol, formula, substituted, notes=notes)
 
     grad_bias = grad_weight
@@ -630,7 +780,7 @@ class _Explainer:
             source = tr("left by update {update} (the previous iteration's)", update=update - 1)
         title = tr("{state} of {param} before update {update}, of {layer}", state=tr(rule.state_titles[kind]),
                    param=param_word(param), update=update, layer=layer.name)
-        return self.make(ref, symbol, self.n(self.st.value(str(ref))), "", notes=(source,), title=title)
+        return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(source,), title=title)
 
     def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
                     title: str | None = None) -> Derivation:
@@ -650,15 +800,29 @@ class _Explainer:
         return None if decimals is None else lambda arr: round_as_shown(arr, decimals)
 
     def update_context(self, i: int, layer: Layer, param: str, index: tuple[int, ...]) -> UpdateContext:
-        """One parameter entry around its update, with its symbols, for the optimizer."""
+        """One parameter entry around its update, with its symbols, for the optimizer (what
+        does not depend on the decimals worked out once per state)."""
+        key = (i, param, index)
+        held = self.shared.contexts.get(key)
+        if held is None:
+            held = self.shared.contexts[key] = self._update_parts(i, layer, param, index)
+        context, factors = held
+        numeric = self.p(context.grad) if factors is None else "·".join(self.p(f[1]) for f in factors)
+        return replace(context, grad_term=Term(context.grad_term.symbol, numeric), num=self.n, factor=self.p)
+
+    def _update_parts(self, i: int, layer: Layer, param: str,
+                      index: tuple[int, ...]) -> tuple[UpdateContext, list[tuple[str, float]] | None]:
+        """``update_context`` without its numbers' text, and the gradient's factors when the
+        gradient is written in as one product (None: written as itself)."""
         name = layer.name
         grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
         grad_sym = self.psym(f"grad_{param}", name, index)
-        term, word, note = Term(grad_sym, self.p(grad)), param_word(param), ""
+        factors: list[tuple[str, float]] | None = None
+        term, word, note = Term(grad_sym, ""), param_word(param), ""
         if gradient_written_in(layer, self.batch) and not self.rounded:
             grad_terms = layer.param_grad_terms(param, index, 1, 1)
             factors = [self.operand(i, layer, f) for f in grad_terms.terms[0].factors]
-            term = Term("·".join(f[0] for f in factors), "·".join(self.p(f[1]) for f in factors))
+            term = Term("·".join(f[0] for f in factors), "")
             word = param[0]
             note = (tr(", with ∂E/∂{word} = δ·(its input)", word=word) if param == "weight"
                     else tr(", with ∂E/∂{word} = δ", word=word))
@@ -666,7 +830,7 @@ class _Explainer:
         before = self.st.optimizer_state.buffers
         values = self.st.state.values
         keys = {kind: f"{name}.{kind}_{param}" for kind in rule.state_kinds}
-        return UpdateContext(
+        context = UpdateContext(
             param=param, word=word, old=self.param(name, param, index), grad=grad,
             new=float(self.st.values_array(f"{name}.new_{param}")[index]),
             old_symbol=self.psym(param, name, index), new_symbol=self.psym(f"new_{param}", name, index),
@@ -678,6 +842,7 @@ class _Explainer:
             num=self.n, factor=self.p,
             state_symbol=lambda kind, after: (f"{rule.state_symbols[kind]}{'′' if after else ''}"
                                               f"({self.psym(param, name, index)})"))
+        return context, factors
 
     new_bias = new_weight
 

@@ -219,7 +219,7 @@ class ReaderIndex:
     def _index(self, scope: str) -> dict[str, list[str]]:
         held = self._by_scope.get(scope)
         if held is None:
-            held = {}
+            readers: dict[str, dict[str, None]] = {}  # what is read → its readers, in order, once each
             for count, (name, ref) in enumerate(self._names(scope)):
                 if self._stop is not None and count % 256 == 0 and self._stop():
                     raise _Stopped
@@ -229,9 +229,11 @@ class ReaderIndex:
                     continue  # not computable yet (a max's winner before the forward pass)
                 for link in links:
                     if link.name != name:
-                        held.setdefault(link.name, [])
-                        if name not in held[link.name]:
-                            held[link.name].append(name)
+                        found = readers.get(link.name)
+                        if found is None:
+                            found = readers[link.name] = {}
+                        found[name] = None
+            held = {read: list(found) for read, found in readers.items()}
             self._by_scope[scope] = held
         return held
 
@@ -258,6 +260,9 @@ class _Reads:
         self.st = stepper
         self.network = stepper.network
         self.batch = stepper.batch_size
+        self._operands: dict[tuple[object, ...], str] = {}
+        self._links: dict[str, Link] = {}
+        self._grad_reads: dict[tuple[str, int, tuple[int, ...]], list[Link]] = {}
 
     # --- names ------------------------------------------------------------------------
     def shown(self, b: int, idx: tuple[int, ...]) -> str:
@@ -275,7 +280,14 @@ class _Reads:
 
     def operand(self, layer: Layer, ref: Ref) -> str:
         """The quantity name of one operand of ``layer``'s terms ("" for a value no quantity
-        names: a state as it was before this iteration's forward pass)."""
+        names: a state as it was before this iteration's forward pass), named once."""
+        key = (layer.name, ref.kind, ref.index, ref.sample, ref.source, ref.before)  # hashed as plain data
+        held = self._operands.get(key)
+        if held is None:
+            held = self._operands[key] = self._operand(layer, ref)
+        return held
+
+    def _operand(self, layer: Layer, ref: Ref) -> str:
         if getattr(ref, "is_layer_array", False):  # one array of the layer's, no sample
             return "" if getattr(ref, "before", False) else f"{layer.name}.{ref.kind}{format_index(ref.index)}"
         if ref.is_param:
@@ -298,7 +310,16 @@ class _Reads:
         if terms.bias is not None:
             operands.append(self.operand(layer, terms.bias))
         named = {self.operand(layer, r) for n in terms.notes for r in n.refs} if terms.combine == "max" else set()
-        return [_link(name, chosen=name in named) for name in operands]
+        return [self.link(name, chosen=name in named) for name in operands]
+
+    def link(self, name: str, chosen: bool = False) -> Link:
+        """``_link``, each name's made once (a value is read by many)."""
+        if chosen:
+            return _link(name, True)
+        held = self._links.get(name)
+        if held is None:
+            held = self._links[name] = _link(name)
+        return held
 
     def whole(self, array: str, b: int | None = None) -> list[Link]:
         """Every value of an array (of sample ``b`` only, when given)."""
@@ -375,7 +396,15 @@ class _Reads:
 
     def grad_out_reads(self, layer: Layer, b: int, idx: tuple[int, ...]) -> list[Link]:
         """What ∂E/∂a of ``layer`` at (b, idx) is written from: the loss's gradient at the
-        output, else what each layer reading it sends back (its terms)."""
+        output, else what each layer reading it sends back (its terms). Found once: the δ
+        of the same element reads it too. The list is shared: never change it."""
+        key = (layer.name, b, idx)
+        held = self._grad_reads.get(key)
+        if held is None:
+            held = self._grad_reads[key] = self._grad_out_reads(layer, b, idx)
+        return held
+
+    def _grad_out_reads(self, layer: Layer, b: int, idx: tuple[int, ...]) -> list[Link]:
         net = self.network
         if layer is net.layers[-1]:
             k = int(np.ravel_multi_index(idx, layer.out_shape))

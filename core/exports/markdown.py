@@ -7,10 +7,12 @@ from the stepper's Derivations (report.derivations); hand-rounding is marked cle
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from core.engine.stepper import Stepper, rounding_words
 from core.exports import latex
-from core.exports.report import derivations
-from core.i18n import tr, writing_in
+from core.exports.report import section_derivations
+from core.i18n import speaking, tr
 from core.learner.checks import Check, run_checks, tally
 from core.nn.optim import optimizer_words
 from core.numbers import fmt
@@ -59,23 +61,40 @@ def _check_line(c: Check, written: str) -> str:
 
 def to_markdown(stepper: Stepper) -> str:
     """The iteration as a Markdown document."""
+    return "".join(markdown_chunks(stepper))
+
+
+def markdown_chunks(stepper: Stepper) -> Iterator[str]:
+    """``to_markdown`` in pieces, each value's line made as it is read (a large document is
+    never held whole). Refuses an incomplete iteration before the first piece."""
     _require_complete(stepper)
+    return joined(_markdown_lines(stepper))
+
+
+def _markdown_lines(stepper: Stepper) -> Iterator[str]:
     title, sub = _heading(stepper)
-    out = [f"# {markdown_text(title)}", "", sub, ""]
+    yield from [f"# {markdown_text(title)}", "", sub, ""]
     note = _rounding_note(stepper)
     if note:
-        out += [f"> **{note}**", ""]
-    for section, items in derivations(stepper, stepper.scenario.decimals):
-        out += [f"## {tr(section)}", ""]
+        yield from [f"> **{note}**", ""]
+    for section, items in section_derivations(stepper, stepper.scenario.decimals):
+        yield from [f"## {tr(section)}", ""]
         for der in items:
-            out.append(f"- `{der.one_line()}`")
-        out.append("")
+            yield f"- `{der.one_line()}`"
+        yield ""
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:
-        out += [tr("## Checks: {tally}", tally=tally(checks)), ""]
-        out += [f"- {_check_line(c, markdown_text(c.expected.text.replace('-', '−')))}" for c in checks]
-        out.append("")
-    return "\n".join(out)
+        yield from [tr("## Checks: {tally}", tally=tally(checks)), ""]
+        yield from [f"- {_check_line(c, markdown_text(c.expected.text.replace('-', '−')))}" for c in checks]
+        yield ""
+
+
+def joined(lines: Iterable[str]) -> Iterator[str]:
+    """``"\n".join(lines)`` in pieces: each line, and the newline before every one but the first."""
+    first = True
+    for line in lines:
+        yield line if first else "\n" + line
+        first = False
 
 
 _PREAMBLE = r"""\documentclass[10pt]{article}
@@ -91,27 +110,35 @@ _PREAMBLE = r"""\documentclass[10pt]{article}
 def to_latex(stepper: Stepper) -> str:
     """The iteration as a LaTeX document (article class, amsmath and amssymb only), in English
     whatever the interface speaks: a stock pdflatex has no Chinese fonts."""
-    with writing_in("en"):
-        return _latex(stepper)
+    return "".join(latex_chunks(stepper))
 
 
-def _latex(stepper: Stepper) -> str:
+def latex_chunks(stepper: Stepper) -> Iterator[str]:
+    """``to_latex`` in pieces (see ``markdown_chunks``), each made in English."""
     _require_complete(stepper)
+    return speaking("en", _latex_pieces(stepper))
+
+
+def _latex_pieces(stepper: Stepper) -> Iterator[str]:
+    yield from joined(_latex_lines(stepper))
+    yield "\n"
+
+
+def _latex_lines(stepper: Stepper) -> Iterator[str]:
     title, sub = _heading(stepper)
-    out = [_PREAMBLE, r"\begin{document}", r"\section*{" + latex.text(title) + "}", latex.text(sub), ""]
+    yield from [_PREAMBLE, r"\begin{document}", r"\section*{" + latex.text(title) + "}", latex.text(sub), ""]
     note = _rounding_note(stepper)
     if note:
-        out += [r"\fbox{\parbox{0.95\linewidth}{\textbf{" + latex.text(note) + "}}}", ""]
-    for section, items in derivations(stepper, stepper.scenario.decimals):
-        out.append(r"\subsection*{" + latex.text(tr(section)) + "}")
+        yield from [r"\fbox{\parbox{0.95\linewidth}{\textbf{" + latex.text(note) + "}}}", ""]
+    for section, items in section_derivations(stepper, stepper.scenario.decimals):
+        yield r"\subsection*{" + latex.text(tr(section)) + "}"
         for der in items:
-            out.append("$" + latex.math(der.one_line()) + "$\\par")
-        out.append("")
+            yield "$" + latex.math(der.one_line()) + "$\\par"
+        yield ""
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:
-        out.append(r"\subsection*{" + latex.text(tr("Checks: {tally}", tally=tally(checks))) + "}")
-        out.append(r"\begin{itemize}")
-        out += [r"\item " + latex.text(_check_line(c, c.expected.text.replace("-", "−"))) for c in checks]
-        out.append(r"\end{itemize}")
-    out.append(r"\end{document}")
-    return "\n".join(out) + "\n"
+        yield r"\subsection*{" + latex.text(tr("Checks: {tally}", tally=tally(checks))) + "}"
+        yield r"\begin{itemize}"
+        yield from [r"\item " + latex.text(_check_line(c, c.expected.text.replace("-", "−"))) for c in checks]
+        yield r"\end{itemize}"
+    yield r"\end{document}"

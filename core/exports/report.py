@@ -6,16 +6,18 @@ Everything is read from the Stepper and its Derivations, the same ones the TUI s
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from core.engine.quantities import KINDS, format_index, kinds_where
+from core.engine.quantities import KINDS, QuantityRef, kinds_where, parse_name
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper, rounding_words
 from core.errors import CnnTuiError
-from core.explain.explainer import explain
+from core.explain.derivation import Derivation
+from core.explain.explainer import explainer_of
 from core.learner.checks import Check, run_checks, tally
 from core.nn.optim import optimizer_words
 from core.numbers import fmt
@@ -32,7 +34,7 @@ class IterationRecord:
     loss: float
     values: dict[str, Any]
     checks: list[Check] = field(default_factory=list)
-    sections: list[tuple[str, list[Any]]] = field(default_factory=list)
+    sections: list[tuple[str, list[Derivation]]] = field(default_factory=list)
 
 
 def quantity_names(stepper: Stepper) -> list[str]:
@@ -133,11 +135,20 @@ def to_json(scenario: Scenario, records: list[IterationRecord]) -> str:
 
 
 def _element_names(stepper: Stepper, name: str) -> list[str]:
+    """Every element's name of array ``name`` in reading order (``name`` itself for a number)."""
+    return [str(ref) for ref in _element_refs(stepper, name)]
+
+
+def _element_refs(stepper: Stepper, name: str) -> Iterator[QuantityRef]:
+    """Every element of array ``name`` in reading order (the array itself when it is a number)."""
     arr = stepper.array(name)
     assert arr is not None
+    array = parse_name(name)
     if np.ndim(arr) == 0:
-        return [name]
-    return [name + format_index(tuple(int(i) for i in idx)) for idx in np.ndindex(np.shape(arr))]
+        yield array
+        return
+    for idx in np.ndindex(np.shape(arr)):
+        yield QuantityRef(array.layer, array.kind, tuple(int(i) for i in idx))
 
 
 SECTIONS = (("Forward pass", kinds_where(stage="forward")),  # net, out, loss
@@ -153,17 +164,61 @@ def _section_of(name: str) -> str:
     return "Given"
 
 
-def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Any]]]:
-    """(section title, derivations) for every value of the current iteration."""
-    groups: dict[str, list[Any]] = {"Given": []}
+def section_derivations(stepper: Stepper, decimals: int) -> list[tuple[str, Iterator[Derivation]]]:
+    """(section title, its derivations) for every value of the current iteration; each
+    section's derivations are made as they are read, so a report holds one at a time."""
+    groups: dict[str, list[str]] = {"Given": []}
     for title, _ in SECTIONS:
         groups[title] = []
     state = set(stepper.network.state_names())
     for name in quantity_names(stepper):
-        section = "Update" if name in state else _section_of(name)
-        for element in _element_names(stepper, name):
-            groups[section].append(explain(stepper, element, decimals))
-    return list(groups.items())
+        groups["Update" if name in state else _section_of(name)].append(name)
+    explain_one = explainer_of(stepper, decimals)
+
+    def made(names: list[str]) -> Iterator[Derivation]:
+        for name in names:
+            for ref in _element_refs(stepper, name):
+                yield explain_one(ref)
+    return [(title, made(names)) for title, names in groups.items()]
+
+
+def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Derivation]]]:
+    """(section title, derivations) for every value of the current iteration."""
+    return [(title, list(items)) for title, items in section_derivations(stepper, decimals)]
+
+
+def stream_text(scenario: Scenario, iterations: int = 1, markdown: bool = False,
+                hand_rounding: int | None = None) -> Iterator[str]:
+    """``render_text(scenario, solve(scenario, iterations, explained=True, …))`` line by line
+    (each with its newline), an iteration's values written while it is the stepper's: only
+    one iteration is ever held, so the count of values is bounded by the output's size
+    (``MAX_SOLVE_VALUES``, as JSON), not by memory. Refuses up front as ``solve`` does."""
+    refusal = check_solve(iterations, values_per_iteration(scenario), explained=False)
+    if refusal is not None:
+        raise refusal
+    return _streamed(scenario, iterations, markdown, hand_rounding)
+
+
+def _streamed(scenario: Scenario, iterations: int, markdown: bool, hand_rounding: int | None) -> Iterator[str]:
+    yield from _lines(_head(scenario, markdown, hand_rounding))
+    stepper = Stepper(scenario)
+    if hand_rounding is not None:
+        stepper.set_hand_rounding(hand_rounding)
+    for k in range(iterations):
+        if k:
+            stepper.advance_to_next()
+        stepper.run_iteration()
+        loss = stepper.array("loss")
+        assert loss is not None
+        record = IterationRecord(stepper.iteration, stepper.sample_indices(), float(loss), {},
+                                 run_checks(stepper, scenario.expected) if k == 0 else [])
+        yield from _lines(_iteration_text(scenario, record, section_derivations(stepper, scenario.decimals),
+                                          markdown))
+
+
+def _lines(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        yield line + "\n"
 
 
 def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bool = False,
@@ -172,34 +227,45 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
 
     Strings from the file (the name, expected values as written) are shown inert: control
     characters visible, and in Markdown every punctuation mark escaped."""
-    out: list[str] = []
+    out = list(_head(scenario, markdown, hand_rounding))
+    for record in records:
+        out += _iteration_text(scenario, record, record.sections, markdown)
+    return "\n".join(out) + "\n"
+
+
+def _head(scenario: Scenario, markdown: bool, hand_rounding: int | None) -> Iterator[str]:
+    """The report's first lines: the scenario's name, and whether it is hand-rounded."""
+    shown = markdown_text if markdown else visible
+    yield f"# {shown(scenario.name)}" if markdown else shown(scenario.name)
+    if hand_rounding is not None:
+        yield from ["", f"{'> ' if markdown else ''}HAND-ROUNDING: {rounding_words(hand_rounding)}"]
+
+
+def _iteration_text(scenario: Scenario, record: IterationRecord,
+                    sections: Iterable[tuple[str, Iterable[Derivation]]], markdown: bool) -> Iterator[str]:
+    """One iteration's lines: its heading, every section's derivations, the checks."""
     d = scenario.decimals
     shown = markdown_text if markdown else visible
-    out.append(f"# {shown(scenario.name)}" if markdown else shown(scenario.name))
-    if hand_rounding is not None:
-        out += ["", f"{'> ' if markdown else ''}HAND-ROUNDING: {rounding_words(hand_rounding)}"]
-    for record in records:
-        samples = ", ".join(str(s + 1) for s in record.samples)
-        plural = "s" if len(record.samples) > 1 else ""
-        out += ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
+    samples = ", ".join(str(s + 1) for s in record.samples)
+    plural = "s" if len(record.samples) > 1 else ""
+    words = optimizer_words(scenario.optimizer)
+    yield from ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
                     f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"
-                    + (f", {optimizer_words(scenario.optimizer)}" if optimizer_words(scenario.optimizer) else "")]
-        for title, items in record.sections:
-            out += ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
-            if markdown:
-                out += ["", "```"]
-            for der in items:
-                out.append(der.one_line())
-            if markdown:
-                out.append("```")
-        if record.checks:
-            heading = f"Checks of the expected values: {tally(record.checks)}"
-            out += ["", f"{'### ' if markdown else ''}{heading}"]
-            out.append("")
-            for c in record.checks:
-                line = (f"{c.mark} {c.name}: expected {shown(c.expected.text.replace('-', '−'))} "
-                        f"({shown(c.rule) if markdown else c.rule}), exact {fmt(c.actual, None)}")
-                if c.diagnosis is not None:
-                    line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
-                out.append(f"- {line}" if markdown else f"  {line}")
-    return "\n".join(out) + "\n"
+                    + (f", {words}" if words else "")]
+    for title, items in sections:
+        yield from ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
+        if markdown:
+            yield from ["", "```"]
+        for der in items:
+            yield der.one_line()
+        if markdown:
+            yield "```"
+    if record.checks:
+        heading = f"Checks of the expected values: {tally(record.checks)}"
+        yield from ["", f"{'### ' if markdown else ''}{heading}", ""]
+        for c in record.checks:
+            line = (f"{c.mark} {c.name}: expected {shown(c.expected.text.replace('-', '−'))} "
+                    f"({shown(c.rule) if markdown else c.rule}), exact {fmt(c.actual, None)}")
+            if c.diagnosis is not None:
+                line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
+            yield f"- {line}" if markdown else f"  {line}"

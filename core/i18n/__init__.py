@@ -26,9 +26,10 @@ import string
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Final, Literal
+from typing import Final, Literal, TypeVar
 
 Language = Literal["en", "zh"]
+T = TypeVar("T")
 LANGUAGES: Final[tuple[Language, ...]] = ("en", "zh")
 LANGUAGE_NAMES: Final[dict[Language, str]] = {"en": "English", "zh": "简体中文"}
 
@@ -71,6 +72,18 @@ def writing_in(lang: Language) -> Iterator[None]:
         yield
     finally:
         _document.reset(token)
+
+
+def speaking(lang: Language, pieces: Iterator[T]) -> Iterator[T]:
+    """``pieces`` made in ``lang``, one at a time: a streamed document (LaTeX, in English)
+    is written in its language while whoever reads it between pieces keeps their own."""
+    while True:
+        with writing_in(lang):
+            try:
+                piece = next(pieces)
+            except StopIteration:
+                return
+        yield piece
 
 
 def language_from_environment(environ: Mapping[str, str] | None = None) -> Language:
