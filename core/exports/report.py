@@ -18,11 +18,12 @@ from core.engine.stepper import Stepper, rounding_words
 from core.errors import CnnTuiError
 from core.explain.derivation import Derivation
 from core.explain.explainer import explainer_of
+from core.i18n import mark, tr
 from core.learner.checks import Check, run_checks, tally
 from core.nn.optim import optimizer_words
 from core.numbers import fmt
 from core.scenario.budget import check_solve
-from core.text import markdown_text, visible
+from core.text import cells, markdown_text, visible
 
 
 @dataclass
@@ -125,8 +126,8 @@ def to_json(scenario: Scenario, records: list[IterationRecord]) -> str:
     """
     for record in records:
         if not all(np.isfinite(np.asarray(v, dtype=np.float64)).all() for v in record.values.values()):
-            raise CnnTuiError(f"iteration {record.iteration} diverged (a value overflowed to ∞ or NaN): "
-                              "lower the learning rate; the text format shows where")
+            raise CnnTuiError(tr("iteration {n} diverged (a value overflowed to ∞ or NaN): "
+                                 "lower the learning rate; the text format shows where", n=record.iteration))
     doc = {"format": 1, "name": scenario.name,
            "iterations": [{"iteration": r.iteration, "samples": r.samples, "loss": r.loss,
                            "values": r.values, "checks": [c.as_json() for c in r.checks]}
@@ -151,9 +152,11 @@ def _element_refs(stepper: Stepper, name: str) -> Iterator[QuantityRef]:
         yield QuantityRef(array.layer, array.kind, tuple(int(i) for i in idx))
 
 
-SECTIONS = (("Forward pass", kinds_where(stage="forward")),  # net, out, loss
-            ("Backward pass", kinds_where(stage="backward")),  # grad_out, delta, grad_weight, grad_bias
-            ("Update", kinds_where(stage="update")))  # new_weight, new_bias
+# the report's sections (titles in English, said with tr where they are written)
+GIVEN, UPDATE = mark("Given"), mark("Update")
+SECTIONS = ((mark("Forward pass"), kinds_where(stage="forward")),  # net, out, loss
+            (mark("Backward pass"), kinds_where(stage="backward")),  # grad_out, delta, grad_weight, grad_bias
+            (UPDATE, kinds_where(stage="update")))  # new_weight, new_bias
 
 
 def _section_of(name: str) -> str:
@@ -161,18 +164,18 @@ def _section_of(name: str) -> str:
     for title, kinds in SECTIONS:
         if kind in kinds:
             return title
-    return "Given"
+    return GIVEN
 
 
 def section_derivations(stepper: Stepper, decimals: int) -> list[tuple[str, Iterator[Derivation]]]:
     """(section title, its derivations) for every value of the current iteration; each
     section's derivations are made as they are read, so a report holds one at a time."""
-    groups: dict[str, list[str]] = {"Given": []}
+    groups: dict[str, list[str]] = {GIVEN: []}
     for title, _ in SECTIONS:
         groups[title] = []
     state = set(stepper.network.state_names())
     for name in quantity_names(stepper):
-        groups["Update" if name in state else _section_of(name)].append(name)
+        groups[UPDATE if name in state else _section_of(name)].append(name)
     explain_one = explainer_of(stepper, decimals)
 
     def made(names: list[str]) -> Iterator[Derivation]:
@@ -238,7 +241,7 @@ def _head(scenario: Scenario, markdown: bool, hand_rounding: int | None) -> Iter
     shown = markdown_text if markdown else visible
     yield f"# {shown(scenario.name)}" if markdown else shown(scenario.name)
     if hand_rounding is not None:
-        yield from ["", f"{'> ' if markdown else ''}HAND-ROUNDING: {rounding_words(hand_rounding)}"]
+        yield from ["", ("> " if markdown else "") + tr("HAND-ROUNDING: {rule}", rule=rounding_words(hand_rounding))]
 
 
 def _iteration_text(scenario: Scenario, record: IterationRecord,
@@ -247,13 +250,14 @@ def _iteration_text(scenario: Scenario, record: IterationRecord,
     d = scenario.decimals
     shown = markdown_text if markdown else visible
     samples = ", ".join(str(s + 1) for s in record.samples)
-    plural = "s" if len(record.samples) > 1 else ""
     words = optimizer_words(scenario.optimizer)
-    yield from ["", f"{'## ' if markdown else ''}Iteration {record.iteration} (sample{plural} {samples}) — "
-                    f"loss {fmt(record.loss, d)}, α = {fmt(scenario.learning_rate, None)}"
-                    + (f", {words}" if words else "")]
-    for title, items in sections:
-        yield from ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * len(title))]
+    values = dict(n=record.iteration, samples=samples, loss=fmt(record.loss, d), rate=fmt(scenario.learning_rate, None))
+    heading = (tr("Iteration {n} (samples {samples}) — loss {loss}, α = {rate}", **values) if len(record.samples) > 1
+               else tr("Iteration {n} (sample {samples}) — loss {loss}, α = {rate}", **values))
+    yield from ["", ("## " if markdown else "") + heading + (f", {words}" if words else "")]
+    for section, items in sections:
+        title = tr(section)
+        yield from ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * cells(title))]
         if markdown:
             yield from ["", "```"]
         for der in items:
@@ -261,11 +265,12 @@ def _iteration_text(scenario: Scenario, record: IterationRecord,
         if markdown:
             yield "```"
     if record.checks:
-        heading = f"Checks of the expected values: {tally(record.checks)}"
+        heading = tr("Checks of the expected values: {tally}", tally=tally(record.checks))
         yield from ["", f"{'### ' if markdown else ''}{heading}", ""]
         for c in record.checks:
-            line = (f"{c.mark} {c.name}: expected {shown(c.expected.text.replace('-', '−'))} "
-                    f"({shown(c.rule) if markdown else c.rule}), exact {fmt(c.actual, None)}")
+            line = tr("{mark} {name}: expected {written} ({rule}), exact {exact}", mark=c.mark, name=c.name,
+                      written=shown(c.expected.text.replace("-", "−")), rule=shown(c.rule) if markdown else c.rule,
+                      exact=fmt(c.actual, None))
             if c.diagnosis is not None:
                 line += f" — {c.diagnosis.slip}: {c.diagnosis.explanation}"
             yield f"- {line}" if markdown else f"  {line}"

@@ -165,4 +165,15 @@ MESSAGES: dict[str, str] = {
         "导出需要完整的一次迭代（正向、反向和更新）：下一步是 {step}",
     "## Checks: {tally}": "## 核对：{tally}",
     "Checks: {tally}": "核对：{tally}",
+    # solve's report (core/exports/report.py): the notes' words for the two passes
+    "iteration {n} diverged (a value overflowed to ∞ or NaN): lower the learning rate; the text format shows where":
+        "第 {n} 次迭代发散了（有值溢出为 ∞ 或 NaN）：请降低学习率；文本格式会显示发生在哪里",
+    "Given": "已知",
+    "Update": "更新",
+    "Forward pass": "正向传播",
+    "Backward pass": "反向传播",
+    "HAND-ROUNDING: {rule}": "手算舍入：{rule}",
+    "Iteration {n} (samples {samples}) — loss {loss}, α = {rate}": "第 {n} 次迭代（样本 {samples}）— 损失 {loss}，α = {rate}",
+    "Iteration {n} (sample {samples}) — loss {loss}, α = {rate}": "第 {n} 次迭代（样本 {samples}）— 损失 {loss}，α = {rate}",
+    "Checks of the expected values: {tally}": "期望值核对：{tally}",
 }
