@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from core.engine.quantities import KINDS, parse_name
+from core.engine.quantities import kind_title, parse_name
 from core.errors import CnnTuiError
 from core.explain.explainer import explain
 from core.i18n import tr
@@ -84,7 +84,7 @@ class ExerciseFeature(Feature):
             return
         out = Text(no_wrap=False)
         out.append(name, style="bold")
-        out.append(" — " + KINDS[parse_name(name).kind].title.replace("{optimizer} ", ""), style="dim")
+        out.append(" — " + kind_title(parse_name(name).kind), style="dim")
         try:
             derivation = explain(self.host.stepper, name)
             out.append(f"\n{derivation.symbol} = {derivation.formula}")

@@ -326,7 +326,7 @@ class FilesFeature(Feature):
 
         from core.exports.formats import export_text
         from core.scenario.targets import quote_path
-        from tui.screens.export_screen import NAMES
+        from tui.screens.export_screen import format_name
 
         host = self.host
         try:
@@ -336,13 +336,13 @@ class FilesFeature(Feature):
             return
         host.app.deliver_text(StringIO(text), save_filename=name, mime_type=MIME_TYPES[fmt_name])
         host.say(tr("exported iteration {n} as {format}: your browser downloads {name}", n=host.stepper.iteration,
-                    format=NAMES[fmt_name], name=quote_path(name)))
+                    format=format_name(fmt_name), name=quote_path(name)))
 
     def export_to(self, fmt_name: str, path: Path) -> None:
         """The text is made here (from the stepper as it stands), written in a thread."""
         from core.exports.formats import export_text, write_atomically
         from core.scenario.save import source_files
-        from tui.screens.export_screen import NAMES
+        from tui.screens.export_screen import format_name
 
         host = self.host
         if self.busy:
@@ -358,7 +358,7 @@ class FilesFeature(Feature):
 
         def done(written: object) -> None:
             assert isinstance(written, Path)
-            host.say(tr("exported iteration {n} as {format} to {path}", n=iteration, format=NAMES[fmt_name],
+            host.say(tr("exported iteration {n} as {format} to {path}", n=iteration, format=format_name(fmt_name),
                         path=written.resolve()))
 
         def failed(err: BaseException) -> None:
