@@ -68,11 +68,16 @@ def room(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def server(room: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``cnn-tui serve tiny-cnn --port P --root ROOM`` in its own process group; its URL."""
+    yield from serving(room, tmp_path_factory)
+
+
+def serving(room: Path, tmp_path_factory: pytest.TempPathFactory, *options: str) -> Iterator[str]:
+    """The server of ``server`` (with ``options`` given to serve), until the test module ends."""
     port = free_port()
     env = dict(os.environ, XDG_STATE_HOME=str(tmp_path_factory.mktemp("state")))  # no journal in the home
     script = shutil.which("cnn-tui", path=str(Path(sys.executable).parent))
     command = [script] if script else [sys.executable, "-m", "tui.cli"]
-    process = subprocess.Popen([*command, "serve", "tiny-cnn", "--port", str(port), "--root", str(room)],
+    process = subprocess.Popen([*command, "serve", "tiny-cnn", "--port", str(port), "--root", str(room), *options],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -118,13 +123,18 @@ def hand_over_the_terminal(route: Route) -> None:
 @pytest.fixture
 def tab(browser: Browser, server: str) -> Iterator[Page]:
     """A new tab (a new session) on the served app, once its first screen shows."""
+    yield from opened(browser, server, "forward 1/4")
+
+
+def opened(browser: Browser, url: str, first: str) -> Iterator[Page]:
+    """A tab on ``url`` once its first screen shows ``first``; closed after the test."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(WAIT * 1000)
     page.route("**/fonts.googleapis.com/**", lambda route: route.abort())  # no network on a lab machine
     page.route("**/static/js/textual.js", hand_over_the_terminal)
-    page.goto(server)
-    wait_for(page, lambda text: "forward 1/4" in text and "tiny-cnn" in text)
+    page.goto(url)
+    wait_for(page, lambda text: first in text and "tiny-cnn" in text)
     page.click("#terminal")  # keys go to the terminal
     yield page
     context.close()
@@ -207,3 +217,21 @@ def test_every_tab_is_its_own_session(tab: Page, browser: Browser, server: str) 
     text = wait_for(other, lambda text: "forward 1/4" in text, "the second tab's first screen")
     assert "0.706" not in text  # a fresh session: the first tab's forward pass is not here
     context.close()
+
+
+@pytest.fixture(scope="module")
+def chinese_server(room: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``cnn-tui serve … --lang zh --ascii``: a class in Chinese on a font that draws δ wide."""
+    yield from serving(room, tmp_path_factory, "--lang", "zh", "--ascii")
+
+
+def test_a_tab_speaks_chinese_in_ascii_with_the_same_numbers(browser: Browser, chinese_server: str) -> None:
+    for page in opened(browser, chinese_server, "正向 1/4"):
+        text = screen(page)
+        assert "f 正向" in text and "? 帮助" in text and "╭" not in text
+        text = press(page, "F", "0.706")
+        assert "out     0.706+  0.294+" in text and "正向传播" in text
+        text = press(page, "B", "-0.294")
+        assert "delta  -0.294+  0.294+" in text
+        text = press(page, "u", "0.189")
+        assert "out.weight[0,0] 0.100 -> 0.189" in text and "已更新" in text
