@@ -138,7 +138,15 @@ def trace_lines(trace: Trace, style: Callable[[str], Style]) -> Text:
 
 
 class DerivationView(VerticalScroll):
-    """A scrollable box with the derivation of the selected value."""
+    """A scrollable box with the derivation of the selected value.
+
+    The box keeps the tallest height it has had (never above its
+    ``max-height``): a shorter derivation leaves blank lines rather than giving rows back to
+    the panels above, which would otherwise change height, be laid out and drawn again whole
+    at most steps. Expanding the Jacobian steps (a larger ``max-height``) and closing them
+    again starts the reserve over, as does a new screen size (``MainScreen.on_resize``) or
+    a new session.
+    """
 
     COMPONENT_CLASSES = {"derivation--trace-param", "derivation--trace-value", "derivation--trace-gradient",
                          "derivation--trace-chosen"}
@@ -149,9 +157,23 @@ class DerivationView(VerticalScroll):
         self.border_title = tr("derivation")
         self.can_focus = False
         self._shown: Text | None = None  # the text the body shows
+        self._reserve = 0  # the height kept (0: none yet)
 
     def compose(self) -> ComposeResult:
         yield self.body
+
+    def on_resize(self, _: object) -> None:
+        """Keep the height the box has reached as its least (see the class docstring)."""
+        height = self.outer_size.height
+        if height > self._reserve:
+            self._reserve = height
+            self.styles.min_height = height
+
+    def release_reserve(self) -> None:
+        """Size the box by its text again (back to the stylesheet's ``min-height``)."""
+        if self._reserve:
+            self._reserve = 0
+            self.styles.min_height = None
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,
              extra: Text | None = None, trace: Trace | None = None) -> None:
@@ -170,6 +192,8 @@ class DerivationView(VerticalScroll):
         title = tr("where it comes from")
         if self.border_title != title:
             self.border_title = title
+        if self.has_class("expanded") and not steps:
+            self.release_reserve()  # the steps closed: the box may give back their rows
         self.set_class(steps, "expanded")
         p = key_for("full_precision")
         subtitle = (tr("full precision ({key})", key=p) if full
