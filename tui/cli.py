@@ -416,7 +416,10 @@ def take_language(argv: list[str], environ: Mapping[str, str] | None = None) -> 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from tui.startup import hold_collector, release_collector
+
     argv = list(sys.argv[1:] if argv is None else argv)
+    hold_collector()  # NumPy's import too is part of the TUI's start-up (tui/startup.py)
     import numpy as np
 
     np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings
@@ -424,6 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(language_from_environment())  # a bad --lang is refused in the locale's language
         set_language(take_language(argv))
         if argv and argv[0] in COMMANDS:
+            release_collector()  # a headless command collects as usual
             args = _parser().parse_args(argv)
             return HANDLERS[args.command](args)
         if argv == ["new"]:
@@ -452,6 +456,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        release_collector()  # whatever ended the command (run_tui releases it at the first frame)
 
 
 def entry_point() -> None:

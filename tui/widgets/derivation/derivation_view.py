@@ -23,6 +23,7 @@ from core.i18n import mark, tr, tr_n
 from core.learner.checks import check_for
 from core.numbers import fmt
 from tui.bindings import key_for
+from tui.widgets.shared_styles import part_style
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -148,8 +149,8 @@ class DerivationView(VerticalScroll):
     a new session.
     """
 
-    COMPONENT_CLASSES = {"derivation--trace-param", "derivation--trace-value", "derivation--trace-gradient",
-                         "derivation--trace-chosen"}
+    # its trace styles (app.tcss: derivation--trace-param, -value, -gradient, -chosen) are parts
+    # styled once (tui.widgets.shared_styles), not COMPONENT_CLASSES restyled at every focus change
 
     def __init__(self) -> None:
         super().__init__(id="derivation")
@@ -184,8 +185,8 @@ class DerivationView(VerticalScroll):
             text.append_text(extra)
         if trace is not None:
             text.append("\n")
-            text.append_text(trace_lines(trace, lambda role: self.get_component_rich_style(
-                f"derivation--trace-{role}", partial=True)))
+            text.append_text(trace_lines(trace, lambda role: part_style(
+                self, f"derivation--trace-{role}")))
         if text != self._shown:  # an update relayouts the box: only when the text changed
             self._shown = text
             self.body.update(text)
