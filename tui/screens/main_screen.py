@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
 from textual.events import Key, Resize
 from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -76,6 +77,10 @@ class MainScreen(StepHost):
     """Panels left to right, the derivation of the selected value below."""
 
     BINDINGS = SCREEN_BINDINGS
+    # Textual's, without its repaint of the whole screen at each focus change (most steps move
+    # the selection, and so the focus, to another panel): the widgets that gain and lose focus
+    # redraw themselves, and those whose :focus-within style changed are restyled and redrawn.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
