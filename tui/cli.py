@@ -427,7 +427,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_language(language_from_environment())  # a bad --lang is refused in the locale's language
         set_language(take_language(argv))
         if argv and argv[0] in COMMANDS:
-            release_collector()  # a headless command collects as usual
+            release_collector(freeze=False)  # a headless command collects as usual
             args = _parser().parse_args(argv)
             return HANDLERS[args.command](args)
         if argv == ["new"]:
@@ -457,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     finally:
-        release_collector()  # whatever ended the command (run_tui releases it at the first frame)
+        release_collector(freeze=False)  # whatever ended the command before the TUI's first frame
 
 
 def entry_point() -> None:
