@@ -227,12 +227,18 @@ class MainScreen(StepHost):
 
     # --- the view -------------------------------------------------------------------
     def refresh_view(self) -> None:
+        self.show_status()
         self._draw_view_panels()
-        self.query_one(StatusLine).show(self.stepper, self.decimals,
-                                        **(self.quiz_mode.status() or self.exercise.status()))
         self.show_derivation()
         self._refresh_keys()
         self.session_changed()
+
+    def show_status(self) -> None:
+        """The status line for the session as it is now. A step calls this first: Textual
+        takes each widget's repaint into the next frame once that widget's own turn has come,
+        in the order they were asked, and the status line says what the step did."""
+        self.query_one(StatusLine).show(self.stepper, self.decimals,
+                                        **(self.quiz_mode.status() or self.exercise.status()))
 
     def _draw_view_panels(self) -> None:
         """The mounted panels' values and marks, and "next" under the panel of the next step."""
