@@ -39,7 +39,8 @@ import tempfile
 import time
 from collections.abc import Callable
 
-SOCKET = "cnn-tui-bench"
+# another server name (CNN_TUI_BENCH_SOCKET) lets two runs share a machine without killing each other's
+SOCKET = os.environ.get("CNN_TUI_BENCH_SOCKET", "cnn-tui-bench")
 WIDTH, HEIGHT = 120, 36
 
 BARE_APP = '''\

@@ -24,7 +24,7 @@ tests switch it with ``using_ascii``.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TextIO
@@ -255,6 +255,11 @@ class SpelledStream:
     def write(self, text: str) -> int:
         self._stream.write(spell(text, self._formula))
         return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        """Each line spelled as it comes (a streamed report is never held whole)."""
+        for line in lines:
+            self.write(line)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

@@ -434,7 +434,17 @@ def _for_machines(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from tui.startup import hold_collector, release_collector
+
+    hold_collector()  # NumPy's import too is part of the TUI's start-up (tui/startup.py)
+    try:
+        return _spelled_main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        release_collector(freeze=False)  # whatever ended the command (a refused file, the app's exit)
+
+
+def _spelled_main(argv: list[str]) -> int:
+    """``_main``, with what a person reads spelled in ASCII under ``--ascii``."""
     ascii_only = take_ascii(argv)
     set_ascii(ascii_only)
     if not ascii_only:
@@ -453,11 +463,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: list[str]) -> int:
     import numpy as np
 
+    from tui.startup import release_collector
+
     np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings
     try:
         set_language(language_from_environment())  # a bad --lang is refused in the locale's language
         set_language(take_language(argv))
         if argv and argv[0] in COMMANDS:
+            release_collector(freeze=False)  # a headless command collects as usual
             args = _parser().parse_args(argv)
             return HANDLERS[args.command](args)
         if argv == ["new"]:
@@ -486,6 +499,8 @@ def _main(argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        release_collector(freeze=False)  # whatever ended the command before the TUI's first frame
 
 
 def entry_point() -> None:

@@ -45,6 +45,10 @@ class StepHost(Screen[None]):
     def show_derivation(self) -> None:
         raise NotImplementedError
 
+    def show_status(self) -> None:
+        """The status line from the stepper (refresh_view includes it)."""
+        raise NotImplementedError
+
     def refresh_marks(self) -> None:
         """Redraw the panels' marks and the derivation (the selection's trace has changed)."""
         raise NotImplementedError

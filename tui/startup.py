@@ -23,10 +23,13 @@ def hold_collector() -> None:
         _held = True
 
 
-def release_collector() -> None:
-    """After the first frame: what start-up built is frozen and collecting resumes (once)."""
+def release_collector(freeze: bool = True) -> None:
+    """After the first frame: what start-up built is frozen and collecting resumes (once).
+    ``freeze=False``: collecting resumes over everything (a headless command, which builds no
+    app that lives as long as the process)."""
     global _held
     if _held:
         _held = False
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         gc.enable()

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from core.engine.scenario import Scenario
 from core.i18n import tr
-from core.scenario.draft import Draft
 from tui.bindings import key_for
 from tui.features.base import Feature
+
+if TYPE_CHECKING:  # imported when the editor opens: the first frame does not need it
+    from core.scenario.draft import Draft
 
 
 class DesignFeature(Feature):
@@ -19,6 +21,8 @@ class DesignFeature(Feature):
     ACTIONS: ClassVar[frozenset[str]] = frozenset({"network_editor"})
 
     def action_network_editor(self) -> None:
+        from core.scenario.draft import Draft
+
         self.open_editor(Draft.from_scenario(self.host.stepper.current_scenario()))
 
     def open_editor(self, draft: Draft) -> None:

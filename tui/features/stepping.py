@@ -100,6 +100,7 @@ class SteppingFeature(Feature):
         fresh |= {f"{layer}.{kind}" for layer, ps in st.params.items() for kind, arr in ps.items()
                   if params.get(layer, {}).get(kind) is not arr}
         host.fresh = last_step(st, fresh)
+        host.show_status()  # first, so that its repaint is in the step's first frame
         if follow:
             self._follow(before)
         host.refresh_view()

@@ -17,8 +17,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import HorizontalScroll, Vertical
-from textual.events import Key
-from textual.geometry import Region
+from textual.events import Key, Resize
+from textual.geometry import Region, Size
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Input, Static
@@ -76,6 +77,10 @@ class MainScreen(StepHost):
     """Panels left to right, the derivation of the selected value below."""
 
     BINDINGS = SCREEN_BINDINGS
+    # Textual's, without its repaint of the whole screen at each focus change (most steps move
+    # the selection, and so the focus, to another panel): the widgets that gain and lose focus
+    # redraw themselves, and those whose :focus-within style changed are restyled and redrawn.
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
 
     def __init__(self, scenario: Scenario) -> None:
         super().__init__()
@@ -88,6 +93,7 @@ class MainScreen(StepHost):
         self._key_states: tuple[bool, ...] | None = None
         self._window = 0  # the first panel mounted (tui/widgets/panels/panel_window.py)
         self._shown: list[str] = []  # the keys of the panels mounted, left to right
+        self._resized_to: Size | None = None  # the screen's size at its last Resize
         self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
         # the features, in the order their blocks are asked (a quiz speaks before training)
         self.exercise = ExerciseFeature(self)  # a student's file: asked values are blanks
@@ -166,6 +172,13 @@ class MainScreen(StepHost):
             await container.mount_all(self.make_panels())
             self._draw_view_panels()
 
+    def on_resize(self, event: Resize) -> None:
+        """A new terminal size: the derivation box is sized by its text again."""
+        if event.size != self._resized_to:
+            self._resized_to = event.size
+            for view in self.query(DerivationView):  # (none yet at the first Resize, before compose)
+                view.release_reserve()
+
     def on_mount(self) -> None:
         self.refresh_view()
         first = self.panels[0].view
@@ -194,6 +207,7 @@ class MainScreen(StepHost):
         stepper = Stepper(scenario)  # may refuse: nothing has changed yet
         self.stepper, self.decimals, self.selected, self.fresh = stepper, scenario.decimals, None, set()
         self.view.show_steps = False
+        self.query_one(DerivationView).release_reserve()  # sized for the new scenario's derivations
         try:
             await self._rebuild_panels()
         except Exception:
@@ -213,12 +227,18 @@ class MainScreen(StepHost):
 
     # --- the view -------------------------------------------------------------------
     def refresh_view(self) -> None:
+        self.show_status()
         self._draw_view_panels()
-        self.query_one(StatusLine).show(self.stepper, self.decimals,
-                                        **(self.quiz_mode.status() or self.exercise.status()))
         self.show_derivation()
         self._refresh_keys()
         self.session_changed()
+
+    def show_status(self) -> None:
+        """The status line for the session as it is now. A step calls this first: Textual
+        takes each widget's repaint into the next frame once that widget's own turn has come,
+        in the order they were asked, and the status line says what the step did."""
+        self.query_one(StatusLine).show(self.stepper, self.decimals,
+                                        **(self.quiz_mode.status() or self.exercise.status()))
 
     def _draw_view_panels(self) -> None:
         """The mounted panels' values and marks, and "next" under the panel of the next step."""

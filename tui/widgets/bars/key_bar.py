@@ -20,6 +20,7 @@ from textual.widget import Widget
 
 from core.ascii_text import shown as ascii_shown
 from core.i18n import tr
+from tui.widgets.shared_styles import part_style
 
 # (key to simulate, key as shown, description, enabled)
 KeyItem = tuple[str, str, str, bool]
@@ -41,7 +42,7 @@ class KeyBar(Widget, can_focus=False):
         text-style: bold;
     }
     """
-    COMPONENT_CLASSES = {"key-bar--key"}
+    # ``.key-bar--key`` is a part styled once (tui.widgets.shared_styles), not a COMPONENT_CLASS
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -109,7 +110,7 @@ class KeyBar(Widget, can_focus=False):
         return tuple(items)
 
     def render(self) -> Text:
-        key_style = self.get_component_rich_style("key-bar--key", partial=True)
+        key_style = part_style(self, "key-bar--key")
         out = Text(no_wrap=True, overflow="crop", end="")
         spans: list[tuple[int, int, str]] = []
         items = self.items

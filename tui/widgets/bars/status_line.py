@@ -61,6 +61,11 @@ def status_text(stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bo
 class StatusLine(SpelledStatic):
     """The top line of the main screen."""
 
+    _shown: Text | None = None  # the line it shows
+
     def show(self, stepper: Stepper, decimals: int, quiz: str = "", loss_hidden: bool = False,
              asked: str | None = None, exercise: str = "") -> None:
-        self.update(status_text(stepper, decimals, quiz, loss_hidden, asked, exercise), layout=False)  # one line always
+        text = status_text(stepper, decimals, quiz, loss_hidden, asked, exercise)
+        if text != self._shown:  # the same line again (a step shows it first, then the view): no repaint
+            self._shown = text
+            self.update(text, layout=False)  # one line always

@@ -23,6 +23,7 @@ from core.learner.checks import check_for
 from core.numbers import fmt
 from tui.ascii_view import SpelledStatic, shown
 from tui.bindings import key_for
+from tui.widgets.shared_styles import part_style
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -138,10 +139,18 @@ def trace_lines(trace: Trace, style: Callable[[str], Style]) -> Text:
 
 
 class DerivationView(VerticalScroll):
-    """A scrollable box with the derivation of the selected value."""
+    """A scrollable box with the derivation of the selected value.
 
-    COMPONENT_CLASSES = {"derivation--trace-param", "derivation--trace-value", "derivation--trace-gradient",
-                         "derivation--trace-chosen"}
+    The box keeps the tallest height it has had (never above its
+    ``max-height``): a shorter derivation leaves blank lines rather than giving rows back to
+    the panels above, which would otherwise change height, be laid out and drawn again whole
+    at most steps. Expanding the Jacobian steps (a larger ``max-height``) and closing them
+    again starts the reserve over, as does a new screen size (``MainScreen.on_resize``) or
+    a new session.
+    """
+
+    # its trace styles (app.tcss: derivation--trace-param, -value, -gradient, -chosen) are parts
+    # styled once (tui.widgets.shared_styles), not COMPONENT_CLASSES restyled at every focus change
 
     def __init__(self) -> None:
         super().__init__(id="derivation")
@@ -149,9 +158,23 @@ class DerivationView(VerticalScroll):
         self.border_title = shown(tr("derivation"))
         self.can_focus = False
         self._shown: Text | None = None  # the text the body shows
+        self._reserve = 0  # the height kept (0: none yet)
 
     def compose(self) -> ComposeResult:
         yield self.body
+
+    def on_resize(self, _: object) -> None:
+        """Keep the height the box has reached as its least (see the class docstring)."""
+        height = self.outer_size.height
+        if height > self._reserve:
+            self._reserve = height
+            self.styles.min_height = height
+
+    def release_reserve(self) -> None:
+        """Size the box by its text again (back to the stylesheet's ``min-height``)."""
+        if self._reserve:
+            self._reserve = 0
+            self.styles.min_height = None
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,
              extra: Text | None = None, trace: Trace | None = None) -> None:
@@ -162,14 +185,16 @@ class DerivationView(VerticalScroll):
             text.append_text(extra)
         if trace is not None:
             text.append("\n")
-            text.append_text(trace_lines(trace, lambda role: self.get_component_rich_style(
-                f"derivation--trace-{role}", partial=True)))
+            text.append_text(trace_lines(trace, lambda role: part_style(
+                self, f"derivation--trace-{role}")))
         if text != self._shown:  # an update relayouts the box: only when the text changed
             self._shown = text
             self.body.update(text)
         title = shown(tr("where it comes from"))
         if self.border_title != title:
             self.border_title = title
+        if self.has_class("expanded") and not steps:
+            self.release_reserve()  # the steps closed: the box may give back their rows
         self.set_class(steps, "expanded")
         p = key_for("full_precision")
         subtitle = shown(tr("full precision ({key})", key=p) if full

@@ -36,6 +36,7 @@ from tui.widgets.heatmap.render import RAMP, Scale, legend
 from tui.widgets.panels.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
 from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, ValueGrid
+from tui.widgets.shared_styles import part_style
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -198,8 +199,8 @@ def wants_heatmap(stepper: Stepper, key: str) -> bool:
 class HeatmapView(ValueCursor, Widget, can_focus=True):
     """Blocks of heatmaps with a cursor on one value; posts ``ValueGrid`` messages."""
 
-    COMPONENT_CLASSES = {"heatmap-view--label", "heatmap-view--fresh", "heatmap-view--pending",
-                         "heatmap-view--shape"}
+    # its parts (app.tcss: heatmap-view--label, --fresh, --pending, --shape) are styled once for
+    # every heatmap (tui.widgets.shared_styles), not as COMPONENT_CLASSES of each one
     BINDINGS = GRID_BINDINGS
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -302,17 +303,17 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         block = self.blocks[i]
         style = "heatmap-view--fresh" if block.fresh else "heatmap-view--label"
         out = Text(no_wrap=True, end="")
-        label_style = self.get_component_rich_style(style, partial=True) if self.is_mounted else Style()
+        label_style = part_style(self, style) if self.is_mounted else Style()
         if self._layouts[i] is _COLLAPSED and self.cursor[0] == i:
             label_style += Style(bgcolor=CURSOR if self.has_focus else CURSOR_BLUR)
         out.append(block.label, label_style)
         shape = "×".join(str(s) for s in block.shape) or "1"
-        out.append(f" {shape} ", self.get_component_rich_style("heatmap-view--shape", partial=True)
+        out.append(f" {shape} ", part_style(self, "heatmap-view--shape")
                    if self.is_mounted else "")
         scale = self._scales[i]
         if scale is None:
-            out.append(f"{PLACEHOLDER} " + tr("not computed yet"), self.get_component_rich_style(
-                "heatmap-view--pending", partial=True) if self.is_mounted else "")
+            out.append(f"{PLACEHOLDER} " + tr("not computed yet"), part_style(
+                self, "heatmap-view--pending") if self.is_mounted else "")
         else:
             out.append_text(legend(scale, width=8))
         return out
@@ -354,7 +355,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         bg = base.bgcolor
         cb, cflat = self.cursor
         cursor_colour = CURSOR if self.has_focus else CURSOR_BLUR
-        pending = self.get_component_rich_style("heatmap-view--pending", partial=True)
+        pending = part_style(self, "heatmap-view--pending")
         segments = [Segment(" " * INDENT, base)]
         styles: dict[tuple[object, ...], Style] = {}
         run_text = ""

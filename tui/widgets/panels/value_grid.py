@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
-from textual.dom import DOMNode
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -21,6 +20,7 @@ from textual.widget import Widget
 from core.ascii_text import ascii_mode, one_cell, shown
 from tui.bindings import GRID_BINDINGS
 from tui.widgets.panels.value_cursor import ValueCursor, relayout
+from tui.widgets.shared_styles import part_style
 
 PLACEHOLDER = "·"
 
@@ -54,8 +54,8 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
     """Rows of labelled numbers; arrows move a cursor, enter asks to edit."""
 
     # Styled in app.tcss (``ValueGrid > .value-grid--fresh``) like component classes, but
-    # resolved once per theme for every grid (``_style``): as COMPONENT_CLASSES, Textual
-    # would restyle all ten for each grid at every style update (a focus change, a class).
+    # resolved once per theme for every grid (``tui.widgets.shared_styles``): as
+    # COMPONENT_CLASSES, Textual would restyle all of them for each grid at every style update.
     STYLE_CLASSES = (
         "value-grid--label", "value-grid--fresh", "value-grid--pending", "value-grid--changed",
         "value-grid--cursor", "value-grid--cursor-blur", "value-grid--ok", "value-grid--bad",
@@ -177,17 +177,7 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
     # --- drawing ----------------------------------------------------------------
     def _style(self, name: str) -> Style:
         """The style of ``value-grid--NAME`` from the stylesheet, shared by every grid."""
-        app = self.app
-        shared: dict[str, dict[str, Style]] = app.__dict__.setdefault("_value_grid_styles", {})
-        styles = shared.get(app.theme)
-        if styles is None:
-            styles = shared[app.theme] = {}
-            for component in self.STYLE_CLASSES:
-                node = DOMNode(classes=component)  # as Textual styles component classes
-                node._attach(self)
-                app.stylesheet.apply(node)
-                styles[component] = node.styles.partial_rich_style
-        return styles[name]
+        return part_style(self, name)
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="crop", end="")
