@@ -137,7 +137,9 @@ async def test_what_reads_a_value_of_a_large_network_is_found_without_the_screen
         assert message(app).startswith("trace: every value that reads it (17 marked")
         app.main.select("conv.weight[0,0,1,1]")  # the conv layer's 16,000 values: in the background
         await pilot.pause()
-        assert message(app) == "finding every value that reads conv.weight[0,0,1,1]…"
+        # in the background: said while it runs (a quiet machine may have finished it already)
+        assert message(app) == "finding every value that reads conv.weight[0,0,1,1]…" or \
+            message(app).startswith("trace: every value that reads it")
         await app.workers.wait_for_complete()
         await pilot.pause()
         trace = app.main.tracing.current()

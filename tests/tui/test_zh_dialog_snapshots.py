@@ -4,6 +4,7 @@ the layout holds with double-width characters (pytest-textual-snapshot)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,12 @@ NARROW = (80, 24)
 
 
 @pytest.fixture(autouse=True)
-def _chinese() -> Iterator[None]:
+def _chinese(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """In Chinese, in a working folder of the same name on every machine (the save and export
+    dialogs offer a path in it: the pictures must not show where the checkout is)."""
+    folder = Path("/tmp/cnn-tui-zh-snapshots")  # not gettempdir(): TMPDIR differs between machines
+    folder.mkdir(exist_ok=True)
+    monkeypatch.chdir(folder)
     with using_language("zh"):
         yield
 

@@ -384,7 +384,7 @@ class HeatmapView(ValueCursor, Widget, can_focus=True):
         traced = self.blocks[b].traced
         cb, cflat = self.cursor
         cursor = Style(bgcolor=CURSOR if self.has_focus else CURSOR_BLUR)
-        pending = self.get_component_rich_style("heatmap-view--pending", partial=True)
+        pending = part_style(self, "heatmap-view--pending")
         segments = [Segment(" " * INDENT, base)]
         for flat in self._layouts[b].index[line].tolist():
             if flat < 0:
