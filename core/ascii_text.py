@@ -29,6 +29,8 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TextIO
 
+from core.text import cell_width
+
 _on = False
 
 
@@ -110,13 +112,6 @@ def is_wide_text(char: str) -> bool:
     """A CJK character (or full-width form): two cells in every terminal, so it stays."""
     return (unicodedata.east_asian_width(char) in ("W", "F") and ord(char) < 0x1F000
             and unicodedata.category(char) not in ("So", "Sk", "Cn"))
-
-
-def cell_width(char: str) -> int:
-    """Cells a terminal gives ``char``: 0 for a combining or format mark, 2 for a wide one."""
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
 
 
 def _box(char: str) -> str | None:

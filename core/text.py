@@ -106,12 +106,18 @@ def said(value: object) -> str:
     return f"'{quote(value, 60)}'" if isinstance(value, str) else describe(value)
 
 
-def cells(text: str) -> int:
-    """How many terminal cells ``text`` takes: East Asian wide and full-width characters two."""
+def cell_width(char: str) -> int:
+    """Cells a terminal gives ``char``: 0 for a combining or format mark, 2 for a wide one."""
     import unicodedata
 
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
-               for ch in text)
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cells(text: str) -> int:
+    """How many terminal cells ``text`` takes: East Asian wide and full-width characters two."""
+    return sum(map(cell_width, text))
 
 
 def pad(text: str, width: int, *, right: bool = False) -> str:

@@ -11,7 +11,6 @@ import pytest
 from core.ascii_text import (
     SpelledStream,
     ascii_mode,
-    cell_width,
     one_cell,
     shown,
     spell,
@@ -23,6 +22,7 @@ from core.engine.stepper import Stepper
 from core.explain.explainer import explain
 from core.exports.report import quantity_names
 from core.scenario.catalog import load
+from core.text import cell_width
 
 
 @pytest.mark.parametrize(("text", "spelled"), [
