@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from core.ascii_text import SpelledStream, set_ascii
 from core.errors import CnnTuiError, SaveError, UsageError
 from core.i18n import Language, language_from_environment, mark, parse_language, set_language, tr, tr_n
-from core.text import quote, visible
+from core.text import cells, quote, visible
 from tui.parsing import Parser
 
 if TYPE_CHECKING:
@@ -25,24 +25,42 @@ if TYPE_CHECKING:
 MAX_COUNT = 1_000_000  # iterations or epochs a command may be asked for
 COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade", "serve")
 
-USAGE = mark("""\
-cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --root: open and save only in DIR
-       cnn-tui new                              design a network in the TUI, from a blank one
-       cnn-tui scenarios                        list the bundled scenarios
-       cnn-tui check PATH|NAME                  validate a scenario file
-       cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]
-       cnn-tui train PATH|NAME [--epochs N] [--save PATH]
-       cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]
-       cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
-       cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
-       cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   the TUI in browsers
-       cnn-tui ... --lang en|zh                 any command in English or Simplified Chinese (default: the locale)
-       cnn-tui ... --ascii                      ASCII only, for terminals that draw δ, ·, → two cells wide
-""")
+# the usage: each form's syntax (never translated) and what it does (said in the interface's language)
+USAGE_FORMS: tuple[tuple[str, str], ...] = (
+    ('cnn-tui [PATH|NAME] [--root DIR]', mark('open the TUI (default: tiny-cnn); --root: open and save only in DIR')),
+    ('cnn-tui new', mark('design a network in the TUI, from a blank one')),
+    ('cnn-tui scenarios', mark('list the bundled scenarios')),
+    ('cnn-tui check PATH|NAME', mark('validate a scenario file')),
+    ('cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]', ''),
+    ('cnn-tui train PATH|NAME [--epochs N] [--save PATH]', ''),
+    ('cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]', ''),
+    ('cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR', ''),
+    ('cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]', ''),
+    ('cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]', mark('the TUI in browsers')),
+    ('cnn-tui ... --lang en|zh', mark('any command in English or Simplified Chinese (default: the locale)')),
+    ('cnn-tui ... --ascii', mark('ASCII only, for terminals that draw δ, ·, → two cells wide')),
+)
+SYNTAX_WIDTH = 41  # the column where what a form does starts
+
+
+def usage_text() -> str:
+    """The usage forms as ``--help`` prints them after ``usage: ``: what each does in one column,
+    the later forms under the first (Chinese's 用法： is a cell narrower than usage:)."""
+    indent = " " * cells(tr("usage: "))
+    lines = []
+    for i, (syntax, what) in enumerate(USAGE_FORMS):
+        if not what:
+            line = syntax
+        elif len(syntax) < SYNTAX_WIDTH:
+            line = syntax.ljust(SYNTAX_WIDTH) + tr(what)
+        else:
+            line = syntax + "   " + tr(what)
+        lines.append(line if i == 0 else indent + line)
+    return "\n".join(lines) + "\n"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = Parser(prog="cnn-tui", usage=tr(USAGE),
+    parser = Parser(prog="cnn-tui", usage=usage_text(),
                     description=tr("Step through backpropagation one number at a time."))
     sub = parser.add_subparsers(dest="command", prog="cnn-tui")
     sub.add_parser("scenarios", help=tr("list the bundled scenarios"))
@@ -101,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _tui_parser() -> argparse.ArgumentParser:
     """The TUI's own form: ``cnn-tui [PATH|NAME] [--root DIR]``."""
-    parser = Parser(prog="cnn-tui", usage=tr(USAGE), add_help=False)
+    parser = Parser(prog="cnn-tui", usage=usage_text(), add_help=False)
     parser.add_argument("scenario", metavar="PATH|NAME", nargs="?")
     parser.add_argument("--root", metavar="DIR")
     return parser
@@ -476,14 +494,14 @@ def _main(argv: list[str]) -> int:
         if argv == ["new"]:
             return run_tui(None, new=True)
         if argv and argv[0] in ("-h", "--help"):
-            print(tr("usage: ") + tr(USAGE), end="")
+            print(tr("usage: ") + usage_text(), end="")
             return 0
         if "--root" in argv or any(a.startswith("--root=") for a in argv):
             tui_args, rest = _tui_parser().parse_known_args(argv)
             if not rest and tui_args.root is not None:
                 return run_tui(tui_args.scenario, root_dir=tui_args.root)
         if len(argv) > 1 or (argv and argv[0].startswith("-")):
-            print(tr("usage: ") + tr(USAGE), end="", file=sys.stderr)
+            print(tr("usage: ") + usage_text(), end="", file=sys.stderr)
             print("cnn-tui: " + tr("unexpected arguments: {arguments}", arguments=quote(" ".join(argv))),
                   file=sys.stderr)
             return 2

@@ -11,34 +11,12 @@ MESSAGES: dict[str, str] = {
     "--lang takes en or zh, not {value}": "--lang 只接受 en 或 zh，而不是 {value}",
     "--lang needs a language: en or zh": "--lang 需要一种语言：en 或 zh",
 
-    # cnn-tui --help (the command syntax stays as it is)
-    """\
-cnn-tui [PATH|NAME] [--root DIR]         open the TUI (default: tiny-cnn); --root: open and save only in DIR
-       cnn-tui new                              design a network in the TUI, from a blank one
-       cnn-tui scenarios                        list the bundled scenarios
-       cnn-tui check PATH|NAME                  validate a scenario file
-       cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]
-       cnn-tui train PATH|NAME [--epochs N] [--save PATH]
-       cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]
-       cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
-       cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
-       cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   the TUI in browsers
-       cnn-tui ... --lang en|zh                 any command in English or Simplified Chinese (default: the locale)
-       cnn-tui ... --ascii                      ASCII only, for terminals that draw δ, ·, → two cells wide
-""": """\
-cnn-tui [PATH|NAME] [--root DIR]         打开 TUI（默认 tiny-cnn）；--root：只在 DIR 中打开和保存
-      cnn-tui new                              在 TUI 中从空白网络开始设计
-      cnn-tui scenarios                        列出自带的场景
-      cnn-tui check PATH|NAME                  检查场景文件
-      cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]
-      cnn-tui train PATH|NAME [--epochs N] [--save PATH]
-      cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]
-      cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR
-      cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]
-      cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]   在浏览器中使用 TUI
-      cnn-tui ... --lang en|zh                 任一命令以英文或简体中文显示（默认随系统区域设置）
-      cnn-tui ... --ascii                      只用 ASCII 字符，适用于把 δ、·、→ 画成两格宽的终端
-""",
+    # what each form of the usage does (tui/cli.py USAGE_FORMS; the syntax stays as it is)
+    'open the TUI (default: tiny-cnn); --root: open and save only in DIR': '打开 TUI（默认 tiny-cnn）；--root：只在 DIR 中打开和保存',
+    'design a network in the TUI, from a blank one': '在 TUI 中从空白网络开始设计',
+    'the TUI in browsers': '在浏览器中使用 TUI',
+    'any command in English or Simplified Chinese (default: the locale)': '任一命令以英文或简体中文显示（默认随系统区域设置）',
+    'ASCII only, for terminals that draw δ, ·, → two cells wide': '只用 ASCII 字符，适用于把 δ、·、→ 画成两格宽的终端',
     "Step through backpropagation one number at a time.": "一个数一个数地走完反向传播。",
 
     # argparse's own words (tui/parsing.py); %-placeholders are argparse's
