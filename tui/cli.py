@@ -27,18 +27,18 @@ COMMANDS = ("scenarios", "check", "solve", "train", "export", "exercise", "grade
 
 # the usage: each form's syntax (never translated) and what it does (said in the interface's language)
 USAGE_FORMS: tuple[tuple[str, str], ...] = (
-    ('cnn-tui [PATH|NAME] [--root DIR]', mark('open the TUI (default: tiny-cnn); --root: open and save only in DIR')),
-    ('cnn-tui new', mark('design a network in the TUI, from a blank one')),
-    ('cnn-tui scenarios', mark('list the bundled scenarios')),
-    ('cnn-tui check PATH|NAME', mark('validate a scenario file')),
-    ('cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]', ''),
-    ('cnn-tui train PATH|NAME [--epochs N] [--save PATH]', ''),
-    ('cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]', ''),
-    ('cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR', ''),
-    ('cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]', ''),
-    ('cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]', mark('the TUI in browsers')),
-    ('cnn-tui ... --lang en|zh', mark('any command in English or Simplified Chinese (default: the locale)')),
-    ('cnn-tui ... --ascii', mark('ASCII only, for terminals that draw δ, ·, → two cells wide')),
+    ("cnn-tui [PATH|NAME] [--root DIR]", mark("open the TUI (default: tiny-cnn); --root: open and save only in DIR")),
+    ("cnn-tui new", mark("design a network in the TUI, from a blank one")),
+    ("cnn-tui scenarios", mark("list the bundled scenarios")),
+    ("cnn-tui check PATH|NAME", mark("validate a scenario file")),
+    ("cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]", ""),
+    ("cnn-tui train PATH|NAME [--epochs N] [--save PATH]", ""),
+    ("cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]", ""),
+    ("cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR", ""),
+    ("cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]", ""),
+    ("cnn-tui serve [PATH|NAME] [--host 127.0.0.1] [--port 8000] [--root DIR]", mark("the TUI in browsers")),
+    ("cnn-tui ... --lang en|zh", mark("any command in English or Simplified Chinese (default: the locale)")),
+    ("cnn-tui ... --ascii", mark("ASCII only, for terminals that draw δ, ·, → two cells wide")),
 )
 SYNTAX_WIDTH = 41  # the column where what a form does starts
 
