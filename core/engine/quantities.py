@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from core.errors import QuantityError
 from core.i18n import mark, tr
@@ -157,8 +158,13 @@ def format_index(index: tuple[int, ...] | None) -> str:
     return "" if index is None else "[" + ",".join(map(str, index)) + "]"
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_name(text: str) -> QuantityRef:
-    """Parse a quantity name; raise QuantityError with the reason if it is malformed."""
+    """Parse a quantity name; raise QuantityError with the reason if it is malformed.
+
+    Remembered (the answer is immutable; a refusal is not kept, so its message is said in
+    the language of the moment): the stepper, diagnosis and the teacher's checks parse the
+    same few hundred names again and again."""
     m = _NAME.match(text)
     if not m:
         raise QuantityError(tr("'{text}' is not a quantity name (expected LAYER.KIND[i,...], input[...], "

@@ -82,15 +82,31 @@ def hard_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> lis
     return out
 
 
-def slip_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance, limit: int | None = None) -> list[str]:
-    """The asked values where a usual slip would not show or would pass for another slip
-    (stops once ``limit`` are found)."""
-    out: list[str] = []
-    for name in asked:
-        out += _hidden_slips(stepper, name, tolerance)
-        if limit is not None and len(out) >= limit:
+def slip_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance, limit: int | None = None,
+                suspects: list[str] | None = None) -> list[str]:
+    """The asked values where a usual slip would not show or would pass for another slip,
+    in ``asked``'s order (stops once ``limit`` are found). ``suspects`` are looked at first
+    (the names that hid a slip in earlier draws, which usually do again), so a draw no
+    better than the best so far is turned down after a few names instead of all of them;
+    the answer, when it is complete, is the same whatever the order of looking."""
+    return [message for _, message in hidden_slips_by_name(stepper, asked, tolerance, limit, suspects)]
+
+
+def hidden_slips_by_name(stepper: Stepper, asked: list[str], tolerance: Tolerance, limit: int | None = None,
+                         suspects: list[str] | None = None) -> list[tuple[str, str]]:
+    """``slip_faults``'s findings as (asked name, message) pairs."""
+    first = [name for name in dict.fromkeys(suspects or ()) if name in set(asked)]
+    order = first + [name for name in asked if name not in set(first)]
+    found: dict[str, list[str]] = {}
+    count = 0
+    for name in order:
+        messages = _hidden_slips(stepper, name, tolerance)
+        if messages:
+            found[name] = messages
+            count += len(messages)
+        if limit is not None and count >= limit:
             break
-    return out
+    return [(name, message) for name in asked for message in found.get(name, [])]
 
 
 def _smallest_lead(layer: Pool, x: np.ndarray) -> float:

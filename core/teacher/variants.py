@@ -18,7 +18,7 @@ from core.errors import CnnTuiError
 from core.i18n import tr
 from core.nn.optim import OptimizerState
 from core.teacher.ask import asked_names
-from core.teacher.friendly import hard_faults, slip_faults
+from core.teacher.friendly import hard_faults, hidden_slips_by_name
 from core.teacher.tolerance import Tolerance
 
 MAX_DRAWS = 60  # draws per student before giving up
@@ -158,6 +158,7 @@ def make_variant(base: Scenario, seed: int, sid: str, scope: str, tolerance: Tol
     best: tuple[int, Scenario, list[str], list[str], int] | None = None
     last: list[str] = []
     asked: list[str] | None = None
+    suspects: dict[str, int] = {}  # asked name → draws in which it hid a slip
     for draw in range(MAX_DRAWS):
         candidate = draw_scenario(base, seed, sid, draw)
         stepper = Stepper(candidate)
@@ -169,7 +170,11 @@ def make_variant(base: Scenario, seed: int, sid: str, scope: str, tolerance: Tol
         if last:
             continue
         limit = None if best is None else best[0]
-        hidden = slip_faults(stepper, asked, tolerance, limit)
+        order = sorted(suspects, key=lambda name: -suspects[name])
+        pairs = hidden_slips_by_name(stepper, asked, tolerance, limit, order)
+        for name, _ in pairs:
+            suspects[name] = suspects.get(name, 0) + 1
+        hidden = [message for _, message in pairs]
         if best is None or len(hidden) < best[0]:
             best = (len(hidden), candidate, asked, hidden, draw)
         if not hidden:
