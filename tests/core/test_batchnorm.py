@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +23,7 @@ from core.exports.report import quantity_names, solve, to_json
 from core.learner.diagnosis import diagnose
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import save_scenario
+from tests.fixtures.torch_scripts import run_script
 
 TINY = """\
 format: 1
@@ -144,7 +143,7 @@ def test_finite_differences(layout: str, frozen: list[str] | None, residual: boo
 def _torch_run(stepper: Stepper, tmp_path: Path) -> dict:
     script = tmp_path / "iteration.py"
     script.write_text(to_pytorch(stepper), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    result = run_script(script)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)["iterations"][0]
 

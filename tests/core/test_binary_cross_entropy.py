@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +24,7 @@ from core.exports.report import solve, to_json
 from core.learner.diagnosis import diagnose
 from core.nn.losses import binary_cross_entropy, get_loss, sigmoid_bce
 from core.scenario.load import parse_scenario
+from tests.fixtures.torch_scripts import run_script
 
 # z = [0, ln 3] gives a = [0.5, 0.75]; targets [1, 0.25] (not a distribution)
 HAND = """\
@@ -147,7 +146,7 @@ def test_the_export_computes_the_loss_from_the_logits(tmp_path: Path) -> None:
     text = to_pytorch(stepper)
     assert "F.binary_cross_entropy_with_logits(logits, y, reduction='sum') / BATCH" in text
     script.write_text(text, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    result = run_script(script)
     assert result.returncode == 0, result.stderr
     theirs = json.loads(result.stdout)["iterations"][0]
     assert theirs["loss"] == pytest.approx(stepper.value("loss"), rel=1e-12)

@@ -4,8 +4,6 @@ the file or edited, finite differences, PyTorch agreement, evaluation without dr
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +21,7 @@ from core.exports.report import solve, to_json
 from core.learner.diagnosis import diagnose
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import save_scenario
+from tests.fixtures.torch_scripts import run_script
 
 TINY = """\
 format: 1
@@ -134,7 +133,7 @@ def test_pytorch_agrees_over_several_iterations(tmp_path: Path) -> None:
         stepper.run_iteration()
         script = tmp_path / "iteration.py"
         script.write_text(to_pytorch(stepper), encoding="utf-8")
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+        result = run_script(script)
         assert result.returncode == 0, result.stderr
         theirs = json.loads(result.stdout)["iterations"][0]["values"]
         assert set(theirs) == set(records[k]["values"])

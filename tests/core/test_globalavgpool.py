@@ -4,8 +4,6 @@ and 2-D graphs, PyTorch, refusals, and the quiz over a graph that uses it."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ from core.exports.report import solve, to_json
 from core.learner.quiz import Quiz
 from core.numbers import fmt
 from core.scenario.load import parse_scenario
+from tests.fixtures.torch_scripts import run_script
 
 HAND = """\
 format: 1
@@ -115,7 +114,7 @@ def test_globalavgpool_export_agrees_with_pytorch_over_several_iterations(tmp_pa
         script = tmp_path / f"iteration{k}.py"
         script.write_text(to_pytorch(stepper), encoding="utf-8")
         assert "h = h.mean(dim=tuple(range(2, h.dim())))" in script.read_text(encoding="utf-8")
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+        result = run_script(script)
         assert result.returncode == 0, result.stderr
         theirs = json.loads(result.stdout)["iterations"][0]["values"]
         for name in ("gap.out", "gap.grad_out", "res.grad_out", "conv.grad_weight", "head.new_weight"):

@@ -25,6 +25,7 @@ from core.nn.layers.add import Add
 from core.scenario.budget import layer_sizes
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
+from tests.fixtures.torch_scripts import run_script
 
 # the add layer alone (the bundled residual-block now has batch norm on its inner path)
 RESIDUAL_PLAIN = str(FIXTURES / "scenarios" / "residual-plain.yaml")
@@ -410,8 +411,6 @@ def test_the_loaders_budget_sizes_follow_the_graph() -> None:
 @pytest.mark.parametrize("case", ["conv", "branches", "add-first", "pool-reads-input"])
 def test_pytorch_export_of_a_graph_prints_the_same_values(tmp_path, case: str) -> None:
     import json
-    import subprocess
-    import sys
 
     from core.exports.pytorch import to_pytorch
     from core.exports.report import to_json
@@ -432,7 +431,7 @@ def test_pytorch_export_of_a_graph_prints_the_same_values(tmp_path, case: str) -
     stepper.run_iteration()
     script = tmp_path / "graph.py"
     script.write_text(to_pytorch(stepper), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    result = run_script(script)
     assert result.returncode == 0, result.stderr
     theirs = json.loads(result.stdout)["iterations"][0]["values"]
     ours = json.loads(to_json(scenario, solve(scenario)))["iterations"][0]["values"]

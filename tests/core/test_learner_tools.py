@@ -6,7 +6,6 @@ import importlib.util
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ from core.learner.diagnosis import diagnose
 from core.learner.gradcheck import gradient_check
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
+from tests.fixtures.torch_scripts import run_script
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 
@@ -190,7 +190,7 @@ def test_pytorch_export_prints_the_same_values(tmp_path: Path, source: str) -> N
     stepper.run_iteration()
     script = tmp_path / "iteration.py"
     script.write_text(to_pytorch(stepper), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    result = run_script(script)
     assert result.returncode == 0, result.stderr
     theirs = json.loads(result.stdout)["iterations"][0]
     ours = json.loads(to_json(scenario, solve(scenario)))["iterations"][0]

@@ -12,7 +12,6 @@ import json
 import math
 import shutil
 import subprocess
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from core.exports.pytorch import to_pytorch
 from core.learner.diagnosis import diagnose
 from core.nn.optim import OPTIMIZERS, Hyper, parse_optimizer
 from core.scenario.load import parse_scenario
+from tests.fixtures.torch_scripts import run_script
 
 NETWORK = """\
 format: 1
@@ -244,7 +244,7 @@ def test_the_export_starts_buffers_the_file_leaves_out(tmp_path: Path) -> None:
     stepper.run_iteration()
     script = tmp_path / "adam.py"
     script.write_text(to_pytorch(stepper), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    result = run_script(script)
     assert result.returncode == 0, result.stderr
     theirs = json.loads(result.stdout)["iterations"][0]["values"]
     for name in ["h.new_weight", "h.new_bias", "out.new_weight", *stepper.network.state_names()]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import subprocess
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -46,6 +44,7 @@ from core.numbers import fmt
 from core.scenario.catalog import load
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import save_scenario
+from tests.fixtures.torch_scripts import run_script
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (pip install torch==2.13.0)")
@@ -580,7 +579,7 @@ def test_the_pytorch_export_steps_from_the_same_state(ema: Optimizer, tmp_path: 
         stepper.run_iteration()
         script = tmp_path / f"iteration{k}.py"
         script.write_text(to_pytorch(stepper), encoding="utf-8")
-        result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+        result = run_script(script)
         assert result.returncode == 0, result.stderr
         theirs = json.loads(result.stdout)["iterations"][0]["values"]
         state = stepper.network.state_names()

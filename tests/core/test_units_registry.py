@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +29,7 @@ from core.nn.activations import ACTIVATIONS, get_activation
 from core.nn.layers import LAYER_CLASSES, LAYER_TYPES, Field, Layer, register
 from core.nn.layers.terms import Terms
 from core.nn.losses import LOSSES, get_loss
+from tests.fixtures.torch_scripts import run_script
 
 try:
     import torch  # noqa: F401
@@ -83,7 +82,7 @@ def _evaluate_every_derivation(stepper: Stepper) -> int:
 def _torch_agrees(stepper: Stepper, tmp_path: Path) -> None:
     script = tmp_path / "iteration.py"
     script.write_text(to_pytorch(stepper), encoding="utf-8")
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    result = run_script(script)
     assert result.returncode == 0, result.stderr
     theirs = json.loads(result.stdout)["iterations"][0]
     ours = json.loads(to_json(stepper.scenario, solve(stepper.scenario)))["iterations"][0]
