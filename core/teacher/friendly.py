@@ -95,8 +95,10 @@ def slip_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance, limit:
 def hidden_slips_by_name(stepper: Stepper, asked: list[str], tolerance: Tolerance, limit: int | None = None,
                          suspects: list[str] | None = None) -> list[tuple[str, str]]:
     """``slip_faults``'s findings as (asked name, message) pairs."""
-    first = [name for name in dict.fromkeys(suspects or ()) if name in set(asked)]
-    order = first + [name for name in asked if name not in set(first)]
+    wanted = set(asked)
+    first = [name for name in dict.fromkeys(suspects or ()) if name in wanted]
+    looked = set(first)
+    order = first + [name for name in asked if name not in looked]
     found: dict[str, list[str]] = {}
     count = 0
     for name in order:
