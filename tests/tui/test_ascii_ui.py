@@ -52,8 +52,10 @@ async def look(pilot, app: CnnTuiApp, where: str, seen: dict[str, str]) -> str:
 DIALOGS = ["o", "S", "e", "Q", "t", "l", "m", "question_mark", "ctrl+p", "i"]
 
 
-async def walk(app: CnnTuiApp) -> dict[str, str]:
-    """Steps, a heatmap, help, every dialog, the editor and a quit that asks; every screen looked at."""
+async def walk(app: CnnTuiApp, dialogs: bool = True) -> dict[str, str]:
+    """Steps, a heatmap, help, every dialog, the editor and a quit that asks; every screen looked at.
+    ``dialogs=False``: the steps, the heatmap and the learning-rate dialog only (what differs
+    between scenarios: the panels, the optimizer's and batch norm's values)."""
     seen: dict[str, str] = {}
     async with app.run_test(size=SIZE) as pilot:
         await look(pilot, app, "opened (the story)", seen)
@@ -66,7 +68,7 @@ async def walk(app: CnnTuiApp) -> dict[str, str]:
         await pilot.press("h")
         await look(pilot, app, "heatmap", seen)
         await pilot.press("h")
-        for key in DIALOGS:
+        for key in DIALOGS if dialogs else []:
             await pilot.press(key)
             await look(pilot, app, f"dialog {key}", seen)
             await pilot.press("escape")
@@ -74,6 +76,8 @@ async def walk(app: CnnTuiApp) -> dict[str, str]:
         await pilot.press("a")
         await look(pilot, app, "learning rate", seen)
         await pilot.press("escape")
+        if not dialogs:
+            return seen
         await pilot.press("N")
         await look(pilot, app, "network editor", seen)
         await pilot.press("down", "enter")
@@ -89,8 +93,9 @@ async def walk(app: CnnTuiApp) -> dict[str, str]:
 
 @pytest.mark.parametrize("scenario", ["tiny-cnn", "adam-step", "batchnorm-tiny"])
 async def test_every_screen_is_ascii(ascii_only, scenario):
-    seen = await walk(CnnTuiApp(load(scenario)))
-    assert len(seen) > 30
+    every_dialog = scenario == "tiny-cnn"  # the dialogs are the same on every scenario
+    seen = await walk(CnnTuiApp(load(scenario)), dialogs=every_dialog)
+    assert len(seen) > (30 if every_dialog else 12)
     # the app's own text was spelled before layout, not just filtered: the words are there
     everything = "\n".join(seen.values())
     assert "alpha" in everything and "|  loss" in everything
