@@ -248,30 +248,47 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _train_epochs(trainer: Trainer, epochs: int) -> None:
-    """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch."""
+    """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch.
+
+    Into a pipe or a file the lines are flushed at most 10 times a second and at the end
+    (a line a flush cost more than a tiny network's iteration); a terminal gets each line
+    as it is printed (line buffering)."""
+    import time
+
+    from core.engine.training import EpochStats
     from core.numbers import fmt
     from tui.progress import ProgressBar
 
     bar = ProgressBar(epochs * trainer.iterations_per_epoch)
+    out = sys.stdout
+    flush_every = ProgressBar.EVERY
+    next_flush = time.monotonic() + flush_every
+
+    def epoch_line(stats: EpochStats) -> None:
+        nonlocal next_flush
+        bar.clear()
+        line = tr("epoch {epoch}/{epochs}  loss {loss}", epoch=stats.epoch, epochs=epochs, loss=fmt(stats.loss, 4))
+        if stats.accuracy is not None:
+            line += tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
+        if stats.test_accuracy is not None:
+            line += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
+        out.write(line + "\n")
+        now = time.monotonic()
+        if now >= next_flush:
+            out.flush()
+            next_flush = now + flush_every
+        if bar.live and stats.epoch < epochs:
+            bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=stats.epoch + 1, epochs=epochs)
+
+    bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=1, epochs=epochs)
     try:
-        for epoch in range(1, epochs + 1):
-            bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=epoch, epochs=epochs)
-            before = (epoch - 1) * trainer.iterations_per_epoch  # the earlier epochs' iterations
-
-            def progress(done: int, total: int, before: int = before) -> None:
-                bar.update(before + done)
-
-            stats = trainer.run_epochs(1, progress=progress)[0]
-            bar.clear()
-            line = tr("epoch {epoch}/{epochs}  loss {loss}", epoch=epoch, epochs=epochs, loss=fmt(stats.loss, 4))
-            if stats.accuracy is not None:
-                line += tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
-            if stats.test_accuracy is not None:
-                line += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
-            print(line, flush=True)
+        trainer.run_epochs(epochs, progress=(lambda done, _total: bar.update(done)) if bar.live else None,
+                           each_epoch=epoch_line)
     except BaseException:
         bar.drop()  # the message that follows starts on a clean line
         raise
+    finally:
+        out.flush()  # every epoch's line before anything else is said
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import numpy as np
 
 from core.engine.heap import keep_freed_memory
 from core.engine.network import Network
-from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
+from core.engine.passes import Chain, Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
 from core.i18n import tr
@@ -169,6 +169,9 @@ class Trainer:
         # a network whose layers keep no state and take no given arrays runs every iteration
         # in the same Run (nothing in it changes)
         self._plain = not self._given_layers and not any(layer.state_defaults for layer in scenario.network.layers)
+        # a plain network that is a chain of layers runs its passes from a plan made once
+        self._chain = Chain(scenario.network, self._views, self._grad_views) \
+            if self._plain and Chain.fits(scenario.network) else None
         # whether accuracies are reported, worked out once (it reads every target)
         self._classified = scenario.samples.is_classification
         test = scenario.test_samples
@@ -244,7 +247,10 @@ class Trainer:
         x, y = samples.x[rows], samples.y[rows]
         s = self.scenario
         after: dict[str, Params] = {}
-        if self._plain:
+        grads = self._grad_views
+        if self._chain is not None:
+            loss, out = self._chain.gradients(x, y)
+        elif self._plain:
             loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)
         else:
             given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) \
@@ -295,22 +301,29 @@ class Trainer:
         return TrainingDiverged(message, epoch=epoch, iteration=self.iteration, what=what, value=loss)
 
     def run_epochs(self, epochs: int, progress: Callable[[int, int], None] | None = None,
-                   should_stop: Callable[[], bool] | None = None) -> list[EpochStats]:
-        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration.
+                   should_stop: Callable[[], bool] | None = None,
+                   each_epoch: Callable[[EpochStats], None] | None = None) -> list[EpochStats]:
+        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration and
+        ``each_epoch`` of each epoch's stats as it ends.
 
         Raises TrainingDiverged at the first iteration that blows up (see ``step``)."""
         stats: list[EpochStats] = []
         total = epochs * self._per_epoch
         done = 0
+        step = self.step
         for epoch in range(1, epochs + 1):
+            self._epoch_losses = []  # the epoch starts here, wherever the iterations before it left off
+            self._epoch_right = 0
             for _ in range(self._per_epoch):
                 if should_stop is not None and should_stop():
                     return stats
-                self.step()
+                step()
                 done += 1
                 if progress is not None:
                     progress(done, total)
             stats.append(self.finish_epoch(epoch))
+            if each_epoch is not None:
+                each_epoch(stats[-1])
         return stats
 
     @property

@@ -88,3 +88,12 @@ def test_no_accuracy_for_regression() -> None:
         "cross_entropy", "mse")
     [stats] = Trainer(parse_scenario(text)).run_epochs(1)
     assert stats.accuracy is None and math.isfinite(stats.loss)
+
+
+def test_an_epoch_of_run_epochs_counts_from_where_it_starts() -> None:
+    """Iterations stepped before ``run_epochs`` belong to no epoch of it: after one step (the
+    flip), its epoch's two iterations both see b = [σ₁, 1 − σ₁] or later, and get all 4 right."""
+    trainer = Trainer(parse_scenario(BIAS_ONLY))
+    trainer.step()
+    [stats] = trainer.run_epochs(1)
+    assert stats.accuracy == 1.0 and trainer.iteration == 4
