@@ -308,14 +308,15 @@ class Chain:
 
     def __init__(self, network: Network, params: dict[str, Params], into: dict[str, Params]) -> None:
         self.network = network
-        steps = []
-        for layer in network.layers:
-            own = params.get(layer.name, _EMPTY)
-            steps.append((layer.forward, own, layer.delta, layer.param_grads if own else None,
-                          into.get(layer.name), layer.input_grad, layer.has_net))
-        self._forwards = [(forward, own) for forward, own, *_ in steps]
+        layers = network.layers
+        owns = [params.get(layer.name, _EMPTY) for layer in layers]
+        self._forwards: list[tuple[Callable[..., tuple[Any, np.ndarray, Any]], Params]] = [
+            (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
-        self._backwards = [(i, *steps[i][1:]) for i in range(len(steps) - 1, -1, -1)]
+        self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
+                                    Params | None, Callable[..., np.ndarray], bool]] = [
+            (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
+             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
         self._fused = network.fused
         self._loss = network.loss
 
@@ -329,9 +330,11 @@ class Chain:
         """Forward and backward pass of the batch ``x`` with targets ``y``, the gradients
         written into the arrays the plan was made with: (loss, the network's output)."""
         outs = [x]  # outs[i] is what layer i reads; outs[i + 1] its output
-        nets = []
-        caches = []
+        nets: list[np.ndarray | None] = []
+        caches: list[Any] = []
         h = x
+        grad_out: np.ndarray | None
+        delta: np.ndarray | None
         for forward, own in self._forwards:
             net, h, cache = forward(own, h)
             outs.append(h)
