@@ -48,9 +48,9 @@ def softmax(z: np.ndarray) -> np.ndarray:
     """Softmax over the last axis, shifted by the maximum so exp never overflows.
     (The reductions are the ufuncs' own, as ``max``/``sum`` run them; the passes after
     the shift write in its array.)"""
-    out: np.ndarray = z - np.maximum.reduce(z, -1, None, None, True)  # (array, axis, dtype, out, keepdims)
+    out: np.ndarray = z - np.maximum.reduce(z, axis=-1, keepdims=True)
     np.exp(out, out)
-    return np.divide(out, np.add.reduce(out, -1, None, None, True), out)
+    return np.divide(out, np.add.reduce(out, axis=-1, keepdims=True), out)
 
 
 def softmax_backward(a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
