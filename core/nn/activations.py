@@ -50,7 +50,8 @@ def softmax(z: np.ndarray) -> np.ndarray:
     the shift write in its array.)"""
     out: np.ndarray = z - np.maximum.reduce(z, axis=-1, keepdims=True)
     np.exp(out, out)
-    return np.divide(out, np.add.reduce(out, axis=-1, keepdims=True), out)
+    np.divide(out, np.add.reduce(out, axis=-1, keepdims=True), out)
+    return out
 
 
 def softmax_backward(a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
