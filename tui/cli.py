@@ -73,7 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     solve.add_argument("--hand-rounding", action="store_true",
                        help=tr("round every value to the display decimals before it is used"))
-    train = sub.add_parser("train", help=tr("train headless with a progress bar"))
+    train = sub.add_parser("train", help=tr("train headless with a progress bar"),
+                           description=tr("Train headless with a progress bar. Each epoch's line gives the mean loss "
+                                          "and the accuracy of its own iterations (each counted in its forward pass, "
+                                          "before its update) and, with test_samples, the held-out accuracy "
+                                          "evaluated after the epoch."))
     train.add_argument("scenario", metavar="PATH|NAME")
     train.add_argument("--epochs", type=_positive, default=None, metavar="N",
                        help=tr("epochs to train (1 to {most:,}; default 10)", most=MAX_COUNT))
