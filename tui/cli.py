@@ -222,11 +222,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.engine.training import Trainer
     from core.errors import TrainingDiverged
     from core.scenario.catalog import load
-    from core.scenario.replacing import refuse_unless_scenario
-    from core.scenario.save import plan_save, write_scenario
 
     scenario = load(args.scenario)
-    if args.save is not None:
+    if args.save is not None:  # (saving's modules are imported only for a save)
+        from core.scenario.replacing import refuse_unless_scenario
+        from core.scenario.save import plan_save
+
         try:  # every target problem is told before training, not after it
             refuse_unless_scenario(plan_save(scenario, args.save).target)
         except SaveError as err:
@@ -237,6 +238,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
         raise CnnTuiError(tr("{error}; nothing saved", error=str(err)) if args.save is not None else str(err)) from None
     if args.save is not None:
+        from core.scenario.save import write_scenario
+
         trained = scenario.copy()
         trained.params = trainer.params
         trained.optimizer_state = trainer.optimizer_state
