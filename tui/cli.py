@@ -73,7 +73,11 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     solve.add_argument("--hand-rounding", action="store_true",
                        help=tr("round every value to the display decimals before it is used"))
-    train = sub.add_parser("train", help=tr("train headless with a progress bar"))
+    train = sub.add_parser("train", help=tr("train headless with a progress bar"),
+                           description=tr("Train headless with a progress bar. Each epoch's line gives the mean loss "
+                                          "and the accuracy of its own iterations (each counted in its forward pass, "
+                                          "before its update) and, with test_samples, the held-out accuracy "
+                                          "evaluated after the epoch."))
     train.add_argument("scenario", metavar="PATH|NAME")
     train.add_argument("--epochs", type=_positive, default=None, metavar="N",
                        help=tr("epochs to train (1 to {most:,}; default 10)", most=MAX_COUNT))
@@ -218,11 +222,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     from core.engine.training import Trainer
     from core.errors import TrainingDiverged
     from core.scenario.catalog import load
-    from core.scenario.replacing import refuse_unless_scenario
-    from core.scenario.save import plan_save, write_scenario
 
     scenario = load(args.scenario)
-    if args.save is not None:
+    if args.save is not None:  # (saving's modules are imported only for a save)
+        from core.scenario.replacing import refuse_unless_scenario
+        from core.scenario.save import plan_save
+
         try:  # every target problem is told before training, not after it
             refuse_unless_scenario(plan_save(scenario, args.save).target)
         except SaveError as err:
@@ -233,6 +238,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
         raise CnnTuiError(tr("{error}; nothing saved", error=str(err)) if args.save is not None else str(err)) from None
     if args.save is not None:
+        from core.scenario.save import write_scenario
+
         trained = scenario.copy()
         trained.params = trainer.params
         trained.optimizer_state = trainer.optimizer_state
@@ -248,30 +255,47 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _train_epochs(trainer: Trainer, epochs: int) -> None:
-    """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch."""
+    """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch.
+
+    Into a pipe or a file the lines are flushed at most 10 times a second and at the end
+    (a line a flush cost more than a tiny network's iteration); a terminal gets each line
+    as it is printed (line buffering)."""
+    import time
+
+    from core.engine.training import EpochStats
     from core.numbers import fmt
     from tui.progress import ProgressBar
 
     bar = ProgressBar(epochs * trainer.iterations_per_epoch)
+    out = sys.stdout
+    flush_every = ProgressBar.EVERY
+    next_flush = time.monotonic() + flush_every
+
+    def epoch_line(stats: EpochStats) -> None:
+        nonlocal next_flush
+        bar.clear()
+        line = tr("epoch {epoch}/{epochs}  loss {loss}", epoch=stats.epoch, epochs=epochs, loss=fmt(stats.loss, 4))
+        if stats.accuracy is not None:
+            line += tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
+        if stats.test_accuracy is not None:
+            line += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
+        out.write(line + "\n")
+        now = time.monotonic()
+        if now >= next_flush:
+            out.flush()
+            next_flush = now + flush_every
+        if bar.live and stats.epoch < epochs:
+            bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=stats.epoch + 1, epochs=epochs)
+
+    bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=1, epochs=epochs)
     try:
-        for epoch in range(1, epochs + 1):
-            bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=epoch, epochs=epochs)
-            before = (epoch - 1) * trainer.iterations_per_epoch  # the earlier epochs' iterations
-
-            def progress(done: int, total: int, before: int = before) -> None:
-                bar.update(before + done)
-
-            stats = trainer.run_epochs(1, progress=progress)[0]
-            bar.clear()
-            line = tr("epoch {epoch}/{epochs}  loss {loss}", epoch=epoch, epochs=epochs, loss=fmt(stats.loss, 4))
-            if stats.accuracy is not None:
-                line += tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
-            if stats.test_accuracy is not None:
-                line += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
-            print(line, flush=True)
+        trainer.run_epochs(epochs, progress=(lambda done, _total: bar.update(done)) if bar.live else None,
+                           each_epoch=epoch_line)
     except BaseException:
         bar.drop()  # the message that follows starts on a clean line
         raise
+    finally:
+        out.flush()  # every epoch's line before anything else is said
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -294,6 +294,76 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
     return loss, grads, h
 
 
+class Chain:
+    """``gradients`` for one network and one set of parameter and gradient arrays, planned
+    once: the plain case of a network whose every layer reads the one before it (the first
+    reads the sample) and keeps no state and takes no given arrays, as training runs it
+    iteration after iteration into the same arrays (its flat buffers' views).
+
+    The plan holds each layer's bound methods and its own parameter and gradient arrays, so
+    an iteration does no name lookups, builds no lists of terms and tests no graph: the
+    same layer methods called with the same arrays in the same order as ``gradients``
+    (one reader, so no sums), hence the same numbers to the last bit.
+    """
+
+    def __init__(self, network: Network, params: dict[str, Params], into: dict[str, Params]) -> None:
+        self.network = network
+        layers = network.layers
+        owns = [params.get(layer.name, _EMPTY) for layer in layers]
+        self._forwards: list[tuple[Callable[..., tuple[Any, np.ndarray, Any]], Params]] = [
+            (layer.forward, own) for layer, own in zip(layers, owns)]
+        # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
+        self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
+                                    Params | None, Callable[..., np.ndarray], bool]] = [
+            (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
+             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+        self._fused = network.fused
+        self._loss = network.loss
+
+    @staticmethod
+    def fits(network: Network) -> bool:
+        """Whether ``network`` is such a chain."""
+        return all(sources == (i - 1,) for i, sources in enumerate(network.plan)) and not any(
+            layer.state_defaults or layer.given_kinds for layer in network.layers)
+
+    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """Forward and backward pass of the batch ``x`` with targets ``y``, the gradients
+        written into the arrays the plan was made with: (loss, the network's output)."""
+        outs = [x]  # outs[i] is what layer i reads; outs[i + 1] its output
+        nets: list[np.ndarray | None] = []
+        caches: list[Any] = []
+        h = x
+        grad_out: np.ndarray | None
+        delta: np.ndarray | None
+        for forward, own in self._forwards:
+            net, h, cache = forward(own, h)
+            outs.append(h)
+            nets.append(net)
+            caches.append(cache)
+        b = h.shape[0]
+        fused = self._fused
+        net = nets[-1]
+        if net is not None and fused is not None:  # as loss_value and output_gradients
+            flat = h.reshape(b, -1)
+            loss = fused.value(net.reshape(b, -1), y, flat)
+            grad_out = None
+            delta = fused.delta(flat, y).reshape(h.shape)
+        else:
+            loss = self._loss.value(h.reshape(b, -1), y)
+            grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
+        last = len(nets) - 1
+        for i, own, layer_delta, param_grads, into, input_grad, has_net in self._backwards:
+            xi = outs[i]
+            if i < last:
+                net = nets[i]
+                delta = None if net is None else layer_delta(net, outs[i + 1], grad_out)
+            if param_grads is not None:
+                param_grads(xi, delta, caches[i], into)
+            if i:
+                grad_out = input_grad(own, xi, delta if has_net else grad_out, caches[i])
+        return loss, h
+
+
 def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
                learning_rate: float, optimizer: OptimizerConfig = DEFAULT,
                state: OptimizerState = _FRESH) -> tuple[dict[str, Params], float, np.ndarray]:

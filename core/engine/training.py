@@ -14,7 +14,7 @@ import numpy as np
 
 from core.engine.heap import keep_freed_memory
 from core.engine.network import Network
-from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
+from core.engine.passes import Chain, Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
 from core.i18n import tr
@@ -60,13 +60,32 @@ def blown_up(loss: float, new_theta: np.ndarray) -> str | None:
 
 @dataclass(frozen=True)
 class EpochStats:
-    """One epoch's mean training loss and, for classification, accuracies."""
+    """One epoch's figures: the training ones as its own iterations found them, the held-out
+    ones from an evaluation after it.
+
+    ``loss`` is the mean of the epoch's iterations' losses and ``accuracy`` (classification
+    only) the share of the samples its iterations classified right, each in the iteration's
+    own forward pass, before that iteration's update: a running figure, as in most training
+    loops, with no second pass over the training set. A sample the last batch wraps round
+    to counts each time an iteration uses it (⌈S/B⌉·B samples in all). ``test_loss`` and
+    ``test_accuracy`` evaluate the parameters at the epoch's end on the held-out samples
+    (evaluation mode: running statistics, no dropout), when the scenario has them.
+    """
 
     epoch: int
     loss: float
-    accuracy: float | None = None  # on the training samples
+    accuracy: float | None = None  # during the epoch, on the training samples its iterations used
     test_loss: float | None = None
-    test_accuracy: float | None = None  # on held-out samples, when the scenario has them
+    test_accuracy: float | None = None  # after the epoch, on held-out samples
+
+
+def classified_right(out: np.ndarray, labels: np.ndarray) -> int:
+    """How many of a batch's outputs ``out`` (batch axis first) pick their sample's class
+    ``labels`` (the one-hot target's index) as their largest value (the first, on a tie)."""
+    b = out.shape[0]
+    if b == 1:  # an iteration of one sample: one comparison, no temporaries
+        return int(out.argmax() == labels[0])
+    return int(np.count_nonzero(out.reshape(b, -1).argmax(axis=1) == labels))
 
 
 def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet,
@@ -80,15 +99,16 @@ def evaluate(scenario: Scenario, params: dict[str, Params], samples: SampleSet,
     run = Run(training=False, state=scenario.layer_state if layer_state is None else layer_state)
     total_loss = 0.0
     correct = 0
+    if classification is None:
+        classification = samples.is_classification
     chunk = evaluation_chunk(network)
     for start in range(0, len(samples), chunk):
         x = samples.x[start:start + chunk]
         y = samples.y[start:start + chunk]
         out = predict(network, params, x, run)
         total_loss += loss_value(network, None, out, y) * len(x)
-        correct += int(np.sum(out.reshape(len(x), -1).argmax(axis=1) == y.argmax(axis=1)))
-    if classification is None:
-        classification = samples.is_classification
+        if classification:
+            correct += classified_right(out, y.argmax(axis=1))
     accuracy = correct / len(samples) if classification else None
     return total_loss / len(samples), accuracy
 
@@ -149,10 +169,20 @@ class Trainer:
         # a network whose layers keep no state and take no given arrays runs every iteration
         # in the same Run (nothing in it changes)
         self._plain = not self._given_layers and not any(layer.state_defaults for layer in scenario.network.layers)
+        # a plain network that is a chain of layers runs its passes from a plan made once
+        self._chain = Chain(scenario.network, self._views, self._grad_views) \
+            if self._plain and Chain.fits(scenario.network) else None
         # whether accuracies are reported, worked out once (it reads every target)
         self._classified = scenario.samples.is_classification
         test = scenario.test_samples
         self._test_classified = test is not None and test.is_classification
+        # each sample's class, for the epoch's running accuracy (None: not classification)
+        self._labels = scenario.samples.y.argmax(axis=1) if self._classified else None
+        self._per_epoch = epoch_length(len(scenario.samples), scenario.batch_size)
+        # the current epoch so far (epochs count from ``_first``): its iterations' losses and
+        # the samples they classified right in their own forward pass
+        self._epoch_losses: list[float] = []
+        self._epoch_right = 0
 
     @property
     def layer_state(self) -> dict[str, Params]:
@@ -189,34 +219,45 @@ class Trainer:
 
     @property
     def iterations_per_epoch(self) -> int:
-        return epoch_length(len(self.scenario.samples), self.scenario.batch_size)
+        return self._per_epoch
 
-    def batch(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
-        """The samples of an iteration: (k−1)·B + j mod S, j = 0…B−1."""
-        x, y = self.scenario.samples.x, self.scenario.samples.y
-        b, n = self.scenario.batch_size, x.shape[0]
+    def _rows(self, iteration: int) -> slice | list[int]:
+        """Which samples an iteration uses: (k−1)·B + j mod S, j = 0…B−1."""
+        b, n = self.scenario.batch_size, len(self.scenario.samples)
         start = ((iteration - 1) * b) % n
         if start + b <= n:  # one slice, no copy: the common case
-            return x[start:start + b], y[start:start + b]
-        idx = batch_indices(iteration, b, n)
-        return x[idx], y[idx]
+            return slice(start, start + b)
+        return batch_indices(iteration, b, n)
+
+    def batch(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
+        """The samples of an iteration (inputs, targets)."""
+        rows = self._rows(iteration)
+        return self.scenario.samples.x[rows], self.scenario.samples.y[rows]
 
     def step(self) -> float:
-        """One iteration; returns its loss.
+        """One iteration; returns its loss. The current epoch's tally (``finish_epoch``)
+        takes the loss and, for classification, how many of the batch's samples this
+        forward pass classified right.
 
         Raises TrainingDiverged (see ``blown_up``) instead of applying an update that blew
         up: the parameters and the iteration number stay those of the last good iteration.
         """
-        x, y = self.batch(self.iteration)
+        rows = self._rows(self.iteration)
+        samples = self.scenario.samples
+        x, y = samples.x[rows], samples.y[rows]
         s = self.scenario
         after: dict[str, Params] = {}
-        if self._plain:
-            loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)
+        grads = self._grad_views
+        if self._chain is not None:
+            loss, out = self._chain.gradients(x, y)
+        elif self._plain:
+            loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)
         else:
             given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) \
                 if self._given_layers else {}
-            loss, grads, _ = gradients(s.network, self._views, x, y, into=self._grad_views,
-                                       run=Run(True, self._layer_state, given), state_out=after)
+            loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views,
+                                         run=Run(True, self._layer_state, given), state_out=after)
+        right = 0 if self._labels is None else classified_right(out, self._labels[rows])
         if self._flat is None:  # some state not started yet: parameter by parameter, once
             new, state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
             theta = self._theta.copy()
@@ -241,6 +282,11 @@ class Trainer:
         else:
             self._flat = flat
             self._step += 1
+        if len(self._epoch_losses) == self._per_epoch:  # the last epoch is over: this one starts
+            self._epoch_losses = []
+            self._epoch_right = 0
+        self._epoch_losses.append(loss)
+        self._epoch_right += right
         self.iteration += 1
         return loss
 
@@ -255,35 +301,56 @@ class Trainer:
         return TrainingDiverged(message, epoch=epoch, iteration=self.iteration, what=what, value=loss)
 
     def run_epochs(self, epochs: int, progress: Callable[[int, int], None] | None = None,
-                   should_stop: Callable[[], bool] | None = None) -> list[EpochStats]:
-        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration.
+                   should_stop: Callable[[], bool] | None = None,
+                   each_epoch: Callable[[EpochStats], None] | None = None) -> list[EpochStats]:
+        """Train ``epochs`` epochs; ``progress(done, total)`` is told of each iteration and
+        ``each_epoch`` of each epoch's stats as it ends.
 
         Raises TrainingDiverged at the first iteration that blows up (see ``step``)."""
         stats: list[EpochStats] = []
-        total = epochs * self.iterations_per_epoch
+        total = epochs * self._per_epoch
         done = 0
+        step = self.step
         for epoch in range(1, epochs + 1):
-            losses = []
-            for _ in range(self.iterations_per_epoch):
+            self._epoch_losses = []  # the epoch starts here, wherever the iterations before it left off
+            self._epoch_right = 0
+            for _ in range(self._per_epoch):
                 if should_stop is not None and should_stop():
                     return stats
-                losses.append(self.step())
+                step()
                 done += 1
                 if progress is not None:
                     progress(done, total)
-            stats.append(self.finish_epoch(epoch, losses))
+            stats.append(self.finish_epoch(epoch))
+            if each_epoch is not None:
+                each_epoch(stats[-1])
         return stats
 
-    def finish_epoch(self, epoch: int, losses: list[float]) -> EpochStats:
-        """The stats of an epoch from its iterations' losses (their mean) and the accuracies."""
-        return self.epoch_stats(epoch, float(np.mean(losses)))
+    @property
+    def epoch_done(self) -> int:
+        """Iterations of the current epoch run so far (``iterations_per_epoch`` once it is over)."""
+        return len(self._epoch_losses)
 
-    def epoch_stats(self, epoch: int, mean_loss: float) -> EpochStats:
+    def finish_epoch(self, epoch: int) -> EpochStats:
+        """The stats of the epoch just run (numbered ``epoch``): the mean of its iterations'
+        losses and the share of its samples they classified right, from the tally ``step``
+        kept (see EpochStats), and the held-out loss and accuracy, evaluated now."""
+        losses = self._epoch_losses
+        if not losses:
+            raise ValueError("finish_epoch needs an iteration of the epoch")
+        mean = float(losses[0]) if len(losses) == 1 else float(np.mean(losses))  # the mean of one is itself
+        accuracy = None
+        if self._labels is not None:
+            accuracy = self._epoch_right / (len(losses) * self.scenario.batch_size)
+        test_loss, test_accuracy = self.held_out()
+        return EpochStats(epoch, mean, accuracy, test_loss, test_accuracy)
+
+    def held_out(self) -> tuple[float | None, float | None]:
+        """(loss, accuracy) of the current parameters on the held-out samples, evaluated
+        (running statistics, no dropout); (None, None) when the scenario has none, and the
+        accuracy None unless they are classified."""
         s = self.scenario
-        accuracy = test_loss = test_accuracy = None
-        params = self._views  # read only, while no iteration runs
-        if self._classified:
-            _, accuracy = evaluate(s, params, s.samples, self._layer_state, True)
-        if s.test_samples is not None:
-            test_loss, test_accuracy = evaluate(s, params, s.test_samples, self._layer_state, self._test_classified)
-        return EpochStats(epoch, mean_loss, accuracy, test_loss, test_accuracy)
+        if s.test_samples is None:
+            return None, None
+        # the live parameters, read only, while no iteration runs
+        return evaluate(s, self._views, s.test_samples, self._layer_state, self._test_classified)

@@ -45,10 +45,12 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def softmax(z: np.ndarray) -> np.ndarray:
-    """Softmax over the last axis, shifted by the maximum so exp never overflows."""
-    shifted = z - z.max(axis=-1, keepdims=True)
-    e = np.exp(shifted)
-    out: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    """Softmax over the last axis, shifted by the maximum so exp never overflows.
+    (The reductions are the ufuncs' own, as ``max``/``sum`` run them; the passes after
+    the shift write in its array.)"""
+    out: np.ndarray = z - np.maximum.reduce(z, axis=-1, keepdims=True)
+    np.exp(out, out)
+    np.divide(out, np.add.reduce(out, axis=-1, keepdims=True), out)
     return out
 
 
@@ -104,10 +106,12 @@ class Activation:
     # (the layout decides the order of later sums); None: the product with ``slope``
     gated: Callable[[np.ndarray, np.ndarray, np.ndarray, Settings], np.ndarray] | None = None
 
-    @property
-    def coupled(self) -> bool:
-        """True when the outputs depend on each other (softmax): no elementwise f′."""
-        return self.slope is None
+    # True when the outputs depend on each other (softmax): no elementwise f′ (set from ``slope``;
+    # an attribute, not a property: every layer's forward reads it)
+    coupled: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coupled", self.slope is None)
 
     @property
     def is_softmax(self) -> bool:
@@ -143,6 +147,12 @@ class Activation:
         for key, value in self.settings.items():
             text = text.replace(key, fmt(value, None))
         return text
+
+
+def _sigmoid_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings) -> np.ndarray:
+    """∂E/∂a·a(1 − a): the product with the slope, without the calls around it."""
+    result: np.ndarray = g * (a * (1.0 - a))
+    return result
 
 
 def _relu(z: np.ndarray, s: Settings) -> np.ndarray:
@@ -204,7 +214,7 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
                "1 / (1 + e^(−z))", "a·(1 − a)",
                lambda w: (f"σ({w.z}) = 1 / (1 + e^(−{w.z}))", f"1 / (1 + e^(−{w.p(w.z_value)}))"),
                lambda w: (f"{w.a}·(1 − {w.a})", f"{w.p(w.a_value)}·(1 − {w.p(w.a_value)})"),
-               "torch.sigmoid(z)", saturates_beyond=4.0),
+               "torch.sigmoid(z)", saturates_beyond=4.0, gated=_sigmoid_delta),
     Activation("tanh", lambda z, s: np.tanh(z), lambda z, a, s: 1.0 - a * a,
                "tanh(z)", "1 − a²",
                lambda w: (f"tanh({w.z})", f"tanh({w.n(w.z_value)})"),

@@ -40,12 +40,13 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     directly; otherwise from the logits, ln a_i = z_i − ln Σ_k e^(z_k) (shifted by the
     maximum), which stays finite for any finite logits. Both agree to a few ulp.
     """
-    if a is not None and a.min() > 0.0:
+    if a is not None and np.minimum.reduce(a, axis=None) > 0.0:  # a.min(), without its wrapper
         log_a = np.log(a)
     else:
         shifted = z - z.max(axis=-1, keepdims=True)
         log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-    result: float = float(-(y * log_a).sum()) / z.shape[0]  # the batch mean
+    np.multiply(y, log_a, out=log_a)
+    result: float = float(-np.add.reduce(log_a, axis=None)) / z.shape[0]  # the batch mean: −Σ y·ln a / B
     return result
 
 
@@ -230,7 +231,7 @@ def _sigmoid_bce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 _SOFTMAX_CE = Fused(
-    "softmax", lambda z, y, a: softmax_cross_entropy(z, y, a), _softmax_ce_delta, _softmax_ce_text,
+    "softmax", softmax_cross_entropy, _softmax_ce_delta, _softmax_ce_text,
     steps=softmax_cross_entropy_steps,
     value_note=mark("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite"),
     torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()")

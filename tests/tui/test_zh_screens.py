@@ -366,7 +366,7 @@ def test_the_epoch_table_s_headings_stay_over_their_columns_in_both_languages(la
 
     log = TrainingLog(epochs=[EpochStats(1, 0.5, 0.75, 0.6, 0.5), EpochStats(12, 0.25, 0.875, 0.4, 0.625)])
     with using_language(lang):
-        head, *rows = epochs_text(log).plain.split("\n")
+        head, *rows, note = epochs_text(log).plain.split("\n")
 
     def ends(line: str) -> list[int]:  # the cell after each run of non-spaces
         out, cells = [], 0
@@ -380,5 +380,7 @@ def test_the_epoch_table_s_headings_stay_over_their_columns_in_both_languages(la
     assert ends(head) == ends(rows[0]) == ends(rows[1])
     if lang == "zh":
         assert head.split() == ["轮", "损失", "训练", "留出集"]
+        assert note == "训练：在该轮的迭代中统计"
     else:
         assert head == "epoch   loss   train  held-out"
+        assert note == "train: counted during the epoch"  # what the training accuracy is (EpochStats)

@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from core.engine.scenario import epoch_length
 from core.engine.stepper import State
-from core.engine.training import Trainer, evaluate
+from core.engine.training import Trainer
 from core.errors import TrainingDiverged
 from core.i18n import tr, tr_n
 from core.nn.optim import OptimizerState
@@ -319,21 +319,18 @@ def _train_loop(run: TrainingRun, log: TrainingLog) -> None:
     trainer = run.trainer
     scenario = trainer.scenario
     per_epoch = trainer.iterations_per_epoch
-    epoch_losses: list[float] = []
     published = rested = time.monotonic()
     try:
         while run.done < run.total and not run.stop and not worker.is_cancelled:
             loss = trainer.step()
             run.last_loss = loss
             log.losses.append(loss)
-            epoch_losses.append(loss)
             run.done += 1
-            if run.unit == "epochs" and len(epoch_losses) == per_epoch:
-                stats = trainer.finish_epoch(len(log.epochs) + 1, epoch_losses)
+            if run.unit == "epochs" and trainer.epoch_done == per_epoch:
+                stats = trainer.finish_epoch(len(log.epochs) + 1)
                 log.epochs.append(stats)
                 if stats.test_accuracy is not None:
                     log.held_out, log.held_out_loss = stats.test_accuracy, stats.test_loss
-                epoch_losses = []
             now = time.monotonic()
             if now - published >= PANELS_EVERY:
                 published = now
@@ -342,9 +339,8 @@ def _train_loop(run: TrainingRun, log: TrainingLog) -> None:
             if now - rested >= WORK_SLICE:  # leave the UI thread a moment with the GIL
                 time.sleep(REST)
                 rested = time.monotonic()
-        if run.done and scenario.test_samples is not None and (run.unit != "epochs" or epoch_losses):
-            log.held_out_loss, log.held_out = evaluate(scenario, trainer.params, scenario.test_samples,
-                                                       trainer.layer_state)
+        if run.done and scenario.test_samples is not None and (run.unit != "epochs" or trainer.epoch_done < per_epoch):
+            log.held_out_loss, log.held_out = trainer.held_out()  # where the run stopped, between epochs
         run.final = (trainer.params, trainer.iteration, run.done, trainer.optimizer_state,
                             trainer.layer_state)
     except Exception as err:  # shown by the app; never lets the worker end the app

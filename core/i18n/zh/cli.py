@@ -45,6 +45,11 @@ MESSAGES: dict[str, str] = {
     "iterations to run (1 to {most:,}; default 1)": "要运行的迭代次数（1 到 {most:,}；默认 1）",
     "round every value to the display decimals before it is used": "每个值在使用前先按显示的小数位舍入",
     "train headless with a progress bar": "在无界面模式下训练，显示进度条",
+    "Train headless with a progress bar. Each epoch's line gives the mean loss and the accuracy of its own iterations "
+    "(each counted in its forward pass, before its update) and, with test_samples, the held-out accuracy evaluated "
+    "after the epoch.":
+        "在无界面模式下训练，显示进度条。每轮一行：该轮各次迭代的平均损失和准确率（每次迭代在其前向传播中、"
+        "更新之前统计），有 test_samples 时还有该轮结束后评估的留出集准确率。",
     "epochs to train (1 to {most:,}; default 10)": "训练的轮数（1 到 {most:,}；默认 10）",
     "save the trained scenario here": "把训练后的场景保存到这里",
     "export iteration 1's derivation or a PyTorch script": "导出第 1 次迭代的推导或 PyTorch 脚本",

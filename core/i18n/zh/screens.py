@@ -222,6 +222,7 @@ MESSAGES: dict[str, str] = {
     "epoch": "轮",
     "train": "训练",
     "held-out": "留出集",
+    "train: counted during the epoch": "训练：在该轮的迭代中统计",
 
     # --- the scenario's story ------------------------------------------------------------------------------
     "the scenario": "场景",

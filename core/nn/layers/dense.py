@@ -60,7 +60,8 @@ class Dense(Layer):
     # --- maths ------------------------------------------------------------------
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         flat = x.reshape(x.shape[0], self.inputs)
-        net = flat @ params["weight"].T + params["bias"]
+        net = np.matmul(flat, params["weight"].T)
+        net += params["bias"]  # into the product's array: the same sum, one array fewer
         return net, self.activate(net), flat
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
@@ -71,7 +72,10 @@ class Dense(Layer):
         if out is None:
             return {"weight": delta.T @ cache, "bias": delta.sum(axis=0)}
         np.matmul(delta.T, cache, out=out["weight"])
-        np.add.reduce(delta, axis=0, out=out["bias"])
+        if delta.shape[0] == 1:  # a batch of one: the sum 0 + δ as the reduction takes it (−0 → +0), half its cost
+            np.add(delta[0], 0.0, out=out["bias"])
+        else:
+            np.add.reduce(delta, axis=0, out=out["bias"])
         return out
 
     # --- derivation terms -------------------------------------------------------

@@ -100,9 +100,8 @@ class Pool(Layer):
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[None, np.ndarray, Any]:
         b = x.shape[0]
-        grid = self._grid(x)
         if self.mode == "avg":
-            views = self.geometry.offset_views(grid)
+            views = self.geometry.offset_views(self._grid(x))
             total = views[0].copy()
             for view in views[1:]:
                 total += view
@@ -114,6 +113,7 @@ class Pool(Layer):
             choice = windows.reshape(-1, len(index) // len(starts)).argmax(axis=1)  # first maximum
             out = windows[starts + choice]
             return None, out.reshape(b, *self.out_shape), choice.reshape(b, self.in_shape[0], -1)
+        grid = self._grid(x)  # (the gather route above reads x itself)
         out, choice = self._max_tiled(grid) if self.tiled and self._offset_type is np.uint8 else self._max_any(grid)
         positions = self.geometry.table.positions
         return None, self._batch_major(out, b), choice.swapaxes(0, 1).reshape(b, -1, positions)

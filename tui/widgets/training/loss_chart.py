@@ -85,6 +85,9 @@ def chart_text(log: TrainingLog, width: int) -> Text:
 
 
 def epochs_text(log: TrainingLog, rows: int = 5) -> Text:
+    """The held-out accuracy, then the last epochs in ``rows`` lines: their loss and training
+    accuracy (counted during each epoch, see EpochStats, which the last line says) and
+    held-out accuracy (evaluated after it)."""
     out = Text(no_wrap=True, overflow="ellipsis")
     if log.held_out is not None:
         out.append(tr("held-out accuracy {accuracy}", accuracy=percent(log.held_out)), style="bold green")
@@ -102,13 +105,15 @@ def epochs_text(log: TrainingLog, rows: int = 5) -> Text:
     head = _column(tr("epoch"), 5) + _column(tr("loss"), 7)  # right-aligned over the numbers below
     out.append(head + (_column(tr("train"), 8) if has_acc else "") + (_column(tr("held-out"), 10) if has_test else ""),
                style="dim")
-    for e in log.epochs[-rows:]:
+    for e in log.epochs[-(rows - 1 if has_acc else rows):]:  # the note below takes a row
         line = f"\n{e.epoch:>5}  {fmt(e.loss, 3):>5}"
         if has_acc and e.accuracy is not None:
             line += f"  {percent(e.accuracy):>6}"
         if has_test and e.test_accuracy is not None:
             line += f"  {percent(e.test_accuracy):>8}"
         out.append(line)
+    if has_acc:
+        out.append("\n" + tr("train: counted during the epoch"), style="dim")
     return out
 
 
