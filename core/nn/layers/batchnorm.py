@@ -137,13 +137,19 @@ class BatchNorm(Layer):
             n = self.count(x.shape[0])
             mean = written(x.mean(axis=axes))
             centred = x - self._per_channel(mean, nd)
-            var = written((centred * centred).mean(axis=axes))
+            # the squares go to a buffer laid out as ``centred`` (the sum's order), which
+            # then takes x̂: each pass touches two arrays, not three (they fit in L2 together)
+            scratch = np.multiply(centred, centred, out=np.empty_like(centred))
+            var = written(scratch.mean(axis=axes))
         else:
             mean, var = state["running_mean"], state["running_var"]
             centred = x - self._per_channel(mean, nd)
+            scratch = np.empty_like(centred)
         std = np.sqrt(var + self.eps)
-        xhat = written(centred / self._per_channel(std, nd))
-        net = self._per_channel(params["weight"], nd) * xhat + self._per_channel(params["bias"], nd)
+        xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
+        # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
+        net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
+        net += self._per_channel(params["bias"], nd)
         out = self.activate(net)
         cache = (xhat, std, ctx.training, written)
         if not ctx.training:
@@ -164,9 +170,19 @@ class BatchNorm(Layer):
         axes = self._axes(nd)
         n = self.count(x.shape[0])
         s1 = self._per_channel(written(g.sum(axis=axes)), nd)  # the two sums as written (hand-rounding)
-        s2 = self._per_channel(written((g * xhat).sum(axis=axes)), nd)
-        grad: np.ndarray = (1.0 / (n * self._per_channel(std, nd))) * (n * g - s1 - xhat * s2)
-        return grad
+        scratch = g * xhat
+        s2 = self._per_channel(written(scratch.sum(axis=axes)), nd)
+        coefficient = 1.0 / (n * self._per_channel(std, nd))
+        if g.strides != xhat.strides:  # the textbook expression, laid out as NumPy lays it out
+            grad: np.ndarray = coefficient * (n * g - s1 - xhat * s2)
+            return grad
+        # (1/(N·σ))·(N·g − s1 − x̂·s2) in place, the same operations in the same order
+        # (g and x̂ laid out alike, so the result's layout is the expression's)
+        g *= n
+        g -= s1
+        g -= np.multiply(xhat, s2, out=scratch)
+        g *= coefficient
+        return g
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         xhat = cache[0]
