@@ -130,6 +130,30 @@ class Geometry:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
         return grid.transpose(3, 0, 1, 2).reshape(shape)
 
+    def add_products(self, weights: np.ndarray, rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """``add_columns(weights.T @ rows, shape)`` on the large-batch route (``rows`` is
+        ``[F, P·B]``, batch innermost), one kernel offset at a time: offset k's ``[C, P·B]``
+        block of the product (each value the same dot product over F, so the same float) is
+        made and added while it is in cache, instead of the whole ``[C·K, P·B]`` product
+        first. The additions are the same, in the same order."""
+        b = shape[0]
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        taps = kh * kw
+        ystop, xstop = dy * (t.out_height - 1) + 1, dx * (t.out_width - 1) + 1
+        grid = np.zeros((self.channels, t.height, t.width, b))
+        per_offset = np.ascontiguousarray(weights.reshape(-1, self.channels, taps).transpose(2, 1, 0))  # [K, C, F]
+        part = np.empty((self.channels, t.out_height, t.out_width, b))
+        flat = part.reshape(self.channels, -1)
+        for k in range(taps):
+            i, j = divmod(k, kw)
+            np.matmul(per_offset[k], rows, out=flat)
+            grid[:, i:i + ystop:dy, j:j + xstop:dx] += part
+        ph, pw = self.padding
+        if ph or pw:
+            grid = grid[:, ph:ph + self.height, pw:pw + self.width]
+        return grid.transpose(3, 0, 1, 2).reshape(shape)
+
     def input_position(self, p: int, k: int) -> tuple[int, ...] | None:
         """Input index (without channel) read by output position p at kernel offset k,
         or None where it falls in the zero padding."""
