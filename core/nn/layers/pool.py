@@ -197,6 +197,10 @@ class Pool(Layer):
                 view += share
         else:
             choice = cache.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
+            # ∂E/∂out laid out as the choices (a copy when it comes batch innermost from a conv's
+            # input gradient, or batch-major from a dense layer's): every pass below then reads
+            # its operands in the order it writes
+            up = np.ascontiguousarray(up)
             for k, view in enumerate(views):
                 if self.tiled:  # each input is in one window at most: write, no add
                     np.multiply(up, choice == k, out=view)
