@@ -161,7 +161,7 @@ class Pool(Layer):
         chosen_col = per_row[0][1].copy()
         for i in range(1, kh):  # where row == i, the column of row i: col_0 + (col_i − col_0), mod 256
             step = np.subtract(per_row[i][1], chosen_col)
-            step *= row == i
+            step *= row if kh == 2 else row == i  # (two rows: row is 0 or 1 already)
             chosen_col += step
         return out, row * kw + chosen_col
 
@@ -172,7 +172,7 @@ class Pool(Layer):
             return views[0], np.zeros(views[0].shape, dtype=np.uint8)
         best = views[1] > views[0]
         out = np.maximum(views[0], views[1])
-        index = best.astype(np.uint8)  # a window's row or column: the tiled route needs < 256 of them
+        index = best.view(np.uint8)  # a window's row or column (the tiled route needs < 256 of them); no copy
         for k, view in enumerate(views[2:], start=2):
             better = view > out
             out = np.maximum(out, view)
