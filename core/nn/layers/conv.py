@@ -96,10 +96,12 @@ class Conv(Layer):
             rows = self._rows(upstream)  # [F, B·P]
         else:  # batch innermost: [F, P·B], see Geometry.add_columns
             rows = upstream.reshape(b, self.filters, -1).transpose(1, 2, 0).reshape(self.filters, -1)
-            # a product per kernel offset when each is a matrix product (C ≥ 2: one row would
-            # be a matrix-vector product, summed in another order) over few enough filters that
-            # OpenBLAS sums each dot product in one pass whatever the product's size
-            if self.geometry.channels >= 2 and self.filters <= 256:
+            # a product per kernel offset where OpenBLAS gives each dot product the same float
+            # as in the whole product (checked over a sweep of shapes): a matrix product (C ≥ 2;
+            # one row would be a matrix-vector product, summed in another order), few enough
+            # filters to be summed in one block, and P·B a multiple of 8 (a ragged edge of its
+            # tiles sums otherwise)
+            if self.geometry.channels >= 2 and self.filters <= 256 and rows.shape[1] % 8 == 0:
                 return self.geometry.add_products(self._weights(params), rows, x.shape)
         return self.geometry.add_columns(self._weights(params).T @ rows, x.shape)
 
