@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from core.nn.activations import get_activation
+from core.nn.layers import batchnorm_rows as by_channel
 from core.nn.layers import spatial
 from core.nn.layers.base import Context
 from core.nn.layers.batchnorm import BatchNorm
@@ -114,6 +115,9 @@ LAYOUTS = [  # (input shape per sample, kind, channel-major input?, channel-majo
     ((2, 5, 6), "batchnorm2d", False, False),
     ((2, 5, 6), "batchnorm2d", True, True),
     ((2, 5, 6), "batchnorm2d", True, False),  # δ laid out otherwise than x̂: the plain expression
+    ((2, 32, 43), "batchnorm2d", True, True),  # channels of 8,256 values: one channel at a time
+    ((2, 32, 43), "batchnorm2d", True, False),
+    ((3, 1400), "batchnorm1d", True, True),
 ]
 
 
@@ -145,6 +149,15 @@ def test_batch_norm_gives_the_plain_expressions_floats(shape, kind, major, up_ma
             assert same(grad, upstream * params["weight"].reshape(net.shape[1:2] + (1,) * (x.ndim - 2))
                         / std.reshape(net.shape[1:2] + (1,) * (x.ndim - 2)))
         assert same(upstream, up_before) and not np.shares_memory(grad, upstream)
+        axes = (0, *range(2, x.ndim))
+        want = {"weight": (upstream * xhat).sum(axis=axes), "bias": upstream.sum(axis=axes)}
+        into = {k: np.full(shape[0], np.nan) for k in want}  # training's buffers
+        for got in (layer.param_grads(x, upstream, result.cache), layer.param_grads(x, upstream, result.cache, into)):
+            assert same(got["weight"], want["weight"]) and same(got["bias"], want["bias"])
+        assert same(upstream, up_before)
+        rows = by_channel.channel_rows(upstream, shape[0]) is not None and \
+            by_channel.channel_rows(result.cache[0], shape[0]) is not None
+        assert rows == (up_major and x.size >= shape[0] * by_channel.ROW_VALUES)  # the route taken
     assert same(x, x_before)
 
 

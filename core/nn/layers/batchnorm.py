@@ -23,6 +23,7 @@ import numpy as np
 from core.errors import ScenarioError
 from core.i18n import tr, tr_n
 from core.nn.activations import Activation, get_activation
+from core.nn.layers import batchnorm_rows as by_channel
 from core.nn.layers.base import Context, Field, Forward, Layer, Params, Spec, SpecSize, register, shape_text
 from core.nn.layers.terms import Formula, Ref, Terms, Writer, note, product
 from core.text import python_literal
@@ -163,6 +164,11 @@ class BatchNorm(Layer):
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         xhat, std, training, written = cache
         nd = x.ndim
+        if training and written is _exact:  # big channels laid out channel by channel: one at a time
+            up_rows, xhat_rows = by_channel.channel_rows(upstream, self.channels), \
+                by_channel.channel_rows(xhat, self.channels)
+            if up_rows is not None and xhat_rows is not None:
+                return by_channel.input_grad(up_rows, xhat_rows, params["weight"], std, upstream.shape)
         g = upstream * self._per_channel(params["weight"], nd)  # ∂E/∂x̂ = δ·γ
         if not training:  # the running statistics are constants
             result: np.ndarray = g / self._per_channel(std, nd)
@@ -187,6 +193,12 @@ class BatchNorm(Layer):
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         xhat = cache[0]
         axes = self._axes(delta.ndim)
+        delta_rows, xhat_rows = by_channel.channel_rows(delta, self.channels), \
+            by_channel.channel_rows(xhat, self.channels)
+        if delta_rows is not None and xhat_rows is not None:
+            into = out if out is not None else {"weight": np.empty(self.channels), "bias": np.empty(self.channels)}
+            by_channel.param_grads(delta_rows, xhat_rows, into["weight"], into["bias"])
+            return into
         if out is None:
             return {"weight": (delta * xhat).sum(axis=axes), "bias": delta.sum(axis=axes)}
         np.sum(delta * xhat, axis=axes, out=out["weight"])
