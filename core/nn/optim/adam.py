@@ -51,7 +51,7 @@ def power(t: int) -> str:
 def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
     """``torch.lerp(start, end, weight)`` as torch computes it (two forms, by the weight's size),
     as a new array: one allocation, the other two operations written into it."""
-    result = np.subtract(end, start)
+    result: np.ndarray = np.subtract(end, start)
     if abs(weight) < 0.5:  # start + weight·(end − start)
         result *= weight
         result += start
