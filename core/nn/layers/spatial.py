@@ -144,11 +144,16 @@ class Geometry:
         grid = np.zeros((self.channels, t.height, t.width, b))
         per_offset = np.ascontiguousarray(weights.reshape(-1, self.channels, taps).transpose(2, 1, 0))  # [K, C, F]
         part = np.empty((self.channels, t.out_height, t.out_width, b))
+        total = np.empty_like(part)
         flat = part.reshape(self.channels, -1)
         for k in range(taps):
             i, j = divmod(k, kw)
             np.matmul(per_offset[k], rows, out=flat)
-            grid[:, i:i + ystop:dy, j:j + xstop:dx] += part
+            # view + part into a contiguous array, then copied back: NumPy's add is about twice
+            # as fast writing contiguous memory as writing a strided view in place
+            view = grid[:, i:i + ystop:dy, j:j + xstop:dx]
+            np.add(view, part, out=total)
+            np.copyto(view, total)
         ph, pw = self.padding
         if ph or pw:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
