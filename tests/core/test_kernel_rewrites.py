@@ -5,14 +5,20 @@ input gradient makes its product one kernel offset at a time, and its weight gra
 run as (columns @ δᵀ)ᵀ: each must give the same bits as the expression it stands for (the
 solve JSON, the worked example and the torch agreement depend on them), in the same memory
 layout (NumPy sums in memory order, so a layout change would move every later sum's last
-bits), and must never write an input. The plain expressions are written out here.
+bits), and must never write an input. The plain expressions are written out here. The one
+deliberate exception: batch norm's input gradient over channels of 8,192 values or more is
+torch's form (γ/σ)·(δ − Σδ/N − x̂·Σδ·x̂/N), checked bit for bit against that form and to
+1e-12 against the three-term one.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from fixtures.helpers import random_samples, scenario_text
 
+from core.engine.stepper import Stepper
+from core.engine.training import Trainer
 from core.nn.activations import get_activation
 from core.nn.layers import batchnorm_rows as by_channel
 from core.nn.layers import spatial
@@ -21,6 +27,7 @@ from core.nn.layers.batchnorm import BatchNorm
 from core.nn.layers.conv import Conv
 from core.nn.optim import Hyper, get_optimizer, parse_optimizer
 from core.nn.optim.adam import adam_step
+from core.scenario.load import parse_scenario
 
 
 def same(a: np.ndarray, b: np.ndarray) -> bool:
@@ -103,6 +110,16 @@ def plain_input_grad(layer, params, upstream, xhat, std):
     return (1.0 / (n * std.reshape(shape))) * (n * g - s1 - xhat * s2)
 
 
+def torch_form_input_grad(layer, params, upstream, xhat, std):
+    """(γ/σ)·(δ − Σδ/N − x̂·Σδ·x̂/N): the big channels' form (torch's), as plain expressions."""
+    axes = (0, *range(2, upstream.ndim))
+    shape = (1, layer.channels) + (1,) * (upstream.ndim - 2)
+    n = upstream.size // layer.channels
+    mean_delta = (upstream.sum(axis=axes) / n).reshape(shape)
+    mean_product = ((upstream * xhat).sum(axis=axes) / n).reshape(shape)
+    return (upstream - mean_delta - xhat * mean_product) * (params["weight"] / std).reshape(shape)
+
+
 def channel_major(a: np.ndarray) -> np.ndarray:
     """The same values laid out channel by channel (as a conv layer hands its output on)."""
     return np.ascontiguousarray(a.swapaxes(0, 1)).swapaxes(0, 1)
@@ -143,7 +160,12 @@ def test_batch_norm_gives_the_plain_expressions_floats(shape, kind, major, up_ma
         upstream = channel_major(upstream) if up_major else upstream
         up_before = upstream.copy(order="K")
         grad = layer.input_grad(params, x, upstream, result.cache)
-        if training:
+        big = by_channel.channel_rows(upstream, shape[0]) is not None and \
+            by_channel.channel_rows(result.cache[0], shape[0]) is not None
+        if training and big:  # torch's form, from the sums of the parameter gradients
+            assert same(grad, torch_form_input_grad(layer, params, upstream, xhat, std))
+            assert np.allclose(grad, plain_input_grad(layer, params, upstream, xhat, std), rtol=1e-12, atol=1e-15)
+        elif training:
             assert same(grad, plain_input_grad(layer, params, upstream, xhat, std))
         else:
             assert same(grad, upstream * params["weight"].reshape(net.shape[1:2] + (1,) * (x.ndim - 2))
@@ -155,9 +177,9 @@ def test_batch_norm_gives_the_plain_expressions_floats(shape, kind, major, up_ma
         for got in (layer.param_grads(x, upstream, result.cache), layer.param_grads(x, upstream, result.cache, into)):
             assert same(got["weight"], want["weight"]) and same(got["bias"], want["bias"])
         assert same(upstream, up_before)
-        rows = by_channel.channel_rows(upstream, shape[0]) is not None and \
-            by_channel.channel_rows(result.cache[0], shape[0]) is not None
-        assert rows == (up_major and x.size >= shape[0] * by_channel.ROW_VALUES)  # the route taken
+        assert big == (up_major and x.size >= shape[0] * by_channel.ROW_VALUES)  # the route taken
+        if training and big:  # after param_grads, input_grad reads its sums: the same floats
+            assert same(layer.input_grad(params, x, upstream, result.cache), grad)
     assert same(x, x_before)
 
 
@@ -223,3 +245,38 @@ def test_the_input_gradient_takes_the_per_offset_route_where_it_is_safe(monkeypa
         conv.input_grad(params, x, rng.standard_normal(net.shape), cols)
         assert taken == expected  # 8 × 64 positions; 3 × 49 is no multiple of 8; one channel
         taken.clear()
+
+
+def test_stepper_and_training_agree_bit_for_bit_over_big_batch_norm_channels(monkeypatch) -> None:
+    """conv → batchnorm2d → max-pool, whose batch norm channels hold 16,384 values (64 samples ×
+    16×16) laid out channel by channel (the pool's strided route hands them back so): the
+    stepper and training both take the big channels' route and give the same floats."""
+    taken: list[int] = []
+    original = by_channel.input_grad
+
+    def spy(*args, **kwargs):
+        taken.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(by_channel, "input_grad", spy)
+    rng = np.random.default_rng(12)
+    layers = [{"name": "conv", "type": "conv2d", "filters": 3, "kernel": 3, "activation": "linear"},
+              {"name": "bn", "type": "batchnorm2d", "activation": "relu"},
+              {"name": "pool", "type": "maxpool2d", "size": 2},
+              {"name": "flat", "type": "flatten"},
+              {"name": "out", "type": "dense", "units": 2, "activation": "softmax"}]
+    text = scenario_text([1, 18, 18], layers, "cross_entropy", random_samples(rng, (1, 18, 18), 2, "cross_entropy", 64),
+                         0.1, 64, extra="optimizer: {type: adam}\n")
+    scenario = parse_scenario(text)
+    trainer = Trainer(scenario)
+    stepper = Stepper(scenario)
+    for _ in range(2):
+        trainer.step()
+        if stepper.phase().stage == "done":
+            stepper.advance_to_next()
+        stepper.run_iteration()
+    stepper.advance_to_next()
+    for layer, params in trainer.params.items():
+        for name, value in params.items():
+            assert value.tobytes() == stepper.params[layer][name].tobytes(), f"{layer}.{name}"
+    assert len(taken) >= 4  # two iterations of each

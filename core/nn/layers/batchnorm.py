@@ -9,7 +9,10 @@ the N = B·(positions) values of the batch:
     running_var′  = (1 − m)·running_var + m·σ²_c·N/(N − 1)  (unbiased).
 
 Backward: ∂E/∂x̂ = δ·γ; ∂E/∂x = (1/(N·σ)) (N·∂E/∂x̂ − Σ ∂E/∂x̂ − x̂·Σ ∂E/∂x̂·x̂), σ = √(σ²+ε),
-since μ and σ² depend on every value of the channel (the batch is coupled). Held-out
+since μ and σ² depend on every value of the channel (the batch is coupled). Over channels
+of 8,192 values or more laid out channel by channel, training computes it in torch's equal
+form (γ/σ)·(δ − Σδ/N − x̂·Σδ·x̂/N) from the parameter gradients' sums, one channel at a time
+(``batchnorm_rows``; its last bits may differ from the three-term form's). Held-out
 evaluation normalises with the running statistics instead, and changes nothing.
 """
 
@@ -152,7 +155,8 @@ class BatchNorm(Layer):
         net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
         net += self._per_channel(params["bias"], nd)
         out = self.activate(net)
-        cache = (xhat, std, ctx.training, written)
+        # the last slot keeps the parameter gradients' sums for the input gradient (big channels)
+        cache = (xhat, std, ctx.training, written, {})
         if not ctx.training:
             return Forward(net, out, cache)
         m = self.momentum
@@ -162,13 +166,16 @@ class BatchNorm(Layer):
         return Forward(net, out, cache, values)
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        xhat, std, training, written = cache
+        xhat, std, training, written, kept = cache
         nd = x.ndim
-        if training and written is _exact:  # big channels laid out channel by channel: one at a time
+        if training and written is _exact:
+            # channels of many values laid out channel by channel: torch's form, one channel at a
+            # time, from the sums param_grads took of this very δ (or the same sums taken here)
             up_rows, xhat_rows = by_channel.channel_rows(upstream, self.channels), \
                 by_channel.channel_rows(xhat, self.channels)
             if up_rows is not None and xhat_rows is not None:
-                return by_channel.input_grad(up_rows, xhat_rows, params["weight"], std, upstream.shape)
+                sums = kept.get("sums") if kept.get("delta") is upstream else None
+                return by_channel.input_grad(up_rows, xhat_rows, params["weight"], std, upstream.shape, sums)
         g = upstream * self._per_channel(params["weight"], nd)  # ∂E/∂x̂ = δ·γ
         if not training:  # the running statistics are constants
             result: np.ndarray = g / self._per_channel(std, nd)
@@ -198,6 +205,7 @@ class BatchNorm(Layer):
         if delta_rows is not None and xhat_rows is not None:
             into = out if out is not None else {"weight": np.empty(self.channels), "bias": np.empty(self.channels)}
             by_channel.param_grads(delta_rows, xhat_rows, into["weight"], into["bias"])
+            cache[4].update(delta=delta, sums=(into["bias"].copy(), into["weight"].copy()))
             return into
         if out is None:
             return {"weight": (delta * xhat).sum(axis=axes), "bias": delta.sum(axis=axes)}

@@ -1,13 +1,17 @@
 """Batch norm's backward pass one channel at a time, for channels of many values.
 
 A LeNet-sized batch norm holds 110,592 values per array: three such arrays (δ, x̂ and the
-result) do not fit in a core's L2 cache together, so each of the backward's dozen passes
-over whole arrays reads from further away. Taken one channel at a time, a channel's
-values stay in cache from one pass to the next. The arithmetic is the whole-array
-expressions' own, value by value, and each channel's sum runs over the same contiguous
-values in the same order (NumPy's pairwise sum over the channel's row), so every float
-is the same. Only arrays laid out channel by channel (as a conv layer hands its output
-on) take this route; ``channel_rows`` says which.
+result) do not fit in a core's L2 cache together, so each pass over whole arrays reads
+from further away. Taken one channel at a time, a channel's values stay in cache from one
+pass to the next. Only arrays laid out channel by channel (as a conv layer hands its
+output on) whose channels hold ROW_VALUES values or more take this route
+(``channel_rows`` says which).
+
+The parameter gradients are the whole-array expressions' own floats: each channel's sum
+runs over the same contiguous values in the same order (NumPy's pairwise sum over the
+channel's row). The input gradient is taken in torch's form from those two sums, four
+passes a channel instead of nine: the same value as the three-term form, with other
+roundings, so its last bits may differ (relative differences of about 1e-16).
 """
 
 from __future__ import annotations
@@ -29,23 +33,27 @@ def channel_rows(a: np.ndarray, channels: int) -> np.ndarray | None:
     return rows
 
 
-def input_grad(up: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndarray,
-               shape: tuple[int, ...]) -> np.ndarray:
-    """∂E/∂x = (1/(N·σ))·(N·g − Σg − x̂·Σg·x̂), g = δ·γ, from ``[C, N]`` rows of δ and x̂:
-    a ``[B, C, …]`` array laid out channel by channel, as the whole-array expression's."""
+def input_grad(up: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndarray, shape: tuple[int, ...],
+               sums: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """∂E/∂x = (γ/σ)·(δ − Σδ/N − x̂·Σδ·x̂/N) from ``[C, N]`` rows of δ and x̂, the form torch
+    computes: the two sums are the parameter gradients' own (``sums`` = (∂E/∂β, ∂E/∂γ), or
+    worked out here the same way), so four passes a channel instead of nine. The same value
+    as the three-term form (1/(N·σ))·(N·δ·γ − Σδ·γ − x̂·Σδ·γ·x̂), with other roundings: its
+    last bits may differ (see BatchNorm.input_grad for when this route is taken). A
+    ``[B, C, …]`` array laid out channel by channel, as the three-term form's."""
     channels, n = up.shape
+    if sums is None:
+        sums = (np.empty(channels), np.empty(channels))
+        param_grads(up, xhat, sums[1], sums[0])
+    mean_delta, mean_product = sums[0] / n, sums[1] / n
+    scale = gamma / std
     result = np.empty((shape[1], shape[0], *shape[2:]))
     rows = result.reshape(channels, n)
     scratch = np.empty(n)
-    coefficient = 1.0 / (n * std)
     for c in range(channels):
-        g = np.multiply(up[c], gamma[c], out=rows[c])
-        s1 = np.add.reduce(g)
-        s2 = np.add.reduce(np.multiply(g, xhat[c], out=scratch))
-        g *= n
-        g -= s1
-        g -= np.multiply(xhat[c], s2, out=scratch)
-        g *= coefficient[c]
+        g = np.subtract(up[c], mean_delta[c], out=rows[c])
+        g -= np.multiply(xhat[c], mean_product[c], out=scratch)
+        g *= scale[c]
     return result.swapaxes(0, 1)
 
 
