@@ -280,3 +280,34 @@ def test_stepper_and_training_agree_bit_for_bit_over_big_batch_norm_channels(mon
         for name, value in params.items():
             assert value.tobytes() == stepper.params[layer][name].tobytes(), f"{layer}.{name}"
     assert len(taken) >= 4  # two iterations of each
+
+
+@pytest.mark.parametrize("in_shape,kernel,padding,batch", [
+    ((1, 28, 28), (5, 5), (0, 0), 32),  # LeNet's first conv: 576 positions, 4-sample chunks
+    ((2, 9, 9), (3, 3), (1, 1), 24),  # 81 positions: chunks of 8 samples (a multiple of 8 columns)
+    ((3, 30), (1, 4), (0, 1), 40),  # 1-D
+])
+def test_conv_forward_in_chunks_gives_the_whole_products_floats(monkeypatch, in_shape, kernel, padding,
+                                                                batch) -> None:
+    monkeypatch.setattr(spatial, "SMALL", 0)
+    monkeypatch.setattr(spatial, "CHUNK_BYTES", 1 << 14)  # chunks at test sizes
+    rng = np.random.default_rng(13)
+    conv = Conv("conv", in_shape, 6, kernel, (1, 1), padding, get_activation("relu"))
+    params = {k: rng.standard_normal(s) for k, s in conv.param_shapes().items()}
+    x = channel_major(rng.standard_normal((batch, *in_shape)))
+    samples = conv.geometry.chunk_samples(batch, conv._taps)
+    assert 0 < samples < batch and (samples * conv.geometry.table.positions) % 8 == 0
+    net, out, cols = conv.forward(params, x)
+    want_cols = conv.geometry.columns(x)
+    want = params["weight"].reshape(6, -1) @ want_cols
+    want += params["bias"].reshape(6, 1)
+    want = want.reshape(6, batch, *conv.geometry.out_spatial).swapaxes(0, 1)
+    assert same(cols, want_cols) and same(net, want) and same(out, np.maximum(want, 0.0))
+
+
+def test_conv_forward_chunks_only_a_product_bound_by_memory() -> None:
+    lenet = Conv("c2", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("relu"))
+    assert lenet.geometry.chunk_samples(32, lenet._taps) == 0  # 150 taps: bound by arithmetic
+    first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
+    assert first.geometry.chunk_samples(32, first._taps) == 4
+    assert first.geometry.chunk_samples(4, first._taps) == 0  # columns of 460 KB: at once

@@ -79,8 +79,12 @@ class Conv(Layer):
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         b = x.shape[0]
-        cols = self.geometry.columns(x)  # [C·K, B·P]
-        net = self._weights(params) @ cols  # [F, B·P]: the whole batch in one product
+        samples = self.geometry.chunk_samples(b, self._taps)
+        if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
+            net, cols = self.geometry.columns_times(self._weights(params), x, samples)
+        else:
+            cols = self.geometry.columns(x)  # [C·K, B·P]
+            net = self._weights(params) @ cols  # [F, B·P]: the whole batch in one product
         net += params["bias"].reshape(self.filters, 1)
         # handed on as a view [B, F, …] of the channel-major result (no copy)
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)

@@ -13,12 +13,16 @@ flat input positions, and one ``np.bincount`` to add gradients back.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from core.nn.layers.windows import WindowTable
 
 SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
+CHUNK_TAPS = 32  # rows of columns up to which a conv's forward product is bound by memory
+CHUNK_BYTES = 1 << 19  # the columns of a chunk, about (512 KiB: in L2 with the product's)
 _ZERO = np.zeros(1)
 
 
@@ -96,6 +100,42 @@ class Geometry:
         view = as_strided(grid, (self.channels, kh, kw, b, t.out_height, t.out_width),
                           (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
         return np.ascontiguousarray(view).reshape(self.channels * kh * kw, b * t.positions)
+
+    def chunk_samples(self, batch: int, taps: int) -> int:
+        """Samples per chunk when the columns are made and multiplied a chunk at a time
+        (``columns_times``), or 0 for the whole batch at once: for a product bound by memory
+        (at most CHUNK_TAPS rows of columns) whose columns pass CHUNK_BYTES, chunks of about
+        CHUNK_BYTES, each of a multiple of 8 columns (a ragged edge of OpenBLAS's tiles
+        would sum otherwise; with such chunks each value is the whole product's float)."""
+        positions = self.table.positions
+        if taps > CHUNK_TAPS or self.is_small(batch) or taps * batch * positions * 8 <= 2 * CHUNK_BYTES:
+            return 0
+        step = 8 // math.gcd(positions, 8)  # samples whose columns come in multiples of 8
+        if (batch * positions) % 8:
+            return 0
+        samples = max(step, CHUNK_BYTES // (taps * positions * 8) // step * step)
+        return samples if samples < batch else 0
+
+    def columns_times(self, weights: np.ndarray, x: np.ndarray, samples: int) -> tuple[np.ndarray, np.ndarray]:
+        """(``weights @ columns(x)``, ``columns(x)``) made ``samples`` samples at a time: each
+        chunk of columns is multiplied while it is in cache (the same columns, and the same
+        floats as the whole product, for chunks from ``chunk_samples``)."""
+        grid = self.as_grid(x)
+        b = grid.shape[0]
+        sb, sc, sy, sx = grid.strides
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        positions = t.positions
+        cols = np.empty((self.channels * kh * kw, b * positions))
+        net = np.empty((weights.shape[0], b * positions))
+        for start in range(0, b, samples):
+            stop = min(b, start + samples)
+            view = as_strided(grid[start:], (self.channels, kh, kw, stop - start, t.out_height, t.out_width),
+                              (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
+            chunk = cols[:, start * positions:stop * positions]
+            np.copyto(chunk.reshape(view.shape), view)
+            np.matmul(weights, chunk, out=net[:, start * positions:stop * positions])
+        return net, cols
 
     def offset_views(self, grid: np.ndarray) -> list[np.ndarray]:
         """The kh·kw strided views ``[…, OH, OW]`` of a ``[…, Hp, Wp]`` array, one per kernel
