@@ -155,8 +155,8 @@ class BatchNorm(Layer):
         net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
         net += self._per_channel(params["bias"], nd)
         out = self.activate(net)
-        # the last slot keeps the parameter gradients' sums for the input gradient (big channels)
-        cache = (xhat, std, ctx.training, written, {})
+        kept: dict[str, Any] = {}  # the parameter gradients' sums for the input gradient (big channels)
+        cache = (xhat, std, ctx.training, written, kept)
         if not ctx.training:
             return Forward(net, out, cache)
         m = self.momentum
@@ -195,7 +195,8 @@ class BatchNorm(Layer):
         g -= s1
         g -= np.multiply(xhat, s2, out=scratch)
         g *= coefficient
-        return g
+        in_place: np.ndarray = g
+        return in_place
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         xhat = cache[0]
