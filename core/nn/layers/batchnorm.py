@@ -9,7 +9,10 @@ the N = B·(positions) values of the batch:
     running_var′  = (1 − m)·running_var + m·σ²_c·N/(N − 1)  (unbiased).
 
 Backward: ∂E/∂x̂ = δ·γ; ∂E/∂x = (1/(N·σ)) (N·∂E/∂x̂ − Σ ∂E/∂x̂ − x̂·Σ ∂E/∂x̂·x̂), σ = √(σ²+ε),
-since μ and σ² depend on every value of the channel (the batch is coupled). Held-out
+since μ and σ² depend on every value of the channel (the batch is coupled). Over channels
+of 8,192 values or more laid out channel by channel, training computes it in torch's equal
+form (γ/σ)·(δ − Σδ/N − x̂·Σδ·x̂/N) from the parameter gradients' sums, one channel at a time
+(``batchnorm_rows``; its last bits may differ from the three-term form's). Held-out
 evaluation normalises with the running statistics instead, and changes nothing.
 """
 
@@ -23,6 +26,7 @@ import numpy as np
 from core.errors import ScenarioError
 from core.i18n import tr, tr_n
 from core.nn.activations import Activation, get_activation
+from core.nn.layers import batchnorm_rows as by_channel
 from core.nn.layers.base import Context, Field, Forward, Layer, Params, Spec, SpecSize, register, shape_text
 from core.nn.layers.terms import Formula, Ref, Terms, Writer, note, product
 from core.text import python_literal
@@ -137,15 +141,22 @@ class BatchNorm(Layer):
             n = self.count(x.shape[0])
             mean = written(x.mean(axis=axes))
             centred = x - self._per_channel(mean, nd)
-            var = written((centred * centred).mean(axis=axes))
+            # the squares go to a buffer laid out as ``centred`` (the sum's order), which
+            # then takes x̂: each pass touches two arrays, not three (they fit in L2 together)
+            scratch = np.multiply(centred, centred, out=np.empty_like(centred))
+            var = written(scratch.mean(axis=axes))
         else:
             mean, var = state["running_mean"], state["running_var"]
             centred = x - self._per_channel(mean, nd)
+            scratch = np.empty_like(centred)
         std = np.sqrt(var + self.eps)
-        xhat = written(centred / self._per_channel(std, nd))
-        net = self._per_channel(params["weight"], nd) * xhat + self._per_channel(params["bias"], nd)
+        xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
+        # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
+        net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
+        net += self._per_channel(params["bias"], nd)
         out = self.activate(net)
-        cache = (xhat, std, ctx.training, written)
+        kept: dict[str, Any] = {}  # the parameter gradients' sums for the input gradient (big channels)
+        cache = (xhat, std, ctx.training, written, kept)
         if not ctx.training:
             return Forward(net, out, cache)
         m = self.momentum
@@ -155,8 +166,16 @@ class BatchNorm(Layer):
         return Forward(net, out, cache, values)
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        xhat, std, training, written = cache
+        xhat, std, training, written, kept = cache
         nd = x.ndim
+        if training and written is _exact:
+            # channels of many values laid out channel by channel: torch's form, one channel at a
+            # time, from the sums param_grads took of this very δ (or the same sums taken here)
+            up_rows, xhat_rows = by_channel.channel_rows(upstream, self.channels), \
+                by_channel.channel_rows(xhat, self.channels)
+            if up_rows is not None and xhat_rows is not None:
+                sums = kept.get("sums") if kept.get("delta") is upstream else None
+                return by_channel.input_grad(up_rows, xhat_rows, params["weight"], std, upstream.shape, sums)
         g = upstream * self._per_channel(params["weight"], nd)  # ∂E/∂x̂ = δ·γ
         if not training:  # the running statistics are constants
             result: np.ndarray = g / self._per_channel(std, nd)
@@ -164,13 +183,31 @@ class BatchNorm(Layer):
         axes = self._axes(nd)
         n = self.count(x.shape[0])
         s1 = self._per_channel(written(g.sum(axis=axes)), nd)  # the two sums as written (hand-rounding)
-        s2 = self._per_channel(written((g * xhat).sum(axis=axes)), nd)
-        grad: np.ndarray = (1.0 / (n * self._per_channel(std, nd))) * (n * g - s1 - xhat * s2)
-        return grad
+        scratch = g * xhat
+        s2 = self._per_channel(written(scratch.sum(axis=axes)), nd)
+        coefficient = 1.0 / (n * self._per_channel(std, nd))
+        if g.strides != xhat.strides:  # the textbook expression, laid out as NumPy lays it out
+            grad: np.ndarray = coefficient * (n * g - s1 - xhat * s2)
+            return grad
+        # (1/(N·σ))·(N·g − s1 − x̂·s2) in place, the same operations in the same order
+        # (g and x̂ laid out alike, so the result's layout is the expression's)
+        g *= n
+        g -= s1
+        g -= np.multiply(xhat, s2, out=scratch)
+        g *= coefficient
+        in_place: np.ndarray = g
+        return in_place
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         xhat = cache[0]
         axes = self._axes(delta.ndim)
+        delta_rows, xhat_rows = by_channel.channel_rows(delta, self.channels), \
+            by_channel.channel_rows(xhat, self.channels)
+        if delta_rows is not None and xhat_rows is not None:
+            into = out if out is not None else {"weight": np.empty(self.channels), "bias": np.empty(self.channels)}
+            by_channel.param_grads(delta_rows, xhat_rows, into["weight"], into["bias"])
+            cache[4].update(delta=delta, sums=(into["bias"].copy(), into["weight"].copy()))
+            return into
         if out is None:
             return {"weight": (delta * xhat).sum(axis=axes), "bias": delta.sum(axis=axes)}
         np.sum(delta * xhat, axis=axes, out=out["weight"])

@@ -151,13 +151,18 @@ class Pool(Layer):
         t = self.geometry.table
         kh, kw = self.geometry.kernel
         grid = grid[:, :, :kh * t.out_height, :kw * t.out_width]
-        rows, col = self._running_max([grid[..., j::kw] for j in range(kw)])  # [C, B, kh·OH, OW]
-        out, row = self._running_max([rows[:, :, i::kh] for i in range(kh)])  # [C, B, OH, OW]
         if kh == 1:
-            return out, col
-        chosen_col = col[:, :, 0::kh]
-        for i in range(1, kh):
-            chosen_col = np.where(row == i, col[:, :, i::kh], chosen_col)
+            return self._running_max([grid[..., j::kw] for j in range(kw)])
+        # window row i on its own: its maxima and columns come out as contiguous [C, B, OH, OW]
+        # arrays (the same values as one pass over all rows, then every kh-th row of it), so
+        # picking each window's column below runs on contiguous bytes, not strided ones
+        per_row = [self._running_max([grid[:, :, i::kh, j::kw] for j in range(kw)]) for i in range(kh)]
+        out, row = self._running_max([maxima for maxima, _ in per_row])  # [C, B, OH, OW]
+        chosen_col = per_row[0][1].copy()
+        for i in range(1, kh):  # where row == i, the column of row i: col_0 + (col_i − col_0), mod 256
+            step = np.subtract(per_row[i][1], chosen_col)
+            step *= row if kh == 2 else row == i  # (two rows: row is 0 or 1 already)
+            chosen_col += step
         return out, row * kw + chosen_col
 
     @staticmethod
@@ -167,7 +172,7 @@ class Pool(Layer):
             return views[0], np.zeros(views[0].shape, dtype=np.uint8)
         best = views[1] > views[0]
         out = np.maximum(views[0], views[1])
-        index = best.astype(np.uint8)  # a window's row or column: the tiled route needs < 256 of them
+        index = best.view(np.uint8)  # a window's row or column (the tiled route needs < 256 of them); no copy
         for k, view in enumerate(views[2:], start=2):
             better = view > out
             out = np.maximum(out, view)
@@ -192,6 +197,10 @@ class Pool(Layer):
                 view += share
         else:
             choice = cache.reshape(b, g.channels, t.out_height, t.out_width).swapaxes(0, 1)
+            # ∂E/∂out laid out as the choices (a copy when it comes batch innermost from a conv's
+            # input gradient, or batch-major from a dense layer's): every pass below then reads
+            # its operands in the order it writes
+            up = np.ascontiguousarray(up)
             for k, view in enumerate(views):
                 if self.tiled:  # each input is in one window at most: write, no add
                     np.multiply(up, choice == k, out=view)

@@ -13,12 +13,16 @@ flat input positions, and one ``np.bincount`` to add gradients back.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from core.nn.layers.windows import WindowTable
 
 SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
+CHUNK_TAPS = 32  # rows of columns up to which a conv's forward product is bound by memory
+CHUNK_BYTES = 1 << 19  # the columns of a chunk, about (512 KiB: in L2 with the product's)
 _ZERO = np.zeros(1)
 
 
@@ -97,6 +101,42 @@ class Geometry:
                           (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
         return np.ascontiguousarray(view).reshape(self.channels * kh * kw, b * t.positions)
 
+    def chunk_samples(self, batch: int, taps: int) -> int:
+        """Samples per chunk when the columns are made and multiplied a chunk at a time
+        (``columns_times``), or 0 for the whole batch at once: for a product bound by memory
+        (at most CHUNK_TAPS rows of columns) whose columns pass CHUNK_BYTES, chunks of about
+        CHUNK_BYTES, each of a multiple of 8 columns (a ragged edge of OpenBLAS's tiles
+        would sum otherwise; with such chunks each value is the whole product's float)."""
+        positions = self.table.positions
+        if taps > CHUNK_TAPS or self.is_small(batch) or taps * batch * positions * 8 <= 2 * CHUNK_BYTES:
+            return 0
+        step = 8 // math.gcd(positions, 8)  # samples whose columns come in multiples of 8
+        if (batch * positions) % 8:
+            return 0
+        samples = max(step, CHUNK_BYTES // (taps * positions * 8) // step * step)
+        return samples if samples < batch else 0
+
+    def columns_times(self, weights: np.ndarray, x: np.ndarray, samples: int) -> tuple[np.ndarray, np.ndarray]:
+        """(``weights @ columns(x)``, ``columns(x)``) made ``samples`` samples at a time: each
+        chunk of columns is multiplied while it is in cache (the same columns, and the same
+        floats as the whole product, for chunks from ``chunk_samples``)."""
+        grid = self.as_grid(x)
+        b = grid.shape[0]
+        sb, sc, sy, sx = grid.strides
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        positions = t.positions
+        cols = np.empty((self.channels * kh * kw, b * positions))
+        net = np.empty((weights.shape[0], b * positions))
+        for start in range(0, b, samples):
+            stop = min(b, start + samples)
+            view = as_strided(grid[start:], (self.channels, kh, kw, stop - start, t.out_height, t.out_width),
+                              (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
+            chunk = cols[:, start * positions:stop * positions]
+            np.copyto(chunk.reshape(view.shape), view)
+            np.matmul(weights, chunk, out=net[:, start * positions:stop * positions])
+        return net, cols
+
     def offset_views(self, grid: np.ndarray) -> list[np.ndarray]:
         """The kh·kw strided views ``[…, OH, OW]`` of a ``[…, Hp, Wp]`` array, one per kernel
         offset (row-major): view k holds the input that offset k of every window reads."""
@@ -125,6 +165,35 @@ class Geometry:
         parts = cols.reshape(self.channels, kh * kw, t.out_height, t.out_width, b)
         for k, (i, j) in enumerate((i, j) for i in range(kh) for j in range(kw)):
             grid[:, i:i + ystop:dy, j:j + xstop:dx] += parts[:, k]
+        ph, pw = self.padding
+        if ph or pw:
+            grid = grid[:, ph:ph + self.height, pw:pw + self.width]
+        return grid.transpose(3, 0, 1, 2).reshape(shape)
+
+    def add_products(self, weights: np.ndarray, rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+        """``add_columns(weights.T @ rows, shape)`` on the large-batch route (``rows`` is
+        ``[F, P·B]``, batch innermost), one kernel offset at a time: offset k's ``[C, P·B]``
+        block of the product (each value the same dot product over F, so the same float) is
+        made and added while it is in cache, instead of the whole ``[C·K, P·B]`` product
+        first. The additions are the same, in the same order."""
+        b = shape[0]
+        t = self.table
+        (kh, kw), (dy, dx) = self.kernel, self.stride
+        taps = kh * kw
+        ystop, xstop = dy * (t.out_height - 1) + 1, dx * (t.out_width - 1) + 1
+        grid = np.zeros((self.channels, t.height, t.width, b))
+        per_offset = np.ascontiguousarray(weights.reshape(-1, self.channels, taps).transpose(2, 1, 0))  # [K, C, F]
+        part = np.empty((self.channels, t.out_height, t.out_width, b))
+        total = np.empty_like(part)
+        flat = part.reshape(self.channels, -1)
+        for k in range(taps):
+            i, j = divmod(k, kw)
+            np.matmul(per_offset[k], rows, out=flat)
+            # view + part into a contiguous array, then copied back: NumPy's add is about twice
+            # as fast writing contiguous memory as writing a strided view in place
+            view = grid[:, i:i + ystop:dy, j:j + xstop:dx]
+            np.add(view, part, out=total)
+            np.copyto(view, total)
         ph, pw = self.padding
         if ph or pw:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]

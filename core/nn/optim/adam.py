@@ -49,15 +49,27 @@ def power(t: int) -> str:
 
 
 def lerp(start: np.ndarray, end: np.ndarray, weight: float) -> np.ndarray:
-    """``torch.lerp(start, end, weight)`` as torch computes it (two forms, by the weight's size)."""
-    result: np.ndarray = start + weight * (end - start) if abs(weight) < 0.5 else end - (end - start) * (1 - weight)
+    """``torch.lerp(start, end, weight)`` as torch computes it (two forms, by the weight's size),
+    as a new array: one allocation, the other two operations written into it."""
+    result: np.ndarray = np.subtract(end, start)
+    if abs(weight) < 0.5:  # start + weight·(end − start)
+        result *= weight
+        result += start
+    else:  # end − (end − start)·(1 − weight)
+        result *= 1 - weight
+        np.subtract(end, result, out=result)
     return result
 
 
 def adam_step(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray], hyper: Hyper,
               coupled_decay: float) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """torch's ``_single_tensor_adam`` on one array, after any decoupled decay of ``param``:
-    ``coupled_decay`` λ is added to the gradient as λ·w (Adam's weight decay; 0 for AdamW)."""
+    ``coupled_decay`` λ is added to the gradient as λ·w (Adam's weight decay; 0 for AdamW).
+
+    Each line is torch's operations in torch's order, written into three new arrays (m, v
+    and the new parameter; the last holds the denominator on the way), so a whole network's
+    flat vector makes three allocations, not a dozen, and each pass touches at most three
+    arrays; no input is written."""
     beta1, beta2 = hyper.numbers("betas")
     eps = hyper.number("eps")
     if coupled_decay != 0:
@@ -67,12 +79,20 @@ def adam_step(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarra
     if hyper.rounding is not None:
         return _written_step(param, hyper.written(grad), m, v, hyper)
     m = lerp(np.zeros_like(param) if m is None else m, grad, 1 - beta1)
-    v = (np.zeros_like(param) if v is None else v) * beta2 + (1 - beta2) * grad * grad
+    v = np.multiply(np.zeros_like(param) if v is None else v, beta2)  # v·β₂ + (1 − β₂)·g·g
+    new = np.multiply(grad, 1 - beta2)
+    new *= grad
+    v += new
     bias_correction1 = 1 - beta1 ** hyper.step
     bias_correction2 = 1 - beta2 ** hyper.step
     step_size = hyper.learning_rate / bias_correction1
-    denom = np.sqrt(v) / bias_correction2 ** 0.5 + eps
-    return param - step_size * (m / denom), {FIRST: m, SECOND: v}
+    denom = np.sqrt(v, out=new)  # √v / √(1 − β₂ᵗ) + ε
+    denom /= bias_correction2 ** 0.5
+    denom += eps
+    np.divide(m, denom, out=new)  # w − step_size·(m / denom)
+    new *= step_size
+    np.subtract(param, new, out=new)
+    return new, {FIRST: m, SECOND: v}
 
 
 def _written_step(param: np.ndarray, grad: np.ndarray, m: np.ndarray | None, v: np.ndarray | None,
