@@ -26,6 +26,7 @@ from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.shared_styles import part_style
 
 PLACEHOLDER = "·"
+WHOLE_AT = 3  # rows out of date at once above which a grid draws all its rows in one go (cheaper)
 
 
 @dataclass(frozen=True)
@@ -214,23 +215,29 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
                 out.append(shown_cell(mark), self._style(style) if style else Style())
 
     def render_line(self, y: int) -> Strip:
-        """Line ``y`` as ``render()`` draws it, made from that row alone and kept until what it
-        shows changes: a step redraws the rows whose numbers, marks or cursor changed, not
-        every row of the grid. A grid narrower than its rows (they would wrap) or with text
-        selected by the mouse is drawn whole, as Textual draws any widget."""
+        """Line ``y`` as ``render()`` draws it, kept until what it shows changes: a step redraws
+        the rows whose numbers, marks or cursor changed, each from its row alone, not every
+        row of the grid. When most rows changed (the first frame, new columns), they are all
+        drawn at once, as Textual draws any widget; so is a grid narrower than its rows
+        (they would wrap) or with text selected by the mouse."""
         width = self.size.width
         if not self.rows or self.text_selection is not None or width < self._cell_x(len(self._widths)) - 1:
             self._lines.clear()
             return super().render_line(y)
         if y >= len(self.rows):
             return Strip.blank(width, self.visual_style.rich_style)
-        on_row = self.cursor[0] == y
-        key = (self.rows[y], self.cursor[1] if on_row else -1, on_row and self.has_focus, self._label_width,
-               tuple(self._widths), tuple(self._marks), width, self.styles._cache_key, self.app.theme,
-               ascii_mode())
         kept = self._lines.get(y)
+        key = self._line_key(y, width)
         if kept is not None and kept[0] == key:
             return kept[1]
+        keys = [self._line_key(i, width) for i in range(len(self.rows))]
+        stale = sum(1 for i, k in enumerate(keys) if (was := self._lines.get(i)) is None or was[0] != k)
+        if stale > WHOLE_AT:
+            strips = Visual.to_strips(self, visualize(self, self.render(), markup=self._render_markup), width,
+                                      len(self.rows), self.visual_style)
+            blank = Strip.blank(width, self.visual_style.rich_style)
+            self._lines = {i: (k, strips[i] if i < len(strips) else blank) for i, k in enumerate(keys)}
+            return self._lines[y][1]
         line = Text(no_wrap=True, overflow="crop", end="")
         self._draw_row(line, y)
         strips = Visual.to_strips(self, visualize(self, line, markup=self._render_markup), width, 1,
@@ -240,6 +247,13 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
             strip = strip.apply_offsets(0, y)
         self._lines[y] = (key, strip)
         return strip
+
+    def _line_key(self, y: int, width: int) -> tuple[object, ...]:
+        """Everything line ``y`` is drawn from."""
+        on_row = self.cursor[0] == y
+        return (self.rows[y], self.cursor[1] if on_row else -1, on_row and self.has_focus, self._label_width,
+                tuple(self._widths), tuple(self._marks), width, self.styles._cache_key, self.app.theme,
+                ascii_mode())
 
     def _cell_style(self, cell: Cell, where: tuple[int, int]) -> Style:
         style = Style()
