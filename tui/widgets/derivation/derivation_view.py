@@ -19,7 +19,6 @@ from core.errors import CnnTuiError
 from core.explain.explainer import MAX_TERMS, explain
 from core.explain.trace import Trace
 from core.i18n import mark, tr, tr_n
-from core.learner.checks import check_for
 from core.numbers import fmt
 from tui.ascii_view import SpelledStatic, shown
 from tui.bindings import key_for
@@ -76,6 +75,8 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: b
     exp = stepper.scenario.expected.get(name)
     if exp is None:
         return
+    from core.learner.checks import check_for  # only a file with expected values needs the checks
+
     check = check_for(stepper, name)
     written = exp.text.replace("-", "−", 1) if exp.text.startswith("-") else exp.text
     if exp.iteration != stepper.iteration:
