@@ -277,9 +277,11 @@ class MainScreen(StepHost):
             if panel.drawn_from is not None and same_sources(panel.drawn_from, made_from):
                 continue  # nothing it shows has changed: its rows (and heatmaps) stay as drawn
             panel.drawn_from = made_from
-            panel.set_rows(panel_rows(self.stepper, key, self.decimals, self.fresh, hidden, asked, blanks, traced))
-            if panel.mode == "heatmap":
+            if panel.mode == "heatmap":  # its grid is hidden: its rows are made when it is shown again
                 panel.set_blocks(heat_blocks(self.stepper, key, self.fresh, hidden, traced))
+            else:
+                panel.set_rows(panel_rows(self.stepper, key, self.decimals, self.fresh, hidden, asked, blanks,
+                                          traced))
 
     def _by_panel(self, names: Iterable[str]) -> dict[str | None, frozenset[str]]:
         """``names`` grouped by the panel that shows them."""

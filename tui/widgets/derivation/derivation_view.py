@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 
 from core.errors import CnnTuiError
 from core.explain.explainer import MAX_TERMS, explain
@@ -176,6 +177,25 @@ class DerivationView(VerticalScroll):
         if self._reserve:
             self._reserve = 0
             self.styles.min_height = None
+            self.body.refresh(layout=True)  # to its text's height (it may have kept a taller one)
+
+    def _show_text(self, text: Text) -> None:
+        """The body shows ``text``, laid out again only when its height must change: a taller
+        text, or any change while the text overflows the box (it scrolls). A shorter text in a
+        box that holds it keeps the body's height (its last lines blank, as the box's reserve
+        leaves them anyway), so most steps only redraw the body instead of laying out the
+        whole screen again."""
+        body = self.body
+        width = body.content_size.width
+        if not (body.is_mounted and width):
+            body.update(text)
+            return
+        before = body.size.height
+        body.update(text, layout=False)
+        nothing = Size(0, 0)
+        after = body.get_content_height(nothing, nothing, width)
+        if after > before or (after != before and before > self.scrollable_content_region.height):
+            body.refresh(layout=True)
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,
              extra: Text | None = None, trace: Trace | None = None) -> None:
@@ -188,9 +208,9 @@ class DerivationView(VerticalScroll):
             text.append("\n")
             text.append_text(trace_lines(trace, lambda role: part_style(
                 self, f"derivation--trace-{role}")))
-        if text != self._shown:  # an update relayouts the box: only when the text changed
+        if text != self._shown:  # a new text: laid out again only if its height changed
             self._shown = text
-            self.body.update(text)
+            self._show_text(text)
         title = shown(tr("where it comes from"))
         if self.border_title != title:
             self.border_title = title
