@@ -422,22 +422,6 @@ class MainScreen(StepHost):
         except Exception as err:  # noqa: BLE001 - the app must not die of a user's action
             self.unexpected.append(err)
             self.say(tr("that did not work: {problem}", problem=problem(err)), error=True)
-        self.hand_over_repaints()
-
-    def hand_over_repaints(self) -> None:
-        """Give the screen every repaint the work just done asked of its widgets, now.
-
-        Textual takes a widget's repaint into the next frame only once that widget's own
-        turn has come (its idle handler tells the screen), so the widgets a step changed
-        reached the screen over two frames or three, each composed whole: handed over here,
-        in the step's own turn, they are all drawn in its first frame. This is what each
-        widget's idle handler would do (``Widget._check_refresh``), only sooner."""
-        if self.app.screen is not self:
-            return
-        for widget in self.walk_children(Widget):
-            if widget._repaint_required or widget._layout_required or widget._scroll_required \
-                    or widget._refresh_styles_required:
-                widget._check_refresh()
 
     # --- keys -------------------------------------------------------------------------
     def blocked(self, action: str) -> str | None:
