@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.geometry import Size
 
 from core.errors import CnnTuiError
@@ -192,10 +194,20 @@ class DerivationView(VerticalScroll):
             return
         before = body.size.height
         body.update(text, layout=False)
-        nothing = Size(0, 0)
-        after = body.get_content_height(nothing, nothing, width)
+        after = self._height_of(width)
         if after > before or (after != before and before > self.scrollable_content_region.height):
             body.refresh(layout=True)
+
+    def _height_of(self, width: int) -> int:
+        """The body's height for its text at ``width``: its line count when no line is wider
+        (what wrapping gives then, without wrapping), else as Textual lays it out."""
+        visual, room = self.body.visual, width - 2 * self.body.styles.get_rule("line_pad", 0)
+        if isinstance(visual, Content) and "\t" not in visual.plain:
+            lines = visual.plain.split("\n")
+            if all(cell_len(line) <= room for line in lines):
+                return len(lines)
+        nothing = Size(0, 0)
+        return self.body.get_content_height(nothing, nothing, width)
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,
              extra: Text | None = None, trace: Trace | None = None) -> None:
