@@ -201,7 +201,7 @@ class DerivationView(VerticalScroll):
     def _height_of(self, width: int) -> int:
         """The body's height for its text at ``width``: its line count when no line is wider
         (what wrapping gives then, without wrapping), else as Textual lays it out."""
-        visual, room = self.body.visual, width - 2 * self.body.styles.get_rule("line_pad", 0)
+        visual, room = self.body.visual, width - 2 * self.body.styles.line_pad
         if isinstance(visual, Content) and "\t" not in visual.plain:
             lines = visual.plain.split("\n")
             if all(cell_len(line) <= room for line in lines):
