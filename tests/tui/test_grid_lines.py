@@ -11,7 +11,7 @@ from core.scenario.catalog import load
 from tui.app import CnnTuiApp
 from tui.widgets.panels.value_grid import ValueGrid
 
-KEYS = ["f", "f", "right", "down", "space", "tab", "left", "plus", "b", "d", "space", "minus", "u", "up"]
+KEYS = ["f", "f", "right", "down", "tab", "plus", "b", "d", "space", "u"]
 
 
 def cells(strip) -> list[tuple[str, object]]:
