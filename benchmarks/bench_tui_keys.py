@@ -132,7 +132,7 @@ async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[f
 
     scenario = load(target_or_scenario) if isinstance(target_or_scenario, str) else target_or_scenario
     app = CnnTuiApp(scenario)
-    frames: list[tuple[float, str]] = []  # (perf_counter, status line) of every frame composed
+    frames: list[tuple[float, float, str]] = []  # (perf_counter, thread CPU, status line) of every frame composed
 
     def status() -> str:
         return str(app.screen.query_one("#status").content)
@@ -142,7 +142,7 @@ async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[f
     def timed_display(screen, renderable) -> None:
         display(screen, renderable)
         if renderable is not None:
-            frames.append((time.perf_counter(), status()))
+            frames.append((time.perf_counter(), time.thread_time(), status()))
 
     app._display = timed_display  # Textual calls this once a frame is composed
     times: dict[str, list[float]] = defaultdict(list)
@@ -152,18 +152,23 @@ async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[f
             before = status()
             kind = kind_of(before)
             frames.clear()
-            t0 = time.perf_counter()
+            t0, cpu0 = time.perf_counter(), time.thread_time()
             await pilot.press(key)
             await pilot.pause()
             t_pilot = time.perf_counter() - t0
-            t_frame = next((t - t0 for t, text in frames if text != before), None)
-            if t_frame is not None:
-                times[kind].append(t_frame)
+            first = next(((t - t0, cpu - cpu0) for t, cpu, text in frames if text != before), None)
+            if first is not None:
+                times[kind].append(first[0])
+                times[f"{PILOT_CPU}{kind}"].append(first[1])
             times[f"{PILOT_WALL}{kind}"].append(t_pilot)
+            if frames:
+                times[f"{PILOT_FRAMES}{kind}"].append(len(frames))
     return times
 
 
 PILOT_WALL = "pilot wall: "
+PILOT_CPU = "pilot cpu: "  # the thread's CPU time from the press to that frame (Pilot's own share included)
+PILOT_FRAMES = "pilot frames: "  # frames composed per press
 
 
 def pilot_presses(target_or_scenario, presses: int, key: str = "space") -> dict[str, list[float]]:
@@ -175,7 +180,9 @@ def pilot_presses(target_or_scenario, presses: int, key: str = "space") -> dict[
 
 def report(label: str, times: dict[str, list[float]], goal: float | None) -> None:
     wall = {k[len(PILOT_WALL):]: v for k, v in times.items() if k.startswith(PILOT_WALL)}
-    times = {k: v for k, v in times.items() if not k.startswith(PILOT_WALL)}
+    cpu = [t for k, ts in times.items() if k.startswith(PILOT_CPU) for t in ts]
+    frames = [n for k, ns in times.items() if k.startswith(PILOT_FRAMES) for n in ns]
+    times = {k: v for k, v in times.items() if not k.startswith((PILOT_WALL, PILOT_CPU, PILOT_FRAMES))}
     every = [t for ts in times.values() for t in ts]
     if not every:
         print(f"  {label}: no presses measured")
@@ -185,6 +192,10 @@ def report(label: str, times: dict[str, list[float]], goal: float | None) -> Non
     parts = ", ".join(f"{kind} {ms(statistics.median(ts))} ×{len(ts)}" for kind, ts in sorted(times.items()))
     print(f"  {label}: median {ms(med)}, max {ms(max(every))} over {len(every)} presses{verdict}")
     print(f"      by step: {parts}")
+    if cpu:
+        print(f"      CPU time of this thread, press → that frame: median {ms(statistics.median(cpu))} "
+              f"(a busy machine stretches the wall clock, much less this); "
+              f"frames per press {statistics.mean(frames):.2f}")
     if wall:
         all_wall = [t for ts in wall.values() for t in ts]
         print(f"      Pilot's press + pause wall time: median {ms(statistics.median(all_wall))} "

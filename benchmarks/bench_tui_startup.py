@@ -15,7 +15,12 @@ appears; the time from just before ``tmux new-session`` to that poll is recorded
 Runs alternate between the two, so a busy machine slows both alike. Goal (issue 3):
 cnn-tui / bare ≤ 1.5 (medians).
 
-Run:  python benchmarks/bench_tui_startup.py [--runs 7] [--scenario tiny-cnn]
+Run:  python benchmarks/bench_tui_startup.py [--runs 7] [--scenario tiny-cnn] [--cpu]
+
+``--cpu`` (no tmux): each program runs headless (``App.run(headless=True)``, 120×36) and
+prints the CPU time of its process from its start to its first composed frame, then
+exits; the medians and their ratio are printed. On a busy machine the wall clock of the
+tmux runs stretches with the load, CPU time much less: use it to compare two versions.
 
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, which makes every launch compile
 the project's own modules from source (~50 ms) while Textual's load from pip's .pyc files.
@@ -58,6 +63,68 @@ class Bare(App):
 if __name__ == "__main__":
     Bare().run()
 '''
+
+
+# --cpu: the process's CPU time from its start to the first frame Textual composes, headless
+CPU_DRIVER = '''\
+import os, sys, time
+from textual.app import App
+
+def _display(self, screen, renderable, _display=App._display):
+    _display(self, screen, renderable)
+    if renderable is not None:
+        print(f"{time.process_time():.6f}", file=sys.__stderr__, flush=True)
+        os._exit(0)
+
+App._display = _display
+_run = App.run
+App.run = lambda self, *a, **k: _run(self, *a, **{**k, "headless": True, "size": (120, 36)})
+if sys.argv[1] == "--bare":
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield Static("hello")
+            yield Footer()
+
+    Bare().run()
+else:
+    from tui.cli import main
+    main(sys.argv[1:])
+'''
+
+
+def cpu_to_first_frame(driver: str, target: str, state: str) -> float:
+    """CPU seconds of one headless launch (``--bare``: the bare app) to its first frame."""
+    env = {**os.environ, "XDG_STATE_HOME": tempfile.mkdtemp(dir=state)}
+    if ENV_PREFIX:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = ENV_PREFIX[-1].split("=", 1)[1]
+    done = subprocess.run([sys.executable, driver, target], env=env, capture_output=True, text=True,
+                          timeout=60)
+    return float(done.stderr.strip().splitlines()[-1])
+
+
+def cpu_main(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        use_bytecode_cache(None if args.no_bytecode_cache else os.path.join(tmp, "pycache"))
+        driver = os.path.join(tmp, "cpu_driver.py")
+        with open(driver, "w", encoding="utf-8") as handle:
+            handle.write(CPU_DRIVER)
+        cpu_to_first_frame(driver, "--bare", tmp)  # untimed: fills the bytecode cache
+        cpu_to_first_frame(driver, args.scenario, tmp)
+        bare, app = [], []
+        for run in range(args.runs):
+            bare.append(cpu_to_first_frame(driver, "--bare", tmp))
+            app.append(cpu_to_first_frame(driver, args.scenario, tmp))
+            print(f"run {run + 1}/{args.runs}: bare {ms(bare[-1])} CPU, cnn-tui {ms(app[-1])} CPU", flush=True)
+    m_bare, m_app = statistics.median(bare), statistics.median(app)
+    print()
+    print(f"CPU time to the first frame, headless 120×36, median of {args.runs}")
+    print(f"  bare Textual app (Header, Static, Footer)  {ms(m_bare)}")
+    print(f"  cnn-tui {args.scenario:<34} {ms(m_app)}")
+    print(f"  ratio cnn-tui / bare = {m_app / m_bare:.2f}  (CPU; the goal is set on the tmux wall clock)")
 
 
 def tmux(*args: str, check: bool = True) -> str:
@@ -189,7 +256,12 @@ def main() -> None:
     parser.add_argument("--scenario", default="tiny-cnn")
     parser.add_argument("--no-bytecode-cache", action="store_true",
                         help="keep PYTHONDONTWRITEBYTECODE as the environment sets it")
+    parser.add_argument("--cpu", action="store_true",
+                        help="headless, no tmux: CPU time to the first frame (steadier on a busy machine)")
     args = parser.parse_args()
+    if args.cpu:
+        cpu_main(args)
+        return
 
     with tempfile.TemporaryDirectory() as tmp, TmuxServer():
         use_bytecode_cache(None if args.no_bytecode_cache else os.path.join(tmp, "pycache"))

@@ -16,7 +16,6 @@ import numpy as np
 from core.engine.quantities import format_index, parse_name
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
-from core.teacher.ask import computed_order
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,8 @@ def hiding_for(scenario: Scenario) -> Hiding:
         return NOTHING
     if not exercise.hides:
         return Hiding(frozenset(), exercise.ask)
+    from core.teacher.ask import computed_order  # (and the quiz's kinds): a student file's only
+
     stepper = Stepper(scenario.copy())
     order = computed_order(stepper)
     asked_arrays = {parse_name(name).array_name for name in exercise.ask}

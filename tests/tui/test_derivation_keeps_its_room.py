@@ -53,3 +53,24 @@ async def test_the_room_is_given_back_on_a_new_terminal_size(app) -> None:
         box = app.main.query_one("#derivation")
         assert box.styles.min_height is None or box.outer_size.height < tall  # sized by its text again
         assert box.virtual_size.height >= derivation(app).count("\n") + 1
+
+
+async def test_the_body_is_as_tall_as_its_wrapped_text_needs() -> None:
+    """The body's height is counted without wrapping when no line is too wide: it must be what
+    Textual's own wrapping gives, whether its lines wrap at that width or not."""
+    from textual.geometry import Size
+
+    from core.scenario.catalog import load
+    from tui.widgets.derivation.derivation_view import DerivationView
+
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "escape")
+        for key in ["space"] * 4 + ["F", "space", "plus", "plus"]:
+            await press(pilot, key)
+            await pilot.pause()
+            view = app.main.query_one(DerivationView)
+            body, nothing = view.body, Size(0, 0)
+            for width in (body.content_size.width, 30, 60, 200):
+                assert view._height_of(width) == body.get_content_height(nothing, nothing, width), (key, width)
+                body._content_height_cache = (None, 0)  # Textual's own count again at the next width

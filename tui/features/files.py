@@ -22,7 +22,6 @@ from core.engine.scenario import Scenario
 from core.errors import CnnTuiError
 from core.i18n import tr
 from core.scenario.catalog import bundled_dir
-from core.scenario.root import Root
 from tui.background import run_in_background
 from tui.bindings import key_for
 from tui.features.base import Feature
@@ -30,6 +29,7 @@ from tui.host import StepHost
 from tui.problem import problem
 
 if TYPE_CHECKING:
+    from core.scenario.root import Root
     from core.scenario.save import Saved
 
 # what may go on while a file is read or written (nothing that changes the session)

@@ -123,7 +123,7 @@ class QuizFeature(Feature):
         host.refresh_view()
         host.select(self.quiz.current)
         for panel in host.panels:
-            if panel.grid.locate(self.quiz.current) is not None:
+            if panel.view.locate(self.quiz.current) is not None:
                 host.query_one("#panels").scroll_to_widget(panel, animate=False, immediate=True)
         host.query_one(QuizBar).ask(self.quiz.current, self.number)
         host.show_derivation()

@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from functools import partial
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 from rich.text import Text
@@ -20,7 +20,6 @@ from textual.worker import Worker, WorkerState
 
 from core.engine.scenario import epoch_length
 from core.engine.stepper import State
-from core.engine.training import Trainer
 from core.errors import TrainingDiverged
 from core.i18n import tr, tr_n
 from core.nn.optim import OptimizerState
@@ -30,6 +29,9 @@ from tui.features.base import Feature
 from tui.host import StepHost
 from tui.problem import problem
 from tui.widgets.training.loss_chart import TrainingLog, TrainPanel, idle_text, percent, progress_text
+
+if TYPE_CHECKING:  # the trainer is imported when training starts (not for the first frame)
+    from core.engine.training import Trainer
 
 TICK = 0.1  # seconds between progress updates while training
 CHART_EVERY = 0.25  # … between redraws of the loss chart
@@ -146,6 +148,8 @@ class TrainingFeature(Feature):
         params, iteration = host.stepper.training_start()
         scenario = host.stepper.scenario.copy()
         scenario.samples = host.stepper.state.samples
+        from core.engine.training import Trainer
+
         trainer = Trainer(scenario, params, iteration, host.stepper.training_state(),
                           host.stepper.training_layer_state())
         total = count * (trainer.iterations_per_epoch if unit == "epochs" else 1)

@@ -93,6 +93,7 @@ class MainScreen(StepHost):
         self._key_states: tuple[bool, ...] | None = None
         self._window = 0  # the first panel mounted (tui/widgets/panels/panel_window.py)
         self._shown: list[str] = []  # the keys of the panels mounted, left to right
+        self._made: list[LayerPanel] = []  # the panels ``make_panels`` made last, left to right
         self._resized_to: Size | None = None  # the screen's size at its last Resize
         self.unexpected: list[Exception] = []  # what the last-resort guard caught (the tests read it)
         # the features, in the order their blocks are asked (a quiz speaks before training)
@@ -135,6 +136,7 @@ class MainScreen(StepHost):
         keys = panel_keys(self.stepper)
         self._shown = window_keys(keys, self._window)
         panels = [LayerPanel(key, panel_title(self.stepper, key)) for key in self._shown]
+        self._made = panels
         for panel in panels:
             panel.set_mode("heatmap" if wants_heatmap(self.stepper, panel.key) else "numbers")
         widgets: list[Widget] = list(panels)
@@ -193,8 +195,9 @@ class MainScreen(StepHost):
 
     @property
     def panels(self) -> list[LayerPanel]:
-        """The panels mounted now (those of the window), left to right."""
-        return list(self.query_one("#panels").query(LayerPanel))
+        """The panels mounted now (those of the window), left to right: those made last that
+        are in the screen (a step asks several times; a query walked the whole screen)."""
+        return [panel for panel in self._made if panel.is_attached]
 
     def panel(self, key: str) -> LayerPanel:
         return self.query_one(f"#panel-{key}", LayerPanel)
@@ -277,9 +280,11 @@ class MainScreen(StepHost):
             if panel.drawn_from is not None and same_sources(panel.drawn_from, made_from):
                 continue  # nothing it shows has changed: its rows (and heatmaps) stay as drawn
             panel.drawn_from = made_from
-            panel.set_rows(panel_rows(self.stepper, key, self.decimals, self.fresh, hidden, asked, blanks, traced))
-            if panel.mode == "heatmap":
+            if panel.mode == "heatmap":  # its grid is hidden: its rows are made when it is shown again
                 panel.set_blocks(heat_blocks(self.stepper, key, self.fresh, hidden, traced))
+            else:
+                panel.set_rows(panel_rows(self.stepper, key, self.decimals, self.fresh, hidden, asked, blanks,
+                                          traced))
 
     def _by_panel(self, names: Iterable[str]) -> dict[str | None, frozenset[str]]:
         """``names`` grouped by the panel that shows them."""

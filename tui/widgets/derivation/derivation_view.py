@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Size
 
 from core.errors import CnnTuiError
 from core.explain.explainer import MAX_TERMS, explain
 from core.explain.trace import Trace
 from core.i18n import mark, tr, tr_n
-from core.learner.checks import check_for
 from core.numbers import fmt
 from tui.ascii_view import SpelledStatic, shown
 from tui.bindings import key_for
@@ -76,6 +78,8 @@ def _append_check(out: Text, stepper: Stepper, name: str, decimals: int, full: b
     exp = stepper.scenario.expected.get(name)
     if exp is None:
         return
+    from core.learner.checks import check_for  # only a file with expected values needs the checks
+
     check = check_for(stepper, name)
     written = exp.text.replace("-", "−", 1) if exp.text.startswith("-") else exp.text
     if exp.iteration != stepper.iteration:
@@ -175,6 +179,35 @@ class DerivationView(VerticalScroll):
         if self._reserve:
             self._reserve = 0
             self.styles.min_height = None
+            self.body.refresh(layout=True)  # to its text's height (it may have kept a taller one)
+
+    def _show_text(self, text: Text) -> None:
+        """The body shows ``text``, laid out again only when its height must change: a taller
+        text, or any change while the text overflows the box (it scrolls). A shorter text in a
+        box that holds it keeps the body's height (its last lines blank, as the box's reserve
+        leaves them anyway), so most steps only redraw the body instead of laying out the
+        whole screen again."""
+        body = self.body
+        width = body.content_size.width
+        if not (body.is_mounted and width):
+            body.update(text)
+            return
+        before = body.size.height
+        body.update(text, layout=False)
+        after = self._height_of(width)
+        if after > before or (after != before and before > self.scrollable_content_region.height):
+            body.refresh(layout=True)
+
+    def _height_of(self, width: int) -> int:
+        """The body's height for its text at ``width``: its line count when no line is wider
+        (what wrapping gives then, without wrapping), else as Textual lays it out."""
+        visual, room = self.body.visual, width - 2 * self.body.styles.line_pad
+        if isinstance(visual, Content) and "\t" not in visual.plain:
+            lines = visual.plain.split("\n")
+            if all(cell_len(line) <= room for line in lines):
+                return len(lines)
+        nothing = Size(0, 0)
+        return self.body.get_content_height(nothing, nothing, width)
 
     def show(self, stepper: Stepper, name: str | None, decimals: int, full: bool, steps: bool,
              extra: Text | None = None, trace: Trace | None = None) -> None:
@@ -187,9 +220,9 @@ class DerivationView(VerticalScroll):
             text.append("\n")
             text.append_text(trace_lines(trace, lambda role: part_style(
                 self, f"derivation--trace-{role}")))
-        if text != self._shown:  # an update relayouts the box: only when the text changed
+        if text != self._shown:  # a new text: laid out again only if its height changed
             self._shown = text
-            self.body.update(text)
+            self._show_text(text)
         title = shown(tr("where it comes from"))
         if self.border_title != title:
             self.border_title = title

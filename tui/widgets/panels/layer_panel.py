@@ -80,7 +80,8 @@ class LayerPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield self.grid
-        yield self.heatmap
+        if self.mode == "heatmap":  # else mounted when first shown: a hidden widget is styled all the same
+            yield self.heatmap
 
     @property
     def view(self) -> ValueGrid | HeatmapView:
@@ -91,6 +92,8 @@ class LayerPanel(VerticalScroll):
         self.mode = mode
         self.grid.display = mode == "numbers"
         self.heatmap.display = mode == "heatmap"
+        if mode == "heatmap" and self.is_mounted and self.heatmap.parent is None:
+            self.mount(self.heatmap)  # its first showing (see compose)
 
     def set_blocks(self, blocks: list[HeatBlock]) -> None:
         self.heatmap.set_blocks(blocks)

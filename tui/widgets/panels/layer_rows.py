@@ -18,7 +18,6 @@ from textual.markup import escape
 from core.engine.quantities import EDITABLE_KINDS, KINDS, PREVIOUS, format_index, parse_name
 from core.engine.quantity_shapes import PER_SAMPLE, quantity_shape
 from core.i18n import tr
-from core.learner.checks import check_for
 from core.nn.optim import get_optimizer
 from core.numbers import compact, fmt
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, Row
@@ -233,6 +232,8 @@ def _cell(stepper: Stepper, kind: str, name: str, idx: tuple[int, ...] | None, a
         state = "changed"
     mark = ""
     if name in expected:
+        from core.learner.checks import check_for  # only a file with expected values needs the checks
+
         check = check_for(stepper, name)
         if check is not None:
             mark = check.mark

@@ -9,12 +9,15 @@ rows come from ``layer_rows`` and every text from the engine. Moving the cursor 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import zip_longest
 
 from rich.style import Style
 from rich.text import Text
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
+from textual.strip import Strip
+from textual.visual import Visual, visualize
 from textual.widget import Widget
 
 from core.ascii_text import ascii_mode, one_cell, shown
@@ -23,6 +26,7 @@ from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.shared_styles import part_style
 
 PLACEHOLDER = "·"
+WHOLE_AT = 3  # rows out of date at once above which a grid draws all its rows in one go (cheaper)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         self._widths: list[int] = []
         self._marks: list[bool] = []
         self._label_width = 0
+        self._lines: dict[int, tuple[tuple[object, ...], Strip]] = {}  # row → (what it was drawn from, line)
 
     # --- content ----------------------------------------------------------------
     def set_rows(self, rows: list[Row]) -> None:
@@ -103,6 +108,7 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
             return
         old = self.selected_name
         size = (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
+        before, cursor_before = self.rows, self.cursor
         self.rows = rows
         self._measure()
         where = self.locate(old) if old else None
@@ -110,8 +116,17 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         resized = size != (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
         if resized:
             relayout(self)
-        else:
-            self.refresh()
+        else:  # the same columns: only the rows that differ (and the cursor's) are drawn again
+            changed = {i for i, (was, now) in enumerate(zip_longest(before, rows)) if was != now}
+            if self.cursor != cursor_before:
+                changed |= {cursor_before[0], self.cursor[0]}
+            self._refresh_rows(changed)
+
+    def _refresh_rows(self, rows: set[int]) -> None:
+        """Repaint these rows only (Textual redraws the lines it is told are dirty)."""
+        width = self.size.width
+        if rows and width:
+            self.refresh(*(Region(0, row, width, 1) for row in sorted(rows)))
 
     def _measure(self) -> None:
         cols = max((len(r.cells) for r in self.rows), default=0)
@@ -181,18 +196,64 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
 
     def render(self) -> Text:
         out = Text(no_wrap=True, overflow="crop", end="")
-        for i, row in enumerate(self.rows):
+        for i in range(len(self.rows)):
             if i:
                 out.append("\n")
-            out.append(shown(row.label).ljust(self._label_width), self._style("value-grid--label"))
-            for j, cell in enumerate(row.cells):
-                out.append(" ")
-                out.append(shown_cell(cell.text).rjust(self._widths[j]), self._cell_style(cell, (i, j)))
-                if self._marks[j]:
-                    mark = cell.mark or " "
-                    style = {"✓": "value-grid--ok", "≈": "value-grid--ok", "✗": "value-grid--bad"}.get(mark)
-                    out.append(shown_cell(mark), self._style(style) if style else Style())
+            self._draw_row(out, i)
         return out
+
+    def _draw_row(self, out: Text, i: int) -> None:
+        """Row ``i``'s label and cells, appended to ``out``."""
+        row = self.rows[i]
+        out.append(shown(row.label).ljust(self._label_width), self._style("value-grid--label"))
+        for j, cell in enumerate(row.cells):
+            out.append(" ")
+            out.append(shown_cell(cell.text).rjust(self._widths[j]), self._cell_style(cell, (i, j)))
+            if self._marks[j]:
+                mark = cell.mark or " "
+                style = {"✓": "value-grid--ok", "≈": "value-grid--ok", "✗": "value-grid--bad"}.get(mark)
+                out.append(shown_cell(mark), self._style(style) if style else Style())
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` as ``render()`` draws it, kept until what it shows changes: a step redraws
+        the rows whose numbers, marks or cursor changed, each from its row alone, not every
+        row of the grid. When most rows changed (the first frame, new columns), they are all
+        drawn at once, as Textual draws any widget; so is a grid narrower than its rows
+        (they would wrap) or with text selected by the mouse."""
+        width = self.size.width
+        if not self.rows or self.text_selection is not None or width < self._cell_x(len(self._widths)) - 1:
+            self._lines.clear()
+            return super().render_line(y)
+        if y >= len(self.rows):
+            return Strip.blank(width, self.visual_style.rich_style)
+        kept = self._lines.get(y)
+        key = self._line_key(y, width)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        keys = [self._line_key(i, width) for i in range(len(self.rows))]
+        stale = sum(1 for i, k in enumerate(keys) if (was := self._lines.get(i)) is None or was[0] != k)
+        if stale > WHOLE_AT:
+            strips = Visual.to_strips(self, visualize(self, self.render(), markup=self._render_markup), width,
+                                      len(self.rows), self.visual_style)
+            blank = Strip.blank(width, self.visual_style.rich_style)
+            self._lines = {i: (k, strips[i] if i < len(strips) else blank) for i, k in enumerate(keys)}
+            return self._lines[y][1]
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._draw_row(line, y)
+        strips = Visual.to_strips(self, visualize(self, line, markup=self._render_markup), width, 1,
+                                  self.visual_style)
+        strip = strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
+        if y:  # each cell's place as the whole grid gives it (a click reads it): drawn alone, its row was 0
+            strip = strip.apply_offsets(0, y)
+        self._lines[y] = (key, strip)
+        return strip
+
+    def _line_key(self, y: int, width: int) -> tuple[object, ...]:
+        """Everything line ``y`` is drawn from."""
+        on_row = self.cursor[0] == y
+        return (self.rows[y], self.cursor[1] if on_row else -1, on_row and self.has_focus, self._label_width,
+                tuple(self._widths), tuple(self._marks), width, self.styles._cache_key, self.app.theme,
+                ascii_mode())
 
     def _cell_style(self, cell: Cell, where: tuple[int, int]) -> Style:
         style = Style()
@@ -208,8 +269,8 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
 
     # --- interaction ------------------------------------------------------------
     def _move_to(self, where: tuple[int, int]) -> None:
-        self.cursor = where
-        self.refresh()
+        before, self.cursor = self.cursor, where
+        self._refresh_rows({before[0], where[0]})
         region = self.cell_region(self.selected_name or "")
         if region is not None:
             self.scroll_to_region_in_parent(region)
@@ -255,6 +316,7 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         r = self._clamp((row_hint if row_hint is not None else self.cursor[0], 0))[0]
         if self.rows and self.rows[r].cells:
             c = 0 if direction > 0 else len(self.rows[r].cells) - 1
+            self._refresh_rows({self.cursor[0], r})
             self.cursor = (r, c)
         self.focus(scroll_visible=False)  # the screen scrolls to the value itself (ValueSelected)
 
@@ -262,13 +324,16 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         if self.selected_name:
             self.post_message(self.EditRequested(self, self.selected_name))
 
+    def watch_has_focus(self, has_focus: bool) -> None:
+        """The cursor's colour changes with the focus; the other rows look the same. Done as the
+        focus moves (not in ``on_focus``, later in the grid's own turn), so the step that moved
+        it draws it in its own frame."""
+        super().watch_has_focus(has_focus)
+        self._refresh_rows({self.cursor[0]})
+
     def on_focus(self) -> None:
-        self.refresh()
         if self.selected_name:
             self.post_message(self.ValueSelected(self, self.selected_name))
-
-    def on_blur(self) -> None:
-        self.refresh()
 
     def on_click(self, event: Click) -> None:
         offset = event.get_content_offset(self)

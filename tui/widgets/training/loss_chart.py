@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.cells import cell_len
@@ -17,11 +18,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
-from core.engine.training import EpochStats
 from core.i18n import tr, tr_n
 from core.numbers import fmt
 from tui.bindings import key_for
 from tui.widgets.training.chart import render_bars
+
+if TYPE_CHECKING:
+    from core.engine.training import EpochStats
 
 BAR_HEIGHT = 4
 

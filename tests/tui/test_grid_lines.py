@@ -1,0 +1,56 @@
+"""A grid draws each line from its row alone and redraws only the rows that changed: the
+screen must still look exactly as a whole redraw of every widget would make it, after
+steps, cursor moves, focus moves, decimals and the trace."""
+
+from __future__ import annotations
+
+from textual.visual import Visual, visualize
+from tui_helpers import SIZE, press
+
+from core.scenario.catalog import load
+from tui.app import CnnTuiApp
+from tui.widgets.panels.value_grid import ValueGrid
+
+KEYS = ["f", "f", "right", "down", "tab", "plus", "b", "d", "space", "u"]
+
+
+def cells(strip) -> list[tuple[str, object]]:
+    """A line as (character, style) pairs: the same picture whatever its segments."""
+    return [(char, segment.style) for segment in strip for char in segment.text]
+
+
+def whole_lines(grid: ValueGrid) -> list[list[tuple[str, object]]]:
+    """The grid's lines as Textual draws a widget from ``render()`` (all rows at once)."""
+    width, height = grid.size
+    strips = Visual.to_strips(grid, visualize(grid, grid.render()), width, height, grid.visual_style)
+    return [cells(strip) for strip in strips]
+
+
+async def test_each_line_drawn_alone_is_the_line_of_the_whole_grid() -> None:
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in KEYS:
+            await press(pilot, key)
+            await pilot.pause()
+            for panel in app.main.panels:
+                grid = panel.grid
+                if grid.display and grid.size.width:
+                    drawn = [cells(grid.render_line(y)) for y in range(len(grid.rows))]
+                    assert drawn == whole_lines(grid), (key, grid.id)
+
+
+async def test_the_screen_after_partial_redraws_is_the_screen_redrawn_whole() -> None:
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in KEYS:
+            await press(pilot, key)
+            await pilot.pause()
+            shown = app.export_screenshot()
+            for widget in app.screen.walk_children():
+                if isinstance(widget, ValueGrid):
+                    widget._lines.clear()  # nothing kept: every line drawn again from its row
+                widget.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == shown, key
