@@ -1,0 +1,321 @@
+"""Every element's derivation line of one array at once, for the reports (``solve`` as
+text, the Markdown and LaTeX exports): the same lines ``explain`` writes one by one.
+
+The explainer itself writes the template: ``Probe`` runs the very code that explains
+one element, with every operand's symbol and stored number written as a token that says
+where it was read. The template is made on a few elements (the first, one step along
+each axis, the last and a middle one, every number once as if negative and once as if
+positive); the operands' indices must follow the element's index linearly and the line's
+shape must not change, or the array is left to ``explain``. Then the template is filled
+for every element with NumPy: the operands gathered, every number written by
+``fmt_array`` (the same text as ``fmt``), and the reproduce check done on whole arrays
+(the written numbers evaluated as the calculator of core/explain/arithmetic reads them,
+the same operations in the same order). An element whose formula does not reproduce with
+the display's decimals (or holds a number that is not finite) is left to ``explain``
+(``None`` in the list), whose reproduce loop writes it with more digits.
+
+Only kinds whose line has one shape for every element are made so (``templated``):
+given values, the updates, and the sums of a layer whose terms are the same products for
+every element (a dense layer's net and gradients). Anything else is explained value by
+value, as the derivation panel does.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import repeat
+from math import prod
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from core.engine.quantities import KINDS, QuantityRef, parse_name
+from core.explain.arithmetic import _NUMBER, _POWER, _SIGNS, _TIMES, _TOKEN, shown_places
+from core.explain.derivation import value_texts
+from core.explain.explainer import EXTRA_DIGITS, NotTemplated, Probe, _same_numbers
+
+if TYPE_CHECKING:
+    from core.engine.stepper import Stepper
+
+MIN_ELEMENTS = 16  # smaller arrays are explained value by value (making the template costs ~10 of them)
+_TOKENS = re.compile(r"\x01(\d+)\x02|\(−(\d+)\.75e-3210\)|(−?)(\d+)\.(25|75)e-3210|\x03")
+
+Part = str | tuple[str, int]  # literal text, or (style, slot): "S" symbol, "N"/"P" number, "V" the result
+
+
+def templated(stepper: Stepper, name: str) -> bool:
+    """Is array ``name``'s line the same for every element but for its operands (so a
+    template of it holds)? Given values and state, the updates, and a layer's net and
+    gradients when they are the same products for every element (a dense layer)."""
+    ref = parse_name(name)
+    if ref.layer is None:
+        return ref.kind in ("input", "target")
+    network = stepper.network
+    layer = network.layer(ref.layer)
+    if ref.kind in network.state_kinds_of(layer):
+        return False  # its earlier steps are notes, worked out from the state
+    if ref.kind in ("weight", "bias") or ref.kind in network.start_state_kinds_of(layer):
+        return True
+    if ref.kind in layer.own_kinds():
+        return KINDS[ref.kind].stage == "given"
+    if ref.kind in ("new_weight", "new_bias"):
+        return True
+    if ref.kind in ("net", "grad_weight", "grad_bias"):
+        return layer.gradient_is_one_product
+    return False
+
+
+class _Template:
+    """One element's line as parts, and its slots with their indices at that element."""
+
+    def __init__(self, probe: Probe, ref: QuantityRef) -> None:
+        line, substituted, self.checked = probe.template(ref)
+        self.parts = _parts(line)
+        self.numbers = _parts(substituted) if self.checked else []
+        self.slots = probe.slots
+
+    def shape(self) -> tuple[object, ...]:
+        """What must agree between elements: the parts, the slots without their indices."""
+        return (tuple(self.parts), tuple(self.numbers), tuple(s[:2] for s in self.slots))
+
+
+def _parts(text: str) -> list[Part]:
+    out: list[Part] = []
+    at = 0
+    for m in _TOKENS.finditer(text):
+        if m.start() > at:
+            out.append(text[at:m.start()])
+        at = m.end()
+        if m.group(1) is not None:
+            out.append(("S", int(m.group(1))))
+        elif m.group(2) is not None:
+            out.append(("P", int(m.group(2))))
+        elif m.group(4) is not None:
+            if m.group(3):  # a negative number: as a result is written (also a lone factor without parentheses)
+                out.append(("N", int(m.group(4))))
+            else:
+                out.append(("P" if m.group(5) == "75" else "N", int(m.group(4))))
+        else:
+            out.append(("V", -1))
+    if at < len(text):
+        out.append(text[at:])
+    return out
+
+
+def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] | None:
+    """Every element's ``one_line()`` of array ``name`` in reading order (None: this one
+    is for ``explain``), or None when the array is not made from a template."""
+    arr = stepper.array(name)
+    shape = tuple(np.shape(arr))
+    if not shape or prod(shape) < MIN_ELEMENTS or not templated(stepper, name):
+        return None
+    array = parse_name(name)
+
+    def probe(index: tuple[int, ...], sign: int) -> _Template:
+        return _Template(Probe(stepper, decimals, sign), QuantityRef(array.layer, array.kind, index))
+
+    try:
+        start = tuple(0 for _ in shape)
+        base = probe(start, -1)  # every number as if negative: a factor in parentheses, a lone one not
+        positive = [("P", p[1]) if isinstance(p, tuple) and p[0] == "N" and base.slots[p[1]][0] == "P" else p
+                    for p in base.parts]  # the same line as positive numbers write it
+        if probe(start, 1).parts != positive:
+            return None
+        steps = []
+        for axis, size in enumerate(shape):
+            if size > 1:
+                stepped = probe(tuple(int(a == axis) for a in range(len(shape))), -1)
+                if stepped.shape() != base.shape():
+                    return None
+                steps.append((axis, stepped))
+        maps = _linear(base, steps, len(shape))
+        for index in {tuple(s - 1 for s in shape), tuple(s // 2 for s in shape), tuple(s // 3 for s in shape)}:
+            other = probe(index, -1)
+            if other.shape() != base.shape() or not _follows(other, maps, index):
+                return None
+    except NotTemplated:
+        return None
+    return _fill(stepper, name, base, maps, shape, decimals)
+
+
+def _linear(base: _Template, steps: list[tuple[int, _Template]], rank: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For every slot, (its index at the first element, how it moves with each axis)."""
+    maps = []
+    for k, slot in enumerate(base.slots):
+        start = np.array(slot[2], dtype=np.int64)
+        moves = np.zeros((len(start), rank), dtype=np.int64)
+        for axis, stepped in steps:
+            moved = np.array(stepped.slots[k][2], dtype=np.int64)
+            if moved.shape != start.shape:
+                raise NotTemplated(str(slot))
+            moves[:, axis] = moved - start
+        maps.append((start, moves))
+    return maps
+
+
+def _follows(template: _Template, maps: list[tuple[np.ndarray, np.ndarray]], index: tuple[int, ...]) -> bool:
+    at = np.array(index, dtype=np.int64)
+    return all(np.array_equal(np.array(slot[2], dtype=np.int64), start + moves @ at)
+               for slot, (start, moves) in zip(template.slots, maps))
+
+
+def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
+    """The stored array a slot's number was read from (as the explainer reads it)."""
+    what = source[0]
+    if what == "batched":
+        found = stepper.batched(str(source[1]))
+    elif what == "param":
+        found = stepper.params[str(source[1])][str(source[2])]
+    elif what == "array":
+        found = stepper.array(str(source[1]))
+    else:
+        found = stepper.values_array(str(source[1]))
+    assert found is not None
+    return np.asarray(found)
+
+
+def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
+          shape: tuple[int, ...], decimals: int) -> list[str | None]:
+    """Every element's line from the template: the reproduce loop of ``explain`` done on
+    arrays (the numbers with the display's decimals, then one more, … for the elements
+    whose formula does not reproduce yet, until the numbers are written exactly)."""
+    count = prod(shape)
+    elements = np.indices(shape).reshape(len(shape), count)  # (rank, count), reading order
+    symbols: dict[int, list[str] | str] = {}
+    values: dict[int, np.ndarray] = {}
+    bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
+    for k, slot in enumerate(base.slots):
+        start, moves = maps[k]
+        index = start[:, None] + moves @ elements  # (rank of the slot, count)
+        if slot[0] == "S":
+            symbols[k] = _symbols(str(slot[1]), start, moves, index)
+            continue
+        source = _source(stepper, slot[1])  # type: ignore[arg-type]
+        found = source[tuple(index)] if len(start) else np.full(count, float(source))
+        values[k] = np.asarray(found, dtype=np.float64)
+        bad |= ~np.isfinite(values[k])
+    own = np.asarray(stepper.array(name), dtype=np.float64).reshape(count)  # the results, as make() reads them
+    bad |= ~np.isfinite(own)
+    writer = Probe(stepper, decimals)  # the explainer's rules for writing numbers
+    results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
+    lines: list[str | None] = [None] * count
+    checked = [p[1] for p in base.numbers if isinstance(p, tuple)]
+    todo = np.flatnonzero(~bad)
+    for extra in range(EXTRA_DIGITS + 1):
+        if not todo.size:
+            break
+        writer.extra = extra
+        texts = {k: writer.written_numbers(v[todo]) for k, v in values.items()}
+        done = _reproduces(base.numbers, texts, [results[i] for i in todo]) if base.checked \
+            else np.ones(todo.size, dtype=bool)
+        picked = np.flatnonzero(done)
+        columns = []
+        for part in base.parts:
+            if isinstance(part, str):
+                columns.append(repeat(part, picked.size))
+            elif part[0] == "S":
+                text = symbols[part[1]]
+                columns.append(repeat(text, picked.size) if isinstance(text, str)
+                               else [text[i] for i in todo[picked].tolist()])
+            elif part[0] == "V":
+                columns.append([results[i] for i in todo[picked].tolist()])
+            else:
+                written = texts[part[1]]
+                column = [written[i] for i in picked.tolist()]
+                columns.append(column if part[0] == "N" else [f"({t})" if t[0] == "−" else t for t in column])
+        for i, row in zip(todo[picked].tolist(), zip(*columns)):
+            lines[i] = "".join(row)
+        left = np.flatnonzero(~done)
+        if not left.size or extra == EXTRA_DIGITS:
+            break
+        writer.extra = EXTRA_DIGITS  # explain stops when more digits would write the same numbers
+        finest = {k: writer.written_numbers(values[k][todo[left]]) for k in set(checked)}
+        same = np.array([all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
+                         for n, j in enumerate(left.tolist())], dtype=bool)
+        todo = todo[left[~same]]
+    return lines
+
+
+def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> list[str] | str:
+    """A symbol slot's text at every element (one text when it is the same for all)."""
+    if not moves.any():
+        return prefix + ("[" + ",".join(map(str, start.tolist())) + "]" if len(start) else "")
+    if len(start) == 1:
+        return [f"{prefix}[{i}]" for i in index[0].tolist()]
+    if len(start) == 2:
+        return [f"{prefix}[{i},{j}]" for i, j in zip(index[0].tolist(), index[1].tolist())]
+    return [prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()]
+
+
+def _reproduces(numbers: list[Part], texts: dict[int, list[str]], results: list[str]) -> np.ndarray:
+    """Per element: do the written numbers, evaluated as the calculator reads them, give
+    the result shown (``value_reproduces``)? All False when the formula is not a plain
+    sum of products (the elements are then explained one by one)."""
+    count = len(results)
+    tokens: list[str | np.ndarray] = []
+    for part in numbers:
+        if isinstance(part, str):
+            found = _TOKEN.findall(part)
+            if sum(map(len, found)) != len(part) - part.count(" "):
+                return np.zeros(count, dtype=bool)
+            tokens += found
+        elif part[0] in ("N", "P"):
+            tokens.append(np.array([float(t.replace("−", "-")) for t in texts[part[1]]]))
+        else:
+            return np.zeros(count, dtype=bool)
+    value = _plain(tokens)
+    if value is None:
+        return np.zeros(count, dtype=bool)
+    value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
+    shown = np.array([float(r.replace("−", "-")) for r in results])
+    half = 0.5 * 10.0 ** -np.array([shown_places(r) for r in results], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(value) & np.isfinite(shown) & (np.abs(value - shown) <= half * (1 - 1e-9))
+
+
+def _plain(tokens: list[str | np.ndarray]) -> np.ndarray | float | None:
+    """``core.explain.arithmetic._plain`` over arrays: a sum of products of numbers, each
+    operation the same as the calculator's, in the same order; None for anything else."""
+    n = len(tokens)
+    at = 0
+    total: np.ndarray | float = 0.0
+    sign = ""
+    op = "·"
+    while True:
+        value: np.ndarray | float | None = None
+        while True:
+            negative = False
+            while at < n and isinstance(tokens[at], str) and tokens[at] in _SIGNS:
+                negative ^= tokens[at] != "+"
+                at += 1
+            if at >= n:
+                return None
+            token = tokens[at]
+            number: np.ndarray | float
+            if not isinstance(token, str):
+                number = token
+                at += 1
+            elif _NUMBER.fullmatch(token):
+                number = float(token)
+                at += 1
+            else:
+                return None  # a group, a function: the calculator's reader, value by value
+            nxt = tokens[at] if at < n else None
+            if isinstance(nxt, str) and (nxt in ("^", "π") or _POWER.fullmatch(nxt)):
+                return None
+            number = -number if negative else number
+            value = number if value is None else (value / number if op == "/" else value * number)
+            if isinstance(nxt, str) and nxt in _TIMES:
+                op = nxt
+                at += 1
+                continue
+            break
+        assert value is not None
+        total = value if not sign else (total + value if sign == "+" else total - value)
+        if at == n:
+            return total
+        nxt = tokens[at]
+        if not isinstance(nxt, str) or nxt not in _SIGNS:
+            return None
+        sign = nxt
+        at += 1
