@@ -23,6 +23,7 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import repeat
 from math import prod
 from typing import TYPE_CHECKING
@@ -30,15 +31,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.engine.quantities import KINDS, QuantityRef, parse_name
-from core.explain.arithmetic import _NUMBER, _POWER, _SIGNS, _TIMES, _TOKEN, shown_places
+from core.explain.arithmetic import _NUMBER, _POWER, _SIGNS, _TIMES, _TOKEN, reproduces, shown_places
 from core.explain.derivation import value_texts
-from core.explain.explainer import EXTRA_DIGITS, NotTemplated, Probe, _same_numbers
+from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
-MIN_ELEMENTS = 16  # smaller arrays are explained value by value (making the template costs ~10 of them)
-_TOKENS = re.compile(r"\x01(\d+)\x02|\(−(\d+)\.75e-3210\)|(−?)(\d+)\.(25|75)e-3210|\x03")
+MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~7 of them)
+# the tokens of a probe that writes every number as negative: a factor "(−P)", a result "−N"
+# (a lone factor's parentheses dropped: "−P", written as a result); as positive, all bare
+_NEGATIVE = re.compile(r"\x01(\d+)\x02|\(−(\d+)\.75e-3210\)|(−?)(\d+)\.(25|75)e-3210|\x03")
+_POSITIVE = re.compile(r"\x01(\d+)\x02|(\d+)\.(25|75)e-3210|\x03")
 
 Part = str | tuple[str, int]  # literal text, or (style, slot): "S" symbol, "N"/"P" number, "V" the result
 
@@ -62,6 +66,15 @@ def templated(stepper: Stepper, name: str) -> bool:
         return True
     if ref.kind in ("net", "grad_weight", "grad_bias"):
         return layer.gradient_is_one_product
+    act = layer.activation
+    if ref.kind == "out":  # an activation's value: the same formula of z everywhere
+        return layer.has_net and act is not None and act.value_text is not None
+    readers = network.readers_of(layer.name)
+    sent_by_dense = len(readers) == 1 and network.layer(readers[0][0]).gradient_is_one_product
+    if ref.kind == "grad_out":  # what one dense reader sends back: Σ δ·w, the same products everywhere
+        return sent_by_dense
+    if ref.kind == "delta":  # ∂E/∂a·f′(z), f′ written the same way for every z (not a kink's 1 or 0)
+        return sent_by_dense and act is not None and act.slope_text is not None and not act.kinked
     return False
 
 
@@ -70,8 +83,8 @@ class _Template:
 
     def __init__(self, probe: Probe, ref: QuantityRef) -> None:
         line, substituted, self.checked = probe.template(ref)
-        self.parts = _parts(line)
-        self.numbers = _parts(substituted) if self.checked else []
+        self.parts = _parts(line, probe.sign)
+        self.numbers = _parts(substituted, probe.sign) if self.checked else []
         self.slots = probe.slots
 
     def shape(self) -> tuple[object, ...]:
@@ -79,24 +92,24 @@ class _Template:
         return (tuple(self.parts), tuple(self.numbers), tuple(s[:2] for s in self.slots))
 
 
-def _parts(text: str) -> list[Part]:
+def _parts(text: str, sign: int) -> list[Part]:
+    """A probe's line (its numbers written with ``sign``) as literal text and slots."""
     out: list[Part] = []
     at = 0
-    for m in _TOKENS.finditer(text):
+    for m in (_NEGATIVE if sign < 0 else _POSITIVE).finditer(text):
         if m.start() > at:
             out.append(text[at:m.start()])
         at = m.end()
         if m.group(1) is not None:
             out.append(("S", int(m.group(1))))
+        elif m.group(0) == VALUE_TOKEN:
+            out.append(("V", -1))
+        elif sign > 0:
+            out.append(("P" if m.group(3) == "75" else "N", int(m.group(2))))
         elif m.group(2) is not None:
             out.append(("P", int(m.group(2))))
-        elif m.group(4) is not None:
-            if m.group(3):  # a negative number: as a result is written (also a lone factor without parentheses)
-                out.append(("N", int(m.group(4))))
-            else:
-                out.append(("P" if m.group(5) == "75" else "N", int(m.group(4))))
-        else:
-            out.append(("V", -1))
+        else:  # "−N", or "−P": a lone factor written as a result is
+            out.append(("N", int(m.group(4))))
     if at < len(text):
         out.append(text[at:])
     return out
@@ -178,11 +191,12 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
           shape: tuple[int, ...], decimals: int) -> list[str | None]:
     """Every element's line from the template: the reproduce loop of ``explain`` done on
     arrays (the numbers with the display's decimals, then one more, … for the elements
-    whose formula does not reproduce yet, until the numbers are written exactly)."""
+    whose formula does not reproduce yet, until the numbers are written exactly). Each
+    distinct number of a slot is written once (an operand many elements share)."""
     count = prod(shape)
     elements = np.indices(shape).reshape(len(shape), count)  # (rank, count), reading order
     symbols: dict[int, list[str] | str] = {}
-    values: dict[int, np.ndarray] = {}
+    numbers: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # slot → (its distinct values, which one each element has)
     bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
     for k, slot in enumerate(base.slots):
         start, moves = maps[k]
@@ -191,49 +205,91 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
             symbols[k] = _symbols(str(slot[1]), start, moves, index)
             continue
         source = _source(stepper, slot[1])  # type: ignore[arg-type]
-        found = source[tuple(index)] if len(start) else np.full(count, float(source))
-        values[k] = np.asarray(found, dtype=np.float64)
-        bad |= ~np.isfinite(values[k])
+        found = np.asarray(source[tuple(index)] if len(start) else np.full(count, float(source)), dtype=np.float64)
+        bad |= ~np.isfinite(found)
+        distinct, which = np.unique(np.where(np.isfinite(found), found, 0.0), return_inverse=True)
+        numbers[k] = (distinct, which.ravel())
     own = np.asarray(stepper.array(name), dtype=np.float64).reshape(count)  # the results, as make() reads them
     bad |= ~np.isfinite(own)
     writer = Probe(stepper, decimals)  # the explainer's rules for writing numbers
     results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
+    shown = np.array([float(r.replace("−", "-")) for r in results])
+    half = 0.5 * 10.0 ** -np.array([_places(r) for r in results], dtype=np.float64)
     lines: list[str | None] = [None] * count
-    checked = [p[1] for p in base.numbers if isinstance(p, tuple)]
+    checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     todo = np.flatnonzero(~bad)
     for extra in range(EXTRA_DIGITS + 1):
         if not todo.size:
             break
         writer.extra = extra
-        texts = {k: writer.written_numbers(v[todo]) for k, v in values.items()}
-        done = _reproduces(base.numbers, texts, [results[i] for i in todo]) if base.checked \
+        texts, backs = _written(writer, numbers, todo)
+        done = _reproduces(base.numbers, texts, backs, [results[i] for i in todo.tolist()], shown[todo],
+                           half[todo]) if base.checked \
             else np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
-        columns = []
+        at = todo[picked].tolist()
+        columns: list[Iterable[str]] = []
         for part in base.parts:
             if isinstance(part, str):
-                columns.append(repeat(part, picked.size))
+                columns.append(repeat(part, len(at)))
             elif part[0] == "S":
                 text = symbols[part[1]]
-                columns.append(repeat(text, picked.size) if isinstance(text, str)
-                               else [text[i] for i in todo[picked].tolist()])
+                columns.append(repeat(text, len(at)) if isinstance(text, str) else [text[i] for i in at])
             elif part[0] == "V":
-                columns.append([results[i] for i in todo[picked].tolist()])
+                columns.append([results[i] for i in at])
             else:
                 written = texts[part[1]]
                 column = [written[i] for i in picked.tolist()]
                 columns.append(column if part[0] == "N" else [f"({t})" if t[0] == "−" else t for t in column])
-        for i, row in zip(todo[picked].tolist(), zip(*columns)):
+        for i, row in zip(at, zip(*columns)):
             lines[i] = "".join(row)
         left = np.flatnonzero(~done)
         if not left.size or extra == EXTRA_DIGITS:
             break
-        writer.extra = EXTRA_DIGITS  # explain stops when more digits would write the same numbers
-        finest = {k: writer.written_numbers(values[k][todo[left]]) for k in set(checked)}
-        same = np.array([all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
-                         for n, j in enumerate(left.tolist())], dtype=bool)
-        todo = todo[left[~same]]
+        # explain stops when more digits would write the same numbers: only numbers written
+        # within 1e-13 of their value can be (the finest writing is that close), so only those are compared
+        close = np.ones(left.size, dtype=bool)
+        for k in checked:
+            distinct, which = numbers[k]
+            value = distinct[which[todo[left]]]
+            close &= np.abs(backs[k][left] - value) <= 1e-13 * np.maximum(1.0, np.abs(value))
+        stop = np.zeros(left.size, dtype=bool)
+        if close.any():
+            near = left[close]
+            writer.extra = EXTRA_DIGITS
+            finest, _ = _written(writer, numbers, todo[near])
+            stop[np.flatnonzero(close)] = [all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
+                                           for n, j in enumerate(near.tolist())]
+        todo = todo[left[~stop]]
     return lines
+
+
+def _written(writer: Probe, numbers: dict[int, tuple[np.ndarray, np.ndarray]],
+             todo: np.ndarray) -> tuple[dict[int, list[str]], dict[int, np.ndarray]]:
+    """Every number slot's text at the elements ``todo`` (with the writer's decimals), and
+    the value a calculator reads back from it: every distinct number written once, in one
+    call for all the slots."""
+    pieces, spots = [], {}
+    offset = 0
+    for k, (distinct, which) in numbers.items():
+        used, where = np.unique(which[todo], return_inverse=True)
+        pieces.append(distinct[used])
+        spots[k] = offset + where.ravel()
+        offset += used.size
+    if not pieces:
+        return {}, {}
+    every = writer.written_numbers(np.concatenate(pieces))
+    read = np.array([float(t.replace("−", "-")) for t in every])
+    return ({k: [every[j] for j in spot.tolist()] for k, spot in spots.items()},
+            {k: read[spot] for k, spot in spots.items()})
+
+
+def _places(result: str) -> int:
+    """``shown_places`` of a result (its decimals counted directly when it has no exponent)."""
+    point = result.find(".")
+    if "e" in result:
+        return shown_places(result)
+    return 0 if point < 0 else len(result) - point - 1
 
 
 def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> list[str] | str:
@@ -247,30 +303,31 @@ def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarra
     return [prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()]
 
 
-def _reproduces(numbers: list[Part], texts: dict[int, list[str]], results: list[str]) -> np.ndarray:
-    """Per element: do the written numbers, evaluated as the calculator reads them, give
-    the result shown (``value_reproduces``)? All False when the formula is not a plain
-    sum of products (the elements are then explained one by one)."""
-    count = len(results)
-    tokens: list[str | np.ndarray] = []
+def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[int, np.ndarray], results: list[str],
+                shown: np.ndarray, half: np.ndarray) -> np.ndarray:
+    """Per element: do the written numbers (``backs``: as a calculator reads them back),
+    evaluated as written, give the result shown within half its last digit
+    (``value_reproduces``)? A formula that is no plain sum of products is read by the
+    calculator's own reader (``reproduces``), element by element."""
+    count = shown.size
+    tokens: list[str | np.ndarray] | None = []
     for part in numbers:
+        if tokens is None:
+            break
         if isinstance(part, str):
             found = _TOKEN.findall(part)
-            if sum(map(len, found)) != len(part) - part.count(" "):
-                return np.zeros(count, dtype=bool)
-            tokens += found
-        elif part[0] in ("N", "P"):
-            tokens.append(np.array([float(t.replace("−", "-")) for t in texts[part[1]]]))
+            tokens = tokens + found if sum(map(len, found)) == len(part) - part.count(" ") else None
         else:
-            return np.zeros(count, dtype=bool)
-    value = _plain(tokens)
-    if value is None:
-        return np.zeros(count, dtype=bool)
+            tokens.append(backs[part[1]])
+    value = None if tokens is None else _plain(tokens)
+    if value is None:  # not a sum of products (a function, a group): the calculator's reader, one by one
+        return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
+            repeat(part, count) if isinstance(part, str) else texts[part[1]] if part[0] == "N"
+            else [f"({t})" if t[0] == "−" else t for t in texts[part[1]]] for part in numbers)), results)],
+            dtype=bool)
     value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
-    shown = np.array([float(r.replace("−", "-")) for r in results])
-    half = 0.5 * 10.0 ** -np.array([shown_places(r) for r in results], dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        return np.isfinite(value) & np.isfinite(shown) & (np.abs(value - shown) <= half * (1 - 1e-9))
+        return np.isfinite(value) & (np.abs(value - shown) <= half * (1 - 1e-9))
 
 
 def _plain(tokens: list[str | np.ndarray]) -> np.ndarray | float | None:
