@@ -23,8 +23,8 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from itertools import repeat
+from collections.abc import Callable, Iterable
+from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
 
@@ -38,7 +38,8 @@ from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Prob
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
-MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~7 of them)
+MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~6 of them)
+PROBES_PER_ELEMENT = 4  # a template pays when it fills at least this many elements per probe made
 # the tokens of a probe that writes every number as negative: a factor "(−P)", a result "−N"
 # (a lone factor's parentheses dropped: "−P", written as a result); as positive, all bare
 _NEGATIVE = re.compile(r"\x01(\d+)\x02|\(−(\d+)\.75e-3210\)|(−?)(\d+)\.(25|75)e-3210|\x03")
@@ -64,8 +65,8 @@ def templated(stepper: Stepper, name: str) -> bool:
         return KINDS[ref.kind].stage == "given"
     if ref.kind in ("new_weight", "new_bias"):
         return True
-    if ref.kind in ("net", "grad_weight", "grad_bias"):
-        return layer.gradient_is_one_product
+    if ref.kind in ("net", "grad_weight", "grad_bias"):  # terms of the index alone (net_terms, param_grad_terms)
+        return True
     act = layer.activation
     if ref.kind == "out":  # an activation's value: the same formula of z everywhere
         return layer.has_net and act is not None and act.value_text is not None
@@ -124,35 +125,81 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
         return None
     array = parse_name(name)
 
-    def probe(index: tuple[int, ...], sign: int) -> _Template:
+    def probe(index: tuple[int, ...], sign: int = -1) -> _Template:
         return _Template(Probe(stepper, decimals, sign), QuantityRef(array.layer, array.kind, index))
 
     try:
-        start = tuple(0 for _ in shape)
-        base = probe(start, -1)  # every number as if negative: a factor in parentheses, a lone one not
-        positive = [("P", p[1]) if isinstance(p, tuple) and p[0] == "N" and base.slots[p[1]][0] == "P" else p
-                    for p in base.parts]  # the same line as positive numbers write it
-        if probe(start, 1).parts != positive:
-            return None
-        steps = []
-        for axis, size in enumerate(shape):
-            if size > 1:
-                stepped = probe(tuple(int(a == axis) for a in range(len(shape))), -1)
-                if stepped.shape() != base.shape():
-                    return None
-                steps.append((axis, stepped))
-        maps = _linear(base, steps, len(shape))
-        for index in {tuple(s - 1 for s in shape), tuple(s // 2 for s in shape), tuple(s // 3 for s in shape)}:
-            other = probe(index, -1)
-            if other.shape() != base.shape() or not _follows(other, maps, index):
-                return None
+        return _made(stepper, name, shape, probe, decimals)
     except NotTemplated:
         return None
-    return _fill(stepper, name, base, maps, shape, decimals)
+
+
+def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
+          decimals: int) -> list[str | None]:
+    """The lines of every element, slice by slice: along the axes one step of which keeps
+    the line's shape (a conv's filters and samples), one template fills the slice; the
+    other axes (a kernel position next to the padding writes fewer terms) are taken one
+    index at a time, each with a template of its own. Raises NotTemplated when that would
+    take about as many probes as there are elements."""
+    rank = len(shape)
+    start = (0,) * rank
+    base = _signed(probe, start)
+    along, across, first_steps = [], [], []
+    for axis, size in enumerate(shape):
+        if size > 1:
+            stepped = probe(_step(start, axis))
+            if stepped.shape() == base.shape():
+                along.append(axis)
+                first_steps.append((axis, stepped))
+            else:
+                across.append(axis)
+    slices = list(product(*(range(shape[a]) for a in across)))
+    if PROBES_PER_ELEMENT * len(slices) * (len(along) + 4) > prod(shape):
+        raise NotTemplated(name)  # about as many probes as elements: explain them one by one
+    lines: list[str | None] = [None] * prod(shape)
+    for combo in slices:
+        origin = list(start)
+        for axis, at in zip(across, combo):
+            origin[axis] = at
+        corner = tuple(origin)
+        if corner == start:
+            here, steps = base, first_steps
+        else:
+            here = _signed(probe, corner)
+            steps = [(axis, probe(_step(corner, axis))) for axis in along]
+            if any(t.shape() != here.shape() for _, t in steps):
+                continue  # this slice's elements are explained one by one
+        maps = _linear(here, steps, rank)
+        grid = np.indices(tuple(shape[a] if a in along else 1 for a in range(rank))).reshape(rank, -1)
+        elements = grid + np.array(corner, dtype=np.int64)[:, None]
+        last = tuple(int(i) for i in elements[:, -1])
+        middle = tuple(int(i) for i in elements[:, elements.shape[1] // 2])
+        if any(o.shape() != here.shape() or not _follows(o, maps, index, corner)
+               for index in {last, middle} - {corner} for o in [probe(index)]):
+            continue
+        made = _fill(stepper, name, here, maps, elements, corner, decimals)
+        for flat, line in zip(np.ravel_multi_index(tuple(elements), shape).tolist(), made):
+            lines[flat] = line
+    return lines
+
+
+def _step(index: tuple[int, ...], axis: int) -> tuple[int, ...]:
+    return tuple(i + (a == axis) for a, i in enumerate(index))
+
+
+def _signed(probe: Callable[..., _Template], index: tuple[int, ...]) -> _Template:
+    """The template at ``index``, written with every number as if negative (a factor in
+    parentheses, a lone one not), checked against the same line written as positive."""
+    base = probe(index, -1)
+    positive = [("P", p[1]) if isinstance(p, tuple) and p[0] == "N" and base.slots[p[1]][0] == "P" else p
+                for p in base.parts]
+    if probe(index, 1).parts != positive:
+        raise NotTemplated(str(index))  # the line's shape depends on the signs of its numbers
+    return base
 
 
 def _linear(base: _Template, steps: list[tuple[int, _Template]], rank: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """For every slot, (its index at the first element, how it moves with each axis)."""
+    """For every slot, (its index at the template's element, how it moves with each axis)."""
     maps = []
     for k, slot in enumerate(base.slots):
         start = np.array(slot[2], dtype=np.int64)
@@ -166,8 +213,9 @@ def _linear(base: _Template, steps: list[tuple[int, _Template]], rank: int) -> l
     return maps
 
 
-def _follows(template: _Template, maps: list[tuple[np.ndarray, np.ndarray]], index: tuple[int, ...]) -> bool:
-    at = np.array(index, dtype=np.int64)
+def _follows(template: _Template, maps: list[tuple[np.ndarray, np.ndarray]], index: tuple[int, ...],
+             origin: tuple[int, ...]) -> bool:
+    at = np.array(index, dtype=np.int64) - np.array(origin, dtype=np.int64)
     return all(np.array_equal(np.array(slot[2], dtype=np.int64), start + moves @ at)
                for slot, (start, moves) in zip(template.slots, maps))
 
@@ -188,33 +236,35 @@ def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
 
 
 def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
-          shape: tuple[int, ...], decimals: int) -> list[str | None]:
+          elements: np.ndarray, origin: tuple[int, ...], decimals: int) -> list[str | None]:
     """Every element's line from the template: the reproduce loop of ``explain`` done on
     arrays (the numbers with the display's decimals, then one more, … for the elements
     whose formula does not reproduce yet, until the numbers are written exactly). Each
     distinct number of a slot is written once (an operand many elements share)."""
-    count = prod(shape)
-    elements = np.indices(shape).reshape(len(shape), count)  # (rank, count), reading order
+    count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
+    offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, list[str] | str] = {}
-    numbers: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # slot → (its distinct values, which one each element has)
+    numbers: dict[int, np.ndarray] = {}  # slot → its value at every element
     bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
     for k, slot in enumerate(base.slots):
         start, moves = maps[k]
-        index = start[:, None] + moves @ elements  # (rank of the slot, count)
+        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
         if slot[0] == "S":
             symbols[k] = _symbols(str(slot[1]), start, moves, index)
             continue
         source = _source(stepper, slot[1])  # type: ignore[arg-type]
         found = np.asarray(source[tuple(index)] if len(start) else np.full(count, float(source)), dtype=np.float64)
         bad |= ~np.isfinite(found)
-        distinct, which = np.unique(np.where(np.isfinite(found), found, 0.0), return_inverse=True)
-        numbers[k] = (distinct, which.ravel())
-    own = np.asarray(stepper.array(name), dtype=np.float64).reshape(count)  # the results, as make() reads them
+        numbers[k] = np.where(np.isfinite(found), found, 0.0)
+    own = np.asarray(np.asarray(stepper.array(name))[tuple(elements)], dtype=np.float64)  # as make() reads them
     bad |= ~np.isfinite(own)
     writer = Probe(stepper, decimals)  # the explainer's rules for writing numbers
-    results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
-    shown = np.array([float(r.replace("−", "-")) for r in results])
-    half = 0.5 * 10.0 ** -np.array([_places(r) for r in results], dtype=np.float64)
+    results: list[str] = []
+    if base.checked or ("V", -1) in base.parts:  # (a given value's line is its number alone)
+        results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
+    if base.checked:
+        shown = np.array([float(r.replace("−", "-")) for r in results])
+        half = 0.5 * 10.0 ** -np.array([_places(r) for r in results], dtype=np.float64)
     lines: list[str | None] = [None] * count
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     todo = np.flatnonzero(~bad)
@@ -222,7 +272,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         if not todo.size:
             break
         writer.extra = extra
-        texts, backs = _written(writer, numbers, todo)
+        texts, backs = _written(writer, numbers, todo, base.checked)
         done = _reproduces(base.numbers, texts, backs, [results[i] for i in todo.tolist()], shown[todo],
                            half[todo]) if base.checked \
             else np.ones(todo.size, dtype=bool)
@@ -250,38 +300,35 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         # within 1e-13 of their value can be (the finest writing is that close), so only those are compared
         close = np.ones(left.size, dtype=bool)
         for k in checked:
-            distinct, which = numbers[k]
-            value = distinct[which[todo[left]]]
+            value = numbers[k][todo[left]]
             close &= np.abs(backs[k][left] - value) <= 1e-13 * np.maximum(1.0, np.abs(value))
         stop = np.zeros(left.size, dtype=bool)
         if close.any():
             near = left[close]
             writer.extra = EXTRA_DIGITS
-            finest, _ = _written(writer, numbers, todo[near])
+            finest, _ = _written(writer, numbers, todo[near], False)
             stop[np.flatnonzero(close)] = [all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
                                            for n, j in enumerate(near.tolist())]
         todo = todo[left[~stop]]
     return lines
 
 
-def _written(writer: Probe, numbers: dict[int, tuple[np.ndarray, np.ndarray]],
-             todo: np.ndarray) -> tuple[dict[int, list[str]], dict[int, np.ndarray]]:
+def _written(writer: Probe, numbers: dict[int, np.ndarray], todo: np.ndarray,
+             read: bool) -> tuple[dict[int, list[str]], dict[int, np.ndarray]]:
     """Every number slot's text at the elements ``todo`` (with the writer's decimals), and
-    the value a calculator reads back from it: every distinct number written once, in one
-    call for all the slots."""
-    pieces, spots = [], {}
-    offset = 0
-    for k, (distinct, which) in numbers.items():
-        used, where = np.unique(which[todo], return_inverse=True)
-        pieces.append(distinct[used])
-        spots[k] = offset + where.ravel()
-        offset += used.size
-    if not pieces:
+    (``read``) the value a calculator reads back from it: every distinct number written
+    once (an operand many elements share), in one call for all the slots."""
+    if not numbers:
         return {}, {}
-    every = writer.written_numbers(np.concatenate(pieces))
-    read = np.array([float(t.replace("−", "-")) for t in every])
-    return ({k: [every[j] for j in spot.tolist()] for k, spot in spots.items()},
-            {k: read[spot] for k, spot in spots.items()})
+    every = np.stack([v[todo] for v in numbers.values()])  # (slots, elements)
+    distinct, which = np.unique(every, return_inverse=True)
+    which = which.reshape(every.shape)
+    written = writer.written_numbers(distinct)
+    texts = {k: [written[j] for j in row] for k, row in zip(numbers, which.tolist())}
+    if not read:
+        return texts, {}
+    back = np.array([float(t.replace("−", "-")) for t in written])
+    return texts, {k: back[row] for k, row in zip(numbers, which)}
 
 
 def _places(result: str) -> int:

@@ -190,13 +190,14 @@ def section_lines(stepper: Stepper, decimals: int) -> list[tuple[str, Iterator[s
     def made(names: list[str]) -> Iterator[str]:
         for name in names:
             lines = array_lines(stepper, name, decimals)
-            refs = _element_refs(stepper, name)
             if lines is None:
-                for ref in refs:
+                for ref in _element_refs(stepper, name):
                     yield explain_one(ref).one_line()
-                continue
-            for ref, line in zip(refs, lines):
-                yield explain_one(ref).one_line() if line is None else line
+            elif None not in lines:
+                yield from lines  # type: ignore[misc]
+            else:
+                for ref, line in zip(_element_refs(stepper, name), lines):
+                    yield explain_one(ref).one_line() if line is None else line
     return [(title, made(names)) for title, names in _section_names(stepper)]
 
 
