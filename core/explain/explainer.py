@@ -13,6 +13,7 @@ until they do. Every sum lists all its terms; the screen may ask for an elided o
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
 ALL = 1 << 62  # "every term" for the layers' term builders
 MAX_HELD = 200_000  # numbers or operands a report's shared context keeps (~30 MB) before it starts afresh
+PREWRITTEN = 32  # a formula with this many numbers has them written at once (fmt_array)
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
 
@@ -98,6 +100,14 @@ def _explain(shared: _Shared, ref: QuantityRef, max_terms: int | None) -> Deriva
 
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _PLAIN_NUMBER = re.compile(r"−?[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")  # a number as arithmetic reads it
+
+
+def _read_back(text: str) -> float | None:
+    """The value a calculator reads from a written number (None: not a plain number, ∞)."""
+    try:
+        return float(text.replace("−", "-")) if _PLAIN_NUMBER.fullmatch(text) else None
+    except ValueError:
+        return None
 
 
 def _same_numbers(a: str, b: str) -> bool:
@@ -174,7 +184,7 @@ class _Shared:
                 numbers.append(float(v))
         self.settings = set(numbers)
         self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
-        self.written: dict[tuple[float, int], tuple[str, float | None]] = {}  # (value, extra) → (text, read back)
+        self.written: dict[tuple[float | str, int], tuple[str, float | None]] = {}  # (value, extra) → (text, read back)
         self.arrays: dict[str, np.ndarray] = {}
         self.operands: dict[tuple[object, ...], tuple[str, float]] = {}  # (layer index, operand) → (symbol, value)
         self.sent: dict[str, list[np.ndarray]] = {}
@@ -246,8 +256,10 @@ class _Explainer:
     def written_number(self, v: float) -> tuple[str, float | None]:
         """``n(v)`` and the value a calculator reads back from it (None: not a plain number,
         ∞ or NaN), each worked out once per value and decimals for the whole state."""
-        key = (v, self.extra)
-        if v != 0 and v == v:  # 0 and −0 are written differently but equal as keys; NaN never equals
+        # 0 and −0 are written differently but equal as keys (−0 has its own); NaN never equals
+        key: tuple[float | str, int] = (v, self.extra) if v != 0 else ("−0" if math.copysign(1.0, v) < 0 else "0",
+                                                                       self.extra)
+        if v == v:
             held = self._numbers.get(key)
             if held is not None:
                 return held
@@ -255,14 +267,22 @@ class _Explainer:
             text = fmt(v, None)
         else:
             text = fmt(v, *self.number_format(float(v).is_integer() or v in self.settings))  # 1, 0, α as given
-        try:
-            back: float | None = float(text.replace("−", "-")) if _PLAIN_NUMBER.fullmatch(text) else None
-        except ValueError:
-            back = None
-        held = (text, back)
-        if v != 0 and v == v:
+        held = (text, _read_back(text))
+        if v == v:
             self._numbers[key] = held
         return held
+
+    def prewrite(self, values: list[float]) -> None:
+        """Write the numbers of a long formula at once (``written_numbers``: the same text
+        as ``written_number`` gives each), so its terms find them written."""
+        if self.d is None or len(values) < PREWRITTEN:
+            return
+        numbers = self._numbers
+        extra = self.extra
+        todo = [v for v in dict.fromkeys(values) if v != 0 and math.isfinite(v) and (v, extra) not in numbers]
+        if len(todo) >= PREWRITTEN:
+            for v, text in zip(todo, self.written_numbers(np.array(todo))):
+                numbers[(v, extra)] = (text, _read_back(text))
 
     def number_format(self, plain: bool) -> tuple[int, bool | str, int]:
         """(decimals, trim, sig) of ``fmt`` for a formula's number (``plain``: a whole
@@ -528,6 +548,7 @@ class _Explainer:
             if key is not None:
                 self.shared.symbolic[key] = symbolic
         notes, ops = symbolic
+        self.prewrite([f[1] for factors in ops for f in factors])
         if terms.combine == "copy":
             symbol, value = ops[0][0]
             return symbol, self.n(value), notes
@@ -1015,6 +1036,9 @@ class Probe(_Explainer):
         if v not in self.settings:
             raise NotTemplated(repr(v))
         return super().written_number(v)
+
+    def prewrite(self, values: list[float]) -> None:
+        return  # a probe writes tokens
 
     def factor(self, v: float) -> tuple[str, float | None]:
         if isinstance(v, _Tagged):
