@@ -227,8 +227,9 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
     """``[fmt(v, decimals, trim, sig) for v in values]`` (flattened), the same texts made
     for a whole array at once: the class of each number (fixed decimals or significant
     digits) and its places are worked out in NumPy, and Python's ``%.*f`` writes it. What
-    ``%.*f`` could round otherwise than ``fmt`` (a value within a millionth of a unit of a
-    tie, next to a power of ten, very large or very small, not finite) is written by ``fmt``."""
+    ``%.*f`` could round otherwise than ``fmt`` (a value at or within a millionth of a unit
+    of a tie, next to a power of ten, very large or very small, not finite) is written by
+    ``fmt``."""
     v = np.asarray(values, dtype=np.float64).ravel()
     a = np.abs(v)
     d = decimals
@@ -243,10 +244,18 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
         hard |= significant & (np.abs(log - np.round(log)) < 1e-9)  # next to a power of ten
         places = np.where(significant, digits - 1 - np.floor(log), d).astype(np.int64)
         scaled = a * 10.0 ** places
-        hard |= ~significant & (scaled >= 1e9)
-        hard |= np.abs(scaled - np.floor(scaled) - 0.5) < _TIE  # a tie, or close to one
+        fine = scaled < 1e9  # the float's fraction of a unit is exact enough to see a tie
+        hard |= fine & (np.abs(scaled - np.floor(scaled) - 0.5) < _TIE)  # a tie, or close to one
+        coarse = np.flatnonzero(~fine & ~hard)
+        # fmt rounds twice (to 15 significant digits, or to 7 places more, then half up):
+        # beyond 1e9 a tie is seen in the digits of that first rounding
+        guard = np.where(significant, 15 - digits, 7)
+        first = places.copy()
         bumped = significant & (scaled >= 10.0 ** digits - 0.5)  # 0.09996 → 0.100, one place fewer
         places -= bumped
+    for i, g, k, x in zip(coarse.tolist(), guard[coarse].tolist(), first[coarse].tolist(), v[coarse].tolist()):
+        if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
+            hard[i] = True
     exact_trim = trim == "exact"
     out = ["%.*f" % pair for pair in zip(places.tolist(), v.tolist())]  # noqa: UP031 (the fastest way)
     if not exact_trim:  # a small value's trailing zeros go
