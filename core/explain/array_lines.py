@@ -120,7 +120,7 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
     """Every element's ``one_line()`` of array ``name`` in reading order (None: this one
     is for ``explain``), or None when the array is not made from a template."""
     arr = stepper.array(name)
-    shape = tuple(np.shape(arr))
+    shape = () if arr is None else tuple(np.shape(arr))
     if not shape or prod(shape) < MIN_ELEMENTS or not templated(stepper, name):
         return None
     array = parse_name(name)
@@ -260,6 +260,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     bad |= ~np.isfinite(own)
     writer = Probe(stepper, decimals)  # the explainer's rules for writing numbers
     results: list[str] = []
+    assert writer.d is not None
     if base.checked or ("V", -1) in base.parts:  # (a given value's line is its number alone)
         results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
     if base.checked:
@@ -324,7 +325,8 @@ def _written(writer: Probe, numbers: dict[int, np.ndarray], todo: np.ndarray,
     distinct, which = np.unique(every, return_inverse=True)
     which = which.reshape(every.shape)
     written = writer.written_numbers(distinct)
-    texts = {k: [written[j] for j in row] for k, row in zip(numbers, which.tolist())}
+    rows: list[list[int]] = which.tolist()  # type: ignore[assignment]
+    texts = {k: [written[j] for j in row] for k, row in zip(numbers, rows)}
     if not read:
         return texts, {}
     back = np.array([float(t.replace("−", "-")) for t in written])
@@ -374,7 +376,8 @@ def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[in
             dtype=bool)
     value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
     with np.errstate(invalid="ignore"):
-        return np.isfinite(value) & (np.abs(value - shown) <= half * (1 - 1e-9))
+        good: np.ndarray = np.isfinite(value) & (np.abs(value - shown) <= half * (1 - 1e-9))
+    return good
 
 
 def _plain(tokens: list[str | np.ndarray]) -> np.ndarray | float | None:
