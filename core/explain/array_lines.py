@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
 MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~6 of them)
+MAX_ELEMENTS = 1 << 20  # a larger array is explained value by value: its lines are never all held at once
 PROBES_PER_ELEMENT = 4  # a template pays when it fills at least this many elements per probe made
 # the tokens of a probe that writes every number as negative: a factor "(−P)", a result "−N"
 # (a lone factor's parentheses dropped: "−P", written as a result); as positive, all bare
@@ -121,7 +122,7 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
     is for ``explain``), or None when the array is not made from a template."""
     arr = stepper.array(name)
     shape = () if arr is None else tuple(np.shape(arr))
-    if not shape or prod(shape) < MIN_ELEMENTS or not templated(stepper, name):
+    if not shape or not MIN_ELEMENTS <= prod(shape) <= MAX_ELEMENTS or not templated(stepper, name):
         return None
     array = parse_name(name)
 
@@ -131,6 +132,8 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
     try:
         return _made(stepper, name, shape, probe, decimals)
     except NotTemplated:
+        return None
+    except Exception:  # whatever else the probe trips on: explain writes those values (and says what is wrong)
         return None
 
 
