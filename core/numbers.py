@@ -218,3 +218,65 @@ def written_decimals(text: str) -> int:
     except ValueError:
         shift = 0
     return max(places - shift, 0)
+
+
+_TIE = 1e-6  # a scaled value this close to half a unit is rounded by ``fmt`` itself (the decimal way)
+
+
+def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: int = 0) -> list[str]:
+    """``[fmt(v, decimals, trim, sig) for v in values]`` (flattened), the same texts made
+    for a whole array at once: the class of each number (fixed decimals or significant
+    digits) and its places are worked out in NumPy, and Python's ``%.*f`` writes it. What
+    ``%.*f`` could round otherwise than ``fmt`` (a value at or within a millionth of a unit
+    of a tie, next to a power of ten, very large or very small, not finite) is written by
+    ``fmt``."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    a = np.abs(v)
+    d = decimals
+    nonzero = v != 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        hard = ~np.isfinite(v) | (a >= LARGE) | (nonzero & (a < SMALL))
+        small = nonzero & (a <= 0.5 * 10.0 ** (-d))  # three (or ``sig``) significant digits
+        few = ~small & nonzero & (a < 10.0 ** (sig - 1 - d)) if sig else np.zeros_like(small)
+        significant = small | few
+        digits = np.where(small, max(3, sig), sig)
+        log = np.log10(np.where(nonzero, a, 1.0))
+        hard |= significant & (np.abs(log - np.round(log)) < 1e-9)  # next to a power of ten
+        places = np.where(significant, digits - 1 - np.floor(log), d).astype(np.int64)
+        scaled = a * 10.0 ** places
+        fine = scaled < 1e9  # the float's fraction of a unit is exact enough to see a tie
+        hard |= fine & (np.abs(scaled - np.floor(scaled) - 0.5) < _TIE)  # a tie, or close to one
+        coarse = np.flatnonzero(~fine & ~hard)
+        # fmt rounds twice (to 15 significant digits, or to 7 places more, then half up):
+        # beyond 1e9 a tie is seen in the digits of that first rounding
+        guard = np.where(significant, 15 - digits, 7)
+        first = places.copy()
+        bumped = significant & (scaled >= 10.0 ** digits - 0.5)  # 0.09996 → 0.100, one place fewer
+        places -= bumped
+    for i, g, k, x in zip(coarse.tolist(), guard[coarse].tolist(), first[coarse].tolist(), v[coarse].tolist()):
+        if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
+            hard[i] = True
+    exact_trim = trim == "exact"
+    out = ["%.*f" % pair for pair in zip(places.tolist(), v.tolist())]  # noqa: UP031 (the fastest way)
+    if not exact_trim:  # a small value's trailing zeros go
+        for i in np.flatnonzero(small & ~hard).tolist():
+            out[i] = out[i].rstrip("0").rstrip(".")
+    if trim is False:  # a result: −0.0140 → −0.014, no zero beyond the decimals
+        for i in np.flatnonzero(few & ~hard).tolist():
+            whole, _, decimal_places = out[i].partition(".")
+            kept = decimal_places[:d] + decimal_places[d:].rstrip("0")
+            out[i] = f"{whole}.{kept}" if kept else whole
+    for i in np.flatnonzero(~nonzero).tolist():  # −0.000 is 0.000
+        out[i] = out[i].lstrip("-")
+    if trim:
+        xs = v.tolist()
+        for i, text in enumerate(out):
+            if text[-1] == "0" and "." in text:
+                short = text.rstrip("0").rstrip(".")
+                if not exact_trim or abs(float(short) - xs[i]) <= 1e-12 * max(1.0, abs(xs[i])):
+                    out[i] = short
+    for i in np.flatnonzero(v < 0).tolist():
+        out[i] = out[i].replace("-", MINUS)
+    for i in np.flatnonzero(hard).tolist():
+        out[i] = fmt(float(v[i]), d, trim, sig)
+    return out

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from core.i18n import tr
-from core.numbers import fmt
+from core.numbers import fmt, fmt_array
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,11 @@ class Derivation:
         if with_steps and self.steps:
             out += ["", tr("Derivation:"), "", "```", *self.steps, "```"]
         return "\n".join(out)
+
+
+def value_texts(values: np.ndarray, decimals: int, sig: int) -> list[str]:
+    """``Derivation.value_text`` of many results at once (the same ``fmt``, over an array)."""
+    return fmt_array(values, decimals, sig=sig)
 
 
 def _is_number(text: str) -> bool:

@@ -13,6 +13,7 @@ until they do. Every sum lists all its terms; the screen may ask for an elided o
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -31,7 +32,7 @@ from core.nn.layers import Layer
 from core.nn.layers.terms import Formula, Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
-from core.numbers import fmt, round_as_shown, rounded_text
+from core.numbers import fmt, fmt_array, round_as_shown, rounded_text
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
 ALL = 1 << 62  # "every term" for the layers' term builders
 MAX_HELD = 200_000  # numbers or operands a report's shared context keeps (~30 MB) before it starts afresh
+PREWRITTEN = 32  # a formula with this many numbers has them written at once (fmt_array)
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
 
@@ -98,6 +100,14 @@ def _explain(shared: _Shared, ref: QuantityRef, max_terms: int | None) -> Deriva
 
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _PLAIN_NUMBER = re.compile(r"−?[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")  # a number as arithmetic reads it
+
+
+def _read_back(text: str) -> float | None:
+    """The value a calculator reads from a written number (None: not a plain number, ∞)."""
+    try:
+        return float(text.replace("−", "-")) if _PLAIN_NUMBER.fullmatch(text) else None
+    except ValueError:
+        return None
 
 
 def _same_numbers(a: str, b: str) -> bool:
@@ -174,7 +184,7 @@ class _Shared:
                 numbers.append(float(v))
         self.settings = set(numbers)
         self.optimizer = get_optimizer(stepper.scenario.optimizer.type)
-        self.written: dict[tuple[float, int], tuple[str, float | None]] = {}  # (value, extra) → (text, read back)
+        self.written: dict[tuple[float | str, int], tuple[str, float | None]] = {}  # (value, extra) → (text, read back)
         self.arrays: dict[str, np.ndarray] = {}
         self.operands: dict[tuple[object, ...], tuple[str, float]] = {}  # (layer index, operand) → (symbol, value)
         self.sent: dict[str, list[np.ndarray]] = {}
@@ -246,25 +256,56 @@ class _Explainer:
     def written_number(self, v: float) -> tuple[str, float | None]:
         """``n(v)`` and the value a calculator reads back from it (None: not a plain number,
         ∞ or NaN), each worked out once per value and decimals for the whole state."""
-        key = (v, self.extra)
-        if v != 0 and v == v:  # 0 and −0 are written differently but equal as keys; NaN never equals
+        # 0 and −0 are written differently but equal as keys (−0 has its own); NaN never equals
+        key: tuple[float | str, int] = (v, self.extra) if v != 0 else ("−0" if math.copysign(1.0, v) < 0 else "0",
+                                                                       self.extra)
+        if v == v:
             held = self._numbers.get(key)
             if held is not None:
                 return held
         if self.d is None:
             text = fmt(v, None)
         else:
-            plain = float(v).is_integer() or v in self.settings  # 1, 0, α = 0.5 as given
-            text = fmt(v, self.d + self.extra, trim="exact" if plain or not self.rounded else False,
-                       sig=0 if self.rounded else 3 + self.extra)
-        try:
-            back: float | None = float(text.replace("−", "-")) if _PLAIN_NUMBER.fullmatch(text) else None
-        except ValueError:
-            back = None
-        held = (text, back)
-        if v != 0 and v == v:
+            text = fmt(v, *self.number_format(float(v).is_integer() or v in self.settings))  # 1, 0, α as given
+        held = (text, _read_back(text))
+        if v == v:
             self._numbers[key] = held
         return held
+
+    def prewrite(self, values: list[float]) -> None:
+        """Write the numbers of a long formula at once (``written_numbers``: the same text
+        as ``written_number`` gives each), so its terms find them written."""
+        if self.d is None or len(values) < PREWRITTEN:
+            return
+        numbers = self._numbers
+        extra = self.extra
+        todo = [v for v in dict.fromkeys(values) if v != 0 and math.isfinite(v) and (v, extra) not in numbers]
+        if len(todo) >= PREWRITTEN:
+            for v, text in zip(todo, self.written_numbers(np.array(todo))):
+                numbers[(v, extra)] = (text, _read_back(text))
+
+    def number_format(self, plain: bool) -> tuple[int, bool | str, int]:
+        """(decimals, trim, sig) of ``fmt`` for a formula's number (``plain``: a whole
+        number or one of the settings, written as given)."""
+        assert self.d is not None
+        trim: bool | str = "exact" if plain or not self.rounded else False
+        return self.d + self.extra, trim, 0 if self.rounded else 3 + self.extra
+
+    def written_numbers(self, values: np.ndarray) -> list[str]:
+        """``n(v)`` of every finite value of an array at once (``fmt_array``)."""
+        flat = np.asarray(values, dtype=np.float64).ravel()
+        plain = (flat == np.floor(flat)) | np.isin(flat, np.array(sorted(self.settings)))
+        out = [""] * flat.size
+        for kind in (True, False):
+            where = np.flatnonzero(plain == kind)
+            for i, text in zip(where.tolist(), fmt_array(flat[where], *self.number_format(kind))):
+                out[i] = text
+        return out
+
+    @property
+    def result_sig(self) -> int:
+        """Significant digits a result keeps at least (``Derivation.sig``)."""
+        return 0 if self.rounded else 3
 
     def p(self, v: float) -> str:
         return self.factor(v)[0]
@@ -328,6 +369,14 @@ class _Explainer:
     def param(self, layer: str, kind: str, idx: tuple[int, ...]) -> float:
         return float(self.st.params[layer][kind][idx])
 
+    def stored(self, ref: QuantityRef) -> float:
+        """The stored value ``ref`` names (the value a derivation ends with)."""
+        return self.shared.value(ref)
+
+    def at(self, name: str, index: tuple[int, ...]) -> float:
+        """One entry of the stored array ``name`` (an update's gradient and result)."""
+        return float(self.st.values_array(name)[index])
+
     def input_of(self, i: int, source: int = 0) -> tuple[str | None, str]:
         """(layer name or None for the sample, key of the array) of input ``source`` of
         layer i (its first, unless it reads several)."""
@@ -345,7 +394,7 @@ class _Explainer:
 
     def make(self, ref: QuantityRef, symbol: str, formula: str, substituted: str,
              notes: tuple[str, ...] = (), steps: tuple[str, ...] = (), title: str | None = None) -> Derivation:
-        value = self.shared.value(ref)
+        value = self.stored(ref)
         if not title:  # "weight after the SGD update of out"
             if ref.kind == "out" and ref.layer and not self.network.layer(ref.layer).has_net:
                 title = tr("output")  # a pool or flatten has no activation to apply
@@ -358,7 +407,7 @@ class _Explainer:
         title, notes, steps = self.in_loss_symbol(title), tuple(map(self.in_loss_symbol, notes)), \
             tuple(map(self.in_loss_symbol, steps))
         derivation = Derivation(str(ref), title, symbol, formula, substituted, value, self.d, notes, steps,
-                                hidden=max(self.longest - self.limit, 0), sig=0 if self.rounded else 3)
+                                hidden=max(self.longest - self.limit, 0), sig=self.result_sig)
         if substituted:
             self.written_steps.append((substituted, derivation.value_text))
         return derivation
@@ -387,7 +436,7 @@ class _Explainer:
         b, idx = self.split(ref)
         sample = self.st.sample_indices()[b]
         symbol = self.sym(ref.kind, None, b, idx)
-        value = self.shared.value(ref)
+        value = self.stored(ref)
         labels = self.st.state.samples.labels
         how = tr("sample {k} of {n}, as given", k=sample + 1, n=len(self.st.state.samples))
         before = self.st.state.edits.get(str(ref))
@@ -417,10 +466,10 @@ class _Explainer:
                         value=self.n(layer.param_defaults[ref.kind]))
         exact = self.st.state.unrounded
         given = None if exact is None else float(exact[layer.name][ref.kind][ref.index])
-        if given is not None and given != self.shared.value(ref):
+        if given is not None and given != self.stored(ref):
             source += tr("; hand-rounding uses it rounded (exactly {exact})", exact=fmt(given, None))
         note = tr("{source}; frozen (never updated)", source=source) if ref.kind in layer.frozen else source
-        return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(note,))
+        return self.make(ref, symbol, self.n(self.stored(ref)), "", notes=(note,))
 
     bias = weight
 
@@ -433,7 +482,7 @@ class _Explainer:
         symbol = self.sym(ref.kind, layer.name, b, idx) if per_sample else \
             f"{SYMBOLS[ref.kind]}_{layer.name}{format_index(idx)}"
         if KINDS[ref.kind].stage == "given":
-            return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(self.given_source(ref, layer),))
+            return self.make(ref, symbol, self.n(self.stored(ref)), "", notes=(self.given_source(ref, layer),))
         written = layer.own_formula(ref.kind, b, idx, _LayerWriter(self, i, layer))
         return self.make(ref, symbol, written.formula, written.substituted, written.notes)
 
@@ -499,6 +548,7 @@ class _Explainer:
             if key is not None:
                 self.shared.symbolic[key] = symbolic
         notes, ops = symbolic
+        self.prewrite([f[1] for factors in ops for f in factors])
         if terms.combine == "copy":
             symbol, value = ops[0][0]
             return symbol, self.n(value), notes
@@ -780,14 +830,14 @@ class _Explainer:
             source = tr("left by update {update} (the previous iteration's)", update=update - 1)
         title = tr("{state} of {param} before update {update}, of {layer}", state=tr(rule.state_titles[kind]),
                    param=param_word(param), update=update, layer=layer.name)
-        return self.make(ref, symbol, self.n(self.shared.value(ref)), "", notes=(source,), title=title)
+        return self.make(ref, symbol, self.n(self.stored(ref)), "", notes=(source,), title=title)
 
     def _from_steps(self, ref: QuantityRef, steps: list[UpdateStep], kind: str,
                     title: str | None = None) -> Derivation:
         last = steps[-1]
         assert last.kind == kind
         earlier_steps = [Derivation(s.kind, s.kind, s.symbol, s.formula, s.substituted, s.value, self.d,
-                                    sig=0 if self.rounded else 3) for s in steps[:-1]]
+                                    sig=self.result_sig) for s in steps[:-1]]
         self.written_steps += [(e.substituted, e.value_text) for e in earlier_steps]
         earlier = tuple(e.one_line() + (f"   ({s.note})" if s.note else "") for e, s in zip(earlier_steps, steps))
         return self.make(ref, last.symbol, last.formula, last.substituted,
@@ -815,7 +865,7 @@ class _Explainer:
         """``update_context`` without its numbers' text, and the gradient's factors when the
         gradient is written in as one product (None: written as itself)."""
         name = layer.name
-        grad = float(self.st.values_array(f"{name}.grad_{param}")[index])
+        grad = self.at(f"{name}.grad_{param}", index)
         grad_sym = self.psym(f"grad_{param}", name, index)
         factors: list[tuple[str, float]] | None = None
         term, word, note = Term(grad_sym, ""), param_word(param), ""
@@ -832,7 +882,7 @@ class _Explainer:
         keys = {kind: f"{name}.{kind}_{param}" for kind in rule.state_kinds}
         context = UpdateContext(
             param=param, word=word, old=self.param(name, param, index), grad=grad,
-            new=float(self.st.values_array(f"{name}.new_{param}")[index]),
+            new=self.at(f"{name}.new_{param}", index),
             old_symbol=self.psym(param, name, index), new_symbol=self.psym(f"new_{param}", name, index),
             grad_term=term, grad_note=note,
             state_before={k: float(before[key][index]) for k, key in keys.items() if key in before},
@@ -898,3 +948,118 @@ def _top_level_sum(expr: str) -> bool:
         if depth == 0 and expr[i:i + 3] in (" + ", " − "):
             return True
     return False
+
+
+# --- the explainer as a template: one element written with tokens for its operands ------
+# (core/explain/array_lines fills the template for every element of an array at once)
+
+SYMBOL_TOKEN = "\x01{}\x02"  # an operand's symbol
+NUMBER_TOKEN = "{}.25e-3210"  # a number as a result is written (n); reads as a number, as the real one does
+FACTOR_TOKEN = "{}.75e-3210"  # a number as a factor is written (p): a negative one in parentheses
+VALUE_TOKEN = "\x03"  # the derivation's own value, as its result is shown
+
+
+class NotTemplated(Exception):
+    """The element's line holds a number that is no stored operand (worked out, or a
+    value-dependent constant): it cannot be a template for the other elements."""
+
+
+class _Tagged(float):
+    """A stored value that remembers where it was read: ``(array, index)``."""
+
+    source: tuple[object, ...]
+    index: tuple[int, ...]
+
+
+def _tagged(value: float, source: tuple[object, ...], index: tuple[int, ...]) -> _Tagged:
+    out = _Tagged(value)
+    out.source, out.index = source, tuple(int(i) for i in index)
+    return out
+
+
+class Probe(_Explainer):
+    """``explain`` of one element with every operand's symbol and every stored number it
+    writes replaced by a token that says where it came from, so the very code that writes
+    one value writes the template of its whole array. ``sign`` (+1 or −1) writes every
+    number as if it had that sign, to see whether the line's shape depends on signs.
+
+    ``slots[k]`` is ``("S", prefix, index)`` for a symbol (its text is ``prefix`` and the
+    index written out) and ``("N" or "P", source, index)`` for a number read from an
+    array. A number that was not read from an array, other than the scenario's settings
+    (α and the like, the same for every element), raises NotTemplated."""
+
+    def __init__(self, stepper: Stepper, decimals: int, sign: int = 0) -> None:
+        super().__init__(stepper, decimals, shared=_Shared(stepper, decimals))
+        self.sign = sign
+        self.slots: list[tuple[object, ...]] = []
+        self._ids: dict[tuple[object, ...], int] = {}
+
+    def _slot(self, slot: tuple[object, ...]) -> int:
+        found = self._ids.get(slot)
+        if found is None:
+            found = self._ids[slot] = len(self.slots)
+            self.slots.append(slot)
+        return found
+
+    def _symbol(self, text: str, shown: tuple[int, ...]) -> str:
+        suffix = format_index(shown) if shown else ""
+        if not text.endswith(suffix):
+            raise NotTemplated(text)
+        return SYMBOL_TOKEN.format(self._slot(("S", text[:len(text) - len(suffix)], shown)))
+
+    def sym(self, kind: str, layer: str | None, b: int, idx: tuple[int, ...]) -> str:
+        shown = (b, *idx) if self.batch > 1 else idx
+        return self._symbol(super().sym(kind, layer, b, idx), tuple(shown))
+
+    def psym(self, kind: str, layer: str, idx: tuple[int, ...]) -> str:
+        return self._symbol(super().psym(kind, layer, idx), tuple(idx))
+
+    def val(self, key: str, b: int, idx: tuple[int, ...]) -> float:
+        return _tagged(super().val(key, b, idx), ("batched", key), (b, *idx))
+
+    def param(self, layer: str, kind: str, idx: tuple[int, ...]) -> float:
+        return _tagged(super().param(layer, kind, idx), ("param", layer, kind), idx)
+
+    def stored(self, ref: QuantityRef) -> float:
+        return _tagged(super().stored(ref), ("array", ref.array_name), ref.index or ())
+
+    def at(self, name: str, index: tuple[int, ...]) -> float:
+        return _tagged(super().at(name, index), ("values", name), index)
+
+    def _negative(self, v: float) -> bool:
+        return v < 0 if not self.sign else self.sign < 0
+
+    def written_number(self, v: float) -> tuple[str, float | None]:
+        if isinstance(v, _Tagged):
+            token = NUMBER_TOKEN.format(self._slot(("N", v.source, v.index)))
+            return ("−" + token if self._negative(v) else token), None
+        if v not in self.settings:
+            raise NotTemplated(repr(v))
+        return super().written_number(v)
+
+    def prewrite(self, values: list[float]) -> None:
+        return  # a probe writes tokens
+
+    def factor(self, v: float) -> tuple[str, float | None]:
+        if isinstance(v, _Tagged):
+            token = FACTOR_TOKEN.format(self._slot(("P", v.source, v.index)))
+            return (f"(−{token})" if self._negative(v) else token), None
+        return super().factor(v)
+
+    def template(self, ref: QuantityRef) -> tuple[str, str, bool]:
+        """(the element's one line, its substituted numbers, whether the explainer checks
+        that they reproduce), written with tokens; VALUE_TOKEN stands for its result."""
+        derivation = self.build(ref)
+        if len(self.written_steps) > 1 or self.longest > self.limit:
+            raise NotTemplated(str(ref))  # earlier steps of their own (momentum): not one formula
+        fields = {f: getattr(derivation, f) for f in derivation.__dataclass_fields__}
+        line = _Tokened(**fields).one_line()
+        return line, derivation.substituted, bool(self.written_steps)
+
+
+class _Tokened(Derivation):
+    """A Derivation whose result is written as VALUE_TOKEN."""
+
+    @property
+    def value_text(self) -> str:
+        return VALUE_TOKEN

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from core.engine.stepper import Stepper, rounding_words
 from core.exports import latex
-from core.exports.report import section_derivations
+from core.exports.report import section_lines
 from core.i18n import speaking, tr
 from core.learner.checks import Check, run_checks, tally
 from core.nn.optim import optimizer_words
@@ -77,10 +77,10 @@ def _markdown_lines(stepper: Stepper) -> Iterator[str]:
     note = _rounding_note(stepper)
     if note:
         yield from [f"> **{note}**", ""]
-    for section, items in section_derivations(stepper, stepper.scenario.decimals):
+    for section, items in section_lines(stepper, stepper.scenario.decimals):
         yield from [f"## {tr(section)}", ""]
-        for der in items:
-            yield f"- `{der.one_line()}`"
+        for line in items:
+            yield f"- `{line}`"
         yield ""
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:
@@ -130,10 +130,10 @@ def _latex_lines(stepper: Stepper) -> Iterator[str]:
     note = _rounding_note(stepper)
     if note:
         yield from [r"\fbox{\parbox{0.95\linewidth}{\textbf{" + latex.text(note) + "}}}", ""]
-    for section, items in section_derivations(stepper, stepper.scenario.decimals):
+    for section, items in section_lines(stepper, stepper.scenario.decimals):
         yield r"\subsection*{" + latex.text(tr(section)) + "}"
-        for der in items:
-            yield "$" + latex.math(der.one_line()) + "$\\par"
+        for line in items:
+            yield "$" + latex.math(line) + "$\\par"
         yield ""
     checks = run_checks(stepper, stepper.scenario.expected)
     if checks:

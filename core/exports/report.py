@@ -16,6 +16,7 @@ from core.engine.quantities import KINDS, QuantityRef, kinds_where, parse_name
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper, rounding_words
 from core.errors import CnnTuiError
+from core.explain.array_lines import array_lines
 from core.explain.derivation import Derivation
 from core.explain.explainer import explainer_of
 from core.i18n import mark, tr
@@ -170,19 +171,45 @@ def _section_of(name: str) -> str:
 def section_derivations(stepper: Stepper, decimals: int) -> list[tuple[str, Iterator[Derivation]]]:
     """(section title, its derivations) for every value of the current iteration; each
     section's derivations are made as they are read, so a report holds one at a time."""
-    groups: dict[str, list[str]] = {GIVEN: []}
-    for title, _ in SECTIONS:
-        groups[title] = []
-    state = set(stepper.network.state_names())
-    for name in quantity_names(stepper):
-        groups[UPDATE if name in state else _section_of(name)].append(name)
     explain_one = explainer_of(stepper, decimals)
 
     def made(names: list[str]) -> Iterator[Derivation]:
         for name in names:
             for ref in _element_refs(stepper, name):
                 yield explain_one(ref)
-    return [(title, made(names)) for title, names in groups.items()]
+    return [(title, made(names)) for title, names in _section_names(stepper)]
+
+
+def section_lines(stepper: Stepper, decimals: int) -> list[tuple[str, Iterator[str]]]:
+    """``section_derivations`` as the reports write them, each value's ``one_line()``: an
+    array whose line has one shape for every element is written whole from the
+    explainer's template of it (core/explain/array_lines), the same lines, far faster;
+    every other value (and an element the template leaves out) is explained alone."""
+    explain_one = explainer_of(stepper, decimals)
+
+    def made(names: list[str]) -> Iterator[str]:
+        for name in names:
+            lines = array_lines(stepper, name, decimals)
+            if lines is None:
+                for ref in _element_refs(stepper, name):
+                    yield explain_one(ref).one_line()
+            elif None not in lines:
+                yield from lines  # type: ignore[misc]
+            else:
+                for ref, line in zip(_element_refs(stepper, name), lines):
+                    yield explain_one(ref).one_line() if line is None else line
+    return [(title, made(names)) for title, names in _section_names(stepper)]
+
+
+def _section_names(stepper: Stepper) -> list[tuple[str, list[str]]]:
+    """(section title, the names of its arrays) in reading order."""
+    groups: dict[str, list[str]] = {GIVEN: []}
+    for title, _ in SECTIONS:
+        groups[title] = []
+    state = set(stepper.network.state_names())
+    for name in quantity_names(stepper):
+        groups[UPDATE if name in state else _section_of(name)].append(name)
+    return list(groups.items())
 
 
 def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Derivation]]]:
@@ -215,8 +242,7 @@ def _streamed(scenario: Scenario, iterations: int, markdown: bool, hand_rounding
         assert loss is not None
         record = IterationRecord(stepper.iteration, stepper.sample_indices(), float(loss), {},
                                  run_checks(stepper, scenario.expected) if k == 0 else [])
-        yield from _lines(_iteration_text(scenario, record, section_derivations(stepper, scenario.decimals),
-                                          markdown))
+        yield from _lines(_iteration_text(scenario, record, section_lines(stepper, scenario.decimals), markdown))
 
 
 def _lines(lines: Iterable[str]) -> Iterator[str]:
@@ -232,7 +258,8 @@ def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bo
     characters visible, and in Markdown every punctuation mark escaped."""
     out = list(_head(scenario, markdown, hand_rounding))
     for record in records:
-        out += _iteration_text(scenario, record, record.sections, markdown)
+        out += _iteration_text(scenario, record, ((title, (d.one_line() for d in items))
+                                                  for title, items in record.sections), markdown)
     return "\n".join(out) + "\n"
 
 
@@ -245,8 +272,8 @@ def _head(scenario: Scenario, markdown: bool, hand_rounding: int | None) -> Iter
 
 
 def _iteration_text(scenario: Scenario, record: IterationRecord,
-                    sections: Iterable[tuple[str, Iterable[Derivation]]], markdown: bool) -> Iterator[str]:
-    """One iteration's lines: its heading, every section's derivations, the checks."""
+                    sections: Iterable[tuple[str, Iterable[str]]], markdown: bool) -> Iterator[str]:
+    """One iteration's lines: its heading, every section's derivation lines, the checks."""
     d = scenario.decimals
     shown = markdown_text if markdown else visible
     samples = ", ".join(str(s + 1) for s in record.samples)
@@ -260,8 +287,7 @@ def _iteration_text(scenario: Scenario, record: IterationRecord,
         yield from ["", f"{'### ' if markdown else ''}{title}" + ("" if markdown else "\n" + "-" * cells(title))]
         if markdown:
             yield from ["", "```"]
-        for der in items:
-            yield der.one_line()
+        yield from items
         if markdown:
             yield "```"
     if record.checks:

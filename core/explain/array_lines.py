@@ -1,0 +1,431 @@
+"""Every element's derivation line of one array at once, for the reports (``solve`` as
+text, the Markdown and LaTeX exports): the same lines ``explain`` writes one by one.
+
+The explainer itself writes the template: ``Probe`` runs the very code that explains
+one element, with every operand's symbol and stored number written as a token that says
+where it was read. The template is made on a few elements (the first, one step along
+each axis, the last and a middle one, every number once as if negative and once as if
+positive); the operands' indices must follow the element's index linearly and the line's
+shape must not change, or the array is left to ``explain``. Then the template is filled
+for every element with NumPy: the operands gathered, every number written by
+``fmt_array`` (the same text as ``fmt``), and the reproduce check done on whole arrays
+(the written numbers evaluated as the calculator of core/explain/arithmetic reads them,
+the same operations in the same order). An element whose formula does not reproduce with
+the display's decimals (or holds a number that is not finite) is left to ``explain``
+(``None`` in the list), whose reproduce loop writes it with more digits.
+
+Only kinds whose line has one shape for every element are made so (``templated``):
+given values, the updates, and the sums of a layer whose terms are the same products for
+every element (a dense layer's net and gradients). Anything else is explained value by
+value, as the derivation panel does.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from itertools import product, repeat
+from math import prod
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from core.engine.quantities import KINDS, QuantityRef, parse_name
+from core.explain.arithmetic import _NUMBER, _POWER, _SIGNS, _TIMES, _TOKEN, reproduces, shown_places
+from core.explain.derivation import value_texts
+from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
+
+if TYPE_CHECKING:
+    from core.engine.stepper import Stepper
+
+MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~6 of them)
+MAX_ELEMENTS = 1 << 20  # a larger array is explained value by value: its lines are never all held at once
+PROBES_PER_ELEMENT = 4  # a template pays when it fills at least this many elements per probe made
+# the tokens of a probe that writes every number as negative: a factor "(−P)", a result "−N"
+# (a lone factor's parentheses dropped: "−P", written as a result); as positive, all bare
+_NEGATIVE = re.compile(r"\x01(\d+)\x02|\(−(\d+)\.75e-3210\)|(−?)(\d+)\.(25|75)e-3210|\x03")
+_POSITIVE = re.compile(r"\x01(\d+)\x02|(\d+)\.(25|75)e-3210|\x03")
+
+Part = str | tuple[str, int]  # literal text, or (style, slot): "S" symbol, "N"/"P" number, "V" the result
+
+
+def templated(stepper: Stepper, name: str) -> bool:
+    """Is array ``name``'s line the same for every element but for its operands (so a
+    template of it holds)? Given values and state, the updates, and a layer's net and
+    gradients when they are the same products for every element (a dense layer)."""
+    ref = parse_name(name)
+    if ref.layer is None:
+        return ref.kind in ("input", "target")
+    network = stepper.network
+    layer = network.layer(ref.layer)
+    if ref.kind in network.state_kinds_of(layer):
+        return False  # its earlier steps are notes, worked out from the state
+    if ref.kind in ("weight", "bias") or ref.kind in network.start_state_kinds_of(layer):
+        return True
+    if ref.kind in layer.own_kinds():
+        return KINDS[ref.kind].stage == "given"
+    if ref.kind in ("new_weight", "new_bias"):
+        return True
+    if ref.kind in ("net", "grad_weight", "grad_bias"):  # terms of the index alone (net_terms, param_grad_terms)
+        return True
+    act = layer.activation
+    if ref.kind == "out":  # an activation's value: the same formula of z everywhere
+        return layer.has_net and act is not None and act.value_text is not None
+    readers = network.readers_of(layer.name)
+    sent_by_dense = len(readers) == 1 and network.layer(readers[0][0]).gradient_is_one_product
+    if ref.kind == "grad_out":  # what one dense reader sends back: Σ δ·w, the same products everywhere
+        return sent_by_dense
+    if ref.kind == "delta":  # ∂E/∂a·f′(z), f′ written the same way for every z (not a kink's 1 or 0)
+        return sent_by_dense and act is not None and act.slope_text is not None and not act.kinked
+    return False
+
+
+class _Template:
+    """One element's line as parts, and its slots with their indices at that element."""
+
+    def __init__(self, probe: Probe, ref: QuantityRef) -> None:
+        line, substituted, self.checked = probe.template(ref)
+        self.parts = _parts(line, probe.sign)
+        self.numbers = _parts(substituted, probe.sign) if self.checked else []
+        self.slots = probe.slots
+
+    def shape(self) -> tuple[object, ...]:
+        """What must agree between elements: the parts, the slots without their indices."""
+        return (tuple(self.parts), tuple(self.numbers), tuple(s[:2] for s in self.slots))
+
+
+def _parts(text: str, sign: int) -> list[Part]:
+    """A probe's line (its numbers written with ``sign``) as literal text and slots."""
+    out: list[Part] = []
+    at = 0
+    for m in (_NEGATIVE if sign < 0 else _POSITIVE).finditer(text):
+        if m.start() > at:
+            out.append(text[at:m.start()])
+        at = m.end()
+        if m.group(1) is not None:
+            out.append(("S", int(m.group(1))))
+        elif m.group(0) == VALUE_TOKEN:
+            out.append(("V", -1))
+        elif sign > 0:
+            out.append(("P" if m.group(3) == "75" else "N", int(m.group(2))))
+        elif m.group(2) is not None:
+            out.append(("P", int(m.group(2))))
+        else:  # "−N", or "−P": a lone factor written as a result is
+            out.append(("N", int(m.group(4))))
+    if at < len(text):
+        out.append(text[at:])
+    return out
+
+
+def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] | None:
+    """Every element's ``one_line()`` of array ``name`` in reading order (None: this one
+    is for ``explain``), or None when the array is not made from a template."""
+    arr = stepper.array(name)
+    shape = () if arr is None else tuple(np.shape(arr))
+    if not shape or not MIN_ELEMENTS <= prod(shape) <= MAX_ELEMENTS or not templated(stepper, name):
+        return None
+    array = parse_name(name)
+
+    def probe(index: tuple[int, ...], sign: int = -1) -> _Template:
+        return _Template(Probe(stepper, decimals, sign), QuantityRef(array.layer, array.kind, index))
+
+    try:
+        return _made(stepper, name, shape, probe, decimals)
+    except NotTemplated:
+        return None
+    except Exception:  # whatever else the probe trips on: explain writes those values (and says what is wrong)
+        return None
+
+
+def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
+          decimals: int) -> list[str | None]:
+    """The lines of every element, slice by slice: along the axes one step of which keeps
+    the line's shape (a conv's filters and samples), one template fills the slice; the
+    other axes (a kernel position next to the padding writes fewer terms) are taken one
+    index at a time, each with a template of its own. Raises NotTemplated when that would
+    take about as many probes as there are elements."""
+    rank = len(shape)
+    start = (0,) * rank
+    base = _signed(probe, start)
+    along, across, first_steps = [], [], []
+    for axis, size in enumerate(shape):
+        if size > 1:
+            stepped = probe(_step(start, axis))
+            if stepped.shape() == base.shape():
+                along.append(axis)
+                first_steps.append((axis, stepped))
+            else:
+                across.append(axis)
+    slices = list(product(*(range(shape[a]) for a in across)))
+    if PROBES_PER_ELEMENT * len(slices) * (len(along) + 4) > prod(shape):
+        raise NotTemplated(name)  # about as many probes as elements: explain them one by one
+    lines: list[str | None] = [None] * prod(shape)
+    for combo in slices:
+        origin = list(start)
+        for axis, at in zip(across, combo):
+            origin[axis] = at
+        corner = tuple(origin)
+        if corner == start:
+            here, steps = base, first_steps
+        else:
+            here = _signed(probe, corner)
+            steps = [(axis, probe(_step(corner, axis))) for axis in along]
+            if any(t.shape() != here.shape() for _, t in steps):
+                continue  # this slice's elements are explained one by one
+        maps = _linear(here, steps, rank)
+        grid = np.indices(tuple(shape[a] if a in along else 1 for a in range(rank))).reshape(rank, -1)
+        elements = grid + np.array(corner, dtype=np.int64)[:, None]
+        last = tuple(int(i) for i in elements[:, -1])
+        middle = tuple(int(i) for i in elements[:, elements.shape[1] // 2])
+        if any(o.shape() != here.shape() or not _follows(o, maps, index, corner)
+               for index in {last, middle} - {corner} for o in [probe(index)]):
+            continue
+        made = _fill(stepper, name, here, maps, elements, corner, decimals)
+        for flat, line in zip(np.ravel_multi_index(tuple(elements), shape).tolist(), made):
+            lines[flat] = line
+    return lines
+
+
+def _step(index: tuple[int, ...], axis: int) -> tuple[int, ...]:
+    return tuple(i + (a == axis) for a, i in enumerate(index))
+
+
+def _signed(probe: Callable[..., _Template], index: tuple[int, ...]) -> _Template:
+    """The template at ``index``, written with every number as if negative (a factor in
+    parentheses, a lone one not), checked against the same line written as positive."""
+    base = probe(index, -1)
+    positive = [("P", p[1]) if isinstance(p, tuple) and p[0] == "N" and base.slots[p[1]][0] == "P" else p
+                for p in base.parts]
+    if probe(index, 1).parts != positive:
+        raise NotTemplated(str(index))  # the line's shape depends on the signs of its numbers
+    return base
+
+
+def _linear(base: _Template, steps: list[tuple[int, _Template]], rank: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For every slot, (its index at the template's element, how it moves with each axis)."""
+    maps = []
+    for k, slot in enumerate(base.slots):
+        start = np.array(slot[2], dtype=np.int64)
+        moves = np.zeros((len(start), rank), dtype=np.int64)
+        for axis, stepped in steps:
+            moved = np.array(stepped.slots[k][2], dtype=np.int64)
+            if moved.shape != start.shape:
+                raise NotTemplated(str(slot))
+            moves[:, axis] = moved - start
+        maps.append((start, moves))
+    return maps
+
+
+def _follows(template: _Template, maps: list[tuple[np.ndarray, np.ndarray]], index: tuple[int, ...],
+             origin: tuple[int, ...]) -> bool:
+    at = np.array(index, dtype=np.int64) - np.array(origin, dtype=np.int64)
+    return all(np.array_equal(np.array(slot[2], dtype=np.int64), start + moves @ at)
+               for slot, (start, moves) in zip(template.slots, maps))
+
+
+def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
+    """The stored array a slot's number was read from (as the explainer reads it)."""
+    what = source[0]
+    if what == "batched":
+        found = stepper.batched(str(source[1]))
+    elif what == "param":
+        found = stepper.params[str(source[1])][str(source[2])]
+    elif what == "array":
+        found = stepper.array(str(source[1]))
+    else:
+        found = stepper.values_array(str(source[1]))
+    assert found is not None
+    return np.asarray(found)
+
+
+def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
+          elements: np.ndarray, origin: tuple[int, ...], decimals: int) -> list[str | None]:
+    """Every element's line from the template: the reproduce loop of ``explain`` done on
+    arrays (the numbers with the display's decimals, then one more, … for the elements
+    whose formula does not reproduce yet, until the numbers are written exactly). Each
+    distinct number of a slot is written once (an operand many elements share)."""
+    count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
+    offsets = elements - np.array(origin, dtype=np.int64)[:, None]
+    symbols: dict[int, list[str] | str] = {}
+    numbers: dict[int, np.ndarray] = {}  # slot → its value at every element
+    bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
+    for k, slot in enumerate(base.slots):
+        start, moves = maps[k]
+        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
+        if slot[0] == "S":
+            symbols[k] = _symbols(str(slot[1]), start, moves, index)
+            continue
+        source = _source(stepper, slot[1])  # type: ignore[arg-type]
+        found = np.asarray(source[tuple(index)] if len(start) else np.full(count, float(source)), dtype=np.float64)
+        bad |= ~np.isfinite(found)
+        numbers[k] = np.where(np.isfinite(found), found, 0.0)
+    own = np.asarray(np.asarray(stepper.array(name))[tuple(elements)], dtype=np.float64)  # as make() reads them
+    bad |= ~np.isfinite(own)
+    writer = Probe(stepper, decimals)  # the explainer's rules for writing numbers
+    results: list[str] = []
+    assert writer.d is not None
+    if base.checked or ("V", -1) in base.parts:  # (a given value's line is its number alone)
+        results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
+    if base.checked:
+        shown = np.array([float(r.replace("−", "-")) for r in results])
+        half = 0.5 * 10.0 ** -np.array([_places(r) for r in results], dtype=np.float64)
+    lines: list[str | None] = [None] * count
+    checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
+    todo = np.flatnonzero(~bad)
+    for extra in range(EXTRA_DIGITS + 1):
+        if not todo.size:
+            break
+        writer.extra = extra
+        texts, backs = _written(writer, numbers, todo, base.checked)
+        done = _reproduces(base.numbers, texts, backs, [results[i] for i in todo.tolist()], shown[todo],
+                           half[todo]) if base.checked \
+            else np.ones(todo.size, dtype=bool)
+        picked = np.flatnonzero(done)
+        at = todo[picked].tolist()
+        columns: list[Iterable[str]] = []
+        for part in base.parts:
+            if isinstance(part, str):
+                columns.append(repeat(part, len(at)))
+            elif part[0] == "S":
+                text = symbols[part[1]]
+                columns.append(repeat(text, len(at)) if isinstance(text, str) else [text[i] for i in at])
+            elif part[0] == "V":
+                columns.append([results[i] for i in at])
+            else:
+                written = texts[part[1]]
+                column = [written[i] for i in picked.tolist()]
+                columns.append(column if part[0] == "N" else [f"({t})" if t[0] == "−" else t for t in column])
+        for i, row in zip(at, zip(*columns)):
+            lines[i] = "".join(row)
+        left = np.flatnonzero(~done)
+        if not left.size or extra == EXTRA_DIGITS:
+            break
+        # explain stops when more digits would write the same numbers: only numbers written
+        # within 1e-13 of their value can be (the finest writing is that close), so only those are compared
+        close = np.ones(left.size, dtype=bool)
+        for k in checked:
+            value = numbers[k][todo[left]]
+            close &= np.abs(backs[k][left] - value) <= 1e-13 * np.maximum(1.0, np.abs(value))
+        stop = np.zeros(left.size, dtype=bool)
+        if close.any():
+            near = left[close]
+            writer.extra = EXTRA_DIGITS
+            finest, _ = _written(writer, numbers, todo[near], False)
+            stop[np.flatnonzero(close)] = [all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
+                                           for n, j in enumerate(near.tolist())]
+        todo = todo[left[~stop]]
+    return lines
+
+
+def _written(writer: Probe, numbers: dict[int, np.ndarray], todo: np.ndarray,
+             read: bool) -> tuple[dict[int, list[str]], dict[int, np.ndarray]]:
+    """Every number slot's text at the elements ``todo`` (with the writer's decimals), and
+    (``read``) the value a calculator reads back from it: every distinct number written
+    once (an operand many elements share), in one call for all the slots."""
+    if not numbers:
+        return {}, {}
+    every = np.stack([v[todo] for v in numbers.values()])  # (slots, elements)
+    distinct, which = np.unique(every, return_inverse=True)
+    which = which.reshape(every.shape)
+    written = writer.written_numbers(distinct)
+    rows: list[list[int]] = which.tolist()  # type: ignore[assignment]
+    texts = {k: [written[j] for j in row] for k, row in zip(numbers, rows)}
+    if not read:
+        return texts, {}
+    back = np.array([float(t.replace("−", "-")) for t in written])
+    return texts, {k: back[row] for k, row in zip(numbers, which)}
+
+
+def _places(result: str) -> int:
+    """``shown_places`` of a result (its decimals counted directly when it has no exponent)."""
+    point = result.find(".")
+    if "e" in result:
+        return shown_places(result)
+    return 0 if point < 0 else len(result) - point - 1
+
+
+def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> list[str] | str:
+    """A symbol slot's text at every element (one text when it is the same for all)."""
+    if not moves.any():
+        return prefix + ("[" + ",".join(map(str, start.tolist())) + "]" if len(start) else "")
+    if len(start) == 1:
+        return [f"{prefix}[{i}]" for i in index[0].tolist()]
+    if len(start) == 2:
+        return [f"{prefix}[{i},{j}]" for i, j in zip(index[0].tolist(), index[1].tolist())]
+    return [prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()]
+
+
+def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[int, np.ndarray], results: list[str],
+                shown: np.ndarray, half: np.ndarray) -> np.ndarray:
+    """Per element: do the written numbers (``backs``: as a calculator reads them back),
+    evaluated as written, give the result shown within half its last digit
+    (``value_reproduces``)? A formula that is no plain sum of products is read by the
+    calculator's own reader (``reproduces``), element by element."""
+    count = shown.size
+    tokens: list[str | np.ndarray] | None = []
+    for part in numbers:
+        if tokens is None:
+            break
+        if isinstance(part, str):
+            found = _TOKEN.findall(part)
+            tokens = tokens + found if sum(map(len, found)) == len(part) - part.count(" ") else None
+        else:
+            tokens.append(backs[part[1]])
+    value = None if tokens is None else _plain(tokens)
+    if value is None:  # not a sum of products (a function, a group): the calculator's reader, one by one
+        return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
+            repeat(part, count) if isinstance(part, str) else texts[part[1]] if part[0] == "N"
+            else [f"({t})" if t[0] == "−" else t for t in texts[part[1]]] for part in numbers)), results)],
+            dtype=bool)
+    value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
+    with np.errstate(invalid="ignore"):
+        good: np.ndarray = np.isfinite(value) & (np.abs(value - shown) <= half * (1 - 1e-9))
+    return good
+
+
+def _plain(tokens: list[str | np.ndarray]) -> np.ndarray | float | None:
+    """``core.explain.arithmetic._plain`` over arrays: a sum of products of numbers, each
+    operation the same as the calculator's, in the same order; None for anything else."""
+    n = len(tokens)
+    at = 0
+    total: np.ndarray | float = 0.0
+    sign = ""
+    op = "·"
+    while True:
+        value: np.ndarray | float | None = None
+        while True:
+            negative = False
+            while at < n and isinstance(tokens[at], str) and tokens[at] in _SIGNS:
+                negative ^= tokens[at] != "+"
+                at += 1
+            if at >= n:
+                return None
+            token = tokens[at]
+            number: np.ndarray | float
+            if not isinstance(token, str):
+                number = token
+                at += 1
+            elif _NUMBER.fullmatch(token):
+                number = float(token)
+                at += 1
+            else:
+                return None  # a group, a function: the calculator's reader, value by value
+            nxt = tokens[at] if at < n else None
+            if isinstance(nxt, str) and (nxt in ("^", "π") or _POWER.fullmatch(nxt)):
+                return None
+            number = -number if negative else number
+            value = number if value is None else (value / number if op == "/" else value * number)
+            if isinstance(nxt, str) and nxt in _TIMES:
+                op = nxt
+                at += 1
+                continue
+            break
+        assert value is not None
+        total = value if not sign else (total + value if sign == "+" else total - value)
+        if at == n:
+            return total
+        nxt = tokens[at]
+        if not isinstance(nxt, str) or nxt not in _SIGNS:
+            return None
+        sign = nxt
+        at += 1

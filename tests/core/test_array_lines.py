@@ -1,0 +1,150 @@
+"""The reports write an array's lines at once from the explainer's own template of it
+(core/explain/array_lines): every line must be the one ``explain`` writes for that value,
+byte for byte, whatever the network, the optimizer or hand-rounding; what a template
+cannot say (a shape that changes with the index or with the values) is left to explain.
+
+(``test_solve_streamed`` compares the whole streamed report with the one made from
+``explain``'s derivations for every small bundled scenario; these check the arrays
+themselves, digits and random networks included.)"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.engine.quantities import QuantityRef
+from core.engine.scenario import Scenario
+from core.engine.stepper import Stepper
+from core.explain import array_lines as module
+from core.explain.array_lines import array_lines, templated
+from core.explain.explainer import NotTemplated, Probe, _Explainer, explainer_of
+from core.exports.report import _element_refs, quantity_names, section_derivations, section_lines
+from core.scenario.catalog import bundled_names, load
+from core.scenario.load import parse_scenario
+from tests.core.test_formulas_reproduce import _modern_scenario, _random_scenario
+
+
+def _compare(scenario: Scenario, rounded: bool, iterations: int = 1) -> tuple[int, int]:
+    """(lines made from templates, of which left to explain); asserts each is explain's."""
+    stepper = Stepper(scenario)
+    if rounded:
+        stepper.set_hand_rounding(scenario.decimals)
+    for k in range(iterations):
+        if k:
+            stepper.advance_to_next()
+        stepper.run_iteration()
+    explain_one = explainer_of(stepper, scenario.decimals)
+    made = left = 0
+    for name in quantity_names(stepper):
+        lines = array_lines(stepper, name, scenario.decimals)
+        if lines is None:
+            continue
+        for ref, line in zip(_element_refs(stepper, name), lines, strict=True):
+            if line is None:
+                left += 1
+            else:
+                assert line == explain_one(ref).one_line(), str(ref)
+            made += 1
+    return made, left
+
+
+@pytest.mark.parametrize("rounded", [False, True], ids=["exact", "hand-rounding"])
+def test_digits_lines_made_from_templates_are_explains(rounded: bool) -> None:
+    made, left = _compare(load("digits"), rounded)
+    assert made > 10_000  # the conv's nets, the activations, the dense layer, the updates, the given values
+    assert left < made // 20  # (hand-rounding: a sum rounded half-way is explained alone)
+
+
+@pytest.fixture
+def every_array(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Templates for arrays of any size (the reports leave small ones to explain: cheaper)."""
+    monkeypatch.setattr(module, "MIN_ELEMENTS", 1)
+    monkeypatch.setattr(module, "PROBES_PER_ELEMENT", 0)
+
+
+@pytest.mark.parametrize("rounded", [False, True], ids=["exact", "hand-rounding"])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
+def test_random_networks_lines_made_from_templates_are_explains(seed: int, rounded: bool, every_array: None) -> None:
+    made, _ = _compare(parse_scenario(_random_scenario(seed)), rounded, iterations=2)
+    assert made > 20
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_lines_under_adaptive_optimizers_are_explains(seed: int, every_array: None) -> None:
+    _compare(parse_scenario(_modern_scenario(seed)), False, iterations=2)
+
+
+def _dense(inputs: int, input_shape: str, units: int = 12) -> Scenario:
+    rng = np.random.default_rng(inputs)
+    samples = "\n".join(f"  - {{x: {np.round(rng.random(inputs), 4).reshape(eval(input_shape)).tolist()}, "
+                        f"label: {k % 3}}}" for k in range(2))
+    return parse_scenario(f"""format: 1
+name: dense {inputs}
+input: {input_shape}
+samples:
+{samples}
+layers:
+  - {{name: hidden, type: dense, units: {units}, activation: sigmoid}}
+  - {{name: out, type: dense, units: 3, activation: softmax}}
+loss: cross_entropy
+learning_rate: 0.1
+seed: 3
+init: xavier
+""")
+
+
+def test_a_long_sum_gets_more_digits_where_explain_gives_them(every_array: None) -> None:
+    """A net of 60 products rarely reproduces with the display's 3 decimals: the reproduce
+    loop, done on the whole array, writes each line with the digits explain chooses."""
+    stepper = Stepper(_dense(60, "[60]"))
+    stepper.run_iteration()
+    lines = array_lines(stepper, "hidden.net", 3)
+    assert lines is not None and None not in lines
+    explain_one = explainer_of(stepper, 3)
+    wanted = [explain_one(ref).one_line() for ref in _element_refs(stepper, "hidden.net")]
+    assert lines == wanted
+    first_try = [_Explainer(stepper, 3).build(ref).one_line() for ref in _element_refs(stepper, "hidden.net")]
+    assert sum(a != b for a, b in zip(first_try, lines)) >= 3  # written with more digits than the display's
+
+
+def test_an_operand_index_that_is_no_linear_step_is_left_to_explain(every_array: None) -> None:
+    """A dense layer reading a [2, 3, 4] input reads x at the input's index of its flat
+    position (not a linear step of the weight's index): no template fills its gradients."""
+    stepper = Stepper(_dense(24, "[2, 3, 4]"))
+    stepper.run_iteration()
+    lines = array_lines(stepper, "hidden.grad_weight", 3)
+    assert lines is None or set(lines) == {None}
+    assert array_lines(stepper, "hidden.weight", 3) is not None  # a given value's line is the same everywhere
+
+
+def test_value_dependent_shapes_are_not_templated() -> None:
+    """relu's slope is written 1 or 0 by the value of z, a max pool's sum by its winner:
+    those lines are explained value by value."""
+    stepper = Stepper(load("digits"))
+    stepper.run_iteration()
+    assert not templated(stepper, "conv.delta")  # relu
+    assert not templated(stepper, "pool.out")  # the max of each window
+    assert not templated(stepper, "pool.grad_out")
+    assert templated(stepper, "conv.net") and templated(stepper, "out.grad_weight")
+
+
+def test_a_probe_refuses_a_number_worked_out_from_the_operands() -> None:
+    """Adam writes m̂ and v̂, worked out from the gradient: no stored operand, so no template."""
+    scenario = load("adam-step")
+    stepper = Stepper(scenario)
+    stepper.run_iteration()
+    with pytest.raises(NotTemplated):
+        Probe(stepper, scenario.decimals).template(QuantityRef("out", "new_weight", (0, 0)))
+    line, substituted, checked = Probe(stepper, scenario.decimals).template(QuantityRef("out", "weight", (0, 0)))
+    assert "\x01" in line and not substituted and not checked
+
+
+@pytest.mark.parametrize("name", [n for n in bundled_names() if not n.startswith("digits")])
+def test_the_report_sections_write_explains_lines(name: str, every_array: None) -> None:
+    scenario = load(name)
+    stepper = Stepper(scenario)
+    stepper.run_iteration()
+    made = [(title, list(lines)) for title, lines in section_lines(stepper, scenario.decimals)]
+    wanted = [(title, [d.one_line() for d in items])
+              for title, items in section_derivations(stepper, scenario.decimals)]
+    assert made == wanted

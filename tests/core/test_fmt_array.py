@@ -1,0 +1,42 @@
+"""``fmt_array`` writes a whole array's numbers as ``fmt`` writes each one (the text report
+writes every value of a layer at once with it): the same text for every value, decimals,
+trim and significant digits, ties and powers of ten included."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.numbers import fmt, fmt_array
+
+_RNG = np.random.default_rng(7)
+_EDGES = [0.0, -0.0, 0.5, -0.5, 0.0005, -0.0005, 0.00049999, 0.1, 1.0, 2.675, 0.0999, 0.09996, -0.0999996,
+          0.001, 0.0009999999, 1e-6, 9.99e-7, 1.5e-7, np.inf, -np.inf, np.nan, 1e9, 999999999.9996, 123456.7895,
+          0.30000000000000004, 0.1895, -0.0065, 0.1 - 0.5 * 0.213, 0.3 + 0.01785,
+          0.12345678905, 0.012345678905, 1.0000000000005, 0.1234567890125, 0.00123456789012345, 2.5e-13 + 0.1]
+_VALUES = np.concatenate([_EDGES, _RNG.standard_normal(600) * 10.0 ** _RNG.integers(-8, 10, 600),
+                          np.round(_RNG.standard_normal(300), 3), np.round(_RNG.standard_normal(300), 4) + 0.00005,
+                          np.round(_RNG.standard_normal(300) * 0.01, 5)])
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 3, 4, 6, 9, 12, 15])
+@pytest.mark.parametrize("trim", [False, True, "exact"])
+@pytest.mark.parametrize("sig", [0, 3, 4, 7, 12, 15])
+def test_every_number_is_written_as_fmt_writes_it(decimals: int, trim: bool | str, sig: int) -> None:
+    expected = [fmt(x, decimals, trim, sig) for x in _VALUES.tolist()]
+    assert fmt_array(_VALUES, decimals, trim, sig) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=40),
+       st.integers(0, 15), st.sampled_from([False, True, "exact"]), st.integers(0, 15))
+def test_any_floats_are_written_as_fmt_writes_them(values: list[float], decimals: int, trim: bool | str,
+                                                   sig: int) -> None:
+    assert fmt_array(np.array(values), decimals, trim, sig) == [fmt(x, decimals, trim, sig) for x in values]
+
+
+def test_an_array_of_any_shape_is_written_in_reading_order() -> None:
+    grid = np.array([[0.25, -1.5], [0.0001234, 3.0]])
+    assert fmt_array(grid, 3) == ["0.250", "−1.500", "0.000123", "3.000"]
