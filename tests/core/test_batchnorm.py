@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from fixtures.formula_eval import evaluate
 from fixtures.helpers import check_all_gradients, random_samples, scenario_text
+from fixtures.torch_scripts import run_script
 
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
@@ -23,7 +24,6 @@ from core.exports.report import quantity_names, solve, to_json
 from core.learner.diagnosis import diagnose
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import save_scenario
-from tests.fixtures.torch_scripts import run_script
 
 TINY = """\
 format: 1

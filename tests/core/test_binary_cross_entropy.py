@@ -14,6 +14,7 @@ from fixtures.cli_run import run_cli
 from fixtures.formula_eval import evaluate
 from fixtures.helpers import check_all_gradients
 from fixtures.modern_graph import graph_scenario, torch_reference
+from fixtures.torch_scripts import run_script
 
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
@@ -24,7 +25,6 @@ from core.exports.report import solve, to_json
 from core.learner.diagnosis import diagnose
 from core.nn.losses import binary_cross_entropy, get_loss, sigmoid_bce
 from core.scenario.load import parse_scenario
-from tests.fixtures.torch_scripts import run_script
 
 # z = [0, ln 3] gives a = [0.5, 0.75]; targets [1, 0.25] (not a distribution)
 HAND = """\

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fixtures.helpers import check_all_gradients, random_samples, scenario_text
+from fixtures.torch_scripts import run_script
 
 from core.engine.passes import iteration_given
 from core.engine.stepper import Stepper
@@ -21,7 +22,6 @@ from core.exports.report import solve, to_json
 from core.learner.diagnosis import diagnose
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import save_scenario
-from tests.fixtures.torch_scripts import run_script
 
 TINY = """\
 format: 1

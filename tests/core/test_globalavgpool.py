@@ -11,6 +11,7 @@ import pytest
 from fixtures.formula_eval import evaluate
 from fixtures.helpers import check_all_gradients
 from fixtures.modern_graph import graph_scenario
+from fixtures.torch_scripts import run_script
 
 from core.engine.stepper import Stepper
 from core.errors import ScenarioError
@@ -20,7 +21,6 @@ from core.exports.report import solve, to_json
 from core.learner.quiz import Quiz
 from core.numbers import fmt
 from core.scenario.load import parse_scenario
-from tests.fixtures.torch_scripts import run_script
 
 HAND = """\
 format: 1

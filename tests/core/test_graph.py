@@ -11,6 +11,7 @@ import pytest
 from fixtures.cli_run import FIXTURES
 from fixtures.formula_eval import evaluate
 from fixtures.helpers import build, check_all_gradients, random_samples, randomise_biases, scenario_text
+from fixtures.torch_scripts import run_script
 
 from core.engine.passes import gradients
 from core.engine.stepper import Stepper
@@ -25,7 +26,6 @@ from core.nn.layers.add import Add
 from core.scenario.budget import layer_sizes
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
-from tests.fixtures.torch_scripts import run_script
 
 # the add layer alone (the bundled residual-block now has batch norm on its inner path)
 RESIDUAL_PLAIN = str(FIXTURES / "scenarios" / "residual-plain.yaml")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from fixtures.hostile_names import HOSTILE, PWNED, named_tiny
+from fixtures.torch_scripts import run_script
 from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -85,8 +86,7 @@ def test_running_the_script_with_torch_prints_the_name_and_runs_nothing_of_it(tm
         stepper = _done(HOSTILE[key])
         script = tmp_path / "iteration.py"
         script.write_text(to_pytorch(stepper), encoding="utf-8")
-        result = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True,
-                                timeout=120)
+        result = run_script(script, cwd=tmp_path)
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["name"] == stepper.scenario.name
         assert not (tmp_path / PWNED).exists(), key

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fixtures.torch_scripts import run_script
 
 from core.engine.stepper import Stepper
 from core.errors import QuantityError, StepError
@@ -21,7 +22,6 @@ from core.learner.diagnosis import diagnose
 from core.learner.gradcheck import gradient_check
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
-from tests.fixtures.torch_scripts import run_script
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from fixtures.formula_eval import evaluate
+from fixtures.torch_scripts import run_script
 
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
@@ -26,7 +27,6 @@ from core.exports.pytorch import to_pytorch
 from core.learner.diagnosis import diagnose
 from core.nn.optim import OPTIMIZERS, Hyper, parse_optimizer
 from core.scenario.load import parse_scenario
-from tests.fixtures.torch_scripts import run_script
 
 NETWORK = """\
 format: 1

@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 from fixtures.cli_run import run_cli
 from fixtures.formula_eval import evaluate
+from fixtures.torch_scripts import run_script
 
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
@@ -44,7 +45,6 @@ from core.numbers import fmt
 from core.scenario.catalog import load
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import save_scenario
-from tests.fixtures.torch_scripts import run_script
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
 needs_torch = pytest.mark.skipif(not HAS_TORCH, reason="torch is not installed (pip install torch==2.13.0)")

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from fixtures.formula_eval import evaluate
 from fixtures.helpers import build, check_all_gradients, random_samples, randomise_biases, scenario_text
+from fixtures.torch_scripts import run_script
 
 from core.engine.quantities import KINDS
 from core.engine.stepper import Stepper
@@ -29,7 +30,6 @@ from core.nn.activations import ACTIVATIONS, get_activation
 from core.nn.layers import LAYER_CLASSES, LAYER_TYPES, Field, Layer, register
 from core.nn.layers.terms import Terms
 from core.nn.losses import LOSSES, get_loss
-from tests.fixtures.torch_scripts import run_script
 
 try:
     import torch  # noqa: F401
