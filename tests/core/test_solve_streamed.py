@@ -92,17 +92,20 @@ def test_explaining_a_whole_state_at_once_is_explaining_each_value_alone(name: s
         assert shared(ref) == explain(stepper, text, scenario.decimals), text
 
 
-@pytest.mark.parametrize("name", ["tiny-cnn", "residual-block", "digits"])
-def test_a_sum_worked_out_from_its_written_numbers_is_what_the_calculator_reads(name: str) -> None:
+@pytest.mark.parametrize(("name", "every"), [("tiny-cnn", 1), ("residual-block", 1), ("digits", 5)])
+def test_a_sum_worked_out_from_its_written_numbers_is_what_the_calculator_reads(name: str, every: int) -> None:
     """The reproduce check takes a sum's value from the numbers as they were written; it must
-    be the very float that evaluating the written text gives (same numbers, same order)."""
+    be the very float that evaluating the written text gives (same numbers, same order).
+    digits (25,503 values, sums of up to 800 terms): every fifth value of each array."""
     scenario = load(name)
     stepper = Stepper(scenario)
     stepper.run_iteration()
+    refs = [ref for _, ref in _every_ref(stepper) if ref.index is None or np.ravel_multi_index(
+        ref.index, np.shape(stepper.array(ref.array_name))) % every == 0]
     checked = 0
     for extra in (0, 1, 3):
         explainer = _Explainer(stepper, scenario.decimals, extra)
-        for _, ref in _every_ref(stepper):
+        for ref in refs:
             explainer.build(ref)
         for numbers, value in explainer.known.items():
             assert value == evaluate(numbers), numbers
