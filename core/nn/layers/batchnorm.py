@@ -137,11 +137,7 @@ class BatchNorm(Layer):
         state = ctx.state or self.initial_state()
         # hand-rounding: μ, σ² and x̂ as the learner writes them, each rounded before the next uses it
         written = ctx.rounding or _exact
-        rows = by_channel.channel_rows(x, self.channels) if ctx.training and written is _exact else None
-        if rows is not None:  # channels of many values laid out channel by channel: one at a time
-            n = self.count(x.shape[0])
-            mean, var, std, xhat, net = by_channel.forward(rows, params["weight"], params["bias"], self.eps, x.shape)
-        elif ctx.training:
+        if ctx.training:
             n = self.count(x.shape[0])
             mean = written(x.mean(axis=axes))
             centred = x - self._per_channel(mean, nd)
@@ -153,12 +149,11 @@ class BatchNorm(Layer):
             mean, var = state["running_mean"], state["running_var"]
             centred = x - self._per_channel(mean, nd)
             scratch = np.empty_like(centred)
-        if rows is None:
-            std = np.sqrt(var + self.eps)
-            xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
-            # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
-            net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
-            net += self._per_channel(params["bias"], nd)
+        std = np.sqrt(var + self.eps)
+        xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
+        # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
+        net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
+        net += self._per_channel(params["bias"], nd)
         out = self.activate(net)
         kept: dict[str, Any] = {}  # the parameter gradients' sums for the input gradient (big channels)
         cache = (xhat, std, ctx.training, written, kept)

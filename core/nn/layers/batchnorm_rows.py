@@ -1,4 +1,4 @@
-"""Batch norm's forward and backward passes one channel at a time, for channels of many values.
+"""Batch norm's backward pass one channel at a time, for channels of many values.
 
 A LeNet-sized batch norm holds 110,592 values per array: three such arrays (δ, x̂ and the
 result) do not fit in a core's L2 cache together, so each pass over whole arrays reads
@@ -6,12 +6,6 @@ from further away. Taken one channel at a time, a channel's values stay in cache
 pass to the next. Only arrays laid out channel by channel (as a conv layer hands its
 output on) whose channels hold ROW_VALUES values or more take this route
 (``channel_rows`` says which).
-
-The forward pass (training, exact mode) gives the whole-array expressions' own floats: each
-channel's μ and σ² are NumPy's pairwise sums over the channel's contiguous row, as the
-whole-array means take them, and the elementwise operations are the same ones in the same
-order (x − μ, its square, (x − μ)/σ, γ·x̂ + β); seven passes over a channel that stays in
-cache instead of eight over whole arrays.
 
 The parameter gradients are the whole-array expressions' own floats: each channel's sum
 runs over the same contiguous values in the same order (NumPy's pairwise sum over the
@@ -37,28 +31,6 @@ def channel_rows(a: np.ndarray, channels: int) -> np.ndarray | None:
         return None
     rows: np.ndarray = major.reshape(channels, -1)
     return rows
-
-
-def forward(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, eps: float, shape: tuple[int, ...]
-            ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Training's μ, σ² (biased), σ = √(σ² + ε), x̂ = (x − μ)/σ and net = γ·x̂ + β from the
-    ``[C, N]`` rows of x (``channel_rows``): (mean, var, std, xhat, net), x̂ and net as
-    ``[B, C, …]`` arrays laid out channel by channel (as x, and as the whole-array
-    expressions lay them out). The squares go to x̂'s row before x̂ does, x − μ to net's."""
-    channels, n = x.shape
-    xhat = np.empty((shape[1], shape[0], *shape[2:]))
-    net = np.empty_like(xhat)
-    xhat_rows, net_rows = xhat.reshape(channels, n), net.reshape(channels, n)
-    mean, var = np.empty(channels), np.empty(channels)
-    for c in range(channels):
-        mean[c] = np.add.reduce(x[c]) / n  # x.mean(axis=…): the sum, then ÷N
-        centred = np.subtract(x[c], mean[c], out=net_rows[c])
-        var[c] = np.add.reduce(np.multiply(centred, centred, out=xhat_rows[c])) / n
-        row = np.divide(centred, np.sqrt(var[c] + eps), out=xhat_rows[c])
-        np.multiply(row, gamma[c], out=centred)
-        centred += beta[c]
-    std = np.sqrt(var + eps)
-    return mean, var, std, xhat.swapaxes(0, 1), net.swapaxes(0, 1)
 
 
 def input_grad(up: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndarray, shape: tuple[int, ...],
