@@ -57,6 +57,25 @@ def input_grad(up: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndar
     return result.swapaxes(0, 1)
 
 
+def gradients(delta: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndarray, shape: tuple[int, ...],
+              weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``param_grads`` and then ``input_grad`` from their sums, a channel at a time: each
+    channel's input gradient is taken right after its two sums, while its rows of δ and x̂
+    are still in cache (the separate calls read both arrays from memory twice). The same
+    operations on the same values as the two calls, so the same floats."""
+    channels, n = delta.shape
+    result = np.empty((shape[1], shape[0], *shape[2:]))
+    rows = result.reshape(channels, n)
+    scratch = np.empty(n)
+    for c in range(channels):
+        weight[c] = np.add.reduce(np.multiply(delta[c], xhat[c], out=scratch))
+        bias[c] = np.add.reduce(delta[c])
+        g = np.subtract(delta[c], bias[c] / n, out=rows[c])  # as input_grad: Σδ/N, Σδ·x̂/N, γ/σ
+        g -= np.multiply(xhat[c], weight[c] / n, out=scratch)
+        g *= gamma[c] / std[c]
+    return result.swapaxes(0, 1)
+
+
 def param_grads(delta: np.ndarray, xhat: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> None:
     """∂E/∂γ = Σ δ·x̂ and ∂E/∂β = Σ δ per channel from ``[C, N]`` rows, written into
     ``weight`` and ``bias``."""
