@@ -11,7 +11,9 @@ The parameter gradients are the whole-array expressions' own floats: each channe
 runs over the same contiguous values in the same order (NumPy's pairwise sum over the
 channel's row). The input gradient is taken in torch's form from those two sums, four
 passes a channel instead of nine: the same value as the three-term form, with other
-roundings, so its last bits may differ (relative differences of about 1e-16).
+roundings, so its last bits may differ (relative differences of about 1e-16). In
+training, ``gradients`` takes both in one loop over the channels: a channel's input
+gradient right after its two sums, while its rows are still in cache.
 """
 
 from __future__ import annotations
