@@ -178,8 +178,11 @@ def test_batch_norm_gives_the_plain_expressions_floats(shape, kind, major, up_ma
             assert same(got["weight"], want["weight"]) and same(got["bias"], want["bias"])
         assert same(upstream, up_before)
         assert big == (up_major and x.size >= shape[0] * by_channel.ROW_VALUES)  # the route taken
-        if training and big:  # after param_grads, input_grad reads its sums: the same floats
-            assert same(layer.input_grad(params, x, upstream, result.cache), grad)
+        if training and big:  # after param_grads, input_grad is the one it took with its sums: the same floats
+            again = layer.input_grad(params, x, upstream, result.cache)
+            assert same(again, grad) and not np.shares_memory(again, grad)
+            later = layer.input_grad(params, x, upstream, result.cache)  # handed out once, then made again
+            assert same(later, grad) and not np.shares_memory(later, again)
     assert same(x, x_before)
 
 
@@ -250,15 +253,21 @@ def test_the_input_gradient_takes_the_per_offset_route_where_it_is_safe(monkeypa
 def test_stepper_and_training_agree_bit_for_bit_over_big_batch_norm_channels(monkeypatch) -> None:
     """conv → batchnorm2d → max-pool, whose batch norm channels hold 16,384 values (64 samples ×
     16×16) laid out channel by channel (the pool's strided route hands them back so): the
-    stepper and training both take the big channels' route and give the same floats."""
-    taken: list[int] = []
-    original = by_channel.input_grad
+    stepper and training both take the big channels' route (the input gradient alone, or with
+    the parameter gradients' sums in one pass over the channels) and give the same floats."""
+    taken: list[str] = []
 
-    def spy(*args, **kwargs):
-        taken.append(1)
-        return original(*args, **kwargs)
+    def spy_on(name: str) -> None:
+        original = getattr(by_channel, name)
 
-    monkeypatch.setattr(by_channel, "input_grad", spy)
+        def spy(*args, **kwargs):
+            taken.append(name)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(by_channel, name, spy)
+
+    spy_on("input_grad")
+    spy_on("gradients")
     rng = np.random.default_rng(12)
     layers = [{"name": "conv", "type": "conv2d", "filters": 3, "kernel": 3, "activation": "linear"},
               {"name": "bn", "type": "batchnorm2d", "activation": "relu"},
@@ -279,7 +288,7 @@ def test_stepper_and_training_agree_bit_for_bit_over_big_batch_norm_channels(mon
     for layer, params in trainer.params.items():
         for name, value in params.items():
             assert value.tobytes() == stepper.params[layer][name].tobytes(), f"{layer}.{name}"
-    assert len(taken) >= 4  # two iterations of each
+    assert len(taken) >= 4 and "gradients" in taken  # two iterations of each
 
 
 @pytest.mark.parametrize("in_shape,kernel,padding,batch", [

@@ -155,7 +155,9 @@ class BatchNorm(Layer):
         net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
         net += self._per_channel(params["bias"], nd)
         out = self.activate(net)
-        kept: dict[str, Any] = {}  # the parameter gradients' sums for the input gradient (big channels)
+        # big channels: γ (for param_grads to take the input gradient with its sums), then the
+        # δ those were taken of, the sums and that input gradient (handed out once)
+        kept: dict[str, Any] = {"gamma": params["weight"]}
         cache = (xhat, std, ctx.training, written, kept)
         if not ctx.training:
             return Forward(net, out, cache)
@@ -174,7 +176,11 @@ class BatchNorm(Layer):
             up_rows, xhat_rows = by_channel.channel_rows(upstream, self.channels), \
                 by_channel.channel_rows(xhat, self.channels)
             if up_rows is not None and xhat_rows is not None:
-                sums = kept.get("sums") if kept.get("delta") is upstream else None
+                mine = kept.get("delta") is upstream and kept["gamma"] is params["weight"]
+                if mine and "grad" in kept:  # param_grads took it with the sums: handed out once
+                    taken: np.ndarray = kept.pop("grad")
+                    return taken
+                sums = kept.get("sums") if mine else None
                 return by_channel.input_grad(up_rows, xhat_rows, params["weight"], std, upstream.shape, sums)
         g = upstream * self._per_channel(params["weight"], nd)  # ∂E/∂x̂ = δ·γ
         if not training:  # the running statistics are constants
@@ -205,8 +211,14 @@ class BatchNorm(Layer):
             by_channel.channel_rows(xhat, self.channels)
         if delta_rows is not None and xhat_rows is not None:
             into = out if out is not None else {"weight": np.empty(self.channels), "bias": np.empty(self.channels)}
+            kept = cache[4]
+            if cache[2] and cache[3] is _exact:  # training, exact: the input gradient too, from the same rows
+                grad = by_channel.gradients(delta_rows, xhat_rows, kept["gamma"], cache[1], delta.shape,
+                                            into["weight"], into["bias"])
+                kept.update(delta=delta, sums=(into["bias"].copy(), into["weight"].copy()), grad=grad)
+                return into
             by_channel.param_grads(delta_rows, xhat_rows, into["weight"], into["bias"])
-            cache[4].update(delta=delta, sums=(into["bias"].copy(), into["weight"].copy()))
+            kept.update(delta=delta, sums=(into["bias"].copy(), into["weight"].copy()))
             return into
         if out is None:
             return {"weight": (delta * xhat).sum(axis=axes), "bias": delta.sum(axis=axes)}

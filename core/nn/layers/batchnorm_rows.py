@@ -11,7 +11,9 @@ The parameter gradients are the whole-array expressions' own floats: each channe
 runs over the same contiguous values in the same order (NumPy's pairwise sum over the
 channel's row). The input gradient is taken in torch's form from those two sums, four
 passes a channel instead of nine: the same value as the three-term form, with other
-roundings, so its last bits may differ (relative differences of about 1e-16).
+roundings, so its last bits may differ (relative differences of about 1e-16). In
+training, ``gradients`` takes both in one loop over the channels: a channel's input
+gradient right after its two sums, while its rows are still in cache.
 """
 
 from __future__ import annotations
@@ -54,6 +56,25 @@ def input_grad(up: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndar
         g = np.subtract(up[c], mean_delta[c], out=rows[c])
         g -= np.multiply(xhat[c], mean_product[c], out=scratch)
         g *= scale[c]
+    return result.swapaxes(0, 1)
+
+
+def gradients(delta: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndarray, shape: tuple[int, ...],
+              weight: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``param_grads`` and then ``input_grad`` from their sums, a channel at a time: each
+    channel's input gradient is taken right after its two sums, while its rows of δ and x̂
+    are still in cache (the separate calls read both arrays from memory twice). The same
+    operations on the same values as the two calls, so the same floats."""
+    channels, n = delta.shape
+    result = np.empty((shape[1], shape[0], *shape[2:]))
+    rows = result.reshape(channels, n)
+    scratch = np.empty(n)
+    for c in range(channels):
+        weight[c] = np.add.reduce(np.multiply(delta[c], xhat[c], out=scratch))
+        bias[c] = np.add.reduce(delta[c])
+        g = np.subtract(delta[c], bias[c] / n, out=rows[c])  # as input_grad: Σδ/N, Σδ·x̂/N, γ/σ
+        g -= np.multiply(xhat[c], weight[c] / n, out=scratch)
+        g *= gamma[c] / std[c]
     return result.swapaxes(0, 1)
 
 
