@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from core.ascii_text import SpelledStream, set_ascii
 from core.errors import CnnTuiError, SaveError, UsageError
@@ -63,6 +63,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = Parser(prog="cnn-tui", usage=usage_text(),
                     description=tr("Step through backpropagation one number at a time."))
     sub = parser.add_subparsers(dest="command", prog="cnn-tui")
+    # whether a command's standard output is for another program (JSON, Markdown, an export):
+    # written as it is, even with --ascii; what a person reads is spelled (see _spelled_main)
+    parser.set_defaults(for_machines=lambda args: False)
     sub.add_parser("scenarios", help=tr("list the bundled scenarios"))
     check = sub.add_parser("check", help=tr("validate a scenario file"))
     check.add_argument("scenario", metavar="PATH|NAME")
@@ -73,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     solve.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     solve.add_argument("--hand-rounding", action="store_true",
                        help=tr("round every value to the display decimals before it is used"))
+    solve.set_defaults(for_machines=lambda args: args.format in ("json", "markdown"))
     train = sub.add_parser("train", help=tr("train headless with a progress bar"),
                            description=tr("Train headless with a progress bar. Each epoch's line gives the mean loss "
                                           "and the accuracy of its own iterations (each counted in its forward pass, "
@@ -88,6 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", metavar="FILE", help=tr("write here (default: standard output)"))
     export.add_argument("--hand-rounding", action="store_true",
                         help=tr("round every value to the display decimals before it is used"))
+    export.set_defaults(for_machines=lambda args: True)
     exercise = sub.add_parser("exercise", help=tr("a variant and a worksheet per student, and the teacher's key"))
     exercise.add_argument("scenario", metavar="PATH|NAME")
     who = exercise.add_mutually_exclusive_group(required=True)
@@ -108,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("key", metavar="DIR/key.yaml")
     grade.add_argument("submissions", nargs="+", metavar="SUBMISSION")
     grade.add_argument("--json", action="store_true", help=tr("print the results as JSON"))
+    grade.set_defaults(for_machines=lambda args: args.json)
     grade.add_argument("--csv", metavar="FILE", help=tr("write a gradebook CSV"))
     grade.add_argument("--report", metavar="FILE.md", help=tr("write the class report (Markdown)"))
     grade.add_argument("--feedback", metavar="DIR", help=tr("write each student's feedback to DIR/ID.md"))
@@ -466,15 +472,6 @@ def take_ascii(argv: list[str]) -> bool:
     return found
 
 
-def _for_machines(argv: Sequence[str]) -> bool:
-    """Output another program reads (JSON, an export, a Markdown report): written as it is, even with --ascii."""
-    if argv and argv[0] == "export":
-        return True
-    formats = [argv[i + 1] for i, a in enumerate(argv[:-1]) if a == "--format"]
-    formats += [a.partition("=")[2] for a in argv if a.startswith("--format=")]
-    return "--json" in argv or any(f in ("json", "markdown") for f in formats)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     from tui.startup import hold_collector, release_collector
 
@@ -491,18 +488,18 @@ def _spelled_main(argv: list[str]) -> int:
     set_ascii(ascii_only)
     if not ascii_only:
         return _main(argv)
-    # --ascii: what a person reads is spelled in ASCII (solve's formulas, messages, progress bars)
+    # --ascii: what a person reads is spelled in ASCII (solve's formulas, messages, progress bars,
+    # help); a command whose output is for another program gets the stream as it is (_main)
     out, err = sys.stdout, sys.stderr
-    if not _for_machines(argv):
-        sys.stdout = SpelledStream(out, formula=True)
+    sys.stdout = SpelledStream(out, formula=True)
     sys.stderr = SpelledStream(err)
     try:
-        return _main(argv)
+        return _main(argv, raw_stdout=out)
     finally:
         sys.stdout, sys.stderr = out, err
 
 
-def _main(argv: list[str]) -> int:
+def _main(argv: list[str], raw_stdout: TextIO | None = None) -> int:
     import numpy as np
 
     from tui.startup import release_collector
@@ -514,6 +511,8 @@ def _main(argv: list[str]) -> int:
         if argv and argv[0] in COMMANDS:
             release_collector(freeze=False)  # a headless command collects as usual
             args = _parser().parse_args(argv)
+            if raw_stdout is not None and args.for_machines(args):
+                sys.stdout = raw_stdout
             return HANDLERS[args.command](args)
         if argv == ["new"]:
             return run_tui(None, new=True)

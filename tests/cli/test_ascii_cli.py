@@ -33,6 +33,10 @@ def test_data_for_programs_is_written_as_it_is(cli):
     markdown = cli("solve", "tiny-cnn", "--format=markdown")
     assert cli("solve", "tiny-cnn", "--format=markdown", "--ascii").stdout == markdown.stdout
     assert "δ" in markdown.stdout
+    script = cli("export", "tiny-cnn", "--to", "pytorch")
+    assert cli("--ascii", "export", "tiny-cnn", "--to", "pytorch").stdout == script.stdout
+    assert "—" in script.stdout  # the scenario's name, as it is
+    assert cli("solve", "--help", "--ascii").stdout.isascii()  # help is for people
 
 
 def test_messages_are_ascii(cli):
