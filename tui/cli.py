@@ -271,20 +271,36 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
     flush_every = ProgressBar.EVERY
     next_flush = time.monotonic() + flush_every
 
+    # the accuracies' texts by value: an epoch of a few samples has few accuracies, and the
+    # same text is not made again for each (bounded: cleared when it holds many)
+    accuracy_texts: dict[tuple[float, float | None], str] = {}
+    live = bar.live
+    write, monotonic = out.write, time.monotonic
+
     def epoch_line(stats: EpochStats) -> None:
         nonlocal next_flush
-        bar.clear()
+        if live:  # (elsewhere there is no bar to wipe)
+            bar.clear()
         line = tr("epoch {epoch}/{epochs}  loss {loss}", epoch=stats.epoch, epochs=epochs, loss=fmt(stats.loss, 4))
-        if stats.accuracy is not None:
-            line += tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
-        if stats.test_accuracy is not None:
-            line += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
-        out.write(line + "\n")
-        now = time.monotonic()
+        if stats.accuracy is not None or stats.test_accuracy is not None:
+            key = (-1.0 if stats.accuracy is None else stats.accuracy, stats.test_accuracy)
+            text = accuracy_texts.get(key)
+            if text is None:
+                text = ""
+                if stats.accuracy is not None:
+                    text = tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
+                if stats.test_accuracy is not None:
+                    text += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
+                if len(accuracy_texts) > 1000:
+                    accuracy_texts.clear()
+                accuracy_texts[key] = text
+            line += text
+        write(line + "\n")
+        now = monotonic()
         if now >= next_flush:
             out.flush()
             next_flush = now + flush_every
-        if bar.live and stats.epoch < epochs:
+        if live and stats.epoch < epochs:
             bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=stats.epoch + 1, epochs=epochs)
 
     bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=1, epochs=epochs)

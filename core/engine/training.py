@@ -332,19 +332,27 @@ class Trainer:
         total = epochs * self._per_epoch
         done = 0
         step = self.step
+        per_epoch = self._per_epoch
+        bare = should_stop is None and progress is None  # nothing to ask or tell between iterations
+        finish = self.finish_epoch
         for epoch in range(1, epochs + 1):
             self._epoch_losses = []  # the epoch starts here, wherever the iterations before it left off
             self._epoch_right = 0
-            for _ in range(self._per_epoch):
-                if should_stop is not None and should_stop():
-                    return stats
-                step()
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            stats.append(self.finish_epoch(epoch))
+            if bare:
+                for _ in range(per_epoch):
+                    step()
+            else:
+                for _ in range(per_epoch):
+                    if should_stop is not None and should_stop():
+                        return stats
+                    step()
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            epoch_stats = finish(epoch)
+            stats.append(epoch_stats)
             if each_epoch is not None:
-                each_epoch(stats[-1])
+                each_epoch(epoch_stats)
         return stats
 
     @property
@@ -363,6 +371,8 @@ class Trainer:
         accuracy = None
         if self._labels is not None:
             accuracy = self._epoch_right / (len(losses) * self.scenario.batch_size)
+        if self.scenario.test_samples is None:
+            return EpochStats(epoch, mean, accuracy)
         test_loss, test_accuracy = self.held_out()
         return EpochStats(epoch, mean, accuracy, test_loss, test_accuracy)
 
