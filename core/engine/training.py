@@ -290,9 +290,10 @@ class Trainer:
             theta, flat = self._update(self._theta, self._grad, self._flat, hyper)
             if self._frozen is not None:
                 np.copyto(theta, self._theta, where=self._frozen)  # frozen entries keep their value
-        what = blown_up(loss, theta)
-        if what is not None:
-            raise self._diverged(what, loss)
+        if not (abs(loss) <= LOSS_LIMIT and math.isfinite(theta @ theta)):  # blown_up's common case, inline
+            what = blown_up(loss, theta)
+            if what is not None:
+                raise self._diverged(what, loss)
         self._theta[...] = theta
         if after:
             self._layer_state.update(after)

@@ -58,7 +58,7 @@ class Pool(Layer):
         self._offset_type = np.uint8 if taps <= 256 else np.intp
         self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._gather_routes: dict[int, tuple[np.ndarray, np.ndarray, int, tuple[int, ...], tuple[int, ...]] | bool] = {}
-        self._small: dict[int, bool] = {}  # batch size → Geometry.is_small, worked out once
+        self._small: dict[int, bool] = {}  # batch size → max-pool and Geometry.is_small, worked out once
 
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Pool:
@@ -205,8 +205,8 @@ class Pool(Layer):
         if small is None:
             if len(self._small) > 8:
                 self._small.clear()
-            small = self._small[b] = g.is_small(b)
-        if self.mode == "max" and small:
+            small = self._small[b] = self.mode == "max" and g.is_small(b)
+        if small:
             index, starts = self._window_index(b)
             target = index[starts + cache.reshape(-1)]
             routed = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)
