@@ -9,7 +9,7 @@ additions (col2im), so nothing loops over pixels or samples.
 from __future__ import annotations
 
 from itertools import islice
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -49,7 +49,7 @@ class Conv(Layer):
         self._weight_shape = self.param_shapes()["weight"]
         self._taps = in_shape[0] * kernel[0] * kernel[1]
         # per batch size: the gather table of the small route without padding, or False
-        self._gathers: dict[int, np.ndarray | bool] = {}
+        self._gathers: dict[int, np.ndarray | Literal[False]] = {}
         # (array, its reshaped view): the views of the last parameter and gradient arrays seen
         # (views, never values: training's arrays change in place and the views with them)
         none = np.zeros(0)

@@ -15,7 +15,7 @@ batches gather all windows with one cached index table instead (``argmax`` and o
 from __future__ import annotations
 
 from math import prod
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -28,6 +28,8 @@ from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 # the forward's gather route takes an argmax along each window, one short row at a time: past
 # about this many windows in a batch (B·C·P) the strided route's whole-array maxima are faster
 GATHER_WINDOWS = 1024
+# max-pool's gather at one batch size: window index, window starts, taps, out and choice shapes
+GatherRoute = tuple[np.ndarray, np.ndarray, int, tuple[int, ...], tuple[int, ...]]
 
 
 @register
@@ -57,7 +59,7 @@ class Pool(Layer):
         taps = size[0] * size[1]
         self._offset_type = np.uint8 if taps <= 256 else np.intp
         self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        self._gather_routes: dict[int, tuple[np.ndarray, np.ndarray, int, tuple[int, ...], tuple[int, ...]] | bool] = {}
+        self._gather_routes: dict[int, GatherRoute | Literal[False]] = {}
         self._small: dict[int, bool] = {}  # batch size → max-pool and Geometry.is_small, worked out once
 
     @classmethod
@@ -86,11 +88,10 @@ class Pool(Layer):
             self._windows[batch] = cached
         return cached
 
-    def _gather_route(self, batch: int) -> tuple[np.ndarray, np.ndarray, int, tuple[int, ...],
-                                                  tuple[int, ...]] | bool:
+    def _gather_route(self, batch: int) -> GatherRoute | Literal[False]:
         """What max-pool's forward gathers with at this batch size (window index, window starts,
         taps, out and choice shapes), or False where the strided route is taken. Cached."""
-        route: tuple[np.ndarray, np.ndarray, int, tuple[int, ...], tuple[int, ...]] | bool = False
+        route: GatherRoute | Literal[False] = False
         if self.geometry.is_small(batch) and batch * self.out_size <= GATHER_WINDOWS:
             index, starts = self._window_index(batch)
             route = (index, starts, len(index) // len(starts), (batch, *self.out_shape),
