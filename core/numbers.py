@@ -91,6 +91,20 @@ def fmt(value: float, decimals: int | None = 3, trim: bool | str = False, sig: i
     the numbers of a formula multiply to its result.
     """
     v = float(value)
+    if not trim and not sig and decimals is not None and 0 < decimals <= 8 \
+            and 0.5 * 10.0 ** -decimals < abs(v) < 1e6:
+        # the common case, ``_fixed``'s rounding without Decimal: v written to decimals + 7
+        # places is the number ``_fixed`` rounds half away from zero; unless those 7 digits
+        # end in a tie (…5000000), that is v itself correctly rounded (the text is within
+        # half of its last place of v, so both are on the same side of every half)
+        text = f"{v:.{decimals + 7}f}"
+        if not text.endswith("5000000"):
+            text = f"{v:.{decimals}f}"
+        else:  # a tie in the text: away from zero, one unit of the last place kept added as integers
+            negative = text[0] == "-"
+            digits = str(int(text[negative:-7].replace(".", "")) + 1).rjust(decimals + 1, "0")
+            text = ("-" if negative else "") + digits[:-decimals] + "." + digits[-decimals:]
+        return text.replace("-", MINUS)  # (never zero: |v| is past half the last place)
     if not np.isfinite(v):
         return "∞" if v > 0 else (MINUS + "∞" if v < 0 else "NaN")
     if decimals is None:

@@ -344,10 +344,14 @@ class Chain:
         fused = self._fused
         net = nets[-1]
         if net is not None and fused is not None:  # as loss_value and output_gradients
-            flat = h.reshape(b, -1)
-            loss = fused.value(net.reshape(b, -1), y, flat)
+            if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
+                loss = fused.value(net, y, h)
+                delta = fused.delta(h, y)
+            else:
+                flat = h.reshape(b, -1)
+                loss = fused.value(net.reshape(b, -1), y, flat)
+                delta = fused.delta(flat, y).reshape(h.shape)
             grad_out = None
-            delta = fused.delta(flat, y).reshape(h.shape)
         else:
             loss = self._loss.value(h.reshape(b, -1), y)
             grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)

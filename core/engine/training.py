@@ -38,6 +38,7 @@ def evaluation_chunk(network: Network) -> int:
         chunk //= 2
     return chunk
 _ITERATION = Run(training=True)  # an iteration of a network without layer state or given arrays
+CYCLE_BATCHES = 4096  # batches a trainer keeps views of, at most (see Trainer._slices)
 LOSS_LIMIT = 1e30  # a loss past this has blown up: no network that learns gets anywhere near it
 
 
@@ -159,6 +160,7 @@ class Trainer:
             for part in frozen:
                 self._frozen[part] = True
         self._rule = get_optimizer(scenario.optimizer.type)
+        self._update = self._rule.bound_update(scenario.optimizer.options)  # its settings read once
         self._kinds = self._rule.kept_kinds(scenario.optimizer.options)
         self._state = scenario.optimizer_state if optimizer_state is None else optimizer_state
         self._flat = self._flat_buffers(self._state)  # the state while ``_flat`` is None
@@ -179,6 +181,9 @@ class Trainer:
         # each sample's class, for the epoch's running accuracy (None: not classification)
         self._labels = scenario.samples.y.argmax(axis=1) if self._classified else None
         self._per_epoch = epoch_length(len(scenario.samples), scenario.batch_size)
+        # when the batches come round again within CYCLE_BATCHES iterations and each is one slice:
+        # every batch's (inputs, targets, classes or None) views, by (iteration − 1) mod their number
+        self._batches = self._slices()
         # the current epoch so far (epochs count from ``_first``): its iterations' losses and
         # the samples they classified right in their own forward pass
         self._epoch_losses: list[float] = []
@@ -229,6 +234,17 @@ class Trainer:
             return slice(start, start + b)
         return batch_indices(iteration, b, n)
 
+    def _slices(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] | None:
+        """The views of every batch of the cycle (see ``__init__``), or None: a cycle longer
+        than CYCLE_BATCHES, or a batch that wraps round the samples' end (not one slice)."""
+        b, n = self.scenario.batch_size, len(self.scenario.samples)
+        cycle = n // math.gcd(n, b)  # iterations until the cursor is back at sample 0
+        if cycle > CYCLE_BATCHES or any(not isinstance(self._rows(k), slice) for k in range(1, cycle + 1)):
+            return None
+        samples, labels = self.scenario.samples, self._labels
+        return [(samples.x[rows], samples.y[rows], None if labels is None else labels[rows])
+                for rows in (self._rows(k) for k in range(1, cycle + 1))]
+
     def batch(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
         """The samples of an iteration (inputs, targets)."""
         rows = self._rows(iteration)
@@ -242,9 +258,14 @@ class Trainer:
         Raises TrainingDiverged (see ``blown_up``) instead of applying an update that blew
         up: the parameters and the iteration number stay those of the last good iteration.
         """
-        rows = self._rows(self.iteration)
-        samples = self.scenario.samples
-        x, y = samples.x[rows], samples.y[rows]
+        batches = self._batches
+        if batches is not None:
+            x, y, labels = batches[(self.iteration - 1) % len(batches)]
+        else:
+            rows = self._rows(self.iteration)
+            samples = self.scenario.samples
+            x, y = samples.x[rows], samples.y[rows]
+            labels = None if self._labels is None else self._labels[rows]
         s = self.scenario
         after: dict[str, Params] = {}
         grads = self._grad_views
@@ -257,7 +278,7 @@ class Trainer:
                 if self._given_layers else {}
             loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views,
                                          run=Run(True, self._layer_state, given), state_out=after)
-        right = 0 if self._labels is None else classified_right(out, self._labels[rows])
+        right = 0 if labels is None else classified_right(out, labels)
         if self._flat is None:  # some state not started yet: parameter by parameter, once
             new, state = update_params(s.network, s.optimizer, s.learning_rate, self._views, grads, self._state)
             theta = self._theta.copy()
@@ -266,12 +287,13 @@ class Trainer:
             flat = None
         else:
             hyper = Hyper(s.learning_rate, self._step + 1, s.optimizer.options)
-            theta, flat = self._rule.update(self._theta, self._grad, self._flat, hyper)
+            theta, flat = self._update(self._theta, self._grad, self._flat, hyper)
             if self._frozen is not None:
                 np.copyto(theta, self._theta, where=self._frozen)  # frozen entries keep their value
-        what = blown_up(loss, theta)
-        if what is not None:
-            raise self._diverged(what, loss)
+        if not (abs(loss) <= LOSS_LIMIT and math.isfinite(theta @ theta)):  # blown_up's common case, inline
+            what = blown_up(loss, theta)
+            if what is not None:
+                raise self._diverged(what, loss)
         self._theta[...] = theta
         if after:
             self._layer_state.update(after)
@@ -311,19 +333,27 @@ class Trainer:
         total = epochs * self._per_epoch
         done = 0
         step = self.step
+        per_epoch = self._per_epoch
+        bare = should_stop is None and progress is None  # nothing to ask or tell between iterations
+        finish = self.finish_epoch
         for epoch in range(1, epochs + 1):
             self._epoch_losses = []  # the epoch starts here, wherever the iterations before it left off
             self._epoch_right = 0
-            for _ in range(self._per_epoch):
-                if should_stop is not None and should_stop():
-                    return stats
-                step()
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-            stats.append(self.finish_epoch(epoch))
+            if bare:
+                for _ in range(per_epoch):
+                    step()
+            else:
+                for _ in range(per_epoch):
+                    if should_stop is not None and should_stop():
+                        return stats
+                    step()
+                    done += 1
+                    if progress is not None:
+                        progress(done, total)
+            epoch_stats = finish(epoch)
+            stats.append(epoch_stats)
             if each_epoch is not None:
-                each_epoch(stats[-1])
+                each_epoch(epoch_stats)
         return stats
 
     @property
@@ -342,6 +372,8 @@ class Trainer:
         accuracy = None
         if self._labels is not None:
             accuracy = self._epoch_right / (len(losses) * self.scenario.batch_size)
+        if self.scenario.test_samples is None:
+            return EpochStats(epoch, mean, accuracy)
         test_loss, test_accuracy = self.held_out()
         return EpochStats(epoch, mean, accuracy, test_loss, test_accuracy)
 

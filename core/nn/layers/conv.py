@@ -9,7 +9,7 @@ additions (col2im), so nothing loops over pixels or samples.
 from __future__ import annotations
 
 from itertools import islice
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -45,8 +45,19 @@ class Conv(Layer):
         self.kind = f"conv{self.geometry.dims}d"
         self.filters = filters
         self.out_shape = (filters, *self.geometry.out_spatial)
+        self._net_shape = self.out_shape
         self._weight_shape = self.param_shapes()["weight"]
         self._taps = in_shape[0] * kernel[0] * kernel[1]
+        # per batch size: the gather table of the small route without padding, or False
+        self._gathers: dict[int, np.ndarray | Literal[False]] = {}
+        # (array, its reshaped view): the views of the last parameter and gradient arrays seen
+        # (views, never values: training's arrays change in place and the views with them)
+        none = np.zeros(0)
+        self._weight_view: tuple[np.ndarray, np.ndarray] = (none, none)
+        self._bias_view: tuple[np.ndarray, np.ndarray] = (none, none)
+        self._grad_view: tuple[np.ndarray, np.ndarray] = (none, none)
+        coupled = activation.coupled
+        self._activate = self.activate if coupled else activation.forward  # (the same call, fewer wrappers)
 
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Conv:
@@ -79,13 +90,28 @@ class Conv(Layer):
 
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         b = x.shape[0]
+        gather = self._gathers.get(b)
+        if gather is None:
+            g = self.geometry
+            gather = g.gather_index(b) if g.is_small(b) and g.padding == (0, 0) else False
+            if len(self._gathers) > 8:
+                self._gathers.clear()
+            self._gathers[b] = gather
+        if gather is not False:  # a small batch without padding: ``columns``' gather, its calls only
+            cols = x.reshape(-1)[gather]
+            net = self._weights(params) @ cols
+            net += self._bias_column(params)
+            # [B, F, …] as below (at batch one the same layout, one call fewer)
+            net = net.reshape(self._net_shape)[None] if b == 1 else \
+                net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
+            return net, self._activate(net), cols
         samples = self.geometry.chunk_samples(b, self._taps)
         if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
             net, cols = self.geometry.columns_times(self._weights(params), x, samples)
         else:
             cols = self.geometry.columns(x)  # [C·K, B·P]
             net = self._weights(params) @ cols  # [F, B·P]: the whole batch in one product
-        net += params["bias"].reshape(self.filters, 1)
+        net += self._bias_column(params)
         # handed on as a view [B, F, …] of the channel-major result (no copy)
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
         return net, self.activate(net), cols
@@ -121,7 +147,7 @@ class Conv(Layer):
         if out is None:
             assert gw is not None
             return {"weight": gw.reshape(self._weight_shape), "bias": d.sum(axis=1)}
-        weight = out["weight"].reshape(self.filters, self._taps)
+        weight = self._weight_rows(out["weight"])
         if gw is None:
             np.matmul(d, cache.T, out=weight)
         else:
@@ -138,12 +164,41 @@ class Conv(Layer):
             and taps * columns <= 1 << 20
 
     def _weights(self, params: Params) -> np.ndarray:
-        weights: np.ndarray = params["weight"].reshape(self.filters, self._taps)
-        return weights
+        """The weight as ``[F, C·K]``: a view of the very array, kept while it is the same
+        array (training's views change in place, so a view of them stays current)."""
+        weight = params["weight"]
+        kept = self._weight_view
+        if kept[0] is weight:
+            return kept[1]
+        view: np.ndarray = weight.reshape(self.filters, self._taps)
+        self._weight_view = (weight, view)
+        return view
+
+    def _bias_column(self, params: Params) -> np.ndarray:
+        """The bias as ``[F, 1]``, a view kept as ``_weights`` keeps its."""
+        bias = params["bias"]
+        kept = self._bias_view
+        if kept[0] is bias:
+            return kept[1]
+        view: np.ndarray = bias.reshape(self.filters, 1)
+        self._bias_view = (bias, view)
+        return view
+
+    def _weight_rows(self, weight: np.ndarray) -> np.ndarray:
+        """A weight gradient array as ``[F, C·K]`` (a view, kept as ``_weights`` keeps its)."""
+        kept = self._grad_view
+        if kept[0] is weight:
+            return kept[1]
+        view: np.ndarray = weight.reshape(self.filters, self._taps)
+        self._grad_view = (weight, view)
+        return view
 
     def _rows(self, delta: np.ndarray) -> np.ndarray:
         """``[B, F, …]`` → ``[F, B·P]`` (a view when δ is channel-major, as forward leaves it)."""
         b = delta.shape[0]
+        if b == 1:  # the same values in the same order (a view when δ is contiguous), two calls fewer
+            rows: np.ndarray = delta.reshape(self.filters, -1)
+            return rows
         return delta.reshape(b, self.filters, -1).swapaxes(0, 1).reshape(self.filters, -1)
 
     # --- derivation terms -------------------------------------------------------

@@ -36,6 +36,10 @@ class Dense(Layer):
         self.units = units
         self.inputs = int(np.prod(in_shape))
         self.out_shape = (units,)
+        none = np.zeros(0)
+        self._transposed: tuple[np.ndarray, np.ndarray] = (none, none)  # (weight, its .T), see forward
+        # the net is [B, units], which ``activate`` hands to the activation as it is (softmax too)
+        self._activate = activation.forward
 
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Dense:
@@ -60,9 +64,16 @@ class Dense(Layer):
     # --- maths ------------------------------------------------------------------
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         flat = x.reshape(x.shape[0], self.inputs)
-        net = np.matmul(flat, params["weight"].T)
+        weight = params["weight"]
+        kept = self._transposed
+        if kept[0] is weight:
+            transposed = kept[1]
+        else:  # a view of the very array, kept while it is the same one (training's change in place)
+            transposed = weight.T
+            self._transposed = (weight, transposed)
+        net = np.matmul(flat, transposed)
         net += params["bias"]  # into the product's array: the same sum, one array fewer
-        return net, self.activate(net), flat
+        return net, self._activate(net), flat
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         grad: np.ndarray = (upstream @ params["weight"]).reshape(x.shape)

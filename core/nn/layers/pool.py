@@ -15,7 +15,7 @@ batches gather all windows with one cached index table instead (``argmax`` and o
 from __future__ import annotations
 
 from math import prod
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -28,6 +28,8 @@ from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 # the forward's gather route takes an argmax along each window, one short row at a time: past
 # about this many windows in a batch (B·C·P) the strided route's whole-array maxima are faster
 GATHER_WINDOWS = 1024
+# max-pool's gather at one batch size: window index, window starts, taps, out and choice shapes
+GatherRoute = tuple[np.ndarray, np.ndarray, int, tuple[int, ...], tuple[int, ...]]
 
 
 @register
@@ -57,6 +59,8 @@ class Pool(Layer):
         taps = size[0] * size[1]
         self._offset_type = np.uint8 if taps <= 256 else np.intp
         self._windows: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._gather_routes: dict[int, GatherRoute | Literal[False]] = {}
+        self._small: dict[int, bool] = {}  # batch size → max-pool and Geometry.is_small, worked out once
 
     @classmethod
     def from_spec(cls, spec: Spec, in_shape: tuple[int, ...], previous: str, path: str) -> Pool:
@@ -84,6 +88,19 @@ class Pool(Layer):
             self._windows[batch] = cached
         return cached
 
+    def _gather_route(self, batch: int) -> GatherRoute | Literal[False]:
+        """What max-pool's forward gathers with at this batch size (window index, window starts,
+        taps, out and choice shapes), or False where the strided route is taken. Cached."""
+        route: GatherRoute | Literal[False] = False
+        if self.geometry.is_small(batch) and batch * self.out_size <= GATHER_WINDOWS:
+            index, starts = self._window_index(batch)
+            route = (index, starts, len(index) // len(starts), (batch, *self.out_shape),
+                     (batch, self.in_shape[0], self.geometry.table.positions))
+        if len(self._gather_routes) > 8:
+            self._gather_routes.clear()
+        self._gather_routes[batch] = route
+        return route
+
     def describe(self) -> str:
         g = self.geometry
         size = str(g.kernel[1]) if g.dims == 1 else f"{g.kernel[0]}×{g.kernel[1]}"
@@ -107,12 +124,15 @@ class Pool(Layer):
                 total += view
             total /= len(views)
             return None, self._batch_major(total, b), None
-        if self.geometry.is_small(b) and b * self.out_size <= GATHER_WINDOWS:
-            index, starts = self._window_index(b)
+        route = self._gather_routes.get(b)
+        if route is None:
+            route = self._gather_route(b)
+        if route is not False:
+            index, starts, taps, out_shape, choice_shape = route
             windows = x.reshape(-1)[index]
-            choice = windows.reshape(-1, len(index) // len(starts)).argmax(axis=1)  # first maximum
+            choice = windows.reshape(-1, taps).argmax(axis=1)  # first maximum
             out = windows[starts + choice]
-            return None, out.reshape(b, *self.out_shape), choice.reshape(b, self.in_shape[0], -1)
+            return None, out.reshape(out_shape), choice.reshape(choice_shape)
         grid = self._grid(x)  # (the gather route above reads x itself)
         out, choice = self._max_tiled(grid) if self.tiled and self._offset_type is np.uint8 else self._max_any(grid)
         positions = self.geometry.table.positions
@@ -182,7 +202,12 @@ class Pool(Layer):
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         b = x.shape[0]
         g = self.geometry
-        if self.mode == "max" and g.is_small(b):
+        small = self._small.get(b)
+        if small is None:
+            if len(self._small) > 8:
+                self._small.clear()
+            small = self._small[b] = self.mode == "max" and g.is_small(b)
+        if small:
             index, starts = self._window_index(b)
             target = index[starts + cache.reshape(-1)]
             routed = np.bincount(target, weights=upstream.reshape(-1), minlength=b * g.size)

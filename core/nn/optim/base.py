@@ -208,6 +208,12 @@ class Optimizer(ABC):
         """The pure update of one parameter array: (new parameter, new state). No input is
         written and no output is an input (training reuses its gradient buffer)."""
 
+    def bound_update(self, options: Mapping[str, Value]) -> Callable[
+            [np.ndarray, np.ndarray, Mapping[str, np.ndarray], Hyper], tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """``update`` for these settings, read once: training calls it every iteration with a
+        Hyper of the same options. The same numbers as ``update``; by default ``update`` itself."""
+        return self.update
+
     @abstractmethod
     def derive(self, ctx: UpdateContext) -> list[UpdateStep]:
         """Every sub-step of one entry's update, the updated parameter last."""

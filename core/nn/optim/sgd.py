@@ -11,7 +11,7 @@ Plain SGD keeps no state; with momentum it keeps torch's ``momentum_buffer``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -133,6 +133,19 @@ class SGD(Optimizer):
             new_state[BUFFER] = buf
             grad = grad + momentum * buf if hyper.options["nesterov"] else buf
         return param - hyper.learning_rate * grad, new_state
+
+    def bound_update(self, options: Mapping[str, Value]) -> Callable[
+            [np.ndarray, np.ndarray, Mapping[str, np.ndarray], Hyper], tuple[np.ndarray, dict[str, np.ndarray]]]:
+        """Plain SGD (no momentum, no weight decay) as ``update`` computes it, w − α·g, without
+        reading its settings each time; any other settings: ``update``."""
+        if setting(options, "momentum") != 0 or setting(options, "weight_decay") != 0:
+            return self.update
+
+        def plain(param: np.ndarray, grad: np.ndarray, state: Mapping[str, np.ndarray],
+                  hyper: Hyper) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+            return param - hyper.learning_rate * grad, {}
+
+        return plain
 
     def derive(self, ctx: UpdateContext) -> list[UpdateStep]:
         h, n, f = ctx.hyper, ctx.num, ctx.factor

@@ -1,0 +1,124 @@
+"""The shortcuts of a tiny network's training step give the numbers of the general code:
+layers keep reshaped views of the parameter arrays they were last given (views, so an
+update in place shows; another array is read afresh), the trainer keeps the views of a short
+cycle of batches, plain SGD's settings are read once, and softmax cross-entropy's δ of one
+sample is a − y when its targets sum to 1."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.engine.scenario import SampleSet
+from core.engine.training import Trainer
+from core.nn.activations import get_activation
+from core.nn.layers.conv import Conv
+from core.nn.layers.dense import Dense
+from core.nn.layers.pool import Pool
+from core.nn.losses import _softmax_ce_delta
+from core.nn.optim import Hyper, get_optimizer
+from core.scenario.catalog import load
+
+
+def _conv_reference(weight: np.ndarray, bias: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """net of a 1-D convolution (kernel 3, stride 1, no padding), summed by hand."""
+    b, _, length = x.shape
+    f, c, k = weight.shape
+    net = np.zeros((b, f, length - k + 1))
+    for s in range(b):
+        for j in range(f):
+            for p in range(length - k + 1):
+                net[s, j, p] = sum(weight[j, ch, t] * x[s, ch, p + t] for ch in range(c) for t in range(k)) + bias[j]
+    return net
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_conv_reads_its_parameters_afresh_after_an_update_in_place_and_for_new_arrays(batch: int) -> None:
+    rng = np.random.default_rng(1)
+    conv = Conv("conv", (2, 6), 3, (1, 3), (1, 1), (0, 0), get_activation("sigmoid", {}))
+    flat = rng.normal(size=3 * 2 * 3 + 3)
+    params = {"weight": flat[:18].reshape(3, 2, 3), "bias": flat[18:]}  # views, as the trainer's
+    x = rng.normal(size=(batch, 2, 6))
+    net, _, _ = conv.forward(params, x)
+    assert np.allclose(net, _conv_reference(params["weight"], params["bias"], x), rtol=0, atol=1e-12)
+    flat *= -0.5  # the trainer's update writes its vector in place
+    net, _, _ = conv.forward(params, x)
+    assert np.allclose(net, _conv_reference(params["weight"], params["bias"], x), rtol=0, atol=1e-12)
+    other = {"weight": rng.normal(size=(3, 2, 3)), "bias": rng.normal(size=3)}  # the stepper's new arrays
+    net, _, cols = conv.forward(other, x)
+    assert np.allclose(net, _conv_reference(other["weight"], other["bias"], x), rtol=0, atol=1e-12)
+    grads = {"weight": np.zeros((3, 2, 3)), "bias": np.zeros(3)}
+    delta = rng.normal(size=net.shape)
+    conv.param_grads(x, delta, cols, grads)
+    expected = conv.param_grads(x, delta, cols)  # the gradients as new arrays
+    assert grads["weight"].tobytes() == expected["weight"].tobytes()
+    grads2 = {"weight": np.zeros((3, 2, 3)), "bias": np.zeros(3)}
+    conv.param_grads(x, 2 * delta, cols, grads2)  # other arrays to write in
+    assert np.array_equal(grads2["weight"], conv.param_grads(x, 2 * delta, cols)["weight"])
+    assert not grads2["weight"].tobytes() == grads["weight"].tobytes()
+
+
+def test_dense_reads_its_weight_afresh() -> None:
+    rng = np.random.default_rng(2)
+    dense = Dense("fc", (4,), 3, get_activation("linear", {}))
+    flat = rng.normal(size=15)
+    params = {"weight": flat[:12].reshape(3, 4), "bias": flat[12:]}
+    x = rng.normal(size=(2, 4))
+    for _ in range(2):
+        net, _, _ = dense.forward(params, x)
+        assert np.allclose(net, x @ params["weight"].T + params["bias"], rtol=0, atol=1e-12)
+        flat += 1.0
+    other = {"weight": rng.normal(size=(3, 4)), "bias": rng.normal(size=3)}
+    assert np.allclose(dense.forward(other, x)[0], x @ other["weight"].T + other["bias"], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("batch", [1, 2, 700])
+def test_max_pool_routes_by_batch_size(batch: int) -> None:
+    rng = np.random.default_rng(3)
+    pool = Pool("pool", (2, 6), "max", (1, 2), (1, 2))
+    for _ in range(2):  # the second call takes the route planned by the first
+        x = rng.normal(size=(batch, 2, 6))
+        _, out, choice = pool.forward({}, x)
+        assert np.array_equal(out, x.reshape(batch, 2, 3, 2).max(axis=-1))
+        grad = pool.input_grad({}, x, np.ones_like(out), choice)
+        assert np.array_equal(grad, (x == np.repeat(out, 2, axis=-1)).astype(float))
+
+
+@pytest.mark.parametrize(("samples", "batch"), [(1, 1), (5, 2), (6, 4), (7, 7)])
+def test_the_kept_batches_are_the_cursors(samples: int, batch: int) -> None:
+    scenario = load("digits")
+    scenario.samples = SampleSet(scenario.samples.x[:samples], scenario.samples.y[:samples])
+    scenario.batch_size = batch
+    trainer = Trainer(scenario)
+    for iteration in range(1, 3 * samples + 2):
+        x, y = trainer.batch(iteration)
+        if trainer._batches is not None:
+            kx, ky, labels = trainer._batches[(iteration - 1) % len(trainer._batches)]
+            assert np.array_equal(kx, x) and np.array_equal(ky, y)
+            assert labels is not None and np.array_equal(labels, y.argmax(axis=1))
+    wraps = any((k * batch) % samples + batch > samples for k in range(samples))
+    assert (trainer._batches is None) == wraps
+
+
+def test_plain_sgd_bound_once_is_update() -> None:
+    sgd = get_optimizer("sgd")
+    rng = np.random.default_rng(4)
+    w, g = rng.normal(size=50), rng.normal(size=50)
+    plain = {"momentum": 0.0, "dampening": 0.0, "nesterov": False, "weight_decay": 0.0}
+    hyper = Hyper(0.3, 7, plain)
+    new, state = sgd.bound_update(plain)(w, g, {}, hyper)
+    expected, expected_state = sgd.update(w, g, {}, hyper)
+    assert new.tobytes() == expected.tobytes() and state == expected_state == {}
+    momentum = {**plain, "momentum": 0.9}
+    assert sgd.bound_update(momentum) == sgd.update
+    assert sgd.bound_update({**plain, "weight_decay": 0.1}) == sgd.update
+
+
+def test_softmax_cross_entropy_delta_of_one_sample() -> None:
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        a = rng.dirichlet(np.ones(4))[None]
+        for y in (np.eye(4)[rng.integers(4)][None], np.array([[0.25, 0.25, 0.5, 0.0]]),
+                  np.array([[0.3, 0.3, 0.3, 0.3]])):  # one-hot, soft, and targets not summing to 1
+            general = (a * y.sum(axis=-1, keepdims=True) - y) / a.shape[0]
+            assert _softmax_ce_delta(a, y).tobytes() == general.tobytes()
