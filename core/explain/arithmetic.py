@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")
 _WORDS = ("ln", "exp", "tanh", "erf", "max", "min", "e^")
@@ -145,9 +149,9 @@ def evaluate(text: str) -> float:
     zero or an overflow raises as Python's arithmetic does.
     """
     tokens = _tokens(text)
-    value = _plain(tokens)
+    value = plain_value(tokens)
     if value is not None:
-        return value
+        return float(value)
     reader = _Reader(tokens)
     value = reader.sum()
     if reader.at != len(reader.tokens):
@@ -157,49 +161,61 @@ def evaluate(text: str) -> float:
 
 _SIGNS = ("+", "-", "−")
 _TIMES = ("·", "×", "*", "/")
+Number: TypeAlias = "float | np.ndarray"  # a number read, or one per element of an array of formulas
 
 
-def _plain(tokens: list[str]) -> float | None:
+def plain_value(tokens: Sequence[str | Number]) -> Number | None:
     """The value of the most common formulas (sums of products of numbers, a negative number
     in parentheses: ``0.1 − 0.5·(−0.294)·0.608``) in one pass, with the very operations
-    ``_Reader`` does in the same order; None for anything else (the reader takes it)."""
+    ``_Reader`` does in the same order; None for anything else (the reader takes it).
+
+    A token that is not text is a number already read: a float, or an array of floats, one
+    per element of an array of formulas that share their text but for those numbers
+    (``core.explain.array_lines``): each element then gets the same operations, at once."""
     n = len(tokens)
+    words = [token if type(token) is str else None for token in tokens] + [None, None, None]  # None: a number
     at = 0
-    total = 0.0
+    total: Number = 0.0
     sign = ""  # the first product starts the sum
     op = "·"
     while True:
-        value: float | None = None
+        value: Number | None = None
         while True:  # a product: signed numbers joined by · × * /
             negative = False
-            while at < n and tokens[at] in _SIGNS:
-                negative ^= tokens[at] != "+"
+            while words[at] in _SIGNS:
+                negative ^= words[at] != "+"
                 at += 1
             if at >= n:
                 return None
-            token = tokens[at]
-            if token == "(":  # only "(number)" or "(−number)"
-                inner_negative = at + 1 < n and tokens[at + 1] in ("-", "−")
+            word = words[at]
+            number: Number
+            if word is None:
+                number = tokens[at]  # type: ignore[assignment]  # a number already read (words says so)
+                at += 1
+            elif word == "(":  # only "(number)" or "(−number)"
+                inner_negative = words[at + 1] in ("-", "−")
                 first = at + 2 if inner_negative else at + 1
-                if first + 1 >= n or tokens[first + 1] != ")" or not _NUMBER.fullmatch(tokens[first]):
+                inner = words[first]
+                if words[first + 1] != ")" or inner is None or not _NUMBER.fullmatch(inner):
                     return None
-                number = float(tokens[first].replace("−", "-"))
+                number = float(inner.replace("−", "-"))
                 number = -number if inner_negative else number
                 at = first + 2
-            elif _NUMBER.fullmatch(token):
-                number = float(token.replace("−", "-"))
+            elif _NUMBER.fullmatch(word):
+                number = float(word.replace("−", "-"))
                 at += 1
             else:
                 return None
-            if at < n and (tokens[at] == "^" or tokens[at] == "π" or _POWER.fullmatch(tokens[at])):
+            after = words[at] if at < n else ""
+            if after is not None and (after == "^" or after == "π" or _POWER.fullmatch(after)):
                 return None  # powers and π: the reader's
             number = -number if negative else number
             if value is None:
                 value = number
             else:
                 value = value / number if op == "/" else value * number
-            if at < n and tokens[at] in _TIMES:
-                op = tokens[at]
+            if after in _TIMES:
+                op = after  # in _TIMES: text
                 at += 1
                 continue
             break
@@ -207,9 +223,10 @@ def _plain(tokens: list[str]) -> float | None:
         total = value if not sign else (total + value if sign == "+" else total - value)
         if at == n:
             return total
-        if tokens[at] not in _SIGNS:
+        after = words[at]
+        if after not in _SIGNS:
             return None
-        sign = tokens[at]
+        sign = after  # in _SIGNS: text
         at += 1
 
 

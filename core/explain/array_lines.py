@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.engine.quantities import KINDS, QuantityRef, parse_name
-from core.explain.arithmetic import _NUMBER, _POWER, _SIGNS, _TIMES, _TOKEN, reproduces, shown_places
+from core.explain.arithmetic import _TOKEN, plain_value, reproduces, shown_places
 from core.explain.derivation import value_texts
 from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
 
@@ -371,7 +371,7 @@ def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[in
             tokens = tokens + found if sum(map(len, found)) == len(part) - part.count(" ") else None
         else:
             tokens.append(backs[part[1]])
-    value = None if tokens is None else _plain(tokens)
+    value = None if tokens is None else plain_value(tokens)
     if value is None:  # not a sum of products (a function, a group): the calculator's reader, one by one
         return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
             repeat(part, count) if isinstance(part, str) else texts[part[1]] if part[0] == "N"
@@ -381,51 +381,3 @@ def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[in
     with np.errstate(invalid="ignore"):
         good: np.ndarray = np.isfinite(value) & (np.abs(value - shown) <= half * (1 - 1e-9))
     return good
-
-
-def _plain(tokens: list[str | np.ndarray]) -> np.ndarray | float | None:
-    """``core.explain.arithmetic._plain`` over arrays: a sum of products of numbers, each
-    operation the same as the calculator's, in the same order; None for anything else."""
-    n = len(tokens)
-    at = 0
-    total: np.ndarray | float = 0.0
-    sign = ""
-    op = "·"
-    while True:
-        value: np.ndarray | float | None = None
-        while True:
-            negative = False
-            while at < n and isinstance(tokens[at], str) and tokens[at] in _SIGNS:
-                negative ^= tokens[at] != "+"
-                at += 1
-            if at >= n:
-                return None
-            token = tokens[at]
-            number: np.ndarray | float
-            if not isinstance(token, str):
-                number = token
-                at += 1
-            elif _NUMBER.fullmatch(token):
-                number = float(token)
-                at += 1
-            else:
-                return None  # a group, a function: the calculator's reader, value by value
-            nxt = tokens[at] if at < n else None
-            if isinstance(nxt, str) and (nxt in ("^", "π") or _POWER.fullmatch(nxt)):
-                return None
-            number = -number if negative else number
-            value = number if value is None else (value / number if op == "/" else value * number)
-            if isinstance(nxt, str) and nxt in _TIMES:
-                op = nxt
-                at += 1
-                continue
-            break
-        assert value is not None
-        total = value if not sign else (total + value if sign == "+" else total - value)
-        if at == n:
-            return total
-        nxt = tokens[at]
-        if not isinstance(nxt, str) or nxt not in _SIGNS:
-            return None
-        sign = nxt
-        at += 1
