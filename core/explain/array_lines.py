@@ -32,7 +32,7 @@ import numpy as np
 
 from core.engine.quantities import KINDS, QuantityRef, parse_name
 from core.explain.arithmetic import _NUMBER, _POWER, _SIGNS, _TIMES, _TOKEN, reproduces, shown_places
-from core.explain.derivation import value_texts
+from core.explain.derivation import value_texts_read
 from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
 
 if TYPE_CHECKING:
@@ -265,10 +265,14 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     results: list[str] = []
     assert writer.d is not None
     if base.checked or ("V", -1) in base.parts:  # (a given value's line is its number alone)
-        results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
+        results, shown, places = value_texts_read(np.where(bad, 0.0, own), writer.d, writer.result_sig)
     if base.checked:
-        shown = np.array([float(r.replace("−", "-")) for r in results])
-        half = 0.5 * 10.0 ** -np.array([_places(r) for r in results], dtype=np.float64)
+        for i in np.flatnonzero(places < 0).tolist():  # the texts fmt wrote itself: read them
+            shown[i] = float(results[i].replace("−", "-")) if not bad[i] else 0.0
+            places[i] = _places(results[i])
+        half = 0.5 * 10.0 ** -places.astype(np.float64)
+    result_column = np.array(results, dtype=object)
+    symbol_columns = {k: np.array(t, dtype=object) for k, t in symbols.items() if not isinstance(t, str)}
     lines: list[str | None] = [None] * count
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     todo = np.flatnonzero(~bad)
@@ -276,25 +280,25 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         if not todo.size:
             break
         writer.extra = extra
-        texts, backs = _written(writer, numbers, todo, base.checked)
-        done = _reproduces(base.numbers, texts, backs, [results[i] for i in todo.tolist()], shown[todo],
+        texts, backs, factors = _written(writer, numbers, todo, base.checked)
+        done = _reproduces(base.numbers, texts, factors, backs, result_column[todo].tolist(), shown[todo],
                            half[todo]) if base.checked \
             else np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
-        at = todo[picked].tolist()
+        at_array = todo[picked]
+        at = at_array.tolist()
         columns: list[Iterable[str]] = []
         for part in base.parts:
             if isinstance(part, str):
                 columns.append(repeat(part, len(at)))
             elif part[0] == "S":
                 text = symbols[part[1]]
-                columns.append(repeat(text, len(at)) if isinstance(text, str) else [text[i] for i in at])
+                columns.append(repeat(text, len(at)) if isinstance(text, str)
+                               else symbol_columns[part[1]][at_array].tolist())
             elif part[0] == "V":
-                columns.append([results[i] for i in at])
+                columns.append(result_column[at_array].tolist())
             else:
-                written = texts[part[1]]
-                column = [written[i] for i in picked.tolist()]
-                columns.append(column if part[0] == "N" else [f"({t})" if t[0] == "−" else t for t in column])
+                columns.append((texts if part[0] == "N" else factors)[part[1]][picked].tolist())
         for i, row in zip(at, zip(*columns)):
             lines[i] = "".join(row)
         left = np.flatnonzero(~done)
@@ -310,7 +314,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         if close.any():
             near = left[close]
             writer.extra = EXTRA_DIGITS
-            finest, _ = _written(writer, numbers, todo[near], False)
+            finest, _, _ = _written(writer, numbers, todo[near], False)
             stop[np.flatnonzero(close)] = [all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
                                            for n, j in enumerate(near.tolist())]
         todo = todo[left[~stop]]
@@ -318,22 +322,26 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
 
 
 def _written(writer: Probe, numbers: dict[int, np.ndarray], todo: np.ndarray,
-             read: bool) -> tuple[dict[int, list[str]], dict[int, np.ndarray]]:
-    """Every number slot's text at the elements ``todo`` (with the writer's decimals), and
-    (``read``) the value a calculator reads back from it: every distinct number written
-    once (an operand many elements share), in one call for all the slots."""
+             read: bool) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Every number slot's text at the elements ``todo`` (with the writer's decimals), the
+    same as a factor (a negative one in parentheses), and (``read``) the value a
+    calculator reads back from it: every distinct number written once (an operand many
+    elements share), in one call for all the slots; the texts as arrays of str."""
     if not numbers:
-        return {}, {}
+        return {}, {}, {}
     every = np.stack([v[todo] for v in numbers.values()])  # (slots, elements)
     distinct, which = np.unique(every, return_inverse=True)
     which = which.reshape(every.shape)
-    written = writer.written_numbers(distinct)
-    rows: list[list[int]] = which.tolist()  # type: ignore[assignment]
-    texts = {k: [written[j] for j in row] for k, row in zip(numbers, rows)}
+    written, back = writer.written_numbers_read(distinct)
+    column = np.array(written, dtype=object)
+    factor = np.array([f"({t})" if t[0] == "−" else t for t in written], dtype=object)
+    texts = {k: column[row] for k, row in zip(numbers, which)}
+    factors = {k: factor[row] for k, row in zip(numbers, which)}
     if not read:
-        return texts, {}
-    back = np.array([float(t.replace("−", "-")) for t in written])
-    return texts, {k: back[row] for k, row in zip(numbers, which)}
+        return texts, {}, factors
+    for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
+        back[i] = float(written[i].replace("−", "-"))
+    return texts, {k: back[row] for k, row in zip(numbers, which)}, factors
 
 
 def _places(result: str) -> int:
@@ -355,8 +363,8 @@ def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarra
     return [prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()]
 
 
-def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[int, np.ndarray], results: list[str],
-                shown: np.ndarray, half: np.ndarray) -> np.ndarray:
+def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
+                backs: dict[int, np.ndarray], results: list[str], shown: np.ndarray, half: np.ndarray) -> np.ndarray:
     """Per element: do the written numbers (``backs``: as a calculator reads them back),
     evaluated as written, give the result shown within half its last digit
     (``value_reproduces``)? A formula that is no plain sum of products is read by the
@@ -374,8 +382,8 @@ def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[in
     value = None if tokens is None else _plain(tokens)
     if value is None:  # not a sum of products (a function, a group): the calculator's reader, one by one
         return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
-            repeat(part, count) if isinstance(part, str) else texts[part[1]] if part[0] == "N"
-            else [f"({t})" if t[0] == "−" else t for t in texts[part[1]]] for part in numbers)), results)],
+            repeat(part, count) if isinstance(part, str)
+            else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), results)],
             dtype=bool)
     value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
     with np.errstate(invalid="ignore"):
