@@ -246,7 +246,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     distinct number of a slot is written once (an operand many elements share)."""
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
-    symbols: dict[int, list[str] | str] = {}
+    symbols: dict[int, np.ndarray | str] = {}
     numbers: dict[int, np.ndarray] = {}  # slot → its value at every element
     bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
     for k, slot in enumerate(base.slots):
@@ -272,7 +272,6 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
             places[i] = _places(results[i])
         half = 0.5 * 10.0 ** -places.astype(np.float64)
     result_column = np.array(results, dtype=object)
-    symbol_columns = {k: np.array(t, dtype=object) for k, t in symbols.items() if not isinstance(t, str)}
     lines: list[str | None] = [None] * count
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     todo = np.flatnonzero(~bad)
@@ -294,7 +293,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
             elif part[0] == "S":
                 text = symbols[part[1]]
                 columns.append(repeat(text, len(at)) if isinstance(text, str)
-                               else symbol_columns[part[1]][at_array].tolist())
+                               else text[at_array].tolist())
             elif part[0] == "V":
                 columns.append(result_column[at_array].tolist())
             else:
@@ -352,15 +351,37 @@ def _places(result: str) -> int:
     return 0 if point < 0 else len(result) - point - 1
 
 
-def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> list[str] | str:
-    """A symbol slot's text at every element (one text when it is the same for all)."""
+_NAMES: dict[str, tuple[tuple[int, ...], np.ndarray]] = {}  # prefix → (shape, every element's symbol)
+_NAMES_HELD = 1 << 21  # at most this many symbols are kept (then the tables are made again)
+
+
+def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> np.ndarray | str:
+    """A symbol slot's text at every element (one text when it is the same for all), read
+    from a table of the symbols of every index up to the largest, made once per shape."""
     if not moves.any():
         return prefix + ("[" + ",".join(map(str, start.tolist())) + "]" if len(start) else "")
-    if len(start) == 1:
-        return [f"{prefix}[{i}]" for i in index[0].tolist()]
-    if len(start) == 2:
-        return [f"{prefix}[{i},{j}]" for i, j in zip(index[0].tolist(), index[1].tolist())]
-    return [prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()]
+    box = tuple(int(m) + 1 for m in index.max(axis=1).tolist())
+    held = _NAMES.get(prefix)
+    if held is not None and len(held[0]) == len(box):
+        box = tuple(max(a, b) for a, b in zip(box, held[0]))
+    if index.min() < 0 or prod(box) > MAX_ELEMENTS:
+        return np.array([prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()], dtype=object)
+    if held is None or held[0] != box:
+        held = _NAMES[prefix] = (box, _names(prefix, box))
+    return held[1][np.ravel_multi_index(tuple(index), box)]
+
+
+def _names(prefix: str, box: tuple[int, ...]) -> np.ndarray:
+    """The symbols ``prefix[i,j,…]`` of every index of shape ``box`` in reading order."""
+    if sum(t.size for _, t in _NAMES.values()) + prod(box) > _NAMES_HELD:
+        _NAMES.clear()
+    if len(box) == 1:
+        names = [f"{prefix}[{i}]" for i in range(box[0])]
+    elif len(box) == 2:
+        names = [f"{prefix}[{i},{j}]" for i in range(box[0]) for j in range(box[1])]
+    else:
+        names = [prefix + "[" + ",".join(map(str, row)) + "]" for row in np.ndindex(box)]
+    return np.array(names, dtype=object)
 
 
 def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
