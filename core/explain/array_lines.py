@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
 
 MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~6 of them)
 MAX_ELEMENTS = 1 << 20  # a larger array is explained value by value: its lines are never all held at once
-PROBES_PER_ELEMENT = 4  # a template pays when it fills at least this many elements per probe made
+# a template pays when it fills at least this many elements per probe made (a probe costs
+# less than explaining an element: it has no reproduce loop)
+PROBES_PER_ELEMENT = 2
 # the tokens of a probe that writes every number as negative: a factor "(−P)", a result "−N"
 # (a lone factor's parentheses dropped: "−P", written as a result); as positive, all bare
 _NEGATIVE = re.compile(r"\x01(\d+)\x02|\(−(\d+)\.75e-3210\)|(−?)(\d+)\.(25|75)e-3210|\x03")
@@ -93,6 +96,11 @@ class _Template:
         """What must agree between elements: the parts, the slots without their indices."""
         return (tuple(self.parts), tuple(self.numbers), tuple(s[:2] for s in self.slots))
 
+    def same(self, other: _Template) -> bool:
+        """The same line at the same element: parts, checked numbers and slots with their indices."""
+        return (self.parts, self.numbers, self.checked, self.slots) == (other.parts, other.numbers, other.checked,
+                                                                        other.slots)
+
 
 def _parts(text: str, sign: int) -> list[Part]:
     """A probe's line (its numbers written with ``sign``) as literal text and slots."""
@@ -137,16 +145,44 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
         return None
 
 
+Plan = list[tuple[tuple[int, ...], _Template, list[tuple[np.ndarray, np.ndarray]], np.ndarray]]
+# every stepper's plans of its arrays, (name, decimals, rounding) → (the first element's template, the plan):
+# an array's line has the same shape at every iteration, so a later one probes only its first element
+_PLANS: WeakKeyDictionary[Stepper, dict[tuple[str, int, int | None], tuple[_Template, Plan]]] = WeakKeyDictionary()
+
+
 def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
           decimals: int) -> list[str | None]:
-    """The lines of every element, slice by slice: along the axes one step of which keeps
-    the line's shape (a conv's filters and samples), one template fills the slice; the
-    other axes (a kernel position next to the padding writes fewer terms) are taken one
-    index at a time, each with a template of its own. Raises NotTemplated when that would
-    take about as many probes as there are elements."""
+    """The lines of every element, slice by slice (``_plan``). The plan of an earlier
+    iteration is taken again when the first element's template (its text and slots, every
+    number as if negative and as if positive) is the same as then."""
+    base = _signed(probe, (0,) * len(shape))
+    plans = _PLANS.setdefault(stepper, {})
+    key = (name, decimals, stepper.hand_rounding)
+    held = plans.get(key)
+    if held is not None and held[0].same(base):
+        plan = held[1]
+    else:
+        plan = _plan(name, shape, probe, base)
+        plans[key] = (base, plan)
+    lines = np.full(prod(shape), None, dtype=object)
+    for corner, here, maps, elements in plan:
+        made = _fill(stepper, name, here, maps, elements, corner, decimals)
+        lines[np.ravel_multi_index(tuple(elements), shape)] = made
+    out: list[str | None] = lines.tolist()
+    return out
+
+
+def _plan(name: str, shape: tuple[int, ...], probe: Callable[..., _Template], base: _Template) -> Plan:
+    """How to fill an array: along the axes one step of which keeps the line's shape (a
+    conv's filters and samples), one template fills a slice; the other axes (a kernel
+    position next to the padding writes fewer terms) are taken one index at a time, each
+    with a template of its own. Per slice: (its first element, its template, the slots'
+    index maps, its elements); a slice whose line changes shape is left out (its elements
+    are explained one by one). Raises NotTemplated when that would take about as many
+    probes as there are elements."""
     rank = len(shape)
     start = (0,) * rank
-    base = _signed(probe, start)
     along, across, first_steps = [], [], []
     for axis, size in enumerate(shape):
         if size > 1:
@@ -159,7 +195,7 @@ def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[.
     slices = list(product(*(range(shape[a]) for a in across)))
     if PROBES_PER_ELEMENT * len(slices) * (len(along) + 4) > prod(shape):
         raise NotTemplated(name)  # about as many probes as elements: explain them one by one
-    lines: list[str | None] = [None] * prod(shape)
+    plan: Plan = []
     for combo in slices:
         origin = list(start)
         for axis, at in zip(across, combo):
@@ -180,10 +216,8 @@ def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[.
         if any(o.shape() != here.shape() or not _follows(o, maps, index, corner)
                for index in {last, middle} - {corner} for o in [probe(index)]):
             continue
-        made = _fill(stepper, name, here, maps, elements, corner, decimals)
-        for flat, line in zip(np.ravel_multi_index(tuple(elements), shape).tolist(), made):
-            lines[flat] = line
-    return lines
+        plan.append((corner, here, maps, elements))
+    return plan
 
 
 def _step(index: tuple[int, ...], axis: int) -> tuple[int, ...]:
@@ -239,11 +273,12 @@ def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
 
 
 def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
-          elements: np.ndarray, origin: tuple[int, ...], decimals: int) -> list[str | None]:
-    """Every element's line from the template: the reproduce loop of ``explain`` done on
-    arrays (the numbers with the display's decimals, then one more, … for the elements
-    whose formula does not reproduce yet, until the numbers are written exactly). Each
-    distinct number of a slot is written once (an operand many elements share)."""
+          elements: np.ndarray, origin: tuple[int, ...], decimals: int) -> np.ndarray:
+    """Every element's line from the template (an array of str, None: left to explain):
+    the reproduce loop of ``explain`` done on arrays (the numbers with the display's
+    decimals, then one more, … for the elements whose formula does not reproduce yet,
+    until the numbers are written exactly). Each distinct number of a slot is written
+    once (an operand many elements share)."""
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, np.ndarray | str] = {}
@@ -272,7 +307,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
             places[i] = _places(results[i])
         half = 0.5 * 10.0 ** -places.astype(np.float64)
     result_column = np.array(results, dtype=object)
-    lines: list[str | None] = [None] * count
+    lines = np.full(count, None, dtype=object)
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     todo = np.flatnonzero(~bad)
     for extra in range(EXTRA_DIGITS + 1):
@@ -298,8 +333,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
                 columns.append(result_column[at_array].tolist())
             else:
                 columns.append((texts if part[0] == "N" else factors)[part[1]][picked].tolist())
-        for i, row in zip(at, zip(*columns)):
-            lines[i] = "".join(row)
+        lines[at_array] = np.array(["".join(row) for row in zip(*columns)], dtype=object)
         left = np.flatnonzero(~done)
         if not left.size or extra == EXTRA_DIGITS:
             break
@@ -368,7 +402,8 @@ def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarra
         return np.array([prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()], dtype=object)
     if held is None or held[0] != box:
         held = _NAMES[prefix] = (box, _names(prefix, box))
-    return held[1][np.ravel_multi_index(tuple(index), box)]
+    found: np.ndarray = held[1][np.ravel_multi_index(tuple(index), box)]
+    return found
 
 
 def _names(prefix: str, box: tuple[int, ...]) -> np.ndarray:
