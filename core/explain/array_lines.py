@@ -154,15 +154,17 @@ _PLANS: WeakKeyDictionary[Stepper, dict[tuple[str, int, int | None], tuple[_Temp
 def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
           decimals: int) -> list[str | None]:
     """The lines of every element, slice by slice (``_plan``). The plan of an earlier
-    iteration is taken again when the first element's template (its text and slots, every
-    number as if negative and as if positive) is the same as then."""
-    base = _signed(probe, (0,) * len(shape))
+    iteration is taken again when the first element's template (its text and slots,
+    every number written as if negative, as the plan was checked then) is the same."""
+    start = (0,) * len(shape)
     plans = _PLANS.setdefault(stepper, {})
     key = (name, decimals, stepper.hand_rounding)
     held = plans.get(key)
-    if held is not None and held[0].same(base):
+    first = probe(start) if held is not None else None
+    if held is not None and first is not None and held[0].same(first):
         plan = held[1]
     else:
+        base = _signed(probe, start)
         plan = _plan(name, shape, probe, base)
         plans[key] = (base, plan)
     lines = np.full(prod(shape), None, dtype=object)
