@@ -146,9 +146,11 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
 
 
 Plan = list[tuple[tuple[int, ...], _Template, list[tuple[np.ndarray, np.ndarray]], np.ndarray]]
-# every stepper's plans of its arrays, (name, decimals, rounding) → (the first element's template, the plan):
+# every stepper's plans of its arrays, (name, shape, decimals, rounding) → (the first element's template,
+# the plan):
 # an array's line has the same shape at every iteration, so a later one probes only its first element
-_PLANS: WeakKeyDictionary[Stepper, dict[tuple[str, int, int | None], tuple[_Template, Plan]]] = WeakKeyDictionary()
+_PLANS: WeakKeyDictionary[Stepper, dict[tuple[str, tuple[int, ...], int, int | None], tuple[_Template, Plan]]] = \
+    WeakKeyDictionary()
 
 
 def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
@@ -158,7 +160,7 @@ def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[.
     every number written as if negative, as the plan was checked then) is the same."""
     start = (0,) * len(shape)
     plans = _PLANS.setdefault(stepper, {})
-    key = (name, decimals, stepper.hand_rounding)
+    key = (name, shape, decimals, stepper.hand_rounding)
     held = plans.get(key)
     first = probe(start) if held is not None else None
     if held is not None and first is not None and held[0].same(first):

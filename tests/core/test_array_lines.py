@@ -97,19 +97,20 @@ def test_a_plan_is_taken_again_only_while_the_first_line_is_the_one_planned_for(
     name = "conv.weight"
     assert array_lines(stepper, name, d) is not None
     plans = module._PLANS[stepper]
-    base, _ = plans[(name, d, None)]
+    shape = tuple(np.shape(stepper.array(name)))
+    base, _ = plans[(name, shape, d, None)]
     stepper.set_hand_rounding(d)
     stepper.run_iteration()
     array_lines(stepper, name, d)
-    assert (name, d, d) in plans and plans[(name, d, None)][0] is base  # exact and rounded: each its own
+    assert (name, shape, d, d) in plans and plans[(name, shape, d, None)][0] is base  # exact, rounded: each its own
     stepper.set_hand_rounding(None)
     stepper.run_iteration()
-    plans[(name, d, None)] = (base, [])  # a plan of no slices: every line is left to explain
+    plans[(name, shape, d, None)] = (base, [])  # a plan of no slices: every line is left to explain
     size = int(np.size(stepper.array(name)))
     assert array_lines(stepper, name, d) == [None] * size  # taken again: the first line is the same
     changed = copy.copy(base)
     changed.parts = [*base.parts, " (changed)"]
-    plans[(name, d, None)] = (changed, [])
+    plans[(name, shape, d, None)] = (changed, [])
     lines = array_lines(stepper, name, d)  # the first line is not the one planned for: planned again
     explain_one = explainer_of(stepper, d)
     assert lines == [explain_one(ref).one_line() for ref in _element_refs(stepper, name)]
