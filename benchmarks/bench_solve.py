@@ -76,7 +76,8 @@ def run_solve(path: Path, fmt: str, iterations: int) -> tuple[float, float, int,
     command = [sys.executable, "-m", "tui.cli", "solve", str(path), "--iterations", str(iterations),
                "--format", fmt]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)
+    # run in ROOT: `python -m` puts the working folder first on the path, before PYTHONPATH
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=ROOT)
     assert proc.stdout is not None
     first = proc.stdout.read(1)
     first_at = time.perf_counter() - t0

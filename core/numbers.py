@@ -244,6 +244,17 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
     ``%.*f`` could round otherwise than ``fmt`` (a value at or within a millionth of a unit
     of a tie, next to a power of ten, very large or very small, not finite) is written by
     ``fmt``."""
+    return fmt_array_read(values, decimals, trim, sig)[0]
+
+
+def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
+                   sig: int = 0) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """``fmt_array``'s texts, with what a reader of each text needs without reading it:
+    (texts, the float each text reads back as, its decimals after the point). Worked out
+    from the integer of its digits (``N / 10**places``, exact: both are floats exactly and
+    the division rounds once, as reading the text does); NaN and −1 for a text this did
+    not write itself (one ``fmt`` wrote, or one beyond 10^9 in its last place): the
+    caller reads those."""
     v = np.asarray(values, dtype=np.float64).ravel()
     a = np.abs(v)
     d = decimals
@@ -271,26 +282,51 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
         if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
             hard[i] = True
     exact_trim = trim == "exact"
-    out = ["%.*f" % pair for pair in zip(places.tolist(), v.tolist())]  # noqa: UP031 (the fastest way)
+    forms = np.where(v < 0, MINUS + "%.*f", "%.*f").tolist()  # the true minus written with the digits
+    out = [f % pair for f, pair in zip(forms, zip(places.tolist(), a.tolist()))]  # (the fastest way)
+    # the digits as an integer, to count the zeros a text drops and to read it back
+    known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
+    with np.errstate(invalid="ignore", over="ignore"):
+        whole = np.where(known, np.rint(a * 10.0 ** np.where(known, places, 0)), 0.0)
+        back = np.where(known, np.copysign(whole / 10.0 ** np.where(known, places, 0), v), np.nan)
+    zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places)
+    rest = whole.copy()
+    more = known & (places > 0) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
+    while more.any():
+        zeros += more
+        rest = np.where(more, np.floor(rest / 10.0), rest)
+        more &= (zeros < places) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
+    dropped = np.zeros(v.size, dtype=np.int64)  # of a text worked out here: the zeros it drops
     if not exact_trim:  # a small value's trailing zeros go
-        for i in np.flatnonzero(small & ~hard).tolist():
-            out[i] = out[i].rstrip("0").rstrip(".")
+        dropped = np.where(small, zeros, dropped)
     if trim is False:  # a result: −0.0140 → −0.014, no zero beyond the decimals
-        for i in np.flatnonzero(few & ~hard).tolist():
-            whole, _, decimal_places = out[i].partition(".")
-            kept = decimal_places[:d] + decimal_places[d:].rstrip("0")
-            out[i] = f"{whole}.{kept}" if kept else whole
-    for i in np.flatnonzero(~nonzero).tolist():  # −0.000 is 0.000
-        out[i] = out[i].lstrip("-")
+        dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), dropped)
     if trim:
-        xs = v.tolist()
-        for i, text in enumerate(out):
+        with np.errstate(invalid="ignore"):
+            taken = np.abs(back - v) <= 1e-12 * np.maximum(1.0, a) if exact_trim else np.ones(v.size, dtype=bool)
+        dropped = np.where(taken, zeros, dropped)
+    dropped = np.where(known, dropped, 0)
+    cut = dropped + ((dropped == places) & (dropped > 0))  # all the places gone: the point too
+    for i, n in zip(np.flatnonzero(cut).tolist(), cut[cut > 0].tolist()):
+        out[i] = out[i][:-n]
+    others = ~known & ~hard  # beyond 10^9 in its last place: the texts themselves are looked at
+    if not exact_trim:
+        for i in np.flatnonzero(small & others).tolist():
+            out[i] = out[i].rstrip("0").rstrip(".")
+    if trim is False:
+        for i in np.flatnonzero(few & others).tolist():
+            whole_part, _, decimal_places = out[i].partition(".")
+            kept = decimal_places[:d] + decimal_places[d:].rstrip("0")
+            out[i] = f"{whole_part}.{kept}" if kept else whole_part
+    if trim:
+        for i in np.flatnonzero(others).tolist():
+            text = out[i]
             if text[-1] == "0" and "." in text:
                 short = text.rstrip("0").rstrip(".")
-                if not exact_trim or abs(float(short) - xs[i]) <= 1e-12 * max(1.0, abs(xs[i])):
+                x = float(v[i])
+                if not exact_trim or abs(float(short.replace(MINUS, "-")) - x) <= 1e-12 * max(1.0, abs(x)):
                     out[i] = short
-    for i in np.flatnonzero(v < 0).tolist():
-        out[i] = out[i].replace("-", MINUS)
     for i in np.flatnonzero(hard).tolist():
         out[i] = fmt(float(v[i]), d, trim, sig)
-    return out
+    shown = np.where(known, places - dropped, -1)
+    return out, back, shown

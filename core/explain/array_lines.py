@@ -27,12 +27,13 @@ from collections.abc import Callable, Iterable
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import numpy as np
 
 from core.engine.quantities import KINDS, QuantityRef, parse_name
 from core.explain.arithmetic import _TOKEN, plain_value, reproduces, shown_places
-from core.explain.derivation import value_texts
+from core.explain.derivation import value_texts_read
 from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
 
 if TYPE_CHECKING:
@@ -40,7 +41,9 @@ if TYPE_CHECKING:
 
 MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~6 of them)
 MAX_ELEMENTS = 1 << 20  # a larger array is explained value by value: its lines are never all held at once
-PROBES_PER_ELEMENT = 4  # a template pays when it fills at least this many elements per probe made
+# a template pays when it fills at least this many elements per probe made (a probe costs
+# less than explaining an element: it has no reproduce loop)
+PROBES_PER_ELEMENT = 2
 # the tokens of a probe that writes every number as negative: a factor "(−P)", a result "−N"
 # (a lone factor's parentheses dropped: "−P", written as a result); as positive, all bare
 _NEGATIVE = re.compile(r"\x01(\d+)\x02|\(−(\d+)\.75e-3210\)|(−?)(\d+)\.(25|75)e-3210|\x03")
@@ -93,6 +96,11 @@ class _Template:
         """What must agree between elements: the parts, the slots without their indices."""
         return (tuple(self.parts), tuple(self.numbers), tuple(s[:2] for s in self.slots))
 
+    def same(self, other: _Template) -> bool:
+        """The same line at the same element: parts, checked numbers and slots with their indices."""
+        return (self.parts, self.numbers, self.checked, self.slots) == (other.parts, other.numbers, other.checked,
+                                                                        other.slots)
+
 
 def _parts(text: str, sign: int) -> list[Part]:
     """A probe's line (its numbers written with ``sign``) as literal text and slots."""
@@ -137,16 +145,48 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
         return None
 
 
+Plan = list[tuple[tuple[int, ...], _Template, list[tuple[np.ndarray, np.ndarray]], np.ndarray]]
+# every stepper's plans of its arrays, (name, shape, decimals, rounding) → (the first element's template,
+# the plan):
+# an array's line has the same shape at every iteration, so a later one probes only its first element
+_PLANS: WeakKeyDictionary[Stepper, dict[tuple[str, tuple[int, ...], int, int | None], tuple[_Template, Plan]]] = \
+    WeakKeyDictionary()
+
+
 def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
           decimals: int) -> list[str | None]:
-    """The lines of every element, slice by slice: along the axes one step of which keeps
-    the line's shape (a conv's filters and samples), one template fills the slice; the
-    other axes (a kernel position next to the padding writes fewer terms) are taken one
-    index at a time, each with a template of its own. Raises NotTemplated when that would
-    take about as many probes as there are elements."""
+    """The lines of every element, slice by slice (``_plan``). The plan of an earlier
+    iteration is taken again when the first element's template (its text and slots,
+    every number written as if negative, as the plan was checked then) is the same."""
+    start = (0,) * len(shape)
+    plans = _PLANS.setdefault(stepper, {})
+    key = (name, shape, decimals, stepper.hand_rounding)
+    held = plans.get(key)
+    first = probe(start) if held is not None else None
+    if held is not None and first is not None and held[0].same(first):
+        plan = held[1]
+    else:
+        base = _signed(probe, start)
+        plan = _plan(name, shape, probe, base)
+        plans[key] = (base, plan)
+    lines = np.full(prod(shape), None, dtype=object)
+    for corner, here, maps, elements in plan:
+        made = _fill(stepper, name, here, maps, elements, corner, decimals)
+        lines[np.ravel_multi_index(tuple(elements), shape)] = made
+    out: list[str | None] = lines.tolist()
+    return out
+
+
+def _plan(name: str, shape: tuple[int, ...], probe: Callable[..., _Template], base: _Template) -> Plan:
+    """How to fill an array: along the axes one step of which keeps the line's shape (a
+    conv's filters and samples), one template fills a slice; the other axes (a kernel
+    position next to the padding writes fewer terms) are taken one index at a time, each
+    with a template of its own. Per slice: (its first element, its template, the slots'
+    index maps, its elements); a slice whose line changes shape is left out (its elements
+    are explained one by one). Raises NotTemplated when that would take about as many
+    probes as there are elements."""
     rank = len(shape)
     start = (0,) * rank
-    base = _signed(probe, start)
     along, across, first_steps = [], [], []
     for axis, size in enumerate(shape):
         if size > 1:
@@ -159,7 +199,7 @@ def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[.
     slices = list(product(*(range(shape[a]) for a in across)))
     if PROBES_PER_ELEMENT * len(slices) * (len(along) + 4) > prod(shape):
         raise NotTemplated(name)  # about as many probes as elements: explain them one by one
-    lines: list[str | None] = [None] * prod(shape)
+    plan: Plan = []
     for combo in slices:
         origin = list(start)
         for axis, at in zip(across, combo):
@@ -180,10 +220,8 @@ def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[.
         if any(o.shape() != here.shape() or not _follows(o, maps, index, corner)
                for index in {last, middle} - {corner} for o in [probe(index)]):
             continue
-        made = _fill(stepper, name, here, maps, elements, corner, decimals)
-        for flat, line in zip(np.ravel_multi_index(tuple(elements), shape).tolist(), made):
-            lines[flat] = line
-    return lines
+        plan.append((corner, here, maps, elements))
+    return plan
 
 
 def _step(index: tuple[int, ...], axis: int) -> tuple[int, ...]:
@@ -239,14 +277,15 @@ def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
 
 
 def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
-          elements: np.ndarray, origin: tuple[int, ...], decimals: int) -> list[str | None]:
-    """Every element's line from the template: the reproduce loop of ``explain`` done on
-    arrays (the numbers with the display's decimals, then one more, … for the elements
-    whose formula does not reproduce yet, until the numbers are written exactly). Each
-    distinct number of a slot is written once (an operand many elements share)."""
+          elements: np.ndarray, origin: tuple[int, ...], decimals: int) -> np.ndarray:
+    """Every element's line from the template (an array of str, None: left to explain):
+    the reproduce loop of ``explain`` done on arrays (the numbers with the display's
+    decimals, then one more, … for the elements whose formula does not reproduce yet,
+    until the numbers are written exactly). Each distinct number of a slot is written
+    once (an operand many elements share)."""
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
-    symbols: dict[int, list[str] | str] = {}
+    symbols: dict[int, np.ndarray | str] = {}
     numbers: dict[int, np.ndarray] = {}  # slot → its value at every element
     bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
     for k, slot in enumerate(base.slots):
@@ -265,38 +304,40 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     results: list[str] = []
     assert writer.d is not None
     if base.checked or ("V", -1) in base.parts:  # (a given value's line is its number alone)
-        results = value_texts(np.where(bad, 0.0, own), writer.d, writer.result_sig)
+        results, shown, places = value_texts_read(np.where(bad, 0.0, own), writer.d, writer.result_sig)
     if base.checked:
-        shown = np.array([float(r.replace("−", "-")) for r in results])
-        half = 0.5 * 10.0 ** -np.array([_places(r) for r in results], dtype=np.float64)
-    lines: list[str | None] = [None] * count
+        for i in np.flatnonzero(places < 0).tolist():  # the texts fmt wrote itself: read them
+            shown[i] = float(results[i].replace("−", "-")) if not bad[i] else 0.0
+            places[i] = _places(results[i])
+        half = 0.5 * 10.0 ** -places.astype(np.float64)
+    result_column = np.array(results, dtype=object)
+    lines = np.full(count, None, dtype=object)
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     todo = np.flatnonzero(~bad)
     for extra in range(EXTRA_DIGITS + 1):
         if not todo.size:
             break
         writer.extra = extra
-        texts, backs = _written(writer, numbers, todo, base.checked)
-        done = _reproduces(base.numbers, texts, backs, [results[i] for i in todo.tolist()], shown[todo],
+        texts, backs, factors = _written(writer, numbers, todo, base.checked)
+        done = _reproduces(base.numbers, texts, factors, backs, result_column[todo].tolist(), shown[todo],
                            half[todo]) if base.checked \
             else np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
-        at = todo[picked].tolist()
+        at_array = todo[picked]
+        at = at_array.tolist()
         columns: list[Iterable[str]] = []
         for part in base.parts:
             if isinstance(part, str):
                 columns.append(repeat(part, len(at)))
             elif part[0] == "S":
                 text = symbols[part[1]]
-                columns.append(repeat(text, len(at)) if isinstance(text, str) else [text[i] for i in at])
+                columns.append(repeat(text, len(at)) if isinstance(text, str)
+                               else text[at_array].tolist())
             elif part[0] == "V":
-                columns.append([results[i] for i in at])
+                columns.append(result_column[at_array].tolist())
             else:
-                written = texts[part[1]]
-                column = [written[i] for i in picked.tolist()]
-                columns.append(column if part[0] == "N" else [f"({t})" if t[0] == "−" else t for t in column])
-        for i, row in zip(at, zip(*columns)):
-            lines[i] = "".join(row)
+                columns.append((texts if part[0] == "N" else factors)[part[1]][picked].tolist())
+        lines[at_array] = np.array(["".join(row) for row in zip(*columns)], dtype=object)
         left = np.flatnonzero(~done)
         if not left.size or extra == EXTRA_DIGITS:
             break
@@ -310,7 +351,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         if close.any():
             near = left[close]
             writer.extra = EXTRA_DIGITS
-            finest, _ = _written(writer, numbers, todo[near], False)
+            finest, _, _ = _written(writer, numbers, todo[near], False)
             stop[np.flatnonzero(close)] = [all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
                                            for n, j in enumerate(near.tolist())]
         todo = todo[left[~stop]]
@@ -318,22 +359,26 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
 
 
 def _written(writer: Probe, numbers: dict[int, np.ndarray], todo: np.ndarray,
-             read: bool) -> tuple[dict[int, list[str]], dict[int, np.ndarray]]:
-    """Every number slot's text at the elements ``todo`` (with the writer's decimals), and
-    (``read``) the value a calculator reads back from it: every distinct number written
-    once (an operand many elements share), in one call for all the slots."""
+             read: bool) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], dict[int, np.ndarray]]:
+    """Every number slot's text at the elements ``todo`` (with the writer's decimals), the
+    same as a factor (a negative one in parentheses), and (``read``) the value a
+    calculator reads back from it: every distinct number written once (an operand many
+    elements share), in one call for all the slots; the texts as arrays of str."""
     if not numbers:
-        return {}, {}
+        return {}, {}, {}
     every = np.stack([v[todo] for v in numbers.values()])  # (slots, elements)
     distinct, which = np.unique(every, return_inverse=True)
     which = which.reshape(every.shape)
-    written = writer.written_numbers(distinct)
-    rows: list[list[int]] = which.tolist()  # type: ignore[assignment]
-    texts = {k: [written[j] for j in row] for k, row in zip(numbers, rows)}
+    written, back = writer.written_numbers_read(distinct)
+    column = np.array(written, dtype=object)
+    factor = np.array([f"({t})" if t[0] == "−" else t for t in written], dtype=object)
+    texts = {k: column[row] for k, row in zip(numbers, which)}
+    factors = {k: factor[row] for k, row in zip(numbers, which)}
     if not read:
-        return texts, {}
-    back = np.array([float(t.replace("−", "-")) for t in written])
-    return texts, {k: back[row] for k, row in zip(numbers, which)}
+        return texts, {}, factors
+    for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
+        back[i] = float(written[i].replace("−", "-"))
+    return texts, {k: back[row] for k, row in zip(numbers, which)}, factors
 
 
 def _places(result: str) -> int:
@@ -344,19 +389,42 @@ def _places(result: str) -> int:
     return 0 if point < 0 else len(result) - point - 1
 
 
-def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> list[str] | str:
-    """A symbol slot's text at every element (one text when it is the same for all)."""
+_NAMES: dict[str, tuple[tuple[int, ...], np.ndarray]] = {}  # prefix → (shape, every element's symbol)
+_NAMES_HELD = 1 << 21  # at most this many symbols are kept (then the tables are made again)
+
+
+def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> np.ndarray | str:
+    """A symbol slot's text at every element (one text when it is the same for all), read
+    from a table of the symbols of every index up to the largest, made once per shape."""
     if not moves.any():
         return prefix + ("[" + ",".join(map(str, start.tolist())) + "]" if len(start) else "")
-    if len(start) == 1:
-        return [f"{prefix}[{i}]" for i in index[0].tolist()]
-    if len(start) == 2:
-        return [f"{prefix}[{i},{j}]" for i, j in zip(index[0].tolist(), index[1].tolist())]
-    return [prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()]
+    box = tuple(int(m) + 1 for m in index.max(axis=1).tolist())
+    held = _NAMES.get(prefix)
+    if held is not None and len(held[0]) == len(box):
+        box = tuple(max(a, b) for a, b in zip(box, held[0]))
+    if index.min() < 0 or prod(box) > MAX_ELEMENTS:
+        return np.array([prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()], dtype=object)
+    if held is None or held[0] != box:
+        held = _NAMES[prefix] = (box, _names(prefix, box))
+    found: np.ndarray = held[1][np.ravel_multi_index(tuple(index), box)]
+    return found
 
 
-def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[int, np.ndarray], results: list[str],
-                shown: np.ndarray, half: np.ndarray) -> np.ndarray:
+def _names(prefix: str, box: tuple[int, ...]) -> np.ndarray:
+    """The symbols ``prefix[i,j,…]`` of every index of shape ``box`` in reading order."""
+    if sum(t.size for _, t in _NAMES.values()) + prod(box) > _NAMES_HELD:
+        _NAMES.clear()
+    if len(box) == 1:
+        names = [f"{prefix}[{i}]" for i in range(box[0])]
+    elif len(box) == 2:
+        names = [f"{prefix}[{i},{j}]" for i in range(box[0]) for j in range(box[1])]
+    else:
+        names = [prefix + "[" + ",".join(map(str, row)) + "]" for row in np.ndindex(box)]
+    return np.array(names, dtype=object)
+
+
+def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
+                backs: dict[int, np.ndarray], results: list[str], shown: np.ndarray, half: np.ndarray) -> np.ndarray:
     """Per element: do the written numbers (``backs``: as a calculator reads them back),
     evaluated as written, give the result shown within half its last digit
     (``value_reproduces``)? A formula that is no plain sum of products is read by the
@@ -374,8 +442,8 @@ def _reproduces(numbers: list[Part], texts: dict[int, list[str]], backs: dict[in
     value = None if tokens is None else plain_value(tokens)
     if value is None:  # not a sum of products (a function, a group): the calculator's reader, one by one
         return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
-            repeat(part, count) if isinstance(part, str) else texts[part[1]] if part[0] == "N"
-            else [f"({t})" if t[0] == "−" else t for t in texts[part[1]]] for part in numbers)), results)],
+            repeat(part, count) if isinstance(part, str)
+            else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), results)],
             dtype=bool)
     value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
     with np.errstate(invalid="ignore"):

@@ -32,7 +32,7 @@ from core.nn.layers import Layer
 from core.nn.layers.terms import Formula, Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
-from core.numbers import fmt, fmt_array, round_as_shown, rounded_text
+from core.numbers import fmt, fmt_array_read, round_as_shown, rounded_text
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -293,14 +293,22 @@ class _Explainer:
 
     def written_numbers(self, values: np.ndarray) -> list[str]:
         """``n(v)`` of every finite value of an array at once (``fmt_array``)."""
+        return self.written_numbers_read(values)[0]
+
+    def written_numbers_read(self, values: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """``written_numbers``, and the float each text reads back as (``fmt_array_read``;
+        NaN where the caller must read the text itself)."""
         flat = np.asarray(values, dtype=np.float64).ravel()
         plain = (flat == np.floor(flat)) | np.isin(flat, np.array(sorted(self.settings)))
         out = [""] * flat.size
+        back = np.full(flat.size, np.nan)
         for kind in (True, False):
             where = np.flatnonzero(plain == kind)
-            for i, text in zip(where.tolist(), fmt_array(flat[where], *self.number_format(kind))):
+            texts, read, _ = fmt_array_read(flat[where], *self.number_format(kind))
+            for i, text in zip(where.tolist(), texts):
                 out[i] = text
-        return out
+            back[where] = read
+        return out, back
 
     @property
     def result_sig(self) -> int:

@@ -180,11 +180,12 @@ def section_derivations(stepper: Stepper, decimals: int) -> list[tuple[str, Iter
     return [(title, made(names)) for title, names in _section_names(stepper)]
 
 
-def section_lines(stepper: Stepper, decimals: int) -> list[tuple[str, Iterator[str]]]:
+def section_lines(stepper: Stepper, decimals: int, blocks: bool = False) -> list[tuple[str, Iterator[str]]]:
     """``section_derivations`` as the reports write them, each value's ``one_line()``: an
     array whose line has one shape for every element is written whole from the
     explainer's template of it (core/explain/array_lines), the same lines, far faster;
-    every other value (and an element the template leaves out) is explained alone."""
+    every other value (and an element the template leaves out) is explained alone.
+    With ``blocks``, an array made whole comes as one text, its lines joined by newlines."""
     explain_one = explainer_of(stepper, decimals)
 
     def made(names: list[str]) -> Iterator[str]:
@@ -194,7 +195,10 @@ def section_lines(stepper: Stepper, decimals: int) -> list[tuple[str, Iterator[s
                 for ref in _element_refs(stepper, name):
                     yield explain_one(ref).one_line()
             elif None not in lines:
-                yield from lines  # type: ignore[misc]
+                if blocks:
+                    yield "\n".join(lines)  # type: ignore[arg-type]
+                else:
+                    yield from lines  # type: ignore[misc]
             else:
                 for ref, line in zip(_element_refs(stepper, name), lines):
                     yield explain_one(ref).one_line() if line is None else line
@@ -220,9 +224,11 @@ def derivations(stepper: Stepper, decimals: int) -> list[tuple[str, list[Derivat
 def stream_text(scenario: Scenario, iterations: int = 1, markdown: bool = False,
                 hand_rounding: int | None = None) -> Iterator[str]:
     """``render_text(scenario, solve(scenario, iterations, explained=True, …))`` line by line
-    (each with its newline), an iteration's values written while it is the stepper's: only
-    one iteration is ever held, so the count of values is bounded by the output's size
-    (``MAX_SOLVE_VALUES``, as JSON), not by memory. Refuses up front as ``solve`` does."""
+    (each with its newline; an array made whole from its template comes as one text of
+    all its lines, for fewer, larger writes), an iteration's values written while it is
+    the stepper's: only one iteration is ever held, so the count of values is bounded by
+    the output's size (``MAX_SOLVE_VALUES``, as JSON), not by memory. Refuses up front as
+    ``solve`` does."""
     refusal = check_solve(iterations, values_per_iteration(scenario), explained=False)
     if refusal is not None:
         raise refusal
@@ -242,7 +248,8 @@ def _streamed(scenario: Scenario, iterations: int, markdown: bool, hand_rounding
         assert loss is not None
         record = IterationRecord(stepper.iteration, stepper.sample_indices(), float(loss), {},
                                  run_checks(stepper, scenario.expected) if k == 0 else [])
-        yield from _lines(_iteration_text(scenario, record, section_lines(stepper, scenario.decimals), markdown))
+        yield from _lines(_iteration_text(scenario, record, section_lines(stepper, scenario.decimals, blocks=True),
+                                          markdown))
 
 
 def _lines(lines: Iterable[str]) -> Iterator[str]:

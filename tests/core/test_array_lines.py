@@ -9,6 +9,8 @@ themselves, digits and random networks included.)"""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -24,15 +26,25 @@ from core.scenario.load import parse_scenario
 from tests.core.test_formulas_reproduce import _modern_scenario, _random_scenario
 
 
-def _compare(scenario: Scenario, rounded: bool, iterations: int = 1) -> tuple[int, int]:
-    """(lines made from templates, of which left to explain); asserts each is explain's."""
+def _compare(scenario: Scenario, rounded: bool, iterations: int = 1, every: bool = False) -> tuple[int, int]:
+    """(lines made from templates, of which left to explain); asserts each is explain's
+    (at the last iteration, or with ``every`` at each: the plans of the first taken again)."""
     stepper = Stepper(scenario)
     if rounded:
         stepper.set_hand_rounding(scenario.decimals)
+    made = left = 0
     for k in range(iterations):
         if k:
             stepper.advance_to_next()
         stepper.run_iteration()
+        if every and k < iterations - 1:
+            more, fewer = _compared(stepper, scenario)
+            made, left = made + more, left + fewer
+    more, fewer = _compared(stepper, scenario)
+    return made + more, left + fewer
+
+
+def _compared(stepper: Stepper, scenario: Scenario) -> tuple[int, int]:
     explain_one = explainer_of(stepper, scenario.decimals)
     made = left = 0
     for name in quantity_names(stepper):
@@ -67,6 +79,41 @@ def every_array(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_random_networks_lines_made_from_templates_are_explains(seed: int, rounded: bool, every_array: None) -> None:
     made, _ = _compare(parse_scenario(_random_scenario(seed)), rounded, iterations=2)
     assert made > 20
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_later_iteration_takes_the_first_one_s_plans_and_writes_explain_s_lines(seed: int,
+                                                                                  every_array: None) -> None:
+    scenario = parse_scenario(_random_scenario(seed))
+    made, _ = _compare(scenario, False, iterations=3, every=True)
+    assert made > 60
+
+
+def test_a_plan_is_taken_again_only_while_the_first_line_is_the_one_planned_for() -> None:
+    scenario = load("digits")
+    d = scenario.decimals
+    stepper = Stepper(scenario)
+    stepper.run_iteration()
+    name = "conv.weight"
+    assert array_lines(stepper, name, d) is not None
+    plans = module._PLANS[stepper]
+    shape = tuple(np.shape(stepper.array(name)))
+    base, _ = plans[(name, shape, d, None)]
+    stepper.set_hand_rounding(d)
+    stepper.run_iteration()
+    array_lines(stepper, name, d)
+    assert (name, shape, d, d) in plans and plans[(name, shape, d, None)][0] is base  # exact, rounded: each its own
+    stepper.set_hand_rounding(None)
+    stepper.run_iteration()
+    plans[(name, shape, d, None)] = (base, [])  # a plan of no slices: every line is left to explain
+    size = int(np.size(stepper.array(name)))
+    assert array_lines(stepper, name, d) == [None] * size  # taken again: the first line is the same
+    changed = copy.copy(base)
+    changed.parts = [*base.parts, " (changed)"]
+    plans[(name, shape, d, None)] = (changed, [])
+    lines = array_lines(stepper, name, d)  # the first line is not the one planned for: planned again
+    explain_one = explainer_of(stepper, d)
+    assert lines == [explain_one(ref).one_line() for ref in _element_refs(stepper, name)]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

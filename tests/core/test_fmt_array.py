@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.numbers import fmt, fmt_array
+from core.explain.arithmetic import shown_places
+from core.numbers import fmt, fmt_array, fmt_array_read
 
 _RNG = np.random.default_rng(7)
 _EDGES = [0.0, -0.0, 0.5, -0.5, 0.0005, -0.0005, 0.00049999, 0.1, 1.0, 2.675, 0.0999, 0.09996, -0.0999996,
@@ -40,3 +41,38 @@ def test_any_floats_are_written_as_fmt_writes_them(values: list[float], decimals
 def test_an_array_of_any_shape_is_written_in_reading_order() -> None:
     grid = np.array([[0.25, -1.5], [0.0001234, 3.0]])
     assert fmt_array(grid, 3) == ["0.250", "−1.500", "0.000123", "3.000"]
+
+
+def _read(text: str) -> tuple[float, int]:
+    """What a reader takes from a written number: its value and its decimals."""
+    return float(text.replace("−", "-")), shown_places(text)
+
+
+@pytest.mark.parametrize("decimals", [0, 1, 3, 4, 6, 12])
+@pytest.mark.parametrize("trim", [False, True, "exact"])
+@pytest.mark.parametrize("sig", [0, 3, 4, 15])
+def test_the_values_and_decimals_worked_out_are_those_of_the_texts(decimals: int, trim: bool | str,
+                                                                    sig: int) -> None:
+    texts, back, places = fmt_array_read(_VALUES, decimals, trim, sig)
+    assert texts == fmt_array(_VALUES, decimals, trim, sig)
+    known = np.flatnonzero(places >= 0)
+    assert np.isnan(back[places < 0]).all()
+    for i in known.tolist():
+        assert (float(back[i]), int(places[i])) == _read(texts[i]), texts[i]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True, width=64), min_size=1, max_size=40),
+       st.integers(0, 15), st.sampled_from([False, True, "exact"]), st.integers(0, 15))
+def test_any_floats_read_back_as_their_texts_read(values: list[float], decimals: int, trim: bool | str,
+                                                  sig: int) -> None:
+    texts, back, places = fmt_array_read(np.array(values), decimals, trim, sig)
+    for text, value, shown in zip(texts, back.tolist(), places.tolist()):
+        if shown >= 0:
+            assert (value, shown) == _read(text)
+
+
+def test_a_display_s_numbers_are_worked_out_not_read() -> None:
+    """At a display's decimals the digits' integer is exact (below 10^9): most are worked out."""
+    _, _, places = fmt_array_read(_VALUES, 3, False, 3)
+    assert np.count_nonzero(places >= 0) > _VALUES.size // 2
