@@ -5,8 +5,10 @@ Importing this package, or ``tui.cli``, never imports Textual: only launching th
 It does set OpenBLAS to one thread (unless the environment already says how many), before
 anything loads NumPy: the engine's matrices are small (a conv layer's [16, 144]·[144, 1024]),
 where BLAS threads cost more than they win, ten times more on a busy two-core machine
-(benchmarks/bench_digits_modern.py). One thread or several give the same numbers: each entry
-of a product is computed by one thread either way.
+(benchmarks/bench_digits_modern.py); and one thread keeps every product's floats the same
+from run to run and machine load to machine load: on two threads OpenBLAS splits some
+products otherwise (an [800, 400]·[400, 800] product differs in its last bits), and the
+stepper, the trainer and a saved run must agree to the bit.
 """
 
 import os
