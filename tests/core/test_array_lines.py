@@ -13,6 +13,7 @@ import copy
 
 import numpy as np
 import pytest
+from fixtures.random_scenarios import modern_scenario, random_scenario
 
 from core.engine.quantities import QuantityRef
 from core.engine.scenario import Scenario
@@ -23,7 +24,6 @@ from core.explain.explainer import NotTemplated, Probe, _Explainer, explainer_of
 from core.exports.report import _element_refs, quantity_names, section_derivations, section_lines
 from core.scenario.catalog import bundled_names, load
 from core.scenario.load import parse_scenario
-from tests.core.test_formulas_reproduce import _modern_scenario, _random_scenario
 
 
 def _compare(scenario: Scenario, rounded: bool, iterations: int = 1, every: bool = False) -> tuple[int, int]:
@@ -77,14 +77,14 @@ def every_array(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("rounded", [False, True], ids=["exact", "hand-rounding"])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_random_networks_lines_made_from_templates_are_explains(seed: int, rounded: bool, every_array: None) -> None:
-    made, _ = _compare(parse_scenario(_random_scenario(seed)), rounded, iterations=2)
+    made, _ = _compare(parse_scenario(random_scenario(seed)), rounded, iterations=2)
     assert made > 20
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_later_iteration_takes_the_first_one_s_plans_and_writes_explain_s_lines(seed: int,
                                                                                   every_array: None) -> None:
-    scenario = parse_scenario(_random_scenario(seed))
+    scenario = parse_scenario(random_scenario(seed))
     made, _ = _compare(scenario, False, iterations=3, every=True)
     assert made > 60
 
@@ -118,7 +118,7 @@ def test_a_plan_is_taken_again_only_while_the_first_line_is_the_one_planned_for(
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_lines_under_adaptive_optimizers_are_explains(seed: int, every_array: None) -> None:
-    _compare(parse_scenario(_modern_scenario(seed)), False, iterations=2)
+    _compare(parse_scenario(modern_scenario(seed)), False, iterations=2)
 
 
 def _dense(inputs: int, input_shape: str, units: int = 12) -> Scenario:

@@ -12,10 +12,9 @@ reproduce its result.
 
 from __future__ import annotations
 
-import random
-
 import pytest
 from fixtures.formula_check import check_line, derivation_lines, evaluate
+from fixtures.random_scenarios import modern_scenario, random_scenario
 
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
@@ -104,47 +103,10 @@ def test_every_formula_of_digits_reproduces(hand_rounding: bool) -> None:
     assert not bad, f"{len(bad)} of {counted} formulas do not reproduce:\n" + "\n".join(bad[:10])
 
 
-def _random_scenario(seed: int) -> str:
-    """A random network of dense, conv, pool and add layers, batch > 1, random decimals, plain
-    SGD or with momentum or weight decay (their derivations are written by the optimizer)."""
-    rng = random.Random(seed)
-    acts = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
-    conv = seed % 2 == 0
-    loss = rng.choice(["cross_entropy", "squared_error", "mse"])
-    last = "softmax" if loss == "cross_entropy" else rng.choice(["sigmoid", "linear", "tanh"])
-    if conv:
-        shape, layers = "[1, 5, 5]", [
-            f"  - {{name: c1, type: conv2d, filters: 2, kernel: 3, padding: {rng.choice([0, 1])}, "
-            f"activation: {rng.choice(acts)}}}",
-            f"  - {{name: p1, type: {rng.choice(['maxpool2d', 'avgpool2d'])}, size: 2, stride: 1}}",
-            "  - {name: f1, type: flatten}",
-            f"  - {{name: h1, type: dense, units: 3, activation: {rng.choice(acts)}}}"]
-    else:
-        shape, layers = "[4]", [f"  - {{name: h1, type: dense, units: 3, activation: {rng.choice(acts)}}}"]
-    layers += [f"  - {{name: h2, type: dense, units: 3, activation: {rng.choice(acts)}}}",
-               f"  - {{name: s1, type: add, inputs: [h1, h2], activation: {rng.choice(acts)}}}",
-               f"  - {{name: out, type: dense, units: 2, activation: {last}}}"]
-    size = 25 if conv else 4
-    samples = []
-    for k in range(3):
-        x = [round(rng.uniform(-1, 1), rng.choice([1, 2, 4])) for _ in range(size)]
-        xs = str([[x[r * 5:(r + 1) * 5] for r in range(5)]]) if conv else str(x)
-        if loss == "cross_entropy":
-            samples.append(f"  - {{x: {xs}, label: {k % 2}}}")
-        else:
-            samples.append(f"  - {{x: {xs}, y: [{round(rng.uniform(0, 1), 2)}, {round(rng.uniform(0, 1), 2)}]}}")
-    return "\n".join([
-        "format: 1", f"name: random {seed}", f"input: {shape}", "samples:", *samples, "layers:", *layers,
-        f"loss: {loss}", f"learning_rate: {rng.choice([0.1, 0.37, 0.5])}", "batch_size: 2", f"seed: {seed}",
-        f"init: {rng.choice(['xavier', 'he', 'uniform'])}", f"display: {{decimals: {rng.choice([2, 3, 4])}}}",
-        "optimizer: " + ["{type: sgd}", "{type: sgd, momentum: 0.9}", "{type: sgd, weight_decay: 0.1}",
-                         "{type: sgd, momentum: 0.8, nesterov: true}"][seed % 4], ""])
-
-
 @pytest.mark.parametrize("hand_rounding", [False, True], ids=["exact", "hand-rounding"])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_every_formula_of_a_random_network_reproduces(seed: int, hand_rounding: bool) -> None:
-    text = _random_scenario(seed)
+    text = random_scenario(seed)
     for where, report in (("solve --format text", _solve_text(parse_scenario(text), hand_rounding)),
                           ("markdown export", _markdown_exports(parse_scenario(text), hand_rounding))):
         counted, bad = _failures(report)
@@ -152,53 +114,10 @@ def test_every_formula_of_a_random_network_reproduces(seed: int, hand_rounding: 
         assert not bad, f"{where}: {len(bad)} of {counted} formulas do not reproduce:\n" + "\n".join(bad[:10])
 
 
-_OPTIMIZERS = ["{type: adam}", "{type: adamw, weight_decay: 0.1}", "{type: rmsprop}",
-               "{type: rmsprop, momentum: 0.9, weight_decay: 0.05}",
-               "{type: adam, weight_decay: 0.1, betas: [0.8, 0.99]}", "{type: adamw}"]
-
-
-def _modern_scenario(seed: int) -> str:
-    """A random network of the newer units: batch norm (1d, and 2d after a conv), dropout,
-    global average pooling, gelu, binary cross-entropy with a sigmoid last layer, and
-    Adam, AdamW or RMSprop (their derivations use √, superscript powers and erf)."""
-    rng = random.Random(seed)
-    acts = ["gelu", "relu", "tanh", "sigmoid", "linear"]
-    conv = seed % 2 == 0
-    loss = rng.choice(["binary_cross_entropy", "binary_cross_entropy", "cross_entropy", "mse"])
-    last = {"binary_cross_entropy": "sigmoid", "cross_entropy": "softmax"}.get(loss, rng.choice(["gelu", "linear"]))
-    if conv:
-        shape, size, layers = "[1, 3, 3]", 9, [
-            f"  - {{name: c1, type: conv2d, filters: 2, kernel: 2, activation: {rng.choice(acts)}}}",
-            f"  - {{name: bn2, type: batchnorm2d, activation: {rng.choice(acts)}}}",
-            "  - {name: g1, type: globalavgpool}",
-            f"  - {{name: h1, type: dense, units: 3, activation: {rng.choice(acts)}}}"]
-    else:
-        shape, size, layers = "[4]", 4, ["  - {name: h1, type: dense, units: 3, activation: gelu}"]
-    layers += [f"  - {{name: bn1, type: batchnorm1d, activation: {rng.choice(acts)}, "
-               f"momentum: {rng.choice([0.1, 0.3])}}}",
-               f"  - {{name: drop, type: dropout, p: {rng.choice([0.25, 0.5])}}}",
-               "  - {name: h2, type: dense, units: 3, activation: gelu}",
-               f"  - {{name: s1, type: add, inputs: [h1, h2], activation: {rng.choice(acts)}}}",
-               f"  - {{name: out, type: dense, units: 2, activation: {last}}}"]
-    samples = []
-    for k in range(3):
-        x = [round(rng.uniform(-1, 1), rng.choice([1, 2])) for _ in range(size)]
-        xs = str([[x[r * 3:(r + 1) * 3] for r in range(3)]]) if conv else str(x)
-        if loss == "cross_entropy":
-            samples.append(f"  - {{x: {xs}, label: {k % 2}}}")
-        else:
-            samples.append(f"  - {{x: {xs}, y: [{round(rng.uniform(0, 1), 2)}, {round(rng.uniform(0, 1), 2)}]}}")
-    return "\n".join([
-        "format: 1", f"name: modern {seed}", f"input: {shape}", "samples:", *samples, "layers:", *layers,
-        f"loss: {loss}", f"learning_rate: {rng.choice([0.01, 0.1, 0.05])}", "batch_size: 3", f"seed: {seed}",
-        f"init: {rng.choice(['xavier', 'he', 'uniform'])}", f"display: {{decimals: {rng.choice([2, 3, 4])}}}",
-        f"optimizer: {_OPTIMIZERS[seed % len(_OPTIMIZERS)]}", ""])
-
-
 @pytest.mark.parametrize("hand_rounding", [False, True], ids=["exact", "hand-rounding"])
 @pytest.mark.parametrize("seed", [1, 2, 3, 4, 5, 6])
 def test_every_formula_of_a_random_network_of_the_newer_units_reproduces(seed: int, hand_rounding: bool) -> None:
-    text = _modern_scenario(seed)
+    text = modern_scenario(seed)
     for where, report in (("solve --format text", _solve_text(parse_scenario(text), hand_rounding)),
                           ("markdown export", _markdown_exports(parse_scenario(text), hand_rounding))):
         counted, bad = _failures(report)
@@ -212,7 +131,7 @@ def test_the_explainer_reads_every_formula_the_checker_reads(name: str) -> None:
     code shared with the checker) must read every formula's numbers, √, powers and erf
     included, and get the checker's value."""
     from core.explain.arithmetic import evaluate as core_evaluate
-    scenario = parse_scenario(_modern_scenario(int(name[-1]))) if name.startswith("modern") else load(name)
+    scenario = parse_scenario(modern_scenario(int(name[-1]))) if name.startswith("modern") else load(name)
     read = 0
     for line in derivation_lines(_solve_text(scenario, False)):
         verdict = check_line(line)

@@ -221,14 +221,6 @@ def test_conv_gradients_give_the_plain_products_floats(monkeypatch, in_shape, fi
     assert into["bias"].tobytes() == grads["bias"].tobytes() == d.sum(axis=1).tobytes()
 
 
-def test_the_rewrites_are_taken_where_they_pay() -> None:
-    lenet = Conv("c2", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("relu"))
-    assert lenet._transposed_product(32 * 64)  # 16 filters, 150 taps, B·P = 2,048
-    first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
-    assert not first._transposed_product(32 * 576)  # 6 filters: slower that way
-    assert not lenet._transposed_product(8)  # a small product
-
-
 def test_the_input_gradient_takes_the_per_offset_route_where_it_is_safe(monkeypatch) -> None:
     monkeypatch.setattr(spatial, "SMALL", 0)
     taken: list[int] = []

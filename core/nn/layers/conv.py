@@ -137,31 +137,14 @@ class Conv(Layer):
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         d = self._rows(delta)  # [F, B·P]
-        if self._transposed_product(d.shape[1]):
-            # (columns @ δᵀ)ᵀ: the same dot products over B·P (the same floats, OpenBLAS
-            # sums each in the same order whichever operand comes first), about a fifth faster
-            # when F is a multiple of 8 (its kernel's tile); the copy is F·C·K values
-            gw = (cache @ d.T).T
-        else:
-            gw = d @ cache.T if out is None else None
+        # one product d·colsᵀ, always: (cols·dᵀ)ᵀ is faster for some shapes, but OpenBLAS does
+        # not sum every one of its dot products in the same order (a [48, 54]·[54, 700] case
+        # differs in the last bits), so it would change numbers from one shape to the next
         if out is None:
-            assert gw is not None
-            return {"weight": gw.reshape(self._weight_shape), "bias": d.sum(axis=1)}
-        weight = self._weight_rows(out["weight"])
-        if gw is None:
-            np.matmul(d, cache.T, out=weight)
-        else:
-            np.copyto(weight, gw)
+            return {"weight": (d @ cache.T).reshape(self._weight_shape), "bias": d.sum(axis=1)}
+        np.matmul(d, cache.T, out=self._weight_rows(out["weight"]))
         np.add.reduce(d, axis=1, out=out["bias"])
         return out
-
-    def _transposed_product(self, columns: int) -> bool:
-        """Whether the weight gradient's product runs as (columns @ δᵀ)ᵀ: measured faster with
-        OpenBLAS when F is a multiple of 8, the kernel has 16 taps or more, the product is
-        big (F·C·K·B·P over a million) and the columns fit in 8 MB (past that it is slower)."""
-        taps = self._taps
-        return self.filters % 8 == 0 and taps >= 16 and self.filters * taps * columns > 1_000_000 \
-            and taps * columns <= 1 << 20
 
     def _weights(self, params: Params) -> np.ndarray:
         """The weight as ``[F, C·K]``: a view of the very array, kept while it is the same
