@@ -122,3 +122,17 @@ def test_softmax_cross_entropy_delta_of_one_sample() -> None:
                   np.array([[0.3, 0.3, 0.3, 0.3]])):  # one-hot, soft, and targets not summing to 1
             general = (a * y.sum(axis=-1, keepdims=True) - y) / a.shape[0]
             assert _softmax_ce_delta(a, y).tobytes() == general.tobytes()
+
+
+def test_a_kept_view_follows_its_array_and_is_made_again_for_another() -> None:
+    from core.nn.layers.kept_view import KeptView
+
+    made: list[int] = []
+    kept = KeptView(lambda a: (made.append(1), a.reshape(2, 2))[1])
+    first = np.arange(4.0)
+    view = kept(first)
+    assert kept(first) is view and len(made) == 1  # the same array: the same view, made once
+    first[0] = 7.0  # training's in-place update shows through
+    assert kept(first)[0, 0] == 7.0
+    other = np.arange(4.0)  # the stepper's new array: a new view of it
+    assert kept(other) is not view and kept(other)[0, 0] == 0.0 and len(made) == 2

@@ -17,6 +17,7 @@ from core.i18n import tr
 from core.nn.activations import Activation, get_activation
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
+from core.nn.layers.kept_view import KeptView
 from core.nn.layers.spatial import Geometry
 from core.nn.layers.terms import Note, Ref, Term, Terms, note, product
 
@@ -50,12 +51,10 @@ class Conv(Layer):
         self._taps = in_shape[0] * kernel[0] * kernel[1]
         # per batch size: the gather table of the small route without padding, or False
         self._gathers: dict[int, np.ndarray | Literal[False]] = {}
-        # (array, its reshaped view): the views of the last parameter and gradient arrays seen
-        # (views, never values: training's arrays change in place and the views with them)
-        none = np.zeros(0)
-        self._weight_view: tuple[np.ndarray, np.ndarray] = (none, none)
-        self._bias_view: tuple[np.ndarray, np.ndarray] = (none, none)
-        self._grad_view: tuple[np.ndarray, np.ndarray] = (none, none)
+        # the weight as [F, C·K], the bias as [F, 1], a weight gradient array as [F, C·K]
+        self._weights = KeptView(lambda weight: weight.reshape(self.filters, self._taps))
+        self._bias_column = KeptView(lambda bias: bias.reshape(self.filters, 1))
+        self._weight_rows = KeptView(lambda grad: grad.reshape(self.filters, self._taps))
         coupled = activation.coupled
         self._activate = self.activate if coupled else activation.forward  # (the same call, fewer wrappers)
 
@@ -99,19 +98,19 @@ class Conv(Layer):
             self._gathers[b] = gather
         if gather is not False:  # a small batch without padding: ``columns``' gather, its calls only
             cols = x.reshape(-1)[gather]
-            net = self._weights(params) @ cols
-            net += self._bias_column(params)
+            net = self._weights(params["weight"]) @ cols
+            net += self._bias_column(params["bias"])
             # [B, F, …] as below (at batch one the same layout, one call fewer)
             net = net.reshape(self._net_shape)[None] if b == 1 else \
                 net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
             return net, self._activate(net), cols
         samples = self.geometry.chunk_samples(b, self._taps)
         if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
-            net, cols = self.geometry.columns_times(self._weights(params), x, samples)
+            net, cols = self.geometry.columns_times(self._weights(params["weight"]), x, samples)
         else:
             cols = self.geometry.columns(x)  # [C·K, B·P]
-            net = self._weights(params) @ cols  # [F, B·P]: the whole batch in one product
-        net += self._bias_column(params)
+            net = self._weights(params["weight"]) @ cols  # [F, B·P]: the whole batch in one product
+        net += self._bias_column(params["bias"])
         # handed on as a view [B, F, …] of the channel-major result (no copy)
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
         return net, self.activate(net), cols
@@ -132,8 +131,8 @@ class Conv(Layer):
             # filters to be summed in one block, and P·B a multiple of 8 (a ragged edge of its
             # tiles sums otherwise)
             if self.geometry.channels >= 2 and self.filters <= 256 and rows.shape[1] % 8 == 0:
-                return self.geometry.add_products(self._weights(params), rows, x.shape)
-        return self.geometry.add_columns(self._weights(params).T @ rows, x.shape)
+                return self.geometry.add_products(self._weights(params["weight"]), rows, x.shape)
+        return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         d = self._rows(delta)  # [F, B·P]
@@ -145,36 +144,6 @@ class Conv(Layer):
         np.matmul(d, cache.T, out=self._weight_rows(out["weight"]))
         np.add.reduce(d, axis=1, out=out["bias"])
         return out
-
-    def _weights(self, params: Params) -> np.ndarray:
-        """The weight as ``[F, C·K]``: a view of the very array, kept while it is the same
-        array (training's views change in place, so a view of them stays current)."""
-        weight = params["weight"]
-        kept = self._weight_view
-        if kept[0] is weight:
-            return kept[1]
-        view: np.ndarray = weight.reshape(self.filters, self._taps)
-        self._weight_view = (weight, view)
-        return view
-
-    def _bias_column(self, params: Params) -> np.ndarray:
-        """The bias as ``[F, 1]``, a view kept as ``_weights`` keeps its."""
-        bias = params["bias"]
-        kept = self._bias_view
-        if kept[0] is bias:
-            return kept[1]
-        view: np.ndarray = bias.reshape(self.filters, 1)
-        self._bias_view = (bias, view)
-        return view
-
-    def _weight_rows(self, weight: np.ndarray) -> np.ndarray:
-        """A weight gradient array as ``[F, C·K]`` (a view, kept as ``_weights`` keeps its)."""
-        kept = self._grad_view
-        if kept[0] is weight:
-            return kept[1]
-        view: np.ndarray = weight.reshape(self.filters, self._taps)
-        self._grad_view = (weight, view)
-        return view
 
     def _rows(self, delta: np.ndarray) -> np.ndarray:
         """``[B, F, …]`` → ``[F, B·P]`` (a view when δ is channel-major, as forward leaves it)."""

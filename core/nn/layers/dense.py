@@ -10,6 +10,7 @@ import numpy as np
 from core.i18n import mark, tr
 from core.nn.activations import Activation, get_activation
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
+from core.nn.layers.kept_view import KeptView
 from core.nn.layers.terms import Ref, Terms, note, product
 
 
@@ -36,8 +37,7 @@ class Dense(Layer):
         self.units = units
         self.inputs = int(np.prod(in_shape))
         self.out_shape = (units,)
-        none = np.zeros(0)
-        self._transposed: tuple[np.ndarray, np.ndarray] = (none, none)  # (weight, its .T), see forward
+        self._transposed = KeptView(np.transpose)  # the weight's .T, kept while it is the same array
         # the net is [B, units], which ``activate`` hands to the activation as it is (softmax too)
         self._activate = activation.forward
 
@@ -64,14 +64,7 @@ class Dense(Layer):
     # --- maths ------------------------------------------------------------------
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         flat = x.reshape(x.shape[0], self.inputs)
-        weight = params["weight"]
-        kept = self._transposed
-        if kept[0] is weight:
-            transposed = kept[1]
-        else:  # a view of the very array, kept while it is the same one (training's change in place)
-            transposed = weight.T
-            self._transposed = (weight, transposed)
-        net = np.matmul(flat, transposed)
+        net = np.matmul(flat, self._transposed(params["weight"]))
         net += params["bias"]  # into the product's array: the same sum, one array fewer
         return net, self._activate(net), flat
 
