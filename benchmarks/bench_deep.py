@@ -34,13 +34,19 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from bench_tui_keys import tmux_presses  # noqa: E402
-from bench_tui_startup import TmuxServer, cnn_tui_command, ms, time_cnn_tui, use_bytecode_cache  # noqa: E402
+from bench_tui_startup import (  # noqa: E402
+    TmuxServer,
+    cnn_tui_command,
+    ms,
+    time_cnn_tui,
+    timed,
+    use_bytecode_cache,
+)
 
 from core.engine.stepper import Stepper  # noqa: E402
 from core.scenario.load import load_scenario  # noqa: E402
@@ -56,15 +62,6 @@ def deep_yaml(layers: int) -> str:
     lines += ["  - {name: out, type: dense, units: 2, activation: softmax}", "loss: cross_entropy",
               "learning_rate: 0.1", "seed: 0", "init: xavier"]
     return "\n".join(lines) + "\n"
-
-
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def command(*args: str) -> None:

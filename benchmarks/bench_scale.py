@@ -30,18 +30,23 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import numpy as np  # noqa: E402
 from bench_tui_keys import report, tmux_presses  # noqa: E402
-from bench_tui_startup import TmuxServer, cnn_tui_command, ms, time_cnn_tui, use_bytecode_cache  # noqa: E402
+from bench_tui_startup import (  # noqa: E402
+    TmuxServer,
+    cnn_tui_command,
+    ms,
+    time_cnn_tui,
+    timed,
+    use_bytecode_cache,
+)
 
 from core.engine.stepper import Stepper  # noqa: E402
 from core.scenario.load import load_scenario  # noqa: E402
@@ -78,15 +83,6 @@ def write_files(folder: Path) -> dict[str, Path]:
     full = folder / "full.yaml"
     save_scenario(load_scenario(seeded), full)
     return {"seeded": seeded, "full": full}
-
-
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
 
 
 def check_cli(path: Path) -> None:

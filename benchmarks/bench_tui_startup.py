@@ -250,6 +250,16 @@ def ms(seconds: float) -> str:
     return f"{1000 * seconds:.0f} ms"
 
 
+def timed(fn, repeat: int) -> float:
+    """The median wall time of ``repeat`` calls of ``fn`` (shared by bench_deep and bench_scale)."""
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--runs", type=int, default=7)
