@@ -26,31 +26,32 @@ def whole_lines(grid: ValueGrid) -> list[list[tuple[str, object]]]:
     return [cells(strip) for strip in strips]
 
 
-async def test_each_line_drawn_alone_is_the_line_of_the_whole_grid() -> None:
+async def after_each_key():
+    """tiny-cnn's app and pilot after each of KEYS (and the key), for a test to look at."""
     app = CnnTuiApp(load("tiny-cnn"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for key in KEYS:
             await press(pilot, key)
             await pilot.pause()
-            for panel in app.main.panels:
-                grid = panel.grid
-                if grid.display and grid.size.width:
-                    drawn = [cells(grid.render_line(y)) for y in range(len(grid.rows))]
-                    assert drawn == whole_lines(grid), (key, grid.id)
+            yield app, pilot, key
+
+
+async def test_each_line_drawn_alone_is_the_line_of_the_whole_grid() -> None:
+    async for app, _, key in after_each_key():
+        for panel in app.main.panels:
+            grid = panel.grid
+            if grid.display and grid.size.width:
+                drawn = [cells(grid.render_line(y)) for y in range(len(grid.rows))]
+                assert drawn == whole_lines(grid), (key, grid.id)
 
 
 async def test_the_screen_after_partial_redraws_is_the_screen_redrawn_whole() -> None:
-    app = CnnTuiApp(load("tiny-cnn"))
-    async with app.run_test(size=SIZE) as pilot:
+    async for app, pilot, key in after_each_key():
+        shown = app.export_screenshot()
+        for widget in app.screen.walk_children():
+            if isinstance(widget, ValueGrid):
+                widget._lines.clear()  # nothing kept: every line drawn again from its row
+            widget.refresh()
         await pilot.pause()
-        for key in KEYS:
-            await press(pilot, key)
-            await pilot.pause()
-            shown = app.export_screenshot()
-            for widget in app.screen.walk_children():
-                if isinstance(widget, ValueGrid):
-                    widget._lines.clear()  # nothing kept: every line drawn again from its row
-                widget.refresh()
-            await pilot.pause()
-            assert app.export_screenshot() == shown, key
+        assert app.export_screenshot() == shown, key
