@@ -25,6 +25,7 @@ from core.engine.network import Network
 from core.engine.scenario import Scenario
 from core.errors import ScenarioError
 from core.i18n import mark, tr, tr_n
+from core.nn.layers import LAYER_CLASSES
 from core.nn.layers.base import Layer, shape_text
 from core.nn.optim import OptimizerState
 from core.scenario.load import parse_network, parse_scenario
@@ -36,10 +37,6 @@ FILE = mark("the design")  # where a design's problem is, shown with tr()
 SETTINGS = ("name", "input", "samples", "loss", "learning_rate", "optimizer", "batch_size", "seed", "init")
 PARAMS = ("weight", "bias")
 INLINE_SAMPLES = 64  # a sample set larger than this stays in its npz file
-NEW_LAYER: dict[str, dict[str, Any]] = {  # the fields a new layer of each type starts with
-    "dense": {"units": 2, "activation": "relu"}, "conv1d": {"filters": 2, "kernel": 3, "activation": "relu"},
-             "conv2d": {"filters": 2, "kernel": 3, "activation": "relu"}, "maxpool1d": {"size": 2},
-             "maxpool2d": {"size": 2}, "avgpool1d": {"size": 2}, "avgpool2d": {"size": 2}}
 
 BLANK: dict[str, Any] = {
     "format": 1,
@@ -185,7 +182,8 @@ class Draft:
         number = 1
         while f"{kind}{number}" in taken:
             number += 1
-        entry = {"name": f"{kind}{number}", "type": kind, **NEW_LAYER.get(kind, {})}
+        starting = LAYER_CLASSES[kind].starting_fields() if kind in LAYER_CLASSES else {}  # else the loader refuses it
+        entry = {"name": f"{kind}{number}", "type": kind, **starting}
         layers = list(self.layers)
         layers.insert(after + 1, entry)
         return self._changed(layers=layers)

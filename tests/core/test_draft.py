@@ -156,3 +156,27 @@ def test_a_design_keeps_each_layers_mask_and_running_statistics() -> None:
         again.run_iteration()
         before.run_iteration()
         assert again.value("loss") == before.value("loss")
+
+
+def test_every_layer_type_can_be_added_from_its_own_starting_fields() -> None:
+    """A new layer begins with what its class says (``Field.start``, the starting activation),
+    so a layer type added to core/nn/layers is addable in the editor without a table here.
+    Only a layer whose required field has no guess (add's ``inputs``) is refused, with the
+    loader's own message."""
+    from core.nn.layers import LAYER_CLASSES
+
+    refused = {}
+    for kind, cls in LAYER_CLASSES.items():
+        shape = next(s for s, spec in cls.examples if spec["type"] == kind)
+        d = Draft.blank().with_setting("input", str(list(shape)))
+        try:
+            row = d.with_new_layer(-1, kind).rows()[0]
+        except DesignError as e:
+            refused[kind] = str(e)
+            continue
+        assert row.name == f"{kind}1"
+        expected = {f.name: f.start for f in cls.fields if f.start is not None}
+        for name, value in expected.items():
+            assert f"{name}: {value}" in row.line
+        assert ("activation: relu" in row.line) == cls.activated
+    assert refused == {"add": "the design: layers[0]: an add layer needs 'inputs' (two or more layer names, or input)"}

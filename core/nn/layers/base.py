@@ -113,7 +113,8 @@ class Field:
     … ``high`` (``high_open``: below ``high``; ``low_open``: above ``low``). ``default`` is a value, or ``"=name"`` to
     copy another field (a pool's stride defaults to its size). ``hint`` completes the
     message for a missing required field: "a dense layer needs 'units' (its number of
-    neurons)".
+    neurons)". ``start``: what a layer added in the editor begins with (a required field's
+    first guess, which the learner then changes); None: the field is left out.
     """
 
     name: str
@@ -125,6 +126,7 @@ class Field:
     high: float | None = None
     low_open: bool = False
     high_open: bool = False
+    start: Any = None
 
     def __post_init__(self) -> None:
         if self.kind not in FIELD_KINDS:
@@ -202,6 +204,8 @@ class Layer:
     state_defaults: ClassVar[Mapping[str, float]] = {}  # kinds kept across iterations → default fill
     given_kinds: ClassVar[tuple[str, ...]] = ()  # per-sample kinds given each iteration (dropout's mask)
 
+    STARTING_ACTIVATION: ClassVar[str] = "relu"  # what an activated layer new in the editor begins with
+
     def __init__(self, name: str, in_shape: tuple[int, ...], activation: Activation | None = None,
                  frozen: frozenset[str] = frozenset()) -> None:
         self.name = name
@@ -209,6 +213,13 @@ class Layer:
         self.activation = activation
         self.frozen = frozen
         self.out_shape: tuple[int, ...] = ()
+
+    @classmethod
+    def starting_fields(cls) -> dict[str, Any]:
+        """The fields a layer of this type begins with when the editor adds one: each field's
+        ``start``, and the starting activation when it takes one."""
+        fields = {f.name: f.start for f in cls.fields if f.start is not None}
+        return fields | ({"activation": cls.STARTING_ACTIVATION} if cls.activated else {})
 
     @classmethod
     def combined_shape(cls, kind: str, inputs: list[tuple[str, tuple[int, ...]]], field: str) -> tuple[int, ...]:

@@ -27,7 +27,7 @@ class Conv(Layer):
     """``filters`` kernels over ``[C, L]`` (conv1d) or ``[C, H, W]`` (conv2d) inputs."""
 
     type_names = ("conv1d", "conv2d")
-    fields = (Field("filters", "count", required=True), Field("kernel", "size", required=True),
+    fields = (Field("filters", "count", required=True, start=2), Field("kernel", "size", required=True, start=3),
               Field("stride", "size", default=1), Field("padding", "offset", default=0))
     examples = (
         ((2, 5), {"name": "conv", "type": "conv1d", "filters": 2, "kernel": 3, "stride": 2, "padding": 1,

@@ -24,7 +24,7 @@ class Dense(Layer):
     """``units`` neurons over the flattened input; weight ``[units, inputs]``."""
 
     type_names = ("dense",)
-    fields = (Field("units", "count", required=True, hint=mark("its number of neurons")),)
+    fields = (Field("units", "count", required=True, hint=mark("its number of neurons"), start=2),)
     examples = (((2, 3), {"name": "fc", "type": "dense", "units": 3, "activation": "tanh"}),)
     kind = "dense"
     activated = True

@@ -37,7 +37,8 @@ class Pool(Layer):
     """``maxpool1d/2d`` or ``avgpool1d/2d`` with window ``size`` and ``stride``."""
 
     type_names = ("maxpool1d", "maxpool2d", "avgpool1d", "avgpool2d")
-    fields = (Field("size", "size", required=True, hint=mark("its window")), Field("stride", "size", default="=size"))
+    fields = (Field("size", "size", required=True, hint=mark("its window"), start=2),
+              Field("stride", "size", default="=size"))
     examples = (
         ((2, 7), {"name": "pool", "type": "maxpool1d", "size": 3, "stride": 2}),
         ((2, 4, 5), {"name": "pool", "type": "maxpool2d", "size": 2}),
