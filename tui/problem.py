@@ -11,6 +11,7 @@ from pathlib import Path
 
 from core.errors import CnnTuiError
 from core.i18n import tr
+from core.os_reason import os_reason
 from core.text import quote
 from tui.error_log import record
 
@@ -20,7 +21,7 @@ def problem(err: BaseException) -> str:
     if isinstance(err, CnnTuiError):
         return str(err)
     if isinstance(err, OSError):
-        reason = (err.strerror or tr("the file system refused")).lower()
+        reason = os_reason(err, tr("the file system refused")).lower()
         return f"{quote(str(err.filename))}: {reason}" if err.filename else reason
     if isinstance(err, MemoryError):
         return tr("not enough memory for this")

@@ -9,7 +9,6 @@ optional (``pip install 'cnn-tui[serve]'``): without it the command says so in o
 
 from __future__ import annotations
 
-import os
 import shlex
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 from core.ascii_text import ascii_mode
 from core.errors import CnnTuiError
 from core.i18n import language, language_from_environment, mark, tr
+from core.os_reason import os_reason
 from core.scenario.catalog import bundled_names, resolve
 from core.scenario.root import Root
 from core.text import quote
@@ -74,7 +74,7 @@ def serve(scenario: str | None, host: str, port: int, root_dir: str | None) -> i
     try:
         server(command, host=host, port=port, title="cnn-tui").serve()
     except OSError as err:
-        reason = os.strerror(err.errno).lower() if err.errno else tr("the address cannot be used")
+        reason = os_reason(err, tr("the address cannot be used")).lower()
         raise CnnTuiError(tr("could not serve at {address}: {reason}", address=f"{quote(host)}:{port}",
                              reason=reason)) from None
     return 0

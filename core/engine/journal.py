@@ -41,6 +41,7 @@ from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.i18n import tr
+from core.os_reason import os_reason
 
 FORMAT = "cnn-tui journal"
 VERSION = 1
@@ -272,7 +273,7 @@ def read_journal(path: Path) -> tuple[Entry, list[Entry]]:
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise JournalError(tr("cannot read the journal ({value})", value=err.strerror or tr('unreadable'))) from None
+        raise JournalError(tr("cannot read the journal ({value})", value=os_reason(err, tr('unreadable')))) from None
     lines = data.split(b"\n")
     complete = lines[:-1]  # whatever follows the last newline was cut short
     parsed: list[Entry] = []
@@ -368,14 +369,14 @@ class JournalWriter:
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
         except OSError as err:
             raise JournalError(tr("cannot create a recovery journal in {folder} ({value})",
-                                  folder=str(folder)[:80], value=err.strerror or tr('not writable'))) from None
+                                  folder=str(folder)[:80], value=os_reason(err, tr('not writable')))) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # released by the system however this process ends
         except OSError as err:
             os.close(fd)
             remove([self.path])
             raise JournalError(tr("cannot lock a recovery journal in {folder} ({value})",
-                                  folder=str(folder)[:80], value=err.strerror or tr('no locks here'))) from None
+                                  folder=str(folder)[:80], value=os_reason(err, tr('no locks here')))) from None
         self._fd: int | None = fd
         self.lines = 0
         self._size = 0  # bytes written: where the next line starts
@@ -397,7 +398,7 @@ class JournalWriter:
             os.ftruncate(self._fd, self._last)
         except OSError as err:
             raise JournalError(tr("cannot write the recovery journal ({value})",
-                                  value=err.strerror or tr('truncate failed'))) from None
+                                  value=os_reason(err, tr('truncate failed')))) from None
         self._size, self._last = self._last, None
         self.lines -= 1
 
@@ -413,7 +414,7 @@ class JournalWriter:
                 self._size += written
             self._last = start
         except (OSError, ValueError, TypeError) as err:  # TypeError: an argument JSON cannot hold
-            why = getattr(err, "strerror", None) or tr("a value it cannot store")
+            why = os_reason(err, tr("a value it cannot store"))
             raise JournalError(tr("cannot write the recovery journal ({why})", why=why)) from None
 
     def close(self, delete: bool) -> None:

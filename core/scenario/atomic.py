@@ -23,7 +23,8 @@ from typing import BinaryIO
 
 from core.errors import SaveError
 from core.i18n import tr
-from core.scenario.targets import TEMP_RANDOM, Target, check_target, os_reason
+from core.os_reason import os_reason
+from core.scenario.targets import TEMP_RANDOM, Target, check_target
 
 Writer = Callable[[BinaryIO], object]  # writes the whole file to the handle
 NO_HARD_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS})  # os.link refused

@@ -10,6 +10,7 @@ import yaml
 
 from core.errors import ScenarioError
 from core.i18n import tr
+from core.os_reason import os_reason
 from core.scenario.read_file import shown_path
 
 if TYPE_CHECKING:
@@ -45,7 +46,7 @@ def resolve(path_or_name: str) -> Path:
         path = Path(path_or_name).expanduser()
         exists = path.exists()
     except (RuntimeError, OSError) as err:  # ~nosuchuser, a name too long for the system
-        raise ScenarioError(tr("not a usable path ({value})", value=getattr(err, 'strerror', None) or err),
+        raise ScenarioError(tr("not a usable path ({value})", value=os_reason(err, str(err))),
                             file=shown_path(Path(path_or_name))) from None
     if exists:
         return path

@@ -22,6 +22,7 @@ import numpy as np
 from numpy.lib import format as npy_format
 
 from core.i18n import mark, tr
+from core.os_reason import os_reason
 from core.scenario.budget import MAX_NPZ_DIRECTORY, MAX_NPZ_MEMBERS, MAX_SAMPLE_VALUES
 from core.scenario.read_file import open_regular
 
@@ -139,7 +140,7 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
     except FileNotFoundError:
         raise
     except (OSError, ValueError) as err:  # a name too long, a NUL in it, no permission
-        why = getattr(err, "strerror", None) or tr("not a usable path")
+        why = os_reason(err, tr("not a usable path"))
         raise NpzError(tr("cannot be opened ({why})", why=why)) from None
     with open_regular(path, tr("an npz file")) as handle:
         members, directory = _directory(handle)

@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from core.errors import ScenarioError
 from core.i18n import mark, tr
+from core.os_reason import os_reason
 from core.text import quote
 
 _PIECE = 1 << 20  # bytes read at a time
@@ -50,7 +51,7 @@ def check_regular(path: Path, what: str) -> os.stat_result:
         raise ScenarioError(tr("no such file"), file=shown_path(path)) from None
     except (OSError, ValueError) as err:  # ValueError: a NUL in the name
         raise ScenarioError(tr("cannot read the file: {value}",
-                               value=getattr(err, 'strerror', None) or tr('not a usable path')),
+                               value=os_reason(err, tr('not a usable path'))),
                             file=shown_path(path)) from None
     if not stat.S_ISREG(info.st_mode):
         raise ScenarioError(_refusal(info.st_mode, what), file=shown_path(path))
@@ -63,7 +64,7 @@ def open_regular(path: Path, what: str) -> BinaryIO:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as err:
-        raise ScenarioError(tr("cannot read the file: {value}", value=err.strerror or tr('unreadable')),
+        raise ScenarioError(tr("cannot read the file: {value}", value=os_reason(err, tr('unreadable'))),
                             file=shown_path(path)) from None
     try:
         mode = os.fstat(fd).st_mode
@@ -91,6 +92,6 @@ def read_limited(path: Path, limit: int, what: str) -> bytes | None:
                 parts.append(piece)
                 total += len(piece)
         except OSError as err:
-            raise ScenarioError(tr("cannot read the file: {value}", value=err.strerror or tr('unreadable')),
+            raise ScenarioError(tr("cannot read the file: {value}", value=os_reason(err, tr('unreadable'))),
                                 file=shown_path(path)) from None
     return None if total > limit else b"".join(parts)

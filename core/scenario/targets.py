@@ -10,7 +10,6 @@ split them). Nothing here writes or opens anything.
 
 from __future__ import annotations
 
-import errno
 import os
 import stat
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from core.errors import SaveError
 from core.i18n import mark, tr
+from core.os_reason import os_reason
 from core.text import QUOTE_LIMIT, quote, visible
 
 TEMP_RANDOM = 8  # characters tempfile.mkstemp puts between a temporary file's prefix and suffix
@@ -194,12 +194,3 @@ def _same_file(info: os.stat_result, other: Path) -> bool:
     except OSError:
         return False
     return (info.st_dev, info.st_ino) == (theirs.st_dev, theirs.st_ino)
-
-
-def os_reason(err: OSError) -> str:
-    """An OS error in words, without Python's names: 'No space left on device'."""
-    if err.errno == errno.ENAMETOOLONG:
-        return tr("the name is too long for this file system")
-    if err.strerror:
-        return err.strerror
-    return os.strerror(err.errno) if err.errno else tr("the system refused")

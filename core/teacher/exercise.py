@@ -18,6 +18,7 @@ from pathlib import Path
 from core.engine.scenario import Scenario
 from core.errors import SaveError
 from core.i18n import tr, tr_n
+from core.os_reason import os_reason
 from core.scenario.atomic import write_path
 from core.scenario.save import dump_scenario, scenario_data
 from core.scenario.targets import quote_path
@@ -48,7 +49,7 @@ def _existing(folder: Path) -> list[str]:
         raise SaveError(tr("this is a file, not a folder: give a folder for the exercise"),
                         file=quote_path(str(folder))) from None
     except OSError as err:
-        raise SaveError(tr("cannot read the folder: {reason}", reason=err.strerror),
+        raise SaveError(tr("cannot read the folder: {reason}", reason=os_reason(err)),
                         file=quote_path(str(folder))) from None
 
 
@@ -73,7 +74,7 @@ def make_exercise(base: Scenario, source: str, ids: list[str], seed: int, scope:
     try:
         (folder / SHEETS).mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise SaveError(tr("cannot create the folder: {reason}", reason=err.strerror),
+        raise SaveError(tr("cannot create the folder: {reason}", reason=os_reason(err)),
                         file=quote_path(str(folder))) from None
     files: list[Path] = []
     notes: list[str] = []

@@ -186,7 +186,8 @@ class FilesFeature(Feature):
     def _missing_folder(self, target: str, created: Callable[[], None], declined: Callable[[], None]) -> bool:
         """True if ``target``'s folder does not exist: then ask whether to create it, and go on
         with ``created`` (once it exists) or ``declined``; False when there is nothing to ask."""
-        from core.scenario.targets import os_reason, quote_path
+        from core.os_reason import os_reason
+        from core.scenario.targets import quote_path
 
         try:
             folder = Path(target).expanduser().parent
