@@ -3,7 +3,8 @@
 A student works with the display decimals, so a value is "visible" when it differs by at
 least a few units of the last place. The faults: a non-finite or huge number; a sigmoid or
 tanh so saturated that its slope is nearly 0; a softmax output at 0 or 1; a ReLU whose net
-shows as 0 where the backward pass needs its slope; a max-pool window whose maximum is
+shows as 0 where the backward pass needs its slope; a layer whose every output of a sample
+is 0 (a dropout mask that drops all, every ReLU off: nothing flows past it); a max-pool window whose maximum is
 tied (to the decimals shown) where the backward pass routes through it; and an asked value
 where a usual slip would not show, or would look like another slip (checked with the
 learner's own diagnosis, so every slip a student makes there can be named).
@@ -69,6 +70,11 @@ def hard_faults(stepper: Stepper, asked: list[str], tolerance: Tolerance) -> lis
         if act.kinked and i >= lowest_backward and np.min(np.abs(net)) < unit:
             out.append(tr("{layer}: a {activation} net shows as 0, so its slope is unclear", layer=layer.name,
                               activation=act.name))
+    for layer in network.layers[:forward_top + 1]:
+        out_values = stepper.batched(f"{layer.name}.out")
+        if out_values is not None and np.any(np.all(out_values.reshape(len(out_values), -1) == 0, axis=1)):
+            out.append(tr("{layer}: every output of a sample is 0 (all dropped, or every ReLU off), "
+                          "so nothing flows past it", layer=layer.name))
     for layer in network.layers:
         if not isinstance(layer, Pool) or layer.mode != "max":
             continue

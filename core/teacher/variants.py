@@ -110,7 +110,8 @@ def _draw_inputs(base: Scenario, rng: np.random.Generator, shape: tuple[int, ...
 
 def draw_scenario(base: Scenario, seed: int, sid: str, draw: int) -> Scenario:
     """One draw of a variant (not yet checked): the samples of iteration 1 with new inputs
-    and the same targets, new parameters, no expected values, a fresh optimizer state."""
+    and the same targets, new parameters, its own given arrays (dropout's mask, written in
+    the file so that the hand-worker sees it), no expected values, a fresh optimizer state."""
     rng = _rng(seed, sid, draw)
     take = [i % len(base.samples) for i in range(base.batch_size)]
     samples = base.samples
@@ -122,6 +123,8 @@ def draw_scenario(base: Scenario, seed: int, sid: str, draw: int) -> Scenario:
                          "values listed under exercise.ask by hand (or in cnn-tui) and hand this file back.",
                          name=base.name)
     new.params = _draw_params(base, rng, fine=draw >= FINER_AFTER)
+    new.given = {f"{layer.name}.{kind}": layer.draw(kind, rng, len(take))  # a dropout mask: each student's own
+                 for layer in base.network.layers for kind in layer.given_kinds}
     new.samples = SampleSet(x=x, y=samples.y[take].copy(), labels=labels)
     new.test_samples = None
     new.seed = None

@@ -4,6 +4,7 @@ on an asked value shows (checked with numbers computed here, not by the generato
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -122,3 +123,30 @@ def test_scopes_pick_as_the_quiz_does() -> None:
         asked_names(Stepper(load("tiny-cnn")), "fc.weight")
     with pytest.raises(ScopeError, match="at most 200"):
         asked_names(Stepper(load("digits")), "all")
+
+
+def test_every_student_has_a_dropout_mask_of_their_own_in_the_file() -> None:
+    """A dropout mask is a given array like the inputs: each student's own, drawn with the
+    variant and written in the file (the hand-worker must see it); a mask that drops every
+    value of a sample is a fault (nothing flows past it), so no variant has one."""
+    base = load("dropout-tiny")
+    masks = []
+    for sid in (f"s{i:02d}" for i in range(1, 13)):
+        variant = make_variant(base, 5, sid, "all", Tolerance())
+        mask = variant.scenario.given["drop.mask"]
+        assert mask.shape == (1, *base.network.layer("drop").in_shape)
+        assert np.all(mask.reshape(len(mask), -1).max(axis=1) == 1), f"{sid}: a mask that drops everything"
+        again = parse_scenario(dump_scenario(variant.scenario, Path("s.yaml")))
+        assert np.array_equal(again.given["drop.mask"], mask)
+        assert np.array_equal(Stepper(again).batched("drop.mask"), mask)
+        masks.append(tuple(mask.ravel()))
+    assert len(set(masks)) > 1
+
+
+def test_a_layer_whose_outputs_are_all_zero_is_a_fault() -> None:
+    base = load("dropout-tiny")
+    variant = make_variant(base, 5, "s01", "all", Tolerance()).scenario
+    variant.given = {"drop.mask": np.zeros_like(variant.given["drop.mask"])}
+    stepper = Stepper(variant)
+    stepper.run_iteration()
+    assert any("every output of a sample is 0" in f for f in hard_faults(stepper, ["out.delta[0]"], Tolerance()))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, str] = {
+    "{layer}: every output of a sample is 0 (all dropped, or every ReLU off), so nothing flows past it":
+        "{layer}：某个样本的每个输出都是 0（全部被丢弃，或每个 ReLU 都关闭），之后什么也传不过去",
     # --ask scopes (core/teacher/ask.py)
     "--ask names nothing: give a stage (forward, deltas, gradients, updates, all), a layer, a kind or value names, "
     "separated by commas":
