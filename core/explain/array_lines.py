@@ -32,7 +32,7 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from core.engine.quantities import KINDS, QuantityRef, parse_name
-from core.explain.arithmetic import _TOKEN, plain_value, reproduces, shown_places
+from core.explain.arithmetic import _TOKEN, NotSameShape, Slot, array_value, plain_value, reproduces, shown_places
 from core.explain.derivation import value_texts_read
 from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
 
@@ -427,25 +427,49 @@ def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict
                 backs: dict[int, np.ndarray], results: list[str], shown: np.ndarray, half: np.ndarray) -> np.ndarray:
     """Per element: do the written numbers (``backs``: as a calculator reads them back),
     evaluated as written, give the result shown within half its last digit
-    (``value_reproduces``)? A formula that is no plain sum of products is read by the
-    calculator's own reader (``reproduces``), element by element."""
+    (``value_reproduces``)? Read as the calculator of core/explain/arithmetic reads each
+    element's text, on whole arrays: a plain sum of products in one pass (``plain_value``),
+    any other formula (a function, a group, a power) by its reader over arrays
+    (``array_value``); only a text whose reading depends on a bare number's sign is read
+    element by element (``reproduces``)."""
     count = shown.size
-    tokens: list[str | np.ndarray] | None = []
+    literal: list[list[str]] = []
     for part in numbers:
-        if tokens is None:
-            break
         if isinstance(part, str):
             found = _TOKEN.findall(part)
-            tokens = tokens + found if sum(map(len, found)) == len(part) - part.count(" ") else None
-        else:
-            tokens.append(backs[part[1]])
-    value = None if tokens is None else plain_value(tokens)
-    if value is None:  # not a sum of products (a function, a group): the calculator's reader, one by one
-        return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
-            repeat(part, count) if isinstance(part, str)
-            else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), results)],
-            dtype=bool)
+            if sum(map(len, found)) != len(part) - part.count(" "):
+                return _one_by_one(numbers, texts, factors, results)  # something else in it: not arithmetic
+            literal.append(found)
+    at = iter(literal)
+    tokens: list[str | np.ndarray] = []
+    for part in numbers:
+        tokens += next(at) if isinstance(part, str) else [backs[part[1]]]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (non-finite: no, as Python's error is)
+        value = plain_value(tokens)
+    failed: np.ndarray | None = None
+    if value is None:  # not a sum of products (a function, a group): the calculator's reader, over arrays
+        slots: list[str | Slot] = []
+        at = iter(literal)
+        for part in numbers:
+            slots += next(at) if isinstance(part, str) else [Slot(backs[part[1]], part[0] == "N")]
+        try:
+            read = array_value(slots, count)
+        except NotSameShape:
+            return _one_by_one(numbers, texts, factors, results)
+        if read is None:  # no arithmetic to do: yes, as reproduces says
+            return np.ones(count, dtype=bool)
+        value, failed = read
     value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
     with np.errstate(invalid="ignore"):
         good: np.ndarray = np.isfinite(value) & (np.abs(value - shown) <= half * (1 - 1e-9))
-    return good
+    return good if failed is None else good & ~failed
+
+
+def _one_by_one(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
+                results: list[str]) -> np.ndarray:
+    """``reproduces`` of every element's text, one by one."""
+    count = len(results)
+    return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
+        repeat(part, count) if isinstance(part, str)
+        else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), results)],
+        dtype=bool)
