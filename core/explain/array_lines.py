@@ -23,7 +23,7 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
@@ -35,6 +35,7 @@ from core.engine.quantities import KINDS, QuantityRef, parse_name
 from core.explain.arithmetic import _TOKEN, NotSameShape, Slot, array_value, plain_value, reproduces, shown_places
 from core.explain.derivation import value_texts_read
 from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
+from core.numbers import REMEMBERED
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -282,22 +283,31 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     the reproduce loop of ``explain`` done on arrays (the numbers with the display's
     decimals, then one more, … for the elements whose formula does not reproduce yet,
     until the numbers are written exactly). Each distinct number of a slot is written
-    once (an operand many elements share)."""
+    once (an operand many elements share). The number slots are the rows of matrices
+    (values, texts, read-backs), so a long sum costs a few operations a round, not a few
+    per term."""
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, np.ndarray | str] = {}
-    numbers: dict[int, np.ndarray] = {}  # slot → its value at every element
-    bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
+    row_of: dict[int, int] = {}  # number slot → its row
+    values: list[np.ndarray] = []
+    groups: dict[object, list[int]] = {}  # the large stored array read (None: a small one) → its rows
+    layout = _LAYOUTS.get(base)
     for k, slot in enumerate(base.slots):
         start, moves = maps[k]
-        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
         if slot[0] == "S":
-            symbols[k] = _symbols(str(slot[1]), start, moves, index)
+            if layout is None:
+                symbols[k] = _symbols(str(slot[1]), start, moves, start[:, None] + moves @ offsets)
             continue
+        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
         source = _source(stepper, slot[1])  # type: ignore[arg-type]
-        found = np.asarray(source[tuple(index)] if len(start) else np.full(count, float(source)), dtype=np.float64)
-        bad |= ~np.isfinite(found)
-        numbers[k] = np.where(np.isfinite(found), found, 0.0)
+        row_of[k] = len(values)
+        groups.setdefault(slot[1] if source.size >= REMEMBERED else None, []).append(len(values))
+        values.append(source[tuple(index)] if len(start) else np.full(count, float(source)))
+    numbers = np.array(values, dtype=np.float64).reshape(len(values), count)  # (number slots, elements)
+    finite = np.isfinite(numbers)
+    bad = ~finite.all(axis=0)  # left to explain: a number that is not finite
+    numbers[~finite] = 0.0
     own = np.asarray(np.asarray(stepper.array(name))[tuple(elements)], dtype=np.float64)  # as make() reads them
     bad |= ~np.isfinite(own)
     writer = Probe(stepper, decimals)  # the explainer's rules for writing numbers
@@ -313,72 +323,138 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     result_column = np.array(results, dtype=object)
     lines = np.full(count, None, dtype=object)
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
+    checked_rows = np.array([row_of[k] for k in checked], dtype=np.int64)
+    row_groups = [np.array(rows, dtype=np.int64) for rows in groups.values()]
     todo = np.flatnonzero(~bad)
     for extra in range(EXTRA_DIGITS + 1):
         if not todo.size:
             break
         writer.extra = extra
-        texts, backs, factors = _written(writer, numbers, todo, base.checked)
-        done = _reproduces(base.numbers, texts, factors, backs, result_column[todo].tolist(), shown[todo],
-                           half[todo]) if base.checked \
-            else np.ones(todo.size, dtype=bool)
+        texts, backs, factors = _written(writer, numbers[:, todo], base.checked, row_groups)
+        if base.checked:
+            done = _reproduces(base.numbers, {k: texts[r] for k, r in row_of.items()},
+                               {k: factors[r] for k, r in row_of.items()}, {k: backs[r] for k, r in row_of.items()},
+                               result_column[todo].tolist(), shown[todo], half[todo])
+        else:
+            done = np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
         at_array = todo[picked]
-        at = at_array.tolist()
-        columns: list[Iterable[str]] = []
-        for part in base.parts:
-            if isinstance(part, str):
-                columns.append(repeat(part, len(at)))
-            elif part[0] == "S":
-                text = symbols[part[1]]
-                columns.append(repeat(text, len(at)) if isinstance(text, str)
-                               else text[at_array].tolist())
-            elif part[0] == "V":
-                columns.append(result_column[at_array].tolist())
-            else:
-                columns.append((texts if part[0] == "N" else factors)[part[1]][picked].tolist())
-        lines[at_array] = np.array(["".join(row) for row in zip(*columns)], dtype=object)
+        if layout is None:
+            layout = _LAYOUTS[base] = _layout(base, symbols, count, row_of)
+        lines[at_array] = _assembled(layout, texts, factors, picked, result_column[at_array] if results else None,
+                                     at_array)
         left = np.flatnonzero(~done)
         if not left.size or extra == EXTRA_DIGITS:
             break
         # explain stops when more digits would write the same numbers: only numbers written
         # within 1e-13 of their value can be (the finest writing is that close), so only those are compared
-        close = np.ones(left.size, dtype=bool)
-        for k in checked:
-            value = numbers[k][todo[left]]
-            close &= np.abs(backs[k][left] - value) <= 1e-13 * np.maximum(1.0, np.abs(value))
+        value = numbers[checked_rows][:, todo[left]]
+        close = (np.abs(backs[checked_rows][:, left] - value) <= 1e-13 * np.maximum(1.0, np.abs(value))).all(axis=0)
         stop = np.zeros(left.size, dtype=bool)
         if close.any():
             near = left[close]
             writer.extra = EXTRA_DIGITS
-            finest, _, _ = _written(writer, numbers, todo[near], False)
-            stop[np.flatnonzero(close)] = [all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
+            finest, _, _ = _written(writer, numbers[:, todo[near]], False, row_groups)
+            stop[np.flatnonzero(close)] = [all(_same_numbers(texts[r, j], finest[r, n]) for r in checked_rows.tolist())
                                            for n, j in enumerate(near.tolist())]
         todo = todo[left[~stop]]
     return lines
 
 
-def _written(writer: Probe, numbers: dict[int, np.ndarray], todo: np.ndarray,
-             read: bool) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], dict[int, np.ndarray]]:
-    """Every number slot's text at the elements ``todo`` (with the writer's decimals), the
-    same as a factor (a negative one in parentheses), and (``read``) the value a
-    calculator reads back from it: every distinct number written once (an operand many
-    elements share), in one call for all the slots; the texts as arrays of str."""
-    if not numbers:
-        return {}, {}, {}
-    every = np.stack([v[todo] for v in numbers.values()])  # (slots, elements)
-    distinct, which = np.unique(every, return_inverse=True)
-    which = which.reshape(every.shape)
-    written, back = writer.written_numbers_read(distinct)
-    column = np.array(written, dtype=object)
-    factor = np.array([f"({t})" if t[0] == "−" else t for t in written], dtype=object)
-    texts = {k: column[row] for k, row in zip(numbers, which)}
-    factors = {k: factor[row] for k, row in zip(numbers, which)}
-    if not read:
-        return texts, {}, factors
-    for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
-        back[i] = float(written[i].replace("−", "-"))
-    return texts, {k: back[row] for k, row in zip(numbers, which)}, factors
+# a slice's template → its line as pieces (``_layout``): the literal text and the
+# symbols are the same at every iteration, so they are joined once
+Layout = tuple[list[str | np.ndarray | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]
+_LAYOUTS: WeakKeyDictionary[_Template, Layout] = WeakKeyDictionary()
+
+
+def _layout(base: _Template, symbols: dict[int, np.ndarray | str], count: int, row_of: dict[int, int]) -> Layout:
+    """The template's line as pieces in order: literal text (the same for every element)
+    or every element's run of literal text and symbols joined (an array), None for a
+    number or the result; with, for the numbers, where they go and their rows (as text,
+    as a factor), and where the result goes (−1: nowhere)."""
+    pieces: list[str | np.ndarray | None] = []
+    run: list[str | np.ndarray] = []
+    bare_at, bare_rows, factor_at, factor_rows = [], [], [], []
+    result_at = -1
+
+    def close() -> None:
+        if all(isinstance(r, str) for r in run):
+            pieces.append("".join(run))  # type: ignore[arg-type]
+        else:
+            joined = ["".join(row) for row in zip(*(repeat(r, count) if isinstance(r, str) else r.tolist()
+                                                    for r in run))]
+            pieces.append(np.array(joined, dtype=object))
+        run.clear()
+
+    for part in base.parts:
+        if isinstance(part, str):
+            run.append(part)
+        elif part[0] == "S":
+            run.append(symbols[part[1]])
+        else:
+            if run:
+                close()
+            if part[0] == "V":
+                result_at = len(pieces)
+            elif part[0] == "N":
+                bare_at.append(len(pieces))
+                bare_rows.append(row_of[part[1]])
+            else:
+                factor_at.append(len(pieces))
+                factor_rows.append(row_of[part[1]])
+            pieces.append(None)
+    if run:
+        close()
+    as_array = [np.array(v, dtype=np.int64) for v in (bare_at, bare_rows, factor_at, factor_rows)]
+    return pieces, as_array[0], as_array[1], as_array[2], as_array[3], result_at
+
+
+def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: np.ndarray,
+               results: np.ndarray | None, at: np.ndarray) -> np.ndarray:
+    """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's): every
+    piece a row of one matrix of texts, each line the join of its column."""
+    pieces, bare_at, bare_rows, factor_at, factor_rows, result_at = layout
+    grid = np.empty((len(pieces), picked.size), dtype=object)
+    for i, piece in enumerate(pieces):
+        if piece is not None:
+            grid[i] = piece if isinstance(piece, str) else piece[at]
+    if bare_at.size:
+        grid[bare_at] = texts[bare_rows][:, picked]
+    if factor_at.size:
+        grid[factor_at] = factors[factor_rows][:, picked]
+    if result_at >= 0:
+        assert results is not None
+        grid[result_at] = results
+    return np.array(list(map("".join, grid.T.tolist())), dtype=object)
+
+
+def _written(writer: Probe, numbers: np.ndarray, read: bool,
+             groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The texts of every number slot (the rows of ``numbers``: slots × elements) with the
+    writer's decimals, the same as a factor (a negative one in parentheses), and
+    (``read``) the value a calculator reads back from each: every distinct number of the
+    slots read from one large stored array (``groups``: their rows) written once (an
+    operand many elements share), in one call per array (so the texts of an array's
+    numbers written for another formula are taken again: ``fmt_array_read_remembered``),
+    those of the small ones in one call; matrices like ``numbers`` (texts of str)."""
+    texts = np.empty(numbers.shape, dtype=object)
+    factors = np.empty(numbers.shape, dtype=object)
+    backs = np.empty(numbers.shape) if read else np.empty((0, 0))
+    for rows in groups:
+        distinct, which = np.unique(numbers[rows], return_inverse=True)
+        which = which.reshape(rows.size, numbers.shape[1])
+        written, back = writer.written_numbers_read(distinct)
+        column = np.array(written, dtype=object)
+        factor = column.copy()
+        negative = np.flatnonzero(distinct < 0)  # (a text starts with − just where its number is negative)
+        factor[negative] = "(" + column[negative] + ")"
+        texts[rows] = column[which]
+        factors[rows] = factor[which]
+        if read:
+            for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
+                back[i] = float(written[i].replace("−", "-"))
+            backs[rows] = back[which]
+    return texts, backs, factors
 
 
 def _places(result: str) -> int:
