@@ -363,27 +363,27 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
 
 # a slice's template → its line as pieces (``_layout``): the literal text and the
 # symbols are the same at every iteration, so they are joined once
-Layout = tuple[list[str | np.ndarray | None], np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]
+Layout = tuple[Callable[[list[list[str]]], list[str]], list[tuple[str, int | np.ndarray]]]
 _LAYOUTS: WeakKeyDictionary[_Template, Layout] = WeakKeyDictionary()
 
 
 def _layout(base: _Template, symbols: dict[int, np.ndarray | str], count: int, row_of: dict[int, int]) -> Layout:
-    """The template's line as pieces in order: literal text (the same for every element)
-    or every element's run of literal text and symbols joined (an array), None for a
-    number or the result; with, for the numbers, where they go and their rows (as text,
-    as a factor), and where the result goes (−1: nowhere)."""
-    pieces: list[str | np.ndarray | None] = []
+    """The template's line as a function that joins its columns, and the columns it takes
+    in order: ("R", every element's run of literal text and symbols joined), ("N"/"P",
+    row) a number as written or as a factor, ("V", -1) the result; a run that is the
+    same for every element is part of the function itself."""
+    texts: list[str | int] = []  # a literal text, or the place of a column
+    columns: list[tuple[str, int | np.ndarray]] = []
     run: list[str | np.ndarray] = []
-    bare_at, bare_rows, factor_at, factor_rows = [], [], [], []
-    result_at = -1
 
     def close() -> None:
         if all(isinstance(r, str) for r in run):
-            pieces.append("".join(run))  # type: ignore[arg-type]
+            texts.append("".join(run))  # type: ignore[arg-type]
         else:
             joined = ["".join(row) for row in zip(*(repeat(r, count) if isinstance(r, str) else r.tolist()
                                                     for r in run))]
-            pieces.append(np.array(joined, dtype=object))
+            texts.append(len(columns))
+            columns.append(("R", np.array(joined, dtype=object)))
         run.clear()
 
     for part in base.parts:
@@ -394,38 +394,56 @@ def _layout(base: _Template, symbols: dict[int, np.ndarray | str], count: int, r
         else:
             if run:
                 close()
-            if part[0] == "V":
-                result_at = len(pieces)
-            elif part[0] == "N":
-                bare_at.append(len(pieces))
-                bare_rows.append(row_of[part[1]])
-            else:
-                factor_at.append(len(pieces))
-                factor_rows.append(row_of[part[1]])
-            pieces.append(None)
+            texts.append(len(columns))
+            columns.append((part[0], -1 if part[0] == "V" else row_of[part[1]]))
     if run:
         close()
-    as_array = [np.array(v, dtype=np.int64) for v in (bare_at, bare_rows, factor_at, factor_rows)]
-    return pieces, as_array[0], as_array[1], as_array[2], as_array[3], result_at
+    return _joiner(texts), columns
+
+
+def _joiner(texts: list[str | int]) -> Callable[[list[list[str]]], list[str]]:
+    """A function of the columns (lists of str) that writes every line: one f-string whose
+    parts are the columns and the literal texts, made once per template (a line is then
+    one string operation, however many terms it has)."""
+    literals = [t for t in texts if isinstance(t, str)]
+    places = sorted({t for t in texts if isinstance(t, int)})
+    if not places:
+        line = "".join(literals)
+        return lambda columns: [line]
+    names = {place: f"c{place}" for place in places}
+    fields = []
+    k = 0
+    for t in texts:
+        if isinstance(t, str):
+            fields.append(f"{{k{k}}}")
+            k += 1
+        else:
+            fields.append(f"{{{names[t]}}}")
+    unpacked = ", ".join(names[p] for p in places) + ("," if len(places) == 1 else "")
+    source = ("def join(columns, literals):\n"
+              + (f"    {', '.join(f'k{i}' for i in range(k))}, = literals\n" if k else "")
+              + f"    return [f\"{''.join(fields)}\" for {unpacked} in zip(*columns)]\n")
+    scope: dict[str, object] = {}
+    exec(compile(source, "<array line>", "exec"), scope)  # noqa: S102  (made here, of names and places only)
+    join = scope["join"]
+    return lambda columns: join(columns, literals)  # type: ignore[operator,no-any-return]
 
 
 def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: np.ndarray,
                results: np.ndarray | None, at: np.ndarray) -> np.ndarray:
-    """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's): every
-    piece a row of one matrix of texts, each line the join of its column."""
-    pieces, bare_at, bare_rows, factor_at, factor_rows, result_at = layout
-    grid = np.empty((len(pieces), picked.size), dtype=object)
-    for i, piece in enumerate(pieces):
-        if piece is not None:
-            grid[i] = piece if isinstance(piece, str) else piece[at]
-    if bare_at.size:
-        grid[bare_at] = texts[bare_rows][:, picked]
-    if factor_at.size:
-        grid[factor_at] = factors[factor_rows][:, picked]
-    if result_at >= 0:
-        assert results is not None
-        grid[result_at] = results
-    return np.array(list(map("".join, grid.T.tolist())), dtype=object)
+    """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's)."""
+    join, pieces = layout
+    columns: list[list[str]] = []
+    for kind, what in pieces:
+        if kind == "R":
+            columns.append(what[at].tolist())  # type: ignore[index]
+        elif kind == "V":
+            assert results is not None
+            columns.append(results.tolist())
+        else:
+            columns.append((texts if kind == "N" else factors)[what][picked].tolist())  # type: ignore[index]
+    lines = join(columns) if columns else join([])[:1] * picked.size  # (no column: the same line for all)
+    return np.array(lines, dtype=object)
 
 
 def _written(writer: Probe, numbers: np.ndarray, read: bool,
