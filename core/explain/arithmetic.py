@@ -367,7 +367,7 @@ class _ArrayReader(_Reader):
             return np.where(slot.negative, -np.asarray(value), value)
         if self.next_is("-", "−"):
             self.pop()
-            return -self.signed()  # type: ignore[operator]
+            return -self.signed()
         if self.next_is("+"):
             self.pop()
             return self.signed()

@@ -426,7 +426,7 @@ def _joiner(texts: list[str | int]) -> Callable[[list[list[str]]], list[str]]:
     scope: dict[str, object] = {}
     exec(compile(source, "<array line>", "exec"), scope)  # noqa: S102  (made here, of names and places only)
     join = scope["join"]
-    return lambda columns: join(columns, literals)  # type: ignore[operator,no-any-return]
+    return lambda columns: join(columns, literals)  # type: ignore[operator]
 
 
 def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: np.ndarray,
@@ -441,7 +441,7 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
             assert results is not None
             columns.append(results.tolist())
         else:
-            columns.append((texts if kind == "N" else factors)[what][picked].tolist())  # type: ignore[index]
+            columns.append((texts if kind == "N" else factors)[what][picked].tolist())
     lines = join(columns) if columns else join([])[:1] * picked.size  # (no column: the same line for all)
     return np.array(lines, dtype=object)
 
