@@ -366,6 +366,9 @@ def fmt_array_read_remembered(values: np.ndarray, decimals: int, trim: bool | st
     if held is None:
         held = fmt_array_read(v, decimals, trim, sig)
         if len(_WRITTEN) >= _HELD:
-            del _WRITTEN[next(iter(_WRITTEN))]  # the one used longest ago
+            try:  # the one used longest ago (another thread may have taken it out already)
+                _WRITTEN.pop(next(iter(_WRITTEN)), None)
+            except (StopIteration, RuntimeError):
+                pass
     _WRITTEN[key] = held
     return list(held[0]), held[1].copy(), held[2].copy()
