@@ -247,6 +247,20 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
     return fmt_array_read(values, decimals, trim, sig)[0]
 
 
+def _fixed_texts(v: np.ndarray, a: np.ndarray, places: np.ndarray) -> list[str]:
+    """``%.*f`` of every ``|v|`` at its places, the true minus before a negative one's digits:
+    one format per count of places and sign, mapped over its values (the fastest way)."""
+    out = np.empty(v.size, dtype=object)
+    negative = v < 0
+    kinds = places * 2 + negative  # (places, sign) in one number
+    for kind in np.unique(kinds).tolist():
+        at = np.flatnonzero(kinds == kind)
+        form = (MINUS if kind & 1 else "") + f"%.{kind >> 1}f"
+        out[at] = list(map(form.__mod__, a[at].tolist()))
+    texts: list[str] = out.tolist()
+    return texts
+
+
 def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
                    sig: int = 0) -> tuple[list[str], np.ndarray, np.ndarray]:
     """``fmt_array``'s texts, with what a reader of each text needs without reading it:
@@ -282,20 +296,20 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
             hard[i] = True
     exact_trim = trim == "exact"
-    forms = np.where(v < 0, MINUS + "%.*f", "%.*f").tolist()  # the true minus written with the digits
-    out = [f % pair for f, pair in zip(forms, zip(places.tolist(), a.tolist()))]  # (the fastest way)
+    out = _fixed_texts(v, a, places)
     # the digits as an integer, to count the zeros a text drops and to read it back
     known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
     with np.errstate(invalid="ignore", over="ignore"):
         whole = np.where(known, np.rint(a * 10.0 ** np.where(known, places, 0)), 0.0)
         back = np.where(known, np.copysign(whole / 10.0 ** np.where(known, places, 0), v), np.nan)
     zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places)
-    rest = whole.copy()
-    more = known & (places > 0) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
-    while more.any():
-        zeros += more
-        rest = np.where(more, np.floor(rest / 10.0), rest)
-        more &= (zeros < places) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
+    more = np.flatnonzero(known & (places > 0) & ((whole == 0) | (np.fmod(whole, 10.0) == 0)))
+    rest = whole[more]
+    while more.size:  # the digits of those that end in a zero, one place less each time
+        zeros[more] += 1
+        rest = np.floor(rest / 10.0)
+        going = (zeros[more] < places[more]) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
+        more, rest = more[going], rest[going]
     dropped = np.zeros(v.size, dtype=np.int64)  # of a text worked out here: the zeros it drops
     if not exact_trim:  # a small value's trailing zeros go
         dropped = np.where(small, zeros, dropped)
@@ -330,3 +344,31 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         out[i] = fmt(float(v[i]), d, trim, sig)
     shown = np.where(known, places - dropped, -1)
     return out, back, shown
+
+
+
+REMEMBERED = 1024  # arrays of at least this many numbers are looked up among those written lately
+_HELD = 16  # the texts of the last this many such arrays are kept
+_WRITTEN: dict[tuple[int, bool | str, int, bytes], tuple[list[str], np.ndarray, np.ndarray]] = {}
+
+
+def fmt_array_read_remembered(values: np.ndarray, decimals: int, trim: bool | str = False,
+                              sig: int = 0) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """``fmt_array_read`` of an array, taken again when the same numbers were written with
+    the same format lately: a layer's weights are the operands of its net and of its
+    update, and the next iteration's given values are this one's new ones (the texts of
+    a number depend on that number alone)."""
+    v = np.asarray(values, dtype=np.float64).ravel()
+    if v.size < REMEMBERED:
+        return fmt_array_read(v, decimals, trim, sig)
+    key = (decimals, trim, sig, v.tobytes())
+    held = _WRITTEN.pop(key, None)
+    if held is None:
+        held = fmt_array_read(v, decimals, trim, sig)
+        if len(_WRITTEN) >= _HELD:
+            try:  # the one used longest ago (another thread may have taken it out already)
+                _WRITTEN.pop(next(iter(_WRITTEN)), None)
+            except (StopIteration, RuntimeError):
+                pass
+    _WRITTEN[key] = held
+    return list(held[0]), held[1].copy(), held[2].copy()

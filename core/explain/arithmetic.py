@@ -35,6 +35,15 @@ _UNARY: dict[str, Callable[[float], float]] = {
 }
 
 
+def _power(base: float, exponent: float) -> float:
+    """``base ^ exponent`` as a calculator gives it: a negative number to a fractional power
+    has no real value (an error, as a division by zero is), where Python would give a complex."""
+    value = base ** exponent
+    if isinstance(value, complex):
+        raise ValueError("no real power")
+    return float(value)
+
+
 class NotArithmetic(ValueError):
     """The text holds something other than numbers and the operators of the notation."""
 
@@ -110,7 +119,7 @@ class _Reader:
         if self.next_is("^"):
             self.pop()
             exponent: float = self.signed()
-            return float(base ** exponent)
+            return _power(base, exponent)
         return base
 
     def operand(self) -> float:
@@ -262,3 +271,189 @@ def value_reproduces(value: float, result: str, halfway: bool = False) -> bool:
         return value == shown
     half = 0.5 * 10.0 ** (-shown_places(result))
     return abs(value - shown) <= half * ((1 + 1e-9) if halfway else (1 - 1e-9))
+
+
+class Slot:
+    """A number of an array of formulas that share their text but for their numbers
+    (``core.explain.array_lines``): its value at every element, as read back from its text.
+    ``bare``: written as it is (``−0.5``, its minus a token of the formula, read as the
+    calculator reads that token where it stands); otherwise as a factor (``(−0.5)``)."""
+
+    __slots__ = ("values", "bare", "negative")
+
+    def __init__(self, values: np.ndarray, bare: bool) -> None:
+        import numpy as np
+
+        self.values = values
+        self.bare = bare
+        self.negative = values < 0 if bare else np.zeros(values.shape, dtype=bool)
+
+
+class NotSameShape(ValueError):
+    """Where the formula's reading depends on a bare number's sign (``√−0.5`` is not
+    arithmetic, ``√0.5`` is), the elements are not read alike: read them one by one."""
+
+
+class _ArrayReader(_Reader):
+    """``_Reader`` over formulas whose numbers are ``Slot`` tokens: every element gets the
+    very operations the reader does on its own text, in the same order, at once (IEEE
+    +, −, ·, / of NumPy are Python's); the functions and powers are Python's own, element
+    by element. An element where Python's arithmetic raises (a division by zero, an
+    overflow of ** or exp, ln 0) is marked in ``failed``, as ``reproduces`` says no to it."""
+
+    def __init__(self, tokens: list[str | Slot], count: int) -> None:
+        import numpy as np
+
+        super().__init__(tokens)  # type: ignore[arg-type]
+        self.count = count
+        self.failed = np.zeros(count, dtype=bool)
+        self.unsigned = False  # the next operand is a bare number whose sign ``signed`` applies
+
+    def _slot(self) -> Slot | None:
+        token = self.tokens[self.at] if self.at < len(self.tokens) else None
+        return token if isinstance(token, Slot) else None
+
+    def next_is(self, *options: str) -> bool:
+        return self.at < len(self.tokens) and type(self.tokens[self.at]) is str and self.tokens[self.at] in options
+
+    def pop(self, wanted: str | None = None) -> str:
+        if self.at >= len(self.tokens) or (wanted is not None and self.tokens[self.at] != wanted):
+            raise NotArithmetic(wanted or "")
+        self.at += 1
+        return self.tokens[self.at - 1]
+
+    def sum(self) -> Number:  # type: ignore[override]
+        total = self.product()
+        while True:
+            slot = self._slot()
+            if slot is not None and slot.negative.any():  # "0.5 −0.2": a bare number's minus taken as an operator
+                raise NotSameShape(" ".join(map(str, self.tokens)))
+            if not self.next_is("+", "-", "−"):
+                return total
+            sign = self.pop()
+            right = self.product()
+            total = total + right if sign == "+" else total - right
+
+    def product(self) -> Number:  # type: ignore[override]
+        value = self.signed()
+        while self.next_is("·", "×", "*", "/", "π"):
+            if self.next_is("π"):
+                self.pop()
+                value = value * math.pi
+                continue
+            op = self.pop()
+            right = self.signed()
+            if op == "/":
+                value = self._divided(value, right)
+            else:
+                value = value * right
+        return value
+
+    def _divided(self, value: Number, right: Number) -> Number:
+        import numpy as np
+
+        zero = np.broadcast_to(np.asarray(right) == 0, (self.count,))
+        self.failed |= zero
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.where(zero, math.nan, np.asarray(value) / np.where(zero, 1.0, right))
+
+    def signed(self) -> Number:  # type: ignore[override]
+        import numpy as np
+
+        slot = self._slot()
+        if slot is not None and slot.bare:  # its own minus, where there is one, read here
+            self.unsigned = True
+            value = self.raised()
+            return np.where(slot.negative, -np.asarray(value), value)
+        if self.next_is("-", "−"):
+            self.pop()
+            return -self.signed()
+        if self.next_is("+"):
+            self.pop()
+            return self.signed()
+        return self.raised()
+
+    def raised(self) -> Number:  # type: ignore[override]
+        base = self.operand()
+        token = self.tokens[self.at] if self.at < len(self.tokens) else None
+        if type(token) is str and _POWER.fullmatch(token):
+            exponent = _exponent(self.pop())
+            return self._each(lambda b: float(b ** exponent), base)
+        if self.next_is("^"):
+            self.pop()
+            power = self.signed()
+            return self._each(_power, base, power)
+        return base
+
+    def operand(self) -> Number:  # type: ignore[override]
+        import numpy as np
+
+        unsigned, self.unsigned = self.unsigned, False
+        token = self.pop()
+        if isinstance(token, Slot):
+            if token.bare and token.negative.any() and not unsigned:  # "√−0.5": not arithmetic there
+                raise NotSameShape(" ".join(map(str, self.tokens)))
+            return np.abs(token.values) if token.bare else token.values
+        if token == "(":
+            inner = self.sum()
+            self.pop(")")
+            return inner
+        if token == "½":
+            return 0.5
+        if token == "π":
+            return math.pi
+        if token == "√":
+            return self._each(math.sqrt, self.operand())
+        if token in _UNARY:
+            bare = self._slot()
+            argument = self.signed() if token == "e^" and (self.next_is("-", "−") or (bare is not None and bare.bare)) \
+                else self.raised()
+            return self._each(_UNARY[token], argument)
+        if token in ("max", "min"):
+            self.pop("(")
+            values = [self.sum()]
+            while self.next_is(","):
+                self.pop()
+                values.append(self.sum())
+            self.pop(")")
+            return self._each(lambda *v: max(v) if token == "max" else min(v), *values)
+        if _NUMBER.fullmatch(token):
+            return float(token.replace("−", "-"))
+        raise NotArithmetic(str(token))
+
+    def _each(self, function: Callable[..., float], *arguments: Number) -> Number:
+        """``function`` of every element's arguments, Python's own (NaN and ``failed``
+        where it raises as ``reproduces`` counts a no)."""
+        import numpy as np
+
+        columns = [np.broadcast_to(np.asarray(a, dtype=np.float64), (self.count,)).tolist() for a in arguments]
+        out = np.empty(self.count)
+        failed = self.failed.tolist()
+        for i, row in enumerate(zip(*columns)):
+            if failed[i]:  # Python's arithmetic stopped at this element already
+                out[i] = math.nan
+                continue
+            try:
+                out[i] = function(*row)
+            except (ValueError, ArithmeticError):
+                out[i] = math.nan
+                self.failed[i] = True
+        return out
+
+
+def array_value(tokens: list[str | Slot], count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The value of ``count`` formulas that share their text but for their numbers (the
+    ``Slot`` tokens) and, per element, whether Python's arithmetic raised on it
+    (``reproduces`` says no then); None when the text is not arithmetic (``reproduces``
+    says yes to every element). Raises NotSameShape when a bare number's sign changes how
+    the text reads: the caller reads those elements one by one."""
+    import numpy as np
+
+    reader = _ArrayReader(tokens, count)
+    try:
+        value = reader.sum()
+        if reader.at != len(reader.tokens):
+            raise NotArithmetic(" ".join(map(str, tokens)))
+    except NotArithmetic:
+        return None
+    return np.broadcast_to(np.asarray(value, dtype=np.float64), (count,)), reader.failed

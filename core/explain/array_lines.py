@@ -23,7 +23,7 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
@@ -32,9 +32,10 @@ from weakref import WeakKeyDictionary
 import numpy as np
 
 from core.engine.quantities import KINDS, QuantityRef, parse_name
-from core.explain.arithmetic import _TOKEN, plain_value, reproduces, shown_places
+from core.explain.arithmetic import _TOKEN, NotSameShape, Slot, array_value, plain_value, reproduces, shown_places
 from core.explain.derivation import value_texts_read
 from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
+from core.numbers import REMEMBERED
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -282,22 +283,31 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     the reproduce loop of ``explain`` done on arrays (the numbers with the display's
     decimals, then one more, … for the elements whose formula does not reproduce yet,
     until the numbers are written exactly). Each distinct number of a slot is written
-    once (an operand many elements share)."""
+    once (an operand many elements share). The number slots are the rows of matrices
+    (values, texts, read-backs), so a long sum costs a few operations a round, not a few
+    per term."""
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, np.ndarray | str] = {}
-    numbers: dict[int, np.ndarray] = {}  # slot → its value at every element
-    bad = np.zeros(count, dtype=bool)  # left to explain: a number that is not finite
+    row_of: dict[int, int] = {}  # number slot → its row
+    values: list[np.ndarray] = []
+    groups: dict[object, list[int]] = {}  # the large stored array read (None: a small one) → its rows
+    layout = _LAYOUTS.get(base)
     for k, slot in enumerate(base.slots):
         start, moves = maps[k]
-        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
         if slot[0] == "S":
-            symbols[k] = _symbols(str(slot[1]), start, moves, index)
+            if layout is None:
+                symbols[k] = _symbols(str(slot[1]), start, moves, start[:, None] + moves @ offsets)
             continue
+        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
         source = _source(stepper, slot[1])  # type: ignore[arg-type]
-        found = np.asarray(source[tuple(index)] if len(start) else np.full(count, float(source)), dtype=np.float64)
-        bad |= ~np.isfinite(found)
-        numbers[k] = np.where(np.isfinite(found), found, 0.0)
+        row_of[k] = len(values)
+        groups.setdefault(slot[1] if source.size >= REMEMBERED else None, []).append(len(values))
+        values.append(source[tuple(index)] if len(start) else np.full(count, float(source)))
+    numbers = np.array(values, dtype=np.float64).reshape(len(values), count)  # (number slots, elements)
+    finite = np.isfinite(numbers)
+    bad = ~finite.all(axis=0)  # left to explain: a number that is not finite
+    numbers[~finite] = 0.0
     own = np.asarray(np.asarray(stepper.array(name))[tuple(elements)], dtype=np.float64)  # as make() reads them
     bad |= ~np.isfinite(own)
     writer = Probe(stepper, decimals)  # the explainer's rules for writing numbers
@@ -313,72 +323,156 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     result_column = np.array(results, dtype=object)
     lines = np.full(count, None, dtype=object)
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
+    checked_rows = np.array([row_of[k] for k in checked], dtype=np.int64)
+    row_groups = [np.array(rows, dtype=np.int64) for rows in groups.values()]
     todo = np.flatnonzero(~bad)
     for extra in range(EXTRA_DIGITS + 1):
         if not todo.size:
             break
         writer.extra = extra
-        texts, backs, factors = _written(writer, numbers, todo, base.checked)
-        done = _reproduces(base.numbers, texts, factors, backs, result_column[todo].tolist(), shown[todo],
-                           half[todo]) if base.checked \
-            else np.ones(todo.size, dtype=bool)
+        texts, backs, factors = _written(writer, numbers[:, todo], base.checked, row_groups)
+        if base.checked:
+            done = _reproduces(base.numbers, {k: texts[r] for k, r in row_of.items()},
+                               {k: factors[r] for k, r in row_of.items()}, {k: backs[r] for k, r in row_of.items()},
+                               result_column[todo].tolist(), shown[todo], half[todo])
+        else:
+            done = np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
         at_array = todo[picked]
-        at = at_array.tolist()
-        columns: list[Iterable[str]] = []
-        for part in base.parts:
-            if isinstance(part, str):
-                columns.append(repeat(part, len(at)))
-            elif part[0] == "S":
-                text = symbols[part[1]]
-                columns.append(repeat(text, len(at)) if isinstance(text, str)
-                               else text[at_array].tolist())
-            elif part[0] == "V":
-                columns.append(result_column[at_array].tolist())
-            else:
-                columns.append((texts if part[0] == "N" else factors)[part[1]][picked].tolist())
-        lines[at_array] = np.array(["".join(row) for row in zip(*columns)], dtype=object)
+        if layout is None:
+            layout = _LAYOUTS[base] = _layout(base, symbols, count, row_of)
+        lines[at_array] = _assembled(layout, texts, factors, picked, result_column[at_array] if results else None,
+                                     at_array)
         left = np.flatnonzero(~done)
         if not left.size or extra == EXTRA_DIGITS:
             break
         # explain stops when more digits would write the same numbers: only numbers written
         # within 1e-13 of their value can be (the finest writing is that close), so only those are compared
-        close = np.ones(left.size, dtype=bool)
-        for k in checked:
-            value = numbers[k][todo[left]]
-            close &= np.abs(backs[k][left] - value) <= 1e-13 * np.maximum(1.0, np.abs(value))
+        value = numbers[checked_rows][:, todo[left]]
+        close = (np.abs(backs[checked_rows][:, left] - value) <= 1e-13 * np.maximum(1.0, np.abs(value))).all(axis=0)
         stop = np.zeros(left.size, dtype=bool)
         if close.any():
             near = left[close]
             writer.extra = EXTRA_DIGITS
-            finest, _, _ = _written(writer, numbers, todo[near], False)
-            stop[np.flatnonzero(close)] = [all(_same_numbers(texts[k][j], finest[k][n]) for k in checked)
+            finest, _, _ = _written(writer, numbers[:, todo[near]], False, row_groups)
+            stop[np.flatnonzero(close)] = [all(_same_numbers(texts[r, j], finest[r, n]) for r in checked_rows.tolist())
                                            for n, j in enumerate(near.tolist())]
         todo = todo[left[~stop]]
     return lines
 
 
-def _written(writer: Probe, numbers: dict[int, np.ndarray], todo: np.ndarray,
-             read: bool) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray], dict[int, np.ndarray]]:
-    """Every number slot's text at the elements ``todo`` (with the writer's decimals), the
-    same as a factor (a negative one in parentheses), and (``read``) the value a
-    calculator reads back from it: every distinct number written once (an operand many
-    elements share), in one call for all the slots; the texts as arrays of str."""
-    if not numbers:
-        return {}, {}, {}
-    every = np.stack([v[todo] for v in numbers.values()])  # (slots, elements)
-    distinct, which = np.unique(every, return_inverse=True)
-    which = which.reshape(every.shape)
-    written, back = writer.written_numbers_read(distinct)
-    column = np.array(written, dtype=object)
-    factor = np.array([f"({t})" if t[0] == "−" else t for t in written], dtype=object)
-    texts = {k: column[row] for k, row in zip(numbers, which)}
-    factors = {k: factor[row] for k, row in zip(numbers, which)}
-    if not read:
-        return texts, {}, factors
-    for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
-        back[i] = float(written[i].replace("−", "-"))
-    return texts, {k: back[row] for k, row in zip(numbers, which)}, factors
+# a slice's template → its line as pieces (``_layout``): the literal text and the
+# symbols are the same at every iteration, so they are joined once
+Layout = tuple[Callable[[list[list[str]]], list[str]], list[tuple[str, int | np.ndarray]]]
+_LAYOUTS: WeakKeyDictionary[_Template, Layout] = WeakKeyDictionary()
+
+
+def _layout(base: _Template, symbols: dict[int, np.ndarray | str], count: int, row_of: dict[int, int]) -> Layout:
+    """The template's line as a function that joins its columns, and the columns it takes
+    in order: ("R", every element's run of literal text and symbols joined), ("N"/"P",
+    row) a number as written or as a factor, ("V", -1) the result; a run that is the
+    same for every element is part of the function itself."""
+    texts: list[str | int] = []  # a literal text, or the place of a column
+    columns: list[tuple[str, int | np.ndarray]] = []
+    run: list[str | np.ndarray] = []
+
+    def close() -> None:
+        if all(isinstance(r, str) for r in run):
+            texts.append("".join(run))  # type: ignore[arg-type]
+        else:
+            joined = ["".join(row) for row in zip(*(repeat(r, count) if isinstance(r, str) else r.tolist()
+                                                    for r in run))]
+            texts.append(len(columns))
+            columns.append(("R", np.array(joined, dtype=object)))
+        run.clear()
+
+    for part in base.parts:
+        if isinstance(part, str):
+            run.append(part)
+        elif part[0] == "S":
+            run.append(symbols[part[1]])
+        else:
+            if run:
+                close()
+            texts.append(len(columns))
+            columns.append((part[0], -1 if part[0] == "V" else row_of[part[1]]))
+    if run:
+        close()
+    return _joiner(texts), columns
+
+
+def _joiner(texts: list[str | int]) -> Callable[[list[list[str]]], list[str]]:
+    """A function of the columns (lists of str) that writes every line: one f-string whose
+    parts are the columns and the literal texts, made once per template (a line is then
+    one string operation, however many terms it has)."""
+    literals = [t for t in texts if isinstance(t, str)]
+    places = sorted({t for t in texts if isinstance(t, int)})
+    if not places:
+        line = "".join(literals)
+        return lambda columns: [line]
+    names = {place: f"c{place}" for place in places}
+    fields = []
+    k = 0
+    for t in texts:
+        if isinstance(t, str):
+            fields.append(f"{{k{k}}}")
+            k += 1
+        else:
+            fields.append(f"{{{names[t]}}}")
+    unpacked = ", ".join(names[p] for p in places) + ("," if len(places) == 1 else "")
+    source = ("def join(columns, literals):\n"
+              + (f"    {', '.join(f'k{i}' for i in range(k))}, = literals\n" if k else "")
+              + f"    return [f\"{''.join(fields)}\" for {unpacked} in zip(*columns)]\n")
+    scope: dict[str, object] = {}
+    exec(compile(source, "<array line>", "exec"), scope)  # noqa: S102  (made here, of names and places only)
+    join = scope["join"]
+    return lambda columns: join(columns, literals)  # type: ignore[operator]
+
+
+def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: np.ndarray,
+               results: np.ndarray | None, at: np.ndarray) -> np.ndarray:
+    """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's)."""
+    join, pieces = layout
+    columns: list[list[str]] = []
+    for kind, what in pieces:
+        if kind == "R":
+            columns.append(what[at].tolist())  # type: ignore[index]
+        elif kind == "V":
+            assert results is not None
+            columns.append(results.tolist())
+        else:
+            columns.append((texts if kind == "N" else factors)[what][picked].tolist())
+    lines = join(columns) if columns else join([])[:1] * picked.size  # (no column: the same line for all)
+    return np.array(lines, dtype=object)
+
+
+def _written(writer: Probe, numbers: np.ndarray, read: bool,
+             groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The texts of every number slot (the rows of ``numbers``: slots × elements) with the
+    writer's decimals, the same as a factor (a negative one in parentheses), and
+    (``read``) the value a calculator reads back from each: every distinct number of the
+    slots read from one large stored array (``groups``: their rows) written once (an
+    operand many elements share), in one call per array (so the texts of an array's
+    numbers written for another formula are taken again: ``fmt_array_read_remembered``),
+    those of the small ones in one call; matrices like ``numbers`` (texts of str)."""
+    texts = np.empty(numbers.shape, dtype=object)
+    factors = np.empty(numbers.shape, dtype=object)
+    backs = np.empty(numbers.shape) if read else np.empty((0, 0))
+    for rows in groups:
+        distinct, which = np.unique(numbers[rows], return_inverse=True)
+        which = which.reshape(rows.size, numbers.shape[1])
+        written, back = writer.written_numbers_read(distinct)
+        column = np.array(written, dtype=object)
+        factor = column.copy()
+        negative = np.flatnonzero(distinct < 0)  # (a text starts with − just where its number is negative)
+        factor[negative] = "(" + column[negative] + ")"
+        texts[rows] = column[which]
+        factors[rows] = factor[which]
+        if read:
+            for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
+                back[i] = float(written[i].replace("−", "-"))
+            backs[rows] = back[which]
+    return texts, backs, factors
 
 
 def _places(result: str) -> int:
@@ -427,25 +521,49 @@ def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict
                 backs: dict[int, np.ndarray], results: list[str], shown: np.ndarray, half: np.ndarray) -> np.ndarray:
     """Per element: do the written numbers (``backs``: as a calculator reads them back),
     evaluated as written, give the result shown within half its last digit
-    (``value_reproduces``)? A formula that is no plain sum of products is read by the
-    calculator's own reader (``reproduces``), element by element."""
+    (``value_reproduces``)? Read as the calculator of core/explain/arithmetic reads each
+    element's text, on whole arrays: a plain sum of products in one pass (``plain_value``),
+    any other formula (a function, a group, a power) by its reader over arrays
+    (``array_value``); only a text whose reading depends on a bare number's sign is read
+    element by element (``reproduces``)."""
     count = shown.size
-    tokens: list[str | np.ndarray] | None = []
+    literal: list[list[str]] = []
     for part in numbers:
-        if tokens is None:
-            break
         if isinstance(part, str):
             found = _TOKEN.findall(part)
-            tokens = tokens + found if sum(map(len, found)) == len(part) - part.count(" ") else None
-        else:
-            tokens.append(backs[part[1]])
-    value = None if tokens is None else plain_value(tokens)
-    if value is None:  # not a sum of products (a function, a group): the calculator's reader, one by one
-        return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
-            repeat(part, count) if isinstance(part, str)
-            else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), results)],
-            dtype=bool)
+            if sum(map(len, found)) != len(part) - part.count(" "):
+                return _one_by_one(numbers, texts, factors, results)  # something else in it: not arithmetic
+            literal.append(found)
+    at = iter(literal)
+    tokens: list[str | np.ndarray] = []
+    for part in numbers:
+        tokens += next(at) if isinstance(part, str) else [backs[part[1]]]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (non-finite: no, as Python's error is)
+        value = plain_value(tokens)
+    failed: np.ndarray | None = None
+    if value is None:  # not a sum of products (a function, a group): the calculator's reader, over arrays
+        slots: list[str | Slot] = []
+        at = iter(literal)
+        for part in numbers:
+            slots += next(at) if isinstance(part, str) else [Slot(backs[part[1]], part[0] == "N")]
+        try:
+            read = array_value(slots, count)
+        except NotSameShape:
+            return _one_by_one(numbers, texts, factors, results)
+        if read is None:  # no arithmetic to do: yes, as reproduces says
+            return np.ones(count, dtype=bool)
+        value, failed = read
     value = np.broadcast_to(np.asarray(value, dtype=np.float64), (count,))
     with np.errstate(invalid="ignore"):
         good: np.ndarray = np.isfinite(value) & (np.abs(value - shown) <= half * (1 - 1e-9))
-    return good
+    return good if failed is None else good & ~failed
+
+
+def _one_by_one(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
+                results: list[str]) -> np.ndarray:
+    """``reproduces`` of every element's text, one by one."""
+    count = len(results)
+    return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
+        repeat(part, count) if isinstance(part, str)
+        else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), results)],
+        dtype=bool)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.i18n import tr
-from core.numbers import fmt, fmt_array_read
+from core.numbers import fmt, fmt_array_read_remembered
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,7 @@ def value_texts(values: np.ndarray, decimals: int, sig: int) -> list[str]:
 def value_texts_read(values: np.ndarray, decimals: int, sig: int) -> tuple[list[str], np.ndarray, np.ndarray]:
     """``value_texts``, with each text's value read back and its decimals (``fmt_array_read``:
     NaN and −1 where the caller must read the text itself)."""
-    return fmt_array_read(values, decimals, sig=sig)
+    return fmt_array_read_remembered(values, decimals, sig=sig)
 
 
 def _is_number(text: str) -> bool:

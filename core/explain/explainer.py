@@ -32,7 +32,7 @@ from core.nn.layers import Layer
 from core.nn.layers.terms import Formula, Ref, Terms
 from core.nn.losses import LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
-from core.numbers import fmt, fmt_array_read, round_as_shown, rounded_text
+from core.numbers import fmt, fmt_array_read_remembered, round_as_shown, rounded_text
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
@@ -300,15 +300,18 @@ class _Explainer:
         NaN where the caller must read the text itself)."""
         flat = np.asarray(values, dtype=np.float64).ravel()
         plain = (flat == np.floor(flat)) | np.isin(flat, np.array(sorted(self.settings)))
-        out = [""] * flat.size
+        if not plain.any() or plain.all():  # (most arrays: one format for all)
+            texts, read, _ = fmt_array_read_remembered(flat, *self.number_format(bool(plain.any())))
+            return texts, read
+        out = np.empty(flat.size, dtype=object)
         back = np.full(flat.size, np.nan)
         for kind in (True, False):
             where = np.flatnonzero(plain == kind)
-            texts, read, _ = fmt_array_read(flat[where], *self.number_format(kind))
-            for i, text in zip(where.tolist(), texts):
-                out[i] = text
+            texts, read, _ = fmt_array_read_remembered(flat[where], *self.number_format(kind))
+            out[where] = texts
             back[where] = read
-        return out, back
+        written: list[str] = out.tolist()
+        return written, back
 
     @property
     def result_sig(self) -> int:

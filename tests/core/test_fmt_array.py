@@ -76,3 +76,36 @@ def test_a_display_s_numbers_are_worked_out_not_read() -> None:
     """At a display's decimals the digits' integer is exact (below 10^9): most are worked out."""
     _, _, places = fmt_array_read(_VALUES, 3, False, 3)
     assert np.count_nonzero(places >= 0) > _VALUES.size // 2
+
+
+def _same(a: tuple[list[str], np.ndarray, np.ndarray], b: tuple[list[str], np.ndarray, np.ndarray]) -> bool:
+    return a[0] == b[0] and np.array_equal(a[1], b[1], equal_nan=True) and np.array_equal(a[2], b[2])
+
+
+@pytest.mark.parametrize("trim", [False, "exact"])
+def test_numbers_written_lately_are_taken_again_as_written(trim: bool | str) -> None:
+    """``fmt_array_read_remembered`` gives ``fmt_array_read``'s texts, read-backs and places,
+    the first time and when the same numbers come again, whatever its caller did with the
+    answer before."""
+    from core import numbers
+
+    values = np.tile(_VALUES, 2)  # (large enough to be remembered)
+    assert values.size >= numbers.REMEMBERED
+    expected = fmt_array_read(values, 3, trim, 3)
+    first = numbers.fmt_array_read_remembered(values, 3, trim, 3)
+    assert _same(first, expected)
+    first[0][0], first[1][:] = "changed", 0.0  # a caller fills in what it reads: not for the next one
+    first[2][:] = -7
+    again = numbers.fmt_array_read_remembered(values.copy(), 3, trim, 3)
+    assert _same(again, expected)
+    other = numbers.fmt_array_read_remembered(values, 4, trim, 3)  # another format: written anew
+    assert _same(other, fmt_array_read(values, 4, trim, 3))
+
+
+def test_only_the_last_few_arrays_are_remembered() -> None:
+    from core import numbers
+
+    for k in range(numbers._HELD + 5):
+        values = _RNG.standard_normal(numbers.REMEMBERED) + k
+        assert _same(numbers.fmt_array_read_remembered(values, 3), fmt_array_read(values, 3))
+    assert len(numbers._WRITTEN) <= numbers._HELD
