@@ -195,3 +195,16 @@ def test_the_report_sections_write_explains_lines(name: str, every_array: None) 
     wanted = [(title, [d.one_line() for d in items])
               for title, items in section_derivations(stepper, scenario.decimals)]
     assert made == wanted
+
+
+def test_a_line_writer_takes_its_literal_texts_as_values_never_as_code() -> None:
+    """A template's literal texts (layer names and symbols from the user's file among them)
+    are handed to the made line writer as values: braces, quotes, backslashes and code-like
+    names come out as they went in, and nothing of them is run."""
+    from core.explain.array_lines import _joiner
+
+    hostile = ['{__import__("os").system("false")}', 0, '"; raise SystemExit #\\n{{x}}\'', 1, "}{", 0]
+    join = _joiner(hostile)
+    columns = [["0.1", "−2"], ["{y}", "3e-5"]]
+    expected = [f'{hostile[0]}{a}{hostile[2]}{b}{hostile[4]}{a}' for a, b in zip(*columns)]
+    assert join(columns) == expected
