@@ -4,6 +4,8 @@ steps, cursor moves, focus moves, decimals and the trace."""
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.text import Text
 from textual.visual import Visual, visualize
 from tui_helpers import SIZE, press
 
@@ -37,6 +39,14 @@ async def after_each_key():
             yield app, pilot, key
 
 
+def textual_line(grid: ValueGrid, y: int) -> list[Segment]:
+    """Row ``y`` drawn alone by Textual's machinery (``Visual.to_strips`` of its text)."""
+    line = Text(no_wrap=True, overflow="crop", end="")
+    grid._draw_row(line, y)
+    strip = Visual.to_strips(grid, visualize(grid, line), grid.size.width, 1, grid.visual_style)[0]
+    return list(strip.apply_offsets(0, y) if y else strip)
+
+
 async def test_each_line_drawn_alone_is_the_line_of_the_whole_grid() -> None:
     async for app, _, key in after_each_key():
         for panel in app.main.panels:
@@ -44,6 +54,10 @@ async def test_each_line_drawn_alone_is_the_line_of_the_whole_grid() -> None:
             if grid.display and grid.size.width:
                 drawn = [cells(grid.render_line(y)) for y in range(len(grid.rows))]
                 assert drawn == whole_lines(grid), (key, grid.id)
+                for y in range(len(grid.rows)):  # made straight from the row: Textual's segments exactly
+                    alone = grid._drawn_alone(y)
+                    assert alone is not None and list(alone) == textual_line(grid, y), (key, grid.id, y)
+                    assert alone.cell_length == sum(len(text) for text, _ in cells(alone))
 
 
 async def test_the_screen_after_partial_redraws_is_the_screen_redrawn_whole() -> None:

@@ -252,8 +252,7 @@ class MainScreen(StepHost):
             is_next = panel.key == next_panel
             subtitle = (tr("quiz: ? below") if quiz_panel else tr("next: {key}", key=self.stepping.next_key())) \
                 if is_next else ""
-            if panel.border_subtitle != subtitle:
-                panel.border_subtitle = subtitle
+            panel.show_subtitle(subtitle)
 
     def _draw_panels(self, marks_only: bool = False) -> None:
         """Every panel's values from the stepper, with the marks of the selection's trace

@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Input
 from textual.widgets.input import Selection
@@ -97,6 +98,21 @@ class LayerPanel(VerticalScroll):
 
     def set_blocks(self, blocks: list[HeatBlock]) -> None:
         self.heatmap.set_blocks(blocks)
+
+    def show_subtitle(self, subtitle: str) -> None:
+        """The text on the border's bottom line ("next: f" under the panel of the next step).
+        Setting ``border_subtitle`` repaints the whole panel (its border all the way round,
+        ~19 lines a step); only the bottom line shows the subtitle, so only that line is
+        repainted, once the panel has a size. The text is kept as ``border_subtitle`` keeps it."""
+        if self.border_subtitle == subtitle:
+            return
+        width, height = self.outer_size
+        if not (self.is_mounted and width and height):
+            self.border_subtitle = subtitle
+            return
+        self._border_subtitle = self.render_str(subtitle).expand_tabs(4).split()[0]  # as Textual's setter
+        offset = self.content_offset  # refresh() takes regions inside the border and padding
+        self.refresh(Region(-offset.x, height - 1 - offset.y, width, 1))
 
     def set_rows(self, rows: list[Row]) -> None:
         self.grid.set_rows(rows)

@@ -11,12 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from rich.cells import cell_len
+from rich.control import strip_control_codes
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.content import Content
 from textual.events import Click
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
+from textual.style import Style as VisualStyle
 from textual.visual import Visual, visualize
 from textual.widget import Widget
 
@@ -26,6 +31,8 @@ from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.shared_styles import part_style
 
 PLACEHOLDER = "·"
+# the style Textual gives a grid's piece of text, for (the grid's style, the piece's, a row without styles)
+_FINAL_STYLES: dict[tuple[VisualStyle, Style | None, bool], VisualStyle] = {}
 WHOLE_AT = 3  # rows out of date at once above which a grid draws all its rows in one go (cheaper)
 
 
@@ -204,22 +211,80 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
 
     def _draw_row(self, out: Text, i: int) -> None:
         """Row ``i``'s label and cells, appended to ``out``."""
+        for text, style in self._row_pieces(i):
+            out.append(text, style)
+
+    def _row_pieces(self, i: int) -> list[tuple[str, Style | None]]:
+        """Row ``i`` as the pieces of text it is drawn from, each with its style (``None``:
+        the grid's own): its label, then each cell with its mark."""
         row = self.rows[i]
-        out.append(shown(row.label).ljust(self._label_width), self._style("value-grid--label"))
+        pieces: list[tuple[str, Style | None]] = [
+            (shown(row.label).ljust(self._label_width), self._style("value-grid--label"))]
         for j, cell in enumerate(row.cells):
-            out.append(" ")
-            out.append(shown_cell(cell.text).rjust(self._widths[j]), self._cell_style(cell, (i, j)))
+            pieces.append((" ", None))
+            pieces.append((shown_cell(cell.text).rjust(self._widths[j]), self._cell_style(cell, (i, j))))
             if self._marks[j]:
                 mark = cell.mark or " "
                 style = {"✓": "value-grid--ok", "≈": "value-grid--ok", "✗": "value-grid--bad"}.get(mark)
-                out.append(shown_cell(mark), self._style(style) if style else Style())
+                pieces.append((shown_cell(mark), self._style(style) if style else None))
+        return pieces
+
+    def _drawn_alone(self, y: int) -> Strip | None:
+        """Line ``y`` made straight from its pieces: the segments Textual makes of the row's
+        text (``Visual.to_strips`` of ``render()``), without its general machinery (wrapping,
+        alignment, converting every span's style again), which took ~140 µs a line; ``None``
+        when the stylesheet asks for what only that machinery does (alignment, line padding)."""
+        rules = self.styles
+        if rules.content_align != ("left", "top") or rules.text_align not in ("left", "start") or rules.line_pad:
+            return None
+        base = self.visual_style
+        segments: list[Segment] = []
+        x, run = 0, ""
+        for piece, style in self._row_pieces(y):
+            text = strip_control_codes(piece)  # as rich's Text.append does
+            if not text or "\t" in text:
+                if "\t" in text:
+                    return None  # tabs are expanded by Textual's machinery
+                continue
+            if not style:  # the grid's own style: one segment with its unstyled neighbours, as Textual makes it
+                run += text
+                continue
+            if run:
+                segments.append(Segment(run, self._final_style(base, None).rich_style_with_offset(x, y)))
+                x, run = x + len(run), ""
+            segments.append(Segment(text, self._final_style(base, style).rich_style_with_offset(x, y)))
+            x += len(text)
+        if run:
+            segments.append(Segment(run, self._final_style(base, None, alone=not segments)
+                                    .rich_style_with_offset(x, y)))
+        return Strip(segments, sum(cell_len(segment.text) for segment in segments))
+
+    def _final_style(self, base: VisualStyle, style: Style | None, alone: bool = False) -> VisualStyle:
+        """The style Textual gives a piece of the row drawn in ``style`` (``None``: unstyled;
+        ``alone``: a row with no styled piece), found by letting Textual draw a two-character
+        sample once per theme and style, and kept for every grid."""
+        key = (base, style, alone)
+        final = _FINAL_STYLES.get(key)
+        if final is None:
+            sample = Text("a" if alone else "ab", end="")
+            if not alone:
+                sample.stylize(style or Style(bold=True), 1, 2)  # unstyled: the piece before a span
+            content = visualize(self, sample, markup=self._render_markup)
+            assert isinstance(content, Content)
+            pieces = list(content.render(base, end=""))
+            final = base + pieces[0 if alone or style is None else 1][1]
+            if len(_FINAL_STYLES) > 1024:  # themes come and go: never grows without bound
+                _FINAL_STYLES.clear()
+            _FINAL_STYLES[key] = final
+        return final
 
     def render_line(self, y: int) -> Strip:
         """Line ``y`` as ``render()`` draws it, kept until what it shows changes: a step redraws
         the rows whose numbers, marks or cursor changed, each from its row alone, not every
-        row of the grid. When most rows changed (the first frame, new columns), they are all
-        drawn at once, as Textual draws any widget; so is a grid narrower than its rows
-        (they would wrap) or with text selected by the mouse."""
+        row of the grid (``_drawn_alone``). Where the stylesheet asks for Textual's own drawing,
+        most rows changed at once (the first frame, new columns) are drawn in one go, as
+        Textual draws any widget; so is a grid narrower than its rows (they would wrap) or
+        with text selected by the mouse."""
         width = self.size.width
         if not self.rows or self.text_selection is not None or width < self._cell_x(len(self._widths)) - 1:
             self._lines.clear()
@@ -230,21 +295,23 @@ class ValueGrid(ValueCursor, Widget, can_focus=True):
         key = self._line_key(y, width)
         if kept is not None and kept[0] == key:
             return kept[1]
-        keys = [self._line_key(i, width) for i in range(len(self.rows))]
-        stale = sum(1 for i, k in enumerate(keys) if (was := self._lines.get(i)) is None or was[0] != k)
-        if stale > WHOLE_AT:
-            strips = Visual.to_strips(self, visualize(self, self.render(), markup=self._render_markup), width,
-                                      len(self.rows), self.visual_style)
-            blank = Strip.blank(width, self.visual_style.rich_style)
-            self._lines = {i: (k, strips[i] if i < len(strips) else blank) for i, k in enumerate(keys)}
-            return self._lines[y][1]
-        line = Text(no_wrap=True, overflow="crop", end="")
-        self._draw_row(line, y)
-        strips = Visual.to_strips(self, visualize(self, line, markup=self._render_markup), width, 1,
-                                  self.visual_style)
-        strip = strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
-        if y:  # each cell's place as the whole grid gives it (a click reads it): drawn alone, its row was 0
-            strip = strip.apply_offsets(0, y)
+        strip = self._drawn_alone(y)
+        if strip is None:
+            keys = [self._line_key(i, width) for i in range(len(self.rows))]
+            stale = sum(1 for i, k in enumerate(keys) if (was := self._lines.get(i)) is None or was[0] != k)
+            if stale > WHOLE_AT:
+                strips = Visual.to_strips(self, visualize(self, self.render(), markup=self._render_markup), width,
+                                          len(self.rows), self.visual_style)
+                blank = Strip.blank(width, self.visual_style.rich_style)
+                self._lines = {i: (k, strips[i] if i < len(strips) else blank) for i, k in enumerate(keys)}
+                return self._lines[y][1]
+            line = Text(no_wrap=True, overflow="crop", end="")
+            self._draw_row(line, y)
+            strips = Visual.to_strips(self, visualize(self, line, markup=self._render_markup), width, 1,
+                                      self.visual_style)
+            strip = strips[0] if strips else Strip.blank(width, self.visual_style.rich_style)
+            if y:  # each cell's place as the whole grid gives it (a click reads it): drawn alone, its row was 0
+                strip = strip.apply_offsets(0, y)
         self._lines[y] = (key, strip)
         return strip
 
