@@ -318,6 +318,9 @@ class Chain:
             (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
              layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
         self._fused = network.fused
+        fused = network.fused
+        # δ of a batch whose targets each sum to exactly 1 (the caller says so: see ``gradients``)
+        self._unit_delta = None if fused is None else (fused.unit_delta or fused.delta)
         self._loss = network.loss
 
     @staticmethod
@@ -326,9 +329,11 @@ class Chain:
         return all(sources == (i - 1,) for i, sources in enumerate(network.plan)) and not any(
             layer.state_defaults or layer.given_kinds for layer in network.layers)
 
-    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def gradients(self, x: np.ndarray, y: np.ndarray, unit: bool = False) -> tuple[float, np.ndarray]:
         """Forward and backward pass of the batch ``x`` with targets ``y``, the gradients
-        written into the arrays the plan was made with: (loss, the network's output)."""
+        written into the arrays the plan was made with: (loss, the network's output).
+        ``unit``: every sample's targets are known to sum to exactly 1 (``targets_sum_to_one``),
+        so a fused loss's δ need not add them up (``Fused.unit_delta``, the same numbers)."""
         outs = [x]  # outs[i] is what layer i reads; outs[i + 1] its output
         nets: list[np.ndarray | None] = []
         caches: list[Any] = []
@@ -344,13 +349,14 @@ class Chain:
         fused = self._fused
         net = nets[-1]
         if net is not None and fused is not None:  # as loss_value and output_gradients
+            fused_delta = self._unit_delta if unit else fused.delta
             if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
                 loss = fused.value(net, y, h)
-                delta = fused.delta(h, y)
+                delta = fused_delta(h, y)
             else:
                 flat = h.reshape(b, -1)
                 loss = fused.value(net.reshape(b, -1), y, flat)
-                delta = fused.delta(flat, y).reshape(h.shape)
+                delta = fused_delta(flat, y).reshape(h.shape)
             grad_out = None
         else:
             loss = self._loss.value(h.reshape(b, -1), y)

@@ -11,6 +11,7 @@ explanations read the entry; nothing else switches on a loss's name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -39,14 +40,26 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     With the softmax output ``a`` at hand and no a_i underflowed to 0, ln a is taken
     directly; otherwise from the logits, ln a_i = z_i − ln Σ_k e^(z_k) (shifted by the
     maximum), which stays finite for any finite logits. Both agree to a few ulp.
+
+    Which case it is needs no search for a zero: the direct sum is finite exactly when no
+    a_i is 0 (ln 0 = −∞ makes y_i·ln a_i −∞, or NaN where y_i = 0), so it is tried first and
+    kept when finite (a NaN in ``a`` falls back too, and the logits' form gives NaN as before).
     """
-    if a is not None and np.minimum.reduce(a, axis=None) > 0.0:  # a.min(), without its wrapper
+    if a is not None:
         log_a = np.log(a)
-    else:
-        shifted = z - z.max(axis=-1, keepdims=True)
-        log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        np.multiply(y, log_a, out=log_a)
+        direct = float(np.add.reduce(log_a, axis=None))
+        if math.isfinite(direct):
+            return -direct / z.shape[0]  # the batch mean: −Σ y·ln a / B
+    return _cross_entropy_of_logits(z, y)
+
+
+def _cross_entropy_of_logits(z: np.ndarray, y: np.ndarray) -> float:
+    """−Σ y·ln softmax(z) / B with ln a_i = z_i − ln Σ_k e^(z_k), shifted by the maximum."""
+    shifted = z - z.max(axis=-1, keepdims=True)
+    log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     np.multiply(y, log_a, out=log_a)
-    result: float = float(-np.add.reduce(log_a, axis=None)) / z.shape[0]  # the batch mean: −Σ y·ln a / B
+    result: float = float(-np.add.reduce(log_a, axis=None)) / z.shape[0]
     return result
 
 
@@ -148,6 +161,10 @@ class Fused:
     steps: Callable[[LossText], tuple[str, ...]] | None = None
     value_note: str | None = None
     torch_value: str | None = None
+    # δ as ``delta`` computes it for targets known to sum to exactly 1 in every sample
+    # (``targets_sum_to_one``), without looking at them again: training knows its batches
+    # beforehand. None: ``delta`` does not depend on that
+    unit_delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -201,14 +218,33 @@ def softmax_cross_entropy_steps(t: LossText) -> tuple[str, ...]:
     )
 
 
+def _target_totals(y: np.ndarray) -> np.ndarray:
+    """Σ_j y_j of each sample ``[B, 1]``, as softmax cross-entropy's δ multiplies by it."""
+    return y.sum(axis=-1, keepdims=True)
+
+
+def targets_sum_to_one(y: np.ndarray) -> bool:
+    """Whether every sample's targets ``y [B, n]`` sum to exactly 1.0 (as ``_softmax_ce_delta``
+    adds them), so that ``Fused.unit_delta`` gives ``delta``'s numbers."""
+    return bool((_target_totals(y) == 1.0).all())
+
+
 def _softmax_ce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     """δ = a·Σy − y, which is a − y for targets that sum to 1 (exact and stable)."""
-    total = y.sum(axis=-1, keepdims=True)
+    total = _target_totals(y)
     if a.shape[0] == 1 and total.size == 1 and total.item() == 1.0:
-        # one sample whose targets sum to 1: a·1 and /1 are exact, so the same floats, two passes fewer
+        return _softmax_ce_unit_delta(a, y)
+    result: np.ndarray = (a * total - y) / a.shape[0]
+    return result
+
+
+def _softmax_ce_unit_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``_softmax_ce_delta`` where every sample's targets sum to exactly 1: a·1 is exact, so
+    (a·1 − y)/B is (a − y)/B to the bit, and for one sample /1 is exact too: a − y."""
+    if a.shape[0] == 1:
         one: np.ndarray = a - y
         return one
-    result: np.ndarray = (a * total - y) / a.shape[0]
+    result: np.ndarray = (a - y) / a.shape[0]
     return result
 
 
@@ -239,7 +275,7 @@ _SOFTMAX_CE = Fused(
     "softmax", softmax_cross_entropy, _softmax_ce_delta, _softmax_ce_text,
     steps=softmax_cross_entropy_steps,
     value_note=mark("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite"),
-    torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()")
+    torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()", unit_delta=_softmax_ce_unit_delta)
 _SIGMOID_CE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_cross_entropy(z, y), _sigmoid_ce_delta,
     lambda t: (f"−{t.y}·(1 − {t.a})", f"−{t.p(t.y_value)}·(1 − {t.p(t.a_value)})",
