@@ -320,7 +320,8 @@ class Chain:
         self._fused = network.fused
         fused = network.fused
         # δ of a batch whose targets each sum to exactly 1 (the caller says so: see ``gradients``)
-        self._unit_delta = None if fused is None else (fused.unit_delta or fused.delta)
+        self._unit_delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = \
+            None if fused is None else (fused.unit_delta or fused.delta)
         self._loss = network.loss
 
     @staticmethod
@@ -349,7 +350,7 @@ class Chain:
         fused = self._fused
         net = nets[-1]
         if net is not None and fused is not None:  # as loss_value and output_gradients
-            fused_delta = self._unit_delta if unit else fused.delta
+            fused_delta = self._unit_delta if unit and self._unit_delta is not None else fused.delta
             if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
                 loss = fused.value(net, y, h)
                 delta = fused_delta(h, y)

@@ -40,7 +40,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
         out: np.ndarray = np.negative(z)
         np.logaddexp(0.0, out, out)
         np.negative(out, out)
-        return np.exp(out, out)
+        np.exp(out, out)
+        return out
     e = np.exp(-np.abs(z))
     result: np.ndarray = np.where(z >= 0, 1.0, e) / (1.0 + e)
     return result

@@ -50,7 +50,8 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
         np.multiply(y, log_a, out=log_a)
         direct = float(np.add.reduce(log_a, axis=None))
         if math.isfinite(direct):
-            return -direct / z.shape[0]  # the batch mean: −Σ y·ln a / B
+            mean: float = -direct / z.shape[0]  # the batch mean: −Σ y·ln a / B
+            return mean
     return _cross_entropy_of_logits(z, y)
 
 
@@ -220,7 +221,8 @@ def softmax_cross_entropy_steps(t: LossText) -> tuple[str, ...]:
 
 def _target_totals(y: np.ndarray) -> np.ndarray:
     """Σ_j y_j of each sample ``[B, 1]``, as softmax cross-entropy's δ multiplies by it."""
-    return y.sum(axis=-1, keepdims=True)
+    total: np.ndarray = y.sum(axis=-1, keepdims=True)
+    return total
 
 
 def targets_sum_to_one(y: np.ndarray) -> bool:
