@@ -24,6 +24,7 @@ import numpy as np
 
 from core.i18n import mark, tr
 from core.nn.erf import normal_cdf, normal_pdf
+from core.nn.small_sums import SEQUENTIAL, sequential_sum
 from core.numbers import fmt
 
 Settings = Mapping[str, float]  # an activation's own layer fields, e.g. {"negative_slope": 0.01}
@@ -50,7 +51,17 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def softmax(z: np.ndarray) -> np.ndarray:
     """Softmax over the last axis, shifted by the maximum so exp never overflows.
     (The reductions are the ufuncs' own, as ``max``/``sum`` run them; the passes after
-    the shift write in its array.)"""
+    the shift write in its array.)
+
+    One sample of a few values (``[1, n]``, n < SEQUENTIAL) takes its maximum and its sum
+    in Python, the same floats: the maximum is exact (a NaN or ∞ makes every output NaN
+    either way), and the sum adds in NumPy's order (``sequential_sum``)."""
+    if z.ndim == 2 and z.shape[0] == 1 and z.shape[1] < SEQUENTIAL:
+        row = z.tolist()[0]
+        one: np.ndarray = np.subtract(z, max(row))
+        np.exp(one, one)
+        np.divide(one, sequential_sum(one.tolist()[0]), one)
+        return one
     out: np.ndarray = z - np.maximum.reduce(z, axis=-1, keepdims=True)
     np.exp(out, out)
     np.divide(out, np.add.reduce(out, axis=-1, keepdims=True), out)

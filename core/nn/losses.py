@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.i18n import mark, tr
+from core.nn.small_sums import SEQUENTIAL, sequential_sum
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -48,7 +49,9 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     if a is not None:
         log_a = np.log(a)
         np.multiply(y, log_a, out=log_a)
-        direct = float(np.add.reduce(log_a, axis=None))
+        # Σ y·ln a: one sample of a few values added in Python, in NumPy's order (``sequential_sum``)
+        direct = sequential_sum(log_a.tolist()[0]) if log_a.shape[0] == 1 and log_a.size < SEQUENTIAL \
+            else float(np.add.reduce(log_a, axis=None))
         if math.isfinite(direct):
             mean: float = -direct / z.shape[0]  # the batch mean: −Σ y·ln a / B
             return mean

@@ -20,6 +20,7 @@ from core.nn.layers.dense import Dense
 from core.nn.layers.pool import Pool
 from core.nn.losses import _softmax_ce_delta, get_loss, softmax_cross_entropy, targets_sum_to_one
 from core.nn.optim import Hyper, OptimizerState, get_optimizer
+from core.nn.small_sums import SEQUENTIAL, sequential_sum
 from core.scenario.catalog import load
 
 
@@ -212,3 +213,45 @@ def test_sigmoid_of_a_small_array_is_the_logaddexp_form() -> None:
         assert sigmoid(z).tobytes() == np.exp(-np.logaddexp(0.0, -z)).tobytes()
     view = np.arange(12.0).reshape(3, 4).T / 7  # not contiguous: the same layout as before
     assert sigmoid(view).strides == np.exp(-np.logaddexp(0.0, -view)).strides
+
+
+def test_a_sequential_sum_is_numpys_sum_of_a_few_values() -> None:
+    rng = np.random.default_rng(8)
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e308, -1e308, 5e-324]
+    for n in range(1, SEQUENTIAL):
+        for trial in range(3000):
+            values = rng.normal(size=n) * 10.0 ** rng.integers(-8, 8, size=n)
+            if trial % 3 == 0:  # signed zeros, infinities, NaN and overflow among them
+                picks = rng.integers(0, n, size=rng.integers(1, n + 1))
+                values[picks] = rng.choice(specials, size=len(picks))
+            row = values[None]
+            with np.errstate(all="ignore"):
+                expected = np.add.reduce(row, axis=-1, keepdims=True)[0, 0]
+                flat = np.add.reduce(row, axis=None)
+            got = sequential_sum(row.tolist()[0])
+            assert np.float64(got).tobytes() == expected.tobytes() == flat.tobytes(), values
+
+
+def test_softmax_and_its_loss_of_one_sample_are_the_general_route() -> None:
+    rng = np.random.default_rng(9)
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 800.0, -800.0]
+    for n in range(1, SEQUENTIAL + 2):
+        for trial in range(400):
+            z = rng.normal(size=(1, n)) * 10.0 ** rng.integers(-3, 3)
+            if trial % 4 == 0:
+                z[0, rng.integers(0, n)] = rng.choice(specials)
+            y = np.eye(n)[rng.integers(n)][None]
+            with np.errstate(all="ignore"):
+                general = z - np.maximum.reduce(z, axis=-1, keepdims=True)
+                np.exp(general, general)
+                general /= np.add.reduce(general, axis=-1, keepdims=True)
+                a = softmax(z)
+                assert a.tobytes() == general.tobytes(), z
+                log_a = y * np.log(general)
+                direct = float(np.add.reduce(log_a, axis=None))
+                loss = softmax_cross_entropy(z, y, a)
+            if np.isfinite(direct):
+                assert loss == -direct
+            twice = np.concatenate([z, z])  # two samples: NumPy's reductions
+            with np.errstate(all="ignore"):
+                assert softmax(twice)[1].tobytes() == general[0].tobytes()
