@@ -288,12 +288,13 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
 
     # the accuracies' texts by value: an epoch of a few samples has few accuracies, and the
     # same text is not made again for each (bounded: cleared when it holds many)
-    accuracy_texts: dict[tuple[float, float | None], str] = {}
+    accuracy_texts: dict[tuple[float | None, float | None], str] = {}
     live = bar.live
     monotonic = time.monotonic
     # the epoch line with this run's epoch count written in once: what ``tr`` gives with these
-    # values, filled per epoch by str.format (the count is a number: it brings no braces)
-    line_of = tr("epoch {epoch}/{epochs}  loss {loss}", epoch="{epoch}", epochs=epochs, loss="{loss}").format
+    # values, the epoch and the loss filled in per epoch by str.format (the count is a number:
+    # it brings no braces)
+    line_of = tr("epoch {epoch}/{epochs}  loss {loss}", epoch="{0}", epochs=epochs, loss="{1}").format
     # lines not yet written: a terminal gets each at once, a pipe or a file a batch with each flush
     pending: list[str] = []
     at_once = bool(getattr(out, "isatty", lambda: False)())
@@ -303,24 +304,26 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
             out.write("\n".join(pending) + "\n")
             pending.clear()
 
+    def accuracy_text(key: tuple[float | None, float | None]) -> str:
+        """The line's accuracies: "" for none, else made once per pair of values (bounded)."""
+        accuracy, test_accuracy = key
+        text = ""
+        if accuracy is not None:
+            text = tr("  accuracy {percent:.1f}%", percent=100 * accuracy)
+        if test_accuracy is not None:
+            text += tr("  held-out accuracy {percent:.1f}%", percent=100 * test_accuracy)
+        if len(accuracy_texts) > 1000:
+            accuracy_texts.clear()
+        accuracy_texts[key] = text
+        return text
+
     def epoch_line(stats: EpochStats) -> None:
         nonlocal next_flush
         if live:  # (elsewhere there is no bar to wipe)
             bar.clear()
-        line = line_of(epoch=stats.epoch, loss=fmt(stats.loss, 4))
-        if stats.accuracy is not None or stats.test_accuracy is not None:
-            key = (-1.0 if stats.accuracy is None else stats.accuracy, stats.test_accuracy)
-            text = accuracy_texts.get(key)
-            if text is None:
-                text = ""
-                if stats.accuracy is not None:
-                    text = tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
-                if stats.test_accuracy is not None:
-                    text += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
-                if len(accuracy_texts) > 1000:
-                    accuracy_texts.clear()
-                accuracy_texts[key] = text
-            line += text
+        key = (stats.accuracy, stats.test_accuracy)
+        text = accuracy_texts.get(key)
+        line = line_of(stats.epoch, fmt(stats.loss, 4)) + (accuracy_text(key) if text is None else text)
         pending.append(line)
         if at_once:
             write_pending()

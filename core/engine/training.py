@@ -272,15 +272,17 @@ class Trainer:
             labels = None if self._labels is None else self._labels[rows]
             unit = False
         s = self.scenario
-        after: dict[str, Params] = {}
-        grads = self._grad_views
-        if self._chain is not None:
-            loss, out = self._chain.gradients(x, y, unit)
+        after: dict[str, Params] | None = None  # the layers' state after this forward, if they keep any
+        chain = self._chain
+        if chain is not None:
+            loss, out = chain.gradients(x, y, unit)
+            grads = self._grad_views
         elif self._plain:
             loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)
         else:
             given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) \
                 if self._given_layers else {}
+            after = {}
             loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views,
                                          run=Run(True, self._layer_state, given), state_out=after)
         right = 0 if labels is None else classified_right(out, labels)
@@ -300,7 +302,7 @@ class Trainer:
             if what is not None:
                 raise self._diverged(what, loss)
         self._theta[...] = theta
-        if after:
+        if after:  # (None or {}: nothing kept)
             self._layer_state.update(after)
         if flat is None:
             self._state = state
@@ -309,10 +311,11 @@ class Trainer:
         else:
             self._flat = flat
             self._step += 1
-        if len(self._epoch_losses) == self._per_epoch:  # the last epoch is over: this one starts
-            self._epoch_losses = []
+        losses = self._epoch_losses
+        if len(losses) == self._per_epoch:  # the last epoch is over: this one starts
+            losses = self._epoch_losses = []
             self._epoch_right = 0
-        self._epoch_losses.append(loss)
+        losses.append(loss)
         self._epoch_right += right
         self.iteration += 1
         return loss
