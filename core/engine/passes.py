@@ -315,7 +315,7 @@ class Chain:
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
                                     Params | None, Callable[..., np.ndarray], bool]] = [
-            (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
+            (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
              layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
         self._fused = network.fused
         fused = network.fused
@@ -373,6 +373,16 @@ class Chain:
             if i:
                 grad_out = input_grad(own, xi, delta if has_net else grad_out, caches[i])
         return loss, h
+
+
+def _delta_of(layer: Layer) -> Callable[..., np.ndarray]:
+    """``layer.delta``, or where that is Layer's own for an elementwise activation, the call
+    it makes: the activation's δ (the same function on the same arrays, one Python level fewer)."""
+    activation = layer.activation
+    if type(layer).delta is Layer.delta and "delta" not in vars(layer) \
+            and activation is not None and not activation.coupled:
+        return activation.delta
+    return layer.delta
 
 
 def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,
