@@ -335,20 +335,18 @@ class Chain:
         written into the arrays the plan was made with: (loss, the network's output).
         ``unit``: every sample's targets are known to sum to exactly 1 (``targets_sum_to_one``),
         so a fused loss's δ need not add them up (``Fused.unit_delta``, the same numbers)."""
-        outs = [x]  # outs[i] is what layer i reads; outs[i + 1] its output
-        nets: list[np.ndarray | None] = []
-        caches: list[Any] = []
+        results: list[tuple[Any, np.ndarray, Any]] = []  # each layer's (net, out, cache), kept as it came
+        keep = results.append
         h = x
         grad_out: np.ndarray | None
         delta: np.ndarray | None
         for forward, own in self._forwards:
-            net, h, cache = forward(own, h)
-            outs.append(h)
-            nets.append(net)
-            caches.append(cache)
+            result = forward(own, h)
+            keep(result)
+            h = result[1]
         b = h.shape[0]
         fused = self._fused
-        net = nets[-1]
+        net = results[-1][0]
         if net is not None and fused is not None:  # as loss_value and output_gradients
             fused_delta = self._unit_delta if unit and self._unit_delta is not None else fused.delta
             if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
@@ -362,16 +360,16 @@ class Chain:
         else:
             loss = self._loss.value(h.reshape(b, -1), y)
             grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
-        last = len(nets) - 1
+        last = len(results) - 1
         for i, own, layer_delta, param_grads, into, input_grad, has_net in self._backwards:
-            xi = outs[i]
+            net, out, cache = results[i]
+            xi = results[i - 1][1] if i else x  # what layer i read
             if i < last:
-                net = nets[i]
-                delta = None if net is None else layer_delta(net, outs[i + 1], grad_out)
+                delta = None if net is None else layer_delta(net, out, grad_out)
             if param_grads is not None:
-                param_grads(xi, delta, caches[i], into)
+                param_grads(xi, delta, cache, into)
             if i:
-                grad_out = input_grad(own, xi, delta if has_net else grad_out, caches[i])
+                grad_out = input_grad(own, xi, delta if has_net else grad_out, cache)
         return loss, h
 
 
