@@ -11,14 +11,13 @@ explanations read the entry; nothing else switches on a loss's name.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from core.i18n import mark, tr
-from core.nn.small_sums import SEQUENTIAL, sequential_sum
+from core.nn.small_sums import SEQUENTIAL, all_positive, sequential_sum
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -42,17 +41,16 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     directly; otherwise from the logits, ln a_i = z_i − ln Σ_k e^(z_k) (shifted by the
     maximum), which stays finite for any finite logits. Both agree to a few ulp.
 
-    Which case it is needs no search for a zero: the direct sum is finite exactly when no
-    a_i is 0 (ln 0 = −∞ makes y_i·ln a_i −∞, or NaN where y_i = 0), so it is tried first and
-    kept when finite (a NaN in ``a`` falls back too, and the logits' form gives NaN as before).
+    One sample of a few outputs (``[1, n]``, n < SEQUENTIAL) looks for a zero and adds its
+    terms in Python: the same test (every a_i > 0; a NaN fails it, as NumPy's minimum does)
+    and the same sum (``sequential_sum``), without two NumPy reductions.
     """
     if a is not None:
-        log_a = np.log(a)
-        np.multiply(y, log_a, out=log_a)
-        # Σ y·ln a: one sample of a few values added in Python, in NumPy's order (``sequential_sum``)
-        direct = sequential_sum(log_a.tolist()[0]) if log_a.shape[0] == 1 and log_a.size < SEQUENTIAL \
-            else float(np.add.reduce(log_a, axis=None))
-        if math.isfinite(direct):
+        small = a.ndim == 2 and a.shape[0] == 1 and a.shape[1] < SEQUENTIAL
+        if all_positive(a.tolist()[0]) if small else np.minimum.reduce(a, axis=None) > 0.0:
+            log_a = np.log(a)
+            np.multiply(y, log_a, out=log_a)
+            direct = sequential_sum(log_a.tolist()[0]) if small else float(np.add.reduce(log_a, axis=None))
             mean: float = -direct / z.shape[0]  # the batch mean: −Σ y·ln a / B
             return mean
     return _cross_entropy_of_logits(z, y)

@@ -1,4 +1,4 @@
-"""NumPy's own float sums of a few values, in Python: a NumPy reduction costs more than half
+"""NumPy's own float sums (and a test) of a few values, in Python: a NumPy reduction costs more than half
 a microsecond even for two values, several times the few additions themselves.
 
 Below ``SEQUENTIAL`` values NumPy's sum (its pairwise summation's base case) adds them one
@@ -19,3 +19,11 @@ def sequential_sum(values: list[float]) -> float:
     for v in values:
         total += v
     return total
+
+
+def all_positive(values: list[float]) -> bool:
+    """Whether every value is > 0: ``np.minimum.reduce(values) > 0`` (a NaN fails both)."""
+    for v in values:
+        if not v > 0.0:
+            return False
+    return True
