@@ -10,11 +10,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from core.engine.network import Network
+from core.nn.halves import pair
 from core.nn.layers import Layer, Params
 from core.nn.layers.base import Context, Forward
 from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
@@ -278,6 +280,13 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         if len(sources) == 1:
             src = sources[0]
             xi = x if src < 0 else outs[src]
+            if own and src >= 0 and layer.backward_side_by_side(x.shape[0]):  # two results from one δ
+                assert delta is not None
+                sent, grads[name] = pair(partial(layer.input_grad, own, xi, upstream, caches[i]),
+                                         partial(layer.param_grads, xi, delta, caches[i],
+                                                 None if into is None else into[name]))
+                received[src].append(sent)
+                continue
             if own:
                 assert delta is not None
                 grads[name] = layer.param_grads(xi, delta, caches[i], None if into is None else into[name])
@@ -314,9 +323,10 @@ class Chain:
             (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
-                                    Params | None, Callable[..., np.ndarray], bool]] = [
+                                    Params | None, Callable[..., np.ndarray], bool, Callable[[int], bool]]] = [
             (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+             layers[i].input_grad, layers[i].has_net, layers[i].backward_side_by_side)
+            for i in range(len(layers) - 1, -1, -1)]
         self._fused = network.fused
         self._loss = network.loss
 
@@ -356,11 +366,15 @@ class Chain:
             loss = self._loss.value(h.reshape(b, -1), y)
             grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
         last = len(nets) - 1
-        for i, own, layer_delta, param_grads, into, input_grad, has_net in self._backwards:
+        for i, own, layer_delta, param_grads, into, input_grad, has_net, side_by_side in self._backwards:
             xi = outs[i]
             if i < last:
                 net = nets[i]
                 delta = None if net is None else layer_delta(net, outs[i + 1], grad_out)
+            if param_grads is not None and i and side_by_side(b):  # two results from one δ
+                grad_out, _ = pair(partial(input_grad, own, xi, delta, caches[i]),
+                                   partial(param_grads, xi, delta, caches[i], into))
+                continue
             if param_grads is not None:
                 param_grads(xi, delta, caches[i], into)
             if i:

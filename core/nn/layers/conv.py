@@ -15,6 +15,7 @@ import numpy as np
 
 from core.i18n import tr
 from core.nn.activations import Activation, get_activation
+from core.nn.halves import split_work
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.kept_view import KeptView
@@ -105,12 +106,11 @@ class Conv(Layer):
                 net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
             return net, self._activate(net), cols
         samples = self.geometry.chunk_samples(b, self._taps)
+        weights, bias = self._weights(params["weight"]), self._bias_column(params["bias"])
         if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
-            net, cols = self.geometry.columns_times(self._weights(params["weight"]), x, samples)
-        else:
-            cols = self.geometry.columns(x)  # [C·K, B·P]
-            net = self._weights(params["weight"]) @ cols  # [F, B·P]: the whole batch in one product
-        net += self._bias_column(params["bias"])
+            net, cols = self.geometry.columns_times(weights, x, samples, bias)
+        else:  # columns [C·K, B·P], net [F, B·P]: the whole batch in one product (or one per half)
+            net, cols = self.geometry.columns_product(weights, x, bias)
         # handed on as a view [B, F, …] of the channel-major result (no copy)
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
         return net, self.activate(net), cols
@@ -133,6 +133,10 @@ class Conv(Layer):
             if self.geometry.channels >= 2 and self.filters <= 256 and rows.shape[1] % 8 == 0:
                 return self.geometry.add_products(self._weights(params["weight"]), rows, x.shape)
         return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
+
+    def backward_side_by_side(self, batch: int) -> bool:
+        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product."""
+        return split_work(self.filters * self._taps * batch * self.geometry.table.positions)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         d = self._rows(delta)  # [F, B·P]
