@@ -22,9 +22,12 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-# multiply-adds (or element operations) per half past which a split pays: a hand-over to the
-# worker and back costs some 10–30 µs, a million multiply-adds about 100 µs on one core
+# work per half past which a split pays, in multiply-adds of a matrix product: a hand-over
+# to the worker and back costs some 10–30 µs, a million multiply-adds about 100 µs on one core
 SPLIT_WORK = 1 << 20
+# what a few NumPy passes over an array (max-pool's comparisons and copies) cost per element,
+# in multiply-adds of a product: a pass over memory is some ten times slower per element
+PASSES = 40
 
 Work = Callable[[], object]
 A = TypeVar("A")
