@@ -118,6 +118,7 @@ seed: 3
 
 # conv forward's chunked route (few taps, large columns), its whole route and padding, the
 # weight and input gradients side by side, tiled and overlapping max-pools; with batch norm
+# over channels of 8,192 values or more (its channel-by-channel route)
 NETWORKS = {
     "chunked": ("""  - {name: c1, type: conv2d, filters: 4, kernel: 3, activation: relu}
   - {name: p1, type: maxpool2d, size: 2}
@@ -128,7 +129,7 @@ NETWORKS = {
   - {name: p2, type: maxpool2d, size: 2}""", (3, 16, 16), 6),
     "batchnorm": ("""  - {name: c1, type: conv2d, filters: 4, kernel: 3}
   - {name: b1, type: batchnorm2d, activation: relu}
-  - {name: p1, type: maxpool2d, size: 2}""", (2, 10, 10), 5),
+  - {name: p1, type: maxpool2d, size: 2}""", (1, 30, 30), 12),
 }
 
 
