@@ -90,6 +90,16 @@ _start = threading.Lock()
 _threads: int | None = None  # how many threads may run halves (1 or 2); None: not decided yet
 
 
+def _forget_worker() -> None:
+    """In a forked child: the worker thread was not copied, so the next split starts one."""
+    global _worker, _start
+    _worker, _start = None, threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_worker)
+
+
 def threads() -> int:
     """How many threads run the two halves: 2 where this process may use two CPUs, else 1."""
     global _threads
