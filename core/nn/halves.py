@@ -25,6 +25,8 @@ from typing import TypeVar
 # work per half past which a split pays, in multiply-adds of a matrix product: a hand-over
 # to the worker and back costs some 10–30 µs, a million multiply-adds about 100 µs on one core
 SPLIT_WORK = 1 << 20
+# multiply-adds up to which a product stays clear below OpenBLAS's small-matrix line (10⁶)
+SMALL_KERNEL = 900_000
 # what a few NumPy passes over an array (max-pool's comparisons and copies) cost per element,
 # in multiply-adds of a product: a pass over memory is some ten times slower per element
 PASSES = 40
@@ -148,6 +150,15 @@ def split_work(work: int) -> bool:
     (read at each call, so a test can lower it to force splits on small inputs). A property
     of the shapes alone, so a given computation always splits the same way."""
     return work >= 2 * SPLIT_WORK
+
+
+def same_kernel(whole: int, half: int) -> bool:
+    """Whether a matrix product of ``whole`` multiply-adds and one of its column halves of
+    ``half`` take the same OpenBLAS kernel, both below its small-matrix line (about 10⁶
+    multiply-adds; that kernel sums a column otherwise than the regular one) or both well
+    past it. Only then is each column of the halves the whole product's float (measured
+    over thousands of random shapes: every difference was a split across that line)."""
+    return whole <= SMALL_KERNEL or half >= SPLIT_WORK
 
 
 def split_point(count: int, multiple: int = 1) -> int:

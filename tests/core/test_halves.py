@@ -239,3 +239,27 @@ def test_a_product_split_at_the_real_threshold_is_the_whole_products_floats() ->
         assert net.tobytes() == (weights @ g.columns(x)).tobytes(), (channels, size, kernel, batch, filters)
         checked += halves.split_work(filters * weights.shape[1] * batch * g.table.positions)
     assert checked >= 8  # enough of these shapes took the split route
+
+
+def test_an_input_gradient_split_at_the_real_threshold_is_the_whole_ones_floats() -> None:
+    """``Geometry.input_grad_cut``'s claim: two sample halves of ``add_products`` give the
+    whole batch's floats, where both halves' products take the whole's OpenBLAS kernel."""
+    rng = np.random.default_rng(12)
+    halves.set_threads(2)
+    checked = 0
+    for _ in range(24):
+        channels, size, kernel = int(rng.integers(2, 9)), int(rng.integers(8, 18)), int(rng.choice([3, 5]))
+        batch, filters = 8 * int(rng.integers(2, 9)), int(rng.integers(4, 40))
+        g = Geometry((channels, size, size), (kernel, kernel), (1, 1), (0, 0))
+        shape = (batch, channels, size, size)
+        upstream = rng.standard_normal((batch, filters, *g.out_spatial))
+        weights = rng.standard_normal((filters, channels * kernel * kernel))
+        cut = g.input_grad_cut(filters, batch)
+        if not cut:
+            continue
+        rows = upstream.reshape(batch, filters, -1).transpose(1, 2, 0).reshape(filters, -1)
+        whole = g.add_products(weights, rows, shape)
+        assert g.add_products_in_halves(weights, upstream, shape, cut).tobytes() == whole.tobytes(), \
+            (channels, size, kernel, batch, filters)
+        checked += 1
+    assert checked >= 8  # enough of these shapes took the split route

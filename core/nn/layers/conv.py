@@ -123,15 +123,21 @@ class Conv(Layer):
         b = x.shape[0]
         if self.geometry.is_small(b):
             rows = self._rows(upstream)  # [F, B·P]
-        else:  # batch innermost: [F, P·B], see Geometry.add_columns
-            rows = upstream.reshape(b, self.filters, -1).transpose(1, 2, 0).reshape(self.filters, -1)
+        else:
             # a product per kernel offset where OpenBLAS gives each dot product the same float
             # as in the whole product (checked over a sweep of shapes): a matrix product (C ≥ 2;
             # one row would be a matrix-vector product, summed in another order), few enough
             # filters to be summed in one block, and P·B a multiple of 8 (a ragged edge of its
             # tiles sums otherwise)
-            if self.geometry.channels >= 2 and self.filters <= 256 and rows.shape[1] % 8 == 0:
-                return self.geometry.add_products(self._weights(params["weight"]), rows, x.shape)
+            g = self.geometry
+            by_offset = g.channels >= 2 and self.filters <= 256 and (g.table.positions * b) % 8 == 0
+            cut = g.input_grad_cut(self.filters, b) if by_offset else 0
+            if cut:  # two sample halves side by side, each from its own rows
+                return g.add_products_in_halves(self._weights(params["weight"]), upstream, x.shape, cut)
+            # batch innermost: [F, P·B], see Geometry.add_columns
+            rows = upstream.reshape(b, self.filters, -1).transpose(1, 2, 0).reshape(self.filters, -1)
+            if by_offset:
+                return g.add_products(self._weights(params["weight"]), rows, x.shape)
         return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
 
     def backward_side_by_side(self, batch: int) -> bool:

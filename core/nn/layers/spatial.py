@@ -14,11 +14,12 @@ flat input positions, and one ``np.bincount`` to add gradients back.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from core.nn.halves import both, split_point, split_work
+from core.nn.halves import both, same_kernel, split_point, split_work
 from core.nn.layers.windows import WindowTable
 
 SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
@@ -257,6 +258,38 @@ class Geometry:
         if ph or pw:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
         return grid.transpose(3, 0, 1, 2).reshape(shape)
+
+    def add_products_in_halves(self, weights: np.ndarray, upstream: np.ndarray, shape: tuple[int, ...],
+                               cut: int) -> np.ndarray:
+        """``add_products`` of samples ``[0, cut)`` and ``[cut, B)`` side by side (``halves``),
+        each from its own ``[F, P·b]`` rows (batch innermost): each sample's additions are its
+        own, and each product column is the same dot product over F as in the whole batch's
+        product (for cuts from ``input_grad_cut``), so the same floats, laid out as
+        ``add_products`` lays them out (C order)."""
+        filters = weights.shape[0]
+        result = np.empty(shape)
+
+        def run(start: int, stop: int) -> None:
+            part = upstream[start:stop]
+            rows = part.reshape(stop - start, filters, -1).transpose(1, 2, 0).reshape(filters, -1)
+            result[start:stop] = self.add_products(weights, rows, (stop - start, *shape[1:]))
+
+        both(partial(run, 0, cut), partial(run, cut, shape[0]))
+        return result
+
+    def input_grad_cut(self, filters: int, batch: int) -> int:
+        """Where the input gradient's ``add_products`` is cut in two sample halves, or 0: past
+        the split threshold, at a cut where each half's product columns come in multiples of
+        8 and each half's per-offset product [C, F]·[F, P·b] stays on the same side of
+        OpenBLAS's small-matrix line as the whole's (``halves.same_kernel``)."""
+        positions = self.table.positions
+        cut = split_point(batch, 8 // math.gcd(positions, 8))
+        taps = self.kernel[0] * self.kernel[1]
+        per_sample = self.channels * filters * positions
+        if not cut or not split_work(per_sample * batch * taps) \
+                or not same_kernel(per_sample * batch, per_sample * min(cut, batch - cut)):
+            return 0
+        return cut
 
     def input_position(self, p: int, k: int) -> tuple[int, ...] | None:
         """Input index (without channel) read by output position p at kernel offset k,
