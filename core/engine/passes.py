@@ -10,11 +10,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from core.engine.network import Network
+from core.nn.halves import both
 from core.nn.layers import Layer, Params
 from core.nn.layers.base import Context, Forward
 from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
@@ -257,6 +259,7 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
     loss = loss_value(network, nets[-1], h, y)
     grad_out, delta = output_gradients(network, nets[-1], h, y, need_grad_out=False)
     grads: dict[str, Params] = {}
+    waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner (Chain)
     received: list[list[np.ndarray]] = [[] for _ in layers]
     with_net = network.with_net
     for i in range(len(layers) - 1, -1, -1):
@@ -278,6 +281,19 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         if len(sources) == 1:
             src = sources[0]
             xi = x if src < 0 else outs[src]
+            if own and layer.backward_side_by_side(x.shape[0]):  # waits for a partner, as in Chain
+                assert delta is not None
+                grads[name] = _EMPTY  # its place in the order, filled in when it is made
+                made = partial(_made, grads, name, layer.param_grads, xi, delta, caches[i],
+                               None if into is None else into[name])
+                if waiting is None:
+                    waiting = made
+                else:
+                    both(made, waiting)
+                    waiting = None
+                if src >= 0:
+                    received[src].append(layer.input_grad(own, xi, upstream, caches[i]))
+                continue
             if own:
                 assert delta is not None
                 grads[name] = layer.param_grads(xi, delta, caches[i], None if into is None else into[name])
@@ -291,7 +307,14 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         for position in range(len(sources) - 1, -1, -1):  # reversed, as the layers are
             if sources[position] >= 0:
                 received[sources[position]].append(sent_back(layer, own, xs, upstream, caches[i], position))
+    if waiting is not None:
+        waiting()
     return loss, grads, h
+
+
+def _made(grads: dict[str, Params], name: str, param_grads: Callable[..., Params], *args: Any) -> None:
+    """``grads[name] = param_grads(*args)``: a weight gradient made later than its layer."""
+    grads[name] = param_grads(*args)
 
 
 class Chain:
@@ -302,8 +325,9 @@ class Chain:
 
     The plan holds each layer's bound methods and its own parameter and gradient arrays, so
     an iteration does no name lookups, builds no lists of terms and tests no graph: the
-    same layer methods called with the same arrays in the same order as ``gradients``
-    (one reader, so no sums), hence the same numbers to the last bit.
+    same layer methods called with the same arrays as ``gradients`` (one reader, so no
+    sums; a large weight gradient kept for the next, as there), hence the same numbers to
+    the last bit.
     """
 
     def __init__(self, network: Network, params: dict[str, Params], into: dict[str, Params]) -> None:
@@ -314,9 +338,10 @@ class Chain:
             (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
-                                    Params | None, Callable[..., np.ndarray], bool]] = [
+                                    Params | None, Callable[..., np.ndarray], bool, Callable[[int], bool] | None]] = [
             (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+             layers[i].input_grad, layers[i].has_net, _side_by_side_of(layers[i]))
+            for i in range(len(layers) - 1, -1, -1)]
         self._fused = network.fused
         fused = network.fused
         # δ of a batch whose targets each sum to exactly 1 (the caller says so: see ``gradients``)
@@ -361,16 +386,39 @@ class Chain:
             loss = self._loss.value(h.reshape(b, -1), y)
             grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
         last = len(results) - 1
-        for i, own, layer_delta, param_grads, into, input_grad, has_net in self._backwards:
+        waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner
+        for i, own, layer_delta, param_grads, into, input_grad, has_net, side_by_side in self._backwards:
             net, out, cache = results[i]
             xi = results[i - 1][1] if i else x  # what layer i read
             if i < last:
                 delta = None if net is None else layer_delta(net, out, grad_out)
             if param_grads is not None:
-                param_grads(xi, delta, cache, into)
+                if side_by_side is not None and side_by_side(b):
+                    # a large weight gradient (a sum over the batch, never split) waits for the next
+                    # one, and the two run side by side; meanwhile the input gradients between them
+                    # have both threads for their halves. Nothing reads or writes its operands after
+                    # their layer, so it makes the same floats later as now
+                    made = partial(param_grads, xi, delta, cache, into)
+                    if waiting is None:
+                        waiting = made
+                    else:
+                        both(made, waiting)
+                        waiting = None
+                else:
+                    param_grads(xi, delta, cache, into)
             if i:
                 grad_out = input_grad(own, xi, delta if has_net else grad_out, cache)
+        if waiting is not None:
+            waiting()
         return loss, h
+
+
+def _side_by_side_of(layer: Layer) -> Callable[[int], bool] | None:
+    """``layer.backward_side_by_side``, or None where it is Layer's own (never): the plan
+    asks only the layers that may say yes (conv, past a size)."""
+    if type(layer).backward_side_by_side is Layer.backward_side_by_side and "backward_side_by_side" not in vars(layer):
+        return None
+    return layer.backward_side_by_side
 
 
 def _delta_of(layer: Layer) -> Callable[..., np.ndarray]:
