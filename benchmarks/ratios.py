@@ -40,6 +40,7 @@ from typing import Any  # noqa: E402
 import numpy as np  # noqa: E402
 
 from core.engine.training import Trainer  # noqa: E402
+from core.nn import halves  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = 1e-10
@@ -75,8 +76,8 @@ def header() -> None:
     load = " ".join(f"{v:.2f}" for v in os.getloadavg())
     print(f"Python {platform.python_version()}, NumPy {np.__version__}, {tv}; {platform.machine()}, "
           f"{os.cpu_count()} CPUs; load average {load}")
-    print(f"ours: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}; torch: the faster of "
-          f"1 thread and its default ({threads})")
+    print(f"ours: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, large layers in two halves on "
+          f"{halves.threads()} thread(s) (core.nn.halves); torch: the faster of 1 thread and its default ({threads})")
 
 
 # --- the PyTorch twin -------------------------------------------------------------------
@@ -211,19 +212,20 @@ def calibrated(step: Callable[[], object]) -> int:
 def interleaved(steps: dict[str, Callable[[], object]], rounds: int,
                 cpu: dict[str, list[float]] | None = None) -> dict[str, list[float]]:
     """Per-round mean µs per call of each step (wall clock), the steps taking turns within
-    each round; ``cpu`` receives the same in this thread's CPU time (what one-thread work
-    costs whatever else the machine runs)."""
+    each round; ``cpu`` receives the same in the process's CPU time, every thread's (what the
+    work costs whatever else the machine runs; where ours runs two halves side by side, the
+    worker's time is in it, so it exceeds the wall clock)."""
     counts = {name: calibrated(step) for name, step in steps.items()}
     times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(rounds):
         for name, step in steps.items():
             iterations = counts[name]
-            start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
+            start, start_cpu = time.perf_counter_ns(), time.process_time_ns()
             for _ in range(iterations):
                 step()
             times[name].append((time.perf_counter_ns() - start) / iterations / 1000.0)
             if cpu is not None:
-                cpu.setdefault(name, []).append((time.thread_time_ns() - start_cpu) / iterations / 1000.0)
+                cpu.setdefault(name, []).append((time.process_time_ns() - start_cpu) / iterations / 1000.0)
     return times
 
 
@@ -264,8 +266,9 @@ def step_figures(scenario: Any, rounds: int) -> dict[str, float]:
         medians["torch"] = min(value for name, value in medians.items() if name.startswith("torch "))
         ours_cpu, torch_cpu = statistics.median(cpu["ours"]), statistics.median(cpu["torch 1 thread"])
         medians["cpu_ratio"], medians["ours_cpu"] = ours_cpu / torch_cpu, ours_cpu
-        print(f"  CPU time of the one thread, median: ours {ours_cpu:,.1f} µs, torch 1 thread {torch_cpu:,.1f} µs: "
-              f"ours/torch {ours_cpu / torch_cpu:.2f} (the steady figure when the machine is busy)")
+        print(f"  CPU time of the process (all its threads), median: ours {ours_cpu:,.1f} µs, torch 1 thread "
+              f"{torch_cpu:,.1f} µs: ours/torch {ours_cpu / torch_cpu:.2f} (the steady figure when the machine is "
+              f"busy; ours on two threads spends more CPU than wall time)")
     return medians
 
 

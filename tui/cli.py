@@ -272,9 +272,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 def _train_epochs(trainer: Trainer, epochs: int) -> None:
     """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch.
 
-    Into a pipe or a file the lines are flushed at most 10 times a second and at the end
-    (a line a flush cost more than a tiny network's iteration); a terminal gets each line
-    as it is printed (line buffering)."""
+    Into a pipe or a file the lines are gathered and written at most 10 times a second and
+    at the end (a line a write, and a flush, cost more than a tiny network's iteration); a
+    terminal gets each line as it is printed (line buffering)."""
     import time
 
     from core.engine.training import EpochStats
@@ -288,31 +288,48 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
 
     # the accuracies' texts by value: an epoch of a few samples has few accuracies, and the
     # same text is not made again for each (bounded: cleared when it holds many)
-    accuracy_texts: dict[tuple[float, float | None], str] = {}
+    accuracy_texts: dict[tuple[float | None, float | None], str] = {}
     live = bar.live
-    write, monotonic = out.write, time.monotonic
+    monotonic = time.monotonic
+    # the epoch line with this run's epoch count written in once: what ``tr`` gives with these
+    # values, the epoch and the loss filled in per epoch by str.format (the count is a number:
+    # it brings no braces)
+    line_of = tr("epoch {epoch}/{epochs}  loss {loss}", epoch="{0}", epochs=epochs, loss="{1}").format
+    # lines not yet written: a terminal gets each at once, a pipe or a file a batch with each flush
+    pending: list[str] = []
+    at_once = bool(getattr(out, "isatty", lambda: False)())
+
+    def write_pending() -> None:
+        if pending:
+            out.write("\n".join(pending) + "\n")
+            pending.clear()
+
+    def accuracy_text(key: tuple[float | None, float | None]) -> str:
+        """The line's accuracies: "" for none, else made once per pair of values (bounded)."""
+        accuracy, test_accuracy = key
+        text = ""
+        if accuracy is not None:
+            text = tr("  accuracy {percent:.1f}%", percent=100 * accuracy)
+        if test_accuracy is not None:
+            text += tr("  held-out accuracy {percent:.1f}%", percent=100 * test_accuracy)
+        if len(accuracy_texts) > 1000:
+            accuracy_texts.clear()
+        accuracy_texts[key] = text
+        return text
 
     def epoch_line(stats: EpochStats) -> None:
         nonlocal next_flush
         if live:  # (elsewhere there is no bar to wipe)
             bar.clear()
-        line = tr("epoch {epoch}/{epochs}  loss {loss}", epoch=stats.epoch, epochs=epochs, loss=fmt(stats.loss, 4))
-        if stats.accuracy is not None or stats.test_accuracy is not None:
-            key = (-1.0 if stats.accuracy is None else stats.accuracy, stats.test_accuracy)
-            text = accuracy_texts.get(key)
-            if text is None:
-                text = ""
-                if stats.accuracy is not None:
-                    text = tr("  accuracy {percent:.1f}%", percent=100 * stats.accuracy)
-                if stats.test_accuracy is not None:
-                    text += tr("  held-out accuracy {percent:.1f}%", percent=100 * stats.test_accuracy)
-                if len(accuracy_texts) > 1000:
-                    accuracy_texts.clear()
-                accuracy_texts[key] = text
-            line += text
-        write(line + "\n")
+        key = (stats.accuracy, stats.test_accuracy)
+        text = accuracy_texts.get(key)
+        line = line_of(stats.epoch, fmt(stats.loss, 4)) + (accuracy_text(key) if text is None else text)
+        pending.append(line)
+        if at_once:
+            write_pending()
         now = monotonic()
         if now >= next_flush:
+            write_pending()
             out.flush()
             next_flush = now + flush_every
         if live and stats.epoch < epochs:
@@ -326,6 +343,7 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
         bar.drop()  # the message that follows starts on a clean line
         raise
     finally:
+        write_pending()
         out.flush()  # every epoch's line before anything else is said
 
 

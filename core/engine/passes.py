@@ -10,11 +10,13 @@ from __future__ import annotations
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, overload
 
 import numpy as np
 
 from core.engine.network import Network
+from core.nn.halves import both
 from core.nn.layers import Layer, Params
 from core.nn.layers.base import Context, Forward
 from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
@@ -257,6 +259,7 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
     loss = loss_value(network, nets[-1], h, y)
     grad_out, delta = output_gradients(network, nets[-1], h, y, need_grad_out=False)
     grads: dict[str, Params] = {}
+    waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner (Chain)
     received: list[list[np.ndarray]] = [[] for _ in layers]
     with_net = network.with_net
     for i in range(len(layers) - 1, -1, -1):
@@ -278,6 +281,19 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         if len(sources) == 1:
             src = sources[0]
             xi = x if src < 0 else outs[src]
+            if own and layer.backward_side_by_side(x.shape[0]):  # waits for a partner, as in Chain
+                assert delta is not None
+                grads[name] = _EMPTY  # its place in the order, filled in when it is made
+                made = partial(_made, grads, name, layer.param_grads, xi, delta, caches[i],
+                               None if into is None else into[name])
+                if waiting is None:
+                    waiting = made
+                else:
+                    both(made, waiting)
+                    waiting = None
+                if src >= 0:
+                    received[src].append(layer.input_grad(own, xi, upstream, caches[i]))
+                continue
             if own:
                 assert delta is not None
                 grads[name] = layer.param_grads(xi, delta, caches[i], None if into is None else into[name])
@@ -291,7 +307,14 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         for position in range(len(sources) - 1, -1, -1):  # reversed, as the layers are
             if sources[position] >= 0:
                 received[sources[position]].append(sent_back(layer, own, xs, upstream, caches[i], position))
+    if waiting is not None:
+        waiting()
     return loss, grads, h
+
+
+def _made(grads: dict[str, Params], name: str, param_grads: Callable[..., Params], *args: Any) -> None:
+    """``grads[name] = param_grads(*args)``: a weight gradient made later than its layer."""
+    grads[name] = param_grads(*args)
 
 
 class Chain:
@@ -302,8 +325,9 @@ class Chain:
 
     The plan holds each layer's bound methods and its own parameter and gradient arrays, so
     an iteration does no name lookups, builds no lists of terms and tests no graph: the
-    same layer methods called with the same arrays in the same order as ``gradients``
-    (one reader, so no sums), hence the same numbers to the last bit.
+    same layer methods called with the same arrays as ``gradients`` (one reader, so no
+    sums; a large weight gradient kept for the next, as there), hence the same numbers to
+    the last bit.
     """
 
     def __init__(self, network: Network, params: dict[str, Params], into: dict[str, Params]) -> None:
@@ -314,10 +338,15 @@ class Chain:
             (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
-                                    Params | None, Callable[..., np.ndarray], bool]] = [
-            (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+                                    Params | None, Callable[..., np.ndarray], bool, Callable[[int], bool] | None]] = [
+            (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
+             layers[i].input_grad, layers[i].has_net, _side_by_side_of(layers[i]))
+            for i in range(len(layers) - 1, -1, -1)]
         self._fused = network.fused
+        fused = network.fused
+        # δ of a batch whose targets each sum to exactly 1 (the caller says so: see ``gradients``)
+        self._unit_delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = \
+            None if fused is None else (fused.unit_delta or fused.delta)
         self._loss = network.loss
 
     @staticmethod
@@ -326,46 +355,80 @@ class Chain:
         return all(sources == (i - 1,) for i, sources in enumerate(network.plan)) and not any(
             layer.state_defaults or layer.given_kinds for layer in network.layers)
 
-    def gradients(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    def gradients(self, x: np.ndarray, y: np.ndarray, unit: bool = False) -> tuple[float, np.ndarray]:
         """Forward and backward pass of the batch ``x`` with targets ``y``, the gradients
-        written into the arrays the plan was made with: (loss, the network's output)."""
-        outs = [x]  # outs[i] is what layer i reads; outs[i + 1] its output
-        nets: list[np.ndarray | None] = []
-        caches: list[Any] = []
+        written into the arrays the plan was made with: (loss, the network's output).
+        ``unit``: every sample's targets are known to sum to exactly 1 (``targets_sum_to_one``),
+        so a fused loss's δ need not add them up (``Fused.unit_delta``, the same numbers)."""
+        results: list[tuple[Any, np.ndarray, Any]] = []  # each layer's (net, out, cache), kept as it came
+        keep = results.append
         h = x
         grad_out: np.ndarray | None
         delta: np.ndarray | None
         for forward, own in self._forwards:
-            net, h, cache = forward(own, h)
-            outs.append(h)
-            nets.append(net)
-            caches.append(cache)
+            result = forward(own, h)
+            keep(result)
+            h = result[1]
         b = h.shape[0]
         fused = self._fused
-        net = nets[-1]
+        net = results[-1][0]
         if net is not None and fused is not None:  # as loss_value and output_gradients
+            fused_delta = self._unit_delta if unit and self._unit_delta is not None else fused.delta
             if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
                 loss = fused.value(net, y, h)
-                delta = fused.delta(h, y)
+                delta = fused_delta(h, y)
             else:
                 flat = h.reshape(b, -1)
                 loss = fused.value(net.reshape(b, -1), y, flat)
-                delta = fused.delta(flat, y).reshape(h.shape)
+                delta = fused_delta(flat, y).reshape(h.shape)
             grad_out = None
         else:
             loss = self._loss.value(h.reshape(b, -1), y)
             grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
-        last = len(nets) - 1
-        for i, own, layer_delta, param_grads, into, input_grad, has_net in self._backwards:
-            xi = outs[i]
+        last = len(results) - 1
+        waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner
+        for i, own, layer_delta, param_grads, into, input_grad, has_net, side_by_side in self._backwards:
+            net, out, cache = results[i]
+            xi = results[i - 1][1] if i else x  # what layer i read
             if i < last:
-                net = nets[i]
-                delta = None if net is None else layer_delta(net, outs[i + 1], grad_out)
+                delta = None if net is None else layer_delta(net, out, grad_out)
             if param_grads is not None:
-                param_grads(xi, delta, caches[i], into)
+                if side_by_side is not None and side_by_side(b):
+                    # a large weight gradient (a sum over the batch, never split) waits for the next
+                    # one, and the two run side by side; meanwhile the input gradients between them
+                    # have both threads for their halves. Nothing reads or writes its operands after
+                    # their layer, so it makes the same floats later as now
+                    made = partial(param_grads, xi, delta, cache, into)
+                    if waiting is None:
+                        waiting = made
+                    else:
+                        both(made, waiting)
+                        waiting = None
+                else:
+                    param_grads(xi, delta, cache, into)
             if i:
-                grad_out = input_grad(own, xi, delta if has_net else grad_out, caches[i])
+                grad_out = input_grad(own, xi, delta if has_net else grad_out, cache)
+        if waiting is not None:
+            waiting()
         return loss, h
+
+
+def _side_by_side_of(layer: Layer) -> Callable[[int], bool] | None:
+    """``layer.backward_side_by_side``, or None where it is Layer's own (never): the plan
+    asks only the layers that may say yes (conv, past a size)."""
+    if type(layer).backward_side_by_side is Layer.backward_side_by_side and "backward_side_by_side" not in vars(layer):
+        return None
+    return layer.backward_side_by_side
+
+
+def _delta_of(layer: Layer) -> Callable[..., np.ndarray]:
+    """``layer.delta``, or where that is Layer's own for an elementwise activation, the call
+    it makes: the activation's δ (the same function on the same arrays, one Python level fewer)."""
+    activation = layer.activation
+    if type(layer).delta is Layer.delta and "delta" not in vars(layer) \
+            and activation is not None and not activation.coupled:
+        return activation.delta
+    return layer.delta
 
 
 def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,

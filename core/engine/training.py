@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -19,6 +19,7 @@ from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_lengt
 from core.errors import TrainingDiverged
 from core.i18n import tr
 from core.nn.layers import Params
+from core.nn.losses import targets_sum_to_one
 from core.nn.optim import Hyper, OptimizerState, get_optimizer, state_name
 from core.numbers import fmt
 
@@ -46,7 +47,7 @@ def blown_up(loss: float, new_theta: np.ndarray) -> str | None:
     """What blew up in an iteration, in words, or None: its loss (∞, NaN or past
     LOSS_LIMIT) or a parameter after the update (∞, NaN, or so large that the sum of
     squares overflows: past about 1e154). The common case costs one dot product."""
-    if abs(loss) <= LOSS_LIMIT and math.isfinite(new_theta @ new_theta):
+    if abs(loss) <= LOSS_LIMIT and math.isfinite(new_theta.dot(new_theta)):
         return None
     if math.isnan(loss):
         return tr("the loss became NaN (not a number)")
@@ -59,8 +60,7 @@ def blown_up(loss: float, new_theta: np.ndarray) -> str | None:
     return tr("a parameter grew past 1e154 in the update (the loss was {loss})", loss=fmt(loss, 4))
 
 
-@dataclass(frozen=True)
-class EpochStats:
+class EpochStats(NamedTuple):
     """One epoch's figures: the training ones as its own iterations found them, the held-out
     ones from an evaluation after it.
 
@@ -71,6 +71,8 @@ class EpochStats:
     to counts each time an iteration uses it (⌈S/B⌉·B samples in all). ``test_loss`` and
     ``test_accuracy`` evaluate the parameters at the epoch's end on the held-out samples
     (evaluation mode: running statistics, no dropout), when the scenario has them.
+    (A named tuple, read only: a tiny network makes one every iteration, and it costs half
+    of a frozen dataclass.)
     """
 
     epoch: int
@@ -182,7 +184,8 @@ class Trainer:
         self._labels = scenario.samples.y.argmax(axis=1) if self._classified else None
         self._per_epoch = epoch_length(len(scenario.samples), scenario.batch_size)
         # when the batches come round again within CYCLE_BATCHES iterations and each is one slice:
-        # every batch's (inputs, targets, classes or None) views, by (iteration − 1) mod their number
+        # every batch's (inputs, targets, classes or None) views and whether its targets each
+        # sum to exactly 1 (a fused loss's δ then skips adding them), by (iteration − 1) mod their number
         self._batches = self._slices()
         # the current epoch so far (epochs count from ``_first``): its iterations' losses and
         # the samples they classified right in their own forward pass
@@ -234,7 +237,7 @@ class Trainer:
             return slice(start, start + b)
         return batch_indices(iteration, b, n)
 
-    def _slices(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None]] | None:
+    def _slices(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray | None, bool]] | None:
         """The views of every batch of the cycle (see ``__init__``), or None: a cycle longer
         than CYCLE_BATCHES, or a batch that wraps round the samples' end (not one slice)."""
         b, n = self.scenario.batch_size, len(self.scenario.samples)
@@ -242,7 +245,8 @@ class Trainer:
         if cycle > CYCLE_BATCHES or any(not isinstance(self._rows(k), slice) for k in range(1, cycle + 1)):
             return None
         samples, labels = self.scenario.samples, self._labels
-        return [(samples.x[rows], samples.y[rows], None if labels is None else labels[rows])
+        return [(samples.x[rows], samples.y[rows], None if labels is None else labels[rows],
+                 targets_sum_to_one(samples.y[rows]))
                 for rows in (self._rows(k) for k in range(1, cycle + 1))]
 
     def batch(self, iteration: int) -> tuple[np.ndarray, np.ndarray]:
@@ -260,22 +264,25 @@ class Trainer:
         """
         batches = self._batches
         if batches is not None:
-            x, y, labels = batches[(self.iteration - 1) % len(batches)]
+            x, y, labels, unit = batches[(self.iteration - 1) % len(batches)]
         else:
             rows = self._rows(self.iteration)
             samples = self.scenario.samples
             x, y = samples.x[rows], samples.y[rows]
             labels = None if self._labels is None else self._labels[rows]
+            unit = False
         s = self.scenario
-        after: dict[str, Params] = {}
-        grads = self._grad_views
-        if self._chain is not None:
-            loss, out = self._chain.gradients(x, y)
+        after: dict[str, Params] | None = None  # the layers' state after this forward, if they keep any
+        chain = self._chain
+        if chain is not None:
+            loss, out = chain.gradients(x, y, unit)
+            grads = self._grad_views
         elif self._plain:
             loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)
         else:
             given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) \
                 if self._given_layers else {}
+            after = {}
             loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views,
                                          run=Run(True, self._layer_state, given), state_out=after)
         right = 0 if labels is None else classified_right(out, labels)
@@ -290,12 +297,13 @@ class Trainer:
             theta, flat = self._update(self._theta, self._grad, self._flat, hyper)
             if self._frozen is not None:
                 np.copyto(theta, self._theta, where=self._frozen)  # frozen entries keep their value
-        if not (abs(loss) <= LOSS_LIMIT and math.isfinite(theta @ theta)):  # blown_up's common case, inline
+        # blown_up's common case, inline (``.dot``: the same product as ``@``, half its dispatch)
+        if not (abs(loss) <= LOSS_LIMIT and math.isfinite(theta.dot(theta))):
             what = blown_up(loss, theta)
             if what is not None:
                 raise self._diverged(what, loss)
         self._theta[...] = theta
-        if after:
+        if after:  # (None or {}: nothing kept)
             self._layer_state.update(after)
         if flat is None:
             self._state = state
@@ -304,10 +312,11 @@ class Trainer:
         else:
             self._flat = flat
             self._step += 1
-        if len(self._epoch_losses) == self._per_epoch:  # the last epoch is over: this one starts
-            self._epoch_losses = []
+        losses = self._epoch_losses
+        if len(losses) == self._per_epoch:  # the last epoch is over: this one starts
+            losses = self._epoch_losses = []
             self._epoch_right = 0
-        self._epoch_losses.append(loss)
+        losses.append(loss)
         self._epoch_right += right
         self.iteration += 1
         return loss
@@ -336,13 +345,22 @@ class Trainer:
         per_epoch = self._per_epoch
         bare = should_stop is None and progress is None  # nothing to ask or tell between iterations
         finish = self.finish_epoch
+        keep = stats.append
+        # the first epoch starts here, wherever the iterations before it left off; each later one
+        # at its first iteration (``step`` starts a new tally once the last holds a whole epoch)
+        self._epoch_losses = []
+        self._epoch_right = 0
         for epoch in range(1, epochs + 1):
-            self._epoch_losses = []  # the epoch starts here, wherever the iterations before it left off
-            self._epoch_right = 0
             if bare:
-                for _ in range(per_epoch):
+                if per_epoch == 1:  # (an epoch of one iteration: no loop to set up)
                     step()
+                else:
+                    for _ in range(per_epoch):
+                        step()
             else:
+                if epoch > 1:  # (a stop before its first iteration leaves this epoch's empty tally)
+                    self._epoch_losses = []
+                    self._epoch_right = 0
                 for _ in range(per_epoch):
                     if should_stop is not None and should_stop():
                         return stats
@@ -351,7 +369,7 @@ class Trainer:
                     if progress is not None:
                         progress(done, total)
             epoch_stats = finish(epoch)
-            stats.append(epoch_stats)
+            keep(epoch_stats)
             if each_epoch is not None:
                 each_epoch(epoch_stats)
         return stats
@@ -366,12 +384,11 @@ class Trainer:
         losses and the share of its samples they classified right, from the tally ``step``
         kept (see EpochStats), and the held-out loss and accuracy, evaluated now."""
         losses = self._epoch_losses
-        if not losses:
+        count = len(losses)
+        if not count:
             raise ValueError("finish_epoch needs an iteration of the epoch")
-        mean = float(losses[0]) if len(losses) == 1 else float(np.mean(losses))  # the mean of one is itself
-        accuracy = None
-        if self._labels is not None:
-            accuracy = self._epoch_right / (len(losses) * self.scenario.batch_size)
+        mean = float(losses[0]) if count == 1 else float(np.mean(losses))  # the mean of one is itself
+        accuracy = None if self._labels is None else self._epoch_right / (count * self.scenario.batch_size)
         if self.scenario.test_samples is None:
             return EpochStats(epoch, mean, accuracy)
         test_loss, test_accuracy = self.held_out()

@@ -24,6 +24,7 @@ import numpy as np
 
 from core.i18n import mark, tr
 from core.nn.erf import normal_cdf, normal_pdf
+from core.nn.small_sums import SEQUENTIAL, sequential_sum
 from core.numbers import fmt
 
 Settings = Mapping[str, float]  # an activation's own layer fields, e.g. {"negative_slope": 0.01}
@@ -36,8 +37,11 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     Small arrays take the form with fewest NumPy calls, e^(−ln(1 + e^(−z))); large ones
     the one cheapest per element, with e = e^(−|z|): 1/(1 + e) for z ≥ 0, e/(1 + e) below.
     """
-    if z.size <= 256:
-        out: np.ndarray = np.exp(-np.logaddexp(0.0, -z))
+    if z.size <= 256:  # (the passes after the first write in its array: no temporaries)
+        out: np.ndarray = np.negative(z)
+        np.logaddexp(0.0, out, out)
+        np.negative(out, out)
+        np.exp(out, out)
         return out
     e = np.exp(-np.abs(z))
     result: np.ndarray = np.where(z >= 0, 1.0, e) / (1.0 + e)
@@ -47,7 +51,17 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 def softmax(z: np.ndarray) -> np.ndarray:
     """Softmax over the last axis, shifted by the maximum so exp never overflows.
     (The reductions are the ufuncs' own, as ``max``/``sum`` run them; the passes after
-    the shift write in its array.)"""
+    the shift write in its array.)
+
+    One sample of a few values (``[1, n]``, n < SEQUENTIAL) takes its maximum and its sum
+    in Python, the same floats: the maximum is exact (a NaN or ∞ makes every output NaN
+    either way), and the sum adds in NumPy's order (``sequential_sum``)."""
+    if z.ndim == 2 and z.shape[0] == 1 and z.shape[1] < SEQUENTIAL:
+        row = z.tolist()[0]
+        one: np.ndarray = np.subtract(z, max(row))
+        np.exp(one, one)
+        np.divide(one, sequential_sum(one.tolist()[0]), one)
+        return one
     out: np.ndarray = z - np.maximum.reduce(z, axis=-1, keepdims=True)
     np.exp(out, out)
     np.divide(out, np.add.reduce(out, axis=-1, keepdims=True), out)
@@ -105,6 +119,9 @@ class Activation:
     # δ = ∂E/∂a·f′ in fewer NumPy passes, the very same numbers in the same memory layout
     # (the layout decides the order of later sums); None: the product with ``slope``
     gated: Callable[[np.ndarray, np.ndarray, np.ndarray, Settings], np.ndarray] | None = None
+    # f(z) for an activation that takes no settings, called as it is by ``forward`` (one
+    # Python call per layer per pass instead of three); None: ``value`` with the settings
+    plain: Callable[[np.ndarray], np.ndarray] | None = None
 
     # True when the outputs depend on each other (softmax): no elementwise f′ (set from ``slope``;
     # an attribute, not a property: every layer's forward reads it)
@@ -112,6 +129,12 @@ class Activation:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "coupled", self.slope is None)
+        # ``forward`` and ``delta`` as the fewest Python calls that compute them: the very
+        # function where nothing is to be bound (instance attributes over the methods below)
+        if self.plain is not None and not self.fields:
+            object.__setattr__(self, "forward", self.plain)
+        if self.gated is not None and not self.fields:
+            object.__setattr__(self, "delta", self.gated)
 
     @property
     def is_softmax(self) -> bool:
@@ -122,7 +145,7 @@ class Activation:
         full = {key: float(settings.get(key, default)) for key, default in self.fields.items()}
         return replace(self, settings=MappingProxyType(full)) if full else self
 
-    def forward(self, z: np.ndarray) -> np.ndarray:
+    def forward(self, z: np.ndarray) -> np.ndarray:  # (``plain`` itself where it is set)
         return self.value(z, self.settings)
 
     def derivative(self, z: np.ndarray, a: np.ndarray) -> np.ndarray:
@@ -131,7 +154,8 @@ class Activation:
 
     def delta(self, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
         """δ = ∂E/∂a·f′(z), elementwise (not for a coupled activation). It may be ``grad_a``
-        itself (linear): callers never write into either."""
+        itself (linear): callers never write into either. (``gated`` itself where it takes
+        no settings.)"""
         if self.gated is not None:
             return self.gated(z, a, grad_a, self.settings)
         result: np.ndarray = grad_a * self.derivative(z, a)
@@ -149,25 +173,30 @@ class Activation:
         return text
 
 
-def _sigmoid_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings) -> np.ndarray:
+def _sigmoid_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings = _NONE) -> np.ndarray:
     """∂E/∂a·a(1 − a): the product with the slope, without the calls around it."""
     result: np.ndarray = g * (a * (1.0 - a))
     return result
 
 
-def _relu(z: np.ndarray, s: Settings) -> np.ndarray:
+def relu(z: np.ndarray) -> np.ndarray:
+    """max(0, z) elementwise."""
     out: np.ndarray = np.maximum(z, 0.0)
     return out
 
 
-def _relu_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings) -> np.ndarray:
+def _relu(z: np.ndarray, s: Settings) -> np.ndarray:
+    return relu(z)
+
+
+def _relu_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings = _NONE) -> np.ndarray:
     """∂E/∂a·[z > 0], the mask written as 1.0/0.0 straight into an array laid out as z (one
     pass fewer than a comparison, a cast, then the product; the product is the same call)."""
     result: np.ndarray = g * np.greater(z, 0.0, out=np.empty_like(z))
     return result
 
 
-def _linear_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings) -> np.ndarray:
+def _linear_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings = _NONE) -> np.ndarray:
     """∂E/∂a·1 is ∂E/∂a itself (×1.0 changes no float): no pass at all when g is laid out
     as z is (the product's layout); otherwise the product, for that layout."""
     if g.strides == z.strides:
@@ -214,17 +243,17 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
                "1 / (1 + e^(−z))", "a·(1 − a)",
                lambda w: (f"σ({w.z}) = 1 / (1 + e^(−{w.z}))", f"1 / (1 + e^(−{w.p(w.z_value)}))"),
                lambda w: (f"{w.a}·(1 − {w.a})", f"{w.p(w.a_value)}·(1 − {w.p(w.a_value)})"),
-               "torch.sigmoid(z)", saturates_beyond=4.0, gated=_sigmoid_delta),
+               "torch.sigmoid(z)", saturates_beyond=4.0, gated=_sigmoid_delta, plain=sigmoid),
     Activation("tanh", lambda z, s: np.tanh(z), lambda z, a, s: 1.0 - a * a,
                "tanh(z)", "1 − a²",
                lambda w: (f"tanh({w.z})", f"tanh({w.n(w.z_value)})"),
                lambda w: (f"(1 − {w.a}²)", f"(1 − {w.p(w.a_value)}²)"),
-               "torch.tanh(z)", saturates_beyond=2.0),
+               "torch.tanh(z)", saturates_beyond=2.0, plain=np.tanh),
     Activation("relu", _relu, lambda z, a, s: (z > 0).astype(z.dtype),
                "max(0, z)", "[z > 0]",
                lambda w: (f"max(0, {w.z})", f"max(0, {w.n(w.z_value)})"),
                lambda w: (f"[{w.z} > 0]", "1" if w.z_value > 0 else "0"),
-               "torch.relu(z)", kinked=True, gated=_relu_delta),
+               "torch.relu(z)", kinked=True, gated=_relu_delta, plain=relu),
     Activation("leaky_relu", _leaky, _leaky_slope,
                "max(0, z) + negative_slope·min(0, z)", "[z > 0] + negative_slope·[z ≤ 0]",
                lambda w: (f"max(0, {w.z}) + {w.setting('negative_slope')}·min(0, {w.z})",
@@ -245,7 +274,7 @@ _TABLE: dict[str, Activation] = {entry.name: entry for entry in (
     # softmax couples its outputs: its backward uses the full Jacobian (see softmax_backward)
     Activation("softmax", lambda z, s: softmax(z), None, "e^(z_i) / Σ_k e^(z_k)",
                "∂a_j/∂z_i = a_i·([i = j] − a_j)", None, None,
-               "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)"),
+               "torch.softmax(z.reshape(BATCH, -1), dim=1).reshape(z.shape)", plain=softmax),
 )}
 
 ACTIVATIONS = tuple(_TABLE)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.i18n import mark, tr
+from core.nn.small_sums import SEQUENTIAL, all_positive, sequential_sum
 
 _TINY = np.finfo(np.float64).tiny
 
@@ -39,14 +40,28 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     With the softmax output ``a`` at hand and no a_i underflowed to 0, ln a is taken
     directly; otherwise from the logits, ln a_i = z_i − ln Σ_k e^(z_k) (shifted by the
     maximum), which stays finite for any finite logits. Both agree to a few ulp.
+
+    One sample of a few outputs (``[1, n]``, n < SEQUENTIAL) looks for a zero and adds its
+    terms in Python: the same test (every a_i > 0; a NaN fails it, as NumPy's minimum does)
+    and the same sum (``sequential_sum``), without two NumPy reductions.
     """
-    if a is not None and np.minimum.reduce(a, axis=None) > 0.0:  # a.min(), without its wrapper
-        log_a = np.log(a)
-    else:
-        shifted = z - z.max(axis=-1, keepdims=True)
-        log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    if a is not None:
+        small = a.ndim == 2 and a.shape[0] == 1 and a.shape[1] < SEQUENTIAL
+        if all_positive(a.tolist()[0]) if small else np.minimum.reduce(a, axis=None) > 0.0:
+            log_a = np.log(a)
+            np.multiply(y, log_a, out=log_a)
+            direct = sequential_sum(log_a.tolist()[0]) if small else float(np.add.reduce(log_a, axis=None))
+            mean: float = -direct / z.shape[0]  # the batch mean: −Σ y·ln a / B
+            return mean
+    return _cross_entropy_of_logits(z, y)
+
+
+def _cross_entropy_of_logits(z: np.ndarray, y: np.ndarray) -> float:
+    """−Σ y·ln softmax(z) / B with ln a_i = z_i − ln Σ_k e^(z_k), shifted by the maximum."""
+    shifted = z - z.max(axis=-1, keepdims=True)
+    log_a = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     np.multiply(y, log_a, out=log_a)
-    result: float = float(-np.add.reduce(log_a, axis=None)) / z.shape[0]  # the batch mean: −Σ y·ln a / B
+    result: float = float(-np.add.reduce(log_a, axis=None)) / z.shape[0]
     return result
 
 
@@ -148,6 +163,10 @@ class Fused:
     steps: Callable[[LossText], tuple[str, ...]] | None = None
     value_note: str | None = None
     torch_value: str | None = None
+    # δ as ``delta`` computes it for targets known to sum to exactly 1 in every sample
+    # (``targets_sum_to_one``), without looking at them again: training knows its batches
+    # beforehand. None: ``delta`` does not depend on that
+    unit_delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
 
 @dataclass(frozen=True)
@@ -201,14 +220,34 @@ def softmax_cross_entropy_steps(t: LossText) -> tuple[str, ...]:
     )
 
 
+def _target_totals(y: np.ndarray) -> np.ndarray:
+    """Σ_j y_j of each sample ``[B, 1]``, as softmax cross-entropy's δ multiplies by it."""
+    total: np.ndarray = y.sum(axis=-1, keepdims=True)
+    return total
+
+
+def targets_sum_to_one(y: np.ndarray) -> bool:
+    """Whether every sample's targets ``y [B, n]`` sum to exactly 1.0 (as ``_softmax_ce_delta``
+    adds them), so that ``Fused.unit_delta`` gives ``delta``'s numbers."""
+    return bool((_target_totals(y) == 1.0).all())
+
+
 def _softmax_ce_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     """δ = a·Σy − y, which is a − y for targets that sum to 1 (exact and stable)."""
-    total = y.sum(axis=-1, keepdims=True)
+    total = _target_totals(y)
     if a.shape[0] == 1 and total.size == 1 and total.item() == 1.0:
-        # one sample whose targets sum to 1: a·1 and /1 are exact, so the same floats, two passes fewer
+        return _softmax_ce_unit_delta(a, y)
+    result: np.ndarray = (a * total - y) / a.shape[0]
+    return result
+
+
+def _softmax_ce_unit_delta(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``_softmax_ce_delta`` where every sample's targets sum to exactly 1: a·1 is exact, so
+    (a·1 − y)/B is (a − y)/B to the bit, and for one sample /1 is exact too: a − y."""
+    if a.shape[0] == 1:
         one: np.ndarray = a - y
         return one
-    result: np.ndarray = (a * total - y) / a.shape[0]
+    result: np.ndarray = (a - y) / a.shape[0]
     return result
 
 
@@ -239,7 +278,7 @@ _SOFTMAX_CE = Fused(
     "softmax", softmax_cross_entropy, _softmax_ce_delta, _softmax_ce_text,
     steps=softmax_cross_entropy_steps,
     value_note=mark("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite"),
-    torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()")
+    torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()", unit_delta=_softmax_ce_unit_delta)
 _SIGMOID_CE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_cross_entropy(z, y), _sigmoid_ce_delta,
     lambda t: (f"−{t.y}·(1 − {t.a})", f"−{t.p(t.y_value)}·(1 − {t.p(t.a_value)})",

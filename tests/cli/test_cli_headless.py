@@ -234,3 +234,37 @@ def test_train_runs_a_network_without_parameters(cli, tmp_path) -> None:
     result = cli("train", str(path), "--epochs", "2")
     assert result.returncode == 0, result.stderr
     assert "epoch 2/2  loss 7.2500" in result.stdout
+
+
+class _Recorder:
+    """Standard output that keeps each write call apart (a terminal, or a pipe)."""
+
+    def __init__(self, terminal: bool) -> None:
+        self.terminal = terminal
+        self.writes: list[str] = []
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+    def write(self, text: str) -> int:
+        self.writes.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("terminal", [True, False])
+def test_train_epoch_lines_reach_a_terminal_one_by_one_and_a_pipe_gathered(terminal: bool, monkeypatch) -> None:
+    from tui.cli import _train_epochs
+    from tui.progress import ProgressBar
+
+    out = _Recorder(terminal)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(ProgressBar, "EVERY", 1e6)  # no flush falls due during the run, however slow
+    _train_epochs(Trainer(load("tiny-cnn")), 5)
+    stats = Trainer(load("tiny-cnn")).run_epochs(5)
+    expected = [f"epoch {st.epoch}/5  loss {fmt(st.loss, 4)}  accuracy 100.0%" for st in stats]
+    assert "".join(out.writes) == "".join(line + "\n" for line in expected)
+    # a terminal: a write per line as it is made; a pipe: the lines together, at the end
+    assert len(out.writes) == (5 if terminal else 1)

@@ -1,22 +1,26 @@
 """The shortcuts of a tiny network's training step give the numbers of the general code:
 layers keep reshaped views of the parameter arrays they were last given (views, so an
 update in place shows; another array is read afresh), the trainer keeps the views of a short
-cycle of batches, plain SGD's settings are read once, and softmax cross-entropy's δ of one
-sample is a − y when its targets sum to 1."""
+cycle of batches, plain SGD's settings are read once, softmax cross-entropy's δ of one
+sample is a − y when its targets sum to 1 (and a batch known to have such targets skips the
+check), its loss of one sample looks for a zero output in Python, and activations without
+settings are their own functions."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from core.engine.passes import gradients, update_params
 from core.engine.scenario import SampleSet
 from core.engine.training import Trainer
-from core.nn.activations import get_activation
+from core.nn.activations import get_activation, relu, sigmoid, softmax
 from core.nn.layers.conv import Conv
 from core.nn.layers.dense import Dense
 from core.nn.layers.pool import Pool
-from core.nn.losses import _softmax_ce_delta
-from core.nn.optim import Hyper, get_optimizer
+from core.nn.losses import _softmax_ce_delta, get_loss, softmax_cross_entropy, targets_sum_to_one
+from core.nn.optim import Hyper, OptimizerState, get_optimizer
+from core.nn.small_sums import SEQUENTIAL, all_positive, sequential_sum
 from core.scenario.catalog import load
 
 
@@ -93,9 +97,10 @@ def test_the_kept_batches_are_the_cursors(samples: int, batch: int) -> None:
     for iteration in range(1, 3 * samples + 2):
         x, y = trainer.batch(iteration)
         if trainer._batches is not None:
-            kx, ky, labels = trainer._batches[(iteration - 1) % len(trainer._batches)]
+            kx, ky, labels, unit = trainer._batches[(iteration - 1) % len(trainer._batches)]
             assert np.array_equal(kx, x) and np.array_equal(ky, y)
             assert labels is not None and np.array_equal(labels, y.argmax(axis=1))
+            assert unit  # one-hot targets: each sums to exactly 1
     wraps = any((k * batch) % samples + batch > samples for k in range(samples))
     assert (trainer._batches is None) == wraps
 
@@ -136,3 +141,121 @@ def test_a_kept_view_follows_its_array_and_is_made_again_for_another() -> None:
     assert kept(first)[0, 0] == 7.0
     other = np.arange(4.0)  # the stepper's new array: a new view of it
     assert kept(other) is not view and kept(other)[0, 0] == 0.0 and len(made) == 2
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_the_unit_delta_is_the_delta_for_targets_that_sum_to_one(batch: int) -> None:
+    fused = get_loss("cross_entropy").fused_with("softmax")
+    assert fused is not None and fused.unit_delta is not None
+    rng = np.random.default_rng(6)
+    for _ in range(100):
+        a = rng.dirichlet(np.ones(4), size=batch)
+        y = np.eye(4)[rng.integers(4, size=batch)]
+        y[0] = [0.25, 0.25, 0.5, 0.0]  # a soft target that sums to exactly 1 as well
+        assert targets_sum_to_one(y)
+        assert fused.unit_delta(a, y).tobytes() == fused.delta(a, y).tobytes()
+    assert not targets_sum_to_one(np.array([[0.3, 0.3, 0.3, 0.3]]))
+    assert not targets_sum_to_one(np.array([[1.0, 0.0], [0.5, 0.25]]))  # every sample must
+
+
+def test_a_trainer_with_targets_that_do_not_sum_to_one_takes_the_general_delta() -> None:
+    scenario = load("tiny-cnn")
+    scenario.samples = SampleSet(scenario.samples.x, np.array([[0.7, 0.2]]))  # an edited target: 0.9
+    trainer = Trainer(scenario)
+    assert trainer._batches is not None and trainer._batches[0][3] is False
+    params = scenario.params
+    for _ in range(3):
+        loss, grads, _ = gradients(scenario.network, params, scenario.samples.x, scenario.samples.y)
+        assert trainer.step() == loss
+        new, _ = update_params(scenario.network, scenario.optimizer, scenario.learning_rate, params, grads,
+                               OptimizerState())
+        params = {**params, **new}
+        for layer, ps in trainer.params.items():
+            for kind, value in ps.items():
+                assert value.tobytes() == params[layer][kind].tobytes(), f"{layer}.{kind}"
+
+
+def test_softmax_cross_entropy_of_an_underflowed_output_is_taken_from_the_logits() -> None:
+    z = np.array([[0.0, 800.0, -900.0]])  # a = softmax(z) holds exact zeros
+    a = softmax(z)
+    assert a.min() == 0.0
+    for y in (np.array([[1.0, 0.0, 0.0]]), np.array([[0.0, 0.0, 1.0]]), np.array([[0.0, 1.0, 0.0]])):
+        shifted = z - z.max()
+        expected = float(-(y * (shifted - np.log(np.exp(shifted).sum()))).sum())
+        with np.errstate(divide="raise", invalid="raise", over="raise"):  # ln 0 is never taken
+            assert softmax_cross_entropy(z, y, a) == expected
+            assert np.isfinite(softmax_cross_entropy(z, y, a))
+    ordinary = np.array([[0.3, -0.2, 0.1]])
+    a = softmax(ordinary)
+    y = np.array([[0.0, 1.0, 0.0]])
+    assert softmax_cross_entropy(ordinary, y, a) == -float(np.log(a[0, 1]))  # ln a itself: one term
+
+
+def test_activations_without_settings_run_their_own_functions() -> None:
+    rng = np.random.default_rng(7)
+    z = rng.normal(size=(2, 3))
+    for name, function in (("sigmoid", sigmoid), ("softmax", softmax), ("relu", relu), ("tanh", np.tanh)):
+        activation = get_activation(name)
+        assert activation.forward is function
+        assert activation.forward(z).tobytes() == activation.value(z, activation.settings).tobytes()
+    g = rng.normal(size=z.shape)
+    for name in ("sigmoid", "relu", "linear"):
+        activation = get_activation(name)
+        a = activation.forward(z)
+        assert activation.delta(z, a, g).tobytes() == (g * activation.derivative(z, a)).tobytes()
+    leaky = get_activation("leaky_relu", {"negative_slope": 0.2})  # settings: the bound methods
+    assert leaky.forward(z).tobytes() == np.where(z > 0, z, 0.2 * z).tobytes()
+
+
+def test_sigmoid_of_a_small_array_is_the_logaddexp_form() -> None:
+    z = np.concatenate([np.linspace(-40, 40, 97), [-800.0, 800.0, 0.0, -0.0]]).reshape(1, 101)
+    with np.errstate(all="ignore"):
+        assert sigmoid(z).tobytes() == np.exp(-np.logaddexp(0.0, -z)).tobytes()
+    view = np.arange(12.0).reshape(3, 4).T / 7  # not contiguous: the same layout as before
+    assert sigmoid(view).strides == np.exp(-np.logaddexp(0.0, -view)).strides
+
+
+def test_a_sequential_sum_is_numpys_sum_of_a_few_values() -> None:
+    rng = np.random.default_rng(8)
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e308, -1e308, 5e-324]
+    for n in range(1, SEQUENTIAL):
+        for trial in range(3000):
+            values = rng.normal(size=n) * 10.0 ** rng.integers(-8, 8, size=n)
+            if trial % 3 == 0:  # signed zeros, infinities, NaN and overflow among them
+                picks = rng.integers(0, n, size=rng.integers(1, n + 1))
+                values[picks] = rng.choice(specials, size=len(picks))
+            row = values[None]
+            with np.errstate(all="ignore"):
+                expected = np.add.reduce(row, axis=-1, keepdims=True)[0, 0]
+                flat = np.add.reduce(row, axis=None)
+            got = sequential_sum(row.tolist()[0])
+            assert np.float64(got).tobytes() == expected.tobytes() == flat.tobytes(), values
+            with np.errstate(all="ignore"):
+                assert all_positive(row.tolist()[0]) == bool(np.minimum.reduce(row, axis=None) > 0.0), values
+
+
+def test_softmax_and_its_loss_of_one_sample_are_the_general_route() -> None:
+    rng = np.random.default_rng(9)
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 800.0, -800.0]
+    for n in range(1, SEQUENTIAL + 2):
+        for trial in range(400):
+            z = rng.normal(size=(1, n)) * 10.0 ** rng.integers(-3, 3)
+            if trial % 4 == 0:
+                z[0, rng.integers(0, n)] = rng.choice(specials)
+            y = np.eye(n)[rng.integers(n)][None]
+            with np.errstate(all="ignore"):
+                general = z - np.maximum.reduce(z, axis=-1, keepdims=True)
+                np.exp(general, general)
+                general /= np.add.reduce(general, axis=-1, keepdims=True)
+                a = softmax(z)
+                assert a.tobytes() == general.tobytes(), z
+                loss = softmax_cross_entropy(z, y, a)
+                if np.minimum.reduce(general, axis=None) > 0.0:  # the general route: ln a itself
+                    expected = -float(np.add.reduce(y * np.log(general), axis=None))
+                else:  # from the logits
+                    shifted = z - z.max(axis=-1, keepdims=True)
+                    expected = -float((y * (shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True)))).sum())
+            assert np.float64(loss).tobytes() == np.float64(expected).tobytes(), z
+            twice = np.concatenate([z, z])  # two samples: NumPy's reductions
+            with np.errstate(all="ignore"):
+                assert softmax(twice)[1].tobytes() == general[0].tobytes()

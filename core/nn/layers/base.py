@@ -358,6 +358,13 @@ class Layer:
         layer it reads."""
         return [self.input_grad(params, xs[0], upstream, cache)]
 
+    def backward_side_by_side(self, batch: int) -> bool:
+        """Whether ``param_grads`` and ``input_grad`` of a batch of ``batch`` are worth running
+        side by side (``core.nn.halves.both``): two independent results from the same δ,
+        each one the same floats whichever thread makes it. The passes ask; most layers'
+        are too small for a hand-over to pay."""
+        return False
+
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         """∂E/∂weight and ∂E/∂bias, summed over the batch (δ already carries 1/B).
 

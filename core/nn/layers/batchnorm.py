@@ -18,6 +18,7 @@ evaluation normalises with the running statistics instead, and changes nothing.
 
 from __future__ import annotations
 
+from functools import partial
 from math import prod
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy as np
 from core.errors import ScenarioError
 from core.i18n import tr, tr_n
 from core.nn.activations import Activation, get_activation
+from core.nn.halves import PASSES, both, split_point, split_work
 from core.nn.layers import batchnorm_rows as by_channel
 from core.nn.layers.base import Context, Field, Forward, Layer, Params, Spec, SpecSize, register, shape_text
 from core.nn.layers.terms import Formula, Ref, Terms, Writer, note, product
@@ -137,7 +139,10 @@ class BatchNorm(Layer):
         state = ctx.state or self.initial_state()
         # hand-rounding: μ, σ² and x̂ as the learner writes them, each rounded before the next uses it
         written = ctx.rounding or _exact
-        if ctx.training:
+        if ctx.training and written is _exact and self._split(x) is not None:
+            n = self.count(x.shape[0])
+            mean, var, std, xhat, net = self._normalise_in_halves(params, x)
+        elif ctx.training:
             n = self.count(x.shape[0])
             mean = written(x.mean(axis=axes))
             centred = x - self._per_channel(mean, nd)
@@ -149,11 +154,12 @@ class BatchNorm(Layer):
             mean, var = state["running_mean"], state["running_var"]
             centred = x - self._per_channel(mean, nd)
             scratch = np.empty_like(centred)
-        std = np.sqrt(var + self.eps)
-        xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
-        # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
-        net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
-        net += self._per_channel(params["bias"], nd)
+        if not (ctx.training and written is _exact and self._split(x) is not None):
+            std = np.sqrt(var + self.eps)
+            xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
+            # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
+            net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
+            net += self._per_channel(params["bias"], nd)
         out = self.activate(net)
         # big channels: γ (for param_grads to take the input gradient with its sums), then the
         # δ those were taken of, the sums and that input gradient (handed out once)
@@ -166,6 +172,43 @@ class BatchNorm(Layer):
         running_var = (1 - m) * state["running_var"] + m * var * (n / (n - 1))
         values = {"mean": mean, "var": var, "xhat": xhat, "running_mean": running_mean, "running_var": running_var}
         return Forward(net, out, cache, values)
+
+    def _split(self, x: np.ndarray) -> int | None:
+        """Where a training batch's channels are cut in two for ``_normalise_in_halves``, or
+        None: past the split threshold, for a batch laid out channel by channel (as a conv
+        layer hands it on), whose channel ranges are then contiguous blocks."""
+        cut = split_point(self.channels)
+        if not cut or not split_work(x.size * PASSES) or by_channel.channel_rows(x, self.channels) is None:
+            return None
+        return cut
+
+    def _normalise_in_halves(self, params: Params, x: np.ndarray
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Training's (μ, σ², σ, x̂, net) in two channel ranges side by side: each channel's
+        statistics and values are the same operations on the same values as the whole
+        batch's expressions in ``forward_in`` (a channel's reduction runs over its own
+        contiguous block either way), written into arrays laid out as those would be."""
+        nd = x.ndim
+        axes = self._axes(nd)
+        mean, var, std = np.empty(self.channels), np.empty(self.channels), np.empty(self.channels)
+        centred, xhat = np.empty_like(x), np.empty_like(x)
+        gamma, beta = params["weight"], params["bias"]
+
+        def run(c: slice) -> None:
+            part, into, scratch = x[:, c], centred[:, c], xhat[:, c]
+            shape = (1, part.shape[1]) + (1,) * (nd - 2)  # a range's [C] values over its batch
+            mean[c] = part.mean(axis=axes)
+            np.subtract(part, mean[c].reshape(shape), out=into)
+            np.multiply(into, into, out=scratch)
+            var[c] = scratch.mean(axis=axes)
+            std[c] = np.sqrt(var[c] + self.eps)
+            np.divide(into, std[c].reshape(shape), out=scratch)
+            np.multiply(scratch, gamma[c].reshape(shape), out=into)
+            into += beta[c].reshape(shape)
+
+        cut = self._split(x)
+        both(partial(run, slice(0, cut)), partial(run, slice(cut, None)))
+        return mean, var, std, xhat, centred
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
         xhat, std, training, written, kept = cache

@@ -18,7 +18,12 @@ gradient right after its two sums, while its rows are still in cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 import numpy as np
+
+from core.nn.halves import PASSES, both, split_point, split_work
 
 ROW_VALUES = 8192  # values per channel from which the channel-by-channel route pays (fewer: call overhead)
 
@@ -51,11 +56,15 @@ def input_grad(up: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.ndar
     scale = gamma / std
     result = np.empty((shape[1], shape[0], *shape[2:]))
     rows = result.reshape(channels, n)
-    scratch = np.empty(n)
-    for c in range(channels):
-        g = np.subtract(up[c], mean_delta[c], out=rows[c])
-        g -= np.multiply(xhat[c], mean_product[c], out=scratch)
-        g *= scale[c]
+
+    def run(part: range) -> None:
+        scratch = np.empty(n)
+        for c in part:
+            g = np.subtract(up[c], mean_delta[c], out=rows[c])
+            g -= np.multiply(xhat[c], mean_product[c], out=scratch)
+            g *= scale[c]
+
+    _in_halves(run, channels, n)
     return result.swapaxes(0, 1)
 
 
@@ -68,20 +77,37 @@ def gradients(delta: np.ndarray, xhat: np.ndarray, gamma: np.ndarray, std: np.nd
     channels, n = delta.shape
     result = np.empty((shape[1], shape[0], *shape[2:]))
     rows = result.reshape(channels, n)
-    scratch = np.empty(n)
-    for c in range(channels):
-        weight[c] = np.add.reduce(np.multiply(delta[c], xhat[c], out=scratch))
-        bias[c] = np.add.reduce(delta[c])
-        g = np.subtract(delta[c], bias[c] / n, out=rows[c])  # as input_grad: Σδ/N, Σδ·x̂/N, γ/σ
-        g -= np.multiply(xhat[c], weight[c] / n, out=scratch)
-        g *= gamma[c] / std[c]
+
+    def run(part: range) -> None:
+        scratch = np.empty(n)
+        for c in part:
+            weight[c] = np.add.reduce(np.multiply(delta[c], xhat[c], out=scratch))
+            bias[c] = np.add.reduce(delta[c])
+            g = np.subtract(delta[c], bias[c] / n, out=rows[c])  # as input_grad: Σδ/N, Σδ·x̂/N, γ/σ
+            g -= np.multiply(xhat[c], weight[c] / n, out=scratch)
+            g *= gamma[c] / std[c]
+
+    _in_halves(run, channels, n)
     return result.swapaxes(0, 1)
 
 
 def param_grads(delta: np.ndarray, xhat: np.ndarray, weight: np.ndarray, bias: np.ndarray) -> None:
     """∂E/∂γ = Σ δ·x̂ and ∂E/∂β = Σ δ per channel from ``[C, N]`` rows, written into
     ``weight`` and ``bias``."""
-    scratch = np.empty(delta.shape[1])
-    for c in range(delta.shape[0]):
-        weight[c] = np.add.reduce(np.multiply(delta[c], xhat[c], out=scratch))
-        bias[c] = np.add.reduce(delta[c])
+    def run(part: range) -> None:
+        scratch = np.empty(delta.shape[1])
+        for c in part:
+            weight[c] = np.add.reduce(np.multiply(delta[c], xhat[c], out=scratch))
+            bias[c] = np.add.reduce(delta[c])
+
+    _in_halves(run, *delta.shape)
+
+
+def _in_halves(run: Callable[[range], None], channels: int, n: int) -> None:
+    """``run(range(channels))``, or past the split threshold ``run`` of two channel ranges
+    side by side (``core.nn.halves``): each channel's passes are its own, so the same floats."""
+    cut = split_point(channels)
+    if cut and split_work(channels * n * PASSES):
+        both(partial(run, range(cut)), partial(run, range(cut, channels)))
+    else:
+        run(range(channels))

@@ -15,6 +15,7 @@ import numpy as np
 
 from core.i18n import tr
 from core.nn.activations import Activation, get_activation
+from core.nn.halves import split_work
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.kept_view import KeptView
@@ -105,12 +106,11 @@ class Conv(Layer):
                 net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
             return net, self._activate(net), cols
         samples = self.geometry.chunk_samples(b, self._taps)
+        weights, bias = self._weights(params["weight"]), self._bias_column(params["bias"])
         if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
-            net, cols = self.geometry.columns_times(self._weights(params["weight"]), x, samples)
-        else:
-            cols = self.geometry.columns(x)  # [C·K, B·P]
-            net = self._weights(params["weight"]) @ cols  # [F, B·P]: the whole batch in one product
-        net += self._bias_column(params["bias"])
+            net, cols = self.geometry.columns_times(weights, x, samples, bias)
+        else:  # columns [C·K, B·P], net [F, B·P]: the whole batch in one product (or one per half)
+            net, cols = self.geometry.columns_product(weights, x, bias)
         # handed on as a view [B, F, …] of the channel-major result (no copy)
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
         return net, self.activate(net), cols
@@ -123,16 +123,26 @@ class Conv(Layer):
         b = x.shape[0]
         if self.geometry.is_small(b):
             rows = self._rows(upstream)  # [F, B·P]
-        else:  # batch innermost: [F, P·B], see Geometry.add_columns
-            rows = upstream.reshape(b, self.filters, -1).transpose(1, 2, 0).reshape(self.filters, -1)
+        else:
             # a product per kernel offset where OpenBLAS gives each dot product the same float
             # as in the whole product (checked over a sweep of shapes): a matrix product (C ≥ 2;
             # one row would be a matrix-vector product, summed in another order), few enough
             # filters to be summed in one block, and P·B a multiple of 8 (a ragged edge of its
             # tiles sums otherwise)
-            if self.geometry.channels >= 2 and self.filters <= 256 and rows.shape[1] % 8 == 0:
-                return self.geometry.add_products(self._weights(params["weight"]), rows, x.shape)
+            g = self.geometry
+            by_offset = g.channels >= 2 and self.filters <= 256 and (g.table.positions * b) % 8 == 0
+            cut = g.input_grad_cut(self.filters, b) if by_offset else 0
+            if cut:  # two sample halves side by side, each from its own rows
+                return g.add_products_in_halves(self._weights(params["weight"]), upstream, x.shape, cut)
+            # batch innermost: [F, P·B], see Geometry.add_columns
+            rows = upstream.reshape(b, self.filters, -1).transpose(1, 2, 0).reshape(self.filters, -1)
+            if by_offset:
+                return g.add_products(self._weights(params["weight"]), rows, x.shape)
         return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
+
+    def backward_side_by_side(self, batch: int) -> bool:
+        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product."""
+        return split_work(self.filters * self._taps * batch * self.geometry.table.positions)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         d = self._rows(delta)  # [F, B·P]

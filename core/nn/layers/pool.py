@@ -14,12 +14,14 @@ batches gather all windows with one cached index table instead (``argmax`` and o
 
 from __future__ import annotations
 
+from functools import partial
 from math import prod
 from typing import Any, Literal
 
 import numpy as np
 
 from core.i18n import mark, tr
+from core.nn.halves import PASSES, both, pair, split_point, split_work
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.spatial import Geometry
@@ -135,7 +137,15 @@ class Pool(Layer):
             out = windows[starts + choice]
             return None, out.reshape(out_shape), choice.reshape(choice_shape)
         grid = self._grid(x)  # (the gather route above reads x itself)
-        out, choice = self._max_tiled(grid) if self.tiled and self._offset_type is np.uint8 else self._max_any(grid)
+        maxima = self._max_tiled if self.tiled and self._offset_type is np.uint8 else self._max_any
+        cut = split_point(grid.shape[0])
+        if cut and grid.flags.c_contiguous and split_work(grid.size * PASSES):
+            # two channel ranges side by side; each C-order, as one pass over a C-order grid
+            # leaves its maxima, so their concatenation is laid out as the whole batch's
+            (low, low_choice), (high, high_choice) = pair(partial(maxima, grid[:cut]), partial(maxima, grid[cut:]))
+            out, choice = np.concatenate((low, high)), np.concatenate((low_choice, high_choice))
+        else:
+            out, choice = maxima(grid)
         positions = self.geometry.table.positions
         return None, self._batch_major(out, b), choice.swapaxes(0, 1).reshape(b, -1, positions)
 
@@ -227,11 +237,20 @@ class Pool(Layer):
             # input gradient, or batch-major from a dense layer's): every pass below then reads
             # its operands in the order it writes
             up = np.ascontiguousarray(up)
-            for k, view in enumerate(views):
-                if self.tiled:  # each input is in one window at most: write, no add
-                    np.multiply(up, choice == k, out=view)
-                else:
-                    np.add(view, up, out=view, where=choice == k)
+
+            def route(channels: slice) -> None:
+                up_part, choice_part = up[channels], choice[channels]
+                for k, view in enumerate(views):
+                    if self.tiled:  # each input is in one window at most: write, no add
+                        np.multiply(up_part, choice_part == k, out=view[channels])
+                    else:
+                        np.add(view[channels], up_part, out=view[channels], where=choice_part == k)
+
+            cut = split_point(g.channels)
+            if cut and split_work(grad.size * PASSES):  # two channel ranges side by side
+                both(partial(route, slice(0, cut)), partial(route, slice(cut, None)))
+            else:
+                route(slice(None))
         return grad.swapaxes(0, 1).reshape(x.shape)
 
     def source_offset(self, cache: Any, sample: int, channel: int, p: int) -> int:

@@ -14,10 +14,12 @@ flat input positions, and one ``np.bincount`` to add gradients back.
 from __future__ import annotations
 
 import math
+from functools import partial
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from core.nn.halves import both, same_kernel, split_point, split_work
 from core.nn.layers.windows import WindowTable
 
 SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
@@ -116,10 +118,13 @@ class Geometry:
         samples = max(step, CHUNK_BYTES // (taps * positions * 8) // step * step)
         return samples if samples < batch else 0
 
-    def columns_times(self, weights: np.ndarray, x: np.ndarray, samples: int) -> tuple[np.ndarray, np.ndarray]:
-        """(``weights @ columns(x)``, ``columns(x)``) made ``samples`` samples at a time: each
-        chunk of columns is multiplied while it is in cache (the same columns, and the same
-        floats as the whole product, for chunks from ``chunk_samples``)."""
+    def columns_times(self, weights: np.ndarray, x: np.ndarray, samples: int,
+                      bias: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(``weights @ columns(x)`` (+ ``bias``), ``columns(x)``) made ``samples`` samples at a
+        time: each chunk of columns is multiplied while it is in cache (the same columns, and
+        the same floats as the whole product, for chunks from ``chunk_samples``). Past
+        ``halves.SPLIT_WORK`` the chunks are shared out in two runs of whole chunks, one per
+        thread (the same calls on the same operands, so the same floats either way)."""
         grid = self.as_grid(x)
         b = grid.shape[0]
         sb, sc, sy, sx = grid.strides
@@ -128,14 +133,69 @@ class Geometry:
         positions = t.positions
         cols = np.empty((self.channels * kh * kw, b * positions))
         net = np.empty((weights.shape[0], b * positions))
-        for start in range(0, b, samples):
-            stop = min(b, start + samples)
-            view = as_strided(grid[start:], (self.channels, kh, kw, stop - start, t.out_height, t.out_width),
-                              (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
-            chunk = cols[:, start * positions:stop * positions]
-            np.copyto(chunk.reshape(view.shape), view)
-            np.matmul(weights, chunk, out=net[:, start * positions:stop * positions])
+
+        def run(starts: range) -> None:
+            for start in starts:
+                stop = min(b, start + samples)
+                view = as_strided(grid[start:], (self.channels, kh, kw, stop - start, t.out_height, t.out_width),
+                                  (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
+                chunk = cols[:, start * positions:stop * positions]
+                np.copyto(chunk.reshape(view.shape), view)
+                part = net[:, start * positions:stop * positions]
+                np.matmul(weights, chunk, out=part)
+                if bias is not None:
+                    part += bias
+
+        starts = range(0, b, samples)
+        cut = split_point(len(starts))
+        if cut and split_work(cols.size * (weights.shape[0] + 1)):
+            both(lambda: run(starts[:cut]), lambda: run(starts[cut:]))
+        else:
+            run(starts)
         return net, cols
+
+    def columns_product(self, weights: np.ndarray, x: np.ndarray,
+                        bias: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(``weights @ columns(x)`` (+ ``bias``), ``columns(x)``) in one product, or past
+        ``halves.SPLIT_WORK`` in two, one per half of the batch on its own thread: a cut at a
+        multiple of 8 columns, where each column is the same float as in the whole product
+        (OpenBLAS takes the same kernel for halves this large as for the whole, and that
+        kernel sums each column alike whatever its neighbours; tests/core/test_halves.py
+        checks it over shapes)."""
+        b = x.shape[0]
+        positions = self.table.positions
+        rows = self.channels * self.kernel[0] * self.kernel[1]
+        cut = split_point(b, 8 // math.gcd(positions, 8))
+        if self.is_small(b) or not cut or not split_work(2 * weights.shape[0] * rows * cut * positions):
+            cols = self.columns(x)
+            net: np.ndarray = weights @ cols
+            if bias is not None:
+                net += bias
+            return net, cols
+        cols = np.empty((rows, b * positions))
+        net = np.empty((weights.shape[0], b * positions))
+        grid = self.as_grid(x)
+
+        def run(start: int, stop: int) -> None:
+            part = slice(start * positions, stop * positions)
+            np.copyto(cols[:, part].reshape(self._window_shape(stop - start)), self._windows(grid[start:stop]))
+            np.matmul(weights, cols[:, part], out=net[:, part])
+            if bias is not None:
+                net[:, part] += bias
+
+        both(lambda: run(0, cut), lambda: run(cut, b))
+        return net, cols
+
+    def _window_shape(self, batch: int) -> tuple[int, ...]:
+        t = self.table
+        return (self.channels, *self.kernel, batch, t.out_height, t.out_width)
+
+    def _windows(self, grid: np.ndarray) -> np.ndarray:
+        """The read-only strided view ``[C, kh, kw, B, OH, OW]`` of a padded ``[B, C, Hp, Wp]`` grid."""
+        sb, sc, sy, sx = grid.strides
+        dy, dx = self.stride
+        return as_strided(grid, self._window_shape(grid.shape[0]), (sc, sy, sx, sb, sy * dy, sx * dx),
+                          writeable=False)
 
     def offset_views(self, grid: np.ndarray) -> list[np.ndarray]:
         """The kh·kw strided views ``[…, OH, OW]`` of a ``[…, Hp, Wp]`` array, one per kernel
@@ -198,6 +258,38 @@ class Geometry:
         if ph or pw:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
         return grid.transpose(3, 0, 1, 2).reshape(shape)
+
+    def add_products_in_halves(self, weights: np.ndarray, upstream: np.ndarray, shape: tuple[int, ...],
+                               cut: int) -> np.ndarray:
+        """``add_products`` of samples ``[0, cut)`` and ``[cut, B)`` side by side (``halves``),
+        each from its own ``[F, P·b]`` rows (batch innermost): each sample's additions are its
+        own, and each product column is the same dot product over F as in the whole batch's
+        product (for cuts from ``input_grad_cut``), so the same floats, laid out as
+        ``add_products`` lays them out (C order)."""
+        filters = weights.shape[0]
+        result = np.empty(shape)
+
+        def run(start: int, stop: int) -> None:
+            part = upstream[start:stop]
+            rows = part.reshape(stop - start, filters, -1).transpose(1, 2, 0).reshape(filters, -1)
+            result[start:stop] = self.add_products(weights, rows, (stop - start, *shape[1:]))
+
+        both(partial(run, 0, cut), partial(run, cut, shape[0]))
+        return result
+
+    def input_grad_cut(self, filters: int, batch: int) -> int:
+        """Where the input gradient's ``add_products`` is cut in two sample halves, or 0: past
+        the split threshold, at a cut where each half's product columns come in multiples of
+        8 and each half's per-offset product [C, F]·[F, P·b] stays on the same side of
+        OpenBLAS's small-matrix line as the whole's (``halves.same_kernel``)."""
+        positions = self.table.positions
+        cut = split_point(batch, 8 // math.gcd(positions, 8))
+        taps = self.kernel[0] * self.kernel[1]
+        per_sample = self.channels * filters * positions
+        if not cut or not split_work(per_sample * batch * taps) \
+                or not same_kernel(per_sample * batch, per_sample * min(cut, batch - cut)):
+            return 0
+        return cut
 
     def input_position(self, p: int, k: int) -> tuple[int, ...] | None:
         """Input index (without channel) read by output position p at kernel offset k,
