@@ -17,7 +17,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import numpy as np
 
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
 ALL = 1 << 62  # "every term" for the layers' term builders
+T = TypeVar("T")
 MAX_HELD = 200_000  # numbers or operands a report's shared context keeps (~30 MB) before it starts afresh
 PREWRITTEN = 32  # a formula with this many numbers has them written at once (fmt_array)
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
@@ -191,6 +192,7 @@ class _Shared:
         self.contexts: dict[tuple[object, ...], tuple[UpdateContext, list[tuple[str, float]] | None]] = {}
         self.terms: dict[tuple[object, ...], Terms] = {}  # a layer's terms of one value, by what they are of
         self.symbolic: dict[tuple[object, ...], tuple[tuple[str, ...], list[list[tuple[str, float]]]]] = {}
+        self.layer_once: dict[tuple[object, ...], object] = {}  # what a layer's formulas share (Writer.once)
 
     def value(self, ref: QuantityRef) -> float:
         """The stored value ``ref`` names (as ``Stepper.value``, its array looked up once)."""
@@ -932,6 +934,27 @@ class _LayerWriter:
 
     def terms(self, terms: Terms) -> Formula:
         return Formula(*self._ex.written(self._i, self._layer, terms))
+
+    def once(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """``make()`` once per state, precision and terms shown; what writing its terms notes in
+        the explainer (the longest sum, the sums' values as written) is noted again on every
+        use, so a derivation reads the same whether its layer's part was made now or before."""
+        ex = self._ex
+        memo = ex.shared.layer_once
+        full = (self._i, ex.extra, self.limit, *key)  # the numbers' digits and the terms shown
+        held = memo.get(full)
+        if held is None:
+            if len(memo) > MAX_HELD:
+                memo.clear()
+            before, known = ex.longest, dict(ex.known)
+            ex.longest = 0  # what make() itself notes
+            value = make()
+            held = memo[full] = (value, ex.longest, {k: v for k, v in ex.known.items() if known.get(k) != v})
+            ex.longest = max(before, ex.longest)
+        value, longest, noted = cast(tuple[T, int, dict[str, float]], held)
+        ex.longest = max(ex.longest, longest)
+        ex.known.update(noted)
+        return value
 
 
 def _grouped(expr: str) -> bool:

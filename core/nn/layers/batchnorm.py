@@ -307,16 +307,22 @@ class BatchNorm(Layer):
     def own_formula(self, kind: str, sample: int, index: tuple[int, ...], w: Writer) -> Formula:
         """μ, σ², x̂ and the running statistics, with every number."""
         c = index[0]
+        mean_ref, var_ref = Ref("mean", (c,)), Ref("var", (c,))
+        if kind == "xhat":  # one value's own formula: the channel's members are not read
+            x = Ref("x", index, sample)
+            return Formula(f"({w.sym(x)} − {w.sym(mean_ref)}) / √({w.sym(var_ref)} + ε)",
+                           f"({w.n(w.val(x))} − {w.p(w.val(mean_ref))}) / √({w.n(w.val(var_ref))} + "
+                           f"{w.n(self.eps)})",
+                           (tr("ε = {eps} keeps the division finite", eps=w.n(self.eps)),))
         batch = w.batch
         n = self.count(batch)
-        members = self._members(batch, c, w.limit)
+        members = self._members(batch, c, w.limit) if kind in ("mean", "var") else []
         more = n > len(members)
         tail = " + …" if more else ""
         samples = tr_n("{n} sample", "{n} samples", batch)
         where = (tr("over the N = {n} values of channel {c} in the batch ({samples} × {positions} positions)", n=n,
                     c=c, samples=samples, positions=self.positions) if self.positions > 1 else
                  tr("over the N = {n} values of channel {c} in the batch ({samples})", n=n, c=c, samples=samples))
-        mean_ref, var_ref = Ref("mean", (c,)), Ref("var", (c,))
         if kind == "mean":
             xs = [Ref("x", i, b) for b, i in members]
             nums = [w.n(w.val(x)) if k == 0 else w.p(w.val(x)) for k, x in enumerate(xs)]
@@ -328,12 +334,6 @@ class BatchNorm(Layer):
             nums = [f"({w.n(w.val(Ref('x', i, b)))} − {w.p(mu)})²" for b, i in members]
             return Formula(f"({' + '.join(syms)}{tail}) / {n}", f"({' + '.join(nums)}{tail}) / {n}",
                            (tr("the biased variance (÷N, as batch norm normalises with), {where}", where=where),))
-        if kind == "xhat":
-            x = Ref("x", index, sample)
-            return Formula(f"({w.sym(x)} − {w.sym(mean_ref)}) / √({w.sym(var_ref)} + ε)",
-                           f"({w.n(w.val(x))} − {w.p(w.val(mean_ref))}) / √({w.n(w.val(var_ref))} + "
-                           f"{w.n(self.eps)})",
-                           (tr("ε = {eps} keeps the division finite", eps=w.n(self.eps)),))
         m = self.momentum
         before = Ref(kind, (c,), before=True)
         if kind == "running_mean":
@@ -349,6 +349,21 @@ class BatchNorm(Layer):
                                m=w.n(m), n=n),))
         raise KeyError(kind)
 
+    def _channel_sums(self, cache: Any, c: int, w: Writer) -> tuple[float, float, Formula, Formula]:
+        """Σ∂E/∂x̂ and Σ∂E/∂x̂·x̂ over channel ``c`` (values and written sums), which every
+        input gradient of the channel shows: worked out once a channel (``Writer.once``)."""
+        n = self.count(w.batch)
+        gamma = Ref("weight", (c,))
+        every = self._members(w.batch, c, n)
+        g = w.val(gamma)
+        written = cache[3]  # the sums as the backward pass used them (rounded under hand-rounding)
+        s1 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g for b, i in every))))
+        s2 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g * w.val(Ref("xhat", i, b)) for b, i in every))))
+        shown = every[:w.limit]
+        sum1 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma) for b, i in shown), n))
+        sum2 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma, Ref("xhat", i, b)) for b, i in shown), n))
+        return s1, s2, sum1, sum2
+
     def input_grad_formula(self, cache: Any, sample: int, index: tuple[int, ...], w: Writer,
                            source: int = 0) -> Formula:
         """The three-term formula of ∂E/∂x, with the two sums over the channel written out below."""
@@ -357,14 +372,8 @@ class BatchNorm(Layer):
         n = self.count(batch)
         gamma = Ref("weight", (c,))
         d, xh, var = Ref("delta", index, sample), Ref("xhat", index, sample), Ref("var", (c,))
-        every = self._members(batch, c, n)
         g = w.val(gamma)
-        written = cache[3]  # the sums as the backward pass used them (rounded under hand-rounding)
-        s1 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g for b, i in every))))
-        s2 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g * w.val(Ref("xhat", i, b)) for b, i in every))))
-        shown = every[:w.limit]
-        sum1 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma) for b, i in shown), n))
-        sum2 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma, Ref("xhat", i, b)) for b, i in shown), n))
+        s1, s2, sum1, sum2 = w.once(("channel sums", c), lambda: self._channel_sums(cache, c, w))
         e = w.loss_symbol
         formula = (f"(1/({n}·√({w.sym(var)} + ε)))·({n}·{w.sym(d)}·{w.sym(gamma)} − Σ∂{e}/∂x̂ − "
                    f"{w.sym(xh)}·Σ∂{e}/∂x̂·x̂)")

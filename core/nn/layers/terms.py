@@ -24,8 +24,9 @@ symbol and value of any operand and explain's two ways of writing a number.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 PARAM_KINDS = ("weight", "bias")
 SAMPLE_KINDS = ("x", "net", "out", "grad_out", "delta", "xhat", "mask")
@@ -98,6 +99,9 @@ def note(text: str, *refs: Ref) -> Note:
     return Note(text, tuple(refs))
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
 class Formula:
     """A value written out: the symbolic right-hand side, the same with numbers, notes."""
@@ -129,3 +133,9 @@ class Writer(Protocol):
 
     def terms(self, terms: Terms) -> Formula:
         """Shared terms written as explain writes them (a sum, a mean, a copy)."""
+
+    def once(self, key: tuple[object, ...], make: Callable[[], _T]) -> _T:
+        """``make()``, worked out once for every formula this layer writes of one state at one
+        precision: what many values' formulas share (batch norm's sums over a channel, which
+        each of the channel's input gradients shows), so a report of every value costs the
+        values, not the values times the channel."""
