@@ -160,12 +160,13 @@ _FRESH = OptimizerState()  # no update taken yet
 def update_params(network: Network, optimizer: OptimizerConfig, learning_rate: float,
                   params: dict[str, Params], grads: dict[str, Params],
                   state: OptimizerState,
-                  rounding: Callable[[np.ndarray], np.ndarray] | None = None,
+                  rounding: Callable[[np.ndarray, str], np.ndarray] | None = None,
                   ) -> tuple[dict[str, Params], OptimizerState]:
     """The update of every parameter that is not frozen, by the scenario's optimizer, as a
     pure function: (new parameters, the optimizer's next state). The one home of the rule:
     the stepper, training and diagnosis all call it (through ``update_layer``). ``rounding``
-    (hand-rounding) rounds the intermediates the rule writes down before it uses them."""
+    (hand-rounding, or the teacher's carried-forward walk) is given each intermediate the rule
+    writes down, with its quantity name, and returns what the rule goes on with."""
     hyper = Hyper(learning_rate, state.step + 1, optimizer.options, rounding)
     new_params: dict[str, Params] = {}
     buffers: dict[str, np.ndarray] = {}
@@ -189,9 +190,16 @@ def update_layer(layer: Layer, optimizer: OptimizerConfig, hyper: Hyper, params:
             continue
         keys = {kind: state_name(layer.name, kind, pname) for kind in rule.state_kinds}
         before = {kind: state.buffers[key] for kind, key in keys.items() if key in state.buffers}
-        new[pname], after = rule.update(value, grads[pname], before, hyper)
+        named = hyper if hyper.rounding is None else hyper._replace(rounding=_named(hyper.rounding, keys))
+        new[pname], after = rule.update(value, grads[pname], before, named)
         buffers.update({keys[kind]: arr for kind, arr in after.items()})
     return new, buffers
+
+
+def _named(write: Callable[[np.ndarray, str], np.ndarray], keys: Mapping[str, str]
+           ) -> Callable[[np.ndarray, str], np.ndarray]:
+    """``write`` given a state buffer's quantity name (``fc.exp_avg_weight``) for its kind."""
+    return lambda values, kind: write(values, keys.get(kind, ""))
 
 
 def upstream_kind(layer: Layer) -> str:

@@ -321,7 +321,7 @@ class Stepper:
         sc = self.scenario
         new_params, new_state = update_params(self.network, sc.optimizer, sc.learning_rate, self.state.params,
                                               grads, self.state.optim,
-                                              self._rounded if self.state.rounding is not None else None)
+                                              self._rounded_as_named if self.state.rounding is not None else None)
         for layer in layers:  # each layer's state first: its update step reads it
             for kind in self.network.state_kinds_of(layer):
                 values[f"{layer.name}.{kind}"] = self._rounded(new_state.buffers[f"{layer.name}.{kind}"])
@@ -628,6 +628,10 @@ class Stepper:
         self.state = replace(self.state, rounding=decimals, values=keep, caches={}, params=params,
                              unrounded=None if decimals is None else exact)
         return hand_rounding_words(decimals) if decimals is not None else tr("hand-rounding off: exact values")
+
+    def _rounded_as_named(self, arr: np.ndarray, name: str) -> np.ndarray:
+        """``_rounded`` as the update's hook calls it (with the intermediate's name, not needed)."""
+        return self._rounded(arr)
 
     def _rounded(self, arr: np.ndarray) -> np.ndarray:
         if self.state.rounding is None:

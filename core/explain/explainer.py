@@ -856,11 +856,11 @@ class _Explainer:
         return self.make(ref, last.symbol, last.formula, last.substituted,
                          notes=earlier + ((last.note,) if last.note else ()), title=title)
 
-    def _hand_rounding(self) -> Callable[[np.ndarray], np.ndarray] | None:
+    def _hand_rounding(self) -> Callable[[np.ndarray, str], np.ndarray] | None:
         """What the update rule rounded its intermediates with (None: exact), so a derivation
         shows the very numbers the rule used."""
         decimals = self.st.hand_rounding
-        return None if decimals is None else lambda arr: round_as_shown(arr, decimals)
+        return None if decimals is None else lambda arr, name: round_as_shown(arr, decimals)
 
     def update_context(self, i: int, layer: Layer, param: str, index: tuple[int, ...]) -> UpdateContext:
         """One parameter entry around its update, with its symbols, for the optimizer (what

@@ -1,8 +1,9 @@
-"""One iteration recomputed from a student's own values: after each value is computed,
-the student's answer takes its place, so every later value follows from what the student
-wrote. A wrong value that matches this walk "follows from the student's own earlier
-value" (error carried forward) and earns the key's partial credit; a walk fed only the
-right answers absorbs the rounding a student carries along.
+"""One iteration recomputed from a student's own values: after each value is computed, the
+student's answer takes its place, so every later value follows from what the student wrote
+(the optimizer's buffers too: a new weight follows from the student's own m and v). A wrong
+value that matches this walk "follows from the student's own earlier value" (error carried
+forward) and earns the key's partial credit; a walk fed only the right answers absorbs the
+rounding a student carries along.
 """
 
 from __future__ import annotations
@@ -112,11 +113,20 @@ def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarr
             if src != "input":
                 received.setdefault(src, []).append(
                     sent_back(layer, params.get(name, {}), xs, upstream, caches[name], position))
+    buffers = {f"{layer.name}.{kind}" for layer in network.param_layers() for kind in network.state_kinds_of(layer)}
+
+    def written(values: np.ndarray, name: str) -> np.ndarray:
+        """The optimizer's state buffers (momentum, Adam's m and v) as the student wrote them,
+        before the update goes on from them; its other intermediates as computed."""
+        return settle(name, values) if name in buffers else values
+
     new_params, state = update_params(network, scenario.optimizer, scenario.learning_rate, params, grads,
-                                      scenario.optimizer_state)
+                                      scenario.optimizer_state, written)
     for layer in network.param_layers():
         for kind in network.state_kinds_of(layer):
-            settle(f"{layer.name}.{kind}", state.buffers[f"{layer.name}.{kind}"])
+            key = f"{layer.name}.{kind}"
+            if key not in computed:  # a buffer the rule keeps without writing it down
+                settle(key, state.buffers[key])
         for pname, arr in new_params[layer.name].items():
             settle(f"{layer.name}.new_{pname}", arr)
     return computed

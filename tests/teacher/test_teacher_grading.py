@@ -4,6 +4,7 @@ The slipped values are computed here from the exact arrays, not by the diagnosis
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -209,3 +210,29 @@ def test_layers_with_a_mask_or_statistics_are_graded_through_their_own_forward(n
     assert not graded[kept].ok and graded[kept].credit == 0
     if name == "dropout-tiny":
         assert graded[kept].diagnosis == "dropout-scale"
+
+
+def test_a_new_weight_that_follows_from_the_students_own_m_earns_partial_credit(tmp_path: Path) -> None:
+    """The carried-forward walk reaches into the optimizer: Adam's new weight worked from the
+    student's own (wrong) m is an error carried forward, not a second mistake."""
+    folder = tmp_path / "ex"
+    make_exercise(load("adam-step"), "adam-step", ["s1"], 5, "all", Tolerance("decimals", 3), "after", folder,
+                  pdf=False)
+    stepper, answers = _exact(folder, "s1")
+    m_name, v_name, new_name = "out.exp_avg_weight[0,0]", "out.exp_avg_sq_weight[0,0]", "out.new_weight[0,0]"
+    assert {m_name, v_name, new_name} <= set(answers)
+    wrong_m = answers[m_name] + 0.05  # no usual slip: just wrong
+    answers[m_name] = round(wrong_m, 3)
+    beta1, beta2 = stepper.scenario.optimizer.options["betas"]
+    eps, lr = stepper.scenario.optimizer.options["eps"], stepper.scenario.learning_rate
+    answers[v_name] = float(f"{stepper.value(v_name):.3g}")  # right, written to three figures (v is small)
+    m_hat = answers[m_name] / (1 - beta1)  # t = 1
+    v_hat = answers[v_name] / (1 - beta2)  # the walk goes on from the student's own m and v
+    w = float(stepper.scenario.params["out"]["weight"][0, 0])
+    answers[new_name] = round(w - lr * m_hat / (math.sqrt(v_hat) + eps), 3)
+    assert abs(answers[new_name] - stepper.value(new_name)) > 0.01  # visibly not the right new weight
+    result = _grade(folder, _hand_in(folder, "s1", answers, tmp_path))
+    graded = {a.name: a for a in result.answers if not a.ok}
+    assert set(graded) == {m_name, new_name}
+    assert graded[m_name].credit == 0 and not graded[m_name].carried_forward
+    assert graded[new_name].carried_forward and graded[new_name].credit == 0.5

@@ -102,8 +102,8 @@ def _written_step(param: np.ndarray, grad: np.ndarray, m: np.ndarray | None, v: 
     (exact mode keeps torch's own arithmetic, above)."""
     beta1, beta2 = hyper.numbers("betas")
     eps = hyper.number("eps")
-    m = hyper.written(beta1 * (np.zeros_like(param) if m is None else m) + (1 - beta1) * grad)
-    v = hyper.written(beta2 * (np.zeros_like(param) if v is None else v) + (1 - beta2) * grad ** 2)
+    m = hyper.written(beta1 * (np.zeros_like(param) if m is None else m) + (1 - beta1) * grad, FIRST)
+    v = hyper.written(beta2 * (np.zeros_like(param) if v is None else v) + (1 - beta2) * grad ** 2, SECOND)
     m_hat = hyper.written(m / (1 - beta1 ** hyper.step))
     v_hat = hyper.written(v / (1 - beta2 ** hyper.step))
     return param - hyper.learning_rate * m_hat / (np.sqrt(v_hat) + eps), {FIRST: m, SECOND: v}

@@ -72,9 +72,11 @@ class Hyper(NamedTuple):
     learning_rate: float
     step: int  # 1 for the first update (torch increments ``step`` before using it)
     options: Mapping[str, Value] = {}
-    # hand-rounding: rounds an intermediate array (a state buffer) as the learner writes it,
-    # before the update uses it; None computes exactly
-    rounding: Callable[[np.ndarray], np.ndarray] | None = None
+    # what the learner writes down of an intermediate array before the update uses it, given
+    # the array and its quantity name (``fc.exp_avg_weight``; "" for one that is no quantity:
+    # g with its weight decay, m̂, v̂): rounded under hand-rounding, the student's own values in
+    # the teacher's carried-forward walk (core/teacher/carry); None computes exactly
+    rounding: Callable[[np.ndarray, str], np.ndarray] | None = None
 
     def number(self, name: str) -> float:
         return setting(self.options, name)
@@ -85,10 +87,11 @@ class Hyper(NamedTuple):
         assert isinstance(value, tuple), name
         return tuple(float(v) for v in value)
 
-    def written(self, values: np.ndarray) -> np.ndarray:
+    def written(self, values: np.ndarray, kind: str = "") -> np.ndarray:
         """``values`` as the learner writes them down before using them (rounded under
-        hand-rounding): an update rule passes each intermediate it stores through this."""
-        return values if self.rounding is None else self.rounding(values)
+        hand-rounding): an update rule passes each intermediate through this, a state
+        buffer with its ``kind`` (``exp_avg``), which ``update_layer`` names as a quantity."""
+        return values if self.rounding is None else self.rounding(values, kind)
 
 
 @dataclass(frozen=True)

@@ -118,12 +118,12 @@ class RMSprop(Optimizer):
         # reads them (``written`` is the identity in exact mode: torch's arithmetic, bit for bit)
         square = state.get(SQUARE)
         square = hyper.written((np.zeros_like(param) if square is None else square) * alpha
-                               + (1 - alpha) * grad * grad)
+                               + (1 - alpha) * grad * grad, SQUARE)
         avg = np.sqrt(square) + eps
         new_state = {SQUARE: square}
         if momentum > 0:
             buf = state.get(BUFFER)
-            buf = hyper.written((np.zeros_like(param) if buf is None else buf) * momentum + grad / avg)
+            buf = hyper.written((np.zeros_like(param) if buf is None else buf) * momentum + grad / avg, BUFFER)
             new_state[BUFFER] = buf
             return param - hyper.learning_rate * buf, new_state
         return param - hyper.learning_rate * (grad / avg), new_state

@@ -129,7 +129,7 @@ class SGD(Optimizer):
         new_state: dict[str, np.ndarray] = {}
         if momentum != 0:
             buf = state.get(BUFFER)
-            buf = hyper.written(grad.copy() if buf is None else buf * momentum + (1 - dampening) * grad)
+            buf = hyper.written(grad.copy() if buf is None else buf * momentum + (1 - dampening) * grad, BUFFER)
             new_state[BUFFER] = buf
             grad = grad + momentum * buf if hyper.options["nesterov"] else buf
         return param - hyper.learning_rate * grad, new_state
