@@ -6,7 +6,8 @@ process may run on two or more CPUs (``os.sched_getaffinity``), ``second`` runs 
 daemon worker thread while the caller runs ``first``; NumPy releases the GIL in its BLAS
 calls, copies and ufunc loops, so the halves overlap. Elsewhere, or while the worker is
 busy (another caller's halves, or halves asked for inside a half), the caller runs both
-itself, one after the other. Either way the same operations run on the same operands, each
+itself, one after the other (the worker's half runs in the caller's context, so NumPy's
+error state is the caller's). Either way the same operations run on the same operands, each
 half writing its own part of the result: the floats never depend on how many threads ran
 them, nor on which thread ran what.
 
@@ -17,9 +18,11 @@ pays: a hand-over costs a few tens of microseconds, so only work well past that 
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 # work per half past which a split pays, in multiply-adds of a matrix product: a hand-over
@@ -73,7 +76,9 @@ class _Worker:
         if not self._busy.acquire(blocking=False):
             return False
         try:
-            self._work = second
+            # in the caller's context: NumPy's error state (np.errstate, np.seterr) lives in
+            # a context variable, and a half must warn, ignore or raise as the caller would
+            self._work = partial(contextvars.copy_context().run, second)
             self._go.release()
             try:
                 first()

@@ -11,6 +11,7 @@ import os
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
@@ -73,6 +74,16 @@ def test_an_error_in_either_half_reaches_the_caller_and_the_worker_goes_on() -> 
         with pytest.raises(ValueError, match="half"):
             halves.both(first, second)
     assert halves.pair(lambda: 1, lambda: 2) == (1, 2)
+
+
+def test_the_workers_half_keeps_the_callers_numpy_error_state() -> None:
+    halves.set_threads(2)
+    big = np.array([1e300])
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        halves.both(lambda: None, lambda: big * big)
+    with np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        halves.both(lambda: None, lambda: big * big)  # ignored there too: no warning
 
 
 def test_halves_asked_for_inside_a_half_run_serially() -> None:
