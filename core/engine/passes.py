@@ -281,7 +281,7 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         if len(sources) == 1:
             src = sources[0]
             xi = x if src < 0 else outs[src]
-            if own and layer.backward_side_by_side(x.shape[0]):  # waits for a partner, as in Chain
+            if own and layer.param_grads_can_wait(x.shape[0]):  # waits for a partner, as in Chain
                 assert delta is not None
                 grads[name] = _EMPTY  # its place in the order, filled in when it is made
                 made = partial(_made, grads, name, layer.param_grads, xi, delta, caches[i],
@@ -340,7 +340,7 @@ class Chain:
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
                                     Params | None, Callable[..., np.ndarray], bool, Callable[[int], bool]]] = [
             (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net, layers[i].backward_side_by_side)
+             layers[i].input_grad, layers[i].has_net, layers[i].param_grads_can_wait)
             for i in range(len(layers) - 1, -1, -1)]
         self._fused = network.fused
         self._loss = network.loss

@@ -140,8 +140,9 @@ class Conv(Layer):
                 return g.add_products(self._weights(params["weight"]), rows, x.shape)
         return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
 
-    def backward_side_by_side(self, batch: int) -> bool:
-        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product."""
+    def param_grads_can_wait(self, batch: int) -> bool:
+        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product (its
+        operands, δ and the columns, are read only by it and ``input_grad``)."""
         return split_work(self.filters * self._taps * batch * self.geometry.table.positions)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
