@@ -338,10 +338,11 @@ class Chain:
             (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
-                                    Params | None, Callable[..., np.ndarray], bool, Callable[[int], bool]]] = [
+                                    Params | None, Callable[..., np.ndarray], bool]] = [
             (i, owns[i], layers[i].delta, layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net, layers[i].param_grads_can_wait)
-            for i in range(len(layers) - 1, -1, -1)]
+             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+        # per batch size, in the backward pass's order: whether each layer's weight gradient waits
+        self._waits: dict[int, tuple[bool, ...]] = {}
         self._fused = network.fused
         self._loss = network.loss
 
@@ -381,13 +382,18 @@ class Chain:
             loss = self._loss.value(h.reshape(b, -1), y)
             grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
         last = len(nets) - 1
+        waits = self._waits.get(b)
+        if waits is None:
+            layers = self.network.layers
+            waits = self._waits[b] = tuple(param_grads is not None and layers[i].param_grads_can_wait(b)
+                                           for i, _, _, param_grads, *_ in self._backwards)
         waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner
-        for i, own, layer_delta, param_grads, into, input_grad, has_net, side_by_side in self._backwards:
+        for (i, own, layer_delta, param_grads, into, input_grad, has_net), waits_here in zip(self._backwards, waits):
             xi = outs[i]
             if i < last:
                 net = nets[i]
                 delta = None if net is None else layer_delta(net, outs[i + 1], grad_out)
-            if param_grads is not None and side_by_side(b):
+            if waits_here and param_grads is not None:
                 # a large weight gradient (a sum over the batch, never split) waits for the next
                 # one, and the two run side by side; meanwhile the input gradients between them
                 # have both threads for their halves. Nothing reads or writes its operands after

@@ -165,8 +165,8 @@ class Geometry:
         b = x.shape[0]
         positions = self.table.positions
         rows = self.channels * self.kernel[0] * self.kernel[1]
-        cut = split_point(b, 8 // math.gcd(positions, 8))
-        if self.is_small(b) or not cut or not split_work(2 * weights.shape[0] * rows * cut * positions):
+        cut = 0 if self.is_small(b) else split_point(b, 8 // math.gcd(positions, 8))
+        if not cut or not split_work(2 * weights.shape[0] * rows * cut * positions):
             cols = self.columns(x)
             net: np.ndarray = weights @ cols
             if bias is not None:
