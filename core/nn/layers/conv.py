@@ -109,7 +109,11 @@ class Conv(Layer):
         weights, bias = self._weights(params["weight"]), self._bias_column(params["bias"])
         if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
             net, cols = self.geometry.columns_times(weights, x, samples, bias)
-        else:  # columns [C·K, B·P], net [F, B·P]: the whole batch in one product (or one per half)
+        elif self.geometry.is_small(b):  # with padding: columns [C·K, B·P], net [F, B·P] in one product
+            cols = self.geometry.columns(x)
+            net = weights @ cols
+            net += bias
+        else:  # the same, or one product per half of the batch past the split threshold
             net, cols = self.geometry.columns_product(weights, x, bias)
         # handed on as a view [B, F, …] of the channel-major result (no copy)
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
