@@ -46,47 +46,70 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+class _Half:
+    """A second half handed to the worker: whoever claims it first runs it (the worker, or
+    the caller once its own half is done and the worker has not started this one)."""
+
+    __slots__ = ("work", "claim", "done", "error")
+
+    def __init__(self, work: Work) -> None:
+        self.work = work
+        self.claim = threading.Lock()  # taken by whichever thread runs it
+        self.done = threading.Lock()  # released by the worker when it has run it
+        self.done.acquire()
+        self.error: BaseException | None = None
+
+
 class _Worker:
-    """One daemon thread that runs one half at a time, handed over with two raw locks
-    (the cheapest wake-up CPython has)."""
+    """One daemon thread that runs second halves, woken with a raw lock (the cheapest
+    wake-up CPython has). A caller whose own half ends before the worker has taken the
+    second runs that too: where the other CPU is busy, no half waits for it."""
 
     def __init__(self) -> None:
-        self._busy = threading.Lock()  # held by the caller whose second half the worker has
-        self._go = threading.Lock()  # released by the caller: a half is waiting
-        self._done = threading.Lock()  # released by the worker: the half has run
+        self._busy = threading.Lock()  # held by the caller whose second half is offered
+        self._go = threading.Lock()  # released by a caller: a half may be waiting
         self._go.acquire()
-        self._done.acquire()
-        self._work: Work | None = None
-        self._error: BaseException | None = None
+        self._half: _Half | None = None
         threading.Thread(target=self._loop, name="cnn-tui-halves", daemon=True).start()
 
     def _loop(self) -> None:
         while True:
             self._go.acquire()
+            half = self._half
+            if half is None or not half.claim.acquire(blocking=False):
+                continue  # taken back by its caller already
             try:
-                assert self._work is not None
-                self._work()
+                half.work()
             except BaseException as error:  # handed back to the caller, raised there
-                self._error = error
-            self._work = None
-            self._done.release()
+                half.error = error
+            half.done.release()
 
     def both(self, first: Work, second: Work) -> bool:
-        """Run ``second`` here and ``first`` in the caller; False (nothing run) when busy."""
+        """Run ``first`` in the caller and ``second`` here, or in the caller too when this
+        thread has not started it by then; False (nothing run) when busy."""
         if not self._busy.acquire(blocking=False):
             return False
         try:
             # in the caller's context: NumPy's error state (np.errstate, np.seterr) lives in
             # a context variable, and a half must warn, ignore or raise as the caller would
-            self._work = partial(contextvars.copy_context().run, second)
-            self._go.release()
+            half = self._half = _Half(partial(contextvars.copy_context().run, second))
+            try:
+                self._go.release()
+            except RuntimeError:  # a wake-up is pending already: the worker reads the newest half
+                pass
             try:
                 first()
             finally:
-                self._done.acquire()  # the worker's half has ended, whatever happened here
-            error, self._error = self._error, None
-            if error is not None:
-                raise error
+                if half.claim.acquire(blocking=False):
+                    self._half = None
+                    ran_here = True
+                else:
+                    half.done.acquire()  # the worker's run of it has ended
+                    ran_here = False
+            if ran_here:
+                second()
+            elif half.error is not None:
+                raise half.error
         finally:
             self._busy.release()
         return True

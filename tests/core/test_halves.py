@@ -53,15 +53,35 @@ def _note(ran: list[tuple[str, int]], name: str) -> None:
     ran.append((name, threading.get_ident()))
 
 
+def _first(ran: list[tuple[str, int]], started: threading.Event, wait: float) -> None:
+    started.wait(wait)  # (threaded: long enough for the worker to take the second half)
+    _note(ran, "first")
+
+
+def _second(ran: list[tuple[str, int]], started: threading.Event) -> None:
+    started.set()
+    _note(ran, "second")
+
+
 def test_both_runs_each_half_once_the_second_on_the_worker_when_threaded() -> None:
     for count in (1, 2):
         halves.set_threads(count)
         ran: list[tuple[str, int]] = []
-        halves.both(partial(_note, ran, "first"), partial(_note, ran, "second"))
+        started = threading.Event()
+        halves.both(partial(_first, ran, started, 5 if count == 2 else 0), partial(_second, ran, started))
         assert sorted(name for name, _ in ran) == ["first", "second"]
         where = dict(ran)
         assert where["first"] == threading.get_ident()
         assert (where["second"] != threading.get_ident()) == (count == 2)
+
+
+def test_a_second_half_the_worker_has_not_taken_runs_in_the_caller() -> None:
+    halves.set_threads(2)
+    ran: list[tuple[str, int]] = []
+    for _ in range(200):  # quick halves: the caller often takes the second back; each runs once
+        ran.clear()
+        halves.both(partial(_note, ran, "first"), partial(_note, ran, "second"))
+        assert sorted(name for name, _ in ran) == ["first", "second"]
 
 
 def test_an_error_in_either_half_reaches_the_caller_and_the_worker_goes_on() -> None:
