@@ -4,12 +4,13 @@ A layer whose work is large splits it in two FIXED parts (chosen from shapes onl
 range, a channel range, the rows of an output) and calls ``both(first, second)``. Where the
 process may run on two or more CPUs (``os.sched_getaffinity``), ``second`` runs on one
 daemon worker thread while the caller runs ``first``; NumPy releases the GIL in its BLAS
-calls, copies and ufunc loops, so the halves overlap. Elsewhere, or while the worker is
-busy (another caller's halves, or halves asked for inside a half), the caller runs both
-itself, one after the other (the worker's half runs in the caller's context, so NumPy's
-error state is the caller's). Either way the same operations run on the same operands, each
-half writing its own part of the result: the floats never depend on how many threads ran
-them, nor on which thread ran what.
+calls, copies and ufunc loops, so the halves overlap; if the worker has not started the
+second half when the caller's ends (its CPU busy with other work), the caller runs it
+too. Elsewhere, or while the worker is busy (another caller's halves, or halves asked for
+inside a half), the caller runs both itself, one after the other. (The worker's half runs
+in the caller's context, so NumPy's error state is the caller's.) Either way the same
+operations run on the same operands, each half writing its own part of the result: the
+floats never depend on how many threads ran them, nor on which thread ran what.
 
 Nothing here starts at import: the worker thread is made on the first split that runs
 threaded (the TUI's start-up pays nothing). ``split_work`` is the rule for when splitting
