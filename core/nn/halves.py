@@ -1,8 +1,9 @@
 """Two halves of one piece of work, on two CPUs where there are two: the engine's one split.
 
 A layer whose work is large splits it in two FIXED parts (chosen from shapes only: a sample
-range, a channel range, the rows of an output) and calls ``both(first, second)``. Where the
-process may run on two or more CPUs (``os.sched_getaffinity``), ``second`` runs on one
+range, a channel range, the rows of an output) and calls ``both(first, second)``, where
+halves run on two threads (``threads``: asked for with ``CNN_TUI_HALVES=2``, and the
+process may run on two or more CPUs, ``os.sched_getaffinity``): ``second`` runs on one
 daemon worker thread while the caller runs ``first``; NumPy releases the GIL in its BLAS
 calls, copies and ufunc loops, so the halves overlap; if the worker has not started the
 second half when the caller's ends (its CPU busy with other work), the caller runs it
@@ -132,10 +133,13 @@ if hasattr(os, "register_at_fork"):
 
 
 def threads() -> int:
-    """How many threads run the two halves: 2 where this process may use two CPUs, else 1."""
+    """How many threads run the two halves: 1 unless the environment asks for two
+    (``CNN_TUI_HALVES=2``) and this process may use two CPUs. One by default: on this
+    project's two-CPU machines a hand-over to a sleeping thread cost more than a half
+    saves (benchmarks/README.md, "Two halves on two threads")."""
     global _threads
     if _threads is None:
-        _threads = 2 if _cpus() >= 2 else 1
+        _threads = 2 if os.environ.get("CNN_TUI_HALVES") == "2" and _cpus() >= 2 else 1
     return _threads
 
 
@@ -175,10 +179,12 @@ def pair(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
 
 
 def split_work(work: int) -> bool:
-    """Whether work of ``work`` operations is split in two: each half at least ``SPLIT_WORK``
-    (read at each call, so a test can lower it to force splits on small inputs). A property
-    of the shapes alone, so a given computation always splits the same way."""
-    return work >= 2 * SPLIT_WORK
+    """Whether work of ``work`` operations is split in two: on two threads, where each half
+    is at least ``SPLIT_WORK`` (read at each call, so a test can lower it to force splits
+    on small inputs). On one thread nothing is split (a split run serially only costs):
+    the whole routes, whose floats every split route gives to the bit (the splits are
+    chosen so, and tests/core/test_halves.py checks it)."""
+    return work >= 2 * SPLIT_WORK and threads() > 1
 
 
 def same_kernel(whole: int, half: int) -> bool:

@@ -2,8 +2,8 @@
 last bit, whether the halves run on two threads or one after the other.
 
 The split threshold is lowered (``halves.SPLIT_WORK``) to force the split routes on small
-inputs; each result is compared with the unsplit route (the threshold out of reach) and
-with the split run serially (``set_threads(1)``)."""
+inputs, on two threads; each result is compared with the whole route (one thread, or the
+threshold out of reach), to the bit."""
 
 from __future__ import annotations
 
@@ -141,7 +141,10 @@ def test_the_split_rule_depends_on_shapes_only(monkeypatch: pytest.MonkeyPatch) 
     assert [halves.split_point(n) for n in (0, 1, 2, 7, 32)] == [0, 0, 1, 3, 16]
     assert [halves.split_point(n, 8) for n in (8, 15, 16, 33)] == [0, 0, 8, 16]
     monkeypatch.setattr(halves, "SPLIT_WORK", 10)
+    halves.set_threads(2)
     assert not halves.split_work(19) and halves.split_work(20)
+    halves.set_threads(1)  # one thread: the whole routes, nothing split
+    assert not halves.split_work(1 << 40)
     with pytest.raises(ValueError):
         halves.set_threads(3)
 
