@@ -289,7 +289,7 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         if len(sources) == 1:
             src = sources[0]
             xi = x if src < 0 else outs[src]
-            if own and layer.backward_side_by_side(x.shape[0]):  # waits for a partner, as in Chain
+            if own and layer.param_grads_can_wait(x.shape[0]):  # waits for a partner, as in Chain
                 assert delta is not None
                 grads[name] = _EMPTY  # its place in the order, filled in when it is made
                 made = partial(_made, grads, name, layer.param_grads, xi, delta, caches[i],
@@ -346,10 +346,11 @@ class Chain:
             (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
-                                    Params | None, Callable[..., np.ndarray], bool, Callable[[int], bool] | None]] = [
+                                    Params | None, Callable[..., np.ndarray], bool]] = [
             (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net, _side_by_side_of(layers[i]))
-            for i in range(len(layers) - 1, -1, -1)]
+             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+        # per batch size, in the backward pass's order: whether each layer's weight gradient waits
+        self._waits: dict[int, tuple[bool, ...]] = {}
         self._fused = network.fused
         fused = network.fused
         # δ of a batch whose targets each sum to exactly 1 (the caller says so: see ``gradients``)
@@ -394,39 +395,35 @@ class Chain:
             loss = self._loss.value(h.reshape(b, -1), y)
             grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
         last = len(results) - 1
+        waits = self._waits.get(b)
+        if waits is None:
+            layers = self.network.layers
+            waits = self._waits[b] = tuple(param_grads is not None and layers[i].param_grads_can_wait(b)
+                                           for i, _, _, param_grads, *_ in self._backwards)
         waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner
-        for i, own, layer_delta, param_grads, into, input_grad, has_net, side_by_side in self._backwards:
+        for (i, own, layer_delta, param_grads, into, input_grad, has_net), waits_here in zip(self._backwards, waits):
             net, out, cache = results[i]
             xi = results[i - 1][1] if i else x  # what layer i read
             if i < last:
                 delta = None if net is None else layer_delta(net, out, grad_out)
-            if param_grads is not None:
-                if side_by_side is not None and side_by_side(b):
-                    # a large weight gradient (a sum over the batch, never split) waits for the next
-                    # one, and the two run side by side; meanwhile the input gradients between them
-                    # have both threads for their halves. Nothing reads or writes its operands after
-                    # their layer, so it makes the same floats later as now
-                    made = partial(param_grads, xi, delta, cache, into)
-                    if waiting is None:
-                        waiting = made
-                    else:
-                        both(made, waiting)
-                        waiting = None
+            if waits_here and param_grads is not None:
+                # a large weight gradient (a sum over the batch, never split) waits for the next
+                # one, and the two run side by side; meanwhile the input gradients between them
+                # have both threads for their halves. Nothing reads or writes its operands after
+                # their layer, so it makes the same floats later as now
+                made = partial(param_grads, xi, delta, cache, into)
+                if waiting is None:
+                    waiting = made
                 else:
-                    param_grads(xi, delta, cache, into)
+                    both(made, waiting)
+                    waiting = None
+            elif param_grads is not None:
+                param_grads(xi, delta, cache, into)
             if i:
                 grad_out = input_grad(own, xi, delta if has_net else grad_out, cache)
         if waiting is not None:
             waiting()
         return loss, h
-
-
-def _side_by_side_of(layer: Layer) -> Callable[[int], bool] | None:
-    """``layer.backward_side_by_side``, or None where it is Layer's own (never): the plan
-    asks only the layers that may say yes (conv, past a size)."""
-    if type(layer).backward_side_by_side is Layer.backward_side_by_side and "backward_side_by_side" not in vars(layer):
-        return None
-    return layer.backward_side_by_side
 
 
 def _delta_of(layer: Layer) -> Callable[..., np.ndarray]:

@@ -1,14 +1,17 @@
 """Two halves of one piece of work, on two CPUs where there are two: the engine's one split.
 
 A layer whose work is large splits it in two FIXED parts (chosen from shapes only: a sample
-range, a channel range, the rows of an output) and calls ``both(first, second)``. Where the
-process may run on two or more CPUs (``os.sched_getaffinity``), ``second`` runs on one
+range, a channel range, the rows of an output) and calls ``both(first, second)``, where
+halves run on two threads (``threads``: asked for with ``CNN_TUI_HALVES=2``, and the
+process may run on two or more CPUs, ``os.sched_getaffinity``): ``second`` runs on one
 daemon worker thread while the caller runs ``first``; NumPy releases the GIL in its BLAS
-calls, copies and ufunc loops, so the halves overlap. Elsewhere, or while the worker is
-busy (another caller's halves, or halves asked for inside a half), the caller runs both
-itself, one after the other. Either way the same operations run on the same operands, each
-half writing its own part of the result: the floats never depend on how many threads ran
-them, nor on which thread ran what.
+calls, copies and ufunc loops, so the halves overlap; if the worker has not started the
+second half when the caller's ends (its CPU busy with other work), the caller runs it
+too. Elsewhere, or while the worker is busy (another caller's halves, or halves asked for
+inside a half), the caller runs both itself, one after the other. (The worker's half runs
+in the caller's context, so NumPy's error state is the caller's.) Either way the same
+operations run on the same operands, each half writing its own part of the result: the
+floats never depend on how many threads ran them, nor on which thread ran what.
 
 Nothing here starts at import: the worker thread is made on the first split that runs
 threaded (the TUI's start-up pays nothing). ``split_work`` is the rule for when splitting
@@ -17,9 +20,11 @@ pays: a hand-over costs a few tens of microseconds, so only work well past that 
 
 from __future__ import annotations
 
+import contextvars
 import os
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 # work per half past which a split pays, in multiply-adds of a matrix product: a hand-over
@@ -43,45 +48,70 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
+class _Half:
+    """A second half handed to the worker: whoever claims it first runs it (the worker, or
+    the caller once its own half is done and the worker has not started this one)."""
+
+    __slots__ = ("work", "claim", "done", "error")
+
+    def __init__(self, work: Work) -> None:
+        self.work = work
+        self.claim = threading.Lock()  # taken by whichever thread runs it
+        self.done = threading.Lock()  # released by the worker when it has run it
+        self.done.acquire()
+        self.error: BaseException | None = None
+
+
 class _Worker:
-    """One daemon thread that runs one half at a time, handed over with two raw locks
-    (the cheapest wake-up CPython has)."""
+    """One daemon thread that runs second halves, woken with a raw lock (the cheapest
+    wake-up CPython has). A caller whose own half ends before the worker has taken the
+    second runs that too: where the other CPU is busy, no half waits for it."""
 
     def __init__(self) -> None:
-        self._busy = threading.Lock()  # held by the caller whose second half the worker has
-        self._go = threading.Lock()  # released by the caller: a half is waiting
-        self._done = threading.Lock()  # released by the worker: the half has run
+        self._busy = threading.Lock()  # held by the caller whose second half is offered
+        self._go = threading.Lock()  # released by a caller: a half may be waiting
         self._go.acquire()
-        self._done.acquire()
-        self._work: Work | None = None
-        self._error: BaseException | None = None
+        self._half: _Half | None = None
         threading.Thread(target=self._loop, name="cnn-tui-halves", daemon=True).start()
 
     def _loop(self) -> None:
         while True:
             self._go.acquire()
+            half = self._half
+            if half is None or not half.claim.acquire(blocking=False):
+                continue  # taken back by its caller already
             try:
-                assert self._work is not None
-                self._work()
+                half.work()
             except BaseException as error:  # handed back to the caller, raised there
-                self._error = error
-            self._work = None
-            self._done.release()
+                half.error = error
+            half.done.release()
 
     def both(self, first: Work, second: Work) -> bool:
-        """Run ``second`` here and ``first`` in the caller; False (nothing run) when busy."""
+        """Run ``first`` in the caller and ``second`` here, or in the caller too when this
+        thread has not started it by then; False (nothing run) when busy."""
         if not self._busy.acquire(blocking=False):
             return False
         try:
-            self._work = second
-            self._go.release()
+            # in the caller's context: NumPy's error state (np.errstate, np.seterr) lives in
+            # a context variable, and a half must warn, ignore or raise as the caller would
+            half = self._half = _Half(partial(contextvars.copy_context().run, second))
+            try:
+                self._go.release()
+            except RuntimeError:  # a wake-up is pending already: the worker reads the newest half
+                pass
             try:
                 first()
             finally:
-                self._done.acquire()  # the worker's half has ended, whatever happened here
-            error, self._error = self._error, None
-            if error is not None:
-                raise error
+                if half.claim.acquire(blocking=False):
+                    self._half = None
+                    ran_here = True
+                else:
+                    half.done.acquire()  # the worker's run of it has ended
+                    ran_here = False
+            if ran_here:
+                second()
+            elif half.error is not None:
+                raise half.error
         finally:
             self._busy.release()
         return True
@@ -103,10 +133,13 @@ if hasattr(os, "register_at_fork"):
 
 
 def threads() -> int:
-    """How many threads run the two halves: 2 where this process may use two CPUs, else 1."""
+    """How many threads run the two halves: 1 unless the environment asks for two
+    (``CNN_TUI_HALVES=2``) and this process may use two CPUs. One by default: on this
+    project's two-CPU machines a hand-over to a sleeping thread cost more than a half
+    saves (benchmarks/README.md, "Two halves on two threads")."""
     global _threads
     if _threads is None:
-        _threads = 2 if _cpus() >= 2 else 1
+        _threads = 2 if os.environ.get("CNN_TUI_HALVES") == "2" and _cpus() >= 2 else 1
     return _threads
 
 
@@ -146,10 +179,12 @@ def pair(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:
 
 
 def split_work(work: int) -> bool:
-    """Whether work of ``work`` operations is split in two: each half at least ``SPLIT_WORK``
-    (read at each call, so a test can lower it to force splits on small inputs). A property
-    of the shapes alone, so a given computation always splits the same way."""
-    return work >= 2 * SPLIT_WORK
+    """Whether work of ``work`` operations is split in two: on two threads, where each half
+    is at least ``SPLIT_WORK`` (read at each call, so a test can lower it to force splits
+    on small inputs). On one thread nothing is split (a split run serially only costs):
+    the whole routes, whose floats every split route gives to the bit (the splits are
+    chosen so, and tests/core/test_halves.py checks it)."""
+    return work >= 2 * SPLIT_WORK and threads() > 1
 
 
 def same_kernel(whole: int, half: int) -> bool:

@@ -2,8 +2,8 @@
 last bit, whether the halves run on two threads or one after the other.
 
 The split threshold is lowered (``halves.SPLIT_WORK``) to force the split routes on small
-inputs; each result is compared with the unsplit route (the threshold out of reach) and
-with the split run serially (``set_threads(1)``)."""
+inputs, on two threads; each result is compared with the whole route (one thread, or the
+threshold out of reach), to the bit."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ import os
 import signal
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fixtures.random_scenarios import modern_scenario, random_scenario
 
 from core.engine.passes import Chain, Run, gradients, initial_layer_state, iteration_given
 from core.engine.scenario import Scenario
@@ -26,7 +28,6 @@ from core.nn import halves
 from core.nn.layers.spatial import Geometry
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
-from tests.fixtures.random_scenarios import modern_scenario, random_scenario
 
 BUNDLED = ("tiny-cnn", "x-vs-o", "x-vs-o-padded", "xor-tanh", "two-layer-sigmoid", "digits", "momentum-steps",
            "residual-block", "batchnorm-tiny", "dropout-tiny", "adam-step", "digits-modern")
@@ -52,15 +53,35 @@ def _note(ran: list[tuple[str, int]], name: str) -> None:
     ran.append((name, threading.get_ident()))
 
 
+def _first(ran: list[tuple[str, int]], started: threading.Event, wait: float) -> None:
+    started.wait(wait)  # (threaded: long enough for the worker to take the second half)
+    _note(ran, "first")
+
+
+def _second(ran: list[tuple[str, int]], started: threading.Event) -> None:
+    started.set()
+    _note(ran, "second")
+
+
 def test_both_runs_each_half_once_the_second_on_the_worker_when_threaded() -> None:
     for count in (1, 2):
         halves.set_threads(count)
         ran: list[tuple[str, int]] = []
-        halves.both(partial(_note, ran, "first"), partial(_note, ran, "second"))
+        started = threading.Event()
+        halves.both(partial(_first, ran, started, 5 if count == 2 else 0), partial(_second, ran, started))
         assert sorted(name for name, _ in ran) == ["first", "second"]
         where = dict(ran)
         assert where["first"] == threading.get_ident()
         assert (where["second"] != threading.get_ident()) == (count == 2)
+
+
+def test_a_second_half_the_worker_has_not_taken_runs_in_the_caller() -> None:
+    halves.set_threads(2)
+    ran: list[tuple[str, int]] = []
+    for _ in range(200):  # quick halves: the caller often takes the second back; each runs once
+        ran.clear()
+        halves.both(partial(_note, ran, "first"), partial(_note, ran, "second"))
+        assert sorted(name for name, _ in ran) == ["first", "second"]
 
 
 def test_an_error_in_either_half_reaches_the_caller_and_the_worker_goes_on() -> None:
@@ -73,6 +94,16 @@ def test_an_error_in_either_half_reaches_the_caller_and_the_worker_goes_on() -> 
         with pytest.raises(ValueError, match="half"):
             halves.both(first, second)
     assert halves.pair(lambda: 1, lambda: 2) == (1, 2)
+
+
+def test_the_workers_half_keeps_the_callers_numpy_error_state() -> None:
+    halves.set_threads(2)
+    big = np.array([1e300])
+    with np.errstate(over="raise"), pytest.raises(FloatingPointError):
+        halves.both(lambda: None, lambda: big * big)
+    with np.errstate(over="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("error")
+        halves.both(lambda: None, lambda: big * big)  # ignored there too: no warning
 
 
 def test_halves_asked_for_inside_a_half_run_serially() -> None:
@@ -110,7 +141,10 @@ def test_the_split_rule_depends_on_shapes_only(monkeypatch: pytest.MonkeyPatch) 
     assert [halves.split_point(n) for n in (0, 1, 2, 7, 32)] == [0, 0, 1, 3, 16]
     assert [halves.split_point(n, 8) for n in (8, 15, 16, 33)] == [0, 0, 8, 16]
     monkeypatch.setattr(halves, "SPLIT_WORK", 10)
+    halves.set_threads(2)
     assert not halves.split_work(19) and halves.split_work(20)
+    halves.set_threads(1)  # one thread: the whole routes, nothing split
+    assert not halves.split_work(1 << 40)
     with pytest.raises(ValueError):
         halves.set_threads(3)
 

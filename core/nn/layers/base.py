@@ -358,11 +358,13 @@ class Layer:
         layer it reads."""
         return [self.input_grad(params, xs[0], upstream, cache)]
 
-    def backward_side_by_side(self, batch: int) -> bool:
-        """Whether ``param_grads`` and ``input_grad`` of a batch of ``batch`` are worth running
-        side by side (``core.nn.halves.both``): two independent results from the same δ,
-        each one the same floats whichever thread makes it. The passes ask; most layers'
-        are too small for a hand-over to pay."""
+    def param_grads_can_wait(self, batch: int) -> bool:
+        """Whether ``param_grads`` of a batch of ``batch`` may wait for another layer's and run
+        beside it (``core.nn.halves.both``, the passes ask): large enough for a hand-over to
+        pay, and independent of ``input_grad`` (it reads only x, δ and the cache, which
+        nothing writes later, so it makes the same floats later). A layer whose input
+        gradient reads what ``param_grads`` leaves (batch norm's sums) keeps False, as most
+        layers do: too small to pay."""
         return False
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:

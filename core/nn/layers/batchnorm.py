@@ -139,9 +139,10 @@ class BatchNorm(Layer):
         state = ctx.state or self.initial_state()
         # hand-rounding: μ, σ² and x̂ as the learner writes them, each rounded before the next uses it
         written = ctx.rounding or _exact
-        if ctx.training and written is _exact and self._split(x) is not None:
+        cut = self._split(x) if ctx.training and written is _exact else None
+        if cut is not None:
             n = self.count(x.shape[0])
-            mean, var, std, xhat, net = self._normalise_in_halves(params, x)
+            mean, var, std, xhat, net = self._normalise_in_halves(params, x, cut)
         elif ctx.training:
             n = self.count(x.shape[0])
             mean = written(x.mean(axis=axes))
@@ -154,7 +155,7 @@ class BatchNorm(Layer):
             mean, var = state["running_mean"], state["running_var"]
             centred = x - self._per_channel(mean, nd)
             scratch = np.empty_like(centred)
-        if not (ctx.training and written is _exact and self._split(x) is not None):
+        if cut is None:
             std = np.sqrt(var + self.eps)
             xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
             # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
@@ -182,7 +183,7 @@ class BatchNorm(Layer):
             return None
         return cut
 
-    def _normalise_in_halves(self, params: Params, x: np.ndarray
+    def _normalise_in_halves(self, params: Params, x: np.ndarray, cut: int
                              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Training's (μ, σ², σ, x̂, net) in two channel ranges side by side: each channel's
         statistics and values are the same operations on the same values as the whole
@@ -206,7 +207,6 @@ class BatchNorm(Layer):
             np.multiply(scratch, gamma[c].reshape(shape), out=into)
             into += beta[c].reshape(shape)
 
-        cut = self._split(x)
         both(partial(run, slice(0, cut)), partial(run, slice(cut, None)))
         return mean, var, std, xhat, centred
 

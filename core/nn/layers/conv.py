@@ -109,7 +109,11 @@ class Conv(Layer):
         weights, bias = self._weights(params["weight"]), self._bias_column(params["bias"])
         if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
             net, cols = self.geometry.columns_times(weights, x, samples, bias)
-        else:  # columns [C·K, B·P], net [F, B·P]: the whole batch in one product (or one per half)
+        elif self.geometry.is_small(b):  # with padding: columns [C·K, B·P], net [F, B·P] in one product
+            cols = self.geometry.columns(x)
+            net = weights @ cols
+            net += bias
+        else:  # the same, or one product per half of the batch past the split threshold
             net, cols = self.geometry.columns_product(weights, x, bias)
         # handed on as a view [B, F, …] of the channel-major result (no copy)
         net = net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
@@ -140,8 +144,9 @@ class Conv(Layer):
                 return g.add_products(self._weights(params["weight"]), rows, x.shape)
         return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
 
-    def backward_side_by_side(self, batch: int) -> bool:
-        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product."""
+    def param_grads_can_wait(self, batch: int) -> bool:
+        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product (its
+        operands, δ and the columns, are read only by it and ``input_grad``)."""
         return split_work(self.filters * self._taps * batch * self.geometry.table.positions)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:

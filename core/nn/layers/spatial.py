@@ -165,8 +165,8 @@ class Geometry:
         b = x.shape[0]
         positions = self.table.positions
         rows = self.channels * self.kernel[0] * self.kernel[1]
-        cut = split_point(b, 8 // math.gcd(positions, 8))
-        if self.is_small(b) or not cut or not split_work(2 * weights.shape[0] * rows * cut * positions):
+        cut = 0 if self.is_small(b) else split_point(b, 8 // math.gcd(positions, 8))
+        if not cut or not split_work(2 * weights.shape[0] * rows * cut * positions):
             cols = self.columns(x)
             net: np.ndarray = weights @ cols
             if bias is not None:
@@ -230,7 +230,8 @@ class Geometry:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
         return grid.transpose(3, 0, 1, 2).reshape(shape)
 
-    def add_products(self, weights: np.ndarray, rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    def add_products(self, weights: np.ndarray, rows: np.ndarray, shape: tuple[int, ...],
+                     out: np.ndarray | None = None) -> np.ndarray:
         """``add_columns(weights.T @ rows, shape)`` on the large-batch route (``rows`` is
         ``[F, P·B]``, batch innermost), one kernel offset at a time: offset k's ``[C, P·B]``
         block of the product (each value the same dot product over F, so the same float) is
@@ -257,6 +258,9 @@ class Geometry:
         ph, pw = self.padding
         if ph or pw:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
+        if out is not None:  # a C-order array of ``shape`` (a part of a larger batch's)
+            np.copyto(out.reshape(b, self.channels, self.height, self.width), grid.transpose(3, 0, 1, 2))
+            return out
         return grid.transpose(3, 0, 1, 2).reshape(shape)
 
     def add_products_in_halves(self, weights: np.ndarray, upstream: np.ndarray, shape: tuple[int, ...],
@@ -272,7 +276,7 @@ class Geometry:
         def run(start: int, stop: int) -> None:
             part = upstream[start:stop]
             rows = part.reshape(stop - start, filters, -1).transpose(1, 2, 0).reshape(filters, -1)
-            result[start:stop] = self.add_products(weights, rows, (stop - start, *shape[1:]))
+            self.add_products(weights, rows, (stop - start, *shape[1:]), result[start:stop])
 
         both(partial(run, 0, cut), partial(run, cut, shape[0]))
         return result
