@@ -766,7 +766,7 @@ class Stepper:
             params = self.state.params.get(layer.name, {})
             ctx = run.context(layer)
             if self.state.rounding is not None:  # intermediates written down rounded (batch norm's μ, σ², x̂)
-                ctx = replace(ctx, rounding=r)
+                ctx = replace(ctx, rounding=self._rounded_as_named)
             inputs = [values[key] for key in self.network.input_keys(layer.name)]
             result = layer.forward_in(params, inputs, ctx)
             net, out, cache = result.net, result.out, result.cache

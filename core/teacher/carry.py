@@ -8,7 +8,9 @@ rounding a student carries along.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import partial
 
 import numpy as np
 
@@ -31,6 +33,12 @@ def _batched_index(name: str, batch: int) -> tuple[str, tuple[int, ...]]:
     if KINDS[ref.kind].per_sample and not KINDS[ref.kind].top and batch == 1:
         index = (0, *index)
     return ref.array_name, index
+
+
+def _own_step(settle: Callable[[str, np.ndarray], np.ndarray], layer: str, values: np.ndarray,
+              kind: str) -> np.ndarray:
+    """A layer's intermediate of ``kind`` as the student wrote it ("": no quantity, as computed)."""
+    return settle(f"{layer}.{kind}", values) if kind else values
 
 
 def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarray]:
@@ -72,10 +80,14 @@ def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarr
     for layer in layers:
         xs = [used[key] for key in network.input_keys(layer.name)]
         if layer.state_defaults or layer.given_kinds:  # a layer that needs the context to run
-            result = layer.forward_in(params.get(layer.name, {}), xs, run.context(layer))
+            # the intermediates it writes down (batch norm's μ, σ², x̂) as the student wrote them,
+            # before its next step goes on from them
+            ctx = replace(run.context(layer), rounding=partial(_own_step, settle, layer.name))
+            result = layer.forward_in(params.get(layer.name, {}), xs, ctx)
             net, out, caches[layer.name] = result.net, result.out, result.cache
-            for kind, arr in result.values.items():  # μ, σ², x̂, the running statistics: recorded
-                settle(f"{layer.name}.{kind}", arr)
+            for kind, arr in result.values.items():  # the running statistics (and what it did not write down)
+                if f"{layer.name}.{kind}" not in computed:
+                    settle(f"{layer.name}.{kind}", arr)
         else:
             net, out, caches[layer.name] = layer.forward_many(params.get(layer.name, {}), xs)
         if net is not None:

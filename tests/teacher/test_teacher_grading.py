@@ -236,3 +236,28 @@ def test_a_new_weight_that_follows_from_the_students_own_m_earns_partial_credit(
     assert set(graded) == {m_name, new_name}
     assert graded[m_name].credit == 0 and not graded[m_name].carried_forward
     assert graded[new_name].carried_forward and graded[new_name].credit == 0.5
+
+
+def test_an_xhat_that_follows_from_the_students_own_batch_mean_earns_partial_credit(tmp_path: Path) -> None:
+    """The carried-forward walk reaches into batch norm: x̂ worked from the student's own
+    (wrong) μ is an error carried forward, not a second mistake."""
+    folder = tmp_path / "ex"
+    make_exercise(load("batchnorm-tiny"), "batchnorm-tiny", ["s1"], 5, "all", Tolerance("decimals", 3), "after",
+                  folder, pdf=False)
+    stepper, answers = _exact(folder, "s1")
+    layer = next(layer for layer in stepper.network.layers if layer.state_defaults)
+    name = layer.name
+    assert f"{name}.mean[0]" in answers and f"{name}.xhat[0,0]" in answers
+    answers[f"{name}.mean[0]"] = round(answers[f"{name}.mean[0]"] + 0.5, 3)  # no usual slip: just wrong
+    x = stepper.batched(f"{stepper.network.inputs_of(name)[0]}.out")  # what batch norm reads
+    assert x is not None
+    var = answers[f"{name}.var[0]"]
+    eps = layer.eps
+    xhats = [f"{name}.xhat[{b},0]" for b in range(stepper.batch_size)]
+    for b, xhat in enumerate(xhats):
+        answers[xhat] = round((float(x[b, 0]) - answers[f"{name}.mean[0]"]) / math.sqrt(var + eps), 3)
+    result = _grade(folder, _hand_in(folder, "s1", answers, tmp_path))
+    graded = {a.name: a for a in result.answers if not a.ok}
+    assert graded[f"{name}.mean[0]"].credit == 0 and not graded[f"{name}.mean[0]"].carried_forward
+    for xhat in xhats:
+        assert graded[xhat].carried_forward and graded[xhat].credit == 0.5, xhat

@@ -161,13 +161,15 @@ class Context:
     ``training``: an iteration (batch statistics, dropout's mask) or held-out evaluation
     (running statistics, no dropout); ``state``: the layer's persistent state before this
     forward, by kind (``running_mean``); ``given``: this iteration's given arrays by kind
-    (``mask``, batch axis first); ``rounding``: under hand-rounding, rounds an intermediate
-    the learner writes down (batch norm's μ, σ², x̂) before the next step uses it (None: exact)."""
+    (``mask``, batch axis first); ``rounding``: given each intermediate the learner writes
+    down and its kind (batch norm's ``mean``, ``var``, ``xhat``; "" for one that is no
+    quantity), returns what the next step goes on with: rounded under hand-rounding, the
+    student's own values in the teacher's carried-forward walk (None: exact)."""
 
     training: bool = True
     state: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
     given: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
-    rounding: Callable[[np.ndarray], np.ndarray] | None = None
+    rounding: Callable[[np.ndarray, str], np.ndarray] | None = None
 
 
 EVALUATE = Context(training=False)

@@ -36,7 +36,7 @@ from core.text import python_literal
 STATISTICS = ("mean", "var", "xhat", "running_mean", "running_var")
 
 
-def _exact(values: np.ndarray) -> np.ndarray:
+def _exact(values: np.ndarray, kind: str) -> np.ndarray:
     """No rounding: exact mode's intermediates, as torch computes them."""
     return values
 
@@ -137,7 +137,7 @@ class BatchNorm(Layer):
         nd = x.ndim
         axes = self._axes(nd)
         state = ctx.state or self.initial_state()
-        # hand-rounding: μ, σ² and x̂ as the learner writes them, each rounded before the next uses it
+        # μ, σ² and x̂ as the learner writes them (rounded under hand-rounding), each before the next uses it
         written = ctx.rounding or _exact
         cut = self._split(x) if ctx.training and written is _exact else None
         if cut is not None:
@@ -145,19 +145,19 @@ class BatchNorm(Layer):
             mean, var, std, xhat, net = self._normalise_in_halves(params, x, cut)
         elif ctx.training:
             n = self.count(x.shape[0])
-            mean = written(x.mean(axis=axes))
+            mean = written(x.mean(axis=axes), "mean")
             centred = x - self._per_channel(mean, nd)
             # the squares go to a buffer laid out as ``centred`` (the sum's order), which
             # then takes x̂: each pass touches two arrays, not three (they fit in L2 together)
             scratch = np.multiply(centred, centred, out=np.empty_like(centred))
-            var = written(scratch.mean(axis=axes))
+            var = written(scratch.mean(axis=axes), "var")
         else:
             mean, var = state["running_mean"], state["running_var"]
             centred = x - self._per_channel(mean, nd)
             scratch = np.empty_like(centred)
         if cut is None:
             std = np.sqrt(var + self.eps)
-            xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch))
+            xhat = written(np.divide(centred, self._per_channel(std, nd), out=scratch), "xhat")
             # γ·x̂ + β into centred's buffer (no longer needed): the same two operations, in place
             net = np.multiply(xhat, self._per_channel(params["weight"], nd), out=centred)
             net += self._per_channel(params["bias"], nd)
@@ -231,9 +231,9 @@ class BatchNorm(Layer):
             return result
         axes = self._axes(nd)
         n = self.count(x.shape[0])
-        s1 = self._per_channel(written(g.sum(axis=axes)), nd)  # the two sums as written (hand-rounding)
+        s1 = self._per_channel(written(g.sum(axis=axes), ""), nd)  # the two sums as written (hand-rounding)
         scratch = g * xhat
-        s2 = self._per_channel(written(scratch.sum(axis=axes)), nd)
+        s2 = self._per_channel(written(scratch.sum(axis=axes), ""), nd)
         coefficient = 1.0 / (n * self._per_channel(std, nd))
         if g.strides != xhat.strides:  # the textbook expression, laid out as NumPy lays it out
             grad: np.ndarray = coefficient * (n * g - s1 - xhat * s2)
@@ -357,8 +357,9 @@ class BatchNorm(Layer):
         every = self._members(w.batch, c, n)
         g = w.val(gamma)
         written = cache[3]  # the sums as the backward pass used them (rounded under hand-rounding)
-        s1 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g for b, i in every))))
-        s2 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g * w.val(Ref("xhat", i, b)) for b, i in every))))
+        s1 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g for b, i in every)), ""))
+        s2 = float(written(np.array(sum(w.val(Ref("delta", i, b)) * g * w.val(Ref("xhat", i, b)) for b, i in every)),
+                           ""))
         shown = every[:w.limit]
         sum1 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma) for b, i in shown), n))
         sum2 = w.terms(Terms("sum", tuple(product(Ref("delta", i, b), gamma, Ref("xhat", i, b)) for b, i in shown), n))
