@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 from math import prod
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 
@@ -521,6 +521,9 @@ class _Reads:
         return found
 
 
+T = TypeVar("T")
+
+
 class _Recorder:
     """A Writer (core/nn/layers/terms) that notes every operand asked of it, then answers
     as the explainer's own writer does."""
@@ -564,6 +567,10 @@ class _Recorder:
         if terms.bias is not None:
             self.refs.append(terms.bias)
         return self._w.terms(terms)
+
+    def once(self, key: tuple[object, ...], make: Callable[[], T]) -> T:
+        """Made anew each time: what it reads is noted for every value that asks."""
+        return make()
 
 
 def _route(formula: Callable[..., Any], cache: Any, b: int, idx: tuple[int, ...], source: int, w: Any) -> Any:
