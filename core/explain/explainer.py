@@ -41,6 +41,9 @@ MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says ho
 ALL = 1 << 62  # "every term" for the layers' term builders
 T = TypeVar("T")
 MAX_HELD = 200_000  # numbers or operands a report's shared context keeps (~30 MB) before it starts afresh
+# the text a layer's shared parts (Writer.once: batch norm's sums over a channel, a few
+# 100 kB each, at every precision tried) hold at most before they start afresh
+MAX_ONCE_BYTES = 1 << 25
 PREWRITTEN = 32  # a formula with this many numbers has them written at once (fmt_array)
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
@@ -193,6 +196,7 @@ class _Shared:
         self.terms: dict[tuple[object, ...], Terms] = {}  # a layer's terms of one value, by what they are of
         self.symbolic: dict[tuple[object, ...], tuple[tuple[str, ...], list[list[tuple[str, float]]]]] = {}
         self.layer_once: dict[tuple[object, ...], object] = {}  # what a layer's formulas share (Writer.once)
+        self.once_bytes = 0  # about how much text layer_once holds (``text_bytes``)
 
     def value(self, ref: QuantityRef) -> float:
         """The stored value ``ref`` names (as ``Stepper.value``, its array looked up once)."""
@@ -944,17 +948,35 @@ class _LayerWriter:
         full = (self._i, ex.extra, self.limit, *key)  # the numbers' digits and the terms shown
         held = memo.get(full)
         if held is None:
-            if len(memo) > MAX_HELD:
+            if len(memo) > MAX_HELD or ex.shared.once_bytes > MAX_ONCE_BYTES:
                 memo.clear()
+                ex.shared.once_bytes = 0
             before, known = ex.longest, dict(ex.known)
             ex.longest = 0  # what make() itself notes
             value = make()
             held = memo[full] = (value, ex.longest, {k: v for k, v in ex.known.items() if known.get(k) != v})
+            ex.shared.once_bytes += text_bytes(held)
             ex.longest = max(before, ex.longest)
         value, longest, noted = cast(tuple[T, int, dict[str, float]], held)
         ex.longest = max(ex.longest, longest)
         ex.known.update(noted)
         return value
+
+
+def text_bytes(value: object, depth: int = 6) -> int:
+    """About how many bytes ``value`` holds: its texts' lengths (in tuples, lists, dicts
+    and dataclasses such as Formula, a few levels deep), 16 for any other thing; a bound
+    on a cache's memory, not a measure."""
+    if isinstance(value, str):
+        return 50 + len(value)
+    if depth and isinstance(value, (tuple, list)):
+        return 56 + sum(text_bytes(v, depth - 1) for v in value)
+    if depth and isinstance(value, dict):
+        return 64 + sum(text_bytes(k, depth - 1) + text_bytes(v, depth - 1) for k, v in value.items())
+    fields = getattr(value, "__dataclass_fields__", None)
+    if depth and fields is not None:
+        return 56 + sum(text_bytes(getattr(value, f), depth - 1) for f in fields)
+    return 16
 
 
 def _grouped(expr: str) -> bool:
