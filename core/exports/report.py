@@ -195,7 +195,9 @@ def section_lines(stepper: Stepper, decimals: int, blocks: bool = False) -> list
                 for ref in _element_refs(stepper, name):
                     yield explain_one(ref).one_line()
                 continue
-            array, shape, at = parse_name(name), np.shape(stepper.array(name)), 0
+            arr = stepper.array(name)
+            assert arr is not None  # (a templated array is computed)
+            array, shape, at = parse_name(name), np.shape(arr), 0
             for lines in chunks:
                 if None not in lines:
                     if blocks:
