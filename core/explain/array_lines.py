@@ -23,7 +23,7 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
@@ -41,7 +41,12 @@ if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
 MIN_ELEMENTS = 8  # smaller arrays are explained value by value (making the template costs ~6 of them)
-MAX_ELEMENTS = 1 << 20  # a larger array is explained value by value: its lines are never all held at once
+MAX_ELEMENTS = 1 << 20  # a larger array is explained value by value
+# an array's lines are made and handed on in chunks in reading order, so a report holds one
+# chunk at a time: at most CHUNK lines, and at most CELLS numbers of their formulas (a sum of
+# 4,096 terms, some 80 kB of text a line, comes 128 lines at a time)
+CHUNK = 1 << 16
+CELLS = 1 << 19
 # a template pays when it fills at least this many elements per probe made (a probe costs
 # less than explaining an element: it has no reproduce loop)
 PROBES_PER_ELEMENT = 2
@@ -128,7 +133,16 @@ def _parts(text: str, sign: int) -> list[Part]:
 
 def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] | None:
     """Every element's ``one_line()`` of array ``name`` in reading order (None: this one
-    is for ``explain``), or None when the array is not made from a template."""
+    is for ``explain``), or None when the array is not made from a template: the chunks
+    of ``array_chunks`` joined."""
+    chunks = array_chunks(stepper, name, decimals)
+    return None if chunks is None else [line for chunk in chunks for line in chunk]
+
+
+def array_chunks(stepper: Stepper, name: str, decimals: int) -> Iterator[list[str | None]] | None:
+    """``array_lines`` in chunks of consecutive elements (``CHUNK``, ``CELLS``), each made
+    when it is read, or None when the array is not made from a template (that is known
+    before the first chunk is made)."""
     arr = stepper.array(name)
     shape = () if arr is None else tuple(np.shape(arr))
     if not shape or not MIN_ELEMENTS <= prod(shape) <= MAX_ELEMENTS or not templated(stepper, name):
@@ -139,14 +153,15 @@ def array_lines(stepper: Stepper, name: str, decimals: int) -> list[str | None] 
         return _Template(Probe(stepper, decimals, sign), QuantityRef(array.layer, array.kind, index))
 
     try:
-        return _made(stepper, name, shape, probe, decimals)
+        plan = _planned(stepper, name, shape, probe, decimals)
     except NotTemplated:
         return None
     except Exception:  # whatever else the probe trips on: explain writes those values (and says what is wrong)
         return None
+    return _chunks(stepper, name, shape, plan, decimals)
 
 
-Plan = list[tuple[tuple[int, ...], _Template, list[tuple[np.ndarray, np.ndarray]], np.ndarray]]
+Plan = list[tuple[tuple[int, ...], _Template, list[tuple[np.ndarray, np.ndarray]], tuple[int, ...]]]
 # every stepper's plans of its arrays, (name, shape, decimals, rounding) → (the first element's template,
 # the plan):
 # an array's line has the same shape at every iteration, so a later one probes only its first element
@@ -154,28 +169,80 @@ _PLANS: WeakKeyDictionary[Stepper, dict[tuple[str, tuple[int, ...], int, int | N
     WeakKeyDictionary()
 
 
-def _made(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
-          decimals: int) -> list[str | None]:
-    """The lines of every element, slice by slice (``_plan``). The plan of an earlier
-    iteration is taken again when the first element's template (its text and slots,
-    every number written as if negative, as the plan was checked then) is the same."""
+def _planned(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callable[..., _Template],
+             decimals: int) -> Plan:
+    """How to fill the array (``_plan``). The plan of an earlier iteration is taken again
+    when the first element's template (its text and slots, every number written as if
+    negative, as the plan was checked then) is the same."""
     start = (0,) * len(shape)
     plans = _PLANS.setdefault(stepper, {})
     key = (name, shape, decimals, stepper.hand_rounding)
     held = plans.get(key)
     first = probe(start) if held is not None else None
     if held is not None and first is not None and held[0].same(first):
-        plan = held[1]
-    else:
-        base = _signed(probe, start)
-        plan = _plan(name, shape, probe, base)
-        plans[key] = (base, plan)
-    lines = np.full(prod(shape), None, dtype=object)
-    for corner, here, maps, elements in plan:
-        made = _fill(stepper, name, here, maps, elements, corner, decimals)
-        lines[np.ravel_multi_index(tuple(elements), shape)] = made
-    out: list[str | None] = lines.tolist()
-    return out
+        return held[1]
+    base = _signed(probe, start)
+    plan = _plan(name, shape, probe, base)
+    plans[key] = (base, plan)
+    return plan
+
+
+def _chunks(stepper: Stepper, name: str, shape: tuple[int, ...], plan: Plan,
+            decimals: int) -> Iterator[list[str | None]]:
+    """The lines of every element, chunk by chunk in reading order; in each, every slice
+    of the plan (``_plan``) that has elements there fills them. A chunk whose filling trips
+    on something leaves the rest of its lines to ``explain`` (which writes the same lines)."""
+    total = prod(shape)
+    slots = max((len(here.slots) for _, here, _, _ in plan), default=1)
+    size = max(1, min(CHUNK, CELLS // max(1, slots)))
+    spans = [(_ravel(corner, box, shape, 0), _ravel(corner, box, shape, prod(box) - 1)) for corner, _, _, box in plan]
+    for at in range(0, total, size):
+        end = min(total, at + size)
+        lines = np.full(end - at, None, dtype=object)
+        try:
+            for (corner, here, maps, box), (first, last) in zip(plan, spans):
+                if last < at or first >= end:
+                    continue
+                count = prod(box)
+                lo = 0 if first >= at else _position(corner, box, shape, at)
+                hi = count if last < end else _position(corner, box, shape, end)
+                if lo >= hi:
+                    continue
+                positions = np.arange(lo, hi, dtype=np.int64)
+                elements = np.array(np.unravel_index(positions, box), dtype=np.int64).reshape(len(shape), -1) \
+                    + np.array(corner, dtype=np.int64)[:, None]
+                made = _fill(stepper, name, here, maps, elements, corner, decimals, lo == 0 and hi == count)
+                lines[np.ravel_multi_index(tuple(elements), shape) - at] = made
+        except Exception:  # noqa: S110  (the lines not made are explained one by one, as they would be)
+            pass
+        out: list[str | None] = lines.tolist()
+        yield out
+
+
+def _ravel(corner: tuple[int, ...], box: tuple[int, ...], shape: tuple[int, ...], position: int) -> int:
+    """The reading-order index in the array of a slice's element ``position`` (in the
+    slice's own reading order, the slice being ``box`` from ``corner``)."""
+    digits = []
+    for extent in reversed(box):
+        position, digit = divmod(position, extent)
+        digits.append(digit)
+    flat = 0
+    for origin, digit, extent in zip(corner, reversed(digits), shape):
+        flat = flat * extent + origin + digit
+    return flat
+
+
+def _position(corner: tuple[int, ...], box: tuple[int, ...], shape: tuple[int, ...], flat: int) -> int:
+    """The first of a slice's elements whose index in the array is ``flat`` or later
+    (a slice's elements come in reading order: a bisection)."""
+    lo, hi = 0, prod(box)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if _ravel(corner, box, shape, mid) < flat:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 def _plan(name: str, shape: tuple[int, ...], probe: Callable[..., _Template], base: _Template) -> Plan:
@@ -183,7 +250,7 @@ def _plan(name: str, shape: tuple[int, ...], probe: Callable[..., _Template], ba
     conv's filters and samples), one template fills a slice; the other axes (a kernel
     position next to the padding writes fewer terms) are taken one index at a time, each
     with a template of its own. Per slice: (its first element, its template, the slots'
-    index maps, its elements); a slice whose line changes shape is left out (its elements
+    index maps, its extent along every axis from there); a slice whose line changes shape is left out (its elements
     are explained one by one). Raises NotTemplated when that would take about as many
     probes as there are elements."""
     rank = len(shape)
@@ -214,14 +281,14 @@ def _plan(name: str, shape: tuple[int, ...], probe: Callable[..., _Template], ba
             if any(t.shape() != here.shape() for _, t in steps):
                 continue  # this slice's elements are explained one by one
         maps = _linear(here, steps, rank)
-        grid = np.indices(tuple(shape[a] if a in along else 1 for a in range(rank))).reshape(rank, -1)
-        elements = grid + np.array(corner, dtype=np.int64)[:, None]
-        last = tuple(int(i) for i in elements[:, -1])
-        middle = tuple(int(i) for i in elements[:, elements.shape[1] // 2])
+        box = tuple(shape[a] if a in along else 1 for a in range(rank))  # the slice: box from corner
+        count = prod(box)
+        last, middle = (tuple(int(i) + o for i, o in zip(np.unravel_index(p, box), corner))
+                        for p in (count - 1, count // 2))
         if any(o.shape() != here.shape() or not _follows(o, maps, index, corner)
                for index in {last, middle} - {corner} for o in [probe(index)]):
             continue
-        plan.append((corner, here, maps, elements))
+        plan.append((corner, here, maps, box))
     return plan
 
 
@@ -278,7 +345,7 @@ def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
 
 
 def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
-          elements: np.ndarray, origin: tuple[int, ...], decimals: int) -> np.ndarray:
+          elements: np.ndarray, origin: tuple[int, ...], decimals: int, whole: bool = True) -> np.ndarray:
     """Every element's line from the template (an array of str, None: left to explain):
     the reproduce loop of ``explain`` done on arrays (the numbers with the display's
     decimals, then one more, … for the elements whose formula does not reproduce yet,
@@ -292,7 +359,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     row_of: dict[int, int] = {}  # number slot → its row
     values: list[np.ndarray] = []
     groups: dict[object, list[int]] = {}  # the large stored array read (None: a small one) → its rows
-    layout = _LAYOUTS.get(base)
+    layout = _LAYOUTS.get(base) if whole else None  # (a part of a slice joins its own symbols)
     for k, slot in enumerate(base.slots):
         start, moves = maps[k]
         if slot[0] == "S":
@@ -340,7 +407,9 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         picked = np.flatnonzero(done)
         at_array = todo[picked]
         if layout is None:
-            layout = _LAYOUTS[base] = _layout(base, symbols, count, row_of)
+            layout = _layout(base, symbols, count, row_of)
+            if whole:
+                _hold(base, layout, count)
         lines[at_array] = _assembled(layout, texts, factors, picked, result_column[at_array] if results else None,
                                      at_array)
         left = np.flatnonzero(~done)
@@ -365,6 +434,17 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
 # symbols are the same at every iteration, so they are joined once
 Layout = tuple[Callable[[list[list[str]]], list[str]], list[tuple[str, int | np.ndarray]]]
 _LAYOUTS: WeakKeyDictionary[_Template, Layout] = WeakKeyDictionary()
+LAYOUTS_HELD = 1 << 18  # the elements whose joined symbols are held at most (then the layouts are made again)
+_layouts_held = [0]
+
+
+def _hold(base: _Template, layout: Layout, count: int) -> None:
+    """Keep a slice's layout for the next iteration, within ``LAYOUTS_HELD`` elements."""
+    if _layouts_held[0] + count > LAYOUTS_HELD:
+        _LAYOUTS.clear()
+        _layouts_held[0] = 0
+    _LAYOUTS[base] = layout
+    _layouts_held[0] += count
 
 
 def _layout(base: _Template, symbols: dict[int, np.ndarray | str], count: int, row_of: dict[int, int]) -> Layout:
@@ -484,7 +564,7 @@ def _places(result: str) -> int:
 
 
 _NAMES: dict[str, tuple[tuple[int, ...], np.ndarray]] = {}  # prefix → (shape, every element's symbol)
-_NAMES_HELD = 1 << 21  # at most this many symbols are kept (then the tables are made again)
+_NAMES_HELD = 1 << 18  # at most this many symbols are kept, ~20 MB (then the tables are made again)
 
 
 def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarray) -> np.ndarray | str:
@@ -496,7 +576,7 @@ def _symbols(prefix: str, start: np.ndarray, moves: np.ndarray, index: np.ndarra
     held = _NAMES.get(prefix)
     if held is not None and len(held[0]) == len(box):
         box = tuple(max(a, b) for a, b in zip(box, held[0]))
-    if index.min() < 0 or prod(box) > MAX_ELEMENTS:
+    if index.min() < 0 or prod(box) > _NAMES_HELD:  # (a table that large is not held: these elements' alone)
         return np.array([prefix + "[" + ",".join(map(str, row)) + "]" for row in index.T.tolist()], dtype=object)
     if held is None or held[0] != box:
         held = _NAMES[prefix] = (box, _names(prefix, box))

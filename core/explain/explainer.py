@@ -40,7 +40,14 @@ if TYPE_CHECKING:
 MAX_TERMS = 6  # the terms of a sum the derivation panel shows before it says how many it leaves out
 ALL = 1 << 62  # "every term" for the layers' term builders
 T = TypeVar("T")
-MAX_HELD = 200_000  # numbers or operands a report's shared context keeps (~30 MB) before it starts afresh
+MAX_HELD = 200_000  # numbers or operands a report's shared context keeps before it starts afresh
+# and at most these bytes of each: a number as written and read back takes ~270 bytes held,
+# an operand's symbol and value ~360 (measured with tracemalloc on digits-modern's values)
+MAX_HELD_BYTES = 1 << 25
+NUMBER_BYTES, OPERAND_BYTES = 270, 360
+# the text a layer's shared parts (Writer.once: batch norm's sums over a channel, a few
+# 100 kB each, at every precision tried) hold at most before they start afresh
+MAX_ONCE_BYTES = 1 << 25
 PREWRITTEN = 32  # a formula with this many numbers has them written at once (fmt_array)
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
@@ -193,6 +200,7 @@ class _Shared:
         self.terms: dict[tuple[object, ...], Terms] = {}  # a layer's terms of one value, by what they are of
         self.symbolic: dict[tuple[object, ...], tuple[tuple[str, ...], list[list[tuple[str, float]]]]] = {}
         self.layer_once: dict[tuple[object, ...], object] = {}  # what a layer's formulas share (Writer.once)
+        self.once_bytes = 0  # about how much text layer_once holds (``text_bytes``)
 
     def value(self, ref: QuantityRef) -> float:
         """The stored value ``ref`` names (as ``Stepper.value``, its array looked up once)."""
@@ -207,13 +215,13 @@ class _Shared:
     def done_with_value(self) -> None:
         """Forget what only one value's retries use (its terms, their symbols, its update's
         context), so a report of every value holds no more than the numbers and operands
-        the values share; and those too past ``MAX_HELD`` (a very large layer)."""
+        the values share; and those too past ``MAX_HELD`` or ``MAX_HELD_BYTES`` (a very large layer)."""
         self.terms.clear()
         self.symbolic.clear()
         self.contexts.clear()
-        if len(self.written) > MAX_HELD:
+        if len(self.written) > min(MAX_HELD, MAX_HELD_BYTES // NUMBER_BYTES):
             self.written.clear()
-        if len(self.operands) > MAX_HELD:
+        if len(self.operands) > min(MAX_HELD, MAX_HELD_BYTES // OPERAND_BYTES):
             self.operands.clear()
 
     def sent_terms(self, layer: str) -> list[np.ndarray]:
@@ -944,17 +952,35 @@ class _LayerWriter:
         full = (self._i, ex.extra, self.limit, *key)  # the numbers' digits and the terms shown
         held = memo.get(full)
         if held is None:
-            if len(memo) > MAX_HELD:
+            if len(memo) > MAX_HELD or ex.shared.once_bytes > MAX_ONCE_BYTES:
                 memo.clear()
+                ex.shared.once_bytes = 0
             before, known = ex.longest, dict(ex.known)
             ex.longest = 0  # what make() itself notes
             value = make()
             held = memo[full] = (value, ex.longest, {k: v for k, v in ex.known.items() if known.get(k) != v})
+            ex.shared.once_bytes += text_bytes(held)
             ex.longest = max(before, ex.longest)
         value, longest, noted = cast(tuple[T, int, dict[str, float]], held)
         ex.longest = max(ex.longest, longest)
         ex.known.update(noted)
         return value
+
+
+def text_bytes(value: object, depth: int = 6) -> int:
+    """About how many bytes ``value`` holds: its texts' sizes (in tuples, lists, dicts
+    and dataclasses such as Formula, a few levels deep), 16 for any other thing; a bound
+    on a cache's memory, not a measure."""
+    if isinstance(value, str):  # (a text of δ, ·, − takes two bytes a character)
+        return 50 + len(value) * (1 if value.isascii() else 2)
+    if depth and isinstance(value, (tuple, list)):
+        return 56 + sum(text_bytes(v, depth - 1) for v in value)
+    if depth and isinstance(value, dict):
+        return 64 + sum(text_bytes(k, depth - 1) + text_bytes(v, depth - 1) for k, v in value.items())
+    fields = getattr(value, "__dataclass_fields__", None)
+    if depth and fields is not None:
+        return 56 + sum(text_bytes(getattr(value, f), depth - 1) for f in fields)
+    return 16
 
 
 def _grouped(expr: str) -> bool:

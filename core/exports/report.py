@@ -16,7 +16,7 @@ from core.engine.quantities import KINDS, QuantityRef, kinds_where, parse_name
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper, rounding_words
 from core.errors import CnnTuiError
-from core.explain.array_lines import array_lines
+from core.explain.array_lines import array_chunks
 from core.explain.derivation import Derivation
 from core.explain.explainer import explainer_of
 from core.i18n import mark, tr
@@ -185,23 +185,30 @@ def section_lines(stepper: Stepper, decimals: int, blocks: bool = False) -> list
     array whose line has one shape for every element is written whole from the
     explainer's template of it (core/explain/array_lines), the same lines, far faster;
     every other value (and an element the template leaves out) is explained alone.
-    With ``blocks``, an array made whole comes as one text, its lines joined by newlines."""
+    With ``blocks``, each chunk of an array made whole comes as one text, its lines joined by newlines."""
     explain_one = explainer_of(stepper, decimals)
 
     def made(names: list[str]) -> Iterator[str]:
         for name in names:
-            lines = array_lines(stepper, name, decimals)
-            if lines is None:
+            chunks = array_chunks(stepper, name, decimals)
+            if chunks is None:
                 for ref in _element_refs(stepper, name):
                     yield explain_one(ref).one_line()
-            elif None not in lines:
-                if blocks:
-                    yield "\n".join(lines)  # type: ignore[arg-type]
+                continue
+            arr = stepper.array(name)
+            assert arr is not None  # (a templated array is computed)
+            array, shape, at = parse_name(name), np.shape(arr), 0
+            for lines in chunks:
+                if None not in lines:
+                    if blocks:
+                        yield "\n".join(lines)  # type: ignore[arg-type]
+                    else:
+                        yield from lines  # type: ignore[misc]
                 else:
-                    yield from lines  # type: ignore[misc]
-            else:
-                for ref, line in zip(_element_refs(stepper, name), lines):
-                    yield explain_one(ref).one_line() if line is None else line
+                    for k, line in enumerate(lines, at):
+                        yield line if line is not None else explain_one(QuantityRef(
+                            array.layer, array.kind, tuple(int(i) for i in np.unravel_index(k, shape)))).one_line()
+                at += len(lines)
     return [(title, made(names)) for title, names in _section_names(stepper)]
 
 

@@ -60,3 +60,30 @@ def test_the_channel_sums_are_made_once_a_channel() -> None:
     channels = layer.in_shape[0]
     assert sorted(set(made)) == list(range(channels))
     assert len(made) <= 2 * channels  # once a channel (and once more where a retry takes more digits)
+
+
+def test_the_shared_parts_start_afresh_past_their_bytes_and_read_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """layer_once is bounded by the text it holds (MAX_ONCE_BYTES): past it, the parts are
+    made again, and every derivation reads as before."""
+    from core.explain import explainer as module
+
+    stepper = Stepper(load("batchnorm-tiny"))
+    stepper.run_iteration()
+    names = _bn_inputs_gradients(stepper)
+    shared = _Shared(stepper, 3)
+    held = [_explain(shared, parse_name(name), None) for name in names]
+    # every channel's two sums written out: "Σ∂E/∂x̂ = …" of 4 terms, more than 200 bytes
+    assert shared.once_bytes > 200 * len({name.split("[")[0] for name in names})
+    monkeypatch.setattr(module, "MAX_ONCE_BYTES", 0)
+    bounded = _Shared(stepper, 3)
+    assert [_explain(bounded, parse_name(name), None) for name in names] == held
+    assert len(bounded.layer_once) <= 1  # (started afresh before each new part)
+
+
+def test_text_bytes_counts_the_texts_inside() -> None:
+    from core.explain.explainer import text_bytes
+    from core.nn.layers.terms import Formula
+
+    formula = Formula("a·b", "x" * 1000, ("note",))
+    assert 1500 < text_bytes((formula, 2.0, {"k": "v" * 500})) < 2500  # 1,512 characters and their holders
+    assert text_bytes("y" * 10_000) >= 10_000
