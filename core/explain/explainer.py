@@ -46,8 +46,10 @@ MAX_HELD = 200_000  # numbers or operands a report's shared context keeps before
 MAX_HELD_BYTES = 1 << 25
 NUMBER_BYTES, OPERAND_BYTES = 270, 360
 # the text a layer's shared parts (Writer.once: batch norm's sums over a channel, a few
-# 100 kB each, at every precision tried) hold at most before they start afresh
-MAX_ONCE_BYTES = 1 << 25
+# 100 kB to MB each, at every precision tried) hold at most before they start afresh. Values
+# come in reading order, every channel once a sample, so a bound below one layer's channels at
+# once would make them anew for every value (the cost the memo exists to remove): 256 MB
+MAX_ONCE_BYTES = 1 << 28
 PREWRITTEN = 32  # a formula with this many numbers has them written at once (fmt_array)
 EXTRA_DIGITS = 12  # at most this many decimals more than the display's, to make a formula reproduce
 SYMBOLS = {name: kind.symbol for name, kind in KINDS.items() if not kind.symbol.startswith("∂")}
@@ -955,12 +957,14 @@ class _LayerWriter:
             if len(memo) > MAX_HELD or ex.shared.once_bytes > MAX_ONCE_BYTES:
                 memo.clear()
                 ex.shared.once_bytes = 0
-            before, known = ex.longest, dict(ex.known)
-            ex.longest = 0  # what make() itself notes
-            value = make()
-            held = memo[full] = (value, ex.longest, {k: v for k, v in ex.known.items() if known.get(k) != v})
-            ex.shared.once_bytes += text_bytes(held)
-            ex.longest = max(before, ex.longest)
+            before, known = ex.longest, ex.known
+            ex.longest, ex.known = 0, {}  # what make() itself notes (it reads neither)
+            try:
+                value = make()
+                held = memo[full] = (value, ex.longest, ex.known)
+                ex.shared.once_bytes += text_bytes(held)
+            finally:
+                ex.longest, ex.known = max(before, ex.longest), known | ex.known
         value, longest, noted = cast(tuple[T, int, dict[str, float]], held)
         ex.longest = max(ex.longest, longest)
         ex.known.update(noted)

@@ -82,7 +82,9 @@ def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarr
         if layer.state_defaults or layer.given_kinds:  # a layer that needs the context to run
             # the intermediates it writes down (batch norm's μ, σ², x̂) as the student wrote them,
             # before its next step goes on from them
-            ctx = replace(run.context(layer), rounding=partial(_own_step, settle, layer.name))
+            ctx = run.context(layer)
+            if any(key.startswith(f"{layer.name}.") for key in subs):  # else its own exact route, as the stepper
+                ctx = replace(ctx, rounding=partial(_own_step, settle, layer.name))
             result = layer.forward_in(params.get(layer.name, {}), xs, ctx)
             net, out, caches[layer.name] = result.net, result.out, result.cache
             for kind, arr in result.values.items():  # the running statistics (and what it did not write down)
@@ -132,8 +134,10 @@ def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarr
         before the update goes on from them; its other intermediates as computed."""
         return settle(name, values) if name in buffers else values
 
+    # the hook only where a student wrote a buffer: without one the rule keeps its exact route (torch's
+    # arithmetic, the stepper's very numbers)
     new_params, state = update_params(network, scenario.optimizer, scenario.learning_rate, params, grads,
-                                      scenario.optimizer_state, written)
+                                      scenario.optimizer_state, written if buffers & subs.keys() else None)
     for layer in network.param_layers():
         for kind in network.state_kinds_of(layer):
             key = f"{layer.name}.{kind}"

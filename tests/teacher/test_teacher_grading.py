@@ -261,3 +261,22 @@ def test_an_xhat_that_follows_from_the_students_own_batch_mean_earns_partial_cre
     assert graded[f"{name}.mean[0]"].credit == 0 and not graded[f"{name}.mean[0]"].carried_forward
     for xhat in xhats:
         assert graded[xhat].carried_forward and graded[xhat].credit == 0.5, xhat
+
+
+@pytest.mark.parametrize("name", ["adam-step", "momentum-steps", "batchnorm-tiny", "dropout-tiny"])
+def test_a_walk_with_no_answers_is_the_steppers_iteration_to_the_bit(name: str) -> None:
+    """Where no student value is put in place, the carried-forward walk takes every layer's and
+    the optimizer's own exact route: the stepper's very numbers (Adam's, batch norm's)."""
+    from core.teacher.carry import walk
+
+    scenario = load(name)
+    stepper = Stepper(scenario)
+    stepper.run_iteration()
+    computed = walk(scenario, {})
+    compared = 0
+    for key, arr in computed.items():
+        mine = stepper.array(key)
+        if mine is not None:
+            assert np.asarray(mine).tobytes() == np.asarray(arr).tobytes(), key
+            compared += 1
+    assert compared >= 10
