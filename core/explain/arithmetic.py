@@ -124,6 +124,9 @@ class _Reader:
 
     def operand(self) -> float:
         token = self.pop()
+        held = self._held(token)
+        if held is not None:
+            return held
         if token == "(":
             inner = self.sum()
             self.pop(")")
@@ -133,11 +136,14 @@ class _Reader:
         if token == "π":
             return math.pi
         if token == "√":  # √0.0027 + ε, √(σ² + ε): the number or group right after it
-            return math.sqrt(self.operand())
+            return self._each(math.sqrt, self.operand())
         if token in _UNARY:
             # ln 0.706 and e^0.44 take the number after them; e^(−z), σ(z), tanh(z) a group
-            argument = self.signed() if token == "e^" and self.next_is("-", "−") else self.raised()
-            return _UNARY[token](argument)
+            # (e^ of a bare slot, whose sign is the element's, takes it signed)
+            bare = self._slot()
+            argument = self.signed() if token == "e^" and (self.next_is("-", "−") or (bare is not None and bare.bare)) \
+                else self.raised()
+            return self._each(_UNARY[token], argument)
         if token in ("max", "min"):
             self.pop("(")
             values = [self.sum()]
@@ -145,10 +151,22 @@ class _Reader:
                 self.pop()
                 values.append(self.sum())
             self.pop(")")
-            return max(values) if token == "max" else min(values)
+            return self._each(lambda *v: max(v) if token == "max" else min(v), *values)
         if _NUMBER.fullmatch(token):
             return float(token.replace("−", "-"))
-        raise NotArithmetic(" ".join(self.tokens))
+        raise NotArithmetic(" ".join(map(str, self.tokens)))
+
+    def _held(self, token: str) -> float | None:
+        """A token that is its value already (the array reader's slots); None for text."""
+        return None
+
+    def _slot(self) -> Slot | None:
+        """The next token when it is an array's slot (never, in a text)."""
+        return None
+
+    def _each(self, function: Callable[..., float], *arguments: float) -> float:
+        """``function`` of the arguments (the array reader: of every element's)."""
+        return function(*arguments)
 
 
 def evaluate(text: str) -> float:
@@ -308,6 +326,7 @@ class _ArrayReader(_Reader):
         self.count = count
         self.failed = np.zeros(count, dtype=bool)
         self.unsigned = False  # the next operand is a bare number whose sign ``signed`` applies
+        self._unsigned_now = False
 
     def _slot(self) -> Slot | None:
         token = self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -386,42 +405,20 @@ class _ArrayReader(_Reader):
         return base
 
     def operand(self) -> Number:  # type: ignore[override]
+        self._unsigned_now, self.unsigned = self.unsigned, False
+        return super().operand()
+
+    def _held(self, token: str | Slot) -> Number | None:  # type: ignore[override]
         import numpy as np
 
-        unsigned, self.unsigned = self.unsigned, False
-        token = self.pop()
-        if isinstance(token, Slot):
-            if token.bare and token.negative.any() and not unsigned:  # "√−0.5": not arithmetic there
-                raise NotSameShape(" ".join(map(str, self.tokens)))
-            return np.abs(token.values) if token.bare else token.values
-        if token == "(":
-            inner = self.sum()
-            self.pop(")")
-            return inner
-        if token == "½":
-            return 0.5
-        if token == "π":
-            return math.pi
-        if token == "√":
-            return self._each(math.sqrt, self.operand())
-        if token in _UNARY:
-            bare = self._slot()
-            argument = self.signed() if token == "e^" and (self.next_is("-", "−") or (bare is not None and bare.bare)) \
-                else self.raised()
-            return self._each(_UNARY[token], argument)
-        if token in ("max", "min"):
-            self.pop("(")
-            values = [self.sum()]
-            while self.next_is(","):
-                self.pop()
-                values.append(self.sum())
-            self.pop(")")
-            return self._each(lambda *v: max(v) if token == "max" else min(v), *values)
-        if _NUMBER.fullmatch(token):
-            return float(token.replace("−", "-"))
-        raise NotArithmetic(str(token))
+        if not isinstance(token, Slot):
+            return None
+        if token.bare and token.negative.any() and not self._unsigned_now:  # "√−0.5": not arithmetic there
+            raise NotSameShape(" ".join(map(str, self.tokens)))
+        values: Number = np.abs(token.values) if token.bare else token.values
+        return values
 
-    def _each(self, function: Callable[..., float], *arguments: Number) -> Number:
+    def _each(self, function: Callable[..., float], *arguments: Number) -> Number:  # type: ignore[override]
         """``function`` of every element's arguments, Python's own (NaN and ``failed``
         where it raises as ``reproduces`` counts a no)."""
         import numpy as np
