@@ -242,6 +242,42 @@ def test_the_input_gradient_takes_the_per_offset_route_where_it_is_safe(monkeypa
         taken.clear()
 
 
+def test_the_machines_blas_decides_the_per_offset_route(monkeypatch) -> None:
+    """The per-offset route is taken only where this machine's BLAS gives the whole product's
+    floats (``offset_products_agree``, asked per shape): a rule measured on one CPU failed on
+    the next. Refused, the whole product is taken; and over a sweep of shapes the input
+    gradient is the plain product's floats whichever route the probe chose."""
+    monkeypatch.setattr(spatial, "SMALL", 0)
+    taken: list[int] = []
+    original = spatial.Geometry.add_products
+
+    def spy(self, weights, rows, shape):
+        taken.append(rows.shape[1])
+        return original(self, weights, rows, shape)
+
+    monkeypatch.setattr(spatial.Geometry, "add_products", spy)
+    conv = Conv("conv", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("linear"))
+    assert conv.geometry.by_offset(16, 8) == spatial.offset_products_agree(6, 25, 16, 64, 8)
+    monkeypatch.setattr(spatial, "offset_products_agree", lambda *shape: False)
+    assert not conv.geometry.by_offset(16, 8)
+    monkeypatch.undo()
+    monkeypatch.setattr(spatial, "SMALL", 0)
+    rng = np.random.default_rng(12)
+    for _ in range(24):
+        channels, filters = int(rng.integers(2, 7)), int(rng.choice([4, 8, 12, 16, 24]))
+        kernel = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        in_shape = (channels, int(rng.integers(kernel[0] + 2, 12)), int(rng.integers(kernel[1] + 2, 12)))
+        conv = Conv("conv", in_shape, filters, kernel, (1, 1), (0, 0), get_activation("linear"))
+        params = {k: rng.standard_normal(s) for k, s in conv.param_shapes().items()}
+        batch = int(rng.choice([8, 16, 24]))
+        x = channel_major(rng.standard_normal((batch, *in_shape)))
+        net, _, cols = conv.forward(params, x)
+        delta = channel_major(rng.standard_normal(net.shape))
+        rows = delta.reshape(batch, filters, -1).transpose(1, 2, 0).reshape(filters, -1)
+        want = conv.geometry.add_columns(params["weight"].reshape(filters, -1).T @ rows, x.shape)
+        assert same(conv.input_grad(params, x, delta, cols), want)
+
+
 def test_stepper_and_training_agree_bit_for_bit_over_big_batch_norm_channels(monkeypatch) -> None:
     """conv → batchnorm2d → max-pool, whose batch norm channels hold 16,384 values (64 samples ×
     16×16) laid out channel by channel (the pool's strided route hands them back so): the

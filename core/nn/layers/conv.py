@@ -129,12 +129,9 @@ class Conv(Layer):
             rows = self._rows(upstream)  # [F, B·P]
         else:
             # a product per kernel offset where OpenBLAS gives each dot product the same float
-            # as in the whole product (checked over a sweep of shapes): a matrix product (C ≥ 2;
-            # one row would be a matrix-vector product, summed in another order), few enough
-            # filters to be summed in one block, and P·B a multiple of 8 (a ragged edge of its
-            # tiles sums otherwise)
+            # as in the whole product (Geometry.by_offset)
             g = self.geometry
-            by_offset = g.channels >= 2 and self.filters <= 256 and (g.table.positions * b) % 8 == 0
+            by_offset = g.by_offset(self.filters, b)
             cut = g.input_grad_cut(self.filters, b) if by_offset else 0
             if cut:  # two sample halves side by side, each from its own rows
                 return g.add_products_in_halves(self._weights(params["weight"]), upstream, x.shape, cut)

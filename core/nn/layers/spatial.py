@@ -14,7 +14,7 @@ flat input positions, and one ``np.bincount`` to add gradients back.
 from __future__ import annotations
 
 import math
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -26,6 +26,31 @@ SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route
 CHUNK_TAPS = 32  # rows of columns up to which a conv's forward product is bound by memory
 CHUNK_BYTES = 1 << 19  # the columns of a chunk, about (512 KiB: in L2 with the product's)
 _ZERO = np.zeros(1)
+
+
+@lru_cache(maxsize=512)
+def offset_products_agree(channels: int, taps: int, filters: int, positions: int, batch: int, cut: int = 0) -> bool:
+    """Whether this machine's BLAS gives ``add_products``' per-offset products the very floats
+    of the whole product ``weights.T @ rows`` (``[C·K, F]·[F, P·B]``), and, with ``cut``, the
+    two sample halves' per-offset products too: a dot product's float depends on the kernel
+    OpenBLAS picks for a shape (its small-matrix kernel, a tile's ragged edge, the CPU's own
+    kernels: a rule measured on one CPU failed on the next), and sums in a fixed order that no
+    value changes, so one product of random operands per shape answers for every operand.
+    Asked once per shape; the probe costs about two input gradients."""
+    rng = np.random.default_rng(0)
+    weights = rng.standard_normal((filters, channels * taps))
+    grid = rng.standard_normal((filters, positions, batch))  # batch innermost, as the route lays rows
+    whole = (weights.T @ grid.reshape(filters, -1)).reshape(channels, taps, positions, batch)
+    per_offset = np.ascontiguousarray(weights.reshape(filters, channels, taps).transpose(2, 1, 0))  # [K, C, F]
+    spans = [(0, cut), (cut, batch)] if cut else [(0, batch)]
+    for start, stop in spans:
+        rows = np.ascontiguousarray(grid[:, :, start:stop]).reshape(filters, -1)
+        want = whole[:, :, :, start:stop]
+        for k in range(taps):
+            got = (per_offset[k] @ rows).reshape(channels, positions, stop - start)
+            if got.tobytes() != np.ascontiguousarray(want[:, k]).tobytes():
+                return False
+    return True
 
 
 class Geometry:
@@ -291,9 +316,20 @@ class Geometry:
         taps = self.kernel[0] * self.kernel[1]
         per_sample = self.channels * filters * positions
         if not cut or not split_work(per_sample * batch * taps) \
-                or not same_kernel(per_sample * batch, per_sample * min(cut, batch - cut)):
+                or not same_kernel(per_sample * batch, per_sample * min(cut, batch - cut)) \
+                or not offset_products_agree(self.channels, taps, filters, positions, batch, cut):
             return 0
         return cut
+
+    def by_offset(self, filters: int, batch: int) -> bool:
+        """Whether the input gradient takes ``add_products``: a matrix product per offset (C ≥ 2;
+        one row would be a matrix-vector product, summed in another order), few enough filters
+        to be summed in one block, P·B a multiple of 8 (a ragged edge of its tiles sums
+        otherwise: these three measured over a sweep of shapes), and this machine's BLAS giving
+        the whole product's floats for this shape (``offset_products_agree``, the one proof)."""
+        positions = self.table.positions
+        return self.channels >= 2 and filters <= 256 and positions * batch % 8 == 0 \
+            and offset_products_agree(self.channels, self.kernel[0] * self.kernel[1], filters, positions, batch)
 
     def input_position(self, p: int, k: int) -> tuple[int, ...] | None:
         """Input index (without channel) read by output position p at kernel offset k,
