@@ -10,6 +10,7 @@ within 0.001"); anything further off is wrong (✗), with the slip that reproduc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,10 @@ class Check:
 
     @property
     def exact_match(self) -> bool:
-        """Does the exact value round to the learner's value at the decimals written?"""
+        """Does the exact value round to the learner's value at the decimals written? (An
+        exact value that overflowed to ∞ or NaN rounds to no number a learner writes.)"""
+        if not math.isfinite(self.actual):
+            return False
         return abs(float(self.rounds_to.replace("−", "-")) - self.expected.value) \
             <= 1e-9 * self.expected.tolerance
 

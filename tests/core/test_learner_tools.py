@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,11 +17,11 @@ from core.engine.stepper import Stepper
 from core.errors import QuantityError, StepError
 from core.exports.markdown import to_latex, to_markdown
 from core.exports.pytorch import to_pytorch
-from core.exports.report import solve, to_json
-from core.learner.checks import run_checks
+from core.exports.report import solve, stream_text, to_json
+from core.learner.checks import run_checks, tally
 from core.learner.diagnosis import diagnose
 from core.learner.gradcheck import gradient_check
-from core.scenario.catalog import load
+from core.scenario.catalog import load, resolve
 from core.scenario.load import parse_scenario
 
 HAS_TORCH = importlib.util.find_spec("torch") is not None
@@ -30,6 +31,23 @@ def _done(name: str = "tiny-cnn") -> Stepper:
     stepper = Stepper(load(name))
     stepper.run_iteration()
     return stepper
+
+
+def test_an_expected_value_whose_exact_value_overflowed_is_wrong_not_a_crash() -> None:
+    """Batch norm's σ² of inputs near 1e200 overflows to ∞: the check of it is ✗ with its
+    rule ("∞ rounds to ∞"), the tally counts it, and the text solve writes its checks."""
+    text = (resolve("batchnorm-tiny").read_text(encoding="utf-8")
+            .replace("{x: [3.0, 0.0], label: 1}", "{x: [3.0e200, 0.0], label: 1}"))
+    scenario = parse_scenario(text, file="big.yaml")
+    stepper = Stepper(scenario)
+    with np.errstate(all="ignore"):
+        stepper.run_iteration()
+        checks = {c.name: c for c in run_checks(stepper, scenario.expected)}
+        assert checks["bn.var[0]"].actual == math.inf
+        assert (checks["bn.var[0]"].mark, checks["bn.var[0]"].rule) == ("✗", "∞ rounds to ∞, not 2.500")
+        assert tally(list(checks.values())) == "1 of 7 right"
+        written = "".join(stream_text(scenario, 1))
+    assert "✗ bn.var[0]: expected 2.500 (∞ rounds to ∞, not 2.500), exact ∞" in written
 
 
 # --- diagnosis -------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import math
 import re
 from typing import Any
 
+import numpy as np
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -46,7 +47,8 @@ def attempt(text: str, name: str) -> None:
         assert "Node(" not in message and "Traceback" not in message, message
         return
     try:
-        Stepper(scenario).run_iteration()
+        with np.errstate(all="ignore"):  # as the app runs (tui/cli.py): ∞ and NaN, not NumPy warnings
+            Stepper(scenario).run_iteration()
     except CnnTuiError:
         pass
 
