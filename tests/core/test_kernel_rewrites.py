@@ -19,6 +19,7 @@ from fixtures.helpers import random_samples, scenario_text
 
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
+from core.nn import blas_probe
 from core.nn.activations import get_activation
 from core.nn.layers import batchnorm_rows as by_channel
 from core.nn.layers import spatial
@@ -332,8 +333,9 @@ def test_conv_forward_in_chunks_gives_the_whole_products_floats(monkeypatch, in_
     conv = Conv("conv", in_shape, 6, kernel, (1, 1), padding, get_activation("relu"))
     params = {k: rng.standard_normal(s) for k, s in conv.param_shapes().items()}
     x = channel_major(rng.standard_normal((batch, *in_shape)))
-    samples = conv.geometry.chunk_samples(batch, conv._taps)
-    assert 0 < samples < batch and (samples * conv.geometry.table.positions) % 8 == 0
+    samples = conv.geometry.chunk_samples(batch, conv._taps, conv.filters)
+    # chunks of a multiple of 8 columns where this machine's BLAS gives the whole product's floats
+    assert 0 <= samples < batch and (samples * conv.geometry.table.positions) % 8 == 0
     net, out, cols = conv.forward(params, x)
     want_cols = conv.geometry.columns(x)
     want = params["weight"].reshape(6, -1) @ want_cols
@@ -344,7 +346,37 @@ def test_conv_forward_in_chunks_gives_the_whole_products_floats(monkeypatch, in_
 
 def test_conv_forward_chunks_only_a_product_bound_by_memory() -> None:
     lenet = Conv("c2", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("relu"))
-    assert lenet.geometry.chunk_samples(32, lenet._taps) == 0  # 150 taps: bound by arithmetic
+    assert lenet.geometry.chunk_samples(32, lenet._taps, lenet.filters) == 0  # 150 taps: bound by arithmetic
     first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
-    assert first.geometry.chunk_samples(32, first._taps) == 4
-    assert first.geometry.chunk_samples(4, first._taps) == 0  # columns of 460 KB: at once
+    agreeing = [n for n in (4, 8, 16) if blas_probe.column_blocks_agree(6, 25, 32 * 576, tuple(range(0, 32 * 576,
+                                                                                                 n * 576)))]
+    # 4-sample chunks (576 positions each), or the smallest twice as large that this machine's BLAS sums alike
+    assert first.geometry.chunk_samples(32, first._taps, first.filters) == (agreeing[0] if agreeing else 0)
+    assert first.geometry.chunk_samples(4, first._taps, first.filters) == 0  # columns of 460 KB: at once
+
+
+def test_the_machines_blas_decides_the_chunked_forward(monkeypatch) -> None:
+    """The forward's chunks are taken only where this machine's BLAS gives each chunk the whole
+    product's floats; refused, the whole product is taken, and its floats are the same."""
+    first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
+    monkeypatch.setattr(spatial, "column_blocks_agree", lambda *shape: False)
+    assert first.geometry.chunk_samples(32, first._taps, first.filters) == 0
+    assert blas_probe.column_blocks_agree(6, 40, 64, (0,))  # one block is the whole product
+
+
+@pytest.mark.parametrize("rows,inner,columns,starts", [
+    (6, 25, 4608, (0, 2304)), (6, 25, 18432, tuple(range(0, 18432, 2304))), (8, 9, 400, (0, 200)),
+    (3, 7, 1000, (0, 8, 500)), (16, 150, 2048, (0, 1024)),
+])
+def test_a_blocks_probe_answers_for_every_operand(rows, inner, columns, starts) -> None:
+    """The probe's claim: a kernel's order of summing is fixed by shapes, so its answer for one
+    pair of random operands is the answer for others (three other pairs here)."""
+    answer = blas_probe.column_blocks_agree(rows, inner, columns, starts)
+    for seed in (5, 6, 7):
+        rng = np.random.default_rng(seed)
+        a, b = rng.standard_normal((rows, inner)) * 3, rng.standard_normal((inner, columns))
+        whole = a @ b
+        pieces = np.empty_like(whole)
+        for start, stop in zip(starts, (*starts[1:], columns)):
+            np.matmul(a, b[:, start:stop], out=pieces[:, start:stop])
+        assert (pieces.tobytes() == whole.tobytes()) == answer

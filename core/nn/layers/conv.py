@@ -105,7 +105,7 @@ class Conv(Layer):
             net = net.reshape(self._net_shape)[None] if b == 1 else \
                 net.reshape(self.filters, b, *self.geometry.out_spatial).swapaxes(0, 1)
             return net, self._activate(net), cols
-        samples = self.geometry.chunk_samples(b, self._taps)
+        samples = self.geometry.chunk_samples(b, self._taps, self.filters)
         weights, bias = self._weights(params["weight"]), self._bias_column(params["bias"])
         if samples:  # a product bound by memory: columns made and multiplied a chunk at a time
             net, cols = self.geometry.columns_times(weights, x, samples, bias)

@@ -14,11 +14,12 @@ flat input positions, and one ``np.bincount`` to add gradients back.
 from __future__ import annotations
 
 import math
-from functools import lru_cache, partial
+from functools import partial
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from core.nn.blas_probe import column_blocks_agree, offset_products_agree
 from core.nn.halves import both, same_kernel, split_point, split_work
 from core.nn.layers.windows import WindowTable
 
@@ -26,31 +27,6 @@ SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route
 CHUNK_TAPS = 32  # rows of columns up to which a conv's forward product is bound by memory
 CHUNK_BYTES = 1 << 19  # the columns of a chunk, about (512 KiB: in L2 with the product's)
 _ZERO = np.zeros(1)
-
-
-@lru_cache(maxsize=512)
-def offset_products_agree(channels: int, taps: int, filters: int, positions: int, batch: int, cut: int = 0) -> bool:
-    """Whether this machine's BLAS gives ``add_products``' per-offset products the very floats
-    of the whole product ``weights.T @ rows`` (``[C·K, F]·[F, P·B]``), and, with ``cut``, the
-    two sample halves' per-offset products too: a dot product's float depends on the kernel
-    OpenBLAS picks for a shape (its small-matrix kernel, a tile's ragged edge, the CPU's own
-    kernels: a rule measured on one CPU failed on the next), and sums in a fixed order that no
-    value changes, so one product of random operands per shape answers for every operand.
-    Asked once per shape; the probe costs about two input gradients."""
-    rng = np.random.default_rng(0)
-    weights = rng.standard_normal((filters, channels * taps))
-    grid = rng.standard_normal((filters, positions, batch))  # batch innermost, as the route lays rows
-    whole = (weights.T @ grid.reshape(filters, -1)).reshape(channels, taps, positions, batch)
-    per_offset = np.ascontiguousarray(weights.reshape(filters, channels, taps).transpose(2, 1, 0))  # [K, C, F]
-    spans = [(0, cut), (cut, batch)] if cut else [(0, batch)]
-    for start, stop in spans:
-        rows = np.ascontiguousarray(grid[:, :, start:stop]).reshape(filters, -1)
-        want = whole[:, :, :, start:stop]
-        for k in range(taps):
-            got = (per_offset[k] @ rows).reshape(channels, positions, stop - start)
-            if got.tobytes() != np.ascontiguousarray(want[:, k]).tobytes():
-                return False
-    return True
 
 
 class Geometry:
@@ -128,12 +104,14 @@ class Geometry:
                           (sc, sy, sx, sb, sy * dy, sx * dx), writeable=False)
         return np.ascontiguousarray(view).reshape(self.channels * kh * kw, b * t.positions)
 
-    def chunk_samples(self, batch: int, taps: int) -> int:
+    def chunk_samples(self, batch: int, taps: int, filters: int) -> int:
         """Samples per chunk when the columns are made and multiplied a chunk at a time
         (``columns_times``), or 0 for the whole batch at once: for a product bound by memory
         (at most CHUNK_TAPS rows of columns) whose columns pass CHUNK_BYTES, chunks of about
         CHUNK_BYTES, each of a multiple of 8 columns (a ragged edge of OpenBLAS's tiles
-        would sum otherwise; with such chunks each value is the whole product's float)."""
+        would sum otherwise), where this machine's BLAS gives each chunk's values the whole
+        product's floats (``column_blocks_agree``, asked once per shape; where it does not,
+        chunks twice as large are asked, as they may take the whole product's kernel)."""
         positions = self.table.positions
         if taps > CHUNK_TAPS or self.is_small(batch) or taps * batch * positions * 8 <= 2 * CHUNK_BYTES:
             return 0
@@ -141,7 +119,12 @@ class Geometry:
         if (batch * positions) % 8:
             return 0
         samples = max(step, CHUNK_BYTES // (taps * positions * 8) // step * step)
-        return samples if samples < batch else 0
+        while samples < batch:  # chunks twice as large where smaller ones sum otherwise (a small-matrix kernel)
+            starts = tuple(range(0, batch * positions, samples * positions))
+            if column_blocks_agree(filters, taps, batch * positions, starts):
+                return samples
+            samples *= 2
+        return 0
 
     def columns_times(self, weights: np.ndarray, x: np.ndarray, samples: int,
                       bias: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
