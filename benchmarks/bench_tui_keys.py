@@ -16,6 +16,7 @@ each press is ``await pilot.press("space")`` then ``await pilot.pause()``. The f
 the time from the press to the first frame Textual composes (``App._display``, wrapped)
 with a new status line: the app's own work and Textual's, without a terminal. The wall
 time of press + pause is printed too; it adds Pilot's own waits for idle (tens of ms).
+The garbage collector is held and freed as the ``cnn-tui`` command does (``tui/startup.py``).
 Beside them, the thread's CPU time from the press to that frame, and of the whole press
 + pause (every frame the step drew, Pilot's own work included), which a busy machine
 disturbs far less than the wall clock: compare versions by these.
@@ -132,7 +133,9 @@ async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[f
     os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="cnn-tui-bench-state-")  # no journal to restore
     from core.scenario.catalog import load
     from tui.app import CnnTuiApp
+    from tui.startup import hold_collector
 
+    hold_collector()  # as the command does: the app frees it after its first frame (tui/startup.py)
     scenario = load(target_or_scenario) if isinstance(target_or_scenario, str) else target_or_scenario
     app = CnnTuiApp(scenario)
     frames: list[tuple[float, float, str]] = []  # (perf_counter, thread CPU, status line) of every frame composed

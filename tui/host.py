@@ -53,8 +53,9 @@ class StepHost(Screen[None]):
         """Redraw the panels' marks and the derivation (the selection's trace has changed)."""
         raise NotImplementedError
 
-    def select(self, name: str) -> None:
-        """Move the cursor (and focus) to a quantity wherever it is shown."""
+    def select(self, name: str, redraw: bool = True) -> None:
+        """Move the cursor (and focus) to a quantity wherever it is shown (``redraw=False``:
+        the caller redraws the view next)."""
         raise NotImplementedError
 
     def keep_selection_in_view(self) -> None:

@@ -153,7 +153,7 @@ class SteppingFeature(Feature):
             if rest.startswith(("weight", "bias")):
                 name = f"{layer_name}.new_{rest}"
         if name:
-            host.select(name)
+            host.select(name, redraw=False)  # the step redraws the view next
 
     def action_step_forward(self) -> None:
         self._step(self.host.stepper.step_forward, follow=True)

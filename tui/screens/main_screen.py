@@ -346,10 +346,11 @@ class MainScreen(StepHost):
     def set_note(self, name: str, text: Text) -> None:
         self._note = (name, self.stepper.state, text)
 
-    def select(self, name: str) -> None:
+    def select(self, name: str, redraw: bool = True) -> None:
         """Select the value ``name`` in its panel; when that panel is outside the window, the
-        window moves to it first (just after this call)."""
-        if self._select_shown(name):
+        window moves to it first (just after this call). ``redraw=False``: the caller redraws
+        the view next (``refresh_view``), so the panels' marks and the derivation are made once."""
+        if self._select_shown(name, redraw):
             return
         key = self.panel_key_of(name)
         if key is not None and key not in self._shown:
@@ -359,16 +360,26 @@ class MainScreen(StepHost):
         await self.move_window_to(key)
         self._select_shown(name)
 
-    def _select_shown(self, name: str) -> bool:
+    def _select_shown(self, name: str, redraw: bool = True) -> bool:
         for panel in self.panels:
             if panel.view.select(name):
-                panel.view.focus(scroll_visible=False)  # the value is scrolled to, not the grid's top
+                self.focus_view(panel.view)
                 self.selected = panel.view.selected_name
-                self._draw_panels(marks_only=True)
-                self.show_derivation()
+                if redraw:
+                    self._draw_panels(marks_only=True)
+                    self.show_derivation()
                 self.keep_selection_in_view()
                 return True
         return False
+
+    def focus_view(self, view: Widget) -> None:
+        """Focus a panel's values now, not scrolled to their top (the value is scrolled to).
+
+        ``Widget.focus`` would repaint the whole view and move the focus later, in a callback
+        of its own: the two panels whose border shows the focus were then restyled after the
+        step, and their repaints came a frame after the rest. The view repaints the cursor's
+        row itself as its focus changes (``ValueGrid.watch_has_focus``)."""
+        self.set_focus(view, scroll_visible=False)
 
     def keep_selection_in_view(self) -> None:
         """Once the layout has settled, scroll the panels sideways (and the panel up or down)
