@@ -34,7 +34,7 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, parse_name
 from core.explain.arithmetic import _TOKEN, NotSameShape, Slot, array_value, plain_value, reproduces, shown_places
 from core.explain.derivation import value_texts_read
-from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
+from core.explain.explainer import EXTRA_DIGITS, INDEX_ONLY_KINDS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
 from core.numbers import REMEMBERED
 
 if TYPE_CHECKING:
@@ -173,11 +173,15 @@ def _planned(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callabl
              decimals: int) -> Plan:
     """How to fill the array (``_plan``). The plan of an earlier iteration is taken again
     when the first element's template (its text and slots, every number written as if
-    negative, as the plan was checked then) is the same."""
+    negative, as the plan was checked then) is the same, or without a probe for a kind
+    whose line is written from the index alone (``INDEX_ONLY_KINDS``: a layer's sums and
+    the given numbers, where the probe of a long sum costs most)."""
     start = (0,) * len(shape)
     plans = _PLANS.setdefault(stepper, {})
     key = (name, shape, decimals, stepper.hand_rounding)
     held = plans.get(key)
+    if held is not None and parse_name(name).kind in INDEX_ONLY_KINDS:
+        return held[1]
     first = probe(start) if held is not None else None
     if held is not None and first is not None and held[0].same(first):
         return held[1]
@@ -359,6 +363,8 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     row_of: dict[int, int] = {}  # number slot → its row
     values: list[np.ndarray] = []
     groups: dict[object, list[int]] = {}  # the large stored array read (None: a small one) → its rows
+    sources: dict[object, np.ndarray] = {}  # a large stored array read, flat
+    flats: list[np.ndarray | None] = []  # each row's flat indices in its large stored array
     layout = _LAYOUTS.get(base) if whole else None  # (a part of a slice joins its own symbols)
     for k, slot in enumerate(base.slots):
         start, moves = maps[k]
@@ -369,7 +375,11 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         index = start[:, None] + moves @ offsets  # (rank of the slot, count)
         source = _source(stepper, slot[1])  # type: ignore[arg-type]
         row_of[k] = len(values)
-        groups.setdefault(slot[1] if source.size >= REMEMBERED else None, []).append(len(values))
+        large = source.size >= REMEMBERED
+        groups.setdefault(slot[1] if large else None, []).append(len(values))
+        if large:
+            sources.setdefault(slot[1], source.ravel())
+        flats.append(np.ravel_multi_index(tuple(index), source.shape) if large and len(start) else None)
         values.append(source[tuple(index)] if len(start) else np.full(count, float(source)))
     numbers = np.array(values, dtype=np.float64).reshape(len(values), count)  # (number slots, elements)
     finite = np.isfinite(numbers)
@@ -391,13 +401,15 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     lines = np.full(count, None, dtype=object)
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     checked_rows = np.array([row_of[k] for k in checked], dtype=np.int64)
-    row_groups = [np.array(rows, dtype=np.int64) for rows in groups.values()]
+    factored = {row_of[k] for k, slot in enumerate(base.slots) if slot[0] == "P"}
+    row_groups = [_Group(np.array(rows, dtype=np.int64), sources.get(what), flats, factored)
+                  for what, rows in groups.items()]
     todo = np.flatnonzero(~bad)
     for extra in range(EXTRA_DIGITS + 1):
         if not todo.size:
             break
         writer.extra = extra
-        texts, backs, factors = _written(writer, numbers[:, todo], base.checked, row_groups)
+        texts, backs, factors = _written(writer, numbers, todo, base.checked, row_groups)
         if base.checked:
             done = _reproduces(base.numbers, {k: texts[r] for k, r in row_of.items()},
                                {k: factors[r] for k, r in row_of.items()}, {k: backs[r] for k, r in row_of.items()},
@@ -423,7 +435,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         if close.any():
             near = left[close]
             writer.extra = EXTRA_DIGITS
-            finest, _, _ = _written(writer, numbers[:, todo[near]], False, row_groups)
+            finest, _, _ = _written(writer, numbers, todo[near], False, row_groups)
             stop[np.flatnonzero(close)] = [all(_same_numbers(texts[r, j], finest[r, n]) for r in checked_rows.tolist())
                                            for n, j in enumerate(near.tolist())]
         todo = todo[left[~stop]]
@@ -526,33 +538,64 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
     return np.array(lines, dtype=object)
 
 
-def _written(writer: Probe, numbers: np.ndarray, read: bool,
-             groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The texts of every number slot (the rows of ``numbers``: slots × elements) with the
-    writer's decimals, the same as a factor (a negative one in parentheses), and
-    (``read``) the value a calculator reads back from each: every distinct number of the
-    slots read from one large stored array (``groups``: their rows) written once (an
-    operand many elements share), in one call per array (so the texts of an array's
-    numbers written for another formula are taken again: ``fmt_array_read_remembered``),
-    those of the small ones in one call; matrices like ``numbers`` (texts of str)."""
-    texts = np.empty(numbers.shape, dtype=object)
-    factors = np.empty(numbers.shape, dtype=object)
-    backs = np.empty(numbers.shape) if read else np.empty((0, 0))
-    for rows in groups:
-        distinct, which = np.unique(numbers[rows], return_inverse=True)
-        which = which.reshape(rows.size, numbers.shape[1])
+class _Group:
+    """Number slots read from one large stored array (``source``, flat; None: the small
+    arrays' slots together): their rows, each row's flat indices in the source, and which
+    rows are written as factors somewhere (only those need a factor's text)."""
+
+    def __init__(self, rows: np.ndarray, source: np.ndarray | None, flats: list[np.ndarray | None],
+                 factored: set[int]) -> None:
+        self.rows = rows
+        found = [flats[r] for r in rows.tolist()]
+        self.source = source
+        self.flat = np.array(found, dtype=np.int64) if source is not None and all(
+            f is not None for f in found) else None  # (rows, elements)
+        self.factored = np.array([r in factored for r in rows.tolist()], dtype=bool)
+
+
+def _written(writer: Probe, numbers: np.ndarray, at: np.ndarray, read: bool,
+             groups: list[_Group]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The texts of every number slot of the elements ``at`` (the rows of ``numbers``:
+    slots × elements) with the writer's decimals, the same as a factor (a negative one in
+    parentheses; for the rows written as factors), and (``read``) the value a calculator
+    reads back from each: matrices of slots × ``at`` (texts of str). The numbers read from
+    one large stored array are written in one call: the whole array when the slots read
+    as many numbers as it holds (so the texts of an array written for another formula are
+    taken again: ``fmt_array_read_remembered``), else every distinct number of them once
+    (an operand many elements share); those of the small arrays in one call."""
+    shape = (numbers.shape[0], at.size)
+    texts = np.empty(shape, dtype=object)
+    factors = np.empty(shape, dtype=object)
+    backs = np.empty(shape) if read else np.empty((0, 0))
+    for group in groups:
+        rows = group.rows
+        if group.flat is not None and group.source is not None and rows.size * at.size >= group.source.size:
+            distinct = group.source
+            which = group.flat[:, at]
+        else:
+            distinct, which = np.unique(numbers[rows][:, at], return_inverse=True)
+            which = which.reshape(rows.size, at.size)
         written, back = writer.written_numbers_read(distinct)
         column = np.array(written, dtype=object)
-        factor = column.copy()
-        negative = np.flatnonzero(distinct < 0)  # (a text starts with − just where its number is negative)
-        factor[negative] = "(" + column[negative] + ")"
         texts[rows] = column[which]
-        factors[rows] = factor[which]
+        if group.factored.any():
+            factor = column.copy()
+            negative = np.flatnonzero(distinct < 0)  # (a text starts with − just where its number is negative)
+            factor[negative] = "(" + column[negative] + ")"
+            factors[rows[group.factored]] = factor[which[group.factored]]
         if read:
             for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
-                back[i] = float(written[i].replace("−", "-"))
+                back[i] = _read(written[i])
             backs[rows] = back[which]
     return texts, backs, factors
+
+
+def _read(text: str) -> float:
+    """The float a number's text reads as (NaN for ∞ and the like: never a formula's operand)."""
+    try:
+        return float(text.replace("−", "-"))
+    except ValueError:
+        return float("nan")
 
 
 def _places(result: str) -> int:
