@@ -362,9 +362,12 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     symbols: dict[int, np.ndarray | str] = {}
     row_of: dict[int, int] = {}  # number slot → its row
     values: list[np.ndarray] = []
-    groups: dict[object, list[int]] = {}  # the large stored array read (None: a small one) → its rows
-    sources: dict[object, np.ndarray] = {}  # a large stored array read, flat
-    flats: list[np.ndarray | None] = []  # each row's flat indices in its large stored array
+    # the stored array read → its rows: a large one (its numbers looked up among those written
+    # lately) or one no larger than the elements (written whole: no sort of the slots' numbers);
+    # None: the others (a number, a small array read by few elements)
+    groups: dict[object, list[int]] = {}
+    sources: dict[object, np.ndarray] = {}  # each such stored array, flat
+    flats: list[np.ndarray | None] = []  # each row's flat indices in its stored array (None: in no group)
     layout = _LAYOUTS.get(base) if whole else None  # (a part of a slice joins its own symbols)
     for k, slot in enumerate(base.slots):
         start, moves = maps[k]
@@ -375,11 +378,11 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         index = start[:, None] + moves @ offsets  # (rank of the slot, count)
         source = _source(stepper, slot[1])  # type: ignore[arg-type]
         row_of[k] = len(values)
-        large = source.size >= REMEMBERED
-        groups.setdefault(slot[1] if large else None, []).append(len(values))
-        if large:
+        whole_source = len(start) > 0 and (source.size >= REMEMBERED or source.size <= count)
+        groups.setdefault(slot[1] if whole_source else None, []).append(len(values))
+        if whole_source:
             sources.setdefault(slot[1], source.ravel())
-        flats.append(np.ravel_multi_index(tuple(index), source.shape) if large and len(start) else None)
+        flats.append(np.ravel_multi_index(tuple(index), source.shape) if whole_source else None)
         values.append(source[tuple(index)] if len(start) else np.full(count, float(source)))
     numbers = np.array(values, dtype=np.float64).reshape(len(values), count)  # (number slots, elements)
     finite = np.isfinite(numbers)
@@ -539,9 +542,9 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
 
 
 class _Group:
-    """Number slots read from one large stored array (``source``, flat; None: the small
-    arrays' slots together): their rows, each row's flat indices in the source, and which
-    rows are written as factors somewhere (only those need a factor's text)."""
+    """Number slots read from one stored array (``source``, flat; None: the slots of no
+    group together): their rows, each row's flat indices in the source, and which rows
+    are written as factors (only those need a factor's text)."""
 
     def __init__(self, rows: np.ndarray, source: np.ndarray | None, flats: list[np.ndarray | None],
                  factored: set[int]) -> None:
@@ -559,10 +562,10 @@ def _written(writer: Probe, numbers: np.ndarray, at: np.ndarray, read: bool,
     slots × elements) with the writer's decimals, the same as a factor (a negative one in
     parentheses; for the rows written as factors), and (``read``) the value a calculator
     reads back from each: matrices of slots × ``at`` (texts of str). The numbers read from
-    one large stored array are written in one call: the whole array when the slots read
-    as many numbers as it holds (so the texts of an array written for another formula are
-    taken again: ``fmt_array_read_remembered``), else every distinct number of them once
-    (an operand many elements share); those of the small arrays in one call."""
+    one stored array are written in one call: the whole array when the slots read as many
+    numbers as it holds (a large one's texts written for another formula are taken again:
+    ``fmt_array_read_remembered``), else every distinct number of them once (an operand
+    many elements share); those of no group in one call, each distinct number once."""
     shape = (numbers.shape[0], at.size)
     texts = np.empty(shape, dtype=object)
     factors = np.empty(shape, dtype=object)
