@@ -360,31 +360,43 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, np.ndarray | str] = {}
-    row_of: dict[int, int] = {}  # number slot → its row
-    values: list[np.ndarray] = []
+    layout = _LAYOUTS.get(base) if whole else None  # (a part of a slice joins its own symbols)
+    row_of: dict[int, int] = {}  # number slot → its row (in the slots' order)
+    by_source: dict[object, list[int]] = {}  # a stored array read → the number slots reading it
+    for k, slot in enumerate(base.slots):
+        if slot[0] == "S":
+            if layout is None:
+                start, moves = maps[k]
+                symbols[k] = _symbols(str(slot[1]), start, moves, start[:, None] + moves @ offsets)
+            continue
+        row_of[k] = len(row_of)
+        by_source.setdefault(slot[1], []).append(k)
+    numbers = np.empty((len(row_of), count))  # (number slots, elements)
     # the stored array read → its rows: a large one (its numbers looked up among those written
     # lately) or one no larger than the elements (written whole: no sort of the slots' numbers);
     # None: the others (a number, a small array read by few elements)
     groups: dict[object, list[int]] = {}
     sources: dict[object, np.ndarray] = {}  # each such stored array, flat
-    flats: list[np.ndarray | None] = []  # each row's flat indices in its stored array (None: in no group)
-    layout = _LAYOUTS.get(base) if whole else None  # (a part of a slice joins its own symbols)
-    for k, slot in enumerate(base.slots):
-        start, moves = maps[k]
-        if slot[0] == "S":
-            if layout is None:
-                symbols[k] = _symbols(str(slot[1]), start, moves, start[:, None] + moves @ offsets)
+    flats: list[np.ndarray | None] = [None] * len(row_of)  # each row's flat indices in its stored array
+    for what, ks in by_source.items():  # every slot of one stored array gathered at once
+        source = _source(stepper, what)  # type: ignore[arg-type]
+        rows = [row_of[k] for k in ks]
+        rank = len(maps[ks[0]][0])
+        if not rank:  # a number (a scalar array): the same for every element
+            numbers[rows] = float(source)
+            groups.setdefault(None, []).extend(rows)
             continue
-        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
-        source = _source(stepper, slot[1])  # type: ignore[arg-type]
-        row_of[k] = len(values)
-        whole_source = len(start) > 0 and (source.size >= REMEMBERED or source.size <= count)
-        groups.setdefault(slot[1] if whole_source else None, []).append(len(values))
+        starts = np.array([maps[k][0] for k in ks], dtype=np.int64)  # (slots, rank of the source)
+        moves = np.array([maps[k][1] for k in ks], dtype=np.int64)  # (slots, rank of the source, rank)
+        index = (starts[:, :, None] + moves @ offsets).transpose(1, 0, 2).reshape(rank, -1)
+        flat = np.ravel_multi_index(tuple(index), source.shape).reshape(len(ks), count)
+        numbers[rows] = source.ravel()[flat]
+        whole_source = source.size >= REMEMBERED or source.size <= count
+        groups.setdefault(what if whole_source else None, []).extend(rows)
         if whole_source:
-            sources.setdefault(slot[1], source.ravel())
-        flats.append(np.ravel_multi_index(tuple(index), source.shape) if whole_source else None)
-        values.append(source[tuple(index)] if len(start) else np.full(count, float(source)))
-    numbers = np.array(values, dtype=np.float64).reshape(len(values), count)  # (number slots, elements)
+            sources[what] = source.ravel()
+            for row, at in zip(rows, flat):
+                flats[row] = at
     finite = np.isfinite(numbers)
     bad = ~finite.all(axis=0)  # left to explain: a number that is not finite
     numbers[~finite] = 0.0
@@ -528,6 +540,9 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
                results: np.ndarray | None, at: np.ndarray) -> np.ndarray:
     """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's)."""
     join, pieces = layout
+    # the numbers' columns taken from the matrices at once (a long sum has hundreds)
+    taken = {kind: iter(matrix[[what for k, what in pieces if k == kind]][:, picked].tolist())
+             for kind, matrix in (("N", texts), ("P", factors)) if any(k == kind for k, _ in pieces)}
     columns: list[list[str]] = []
     for kind, what in pieces:
         if kind == "R":
@@ -536,7 +551,7 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
             assert results is not None
             columns.append(results.tolist())
         else:
-            columns.append((texts if kind == "N" else factors)[what][picked].tolist())
+            columns.append(next(taken[kind]))
     lines = join(columns) if columns else join([])[:1] * picked.size  # (no column: the same line for all)
     return np.array(lines, dtype=object)
 
