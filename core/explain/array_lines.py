@@ -541,7 +541,8 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
     """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's)."""
     join, pieces = layout
     # the numbers' columns taken from the matrices at once (a long sum has hundreds)
-    taken = {kind: iter(matrix[[what for k, what in pieces if k == kind]][:, picked].tolist())
+    taken = {kind: iter(matrix[np.array([what for k, what in pieces if k == kind], dtype=np.int64)][:, picked]
+                        .tolist())
              for kind, matrix in (("N", texts), ("P", factors)) if any(k == kind for k, _ in pieces)}
     columns: list[list[str]] = []
     for kind, what in pieces:
