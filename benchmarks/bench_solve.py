@@ -20,6 +20,8 @@ fast as before the reproduce loop (1.7 s); trace well under a second.
 
 Run:  python benchmarks/bench_solve.py [--rounds 3] [--iterations 20] [--no-cli]
       [--keep DIR]  (write the generated scenario to DIR and keep it)
+      [--against DIR]  (also run the solves of another checkout, e.g. ``git archive`` of an
+      older commit unpacked in DIR, alternating with this one's: an A/B on a busy machine)
 
 A benchmark, not a test: nothing here asserts speed. Other processes share the machine:
 run it on a quiet one, or read the figures as upper bounds.
@@ -70,14 +72,15 @@ def write_scenario(folder: Path) -> Path:
     return path
 
 
-def run_solve(path: Path, fmt: str, iterations: int) -> tuple[float, float, int, float, float]:
-    """(seconds, seconds to the first byte, output bytes, peak RSS in MB, CPU seconds) of one solve."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def run_solve(path: Path, fmt: str, iterations: int, root: Path = ROOT) -> tuple[float, float, int, float, float]:
+    """(seconds, seconds to the first byte, output bytes, peak RSS in MB, CPU seconds) of one
+    solve, by the checkout in ``root``."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
     command = [sys.executable, "-m", "tui.cli", "solve", str(path), "--iterations", str(iterations),
                "--format", fmt]
     t0 = time.perf_counter()
     # run in ROOT: `python -m` puts the working folder first on the path, before PYTHONPATH
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=ROOT)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, env=env, cwd=root)
     assert proc.stdout is not None
     first = proc.stdout.read(1)
     first_at = time.perf_counter() - t0
@@ -107,6 +110,7 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=20)
     parser.add_argument("--no-cli", action="store_true", help="skip the solve runs (the slow part)")
     parser.add_argument("--keep", metavar="DIR", help="write the scenario here and keep it")
+    parser.add_argument("--against", metavar="DIR", help="also run the solves of the checkout in DIR, alternating")
     args = parser.parse_args()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (other processes slow every figure)")
 
@@ -117,6 +121,7 @@ def main() -> None:
         scenario = load_scenario(path)
         print(f"network: {scenario.network.parameter_count:,} parameters", flush=True)
         solves: dict[str, list[tuple[float, float, int, float, float]]] = {"json": [], "text": []}
+        other: dict[str, list[float]] = {"json": [], "text": []}  # --against: CPU seconds
         if not args.no_cli:
             for _ in range(args.rounds):
                 for fmt in solves:  # alternate, so a change of load falls on both
@@ -124,6 +129,9 @@ def main() -> None:
                     seconds, first_at, size, rss, cpu = solves[fmt][-1]
                     print(f"  solve --format {fmt:<4} {seconds:7.2f} s, CPU {cpu:7.2f} s (first byte "
                           f"{first_at:.2f} s), {size / 1e6:6.1f} MB out, peak RSS {rss:6.0f} MB", flush=True)
+                    if args.against:
+                        other[fmt].append(run_solve(path, fmt, args.iterations, Path(args.against))[4])
+                        print(f"    against {args.against}: CPU {other[fmt][-1]:7.2f} s", flush=True)
 
     digits = load("digits")
     md_wall, md_cpu, size = [], [], 0
@@ -160,6 +168,10 @@ def main() -> None:
         print(f"  text / JSON {ratio:.1f}× in CPU time, {tx / js:.1f}× in wall time "
               f"(goal ≤ 3×: {'met' if ratio <= 3 else 'MISSED'}); text peak RSS {tx_rss:.0f} MB "
               f"(goal ≤ 300 MB: {'met' if tx_rss <= 300 else 'MISSED'})")
+        if args.against:
+            oj, ot = med(other["json"]), med(other["text"])
+            print(f"  against {args.against}: JSON CPU {oj:.2f} s, text CPU {ot:.2f} s, text / JSON {ot / oj:.1f}× "
+                  f"(this checkout's text takes {tx_cpu / ot:.2f} of its CPU time)")
     md = med(md_cpu)
     print(f"  export digits --to markdown: {med(md_wall):.2f} s (CPU {md:.2f} s), {size / 1e6:.1f} MB "
           f"(goal: as before the reproduce loop, 1.7 s: {'met' if md <= 1.7 else 'MISSED'})")

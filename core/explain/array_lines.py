@@ -34,7 +34,7 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, parse_name
 from core.explain.arithmetic import _TOKEN, NotSameShape, Slot, array_value, plain_value, reproduces, shown_places
 from core.explain.derivation import value_texts_read
-from core.explain.explainer import EXTRA_DIGITS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
+from core.explain.explainer import EXTRA_DIGITS, INDEX_ONLY_KINDS, VALUE_TOKEN, NotTemplated, Probe, _same_numbers
 from core.numbers import REMEMBERED
 
 if TYPE_CHECKING:
@@ -173,11 +173,15 @@ def _planned(stepper: Stepper, name: str, shape: tuple[int, ...], probe: Callabl
              decimals: int) -> Plan:
     """How to fill the array (``_plan``). The plan of an earlier iteration is taken again
     when the first element's template (its text and slots, every number written as if
-    negative, as the plan was checked then) is the same."""
+    negative, as the plan was checked then) is the same, or without a probe for a kind
+    whose line is written from the index alone (``INDEX_ONLY_KINDS``: a layer's sums and
+    the given numbers, where the probe of a long sum costs most)."""
     start = (0,) * len(shape)
     plans = _PLANS.setdefault(stepper, {})
     key = (name, shape, decimals, stepper.hand_rounding)
     held = plans.get(key)
+    if held is not None and parse_name(name).kind in INDEX_ONLY_KINDS:
+        return held[1]
     first = probe(start) if held is not None else None
     if held is not None and first is not None and held[0].same(first):
         return held[1]
@@ -356,22 +360,43 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, np.ndarray | str] = {}
-    row_of: dict[int, int] = {}  # number slot → its row
-    values: list[np.ndarray] = []
-    groups: dict[object, list[int]] = {}  # the large stored array read (None: a small one) → its rows
     layout = _LAYOUTS.get(base) if whole else None  # (a part of a slice joins its own symbols)
+    row_of: dict[int, int] = {}  # number slot → its row (in the slots' order)
+    by_source: dict[object, list[int]] = {}  # a stored array read → the number slots reading it
     for k, slot in enumerate(base.slots):
-        start, moves = maps[k]
         if slot[0] == "S":
             if layout is None:
+                start, moves = maps[k]
                 symbols[k] = _symbols(str(slot[1]), start, moves, start[:, None] + moves @ offsets)
             continue
-        index = start[:, None] + moves @ offsets  # (rank of the slot, count)
-        source = _source(stepper, slot[1])  # type: ignore[arg-type]
-        row_of[k] = len(values)
-        groups.setdefault(slot[1] if source.size >= REMEMBERED else None, []).append(len(values))
-        values.append(source[tuple(index)] if len(start) else np.full(count, float(source)))
-    numbers = np.array(values, dtype=np.float64).reshape(len(values), count)  # (number slots, elements)
+        row_of[k] = len(row_of)
+        by_source.setdefault(slot[1], []).append(k)
+    numbers = np.empty((len(row_of), count))  # (number slots, elements)
+    # the stored array read → its rows: a large one (its numbers looked up among those written
+    # lately) or one no larger than the elements (written whole: no sort of the slots' numbers);
+    # None: the others (a number, a small array read by few elements)
+    groups: dict[object, list[int]] = {}
+    sources: dict[object, np.ndarray] = {}  # each such stored array, flat
+    flats: list[np.ndarray | None] = [None] * len(row_of)  # each row's flat indices in its stored array
+    for what, ks in by_source.items():  # every slot of one stored array gathered at once
+        source = _source(stepper, what)  # type: ignore[arg-type]
+        rows = [row_of[k] for k in ks]
+        rank = len(maps[ks[0]][0])
+        if not rank:  # a number (a scalar array): the same for every element
+            numbers[rows] = float(source)
+            groups.setdefault(None, []).extend(rows)
+            continue
+        starts = np.array([maps[k][0] for k in ks], dtype=np.int64)  # (slots, rank of the source)
+        moves = np.array([maps[k][1] for k in ks], dtype=np.int64)  # (slots, rank of the source, rank)
+        index = (starts[:, :, None] + moves @ offsets).transpose(1, 0, 2).reshape(rank, -1)
+        flat = np.ravel_multi_index(tuple(index), source.shape).reshape(len(ks), count)
+        numbers[rows] = source.ravel()[flat]
+        whole_source = source.size >= REMEMBERED or source.size <= count
+        groups.setdefault(what if whole_source else None, []).extend(rows)
+        if whole_source:
+            sources[what] = source.ravel()
+            for row, at in zip(rows, flat):
+                flats[row] = at
     finite = np.isfinite(numbers)
     bad = ~finite.all(axis=0)  # left to explain: a number that is not finite
     numbers[~finite] = 0.0
@@ -391,13 +416,15 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
     lines = np.full(count, None, dtype=object)
     checked = sorted({p[1] for p in base.numbers if isinstance(p, tuple)})
     checked_rows = np.array([row_of[k] for k in checked], dtype=np.int64)
-    row_groups = [np.array(rows, dtype=np.int64) for rows in groups.values()]
+    factored = {row_of[k] for k, slot in enumerate(base.slots) if slot[0] == "P"}
+    row_groups = [_Group(np.array(rows, dtype=np.int64), sources.get(what), flats, factored)
+                  for what, rows in groups.items()]
     todo = np.flatnonzero(~bad)
     for extra in range(EXTRA_DIGITS + 1):
         if not todo.size:
             break
         writer.extra = extra
-        texts, backs, factors = _written(writer, numbers[:, todo], base.checked, row_groups)
+        texts, backs, factors = _written(writer, numbers, todo, base.checked, row_groups)
         if base.checked:
             done = _reproduces(base.numbers, {k: texts[r] for k, r in row_of.items()},
                                {k: factors[r] for k, r in row_of.items()}, {k: backs[r] for k, r in row_of.items()},
@@ -423,7 +450,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         if close.any():
             near = left[close]
             writer.extra = EXTRA_DIGITS
-            finest, _, _ = _written(writer, numbers[:, todo[near]], False, row_groups)
+            finest, _, _ = _written(writer, numbers, todo[near], False, row_groups)
             stop[np.flatnonzero(close)] = [all(_same_numbers(texts[r, j], finest[r, n]) for r in checked_rows.tolist())
                                            for n, j in enumerate(near.tolist())]
         todo = todo[left[~stop]]
@@ -513,6 +540,10 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
                results: np.ndarray | None, at: np.ndarray) -> np.ndarray:
     """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's)."""
     join, pieces = layout
+    # the numbers' columns taken from the matrices at once (a long sum has hundreds)
+    taken = {kind: iter(matrix[np.array([what for k, what in pieces if k == kind], dtype=np.int64)][:, picked]
+                        .tolist())
+             for kind, matrix in (("N", texts), ("P", factors)) if any(k == kind for k, _ in pieces)}
     columns: list[list[str]] = []
     for kind, what in pieces:
         if kind == "R":
@@ -521,38 +552,69 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
             assert results is not None
             columns.append(results.tolist())
         else:
-            columns.append((texts if kind == "N" else factors)[what][picked].tolist())
+            columns.append(next(taken[kind]))
     lines = join(columns) if columns else join([])[:1] * picked.size  # (no column: the same line for all)
     return np.array(lines, dtype=object)
 
 
-def _written(writer: Probe, numbers: np.ndarray, read: bool,
-             groups: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The texts of every number slot (the rows of ``numbers``: slots × elements) with the
-    writer's decimals, the same as a factor (a negative one in parentheses), and
-    (``read``) the value a calculator reads back from each: every distinct number of the
-    slots read from one large stored array (``groups``: their rows) written once (an
-    operand many elements share), in one call per array (so the texts of an array's
-    numbers written for another formula are taken again: ``fmt_array_read_remembered``),
-    those of the small ones in one call; matrices like ``numbers`` (texts of str)."""
-    texts = np.empty(numbers.shape, dtype=object)
-    factors = np.empty(numbers.shape, dtype=object)
-    backs = np.empty(numbers.shape) if read else np.empty((0, 0))
-    for rows in groups:
-        distinct, which = np.unique(numbers[rows], return_inverse=True)
-        which = which.reshape(rows.size, numbers.shape[1])
+class _Group:
+    """Number slots read from one stored array (``source``, flat; None: the slots of no
+    group together): their rows, each row's flat indices in the source, and which rows
+    are written as factors (only those need a factor's text)."""
+
+    def __init__(self, rows: np.ndarray, source: np.ndarray | None, flats: list[np.ndarray | None],
+                 factored: set[int]) -> None:
+        self.rows = rows
+        found = [flats[r] for r in rows.tolist()]
+        self.source = source
+        self.flat = np.array(found, dtype=np.int64) if source is not None and all(
+            f is not None for f in found) else None  # (rows, elements)
+        self.factored = np.array([r in factored for r in rows.tolist()], dtype=bool)
+
+
+def _written(writer: Probe, numbers: np.ndarray, at: np.ndarray, read: bool,
+             groups: list[_Group]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The texts of every number slot of the elements ``at`` (the rows of ``numbers``:
+    slots × elements) with the writer's decimals, the same as a factor (a negative one in
+    parentheses; for the rows written as factors), and (``read``) the value a calculator
+    reads back from each: matrices of slots × ``at`` (texts of str). The numbers read from
+    one stored array are written in one call: the whole array when the slots read as many
+    numbers as it holds (a large one's texts written for another formula are taken again:
+    ``fmt_array_read_remembered``), else every distinct number of them once (an operand
+    many elements share); those of no group in one call, each distinct number once."""
+    shape = (numbers.shape[0], at.size)
+    texts = np.empty(shape, dtype=object)
+    factors = np.empty(shape, dtype=object)
+    backs = np.empty(shape) if read else np.empty((0, 0))
+    for group in groups:
+        rows = group.rows
+        if group.flat is not None and group.source is not None and rows.size * at.size >= group.source.size:
+            distinct = group.source
+            which = group.flat[:, at]
+        else:
+            distinct, which = np.unique(numbers[rows][:, at], return_inverse=True)
+            which = which.reshape(rows.size, at.size)
         written, back = writer.written_numbers_read(distinct)
         column = np.array(written, dtype=object)
-        factor = column.copy()
-        negative = np.flatnonzero(distinct < 0)  # (a text starts with − just where its number is negative)
-        factor[negative] = "(" + column[negative] + ")"
         texts[rows] = column[which]
-        factors[rows] = factor[which]
+        if group.factored.any():
+            factor = column.copy()
+            negative = np.flatnonzero(distinct < 0)  # (a text starts with − just where its number is negative)
+            factor[negative] = "(" + column[negative] + ")"
+            factors[rows[group.factored]] = factor[which[group.factored]]
         if read:
             for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
-                back[i] = float(written[i].replace("−", "-"))
+                back[i] = _read(written[i])
             backs[rows] = back[which]
     return texts, backs, factors
+
+
+def _read(text: str) -> float:
+    """The float a number's text reads as (NaN for ∞ and the like: never a formula's operand)."""
+    try:
+        return float(text.replace("−", "-"))
+    except ValueError:
+        return float("nan")
 
 
 def _places(result: str) -> int:

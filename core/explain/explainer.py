@@ -1023,6 +1023,14 @@ FACTOR_TOKEN = "{}.75e-3210"  # a number as a factor is written (p): a negative 
 VALUE_TOKEN = "\x03"  # the derivation's own value, as its result is shown
 
 
+# kinds whose line the explainer writes from the index alone, the same at every iteration
+# whatever the values (numbers aside, as tokens): a given number (``given``, ``weight``:
+# ``symbol = number``, where it came from only in the notes) and the sums of a layer's terms,
+# which the Layer interface builds from the index (``net_terms``, ``param_grad_terms``: no
+# values, no cache). A template of one of them made at one iteration holds at every other
+INDEX_ONLY_KINDS = frozenset({"input", "target", "weight", "bias", "net", "grad_weight", "grad_bias"})
+
+
 class NotTemplated(Exception):
     """The element's line holds a number that is no stored operand (worked out, or a
     value-dependent constant): it cannot be a template for the other elements."""

@@ -20,7 +20,7 @@ from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.explain import array_lines as module
 from core.explain.array_lines import array_lines, templated
-from core.explain.explainer import NotTemplated, Probe, _Explainer, explainer_of
+from core.explain.explainer import INDEX_ONLY_KINDS, NotTemplated, Probe, _Explainer, explainer_of
 from core.exports.report import _element_refs, quantity_names, section_derivations, section_lines
 from core.scenario.catalog import bundled_names, load
 from core.scenario.load import parse_scenario
@@ -94,7 +94,7 @@ def test_a_plan_is_taken_again_only_while_the_first_line_is_the_one_planned_for(
     d = scenario.decimals
     stepper = Stepper(scenario)
     stepper.run_iteration()
-    name = "conv.weight"
+    name = "conv.new_weight"  # (an update's line is probed again at every iteration: not INDEX_ONLY_KINDS)
     assert array_lines(stepper, name, d) is not None
     plans = module._PLANS[stepper]
     shape = tuple(np.shape(stepper.array(name)))
@@ -114,6 +114,29 @@ def test_a_plan_is_taken_again_only_while_the_first_line_is_the_one_planned_for(
     lines = array_lines(stepper, name, d)  # the first line is not the one planned for: planned again
     explain_one = explainer_of(stepper, d)
     assert lines == [explain_one(ref).one_line() for ref in _element_refs(stepper, name)]
+
+
+def test_a_line_of_the_index_alone_takes_its_plan_again_without_a_probe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layer's sums and the given numbers are written from the index alone (INDEX_ONLY_KINDS):
+    a later iteration fills them from the first one's plan with no probe, and writes explain's lines."""
+    scenario = load("digits")
+    d = scenario.decimals
+    stepper = Stepper(scenario)
+    stepper.run_iteration()
+    names = [n for n in quantity_names(stepper) if n.rsplit(".", 1)[-1] in INDEX_ONLY_KINDS
+             and array_lines(stepper, n, d) is not None]  # (a small array is explained value by value)
+    assert {"conv.net", "out.net", "conv.weight", "input", "out.grad_weight"} <= set(names)
+    stepper.advance_to_next()
+    stepper.run_iteration()
+
+    def no_probe(*args: object, **kwargs: object) -> None:
+        raise AssertionError("probed")
+    monkeypatch.setattr(module, "_Template", no_probe)  # (a probe's template of an element)
+    explain_one = explainer_of(stepper, d)
+    for name in names:
+        lines = array_lines(stepper, name, d)
+        assert lines is not None and None not in lines, name
+        assert lines == [explain_one(ref).one_line() for ref in _element_refs(stepper, name)], name
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])

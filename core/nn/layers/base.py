@@ -379,7 +379,9 @@ class Layer:
 
     # --- derivation terms (plain data, see terms.py) -----------------------------
     def net_terms(self, sample: int, index: tuple[int, ...], limit: int) -> Terms:
-        """z[sample, index] as a sum of terms, e.g. w·x plus the bias (layers with a net)."""
+        """z[sample, index] as a sum of terms, e.g. w·x plus the bias (layers with a net).
+        From the index alone, never the values (no cache): the reports take an array's
+        template of these terms again at every iteration (explainer's INDEX_ONLY_KINDS)."""
         raise NotImplementedError
 
     def out_terms(self, cache: Any, sample: int, index: tuple[int, ...], limit: int) -> Terms:
@@ -393,7 +395,8 @@ class Layer:
         raise NotImplementedError
 
     def param_grad_terms(self, param: str, index: tuple[int, ...], batch: int, limit: int) -> Terms:
-        """∂E/∂param[index], summed over the ``batch`` samples."""
+        """∂E/∂param[index], summed over the ``batch`` samples; from the index alone, as
+        ``net_terms``."""
         raise NotImplementedError
 
     def own_formula(self, kind: str, sample: int, index: tuple[int, ...], w: Writer) -> Formula:
