@@ -222,6 +222,37 @@ def test_conv_gradients_give_the_plain_products_floats(monkeypatch, in_shape, fi
     assert into["bias"].tobytes() == grads["bias"].tobytes() == d.sum(axis=1).tobytes()
 
 
+def random_convs(count: int) -> list[tuple[tuple[int, ...], int, tuple[int, int], int]]:
+    """LeNet's two convs at batch 32, then random (in_shape, filters, kernel, batch)."""
+    rng = np.random.default_rng(15)
+    convs: list[tuple[tuple[int, ...], int, tuple[int, int], int]] = [
+        ((1, 28, 28), 6, (5, 5), 32), ((6, 12, 12), 16, (5, 5), 32)]
+    while len(convs) < count:
+        size = int(rng.integers(3, 20))
+        k = int(rng.integers(1, min(size, 6) + 1))
+        convs.append(((int(rng.integers(1, 9)), size, size), int(rng.integers(1, 40)), (k, k),
+                      int(rng.integers(1, 48))))
+    return convs
+
+
+@pytest.mark.parametrize("in_shape,filters,kernel,batch", random_convs(40))
+def test_the_weight_gradient_is_the_matmul_products_floats(in_shape, filters, kernel, batch) -> None:
+    """The weight gradient is made by ``np.dot`` (it lets go of the GIL where ``@`` holds it
+    for this long, thin product): the very floats of ``d @ colsᵀ``, on every route."""
+    rng = np.random.default_rng(batch * 1000 + filters)
+    conv = Conv("conv", in_shape, filters, kernel, (1, 1), (0, 0), get_activation("linear"))
+    params = {k: rng.standard_normal(s) for k, s in conv.param_shapes().items()}
+    x = channel_major(rng.standard_normal((batch, *in_shape)))
+    net, _, cols = conv.forward(params, x)
+    delta = channel_major(rng.standard_normal(net.shape))
+    d = conv._rows(delta)
+    want = np.matmul(d, cols.T).reshape(params["weight"].shape)
+    into = {k: np.full(s, np.nan) for k, s in conv.param_shapes().items()}
+    conv.param_grads(x, delta, cols, into)
+    assert into["weight"].tobytes() == want.tobytes()
+    assert conv.param_grads(x, delta, cols)["weight"].tobytes() == want.tobytes()
+
+
 def test_the_input_gradient_takes_the_per_offset_route_where_it_is_safe(monkeypatch) -> None:
     monkeypatch.setattr(spatial, "SMALL", 0)
     taken: list[int] = []

@@ -150,10 +150,13 @@ class Conv(Layer):
         d = self._rows(delta)  # [F, B·P]
         # one product d·colsᵀ, always: (cols·dᵀ)ᵀ is faster for some shapes, but OpenBLAS does
         # not sum every one of its dot products in the same order (a [48, 54]·[54, 700] case
-        # differs in the last bits), so it would change numbers from one shape to the next
+        # differs in the last bits), so it would change numbers from one shape to the next.
+        # ``np.dot``, not ``@``: the same OpenBLAS product to the bit, but ``matmul`` holds the
+        # GIL through this one (d · colsᵀ, long and thin), so no other thread's half could run
+        # beside it (benchmarks/gil_calls.py; benchmarks/README.md, "Issue 15, session 7")
         if out is None:
-            return {"weight": (d @ cache.T).reshape(self._weight_shape), "bias": d.sum(axis=1)}
-        np.matmul(d, cache.T, out=self._weight_rows(out["weight"]))
+            return {"weight": np.dot(d, cache.T).reshape(self._weight_shape), "bias": d.sum(axis=1)}
+        np.dot(d, cache.T, out=self._weight_rows(out["weight"]))
         np.add.reduce(d, axis=1, out=out["bias"])
         return out
 
