@@ -135,8 +135,10 @@ if hasattr(os, "register_at_fork"):
 def threads() -> int:
     """How many threads run the two halves: 1 unless the environment asks for two
     (``CNN_TUI_HALVES=2``) and this process may use two CPUs. One by default: on this
-    project's two-CPU machines a hand-over to a sleeping thread cost more than a half
-    saves (benchmarks/README.md, "Two halves on two threads")."""
+    project's two-CPU machines two halves at once each cost most of the whole's CPU (the
+    threads take turns at the GIL between their many short NumPy calls), and a hand-over
+    to a sleeping thread costs tens of microseconds more (benchmarks/README.md, "Two
+    halves on two threads" and "Issue 15, session 7")."""
     global _threads
     if _threads is None:
         _threads = 2 if os.environ.get("CNN_TUI_HALVES") == "2" and _cpus() >= 2 else 1
