@@ -14,7 +14,7 @@ accepted is exactly what a scenario file can hold.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 
@@ -53,9 +53,16 @@ def _decimal(v: float) -> Decimal:
 def _fixed(v: float, decimals: int) -> str:
     """``v`` to ``decimals`` places as a calculator rounds it: the decimal number it reads
     as, seven places further (0.1 − 0.5·0.213 is −0.006499999999999992 in binary, −0.0065
-    on a calculator), halves away from zero (0.5 → 1, 2.675 → 2.68 at 2 places)."""
+    on a calculator), halves away from zero (0.5 → 1, 2.675 → 2.68 at 2 places). Any
+    count of places: an expected value written ``1e-310`` is checked to 310 (Decimal's
+    usual 28 digits would refuse to round to them), ``v`` is below 10^9 here."""
     exact = Decimal(f"{v:.{decimals + 7}f}")
-    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    if decimals <= 16:
+        text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    else:
+        with localcontext() as context:
+            context.prec = decimals + 12
+            text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
     return text.lstrip("-") if float(text) == 0 else text
 
 
