@@ -4,10 +4,17 @@ message; the checks round to any count of places a file's expected value is writ
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import math
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
+from core.exports.pytorch import to_pytorch
 from core.exports.report import solve, stream_text, to_json
 from core.numbers import fmt, rounded_text
 from core.scenario.catalog import resolve
@@ -90,3 +97,28 @@ def test_json_of_an_overflow_names_the_first_value_that_overflowed() -> None:
     assert str(caught.value) == (
         "iteration 1 diverged: bn.var[0] is ∞ (a value overflowed to ∞ or NaN, which JSON cannot hold): "
         "lower the learning rate or the file's largest inputs and weights; the text format shows where")
+
+
+# --- the PyTorch export of an iteration that starts from ∞ --------------------------------------
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
+def test_the_pytorch_export_of_a_running_variance_that_overflowed_runs(tmp_path: Path) -> None:
+    """Iteration 1 of batch norm over 3e200 leaves its running variance at ∞; the export of
+    iteration 2 wrote it as JSON's ``Infinity`` (a NameError in Python), now ``float('inf')``."""
+    from fixtures.torch_scripts import run_script
+
+    scenario = _bundled("batchnorm-tiny", ("{x: [3.0, 0.0], label: 1}", "{x: [3.0e+200, 0.0], label: 1}"))
+    stepper = Stepper(scenario)
+    with np.errstate(all="ignore"):
+        stepper.run_iteration()
+        stepper.advance_to_next()
+        stepper.run_iteration()
+        script = to_pytorch(stepper)
+    assert "torch.tensor([float('inf'), " in script and "Infinity" not in script
+    path = tmp_path / "iteration.py"
+    path.write_text(script, encoding="utf-8")
+    result = run_script(path)
+    assert result.returncode == 0, result.stderr
+    theirs = json.loads(result.stdout)["iterations"][0]["values"]
+    assert theirs["bn.running_var"][0] == math.inf
+    assert theirs["bn.mean"] == stepper.array("bn.mean").tolist()
