@@ -38,12 +38,16 @@ def _written(scenario, iterations: int = 1, markdown: bool = False, hand_roundin
 
 def test_a_value_rounds_to_more_places_than_decimals_usual_28_digits() -> None:
     """An expected value written 1e-310 is checked to 310 places: Decimal's default
-    precision (28 digits) refused to round to them (decimal.InvalidOperation)."""
-    text = rounded_text(0.75, 310)
-    assert text == "0.75" + "0" * 308
-    assert rounded_text(-0.125, 40) == "−0.125" + "0" * 37
-    assert fmt(0.5, 20) == "0.50000000000000000000"
+    precision (28 digits) refused to round to them (decimal.InvalidOperation). Past 30
+    places the text is the rounded float's shortest, not 310 places of binary expansion."""
+    assert rounded_text(0.7513650695523156, 310) == "0.7513650695523156"
+    assert rounded_text(-0.125, 40) == "−0.125"
+    assert rounded_text(1.234567890123e-40, 41) == "1.2e−40"  # rounded to 41 places, then written short
+    assert rounded_text(0.0, 400) == "0.0"
+    assert rounded_text(3e300, 310) == fmt(3e300, 310) == "3e300"
+    assert fmt(0.5, 20) == "0.50000000000000000000"  # up to 30 places (a derivation's), written out
     assert rounded_text(0.38461, 3) == "0.385"  # the usual places as before
+    assert rounded_text(0.1, 16) == "0.1000000000000000"
 
 
 def test_expected_values_at_float64s_ends_are_checked_not_a_crash() -> None:
@@ -53,7 +57,8 @@ def test_expected_values_at_float64s_ends_are_checked_not_a_crash() -> None:
     written = _written(scenario)
     assert "✗ loss: expected 1.0e+300 (0.3 rounds to 0, not 1.0e+300), exact 0.2983711087600026" in written
     assert "✗ hidden.net[0]: expected −1.0e+308 (0.4 rounds to 0, not −1.0e+308), exact 0.3775" in written
-    assert "✗ out.out[0]: expected 1.0e−310 (0.7513650695523156342" in written
+    assert ("✗ out.out[0]: expected 1.0e−310 (0.7513650695523156 rounds to 0.7513650695523156, not 1.0e−310), "
+            "exact 0.7513650695523156") in written
     assert "Checks of the expected values: 17 of 20 right" in written
 
 
