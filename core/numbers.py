@@ -282,6 +282,9 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
     not write itself (one ``fmt`` wrote, or one beyond 10^9 in its last place): the
     caller reads those."""
     v = np.asarray(values, dtype=np.float64).ravel()
+    if decimals > MOST_PLACES:  # fmt's own rule past them (the rounded float, shortest): fmt writes each
+        return ([fmt(x, decimals, trim, sig) for x in v.tolist()], np.full(v.size, np.nan),
+                np.full(v.size, -1, dtype=np.int64))
     a = np.abs(v)
     d = decimals
     nonzero = v != 0

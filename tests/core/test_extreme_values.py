@@ -16,7 +16,7 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.exports.pytorch import to_pytorch
 from core.exports.report import solve, stream_text, to_json
-from core.numbers import fmt, rounded_text
+from core.numbers import fmt, fmt_array, rounded_text
 from core.scenario.catalog import resolve
 from core.scenario.load import parse_scenario
 
@@ -48,6 +48,8 @@ def test_a_value_rounds_to_more_places_than_decimals_usual_28_digits() -> None:
     assert fmt(0.5, 20) == "0.50000000000000000000"  # up to 30 places (a derivation's), written out
     assert rounded_text(0.38461, 3) == "0.385"  # the usual places as before
     assert rounded_text(0.1, 16) == "0.1000000000000000"
+    values = np.array([0.7513650695523156, -0.125, 3e300, 1.234567890123e-40, 0.0])
+    assert fmt_array(values, 310) == [fmt(v, 310) for v in values.tolist()]  # the array writer agrees
 
 
 def test_expected_values_at_float64s_ends_are_checked_not_a_crash() -> None:
