@@ -129,9 +129,9 @@ def to_json(scenario: Scenario, records: list[IterationRecord]) -> str:
     for record in records:
         for name, v in record.values.items():
             arr = np.asarray(v, dtype=np.float64)
-            bad = np.argwhere(~np.isfinite(arr))
-            if bad.size:
-                index = tuple(int(i) for i in bad[0])
+            finite = np.isfinite(arr)
+            if not finite.all():
+                index = tuple(int(i) for i in np.unravel_index(int(np.argmin(finite)), arr.shape))  # () for the loss
                 where = f"{name}[{','.join(map(str, index))}]" if index else name
                 raise CnnTuiError(tr("iteration {n} diverged: {name} is {value} (a value overflowed to ∞ or NaN, "
                                      "which JSON cannot hold): lower the learning rate or the file's largest "

@@ -129,3 +129,12 @@ def test_the_pytorch_export_of_a_running_variance_that_overflowed_runs(tmp_path:
     theirs = json.loads(result.stdout)["iterations"][0]["values"]
     assert theirs["bn.running_var"][0] == math.inf
     assert theirs["bn.mean"] == stepper.array("bn.mean").tolist()
+
+
+def test_json_of_an_overflowing_loss_names_the_loss() -> None:
+    """The loss is one number (a 0-d array): its ∞ is found too (it was missed, and json.dumps
+    raised "Out of range float values are not JSON compliant")."""
+    scenario = _bundled("two-layer-sigmoid", ("    y: [0.01, 0.99]\n", "    y: [1.0e+200, -1.0e+200]\n"))
+    with np.errstate(all="ignore"), pytest.raises(CnnTuiError) as caught:
+        to_json(scenario, solve(scenario, 1))
+    assert str(caught.value).startswith("iteration 1 diverged: loss is ∞ (a value overflowed to ∞ or NaN, ")
