@@ -14,7 +14,7 @@ accepted is exactly what a scenario file can hold.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from core.text import quote
 
 MINUS = "−"
 LARGE = 1e9  # from here up, scientific notation (a 10-digit integer part is already hard to read)
+MOST_PLACES = 30  # places written at most (the display's 15 and a derivation's 12 more); past them, the float
 SMALL = 1e-6  # below this, scientific notation (0.00000326 would be all zeros to count)
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _LEADING_ZEROS = re.compile(r"([+-]?)0+([0-9]+)")
@@ -53,9 +54,16 @@ def _decimal(v: float) -> Decimal:
 def _fixed(v: float, decimals: int) -> str:
     """``v`` to ``decimals`` places as a calculator rounds it: the decimal number it reads
     as, seven places further (0.1 − 0.5·0.213 is −0.006499999999999992 in binary, −0.0065
-    on a calculator), halves away from zero (0.5 → 1, 2.675 → 2.68 at 2 places)."""
+    on a calculator), halves away from zero (0.5 → 1, 2.675 → 2.68 at 2 places). Any
+    count of places: an expected value written ``1e-310`` is checked to 310 (Decimal's
+    usual 28 digits would refuse to round to them), ``v`` is below 10^9 here."""
     exact = Decimal(f"{v:.{decimals + 7}f}")
-    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    if decimals <= 16:
+        text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    else:
+        with localcontext() as context:
+            context.prec = decimals + 12
+            text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
     return text.lstrip("-") if float(text) == 0 else text
 
 
@@ -73,10 +81,11 @@ def _significant(v: float, digits: int) -> str:
 def rounded_text(value: float, decimals: int) -> str:
     """``value`` rounded to exactly ``decimals`` places as a calculator does (half away from
     zero), with the true minus: ``rounded_text(0.38461, 3)`` → ``0.385``. Unlike ``fmt`` it
-    never switches to significant digits, so a check can say what a value rounds to."""
+    never switches to significant digits, so a check can say what a value rounds to. Past
+    ``MOST_PLACES`` (a value typed or expected as ``1e-310``) it writes as ``fmt`` does."""
     v = float(value)
-    if not np.isfinite(v) or abs(v) >= LARGE:
-        return fmt(v, decimals)  # 1.000e300, never 301 digits
+    if not np.isfinite(v) or abs(v) >= LARGE or decimals > MOST_PLACES:
+        return fmt(v, decimals)  # 1.000e300, never 301 digits; 0.7513650695523156, never 310 places
     return _fixed(v, decimals).replace("-", MINUS)
 
 
@@ -107,6 +116,9 @@ def fmt(value: float, decimals: int | None = 3, trim: bool | str = False, sig: i
         return text.replace("-", MINUS)  # (never zero: |v| is past half the last place)
     if not np.isfinite(v):
         return "∞" if v > 0 else (MINUS + "∞" if v < 0 else "NaN")
+    if decimals is not None and decimals > MOST_PLACES:  # an answer typed 1e-310 asks for 310 places:
+        # past float64's digits they would be its binary expansion, so the float rounded to them, shortest
+        return fmt(v if abs(v) >= LARGE else float(_fixed(v, decimals)), None)
     if decimals is None:
         text = _plain_exponent(repr(v))
         if (abs(v) >= LARGE or (v != 0 and abs(v) < SMALL)) and "e" not in text:
@@ -270,6 +282,9 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
     not write itself (one ``fmt`` wrote, or one beyond 10^9 in its last place): the
     caller reads those."""
     v = np.asarray(values, dtype=np.float64).ravel()
+    if decimals > MOST_PLACES:  # fmt's own rule past them (the rounded float, shortest): fmt writes each
+        return ([fmt(x, decimals, trim, sig) for x in v.tolist()], np.full(v.size, np.nan),
+                np.full(v.size, -1, dtype=np.int64))
     a = np.abs(v)
     d = decimals
     nonzero = v != 0

@@ -129,7 +129,10 @@ def _same_numbers(a: str, b: str) -> bool:
 
 def _halfway(derivation: Derivation) -> Derivation:
     """Hand-rounding that rounded a value half-way between two (0.1 + 0.0895 = 0.1895 → 0.190):
-    the result is written with the value before its rounding, ``0.1895 ≈ 0.190``."""
+    the result is written with the value before its rounding, ``0.1895 ≈ 0.190``. (Not for
+    a result in scientific notation, ``1.467e299``: it has no decimal places to round to.)"""
+    if "e" in derivation.value_text:
+        return derivation
     try:
         before = evaluate(derivation.substituted)
     except (ValueError, ArithmeticError):

@@ -25,7 +25,13 @@ from core.text import python_literal
 
 
 def _lit(arr: np.ndarray) -> str:
-    return json.dumps(np.asarray(arr, dtype=np.float64).tolist())
+    """A Python literal of ``arr``'s numbers (each float's shortest round-trip text). A value
+    that overflowed before the exported iteration (an earlier update, a running variance) is
+    ``float('inf')`` or ``float('nan')``: JSON's ``Infinity`` is no name in Python."""
+    text = json.dumps(np.asarray(arr, dtype=np.float64).tolist())
+    if "Infinity" in text or "NaN" in text:  # (no finite number's text holds a letter but e)
+        text = text.replace("Infinity", "float('inf')").replace("NaN", "float('nan')")
+    return text
 
 
 def _key(layer: str, kind: str) -> str:

@@ -122,13 +122,21 @@ def solve(scenario: Scenario, iterations: int = 1, explained: bool = False,
 def to_json(scenario: Scenario, records: list[IterationRecord]) -> str:
     """The contract's JSON: full float64 precision (shortest round-trip text).
 
-    Values that overflowed (training diverged) make no valid JSON: that is an error
-    naming the iteration, not a file with Infinity or NaN in it.
+    Values that overflowed (training diverged, or the file's own numbers overflow in the
+    first forward pass) make no valid JSON: that is an error naming the iteration and
+    the first such value, not a file with Infinity or NaN in it.
     """
     for record in records:
-        if not all(np.isfinite(np.asarray(v, dtype=np.float64)).all() for v in record.values.values()):
-            raise CnnTuiError(tr("iteration {n} diverged (a value overflowed to ∞ or NaN): "
-                                 "lower the learning rate; the text format shows where", n=record.iteration))
+        for name, v in record.values.items():
+            arr = np.asarray(v, dtype=np.float64)
+            finite = np.isfinite(arr)
+            if not finite.all():
+                index = tuple(int(i) for i in np.unravel_index(int(np.argmin(finite)), arr.shape))  # () for the loss
+                where = f"{name}[{','.join(map(str, index))}]" if index else name
+                raise CnnTuiError(tr("iteration {n} diverged: {name} is {value} (a value overflowed to ∞ or NaN, "
+                                     "which JSON cannot hold): lower the learning rate or the file's largest "
+                                     "inputs and weights; the text format shows where",
+                                     n=record.iteration, name=where, value=fmt(float(arr[index]))))
     doc = {"format": 1, "name": scenario.name,
            "iterations": [{"iteration": r.iteration, "samples": r.samples, "loss": r.loss,
                            "values": r.values, "checks": [c.as_json() for c in r.checks]}

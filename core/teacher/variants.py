@@ -17,11 +17,13 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.i18n import tr
 from core.nn.optim import OptimizerState
+from core.numbers import fmt
 from core.teacher.ask import asked_names
 from core.teacher.friendly import hard_faults, hidden_slips_by_name
 from core.teacher.tolerance import Tolerance
 
 MAX_DRAWS = 60  # draws per student before giving up
+WIDEST_INPUTS = 1e14  # the inputs' range from which a grid of tenths is still exact in float64 (2**53 steps)
 
 
 class VariantError(CnnTuiError):
@@ -55,9 +57,9 @@ def _grid_draw(rng: np.random.Generator, shape: tuple[int, ...], magnitude: floa
     ``fine``), else two. ``half`` puts them half-way between the grid's steps (0.05, 0.15, …):
     a bias there keeps a net of 0/1 inputs and one-decimal weights off 0."""
     if magnitude >= 0.1 and not fine:
-        step, most, decimals = 0.1, int(np.clip(round(2 * magnitude / 0.1), 6, 9)), 1
+        step, most, decimals = 0.1, round(float(np.clip(2 * magnitude / 0.1, 6, 9))), 1  # (clipped first: 2·1e308 is ∞)
     else:
-        step, most, decimals = 0.01, int(np.clip(round(magnitude / 0.01), 5, 90)), 2
+        step, most, decimals = 0.01, round(float(np.clip(magnitude / 0.01, 5, 90))), 2
     sign = rng.choice((-1, 1), size=shape)
     if half and decimals == 1:
         halves = rng.integers(0, most, size=shape) + 0.5
@@ -103,6 +105,10 @@ def _draw_inputs(base: Scenario, rng: np.random.Generator, shape: tuple[int, ...
     lo, hi = np.floor(float(np.min(x)) * 10) / 10, np.ceil(float(np.max(x)) * 10) / 10
     if hi - lo < 1:
         hi = lo + 1
+    if not hi - lo <= WIDEST_INPUTS:  # (∞ too) tenths this far apart are no grid a float holds
+        raise VariantError(tr("the inputs of '{name}' range from {lo} to {hi}: too wide to draw hand-friendly "
+                              "inputs on a grid of tenths (every input of an exercise is at most 100)",
+                              name=base.name, lo=fmt(float(np.min(x)), None), hi=fmt(float(np.max(x)), None)))
     steps = int(round((hi - lo) * 10))
     drawn: np.ndarray = np.round(lo + rng.integers(0, steps + 1, size=shape) * 0.1, 1).astype(np.float64)
     return drawn

@@ -134,6 +134,9 @@ MESSAGES: dict[str, str] = {
     "by hand (or in cnn-tui) and hand this file back.":
         "这是 '{name}' 属于你自己的副本，权重和输入都是你自己的：请手算（或在 cnn-tui 中）"
         "exercise.ask 下列出的值，然后交回此文件。",
+    "the inputs of '{name}' range from {lo} to {hi}: too wide to draw hand-friendly inputs on a grid of tenths "
+    "(every input of an exercise is at most 100)":
+        "'{name}' 的输入从 {lo} 到 {hi}：范围太宽，无法在十分之一的网格上抽取适合手算的输入（练习的每个输入至多为 100）",
     "no hand-friendly variant of '{name}' for {id} in {draws} draws (the last one: {last}): ask fewer values "
     "(--ask) or use a smaller network":
         "在 {draws} 次抽取中没有为 {id} 找到适合手算的 '{name}' 变体（最后一次：{last}）："
@@ -168,8 +171,10 @@ MESSAGES: dict[str, str] = {
     "## Checks: {tally}": "## 核对：{tally}",
     "Checks: {tally}": "核对：{tally}",
     # solve's report (core/exports/report.py): the notes' words for the two passes
-    "iteration {n} diverged (a value overflowed to ∞ or NaN): lower the learning rate; the text format shows where":
-        "第 {n} 次迭代发散了（有值溢出为 ∞ 或 NaN）：请降低学习率；文本格式会显示发生在哪里",
+    "iteration {n} diverged: {name} is {value} (a value overflowed to ∞ or NaN, which JSON cannot hold): lower "
+    "the learning rate or the file's largest inputs and weights; the text format shows where":
+        "第 {n} 次迭代发散了：{name} 为 {value}（有值溢出为 ∞ 或 NaN，JSON 无法表示）：请降低学习率或文件中最大的"
+        "输入和权重；文本格式会显示发生在哪里",
     "Given": "已知",
     "Update": "更新",
     "Forward pass": "正向传播",
