@@ -365,8 +365,9 @@ def test_conv_forward_in_chunks_gives_the_whole_products_floats(monkeypatch, in_
     params = {k: rng.standard_normal(s) for k, s in conv.param_shapes().items()}
     x = channel_major(rng.standard_normal((batch, *in_shape)))
     samples = conv.geometry.chunk_samples(batch, conv._taps, conv.filters)
-    # chunks of a multiple of 8 columns where this machine's BLAS gives the whole product's floats
-    assert 0 <= samples < batch and (samples * conv.geometry.table.positions) % 8 == 0
+    if not samples:  # this machine's BLAS sums these chunks otherwise: the route is not taken here
+        pytest.skip("the chunked forward is refused by this machine's BLAS for this shape")
+    assert samples < batch and (samples * conv.geometry.table.positions) % 8 == 0
     net, out, cols = conv.forward(params, x)
     want_cols = conv.geometry.columns(x)
     want = params["weight"].reshape(6, -1) @ want_cols
