@@ -14,7 +14,7 @@ accepted is exactly what a scenario file can hold.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
 
@@ -58,12 +58,8 @@ def _fixed(v: float, decimals: int) -> str:
     count of places: an expected value written ``1e-310`` is checked to 310 (Decimal's
     usual 28 digits would refuse to round to them), ``v`` is below 10^9 here."""
     exact = Decimal(f"{v:.{decimals + 7}f}")
-    if decimals <= 16:
-        text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
-    else:
-        with localcontext() as context:
-            context.prec = decimals + 12
-            text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP):f}"
+    wide = None if decimals <= 16 else Context(prec=decimals + 12)  # (Decimal's usual 28 digits do to 16)
+    text = f"{exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=wide):f}"
     return text.lstrip("-") if float(text) == 0 else text
 
 

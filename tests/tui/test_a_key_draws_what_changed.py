@@ -7,7 +7,7 @@ fresh drawing would give."""
 from __future__ import annotations
 
 from textual.strip import Strip
-from tui_helpers import SIZE, press
+from tui_helpers import SIZE, press, press_each
 
 import tui.widgets.derivation.derivation_view as derivation_view
 from core.scenario.catalog import load
@@ -126,10 +126,4 @@ async def test_heatmap_lines_kept_are_what_a_fresh_drawing_gives() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await press(pilot, "escape")
         await pilot.pause()
-        for key in keys:
-            await press(pilot, key)
-            await pilot.pause()
-            if app.screen is not app.main:  # reset asks first
-                await press(pilot, "y")
-                await pilot.pause()
-            assert_heatmaps_as_fresh(app)
+        await press_each(pilot, app, keys, assert_heatmaps_as_fresh)

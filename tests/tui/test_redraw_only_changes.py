@@ -5,7 +5,7 @@ hand-rounding, the trace and the heatmap toggle."""
 from __future__ import annotations
 
 import pytest
-from tui_helpers import SIZE, cell, cell_state, press
+from tui_helpers import SIZE, cell, cell_state, press, press_each
 
 import tui.screens.main_screen as main_screen
 from core.scenario.catalog import load
@@ -62,10 +62,4 @@ async def test_panels_left_as_drawn_show_what_a_fresh_drawing_would(name: str) -
             "space", "r"]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        for key in keys:
-            await press(pilot, key)
-            await pilot.pause()
-            if app.screen is not app.main:  # reset asks first
-                await press(pilot, "y")
-                await pilot.pause()
-            assert_every_panel_as_fresh(app)
+        await press_each(pilot, app, keys, assert_every_panel_as_fresh)

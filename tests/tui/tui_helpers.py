@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.widgets import Static
 
 from tui.app import CnnTuiApp
@@ -43,3 +45,15 @@ def status(app: CnnTuiApp) -> str:
 
 async def press(pilot, *keys: str) -> None:
     await pilot.press(*keys)
+
+
+async def press_each(pilot, app: CnnTuiApp, keys: list[str], check: Callable[[CnnTuiApp], None]) -> None:
+    """Press ``keys`` one by one, answering yes where one asks first (reset), and ``check``
+    the app after each."""
+    for key in keys:
+        await press(pilot, key)
+        await pilot.pause()
+        if app.screen is not app.main:  # reset asks first
+            await press(pilot, "y")
+            await pilot.pause()
+        check(app)
