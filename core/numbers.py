@@ -205,7 +205,13 @@ def parse_number(text: str) -> float:
     value = float(cleaned)
     if not np.isfinite(value):
         raise ValueError(tr("'{shown}' is too large: numbers must lie within ±1.8e308", shown=quote(text.strip())))
+    if value == 0.0 and _NONZERO_MANTISSA.match(cleaned):  # 1e-400: float64 would hold 0, silently
+        raise ValueError(tr("'{shown}' is too small: float64 holds numbers down to 5e−324, and this one would be "
+                            "0; type 0 if 0 is meant", shown=quote(text.strip())))
     return value
+
+
+_NONZERO_MANTISSA = re.compile(r"-?[0-9.]*[1-9]")  # a digit 1-9 before any exponent
 
 
 _COUNT = re.compile(r"[0-9]{1,3}(?:([,_]?)[0-9]{3})?(?:\1[0-9]{3})*|[0-9]+")

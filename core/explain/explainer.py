@@ -30,7 +30,7 @@ from core.i18n import tr, tr_n
 from core.nn.activations import Written
 from core.nn.layers import Layer
 from core.nn.layers.terms import Formula, Ref, Terms
-from core.nn.losses import LossText
+from core.nn.losses import LogitText, LossText
 from core.nn.optim import Hyper, Term, UpdateContext, UpdateStep, get_optimizer
 from core.numbers import fmt, fmt_array_read_remembered, round_as_shown, rounded_text
 
@@ -667,8 +667,16 @@ class _Explainer:
         y = self.st.batched("target")
         assert out is not None and y is not None
         bsz = out.shape[0]
+        fused = self.network.fused
+        form = fused.logit_form if fused is not None else None
+        # the value by hand is the loss of the rounded output (the stepper's): the usual form
+        from_logits = form is not None and not self.rounded and form.saturated(out)
         per_sample = []
         for b in range(bsz):
+            if from_logits:
+                assert form is not None
+                per_sample.append(form.sample(self.logit_text(last, b)))
+                continue
             a = out[b].ravel()
             t = y[b]
             pairs = []
@@ -685,10 +693,29 @@ class _Explainer:
             formula, substituted = f"(1/{bsz})·({sym})", f"(1/{bsz})·({num})"
         averaged = tr(", averaged over the batch") if bsz > 1 else ""
         notes: tuple[str, ...] = (f"{loss.name}: {loss.symbol} = {loss.formula}{averaged}",)
-        fused = self.network.fused
-        if fused is not None and fused.value_note:
+        if from_logits:
+            assert form is not None
+            notes += (tr(form.note),)
+        elif fused is not None and fused.value_note and not self.rounded:
             notes += (tr(fused.value_note),)
+        # the loss of the output itself (no fused form, or by hand), with its ln floored
+        if (fused is None or self.rounded) and loss.floored is not None and loss.floored[0](out):
+            notes += (tr(loss.floored[1]),)
         return self.make(ref, loss.symbol, formula, substituted, notes, title=tr("loss ({name})", name=loss.name))
+
+    def logit_text(self, last: Layer, b: int) -> LogitText:
+        """Sample b's targets and logits as a fused loss's logit form writes them."""
+        z = self.st.batched(f"{last.name}.net")
+        y = self.st.batched("target")
+        assert z is not None and y is not None
+        size = int(np.prod(last.out_shape))
+        shown = range(self.count(size))
+        kidx = [tuple(int(v) for v in np.unravel_index(k, last.out_shape)) for k in shown]
+        return LogitText(tuple(self.sym("target", None, b, (k,)) for k in shown),
+                         tuple(self.sym("net", last.name, b, i) for i in kidx),
+                         tuple(float(y[b][k]) for k in shown), tuple(float(z[(b, *i)]) for i in kidx),
+                         float(z[b].max()), float(y[b].sum()), self.n, self.p,
+                         lambda pairs: _terms(pairs, size, self.limit))
 
     # --- backward ----------------------------------------------------------------------
     def grad_out(self, ref: QuantityRef, i: int, layer: Layer) -> Derivation:

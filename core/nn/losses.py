@@ -11,6 +11,7 @@ explanations read the entry; nothing else switches on a loss's name.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,20 @@ _TINY = np.finfo(np.float64).tiny
 def _safe_log(a: np.ndarray) -> np.ndarray:
     result: np.ndarray = np.log(np.maximum(a, _TINY))
     return result
+
+
+def _below_tiny(a: np.ndarray) -> bool:
+    """Does cross-entropy floor some ln a here (a below the tiniest float, 0 included)?"""
+    return bool((a < _TINY).any())
+
+
+def _bce_below_tiny(a: np.ndarray) -> bool:
+    """Does binary cross-entropy floor some ln a or ln(1 − a) here?"""
+    return bool(((a < _TINY) | (1.0 - a < _TINY)).any())
+
+
+_FLOOR_NOTE = mark("ln 0 has no value: where a number under ln is 0 (below 2.2e−308), the loss takes ln of "
+                   "the tiniest float64 instead, ln 2.2250738585072014e−308 = −708.3964185322641, so it stays finite")
 
 
 def cross_entropy(out: np.ndarray, y: np.ndarray) -> float:
@@ -47,7 +62,7 @@ def softmax_cross_entropy(z: np.ndarray, y: np.ndarray, a: np.ndarray | None = N
     """
     if a is not None:
         small = a.ndim == 2 and a.shape[0] == 1 and a.shape[1] < SEQUENTIAL
-        if all_positive(a.tolist()[0]) if small else np.minimum.reduce(a, axis=None) > 0.0:
+        if all_positive(a.tolist()[0]) if small else not underflowed(a):
             log_a = np.log(a)
             np.multiply(y, log_a, out=log_a)
             direct = sequential_sum(log_a.tolist()[0]) if small else float(np.add.reduce(log_a, axis=None))
@@ -145,6 +160,93 @@ class LossText:
 
 
 @dataclass(frozen=True)
+class LogitText:
+    """What a fused loss's logit form gets for one sample: the symbols and values of its
+    targets y_i and logits z_i (those written out), the largest of all its logits and its
+    targets' sum, explain's writers, and ``join`` (explain's + of terms, with the count left out)."""
+
+    y: tuple[str, ...]
+    z: tuple[str, ...]
+    y_values: tuple[float, ...]
+    z_values: tuple[float, ...]
+    largest: float
+    total: float
+    n: Num
+    p: Num
+    join: Callable[[list[Pair]], Pair]
+
+
+@dataclass(frozen=True)
+class LogitForm:
+    """A fused loss written from the logits, for a batch whose outputs saturated.
+
+    Where some a_i is exactly 0 (or 1) in float64, the usual text −Σ y_i·ln a_i would ask a
+    calculator for ln 0 while the value was taken from the logits and is finite: then the
+    derivation writes the logit form instead. ``saturated(a)`` says whether the outputs
+    ``[B, n]`` call for it, ``sample`` writes one sample's loss (symbolic, with numbers) and
+    ``note`` says why the form is written.
+    """
+
+    saturated: Callable[[np.ndarray], bool]
+    sample: Callable[[LogitText], Pair]
+    note: str
+
+
+def underflowed(a: np.ndarray) -> bool:
+    """Has some softmax output underflowed to 0 (or is one NaN)? Then ln a is taken from the
+    logits: the value's test (``softmax_cross_entropy``) and the derivation's are this one."""
+    return not bool(np.minimum.reduce(a, axis=None) > 0.0)
+
+
+def _sigmoid_saturated(a: np.ndarray) -> bool:
+    """Is some sigmoid output exactly 0 or 1, where ln a or ln(1 − a) is not the logit's value?"""
+    return not bool(((a > 0.0) & (a < 1.0)).all())
+
+
+def _softmax_ce_from_logits(t: LogitText) -> Pair:
+    """−Σ_i y_i·ln a_i with ln a_i = z_i − m − ln Σ_k e^(z_k − m), m the largest logit,
+    written (Σ_j y_j)·(m + ln Σ_k e^(z_k − m)) − Σ_i y_i·z_i (the Σ_j y_j dropped when 1)."""
+    m = t.largest
+    exps = t.join([(f"e^({z} − m)", f"e^({t.n(v)} − {t.p(m)})") for z, v in zip(t.z, t.z_values, strict=True)])
+    yz = t.join([(f"{y}·{z}", f"{t.p(yv)}·{t.p(zv)}")
+                 for y, z, yv, zv in zip(t.y, t.z, t.y_values, t.z_values, strict=True)])
+    shift = (f"m + ln({exps[0]})", f"{t.n(m)} + ln({exps[1]})")
+    if t.total != 1.0:
+        shift = (f"Σ_j y_j·({shift[0]})", f"{t.p(t.total)}·({shift[1]})")
+    return f"{shift[0]} − ({yz[0]})", f"{shift[1]} − ({yz[1]})"
+
+
+def _softplus(t: LogitText, z: str, v: float) -> Pair:
+    """ln(1 + e^(−z)), written as NumPy's logaddexp(0, −z) takes it: max(0, −z) + ln(1 + e^(−|z|)),
+    in parentheses (it is added to the rest as one number). Where e^(−|z|) is below float64's
+    precision next to 1, ln(1 + e^(−|z|)) is that number itself (log1p's value), which a
+    calculator's 1 + e^(−|z|) would round away: it is written e^(−|z|)."""
+    exponent = t.n(-abs(v) or 0.0)
+    tail = math.exp(-abs(v))
+    if tail != 0.0 and math.log1p(tail) == tail:
+        return f"(max(0, −{z}) + e^(−|{z}|))", f"({t.n(max(0.0, -v))} + e^({exponent}))"
+    return f"(max(0, −{z}) + ln(1 + e^(−|{z}|)))", f"({t.n(max(0.0, -v))} + ln(1 + e^({exponent})))"
+
+
+def _sigmoid_ce_from_logits(t: LogitText) -> Pair:
+    """Σ_i y_i·ln(1 + e^(−z_i)) = −Σ_i y_i·ln σ(z_i), as ``sigmoid_cross_entropy`` takes it."""
+    terms = []
+    for y, z, yv, zv in zip(t.y, t.z, t.y_values, t.z_values, strict=True):
+        soft = _softplus(t, z, zv)
+        terms.append((f"{y}·{soft[0]}", f"{t.p(yv)}·{soft[1]}"))
+    return t.join(terms)
+
+
+def _sigmoid_bce_from_logits(t: LogitText) -> Pair:
+    """Σ_i [(1 − y_i)·z_i + ln(1 + e^(−z_i))], as ``sigmoid_bce`` takes it."""
+    terms = []
+    for y, z, yv, zv in zip(t.y, t.z, t.y_values, t.z_values, strict=True):
+        soft = _softplus(t, z, zv)
+        terms.append((f"((1 − {y})·{z} + {soft[0]})", f"((1 − {t.n(yv)})·{t.p(zv)} + {soft[1]})"))
+    return t.join(terms)
+
+
+@dataclass(frozen=True)
 class Fused:
     """A loss on the output activation ``activation``, taken from the logits z.
 
@@ -167,6 +269,7 @@ class Fused:
     # (``targets_sum_to_one``), without looking at them again: training knows its batches
     # beforehand. None: ``delta`` does not depend on that
     unit_delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    logit_form: LogitForm | None = None  # how the loss is written where the outputs saturated
 
 
 @dataclass(frozen=True)
@@ -196,6 +299,9 @@ class Loss:
     fused: tuple[Fused, ...] = ()
     needs: str | None = None  # the activation the last layer must have
     probabilities: bool = False  # every target in [0, 1], not a distribution (checked at load and on edits)
+    # where the loss of the output as written (by hand: the rounded output) takes ln of a
+    # number below the tiniest float, which it floors there: (does ``out`` [B, n] do so, the note)
+    floored: tuple[Callable[[np.ndarray], bool], str] | None = None
 
     def fused_with(self, activation: str | None) -> Fused | None:
         """The fused form of this loss on an output ``activation``, if it has one."""
@@ -278,17 +384,27 @@ _SOFTMAX_CE = Fused(
     "softmax", softmax_cross_entropy, _softmax_ce_delta, _softmax_ce_text,
     steps=softmax_cross_entropy_steps,
     value_note=mark("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite"),
-    torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()", unit_delta=_softmax_ce_unit_delta)
+    torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()", unit_delta=_softmax_ce_unit_delta,
+    logit_form=LogitForm(underflowed, _softmax_ce_from_logits, mark(
+        "some a_i is 0 in float64, where ln a_i has no value: the loss is written from the logits, "
+        "C = Σ_j y_j·(m + ln Σ_k e^(z_k − m)) − Σ_i y_i·z_i with m the largest logit (each e^(z_k − m) ≤ 1)")))
 _SIGMOID_CE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_cross_entropy(z, y), _sigmoid_ce_delta,
     lambda t: (f"−{t.y}·(1 − {t.a})", f"−{t.p(t.y_value)}·(1 − {t.p(t.a_value)})",
-               tr("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)")))
+               tr("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)")),
+    logit_form=LogitForm(_sigmoid_saturated, _sigmoid_ce_from_logits, mark(
+        "some a_i is exactly 0 or 1 in float64: the loss is written from the logits, −ln σ(z) = ln(1 + e^(−z)) "
+        "= max(0, −z) + ln(1 + e^(−|z|)), as it was computed (ln(1 + x) is x itself below 1.1e−16)")))
 _SIGMOID_BCE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_bce(z, y), _sigmoid_bce_delta,
     lambda t: (f"{t.a} − {t.y}", f"{t.n(t.a_value)} − {t.n(t.y_value)}",
                tr("sigmoid + binary cross-entropy: δ = ∂E/∂a·σ′(z) = (a − y)/(a·(1 − a))·a·(1 − a) = a − y")),
     value_note=mark("each term is computed from the logit as (1 − y_i)·z_i + ln(1 + e^(−z_i)), so it stays finite"),
-    torch_value="F.binary_cross_entropy_with_logits(logits, y, reduction='sum') / BATCH")
+    torch_value="F.binary_cross_entropy_with_logits(logits, y, reduction='sum') / BATCH",
+    logit_form=LogitForm(_sigmoid_saturated, _sigmoid_bce_from_logits, mark(
+        "some a_i is exactly 0 or 1 in float64: the loss is written from the logits, each term "
+        "(1 − y_i)·z_i + (max(0, −z_i) + ln(1 + e^(−|z_i|))), as it was computed (ln(1 + x) is x itself "
+        "below 1.1e−16)")))
 
 
 _TABLE = {entry.name: entry for entry in (
@@ -296,7 +412,8 @@ _TABLE = {entry.name: entry for entry in (
          lambda t: (f"{t.y}·ln {t.a}", f"{t.p(t.y_value)}·ln {t.n(t.a_value)}"),
          lambda s, n: (f"−({s[0]})", f"−({s[1]})"),
          lambda t: (f"−{t.y} / {t.a}", f"−{t.p(t.y_value)} / {t.p(t.a_value)}"),
-         "-(y * torch.log(out)).sum(dim=1).mean()", "CE", distribution=True, fused=(_SOFTMAX_CE, _SIGMOID_CE)),
+         "-(y * torch.log(out)).sum(dim=1).mean()", "CE", distribution=True, fused=(_SOFTMAX_CE, _SIGMOID_CE),
+         floored=(_below_tiny, _FLOOR_NOTE)),
     Loss("binary_cross_entropy", binary_cross_entropy, binary_cross_entropy_grad, "E",
          "−Σ_i [y_i·ln a_i + (1 − y_i)·ln(1 − a_i)]", "(a_i − y_i) / (a_i·(1 − a_i))",
          lambda t: (f"{t.y}·ln {t.a} + (1 − {t.y})·ln(1 − {t.a})",
@@ -305,7 +422,7 @@ _TABLE = {entry.name: entry for entry in (
          lambda t: (f"({t.a} − {t.y}) / ({t.a}·(1 − {t.a}))",
                     f"({t.n(t.a_value)} − {t.n(t.y_value)}) / ({t.n(t.a_value)}·(1 − {t.n(t.a_value)}))"),
          "F.binary_cross_entropy(out, y, reduction='sum') / BATCH", "BCE",
-         fused=(_SIGMOID_BCE,), needs="sigmoid", probabilities=True),
+         fused=(_SIGMOID_BCE,), needs="sigmoid", probabilities=True, floored=(_bce_below_tiny, _FLOOR_NOTE)),
     Loss("squared_error", squared_error, squared_error_grad, "E", "½·Σ_i (y_i − a_i)²", "a_i − y_i",
          lambda t: (f"({t.y} − {t.a})²", f"({t.n(t.y_value)} − {t.n(t.a_value)})²"),
          lambda s, n: (f"½·({s[0]})", f"½·({s[1]})"),

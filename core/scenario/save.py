@@ -339,8 +339,9 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
         try:
             parse_scenario(check, file=target.shown, base_dir=base)
         except ScenarioError as err:
-            raise ScenarioError(tr("not saved, the result would not load back: {reason}", reason=err.reason),
-                                file=target.shown, field=err.field) from None
+            # "not saved" is the caller's to say (the TUI's message line, the command's error)
+            raise ScenarioError(tr("the saved file would not load back (nothing was written): {reason}",
+                                   reason=err.reason), file=target.shown, field=err.field) from None
         text = dump_scenario(scenario, target.path,
                              {field: _relative(side.path, base) for field, side in plan.sidecars.items()})
         for field, tmp in temps.items():

@@ -73,6 +73,7 @@ STR, INT, NULL, BOOL = _TAG + "str", _TAG + "int", _TAG + "null", _TAG + "bool"
 SEQ, MAP = _TAG + "seq", _TAG + "map"
 _SCALAR_TAGS = (STR, INT, FLOAT_TAG, NULL, BOOL)
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_NONZERO_MANTISSA = re.compile(r"[-+]?[0-9.]*[1-9]")  # a digit 1-9 before any exponent
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
 
 
@@ -230,7 +231,10 @@ class _Builder:
             if not event.implicit[0]:
                 return text  # quoted: always text
             if _PLAIN_FLOAT.fullmatch(text):
-                return float(text)
+                number = float(text)
+                if number == 0.0 and _NONZERO_MANTISSA.match(text):
+                    raise self.underflow(text, event, frame)
+                return number
             if _PLAIN_INT.fullmatch(text):
                 return int(text)
             tag = self.loader.resolve(yaml.ScalarNode, text, event.implicit)
@@ -243,6 +247,13 @@ class _Builder:
             return text
         node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
         return construct(self.loader, node)
+
+    def underflow(self, text: str, event: Any, frame: _Frame | None) -> ScenarioError:
+        """A number written nonzero that float64 reads as 0 (``1e-400``): refused, never a silent 0."""
+        return ScenarioError(tr("{value} is too small for a float64 (the smallest is 5e−324): it would be read as 0; "
+                                "write 0 if 0 is meant", value=quote(text, 40)),
+                             file=self.file, line=event.start_mark.line + 1,
+                             field=format_path(frame.child_path() if frame is not None else ()) or None)
 
     def tag_of(self, event: Any, frame: _Frame | None) -> str:
         """The tag of an event; an explicit tag beyond plain data is refused."""

@@ -138,3 +138,31 @@ def test_json_of_an_overflowing_loss_names_the_loss() -> None:
     with np.errstate(all="ignore"), pytest.raises(CnnTuiError) as caught:
         to_json(scenario, solve(scenario, 1))
     assert str(caught.value).startswith("iteration 1 diverged: loss is ∞ (a value overflowed to ∞ or NaN, ")
+
+
+# --- numbers float64 would read as 0 ---------------------------------------------------------
+
+@pytest.mark.parametrize("typed", ["1e-400", "-1e-400", "0.5e-330", "2e-324"])
+def test_a_typed_number_below_float64_s_smallest_is_refused(typed: str) -> None:
+    from core.numbers import parse_number
+
+    with pytest.raises(ValueError, match="is too small: float64 holds numbers down to 5e−324"):
+        parse_number(typed)
+
+
+@pytest.mark.parametrize(("typed", "value"), [("0e-400", 0.0), ("0.000", 0.0), ("5e-324", 5e-324), ("-0.0", -0.0)])
+def test_zero_and_the_smallest_float_are_read_as_typed(typed: str, value: float) -> None:
+    from core.numbers import parse_number
+
+    assert parse_number(typed) == value
+
+
+def test_a_file_s_number_below_float64_s_smallest_is_refused_with_its_line() -> None:
+    with pytest.raises(CnnTuiError, match=r"tiny-cnn-extreme.yaml:25: layers\[2\]\.weight\[0\]\[0\]: 1\.0e-400 is too "
+                                          r"small for a float64 \(the smallest is 5e−324\): it would be read as 0"):
+        _bundled("tiny-cnn", ("weight: [[0.1, 0.2], [-0.1, -0.2]], bias: [0.3, -0.3]}\n  - {name: out",
+                              "weight: [[1.0e-400, 0.2], [-0.1, -0.2]], bias: [0.3, -0.3]}\n  - {name: out"))
+    with pytest.raises(CnnTuiError, match="learning_rate: 1e-999 is too small"):
+        _bundled("tiny-cnn", ("learning_rate: 0.5", "learning_rate: 1e-999"))
+    written_zero = _bundled("tiny-cnn", ("bias: [0.5, -0.5]", "bias: [0.0e-400, -0.5]"))
+    assert written_zero.params["conv"]["bias"][0] == 0.0  # a 0 written with an exponent is a 0

@@ -27,3 +27,18 @@ async def test_an_answer_written_1e_minus_310_is_checked_in_one_short_message() 
                                     "(the derivation below shows the formula with numbers)")
             assert cell(app, "out.out[1]") == "0.772928465✗"
         assert app.main.unexpected == []
+
+
+async def test_a_weight_typed_1e_minus_400_is_refused_not_read_as_0() -> None:
+    """float64 reads 1e-400 as 0: the edit says so and the weight keeps its value (it was
+    silently 0 before)."""
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        app.main.select("fc.weight[0,0]")
+        await press(pilot, "enter")
+        box = app.focused
+        box.value = "1e-400"
+        await press(pilot, "enter")
+        assert "'1e-400' is too small" in message(app) and "type 0 if 0 is meant" in message(app), message(app)
+        assert cell(app, "fc.weight[0,0]") == "0.100" and not app.stepper.edited
+        assert app.main.unexpected == []

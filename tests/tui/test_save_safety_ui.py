@@ -71,6 +71,28 @@ async def test_save_as_refusals_show_a_message_and_keep_the_edits(app, tmp_path)
     assert load_scenario(good).params["fc"]["weight"][0, 0] == 0.5
 
 
+async def test_a_save_that_would_not_load_back_says_not_saved_once(app, tmp_path, monkeypatch):
+    """The check that a saved file loads back refuses it: one message, "not saved" said once
+    (core's message said it too: "not saved: …: not saved, the result …"), nothing written."""
+    import core.scenario.load as load
+    from core.errors import ScenarioError
+
+    def refuse(*args, **kwargs):
+        raise ScenarioError("layers: a made-up refusal", file="x.yaml")
+
+    monkeypatch.setattr(load, "parse_scenario", refuse)  # imported by the save when it runs
+    target = tmp_path / "back.yaml"
+    async with app.run_test(size=SIZE) as pilot:
+        await _edit(app, pilot, "fc.weight[0,0]", "0.5")
+        await _save_as(app, pilot, str(target))
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = message(app)
+        assert said.count("not saved") == 1 and "would not load back" in said, said
+        assert "a made-up refusal" in said and app.stepper.edited
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_save_as_onto_a_sample_file_is_refused_before_asking(app, tmp_path):
     from core.scenario.catalog import bundled_dir, load
     from tui.app import CnnTuiApp
