@@ -258,13 +258,14 @@ def test_the_input_gradient_takes_the_per_offset_route_where_it_is_safe(monkeypa
     taken: list[int] = []
     original = spatial.Geometry.add_products
 
-    def spy(self, weights, rows, shape):
+    def spy(self, weights, rows, shape, out=None, group=0):
         taken.append(rows.shape[1])
-        return original(self, weights, rows, shape)
+        return original(self, weights, rows, shape, out, group)
 
     monkeypatch.setattr(spatial.Geometry, "add_products", spy)
     rng = np.random.default_rng(11)
-    agrees = spatial.offset_products_agree(6, 25, 16, 64, 8)  # this machine's BLAS, for the first shape
+    # this machine's BLAS, for the first shape (in runs of offsets as add_products makes them)
+    agrees = spatial.offset_products_agree(6, 25, 16, 64, 8, spatial.offsets_per_product(6, 25, 64, 8))
     for in_shape, batch, expected in (((6, 12, 12), 8, [512] if agrees else []), ((6, 11, 11), 3, []),
                                       ((1, 12, 12), 8, [])):
         conv = Conv("conv", in_shape, 16, (5, 5), (1, 1), (0, 0), get_activation("linear"))
@@ -282,7 +283,8 @@ def test_the_machines_blas_decides_the_per_offset_route(monkeypatch) -> None:
     the next. Refused, the whole product is taken; and over a sweep of shapes the input
     gradient is the plain product's floats whichever route the probe chose."""
     conv = Conv("conv", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("linear"))
-    assert conv.geometry.by_offset(16, 8) == spatial.offset_products_agree(6, 25, 16, 64, 8)
+    assert conv.geometry.by_offset(16, 8) == \
+        spatial.offset_products_agree(6, 25, 16, 64, 8, spatial.offsets_per_product(6, 25, 64, 8))
     monkeypatch.setattr(spatial, "offset_products_agree", lambda *shape: False)
     assert not conv.geometry.by_offset(16, 8)
     monkeypatch.undo()
