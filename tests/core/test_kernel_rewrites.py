@@ -305,6 +305,42 @@ def test_the_machines_blas_decides_the_per_offset_route(monkeypatch) -> None:
         assert same(conv.input_grad(params, x, delta, cols), want)
 
 
+def test_runs_of_kernel_offsets_follow_their_rule() -> None:
+    """``offsets_per_product``: the fewest even runs whose blocks stay within OFFSETS_BYTES,
+    one offset a run at the least and all of them in one where they fit (LeNet's second
+    conv at batch 32: 25 offsets of a [6, 2048] block, 98,304 bytes each, in two runs)."""
+    assert spatial.offsets_per_product(6, 25, 64, 32) == 13
+    assert spatial.offsets_per_product(6, 25, 64, 8) == 25
+    assert spatial.offsets_per_product(512, 9, 1024, 64) == 1  # one offset's block alone is past the bytes
+    for channels, taps, positions, batch in ((3, 9, 100, 16), (16, 25, 144, 64), (64, 9, 256, 32), (2, 49, 9, 8)):
+        group = spatial.offsets_per_product(channels, taps, positions, batch)
+        runs = -(-taps // group)
+        assert 1 <= group <= taps
+        assert group * channels * positions * batch * 8 <= spatial.OFFSETS_BYTES or group == 1
+        assert runs == 1 or -(-taps // (runs - 1)) * channels * positions * batch * 8 \
+            > spatial.OFFSETS_BYTES  # no fewer runs would do
+
+
+@pytest.mark.parametrize("group", [1, 2, 7, 13, 25])
+def test_every_run_of_offsets_gives_the_whole_products_floats_where_the_probe_says_so(group: int) -> None:
+    """The input gradient in runs of ``group`` offsets (the last one shorter where ``group``
+    does not divide 25) is the plain ``add_columns(wᵀ·rows)``'s floats where
+    ``offset_products_agree`` says so for those runs, and within 1e-12 of it in any case;
+    the same bits from one run to the next."""
+    g = spatial.Geometry((6, 12, 12), (5, 5), (1, 1), (0, 0))
+    rng = np.random.default_rng(group)
+    weights = rng.standard_normal((16, 150))
+    rows = rng.standard_normal((16, 64 * 32))
+    shape = (32, 6, 12, 12)
+    want = g.add_columns(weights.T @ rows, shape)
+    got = g.add_products(weights, rows, shape, group=group)
+    assert np.allclose(got, want, rtol=0, atol=1e-12)
+    assert g.add_products(weights, rows, shape, group=group).tobytes() == got.tobytes()
+    if spatial.offset_products_agree(6, 25, 16, 64, 32, group):
+        assert got.tobytes() == want.tobytes()
+    assert spatial.offset_products_agree(6, 25, 16, 64, 32, 25)  # one run is the whole product itself
+
+
 def test_stepper_and_training_agree_bit_for_bit_over_big_batch_norm_channels(monkeypatch) -> None:
     """conv → batchnorm2d → max-pool, whose batch norm channels hold 16,384 values (64 samples ×
     16×16) laid out channel by channel (the pool's strided route hands them back so): the

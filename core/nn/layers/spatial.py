@@ -33,11 +33,12 @@ _ZERO = np.zeros(1)
 
 def offsets_per_product(channels: int, taps: int, positions: int, batch: int) -> int:
     """Kernel offsets per product of ``Geometry.add_products``: the ``[C·K, P·B]`` product in
-    as few runs of offsets as keep each run's block within about OFFSETS_BYTES, the runs as
-    even as can be. (One offset per product, as before, made 25 small products for LeNet's
-    second conv: 650 µs of CPU against 425 for two runs of 13 (benchmarks/README.md).)"""
-    runs = -(-taps * channels * positions * batch * 8 // OFFSETS_BYTES)
-    return -(-taps // max(1, min(runs, taps)))
+    the fewest runs of offsets whose blocks stay within OFFSETS_BYTES (one offset a run at
+    the least), the runs as even as can be. (One offset per product, as before, made 25
+    small products for LeNet's second conv: 650 µs of CPU against 425 for two runs of 13.)"""
+    fits = max(1, min(taps, OFFSETS_BYTES // (channels * positions * batch * 8)))
+    runs = -(-taps // fits)
+    return -(-taps // runs)
 
 
 class Geometry:
