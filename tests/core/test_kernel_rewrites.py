@@ -411,11 +411,11 @@ def test_conv_forward_chunks_only_a_product_bound_by_memory() -> None:
     lenet = Conv("c2", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("relu"))
     assert lenet.geometry.chunk_samples(32, lenet._taps, lenet.filters) == 0  # 150 taps: bound by arithmetic
     first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
-    agreeing = [n for n in (4, 8, 16) if blas_probe.column_blocks_agree(6, 25, 32 * 576, tuple(range(0, 32 * 576,
-                                                                                                 n * 576)))]
-    # 4-sample chunks (576 positions each), or the smallest twice as large that this machine's BLAS sums alike
-    assert first.geometry.chunk_samples(32, first._taps, first.filters) == (agreeing[0] if agreeing else 0)
-    assert first.geometry.chunk_samples(4, first._taps, first.filters) == 0  # columns of 460 KB: at once
+    agreeing = [n for n in (36, 72) if blas_probe.column_blocks_agree(6, 25, 128 * 576, tuple(range(0, 128 * 576,
+                                                                                                n * 576)))]
+    # 36-sample chunks (576 positions each, 4 MiB), or the smallest twice as large that this machine's BLAS sums alike
+    assert first.geometry.chunk_samples(128, first._taps, first.filters) == (agreeing[0] if agreeing else 0)
+    assert first.geometry.chunk_samples(32, first._taps, first.filters) == 0  # columns of 3.7 MB: at once
 
 
 def test_the_machines_blas_decides_the_chunked_forward(monkeypatch) -> None:
@@ -423,7 +423,7 @@ def test_the_machines_blas_decides_the_chunked_forward(monkeypatch) -> None:
     product's floats; refused, the whole product is taken, and its floats are the same."""
     first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
     monkeypatch.setattr(spatial, "column_blocks_agree", lambda *shape: False)
-    assert first.geometry.chunk_samples(32, first._taps, first.filters) == 0
+    assert first.geometry.chunk_samples(128, first._taps, first.filters) == 0
     assert blas_probe.column_blocks_agree(6, 40, 64, (0,))  # one block is the whole product
 
 

@@ -25,7 +25,10 @@ from core.nn.layers.windows import WindowTable
 
 SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
 CHUNK_TAPS = 32  # rows of columns up to which a conv's forward product is bound by memory
-CHUNK_BYTES = 1 << 19  # the columns of a chunk, about (512 KiB: in L2 with the product's)
+# the columns of a chunk, about (4 MiB: within the last-level cache; 512 KiB chunks, in L2 with
+# the product's, cost LeNet's first conv 130 µs more CPU than its 3.7 MB of columns at once here:
+# the chunks' own NumPy calls cost more than the L2 saves; benchmarks/README.md, session 8)
+CHUNK_BYTES = 1 << 22
 # the input gradient's product block per run of kernel offsets, at most about (add_products)
 OFFSETS_BYTES = 1 << 21
 _ZERO = np.zeros(1)
