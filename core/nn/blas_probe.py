@@ -1,7 +1,7 @@
 """Whether this machine's BLAS gives a product made in pieces the very floats of the whole.
 
 The engine's fast routes make a matrix product in pieces (a convolution's forward a chunk
-of columns at a time, its input gradient one kernel offset's rows at a time) where each
+of columns at a time, its input gradient a run of kernel offsets' rows at a time) where each
 value is the same dot product as in the whole product. Whether its float is the same too
 depends on the kernel OpenBLAS picks for each piece's shape (its small-matrix kernel, a
 tile's ragged edge, the CPU's own kernels): a rule measured on one CPU failed on the next.

@@ -1,7 +1,7 @@
 """The rewritten kernels give the very floats of the plain NumPy expressions they replace.
 
 Batch norm and Adam write their intermediate results into arrays they made, a convolution's
-input gradient makes its product one kernel offset at a time, and its weight gradient may
+input gradient makes its product a run of kernel offsets at a time, and its weight gradient may
 run as (columns @ δᵀ)ᵀ: each must give the same bits as the expression it stands for (the
 solve JSON, the worked example and the torch agreement depend on them), in the same memory
 layout (NumPy sums in memory order, so a layout change would move every later sum's last
