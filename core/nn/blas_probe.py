@@ -1,7 +1,7 @@
 """Whether this machine's BLAS gives a product made in pieces the very floats of the whole.
 
 The engine's fast routes make a matrix product in pieces (a convolution's forward a chunk
-of columns at a time, its input gradient one kernel offset's rows at a time) where each
+of columns at a time, its input gradient a run of kernel offsets' rows at a time) where each
 value is the same dot product as in the whole product. Whether its float is the same too
 depends on the kernel OpenBLAS picks for each piece's shape (its small-matrix kernel, a
 tile's ragged edge, the CPU's own kernels): a rule measured on one CPU failed on the next.
@@ -36,11 +36,13 @@ def column_blocks_agree(rows: int, inner: int, columns: int, starts: tuple[int, 
 
 
 @lru_cache(maxsize=512)
-def offset_products_agree(channels: int, taps: int, filters: int, positions: int, batch: int, cut: int = 0) -> bool:
-    """Whether a convolution's per-offset products (``Geometry.add_products``: ``[C, F]·[F, P·B]``
-    for each kernel offset) give the whole product ``weights.T @ rows``'s floats
-    (``[C·K, F]·[F, P·B]``, batch innermost), and with ``cut`` the two sample halves' per-offset
-    products too (``add_products_in_halves``). It costs about two input gradients, once."""
+def offset_products_agree(channels: int, taps: int, filters: int, positions: int, batch: int, group: int = 1,
+                          cut: int = 0) -> bool:
+    """Whether a convolution's products per run of ``group`` kernel offsets
+    (``Geometry.add_products``: ``[group·C, F]·[F, P·B]``, the last run shorter where ``group``
+    does not divide the taps) give the whole product ``weights.T @ rows``'s floats
+    (``[C·K, F]·[F, P·B]``, batch innermost), and with ``cut`` the two sample halves' runs too
+    (``add_products_in_halves``). It costs about two input gradients, once."""
     weights, grid = _operands((filters, channels * taps), (filters, positions, batch))  # batch innermost
     whole = (weights.T @ grid.reshape(filters, -1)).reshape(channels, taps, positions, batch)
     per_offset = np.ascontiguousarray(weights.reshape(filters, channels, taps).transpose(2, 1, 0))  # [K, C, F]
@@ -48,8 +50,11 @@ def offset_products_agree(channels: int, taps: int, filters: int, positions: int
     for start, stop in spans:
         rows = np.ascontiguousarray(grid[:, :, start:stop]).reshape(filters, -1)
         want = whole[:, :, :, start:stop]
-        for k in range(taps):
-            got = (per_offset[k] @ rows).reshape(channels, positions, stop - start)
-            if got.tobytes() != np.ascontiguousarray(want[:, k]).tobytes():
+        for first in range(0, taps, group):
+            count = min(group, taps - first)
+            got = (per_offset[first:first + count].reshape(count * channels, filters) @ rows)
+            got = got.reshape(count, channels, positions, stop - start)
+            expected = np.ascontiguousarray(want[:, first:first + count].transpose(1, 0, 2, 3))
+            if got.tobytes() != expected.tobytes():
                 return False
     return True

@@ -25,6 +25,7 @@ from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer
 from core.nn import halves
+from core.nn.layers import spatial
 from core.nn.layers.spatial import Geometry
 from core.scenario.catalog import load
 from core.scenario.load import parse_scenario
@@ -44,6 +45,7 @@ def _restore() -> Iterator[None]:
 
 def _route(monkeypatch: pytest.MonkeyPatch, split: bool, threads: int) -> None:
     monkeypatch.setattr(halves, "SPLIT_WORK", 1 if split else NEVER)
+    monkeypatch.setattr(spatial, "CHUNK_BYTES", 1 << 19)  # "chunked"'s 1.6 MB of columns in chunks
     halves.set_threads(threads)
 
 

@@ -1,7 +1,7 @@
 """The rewritten kernels give the very floats of the plain NumPy expressions they replace.
 
 Batch norm and Adam write their intermediate results into arrays they made, a convolution's
-input gradient makes its product one kernel offset at a time, and its weight gradient may
+input gradient makes its product a run of kernel offsets at a time, and its weight gradient may
 run as (columns @ δᵀ)ᵀ: each must give the same bits as the expression it stands for (the
 solve JSON, the worked example and the torch agreement depend on them), in the same memory
 layout (NumPy sums in memory order, so a layout change would move every later sum's last
@@ -258,13 +258,14 @@ def test_the_input_gradient_takes_the_per_offset_route_where_it_is_safe(monkeypa
     taken: list[int] = []
     original = spatial.Geometry.add_products
 
-    def spy(self, weights, rows, shape):
+    def spy(self, weights, rows, shape, out=None, group=0):
         taken.append(rows.shape[1])
-        return original(self, weights, rows, shape)
+        return original(self, weights, rows, shape, out, group)
 
     monkeypatch.setattr(spatial.Geometry, "add_products", spy)
     rng = np.random.default_rng(11)
-    agrees = spatial.offset_products_agree(6, 25, 16, 64, 8)  # this machine's BLAS, for the first shape
+    # this machine's BLAS, for the first shape (in runs of offsets as add_products makes them)
+    agrees = spatial.offset_products_agree(6, 25, 16, 64, 8, spatial.offsets_per_product(6, 25, 64, 8))
     for in_shape, batch, expected in (((6, 12, 12), 8, [512] if agrees else []), ((6, 11, 11), 3, []),
                                       ((1, 12, 12), 8, [])):
         conv = Conv("conv", in_shape, 16, (5, 5), (1, 1), (0, 0), get_activation("linear"))
@@ -282,7 +283,8 @@ def test_the_machines_blas_decides_the_per_offset_route(monkeypatch) -> None:
     the next. Refused, the whole product is taken; and over a sweep of shapes the input
     gradient is the plain product's floats whichever route the probe chose."""
     conv = Conv("conv", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("linear"))
-    assert conv.geometry.by_offset(16, 8) == spatial.offset_products_agree(6, 25, 16, 64, 8)
+    assert conv.geometry.by_offset(16, 8) == \
+        spatial.offset_products_agree(6, 25, 16, 64, 8, spatial.offsets_per_product(6, 25, 64, 8))
     monkeypatch.setattr(spatial, "offset_products_agree", lambda *shape: False)
     assert not conv.geometry.by_offset(16, 8)
     monkeypatch.undo()
@@ -301,6 +303,42 @@ def test_the_machines_blas_decides_the_per_offset_route(monkeypatch) -> None:
         rows = delta.reshape(batch, filters, -1).transpose(1, 2, 0).reshape(filters, -1)
         want = conv.geometry.add_columns(params["weight"].reshape(filters, -1).T @ rows, x.shape)
         assert same(conv.input_grad(params, x, delta, cols), want)
+
+
+def test_runs_of_kernel_offsets_follow_their_rule() -> None:
+    """``offsets_per_product``: the fewest even runs whose blocks stay within OFFSETS_BYTES,
+    one offset a run at the least and all of them in one where they fit (LeNet's second
+    conv at batch 32: 25 offsets of a [6, 2048] block, 98,304 bytes each, in two runs)."""
+    assert spatial.offsets_per_product(6, 25, 64, 32) == 13
+    assert spatial.offsets_per_product(6, 25, 64, 8) == 25
+    assert spatial.offsets_per_product(512, 9, 1024, 64) == 1  # one offset's block alone is past the bytes
+    for channels, taps, positions, batch in ((3, 9, 100, 16), (16, 25, 144, 64), (64, 9, 256, 32), (2, 49, 9, 8)):
+        group = spatial.offsets_per_product(channels, taps, positions, batch)
+        runs = -(-taps // group)
+        assert 1 <= group <= taps
+        assert group * channels * positions * batch * 8 <= spatial.OFFSETS_BYTES or group == 1
+        assert runs == 1 or -(-taps // (runs - 1)) * channels * positions * batch * 8 \
+            > spatial.OFFSETS_BYTES  # no fewer runs would do
+
+
+@pytest.mark.parametrize("group", [1, 2, 7, 13, 25])
+def test_every_run_of_offsets_gives_the_whole_products_floats_where_the_probe_says_so(group: int) -> None:
+    """The input gradient in runs of ``group`` offsets (the last one shorter where ``group``
+    does not divide 25) is the plain ``add_columns(wᵀ·rows)``'s floats where
+    ``offset_products_agree`` says so for those runs, and within 1e-12 of it in any case;
+    the same bits from one run to the next."""
+    g = spatial.Geometry((6, 12, 12), (5, 5), (1, 1), (0, 0))
+    rng = np.random.default_rng(group)
+    weights = rng.standard_normal((16, 150))
+    rows = rng.standard_normal((16, 64 * 32))
+    shape = (32, 6, 12, 12)
+    want = g.add_columns(weights.T @ rows, shape)
+    got = g.add_products(weights, rows, shape, group=group)
+    assert np.allclose(got, want, rtol=0, atol=1e-12)
+    assert g.add_products(weights, rows, shape, group=group).tobytes() == got.tobytes()
+    if spatial.offset_products_agree(6, 25, 16, 64, 32, group):
+        assert got.tobytes() == want.tobytes()
+    assert spatial.offset_products_agree(6, 25, 16, 64, 32, 25)  # one run is the whole product itself
 
 
 def test_stepper_and_training_agree_bit_for_bit_over_big_batch_norm_channels(monkeypatch) -> None:
@@ -373,11 +411,11 @@ def test_conv_forward_chunks_only_a_product_bound_by_memory() -> None:
     lenet = Conv("c2", (6, 12, 12), 16, (5, 5), (1, 1), (0, 0), get_activation("relu"))
     assert lenet.geometry.chunk_samples(32, lenet._taps, lenet.filters) == 0  # 150 taps: bound by arithmetic
     first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
-    agreeing = [n for n in (4, 8, 16) if blas_probe.column_blocks_agree(6, 25, 32 * 576, tuple(range(0, 32 * 576,
-                                                                                                 n * 576)))]
-    # 4-sample chunks (576 positions each), or the smallest twice as large that this machine's BLAS sums alike
-    assert first.geometry.chunk_samples(32, first._taps, first.filters) == (agreeing[0] if agreeing else 0)
-    assert first.geometry.chunk_samples(4, first._taps, first.filters) == 0  # columns of 460 KB: at once
+    agreeing = [n for n in (36, 72) if blas_probe.column_blocks_agree(6, 25, 128 * 576, tuple(range(0, 128 * 576,
+                                                                                                n * 576)))]
+    # 36-sample chunks (576 positions each, 4 MiB), or the smallest twice as large that this machine's BLAS sums alike
+    assert first.geometry.chunk_samples(128, first._taps, first.filters) == (agreeing[0] if agreeing else 0)
+    assert first.geometry.chunk_samples(32, first._taps, first.filters) == 0  # columns of 3.7 MB: at once
 
 
 def test_the_machines_blas_decides_the_chunked_forward(monkeypatch) -> None:
@@ -385,7 +423,7 @@ def test_the_machines_blas_decides_the_chunked_forward(monkeypatch) -> None:
     product's floats; refused, the whole product is taken, and its floats are the same."""
     first = Conv("c1", (1, 28, 28), 6, (5, 5), (1, 1), (0, 0), get_activation("relu"))
     monkeypatch.setattr(spatial, "column_blocks_agree", lambda *shape: False)
-    assert first.geometry.chunk_samples(32, first._taps, first.filters) == 0
+    assert first.geometry.chunk_samples(128, first._taps, first.filters) == 0
     assert blas_probe.column_blocks_agree(6, 40, 64, (0,))  # one block is the whole product
 
 

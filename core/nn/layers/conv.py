@@ -128,7 +128,7 @@ class Conv(Layer):
         if self.geometry.is_small(b):
             rows = self._rows(upstream)  # [F, B·P]
         else:
-            # a product per kernel offset where OpenBLAS gives each dot product the same float
+            # a product per run of kernel offsets where OpenBLAS gives each dot product the same float
             # as in the whole product (Geometry.by_offset)
             g = self.geometry
             by_offset = g.by_offset(self.filters, b)

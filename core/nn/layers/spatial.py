@@ -25,8 +25,23 @@ from core.nn.layers.windows import WindowTable
 
 SMALL = 32768  # window elements (C·K·B·P) up to which the gather-table route is used
 CHUNK_TAPS = 32  # rows of columns up to which a conv's forward product is bound by memory
-CHUNK_BYTES = 1 << 19  # the columns of a chunk, about (512 KiB: in L2 with the product's)
+# the columns of a chunk, about (4 MiB: within the last-level cache; 512 KiB chunks, in L2 with
+# the product's, cost LeNet's first conv 130 µs more CPU than its 3.7 MB of columns at once here:
+# the chunks' own NumPy calls cost more than the L2 saves; benchmarks/README.md, session 8)
+CHUNK_BYTES = 1 << 22
+# the input gradient's product block per run of kernel offsets, at most about (add_products)
+OFFSETS_BYTES = 1 << 21
 _ZERO = np.zeros(1)
+
+
+def offsets_per_product(channels: int, taps: int, positions: int, batch: int) -> int:
+    """Kernel offsets per product of ``Geometry.add_products``: the ``[C·K, P·B]`` product in
+    the fewest runs of offsets whose blocks stay within OFFSETS_BYTES (one offset a run at
+    the least), the runs as even as can be. (One offset per product, as before, made 25
+    small products for LeNet's second conv: 650 µs of CPU against 425 for two runs of 13.)"""
+    fits = max(1, min(taps, OFFSETS_BYTES // (channels * positions * batch * 8)))
+    runs = -(-taps // fits)
+    return -(-taps // runs)
 
 
 class Geometry:
@@ -239,30 +254,38 @@ class Geometry:
         return grid.transpose(3, 0, 1, 2).reshape(shape)
 
     def add_products(self, weights: np.ndarray, rows: np.ndarray, shape: tuple[int, ...],
-                     out: np.ndarray | None = None) -> np.ndarray:
+                     out: np.ndarray | None = None, group: int = 0) -> np.ndarray:
         """``add_columns(weights.T @ rows, shape)`` on the large-batch route (``rows`` is
-        ``[F, P·B]``, batch innermost), one kernel offset at a time: offset k's ``[C, P·B]``
-        block of the product (each value the same dot product over F, so the same float) is
-        made and added while it is in cache, instead of the whole ``[C·K, P·B]`` product
-        first. The additions are the same, in the same order."""
+        ``[F, P·B]``, batch innermost), ``group`` kernel offsets at a time (0: as many as
+        ``offsets_per_product`` gives for this batch): the ``[group·C, P·B]`` block of the
+        product for those offsets (each value the same dot product over F, so the same float
+        where ``offset_products_agree`` says so) is made and added while it is in cache,
+        instead of the whole ``[C·K, P·B]`` product first. The additions are the same, in
+        the same order."""
         b = shape[0]
         t = self.table
         (kh, kw), (dy, dx) = self.kernel, self.stride
         taps = kh * kw
+        group = group or offsets_per_product(self.channels, taps, t.positions, b)
         ystop, xstop = dy * (t.out_height - 1) + 1, dx * (t.out_width - 1) + 1
         grid = np.zeros((self.channels, t.height, t.width, b))
-        per_offset = np.ascontiguousarray(weights.reshape(-1, self.channels, taps).transpose(2, 1, 0))  # [K, C, F]
-        part = np.empty((self.channels, t.out_height, t.out_width, b))
-        total = np.empty_like(part)
-        flat = part.reshape(self.channels, -1)
-        for k in range(taps):
-            i, j = divmod(k, kw)
-            np.matmul(per_offset[k], rows, out=flat)
-            # view + part into a contiguous array, then copied back: NumPy's add is about twice
-            # as fast writing contiguous memory as writing a strided view in place
-            view = grid[:, i:i + ystop:dy, j:j + xstop:dx]
-            np.add(view, part, out=total)
-            np.copyto(view, total)
+        # [K·C, F]: offset k's rows k·C … k·C + C − 1, so a run of offsets is a run of rows
+        per_offset = np.ascontiguousarray(weights.reshape(-1, self.channels, taps).transpose(2, 1, 0))
+        per_offset = per_offset.reshape(taps * self.channels, -1)
+        block = np.empty((group * self.channels, rows.shape[1]))
+        total = np.empty((self.channels, t.out_height, t.out_width, b))
+        for first in range(0, taps, group):
+            count = min(group, taps - first)
+            part = block[:count * self.channels]
+            np.matmul(per_offset[first * self.channels:(first + count) * self.channels], rows, out=part)
+            parts = part.reshape(count, self.channels, t.out_height, t.out_width, b)
+            for k in range(first, first + count):
+                i, j = divmod(k, kw)
+                # view + part into a contiguous array, then copied back: NumPy's add is about
+                # twice as fast writing contiguous memory as writing a strided view in place
+                view = grid[:, i:i + ystop:dy, j:j + xstop:dx]
+                np.add(view, parts[k - first], out=total)
+                np.copyto(view, total)
         ph, pw = self.padding
         if ph or pw:
             grid = grid[:, ph:ph + self.height, pw:pw + self.width]
@@ -280,11 +303,12 @@ class Geometry:
         ``add_products`` lays them out (C order)."""
         filters = weights.shape[0]
         result = np.empty(shape)
+        group = offsets_per_product(self.channels, self.kernel[0] * self.kernel[1], self.table.positions, shape[0])
 
         def run(start: int, stop: int) -> None:
             part = upstream[start:stop]
             rows = part.reshape(stop - start, filters, -1).transpose(1, 2, 0).reshape(filters, -1)
-            self.add_products(weights, rows, (stop - start, *shape[1:]), result[start:stop])
+            self.add_products(weights, rows, (stop - start, *shape[1:]), result[start:stop], group)
 
         both(partial(run, 0, cut), partial(run, cut, shape[0]))
         return result
@@ -292,27 +316,31 @@ class Geometry:
     def input_grad_cut(self, filters: int, batch: int) -> int:
         """Where the input gradient's ``add_products`` is cut in two sample halves, or 0: past
         the split threshold, at a cut where each half's product columns come in multiples of
-        8 and each half's per-offset product [C, F]·[F, P·b] stays on the same side of
-        OpenBLAS's small-matrix line as the whole's (``halves.same_kernel``)."""
+        8 and each half's products per run of offsets [g·C, F]·[F, P·b] stay on the same side of
+        OpenBLAS's small-matrix line as the whole's (``halves.same_kernel``); both halves take
+        the whole batch's runs of offsets (``offsets_per_product``)."""
         positions = self.table.positions
         cut = split_point(batch, 8 // math.gcd(positions, 8))
         taps = self.kernel[0] * self.kernel[1]
-        per_sample = self.channels * filters * positions
+        group = offsets_per_product(self.channels, taps, positions, batch)
+        per_sample = self.channels * filters * positions  # an offset's multiply-adds per sample
         if not cut or not split_work(per_sample * batch * taps) \
-                or not same_kernel(per_sample * batch, per_sample * min(cut, batch - cut)) \
-                or not offset_products_agree(self.channels, taps, filters, positions, batch, cut):
+                or not same_kernel(per_sample * group * batch, per_sample * group * min(cut, batch - cut)) \
+                or not offset_products_agree(self.channels, taps, filters, positions, batch, group, cut):
             return 0
         return cut
 
     def by_offset(self, filters: int, batch: int) -> bool:
-        """Whether the input gradient takes ``add_products``: a matrix product per offset (C ≥ 2;
-        one row would be a matrix-vector product, summed in another order), few enough filters
+        """Whether the input gradient takes ``add_products``: a matrix product per run of offsets
+        (C ≥ 2; one row would be a matrix-vector product, summed in another order), few enough filters
         to be summed in one block, P·B a multiple of 8 (a ragged edge of its tiles sums
         otherwise: these three measured over a sweep of shapes), and this machine's BLAS giving
         the whole product's floats for this shape (``offset_products_agree``, the one proof)."""
         positions = self.table.positions
+        taps = self.kernel[0] * self.kernel[1]
         return self.channels >= 2 and filters <= 256 and positions * batch % 8 == 0 \
-            and offset_products_agree(self.channels, self.kernel[0] * self.kernel[1], filters, positions, batch)
+            and offset_products_agree(self.channels, taps, filters, positions, batch,
+                                      offsets_per_product(self.channels, taps, positions, batch))
 
     def input_position(self, p: int, k: int) -> tuple[int, ...] | None:
         """Input index (without channel) read by output position p at kernel offset k,
