@@ -25,6 +25,7 @@ from tui.bindings import APP_BINDINGS, KEYS, key_label
 from tui.message_log import Said
 from tui.screens.main_screen import MainScreen
 from tui.startup import release_collector
+from tui.widgets.one_frame import hand_over_repaints
 
 if TYPE_CHECKING:  # the editor's draft and a served root: imported by the command when used
     from core.scenario.draft import Draft
@@ -79,11 +80,14 @@ class CnnTuiApp(AsciiApp, App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         """A key typed while a dialog opens or while its answer is handled is dropped
-        (``tui.typeahead``); every other event goes on as usual."""
+        (``tui.typeahead``); every other event goes on as usual. Once a key has been
+        handled, what it changed goes to the screen at once (``hand_over_repaints``)."""
         if isinstance(event, events.Key) and not event.is_forwarded and \
                 not self.main.typeahead.arrived(event, self.screen, self.main):
             return
         await super().on_event(event)
+        if isinstance(event, events.Key):
+            hand_over_repaints(self.screen)
 
     def on_said(self, message: Said) -> None:
         """A dialog's own message (a file that would not open): into the session's message log."""

@@ -33,6 +33,7 @@ from core.i18n import tr
 from core.numbers import fmt
 from tui.bindings import GRID_BINDINGS
 from tui.widgets.heatmap.render import RAMP, Scale, legend
+from tui.widgets.one_frame import SizedByContent
 from tui.widgets.panels.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
 from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, ValueGrid
@@ -225,7 +226,7 @@ def wants_heatmap(stepper: Stepper, key: str) -> bool:
     return False
 
 
-class HeatmapView(ValueCursor, Widget, can_focus=True):
+class HeatmapView(ValueCursor, SizedByContent, can_focus=True):
     """Blocks of heatmaps with a cursor on one value; posts ``ValueGrid`` messages."""
 
     # its parts (app.tcss: heatmap-view--label, --fresh, --pending, --shape) are styled once for

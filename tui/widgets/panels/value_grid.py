@@ -27,6 +27,7 @@ from textual.widget import Widget
 
 from core.ascii_text import ascii_mode, one_cell, shown
 from tui.bindings import GRID_BINDINGS
+from tui.widgets.one_frame import SizedByContent
 from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.shared_styles import part_style
 
@@ -61,7 +62,7 @@ def shown_cell(text: str) -> str:
     return one_cell(text) if ascii_mode() else text
 
 
-class ValueGrid(ValueCursor, Widget, can_focus=True):
+class ValueGrid(ValueCursor, SizedByContent, can_focus=True):
     """Rows of labelled numbers; arrows move a cursor, enter asks to edit."""
 
     # Styled in app.tcss (``ValueGrid > .value-grid--fresh``) like component classes, but
