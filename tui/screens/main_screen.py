@@ -55,7 +55,7 @@ from tui.widgets.bars.message_line import MessageLine
 from tui.widgets.bars.rate_editor import RateEditor
 from tui.widgets.bars.status_line import StatusLine
 from tui.widgets.derivation.derivation_view import DerivationView
-from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
+from tui.widgets.heatmap.blocks import heat_blocks, wants_heatmap
 from tui.widgets.intro.intro_panel import IntroPanel
 from tui.widgets.panels.layer_panel import LayerPanel
 from tui.widgets.panels.layer_rows import (
