@@ -15,12 +15,19 @@ appears; the time from just before ``tmux new-session`` to that poll is recorded
 Runs alternate between the two, so a busy machine slows both alike. Goal (issue 3):
 cnn-tui / bare ≤ 1.5 (medians).
 
-Run:  python benchmarks/bench_tui_startup.py [--runs 7] [--scenario tiny-cnn] [--cpu]
+Run:  python benchmarks/bench_tui_startup.py [--runs 7] [--scenario tiny-cnn] [--cpu | --instructions]
 
 ``--cpu`` (no tmux): each program runs headless (``App.run(headless=True)``, 120×36) and
 prints the CPU time of its process from its start to its first composed frame, then
 exits; the medians and their ratio are printed. On a busy machine the wall clock of the
 tmux runs stretches with the load, CPU time much less: use it to compare two versions.
+
+``--instructions`` (no tmux; needs valgrind): the same headless launches, each run under
+``valgrind --tool=callgrind``, counting the instructions the process executes to its
+first frame (with PYTHONHASHSEED=0). The count hardly moves with the machine's load (CPU
+time still does, by 10-30 % at a load of 4 on 2 CPUs), so two versions can be compared to
+a fraction of a percent; ~30 s a launch. Instructions are not time: a cache miss costs
+more than an add, so the ratio differs from the CPU-time one (2.0 against 1.7 here).
 
 Bytecode: this machine sets PYTHONDONTWRITEBYTECODE=1, which makes every launch compile
 the project's own modules from source (~50 ms) while Textual's load from pip's .pyc files.
@@ -95,18 +102,29 @@ else:
 '''
 
 
-def cpu_to_first_frame(driver: str, target: str, state: str) -> float:
-    """CPU seconds of one headless launch (``--bare``: the bare app) to its first frame."""
+def cpu_to_first_frame(driver: str, target: str, state: str, instructions: bool = False) -> float:
+    """CPU seconds of one headless launch (``--bare``: the bare app) to its first frame;
+    ``instructions``: the instructions it executed to there, counted by callgrind."""
     env = {**os.environ, "XDG_STATE_HOME": tempfile.mkdtemp(dir=state)}
     if ENV_PREFIX:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = ENV_PREFIX[-1].split("=", 1)[1]
-    done = subprocess.run([sys.executable, driver, target], env=env, capture_output=True, text=True,
-                          timeout=60)
+    command = [sys.executable, driver, target]
+    if instructions:
+        env["PYTHONHASHSEED"] = "0"  # the same dict layouts every launch
+        command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600 if instructions else 60)
+    if instructions:  # valgrind's summary: "==PID== Collected : N"
+        return float(next(line.split()[-1] for line in done.stderr.splitlines() if "Collected :" in line))
     return float(done.stderr.strip().splitlines()[-1])
 
 
 def cpu_main(args: argparse.Namespace) -> None:
+    """``--cpu`` and ``--instructions``: headless launches, bare and cnn-tui in turn."""
+    counting = args.instructions
+    if counting and shutil.which("valgrind") is None:
+        sys.exit("--instructions needs valgrind (apt-get install valgrind)")
+    show = (lambda n: f"{n / 1e6:,.0f} M instructions") if counting else (lambda t: f"{ms(t)} CPU")
     with tempfile.TemporaryDirectory() as tmp:
         use_bytecode_cache(None if args.no_bytecode_cache else os.path.join(tmp, "pycache"))
         driver = os.path.join(tmp, "cpu_driver.py")
@@ -116,15 +134,16 @@ def cpu_main(args: argparse.Namespace) -> None:
         cpu_to_first_frame(driver, args.scenario, tmp)
         bare, app = [], []
         for run in range(args.runs):
-            bare.append(cpu_to_first_frame(driver, "--bare", tmp))
-            app.append(cpu_to_first_frame(driver, args.scenario, tmp))
-            print(f"run {run + 1}/{args.runs}: bare {ms(bare[-1])} CPU, cnn-tui {ms(app[-1])} CPU", flush=True)
+            bare.append(cpu_to_first_frame(driver, "--bare", tmp, counting))
+            app.append(cpu_to_first_frame(driver, args.scenario, tmp, counting))
+            print(f"run {run + 1}/{args.runs}: bare {show(bare[-1])}, cnn-tui {show(app[-1])}", flush=True)
     m_bare, m_app = statistics.median(bare), statistics.median(app)
     print()
-    print(f"CPU time to the first frame, headless 120×36, median of {args.runs}")
-    print(f"  bare Textual app (Header, Static, Footer)  {ms(m_bare)}")
-    print(f"  cnn-tui {args.scenario:<34} {ms(m_app)}")
-    print(f"  ratio cnn-tui / bare = {m_app / m_bare:.2f}  (CPU; the goal is set on the tmux wall clock)")
+    what = "instructions" if counting else "CPU time"
+    print(f"{what} to the first frame, headless 120×36, median of {args.runs}")
+    print(f"  bare Textual app (Header, Static, Footer)  {show(m_bare)}")
+    print(f"  cnn-tui {args.scenario:<34} {show(m_app)}")
+    print(f"  ratio cnn-tui / bare = {m_app / m_bare:.2f}  ({what}; the goal is set on the tmux wall clock)")
 
 
 def tmux(*args: str, check: bool = True) -> str:
@@ -268,8 +287,10 @@ def main() -> None:
                         help="keep PYTHONDONTWRITEBYTECODE as the environment sets it")
     parser.add_argument("--cpu", action="store_true",
                         help="headless, no tmux: CPU time to the first frame (steadier on a busy machine)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="headless, no tmux: instructions to the first frame, counted by valgrind (steadiest)")
     args = parser.parse_args()
-    if args.cpu:
+    if args.cpu or args.instructions:
         cpu_main(args)
         return
 

@@ -6,7 +6,6 @@ Textual, so they start fast and run where no terminal UI can.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -15,9 +14,10 @@ from core.ascii_text import SpelledStream, set_ascii
 from core.errors import CnnTuiError, SaveError, UsageError
 from core.i18n import Language, language_from_environment, mark, parse_language, set_language, tr, tr_n
 from core.text import cells, quote, visible
-from tui.parsing import Parser
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # argparse and the parser are imported when a command line is parsed (not for the TUI)
+    import argparse
+
     from core.engine.training import Trainer
     from core.scenario.budget import SolveTooLarge
     from core.teacher.key import Key
@@ -60,6 +60,8 @@ def usage_text() -> str:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from tui.parsing import Parser
+
     parser = Parser(prog="cnn-tui", usage=usage_text(),
                     description=tr("Step through backpropagation one number at a time."))
     sub = parser.add_subparsers(dest="command", prog="cnn-tui")
@@ -129,19 +131,28 @@ def _parser() -> argparse.ArgumentParser:
 
 def _tui_parser() -> argparse.ArgumentParser:
     """The TUI's own form: ``cnn-tui [PATH|NAME] [--root DIR]``."""
+    from tui.parsing import Parser
+
     parser = Parser(prog="cnn-tui", usage=usage_text(), add_help=False)
     parser.add_argument("scenario", metavar="PATH|NAME", nargs="?")
     parser.add_argument("--root", metavar="DIR")
     return parser
 
 
+def _refused(message: str) -> Exception:
+    """argparse's error for a value a type function refuses (they run as argparse parses)."""
+    import argparse
+
+    return argparse.ArgumentTypeError(message)
+
+
 def _port(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(tr("expected a port number, got {value}", value=quote(text))) from None
+        raise _refused(tr("expected a port number, got {value}", value=quote(text))) from None
     if not 1 <= value <= 65535:
-        raise argparse.ArgumentTypeError(tr("expected a port from 1 to 65535, got {value}", value=quote(text)))
+        raise _refused(tr("expected a port from 1 to 65535, got {value}", value=quote(text)))
     return value
 
 
@@ -149,10 +160,9 @@ def _seed(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(tr("expected a whole number, got {value}", value=quote(text))) from None
+        raise _refused(tr("expected a whole number, got {value}", value=quote(text))) from None
     if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(tr("expected a whole number from 0 to 2^63 − 1, got {value}",
-                                            value=quote(text)))
+        raise _refused(tr("expected a whole number from 0 to 2^63 − 1, got {value}", value=quote(text)))
     return value
 
 
@@ -162,10 +172,10 @@ def _positive(text: str) -> int:
     try:
         value = parse_count(text)
     except ValueError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
+        raise _refused(str(err)) from None
     if not 1 <= value <= MAX_COUNT:
-        raise argparse.ArgumentTypeError(tr("expected a whole number from 1 to {most:,}, got {value}",
-                                            most=MAX_COUNT, value=quote(text)))
+        raise _refused(tr("expected a whole number from 1 to {most:,}, got {value}", most=MAX_COUNT,
+                          value=quote(text)))
     return value
 
 

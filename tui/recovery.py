@@ -244,7 +244,7 @@ class Recovery:
 
     async def _resume_quiz(self, entry: Entry) -> str:
         from core.learner.quiz import Quiz
-        from tui.widgets.quiz.quiz_bar import score_text
+        from tui.widgets.quiz.quiz_text import score_text
 
         host = self.host
         try:

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import math
 import struct
-import zipfile
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 import numpy as np
 from numpy.lib import format as npy_format
@@ -26,6 +25,9 @@ from core.os_reason import os_reason
 from core.scenario.budget import MAX_NPZ_DIRECTORY, MAX_NPZ_MEMBERS, MAX_SAMPLE_VALUES
 from core.scenario.read_file import open_regular
 
+if TYPE_CHECKING:  # zipfile is imported when an npz is read (a scenario with its samples inline reads none)
+    import zipfile
+
 _EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
 _ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
@@ -33,9 +35,8 @@ _KINDS = {"i": mark("whole numbers"), "u": mark("whole numbers"), "f": mark("rea
 _DAMAGED = mark("damaged or truncated (its zip data does not check out): save it again with numpy.savez")
 
 
-_READ_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, KeyError,
-    NotImplementedError, RuntimeError, struct.error, zlib.error)  # what zipfile raises on bad data
+_READ_ERRORS: tuple[type[BaseException], ...] = (  # what zipfile raises on bad data, with its own two
+    OSError, EOFError, ValueError, KeyError, NotImplementedError, RuntimeError, struct.error, zlib.error)
 
 
 class NpzError(Exception):
@@ -148,6 +149,8 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
             raise NpzError(tr("it holds {members} members ({directory} bytes of zip directory); the limit is "
                               "{limit} (an npz of samples holds x and y)",
                               members=_n(members), directory=_n(directory), limit=_n(MAX_NPZ_MEMBERS)))
+        import zipfile
+
         try:
             with zipfile.ZipFile(handle) as archive:
                 present = set(archive.namelist())
@@ -155,5 +158,5 @@ def read_npz(path: Path, names: tuple[str, ...], max_values: int = MAX_SAMPLE_VA
                         for name in names if f"{name}.npy" in present}
         except NpzError:
             raise
-        except _READ_ERRORS + _codec_errors():
+        except (zipfile.BadZipFile, zipfile.LargeZipFile) + _READ_ERRORS + _codec_errors():
             raise NpzError(tr(_DAMAGED)) from None

@@ -10,7 +10,7 @@ from tui_helpers import SIZE, cell, cell_state, press, press_each
 import tui.screens.main_screen as main_screen
 from core.scenario.catalog import load
 from tui.app import CnnTuiApp
-from tui.widgets.heatmap.heatmap_view import heat_blocks
+from tui.widgets.heatmap.blocks import heat_blocks
 from tui.widgets.panels.layer_rows import panel_rows
 
 

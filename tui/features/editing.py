@@ -8,7 +8,7 @@ open with the reason said; nothing is changed.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from core.engine.quantities import EDITABLE_KINDS
 from core.engine.stepper import EDITABLE_WORDS
@@ -17,9 +17,11 @@ from core.i18n import tr
 from core.numbers import as_written, fmt, parse_number, written_decimals
 from tui.bindings import key_for
 from tui.features.base import Feature
-from tui.widgets.editing.answer_editor import AnswerEditor
 from tui.widgets.panels.layer_panel import CellEditor, LayerPanel
 from tui.widgets.panels.value_grid import ValueGrid
+
+if TYPE_CHECKING:  # the answer editor is imported when it first opens (or an editor's message comes)
+    from tui.widgets.editing.answer_editor import AnswerEditor
 
 GIVEN = EDITABLE_KINDS  # input, target, weight, bias, a dropout mask, the optimizer state an update starts from
 
@@ -68,6 +70,8 @@ class EditFeature(Feature):
             host.say(tr("{name} is given, not computed: {key} is for the values you work out by "
                         "hand (enter edits a given value)", name=name, key=key_for("my_answer")), error=True)
             return
+        from tui.widgets.editing.answer_editor import AnswerEditor
+
         old = host.stepper.scenario.expected.get(name)
         await panel.start_edit(name, old.text if old else "", AnswerEditor)
         checks = tr("enter keeps it") if name in host.quiz_hidden() else tr("enter checks")
@@ -76,12 +80,16 @@ class EditFeature(Feature):
 
     # --- the editors' messages -----------------------------------------------------------
     async def submitted(self, message: LayerPanel.EditSubmitted) -> None:
+        from tui.widgets.editing.answer_editor import AnswerEditor
+
         if isinstance(message.editor, AnswerEditor):
             await self._my_answer(message.editor, message.text)
         else:
             await self._commit(message.editor, message.text)
 
     def cancelled(self, message: LayerPanel.EditCancelled) -> None:
+        from tui.widgets.editing.answer_editor import AnswerEditor
+
         if isinstance(message.editor, AnswerEditor):
             self.host.say(tr("my answer for {name}: cancelled", name=message.editor.quantity))
         else:

@@ -17,7 +17,7 @@ from core.numbers import fmt
 from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.widgets.panels.layer_rows import LOSS
-from tui.widgets.quiz.quiz_bar import QuizBar, append_verdict, quiz_text, scope_text, score_text
+from tui.widgets.quiz.quiz_text import append_verdict, quiz_text, scope_text, score_text
 
 if TYPE_CHECKING:
     from core.learner.quiz import Answer, Quiz
@@ -105,7 +105,7 @@ class QuizFeature(Feature):
                         "({key} again starts on the next one)", scope=scope_text(layer, kinds), key=key_for("quiz")))
             return
         self.quiz, self.last, self.number = quiz, None, 1
-        await host.mount(QuizBar(), before=host.query_one("#message"))
+        await self._mount_bar()
         self._ask()
         host.say(tr("quiz on {scope}: compute {name} and type it; the decimals you type set the tolerance",
                     scope=scope_text(layer, kinds), name=quiz.current))
@@ -113,8 +113,14 @@ class QuizFeature(Feature):
     async def resume(self, quiz: Quiz, number: int) -> None:
         """Go on with a quiz restored from a recovery journal: its bar, its current question."""
         self.quiz, self.last, self.number = quiz, None, number
-        await self.host.mount(QuizBar(), before=self.host.query_one("#message"))
+        await self._mount_bar()
         self._ask()
+
+    async def _mount_bar(self) -> None:
+        """The answer bar, above the message line (its widget is imported with the first quiz)."""
+        from tui.widgets.quiz.quiz_bar import QuizBar
+
+        await self.host.mount(QuizBar(), before=self.host.query_one("#message"))
 
     def _ask(self) -> None:
         """Show the current question: its cell selected with ``?``, the answer box focused."""
@@ -125,6 +131,8 @@ class QuizFeature(Feature):
         for panel in host.panels:
             if panel.view.locate(self.quiz.current) is not None:
                 host.query_one("#panels").scroll_to_widget(panel, animate=False, immediate=True)
+        from tui.widgets.quiz.quiz_bar import QuizBar
+
         host.query_one(QuizBar).ask(self.quiz.current, self.number)
         host.show_derivation()
 
@@ -188,7 +196,7 @@ class QuizFeature(Feature):
         host = self.host
         name = self.quiz.current if self.quiz else None
         self.quiz = None
-        for bar in list(host.query(QuizBar)):
+        for bar in list(host.query("#quiz-bar")):
             await bar.remove()  # awaited: a new quiz may mount its bar (same id) at once
         host.refresh_view()
         if name:

@@ -3,7 +3,7 @@ learning rate α (``a``: typed in the status line's place, checked as a file's i
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from core.errors import CnnTuiError
 from core.i18n import tr, tr_n
@@ -11,8 +11,10 @@ from core.numbers import fmt
 from core.scenario.load import check_learning_rate
 from tui.bindings import key_for
 from tui.features.base import Feature
-from tui.widgets.bars.rate_editor import RateEditor
 from tui.widgets.bars.status_line import StatusLine
+
+if TYPE_CHECKING:  # the α editor is imported when it first opens
+    from tui.widgets.bars.rate_editor import RateEditor
 
 
 class SamplesFeature(Feature):
@@ -46,6 +48,8 @@ class SamplesFeature(Feature):
         host.ask(SamplesScreen(st.state.samples, st.sample_indices()[0], st.batch_size), chosen)
 
     async def action_learning_rate(self) -> None:
+        from tui.widgets.bars.rate_editor import RateEditor
+
         host = self.host
         if host.query(RateEditor):
             host.query_one(RateEditor).focus()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -52,10 +52,9 @@ from tui.recovery import Recovery
 from tui.typeahead import TypeAhead
 from tui.widgets.bars.key_bar import KeyBar
 from tui.widgets.bars.message_line import MessageLine
-from tui.widgets.bars.rate_editor import RateEditor
 from tui.widgets.bars.status_line import StatusLine
 from tui.widgets.derivation.derivation_view import DerivationView
-from tui.widgets.heatmap.heatmap_view import heat_blocks, wants_heatmap
+from tui.widgets.heatmap.blocks import heat_blocks, wants_heatmap
 from tui.widgets.intro.intro_panel import IntroPanel
 from tui.widgets.panels.layer_panel import LayerPanel
 from tui.widgets.panels.layer_rows import (
@@ -69,8 +68,11 @@ from tui.widgets.panels.layer_rows import (
 )
 from tui.widgets.panels.panel_window import window_keys, window_start
 from tui.widgets.panels.value_grid import ValueGrid
-from tui.widgets.quiz.quiz_bar import QuizBar
 from tui.widgets.training.loss_chart import TrainPanel
+
+if TYPE_CHECKING:  # imported when first shown (see their messages' handlers below)
+    from tui.widgets.bars.rate_editor import RateEditor
+    from tui.widgets.quiz.quiz_bar import QuizBar
 
 
 class MainScreen(StepHost):
@@ -520,28 +522,30 @@ class MainScreen(StepHost):
     def on_layer_panel_edit_cancelled(self, message: LayerPanel.EditCancelled) -> None:
         self.editing.cancelled(message)
 
+    # the α editor's and the quiz bar's messages, by their handlers' names: their widgets are
+    # imported when first shown, not with this screen (the launch builds neither)
     @on(Input.Submitted, "#rate-editor")
     async def _rate_submitted(self, message: Input.Submitted) -> None:
+        from tui.widgets.bars.rate_editor import RateEditor
+
         message.stop()
         if isinstance(message.input, RateEditor):
             await self.guarded(partial(self.samples.submitted, message.input, message.value))
 
-    @on(RateEditor.Cancelled)
-    async def _rate_cancelled(self, message: RateEditor.Cancelled) -> None:
+    async def on_rate_editor_cancelled(self, message: RateEditor.Cancelled) -> None:
+        from tui.widgets.bars.rate_editor import RateEditor
+
         for editor in self.query(RateEditor):
             await self.samples.close(editor)
         self.say(tr("α stays {rate:g}", rate=self.stepper.scenario.learning_rate))
 
-    @on(QuizBar.Answered)
-    async def _quiz_answered(self, message: QuizBar.Answered) -> None:
+    async def on_quiz_bar_answered(self, message: QuizBar.Answered) -> None:
         await self.guarded(partial(self.quiz_mode.answered, message.text))
 
-    @on(QuizBar.RevealRequested)
-    async def _quiz_reveal(self) -> None:
+    async def on_quiz_bar_reveal_requested(self, message: QuizBar.RevealRequested) -> None:
         await self.guarded(self.quiz_mode.reveal)
 
-    @on(QuizBar.LeaveRequested)
-    async def _quiz_leave(self) -> None:
+    async def on_quiz_bar_leave_requested(self, message: QuizBar.LeaveRequested) -> None:
         await self.guarded(self.quiz_mode.leave)
 
     async def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

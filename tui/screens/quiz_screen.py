@@ -11,7 +11,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from core.i18n import mark, tr
-from tui.widgets.quiz.quiz_bar import SCOPES
+from tui.widgets.quiz.quiz_text import SCOPES
 
 Scope = tuple[str | None, str]  # (layer or None, kinds)
 

@@ -11,10 +11,8 @@ is ever rendered, so a 28×28×64 map costs no more than a small one.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.color import Color
@@ -27,20 +25,16 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from core.ascii_text import ascii_mode
-from core.engine.quantities import format_index, parse_name
-from core.engine.quantity_shapes import quantity_shape
+from core.engine.quantities import parse_name
 from core.i18n import tr
 from core.numbers import fmt
 from tui.bindings import GRID_BINDINGS
+from tui.widgets.heatmap.blocks import HeatBlock
 from tui.widgets.heatmap.render import RAMP, Scale, legend
 from tui.widgets.one_frame import SizedByContent
-from tui.widgets.panels.layer_rows import EDITABLE, as_column, is_truncated, panel_blocks
 from tui.widgets.panels.value_cursor import ValueCursor, relayout
 from tui.widgets.panels.value_grid import PLACEHOLDER, Cell, ValueGrid
 from tui.widgets.shared_styles import part_style
-
-if TYPE_CHECKING:
-    from core.engine.stepper import Stepper
 
 MAX_WIDTH = 40  # characters of heatmap per panel line before tiles wrap
 INDENT = 1
@@ -152,51 +146,6 @@ def layout_for(shape: tuple[int, ...], max_width: int = MAX_WIDTH, per_line: int
 _COLLAPSED = Layout(np.zeros((0, 0), dtype=np.int64), np.zeros((0, 2), dtype=np.int64), 1)
 
 
-@dataclass(frozen=True)
-class HeatBlock:
-    """One quantity of a panel: its name, label, shape and values (None: not computed)."""
-
-    name: str
-    label: str
-    shape: tuple[int, ...]
-    values: np.ndarray | None
-    editable: bool = False
-    fresh: bool = False
-    traced: frozenset[int] = frozenset()  # flat indexes the selection's trace marks (drawn ▚)
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.shape)) if self.shape else 1
-
-    def value_name(self, flat: int) -> str:
-        if not self.shape:
-            return self.name
-        return self.name + format_index(tuple(int(i) for i in np.unravel_index(flat, self.shape)))
-
-
-def heat_blocks(stepper: Stepper, key: str, fresh: set[str] | frozenset[str] = frozenset(),
-                hidden: set[str] | frozenset[str] = frozenset(),
-                traced: Mapping[str, str] | None = None) -> list[HeatBlock]:
-    """The blocks of one panel, straight from the stepper's arrays. An array with a value in
-    ``hidden`` (a quiz's questions) is drawn as not computed: colours would give it away;
-    the values ``traced`` names (the selection's trace) are drawn with a marker glyph."""
-    hidden_arrays = {name.split("[")[0] for name in hidden}
-    marked: dict[str, list[tuple[int, ...]]] = {}
-    for name in traced or {}:
-        ref = parse_name(name)
-        if ref.index is not None:
-            marked.setdefault(ref.array_name, []).append(ref.index)
-    blocks = []
-    for array_name, label in panel_blocks(stepper, key):
-        ref = parse_name(array_name)
-        shape = tuple(quantity_shape(stepper.network, stepper.batch_size, ref))
-        arr = None if array_name in hidden_arrays else stepper.array(array_name)
-        values = None if arr is None else np.asarray(arr, dtype=np.float64).reshape(shape)
-        flat = frozenset(int(np.ravel_multi_index(idx, shape)) for idx in marked.get(array_name, ()))
-        blocks.append(HeatBlock(array_name, label, shape, values, ref.kind in EDITABLE, array_name in fresh, flat))
-    return blocks
-
-
 def _same_block(new: HeatBlock, old: HeatBlock) -> bool:
     """Would ``new`` be drawn exactly as ``old`` is (same name, marks and values)?"""
     if (new.name, new.label, new.shape, new.editable, new.fresh, new.traced) != \
@@ -214,16 +163,6 @@ def _marks_by_line(lay: Layout, traced: frozenset[int]) -> dict[int, frozenset[i
         if flat < lay.pos.shape[0]:
             lines.setdefault(int(lay.pos[flat][0]) // lay.per_line, set()).add(flat)
     return {line: frozenset(marks) for line, marks in lines.items()}
-
-
-def wants_heatmap(stepper: Stepper, key: str) -> bool:
-    """Heatmap by default when some quantity of the panel would not fit the number grid."""
-    for array_name, _label in panel_blocks(stepper, key):
-        ref = parse_name(array_name)
-        shape = quantity_shape(stepper.network, stepper.batch_size, ref)
-        if is_truncated(shape, as_column(stepper, ref.kind, shape)):
-            return True
-    return False
 
 
 class HeatmapView(ValueCursor, SizedByContent, can_focus=True):

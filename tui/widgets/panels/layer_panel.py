@@ -7,6 +7,8 @@ escape into ``EditSubmitted`` and ``EditCancelled``; the screen's editing featur
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,8 +21,11 @@ from textual.widgets.input import Selection
 
 from core.ascii_text import shown
 from core.i18n import mark
-from tui.widgets.heatmap.heatmap_view import HeatBlock, HeatmapView
 from tui.widgets.panels.value_grid import Row, ValueGrid
+
+if TYPE_CHECKING:  # the heatmaps' widget is imported when a panel first shows heatmaps
+    from tui.widgets.heatmap.blocks import HeatBlock
+    from tui.widgets.heatmap.heatmap_view import HeatmapView
 
 
 class CellEditor(Input):
@@ -72,8 +77,7 @@ class LayerPanel(VerticalScroll):
         self.border_title = title = shown(title)  # ASCII with --ascii
         self.styles.min_width = len(Content.from_markup(title)) + 6
         self.grid = ValueGrid(id=f"grid-{key}")
-        self.heatmap = HeatmapView(id=f"heat-{key}")
-        self.heatmap.display = False
+        self._heatmap: HeatmapView | None = None  # made when the panel first shows heatmaps
         self.mode = "numbers"  # or "heatmap" (h toggles)
         # what its rows were made from (the main screen skips a panel whose sources are the same)
         self.drawn_from: tuple[tuple[object, ...], tuple[object, ...]] | None = None
@@ -85,6 +89,17 @@ class LayerPanel(VerticalScroll):
             yield self.heatmap
 
     @property
+    def heatmap(self) -> HeatmapView:
+        """The panel's heatmaps (made, hidden, at the first ask: a panel that never shows them
+        never imports their widget)."""
+        if self._heatmap is None:
+            from tui.widgets.heatmap.heatmap_view import HeatmapView
+
+            self._heatmap = HeatmapView(id=f"heat-{self.key}")
+            self._heatmap.display = False
+        return self._heatmap
+
+    @property
     def view(self) -> ValueGrid | HeatmapView:
         """The widget showing the values now: the number grid or the heatmaps."""
         return self.heatmap if self.mode == "heatmap" else self.grid
@@ -92,7 +107,8 @@ class LayerPanel(VerticalScroll):
     def set_mode(self, mode: str) -> None:
         self.mode = mode
         self.grid.display = mode == "numbers"
-        self.heatmap.display = mode == "heatmap"
+        if mode == "heatmap" or self._heatmap is not None:
+            self.heatmap.display = mode == "heatmap"
         if mode == "heatmap" and self.is_mounted and self.heatmap.parent is None:
             self.mount(self.heatmap)  # its first showing (see compose)
 

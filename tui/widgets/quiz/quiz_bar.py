@@ -1,15 +1,13 @@
-"""Quiz mode on the main screen: the answer bar and what the derivation panel says.
+"""Quiz mode on the main screen: the answer bar (what the derivation panel says during a
+quiz is ``quiz_text``'s).
 
-The ``core.learner.quiz.Quiz`` steps the stepper and decides right or wrong; this module only
-takes the typed text and shows the question, the verdict, the formula with numbers of a
-wrong answer and the slip that explains it. Nothing is computed here.
+The ``core.learner.quiz.Quiz`` steps the stepper and decides right or wrong; the bar only
+takes the typed text. Imported when a quiz starts: the main screen takes the bar's messages
+by their handlers' names, and the launch does not build its classes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,28 +15,7 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Label
 
-from core.errors import CnnTuiError
-from core.explain.explainer import explain
 from core.i18n import mark, tr
-from core.numbers import fmt
-
-if TYPE_CHECKING:
-    from core.engine.stepper import Stepper
-    from core.learner.quiz import Answer, Quiz
-
-# what a quiz asks, by its kinds (marked messages: shown with tr)
-SCOPES = {"all": mark("every value"), "forward": mark("forward values"), "deltas": mark("deltas (∂out and δ)"),
-          "gradients": mark("weight and bias gradients"), "updates": mark("updated weights and biases")}
-
-
-def scope_text(layer: str | None, kinds: str) -> str:
-    """``deltas of fc`` / ``every value of this iteration``."""
-    what = tr(SCOPES.get(kinds, kinds))
-    return tr("{what} of {layer}", what=what, layer=layer) if layer else tr("{what} of this iteration", what=what)
-
-
-def score_text(quiz: Quiz) -> str:
-    return tr("{right}/{asked} right", right=quiz.right, asked=quiz.asked)
 
 
 class AnswerInput(Input):
@@ -96,45 +73,3 @@ class QuizBar(Horizontal):
         self.query_one("#quiz-prompt", Label).update(f" Q{number} · {name} = ")
         self.input.value = ""
         self.input.focus()
-
-
-def quiz_text(stepper: Stepper, quiz: Quiz, last: Answer | None, decimals: int) -> Text:
-    """The derivation panel during a quiz: the verdict on the last answer (with the formula
-    with numbers and the diagnosed slip when it was wrong), then the next question."""
-    out = Text(no_wrap=False)
-    if last is not None:
-        append_verdict(out, last, decimals)
-    name = quiz.current
-    if name is None:
-        if last is not None:
-            out.append("\n\n")
-        out.append(tr("quiz over: {score}", score=score_text(quiz)), style="bold")
-        return out
-    if last is not None:
-        out.append("\n\n")
-    out.append(f"{name} = ?", style="bold")
-    try:
-        d = explain(stepper, name, decimals)
-    except CnnTuiError:
-        return out
-    out.append(f" — {d.title}", style="dim")
-    out.append(f"\n{d.symbol} = {d.formula}")
-    out.append("\n  " + tr("compute it from the values shown and type it below; the numbers of the formula "
-                            "appear after you answer"), style="italic dim")
-    return out
-
-
-def append_verdict(out: Text, last: Answer, decimals: int) -> None:
-    typed = fmt(last.typed, None).replace("−", "−")
-    exact = fmt(last.exact, max(decimals, 3) + 1)
-    if last.right:
-        out.append(tr("✓ {name} = {typed} is right", name=last.name, typed=typed), style="bold green")
-        out.append("  " + tr("(exact {exact})", exact=exact), style="dim")
-        return
-    out.append(tr("✗ {name}: you typed {typed}, the value is {exact}", name=last.name, typed=typed, exact=exact),
-               style="bold red")
-    for line in last.derivation.lines():
-        out.append("\n  " + line)
-    if last.diagnosis is not None:
-        out.append("\n  " + tr("likely slip: "), style="bold")
-        out.append(last.diagnosis.explanation, style="italic")

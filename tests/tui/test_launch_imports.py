@@ -1,0 +1,62 @@
+"""What the TUI's first frame does not need is not imported for it (issue 15: start-up), and
+what was left out still works when it is first asked for: argparse (only a command line
+with a command or --root is parsed), zipfile (only an npz is read; the bundled folder is
+found without importlib.resources), the heatmaps' widget (made when a panel first shows
+heatmaps, at the first h even before anything else ran), the quiz's answer bar and the α and
+answer editors (their messages reach the main screen by their handlers' names; the quiz,
+samples and editing tests use them)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tui_helpers import SIZE, press
+
+from core.scenario.catalog import bundled_dir, load
+from tui.app import CnnTuiApp
+from tui.widgets.heatmap.heatmap_view import HeatmapView
+
+ROOT = Path(__file__).resolve().parents[2]
+LEFT_OUT = ("argparse", "zipfile", "tui.widgets.heatmap.heatmap_view", "tui.widgets.heatmap.render",
+            "tui.widgets.quiz.quiz_bar", "tui.widgets.bars.rate_editor", "tui.widgets.editing.answer_editor")
+
+# a fresh interpreter runs the command up to the app's run: it reads the command line (no
+# command: the TUI), loads tiny-cnn and builds the app with its main screen, then says which
+# of the modules named it has imported, in place of running the app
+LAUNCH = """
+import json, sys
+from tui import cli
+from textual.app import App
+App.run = lambda self: print(json.dumps([name for name in sys.argv[1:] if name in sys.modules]))
+sys.exit(cli.main(["tiny-cnn"]))
+"""
+
+
+def test_the_launch_of_tiny_cnn_imports_none_of_what_its_first_frame_does_not_need() -> None:
+    done = subprocess.run([sys.executable, "-c", LAUNCH, *LEFT_OUT], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_the_bundled_folder_is_the_scenarios_package() -> None:
+    import scenarios
+
+    assert bundled_dir() == Path(scenarios.__file__).parent
+    assert (bundled_dir() / "tiny-cnn.yaml").is_file()
+
+
+async def test_h_at_once_makes_the_heatmaps_of_a_panel_that_had_none() -> None:
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        panel = app.main.panels[0]
+        assert panel.mode == "numbers" and panel._heatmap is None  # none made for the first frame
+        await press(pilot, "h")  # the first key of the session
+        assert panel.mode == "heatmap"
+        assert isinstance(panel.heatmap, HeatmapView) and panel.heatmap.display and not panel.grid.display
+        assert app.focused is panel.heatmap and panel.heatmap.blocks  # drawn from the stepper's arrays
+        await press(pilot, "h")
+        assert panel.mode == "numbers" and app.focused is panel.grid and not panel.heatmap.display
