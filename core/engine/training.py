@@ -12,9 +12,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from core.engine.chain import Chain
 from core.engine.heap import keep_freed_memory
 from core.engine.network import Network
-from core.engine.passes import Chain, Run, gradients, iteration_given, loss_value, predict, update_params
+from core.engine.passes import Run, gradients, iteration_given, loss_value, predict, update_params
 from core.engine.scenario import SampleSet, Scenario, batch_indices, epoch_length
 from core.errors import TrainingDiverged
 from core.i18n import tr

@@ -1,4 +1,4 @@
-"""Training's plan for a chain of layers (passes.Chain) gives ``gradients``'s numbers to the
+"""Training's plan for a chain of layers (core/engine/chain.py) gives ``gradients``'s numbers to the
 last bit: the same loss, output and every parameter's gradient, batch after batch."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.engine.passes import Chain, gradients
+from core.engine.chain import Chain
+from core.engine.passes import gradients
 from core.scenario.catalog import load
 
 CHAINS = ("tiny-cnn", "x-vs-o", "x-vs-o-padded", "xor-tanh", "two-layer-sigmoid", "digits", "momentum-steps")

@@ -20,7 +20,8 @@ import numpy as np
 import pytest
 from fixtures.random_scenarios import modern_scenario, random_scenario
 
-from core.engine.passes import Chain, Run, gradients, initial_layer_state, iteration_given
+from core.engine.chain import Chain
+from core.engine.passes import Run, gradients, initial_layer_state, iteration_given
 from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 from core.engine.training import Trainer

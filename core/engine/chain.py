@@ -1,0 +1,135 @@
+"""Training's plan for a plain chain of layers: ``passes.gradients`` planned once.
+
+Where every layer reads the one before it (the first reads the sample) and none keeps
+state or takes given arrays, training runs the same forward and backward iteration after
+iteration into the same arrays; ``Chain`` binds each layer's methods and arrays once, so an
+iteration does no lookups and tests no graph. It calls the same layer methods on the same
+arrays in the same order as ``passes.gradients``, so its numbers are those to the bit
+(tests/core/test_chain_plan.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from core.engine.network import Network
+from core.engine.passes import output_gradients
+from core.nn.halves import both
+from core.nn.layers import Layer, Params
+
+_EMPTY: Params = {}
+
+
+class Chain:
+    """``gradients`` for one network and one set of parameter and gradient arrays, planned
+    once: the plain case of a network whose every layer reads the one before it (the first
+    reads the sample) and keeps no state and takes no given arrays, as training runs it
+    iteration after iteration into the same arrays (its flat buffers' views).
+
+    The plan holds each layer's bound methods and its own parameter and gradient arrays, so
+    an iteration does no name lookups, builds no lists of terms and tests no graph: the
+    same layer methods called with the same arrays as ``gradients`` (one reader, so no
+    sums; a large weight gradient kept for the next, as there), hence the same numbers to
+    the last bit.
+    """
+
+    def __init__(self, network: Network, params: dict[str, Params], into: dict[str, Params]) -> None:
+        self.network = network
+        layers = network.layers
+        owns = [params.get(layer.name, _EMPTY) for layer in layers]
+        self._forwards: list[tuple[Callable[..., tuple[Any, np.ndarray, Any]], Params]] = [
+            (layer.forward, own) for layer, own in zip(layers, owns)]
+        # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
+        self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
+                                    Params | None, Callable[..., np.ndarray], bool]] = [
+            (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
+             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+        # per batch size, in the backward pass's order: whether each layer's weight gradient waits
+        self._waits: dict[int, tuple[bool, ...]] = {}
+        self._fused = network.fused
+        fused = network.fused
+        # δ of a batch whose targets each sum to exactly 1 (the caller says so: see ``gradients``)
+        self._unit_delta: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = \
+            None if fused is None else (fused.unit_delta or fused.delta)
+        self._loss = network.loss
+
+    @staticmethod
+    def fits(network: Network) -> bool:
+        """Whether ``network`` is such a chain."""
+        return all(sources == (i - 1,) for i, sources in enumerate(network.plan)) and not any(
+            layer.state_defaults or layer.given_kinds for layer in network.layers)
+
+    def gradients(self, x: np.ndarray, y: np.ndarray, unit: bool = False) -> tuple[float, np.ndarray]:
+        """Forward and backward pass of the batch ``x`` with targets ``y``, the gradients
+        written into the arrays the plan was made with: (loss, the network's output).
+        ``unit``: every sample's targets are known to sum to exactly 1 (``targets_sum_to_one``),
+        so a fused loss's δ need not add them up (``Fused.unit_delta``, the same numbers)."""
+        results: list[tuple[Any, np.ndarray, Any]] = []  # each layer's (net, out, cache), kept as it came
+        keep = results.append
+        h = x
+        grad_out: np.ndarray | None
+        delta: np.ndarray | None
+        for forward, own in self._forwards:
+            result = forward(own, h)
+            keep(result)
+            h = result[1]
+        b = h.shape[0]
+        fused = self._fused
+        net = results[-1][0]
+        if net is not None and fused is not None:  # as loss_value and output_gradients
+            fused_delta = self._unit_delta if unit and self._unit_delta is not None else fused.delta
+            if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
+                loss = fused.value(net, y, h)
+                delta = fused_delta(h, y)
+            else:
+                flat = h.reshape(b, -1)
+                loss = fused.value(net.reshape(b, -1), y, flat)
+                delta = fused_delta(flat, y).reshape(h.shape)
+            grad_out = None
+        else:
+            loss = self._loss.value(h.reshape(b, -1), y)
+            grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
+        last = len(results) - 1
+        waits = self._waits.get(b)
+        if waits is None:
+            layers = self.network.layers
+            waits = self._waits[b] = tuple(param_grads is not None and layers[i].param_grads_can_wait(b)
+                                           for i, _, _, param_grads, *_ in self._backwards)
+        waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner
+        for (i, own, layer_delta, param_grads, into, input_grad, has_net), waits_here in zip(self._backwards, waits):
+            net, out, cache = results[i]
+            xi = results[i - 1][1] if i else x  # what layer i read
+            if i < last:
+                delta = None if net is None else layer_delta(net, out, grad_out)
+            if waits_here and param_grads is not None:
+                # a large weight gradient (a sum over the batch, never split) waits for the next
+                # one, and the two run side by side; meanwhile the input gradients between them
+                # have both threads for their halves. Nothing reads or writes its operands after
+                # their layer, so it makes the same floats later as now
+                made = partial(param_grads, xi, delta, cache, into)
+                if waiting is None:
+                    waiting = made
+                else:
+                    both(made, waiting)
+                    waiting = None
+            elif param_grads is not None:
+                param_grads(xi, delta, cache, into)
+            if i:
+                grad_out = input_grad(own, xi, delta if has_net else grad_out, cache)
+        if waiting is not None:
+            waiting()
+        return loss, h
+
+
+def _delta_of(layer: Layer) -> Callable[..., np.ndarray]:
+    """``layer.delta``, or where that is Layer's own for an elementwise activation, the call
+    it makes: the activation's δ (the same function on the same arrays, one Python level fewer)."""
+    activation = layer.activation
+    if type(layer).delta is Layer.delta and "delta" not in vars(layer) \
+            and activation is not None and not activation.coupled:
+        return activation.delta
+    return layer.delta
