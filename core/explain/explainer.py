@@ -109,6 +109,7 @@ def _explain(shared: _Shared, ref: QuantityRef, max_terms: int | None) -> Deriva
 
 
 _DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
+_SCIENTIFIC = re.compile(r"[0-9]e[−+-]?[0-9]")  # a number written with an exponent: 1.467e299, 3.7e−18
 _PLAIN_NUMBER = re.compile(r"−?[0-9]+(?:\.[0-9]+)?(?:e[−-]?[0-9]+)?")  # a number as arithmetic reads it
 
 
@@ -131,7 +132,7 @@ def _halfway(derivation: Derivation) -> Derivation:
     """Hand-rounding that rounded a value half-way between two (0.1 + 0.0895 = 0.1895 → 0.190):
     the result is written with the value before its rounding, ``0.1895 ≈ 0.190``. (Not for
     a result in scientific notation, ``1.467e299``: it has no decimal places to round to.)"""
-    if "e" in derivation.value_text:
+    if _SCIENTIFIC.search(derivation.value_text):
         return derivation
     try:
         before = evaluate(derivation.substituted)
