@@ -205,13 +205,19 @@ def parse_number(text: str) -> float:
     value = float(cleaned)
     if not np.isfinite(value):
         raise ValueError(tr("'{shown}' is too large: numbers must lie within ±1.8e308", shown=quote(text.strip())))
-    if value == 0.0 and _NONZERO_MANTISSA.match(cleaned):  # 1e-400: float64 would hold 0, silently
-        raise ValueError(tr("'{shown}' is too small: float64 holds numbers down to 5e−324, and this one would be "
-                            "0; type 0 if 0 is meant", shown=quote(text.strip())))
+    if lost_to_zero(cleaned, value):
+        raise ValueError(tr("'{shown}' is too small: float64 holds numbers down to 5e−324, and this one would be 0",
+                            shown=quote(text.strip())))
     return value
 
 
-_NONZERO_MANTISSA = re.compile(r"-?[0-9.]*[1-9]")  # a digit 1-9 before any exponent
+_NONZERO_MANTISSA = re.compile(r"[-+]?[0-9._]*[1-9]")  # a digit 1-9 before any exponent
+
+
+def lost_to_zero(text: str, value: float) -> bool:
+    """Was a number written nonzero (``1e-400``, ``+1e-400``, ``1_0e-400``) read by float64 as 0?
+    Such a number is refused, typed or in a file, never taken as 0 in silence."""
+    return value == 0.0 and _NONZERO_MANTISSA.match(text.strip()) is not None
 
 
 _COUNT = re.compile(r"[0-9]{1,3}(?:([,_]?)[0-9]{3})?(?:\1[0-9]{3})*|[0-9]+")

@@ -670,8 +670,10 @@ class _Explainer:
         bsz = out.shape[0]
         fused = self.network.fused
         form = fused.logit_form if fused is not None else None
-        # the value by hand is the loss of the rounded output (the stepper's): the usual form
-        from_logits = form is not None and not self.rounded and form.saturated(out)
+        # by hand the value is the loss of the rounded output (the stepper's), whatever the
+        # places the derivation is shown with: the usual form
+        by_hand = self.st.hand_rounding is not None
+        from_logits = form is not None and not by_hand and form.saturated(out)
         per_sample = []
         for b in range(bsz):
             if from_logits:
@@ -697,10 +699,10 @@ class _Explainer:
         if from_logits:
             assert form is not None
             notes += (tr(form.note),)
-        elif fused is not None and fused.value_note and not self.rounded:
+        elif fused is not None and fused.value_note and not by_hand:
             notes += (tr(fused.value_note),)
         # the loss of the output itself (no fused form, or by hand), with its ln floored
-        if (fused is None or self.rounded) and loss.floored is not None and loss.floored[0](out):
+        if (fused is None or by_hand) and loss.floored is not None and loss.floored[0](out):
             notes += (tr(loss.floored[1]),)
         return self.make(ref, loss.symbol, formula, substituted, notes, title=tr("loss ({name})", name=loss.name))
 

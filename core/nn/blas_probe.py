@@ -36,7 +36,7 @@ def column_blocks_agree(rows: int, inner: int, columns: int, starts: tuple[int, 
 
 
 @lru_cache(maxsize=512)
-def offset_products_agree(channels: int, taps: int, filters: int, positions: int, batch: int, group: int = 1,
+def offset_products_agree(channels: int, taps: int, filters: int, positions: int, batch: int, group: int,
                           cut: int = 0) -> bool:
     """Whether a convolution's products per run of ``group`` kernel offsets
     (``Geometry.add_products``: ``[group·C, F]·[F, P·B]``, the last run shorter where ``group``

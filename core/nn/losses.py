@@ -204,26 +204,30 @@ def _sigmoid_saturated(a: np.ndarray) -> bool:
 
 
 def _softmax_ce_from_logits(t: LogitText) -> Pair:
-    """−Σ_i y_i·ln a_i with ln a_i = z_i − m − ln Σ_k e^(z_k − m), m the largest logit,
-    written (Σ_j y_j)·(m + ln Σ_k e^(z_k − m)) − Σ_i y_i·z_i (the Σ_j y_j dropped when 1)."""
+    """−Σ_i y_i·ln a_i with ln a_i = (z_i − m) − ln Σ_k e^(z_k − m), m the largest logit (as
+    ``_cross_entropy_of_logits`` takes it), written (Σ_j y_j)·ln Σ_k e^(z_k − m) − Σ_i y_i·(z_i − m)
+    (the Σ_j y_j dropped when 1): every z_i − m is taken first, as there, so nothing cancels."""
     m = t.largest
-    exps = t.join([(f"e^({z} − m)", f"e^({t.n(v)} − {t.p(m)})") for z, v in zip(t.z, t.z_values, strict=True)])
-    yz = t.join([(f"{y}·{z}", f"{t.p(yv)}·{t.p(zv)}")
-                 for y, z, yv, zv in zip(t.y, t.z, t.y_values, t.z_values, strict=True)])
-    shift = (f"m + ln({exps[0]})", f"{t.n(m)} + ln({exps[1]})")
+    shifts = [(f"({z} − m)", f"({t.n(v)} − {t.p(m)})") for z, v in zip(t.z, t.z_values, strict=True)]
+    exps = t.join([(f"e^{z}", f"e^{v}") for z, v in shifts])
+    yz = t.join([(f"{y}·{z}", f"{t.p(yv)}·{v}") for y, yv, (z, v) in zip(t.y, t.y_values, shifts, strict=True)])
+    log_sum = (f"ln({exps[0]})", f"ln({exps[1]})")
     if t.total != 1.0:
-        shift = (f"Σ_j y_j·({shift[0]})", f"{t.p(t.total)}·({shift[1]})")
-    return f"{shift[0]} − ({yz[0]})", f"{shift[1]} − ({yz[1]})"
+        log_sum = (f"Σ_j y_j·{log_sum[0]}", f"{t.p(t.total)}·{log_sum[1]}")
+    return f"{log_sum[0]} − ({yz[0]})", f"{log_sum[1]} − ({yz[1]})"
+
+
+_SERIES_BELOW = 1e-8  # ln(1 + x) is written x below this: the two agree to 8 significant digits
 
 
 def _softplus(t: LogitText, z: str, v: float) -> Pair:
     """ln(1 + e^(−z)), written as NumPy's logaddexp(0, −z) takes it: max(0, −z) + ln(1 + e^(−|z|)),
-    in parentheses (it is added to the rest as one number). Where e^(−|z|) is below float64's
-    precision next to 1, ln(1 + e^(−|z|)) is that number itself (log1p's value), which a
-    calculator's 1 + e^(−|z|) would round away: it is written e^(−|z|)."""
+    in parentheses (it is added to the rest as one number). Where e^(−|z|) is below 10⁻⁸, a
+    calculator's 1 + e^(−|z|) would round most of its digits away, while ln(1 + x) is x to 8
+    significant digits (x − x²/2 …; log1p's value to the last bit below 1.1·10⁻¹⁶): it is
+    written e^(−|z|)."""
     exponent = t.n(-abs(v) or 0.0)
-    tail = math.exp(-abs(v))
-    if tail != 0.0 and math.log1p(tail) == tail:
+    if 0.0 < math.exp(-abs(v)) < _SERIES_BELOW:
         return f"(max(0, −{z}) + e^(−|{z}|))", f"({t.n(max(0.0, -v))} + e^({exponent}))"
     return f"(max(0, −{z}) + ln(1 + e^(−|{z}|)))", f"({t.n(max(0.0, -v))} + ln(1 + e^({exponent})))"
 
@@ -386,15 +390,17 @@ _SOFTMAX_CE = Fused(
     value_note=mark("ln a_i is computed from the logits as z_i − ln Σ_k e^(z_k), so it stays finite"),
     torch_value="-(y * torch.log_softmax(logits, dim=1)).sum(dim=1).mean()", unit_delta=_softmax_ce_unit_delta,
     logit_form=LogitForm(underflowed, _softmax_ce_from_logits, mark(
-        "some a_i is 0 in float64, where ln a_i has no value: the loss is written from the logits, "
-        "C = Σ_j y_j·(m + ln Σ_k e^(z_k − m)) − Σ_i y_i·z_i with m the largest logit (each e^(z_k − m) ≤ 1)")))
+        "some a_i is 0 in float64, where ln a_i has no value: the loss is written from the logits, as it "
+        "was computed: C = Σ_j y_j·ln Σ_k e^(z_k − m) − Σ_i y_i·(z_i − m), m the largest logit "
+        "(each e^(z_k − m) ≤ 1)")))
 _SIGMOID_CE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_cross_entropy(z, y), _sigmoid_ce_delta,
     lambda t: (f"−{t.y}·(1 − {t.a})", f"−{t.p(t.y_value)}·(1 − {t.p(t.a_value)})",
                tr("sigmoid + cross-entropy: δ = ∂C/∂a·σ′(z) = (−y/a)·a·(1 − a) = −y·(1 − a)")),
     logit_form=LogitForm(_sigmoid_saturated, _sigmoid_ce_from_logits, mark(
         "some a_i is exactly 0 or 1 in float64: the loss is written from the logits, −ln σ(z) = ln(1 + e^(−z)) "
-        "= max(0, −z) + ln(1 + e^(−|z|)), as it was computed (ln(1 + x) is x itself below 1.1e−16)")))
+        "= max(0, −z) + ln(1 + e^(−|z|)), as it was computed (ln(1 + x) written x below 1e−8, where "
+        "the two agree to 8 digits)")))
 _SIGMOID_BCE = Fused(
     "sigmoid", lambda z, y, a: sigmoid_bce(z, y), _sigmoid_bce_delta,
     lambda t: (f"{t.a} − {t.y}", f"{t.n(t.a_value)} − {t.n(t.y_value)}",
@@ -403,8 +409,8 @@ _SIGMOID_BCE = Fused(
     torch_value="F.binary_cross_entropy_with_logits(logits, y, reduction='sum') / BATCH",
     logit_form=LogitForm(_sigmoid_saturated, _sigmoid_bce_from_logits, mark(
         "some a_i is exactly 0 or 1 in float64: the loss is written from the logits, each term "
-        "(1 − y_i)·z_i + (max(0, −z_i) + ln(1 + e^(−|z_i|))), as it was computed (ln(1 + x) is x itself "
-        "below 1.1e−16)")))
+        "(1 − y_i)·z_i + (max(0, −z_i) + ln(1 + e^(−|z_i|))), as it was computed (ln(1 + x) written x "
+        "below 1e−8, where the two agree to 8 digits)")))
 
 
 _TABLE = {entry.name: entry for entry in (

@@ -339,8 +339,8 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
         try:
             parse_scenario(check, file=target.shown, base_dir=base)
         except ScenarioError as err:
-            # "not saved" is the caller's to say (the TUI's message line, the command's error)
-            raise ScenarioError(tr("the saved file would not load back (nothing was written): {reason}",
+            # the TUI's message line says "not saved: " before it; the command's error says this alone
+            raise ScenarioError(tr("the file as it would be saved does not load back (nothing was written): {reason}",
                                    reason=err.reason), file=target.shown, field=err.field) from None
         text = dump_scenario(scenario, target.path,
                              {field: _relative(side.path, base) for field, side in plan.sidecars.items()})

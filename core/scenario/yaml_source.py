@@ -28,6 +28,7 @@ from yaml.resolver import BaseResolver
 
 from core.errors import ScenarioError
 from core.i18n import tr
+from core.numbers import lost_to_zero
 from core.scenario.budget import MAX_DEPTH
 from core.text import quote, visible
 
@@ -73,7 +74,6 @@ STR, INT, NULL, BOOL = _TAG + "str", _TAG + "int", _TAG + "null", _TAG + "bool"
 SEQ, MAP = _TAG + "seq", _TAG + "map"
 _SCALAR_TAGS = (STR, INT, FLOAT_TAG, NULL, BOOL)
 _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
-_NONZERO_MANTISSA = re.compile(r"[-+]?[0-9.]*[1-9]")  # a digit 1-9 before any exponent
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
 
 
@@ -232,7 +232,7 @@ class _Builder:
                 return text  # quoted: always text
             if _PLAIN_FLOAT.fullmatch(text):
                 number = float(text)
-                if number == 0.0 and _NONZERO_MANTISSA.match(text):
+                if lost_to_zero(text, number):
                     raise self.underflow(text, event, frame)
                 return number
             if _PLAIN_INT.fullmatch(text):
@@ -246,12 +246,15 @@ class _Builder:
         if construct is None:  # ``<<`` or ``=`` resolve to tags with no plain value: text
             return text
         node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
-        return construct(self.loader, node)
+        value = construct(self.loader, node)
+        if isinstance(value, float) and lost_to_zero(text, value):  # !!float 1e-400, 1_0e-400
+            raise self.underflow(text, event, frame)
+        return value
 
     def underflow(self, text: str, event: Any, frame: _Frame | None) -> ScenarioError:
         """A number written nonzero that float64 reads as 0 (``1e-400``): refused, never a silent 0."""
-        return ScenarioError(tr("{value} is too small for a float64 (the smallest is 5e−324): it would be read as 0; "
-                                "write 0 if 0 is meant", value=quote(text, 40)),
+        return ScenarioError(tr("{value} is too small for a float64 (the smallest is 5e−324): it would be read as 0",
+                                value=quote(text, 40)),
                              file=self.file, line=event.start_mark.line + 1,
                              field=format_path(frame.child_path() if frame is not None else ()) or None)
 

@@ -142,7 +142,7 @@ def test_json_of_an_overflowing_loss_names_the_loss() -> None:
 
 # --- numbers float64 would read as 0 ---------------------------------------------------------
 
-@pytest.mark.parametrize("typed", ["1e-400", "-1e-400", "0.5e-330", "2e-324"])
+@pytest.mark.parametrize("typed", ["1e-400", "-1e-400", "+1e-400", "0.5e-330", "2e-324"])
 def test_a_typed_number_below_float64_s_smallest_is_refused(typed: str) -> None:
     from core.numbers import parse_number
 
@@ -164,5 +164,8 @@ def test_a_file_s_number_below_float64_s_smallest_is_refused_with_its_line() -> 
                               "weight: [[1.0e-400, 0.2], [-0.1, -0.2]], bias: [0.3, -0.3]}\n  - {name: out"))
     with pytest.raises(CnnTuiError, match="learning_rate: 1e-999 is too small"):
         _bundled("tiny-cnn", ("learning_rate: 0.5", "learning_rate: 1e-999"))
+    for written in ("!!float 1e-400", "1_0e-400", "+1e-400"):  # a tag or underscores: the constructor's way
+        with pytest.raises(CnnTuiError, match=r"layers\[0\]\.bias\[0\]: .* is too small for a float64"):
+            _bundled("tiny-cnn", ("bias: [0.5, -0.5]", f"bias: [{written}, -0.5]"))
     written_zero = _bundled("tiny-cnn", ("bias: [0.5, -0.5]", "bias: [0.0e-400, -0.5]"))
     assert written_zero.params["conv"]["bias"][0] == 0.0  # a 0 written with an exponent is a 0

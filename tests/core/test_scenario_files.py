@@ -228,8 +228,8 @@ def test_unloadable_result_is_not_saved(tmp_path: Path) -> None:
     path, before = _old_file(tmp_path)
     scenario = load_scenario(path)
     scenario.learning_rate = -1.0
-    with pytest.raises(ScenarioError, match=r"s.yaml: learning_rate: the saved file would not load back \(nothing was "
-                                            r"written\): expected a number > 0, got −?-?1.0"):
+    with pytest.raises(ScenarioError, match=r"s.yaml: learning_rate: the file as it would be saved does not load "
+                                            r"back \(nothing was written\): expected a number > 0, got −?-?1.0"):
         save_scenario(scenario, path)
     assert path.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]

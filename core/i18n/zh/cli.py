@@ -139,10 +139,10 @@ MESSAGES: dict[str, str] = {
     "type a number: {accepted}": "请输入一个数：{accepted}",
     "'{shown}' is not a number: type {accepted}": "'{shown}' 不是数：请输入 {accepted}",
     "'{shown}' is too large: numbers must lie within ±1.8e308": "'{shown}' 太大：数必须在 ±1.8e308 以内",
-    "'{shown}' is too small: float64 holds numbers down to 5e−324, and this one would be 0; type 0 if 0 is meant":
-        "'{shown}' 太小：float64 能表示的最小数为 5e−324，这个数会变成 0；如果想要 0，请输入 0",
-    "{value} is too small for a float64 (the smallest is 5e−324): it would be read as 0; write 0 if 0 is meant":
-        "{value} 对 float64 来说太小（最小为 5e−324）：会被读成 0；如果想要 0，请写 0",
+    "'{shown}' is too small: float64 holds numbers down to 5e−324, and this one would be 0":
+        "'{shown}' 太小：float64 能表示的最小数为 5e−324，这个数会变成 0",
+    "{value} is too small for a float64 (the smallest is 5e−324): it would be read as 0":
+        "{value} 对 float64 来说太小（最小为 5e−324）：会被读成 0",
     "'{cleaned}' is not a whole number: type ASCII digits, e.g. 10 or 1,000":
         "'{cleaned}' 不是整数：请输入 ASCII 数字，例如 10 或 1,000",
     "'{shown}': write the decimal point as '.' ({point}), not ','":
@@ -378,7 +378,8 @@ MESSAGES: dict[str, str] = {
     "the npz file for its {field} beside it, {path}: {reason}": "旁边存放其 {field} 的 npz 文件 {path}：{reason}",
     "{tries} files named {path} and the like already exist beside it: remove some, or choose another name":
         "旁边已有 {tries} 个名为 {path} 之类的文件：请删除一些，或换个名字",
-    "the saved file would not load back (nothing was written): {reason}": "保存的文件无法重新加载（未写入任何内容）：{reason}",
+    "the file as it would be saved does not load back (nothing was written): {reason}":
+        "将要保存的文件无法重新加载（未写入任何内容）：{reason}",
     "a FIFO (named pipe)": "FIFO（命名管道）",
     "a character device": "字符设备",
     "a block device": "块设备",

@@ -95,19 +95,21 @@ MESSAGES: dict[str, str] = {
         "sigmoid + 二元交叉熵：δ = ∂E/∂a·σ′(z) = (a − y)/(a·(1 − a))·a·(1 − a) = a − y",
     "each term is computed from the logit as (1 − y_i)·z_i + ln(1 + e^(−z_i)), so it stays finite":
         "每一项由 logit 按 (1 − y_i)·z_i + ln(1 + e^(−z_i)) 计算，因此保持有限",
-    "some a_i is 0 in float64, where ln a_i has no value: the loss is written from the logits, "
-    "C = Σ_j y_j·(m + ln Σ_k e^(z_k − m)) − Σ_i y_i·z_i with m the largest logit (each e^(z_k − m) ≤ 1)":
-        "某个 a_i 在 float64 中为 0，ln a_i 没有值：损失改由 logits 写出，"
-        "C = Σ_j y_j·(m + ln Σ_k e^(z_k − m)) − Σ_i y_i·z_i，m 为最大的 logit（每个 e^(z_k − m) ≤ 1）",
+    "some a_i is 0 in float64, where ln a_i has no value: the loss is written from the logits, as it "
+    "was computed: C = Σ_j y_j·ln Σ_k e^(z_k − m) − Σ_i y_i·(z_i − m), m the largest logit "
+    "(each e^(z_k − m) ≤ 1)":
+        "某个 a_i 在 float64 中为 0，ln a_i 没有值：损失按计算方式由 logits 写出："
+        "C = Σ_j y_j·ln Σ_k e^(z_k − m) − Σ_i y_i·(z_i − m)，m 为最大的 logit（每个 e^(z_k − m) ≤ 1）",
     "some a_i is exactly 0 or 1 in float64: the loss is written from the logits, −ln σ(z) = ln(1 + e^(−z)) "
-    "= max(0, −z) + ln(1 + e^(−|z|)), as it was computed (ln(1 + x) is x itself below 1.1e−16)":
+    "= max(0, −z) + ln(1 + e^(−|z|)), as it was computed (ln(1 + x) written x below 1e−8, where "
+    "the two agree to 8 digits)":
         "某个 a_i 在 float64 中恰为 0 或 1：损失改由 logits 写出，−ln σ(z) = ln(1 + e^(−z)) "
-        "= max(0, −z) + ln(1 + e^(−|z|))，与计算方式一致（x 小于 1.1e−16 时 ln(1 + x) 就是 x）",
+        "= max(0, −z) + ln(1 + e^(−|z|))，与计算方式一致（x 小于 1e−8 时 ln(1 + x) 写作 x，两者前 8 位相同）",
     "some a_i is exactly 0 or 1 in float64: the loss is written from the logits, each term "
-    "(1 − y_i)·z_i + (max(0, −z_i) + ln(1 + e^(−|z_i|))), as it was computed (ln(1 + x) is x itself "
-    "below 1.1e−16)":
+    "(1 − y_i)·z_i + (max(0, −z_i) + ln(1 + e^(−|z_i|))), as it was computed (ln(1 + x) written x "
+    "below 1e−8, where the two agree to 8 digits)":
         "某个 a_i 在 float64 中恰为 0 或 1：损失改由 logits 写出，每一项为 "
-        "(1 − y_i)·z_i + (max(0, −z_i) + ln(1 + e^(−|z_i|)))，与计算方式一致（x 小于 1.1e−16 时 ln(1 + x) 就是 x）",
+        "(1 − y_i)·z_i + (max(0, −z_i) + ln(1 + e^(−|z_i|)))，与计算方式一致（x 小于 1e−8 时 ln(1 + x) 写作 x，两者前 8 位相同）",
     "ln 0 has no value: where a number under ln is 0 (below 2.2e−308), the loss takes ln of "
     "the tiniest float64 instead, ln 2.2250738585072014e−308 = −708.3964185322641, so it stays finite":
         "ln 0 没有值：ln 下的数为 0（小于 2.2e−308）时，损失改取 float64 最小正规数的 ln，"
