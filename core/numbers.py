@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
+from operator import itemgetter
 
 import numpy as np
 
@@ -261,18 +262,21 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
     return fmt_array_read(values, decimals, trim, sig)[0]
 
 
-def _fixed_texts(v: np.ndarray, a: np.ndarray, places: np.ndarray) -> list[str]:
-    """``%.*f`` of every ``|v|`` at its places, the true minus before a negative one's digits:
-    one format per count of places and sign, mapped over its values (the fastest way)."""
-    out = np.empty(v.size, dtype=object)
-    negative = v < 0
-    kinds = places * 2 + negative  # (places, sign) in one number
-    for kind in np.unique(kinds).tolist():
-        at = np.flatnonzero(kinds == kind)
-        form = (MINUS if kind & 1 else "") + f"%.{kind >> 1}f"
-        out[at] = list(map(form.__mod__, a[at].tolist()))
-    texts: list[str] = out.tolist()
-    return texts
+_FORMS: list[str] = []  # "%.0f", "%.1f", …: the format of each count of places, made as they are asked for
+
+
+def _fixed_texts(v: np.ndarray, places: np.ndarray) -> list[str]:
+    """``%.*f`` of every ``v`` at its places, the true minus before a negative one's digits
+    (none before a zero: −0.0 is written as 0.0 is). One ``%`` of one format that holds a
+    field per value, split at its newlines, then ``-`` made ``−`` in the whole text (``%f``
+    writes no other ``-``): no Python call per value, and no sort by count of places."""
+    if not v.size:
+        return []
+    most = int(places.max())
+    if most >= len(_FORMS):
+        _FORMS.extend(f"%.{k}f" for k in range(len(_FORMS), most + 1))
+    form = "\n".join(itemgetter(*places.tolist())(_FORMS)) if v.size > 1 else _FORMS[most]
+    return (form % tuple((v + 0.0).tolist())).replace("-", MINUS).split("\n")  # (−0.0 + 0.0 is 0.0)
 
 
 def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
@@ -313,7 +317,7 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
             hard[i] = True
     exact_trim = trim == "exact"
-    out = _fixed_texts(v, a, places)
+    out = _fixed_texts(v, np.where(hard, 0, places))  # (fmt writes the hard ones: any places do here)
     # the digits as an integer, to count the zeros a text drops and to read it back
     known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
     with np.errstate(invalid="ignore", over="ignore"):
