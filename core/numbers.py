@@ -321,26 +321,30 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
     # the digits as an integer, to count the zeros a text drops and to read it back
     known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
     with np.errstate(invalid="ignore", over="ignore"):
-        whole = np.where(known, np.rint(a * 10.0 ** np.where(known, places, 0)), 0.0)
-        back = np.where(known, np.copysign(whole / 10.0 ** np.where(known, places, 0), v), np.nan)
-    zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places)
-    more = np.flatnonzero(known & (places > 0) & ((whole == 0) | (np.fmod(whole, 10.0) == 0)))
+        tens = 10.0 ** np.where(known, places, 0)
+        whole = np.where(known, np.rint(a * tens), 0.0)
+        back = np.where(known, np.copysign(whole / tens, v), np.nan)
+        # the texts whose trailing zeros may go: a small value's (but with trim="exact"), a
+        # result's beyond the decimals (trim=False), any (trim=True), or where the shorter
+        # text is the number itself (trim="exact")
+        if exact_trim:
+            cuttable = np.abs(back - v) <= 1e-12 * np.maximum(1.0, a)  # (False where not known: back is NaN)
+        else:
+            cuttable = known if trim else known & significant
+    zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places), where cuttable
+    more = np.flatnonzero(cuttable & (places > 0))
     rest = whole[more]
+    going = (rest == 0) | (np.fmod(rest, 10.0) == 0)
+    more, rest = more[going], rest[going]
     while more.size:  # the digits of those that end in a zero, one place less each time
         zeros[more] += 1
         rest = np.floor(rest / 10.0)
         going = (zeros[more] < places[more]) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
         more, rest = more[going], rest[going]
-    dropped = np.zeros(v.size, dtype=np.int64)  # of a text worked out here: the zeros it drops
-    if not exact_trim:  # a small value's trailing zeros go
-        dropped = np.where(small, zeros, dropped)
-    if trim is False:  # a result: −0.0140 → −0.014, no zero beyond the decimals
-        dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), dropped)
-    if trim:
-        with np.errstate(invalid="ignore"):
-            taken = np.abs(back - v) <= 1e-12 * np.maximum(1.0, a) if exact_trim else np.ones(v.size, dtype=bool)
-        dropped = np.where(taken, zeros, dropped)
-    dropped = np.where(known, dropped, 0)
+    if trim is False:  # a small value's trailing zeros go; a result's: −0.0140 → −0.014, no zero beyond the decimals
+        dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), np.where(small, zeros, 0))
+    else:  # (zeros counted only where they go)
+        dropped = zeros
     cut = dropped + ((dropped == places) & (dropped > 0))  # all the places gone: the point too
     for i, n in zip(np.flatnonzero(cut).tolist(), cut[cut > 0].tolist()):
         out[i] = out[i][:-n]
