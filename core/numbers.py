@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
+from operator import itemgetter
 
 import numpy as np
 
@@ -267,18 +268,21 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
     return fmt_array_read(values, decimals, trim, sig)[0]
 
 
-def _fixed_texts(v: np.ndarray, a: np.ndarray, places: np.ndarray) -> list[str]:
-    """``%.*f`` of every ``|v|`` at its places, the true minus before a negative one's digits:
-    one format per count of places and sign, mapped over its values (the fastest way)."""
-    out = np.empty(v.size, dtype=object)
-    negative = v < 0
-    kinds = places * 2 + negative  # (places, sign) in one number
-    for kind in np.unique(kinds).tolist():
-        at = np.flatnonzero(kinds == kind)
-        form = (MINUS if kind & 1 else "") + f"%.{kind >> 1}f"
-        out[at] = list(map(form.__mod__, a[at].tolist()))
-    texts: list[str] = out.tolist()
-    return texts
+_FORMS: list[str] = []  # "%.0f", "%.1f", …: the format of each count of places, made as they are asked for
+
+
+def _fixed_texts(v: np.ndarray, places: np.ndarray) -> list[str]:
+    """``%.*f`` of every ``v`` at its places, the true minus before a negative one's digits
+    (none before a zero: −0.0 is written as 0.0 is). One ``%`` of one format that holds a
+    field per value, split at its newlines, then ``-`` made ``−`` in the whole text (``%f``
+    writes no other ``-``): no Python call per value, and no sort by count of places."""
+    if not v.size:
+        return []
+    most = int(places.max())
+    if most >= len(_FORMS):
+        _FORMS.extend(f"%.{k}f" for k in range(len(_FORMS), most + 1))
+    form = "\n".join(itemgetter(*places.tolist())(_FORMS)) if v.size > 1 else _FORMS[most]
+    return (form % tuple((v + 0.0).tolist())).replace("-", MINUS).split("\n")  # (−0.0 + 0.0 is 0.0)
 
 
 def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
@@ -319,30 +323,34 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
             hard[i] = True
     exact_trim = trim == "exact"
-    out = _fixed_texts(v, a, places)
+    out = _fixed_texts(v, np.where(hard, 0, places))  # (fmt writes the hard ones: any places do here)
     # the digits as an integer, to count the zeros a text drops and to read it back
     known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
     with np.errstate(invalid="ignore", over="ignore"):
-        whole = np.where(known, np.rint(a * 10.0 ** np.where(known, places, 0)), 0.0)
-        back = np.where(known, np.copysign(whole / 10.0 ** np.where(known, places, 0), v), np.nan)
-    zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places)
-    more = np.flatnonzero(known & (places > 0) & ((whole == 0) | (np.fmod(whole, 10.0) == 0)))
+        tens = 10.0 ** np.where(known, places, 0)
+        whole = np.where(known, np.rint(a * tens), 0.0)
+        back = np.where(known, np.copysign(whole / tens, v), np.nan)
+        # the texts whose trailing zeros may go: a small value's (but with trim="exact"), a
+        # result's beyond the decimals (trim=False), any (trim=True), or where the shorter
+        # text is the number itself (trim="exact")
+        if exact_trim:
+            cuttable = np.abs(back - v) <= 1e-12 * np.maximum(1.0, a)  # (False where not known: back is NaN)
+        else:
+            cuttable = known if trim else known & significant
+    zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places), where cuttable
+    more = np.flatnonzero(cuttable & (places > 0))
     rest = whole[more]
+    going = (rest == 0) | (np.fmod(rest, 10.0) == 0)
+    more, rest = more[going], rest[going]
     while more.size:  # the digits of those that end in a zero, one place less each time
         zeros[more] += 1
         rest = np.floor(rest / 10.0)
         going = (zeros[more] < places[more]) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
         more, rest = more[going], rest[going]
-    dropped = np.zeros(v.size, dtype=np.int64)  # of a text worked out here: the zeros it drops
-    if not exact_trim:  # a small value's trailing zeros go
-        dropped = np.where(small, zeros, dropped)
-    if trim is False:  # a result: −0.0140 → −0.014, no zero beyond the decimals
-        dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), dropped)
-    if trim:
-        with np.errstate(invalid="ignore"):
-            taken = np.abs(back - v) <= 1e-12 * np.maximum(1.0, a) if exact_trim else np.ones(v.size, dtype=bool)
-        dropped = np.where(taken, zeros, dropped)
-    dropped = np.where(known, dropped, 0)
+    if trim is False:  # a small value's trailing zeros go; a result's: −0.0140 → −0.014, no zero beyond the decimals
+        dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), np.where(small, zeros, 0))
+    else:  # (zeros counted only where they go)
+        dropped = zeros
     cut = dropped + ((dropped == places) & (dropped > 0))  # all the places gone: the point too
     for i, n in zip(np.flatnonzero(cut).tolist(), cut[cut > 0].tolist()):
         out[i] = out[i][:-n]

@@ -23,7 +23,7 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
@@ -428,7 +428,7 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         if base.checked:
             done = _reproduces(base.numbers, {k: texts[r] for k, r in row_of.items()},
                                {k: factors[r] for k, r in row_of.items()}, {k: backs[r] for k, r in row_of.items()},
-                               result_column[todo].tolist(), shown[todo], half[todo])
+                               result_column[todo], shown[todo], half[todo])
         else:
             done = np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
@@ -541,8 +541,7 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
     """The lines of the elements ``picked`` (of the round's, ``at`` of the slice's)."""
     join, pieces = layout
     # the numbers' columns taken from the matrices at once (a long sum has hundreds)
-    taken = {kind: iter(matrix[np.array([what for k, what in pieces if k == kind], dtype=np.int64)][:, picked]
-                        .tolist())
+    taken = {kind: iter(_cells(matrix, np.array([what for k, what in pieces if k == kind], dtype=np.int64), picked))
              for kind, matrix in (("N", texts), ("P", factors)) if any(k == kind for k, _ in pieces)}
     columns: list[list[str]] = []
     for kind, what in pieces:
@@ -555,6 +554,19 @@ def _assembled(layout: Layout, texts: np.ndarray, factors: np.ndarray, picked: n
             columns.append(next(taken[kind]))
     lines = join(columns) if columns else join([])[:1] * picked.size  # (no column: the same line for all)
     return np.array(lines, dtype=object)
+
+
+def _cells(matrix: np.ndarray, rows: np.ndarray, columns: np.ndarray) -> list[list[str]]:
+    """``matrix[rows][:, columns].tolist()`` (``columns`` ascending, distinct), copying no more
+    than it must: all of a matrix's rows in order, or all its columns, are taken as they are."""
+    every_row = rows.size == matrix.shape[0] and bool((rows == np.arange(rows.size)).all())
+    every_column = columns.size == matrix.shape[1]
+    if every_row:
+        taken = matrix if every_column else matrix[:, columns]
+    else:
+        taken = matrix[rows] if every_column else matrix[np.ix_(rows, columns)]
+    cells: list[list[str]] = taken.tolist()
+    return cells
 
 
 class _Group:
@@ -577,35 +589,59 @@ def _written(writer: Probe, numbers: np.ndarray, at: np.ndarray, read: bool,
     """The texts of every number slot of the elements ``at`` (the rows of ``numbers``:
     slots × elements) with the writer's decimals, the same as a factor (a negative one in
     parentheses; for the rows written as factors), and (``read``) the value a calculator
-    reads back from each: matrices of slots × ``at`` (texts of str). The numbers read from
-    one stored array are written in one call: the whole array when the slots read as many
-    numbers as it holds (a large one's texts written for another formula are taken again:
-    ``fmt_array_read_remembered``), else every distinct number of them once (an operand
-    many elements share); those of no group in one call, each distinct number once."""
+    reads back from each: matrices of slots × ``at`` (texts of str). A stored array whose
+    slots read as many numbers as it holds is written whole (a large one in a call of its
+    own: its texts written for another formula are taken again,
+    ``fmt_array_read_remembered``); of the other groups, every distinct number once. The
+    texts of a number depend on that number alone, so the numbers of several are written
+    in one call, below ``REMEMBERED`` numbers (a round of few elements costs one call, not
+    one per stored array; the arrays looked up among those written lately are the same)."""
     shape = (numbers.shape[0], at.size)
     texts = np.empty(shape, dtype=object)
     factors = np.empty(shape, dtype=object)
     backs = np.empty(shape) if read else np.empty((0, 0))
+    # (rows, which are factors, the numbers written, which of them each slot's element reads)
+    pieces: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    rest: list[_Group] = []
     for group in groups:
-        rows = group.rows
-        if group.flat is not None and group.source is not None and rows.size * at.size >= group.source.size:
-            distinct = group.source
-            which = group.flat[:, at]
+        if group.flat is not None and group.source is not None and group.rows.size * at.size >= group.source.size:
+            pieces.append((group.rows, group.factored, group.source, group.flat[:, at]))
         else:
-            distinct, which = np.unique(numbers[rows][:, at], return_inverse=True)
-            which = which.reshape(rows.size, at.size)
-        written, back = writer.written_numbers_read(distinct)
+            rest.append(group)
+    if rest:
+        rows = np.concatenate([group.rows for group in rest])
+        distinct, which = np.unique(numbers[rows][:, at], return_inverse=True)
+        pieces.append((rows, np.concatenate([group.factored for group in rest]), distinct,
+                       which.reshape(rows.size, at.size)))
+    calls: list[list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = []
+    size = REMEMBERED
+    for piece in sorted(pieces, key=lambda piece: piece[2].size):  # small ones together, below REMEMBERED
+        if size + piece[2].size >= REMEMBERED:
+            calls.append([])
+            size = 0
+        calls[-1].append(piece)
+        size += piece[2].size
+    for call in calls:
+        values = call[0][2] if len(call) == 1 else np.concatenate([piece[2] for piece in call])
+        written, back = writer.written_numbers_read(values)
         column = np.array(written, dtype=object)
-        texts[rows] = column[which]
-        if group.factored.any():
-            factor = column.copy()
-            negative = np.flatnonzero(distinct < 0)  # (a text starts with − just where its number is negative)
-            factor[negative] = "(" + column[negative] + ")"
-            factors[rows[group.factored]] = factor[which[group.factored]]
         if read:
             for i in np.flatnonzero(np.isnan(back)).tolist():  # the texts fmt wrote itself: read them
                 back[i] = _read(written[i])
-            backs[rows] = back[which]
+        factor = None
+        offset = 0
+        for rows, factored, distinct, which in call:
+            here = which + offset if offset else which
+            offset += distinct.size
+            texts[rows] = column[here]
+            if factored.any():
+                if factor is None:
+                    factor = column.copy()
+                    negative = np.flatnonzero(values < 0)  # (a text starts with − just where its number is negative)
+                    factor[negative] = "(" + column[negative] + ")"
+                factors[rows[factored]] = factor[here[factored]]
+            if read:
+                backs[rows] = back[here]
     return texts, backs, factors
 
 
@@ -660,7 +696,8 @@ def _names(prefix: str, box: tuple[int, ...]) -> np.ndarray:
 
 
 def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
-                backs: dict[int, np.ndarray], results: list[str], shown: np.ndarray, half: np.ndarray) -> np.ndarray:
+                backs: dict[int, np.ndarray], results: Sequence[str] | np.ndarray, shown: np.ndarray,
+                half: np.ndarray) -> np.ndarray:
     """Per element: do the written numbers (``backs``: as a calculator reads them back),
     evaluated as written, give the result shown within half its last digit
     (``value_reproduces``)? Read as the calculator of core/explain/arithmetic reads each
@@ -702,10 +739,11 @@ def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict
 
 
 def _one_by_one(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
-                results: list[str]) -> np.ndarray:
-    """``reproduces`` of every element's text, one by one."""
+                results: Sequence[str] | np.ndarray) -> np.ndarray:
+    """``reproduces`` of every element's text, one by one (``results``: their texts; an
+    array of str is taken as it is, made a list only here, where it is read)."""
     count = len(results)
     return np.array([reproduces("".join(row), result) for row, result in zip(zip(*(
         repeat(part, count) if isinstance(part, str)
-        else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), results)],
+        else (texts if part[0] == "N" else factors)[part[1]].tolist() for part in numbers)), list(results))],
         dtype=bool)
