@@ -10,10 +10,12 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
+from textual.style import Style as VisualStyle
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
@@ -50,6 +52,8 @@ class CellEditor(Input):
 
 class LayerPanel(VerticalScroll):
     """A titled, scrollable panel showing one layer's numbers."""
+
+    COMPONENT_CLASSES = {"layer-panel--focused-title"}
 
     class EditSubmitted(Message):
         """enter in an inline editor (a value's or a learner's answer)."""
@@ -113,6 +117,22 @@ class LayerPanel(VerticalScroll):
         self._border_subtitle = self.render_str(subtitle).expand_tabs(4).split()[0]  # as Textual's setter
         offset = self.content_offset  # refresh() takes regions inside the border and padding
         self.refresh(Region(-offset.x, height - 1 - offset.y, width, 1))
+
+    def _get_title_style_information(self, background: Color) -> tuple[Color, Color, VisualStyle]:
+        """The title's colour and style: the focused panel's from ``layer-panel--focused-title``.
+
+        As a ``:focus-within`` rule, the title's colour and boldness would repaint every line
+        inside the panel (its grid) at each focus move: Textual repaints all of a widget's
+        descendants when a colour or text style rule of its changes, whether or not they draw
+        with it. Read here, as the top line is drawn, they change that line alone; the border's
+        colour (a ``:focus-within`` rule) repaints the panel's own lines, as it must."""
+        if not self.has_focus_within:
+            return super()._get_title_style_information(background)
+        styles = self.get_component_styles("layer-panel--focused-title")
+        color = styles.border_title_color
+        if styles.auto_border_title_color:  # $text is "auto": as Textual resolves it
+            color = background.get_contrast_text(color.a)
+        return color, self.styles.border_title_background, VisualStyle.from_rich_style(styles.border_title_style)
 
     def set_rows(self, rows: list[Row]) -> None:
         self.grid.set_rows(rows)
