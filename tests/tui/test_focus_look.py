@@ -100,3 +100,18 @@ async def test_a_heatmap_panel_looks_focused_after_keys_and_clicks() -> None:
         for i in range(4):
             await press(pilot, "space")
             await check(app, pilot, f"space {i}")
+
+
+async def test_the_focused_border_follows_a_change_of_theme() -> None:
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "escape")
+        await press(pilot, "space")
+        await check(app, pilot, "dark")
+        focused = next(p for p in app.main.panels if p.has_focus_within)
+        dark_border = focused.styles.border_top
+        app.theme = "nord"  # another accent colour
+        await pilot.pause()
+        await check(app, pilot, "nord")
+        assert focused.styles.border_top != dark_border
+        assert focused.styles.border_top == focused.get_component_styles("layer-panel--focused").border_top
