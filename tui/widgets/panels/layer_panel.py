@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
+from textual.style import Style as VisualStyle
 from textual.widgets import Input
 from textual.widgets.input import Selection
 
@@ -55,6 +57,8 @@ class CellEditor(Input):
 
 class LayerPanel(VerticalScroll):
     """A titled, scrollable panel showing one layer's numbers."""
+
+    COMPONENT_CLASSES = {"layer-panel--focused"}
 
     class EditSubmitted(Message):
         """enter in an inline editor (a value's or a learner's answer)."""
@@ -129,6 +133,40 @@ class LayerPanel(VerticalScroll):
         self._border_subtitle = self.render_str(subtitle).expand_tabs(4).split()[0]  # as Textual's setter
         offset = self.content_offset  # refresh() takes regions inside the border and padding
         self.refresh(Region(-offset.x, height - 1 - offset.y, width, 1))
+
+    def on_mount(self) -> None:
+        self.watch(self.screen, "focused", self._show_focus)  # as the focus moves, before any frame
+
+    def notify_style_update(self) -> None:
+        """After a restyle (a theme): the border again, once the component styles are done too."""
+        super().notify_style_update()
+        if self.is_mounted:
+            self.call_next(self._show_focus)
+
+    def _show_focus(self) -> None:
+        """The border of the panel holding the focus, from ``layer-panel--focused``, else the
+        panel's own. Setting it (an inline border of the same kind) repaints the panel's own
+        lines only; a ``:focus-within`` rule restyled the panel's subtree at each focus move,
+        which repainted its grid (a title colour rule: every descendant) and its scroll bars."""
+        own = self.styles.base
+        edges = self.get_component_styles("layer-panel--focused") if self.has_focus_within else own
+        styles = self.styles
+        styles.border_top, styles.border_right = edges.border_top, edges.border_right
+        styles.border_bottom, styles.border_left = edges.border_bottom, edges.border_left
+
+    def _get_title_style_information(self, background: Color) -> tuple[Color, Color, VisualStyle]:
+        """The title's colour and style: the focused panel's from ``layer-panel--focused``.
+
+        Read here, as the top line is drawn: set as a style when the focus moves, a title
+        colour or text style repaints every line inside the panel (Textual repaints all of a
+        widget's descendants when one of its colour or text-style rules changes)."""
+        if not self.has_focus_within:
+            return super()._get_title_style_information(background)
+        styles = self.get_component_styles("layer-panel--focused")
+        color = styles.border_title_color
+        if styles.auto_border_title_color:  # $text is "auto": as Textual resolves it
+            color = background.get_contrast_text(color.a)
+        return color, self.styles.border_title_background, VisualStyle.from_rich_style(styles.border_title_style)
 
     def set_rows(self, rows: list[Row]) -> None:
         self.grid.set_rows(rows)

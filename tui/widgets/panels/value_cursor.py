@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from textual import events
 from textual.widget import Widget
 
 
@@ -13,6 +16,23 @@ class ValueCursor:
 
     def _move_to(self, where: tuple[int, int]) -> None:
         raise NotImplementedError
+
+    def _on_focus(self, event: events.Focus) -> None:
+        """Textual's own handler, less its repaint of the whole view (each of the two views
+        repaints the line of its cursor, the only one the focus changes): at each step the
+        focus moves from one panel to the next, and the two views were drawn again whole."""
+        self._focus_moved(event, True)
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._focus_moved(event, False)
+
+    def _focus_moved(self, event: events.Focus | events.Blur, has_focus: bool) -> None:
+        event.prevent_default()  # Textual's Widget handler, done here but its ``refresh()``
+        widget = cast(Widget, self)
+        widget.has_focus = has_focus
+        if widget.parent is not None:
+            message = events.DescendantFocus(widget) if has_focus else events.DescendantBlur(widget)
+            widget.parent.post_message(message)
 
     def select(self, name: str) -> bool:
         """Put the cursor on ``name``; False if this view does not show it."""
