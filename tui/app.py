@@ -80,8 +80,11 @@ class CnnTuiApp(AsciiApp, App[int]):
 
     async def on_event(self, event: events.Event) -> None:
         """A key typed while a dialog opens or while its answer is handled is dropped
-        (``tui.typeahead``); every other event goes on as usual. Once a key has been
-        handled, what it changed goes to the screen at once (``hand_over_repaints``)."""
+        (``tui.typeahead``); every other event goes on as usual. After each of the App's
+        turns with a key (the first, where its priority bindings run and it is sent on to
+        the focused widget; and when it comes back up for the other bindings), what the key
+        changed goes to the screen at once (``hand_over_repaints``); on a turn that changed
+        nothing it finds nothing to post."""
         if isinstance(event, events.Key) and not event.is_forwarded and \
                 not self.main.typeahead.arrived(event, self.screen, self.main):
             return
