@@ -232,22 +232,21 @@ def _softplus(t: LogitText, z: str, v: float) -> Pair:
     return f"(max(0, −{z}) + ln(1 + e^(−|{z}|)))", f"({t.n(max(0.0, -v))} + ln(1 + e^({exponent})))"
 
 
+def _softplus_terms(t: LogitText, term: Callable[[str, str, float, float, Pair], Pair]) -> Pair:
+    """A sigmoid loss's logit form: ``term(y, z, y value, z value, softplus)`` of each output, joined."""
+    return t.join([term(y, z, yv, zv, _softplus(t, z, zv))
+                   for y, z, yv, zv in zip(t.y, t.z, t.y_values, t.z_values, strict=True)])
+
+
 def _sigmoid_ce_from_logits(t: LogitText) -> Pair:
     """Σ_i y_i·ln(1 + e^(−z_i)) = −Σ_i y_i·ln σ(z_i), as ``sigmoid_cross_entropy`` takes it."""
-    terms = []
-    for y, z, yv, zv in zip(t.y, t.z, t.y_values, t.z_values, strict=True):
-        soft = _softplus(t, z, zv)
-        terms.append((f"{y}·{soft[0]}", f"{t.p(yv)}·{soft[1]}"))
-    return t.join(terms)
+    return _softplus_terms(t, lambda y, z, yv, zv, soft: (f"{y}·{soft[0]}", f"{t.p(yv)}·{soft[1]}"))
 
 
 def _sigmoid_bce_from_logits(t: LogitText) -> Pair:
     """Σ_i [(1 − y_i)·z_i + ln(1 + e^(−z_i))], as ``sigmoid_bce`` takes it."""
-    terms = []
-    for y, z, yv, zv in zip(t.y, t.z, t.y_values, t.z_values, strict=True):
-        soft = _softplus(t, z, zv)
-        terms.append((f"((1 − {y})·{z} + {soft[0]})", f"((1 − {t.n(yv)})·{t.p(zv)} + {soft[1]})"))
-    return t.join(terms)
+    return _softplus_terms(t, lambda y, z, yv, zv, soft: (f"((1 − {y})·{z} + {soft[0]})",
+                                                          f"((1 − {t.n(yv)})·{t.p(zv)} + {soft[1]})"))
 
 
 @dataclass(frozen=True)
