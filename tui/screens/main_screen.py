@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import HorizontalScroll, Vertical
 from textual.events import Key, Resize
 from textual.geometry import Region, Size
 from textual.reactive import Reactive
@@ -66,6 +65,7 @@ from tui.widgets.panels.layer_rows import (
     panel_title,
     same_sources,
 )
+from tui.widgets.panels.panel_row import PanelColumn, PanelRow
 from tui.widgets.panels.panel_window import window_keys, window_start
 from tui.widgets.panels.value_grid import ValueGrid
 from tui.widgets.training.loss_chart import TrainPanel
@@ -123,7 +123,7 @@ class MainScreen(StepHost):
     # --- layout -------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
-        with HorizontalScroll(id="panels", can_focus=False):  # focus goes to the grids
+        with PanelRow(id="panels", can_focus=False):  # focus goes to the grids
             yield from self.make_panels()
         yield TrainPanel()
         yield IntroPanel()
@@ -143,7 +143,7 @@ class MainScreen(StepHost):
             panel.set_mode("heatmap" if wants_heatmap(self.stepper, panel.key) else "numbers")
         widgets: list[Widget] = list(panels)
         if self._shown[-1] == keys[-1]:
-            widgets = [*panels[:-2], Vertical(*panels[-2:], classes="panel-column")]
+            widgets = [*panels[:-2], PanelColumn(*panels[-2:], classes="panel-column")]
         before = keys.index(self._shown[0])
         after = len(keys) - before - len(self._shown)
         if before:
@@ -397,7 +397,7 @@ class MainScreen(StepHost):
             if region is None:
                 continue
             cell = region.translate(panel.view.content_region.offset).grow((1, 2, 1, 2))  # on the screen
-            box = self.query_one("#panels", HorizontalScroll)
+            box = self.query_one("#panels", PanelRow)
             # sideways, the whole panel when it fits (its border and title too), else the value
             wide = panel.region.width > box.content_region.width
             across = cell if wide else Region(panel.region.x, cell.y, panel.region.width, cell.height)

@@ -16,6 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.css.scalar import Scalar, Unit
 from textual.geometry import Size
 
 from core.errors import CnnTuiError
@@ -25,6 +26,7 @@ from core.i18n import mark, tr, tr_n
 from core.numbers import fmt
 from tui.ascii_view import SpelledStatic, shown
 from tui.bindings import key_for
+from tui.widgets.one_frame import NoSecondLayout
 from tui.widgets.shared_styles import part_style
 
 if TYPE_CHECKING:
@@ -142,7 +144,11 @@ def trace_lines(trace: Trace, style: Callable[[str], Style]) -> Text:
     return out
 
 
-class DerivationView(VerticalScroll):
+class DerivationBody(NoSecondLayout, SpelledStatic):
+    """The derivation's text (a longer text changes its virtual size: no second layout)."""
+
+
+class DerivationView(NoSecondLayout, VerticalScroll):
     """A scrollable box with the derivation of the selected value.
 
     The box keeps the tallest height it has had (never above its
@@ -158,7 +164,7 @@ class DerivationView(VerticalScroll):
 
     def __init__(self) -> None:
         super().__init__(id="derivation")
-        self.body = SpelledStatic(id="derivation-body", formula=True)  # ASCII with --ascii
+        self.body = DerivationBody(id="derivation-body", formula=True)  # ASCII with --ascii
         self.border_title = shown(tr("derivation"))
         self.can_focus = False
         self._shown: Text | None = None  # the text the body shows
@@ -168,11 +174,13 @@ class DerivationView(VerticalScroll):
         yield self.body
 
     def on_resize(self, _: object) -> None:
-        """Keep the height the box has reached as its least (see the class docstring)."""
+        """Keep the height the box has reached as its least (see the class docstring). The box
+        has that height already, so the rule is set without asking for a layout (setting
+        ``styles.min_height`` lays out the whole screen again, to find every place unchanged)."""
         height = self.outer_size.height
         if height > self._reserve:
             self._reserve = height
-            self.styles.min_height = height
+            self.styles.set_rule("min_height", Scalar(float(height), Unit.CELLS, Unit.HEIGHT))
 
     def release_reserve(self) -> None:
         """Size the box by its text again (back to the stylesheet's ``min-height``)."""

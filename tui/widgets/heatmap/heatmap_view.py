@@ -198,7 +198,8 @@ class HeatmapView(ValueCursor, SizedByContent, can_focus=True):
         if len(blocks) == len(self.blocks) and all(same):
             return  # nothing to redraw (a step changes a few panels, not every one)
         old = self.selected_name
-        before = (self._height, self._width, self._starts, [lay.index.shape for lay in self._layouts])
+        asked, width = self.asked_size(), self._width
+        before = (self._starts, [lay.index.shape for lay in self._layouts])
         cursor_line = self._cursor_line()
         versions, olds = self._versions, self.blocks
         self._versions = []
@@ -230,9 +231,9 @@ class HeatmapView(ValueCursor, SizedByContent, can_focus=True):
             self.cursor = where
         elif self.cursor[0] >= len(blocks):
             self.cursor = (0, 0)
-        if before[:2] != (self._height, self._width):
+        if self.asked_size() != asked:
             relayout(self)
-        elif before[2:] != (self._starts, [lay.index.shape for lay in self._layouts]):
+        elif before != (self._starts, [lay.index.shape for lay in self._layouts]) or self._width != width:
             self.refresh()
         else:  # the same places: the lines of the changed blocks, and the cursor's old and new line
             lines = {cursor_line, self._cursor_line()}
@@ -303,7 +304,7 @@ class HeatmapView(ValueCursor, SizedByContent, can_focus=True):
         r, c = lay.pos[flat]
         return Region(INDENT + int(c), self._starts[b] + 1 + int(r) // lay.per_line, lay.cw, 1)
 
-    def get_content_width(self, container: Size, viewport: Size) -> int:
+    def natural_width(self) -> int:
         return self._width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

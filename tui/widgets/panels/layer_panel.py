@@ -23,6 +23,7 @@ from textual.widgets.input import Selection
 
 from core.ascii_text import shown
 from core.i18n import mark
+from tui.widgets.one_frame import NoSecondLayout
 from tui.widgets.panels.value_grid import Row, ValueGrid
 
 if TYPE_CHECKING:  # the heatmaps' widget is imported when a panel first shows heatmaps
@@ -55,7 +56,7 @@ class CellEditor(Input):
         self.scroll_to(0, animate=False, immediate=True)
 
 
-class LayerPanel(VerticalScroll):
+class LayerPanel(NoSecondLayout, VerticalScroll):
     """A titled, scrollable panel showing one layer's numbers."""
 
     COMPONENT_CLASSES = {"layer-panel--focused"}

@@ -115,15 +115,17 @@ class ValueGrid(ValueCursor, SizedByContent, can_focus=True):
         if rows == self.rows:
             return
         old = self.selected_name
-        size = (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
+        asked = self.asked_size()
+        columns = (self._label_width, tuple(self._widths), tuple(self._marks))
         before, cursor_before = self.rows, self.cursor
         self.rows = rows
         self._measure()
         where = self.locate(old) if old else None
         self.cursor = where if where else self._clamp(self.cursor)
-        resized = size != (self._label_width, tuple(self._widths), tuple(self._marks), len(self.rows))
-        if resized:
+        if self.asked_size() != asked:
             relayout(self)
+        elif columns != (self._label_width, tuple(self._widths), tuple(self._marks)):
+            self.refresh()  # new columns in the same size (inside the panel's room): every row moves
         else:  # the same columns: only the rows that differ (and the cursor's) are drawn again
             changed = {i for i, (was, now) in enumerate(zip_longest(before, rows)) if was != now}
             if self.cursor != cursor_before:
@@ -190,7 +192,7 @@ class ValueGrid(ValueCursor, SizedByContent, can_focus=True):
         r, c = where
         return Region(self._cell_x(c), r, self._widths[c], 1)
 
-    def get_content_width(self, container: Size, viewport: Size) -> int:
+    def natural_width(self) -> int:
         cols = len(self._widths)
         return max(self._cell_x(cols) - 1, self._label_width, 4)
 
