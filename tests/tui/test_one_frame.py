@@ -14,7 +14,7 @@ from core.engine.stepper import Stepper
 from core.numbers import fmt
 from core.scenario.catalog import load
 from tui.app import CnnTuiApp
-from tui.widgets.one_frame import SizedByContent
+from tui.widgets.one_frame import NoSecondLayout, SizedByContent
 
 
 def screen_text(app: CnnTuiApp) -> list[str]:
@@ -24,9 +24,11 @@ def screen_text(app: CnnTuiApp) -> list[str]:
 
 async def laid_out_afresh(app: CnnTuiApp, pilot) -> list[str]:
     """The screen once every widget has been laid out and drawn again from scratch, the
-    Textual way: each layout that changed a virtual size followed by another."""
+    Textual way: each layout that changed a virtual size followed by another, and every grid
+    or heatmap as wide as its content alone (not its panel's room)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(SizedByContent, "_size_updated", Widget._size_updated)
+        patch.setattr(NoSecondLayout, "_size_updated", Widget._size_updated)
+        patch.setattr(SizedByContent, "room", lambda self: 0)
         for widget in app.screen.walk_children(with_self=True):
             widget._layout_updates += 1  # (Textual's box-model cache: see value_cursor.relayout)
             widget.refresh(layout=True)

@@ -109,9 +109,15 @@ class SizedByContent(NoSecondLayout, Widget):
             self._layout_updates += 1  # a key of Textual's box-model cache
         return super()._get_box_model(container, viewport, width_fraction, height_fraction, constrain_width, greedy)
 
-    def asked_size(self) -> tuple[int, int]:
-        """The width and height this widget asks of a layout: a change of content that keeps
-        them needs a repaint only."""
+    def asked_size(self) -> Size:
+        """The width and height this widget asks of a layout."""
         nothing = Size(0, 0)
         width = self.get_content_width(nothing, nothing)
-        return width, self.get_content_height(nothing, nothing, width)
+        return Size(width, self.get_content_height(nothing, nothing, width))
+
+    def needs_layout(self, asked: Size) -> bool:
+        """Whether new content needs a layout, ``asked`` being ``asked_size()`` before it came:
+        when it asks for another size, or the widget does not have the size it asks for (not
+        laid out yet, or held to another). Else a repaint is all it needs."""
+        now = self.asked_size()
+        return now != asked or now != self.size

@@ -231,7 +231,7 @@ class HeatmapView(ValueCursor, SizedByContent, can_focus=True):
             self.cursor = where
         elif self.cursor[0] >= len(blocks):
             self.cursor = (0, 0)
-        if self.asked_size() != asked:
+        if self.needs_layout(asked):
             relayout(self)
         elif before != (self._starts, [lay.index.shape for lay in self._layouts]) or self._width != width:
             self.refresh()

@@ -122,7 +122,7 @@ class ValueGrid(ValueCursor, SizedByContent, can_focus=True):
         self._measure()
         where = self.locate(old) if old else None
         self.cursor = where if where else self._clamp(self.cursor)
-        if self.asked_size() != asked:
+        if self.needs_layout(asked):
             relayout(self)
         elif columns != (self._label_width, tuple(self._widths), tuple(self._marks)):
             self.refresh()  # new columns in the same size (inside the panel's room): every row moves
