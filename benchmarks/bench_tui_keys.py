@@ -14,8 +14,10 @@ bare Textual app whose first line changes on each space: the floor of the method
 Pilot (headless, a second view): ``CnnTuiApp(load(name)).run_test(size=(120, 36))``;
 each press is ``await pilot.press("space")`` then ``await pilot.pause()``. The figure is
 the time from the press to the first frame Textual composes (``App._display``, wrapped)
-with a new status line: the app's own work and Textual's, without a terminal. The wall
-time of press + pause is printed too; it adds Pilot's own waits for idle (tens of ms).
+with a new status line (beside it, the frames and the whole-screen layouts per press:
+``Screen._refresh_layout`` wrapped, a scroll alone not counted): the app's own work and
+Textual's, without a terminal. The wall time of press + pause is printed too; it adds
+Pilot's own waits for idle (tens of ms).
 The garbage collector is held and freed as the ``cnn-tui`` command does (``tui/startup.py``).
 Beside them, the thread's CPU time from the press to that frame, and of the whole press
 + pause (every frame the step drew, Pilot's own work included), which a busy machine
@@ -151,6 +153,17 @@ async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[f
             frames.append((time.perf_counter(), time.thread_time(), status()))
 
     app._display = timed_display  # Textual calls this once a frame is composed
+    from textual.screen import Screen
+
+    layouts = [0]  # whole-screen layouts (Screen._refresh_layout, a scroll alone not counted)
+    refresh_layout = Screen._refresh_layout
+
+    def counted_layout(self, size=None, scroll: bool = False) -> None:
+        if not (scroll and not self._layout_widgets):
+            layouts[0] += 1
+        refresh_layout(self, size, scroll)
+
+    Screen._refresh_layout = counted_layout
     times: dict[str, list[float]] = defaultdict(list)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
@@ -158,6 +171,7 @@ async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[f
             before = status()
             kind = kind_of(before)
             frames.clear()
+            layouts[0] = 0
             t0, cpu0 = time.perf_counter(), time.thread_time()
             await pilot.press(key)
             await pilot.pause()
@@ -170,6 +184,8 @@ async def _pilot(target_or_scenario, presses: int, key: str) -> dict[str, list[f
             times[f"{PILOT_WALL}{kind}"].append(t_pilot)
             if frames:
                 times[f"{PILOT_FRAMES}{kind}"].append(len(frames))
+            times[f"{PILOT_LAYOUTS}{kind}"].append(layouts[0])
+    Screen._refresh_layout = refresh_layout
     return times
 
 
@@ -177,6 +193,7 @@ PILOT_WALL = "pilot wall: "
 PILOT_CPU = "pilot cpu: "  # the thread's CPU time from the press to that frame (Pilot's own share included)
 PILOT_FRAMES = "pilot frames: "  # frames composed per press
 PILOT_ALL_CPU = "pilot all cpu: "  # the thread's CPU time of the whole press + pause (every frame it drew)
+PILOT_LAYOUTS = "pilot layouts: "  # whole-screen layouts per press
 
 
 def pilot_presses(target_or_scenario, presses: int, key: str = "space") -> dict[str, list[float]]:
@@ -191,8 +208,9 @@ def report(label: str, times: dict[str, list[float]], goal: float | None) -> Non
     cpu = [t for k, ts in times.items() if k.startswith(PILOT_CPU) for t in ts]
     frames = [n for k, ns in times.items() if k.startswith(PILOT_FRAMES) for n in ns]
     all_cpu = [t for k, ts in times.items() if k.startswith(PILOT_ALL_CPU) for t in ts]
+    layouts = [n for k, ns in times.items() if k.startswith(PILOT_LAYOUTS) for n in ns]
     times = {k: v for k, v in times.items()
-             if not k.startswith((PILOT_WALL, PILOT_CPU, PILOT_FRAMES, PILOT_ALL_CPU))}
+             if not k.startswith((PILOT_WALL, PILOT_CPU, PILOT_FRAMES, PILOT_ALL_CPU, PILOT_LAYOUTS))}
     every = [t for ts in times.values() for t in ts]
     if not every:
         print(f"  {label}: no presses measured")
@@ -205,7 +223,8 @@ def report(label: str, times: dict[str, list[float]], goal: float | None) -> Non
     if cpu:
         print(f"      CPU time of this thread, press → that frame: median {ms(statistics.median(cpu))} "
               f"(a busy machine stretches the wall clock, much less this); "
-              f"frames per press {statistics.mean(frames):.2f}")
+              f"frames per press {statistics.mean(frames):.2f}"
+              + (f", whole-screen layouts per press {statistics.mean(layouts):.2f}" if layouts else ""))
     if all_cpu:
         print(f"      CPU time of this thread, the whole press (every frame, Pilot's waits included): "
               f"median {ms(statistics.median(all_cpu))}")
