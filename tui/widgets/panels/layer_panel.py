@@ -24,6 +24,7 @@ from textual.widgets.input import Selection
 from core.ascii_text import shown
 from core.i18n import mark
 from tui.widgets.one_frame import NoSecondLayout
+from tui.widgets.panels.same_lines import SameInsideLines
 from tui.widgets.panels.value_grid import Row, ValueGrid
 
 if TYPE_CHECKING:  # the heatmaps' widget is imported when a panel first shows heatmaps
@@ -87,6 +88,7 @@ class LayerPanel(NoSecondLayout, VerticalScroll):
         # what its rows were made from (the main screen skips a panel whose sources are the same)
         self.drawn_from: tuple[tuple[object, ...], tuple[object, ...]] | None = None
         self.can_focus = False
+        self._styles_cache = SameInsideLines()  # its lines inside the border are all alike
 
     def compose(self) -> ComposeResult:
         yield self.grid
