@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -102,10 +102,11 @@ def encode(value: Any) -> Any:
         arr = np.ascontiguousarray(value)
         return {"__array__": arr.dtype.str, "shape": list(arr.shape),
                 "data": base64.b64encode(arr.tobytes()).decode("ascii")}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type) and _ours(type(value)):
+    fields = _record_fields(value)
+    if fields is not None:
         kind = type(value)
         return {"__record__": f"{kind.__module__}:{kind.__qualname__}",
-                "fields": {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}}
+                "fields": {name: encode(getattr(value, name)) for name in fields}}
     if isinstance(value, Mapping):
         return {str(k): encode(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -129,14 +130,29 @@ def decode(value: Any) -> Any:
     return value
 
 
+def _record_fields(value: Any) -> tuple[str, ...] | None:
+    """The fields a record of ours is rebuilt from (a dataclass's ``init`` fields, a
+    NamedTuple's fields), or None: not one of the project's records. A NamedTuple is a
+    tuple, so this is asked before the tuple branch would store it as a bare list."""
+    kind = type(value)
+    if not _ours(kind):
+        return None
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(f.name for f in dataclasses.fields(value) if f.init)
+    if isinstance(value, tuple) and isinstance(getattr(kind, "_fields", None), tuple):
+        return tuple(kind._fields)
+    return None
+
+
 def _ours(kind: type) -> bool:
     """Only the project's own records (Expected, an optimizer's state …) are stored."""
     return kind.__module__.split(".")[0] == "core"
 
 
 def _record_class(name: str) -> type:
-    """The dataclass a stored record names: only a ``core`` dataclass, looked up by name (its
-    constructor, ``__post_init__`` included, then builds the record from the stored fields)."""
+    """The record class a stored record names: only a ``core`` dataclass or NamedTuple, looked
+    up by name (its constructor, ``__post_init__`` included, then builds the record from the
+    stored fields)."""
     module_name, _, qualname = name.partition(":")
     if module_name.split(".")[0] != "core" or not qualname.isidentifier():
         raise JournalError(tr("not a record of this program: {name!r}", name=name[:60]))
@@ -144,7 +160,8 @@ def _record_class(name: str) -> type:
         kind = getattr(importlib.import_module(module_name), qualname)
     except (ImportError, AttributeError):
         raise JournalError(tr("no such record in this version: {name!r}", name=name[:60])) from None
-    if not (isinstance(kind, type) and dataclasses.is_dataclass(kind)):
+    if not (isinstance(kind, type) and (dataclasses.is_dataclass(kind)
+                                        or (issubclass(kind, tuple) and hasattr(kind, "_fields")))):
         raise JournalError(tr("not a record of this program: {name!r}", name=name[:60]))
     return kind
 
@@ -253,8 +270,7 @@ def replay(stepper: Stepper, entries: list[Entry]) -> Replayed:
 
 
 # --- files ----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A journal left by a process that is gone: its file, header, entries and age."""
 
     path: Path
@@ -323,8 +339,7 @@ def left_behind(key: str, folder: Path | None = None) -> list[Found]:
     return sorted(found, key=lambda f: f.modified, reverse=True)
 
 
-@dataclass(frozen=True)
-class Offer:
+class Offer(NamedTuple):
     """What a launch finds for its scenario: journals it may restore (newest first) and
     journals written against another version of the file, which are never restored."""
 

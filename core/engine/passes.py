@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Literal, overload
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
@@ -27,16 +26,15 @@ _TRAINING = Context(training=True)
 _EVALUATING = Context(training=False)
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """What a forward pass runs in: an iteration (``training``: batch statistics, dropout
     masks) or held-out evaluation; each layer's state before it (layer → kind → array,
     e.g. running statistics) and this iteration's given arrays (``LAYER.KIND`` → array with
     a batch axis, e.g. ``drop.mask``). Layers that keep no state ignore it."""
 
     training: bool = True
-    state: Mapping[str, Params] = field(default_factory=lambda: _NO_STATE)
-    given: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_GIVEN)
+    state: Mapping[str, Params] = _NO_STATE
+    given: Mapping[str, np.ndarray] = _NO_GIVEN
 
     def context(self, layer: Layer) -> Context:
         """The Context ``layer``'s forward reads: its state (the default when none is kept

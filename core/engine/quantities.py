@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from core.errors import QuantityError
 from core.i18n import mark, tr
@@ -19,8 +20,7 @@ from core.nn.optim import OPTIMIZERS
 STAGES = ("given", "forward", "backward", "update")
 
 
-@dataclass(frozen=True)
-class QuantityKind:
+class QuantityKind(NamedTuple):
     """One kind of quantity. ``symbol`` is the letter a derivation writes (``z_fc[0]``);
     ``title`` says what it is in words (``{optimizer}`` stands for the scenario's optimizer,
     e.g. "weight after the {optimizer} update"); ``label`` heads its block in a layer panel."""

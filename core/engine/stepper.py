@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -54,8 +54,7 @@ EDITABLE_WORDS = mark("only weights, biases, inputs, targets, dropout masks and 
                   "starts from can be edited")  # shown with tr()
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     """Where the iteration stands: the next step's stage, its layer and its place."""
 
     stage: str  # "forward" | "backward" | "update" | "done"
@@ -766,7 +765,7 @@ class Stepper:
             params = self.state.params.get(layer.name, {})
             ctx = run.context(layer)
             if self.state.rounding is not None:  # intermediates written down rounded (batch norm's μ, σ², x̂)
-                ctx = replace(ctx, rounding=self._rounded_as_named)
+                ctx = ctx._replace(rounding=self._rounded_as_named)
             inputs = [values[key] for key in self.network.input_keys(layer.name)]
             result = layer.forward_in(params, inputs, ctx)
             net, out, cache = result.net, result.out, result.cache

@@ -914,7 +914,7 @@ class _Explainer:
             held = self.shared.contexts[key] = self._update_parts(i, layer, param, index)
         context, factors = held
         numeric = self.p(context.grad) if factors is None else "·".join(self.p(f[1]) for f in factors)
-        return replace(context, grad_term=Term(context.grad_term.symbol, numeric), num=self.n, factor=self.p)
+        return context._replace(grad_term=Term(context.grad_term.symbol, numeric), num=self.n, factor=self.p)
 
     def _update_parts(self, i: int, layer: Layer, param: str,
                       index: tuple[int, ...]) -> tuple[UpdateContext, list[tuple[str, float]] | None]:

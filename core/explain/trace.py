@@ -20,10 +20,9 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
 from functools import partial
 from math import prod
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, overload
 
 import numpy as np
 
@@ -45,8 +44,7 @@ EVERY = 1 << 30  # a term limit that keeps every term
 ROLES = ("param", "value", "gradient", "chosen")  # how a marked value is shown
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """One marked value: its quantity name and its role (``param`` a weight, bias or
     optimizer state; ``value`` a forward value; ``gradient`` a backward one; ``chosen``
     the one a max picked)."""
@@ -55,8 +53,7 @@ class Link:
     role: str
 
 
-@dataclass(frozen=True)
-class Trace:
+class Trace(NamedTuple):
     """The values linked to ``name``: what it reads (``reads``) or what reads it."""
 
     name: str
@@ -466,7 +463,7 @@ class _Reads:
         kinds = optimizer.state_kinds
         markers = {kind: i for i, kind in enumerate(kinds)}
         ctx = self.update_context(layer, param, index, kinds)
-        ctx = replace(ctx, old_symbol=_OLD, new_symbol=_NEW, grad_term=Term(_GRAD, "0.5"), grad_note="",
+        ctx = ctx._replace(old_symbol=_OLD, new_symbol=_NEW, grad_term=Term(_GRAD, "0.5"), grad_note="",
                       num=_num, factor=_num,
                       state_symbol=lambda kind, after: f"⟪{3 + markers[kind]}:{int(after)}⟫")
         reads: dict[str, list[Link]] = {}  # an earlier, unstored step's symbol → what it reads

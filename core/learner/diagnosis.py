@@ -7,7 +7,7 @@ first slip whose result matches the learner's value to the decimals they wrote.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -132,7 +132,7 @@ def _optimizer_slips(stepper: Stepper, ref: QuantityRef) -> dict[str, Any]:
         return {}
     if param in layer.frozen:
         return {}
-    ctx = replace(update_context(stepper, network.index_of(ref.layer), layer, param, ref.index), target=target)
+    ctx = update_context(stepper, network.index_of(ref.layer), layer, param, ref.index)._replace(target=target)
     slips = get_optimizer(stepper.scenario.optimizer.type).slips
     return {name: (lambda exact, slip=slip: slip(ctx, exact)) for name, slip in slips.items()}
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 
@@ -74,8 +75,7 @@ def softmax_backward(a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(NamedTuple):
     """What a formula builder gets: z and a (symbol and value) of one element, the layer's
     activation settings, and explain's two ways of writing a number (``n`` plain, ``p`` as
     a factor: a negative number in parentheses)."""
@@ -86,7 +86,7 @@ class Written:
     a_value: float
     n: Callable[[float], str]
     p: Callable[[float], str]
-    settings: Settings = field(default_factory=lambda: _NONE)
+    settings: Settings = _NONE
 
     def setting(self, name: str) -> str:
         """A setting written in full, as the scenario gives it (``0.01``)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -159,8 +160,7 @@ class LossText:
     total: float = 1.0  # the sample's targets summed (softmax + cross-entropy's δ reads it)
 
 
-@dataclass(frozen=True)
-class LogitText:
+class LogitText(NamedTuple):
     """What a fused loss's logit form gets for one sample: the symbols and values of its
     targets y_i and logits z_i (those written out), the largest of all its logits and its
     targets' sum, explain's writers, and ``join`` (explain's + of terms, with the count left out)."""
@@ -176,8 +176,7 @@ class LogitText:
     join: Callable[[list[Pair]], Pair]
 
 
-@dataclass(frozen=True)
-class LogitForm:
+class LogitForm(NamedTuple):
     """A fused loss written from the logits, for a batch whose outputs saturated.
 
     Where some a_i is exactly 0 (or 1) in float64, the usual text −Σ y_i·ln a_i would ask a
@@ -249,8 +248,7 @@ def _sigmoid_bce_from_logits(t: LogitText) -> Pair:
                                                           f"((1 − {t.n(yv)})·{t.p(zv)} + {soft[1]})"))
 
 
-@dataclass(frozen=True)
-class Fused:
+class Fused(NamedTuple):
     """A loss on the output activation ``activation``, taken from the logits z.
 
     ``value(z, y, a)`` is the batch-mean loss of ``[B, n]`` arrays (``a`` the activation's
@@ -275,8 +273,7 @@ class Fused:
     logit_form: LogitForm | None = None  # how the loss is written where the outputs saturated
 
 
-@dataclass(frozen=True)
-class Loss:
+class Loss(NamedTuple):
     """A loss, one entry: value, gradient, the texts a derivation shows and its torch form.
 
     ``term`` writes one output's term of the per-sample sum, ``sample`` wraps the joined

@@ -49,8 +49,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from core.errors import CnnTuiError
 from core.i18n import tr
@@ -81,8 +80,7 @@ class BudgetError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class LayerSize:
+class LayerSize(NamedTuple):
     """What one layer needs, per sample unless said otherwise."""
 
     out: int  # values of its output

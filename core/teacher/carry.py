@@ -9,7 +9,6 @@ rounding a student carries along.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -84,7 +83,7 @@ def walk(scenario: Scenario, answers: Mapping[str, float]) -> dict[str, np.ndarr
             # before its next step goes on from them
             ctx = run.context(layer)
             if any(key.startswith(f"{layer.name}.") for key in subs):  # else its own exact route, as the stepper
-                ctx = replace(ctx, rounding=partial(_own_step, settle, layer.name))
+                ctx = ctx._replace(rounding=partial(_own_step, settle, layer.name))
             result = layer.forward_in(params.get(layer.name, {}), xs, ctx)
             net, out, caches[layer.name] = result.net, result.out, result.cache
             for kind, arr in result.values.items():  # the running statistics (and what it did not write down)

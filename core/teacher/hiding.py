@@ -9,7 +9,7 @@ says ``reveal: always`` (practice).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,8 +18,7 @@ from core.engine.scenario import Scenario
 from core.engine.stepper import Stepper
 
 
-@dataclass(frozen=True)
-class Hiding:
+class Hiding(NamedTuple):
     """The names to hide (``hidden``) and the asked ones among them, which get blanks."""
 
     hidden: frozenset[str]

@@ -309,6 +309,17 @@ def test_records_round_trip_by_their_fields() -> None:
     assert back["a"] == answer and back["b"][0] == 2.5 and np.array_equal(back["b"][1], np.arange(3.0))
 
 
+def test_a_namedtuple_record_round_trips_as_itself_not_as_a_list() -> None:
+    """The launch-time records are NamedTuples (cheap to define): a tuple, so the journal must
+    ask for a record of ours before it would store one as a bare list."""
+    from core.nn.layers.terms import Term
+
+    term = Term("w", "0.5")
+    back = journal.decode(json.loads(json.dumps(journal.encode([term, ("w", "0.5")]))))
+    assert type(back[0]) is Term and back[0] == term
+    assert back[1] == ["w", "0.5"]  # a plain tuple stays a list
+
+
 def test_recording_a_stepper_again_replaces_the_earlier_sink() -> None:
     """A session put back after a failed open is recorded anew: once per call, not twice."""
     live = Stepper(load("tiny-cnn"))

@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 import numpy as np
 from rich.text import Text
@@ -75,8 +75,7 @@ class TrainingRun:
     held_before: tuple[float | None, float | None] = (None, None)  # the held-out figures before it
 
 
-@dataclass(frozen=True)
-class TrainedRun:
+class TrainedRun(NamedTuple):
     """A finished run whose parameters the stepper adopted: what undoing it takes out of the log."""
 
     before: State

@@ -84,8 +84,8 @@ updated ones (and undo is a shallow copy).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -133,8 +133,7 @@ class Field:
             raise ValueError(f"field {self.name}: unknown kind {self.kind!r}")
 
 
-@dataclass(frozen=True)
-class SpecSize:
+class SpecSize(NamedTuple):
     """What a layer would need, worked out from its spec alone (nothing built), so the
     loader can refuse a file that asks for too much before allocating anything."""
 
@@ -154,8 +153,7 @@ class SpecSize:
         return n
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """What a forward pass gives a layer besides its parameters and inputs.
 
     ``training``: an iteration (batch statistics, dropout's mask) or held-out evaluation
@@ -167,16 +165,15 @@ class Context:
     student's own values in the teacher's carried-forward walk (None: exact)."""
 
     training: bool = True
-    state: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
-    given: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
+    state: Mapping[str, np.ndarray] = _NO_ARRAYS
+    given: Mapping[str, np.ndarray] = _NO_ARRAYS
     rounding: Callable[[np.ndarray, str], np.ndarray] | None = None
 
 
 EVALUATE = Context(training=False)
 
 
-@dataclass(frozen=True)
-class Forward:
+class Forward(NamedTuple):
     """A layer's forward result: net (None without one), out, the cache its backward
     reads, and ``values``, the arrays of its own computed kinds (batch statistics, x̂, the
     state after this forward), by kind."""
@@ -184,7 +181,7 @@ class Forward:
     net: np.ndarray | None
     out: np.ndarray
     cache: Any = None
-    values: Mapping[str, np.ndarray] = field(default_factory=lambda: _NO_ARRAYS)
+    values: Mapping[str, np.ndarray] = _NO_ARRAYS
 
 
 class Layer:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 PARAM_KINDS = ("weight", "bias")
 SAMPLE_KINDS = ("x", "net", "out", "grad_out", "delta", "xhat", "mask")
@@ -59,16 +59,14 @@ class Ref:
         return self.kind in LAYER_KINDS
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """``factors[0]·factors[1]·…`` (divided by ``divisor`` when it is set)."""
 
     factors: tuple[Ref, ...]
     divisor: int | None = None
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """A sentence about a derivation; ``{0}`` … stand for the symbols of ``refs``."""
 
     text: str
@@ -102,8 +100,7 @@ def note(text: str, *refs: Ref) -> Note:
 _T = TypeVar("_T")
 
 
-@dataclass(frozen=True)
-class Formula:
+class Formula(NamedTuple):
     """A value written out: the symbolic right-hand side, the same with numbers, notes."""
 
     formula: str

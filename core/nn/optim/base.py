@@ -26,8 +26,7 @@ Candidates = list[tuple[float | None, str]]
 Slip = Callable[["UpdateContext", float], Candidates]
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One setting of an optimizer in the scenario's ``optimizer:`` mapping."""
 
     name: str
@@ -106,16 +105,14 @@ class OptimizerState:
     buffers: Mapping[str, np.ndarray] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A term as written with symbols and with its numbers, e.g. ``δ·a`` and ``(−0.294)·0.608``."""
 
     symbol: str
     numeric: str
 
 
-@dataclass(frozen=True)
-class UpdateStep:
+class UpdateStep(NamedTuple):
     """One sub-step of an update's derivation: ``symbol = formula = substituted = value``.
 
     ``kind`` is ``"new"`` for the updated parameter itself (the last step), else the state
@@ -130,8 +127,7 @@ class UpdateStep:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class UpdateContext:
+class UpdateContext(NamedTuple):
     """One entry of one parameter, around its update: what derivations and slips read.
 
     The numbers come from the engine's stored arrays; the symbols and number formatting

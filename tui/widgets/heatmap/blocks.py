@@ -8,8 +8,7 @@ first shows heatmaps (tiny-cnn's first frame has none).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -21,8 +20,7 @@ if TYPE_CHECKING:
     from core.engine.stepper import Stepper
 
 
-@dataclass(frozen=True)
-class HeatBlock:
+class HeatBlock(NamedTuple):
     """One quantity of a panel: its name, label, shape and values (None: not computed)."""
 
     name: str

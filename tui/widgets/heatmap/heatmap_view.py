@@ -11,7 +11,7 @@ is ever rendered, so a 28×28×64 map costs no more than a small one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -204,7 +204,7 @@ class HeatmapView(ValueCursor, SizedByContent, can_focus=True):
         versions, olds = self._versions, self.blocks
         self._versions = []
         for i, block in enumerate(blocks):  # new marks alone (fresh, the trace) keep the block's version
-            if i < len(versions) and _same_block(replace(block, fresh=olds[i].fresh, traced=olds[i].traced), olds[i]):
+            if i < len(versions) and _same_block(block._replace(fresh=olds[i].fresh, traced=olds[i].traced), olds[i]):
                 self._versions.append(versions[i])
             else:
                 self._versions.append(self._drawn)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -143,7 +142,7 @@ def panel_rows(stepper: Stepper, key: str, decimals: int, fresh: set[str] | froz
     for array_name, label in panel_blocks(stepper, key):
         rows += block_rows(stepper, array_name, label, decimals, fresh, hidden, question, blanks)
     if traced:
-        rows = [Row(row.label, tuple(replace(c, trace=traced[c.name]) if c.name in traced else c
+        rows = [Row(row.label, tuple(c._replace(trace=traced[c.name]) if c.name in traced else c
                                      for c in row.cells)) for row in rows]
     return rows
 

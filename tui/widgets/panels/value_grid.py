@@ -8,8 +8,8 @@ rows come from ``layer_rows`` and every text from the engine. Moving the cursor 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from itertools import zip_longest
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.control import strip_control_codes
@@ -37,8 +37,7 @@ _FINAL_STYLES: dict[tuple[VisualStyle, Style | None, bool], VisualStyle] = {}
 WHOLE_AT = 3  # rows out of date at once above which a grid draws all its rows in one go (cheaper)
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One number: its quantity name, its text and how to show it."""
 
     name: str
@@ -49,8 +48,7 @@ class Cell:
     trace: str = ""  # the selected value's trace marks it: param | value | gradient | chosen (or "")
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A line of the grid: a label and its cells (no cells: a note line)."""
 
     label: str
