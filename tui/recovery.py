@@ -15,15 +15,12 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from textual.binding import Binding
-
 from core.engine import journal
 from core.engine.journal import Entry, Found, JournalError, JournalWriter
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
-from core.i18n import mark, tr, tr_n
+from core.i18n import tr, tr_n
 from core.text import quote
-from tui.screens.confirm_screen import ConfirmScreen
 
 if TYPE_CHECKING:
     from tui.screens.main_screen import MainScreen
@@ -32,25 +29,6 @@ if TYPE_CHECKING:
 def when(seconds: float) -> str:
     """``2026-12-01 09:41`` in local time (the dialog's "from <time>")."""
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
-
-
-class RestoreScreen(ConfirmScreen, inherit_bindings=False):
-    """"Restore the unsaved session from <time>? (n changes)": True restores, False discards."""
-
-    BINDINGS = [Binding("r", "answer(True)", mark("restore")), Binding("d", "answer(False)", mark("discard"))]
-    YES = (mark("Restore (r)"), "primary")
-    NO = (mark("Discard (d)"), "warning")
-    FOCUS = "yes"
-
-    def __init__(self, found: Found, name: str) -> None:
-        count = found.changes
-        super().__init__(tr_n("Restore the unsaved session from {when}? ({n} change)",
-                              "Restore the unsaved session from {when}? ({n} changes)", count,
-                              when=when(found.modified)),
-                         hint=tr("{name} was left without saving (a crash, a closed terminal or a lost connection). "
-                                 "Restore replays it exactly; discard starts from the file.", name=quote(name)))
-        self.found = found
-        self.scenario_name = name
 
 
 class Recovery:
@@ -206,6 +184,8 @@ class Recovery:
                          folder=quote(str(kept[0].parent))) if kept else "")
             self.host.say(tr("discarded the unsaved session from {when}{also}", when=when(newest.modified), also=also))
             return None
+
+        from tui.screens.restore_screen import RestoreScreen  # only when a journal was left behind
 
         self.host.call_after_refresh(self.host.app.push_screen, RestoreScreen(newest, stepper.scenario.name), chosen)
 

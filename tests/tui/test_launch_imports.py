@@ -4,7 +4,9 @@ with a command or --root is parsed), zipfile (only an npz is read; the bundled f
 found without importlib.resources), the heatmaps' widget (made when a panel first shows
 heatmaps, at the first h even before anything else ran), the quiz's answer bar and the α and
 answer editors (their messages reach the main screen by their handlers' names; the quiz,
-samples and editing tests use them)."""
+samples and editing tests use them), the restore dialog and the confirm dialog it is made
+from (only when a journal was left behind: tests/tui/test_recovery_ui.py). The hidden
+training panel is not in the first frame either: it is mounted when first wanted."""
 
 from __future__ import annotations
 
@@ -18,10 +20,12 @@ from tui_helpers import SIZE, press
 from core.scenario.catalog import bundled_dir, load
 from tui.app import CnnTuiApp
 from tui.widgets.heatmap.heatmap_view import HeatmapView
+from tui.widgets.training.loss_chart import TrainPanel
 
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = ("argparse", "zipfile", "tui.widgets.heatmap.heatmap_view", "tui.widgets.heatmap.render",
-            "tui.widgets.quiz.quiz_bar", "tui.widgets.bars.rate_editor", "tui.widgets.editing.answer_editor")
+            "tui.widgets.quiz.quiz_bar", "tui.widgets.bars.rate_editor", "tui.widgets.editing.answer_editor",
+            "tui.screens.restore_screen", "tui.screens.confirm_screen")
 
 # a fresh interpreter runs the command up to the app's run: it reads the command line (no
 # command: the TUI), loads tiny-cnn and builds the app with its main screen, then says which
@@ -60,3 +64,16 @@ async def test_h_at_once_makes_the_heatmaps_of_a_panel_that_had_none() -> None:
         assert app.focused is panel.heatmap and panel.heatmap.blocks  # drawn from the stepper's arrays
         await press(pilot, "h")
         assert panel.mode == "numbers" and app.focused is panel.grid and not panel.heatmap.display
+
+
+async def test_the_training_panel_is_mounted_when_first_wanted() -> None:
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.main.query(TrainPanel)  # not in the first frame
+        await press(pilot, "c")  # show the training panel
+        panel = app.main.query_one(TrainPanel)
+        assert panel.display and panel is app.main.training.panel  # mounted once, then found
+        assert app.main.children.index(panel) == app.main.children.index(app.main.query_one("#panels")) + 1
+        assert "trains from here" in panel.summary  # its idle line, written before Textual mounted it
+        await press(pilot, "c")
+        assert not panel.display and len(app.main.query(TrainPanel)) == 1

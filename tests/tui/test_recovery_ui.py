@@ -13,7 +13,7 @@ from core.engine import journal
 from core.scenario.catalog import load
 from core.scenario.load import load_scenario
 from tui.app import CnnTuiApp
-from tui.recovery import RestoreScreen
+from tui.screens.restore_screen import RestoreScreen
 
 
 def shown(app: CnnTuiApp) -> dict[str, str]:

@@ -21,13 +21,13 @@ from core.scenario.catalog import load
 from core.scenario.load import load_scenario
 from tui.app import CnnTuiApp
 from tui.problem import problem
-from tui.recovery import RestoreScreen
 from tui.screens.confirm_screen import ConfirmScreen
 from tui.screens.editor_screen import EditorScreen
 from tui.screens.export_screen import ExportScreen
 from tui.screens.messages_screen import MessagesScreen
 from tui.screens.open_screen import OpenScreen
 from tui.screens.quiz_screen import QuizScreen
+from tui.screens.restore_screen import RestoreScreen
 from tui.screens.samples_screen import SamplesScreen
 from tui.screens.save_screen import SaveScreen
 from tui.screens.train_screen import TrainScreen

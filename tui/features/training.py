@@ -105,7 +105,17 @@ class TrainingFeature(Feature):
 
     @property
     def panel(self) -> TrainPanel:
-        return self.host.query_one(TrainPanel)
+        """The training panel, mounted under the layer panels the first time it is wanted
+        (the first frame does without it: it is hidden until training starts or c)."""
+        panel = self._mounted_panel()
+        if panel is None:
+            panel = TrainPanel()
+            self.host.mount(panel, after="#panels")
+        return panel
+
+    def _mounted_panel(self) -> TrainPanel | None:
+        found = self.host.query(TrainPanel)
+        return found.first() if found else None
 
     def available(self, action: str) -> bool:
         return self.running if action == "stop_training" else True
@@ -243,7 +253,9 @@ class TrainingFeature(Feature):
         self.log = TrainingLog()
         self.history = []
         self.last_choice = None
-        panel = self.panel
+        panel = self._mounted_panel()
+        if panel is None:  # never shown: nothing to empty
+            return
         panel.display = False
         panel.show_progress(idle_text())
         panel.show_log(self.log)

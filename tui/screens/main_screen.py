@@ -68,7 +68,6 @@ from tui.widgets.panels.layer_rows import (
 from tui.widgets.panels.panel_row import PanelColumn, PanelRow
 from tui.widgets.panels.panel_window import window_keys, window_start
 from tui.widgets.panels.value_grid import ValueGrid
-from tui.widgets.training.loss_chart import TrainPanel
 
 if TYPE_CHECKING:  # imported when first shown (see their messages' handlers below)
     from tui.widgets.bars.rate_editor import RateEditor
@@ -125,7 +124,6 @@ class MainScreen(StepHost):
         yield StatusLine(id="status")
         with PanelRow(id="panels", can_focus=False):  # focus goes to the grids
             yield from self.make_panels()
-        yield TrainPanel()
         yield IntroPanel()
         yield DerivationView()
         yield MessageLine(id="message")

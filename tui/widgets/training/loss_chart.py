@@ -126,33 +126,39 @@ def _column(word: str, width: int) -> str:
 
 
 class TrainPanel(Vertical):
-    """Progress bar, loss chart and epoch table (hidden until training starts or c)."""
+    """Progress bar, loss chart and epoch table (hidden until training starts or c).
+
+    Not part of the first frame: the training feature mounts it the first time it is
+    wanted (``TrainingFeature.panel``). Its three lines are made with it, so they can be
+    written at once, before Textual has mounted them."""
 
     def __init__(self) -> None:
         super().__init__(id="train-panel")
         self.border_title = tr("training")
         self.can_focus = False
         self.display = False
+        self._progress = Static(idle_text(), id="train-progress")
+        self._chart = Static(id="train-chart")
+        self._epochs = Static(id="train-epochs")
 
     def compose(self) -> ComposeResult:
-        yield Static(idle_text(), id="train-progress")
+        yield self._progress
         with Horizontal(id="train-body"):
-            yield Static(id="train-chart")
-            yield Static(id="train-epochs")
+            yield self._chart
+            yield self._epochs
 
     def show_log(self, log: TrainingLog) -> None:
-        chart = self.query_one("#train-chart", Static)
-        chart.update(chart_text(log, chart.size.width or 60))
-        self.query_one("#train-epochs", Static).update(epochs_text(log))
+        self._chart.update(chart_text(log, self._chart.size.width or 60))
+        self._epochs.update(epochs_text(log))
 
     def show_progress(self, text: Text) -> None:
-        self.query_one("#train-progress", Static).update(text)
+        self._progress.update(text)
 
     @property
     def summary(self) -> str:
         """Everything the panel shows, as plain text."""
         parts = []
-        for wid in ("#train-progress", "#train-chart", "#train-epochs"):
-            content = self.query_one(wid, Static).content
+        for line in (self._progress, self._chart, self._epochs):
+            content = line.content
             parts.append(getattr(content, "plain", str(content)))
         return "\n".join(parts)
