@@ -18,7 +18,7 @@ from core.engine.scenario import SampleSet
 from core.scenario.load import load_scenario, parse_scenario
 from core.scenario.save import INLINE_LIMIT
 from tui.app import CnnTuiApp
-from tui.recovery import RestoreScreen
+from tui.screens.restore_screen import RestoreScreen
 
 SMALL = wide_dense_yaml(0.0, 0, 3)
 
