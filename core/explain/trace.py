@@ -29,7 +29,6 @@ import numpy as np
 from core.engine.quantities import KINDS, QuantityRef, format_index, parse_name
 from core.engine.quantity_shapes import check_index, quantity_shape
 from core.errors import QuantityError
-from core.explain.explainer import gradient_written_in, layer_writer, update_context
 from core.i18n import tr
 from core.nn.activations import Written
 from core.nn.layers import Layer
@@ -359,6 +358,8 @@ class _Reads:
         """The operands a formula the layer writes itself asks its writer for (the explainer's
         own writer, so it takes the branches its derivation takes). ``wrote``: None when the
         layer wrote nothing (it leaves the value to its terms)."""
+        from core.explain.explainer import layer_writer  # (not for the first frame's trace: issue 15)
+
         recorder = _Recorder(partial(layer_writer, self.st, self.network.index_of(layer.name), layer))
         if write(recorder) is None and wrote:
             return None
@@ -483,6 +484,8 @@ class _Reads:
                        kinds: tuple[str, ...]) -> UpdateContext:
         """The explainer's own context of this entry (so the optimizer takes the branch its
         derivation takes), or, before the update is computed, one with the same state."""
+        from core.explain.explainer import update_context
+
         try:
             return update_context(self.st, self.network.index_of(layer.name), layer, param, index)
         except (LookupError, TypeError, ValueError, QuantityError):
@@ -502,6 +505,8 @@ class _Reads:
         if _OLD in formula:
             found.append(_link(f"{name}.{param}{at}"))
         if _GRAD in formula:
+            from core.explain.explainer import gradient_written_in
+
             if gradient_written_in(layer, self.batch):
                 factors = layer.param_grad_terms(param, index, 1, 1).terms[0].factors
                 found += [_link(self.operand(layer, f)) for f in factors]

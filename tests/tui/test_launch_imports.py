@@ -11,11 +11,12 @@ training panel is not in the first frame either: it is mounted when first wanted
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-from tui_helpers import SIZE, press
+from tui_helpers import SIZE, derivation, press
 
 from core.scenario.catalog import bundled_dir, load
 from tui.app import CnnTuiApp
@@ -44,6 +45,43 @@ def test_the_launch_of_tiny_cnn_imports_none_of_what_its_first_frame_does_not_ne
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+# the same launch run on to its first frame (mounted and drawn, headless), and what it imported
+FIRST_FRAME = """
+import asyncio, json, sys
+from core.scenario.catalog import load
+from tui.app import CnnTuiApp
+
+async def main():
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        print(json.dumps([name for name in sys.argv[1:] if name in sys.modules]))
+
+asyncio.run(main())
+"""
+# the explainer writes derivations: the first frame shows tiny-cnn's story in the derivation
+# panel's place, so none is written (nor its modules imported) until the story closes
+NOT_DRAWN = (*LEFT_OUT, "core.explain.explainer", "core.explain.derivation", "core.explain.arithmetic")
+
+
+def test_the_first_frame_of_tiny_cnn_imports_no_explainer(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-c", FIRST_FRAME, *NOT_DRAWN], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "XDG_STATE_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+async def test_the_derivation_hidden_behind_the_story_is_written_when_the_story_closes() -> None:
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.main.story.shown and app.main.selected == "input[0,0]"
+        assert "input[0,0]" not in derivation(app)  # hidden: not written
+        await press(pilot, "escape")
+        assert not app.main.story.shown
+        assert derivation(app).startswith("input[0,0]")
 
 
 def test_the_bundled_folder_is_the_scenarios_package() -> None:

@@ -14,7 +14,6 @@ from rich.text import Text
 
 from core.engine.quantities import kind_title, parse_name
 from core.errors import CnnTuiError
-from core.explain.explainer import explain
 from core.i18n import tr
 from core.teacher.hiding import NOTHING, Hiding, hiding_for
 from tui.bindings import key_for
@@ -85,6 +84,8 @@ class ExerciseFeature(Feature):
         out = Text(no_wrap=False)
         out.append(name, style="bold")
         out.append(" — " + kind_title(parse_name(name).kind), style="dim")
+        from core.explain.explainer import explain  # (not imported for the first frame: issue 15)
+
         try:
             derivation = explain(self.host.stepper, name)
             out.append(f"\n{derivation.symbol} = {derivation.formula}")

@@ -38,7 +38,11 @@ class StoryFeature(Feature):
             panel.show_story(scenario.name, scenario.description)
             panel.scroll_home(animate=False)
         panel.display = visible
-        host.query_one(DerivationView).display = not visible
+        view = host.query_one(DerivationView)
+        if view.display == visible:
+            view.display = not visible
+            if not visible:  # not written while hidden (MainScreen.show_derivation)
+                host.show_derivation()
 
     def key_pressed(self, event: Key) -> bool:
         """Any key but the story's own closes it (and goes on to do what it does); escape

@@ -185,10 +185,10 @@ class MainScreen(StepHost):
         self.refresh_view()
         first = self.panels[0].view
         first.focus()
-        if self.selected is None and first.selected_name:  # its derivation is in the first frame
+        self.story.open_scenario()  # first: a scenario's story hides the derivation panel
+        if self.selected is None and first.selected_name:  # its derivation is in the first frame, if shown
             self.selected = first.selected_name
             self.show_derivation()
-        self.story.open_scenario()
         self.say(tr("{name}: press {forward} to step forward one layer, {next} for whatever comes next, "
                     "{help} for help", name=self.stepper.scenario.name, forward=key_for("step_forward"),
                     next=key_for("step_next"), help=key_for("help")))
@@ -321,7 +321,11 @@ class MainScreen(StepHost):
         return ph.layer
 
     def show_derivation(self) -> None:
+        """The derivation panel for the selected value; nothing while the panel is hidden (the
+        scenario's story stands in its place at launch): it is written when it is shown."""
         view = self.query_one(DerivationView)
+        if not view.display:
+            return
         view.show(self.stepper, self.selected, self.decimals, self.view.full_precision, self.view.show_steps,
                   self.note_for(self.selected), self.tracing.current())
         self.quiz_mode.show_question(view)

@@ -20,8 +20,6 @@ from textual.css.scalar import Scalar, Unit
 from textual.geometry import Size
 
 from core.errors import CnnTuiError
-from core.explain.explainer import MAX_TERMS, explain
-from core.explain.trace import Trace
 from core.i18n import mark, tr, tr_n
 from core.numbers import fmt
 from tui.ascii_view import SpelledStatic, shown
@@ -31,6 +29,7 @@ from tui.widgets.shared_styles import part_style
 
 if TYPE_CHECKING:
     from core.engine.stepper import Stepper
+    from core.explain.trace import Trace
 
 
 def decimals_words(n: int) -> str:
@@ -42,6 +41,8 @@ def derivation_text(stepper: Stepper, name: str | None, decimals: int, full: boo
     """The panel's content for one quantity name (or a hint when nothing is selected)."""
     if not name:
         return Text(tr("Select a value (arrows, tab or the mouse) to see where it comes from."), style="dim")
+    from core.explain.explainer import MAX_TERMS, explain  # the first derivation shown (not the first frame's)
+
     out = Text(no_wrap=False)
     try:
         d = explain(stepper, name, None if full else decimals, max_terms=None if full else MAX_TERMS)

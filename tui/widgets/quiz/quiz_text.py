@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from core.errors import CnnTuiError
-from core.explain.explainer import explain
 from core.i18n import mark, tr
 from core.numbers import fmt
 
@@ -49,6 +48,8 @@ def quiz_text(stepper: Stepper, quiz: Quiz, last: Answer | None, decimals: int) 
     if last is not None:
         out.append("\n\n")
     out.append(f"{name} = ?", style="bold")
+    from core.explain.explainer import explain  # (not imported for the first frame: issue 15)
+
     try:
         d = explain(stepper, name, decimals)
     except CnnTuiError:
