@@ -24,6 +24,8 @@ class ConfirmScreen(ModalScreen[bool]):
     shown literally, never as markup.
     """
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = ".dialog Label { width: 100%; }"
 

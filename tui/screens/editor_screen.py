@@ -48,6 +48,8 @@ class LineEditor(Input):
 class EditorScreen(Screen[Scenario]):
     """Dismisses with the designed scenario (``o``), or None (escape)."""
 
+    CSS_PATH = "editor.tcss"  # the network editor's styles, read when it first opens (not for the first frame)
+
     BINDINGS = EDITOR_BINDINGS
     KEY_TABLE = EDITOR_KEYS  # the command palette lists these while the editor is open
 

@@ -35,6 +35,8 @@ def format_name(fmt: str) -> str:
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
     """Dismisses with (format, path) or None when cancelled."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#export-dialog Label { width: 100%; }"
 

@@ -56,6 +56,8 @@ class HelpScreen(ModalScreen[None]):
     """Closes with escape, q or ?. The scenario's title and description come from its file:
     they are shown literally (no markup, control characters visible)."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", mark("close"))]
 
     CLOSE = mark("escape, q or ? closes the help")

@@ -35,6 +35,8 @@ def log_text(log: MessageLog) -> Text:
 class MessagesScreen(ModalScreen[None]):
     """Closes with escape, q or the key that opened it; ↑↓, page up/down, home/end scroll."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     BINDINGS = [Binding(f"escape,q,{binding_keys('messages')}", "close", mark("close"))]
 
     def __init__(self, log: MessageLog) -> None:

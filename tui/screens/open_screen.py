@@ -47,6 +47,8 @@ class YamlTree(DirectoryTree):
 class OpenScreen(ModalScreen[Scenario | None]):
     """Dismisses with the loaded Scenario, or None when cancelled."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#open-dialog Label { width: 100%; }"
 

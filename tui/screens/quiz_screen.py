@@ -19,6 +19,8 @@ Scope = tuple[str | None, str]  # (layer or None, kinds)
 class QuizScreen(ModalScreen[Scope | None]):
     """Dismisses with (layer, kinds) or None when cancelled."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#quiz-dialog Label { width: 100%; }"
 

@@ -63,6 +63,8 @@ def preview(samples: SampleSet, i: int) -> Text:
 class SamplesScreen(ModalScreen[int]):
     """Dismisses with the chosen sample's index (enter), or None (escape)."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     BINDINGS = [Binding("escape", "cancel", mark("cancel"))]
 
     def __init__(self, samples: SampleSet, current: int, batch_size: int) -> None:

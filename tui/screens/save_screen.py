@@ -17,6 +17,8 @@ from tui.screens.path_suggester import PathSuggester
 class SaveScreen(ModalScreen[str | None]):
     """Dismisses with the path typed, or None when cancelled."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     # labels take the dialog's width and wrap (auto width would cut them off on narrow terminals)
     DEFAULT_CSS = "#save-dialog Label { width: 100%; }"
 

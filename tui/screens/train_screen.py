@@ -20,6 +20,8 @@ MAX_ITERATIONS = 10_000_000
 class TrainScreen(ModalScreen[tuple[str, int] | None]):
     """Dismisses with ("iterations" | "epochs", count), or None when cancelled."""
 
+    CSS_PATH = "dialogs.tcss"  # the dialogs' styles, read when it first opens (not for the first frame)
+
     BINDINGS = [Binding("escape", "cancel", mark("cancel"))]
     DEFAULT_CSS = """
     #train-dialog Label { width: 100%; }
