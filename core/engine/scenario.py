@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -23,8 +23,7 @@ DEFAULT_DECIMALS = 3
 INITS = ("xavier", "he", "uniform", "zeros")
 
 
-@dataclass(frozen=True)
-class Expected:
+class Expected(NamedTuple):
     """A learner's hand value; written with ``decimals`` places it matches within 10^−decimals.
 
     ``iteration`` is the iteration it was worked for: 1 for a file's values (the file's own
@@ -55,8 +54,7 @@ def batch_indices(iteration: int, batch_size: int, count: int) -> list[int]:
     return [((iteration - 1) * batch_size + j) % count for j in range(batch_size)]
 
 
-@dataclass(frozen=True)
-class Exercise:
+class Exercise(NamedTuple):
     """A student's copy of an exercise (``exercise:`` in the file): who it is for, the
     values to work out, and whether the exact values of those may be shown (``reveal``:
     ``always`` for practice; otherwise the tool hides them until the teacher grades)."""

@@ -604,7 +604,7 @@ class Stepper:
         if expected is None:
             del answers[str(ref)]
         else:
-            answers[str(ref)] = replace(expected, iteration=self.iteration)  # worked for this iteration
+            answers[str(ref)] = expected._replace(iteration=self.iteration)  # worked for this iteration
         self.scenario.expected = answers
         self.state = replace(self.state, edited=True)
 
@@ -665,7 +665,7 @@ class Stepper:
         params = self._updated_params() if done else (self.state.unrounded or self.state.params)
         # the file starts at these parameters: only the answers worked for them go with it
         start = self.iteration + 1 if done else self.iteration
-        sc.expected = {name: replace(e, iteration=1) for name, e in self.scenario.expected.items()
+        sc.expected = {name: e._replace(iteration=1) for name, e in self.scenario.expected.items()
                        if e.iteration == start}
         sc.expected_left_out = len(self.scenario.expected) - len(sc.expected)
         sc.params = {k: dict(v) for k, v in params.items()}

@@ -84,7 +84,6 @@ updated ones (and undo is a shallow copy).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import numpy as np
@@ -104,8 +103,7 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return "[" + ", ".join(str(s) for s in shape) + "]"
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One scenario field of a layer type.
 
     ``kind``: ``count`` a whole number ≥ 1; ``size`` a whole number ≥ 1, or [height, width]
