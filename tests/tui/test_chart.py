@@ -29,7 +29,8 @@ def test_constant_and_empty_series_draw_without_error() -> None:
 
 
 def test_training_panel_text_leads_with_the_last_loss_and_names_an_iterations_run() -> None:
-    from tui.widgets.training.loss_chart import TrainingLog, chart_text, epochs_text
+    from tui.widgets.training.loss_chart import chart_text, epochs_text
+    from tui.widgets.training.training_log import TrainingLog
 
     log = TrainingLog(losses=[0.5, 0.25, 0.000004], unit="iterations")
     header = chart_text(log, 60).plain.split("\n")[0]

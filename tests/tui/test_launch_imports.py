@@ -6,7 +6,8 @@ heatmaps, at the first h even before anything else ran), the quiz's answer bar a
 answer editors (their messages reach the main screen by their handlers' names; the quiz,
 samples and editing tests use them), the restore dialog and the confirm dialog it is made
 from (only when a journal was left behind: tests/tui/test_recovery_ui.py). The hidden
-training panel is not in the first frame either: it is mounted when first wanted."""
+training panel is not in the first frame either: it is mounted (and its module imported) when
+first wanted."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from tui.widgets.training.loss_chart import TrainPanel
 ROOT = Path(__file__).resolve().parents[2]
 LEFT_OUT = ("argparse", "zipfile", "tui.widgets.heatmap.heatmap_view", "tui.widgets.heatmap.render",
             "tui.widgets.quiz.quiz_bar", "tui.widgets.bars.rate_editor", "tui.widgets.editing.answer_editor",
-            "tui.screens.restore_screen", "tui.screens.confirm_screen")
+            "tui.screens.restore_screen", "tui.screens.confirm_screen", "tui.widgets.training.loss_chart")
 
 # a fresh interpreter runs the command up to the app's run: it reads the command line (no
 # command: the TUI), loads tiny-cnn and builds the app with its main screen, then says which

@@ -275,3 +275,17 @@ async def test_digits_chart_counts_only_its_own_iterations_after_another_scenari
         assert len(log.losses) == trained == app.main.training.history[-1].iterations
         assert f"· {trained:,} iterations" in app.main.training.panel.summary
         assert progress(app).startswith(f"done: {trained:,}/{trained:,} iterations")
+
+
+async def test_opening_another_scenario_empties_the_chart_and_hides_the_panel(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await train(pilot, "5", "iterations")
+        await wait_for_training(pilot)
+        panel = app.main.training.panel
+        assert panel.display and "loss per iteration" in panel.summary
+        await app.main.replace_session(load("xor-tanh"))
+        await pilot.pause()
+        assert app.main.training.panel is panel and not panel.display  # the same panel, emptied
+        assert app.main.training.log.losses == []
+        await press(pilot, "c")
+        assert panel.display and "nothing trained yet" in panel.summary

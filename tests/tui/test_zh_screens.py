@@ -362,7 +362,8 @@ async def test_the_grade_browser_speaks_chinese(tmp_path):
 def test_the_epoch_table_s_headings_stay_over_their_columns_in_both_languages(lang):
     """Each heading ends in the cell its column's numbers end in (a Chinese character is two cells)."""
     from core.engine.training import EpochStats
-    from tui.widgets.training.loss_chart import TrainingLog, epochs_text
+    from tui.widgets.training.loss_chart import epochs_text
+    from tui.widgets.training.training_log import TrainingLog
 
     log = TrainingLog(epochs=[EpochStats(1, 0.5, 0.75, 0.6, 0.5), EpochStats(12, 0.25, 0.875, 0.4, 0.625)])
     with using_language(lang):

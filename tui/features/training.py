@@ -11,7 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, cast
 
 import numpy as np
 from rich.text import Text
@@ -28,10 +28,11 @@ from tui.bindings import key_for
 from tui.features.base import Feature
 from tui.host import StepHost
 from tui.problem import problem
-from tui.widgets.training.loss_chart import TrainingLog, TrainPanel, idle_text, percent, progress_text
+from tui.widgets.training.training_log import TrainingLog, percent
 
-if TYPE_CHECKING:  # the trainer is imported when training starts (not for the first frame)
+if TYPE_CHECKING:  # the trainer is imported when training starts, the panel when first wanted (not for the first frame)
     from core.engine.training import Trainer
+    from tui.widgets.training.loss_chart import TrainPanel
 
 TICK = 0.1  # seconds between progress updates while training
 CHART_EVERY = 0.25  # … between redraws of the loss chart
@@ -109,13 +110,15 @@ class TrainingFeature(Feature):
         (the first frame does without it: it is hidden until training starts or c)."""
         panel = self._mounted_panel()
         if panel is None:
+            from tui.widgets.training.loss_chart import TrainPanel
+
             panel = TrainPanel()
             self.host.mount(panel, after="#panels")
         return panel
 
     def _mounted_panel(self) -> TrainPanel | None:
-        found = self.host.query(TrainPanel)
-        return found.first() if found else None
+        found = self.host.query("#train-panel")  # by its id: its module is imported when it is first made
+        return cast("TrainPanel", found.first()) if found else None
 
     def available(self, action: str) -> bool:
         return self.running if action == "stop_training" else True
@@ -199,6 +202,8 @@ class TrainingFeature(Feature):
         if run is None:
             return
         panel = self.panel
+        from tui.widgets.training.loss_chart import progress_text
+
         label = (tr("training {n:,} epochs", n=run.count) if run.unit == "epochs"
                  else tr("training {n:,} iterations", n=run.count))
         panel.show_progress(progress_text(label, run.done, run.total, run.started, run.stop))
@@ -257,8 +262,7 @@ class TrainingFeature(Feature):
         if panel is None:  # never shown: nothing to empty
             return
         panel.display = False
-        panel.show_progress(idle_text())
-        panel.show_log(self.log)
+        panel.reset(self.log)
 
     def worker_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "train" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR,

@@ -8,8 +8,6 @@ same after ten iterations or a million.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.cells import cell_len
@@ -22,27 +20,9 @@ from core.i18n import tr, tr_n
 from core.numbers import fmt
 from tui.bindings import key_for
 from tui.widgets.training.chart import render_bars
-
-if TYPE_CHECKING:
-    from core.engine.training import EpochStats
+from tui.widgets.training.training_log import TrainingLog, percent
 
 BAR_HEIGHT = 4
-
-
-@dataclass
-class TrainingLog:
-    """Everything the chart shows: every training loss so far and every epoch's numbers."""
-
-    losses: list[float] = field(default_factory=list)  # one per iteration trained in this session
-    epochs: list[EpochStats] = field(default_factory=list)
-    held_out: float | None = None  # the latest held-out accuracy
-    held_out_loss: float | None = None
-    unit: str = ""  # "epochs" or "iterations": what the latest run counted
-    runs: int = 0  # the runs whose losses these are (undone runs are taken out)
-
-
-def percent(value: float) -> str:
-    return f"{100 * value:.1f}%"
 
 
 def progress_text(label: str, done: int, total: int, started: float, stopping: bool = False) -> Text:
@@ -153,6 +133,11 @@ class TrainPanel(Vertical):
 
     def show_progress(self, text: Text) -> None:
         self._progress.update(text)
+
+    def reset(self, log: TrainingLog) -> None:
+        """Idle, drawing ``log`` (another scenario's empty one)."""
+        self.show_progress(idle_text())
+        self.show_log(log)
 
     @property
     def summary(self) -> str:
