@@ -307,6 +307,9 @@ def test_records_round_trip_by_their_fields() -> None:
     line = json.dumps(journal.encode({"a": answer, "b": [np.float64(2.5), np.arange(3.0)]}))
     back = journal.decode(json.loads(line))
     assert back["a"] == answer and back["b"][0] == 2.5 and np.array_equal(back["b"][1], np.arange(3.0))
+    assert type(back["a"]) is Expected  # (a NamedTuple since session 11: the stored form is the dataclass's)
+    assert json.loads(line)["a"] == {"__record__": "core.engine.scenario:Expected",
+                                     "fields": {"value": -0.0625, "decimals": 4, "text": "−0.0625", "iteration": 1}}
 
 
 def test_a_namedtuple_record_round_trips_as_itself_not_as_a_list() -> None:
