@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
 from core.errors import ScenarioError
 from core.i18n import tr
 from core.os_reason import os_reason
@@ -31,6 +29,8 @@ def bundled_names() -> list[str]:
 
 def bundled_titles() -> list[tuple[str, str]]:
     """(name, title) of every bundled scenario, reading only each file's ``name`` line."""
+    import yaml  # (not for a launch: a file read before comes from the parsed cache)
+
     rows = []
     for name in bundled_names():
         title = name

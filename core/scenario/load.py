@@ -26,11 +26,12 @@ from core.nn.layers import LAYER_TYPES, layer_class
 from core.nn.losses import LOSSES, get_loss
 from core.nn.optim import OptimizerConfig, OptimizerState, get_optimizer, parse_optimizer
 from core.numbers import written_decimals
+from core.scenario import parsed_cache
 from core.scenario.budget import MAX_NAME, MAX_SIZE, MAX_YAML_BYTES, BudgetError, check_network, check_samples
+from core.scenario.document import Path as YPath
+from core.scenario.document import YamlDocument, format_path
 from core.scenario.npz import NpzError, read_npz
 from core.scenario.read_file import read_limited, shown_path
-from core.scenario.yaml_source import Path as YPath
-from core.scenario.yaml_source import YamlDocument, format_path, read_yaml
 from core.text import describe, quote, said, short
 
 TOP_FIELDS = ("format", "name", "description", "input", "samples", "test_samples", "layers", "loss",
@@ -178,7 +179,7 @@ def load_scenario(path: str | os.PathLike[str]) -> Scenario:
     except UnicodeDecodeError:
         raise ScenarioError(tr("not a text file (expected UTF-8 YAML)"), file=file) from None
     # npz paths are relative to the folder of the file itself: a symbolic link's target's (as saving writes them)
-    scenario = parse_scenario(text, file=file, base_dir=Path(os.path.realpath(path)).parent)
+    scenario = parse_scenario(text, file=file, base_dir=Path(os.path.realpath(path)).parent, cache=True)
     scenario.path = path
     return scenario
 
@@ -194,6 +195,8 @@ def _learning_rate(r: _Reader, data: dict[str, Any]) -> float:
 def check_learning_rate(text: str) -> float:
     """A learning rate typed by a learner (``0.25``, ``1e-2``), read and checked exactly as a
     file's ``learning_rate:`` is, with the same messages."""
+    from core.scenario.yaml_source import read_yaml
+
     try:
         doc = read_yaml(f"learning_rate: {text.strip() or '~'}\n", "α")
         r = _Reader(doc, "α", Path.cwd())
@@ -206,10 +209,19 @@ def check_learning_rate(text: str) -> float:
         raise EditError(f"learning_rate: {message}") from None
 
 
-def _read_document(text: str, file: str, base_dir: Path | None) -> tuple[_Reader, dict[str, Any]]:
+def _read_document(text: str, file: str, base_dir: Path | None, cache: bool = False
+                   ) -> tuple[_Reader, dict[str, Any]]:
+    """The document of ``text`` read and its top level checked; ``cache``: a file's text, whose
+    document the parsed cache keeps (and gives back the next time, without PyYAML)."""
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise ScenarioError(tr("over the 10 MB limit for YAML: put the samples in an npz file"), file=file)
-    doc = read_yaml(text, file)
+    doc = parsed_cache.cached(text) if cache else None
+    if doc is None:
+        from core.scenario.yaml_source import read_yaml  # (PyYAML: not for a file read before)
+
+        doc = read_yaml(text, file)
+        if cache:
+            parsed_cache.keep(text, doc)  # before the checks below read it
     r = _Reader(doc, file, base_dir or Path.cwd())
     data = r.mapping(doc.data, (), tr("a scenario"))
     r.known_fields(data, TOP_FIELDS, (), tr("a scenario"))
@@ -259,9 +271,10 @@ def parse_network(text: str, file: str = UNNAMED) -> Network:
     return network
 
 
-def parse_scenario(text: str, file: str = UNNAMED, base_dir: Path | None = None) -> Scenario:
-    """Validate scenario YAML ``text``; relative npz paths resolve against ``base_dir``."""
-    r, data = _read_document(text, file, base_dir)
+def parse_scenario(text: str, file: str = UNNAMED, base_dir: Path | None = None, cache: bool = False) -> Scenario:
+    """Validate scenario YAML ``text``; relative npz paths resolve against ``base_dir``.
+    ``cache``: keep (or take) its parsed document in the parsed cache (a file's text)."""
+    r, data = _read_document(text, file, base_dir, cache)
     head = _head(r, data)
     name, description, loss, learning_rate = head["name"], head["description"], head["loss"], head["learning_rate"]
     batch_size, seed, init, decimals = head["batch_size"], head["seed"], head["init"], head["decimals"]

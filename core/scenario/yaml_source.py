@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import re
 import sys
-from array import array
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import yaml
@@ -30,9 +28,8 @@ from core.errors import ScenarioError
 from core.i18n import tr
 from core.numbers import lost_to_zero
 from core.scenario.budget import MAX_DEPTH
-from core.text import quote, visible
-
-Path = tuple[str | int, ...]
+from core.scenario.document import Lines, Path, YamlDocument, format_path
+from core.text import quote
 
 FLOAT_TAG = "tag:yaml.org,2002:float"
 # YAML 1.2 floats: ``1e-3`` is a number (PyYAML's YAML 1.1 rules would read it as text)
@@ -77,94 +74,6 @@ _PLAIN_INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _PLAIN_FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+")
 
 
-def format_path(path: Path) -> str:
-    """``('layers', 2, 'kernel')`` → ``layers[2].kernel``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:  # a field name from the file: shown visibly and cut short
-            name = visible(str(part))
-            text += ("." if text else "") + (name if len(name) <= 40 else name[:40] + "…")
-    return text
-
-
-class _Lines:
-    """Where one mapping or list stands: its line, its keys' or items' lines, and the same
-    for the mappings and lists inside it (scalars need no node of their own). Kept small,
-    since a file can hold a million of them: a list whose items all stand on its own line
-    keeps no item lines, and the child and raw-text tables are made when first needed."""
-
-    __slots__ = ("line", "keys", "items", "children", "raw")
-
-    def __init__(self, line: int, mapping: bool) -> None:
-        self.line = line
-        self.keys: dict[str, int] | None = {} if mapping else None
-        self.items: array[int] | None = None  # a list's item lines, once one is on another line
-        self.children: dict[str | int, _Lines] | None = None
-        self.raw: dict[str, str] | None = None  # a mapping's scalar values as written
-
-    def add_item(self, index: int, line: int) -> None:
-        """Item ``index`` of a list starts on ``line``."""
-        if self.items is not None:
-            self.items.append(line)
-        elif line != self.line:
-            self.items = array("l", [self.line]) * index
-            self.items.append(line)
-
-    def item_line(self, index: int) -> int | None:
-        if self.items is None:
-            return self.line if index >= 0 else None
-        return self.items[index] if 0 <= index < len(self.items) else None
-
-    def add_child(self, key: str | int, lines: _Lines) -> None:
-        if self.children is None:
-            self.children = {}
-        self.children[key] = lines
-
-    def child(self, key: str | int) -> _Lines | None:
-        return self.children.get(key) if self.children is not None else None
-
-
-@dataclass
-class YamlDocument:
-    """The plain data of one document with the line (1-based) of each path and the raw
-    text of each scalar that is a mapping's value."""
-
-    data: Any
-    tree: _Lines | None = None
-
-    def line_of(self, path: Path) -> int | None:
-        """The line of ``path``, or of its nearest ancestor that is in the file."""
-        node = self.tree
-        if node is None:
-            return None
-        line = node.line
-        for part in path:
-            if node is None:
-                break
-            if node.keys is not None:
-                if not isinstance(part, str) or part not in node.keys:
-                    break
-                line = node.keys[part]
-            else:
-                found = node.item_line(part) if isinstance(part, int) else None
-                if found is None:
-                    break
-                line = found
-            node = node.child(part)
-        return line
-
-    def raw_text(self, path: Path) -> str | None:
-        """The text of the scalar at ``path`` as written, when it is a mapping's value."""
-        node = self.tree
-        for part in path[:-1]:
-            node = node.child(part) if node is not None else None
-        if node is None or node.raw is None or not path or not isinstance(path[-1], str):
-            return None
-        return node.raw.get(path[-1])
-
-
 def _forget_if_one_line(parent: _Frame, done: _Frame) -> None:
     """Drop the line node of a finished mapping or list that stands wholly on the line its
     parent records for it (``{x: [0.1, 0.2], y: [1]}``): the parent's line answers for all
@@ -205,7 +114,7 @@ class _Frame:
 
     __slots__ = ("container", "lines", "path", "key", "is_map")
 
-    def __init__(self, container: Any, lines: _Lines, path: Path) -> None:
+    def __init__(self, container: Any, lines: Lines, path: Path) -> None:
         self.container = container
         self.lines = lines
         self.path = path
@@ -323,7 +232,7 @@ class _Builder:
                 continue
             is_map = self.tag_of(event, top) == MAP
             container: Any = {} if is_map else []
-            lines = _Lines(line, is_map)
+            lines = Lines(line, is_map)
             if top is None:
                 doc.tree = lines
                 path: Path = ()
@@ -348,7 +257,7 @@ class _Builder:
             raise ScenarioError(tr("not valid YAML: expected a single document in the stream, found another"),
                                 file=self.file, line=event.start_mark.line + 1)
         if doc.tree is None:
-            doc.tree = _Lines(1, True)
+            doc.tree = Lines(1, True)
         return doc
 
     def key(self, event: Any, frame: _Frame, line: int) -> None:
