@@ -358,12 +358,13 @@ class Layer:
         return [self.input_grad(params, xs[0], upstream, cache)]
 
     def param_grads_can_wait(self, batch: int) -> bool:
-        """Whether ``param_grads`` of a batch of ``batch`` may wait for another layer's and run
-        beside it (``core.nn.halves.both``, the passes ask): large enough for a hand-over to
-        pay, and independent of ``input_grad`` (it reads only x, δ and the cache, which
-        nothing writes later, so it makes the same floats later). A layer whose input
-        gradient reads what ``param_grads`` leaves (batch norm's sums) keeps False, as most
-        layers do: too small to pay."""
+        """Whether ``param_grads`` of a batch of ``batch`` may be handed on to the worker
+        thread and run beside the rest of the backward pass (``core.nn.halves.later``, the
+        passes ask): large enough for a hand-over to pay, one call that lets go of the GIL,
+        and independent of ``input_grad`` (it reads only x, δ and the cache, which nothing
+        writes later, so it makes the same floats later). A layer whose input gradient reads
+        what ``param_grads`` leaves (batch norm's sums) keeps False, as most layers do: too
+        small to pay."""
         return False
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:

@@ -15,7 +15,7 @@ import numpy as np
 
 from core.i18n import tr
 from core.nn.activations import Activation, get_activation
-from core.nn.halves import split_work
+from core.nn.halves import hand_on
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.kept_view import KeptView
@@ -142,9 +142,10 @@ class Conv(Layer):
         return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
 
     def param_grads_can_wait(self, batch: int) -> bool:
-        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product (its
-        operands, δ and the columns, are read only by it and ``input_grad``)."""
-        return split_work(self.filters * self._taps * batch * self.geometry.table.positions)
+        """Where its product is long enough to be handed on (``halves.hand_on``: one
+        ``np.dot`` that lets go of the GIL; its operands, δ and the columns, are read only by
+        it and ``input_grad``)."""
+        return hand_on(self.filters * self._taps * batch * self.geometry.table.positions)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         d = self._rows(delta)  # [F, B·P]
