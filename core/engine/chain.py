@@ -11,7 +11,6 @@ arrays in the same order as ``passes.gradients``, so its numbers are those to th
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
@@ -45,9 +44,11 @@ class Chain:
             (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
-                                    Params | None, Callable[..., np.ndarray], bool]] = [
+                                    Params | None, Callable[..., np.ndarray], bool,
+                                    Callable[..., tuple[Params, Callable[[], object]]]]] = [
             (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+             layers[i].input_grad, layers[i].has_net, layers[i].param_grads_parts)
+            for i in range(len(layers) - 1, -1, -1)]
         # per batch size, in the backward pass's order: whether each layer's weight gradient waits
         self._waits: dict[int, tuple[bool, ...]] = {}
         self._fused = network.fused
@@ -101,18 +102,18 @@ class Chain:
                                            for i, _, _, param_grads, *_ in self._backwards)
         pending: list[Pending] = []  # large weight gradients handed on, joined before the return
         try:
-            for (i, own, layer_delta, param_grads, into, input_grad, has_net), waits_here in \
+            for (i, own, layer_delta, param_grads, into, input_grad, has_net, parts), waits_here in \
                     zip(self._backwards, waits):
                 net, out, cache = results[i]
                 xi = results[i - 1][1] if i else x  # what layer i read
                 if i < last:
                     delta = None if net is None else layer_delta(net, out, grad_out)
                 if waits_here and param_grads is not None:
-                    # a large weight gradient (one product over the whole batch) runs on the
-                    # worker while this thread goes on down the layers (``halves.later``);
+                    # a large weight gradient's product (one call over the whole batch) runs
+                    # on the worker while this thread goes on down the layers (``halves.later``);
                     # nothing writes its operands after their layer, and nothing before the
                     # join reads what it writes, so it makes the same floats there as here
-                    pending.append(later(partial(param_grads, xi, delta, cache, into)))
+                    pending.append(later(parts(xi, delta, cache, into)[1]))
                 elif param_grads is not None:
                     param_grads(xi, delta, cache, into)
                 if i:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
@@ -304,9 +303,8 @@ def _backward(network: Network, params: dict[str, Params], x: np.ndarray, outs: 
             xi = x if src < 0 else outs[src]
             if own and i > 0 and layer.param_grads_can_wait(x.shape[0]):  # handed on, as in Chain
                 assert delta is not None
-                grads[name] = _EMPTY  # its place in the order, filled in when it is made
-                pending.append(later(partial(_made, grads, name, layer.param_grads, xi, delta, caches[i],
-                                             None if into is None else into[name])))
+                grads[name], rest = layer.param_grads_parts(xi, delta, caches[i], None if into is None else into[name])
+                pending.append(later(rest))
                 if src >= 0:
                     received[src].append(layer.input_grad(own, xi, upstream, caches[i]))
                 continue
@@ -323,11 +321,6 @@ def _backward(network: Network, params: dict[str, Params], x: np.ndarray, outs: 
         for position in range(len(sources) - 1, -1, -1):  # reversed, as the layers are
             if sources[position] >= 0:
                 received[sources[position]].append(sent_back(layer, own, xs, upstream, caches[i], position))
-
-
-def _made(grads: dict[str, Params], name: str, param_grads: Callable[..., Params], *args: Any) -> None:
-    """``grads[name] = param_grads(*args)``: a weight gradient made later than its layer."""
-    grads[name] = param_grads(*args)
 
 
 def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,

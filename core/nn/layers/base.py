@@ -99,6 +99,10 @@ FIELD_KINDS = ("count", "size", "offset", "number")
 _NO_ARRAYS: Mapping[str, np.ndarray] = {}
 
 
+def _nothing() -> None:
+    """What is left of a ``param_grads`` taken whole (``Layer.param_grads_parts``)."""
+
+
 def shape_text(shape: tuple[int, ...]) -> str:
     """``(2, 3)`` → ``[2, 3]``, as messages and the contract write shapes."""
     return "[" + ", ".join(str(s) for s in shape) + "]"
@@ -366,6 +370,14 @@ class Layer:
         what ``param_grads`` leaves (batch norm's sums) keeps False, as most layers do: too
         small to pay."""
         return False
+
+    def param_grads_parts(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None
+                          ) -> tuple[Params, Callable[[], object]]:
+        """``param_grads`` in two, for a layer whose ``param_grads_can_wait``: (the gradients'
+        arrays, a call that completes them, to be run later and on any thread, before they are
+        read). The same operations on the same values as ``param_grads``. Layer's: all of
+        it now, nothing left to run."""
+        return self.param_grads(x, delta, cache, out), _nothing
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         """∂E/∂weight and ∂E/∂bias, summed over the batch (δ already carries 1/B).

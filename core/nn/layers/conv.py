@@ -8,6 +8,8 @@ additions (col2im), so nothing loops over pixels or samples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import islice
 from typing import Any, Literal
 
@@ -160,6 +162,17 @@ class Conv(Layer):
         np.dot(d, cache.T, out=self._weight_rows(out["weight"]))
         np.add.reduce(d, axis=1, out=out["bias"])
         return out
+
+    def param_grads_parts(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None
+                          ) -> tuple[Params, Callable[[], object]]:
+        """``param_grads`` in two: the bias's sum taken here, and the weight's product, the
+        same ``np.dot`` into the gradient's array, as a call to run later (one C call: the
+        thread that runs it takes the GIL only to start and to end it)."""
+        d = self._rows(delta)
+        if out is None:
+            out = {"weight": np.empty(self._weight_shape), "bias": np.empty(self.filters)}
+        np.add.reduce(d, axis=1, out=out["bias"])
+        return out, partial(np.dot, d, cache.T, self._weight_rows(out["weight"]))
 
     def _rows(self, delta: np.ndarray) -> np.ndarray:
         """``[B, F, …]`` → ``[F, B·P]`` (a view when δ is channel-major, as forward leaves it)."""
