@@ -18,8 +18,8 @@ floats never depend on how many threads ran them, nor on which thread ran what.
 conv layer's weight gradient, one ``np.dot``) begun on the same worker while the caller goes
 on with other work, and joined by ``Pending.wait`` when its result is wanted (the backward
 pass joins before it returns, so the update sees every gradient). If the worker has not
-started the job by the wait, the caller takes it back and runs it then, so a busy machine
-costs only the hand-over; an error the job raised on the worker is raised at the wait.
+started the job by the wait, the caller takes it back and runs it then, so a worker that
+gets no CPU costs only the hand-over; an error the job raised on the worker is raised at the wait.
 Elsewhere (the hand-over off, or the worker busy with halves or another job) the caller runs
 it at once. Halves asked for while the worker runs a job are run by their caller, one after
 the other, and so is a job asked for inside halves or a job: nothing waits for a thread that
@@ -30,9 +30,9 @@ The two have different defaults (``threads``, ``later_on``), measured on this pr
 two-CPU machines: halves stay on one thread unless asked for, since two threads taking turns
 at the GIL between many short NumPy calls cost more than they save; ``later`` hands on by
 default where the process may run on two CPUs (``CNN_TUI_LATER=0`` turns it off): one
-hand-over and one join per step, the job's one call free of the GIL, brought LeNet's
-``Trainer.step`` at batch 32 from 3,204 to 3,061 µs a step on a quiet machine, and cost
-1–2 % where another process kept the second CPU busy (benchmarks/README.md, "Issue 15,
+hand-over and one join per step, the job's one call free of the GIL, took 3–5 % off
+LeNet's ``Trainer.step`` at batch 32 on a quiet machine (5–6 % with batch norm and Adam), and
+cost 0–4 % where other processes kept the second CPU busy (benchmarks/README.md, "Issue 15,
 session 11: a weight gradient beside the backward pass").
 
 Nothing here starts at import: the worker thread is made on the first split or job that runs
