@@ -30,7 +30,7 @@ The two have different defaults (``threads``, ``later_on``), measured on this pr
 two-CPU machines: halves stay on one thread unless asked for, since two threads taking turns
 at the GIL between many short NumPy calls cost more than they save; ``later`` hands on by
 default where the process may run on two CPUs (``CNN_TUI_LATER=0`` turns it off): one
-hand-over and one join per step, the job's one call free of the GIL, took 3–5 % off
+hand-over and one join per step, the job's one call free of the GIL, took 2–5 % off
 LeNet's ``Trainer.step`` at batch 32 on a quiet machine (5–6 % with batch norm and Adam), and
 cost 0–4 % where other processes kept the second CPU busy (benchmarks/README.md, "Issue 15,
 session 11: a weight gradient beside the backward pass").
