@@ -77,7 +77,9 @@ def header() -> None:
     print(f"Python {platform.python_version()}, NumPy {np.__version__}, {tv}; {platform.machine()}, "
           f"{os.cpu_count()} CPUs; load average {load}")
     print(f"ours: OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}, large layers in two halves on "
-          f"{halves.threads()} thread(s) (core.nn.halves); torch: the faster of 1 thread and its default ({threads})")
+          f"{halves.threads()} thread(s), large weight gradients beside the backward pass "
+          f"{'on' if halves.later_on() else 'off'} "
+          f"(core.nn.halves); torch: the faster of 1 thread and its default ({threads})")
 
 
 # --- the PyTorch twin -------------------------------------------------------------------

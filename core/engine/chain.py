@@ -11,14 +11,13 @@ arrays in the same order as ``passes.gradients``, so its numbers are those to th
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from core.engine.network import Network
 from core.engine.passes import output_gradients
-from core.nn.halves import both
+from core.nn.halves import Pending, later
 from core.nn.layers import Layer, Params
 
 _EMPTY: Params = {}
@@ -33,8 +32,8 @@ class Chain:
     The plan holds each layer's bound methods and its own parameter and gradient arrays, so
     an iteration does no name lookups, builds no lists of terms and tests no graph: the
     same layer methods called with the same arrays as ``gradients`` (one reader, so no
-    sums; a large weight gradient kept for the next, as there), hence the same numbers to
-    the last bit.
+    sums; a large weight gradient handed on to the worker thread and joined before the
+    return, as there), hence the same numbers to the last bit.
     """
 
     def __init__(self, network: Network, params: dict[str, Params], into: dict[str, Params]) -> None:
@@ -45,9 +44,11 @@ class Chain:
             (layer.forward, own) for layer, own in zip(layers, owns)]
         # the backward pass, last layer first; the first layer sends nothing back (it reads the sample)
         self._backwards: list[tuple[int, Params, Callable[..., np.ndarray], Callable[..., Params] | None,
-                                    Params | None, Callable[..., np.ndarray], bool]] = [
+                                    Params | None, Callable[..., np.ndarray], bool,
+                                    Callable[..., tuple[Params, Callable[[], object]]]]] = [
             (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
-             layers[i].input_grad, layers[i].has_net) for i in range(len(layers) - 1, -1, -1)]
+             layers[i].input_grad, layers[i].has_net, layers[i].param_grads_parts)
+            for i in range(len(layers) - 1, -1, -1)]
         # per batch size, in the backward pass's order: whether each layer's weight gradient waits
         self._waits: dict[int, tuple[bool, ...]] = {}
         self._fused = network.fused
@@ -97,31 +98,29 @@ class Chain:
         waits = self._waits.get(b)
         if waits is None:
             layers = self.network.layers
-            waits = self._waits[b] = tuple(param_grads is not None and layers[i].param_grads_can_wait(b)
+            waits = self._waits[b] = tuple(param_grads is not None and i > 0 and layers[i].param_grads_can_wait(b)
                                            for i, _, _, param_grads, *_ in self._backwards)
-        waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner
-        for (i, own, layer_delta, param_grads, into, input_grad, has_net), waits_here in zip(self._backwards, waits):
-            net, out, cache = results[i]
-            xi = results[i - 1][1] if i else x  # what layer i read
-            if i < last:
-                delta = None if net is None else layer_delta(net, out, grad_out)
-            if waits_here and param_grads is not None:
-                # a large weight gradient (a sum over the batch, never split) waits for the next
-                # one, and the two run side by side; meanwhile the input gradients between them
-                # have both threads for their halves. Nothing reads or writes its operands after
-                # their layer, so it makes the same floats later as now
-                made = partial(param_grads, xi, delta, cache, into)
-                if waiting is None:
-                    waiting = made
-                else:
-                    both(made, waiting)
-                    waiting = None
-            elif param_grads is not None:
-                param_grads(xi, delta, cache, into)
-            if i:
-                grad_out = input_grad(own, xi, delta if has_net else grad_out, cache)
-        if waiting is not None:
-            waiting()
+        pending: list[Pending] = []  # large weight gradients handed on, joined before the return
+        try:
+            for (i, own, layer_delta, param_grads, into, input_grad, has_net, parts), waits_here in \
+                    zip(self._backwards, waits):
+                net, out, cache = results[i]
+                xi = results[i - 1][1] if i else x  # what layer i read
+                if i < last:
+                    delta = None if net is None else layer_delta(net, out, grad_out)
+                if waits_here and param_grads is not None:
+                    # a large weight gradient's product (one call over the whole batch) runs
+                    # on the worker while this thread goes on down the layers (``halves.later``);
+                    # nothing writes its operands after their layer, and nothing before the
+                    # join reads what it writes, so it makes the same floats there as here
+                    pending.append(later(parts(xi, delta, cache, into)[1]))
+                elif param_grads is not None:
+                    param_grads(xi, delta, cache, into)
+                if i:
+                    grad_out = input_grad(own, xi, delta if has_net else grad_out, cache)
+        finally:
+            for job in pending:
+                job.wait()
         return loss, h
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Mapping
-from functools import partial
 from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
 from core.engine.network import Network
-from core.nn.halves import both
+from core.nn.halves import Pending, later
 from core.nn.layers import Layer, Params
 from core.nn.layers.base import Context, Forward
 from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
@@ -255,7 +254,6 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
     this forward (running statistics).
     """
     layers = network.layers
-    plan = network.plan
     outs, nets, caches, own_values = _forward(network, params, x, run or _DEFAULT_RUN)
     if state_out is not None:
         for layer, values in zip(layers, own_values):
@@ -265,7 +263,23 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
     loss = loss_value(network, nets[-1], h, y)
     grad_out, delta = output_gradients(network, nets[-1], h, y, need_grad_out=False)
     grads: dict[str, Params] = {}
-    waiting: Callable[[], object] | None = None  # a large weight gradient, kept for a partner (Chain)
+    pending: list[Pending] = []  # large weight gradients handed on (as in Chain), joined before the return
+    try:
+        _backward(network, params, x, outs, nets, caches, grad_out, delta, grads, into, pending)
+    finally:
+        for job in pending:
+            job.wait()
+    return loss, grads, h
+
+
+def _backward(network: Network, params: dict[str, Params], x: np.ndarray, outs: list[np.ndarray],
+              nets: list[np.ndarray | None], caches: list[Any], grad_out: np.ndarray | None,
+              delta: np.ndarray | None, grads: dict[str, Params], into: dict[str, Params] | None,
+              pending: list[Pending]) -> None:
+    """``gradients``' backward pass from the last layer's (∂E/∂out, δ), into ``grads`` (and
+    ``into``); the large weight gradients it hands on are in ``pending`` when it returns."""
+    layers = network.layers
+    plan = network.plan
     received: list[list[np.ndarray]] = [[] for _ in layers]
     with_net = network.with_net
     for i in range(len(layers) - 1, -1, -1):
@@ -287,16 +301,10 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         if len(sources) == 1:
             src = sources[0]
             xi = x if src < 0 else outs[src]
-            if own and layer.param_grads_can_wait(x.shape[0]):  # waits for a partner, as in Chain
+            if own and i > 0 and layer.param_grads_can_wait(x.shape[0]):  # handed on, as in Chain
                 assert delta is not None
-                grads[name] = _EMPTY  # its place in the order, filled in when it is made
-                made = partial(_made, grads, name, layer.param_grads, xi, delta, caches[i],
-                               None if into is None else into[name])
-                if waiting is None:
-                    waiting = made
-                else:
-                    both(made, waiting)
-                    waiting = None
+                grads[name], rest = layer.param_grads_parts(xi, delta, caches[i], None if into is None else into[name])
+                pending.append(later(rest))
                 if src >= 0:
                     received[src].append(layer.input_grad(own, xi, upstream, caches[i]))
                 continue
@@ -313,14 +321,6 @@ def gradients(network: Network, params: dict[str, Params], x: np.ndarray, y: np.
         for position in range(len(sources) - 1, -1, -1):  # reversed, as the layers are
             if sources[position] >= 0:
                 received[sources[position]].append(sent_back(layer, own, xs, upstream, caches[i], position))
-    if waiting is not None:
-        waiting()
-    return loss, grads, h
-
-
-def _made(grads: dict[str, Params], name: str, param_grads: Callable[..., Params], *args: Any) -> None:
-    """``grads[name] = param_grads(*args)``: a weight gradient made later than its layer."""
-    grads[name] = param_grads(*args)
 
 
 def train_step(network: Network, params: dict[str, Params], x: np.ndarray, y: np.ndarray,

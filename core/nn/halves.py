@@ -1,4 +1,5 @@
-"""Two halves of one piece of work, on two CPUs where there are two: the engine's one split.
+"""Two halves of one piece of work, or one long call handed on, on two CPUs where there are
+two: the engine's one home for threads.
 
 A layer whose work is large splits it in two FIXED parts (chosen from shapes only: a sample
 range, a channel range, the rows of an output) and calls ``both(first, second)``, where
@@ -13,9 +14,31 @@ in the caller's context, so NumPy's error state is the caller's.) Either way the
 operations run on the same operands, each half writing its own part of the result: the
 floats never depend on how many threads ran them, nor on which thread ran what.
 
-Nothing here starts at import: the worker thread is made on the first split that runs
-threaded (the TUI's start-up pays nothing). ``split_work`` is the rule for when splitting
-pays: a hand-over costs a few tens of microseconds, so only work well past that is split.
+``later(work)`` is the other trade, asynchronous: one long call that lets go of the GIL (a
+conv layer's weight gradient, one ``np.dot``) begun on the same worker while the caller goes
+on with other work, and joined by ``Pending.wait`` when its result is wanted (the backward
+pass joins before it returns, so the update sees every gradient). If the worker has not
+started the job by the wait, the caller takes it back and runs it then, so a worker that
+gets no CPU costs only the hand-over; an error the job raised on the worker is raised at the wait.
+Elsewhere (the hand-over off, or the worker busy with halves or another job) the caller runs
+it at once. Halves asked for while the worker runs a job are run by their caller, one after
+the other, and so is a job asked for inside halves or a job: nothing waits for a thread that
+waits for it. The job runs the same operations on the same operands, which nothing writes
+before the wait, so it makes the same floats whichever thread runs it.
+
+The two have different defaults (``threads``, ``later_on``), measured on this project's
+two-CPU machines: halves stay on one thread unless asked for, since two threads taking turns
+at the GIL between many short NumPy calls cost more than they save; ``later`` hands on by
+default where the process may run on two CPUs (``CNN_TUI_LATER=0`` turns it off): one
+hand-over and one join per step, the job's one call free of the GIL, took 2–5 % off
+LeNet's ``Trainer.step`` at batch 32 on a quiet machine (5–6 % with batch norm and Adam), and
+cost 0–4 % where other processes kept the second CPU busy (benchmarks/README.md, "Issue 15,
+session 11: a weight gradient beside the backward pass").
+
+Nothing here starts at import: the worker thread is made on the first split or job that runs
+threaded (the TUI's start-up pays nothing); a forked child makes its own. ``split_work`` and
+``hand_on`` are the rules for when splitting or handing on pays: a hand-over costs tens of
+microseconds, so only work well past that is split or handed on.
 """
 
 from __future__ import annotations
@@ -49,17 +72,21 @@ def _cpus() -> int:
 
 
 class _Half:
-    """A second half handed to the worker: whoever claims it first runs it (the worker, or
-    the caller once its own half is done and the worker has not started this one)."""
+    """A second half (or a ``later`` job) handed to the worker: whoever claims it first runs
+    it (the worker, or the caller once its own half is done, or at ``Pending.wait``, when the
+    worker has not started this one)."""
 
-    __slots__ = ("work", "claim", "done", "error")
+    __slots__ = ("work", "claim", "done", "error", "frees")
 
-    def __init__(self, work: Work) -> None:
+    def __init__(self, work: Work, frees: threading.Lock | None = None) -> None:
         self.work = work
         self.claim = threading.Lock()  # taken by whichever thread runs it
         self.done = threading.Lock()  # released by the worker when it has run it
         self.done.acquire()
         self.error: BaseException | None = None
+        # a ``later`` job's: the worker's busy lock, released by whoever ends the job (the
+        # worker is free for other work as soon as the job is done, before its wait)
+        self.frees = frees
 
 
 class _Worker:
@@ -67,12 +94,15 @@ class _Worker:
     wake-up CPython has). A caller whose own half ends before the worker has taken the
     second runs that too: where the other CPU is busy, no half waits for it."""
 
-    def __init__(self) -> None:
-        self._busy = threading.Lock()  # held by the caller whose second half is offered
+    def __init__(self, start: bool = True) -> None:
+        # held by the caller whose second half is offered, or from a ``later`` job's
+        # hand-over to its end
+        self._busy = threading.Lock()
         self._go = threading.Lock()  # released by a caller: a half may be waiting
         self._go.acquire()
         self._half: _Half | None = None
-        threading.Thread(target=self._loop, name="cnn-tui-halves", daemon=True).start()
+        if start:  # (not: a worker whose thread never takes anything, for tests of the take-back)
+            threading.Thread(target=self._loop, name="cnn-tui-halves", daemon=True).start()
 
     def _loop(self) -> None:
         while True:
@@ -84,6 +114,8 @@ class _Worker:
                 half.work()
             except BaseException as error:  # handed back to the caller, raised there
                 half.error = error
+            if half.frees is not None:
+                half.frees.release()
             half.done.release()
 
     def both(self, first: Work, second: Work) -> bool:
@@ -116,10 +148,61 @@ class _Worker:
             self._busy.release()
         return True
 
+    def later(self, work: Work) -> Pending | None:
+        """``work`` handed to this thread, to be claimed at ``Pending.wait``; None (nothing
+        run) when busy (halves or another job): the caller runs it."""
+        busy = self._busy
+        if not busy.acquire(blocking=False):
+            return None
+        half = self._half = _Half(work, busy)  # ``busy`` stays held until the job ends
+        try:
+            self._go.release()
+        except RuntimeError:  # a wake-up is pending already: the worker reads the newest half
+            pass
+        return Pending(self, half)
+
+    def claim_back(self, half: _Half) -> bool:
+        """Whether the caller took ``half`` back (the worker had not started it): then this
+        thread is free again, and the caller runs it."""
+        if not half.claim.acquire(blocking=False):
+            return False
+        if self._half is half:
+            self._half = None
+        self._busy.release()
+        return True
+
+
+class Pending:
+    """Work handed on by ``later``: ``wait`` returns once it has run (in the worker, or in
+    the caller there and then if the worker had not started it) and raises what it raised."""
+
+    __slots__ = ("_worker", "_half")
+
+    def __init__(self, worker: _Worker | None, half: _Half | None) -> None:
+        self._worker = worker
+        self._half = half  # None: run already, in the caller
+
+    def wait(self) -> None:
+        """Until the work has run; its error, if it raised one, is raised here."""
+        half, self._half = self._half, None
+        if half is None:
+            return
+        assert self._worker is not None
+        if self._worker.claim_back(half):
+            half.work()  # (in the context it was handed on in, as the worker would have run it)
+            return
+        half.done.acquire()
+        if half.error is not None:
+            raise half.error
+
+
+_DONE = Pending(None, None)
+
 
 _worker: _Worker | None = None
 _start = threading.Lock()
 _threads: int | None = None  # how many threads may run halves (1 or 2); None: not decided yet
+_later: bool | None = None  # whether ``later`` hands work to the worker; None: not decided yet
 
 
 def _forget_worker() -> None:
@@ -154,22 +237,70 @@ def set_threads(count: int) -> None:
     _threads = count
 
 
+def later_on() -> bool:
+    """Whether ``later`` hands work to the worker thread: where this process may run on two
+    or more CPUs, unless the environment says no (``CNN_TUI_LATER=0``). On by default,
+    unlike the halves: one long call that lets go of the GIL, handed over once and joined
+    once, overlaps the caller's own work without the two threads taking turns at the GIL
+    call after call (benchmarks/README.md, "Issue 15, session 11")."""
+    global _later
+    if _later is None:
+        _later = os.environ.get("CNN_TUI_LATER") != "0" and _cpus() >= 2
+    return _later
+
+
+def set_later_on(on: bool) -> None:
+    """Whether ``later`` hands work to the worker from now on (False: it runs the work at
+    once in the caller). For tests, which compare the two, and benchmarks."""
+    global _later
+    _later = bool(on)
+
+
+def _the_worker() -> _Worker:
+    global _worker
+    worker = _worker
+    if worker is None:
+        with _start:
+            if _worker is None:
+                _worker = _Worker()
+            worker = _worker
+    return worker
+
+
 def both(first: Work, second: Work) -> None:
     """Run ``first`` and ``second``, two halves that write disjoint parts of a result:
     together on two threads where there are two CPUs and the worker is free, else one
     after the other in this thread (``first``, then ``second``)."""
-    global _worker
-    if threads() > 1:
-        worker = _worker
-        if worker is None:
-            with _start:
-                if _worker is None:
-                    _worker = _Worker()
-                worker = _worker
-        if worker.both(first, second):
-            return
+    if threads() > 1 and _the_worker().both(first, second):
+        return
     first()
     second()
+
+
+def later(work: Work) -> Pending:
+    """``work`` begun on the worker thread while the caller goes on, where ``later_on`` and
+    the worker is free; its ``Pending.wait`` returns once it has run. The worker runs it in
+    the caller's context (NumPy's error state is the caller's); if it has not started by
+    the wait, the caller takes it back and runs it then; an error it raised on the worker
+    is raised at the wait. Elsewhere (hands off, or the worker busy with halves or another
+    job) the caller runs it at once, here, and the wait returns at once. Only for work that
+    lets go of the GIL for most of its time (one long NumPy call), whose operands nothing
+    writes before the wait, and that writes nothing the caller reads before it: then it
+    makes the same floats whichever thread runs it, and whenever."""
+    if later_on():
+        pending = _the_worker().later(partial(contextvars.copy_context().run, work))
+        if pending is not None:
+            return pending
+    work()
+    return _DONE
+
+
+def hand_on(work: int) -> bool:
+    """Whether work of ``work`` multiply-adds (a product's) is handed on with ``later``:
+    where ``later_on``, past two ``SPLIT_WORK`` (read at each call, as ``split_work``'s):
+    long enough that a hand-over and a join (some 10–100 µs here) cost much less than the
+    work overlapped."""
+    return work >= 2 * SPLIT_WORK and later_on()
 
 
 def pair(first: Callable[[], A], second: Callable[[], B]) -> tuple[A, B]:

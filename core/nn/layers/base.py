@@ -98,6 +98,10 @@ FIELD_KINDS = ("count", "size", "offset", "number")
 _NO_ARRAYS: Mapping[str, np.ndarray] = {}
 
 
+def _nothing() -> None:
+    """What is left of a ``param_grads`` taken whole (``Layer.param_grads_parts``)."""
+
+
 def shape_text(shape: tuple[int, ...]) -> str:
     """``(2, 3)`` → ``[2, 3]``, as messages and the contract write shapes."""
     return "[" + ", ".join(str(s) for s in shape) + "]"
@@ -356,13 +360,22 @@ class Layer:
         return [self.input_grad(params, xs[0], upstream, cache)]
 
     def param_grads_can_wait(self, batch: int) -> bool:
-        """Whether ``param_grads`` of a batch of ``batch`` may wait for another layer's and run
-        beside it (``core.nn.halves.both``, the passes ask): large enough for a hand-over to
-        pay, and independent of ``input_grad`` (it reads only x, δ and the cache, which
-        nothing writes later, so it makes the same floats later). A layer whose input
-        gradient reads what ``param_grads`` leaves (batch norm's sums) keeps False, as most
-        layers do: too small to pay."""
+        """Whether ``param_grads`` of a batch of ``batch`` may be handed on to the worker
+        thread and run beside the rest of the backward pass (``core.nn.halves.later``, the
+        passes ask): large enough for a hand-over to pay, one call that lets go of the GIL,
+        and independent of ``input_grad`` (it reads only x, δ and the cache, which nothing
+        writes later, so it makes the same floats later). A layer whose input gradient reads
+        what ``param_grads`` leaves (batch norm's sums) keeps False, as most layers do: too
+        small to pay."""
         return False
+
+    def param_grads_parts(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None
+                          ) -> tuple[Params, Callable[[], object]]:
+        """``param_grads`` in two, for a layer whose ``param_grads_can_wait``: (the gradients'
+        arrays, a call that completes them, to be run later and on any thread, before they are
+        read). The same operations on the same values as ``param_grads``. Layer's: all of
+        it now, nothing left to run."""
+        return self.param_grads(x, delta, cache, out), _nothing
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         """∂E/∂weight and ∂E/∂bias, summed over the batch (δ already carries 1/B).

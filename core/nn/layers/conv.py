@@ -8,6 +8,8 @@ additions (col2im), so nothing loops over pixels or samples.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from itertools import islice
 from typing import Any, Literal
 
@@ -15,7 +17,7 @@ import numpy as np
 
 from core.i18n import tr
 from core.nn.activations import Activation, get_activation
-from core.nn.halves import split_work
+from core.nn.halves import hand_on
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.fit import window, window_size
 from core.nn.layers.kept_view import KeptView
@@ -142,9 +144,10 @@ class Conv(Layer):
         return self.geometry.add_columns(self._weights(params["weight"]).T @ rows, x.shape)
 
     def param_grads_can_wait(self, batch: int) -> bool:
-        """Past ``halves.SPLIT_WORK`` multiply-adds of the weight gradient's product (its
-        operands, δ and the columns, are read only by it and ``input_grad``)."""
-        return split_work(self.filters * self._taps * batch * self.geometry.table.positions)
+        """Where its product is long enough to be handed on (``halves.hand_on``: one
+        ``np.dot`` that lets go of the GIL; its operands, δ and the columns, are read only by
+        it and ``input_grad``)."""
+        return hand_on(self.filters * self._taps * batch * self.geometry.table.positions)
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         d = self._rows(delta)  # [F, B·P]
@@ -159,6 +162,17 @@ class Conv(Layer):
         np.dot(d, cache.T, out=self._weight_rows(out["weight"]))
         np.add.reduce(d, axis=1, out=out["bias"])
         return out
+
+    def param_grads_parts(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None
+                          ) -> tuple[Params, Callable[[], object]]:
+        """``param_grads`` in two: the bias's sum taken here, and the weight's product, the
+        same ``np.dot`` into the gradient's array, as a call to run later (one C call: the
+        thread that runs it takes the GIL only to start and to end it)."""
+        d = self._rows(delta)
+        if out is None:
+            out = {"weight": np.empty(self._weight_shape), "bias": np.empty(self.filters)}
+        np.add.reduce(d, axis=1, out=out["bias"])
+        return out, partial(np.dot, d, cache.T, self._weight_rows(out["weight"]))
 
     def _rows(self, delta: np.ndarray) -> np.ndarray:
         """``[B, F, …]`` → ``[F, B·P]`` (a view when δ is channel-major, as forward leaves it)."""
