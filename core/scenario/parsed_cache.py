@@ -26,6 +26,7 @@ import json
 import math
 import os
 import tempfile
+import time
 from array import array
 from pathlib import Path
 from typing import Any
@@ -93,8 +94,16 @@ def keep(text: str, doc: YamlDocument) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Remove the oldest cache files past ``KEEP``."""
-    files = [entry for entry in os.scandir(folder) if entry.name.endswith(".json") and entry.is_file()]
+    """Remove the oldest cache files past ``KEEP``, and temporary files a killed write left
+    (an hour old: a younger one may be another process's write in progress)."""
+    entries = list(os.scandir(folder))
+    stale = time.time() - 3600
+    for entry in entries:
+        if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+            with contextlib.suppress(OSError):
+                if entry.stat().st_mtime < stale:
+                    os.unlink(entry.path)
+    files = [entry for entry in entries if entry.name.endswith(".json") and entry.is_file()]
     if len(files) <= KEEP:
         return
     files.sort(key=lambda entry: entry.stat().st_mtime)

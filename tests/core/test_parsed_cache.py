@@ -141,3 +141,18 @@ def test_a_launch_on_a_file_read_before_imports_no_yaml(tmp_path: Path) -> None:
     runs = [subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True, text=True,
                            timeout=120, check=True).stdout.strip() for _ in range(2)]
     assert runs == ["True", "False"]
+
+
+def test_a_temporary_file_a_killed_write_left_goes_once_it_is_old(tmp_path: Path) -> None:
+    import os
+    import time
+
+    folder = parsed_cache.cache_dir()
+    folder.mkdir(parents=True)
+    old, young = folder / ".abc.tmp", folder / ".def.tmp"
+    for left in (old, young):
+        left.write_text("{")
+    hour_ago = time.time() - 7200
+    os.utime(old, (hour_ago, hour_ago))
+    load_scenario(copy_of("tiny-cnn", tmp_path))
+    assert not old.exists() and young.exists()
