@@ -13,18 +13,22 @@ import traceback
 from contextlib import suppress
 from pathlib import Path
 
-from core.engine.journal import state_dir
+from core.user_dirs import state_folder
 
 LIMIT = 1_000_000  # bytes kept before the log starts again
 
 
-def log_path() -> Path:
-    return state_dir() / "errors.log"
+def log_path() -> Path | None:
+    """``errors.log`` in the state folder; None where there is none (no home folder)."""
+    folder = state_folder()
+    return None if folder is None else folder / "errors.log"
 
 
 def record(err: BaseException) -> Path | None:
     """Append ``err``'s traceback to the log; the log's path, or None if it cannot be written."""
     path = log_path()
+    if path is None:
+        return None
     text = "".join(traceback.format_exception(err))
     entry = f"--- {time.strftime('%Y-%m-%d %H:%M:%S')}\n{text}\n"
     with suppress(OSError):

@@ -92,7 +92,11 @@ class Recovery:
         if key is None or self.off:
             return
         digest = journal.scenario_digest(stepper.scenario)
-        found = journal.offer(key, digest)
+        try:
+            found = journal.offer(key, digest)
+        except JournalError as err:  # no state folder at all (no home folder)
+            self._fail(err)
+            return
         if not self._start(key, digest):
             return
         journal.record_commands(stepper, self._record)

@@ -42,6 +42,7 @@ from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.i18n import tr
 from core.os_reason import os_reason
+from core.user_dirs import state_folder
 
 FORMAT = "cnn-tui journal"
 VERSION = 1
@@ -64,10 +65,12 @@ class JournalError(CnnTuiError):
 
 # --- where journals live ---------------------------------------------------------
 def state_dir() -> Path:
-    """``$XDG_STATE_HOME/cnn-tui`` (default ``~/.local/state/cnn-tui``)."""
-    base = os.environ.get("XDG_STATE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".local" / "state"
-    return root / "cnn-tui"
+    """``$XDG_STATE_HOME/cnn-tui`` (default ``~/.local/state/cnn-tui``); JournalError where
+    there is no such folder (no home folder and no XDG_STATE_HOME: ``core.user_dirs``)."""
+    folder = state_folder()
+    if folder is None:
+        raise JournalError(tr("there is no folder for recovery journals (no home folder): set XDG_STATE_HOME"))
+    return folder
 
 
 def scenario_key(path: Path, bundled: bool) -> str:

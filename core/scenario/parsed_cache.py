@@ -5,17 +5,19 @@ whole scenario's loading (~70 M instructions, 4 % of the TUI's first frame). So 
 has been read, its document (``core.scenario.document``: the data, the lines of its values
 and the raw text of its scalars, exactly as the YAML reader built them) is kept in
 ``$XDG_CACHE_HOME/cnn-tui/parsed/`` (``~/.cache/cnn-tui/parsed/``), under the SHA-256 of
-the file's text and of this cache's format. The next read of the same text takes the
-document from there and checks and builds the scenario from it as from a fresh parse:
-every check, message and number is the same, and a file changed by one byte has another
-name, so nothing stale is ever read.
+the file's text and of this reader's version (the cache's format, and the size and time of
+the reader's source files). The next read of the same text takes the document from there
+and checks and builds the scenario from it as from a fresh parse: every check, message and
+number is the same, and a file changed by one byte, or a changed reader, gives another name,
+so nothing stale is ever read. (PyYAML's own version is not in the name: the reader builds
+documents from its events by its own rules.)
 
 Only JSON is written and read (plain data: nothing in a cache file can run), a document
 is kept only where JSON gives back its very values (types included), a file is written
-whole or not at all (a temporary file renamed into place), and any fault (a folder that
-cannot be written, a file that is not JSON, not of this format or not the document of this
-text's name) only means the YAML is read again. At most
-``KEEP`` files are kept (the oldest go first); deleting the folder is always safe.
+whole or not at all (a temporary file renamed into place), and any fault (no cache folder,
+one that cannot be written, a file that is not JSON, not of this format or not the document
+of this text's name) only means the YAML is read again. At most ``KEEP`` files are kept (the
+least recently used go first); deleting the folder is always safe.
 """
 
 from __future__ import annotations
@@ -32,21 +34,37 @@ from pathlib import Path
 from typing import Any
 
 from core.scenario.document import Lines, YamlDocument
+from core.user_dirs import cache_folder
 
 FORMAT = "cnn-tui parsed document 1"  # changed whenever the document's form or the reader's rules change
 KEEP = 256  # cache files kept (a scenario file's is a few kB)
-MAX_TEXT = 1 << 20  # texts kept: up to 1 MiB of YAML (a larger file's parse dwarfs PyYAML's import)
+MAX_TEXT = 1 << 20  # texts kept: up to a million characters (a larger file's parse dwarfs PyYAML's import)
 
 
-def cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/cnn-tui/parsed`` (default ``~/.cache/cnn-tui/parsed``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    return root / "cnn-tui" / "parsed"
+def cache_dir() -> Path | None:
+    """``$XDG_CACHE_HOME/cnn-tui/parsed`` (default ``~/.cache/cnn-tui/parsed``); None where
+    there is no such folder (no home folder: ``core.user_dirs``), and nothing is kept."""
+    folder = cache_folder()
+    return None if folder is None else folder / "parsed"
+
+
+def _reader_version() -> bytes:
+    """What names this reader: the cache's format, and the size and time of the files that
+    build and read a document, so that a changed reader (an upgrade, an edited checkout)
+    never takes a document an older one kept."""
+    here = Path(__file__).parent
+    parts = [FORMAT]
+    for name in ("yaml_source.py", "document.py", "parsed_cache.py"):
+        try:
+            info = os.stat(here / name)
+            parts.append(f"{name}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            parts.append(f"{name}:?")
+    return "\0".join(parts).encode()
 
 
 def _name(text: str) -> str:
-    digest = hashlib.sha256(FORMAT.encode())
+    digest = hashlib.sha256(_reader_version())
     digest.update(b"\0")
     digest.update(text.encode("utf-8", "surrogatepass"))
     return digest.hexdigest() + ".json"
@@ -56,20 +74,27 @@ def cached(text: str) -> YamlDocument | None:
     """The document kept for ``text``, or None (never read, or not readable now)."""
     if len(text) > MAX_TEXT:
         return None
+    folder = cache_dir()
+    if folder is None:
+        return None
     name = _name(text)
     try:
-        with open(cache_dir() / name, encoding="utf-8") as handle:
+        with open(folder / name, encoding="utf-8") as handle:
             stored = json.load(handle)
         if stored.get("format") != FORMAT or stored.get("of") != name:  # (a file copied under another name)
             return None
-        return YamlDocument(stored["data"], _lines(stored["tree"]))
+        doc = YamlDocument(stored["data"], _lines(stored["tree"]))
+        with contextlib.suppress(OSError):
+            os.utime(folder / name)  # used now: the last to be pruned
+        return doc
     except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
         return None
 
 
 def keep(text: str, doc: YamlDocument) -> None:
     """Keep ``doc`` as the document of ``text``, if JSON holds it exactly; faults are ignored."""
-    if len(text) > MAX_TEXT:
+    folder = cache_dir()
+    if len(text) > MAX_TEXT or folder is None:
         return
     try:
         name = _name(text)
@@ -77,7 +102,6 @@ def keep(text: str, doc: YamlDocument) -> None:
                             ensure_ascii=False, separators=(",", ":"))
         if not _same(json.loads(stored)["data"], doc.data):
             return
-        folder = cache_dir()
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:

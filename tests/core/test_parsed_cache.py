@@ -156,3 +156,34 @@ def test_a_temporary_file_a_killed_write_left_goes_once_it_is_old(tmp_path: Path
     os.utime(old, (hour_ago, hour_ago))
     load_scenario(copy_of("tiny-cnn", tmp_path))
     assert not old.exists() and young.exists()
+
+
+def test_a_changed_reader_does_not_take_what_an_older_one_kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = copy_of("tiny-cnn", tmp_path)
+    load_scenario(path)
+    monkeypatch.setattr(parsed_cache, "FORMAT", parsed_cache.FORMAT + " (a newer reader)")
+    read = []
+    original = parsed_cache.keep
+    monkeypatch.setattr(parsed_cache, "keep", lambda text, doc: read.append(text) or original(text, doc))
+    load_scenario(path)
+    assert len(read) == 1 and len(kept()) == 2  # parsed again, and kept under the new name
+
+
+def test_a_document_used_again_is_pruned_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(parsed_cache, "KEEP", 2)
+    first = copy_of("tiny-cnn", tmp_path)
+    second = tmp_path / "second.yaml"
+    second.write_text(first.read_text(encoding="utf-8").replace("0.5", "0.25"), encoding="utf-8")
+    load_scenario(first)
+    load_scenario(second)
+    for f in kept():
+        os.utime(f, (1, 1))  # both long unused
+    load_scenario(first)  # used again: newest
+    third = tmp_path / "third.yaml"
+    third.write_text(first.read_text(encoding="utf-8").replace("0.5", "0.125"), encoding="utf-8")
+    load_scenario(third)
+    names = {f.name for f in kept()}
+    assert parsed_cache._name(first.read_text(encoding="utf-8")) in names
+    assert parsed_cache._name(second.read_text(encoding="utf-8")) not in names

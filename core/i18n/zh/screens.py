@@ -154,6 +154,8 @@ MESSAGES: dict[str, str] = {
         "{name} 没有保存就中断了（崩溃、终端关闭或连接断开）。恢复会原样重放；丢弃则从文件重新开始。",
     "{reason}: unsaved work will not be recoverable after a crash; the session goes on":
         "{reason}：崩溃后将无法恢复未保存的工作；会话继续",
+    "there is no folder for recovery journals (no home folder): set XDG_STATE_HOME":
+        "没有存放恢复日志的文件夹（没有主目录）：请设置 XDG_STATE_HOME",
     "a recovery journal from {when} is for an earlier version of this file: not restored (kept as {name} in {folder})":
         "{when} 的恢复日志属于此文件的较早版本：未恢复（已保存为 {folder} 中的 {name}）",
     " ({n} older ones kept in {folder})": "（{n} 个更早的会话保留在 {folder}）",
