@@ -10,6 +10,7 @@ export that embeds one writes it as inert text of its language (``python_literal
 from __future__ import annotations
 
 import re
+import time
 import unicodedata
 
 from core.i18n import tr
@@ -125,3 +126,9 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
     Chinese words line up as English ones do."""
     fill = " " * max(0, width - cells(text))
     return fill + text if right else text + fill
+
+
+def minute_text(seconds: float) -> str:
+    """A moment as messages name it: ``2026-12-01 09:41``, in local time (a recovery
+    journal's "from <time>")."""
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))

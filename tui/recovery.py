@@ -12,7 +12,6 @@ message, and the session goes on without it.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING, Any
 
 from core.engine import journal
@@ -20,15 +19,10 @@ from core.engine.journal import Entry, Found, JournalError, JournalWriter
 from core.engine.stepper import Stepper
 from core.errors import CnnTuiError
 from core.i18n import tr, tr_n
-from core.text import quote
+from core.text import minute_text, quote
 
 if TYPE_CHECKING:
     from tui.screens.main_screen import MainScreen
-
-
-def when(seconds: float) -> str:
-    """``2026-12-01 09:41`` in local time (the dialog's "from <time>")."""
-    return time.strftime("%Y-%m-%d %H:%M", time.localtime(seconds))
 
 
 class Recovery:
@@ -172,7 +166,7 @@ class Recovery:
                 kept = [journal.set_aside(f) for f in stale]
                 self.host.call_after_refresh(
                     self.host.say, tr("a recovery journal from {when} is for an earlier version of this file: not "
-                                      "restored (kept as {name} in {folder})", when=when(stale[0].modified),
+                                      "restored (kept as {name} in {folder})", when=minute_text(stale[0].modified),
                                       name=kept[0].name, folder=quote(str(kept[0].parent))), True)
             return
         newest, older = usable[0], usable[1:]
@@ -186,7 +180,8 @@ class Recovery:
             journal.remove([newest.path])
             also = (tr_n(" ({n} older one kept in {folder})", " ({n} older ones kept in {folder})", len(kept),
                          folder=quote(str(kept[0].parent))) if kept else "")
-            self.host.say(tr("discarded the unsaved session from {when}{also}", when=when(newest.modified), also=also))
+            self.host.say(tr("discarded the unsaved session from {when}{also}", when=minute_text(newest.modified),
+                             also=also))
             return None
 
         from tui.screens.restore_screen import RestoreScreen  # only when a journal was left behind
@@ -223,7 +218,7 @@ class Recovery:
         note = tr(" — stopped early at {at}", at=done.failed) if done.failed else ""
         host.say(tr_n("restored the session from {when}: {n} change{said}{note} · next: {next}",
                       "restored the session from {when}: {n} changes{said}{note} · next: {next}", count,
-                      when=when(found.modified), said=said, note=note, next=host.stepper.phase().next_words()),
+                      when=minute_text(found.modified), said=said, note=note, next=host.stepper.phase().next_words()),
                  error=bool(done.failed))
 
     async def _resume_quiz(self, entry: Entry) -> str:

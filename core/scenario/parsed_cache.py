@@ -103,6 +103,8 @@ def keep(text: str, doc: YamlDocument) -> None:
         if not _same(json.loads(stored)["data"], doc.data):
             return
         folder.mkdir(parents=True, exist_ok=True)
+        # (not core.scenario.atomic, the saves' writer: a cache needs no fsync, owner or target
+        # checks, and every first read of a file writes one)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:

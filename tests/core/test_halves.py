@@ -7,10 +7,7 @@ threshold out of reach), to the bit."""
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
-import time
 import warnings
 from collections.abc import Iterator
 from functools import partial
@@ -18,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fixtures.forking import child_exit_code
 from fixtures.random_scenarios import modern_scenario, random_scenario
 
 from core.engine.chain import Chain
@@ -123,21 +121,13 @@ def test_halves_asked_for_inside_a_half_run_serially() -> None:
 def test_a_forked_child_starts_its_own_worker() -> None:
     halves.set_threads(2)
     halves.both(lambda: None, lambda: None)  # the parent's worker is running
-    pid = os.fork()
-    if pid == 0:  # the child: a split must not wait for the parent's thread
+
+    def child() -> bool:  # a split must not wait for the parent's thread
         done: list[int] = []
         halves.both(lambda: done.append(1), lambda: done.append(2))
-        os._exit(0 if sorted(done) == [1, 2] else 1)
-    for _ in range(400):  # up to 20 s; a child waiting for a thread it has not would hang
-        done_pid, status = os.waitpid(pid, os.WNOHANG)
-        if done_pid:
-            break
-        time.sleep(0.05)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        pytest.fail("the forked child's split never ended")
-    assert os.waitstatus_to_exitcode(status) == 0
+        return sorted(done) == [1, 2]
+
+    assert child_exit_code(child, "the forked child's split") == 0
 
 
 def test_the_split_rule_depends_on_shapes_only(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,15 +7,13 @@ when it started (an event the test waits for), so a loaded machine only makes it
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fixtures.forking import child_exit_code
 
 import core.engine.chain as chain_module
 import core.engine.passes as passes_module
@@ -162,21 +160,13 @@ def test_a_forked_child_hands_jobs_to_its_own_worker() -> None:
     halves.set_later_on(True)
     started = threading.Event()
     halves.later(_started([], started)).wait()  # the parent's worker is running
-    pid = os.fork()
-    if pid == 0:  # the child: a job must not wait for the parent's thread
+
+    def child() -> bool:  # a job must not wait for the parent's thread
         done: list[int] = []
         halves.later(lambda: done.append(1)).wait()
-        os._exit(0 if done == [1] else 1)
-    for _ in range(400):  # up to 20 s; a child waiting for a thread it has not would hang
-        done_pid, status = os.waitpid(pid, os.WNOHANG)
-        if done_pid:
-            break
-        time.sleep(0.05)
-    else:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        pytest.fail("the forked child's job never ended")
-    assert os.waitstatus_to_exitcode(status) == 0
+        return done == [1]
+
+    assert child_exit_code(child, "the forked child's job") == 0
 
 
 def test_the_hand_over_rule(monkeypatch: pytest.MonkeyPatch) -> None:

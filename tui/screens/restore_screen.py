@@ -8,8 +8,7 @@ from textual.binding import Binding
 
 from core.engine.journal import Found
 from core.i18n import mark, tr, tr_n
-from core.text import quote
-from tui.recovery import when
+from core.text import minute_text, quote
 from tui.screens.confirm_screen import ConfirmScreen
 
 
@@ -25,7 +24,7 @@ class RestoreScreen(ConfirmScreen, inherit_bindings=False):
         count = found.changes
         super().__init__(tr_n("Restore the unsaved session from {when}? ({n} change)",
                               "Restore the unsaved session from {when}? ({n} changes)", count,
-                              when=when(found.modified)),
+                              when=minute_text(found.modified)),
                          hint=tr("{name} was left without saving (a crash, a closed terminal or a lost connection). "
                                  "Restore replays it exactly; discard starts from the file.", name=quote(name)))
         self.found = found
