@@ -18,6 +18,7 @@ from core.text import cells, quote, visible
 if TYPE_CHECKING:  # argparse and the parser are imported when a command line is parsed (not for the TUI)
     import argparse
 
+    from core.engine.scenario import Scenario
     from core.engine.training import Trainer
     from core.scenario.budget import SolveTooLarge
     from core.teacher.key import Key
@@ -32,7 +33,7 @@ USAGE_FORMS: tuple[tuple[str, str], ...] = (
     ("cnn-tui scenarios", mark("list the bundled scenarios")),
     ("cnn-tui check PATH|NAME", mark("validate a scenario file")),
     ("cnn-tui solve PATH|NAME [--iterations N] [--format text|markdown|json] [--hand-rounding]", ""),
-    ("cnn-tui train PATH|NAME [--epochs N] [--save PATH]", ""),
+    ("cnn-tui train PATH|NAME [--epochs N] [--save PATH] [--processes N]", ""),
     ("cnn-tui export PATH|NAME --to markdown|latex|pytorch [-o FILE] [--hand-rounding]", ""),
     ("cnn-tui exercise PATH|NAME (--count N | --students ROSTER.csv) [--seed S] [--ask SCOPE] -o DIR", ""),
     ("cnn-tui grade DIR/key.yaml SUBMISSION... [--json] [--csv FILE] [--report FILE.md] [--feedback DIR] [--tui]", ""),
@@ -88,6 +89,12 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument("--epochs", type=_positive, default=None, metavar="N",
                        help=tr("epochs to train (1 to {most:,}; default 10)", most=MAX_COUNT))
     train.add_argument("--save", metavar="PATH", help=tr("save the trained scenario here"))
+    train.add_argument("--processes", type=int, choices=(1, 2), default=None, metavar="N",
+                       help=tr("1: each batch in one pass, as the stepper and the TUI work it; 2: each batch of a "
+                               "plain chain of layers (no residual blocks, batch norm or dropout) in two halves, on "
+                               "two CPUs where there are two (the batch's sums as two half sums: the last bits of "
+                               "the numbers can differ from one pass's); default: 2 where two halves pay, from the "
+                               "network's shapes"))
     export = sub.add_parser("export", help=tr("export iteration 1's derivation or a PyTorch script"))
     export.add_argument("scenario", metavar="PATH|NAME")
     export.add_argument("--to", required=True, choices=("markdown", "latex", "pytorch"))
@@ -248,7 +255,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             refuse_unless_scenario(plan_save(scenario, args.save).target)
         except SaveError as err:
             raise SaveError(tr("{reason} (checked before training)", reason=err.reason), file=err.file) from None
-    trainer = Trainer(scenario)
+    trainer = Trainer(scenario, halves=_halves(scenario, args.processes))
     # what the imports and the loading built lives to the end: the collector's full passes,
     # which a tiny network's iterations set off every few hundred of them, stop walking it
     # (about 4 µs an iteration for tiny-cnn); what training makes is collected as ever, and
@@ -257,7 +264,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     gc.freeze()
     try:
-        _train_epochs(trainer, args.epochs or 10)
+        with trainer.two_processes():
+            _train_epochs(trainer, args.epochs or 10)
     except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
         raise CnnTuiError(tr("{error}; nothing saved", error=str(err)) if args.save is not None else str(err)) from None
     finally:
@@ -277,6 +285,16 @@ def cmd_train(args: argparse.Namespace) -> int:
         for note in saved.notes:
             print(f"  {note}")
     return 0
+
+
+def _halves(scenario: Scenario, processes: int | None) -> bool:
+    """Whether ``train`` works each batch in two halves (``--processes``; by default where
+    they pay, from the network's shapes: core/engine/batch_halves.py)."""
+    if processes is not None:
+        return processes == 2
+    from core.engine.batch_halves import halves_pay
+
+    return halves_pay(scenario.network, scenario.batch_size)
 
 
 def _train_epochs(trainer: Trainer, epochs: int) -> None:

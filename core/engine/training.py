@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import NamedTuple
 
 import numpy as np
 
+from core.engine.batch_halves import HalvedChain, halves_possible
 from core.engine.chain import Chain
 from core.engine.heap import keep_freed_memory
 from core.engine.network import Network
@@ -133,15 +135,17 @@ class Trainer:
 
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
                  iteration: int = 1, optimizer_state: OptimizerState | None = None,
-                 layer_state: dict[str, Params] | None = None) -> None:
+                 layer_state: dict[str, Params] | None = None, halves: bool = False) -> None:
+        """``halves``: work each batch in two halves where the network is a plain chain and
+        the batch even (core/engine/batch_halves.py: the same maths, the batch's sums taken
+        as two half sums), as ``cnn-tui train`` does to run them in two processes; by
+        default one pass over the batch, as the stepper."""
         keep_freed_memory()  # iterations reuse the pages the last one freed (see core/engine/heap)
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
         self._first = iteration  # where this run started (its epochs count from there)
         start = params if params is not None else scenario.params
         layers = scenario.network.param_layers()
-        self._views: dict[str, Params] = {layer.name: {} for layer in layers}
-        self._grad_views: dict[str, Params] = {layer.name: {} for layer in layers}
         self._entries: list[tuple[str, str, slice, bool]] = []  # layer, parameter, its slice, frozen?
         shapes = []
         offset = 0
@@ -153,9 +157,9 @@ class Trainer:
                 offset += size
         self._theta = np.concatenate([np.zeros(0)] + [np.ravel(start[lay][name]) for lay, name, _, _ in self._entries])
         self._grad = np.zeros_like(self._theta)  # every gradient, written in place by the layers
-        for (lay, name, part, _), shape in zip(self._entries, shapes):
-            self._views[lay][name] = self._theta[part].reshape(shape)
-            self._grad_views[lay][name] = self._grad[part].reshape(shape)
+        self._shapes = shapes
+        self._views = self._views_over(self._theta)
+        self._grad_views = self._views_over(self._grad)
         frozen = [part for _, _, part, is_frozen in self._entries if is_frozen]
         self._frozen: np.ndarray | None = None  # where the update does not apply; None: nowhere
         if frozen:
@@ -175,8 +179,13 @@ class Trainer:
         # in the same Run (nothing in it changes)
         self._plain = not self._given_layers and not any(layer.state_defaults for layer in scenario.network.layers)
         # a plain network that is a chain of layers runs its passes from a plan made once
-        self._chain = Chain(scenario.network, self._views, self._grad_views) \
-            if self._plain and Chain.fits(scenario.network) else None
+        # (with ``halves``, two halves of each batch, each through that plan: core/engine/batch_halves.py)
+        self._chain: Chain | HalvedChain | None = None
+        if self._plain and Chain.fits(scenario.network):
+            self._chain = HalvedChain(scenario.network, self._views, self._grad, self._views_over,
+                                      scenario.batch_size) \
+                if halves and halves_possible(scenario.batch_size) \
+                else Chain(scenario.network, self._views, self._grad_views)
         # whether accuracies are reported, worked out once (it reads every target)
         self._classified = scenario.samples.is_classification
         test = scenario.test_samples
@@ -192,6 +201,22 @@ class Trainer:
         # the samples they classified right in their own forward pass
         self._epoch_losses: list[float] = []
         self._epoch_right = 0
+
+    def _views_over(self, flat: np.ndarray) -> dict[str, Params]:
+        """Every parameter's array as a view of ``flat`` (laid out as ``_theta``), by layer."""
+        views: dict[str, Params] = {layer.name: {} for layer in self.scenario.network.param_layers()}
+        for (lay, name, part, _), shape in zip(self._entries, self._shapes):
+            views[lay][name] = flat[part].reshape(shape)
+        return views
+
+    def two_processes(self) -> AbstractContextManager[bool]:
+        """While the block runs, a second process works the second half of each large batch
+        (``HalvedChain.two_processes``: the same floats as one process); yields whether one
+        started (never for a network trained in one pass, or where a fork is not possible)."""
+        chain = self._chain
+        if isinstance(chain, HalvedChain):
+            return chain.two_processes(self.step)
+        return nullcontext(False)
 
     @property
     def layer_state(self) -> dict[str, Params]:

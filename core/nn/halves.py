@@ -64,7 +64,8 @@ A = TypeVar("A")
 B = TypeVar("B")
 
 
-def _cpus() -> int:
+def cpus() -> int:
+    """The CPUs this process may run on."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # (no affinity call on this platform)
@@ -224,7 +225,7 @@ def threads() -> int:
     halves on two threads" and "Issue 15, session 7")."""
     global _threads
     if _threads is None:
-        _threads = 2 if os.environ.get("CNN_TUI_HALVES") == "2" and _cpus() >= 2 else 1
+        _threads = 2 if os.environ.get("CNN_TUI_HALVES") == "2" and cpus() >= 2 else 1
     return _threads
 
 
@@ -245,7 +246,7 @@ def later_on() -> bool:
     call after call (benchmarks/README.md, "Issue 15, session 11")."""
     global _later
     if _later is None:
-        _later = os.environ.get("CNN_TUI_LATER") != "0" and _cpus() >= 2
+        _later = os.environ.get("CNN_TUI_LATER") != "0" and cpus() >= 2
     return _later
 
 
@@ -254,6 +255,13 @@ def set_later_on(on: bool) -> None:
     once in the caller). For tests, which compare the two, and benchmarks."""
     global _later
     _later = bool(on)
+
+
+def worker_threads() -> int:
+    """The threads of this module running now (0 or 1: the worker, once made). Between two
+    steps it waits for work and holds no lock, so a fork then may leave it behind (the
+    child makes its own: ``_forget_worker``)."""
+    return 0 if _worker is None else 1
 
 
 def _the_worker() -> _Worker:

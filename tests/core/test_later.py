@@ -180,7 +180,7 @@ def test_the_hand_over_rule(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not halves.later_on()
     monkeypatch.setattr(halves, "_later", None)
     monkeypatch.delenv("CNN_TUI_LATER")
-    assert halves.later_on() == (halves._cpus() >= 2)
+    assert halves.later_on() == (halves.cpus() >= 2)
 
 
 # --- training: the same floats with the hand-over on and off ----------------------------

@@ -1,0 +1,112 @@
+"""``cnn-tui train --processes``: a large batch in two halves, on two processes where the
+machine has two CPUs (core/engine/batch_halves.py), run as a user runs it: in a fresh
+process, which has no other thread and so may fork."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fixtures.cli_run import run_cli
+from fixtures.helpers import scenario_text
+
+from core.engine.batch_halves import halves_pay
+from core.engine.training import Trainer
+from core.numbers import fmt
+from core.scenario.load import load_scenario
+
+EPOCHS = 3
+
+
+@pytest.fixture
+def conv_file(tmp_path: Path) -> Path:
+    """A small CNN at batch 32 (two iterations an epoch) whose halves pay by default."""
+    rng = np.random.default_rng(5)
+    samples = [{"x": rng.normal(size=(1, 12, 12)).round(4).tolist(), "label": i % 10} for i in range(64)]
+    layers = [{"name": "c", "type": "conv2d", "filters": 8, "kernel": 3, "activation": "relu"},
+              {"name": "p", "type": "maxpool2d", "size": 2},
+              {"name": "flat", "type": "flatten"},
+              {"name": "out", "type": "dense", "units": 10, "activation": "softmax"}]
+    path = tmp_path / "conv.yaml"
+    path.write_text(scenario_text([1, 12, 12], layers, "cross_entropy", samples, 0.05, 32, seed=2,
+                                  extra="init: he\n"), encoding="utf-8")
+    return path
+
+
+def _processes_running(marker: str) -> list[int]:
+    """Processes whose command line names ``marker`` (the test's own scenario file)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if marker in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _trained_params(path: Path, halves: bool) -> tuple[dict, list]:
+    trainer = Trainer(load_scenario(path), halves=halves)
+    stats = trainer.run_epochs(EPOCHS)
+    return trainer.params, stats
+
+
+def _saved(path: Path) -> dict:
+    return load_scenario(path).params
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="looks for leftover processes in /proc")
+def test_train_in_two_processes_gives_the_halves_numbers_and_leaves_no_process(conv_file: Path, tmp_path: Path
+                                                                              ) -> None:
+    assert halves_pay(load_scenario(conv_file).network, 32)
+    saved = {n: tmp_path / f"trained-{n}.yaml" for n in ("default", "1", "2")}
+    runs = {}
+    for n, target in saved.items():
+        options = [] if n == "default" else ["--processes", n]
+        runs[n] = run_cli("train", str(conv_file), "--epochs", str(EPOCHS), "--save", str(target), *options)
+        assert runs[n].returncode == 0, runs[n].stderr
+        assert runs[n].stderr == ""
+    halves_params, halves_stats = _trained_params(conv_file, True)
+    whole_params, whole_stats = _trained_params(conv_file, False)
+    for n, stats in (("2", halves_stats), ("default", halves_stats), ("1", whole_stats)):
+        epoch_lines = [line for line in runs[n].stdout.splitlines() if line.startswith("epoch ")]
+        assert len(epoch_lines) == EPOCHS  # each once: the child writes nothing
+        for line, st in zip(epoch_lines, stats):
+            assert re.match(rf"epoch {st.epoch}/{EPOCHS}  loss {re.escape(fmt(st.loss, 4))}", line), line
+    for n, params in (("2", halves_params), ("default", halves_params), ("1", whole_params)):
+        trained = _saved(saved[n])
+        for layer, ps in params.items():
+            for name, value in ps.items():
+                assert trained[layer][name].tobytes() == value.tobytes(), (n, layer, name)
+    # the two ways differ only in the last bits
+    for layer, ps in halves_params.items():
+        for name, value in ps.items():
+            np.testing.assert_allclose(value, whole_params[layer][name], rtol=1e-10, atol=1e-13)
+    deadline = time.monotonic() + 10
+    while _processes_running(str(conv_file)):  # the child left with its parent
+        assert time.monotonic() < deadline, "a process of the run is still there"
+        time.sleep(0.05)
+
+
+def test_processes_takes_one_or_two(conv_file: Path) -> None:
+    result = run_cli("train", str(conv_file), "--processes", "3")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--processes" in result.stderr and "3" in result.stderr
+    assert "epoch" not in result.stdout
+    helped = run_cli("train", "--help")
+    assert helped.returncode == 0 and "--processes" in helped.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_network_trained_in_one_pass_ignores_two_processes(tmp_path: Path) -> None:
+    """Batch norm needs the whole batch: --processes 2 trains it as one pass would."""
+    one, two = tmp_path / "one.yaml", tmp_path / "two.yaml"
+    for target, n in ((one, "1"), (two, "2")):
+        result = run_cli("train", "batchnorm-tiny", "--epochs", "2", "--save", str(target), "--processes", n)
+        assert result.returncode == 0, result.stderr
+    assert one.read_bytes() == two.read_bytes()

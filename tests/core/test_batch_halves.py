@@ -1,0 +1,264 @@
+"""A batch in two halves (core/engine/batch_halves.py): the batch mean's gradient to the
+last bits for every loss and optimizer, and the same floats to the bit whether one process
+works both halves or a forked child works the second (and after the child is gone).
+
+No timing is asserted: a wait in a test is bounded only so that a hung child ends the test."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fixtures.helpers import build, random_samples, scenario_text
+
+import core.engine.batch_halves as batch_halves
+from core.engine.batch_halves import HalvedChain, halves_pay, halves_possible, step_work
+from core.engine.scenario import Scenario
+from core.engine.training import Trainer
+from core.errors import TrainingDiverged
+from core.nn import halves
+from core.scenario.catalog import load
+
+CONV = [{"name": "c", "type": "conv2d", "filters": 4, "kernel": 3, "activation": "relu"},
+        {"name": "p", "type": "maxpool2d", "size": 2},
+        {"name": "flat", "type": "flatten"}]
+# (loss, output activation): every loss, fused with its activation where it has one
+LOSSES = [("cross_entropy", "softmax"), ("binary_cross_entropy", "sigmoid"), ("mse", "linear"),
+          ("squared_error", "tanh"), ("cross_entropy", "sigmoid")]
+OPTIMIZERS = ["", "optimizer: {type: sgd, momentum: 0.9, nesterov: true}\n", "optimizer: {type: adam}\n",
+              "optimizer: {type: rmsprop}\n", "optimizer: {type: adamw, weight_decay: 0.1}\n"]
+
+
+@pytest.fixture(autouse=True)
+def _restore() -> Iterator[None]:
+    on = halves.later_on()
+    yield
+    halves.set_later_on(on)
+
+
+def _scenario(loss: str = "cross_entropy", activation: str = "softmax", extra: str = "", batch: int = 8,
+              seed: int = 3) -> Scenario:
+    rng = np.random.default_rng(seed)
+    outputs = 3
+    samples = random_samples(rng, (1, 8, 8), outputs, loss, 24)
+    layers = [*CONV, {"name": "out", "type": "dense", "units": outputs, "activation": activation}]
+    return build(scenario_text([1, 8, 8], layers, loss, samples, learning_rate=0.05, batch_size=batch,
+                               extra="init: he\n" + extra))
+
+
+def _trained(scenario: Scenario, steps: int, halves_on: bool, two: bool = False
+             ) -> tuple[list[float], np.ndarray, Trainer]:
+    trainer = Trainer(scenario, halves=halves_on)
+    with trainer.two_processes() if two else _nothing():
+        losses = [trainer.step() for _ in range(steps)]
+    theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
+    return losses, theta, trainer
+
+
+class _nothing:
+    def __enter__(self) -> bool:
+        return False
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+# --- the maths: the batch mean's gradient --------------------------------------------------
+
+@pytest.mark.parametrize(("loss", "activation"), LOSSES)
+def test_two_halves_are_the_batch_means_gradient_for_every_loss(loss: str, activation: str) -> None:
+    scenario = _scenario(loss, activation)
+    whole, whole_theta, one = _trained(scenario, 1, False)
+    halved, halved_theta, two = _trained(scenario, 1, True)
+    assert isinstance(two._chain, HalvedChain) and not isinstance(one._chain, HalvedChain)
+    np.testing.assert_allclose(halved, whole, rtol=1e-13)
+    # the gradients themselves: a factor of two in the halves' scaling would show at once
+    np.testing.assert_allclose(two._grad, one._grad, rtol=1e-12, atol=1e-16)
+    np.testing.assert_allclose(halved_theta, whole_theta, rtol=1e-13, atol=1e-16)
+    assert np.abs(one._grad).max() > 1e-3  # (a real gradient, not zeros)
+
+
+@pytest.mark.parametrize("optimizer", OPTIMIZERS)
+def test_halves_train_as_one_pass_does_over_iterations(optimizer: str) -> None:
+    scenario = _scenario(extra=optimizer)
+    whole, whole_theta, _ = _trained(scenario, 9, False)  # three epochs: every batch comes round
+    halved, halved_theta, _ = _trained(scenario, 9, True)
+    np.testing.assert_allclose(halved, whole, rtol=1e-12)
+    np.testing.assert_allclose(halved_theta, whole_theta, rtol=1e-11, atol=1e-14)
+
+
+def test_the_halves_are_each_halfs_own_pass() -> None:
+    """The sum is (first half's mean gradient + second's) / 2, each half's from its own pass."""
+    scenario = _scenario(batch=8)
+    trainer = Trainer(scenario, halves=True)
+    loss = trainer.step()
+    halves_of = []
+    for rows in (slice(0, 4), slice(4, 8)):
+        part = scenario.copy()
+        part.samples = type(scenario.samples)(scenario.samples.x[rows], scenario.samples.y[rows])
+        part.batch_size = 4
+        alone = Trainer(part)
+        halves_of.append((alone.step(), alone._grad.copy()))
+    (first_loss, first), (second_loss, second) = halves_of
+    assert loss == (first_loss + second_loss) * 0.5
+    assert trainer._grad.tobytes() == ((first + second) * 0.5).tobytes()
+
+
+def test_odd_batches_and_graphs_with_state_work_in_one_pass() -> None:
+    assert not isinstance(Trainer(_scenario(batch=5), halves=True)._chain, HalvedChain)
+    assert Trainer(load("batchnorm-tiny"), halves=True)._chain is None  # batch norm: the whole batch's statistics
+    assert not halves_possible(1) and not halves_possible(7) and halves_possible(2)
+
+
+def test_halves_pay_from_shapes_only() -> None:
+    digits = load("digits")
+    assert step_work(digits.network, 16) == 2 * step_work(digits.network, 8)
+    assert not halves_pay(digits.network, 8)  # below MIN_BATCH
+    assert not halves_pay(digits.network, 16)  # 1,370 parameters for 107k multiply-adds: too many
+    assert halves_pay(digits.network, 32) and halves_pay(digits.network, 64)
+    assert not halves_pay(digits.network, 17)  # odd
+    assert not halves_pay(load("tiny-cnn").network, 64)  # too little work for the exchange
+    dense = build(scenario_text([784], [{"name": "h", "type": "dense", "units": 256, "activation": "relu"},
+                                        {"name": "out", "type": "dense", "units": 10, "activation": "softmax"}],
+                                "cross_entropy", [{"x": [0.0] * 784, "y": [1.0] + [0.0] * 9}]))
+    # a weight per multiply-add of a sample: exchanging the gradients costs more than the halves save
+    assert not halves_pay(dense.network, 64)
+
+
+# --- two processes ------------------------------------------------------------------------
+
+needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+
+
+@pytest.fixture
+def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes where this test runs (the test runner's own threads would say no)."""
+    monkeypatch.setattr(batch_halves, "two_processes_possible", lambda: True)
+
+
+def _child_gone(pid: int) -> bool:
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] != 0
+    except ChildProcessError:  # reaped already
+        return True
+
+
+@needs_fork
+@pytest.mark.parametrize("optimizer", OPTIMIZERS[:3])
+def test_two_processes_make_one_process_halves_floats(optimizer: str, forkable: None) -> None:
+    scenario = _scenario(extra=optimizer, batch=8)
+    alone_losses, alone_theta, alone = _trained(scenario, 12, True)
+    trainer = Trainer(scenario, halves=True)
+    chain = trainer._chain
+    assert isinstance(chain, HalvedChain)
+    with trainer.two_processes() as started:
+        assert started and chain._child > 0
+        pid = chain._child
+        losses = [trainer.step() for _ in range(12)]
+    assert _child_gone(pid) and chain._child == 0
+    assert [np.float64(v).tobytes() for v in losses] == [np.float64(v).tobytes() for v in alone_losses]
+    theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
+    assert theta.tobytes() == alone_theta.tobytes()
+    state, alone_state = trainer.optimizer_state, alone.optimizer_state
+    assert state.step == alone_state.step == 12
+    assert set(state.buffers) == set(alone_state.buffers)
+    for name, value in alone_state.buffers.items():
+        assert state.buffers[name].tobytes() == value.tobytes(), name
+    # after the block: one process again, the same floats as ever
+    assert trainer.step() == alone.step()
+
+
+@needs_fork
+def test_a_parent_whose_child_dies_works_both_halves_with_the_same_floats(forkable: None) -> None:
+    scenario = _scenario(batch=8)
+    alone_losses, alone_theta, _ = _trained(scenario, 10, True)
+    trainer = Trainer(scenario, halves=True)
+    chain = trainer._chain
+    assert isinstance(chain, HalvedChain)
+    with trainer.two_processes():
+        losses = [trainer.step() for _ in range(4)]
+        os.kill(chain._child, signal.SIGKILL)
+        losses += [trainer.step() for _ in range(6)]
+        assert chain._child == 0  # found gone, and reaped
+    theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
+    assert losses == alone_losses and theta.tobytes() == alone_theta.tobytes()
+
+
+@needs_fork
+def test_the_child_leaves_when_the_block_ends_by_an_error(forkable: None) -> None:
+    trainer = Trainer(_scenario(batch=8), halves=True)
+    chain = trainer._chain
+    assert isinstance(chain, HalvedChain)
+    with pytest.raises(KeyboardInterrupt), trainer.two_processes():
+        trainer.step()
+        pid = chain._child
+        raise KeyboardInterrupt
+    assert _child_gone(pid)
+
+
+@needs_fork
+def test_a_child_whose_parent_is_gone_leaves(forkable: None, tmp_path: Path) -> None:
+    """A parent killed mid-run (no block end to tell the child) leaves no child behind."""
+    scenario = _scenario(batch=8)
+    marker = tmp_path / "child"
+    pid = os.fork()
+    if pid == 0:  # the would-be parent: starts its child, writes its pid, then is killed
+        try:
+            trainer = Trainer(scenario, halves=True)
+            chain = trainer._chain
+            assert isinstance(chain, HalvedChain)
+            with trainer.two_processes():
+                trainer.step()
+                marker.write_text(str(chain._child))
+                time.sleep(60)
+        finally:
+            os._exit(1)
+    deadline = time.monotonic() + 30
+    while not marker.exists() or not marker.read_text():
+        assert time.monotonic() < deadline, "the parent never started its child"
+        time.sleep(0.01)
+    child = int(marker.read_text())
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    while True:  # the orphan looks for its parent while it waits for the next step
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        assert time.monotonic() < deadline, "the child outlived its parent"
+        time.sleep(0.01)
+
+
+@needs_fork
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_divergence_stops_both_processes_at_the_same_iteration(forkable: None) -> None:
+    scenario = _scenario(batch=8)
+    scenario.learning_rate = 1e200
+    with pytest.raises(TrainingDiverged) as alone:
+        _trained(scenario, 5, True)
+    trainer = Trainer(scenario, halves=True)
+    chain = trainer._chain
+    assert isinstance(chain, HalvedChain)
+    with pytest.raises(TrainingDiverged) as paired, trainer.two_processes():
+        pid = chain._child
+        for _ in range(5):
+            trainer.step()
+    assert str(paired.value) == str(alone.value)
+    assert _child_gone(pid)
+
+
+def test_no_second_process_where_it_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch_halves, "two_processes_possible", lambda: False)
+    scenario = _scenario(batch=8)
+    trainer = Trainer(scenario, halves=True)
+    with trainer.two_processes() as started:
+        losses = [trainer.step() for _ in range(3)]
+    assert not started
+    assert losses == _trained(scenario, 3, True)[0]
+    with Trainer(scenario).two_processes() as started_whole:  # one pass: nothing to share
+        assert not started_whole
