@@ -90,11 +90,10 @@ def _parser() -> argparse.ArgumentParser:
                        help=tr("epochs to train (1 to {most:,}; default 10)", most=MAX_COUNT))
     train.add_argument("--save", metavar="PATH", help=tr("save the trained scenario here"))
     train.add_argument("--processes", type=int, choices=(1, 2), default=None, metavar="N",
-                       help=tr("1: each batch in one pass, as the stepper and the TUI work it; 2: each batch of a "
-                               "plain chain of layers (no residual blocks, batch norm or dropout) in two halves, on "
-                               "two CPUs where there are two (the batch's sums as two half sums: the last bits of "
-                               "the numbers can differ from one pass's); default: 2 where two halves pay, from the "
-                               "network's shapes"))
+                       help=tr("1: each batch in one pass, as the stepper and the TUI work it; 2: each batch in two "
+                               "halves, on two CPUs where there are two (the batch's sums as two half sums: the "
+                               "last bits of the numbers can differ from one pass's, the same on every machine); "
+                               "default: 2 where the halves pay and two CPUs can run them, else 1"))
     export = sub.add_parser("export", help=tr("export iteration 1's derivation or a PyTorch script"))
     export.add_argument("scenario", metavar="PATH|NAME")
     export.add_argument("--to", required=True, choices=("markdown", "latex", "pytorch"))
@@ -288,13 +287,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def _halves(scenario: Scenario, processes: int | None) -> bool:
-    """Whether ``train`` works each batch in two halves (``--processes``; by default where
-    they pay, from the network's shapes: core/engine/batch_halves.py)."""
+    """Whether ``train`` works each batch in two halves: ``--processes 2``, or by default
+    where they pay and a second process can run them (core/engine/batch_halves.py)."""
     if processes is not None:
         return processes == 2
     from core.engine.batch_halves import halves_pay
+    from core.engine.process_pair import two_processes_possible
 
-    return halves_pay(scenario.network, scenario.batch_size)
+    return halves_pay(scenario.network, scenario.batch_size) and two_processes_possible()
 
 
 def _train_epochs(trainer: Trainer, epochs: int) -> None:

@@ -1,54 +1,39 @@
-"""A large training batch in two halves, and a second process that works one of them.
+"""A large training batch in two halves, which two processes can work side by side.
 
-``cnn-tui train`` may work each batch of a plain chain of layers (``Chain``) as two halves
-of equal size: the first half's gradients and the second's, each from its own forward and
-backward pass, then added (first + second) and halved. Each half's loss is its own mean,
-so its gradients are exactly twice the whole batch's share of them (every backward step is
-linear in the loss's δ, and scaling by 2 commutes with rounding): the sum halved is the
-batch mean's gradient. The same maths as one pass over the whole batch, with its sums over
-the batch taken as two half sums, so the last bits can differ from one pass's (about one
-part in 10¹⁶ a step). Whether a run works halves is the caller's choice (the command's
-``--processes``, by default ``halves_pay``, from shapes only), never the machine's: where
-no second process can run, the halves run one after the other, with the same floats. The
-stepper, and training in the TUI, work the whole batch in one pass.
+``cnn-tui train`` may work each batch as two halves of equal size: the first half's
+gradients and the second's, each from a forward and backward pass of its own, then added
+(first + second) and halved. Each half's loss is its own mean, so its gradients are exactly
+twice the whole batch's share of them (every backward step is linear in the loss's δ, and
+scaling by 2 commutes with rounding): the sum halved is the batch mean's gradient. A layer
+that couples the samples meets the other half for each sum over the batch (batch norm's
+statistics and its backward pass's two sums: ``BatchHalves``), so each half normalises by
+the whole batch's statistics. The same maths as one pass over the whole batch, with its sums
+over the batch taken as two half sums: the last bits can differ from one pass's (about one
+part in 10¹⁶ a step; training can grow that). The stepper, ``solve`` and training in the
+TUI work the whole batch in one pass.
 
-``HalvedChain.two_processes`` runs the second half in a forked child process while the
-caller runs the first, on two CPUs at once with no lock between them (two threads would
-take turns at Python's GIL between the many short NumPy calls of a pass). Both processes
-run the same training loop on the same numbers: each writes its half's gradients, output
-rows and loss into memory both share, publishes the step's number, waits for the other's,
-and adds the two halves in the same order, so both hold the same parameters to the bit
-without sending them. The shared arrays come in two sets used alternately (a process
-writes a step's set only after the other has published the next step, so after it has
-read this set's last contents). The child never writes to a terminal or a file, ignores
-Ctrl-C (the parent's), and leaves when told to, when the parent is gone, or at its first
-error; a parent that finds the child gone works the second half itself from then on: the
-same operations on the same numbers, so the same floats.
-
-Two processes run on Linux on x86-64 (whose stores reach another CPU in program order, so
-a published step number follows its arrays) with two CPUs or more, from a process with no
-other thread (a fork copies only the calling thread).
+Two processes (core/engine/process_pair.py) each work a half and meet over shared memory:
+about 1.5–1.7 times as fast as one pass at LeNet's size. Without a second process the
+halves give the same floats worked in one: a plain chain's (``HalvedChain``) one after the
+other, any other network's (``HalvedPasses``) on two threads taking turns between the
+meetings, slower than one pass (each half's arrays leave the cache at every turn).
 """
 
 from __future__ import annotations
 
 import contextlib
-import mmap
-import os
-import platform
-import signal
-import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from math import prod
 
 import numpy as np
 
 from core.engine.chain import Chain
 from core.engine.network import Network
-from core.nn import halves
+from core.engine.passes import Run, gradients
+from core.engine.process_pair import PartnerGone, ProcessPair
 from core.nn.layers import Params
+from core.nn.layers.base import BatchHalves
 
 # the smallest batch worked in halves by default (each half then has at least 8 samples)
 MIN_BATCH = 16
@@ -65,15 +50,6 @@ MIN_WORK = 1 << 16
 # LeNet's 1/250 at batch 32 and the digits CNN's 1/312 at batch 64 pay (3.7 → 2.2 ms, 0.41
 # → 0.26 ms a step)
 MAX_PARAMS_PER_WORK = 1 / 100
-
-# the shared words: each process's last published step, the stop request, the child's pid
-_SEQ = (0, 1)
-_STOP = 2
-# spins of a wait between looks at whether the other process is still there
-_SPINS = 2048
-# how long a wait spins before it sleeps between looks (µs of a CPU, then a sleep each look)
-_SPIN_FOR = 0.002
-_NAP = 50e-6
 
 
 def step_work(network: Network, batch: int) -> int:
@@ -94,11 +70,10 @@ def halves_possible(batch: int) -> bool:
 
 
 def halves_pay(network: Network, batch: int) -> bool:
-    """Whether two halves of a batch of ``batch`` samples of ``network`` (a plain chain),
-    one per process, take less time than one pass: an even batch of ``MIN_BATCH`` or more,
-    a forward pass of ``MIN_WORK`` multiply-adds or more, and few parameters for that work
-    (their gradients are exchanged). Shapes only, so a default that depends on it depends
-    on nothing of the machine."""
+    """Whether two halves of a batch of ``batch`` samples of ``network``, one per process,
+    take less time than one pass: an even batch of ``MIN_BATCH`` or more, a forward pass of
+    ``MIN_WORK`` multiply-adds or more, and few parameters for that work (their gradients
+    are exchanged)."""
     if batch < MIN_BATCH or not halves_possible(batch):
         return False
     work = step_work(network, batch)
@@ -106,163 +81,236 @@ def halves_pay(network: Network, batch: int) -> bool:
     return work >= MIN_WORK and parameters <= MAX_PARAMS_PER_WORK * work
 
 
-def two_processes_possible() -> bool:
-    """Whether this process may fork a second one to work halves: Linux on x86-64, two CPUs
-    or more for it, and no other thread running but halves' idle worker (see the module's
-    docstring; called between steps)."""
-    return (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")
-            and halves.cpus() >= 2 and threading.active_count() == 1 + halves.worker_threads()
-            and hasattr(os, "fork"))
-
-
-class _Stopped(Exception):
-    """The child was told to leave (or its parent is gone): it exits quietly."""
-
-
 class HalvedChain:
     """``Chain.gradients`` of a batch in two halves (see the module's docstring), the sum
     written into ``grad`` (the trainer's flat gradient, whose views the layers' gradients
-    are): the same call, the same result, for ``Trainer.step``."""
+    are): the same call, the same result, for ``Trainer.step``. Each half's chain writes
+    its gradients straight into its part of the pair's shared set; one meeting a step."""
 
     def __init__(self, network: Network, params: dict[str, Params], grad: np.ndarray,
                  views_of: Callable[[np.ndarray], dict[str, Params]], batch: int) -> None:
         self.network = network
         self._grad = grad
         self._half = batch // 2
-        out_size = prod(network.layers[-1].out_shape)
-        self._out_shape = (batch, *network.layers[-1].out_shape)
-        size = grad.size
-        # per set (2): the first half's and the second's gradients, each half's losses, the
-        # batch's output rows; then the shared words. Anonymous shared memory: a fork shares it.
-        self._set_floats = 2 * size + 2 + batch * out_size
-        floats = 2 * self._set_floats
-        self._memory = mmap.mmap(-1, 8 * floats + 8 * 8)
-        shared = np.frombuffer(self._memory, dtype=np.float64, count=floats)
-        self._words = memoryview(self._memory)[8 * floats:].cast("q")
-        self._sets: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Chain, Chain]] = []
-        for s in range(2):
-            base = s * self._set_floats
-            first = shared[base:base + size]
-            second = shared[base + size:base + 2 * size]
-            losses = shared[base + 2 * size:base + 2 * size + 2]
-            outs = shared[base + 2 * size + 2:base + self._set_floats].reshape(self._out_shape)
-            self._sets.append((first, second, losses, outs, Chain(network, params, views_of(first)),
-                               Chain(network, params, views_of(second))))
-        self._calls = 0  # gradients worked so far: the step number both processes publish
-        self._role = -1  # -1: one process works both halves; 0: the parent (first half); 1: the child
-        self._child = 0  # the child's pid while there is one
-        self._parent = 0  # (in the child) the parent's pid
+        self._size = size = grad.size
+        rows = prod(network.layers[-1].out_shape) * self._half
+        self._out_shape = (self._half, *network.layers[-1].out_shape)
+        # each role's part of a set: its half's gradients, its loss, its output rows
+        self.pair = ProcessPair(size + 1 + rows)
+        self._chains = [[Chain(network, params, views_of(part[:size])) for part in self.pair.sets[s]]
+                        for s in range(2)]
 
     def gradients(self, x: np.ndarray, y: np.ndarray, unit: bool = False) -> tuple[float, np.ndarray]:
         """(loss, output) of the batch ``x``, ``y``, its gradients written into ``grad``:
         the halves' mean (``Chain.gradients``' contract)."""
-        self._calls += 1
-        step = self._calls
-        first, second, losses, outs, first_chain, second_chain = self._sets[step % 2]
-        h = self._half
-        role = self._role
+        pair = self.pair
+        count, parts = pair.next_set()
+        chains = self._chains[count % 2]
+        h, size = self._half, self._size
+        role = pair.role
         if role != 1:
-            losses[0], outs[:h] = first_chain.gradients(x[:h], y[:h], unit)
+            self._half_into(parts[0], chains[0], x[:h], y[:h], unit)
         if role != 0:
-            losses[1], outs[h:] = second_chain.gradients(x[h:], y[h:], unit)
-        if role >= 0:
-            self._words[_SEQ[role]] = step
-            if not self._wait_for(1 - role, step):  # the child is gone: its half is worked here
-                losses[1], outs[h:] = second_chain.gradients(x[h:], y[h:], unit)
+            self._half_into(parts[1], chains[1], x[h:], y[h:], unit)
+        if role >= 0 and not pair.meet(count):  # the child is gone: its half is worked here
+            self._half_into(parts[1], chains[1], x[h:], y[h:], unit)
+        first, second = parts
+        grad = self._grad
+        np.add(first[:size], second[:size], out=grad)
+        grad *= 0.5
+        out = np.concatenate((first[size + 1:].reshape(self._out_shape), second[size + 1:].reshape(self._out_shape)))
+        return float((first[size] + second[size]) * 0.5), out
+
+    def _half_into(self, part: np.ndarray, chain: Chain, x: np.ndarray, y: np.ndarray, unit: bool) -> None:
+        """One half's pass: its gradients (into ``part``, through ``chain``), loss and output rows."""
+        loss, out = chain.gradients(x, y, unit)
+        size = self._size
+        part[size] = loss
+        part[size + 1:] = out.reshape(-1)
+
+    def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
+        """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
+        return self.pair.two_processes(step)
+
+
+class _ProcessMeetings:
+    """``BatchHalves`` between two processes: each ``add`` is a meeting over the pair's
+    shared sets (this role writes its part, both read both)."""
+
+    def __init__(self, pair: ProcessPair, batch: int) -> None:
+        self.pair = pair
+        self.batch = batch
+
+    def add(self, partial: np.ndarray) -> np.ndarray:
+        pair = self.pair
+        count, parts = pair.next_set()
+        k = partial.size
+        parts[pair.role][:k] = partial.reshape(-1)
+        pair.meet_or_raise(count)
+        total: np.ndarray = (parts[0][:k] + parts[1][:k]).reshape(partial.shape)
+        return total
+
+
+class _Turns:
+    """Two threads of one process, each working a half, taking turns (where no second
+    process runs): one runs while the other waits for its turn, so they never compete for
+    the GIL. The first half runs to a meeting and hands over; the second runs to the same
+    meeting, adds the two sums and hands back; and so on to the end."""
+
+    def __init__(self) -> None:
+        self.box: list[np.ndarray] = [np.zeros(0), np.zeros(0)]
+        self.turn = (threading.Semaphore(0), threading.Semaphore(0))
+        self.failed = False
+
+    def hand_over(self, to: int) -> None:
+        """Let half ``to`` run, and wait for this half's next turn."""
+        self.turn[to].release()
+        self.wait(1 - to)
+
+    def wait(self, role: int) -> None:
+        """Wait for half ``role``'s turn (raises if the other half failed meanwhile)."""
+        self.turn[role].acquire()
+        if self.failed:
+            raise _OtherHalfFailed
+
+    def fail(self) -> None:
+        """This half raised: the other runs no further."""
+        self.failed = True
+        for turn in self.turn:
+            turn.release()
+
+
+class _OtherHalfFailed(Exception):
+    """The other thread's half raised (its error is the one reported)."""
+
+
+class _ThreadMeetings:
+    """``BatchHalves`` for one of two halves taking turns in one process (``_Turns``)."""
+
+    def __init__(self, turns: _Turns, role: int, batch: int) -> None:
+        self.turns, self.role, self.batch = turns, role, batch
+
+    def add(self, partial: np.ndarray) -> np.ndarray:
+        turns = self.turns
+        if self.role == 0:
+            turns.box[0] = partial
+            turns.hand_over(1)  # the second half adds the two
+            return turns.box[0]
+        total: np.ndarray = turns.box[0] + partial
+        turns.box[0] = total
+        turns.hand_over(0)
+        return total
+
+
+_HalfResult = tuple[float, np.ndarray, dict[str, Params]]
+
+
+class HalvedPasses:
+    """``passes.gradients`` of a batch in two halves, for the networks the chain plan does
+    not fit (graphs, batch norm, dropout): each half a pass of its own (its rows of the
+    given arrays, dropout's masks), whose batch norm layers meet the other half for every
+    sum over the batch (``BatchHalves``: the statistics and the backward pass's two sums of
+    the whole batch); then the halves' gradients meet, added and halved as ``HalvedChain``
+    does. Two processes meet over shared memory; in one process the halves run on two
+    threads that meet at a barrier (a half's pass cannot finish before the other's sums),
+    the same operations on the same numbers either way. The layers' state after the
+    forward (running statistics, from the whole batch's) is the same in both halves."""
+
+    def __init__(self, network: Network, params: dict[str, Params], grad: np.ndarray,
+                 views_of: Callable[[np.ndarray], dict[str, Params]], batch: int) -> None:
+        self.network = network
+        self._params = params
+        self._grad = grad
+        self._batch = batch
+        self._half = batch // 2
+        self._size = size = grad.size
+        self._rows = prod(network.layers[-1].out_shape) * self._half
+        self._out_shape = (self._half, *network.layers[-1].out_shape)
+        self._flats = [np.zeros(size), np.zeros(size)]  # each half's gradients
+        self._views = [views_of(flat) for flat in self._flats]
+        # a set holds a half's gradients, loss and output rows, or the largest sums a layer adds
+        # (batch norm's two per channel)
+        sums = max((2 * layer.out_shape[0] for layer in network.layers if layer.out_shape), default=0)
+        self.pair = ProcessPair(max(size + 1 + self._rows, sums))
+
+    def gradients(self, x: np.ndarray, y: np.ndarray, run: Run, state_out: dict[str, Params]
+                  ) -> tuple[float, np.ndarray]:
+        """(loss, output) of the batch ``x``, ``y`` in ``run`` (its state and given arrays),
+        its gradients written into ``grad`` and the layers' state after it into ``state_out``."""
+        if self.pair.role >= 0:
+            try:
+                return self._with_partner(x, y, run, state_out)
+            except PartnerGone:  # the child left in the middle of the step: the step again, here
+                pass
+        return self._in_threads(x, y, run, state_out)
+
+    def _half_pass(self, role: int, x: np.ndarray, y: np.ndarray, run: Run, meetings: BatchHalves) -> _HalfResult:
+        """Half ``role``'s pass: (its loss, its output rows, the layers' state after it)."""
+        rows = slice(0, self._half) if role == 0 else slice(self._half, None)
+        given = {key: value[rows] for key, value in run.given.items()}
+        after: dict[str, Params] = {}
+        loss, _, out = gradients(self.network, self._params, x[rows], y[rows], into=self._views[role],
+                                 run=Run(run.training, run.state, given, meetings), state_out=after)
+        return loss, out, after
+
+    def _with_partner(self, x: np.ndarray, y: np.ndarray, run: Run, state_out: dict[str, Params]
+                      ) -> tuple[float, np.ndarray]:
+        pair = self.pair
+        role = pair.role
+        loss, out, after = self._half_pass(role, x, y, run, _ProcessMeetings(pair, self._batch))
+        count, parts = pair.next_set()
+        size = self._size
+        mine = parts[role]
+        mine[:size] = self._flats[role]
+        mine[size] = loss
+        mine[size + 1:size + 1 + self._rows] = out.reshape(-1)
+        pair.meet_or_raise(count)
+        first, second = parts
+        return self._combined(first[:size], second[:size], float(first[size]), float(second[size]),
+                              first[size + 1:size + 1 + self._rows], second[size + 1:size + 1 + self._rows],
+                              after, state_out)
+
+    def _in_threads(self, x: np.ndarray, y: np.ndarray, run: Run, state_out: dict[str, Params]
+                    ) -> tuple[float, np.ndarray]:
+        turns = _Turns()
+        results: list[_HalfResult | BaseException | None] = [None, None]
+
+        def run_half(role: int) -> None:
+            try:
+                if role == 1:
+                    turns.wait(1)
+                results[role] = self._half_pass(role, x, y, run, _ThreadMeetings(turns, role, self._batch))
+                if role == 0:
+                    turns.turn[1].release()  # the second half's rest, to its end
+            except BaseException as error:  # noqa: BLE001 (raised in the caller's thread below)
+                results[role] = error
+                turns.fail()
+
+        helper = threading.Thread(target=run_half, args=(1,), name="cnn-tui second half", daemon=True)
+        helper.start()
+        try:
+            run_half(0)
+        finally:
+            helper.join()
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:  # the cause first: the other half's stop follows from it
+            raise next((e for e in errors if not isinstance(e, _OtherHalfFailed)), errors[0])
+        (loss0, out0, after), (loss1, out1, _) = results  # type: ignore[misc]
+        return self._combined(self._flats[0], self._flats[1], loss0, loss1, out0.reshape(-1), out1.reshape(-1),
+                              after, state_out)
+
+    def _combined(self, first: np.ndarray, second: np.ndarray, loss0: float, loss1: float, out0: np.ndarray,
+                  out1: np.ndarray, after: dict[str, Params], state_out: dict[str, Params]
+                  ) -> tuple[float, np.ndarray]:
+        """The halves met: gradients (first + second) / 2 into ``grad``, the loss likewise,
+        the output rows in order, the layers' state after the forward."""
         grad = self._grad
         np.add(first, second, out=grad)
         grad *= 0.5
-        return float((losses[0] + losses[1]) * 0.5), outs.copy()
+        state_out.update(after)
+        out = np.concatenate((out0.reshape(self._out_shape), out1.reshape(self._out_shape)))
+        return float((loss0 + loss1) * 0.5), out
 
-    def _wait_for(self, other: int, step: int) -> bool:
-        """Wait until process ``other`` has published ``step``; False if the child is gone
-        (the parent then goes on alone). Spins at first, then naps between looks."""
-        words = self._words
-        seq = _SEQ[other]
-        if words[seq] >= step:
-            return True
-        started = time.perf_counter()
-        while True:
-            for _ in range(_SPINS):
-                if words[seq] >= step:
-                    return True
-            if self._role == 1:
-                if words[_STOP] or os.getppid() != self._parent:
-                    raise _Stopped
-            elif self._child_gone():
-                return False
-            if time.perf_counter() - started > _SPIN_FOR:
-                time.sleep(_NAP)
-            else:
-                os.sched_yield()  # (a CPU shared with the other process: let it run)
-
-    def _child_gone(self) -> bool:
-        """Whether the child has exited (reaped here, so it leaves nothing behind); from then
-        on this process works both halves."""
-        try:
-            pid, _ = os.waitpid(self._child, os.WNOHANG)
-        except ChildProcessError:
-            pid = self._child
-        if pid == 0:
-            return False
-        self._child, self._role = 0, -1
-        return True
-
-    @contextlib.contextmanager
-    def two_processes(self, step: Callable[[], object]) -> Iterator[bool]:
-        """While the block runs, a forked child works the second half of each batch, running
-        ``step`` (the trainer's) over and over in step with this process; yields whether it
-        started (False where ``two_processes_possible`` says no: the halves then run here).
-        The child is told to leave, and waited for, when the block ends however it ends."""
-        if self._role != -1 or not two_processes_possible():
-            yield False
-            return
-        for stream in (sys.stdout, sys.stderr):  # nothing buffered is copied into the child
-            with contextlib.suppress(Exception):
-                stream.flush()
-        later = halves.later_on()
-        halves.set_later_on(False)  # each process has its own CPU now: no worker threads
-        words = self._words
-        words[_SEQ[0]] = words[_SEQ[1]] = self._calls
-        words[_STOP] = 0
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the child: works second halves until told to leave, then exits at once
-            code = 0
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                self._role, self._parent = 1, parent
-                while True:
-                    step()
-            except _Stopped:
-                pass
-            except BaseException:  # noqa: BLE001 (the parent works the half itself)
-                code = 1
-            os._exit(code)  # no atexit handlers, no buffers flushed: the parent's own
-        self._role, self._child = 0, pid
-        try:
-            yield True
-        finally:
-            self._stop_child()
-            halves.set_later_on(later)
-
-    def _stop_child(self) -> None:
-        """Tell the child to leave and wait for it (killed if it does not go within a second)."""
-        self._words[_STOP] = 1
-        self._role = -1
-        pid, self._child = self._child, 0
-        if not pid:
-            return
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if done:
-                return
-            time.sleep(0.001)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+    def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
+        """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
+        return self.pair.two_processes(step)

@@ -16,7 +16,7 @@ import numpy as np
 from core.engine.network import Network
 from core.nn.halves import Pending, later
 from core.nn.layers import Layer, Params
-from core.nn.layers.base import Context, Forward
+from core.nn.layers.base import BatchHalves, Context, Forward
 from core.nn.optim import DEFAULT, Hyper, OptimizerConfig, OptimizerState, get_optimizer, state_name
 
 _NO_STATE: Mapping[str, Params] = {}
@@ -29,11 +29,13 @@ class Run(NamedTuple):
     """What a forward pass runs in: an iteration (``training``: batch statistics, dropout
     masks) or held-out evaluation; each layer's state before it (layer → kind → array,
     e.g. running statistics) and this iteration's given arrays (``LAYER.KIND`` → array with
-    a batch axis, e.g. ``drop.mask``). Layers that keep no state ignore it."""
+    a batch axis, e.g. ``drop.mask``), and ``halves`` where the pass is half of a training
+    batch (core/engine/batch_halves.py). Layers that keep no state ignore it."""
 
     training: bool = True
     state: Mapping[str, Params] = _NO_STATE
     given: Mapping[str, np.ndarray] = _NO_GIVEN
+    halves: BatchHalves | None = None
 
     def context(self, layer: Layer) -> Context:
         """The Context ``layer``'s forward reads: its state (the default when none is kept
@@ -43,7 +45,7 @@ class Run(NamedTuple):
         state = self.state.get(layer.name) or layer.initial_state()
         given = {kind: self.given[f"{layer.name}.{kind}"] for kind in layer.given_kinds
                  if f"{layer.name}.{kind}" in self.given}
-        return Context(self.training, state, given)
+        return Context(self.training, state, given, halves=self.halves)
 
 
 EVALUATION = Run(training=False)

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core.engine.batch_halves import HalvedChain, halves_possible
+from core.engine.batch_halves import HalvedChain, HalvedPasses, halves_possible
 from core.engine.chain import Chain
 from core.engine.heap import keep_freed_memory
 from core.engine.network import Network
@@ -136,10 +136,10 @@ class Trainer:
     def __init__(self, scenario: Scenario, params: dict[str, Params] | None = None,
                  iteration: int = 1, optimizer_state: OptimizerState | None = None,
                  layer_state: dict[str, Params] | None = None, halves: bool = False) -> None:
-        """``halves``: work each batch in two halves where the network is a plain chain and
-        the batch even (core/engine/batch_halves.py: the same maths, the batch's sums taken
-        as two half sums), as ``cnn-tui train`` does to run them in two processes; by
-        default one pass over the batch, as the stepper."""
+        """``halves``: work each batch in two halves where the batch is even
+        (core/engine/batch_halves.py: the same maths, the batch's sums taken as two half
+        sums), as ``cnn-tui train`` does to run them in two processes; by default one pass
+        over the batch, as the stepper."""
         keep_freed_memory()  # iterations reuse the pages the last one freed (see core/engine/heap)
         self.scenario = scenario
         self.iteration = iteration  # the next iteration to run, 1-based
@@ -179,13 +179,17 @@ class Trainer:
         # in the same Run (nothing in it changes)
         self._plain = not self._given_layers and not any(layer.state_defaults for layer in scenario.network.layers)
         # a plain network that is a chain of layers runs its passes from a plan made once
-        # (with ``halves``, two halves of each batch, each through that plan: core/engine/batch_halves.py)
+        # (with ``halves``, two halves of each batch, each through that plan, or through the
+        # passes for any other network: core/engine/batch_halves.py)
+        halved = halves and halves_possible(scenario.batch_size)
+        fits = self._plain and Chain.fits(scenario.network)
         self._chain: Chain | HalvedChain | None = None
-        if self._plain and Chain.fits(scenario.network):
+        if fits:
             self._chain = HalvedChain(scenario.network, self._views, self._grad, self._views_over,
                                       scenario.batch_size) \
-                if halves and halves_possible(scenario.batch_size) \
-                else Chain(scenario.network, self._views, self._grad_views)
+                if halved else Chain(scenario.network, self._views, self._grad_views)
+        self._halved = HalvedPasses(scenario.network, self._views, self._grad, self._views_over,
+                                    scenario.batch_size) if halved and not fits else None
         # whether accuracies are reported, worked out once (it reads every target)
         self._classified = scenario.samples.is_classification
         test = scenario.test_samples
@@ -213,9 +217,9 @@ class Trainer:
         """While the block runs, a second process works the second half of each large batch
         (``HalvedChain.two_processes``: the same floats as one process); yields whether one
         started (never for a network trained in one pass, or where a fork is not possible)."""
-        chain = self._chain
-        if isinstance(chain, HalvedChain):
-            return chain.two_processes(self.step)
+        halved = self._chain if isinstance(self._chain, HalvedChain) else self._halved
+        if halved is not None:
+            return halved.two_processes(self.step)
         return nullcontext(False)
 
     @property
@@ -302,6 +306,12 @@ class Trainer:
         chain = self._chain
         if chain is not None:
             loss, out = chain.gradients(x, y, unit)
+            grads = self._grad_views
+        elif self._halved is not None:
+            given = iteration_given(s.network, s.seed, self.iteration, s.batch_size, s.given) \
+                if self._given_layers else {}
+            after = {}
+            loss, out = self._halved.gradients(x, y, Run(True, self._layer_state, given), after)
             grads = self._grad_views
         elif self._plain:
             loss, grads, out = gradients(s.network, self._views, x, y, into=self._grad_views, run=_ITERATION)

@@ -1,5 +1,7 @@
 """Two halves of one piece of work, or one long call handed on, on two CPUs where there are
-two: the engine's one home for threads.
+two: the engine's one home for threads that work side by side (a training batch's two
+halves, which take turns on two threads where no second process runs them, are
+core/engine/batch_halves.py's).
 
 A layer whose work is large splits it in two FIXED parts (chosen from shapes only: a sample
 range, a channel range, the rows of an output) and calls ``both(first, second)``, where

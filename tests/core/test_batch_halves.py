@@ -1,6 +1,7 @@
 """A batch in two halves (core/engine/batch_halves.py): the batch mean's gradient to the
-last bits for every loss and optimizer, and the same floats to the bit whether one process
-works both halves or a forked child works the second (and after the child is gone).
+last bits for every loss, optimizer and kind of network (a chain, batch norm, dropout, a
+residual graph), and the same floats to the bit whether one process works both halves or a
+forked child works the second (and after the child is gone, even in the middle of a step).
 
 No timing is asserted: a wait in a test is bounded only so that a hung child ends the test."""
 
@@ -16,8 +17,8 @@ import numpy as np
 import pytest
 from fixtures.helpers import build, random_samples, scenario_text
 
-import core.engine.batch_halves as batch_halves
-from core.engine.batch_halves import HalvedChain, halves_pay, halves_possible, step_work
+import core.engine.process_pair as process_pair
+from core.engine.batch_halves import HalvedChain, HalvedPasses, halves_pay, halves_possible, step_work
 from core.engine.scenario import Scenario
 from core.engine.training import Trainer
 from core.errors import TrainingDiverged
@@ -109,9 +110,9 @@ def test_the_halves_are_each_halfs_own_pass() -> None:
     assert trainer._grad.tobytes() == ((first + second) * 0.5).tobytes()
 
 
-def test_odd_batches_and_graphs_with_state_work_in_one_pass() -> None:
-    assert not isinstance(Trainer(_scenario(batch=5), halves=True)._chain, HalvedChain)
-    assert Trainer(load("batchnorm-tiny"), halves=True)._chain is None  # batch norm: the whole batch's statistics
+def test_odd_batches_work_in_one_pass() -> None:
+    trainer = Trainer(_scenario(batch=5), halves=True)
+    assert not isinstance(trainer._chain, HalvedChain) and trainer._halved is None
     assert not halves_possible(1) and not halves_possible(7) and halves_possible(2)
 
 
@@ -138,7 +139,7 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 @pytest.fixture
 def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two processes where this test runs (the test runner's own threads would say no)."""
-    monkeypatch.setattr(batch_halves, "two_processes_possible", lambda: True)
+    monkeypatch.setattr(process_pair, "two_processes_possible", lambda: True)
 
 
 def _child_gone(pid: int) -> bool:
@@ -157,10 +158,10 @@ def test_two_processes_make_one_process_halves_floats(optimizer: str, forkable: 
     chain = trainer._chain
     assert isinstance(chain, HalvedChain)
     with trainer.two_processes() as started:
-        assert started and chain._child > 0
-        pid = chain._child
+        assert started and chain.pair.child > 0
+        pid = chain.pair.child
         losses = [trainer.step() for _ in range(12)]
-    assert _child_gone(pid) and chain._child == 0
+    assert _child_gone(pid) and chain.pair.child == 0
     assert [np.float64(v).tobytes() for v in losses] == [np.float64(v).tobytes() for v in alone_losses]
     theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
     assert theta.tobytes() == alone_theta.tobytes()
@@ -182,9 +183,9 @@ def test_a_parent_whose_child_dies_works_both_halves_with_the_same_floats(forkab
     assert isinstance(chain, HalvedChain)
     with trainer.two_processes():
         losses = [trainer.step() for _ in range(4)]
-        os.kill(chain._child, signal.SIGKILL)
+        os.kill(chain.pair.child, signal.SIGKILL)
         losses += [trainer.step() for _ in range(6)]
-        assert chain._child == 0  # found gone, and reaped
+        assert chain.pair.child == 0  # found gone, and reaped
     theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
     assert losses == alone_losses and theta.tobytes() == alone_theta.tobytes()
 
@@ -196,7 +197,7 @@ def test_the_child_leaves_when_the_block_ends_by_an_error(forkable: None) -> Non
     assert isinstance(chain, HalvedChain)
     with pytest.raises(KeyboardInterrupt), trainer.two_processes():
         trainer.step()
-        pid = chain._child
+        pid = chain.pair.child
         raise KeyboardInterrupt
     assert _child_gone(pid)
 
@@ -214,7 +215,7 @@ def test_a_child_whose_parent_is_gone_leaves(forkable: None, tmp_path: Path) -> 
             assert isinstance(chain, HalvedChain)
             with trainer.two_processes():
                 trainer.step()
-                marker.write_text(str(chain._child))
+                marker.write_text(str(chain.pair.child))
                 time.sleep(60)
         finally:
             os._exit(1)
@@ -245,7 +246,7 @@ def test_divergence_stops_both_processes_at_the_same_iteration(forkable: None) -
     chain = trainer._chain
     assert isinstance(chain, HalvedChain)
     with pytest.raises(TrainingDiverged) as paired, trainer.two_processes():
-        pid = chain._child
+        pid = chain.pair.child
         for _ in range(5):
             trainer.step()
     assert str(paired.value) == str(alone.value)
@@ -253,7 +254,7 @@ def test_divergence_stops_both_processes_at_the_same_iteration(forkable: None) -
 
 
 def test_no_second_process_where_it_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(batch_halves, "two_processes_possible", lambda: False)
+    monkeypatch.setattr(process_pair, "two_processes_possible", lambda: False)
     scenario = _scenario(batch=8)
     trainer = Trainer(scenario, halves=True)
     with trainer.two_processes() as started:
@@ -262,3 +263,116 @@ def test_no_second_process_where_it_cannot_run(monkeypatch: pytest.MonkeyPatch) 
     assert losses == _trained(scenario, 3, True)[0]
     with Trainer(scenario).two_processes() as started_whole:  # one pass: nothing to share
         assert not started_whole
+
+
+# --- networks the chain plan does not fit: batch norm, dropout, a residual graph --------
+
+NETWORKS: dict[str, list[dict]] = {
+    "batchnorm2d": [{"name": "c", "type": "conv2d", "filters": 4, "kernel": 3, "activation": "linear"},
+                    {"name": "bn", "type": "batchnorm2d", "activation": "relu"},
+                    {"name": "p", "type": "maxpool2d", "size": 2},
+                    {"name": "flat", "type": "flatten"}],
+    "batchnorm1d": [{"name": "flat", "type": "flatten"},
+                    {"name": "h", "type": "dense", "units": 6, "activation": "linear"},
+                    {"name": "bn", "type": "batchnorm1d", "activation": "tanh", "momentum": 0.3}],
+    "dropout": [{"name": "flat", "type": "flatten"},
+                {"name": "h", "type": "dense", "units": 6, "activation": "relu"},
+                {"name": "drop", "type": "dropout", "p": 0.5}],
+    "residual": [{"name": "flat", "type": "flatten"},
+                 {"name": "h1", "type": "dense", "units": 6, "activation": "relu"},
+                 {"name": "h2", "type": "dense", "units": 6, "activation": "linear"},
+                 {"name": "bn", "type": "batchnorm1d", "activation": "linear"},
+                 {"name": "skip", "type": "add", "inputs": ["h1", "bn"], "activation": "relu"}],
+}
+
+
+def _network(name: str, extra: str = "", batch: int = 8) -> Scenario:
+    rng = np.random.default_rng(11)
+    samples = random_samples(rng, (1, 8, 8), 3, "cross_entropy", 24)
+    layers = [*NETWORKS[name], {"name": "out", "type": "dense", "units": 3, "activation": "softmax"}]
+    return build(scenario_text([1, 8, 8], layers, "cross_entropy", samples, learning_rate=0.05, batch_size=batch,
+                               extra="init: he\n" + extra))
+
+
+def _state_bytes(trainer: Trainer) -> list[bytes]:
+    return [a.tobytes() for kinds in trainer.layer_state.values() for a in kinds.values()]
+
+
+@pytest.mark.parametrize("optimizer", ["", "optimizer: {type: adam}\n"])
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_halves_of_any_network_train_as_one_pass_does(name: str, optimizer: str) -> None:
+    scenario = _network(name, optimizer)
+    whole, whole_theta, one = _trained(scenario, 9, False)
+    halved, halved_theta, two = _trained(scenario, 9, True)
+    assert isinstance(two._halved, HalvedPasses) and one._halved is None
+    np.testing.assert_allclose(halved, whole, rtol=1e-12)
+    # Adam divides a gradient by its own size: a bias before batch norm, whose gradient is
+    # rounding noise either way (the mean takes it away), takes steps of noise's sign
+    rtol, atol = (1e-9, 1e-8) if optimizer else (1e-12, 1e-13)
+    np.testing.assert_allclose(halved_theta, whole_theta, rtol=rtol, atol=atol)
+    for layer, kinds in one.layer_state.items():  # running statistics from the whole batch's
+        for kind, value in kinds.items():
+            np.testing.assert_allclose(two.layer_state[layer][kind], value, rtol=rtol, atol=atol,
+                                       err_msg=f"{layer}.{kind}")
+
+
+def test_batch_norm_halves_normalise_by_the_whole_batchs_statistics() -> None:
+    """Not each half's own: one step's running mean is the whole batch's mean times momentum."""
+    scenario = _network("batchnorm1d")
+    trainer = Trainer(scenario, halves=True)
+    trainer.step()
+    flat = scenario.samples.x[:8].reshape(8, -1)
+    h = flat @ scenario.params["h"]["weight"].T + scenario.params["h"]["bias"]
+    np.testing.assert_allclose(trainer.layer_state["bn"]["running_mean"], 0.3 * h.mean(axis=0), rtol=1e-12)
+
+
+@needs_fork
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_two_processes_make_the_one_process_floats_for_any_network(name: str, forkable: None) -> None:
+    scenario = _network(name, "optimizer: {type: adam}\n")
+    alone_losses, alone_theta, alone = _trained(scenario, 9, True)
+    trainer = Trainer(scenario, halves=True)
+    halved = trainer._halved
+    assert isinstance(halved, HalvedPasses)
+    with trainer.two_processes() as started:
+        assert started and halved.pair.child > 0
+        losses = [trainer.step() for _ in range(9)]
+    theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
+    assert losses == alone_losses and theta.tobytes() == alone_theta.tobytes()
+    assert _state_bytes(trainer) == _state_bytes(alone)
+
+
+@needs_fork
+def test_a_child_gone_in_the_middle_of_a_step_leaves_the_parent_the_same_floats(forkable: None) -> None:
+    """The child dies while it waits at batch norm's first meeting of the next step: the
+    parent finds it gone there, and works that step again alone."""
+    scenario = _network("batchnorm2d")
+    alone_losses, alone_theta, alone = _trained(scenario, 8, True)
+    trainer = Trainer(scenario, halves=True)
+    halved = trainer._halved
+    assert isinstance(halved, HalvedPasses)
+    with trainer.two_processes():
+        losses = [trainer.step() for _ in range(3)]
+        os.kill(halved.pair.child, signal.SIGKILL)
+        losses += [trainer.step() for _ in range(5)]
+        assert halved.pair.child == 0
+    theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
+    assert losses == alone_losses and theta.tobytes() == alone_theta.tobytes()
+    assert _state_bytes(trainer) == _state_bytes(alone)
+
+
+def test_an_error_in_one_half_is_raised_and_stops_the_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    trainer = Trainer(_network("batchnorm2d"), halves=True)
+    halved = trainer._halved
+    assert isinstance(halved, HalvedPasses)
+    real = HalvedPasses._half_pass
+
+    def failing(self: HalvedPasses, role: int, *args: object) -> object:
+        if role == 1:
+            raise MemoryError("the second half ran out")
+        return real(self, role, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(HalvedPasses, "_half_pass", failing)
+    with pytest.raises(MemoryError, match="second half"):
+        trainer.step()
+    assert trainer.iteration == 1  # nothing applied

@@ -84,7 +84,7 @@ updated ones (and undo is a shallow copy).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from typing import Any, ClassVar, NamedTuple, Protocol, TypeVar
 
 import numpy as np
 
@@ -155,6 +155,18 @@ class SpecSize(NamedTuple):
         return n
 
 
+class BatchHalves(Protocol):
+    """Half of a training batch in a pass of its own (core/engine/batch_halves.py), and the
+    way to the other half: a layer whose maths couples the samples (batch norm's statistics)
+    takes each sum over the batch as this half's sum plus the other's."""
+
+    batch: int  # the whole batch's samples (this pass has half of them)
+
+    def add(self, partial: np.ndarray) -> np.ndarray:
+        """The first half's ``partial`` plus the second's (in that order, in both halves)."""
+        ...
+
+
 class Context(NamedTuple):
     """What a forward pass gives a layer besides its parameters and inputs.
 
@@ -164,12 +176,14 @@ class Context(NamedTuple):
     (``mask``, batch axis first); ``rounding``: given each intermediate the learner writes
     down and its kind (batch norm's ``mean``, ``var``, ``xhat``; "" for one that is no
     quantity), returns what the next step goes on with: rounded under hand-rounding, the
-    student's own values in the teacher's carried-forward walk (None: exact)."""
+    student's own values in the teacher's carried-forward walk (None: exact); ``halves``:
+    this pass is half of a training batch (None: the whole batch)."""
 
     training: bool = True
     state: Mapping[str, np.ndarray] = _NO_ARRAYS
     given: Mapping[str, np.ndarray] = _NO_ARRAYS
     rounding: Callable[[np.ndarray, str], np.ndarray] | None = None
+    halves: BatchHalves | None = None
 
 
 EVALUATE = Context(training=False)

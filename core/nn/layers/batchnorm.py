@@ -13,7 +13,10 @@ since μ and σ² depend on every value of the channel (the batch is coupled). O
 of 8,192 values or more laid out channel by channel, training computes it in torch's equal
 form (γ/σ)·(δ − Σδ/N − x̂·Σδ·x̂/N) from the parameter gradients' sums, one channel at a time
 (``batchnorm_rows``; its last bits may differ from the three-term form's). Held-out
-evaluation normalises with the running statistics instead, and changes nothing.
+evaluation normalises with the running statistics instead, and changes nothing. A training
+pass over half of the batch (``Context.halves``: core/engine/batch_halves.py) takes N, μ,
+σ² and the backward pass's two sums of the whole batch, each sum its half's plus the other
+half's, in the three-term form.
 """
 
 from __future__ import annotations
@@ -139,8 +142,15 @@ class BatchNorm(Layer):
         state = ctx.state or self.initial_state()
         # μ, σ² and x̂ as the learner writes them (rounded under hand-rounding), each before the next uses it
         written = ctx.rounding or _exact
-        cut = self._split(x) if ctx.training and written is _exact else None
-        if cut is not None:
+        halves = ctx.halves if ctx.training else None  # half of the batch: its sums meet the other half's
+        cut = self._split(x) if ctx.training and written is _exact and halves is None else None
+        if halves is not None:
+            n = self.count(halves.batch)
+            mean = written(halves.add(x.sum(axis=axes)) / n, "mean")
+            centred = x - self._per_channel(mean, nd)
+            scratch = np.multiply(centred, centred, out=np.empty_like(centred))
+            var = written(halves.add(scratch.sum(axis=axes)) / n, "var")
+        elif cut is not None:
             n = self.count(x.shape[0])
             mean, var, std, xhat, net = self._normalise_in_halves(params, x, cut)
         elif ctx.training:
@@ -165,7 +175,7 @@ class BatchNorm(Layer):
         # big channels: γ (for param_grads to take the input gradient with its sums), then the
         # δ those were taken of, the sums and that input gradient (handed out once)
         kept: dict[str, Any] = {"gamma": params["weight"]}
-        cache = (xhat, std, ctx.training, written, kept)
+        cache = (xhat, std, ctx.training, written, kept, halves)
         if not ctx.training:
             return Forward(net, out, cache)
         m = self.momentum
@@ -211,9 +221,9 @@ class BatchNorm(Layer):
         return mean, var, std, xhat, centred
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        xhat, std, training, written, kept = cache
+        xhat, std, training, written, kept, halves = cache
         nd = x.ndim
-        if training and written is _exact:
+        if training and written is _exact and halves is None:
             # channels of many values laid out channel by channel: torch's form, one channel at a
             # time, from the sums param_grads took of this very δ (or the same sums taken here)
             up_rows, xhat_rows = by_channel.channel_rows(upstream, self.channels), \
@@ -230,10 +240,16 @@ class BatchNorm(Layer):
             result: np.ndarray = g / self._per_channel(std, nd)
             return result
         axes = self._axes(nd)
-        n = self.count(x.shape[0])
-        s1 = self._per_channel(written(g.sum(axis=axes), ""), nd)  # the two sums as written (hand-rounding)
-        scratch = g * xhat
-        s2 = self._per_channel(written(scratch.sum(axis=axes), ""), nd)
+        if halves is not None:  # the whole batch's N and sums: this half's and the other's
+            n = self.count(halves.batch)
+            scratch = g * xhat
+            sums = halves.add(np.stack((g.sum(axis=axes), scratch.sum(axis=axes))))
+            s1, s2 = self._per_channel(written(sums[0], ""), nd), self._per_channel(written(sums[1], ""), nd)
+        else:
+            n = self.count(x.shape[0])
+            s1 = self._per_channel(written(g.sum(axis=axes), ""), nd)  # the two sums as written (hand-rounding)
+            scratch = g * xhat
+            s2 = self._per_channel(written(scratch.sum(axis=axes), ""), nd)
         coefficient = 1.0 / (n * self._per_channel(std, nd))
         if g.strides != xhat.strides:  # the textbook expression, laid out as NumPy lays it out
             grad: np.ndarray = coefficient * (n * g - s1 - xhat * s2)
@@ -252,7 +268,7 @@ class BatchNorm(Layer):
         axes = self._axes(delta.ndim)
         delta_rows, xhat_rows = by_channel.channel_rows(delta, self.channels), \
             by_channel.channel_rows(xhat, self.channels)
-        if delta_rows is not None and xhat_rows is not None:
+        if delta_rows is not None and xhat_rows is not None and cache[5] is None:  # (halves: their sums meet)
             into = out if out is not None else {"weight": np.empty(self.channels), "bias": np.empty(self.channels)}
             kept = cache[4]
             if cache[2] and cache[3] is _exact:  # training, exact: the input gradient too, from the same rows
