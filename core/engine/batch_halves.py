@@ -4,7 +4,8 @@
 gradients and the second's, each from a forward and backward pass of its own, then added
 (first + second) and halved. Each half's loss is its own mean, so its gradients are exactly
 twice the whole batch's share of them (every backward step is linear in the loss's δ, and
-scaling by 2 commutes with rounding): the sum halved is the batch mean's gradient. A layer
+scaling by 2 commutes with rounding, barring underflow to subnormal numbers): the sum
+halved is the batch mean's gradient. A layer
 that couples the samples meets the other half for each sum over the batch (batch norm's
 statistics and its backward pass's two sums: ``BatchHalves``), so each half normalises by
 the whole batch's statistics. The same maths as one pass over the whole batch, with its sums
@@ -13,7 +14,10 @@ part in 10¹⁶ a step; training can grow that). The stepper, ``solve`` and trai
 TUI work the whole batch in one pass.
 
 Two processes (core/engine/process_pair.py) each work a half and meet over shared memory:
-about 1.5–1.7 times as fast as one pass at LeNet's size. Without a second process the
+about 1.5–1.7 times as fast as one pass at LeNet's size. At each step's first meeting each
+shows the parameters it worked with (θ·θ); a parent whose child is gone, or no longer in
+step with it (a step that raised in the parent, a setting changed in the parent alone),
+parts from it and works the child's half itself. Without a second process the
 halves give the same floats worked in one: a plain chain's (``HalvedChain``) one after the
 other, any other network's (``HalvedPasses``) on two threads taking turns between the
 meetings, slower than one pass (each half's arrays leave the cache at every turn).
@@ -31,7 +35,7 @@ import numpy as np
 from core.engine.chain import Chain
 from core.engine.network import Network
 from core.engine.passes import Run, gradients
-from core.engine.process_pair import PartnerGone, ProcessPair
+from core.engine.process_pair import PartnerGone, ProcessPair, Stopped
 from core.nn.layers import Params
 from core.nn.layers.base import BatchHalves
 
@@ -85,18 +89,21 @@ class HalvedChain:
     """``Chain.gradients`` of a batch in two halves (see the module's docstring), the sum
     written into ``grad`` (the trainer's flat gradient, whose views the layers' gradients
     are): the same call, the same result, for ``Trainer.step``. Each half's chain writes
-    its gradients straight into its part of the pair's shared set; one meeting a step."""
+    its gradients straight into its part of the pair's shared set; one meeting a step,
+    where each process also shows the parameters it worked with (θ·θ of ``theta``): two
+    that differ are no longer in step, and the parent goes on alone."""
 
-    def __init__(self, network: Network, params: dict[str, Params], grad: np.ndarray,
+    def __init__(self, network: Network, params: dict[str, Params], theta: np.ndarray, grad: np.ndarray,
                  views_of: Callable[[np.ndarray], dict[str, Params]], batch: int) -> None:
         self.network = network
+        self._theta = theta
         self._grad = grad
         self._half = batch // 2
         self._size = size = grad.size
         rows = prod(network.layers[-1].out_shape) * self._half
         self._out_shape = (self._half, *network.layers[-1].out_shape)
-        # each role's part of a set: its half's gradients, its loss, its output rows
-        self.pair = ProcessPair(size + 1 + rows)
+        # each role's part of a set: its half's gradients, its loss, its θ·θ, its output rows
+        self.pair = ProcessPair(size + 2 + rows)
         self._chains = [[Chain(network, params, views_of(part[:size])) for part in self.pair.sets[s]]
                         for s in range(2)]
 
@@ -108,17 +115,21 @@ class HalvedChain:
         chains = self._chains[count % 2]
         h, size = self._half, self._size
         role = pair.role
-        if role != 1:
-            self._half_into(parts[0], chains[0], x[:h], y[:h], unit)
-        if role != 0:
-            self._half_into(parts[1], chains[1], x[h:], y[h:], unit)
-        if role >= 0 and not pair.meet(count):  # the child is gone: its half is worked here
-            self._half_into(parts[1], chains[1], x[h:], y[h:], unit)
+        try:
+            if role != 1:
+                self._half_into(parts[0], chains[0], x[:h], y[:h], unit)
+            if role != 0:
+                self._half_into(parts[1], chains[1], x[h:], y[h:], unit)
+            if role >= 0 and not self._met(count, parts):  # the child is gone: its half is worked here
+                self._half_into(parts[1], chains[1], x[h:], y[h:], unit)
+        except BaseException:
+            pair.part()  # (the parent) an error in the middle of a step: the two are out of step
+            raise
         first, second = parts
         grad = self._grad
         np.add(first[:size], second[:size], out=grad)
         grad *= 0.5
-        out = np.concatenate((first[size + 1:].reshape(self._out_shape), second[size + 1:].reshape(self._out_shape)))
+        out = np.concatenate((first[size + 2:].reshape(self._out_shape), second[size + 2:].reshape(self._out_shape)))
         return float((first[size] + second[size]) * 0.5), out
 
     def _half_into(self, part: np.ndarray, chain: Chain, x: np.ndarray, y: np.ndarray, unit: bool) -> None:
@@ -126,11 +137,32 @@ class HalvedChain:
         loss, out = chain.gradients(x, y, unit)
         size = self._size
         part[size] = loss
-        part[size + 1:] = out.reshape(-1)
+        part[size + 2:] = out.reshape(-1)
+
+    def _met(self, count: int, parts: list[np.ndarray]) -> bool:
+        """Meet the other process, each showing its θ·θ; False where the parent goes on
+        alone from here (the child gone, or no longer in step: then told to leave)."""
+        pair = self.pair
+        mark = self._size + 1
+        parts[pair.role][mark] = self._theta.dot(self._theta)
+        if not pair.meet(count):
+            return False
+        return _in_step(pair, float(parts[0][mark]), float(parts[1][mark]))
 
     def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
         """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
         return self.pair.two_processes(step)
+
+
+def _in_step(pair: ProcessPair, first: float, second: float) -> bool:
+    """Whether the two processes worked with the same parameters (θ·θ): the child leaves
+    (``Stopped``) where not, and the parent parts from it and goes on alone (False)."""
+    if first == second:
+        return True
+    if pair.role == 1:
+        raise Stopped
+    pair.part()
+    return False
 
 
 class _ProcessMeetings:
@@ -216,10 +248,11 @@ class HalvedPasses:
     the same operations on the same numbers either way. The layers' state after the
     forward (running statistics, from the whole batch's) is the same in both halves."""
 
-    def __init__(self, network: Network, params: dict[str, Params], grad: np.ndarray,
+    def __init__(self, network: Network, params: dict[str, Params], theta: np.ndarray, grad: np.ndarray,
                  views_of: Callable[[np.ndarray], dict[str, Params]], batch: int) -> None:
         self.network = network
         self._params = params
+        self._theta = theta
         self._grad = grad
         self._batch = batch
         self._half = batch // 2
@@ -236,13 +269,27 @@ class HalvedPasses:
     def gradients(self, x: np.ndarray, y: np.ndarray, run: Run, state_out: dict[str, Params]
                   ) -> tuple[float, np.ndarray]:
         """(loss, output) of the batch ``x``, ``y`` in ``run`` (its state and given arrays),
-        its gradients written into ``grad`` and the layers' state after it into ``state_out``."""
-        if self.pair.role >= 0:
+        its gradients written into ``grad`` and the layers' state after it into ``state_out``.
+        With a partner, the step begins with a meeting where each shows its θ·θ (the same
+        parameters, or the parent goes on alone)."""
+        pair = self.pair
+        if pair.role >= 0:
             try:
-                return self._with_partner(x, y, run, state_out)
+                if self._in_step_with_partner():
+                    return self._with_partner(x, y, run, state_out)
             except PartnerGone:  # the child left in the middle of the step: the step again, here
                 pass
+            except BaseException:
+                pair.part()  # (the parent) an error in the middle of a step: the two are out of step
+                raise
         return self._in_threads(x, y, run, state_out)
+
+    def _in_step_with_partner(self) -> bool:
+        pair = self.pair
+        count, parts = pair.next_set()
+        parts[pair.role][0] = self._theta.dot(self._theta)
+        pair.meet_or_raise(count)
+        return _in_step(pair, float(parts[0][0]), float(parts[1][0]))
 
     def _half_pass(self, role: int, x: np.ndarray, y: np.ndarray, run: Run, meetings: BatchHalves) -> _HalfResult:
         """Half ``role``'s pass: (its loss, its output rows, the layers' state after it)."""

@@ -42,18 +42,22 @@ _STOP = 2
 _WORDS = 4
 # spins of a wait between looks at whether the other process is still there
 _SPINS = 2048
-# how long a wait spins before it sleeps between looks (s), and each sleep
+# how long a wait spins before it sleeps between looks (s), and each sleep: short at first,
+# longer when the other process is long at work of its own (the parent's evaluation of the
+# held-out samples, its epoch lines)
 _SPIN_FOR = 0.002
 _NAP = 50e-6
+_LONG_WAIT, _LONG_NAP = 0.02, 1e-3
 
 
 def two_processes_possible() -> bool:
     """Whether this process may fork a second one to work halves: Linux on x86-64, two CPUs
-    or more for it, and no other thread running but halves' idle worker (called between
-    steps)."""
+    or more for it (``halves.cpus``: its affinity and its CPU quota), OpenBLAS on one thread
+    (the app's setting: more would crowd the two CPUs), and no other thread running but
+    halves' idle worker (called between steps)."""
     return (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")
-            and halves.cpus() >= 2 and threading.active_count() == 1 + halves.worker_threads()
-            and hasattr(os, "fork"))
+            and halves.cpus() >= 2 and os.environ.get("OPENBLAS_NUM_THREADS") == "1"
+            and threading.active_count() == 1 + halves.worker_threads() and hasattr(os, "fork"))
 
 
 class Stopped(Exception):
@@ -79,6 +83,7 @@ class ProcessPair:
         self.sets = [[shared[(2 * s + r) * floats:(2 * s + r + 1) * floats] for r in range(2)] for s in range(2)]
         self._words = memoryview(self._memory)[8 * count:].cast("q")
         self.meetings = 0  # meetings so far: the count both processes publish
+        self.met = 0  # meetings the other process joined (what its half brought: for tests)
         self.role = -1  # -1: one process works both halves; 0: the parent; 1: the child
         self._child = 0  # the child's pid while there is one
         self._parent = 0  # (in the child) the parent's pid
@@ -102,21 +107,32 @@ class ProcessPair:
         words[_SEQ[role]] = count
         seq = _SEQ[1 - role]
         if words[seq] >= count:
+            self.met += 1
             return True
         started = time.perf_counter()
         while True:
             for _ in range(_SPINS):
                 if words[seq] >= count:
+                    self.met += 1
                     return True
             if role == 1:
                 if words[_STOP] or os.getppid() != self._parent:
                     raise Stopped
             elif self._child_gone():
                 return False
-            if time.perf_counter() - started > _SPIN_FOR:
+            waited = time.perf_counter() - started
+            if waited > _LONG_WAIT:
+                time.sleep(_LONG_NAP)
+            elif waited > _SPIN_FOR:
                 time.sleep(_NAP)
             else:
                 os.sched_yield()  # (a CPU shared with the other process: let it run)
+
+    def part(self) -> None:
+        """Go on alone from here (the parent): the child is told to leave, and killed. For a
+        step that ended in an error, after which the two would no longer be in step."""
+        if self.role == 0:
+            self._stop_child()
 
     def meet_or_raise(self, count: int) -> None:
         """``meet``, raising PartnerGone where it returns False."""
@@ -153,42 +169,47 @@ class ProcessPair:
         words[_SEQ[0]] = words[_SEQ[1]] = self.meetings
         words[_STOP] = 0
         parent = os.getpid()
-        pid = os.fork()
+        # Ctrl-C is held back over the fork: the child ignores it before it could arrive
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            pid = os.fork()
+        except OSError:  # (no memory or no process left for a child: one process, as elsewhere)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            halves.set_later_on(later)
+            yield False
+            return
         if pid == 0:  # the child: works second halves until told to leave, then exits at once
-            code = 0
+            code = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 self.role, self._parent = 1, parent
                 while True:
                     step()
             except Stopped:
-                pass
+                code = 0
             except BaseException:  # noqa: BLE001 (the parent works the half itself)
                 code = 1
-            os._exit(code)  # no atexit handlers, no buffers flushed: the parent's own
+            finally:
+                os._exit(code)  # no atexit handlers, no buffers flushed: the parent's own
         self.role, self._child = 0, pid
         try:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)  # (a Ctrl-C held back arrives here)
             yield True
         finally:
-            self._stop_child()
-            halves.set_later_on(later)
+            try:
+                self._stop_child()
+            finally:
+                halves.set_later_on(later)
 
     def _stop_child(self) -> None:
-        """Tell the child to leave and wait for it (killed if it does not go within a second)."""
+        """Tell the child to leave and reap it: killed at once, since between meetings it
+        holds nothing anyone reads (it is at most working a half that no one will use)."""
         self._words[_STOP] = 1
         self.role = -1
         pid, self._child = self._child, 0
         if not pid:
             return
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline:
-            try:
-                done, _ = os.waitpid(pid, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if done:
-                return
-            time.sleep(0.001)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(ChildProcessError):

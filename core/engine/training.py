@@ -185,10 +185,10 @@ class Trainer:
         fits = self._plain and Chain.fits(scenario.network)
         self._chain: Chain | HalvedChain | None = None
         if fits:
-            self._chain = HalvedChain(scenario.network, self._views, self._grad, self._views_over,
+            self._chain = HalvedChain(scenario.network, self._views, self._theta, self._grad, self._views_over,
                                       scenario.batch_size) \
                 if halved else Chain(scenario.network, self._views, self._grad_views)
-        self._halved = HalvedPasses(scenario.network, self._views, self._grad, self._views_over,
+        self._halved = HalvedPasses(scenario.network, self._views, self._theta, self._grad, self._views_over,
                                     scenario.batch_size) if halved and not fits else None
         # whether accuracies are reported, worked out once (it reads every target)
         self._classified = scenario.samples.is_classification

@@ -67,11 +67,32 @@ B = TypeVar("B")
 
 
 def cpus() -> int:
-    """The CPUs this process may run on."""
+    """The CPUs this process may run on: those of its affinity, at most its CPU quota
+    (a container's ``--cpus``, Linux's cgroup ``cpu.max`` or ``cpu.cfs_quota_us``)."""
     try:
-        return len(os.sched_getaffinity(0))
+        count = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # (no affinity call on this platform)
-        return os.cpu_count() or 1
+        count = os.cpu_count() or 1
+    quota = _cpu_quota()
+    return max(1, min(count, int(quota))) if quota is not None else count
+
+
+def _cpu_quota(cgroup: str = "/sys/fs/cgroup") -> float | None:
+    """CPUs' worth of time the cgroup allows this process (None: no limit, or not Linux)."""
+    for quota_file, period_file in ((f"{cgroup}/cpu.max", None),
+                                    (f"{cgroup}/cpu/cpu.cfs_quota_us", f"{cgroup}/cpu/cpu.cfs_period_us")):
+        try:
+            with open(quota_file, encoding="ascii") as file:
+                words = file.read().split()
+            if period_file is not None:  # (cgroup v1: the period in a file of its own)
+                with open(period_file, encoding="ascii") as file:
+                    words += file.read().split()
+            if words[0] in ("max", "-1"):
+                return None
+            return int(words[0]) / int(words[1])
+        except (OSError, ValueError, IndexError, ZeroDivisionError):
+            continue
+    return None
 
 
 class _Half:

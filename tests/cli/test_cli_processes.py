@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import platform
 import re
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -103,6 +105,23 @@ def test_train_in_two_processes_gives_the_halves_numbers_and_leaves_no_process(c
     while _processes_running(str(conv_file)):  # the child left with its parent
         assert time.monotonic() < deadline, "a process of the run is still there"
         time.sleep(0.05)
+
+
+@pytest.mark.skipif(not _two_cpus_here() or not Path("/proc").is_dir(), reason="needs two CPUs on Linux x86-64")
+def test_train_runs_a_second_process_while_it_trains(conv_file: Path) -> None:
+    """Seen from outside: while the command trains, two processes run it; after it, none."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    script = shutil.which("cnn-tui", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "tui.cli"]
+    run = subprocess.Popen([*command, "train", str(conv_file), "--epochs", "3000"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, env=env)
+    most = 0
+    while run.poll() is None:
+        most = max(most, len(_processes_running(str(conv_file))))
+        time.sleep(0.005)
+    assert run.returncode == 0, run.stderr.read() if run.stderr else ""
+    assert most == 2
+    assert _processes_running(str(conv_file)) == []
 
 
 def test_processes_takes_one_or_two(conv_file: Path) -> None:

@@ -19,6 +19,7 @@ from fixtures.helpers import build, random_samples, scenario_text
 
 import core.engine.process_pair as process_pair
 from core.engine.batch_halves import HalvedChain, HalvedPasses, halves_pay, halves_possible, step_work
+from core.engine.chain import Chain
 from core.engine.scenario import Scenario
 from core.engine.training import Trainer
 from core.errors import TrainingDiverged
@@ -160,7 +161,10 @@ def test_two_processes_make_one_process_halves_floats(optimizer: str, forkable: 
     with trainer.two_processes() as started:
         assert started and chain.pair.child > 0
         pid = chain.pair.child
+        before = chain.pair.meetings
         losses = [trainer.step() for _ in range(12)]
+        assert chain.pair.met == chain.pair.meetings - before == 12  # every second half came from the child
+        assert chain.pair.role == 0  # (never alone)
     assert _child_gone(pid) and chain.pair.child == 0
     assert [np.float64(v).tobytes() for v in losses] == [np.float64(v).tobytes() for v in alone_losses]
     theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
@@ -183,6 +187,7 @@ def test_a_parent_whose_child_dies_works_both_halves_with_the_same_floats(forkab
     assert isinstance(chain, HalvedChain)
     with trainer.two_processes():
         losses = [trainer.step() for _ in range(4)]
+        assert chain.pair.child > 0  # (a kill of pid 0 would kill the test run's whole process group)
         os.kill(chain.pair.child, signal.SIGKILL)
         losses += [trainer.step() for _ in range(6)]
         assert chain.pair.child == 0  # found gone, and reaped
@@ -336,7 +341,12 @@ def test_two_processes_make_the_one_process_floats_for_any_network(name: str, fo
     assert isinstance(halved, HalvedPasses)
     with trainer.two_processes() as started:
         assert started and halved.pair.child > 0
+        before = halved.pair.meetings
         losses = [trainer.step() for _ in range(9)]
+        # θ·θ, then batch norm's three sums for each of its layers, then the gradients: all met
+        per_step = 2 + 3 * sum(layer.name == "bn" for layer in scenario.network.layers)
+        assert halved.pair.met == halved.pair.meetings - before == 9 * per_step
+        assert halved.pair.role == 0
     theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
     assert losses == alone_losses and theta.tobytes() == alone_theta.tobytes()
     assert _state_bytes(trainer) == _state_bytes(alone)
@@ -353,6 +363,7 @@ def test_a_child_gone_in_the_middle_of_a_step_leaves_the_parent_the_same_floats(
     assert isinstance(halved, HalvedPasses)
     with trainer.two_processes():
         losses = [trainer.step() for _ in range(3)]
+        assert halved.pair.child > 0
         os.kill(halved.pair.child, signal.SIGKILL)
         losses += [trainer.step() for _ in range(5)]
         assert halved.pair.child == 0
@@ -376,3 +387,97 @@ def test_an_error_in_one_half_is_raised_and_stops_the_other(monkeypatch: pytest.
     with pytest.raises(MemoryError, match="second half"):
         trainer.step()
     assert trainer.iteration == 1  # nothing applied
+
+
+# --- a pair out of step, and a pair that cannot start -------------------------------------
+
+@needs_fork
+@pytest.mark.parametrize("name", ["chain", "batchnorm2d"])
+def test_a_parent_changed_inside_the_block_goes_on_alone_with_its_own_numbers(name: str, forkable: None) -> None:
+    """The learning rate changed in the parent only: the next step's θ·θ differ, and the
+    parent parts from the child and works both halves itself."""
+    scenario = _scenario(batch=8) if name == "chain" else _network(name)
+
+    def run(paired: bool) -> tuple[list[float], bytes, Trainer]:
+        trainer = Trainer(scenario.copy(), halves=True)
+        with trainer.two_processes() if paired else _nothing():
+            losses = [trainer.step() for _ in range(3)]
+            trainer.scenario.learning_rate *= 3
+            losses += [trainer.step() for _ in range(5)]
+        return losses, trainer._theta.tobytes(), trainer
+
+    alone_losses, alone_theta, _ = run(False)
+    losses, theta, trainer = run(True)
+    assert losses == alone_losses and theta == alone_theta
+    pair = (trainer._chain if name == "chain" else trainer._halved).pair  # type: ignore[union-attr]
+    assert pair.child == 0 and pair.role == -1  # parted
+
+
+@needs_fork
+@pytest.mark.parametrize("name", ["chain", "batchnorm2d"])
+def test_an_error_in_the_parents_step_parts_the_pair(name: str, forkable: None, monkeypatch: pytest.MonkeyPatch
+                                                     ) -> None:
+    """A step that raises in the parent (Ctrl-C in the middle of it) leaves the child behind
+    it: the pair parts, and the steps after it give one process's numbers."""
+    scenario = _scenario(batch=8) if name == "chain" else _network(name)
+    armed = {"on": False}
+    real = Chain.gradients if name == "chain" else HalvedPasses._half_pass
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        if armed["on"] and os.getpid() == parent:
+            armed["on"] = False
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)  # type: ignore[operator]
+
+    parent = os.getpid()
+    monkeypatch.setattr(Chain if name == "chain" else HalvedPasses, "gradients" if name == "chain" else "_half_pass",
+                        interrupted)
+
+    def run(paired: bool) -> tuple[list[float], bytes]:
+        trainer = Trainer(scenario, halves=True)
+        losses = []
+        with trainer.two_processes() if paired else _nothing():
+            for i in range(7):
+                armed["on"] = i == 3  # in the parent's own half of the fourth step
+                try:
+                    losses.append(trainer.step())
+                except KeyboardInterrupt:
+                    losses.append(-1.0)
+        return losses, trainer._theta.tobytes()
+
+    alone = run(False)
+    assert -1.0 in alone[0]
+    assert run(True) == alone  # (and the pair parted: the child is reaped at the block's end either way)
+
+
+@needs_fork
+def test_a_fork_that_fails_trains_in_one_process(forkable: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    halves.set_later_on(True)
+    scenario = _scenario(batch=8)
+    trainer = Trainer(scenario, halves=True)
+    monkeypatch.setattr(os, "fork", no_fork)
+    with trainer.two_processes() as started:
+        losses = [trainer.step() for _ in range(3)]
+    assert not started and halves.later_on()  # the hand-over as it was
+    assert losses == _trained(scenario, 3, True)[0]
+
+
+def test_a_cpu_quota_counts_as_fewer_cpus(tmp_path: Path) -> None:
+    """A container's --cpus (cgroup v2's cpu.max, v1's quota and period) caps ``cpus``."""
+    v2 = tmp_path / "v2"
+    v2.mkdir()
+    (v2 / "cpu.max").write_text("150000 100000\n")
+    assert halves._cpu_quota(str(v2)) == 1.5
+    (v2 / "cpu.max").write_text("max 100000\n")
+    assert halves._cpu_quota(str(v2)) is None
+    v1 = tmp_path / "v1" / "cpu"
+    v1.mkdir(parents=True)
+    (v1 / "cpu.cfs_quota_us").write_text("100000\n")
+    (v1 / "cpu.cfs_period_us").write_text("100000\n")
+    assert halves._cpu_quota(str(tmp_path / "v1")) == 1.0
+    (v1 / "cpu.cfs_quota_us").write_text("-1\n")
+    assert halves._cpu_quota(str(tmp_path / "v1")) is None
+    assert halves._cpu_quota(str(tmp_path / "none")) is None
