@@ -300,13 +300,16 @@ def _halves(scenario: Scenario, processes: int | None) -> bool:
 def _train_epochs(trainer: Trainer, epochs: int) -> None:
     """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch.
 
-    Into a pipe or a file the lines are gathered and written at most 10 times a second and
-    at the end (a line a write, and a flush, cost more than a tiny network's iteration); a
+    Into a pipe or a file the lines are gathered as their numbers and written at most 10
+    times a second and at the end, their losses formatted all at once (a line a write, a
+    flush, or a loss's ``fmt`` cost more than a share of a tiny network's iteration); a
     terminal gets each line as it is printed (line buffering)."""
     import time
 
+    import numpy as np
+
     from core.engine.training import EpochStats
-    from core.numbers import fmt
+    from core.numbers import fmt_array
     from tui.progress import ProgressBar
 
     bar = ProgressBar(epochs * trainer.iterations_per_epoch)
@@ -320,17 +323,23 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
     live = bar.live
     monotonic = time.monotonic
     # the epoch line with this run's epoch count written in once: what ``tr`` gives with these
-    # values, the epoch and the loss filled in per epoch by str.format (the count is a number:
-    # it brings no braces)
-    line_of = tr("epoch {epoch}/{epochs}  loss {loss}", epoch="{0}", epochs=epochs, loss="{1}").format
-    # lines not yet written: a terminal gets each at once, a pipe or a file a batch with each flush
-    pending: list[str] = []
+    # values, the epoch, the loss and the accuracies filled in per line by str.format (the
+    # count is a number: it brings no braces)
+    line_of = (tr("epoch {epoch}/{epochs}  loss {loss}", epoch="{0}", epochs=epochs, loss="{1}") + "{2}\n").format
+    # lines not yet written, as their numbers: a terminal gets each at once, a pipe or a file a
+    # batch with each flush, whose losses are written all at once (``fmt_array``: ``fmt``'s texts)
+    pending_epochs: list[int] = []
+    pending_losses: list[float] = []
+    pending_tails: list[str] = []
     at_once = bool(getattr(out, "isatty", lambda: False)())
 
     def write_pending() -> None:
-        if pending:
-            out.write("\n".join(pending) + "\n")
-            pending.clear()
+        if pending_epochs:
+            losses = fmt_array(np.array(pending_losses), 4)
+            out.write("".join(map(line_of, pending_epochs, losses, pending_tails)))
+            pending_epochs.clear()
+            pending_losses.clear()
+            pending_tails.clear()
 
     def accuracy_text(key: tuple[float | None, float | None]) -> str:
         """The line's accuracies: "" for none, else made once per pair of values (bounded)."""
@@ -351,8 +360,9 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
             bar.clear()
         key = (stats.accuracy, stats.test_accuracy)
         text = accuracy_texts.get(key)
-        line = line_of(stats.epoch, fmt(stats.loss, 4)) + (accuracy_text(key) if text is None else text)
-        pending.append(line)
+        pending_epochs.append(stats.epoch)
+        pending_losses.append(stats.loss)
+        pending_tails.append(accuracy_text(key) if text is None else text)
         if at_once:
             write_pending()
         now = monotonic()
