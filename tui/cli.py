@@ -90,10 +90,10 @@ def _parser() -> argparse.ArgumentParser:
                        help=tr("epochs to train (1 to {most:,}; default 10)", most=MAX_COUNT))
     train.add_argument("--save", metavar="PATH", help=tr("save the trained scenario here"))
     train.add_argument("--processes", type=int, choices=(1, 2), default=None, metavar="N",
-                       help=tr("1: each batch in one pass, as the stepper and the TUI work it; 2: each batch in two "
-                               "halves, on two CPUs where there are two (the batch's sums as two half sums: the "
-                               "last bits of the numbers can differ from one pass's, the same on every machine); "
-                               "default: 2 where the halves pay and two CPUs can run them, else 1"))
+                       help=tr("1: each batch in one pass, as the TUI trains; 2: each batch of two samples or more, "
+                               "an even number, split into two halves, on two CPUs if there are two (the last digits "
+                               "can differ from 1's, but not with the number of CPUs); default: 2 where that is "
+                               "faster here, else 1"))
     export = sub.add_parser("export", help=tr("export iteration 1's derivation or a PyTorch script"))
     export.add_argument("scenario", metavar="PATH|NAME")
     export.add_argument("--to", required=True, choices=("markdown", "latex", "pytorch"))

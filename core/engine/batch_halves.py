@@ -26,6 +26,7 @@ meetings, slower than one pass (each half's arrays leave the cache at every turn
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import threading
 from collections.abc import Callable
 from math import prod
@@ -90,20 +91,22 @@ class HalvedChain:
     written into ``grad`` (the trainer's flat gradient, whose views the layers' gradients
     are): the same call, the same result, for ``Trainer.step``. Each half's chain writes
     its gradients straight into its part of the pair's shared set; one meeting a step,
-    where each process also shows the parameters it worked with (θ·θ of ``theta``): two
-    that differ are no longer in step, and the parent goes on alone."""
+    where each process also shows the iteration and the parameters it worked with (θ·θ of
+    ``theta``): two that differ are no longer in step, and the parent goes on alone."""
 
     def __init__(self, network: Network, params: dict[str, Params], theta: np.ndarray, grad: np.ndarray,
-                 views_of: Callable[[np.ndarray], dict[str, Params]], batch: int) -> None:
+                 views_of: Callable[[np.ndarray], dict[str, Params]], batch: int,
+                 iteration: Callable[[], int]) -> None:
         self.network = network
         self._theta = theta
+        self._iteration = iteration
         self._grad = grad
         self._half = batch // 2
         self._size = size = grad.size
         rows = prod(network.layers[-1].out_shape) * self._half
         self._out_shape = (self._half, *network.layers[-1].out_shape)
-        # each role's part of a set: its half's gradients, its loss, its θ·θ, its output rows
-        self.pair = ProcessPair(size + 2 + rows)
+        # each role's part of a set: its half's gradients, its loss, its θ·θ and iteration, its output rows
+        self.pair = ProcessPair(size + 3 + rows)
         self._chains = [[Chain(network, params, views_of(part[:size])) for part in self.pair.sets[s]]
                         for s in range(2)]
 
@@ -129,7 +132,7 @@ class HalvedChain:
         grad = self._grad
         np.add(first[:size], second[:size], out=grad)
         grad *= 0.5
-        out = np.concatenate((first[size + 2:].reshape(self._out_shape), second[size + 2:].reshape(self._out_shape)))
+        out = np.concatenate((first[size + 3:].reshape(self._out_shape), second[size + 3:].reshape(self._out_shape)))
         return float((first[size] + second[size]) * 0.5), out
 
     def _half_into(self, part: np.ndarray, chain: Chain, x: np.ndarray, y: np.ndarray, unit: bool) -> None:
@@ -137,27 +140,28 @@ class HalvedChain:
         loss, out = chain.gradients(x, y, unit)
         size = self._size
         part[size] = loss
-        part[size + 2:] = out.reshape(-1)
+        part[size + 3:] = out.reshape(-1)
 
     def _met(self, count: int, parts: list[np.ndarray]) -> bool:
         """Meet the other process, each showing its θ·θ; False where the parent goes on
         alone from here (the child gone, or no longer in step: then told to leave)."""
         pair = self.pair
-        mark = self._size + 1
-        parts[pair.role][mark] = self._theta.dot(self._theta)
+        marks = slice(self._size + 1, self._size + 3)
+        parts[pair.role][marks] = (self._theta.dot(self._theta), self._iteration())
         if not pair.meet(count):
             return False
-        return _in_step(pair, float(parts[0][mark]), float(parts[1][mark]))
+        return _in_step(pair, parts[0][marks], parts[1][marks])
 
     def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
         """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
         return self.pair.two_processes(step)
 
 
-def _in_step(pair: ProcessPair, first: float, second: float) -> bool:
-    """Whether the two processes worked with the same parameters (θ·θ): the child leaves
-    (``Stopped``) where not, and the parent parts from it and goes on alone (False)."""
-    if first == second:
+def _in_step(pair: ProcessPair, first: np.ndarray, second: np.ndarray) -> bool:
+    """Whether the two processes worked the same iteration with the same parameters (their
+    θ·θ and iteration numbers): the child leaves (``Stopped``) where not, and the parent
+    parts from it and goes on alone (False)."""
+    if first.tobytes() == second.tobytes():
         return True
     if pair.role == 1:
         raise Stopped
@@ -212,6 +216,20 @@ class _Turns:
             turn.release()
 
 
+def _join(helper: threading.Thread, turns: _Turns) -> None:
+    """Wait for the second half's thread to end; a Ctrl-C meanwhile stops it (at its next
+    turn) and is raised once it has ended, so no half runs on behind the caller."""
+    interrupted: BaseException | None = None
+    while helper.is_alive():
+        try:
+            helper.join()
+        except BaseException as error:  # noqa: BLE001 (raised below, once the thread is gone)
+            interrupted = interrupted or error
+            turns.fail()
+    if interrupted is not None:
+        raise interrupted
+
+
 class _OtherHalfFailed(Exception):
     """The other thread's half raised (its error is the one reported)."""
 
@@ -223,6 +241,7 @@ class _ThreadMeetings:
         self.turns, self.role, self.batch = turns, role, batch
 
     def add(self, partial: np.ndarray) -> np.ndarray:
+        """(Both halves get the same array: a layer reads it, never writes it.)"""
         turns = self.turns
         if self.role == 0:
             turns.box[0] = partial
@@ -244,15 +263,17 @@ class HalvedPasses:
     sum over the batch (``BatchHalves``: the statistics and the backward pass's two sums of
     the whole batch); then the halves' gradients meet, added and halved as ``HalvedChain``
     does. Two processes meet over shared memory; in one process the halves run on two
-    threads that meet at a barrier (a half's pass cannot finish before the other's sums),
-    the same operations on the same numbers either way. The layers' state after the
+    threads taking turns from meeting to meeting (a half's pass cannot finish before the
+    other's sums), the same operations on the same numbers either way. The layers' state after the
     forward (running statistics, from the whole batch's) is the same in both halves."""
 
     def __init__(self, network: Network, params: dict[str, Params], theta: np.ndarray, grad: np.ndarray,
-                 views_of: Callable[[np.ndarray], dict[str, Params]], batch: int) -> None:
+                 views_of: Callable[[np.ndarray], dict[str, Params]], batch: int,
+                 iteration: Callable[[], int]) -> None:
         self.network = network
         self._params = params
         self._theta = theta
+        self._iteration = iteration
         self._grad = grad
         self._batch = batch
         self._half = batch // 2
@@ -264,7 +285,7 @@ class HalvedPasses:
         # a set holds a half's gradients, loss and output rows, or the largest sums a layer adds
         # (batch norm's two per channel)
         sums = max((2 * layer.out_shape[0] for layer in network.layers if layer.out_shape), default=0)
-        self.pair = ProcessPair(max(size + 1 + self._rows, sums))
+        self.pair = ProcessPair(max(size + 1 + self._rows, sums, 2))
 
     def gradients(self, x: np.ndarray, y: np.ndarray, run: Run, state_out: dict[str, Params]
                   ) -> tuple[float, np.ndarray]:
@@ -287,9 +308,9 @@ class HalvedPasses:
     def _in_step_with_partner(self) -> bool:
         pair = self.pair
         count, parts = pair.next_set()
-        parts[pair.role][0] = self._theta.dot(self._theta)
+        parts[pair.role][:2] = (self._theta.dot(self._theta), self._iteration())
         pair.meet_or_raise(count)
-        return _in_step(pair, float(parts[0][0]), float(parts[1][0]))
+        return _in_step(pair, parts[0][:2], parts[1][:2])
 
     def _half_pass(self, role: int, x: np.ndarray, y: np.ndarray, run: Run, meetings: BatchHalves) -> _HalfResult:
         """Half ``role``'s pass: (its loss, its output rows, the layers' state after it)."""
@@ -333,12 +354,14 @@ class HalvedPasses:
                 results[role] = error
                 turns.fail()
 
-        helper = threading.Thread(target=run_half, args=(1,), name="cnn-tui second half", daemon=True)
+        # the helper runs in this thread's context: NumPy's error state is the caller's
+        helper = threading.Thread(target=contextvars.copy_context().run, args=(run_half, 1),
+                                  name="cnn-tui second half", daemon=True)
         helper.start()
         try:
             run_half(0)
         finally:
-            helper.join()
+            _join(helper, turns)
         errors = [r for r in results if isinstance(r, BaseException)]
         if errors:  # the cause first: the other half's stop follows from it
             raise next((e for e in errors if not isinstance(e, _OtherHalfFailed)), errors[0])

@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from typing import NoReturn
 
 import numpy as np
 
@@ -155,8 +156,9 @@ class ProcessPair:
     def two_processes(self, step: Callable[[], object]) -> Iterator[bool]:
         """While the block runs, a forked child runs ``step`` (the trainer's) over and over
         in step with this process, as role 1; yields whether it started (False where
-        ``two_processes_possible`` says no). The child is told to leave, and waited for,
-        when the block ends however it ends."""
+        ``two_processes_possible`` says no, or the fork failed). The child is told to leave,
+        killed and reaped when the block ends however it ends. Ctrl-C is held back from the
+        fork until the parent has noted its child (a Ctrl-C then ends the block as any other)."""
         if self.role != -1 or not two_processes_possible():
             yield False
             return
@@ -164,43 +166,46 @@ class ProcessPair:
             with contextlib.suppress(Exception):
                 stream.flush()
         later = halves.later_on()
-        halves.set_later_on(False)  # each process has its own CPU now: no worker threads
-        words = self._words
-        words[_SEQ[0]] = words[_SEQ[1]] = self.meetings
-        words[_STOP] = 0
-        parent = os.getpid()
-        # Ctrl-C is held back over the fork: the child ignores it before it could arrive
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            pid = os.fork()
-        except OSError:  # (no memory or no process left for a child: one process, as elsewhere)
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            halves.set_later_on(later)
-            yield False
-            return
-        if pid == 0:  # the child: works second halves until told to leave, then exits at once
-            code = 1
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-                self.role, self._parent = 1, parent
-                while True:
-                    step()
-            except Stopped:
-                code = 0
-            except BaseException:  # noqa: BLE001 (the parent works the half itself)
-                code = 1
-            finally:
-                os._exit(code)  # no atexit handlers, no buffers flushed: the parent's own
-        self.role, self._child = 0, pid
-        try:
+            halves.set_later_on(False)  # each process has its own CPU now: no worker threads
+            words = self._words
+            words[_SEQ[0]] = words[_SEQ[1]] = self.meetings
+            words[_STOP] = 0
+            parent = os.getpid()
+            pid = -1
+            with contextlib.suppress(OSError):  # (no memory or no process left: one process, as elsewhere)
+                pid = os.fork()
+            if pid == 0:
+                self._child_loop(step, parent, held)
+            if pid > 0:
+                self.role, self._child = 0, pid
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # (a Ctrl-C held back arrives here)
-            yield True
+            yield pid > 0
         finally:
             try:
                 self._stop_child()
             finally:
                 halves.set_later_on(later)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    def _child_loop(self, step: Callable[[], object], parent: int, held: set[int | signal.Signals]) -> NoReturn:
+        """The child: ignores Ctrl-C (its parent's), works second halves until told to leave
+        or its parent is gone, then exits at once (no atexit handlers, no buffers flushed:
+        they are the parent's)."""
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            self.role, self._parent = 1, parent
+            while True:
+                step()
+        except Stopped:
+            code = 0
+        except BaseException:  # noqa: BLE001 (the parent works the half itself)
+            code = 1
+        finally:
+            os._exit(code)
 
     def _stop_child(self) -> None:
         """Tell the child to leave and reap it: killed at once, since between meetings it

@@ -186,10 +186,15 @@ class Trainer:
         self._chain: Chain | HalvedChain | None = None
         if fits:
             self._chain = HalvedChain(scenario.network, self._views, self._theta, self._grad, self._views_over,
-                                      scenario.batch_size) \
+                                      scenario.batch_size, self._iteration) \
                 if halved else Chain(scenario.network, self._views, self._grad_views)
         self._halved = HalvedPasses(scenario.network, self._views, self._theta, self._grad, self._views_over,
-                                    scenario.batch_size) if halved and not fits else None
+                                    scenario.batch_size, self._iteration) if halved and not fits else None
+        pair = self._chain.pair if isinstance(self._chain, HalvedChain) else \
+            self._halved.pair if self._halved is not None else None
+        self._pair = pair
+        if pair is not None:  # (this trainer's steps only: every other trainer's step stays the bare method)
+            self.step = self._paired_step  # type: ignore[method-assign]
         # whether accuracies are reported, worked out once (it reads every target)
         self._classified = scenario.samples.is_classification
         test = scenario.test_samples
@@ -356,6 +361,21 @@ class Trainer:
         self._epoch_right += right
         self.iteration += 1
         return loss
+
+    def _iteration(self) -> int:
+        """The next iteration's number (what the halves' partners compare at each step)."""
+        return self.iteration
+
+    def _paired_step(self) -> float:
+        """``step`` where a second process may work the halves: a step that raises in the
+        parent (Ctrl-C, divergence, any error) leaves the two out of step, so the parent
+        parts from its child and goes on alone (the same floats)."""
+        try:
+            return Trainer.step(self)
+        except BaseException:
+            assert self._pair is not None
+            self._pair.part()
+            raise
 
     def _diverged(self, what: str, loss: float) -> TrainingDiverged:
         """Where it blew up (this run's epoch, the iteration), what, and what to try."""

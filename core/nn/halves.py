@@ -77,22 +77,48 @@ def cpus() -> int:
     return max(1, min(count, int(quota))) if quota is not None else count
 
 
-def _cpu_quota(cgroup: str = "/sys/fs/cgroup") -> float | None:
-    """CPUs' worth of time the cgroup allows this process (None: no limit, or not Linux)."""
-    for quota_file, period_file in ((f"{cgroup}/cpu.max", None),
-                                    (f"{cgroup}/cpu/cpu.cfs_quota_us", f"{cgroup}/cpu/cpu.cfs_period_us")):
-        try:
-            with open(quota_file, encoding="ascii") as file:
+def _cpu_quota(cgroup: str = "/sys/fs/cgroup", own: str = "/proc/self/cgroup") -> float | None:
+    """CPUs' worth of time the cgroups allow this process, the least along its cgroup's
+    path (``own`` names it: cgroup v2's ``cpu.max``, v1's ``cpu.cfs_quota_us`` and period);
+    None: no limit found (or not Linux)."""
+    paths = {"v2": "/", "v1": "/"}
+    try:
+        with open(own, encoding="ascii", errors="replace") as file:
+            for line in file:
+                _, controllers, path = line.rstrip("\n").split(":", 2)
+                if controllers == "":
+                    paths["v2"] = path or "/"
+                elif "cpu" in controllers.split(","):
+                    paths["v1"] = path or "/"
+    except (OSError, ValueError):
+        pass
+    least: float | None = None
+    for kind, path in paths.items():
+        parts = [p for p in path.split("/") if p and p != ".."]
+        for depth in range(len(parts), -1, -1):  # the cgroup itself, then each parent to the root
+            folder = "/".join([cgroup] + (["cpu"] if kind == "v1" else []) + parts[:depth])
+            quota = _quota_in(folder, kind)
+            if quota is not None and (least is None or quota < least):
+                least = quota
+    return least
+
+
+def _quota_in(folder: str, kind: str) -> float | None:
+    """The CPU quota one cgroup folder sets (None: none, or unreadable)."""
+    try:
+        if kind == "v2":
+            with open(f"{folder}/cpu.max", encoding="ascii") as file:
                 words = file.read().split()
-            if period_file is not None:  # (cgroup v1: the period in a file of its own)
-                with open(period_file, encoding="ascii") as file:
-                    words += file.read().split()
-            if words[0] in ("max", "-1"):
-                return None
-            return int(words[0]) / int(words[1])
-        except (OSError, ValueError, IndexError, ZeroDivisionError):
-            continue
-    return None
+        else:
+            with open(f"{folder}/cpu.cfs_quota_us", encoding="ascii") as file:
+                words = file.read().split()
+            with open(f"{folder}/cpu.cfs_period_us", encoding="ascii") as file:
+                words += file.read().split()
+        if words[0] in ("max", "-1"):
+            return None
+        return int(words[0]) / int(words[1])
+    except (OSError, ValueError, IndexError, ZeroDivisionError):
+        return None
 
 
 class _Half:

@@ -7,6 +7,7 @@ No timing is asserted: a wait in a test is bounded only so that a hung child end
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -466,18 +467,111 @@ def test_a_fork_that_fails_trains_in_one_process(forkable: None, monkeypatch: py
 
 
 def test_a_cpu_quota_counts_as_fewer_cpus(tmp_path: Path) -> None:
-    """A container's --cpus (cgroup v2's cpu.max, v1's quota and period) caps ``cpus``."""
-    v2 = tmp_path / "v2"
-    v2.mkdir()
-    (v2 / "cpu.max").write_text("150000 100000\n")
-    assert halves._cpu_quota(str(v2)) == 1.5
-    (v2 / "cpu.max").write_text("max 100000\n")
-    assert halves._cpu_quota(str(v2)) is None
-    v1 = tmp_path / "v1" / "cpu"
-    v1.mkdir(parents=True)
-    (v1 / "cpu.cfs_quota_us").write_text("100000\n")
-    (v1 / "cpu.cfs_period_us").write_text("100000\n")
-    assert halves._cpu_quota(str(tmp_path / "v1")) == 1.0
-    (v1 / "cpu.cfs_quota_us").write_text("-1\n")
-    assert halves._cpu_quota(str(tmp_path / "v1")) is None
-    assert halves._cpu_quota(str(tmp_path / "none")) is None
+    """A container's --cpus or a systemd slice's CPUQuota (cgroup v2's cpu.max, v1's quota
+    and period), on the process's own cgroup or on any parent of it, caps ``cpus``."""
+    root = tmp_path / "cgroup"
+    own = tmp_path / "self-cgroup"
+    slice_dir = root / "user.slice" / "app.scope"
+    slice_dir.mkdir(parents=True)
+    own.write_text("0::/user.slice/app.scope\n")
+    assert halves._cpu_quota(str(root), str(own)) is None  # no cpu.max anywhere: no limit
+    (root / "user.slice" / "cpu.max").write_text("150000 100000\n")  # on the parent
+    (slice_dir / "cpu.max").write_text("max 100000\n")
+    assert halves._cpu_quota(str(root), str(own)) == 1.5
+    (slice_dir / "cpu.max").write_text("50000 100000\n")  # the least along the path
+    assert halves._cpu_quota(str(root), str(own)) == 0.5
+    v1 = tmp_path / "v1"
+    (v1 / "cpu" / "docker" / "c1").mkdir(parents=True)
+    own.write_text("4:memory:/x\n2:cpu,cpuacct:/docker/c1\n")
+    (v1 / "cpu" / "docker" / "c1" / "cpu.cfs_quota_us").write_text("100000\n")
+    (v1 / "cpu" / "docker" / "c1" / "cpu.cfs_period_us").write_text("100000\n")
+    assert halves._cpu_quota(str(v1), str(own)) == 1.0
+    (v1 / "cpu" / "docker" / "c1" / "cpu.cfs_quota_us").write_text("-1\n")
+    assert halves._cpu_quota(str(v1), str(own)) is None
+    assert halves._cpu_quota(str(tmp_path / "none"), str(tmp_path / "none")) is None
+
+
+# --- review findings: the helper thread's context, errors after the gradients, a Ctrl-C at the join
+
+def test_the_second_halfs_thread_keeps_numpys_error_state(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NumPy's error state is per context: the helper thread runs in the caller's, so an
+    overflow the caller ignores is ignored in both halves (and raised in both where asked)."""
+    import warnings
+
+    monkeypatch.setattr(process_pair, "two_processes_possible", lambda: False)
+    scenario = _network("batchnorm1d")
+    scenario.samples.x = scenario.samples.x * 1e160  # products overflow in both halves
+    trainer = Trainer(scenario, halves=True)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("error")  # a warning from either thread would fail the step
+        with contextlib.suppress(TrainingDiverged):
+            trainer.step()
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        Trainer(scenario, halves=True).step()
+
+
+@needs_fork
+def test_an_error_after_the_gradients_parts_the_pair(forkable: None) -> None:
+    """A Ctrl-C after both halves met but before the step's end, in the parent only: the
+    child has finished the step and the parent has not, so they part, and the parent's
+    numbers are one process's (the same interrupted step)."""
+    scenario = _network("batchnorm2d")
+
+    class Interrupting(dict):  # the trainer's layer state, whose update after the forward is interrupted once
+        armed = False
+
+        def update(self, *args: object, **kwargs: object) -> None:
+            if Interrupting.armed and os.getpid() == parent:
+                Interrupting.armed = False
+                raise KeyboardInterrupt
+            super().update(*args, **kwargs)
+
+    parent = os.getpid()
+
+    def run(paired: bool) -> tuple[list[float], bytes, Trainer]:
+        trainer = Trainer(scenario, halves=True)
+        trainer._layer_state = Interrupting(trainer._layer_state)
+        losses = []
+        with trainer.two_processes() if paired else _nothing():
+            for i in range(7):
+                Interrupting.armed = i == 3
+                try:
+                    losses.append(trainer.step())
+                except KeyboardInterrupt:
+                    losses.append(-1.0)
+        return losses, trainer._theta.tobytes(), trainer
+
+    alone_losses, alone_theta, _ = run(False)
+    losses, theta, trainer = run(True)
+    assert -1.0 in alone_losses
+    assert losses == alone_losses and theta == alone_theta
+    assert trainer._pair is not None and trainer._pair.role == -1
+
+
+def test_a_ctrl_c_while_joining_the_second_half_stops_it_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.engine import batch_halves
+
+    turns = batch_halves._Turns()
+    stopped = []
+
+    def second_half() -> None:
+        try:
+            turns.wait(1)  # waits for a turn that only a failure gives it
+        except batch_halves._OtherHalfFailed:
+            stopped.append(True)
+
+    helper = __import__("threading").Thread(target=second_half, daemon=True)
+    helper.start()
+    real_join = type(helper).join
+    calls = {"n": 0}
+
+    def join(self: object, timeout: float | None = None) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise KeyboardInterrupt
+        real_join(self, 30)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(helper), "join", join)
+    with pytest.raises(KeyboardInterrupt):
+        batch_halves._join(helper, turns)
+    assert stopped == [True] and not helper.is_alive()

@@ -52,12 +52,11 @@ MESSAGES: dict[str, str] = {
         "更新之前统计），有 test_samples 时还有该轮结束后评估的留出集准确率。",
     "epochs to train (1 to {most:,}; default 10)": "训练的轮数（1 到 {most:,}；默认 10）",
     "save the trained scenario here": "把训练后的场景保存到这里",
-    "1: each batch in one pass, as the stepper and the TUI work it; 2: each batch in two halves, on two CPUs "
-    "where there are two (the batch's sums as two half sums: the last bits of the numbers can differ from one "
-    "pass's, the same on every machine); default: 2 where the halves pay and two CPUs can run them, else 1":
-        "1：每个批次一次算完，与单步模式和 TUI 相同；2：每个批次分成两半，有两个 CPU 时在两个 CPU 上同时计算"
-        "（批次上的求和变为两个半批次之和：数值的最后几位可能与一次算完的不同，但在每台机器上都相同）；"
-        "默认：分成两半更快且有两个 CPU 可用时为 2，否则为 1",
+    "1: each batch in one pass, as the TUI trains; 2: each batch of two samples or more, an even number, split "
+    "into two halves, on two CPUs if there are two (the last digits can differ from 1's, but not with the number "
+    "of CPUs); default: 2 where that is faster here, else 1":
+        "1：每个批次一次算完，与 TUI 的训练相同；2：样本数为偶数（至少两个）的批次分成两半，有两个 CPU 时同时计算"
+        "（最后几位数字可能与 1 不同，但与 CPU 个数无关）；默认：在本机更快时为 2，否则为 1",
     "export iteration 1's derivation or a PyTorch script": "导出第 1 次迭代的推导或 PyTorch 脚本",
     "write here (default: standard output)": "写到这里（默认：标准输出）",
     "a variant and a worksheet per student, and the teacher's key":
