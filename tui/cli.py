@@ -6,6 +6,8 @@ Textual, so they start fast and run where no terminal UI can.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
@@ -591,6 +593,8 @@ def _main(argv: list[str], raw_stdout: TextIO | None = None) -> int:
         set_language(take_language(argv))
         if argv and argv[0] in COMMANDS:
             release_collector(freeze=False)  # a headless command collects as usual
+            if argv[0] != "serve":  # (the server stops itself: its own handlers)
+                _stop_on_hangup_and_terminate()
             args = _parser().parse_args(argv)
             if raw_stdout is not None and args.for_machines(args):
                 sys.stdout = raw_stdout
@@ -617,12 +621,42 @@ def _main(argv: list[str], raw_stdout: TextIO | None = None) -> int:
         print(f"cnn-tui: {visible(str(err))}", file=sys.stderr)  # a file's text never acts on the terminal
         return 1
     except KeyboardInterrupt:
-        print("\ncnn-tui: " + tr("interrupted"), file=sys.stderr)
+        # (a new line first where a terminal may hold a progress bar's half line)
+        start = "\n" if getattr(sys.stderr, "isatty", lambda: False)() else ""
+        print(start + "cnn-tui: " + tr("interrupted"), file=sys.stderr)
         return 130
+    except Terminated as stop:  # the terminal closed, or a kill: what was being written is taken back
+        with contextlib.suppress(OSError, ValueError):
+            print("cnn-tui: " + tr("stopped by a signal ({name})", name=stop.name), file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:
         return 0
     finally:
         release_collector(freeze=False)  # whatever ended the command before the TUI's first frame
+
+
+class Terminated(BaseException):
+    """A headless command stopped by SIGTERM or SIGHUP: raised where it runs, as Ctrl-C's
+    KeyboardInterrupt is, so every file being written is taken back (core/scenario/atomic.py
+    removes its temporary file) before the exit status 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+def _stop_on_hangup_and_terminate() -> None:
+    """SIGTERM and SIGHUP raise ``Terminated`` in the command instead of ending the process
+    where it stands (which would leave a save's temporary file behind)."""
+    def stop(signum: int, _frame: object) -> None:
+        raise Terminated(signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            with contextlib.suppress(ValueError, OSError):  # (not the main thread: as it was)
+                signal.signal(number, stop)
 
 
 def entry_point() -> None:

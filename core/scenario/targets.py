@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,10 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
         _check_kind(followed, shown)
         raise SaveError(tr("this leads to a file that has no name of its own (a deleted file or a process's open "
                            "file): choose another name"), file=shown)
+    if real.parent.parts[1:2] in (("proc",), ("sys",)) and sys.platform.startswith("linux"):
+        # the kernel's own folders: no file is made there (the write would fail only after the work)
+        raise SaveError(tr("the folder {path} is read-only here: choose another folder",
+                           path=quote_path(str(real.parent))), file=shown)
     return Target(given=given, path=real, existing=existing)
 
 
@@ -140,10 +145,20 @@ def _check_folder(folder: Path, shown: str) -> None:
                            path=quote_path(str(folder)), os_reason=os_reason(err)), file=shown) from None
     if not stat.S_ISDIR(info.st_mode):
         raise SaveError(tr("{path} is not a folder", path=quote_path(str(folder))), file=shown)
-    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids) \
+            or _read_only_system(folder):
         raise SaveError(tr("the folder {path} is read-only here: choose another folder",
                            path=quote_path(str(folder))),
                         file=shown)
+
+
+def _read_only_system(folder: Path) -> bool:
+    """Whether ``folder`` is on a read-only mount, where no file can be written whatever the
+    permissions say (the administrator passes those)."""
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # (no statvfs on this platform)
+        return False
 
 
 def _lstat(real: Path, shown: str) -> os.stat_result | None:

@@ -95,6 +95,7 @@ MESSAGES: dict[str, str] = {
     "expected a whole number from 1 to {most:,}, got {value}": "应为 1 到 {most:,} 之间的整数，实际为 {value}",
     "unexpected arguments: {arguments}": "多余的参数：{arguments}",
     "interrupted": "已中断",
+    "stopped by a signal ({name})": "被信号终止（{name}）",
 
     # the commands' results
     "{file}: ok — {name}: {layers}, {parameters}, {samples}":
