@@ -113,7 +113,7 @@ def test_train_runs_a_second_process_while_it_trains(conv_file: Path) -> None:
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     script = shutil.which("cnn-tui", path=str(Path(sys.executable).parent))
     command = [script] if script else [sys.executable, "-m", "tui.cli"]
-    run = subprocess.Popen([*command, "train", str(conv_file), "--epochs", "3000"], stdout=subprocess.DEVNULL,
+    run = subprocess.Popen([*command, "train", str(conv_file), "--epochs", "1500"], stdout=subprocess.DEVNULL,
                            stderr=subprocess.PIPE, env=env)
     most = 0
     while run.poll() is None:
