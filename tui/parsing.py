@@ -133,8 +133,23 @@ class Parser(argparse.ArgumentParser):
 
     def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
                    namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """argparse's ``parse_args``, except that arguments a command does not take are
+        refused by that command's parser (its usage, "cnn-tui solve: error: …"), not by the
+        top-level one, whose usage would list every command."""
         with _speaking():
-            return super().parse_args(args, namespace)
+            parsed, extra = super().parse_known_args(args, namespace)
+            if extra:
+                self._chosen(parsed).error(_say("unrecognized arguments: %s") % " ".join(extra))
+            return parsed
+
+    def _chosen(self, parsed: argparse.Namespace) -> argparse.ArgumentParser:
+        """The parser of the command ``parsed`` names (a subparser), else this one."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and action.dest is not argparse.SUPPRESS:
+                chosen = action.choices.get(str(getattr(parsed, action.dest, "")))
+                if isinstance(chosen, argparse.ArgumentParser):
+                    return chosen
+        return self
 
     def format_usage(self) -> str:
         with _speaking():

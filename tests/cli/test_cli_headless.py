@@ -268,3 +268,12 @@ def test_train_epoch_lines_reach_a_terminal_one_by_one_and_a_pipe_gathered(termi
     assert "".join(out.writes) == "".join(line + "\n" for line in expected)
     # a terminal: a write per line as it is made; a pipe: the lines together, at the end
     assert len(out.writes) == (5 if terminal else 1)
+
+
+def test_an_option_a_command_does_not_take_is_refused_by_that_command(cli) -> None:
+    """Found in user testing: `solve … --processes 2` printed the whole usage of every command."""
+    result = cli("solve", "tiny-cnn", "--processes", "2")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("usage: cnn-tui solve ")
+    assert result.stderr.rstrip().endswith("cnn-tui solve: error: unrecognized arguments: --processes 2")
+    assert "cnn-tui train" not in result.stderr  # not the top-level usage
