@@ -47,7 +47,8 @@ def _two_cpus_here() -> bool:
     """Whether a fresh ``cnn-tui`` process here may run two (``two_processes_possible`` in a
     process with no other thread)."""
     return (sys.platform.startswith("linux") and platform.machine() in ("x86_64", "AMD64")
-            and halves.cpus() >= 2 and hasattr(os, "fork"))
+            and halves.cpus() >= 2 and hasattr(os, "fork")
+            and os.environ.get("OPENBLAS_NUM_THREADS", "1") == "1")  # (the command's setting where none is given)
 
 
 def _processes_running(marker: str) -> list[int]:
