@@ -10,7 +10,7 @@ import contextlib
 import signal
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from core.ascii_text import SpelledStream, set_ascii
 from core.errors import CnnTuiError, SaveError, UsageError
@@ -587,6 +587,8 @@ def _main(argv: list[str], raw_stdout: TextIO | None = None) -> int:
 
     from tui.startup import release_collector
 
+    restore: dict[int, Any] = {}  # the signal handlers a headless command replaced, put back at its end
+
     np.seterr(all="ignore")  # a diverging run shows ∞/NaN in its values, not NumPy warnings
     try:
         set_language(language_from_environment())  # a bad --lang is refused in the locale's language
@@ -594,7 +596,7 @@ def _main(argv: list[str], raw_stdout: TextIO | None = None) -> int:
         if argv and argv[0] in COMMANDS:
             release_collector(freeze=False)  # a headless command collects as usual
             if argv[0] != "serve":  # (the server stops itself: its own handlers)
-                _stop_on_hangup_and_terminate()
+                restore = _stop_on_hangup_and_terminate()
             args = _parser().parse_args(argv)
             if raw_stdout is not None and args.for_machines(args):
                 sys.stdout = raw_stdout
@@ -626,13 +628,37 @@ def _main(argv: list[str], raw_stdout: TextIO | None = None) -> int:
         print(start + "cnn-tui: " + tr("interrupted"), file=sys.stderr)
         return 130
     except Terminated as stop:  # the terminal closed, or a kill: what was being written is taken back
-        with contextlib.suppress(OSError, ValueError):
-            print("cnn-tui: " + tr("stopped by a signal ({name})", name=stop.name), file=sys.stderr)
-        return 128 + stop.signum
+        return _stopped(stop)
+    except OSError as err:  # a write to the closed terminal while a signal's stop unwound: that stop
+        cause = _terminated_in(err)
+        if cause is None:
+            raise
+        return _stopped(cause)
     except BrokenPipeError:
         return 0
     finally:
+        for number, handler in restore.items():  # (a caller in the same process keeps its own)
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(number, handler)
         release_collector(freeze=False)  # whatever ended the command before the TUI's first frame
+
+
+def _stopped(stop: Terminated) -> int:
+    """A command stopped by a signal: one line where it can still be said, then 128 + its number."""
+    with contextlib.suppress(OSError, ValueError):
+        print("cnn-tui: " + tr("stopped by a signal ({name})", name=stop.name), file=sys.stderr)
+    return 128 + stop.signum
+
+
+def _terminated_in(err: BaseException) -> Terminated | None:
+    """The ``Terminated`` an error was raised while handling (a progress bar or a line written
+    to a terminal that had just closed), if any."""
+    seen: BaseException | None = err.__context__
+    while seen is not None:
+        if isinstance(seen, Terminated):
+            return seen
+        seen = seen.__context__
+    return None
 
 
 class Terminated(BaseException):
@@ -646,17 +672,26 @@ class Terminated(BaseException):
         self.name = signal.Signals(signum).name
 
 
-def _stop_on_hangup_and_terminate() -> None:
+_STOPPING = ("SIGTERM", "SIGHUP")
+
+
+def _stop_on_hangup_and_terminate() -> dict[int, Any]:
     """SIGTERM and SIGHUP raise ``Terminated`` in the command instead of ending the process
-    where it stands (which would leave a save's temporary file behind)."""
+    where it stands (which would leave a save's temporary file behind); a second one while
+    that unwinds is ignored (the clean-up runs to its end). Returns the handlers replaced."""
+    numbers = [n for name in _STOPPING if (n := getattr(signal, name, None)) is not None]
+
     def stop(signum: int, _frame: object) -> None:
+        for number in numbers:
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(number, signal.SIG_IGN)
         raise Terminated(signum)
 
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            with contextlib.suppress(ValueError, OSError):  # (not the main thread: as it was)
-                signal.signal(number, stop)
+    replaced: dict[int, Any] = {}
+    for number in numbers:
+        with contextlib.suppress(ValueError, OSError):  # (not the main thread: as it was)
+            replaced[number] = signal.signal(number, stop)
+    return replaced
 
 
 def entry_point() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import stat
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,33 +96,8 @@ def _npz_writer(samples: SampleSet) -> Callable[[BinaryIO], None]:
 
 
 def _write_npz(samples: SampleSet, handle: Any) -> None:
-    arrays = _npz_arrays(samples)
-    np.savez_compressed(handle, x=arrays["x"], y=arrays["y"])
-
-
-def _npz_arrays(samples: SampleSet) -> dict[str, np.ndarray]:
-    """What a save writes in a sample set's npz file: x, and y as class labels where the
-    samples were given so (each with a label), else the target vectors."""
     y = samples.labels if samples.labels is not None and np.all(samples.labels >= 0) else samples.y
-    return {"x": samples.x, "y": y}
-
-
-def _holds_the_samples(candidate: Path, samples: SampleSet) -> bool:
-    """Whether ``candidate`` is a regular file (no link, no device) whose arrays are exactly
-    those a save of ``samples`` writes (dtype, shape and every byte): an earlier save's, which
-    this save names again rather than writing a copy beside it."""
-    from core.scenario.npz import NpzError, read_npz
-
-    try:
-        if not stat.S_ISREG(candidate.lstat().st_mode):
-            return False
-        arrays = read_npz(candidate, ("x", "y"))
-    except (OSError, NpzError, ScenarioError):
-        return False
-    wanted = _npz_arrays(samples)
-    return arrays.keys() == wanted.keys() and all(
-        (got := arrays[k]).dtype == v.dtype and got.shape == v.shape and got.tobytes() == v.tobytes()
-        for k, v in wanted.items())
+    np.savez_compressed(handle, x=samples.x, y=y)
 
 
 def _samples_data(samples: SampleSet, target: Path, npz_name: str | None) -> Any:
@@ -223,14 +197,12 @@ def dump_scenario(scenario: Scenario, target: Path, npz_names: dict[str, str] | 
 @dataclass(frozen=True)
 class SavePlan:
     """Where a save goes, checked: the YAML target and a fresh npz file for each sample
-    set too large to write inline (never an existing file), or ``kept``, an npz file beside
-    it that holds these very samples already (an earlier save's: named again, not copied);
-    ``notes`` say where a fresh name was chosen."""
+    set too large to write inline (never an existing file); ``notes`` say where a fresh
+    name was chosen."""
 
     target: Target
     sidecars: dict[str, Target]
     notes: tuple[str, ...]
-    kept: dict[str, Path] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -279,14 +251,9 @@ def plan_save(scenario: Scenario, path: str | os.PathLike[str]) -> SavePlan:
     target = check_target(path, reads=reads)
     sets = {"samples": scenario.samples, "test_samples": scenario.test_samples}
     sidecars: dict[str, Target] = {}
-    kept: dict[str, Path] = {}
     notes = []
     for field, samples in sets.items():
         if samples is None or not _needs_npz(samples):
-            continue
-        copy = _earlier_copy(target, field, samples)
-        if copy is not None:
-            kept[field] = copy
             continue
         sidecars[field], note = _fresh_sidecar(target, field, reads)
         if note:
@@ -296,7 +263,7 @@ def plan_save(scenario: Scenario, path: str | os.PathLike[str]) -> SavePlan:
         notes.append(tr_n("left out {n} expected value: worked for earlier parameters, they would not match the "
                           "saved ones", "left out {n} expected values: worked for earlier parameters, they would "
                           "not match the saved ones", n))
-    return SavePlan(target, sidecars, tuple(notes), kept)
+    return SavePlan(target, sidecars, tuple(notes))
 
 
 def _sidecar_name(stem: str, field: str, number: int) -> str:
@@ -312,20 +279,6 @@ def _identity(path: Path) -> Identity | None:
         return _stat_identity(path.lstat())
     except OSError:
         return None
-
-
-def _earlier_copy(target: Target, field: str, samples: SampleSet) -> Path | None:
-    """The first of ``STEM.FIELD.npz``, ``STEM.FIELD-2.npz``, … (while they exist) that holds
-    exactly these samples, or None: saving the same scenario again and again names its
-    first save's file instead of piling up copies of it."""
-    folder, stem = target.path.parent, target.path.stem
-    for number in range(1, SIDECAR_TRIES + 1):
-        candidate = folder / _sidecar_name(stem, field, number)
-        if not os.path.lexists(candidate):
-            return None
-        if _holds_the_samples(candidate, samples):
-            return candidate
-    return None
 
 
 def _fresh_sidecar(target: Target, field: str, reads: dict[Path, str]) -> tuple[Target, str]:
@@ -382,9 +335,7 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
             samples = sets[field]
             assert samples is not None
             temps[field] = write_temp(sidecar, _npz_writer(samples))
-        kept = {field: _relative(path, base) for field, path in plan.kept.items()}
-        check = dump_scenario(scenario, target.path,
-                              {**kept, **{field: _relative(tmp, base) for field, tmp in temps.items()}})
+        check = dump_scenario(scenario, target.path, {field: _relative(tmp, base) for field, tmp in temps.items()})
         try:
             parse_scenario(check, file=target.shown, base_dir=base)
         except ScenarioError as err:
@@ -392,7 +343,7 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
             raise ScenarioError(tr("the file as it would be saved does not load back (nothing was written): {reason}",
                                    reason=err.reason), file=target.shown, field=err.field) from None
         text = dump_scenario(scenario, target.path,
-                             {**kept, **{field: _relative(side.path, base) for field, side in plan.sidecars.items()}})
+                             {field: _relative(side.path, base) for field, side in plan.sidecars.items()})
         for field, tmp in temps.items():
             sidecar = plan.sidecars[field]
             placed.append(place(tmp, sidecar, replace=False))
@@ -401,15 +352,12 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], replaces: S
         for made in [*temps.values(), *placed]:  # only files this save created: nothing of the user's
             _remove_quietly(made)
         raise
-    files = _sample_files(scenario, target, {**plan.kept, **{f: side.path for f, side in plan.sidecars.items()}})
-    named = {_file_id(s.source) for s in files.values()} - {None}
+    files = _sample_files(scenario, target, {f: side.path for f, side in plan.sidecars.items()})
+    kept = {_file_id(s.source) for s in files.values()} - {None}
     for orphan, identity in orphans.items():
-        if _file_id(orphan) not in named and _identity(orphan) == identity:
+        if _file_id(orphan) not in kept and _identity(orphan) == identity:
             _remove_quietly(orphan)
     written = {p: i for p in placed if (i := _identity(p)) is not None}
-    for path in plan.kept.values():  # named again: still the earlier save's own, if it wrote it and it is unchanged
-        if path in orphans and _identity(path) == orphans[path]:
-            written[path] = orphans[path]
     return Saved(target.given, plan.notes, files, target.path, _identity(target.path), written)
 
 

@@ -80,3 +80,28 @@ def test_interrupted_into_a_file_says_so_on_one_line(tmp_path: Path) -> None:
     run.send_signal(signal.SIGINT)
     _, err = run.communicate(timeout=60)
     assert run.returncode == 130 and err == "cnn-tui: interrupted\n"
+
+
+def test_a_command_in_the_same_process_puts_the_signal_handlers_back(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+
+    before = {number: signal.getsignal(number) for number in (signal.SIGTERM, signal.SIGHUP)}
+    assert main(["scenarios"]) == 0
+    assert {number: signal.getsignal(number) for number in before} == before
+    capsys.readouterr()
+
+
+def test_an_error_writing_to_the_closed_terminal_after_a_hangup_counts_as_the_hangup() -> None:
+    """The terminal closed: the signal's stop unwinds, and a progress bar's last write fails
+    (EIO); the command still ends as stopped by SIGHUP, not with a traceback."""
+    from tui.cli import Terminated, _terminated_in
+
+    try:
+        try:
+            raise Terminated(signal.SIGHUP)
+        except Terminated:
+            raise OSError(5, "Input/output error") from None
+    except OSError as err:
+        found = _terminated_in(err)
+    assert found is not None and found.signum == signal.SIGHUP
+    assert _terminated_in(OSError(5, "alone")) is None
