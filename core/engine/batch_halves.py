@@ -86,7 +86,41 @@ def halves_pay(network: Network, batch: int) -> bool:
     return work >= MIN_WORK and parameters <= MAX_PARAMS_PER_WORK * work
 
 
-class HalvedChain:
+class _Halves:
+    """What both ways of working halves share: the trainer's parameters (``theta``, whose
+    θ·θ the partners compare) and flat gradient (``grad``), the iteration's number, each
+    half's size and output shape, the pair of processes, and the halves' mean."""
+
+    def __init__(self, network: Network, theta: np.ndarray, grad: np.ndarray, batch: int,
+                 iteration: Callable[[], int]) -> None:
+        self.network = network
+        self._theta = theta
+        self._iteration = iteration
+        self._grad = grad
+        self._batch = batch
+        self._half = batch // 2
+        self._size = grad.size
+        self._out_shape = (self._half, *network.layers[-1].out_shape)
+        self._rows = prod(self._out_shape)  # a half's output values
+
+    def _mean(self, first: np.ndarray, second: np.ndarray, loss0: float, loss1: float, out0: np.ndarray,
+              out1: np.ndarray) -> tuple[float, np.ndarray]:
+        """The halves met: gradients (first + second) / 2 into ``grad``, the loss likewise,
+        and the batch's output rows, the first half's first."""
+        grad = self._grad
+        np.add(first, second, out=grad)
+        grad *= 0.5
+        out = np.concatenate((out0.reshape(self._out_shape), out1.reshape(self._out_shape)))
+        return float((loss0 + loss1) * 0.5), out
+
+    def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
+        """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
+        return self.pair.two_processes(step)
+
+    pair: ProcessPair
+
+
+class HalvedChain(_Halves):
     """``Chain.gradients`` of a batch in two halves (see the module's docstring), the sum
     written into ``grad`` (the trainer's flat gradient, whose views the layers' gradients
     are): the same call, the same result, for ``Trainer.step``. Each half's chain writes
@@ -97,16 +131,10 @@ class HalvedChain:
     def __init__(self, network: Network, params: dict[str, Params], theta: np.ndarray, grad: np.ndarray,
                  views_of: Callable[[np.ndarray], dict[str, Params]], batch: int,
                  iteration: Callable[[], int]) -> None:
-        self.network = network
-        self._theta = theta
-        self._iteration = iteration
-        self._grad = grad
-        self._half = batch // 2
-        self._size = size = grad.size
-        rows = prod(network.layers[-1].out_shape) * self._half
-        self._out_shape = (self._half, *network.layers[-1].out_shape)
+        super().__init__(network, theta, grad, batch, iteration)
+        size = self._size
         # each role's part of a set: its half's gradients, its loss, its θ·θ and iteration, its output rows
-        self.pair = ProcessPair(size + 3 + rows)
+        self.pair = ProcessPair(size + 3 + self._rows)
         self._chains = [[Chain(network, params, views_of(part[:size])) for part in self.pair.sets[s]]
                         for s in range(2)]
 
@@ -129,11 +157,8 @@ class HalvedChain:
             pair.part()  # (the parent) an error in the middle of a step: the two are out of step
             raise
         first, second = parts
-        grad = self._grad
-        np.add(first[:size], second[:size], out=grad)
-        grad *= 0.5
-        out = np.concatenate((first[size + 3:].reshape(self._out_shape), second[size + 3:].reshape(self._out_shape)))
-        return float((first[size] + second[size]) * 0.5), out
+        return self._mean(first[:size], second[:size], float(first[size]), float(second[size]),
+                          first[size + 3:], second[size + 3:])
 
     def _half_into(self, part: np.ndarray, chain: Chain, x: np.ndarray, y: np.ndarray, unit: bool) -> None:
         """One half's pass: its gradients (into ``part``, through ``chain``), loss and output rows."""
@@ -151,10 +176,6 @@ class HalvedChain:
         if not pair.meet(count):
             return False
         return _in_step(pair, parts[0][marks], parts[1][marks])
-
-    def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
-        """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
-        return self.pair.two_processes(step)
 
 
 def _in_step(pair: ProcessPair, first: np.ndarray, second: np.ndarray) -> bool:
@@ -256,7 +277,7 @@ class _ThreadMeetings:
 _HalfResult = tuple[float, np.ndarray, dict[str, Params]]
 
 
-class HalvedPasses:
+class HalvedPasses(_Halves):
     """``passes.gradients`` of a batch in two halves, for the networks the chain plan does
     not fit (graphs, batch norm, dropout): each half a pass of its own (its rows of the
     given arrays, dropout's masks), whose batch norm layers meet the other half for every
@@ -270,16 +291,9 @@ class HalvedPasses:
     def __init__(self, network: Network, params: dict[str, Params], theta: np.ndarray, grad: np.ndarray,
                  views_of: Callable[[np.ndarray], dict[str, Params]], batch: int,
                  iteration: Callable[[], int]) -> None:
-        self.network = network
+        super().__init__(network, theta, grad, batch, iteration)
         self._params = params
-        self._theta = theta
-        self._iteration = iteration
-        self._grad = grad
-        self._batch = batch
-        self._half = batch // 2
-        self._size = size = grad.size
-        self._rows = prod(network.layers[-1].out_shape) * self._half
-        self._out_shape = (self._half, *network.layers[-1].out_shape)
+        size = self._size
         self._flats = [np.zeros(size), np.zeros(size)]  # each half's gradients
         self._views = [views_of(flat) for flat in self._flats]
         # a set holds a half's gradients, loss and output rows, or the largest sums a layer adds
@@ -374,13 +388,5 @@ class HalvedPasses:
                   ) -> tuple[float, np.ndarray]:
         """The halves met: gradients (first + second) / 2 into ``grad``, the loss likewise,
         the output rows in order, the layers' state after the forward."""
-        grad = self._grad
-        np.add(first, second, out=grad)
-        grad *= 0.5
         state_out.update(after)
-        out = np.concatenate((out0.reshape(self._out_shape), out1.reshape(self._out_shape)))
-        return float((loss0 + loss1) * 0.5), out
-
-    def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
-        """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
-        return self.pair.two_processes(step)
+        return self._mean(first, second, loss0, loss1, out0, out1)

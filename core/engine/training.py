@@ -190,9 +190,9 @@ class Trainer:
                 if halved else Chain(scenario.network, self._views, self._grad_views)
         self._halved = HalvedPasses(scenario.network, self._views, self._theta, self._grad, self._views_over,
                                     scenario.batch_size, self._iteration) if halved and not fits else None
-        pair = self._chain.pair if isinstance(self._chain, HalvedChain) else \
-            self._halved.pair if self._halved is not None else None
-        self._pair = pair
+        # the one that works halves, if either does
+        self._halves = self._chain if isinstance(self._chain, HalvedChain) else self._halved
+        self._pair = pair = None if self._halves is None else self._halves.pair
         if pair is not None:  # (this trainer's steps only: every other trainer's step stays the bare method)
             self.step = self._paired_step  # type: ignore[method-assign]
         # whether accuracies are reported, worked out once (it reads every target)
@@ -222,9 +222,8 @@ class Trainer:
         """While the block runs, a second process works the second half of each large batch
         (``HalvedChain.two_processes``: the same floats as one process); yields whether one
         started (never for a network trained in one pass, or where a fork is not possible)."""
-        halved = self._chain if isinstance(self._chain, HalvedChain) else self._halved
-        if halved is not None:
-            return halved.two_processes(self.step)
+        if self._halves is not None:
+            return self._halves.two_processes(self.step)
         return nullcontext(False)
 
     @property
