@@ -132,3 +132,34 @@ async def test_a_quiz_hides_its_values_in_heatmaps_too(digits):
         await pilot.pause()
         blocks = {b.name: b for b in digits.main.panel("conv").heatmap.blocks}
         assert blocks["conv.net"].values is not None
+
+
+@pytest.mark.parametrize("how", ["plain", "ascii", "zh"])
+async def test_a_heatmap_is_as_wide_as_its_widest_header(how):
+    """A heatmap measures its headers without drawing them (``_header_width``): the measure is
+    the drawn header's width for every block, computed or not, over an iteration of digits,
+    with --ascii and in Chinese (wide characters) too; the view is as wide as the widest."""
+    from contextlib import ExitStack
+
+    from core.ascii_text import using_ascii
+    from core.i18n import using_language
+
+    with ExitStack() as stack:
+        if how == "ascii":
+            stack.enter_context(using_ascii())
+        if how == "zh":
+            stack.enter_context(using_language("zh"))
+        digits = CnnTuiApp(load("digits"))
+        async with digits.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            seen = 0
+            for _ in range(12):
+                for view in digits.main.query(HeatmapView):
+                    for i in range(len(view.blocks)):
+                        assert view._header_width(i) == view._header(i).cell_len
+                        seen += 1
+                    if view.blocks:
+                        widest = max(view._header(i).cell_len for i in range(len(view.blocks)))
+                        assert view.natural_width() >= widest
+                await press(pilot, "space")
+            assert seen > 100

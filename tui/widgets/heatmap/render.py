@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from rich.cells import cell_len
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
@@ -103,6 +104,14 @@ def render_heatmap(values: np.ndarray, scale: Scale | None = None, cell_width: i
         if top + 2 < rows:
             text.append("\n")
     return text
+
+
+def legend_width(scale: Scale, width: int = 12) -> int:
+    """The cells ``legend(scale, width)`` takes, without drawing it (its colours, NumPy's
+    samples): a heatmap measures every header of its panel at each change of its blocks."""
+    from core.numbers import fmt
+
+    return cell_len(f"{fmt(scale.low, 3)} ") + width + cell_len(f" {fmt(scale.high, 3)}")
 
 
 def legend(scale: Scale, width: int = 12) -> Text:

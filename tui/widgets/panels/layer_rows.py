@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -161,10 +162,10 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
     expected = stepper.scenario.expected
     rows = []
     column = as_column(stepper, ref.kind, shape)
-    for r, line in enumerate(grid_indices(shape, column)):
+    for r, line in enumerate(_grid_cells(shape, column)):
         cells = []
-        for idx in line:
-            name = array_name + format_index(idx)
+        for idx, suffix in line:
+            name = array_name + suffix
             if name in blanks:  # never a number, never ✓/✗: the learner's own answer or a blank
                 mine = expected.get(name)
                 cells.append(Cell(name, mine.text.replace("-", "−") if mine else BLANK,
@@ -176,7 +177,7 @@ def block_rows(stepper: Stepper, array_name: str, label: str, decimals: int,
                 continue
             cells.append(_cell(stepper, ref.kind, name, idx, arr, old, decimals, fresh, expected))
         rows.append(Row(label if r == 0 else "", tuple(cells)))
-    if is_truncated(shape, column):
+    if _truncated(shape, column):
         rows.append(Row("  " + tr("… {shape} in all", shape="×".join(str(s) for s in shape))))
     return rows
 
@@ -191,6 +192,23 @@ def as_column(stepper: Stepper, kind: str, shape: tuple[int, ...]) -> bool:
         return False
     per_sample = shape[1:] if stepper.batch_size > 1 else shape
     return len(per_sample) == 2 and per_sample[0] == 1 and per_sample[1] > 1
+
+
+Line = tuple[tuple[tuple[int, ...] | None, str], ...]
+
+
+@lru_cache(maxsize=1024)
+def _grid_cells(shape: tuple[int, ...], column: bool) -> tuple[Line, ...]:
+    """``grid_indices`` with each index's name suffix (``[0,1,2]``), remembered by shape: a
+    step redraws a few panels' blocks, each of the same few shapes, and unravelling every
+    cell's index with NumPy again was a quarter of making a panel's rows."""
+    return tuple(tuple((idx, format_index(idx)) for idx in line) for line in grid_indices(shape, column))
+
+
+@lru_cache(maxsize=1024)
+def _truncated(shape: tuple[int, ...], column: bool) -> bool:
+    """``is_truncated``, remembered by shape (as ``_grid_cells``)."""
+    return is_truncated(shape, column)
 
 
 def grid_indices(shape: tuple[int, ...], column: bool = False) -> list[list[tuple[int, ...] | None]]:
