@@ -285,3 +285,16 @@ def _dot_cases(rng: np.random.Generator, specials: np.ndarray) -> None:
         np.dot(d.T, a, out=into)
         assert into.tobytes() == (d.T @ a).tobytes()
         assert w.dot(a.T).tobytes() == (w @ a.T).tobytes()
+
+
+def test_the_shared_constants_are_read_only_and_give_a_python_floats_results() -> None:
+    from core.nn.constants import ONE, ZERO
+
+    with pytest.raises(ValueError):
+        ZERO[()] = 1.0
+    values = np.array([-0.0, 0.0, -2.5, 3e-320, np.inf, -np.inf, np.nan, 1e308])
+    with np.errstate(all="ignore"):
+        assert np.add(values, ZERO).tobytes() == np.add(values, 0.0).tobytes()  # −0 + 0 = +0 both ways
+        assert (ONE - values).tobytes() == (1.0 - values).tobytes()
+        assert np.logaddexp(ZERO, values).tobytes() == np.logaddexp(0.0, values).tobytes()
+        assert np.maximum(values, ZERO).tobytes() == np.maximum(values, 0.0).tobytes()

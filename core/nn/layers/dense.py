@@ -9,6 +9,7 @@ import numpy as np
 
 from core.i18n import mark, tr
 from core.nn.activations import Activation, get_activation
+from core.nn.constants import ZERO
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.kept_view import KeptView
 from core.nn.layers.terms import Ref, Terms, note, product
@@ -79,7 +80,7 @@ class Dense(Layer):
             return {"weight": delta.T @ cache, "bias": delta.sum(axis=0)}
         np.dot(delta.T, cache, out=out["weight"])
         if delta.shape[0] == 1:  # a batch of one: the sum 0 + δ as the reduction takes it (−0 → +0), half its cost
-            np.add(delta[0], 0.0, out=out["bias"])
+            np.add(delta[0], ZERO, out=out["bias"])
         else:
             np.add.reduce(delta, axis=0, out=out["bias"])
         return out
