@@ -36,7 +36,7 @@ def main() -> int:
     args = parser.parse_args()
     header()
     report("tiny-cnn", load("tiny-cnn"), ROOT / "scenarios" / "tiny-cnn.yaml", GOAL, args.rounds,
-           0 if args.no_train else args.runs, (200, 2000))
+           0 if args.no_train else args.runs, (1000, 20000))
     return 0
 
 

@@ -265,7 +265,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     gc.freeze()
     try:
-        with trainer.two_processes():
+        with trainer.two_processes(always=args.processes == 2):  # (asked for: kept however little it pays)
             _train_epochs(trainer, args.epochs or 10)
     except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
         raise CnnTuiError(tr("{error}; nothing saved", error=str(err)) if args.save is not None else str(err)) from None
@@ -302,10 +302,10 @@ def _halves(scenario: Scenario, processes: int | None) -> bool:
 def _train_epochs(trainer: Trainer, epochs: int) -> None:
     """Train ``epochs`` epochs, a progress bar on standard error and one line per epoch.
 
-    Into a pipe or a file the lines are gathered as their numbers and written at most 10
-    times a second and at the end, their losses formatted all at once (a line a write, a
-    flush, or a loss's ``fmt`` cost more than a share of a tiny network's iteration); a
-    terminal gets each line as it is printed (line buffering)."""
+    Into a pipe or a file each epoch's stats are kept as they come and written as lines at
+    most 10 times a second and at the end, their losses formatted all at once (a line a
+    write, a flush, or a loss's ``fmt`` cost more than a share of a tiny network's
+    iteration); a terminal gets each line as it is printed (line buffering)."""
     import time
 
     import numpy as np
@@ -328,23 +328,15 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
     # values, the epoch, the loss and the accuracies filled in per line by str.format (the
     # count is a number: it brings no braces)
     line_of = (tr("epoch {epoch}/{epochs}  loss {loss}", epoch="{0}", epochs=epochs, loss="{1}") + "{2}\n").format
-    # lines not yet written, as their numbers: a terminal gets each at once, a pipe or a file a
-    # batch with each flush, whose losses are written all at once (``fmt_array``: ``fmt``'s texts)
-    pending_epochs: list[int] = []
-    pending_losses: list[float] = []
-    pending_tails: list[str] = []
-    at_once = bool(getattr(out, "isatty", lambda: False)())
+    pending: list[EpochStats] = []  # epochs whose lines are not written yet
+    keep = pending.append
 
-    def write_pending() -> None:
-        if pending_epochs:
-            losses = fmt_array(np.array(pending_losses), 4)
-            out.write("".join(map(line_of, pending_epochs, losses, pending_tails)))
-            pending_epochs.clear()
-            pending_losses.clear()
-            pending_tails.clear()
-
-    def accuracy_text(key: tuple[float | None, float | None]) -> str:
+    def accuracy_text(stats: EpochStats) -> str:
         """The line's accuracies: "" for none, else made once per pair of values (bounded)."""
+        key = (stats.accuracy, stats.test_accuracy)
+        text = accuracy_texts.get(key)
+        if text is not None:
+            return text
         accuracy, test_accuracy = key
         text = ""
         if accuracy is not None:
@@ -356,29 +348,40 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
         accuracy_texts[key] = text
         return text
 
-    def epoch_line(stats: EpochStats) -> None:
+    def write_pending() -> None:
+        if pending:
+            losses = fmt_array(np.array([stats.loss for stats in pending]), 4)
+            out.write("".join(map(line_of, [stats.epoch for stats in pending], losses,
+                                  map(accuracy_text, pending))))
+            pending.clear()
+
+    def gathered(stats: EpochStats) -> None:
+        """An epoch's end into a pipe or a file: its stats kept, the lines written now and then."""
         nonlocal next_flush
-        if live:  # (elsewhere there is no bar to wipe)
-            bar.clear()
-        key = (stats.accuracy, stats.test_accuracy)
-        text = accuracy_texts.get(key)
-        pending_epochs.append(stats.epoch)
-        pending_losses.append(stats.loss)
-        pending_tails.append(accuracy_text(key) if text is None else text)
-        if at_once:
-            write_pending()
-        now = monotonic()
-        if now >= next_flush:
+        keep(stats)
+        if monotonic() >= next_flush:
             write_pending()
             out.flush()
-            next_flush = now + flush_every
-        if live and stats.epoch < epochs:
+            next_flush = monotonic() + flush_every
+
+    def printed(stats: EpochStats) -> None:
+        """An epoch's end on a terminal: its line at once."""
+        keep(stats)
+        write_pending()
+
+    handler = printed if getattr(out, "isatty", lambda: False)() else gathered
+
+    def beside_the_bar(stats: EpochStats) -> None:
+        """An epoch's end while the bar is drawn: the bar wiped first, then drawn on."""
+        bar.clear()
+        handler(stats)
+        if stats.epoch < epochs:
             bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=stats.epoch + 1, epochs=epochs)
 
     bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=1, epochs=epochs)
     try:
         trainer.run_epochs(epochs, progress=(lambda done, _total: bar.update(done)) if bar.live else None,
-                           each_epoch=epoch_line)
+                           each_epoch=beside_the_bar if live else handler)
     except BaseException:
         bar.drop()  # the message that follows starts on a clean line
         raise

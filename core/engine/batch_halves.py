@@ -113,9 +113,10 @@ class _Halves:
         out = np.concatenate((out0.reshape(self._out_shape), out1.reshape(self._out_shape)))
         return float((loss0 + loss1) * 0.5), out
 
-    def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
+    def two_processes(self, step: Callable[[], object], always: bool = False
+                      ) -> contextlib.AbstractContextManager[bool]:
         """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
-        return self.pair.two_processes(step)
+        return self.pair.two_processes(step, always)
 
     pair: ProcessPair
 
@@ -173,9 +174,11 @@ class HalvedChain(_Halves):
         pair = self.pair
         marks = slice(self._size + 1, self._size + 3)
         parts[pair.role][marks] = (self._theta.dot(self._theta), self._iteration())
-        if not pair.meet(count):
+        if not pair.meet(count) or not _in_step(pair, parts[0][marks], parts[1][marks]):
             return False
-        return _in_step(pair, parts[0][marks], parts[1][marks])
+        if pair.role == 0:
+            pair.keeps_paying()  # (or from the next step on, alone: this step's halves are both here)
+        return True
 
 
 def _in_step(pair: ProcessPair, first: np.ndarray, second: np.ndarray) -> bool:
@@ -324,7 +327,8 @@ class HalvedPasses(_Halves):
         count, parts = pair.next_set()
         parts[pair.role][:2] = (self._theta.dot(self._theta), self._iteration())
         pair.meet_or_raise(count)
-        return _in_step(pair, parts[0][:2], parts[1][:2])
+        # (the parent) alone from this step on where two processes no longer pay
+        return _in_step(pair, parts[0][:2], parts[1][:2]) and (pair.role == 1 or pair.keeps_paying())
 
     def _half_pass(self, role: int, x: np.ndarray, y: np.ndarray, run: Run, meetings: BatchHalves) -> _HalfResult:
         """Half ``role``'s pass: (its loss, its output rows, the layers' state after it)."""

@@ -3,7 +3,8 @@
 Where every layer reads the one before it (the first reads the sample) and none keeps
 state or takes given arrays, training runs the same forward and backward iteration after
 iteration into the same arrays; ``Chain`` binds each layer's methods and arrays once, so an
-iteration does no lookups and tests no graph. It calls the same layer methods on the same
+iteration does no lookups and tests no graph (and, up to WRITTEN_LAYERS layers, runs no loop
+either: the pass is written out as one function, core/engine/chain_code.py). It calls the same layer methods on the same
 arrays in the same order as ``passes.gradients``, so its numbers are those to the bit
 (tests/core/test_chain_plan.py).
 """
@@ -11,16 +12,19 @@ arrays in the same order as ``passes.gradients``, so its numbers are those to th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
 
+from core.engine.chain_code import BackwardStep, written_pass
 from core.engine.network import Network
 from core.engine.passes import output_gradients
 from core.nn.halves import Pending, later
 from core.nn.layers import Layer, Params
 
 _EMPTY: Params = {}
+WRITTEN_LAYERS = 100  # chains up to this long run their pass written out as one function
 
 
 class Chain:
@@ -49,8 +53,8 @@ class Chain:
             (i, owns[i], _delta_of(layers[i]), layers[i].param_grads if owns[i] else None, into.get(layers[i].name),
              layers[i].input_grad, layers[i].has_net, layers[i].param_grads_parts)
             for i in range(len(layers) - 1, -1, -1)]
-        # per batch size, in the backward pass's order: whether each layer's weight gradient waits
-        self._waits: dict[int, tuple[bool, ...]] = {}
+        # the pass written out per batch size (which weight gradients are handed on depends on it)
+        self._runs: dict[int, Callable[[np.ndarray, np.ndarray, bool], tuple[float, np.ndarray]]] = {}
         self._fused = network.fused
         fused = network.fused
         # δ of a batch whose targets each sum to exactly 1 (the caller says so: see ``gradients``)
@@ -69,37 +73,51 @@ class Chain:
         written into the arrays the plan was made with: (loss, the network's output).
         ``unit``: every sample's targets are known to sum to exactly 1 (``targets_sum_to_one``),
         so a fused loss's δ need not add them up (``Fused.unit_delta``, the same numbers)."""
+        run = self._runs.get(x.shape[0])
+        if run is None:
+            run = self._plan(x.shape[0])
+        return run(x, y, unit)
+
+    def _plan(self, batch: int) -> Callable[[np.ndarray, np.ndarray, bool], tuple[float, np.ndarray]]:
+        """The pass for batches of ``batch`` samples, kept per batch size (a few: the last
+        batch of an epoch may be shorter): written out (core/engine/chain_code.py) up to
+        WRITTEN_LAYERS layers, a loop over the plan beyond (compiling costs ~80 µs a layer,
+        and a layer's own work there outweighs the loop's)."""
+        waits = self._waits_of(batch)
+        run: Callable[[np.ndarray, np.ndarray, bool], tuple[float, np.ndarray]]
+        if len(self._forwards) > WRITTEN_LAYERS:
+            run = partial(self._looped, waits=waits)
+        else:
+            run = self._written(waits)
+        if len(self._runs) > 8:
+            self._runs.clear()
+        self._runs[batch] = run
+        return run
+
+    def _written(self, waits: tuple[bool, ...]) -> Callable[[np.ndarray, np.ndarray, bool], tuple[float, np.ndarray]]:
+        """The pass as one function (``written_pass``), the plan's methods and arrays bound."""
+        steps = [BackwardStep(i, param_grads is not None, has_net, wait)
+                 for (i, _, _, param_grads, _, _, has_net, _), wait in zip(self._backwards, waits)]
+        names: dict[str, object] = {"head": self._head, "later": later}
+        for i, (forward, own) in enumerate(self._forwards):
+            names[f"f{i}"], names[f"o{i}"] = forward, own
+        for i, _, layer_delta, param_grads, into, input_grad, _, parts in self._backwards:
+            names.update({f"d{i}": layer_delta, f"p{i}": param_grads, f"i{i}": into, f"g{i}": input_grad,
+                          f"w{i}": parts})
+        return written_pass(len(self._forwards), steps, names)
+
+    def _looped(self, x: np.ndarray, y: np.ndarray, unit: bool, waits: tuple[bool, ...]
+                ) -> tuple[float, np.ndarray]:
+        """The pass as a loop over the plan: the written pass's calls, in its order."""
         results: list[tuple[Any, np.ndarray, Any]] = []  # each layer's (net, out, cache), kept as it came
         keep = results.append
         h = x
-        grad_out: np.ndarray | None
-        delta: np.ndarray | None
         for forward, own in self._forwards:
             result = forward(own, h)
             keep(result)
             h = result[1]
-        b = h.shape[0]
-        fused = self._fused
-        net = results[-1][0]
-        if net is not None and fused is not None:  # as loss_value and output_gradients
-            fused_delta = self._unit_delta if unit and self._unit_delta is not None else fused.delta
-            if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
-                loss = fused.value(net, y, h)
-                delta = fused_delta(h, y)
-            else:
-                flat = h.reshape(b, -1)
-                loss = fused.value(net.reshape(b, -1), y, flat)
-                delta = fused_delta(flat, y).reshape(h.shape)
-            grad_out = None
-        else:
-            loss = self._loss.value(h.reshape(b, -1), y)
-            grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
+        loss, delta, grad_out = self._head(h, results[-1][0], y, unit)
         last = len(results) - 1
-        waits = self._waits.get(b)
-        if waits is None:
-            layers = self.network.layers
-            waits = self._waits[b] = tuple(param_grads is not None and i > 0 and layers[i].param_grads_can_wait(b)
-                                           for i, _, _, param_grads, *_ in self._backwards)
         pending: list[Pending] = []  # large weight gradients handed on, joined before the return
         try:
             for (i, own, layer_delta, param_grads, into, input_grad, has_net, parts), waits_here in \
@@ -108,7 +126,7 @@ class Chain:
                 xi = results[i - 1][1] if i else x  # what layer i read
                 if i < last:
                     delta = None if net is None else layer_delta(net, out, grad_out)
-                if waits_here and param_grads is not None:
+                if waits_here:
                     # a large weight gradient's product (one call over the whole batch) runs
                     # on the worker while this thread goes on down the layers (``halves.later``);
                     # nothing writes its operands after their layer, and nothing before the
@@ -122,6 +140,29 @@ class Chain:
             for job in pending:
                 job.wait()
         return loss, h
+
+    def _waits_of(self, batch: int) -> tuple[bool, ...]:
+        """Per layer, in the backward pass's order: whether its weight gradient's product
+        is handed on to the worker at this batch size (``param_grads_can_wait``)."""
+        layers = self.network.layers
+        return tuple(param_grads is not None and i > 0 and layers[i].param_grads_can_wait(batch)
+                     for i, _, _, param_grads, *_ in self._backwards)
+
+    def _head(self, h: np.ndarray, net: Any, y: np.ndarray, unit: bool
+              ) -> tuple[float, np.ndarray | None, np.ndarray | None]:
+        """The loss of the output ``h`` (pre-activation ``net``) and what the last layer's
+        backward step starts from: (loss, δ, ∂E/∂out), as loss_value and output_gradients."""
+        b = h.shape[0]
+        fused = self._fused
+        if net is not None and fused is not None:
+            fused_delta = self._unit_delta if unit and self._unit_delta is not None else fused.delta
+            if h.ndim == 2 and net.ndim == 2:  # [B, n] already (a dense layer's): the reshapes would be no-ops
+                return fused.value(net, y, h), fused_delta(h, y), None
+            flat = h.reshape(b, -1)
+            return fused.value(net.reshape(b, -1), y, flat), fused_delta(flat, y).reshape(h.shape), None
+        loss = self._loss.value(h.reshape(b, -1), y)
+        grad_out, delta = output_gradients(self.network, net, h, y, need_grad_out=False)
+        return loss, delta, grad_out
 
 
 def _delta_of(layer: Layer) -> Callable[..., np.ndarray]:

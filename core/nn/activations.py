@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core.i18n import mark, tr
+from core.nn.constants import ONE, ZERO
 from core.nn.erf import normal_cdf, normal_pdf
 from core.nn.small_sums import SEQUENTIAL, sequential_sum
 from core.numbers import fmt
@@ -40,7 +41,7 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     """
     if z.size <= 256:  # (the passes after the first write in its array: no temporaries)
         out: np.ndarray = np.negative(z)
-        np.logaddexp(0.0, out, out)
+        np.logaddexp(ZERO, out, out)
         np.negative(out, out)
         np.exp(out, out)
         return out
@@ -175,13 +176,13 @@ class Activation:
 
 def _sigmoid_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings = _NONE) -> np.ndarray:
     """∂E/∂a·a(1 − a): the product with the slope, without the calls around it."""
-    result: np.ndarray = g * (a * (1.0 - a))
+    result: np.ndarray = g * (a * (ONE - a))
     return result
 
 
 def relu(z: np.ndarray) -> np.ndarray:
     """max(0, z) elementwise."""
-    out: np.ndarray = np.maximum(z, 0.0)
+    out: np.ndarray = np.maximum(z, ZERO)
     return out
 
 
@@ -192,7 +193,7 @@ def _relu(z: np.ndarray, s: Settings) -> np.ndarray:
 def _relu_delta(z: np.ndarray, a: np.ndarray, g: np.ndarray, s: Settings = _NONE) -> np.ndarray:
     """∂E/∂a·[z > 0], the mask written as 1.0/0.0 straight into an array laid out as z (one
     pass fewer than a comparison, a cast, then the product; the product is the same call)."""
-    result: np.ndarray = g * np.greater(z, 0.0, out=np.empty_like(z))
+    result: np.ndarray = g * np.greater(z, ZERO, out=np.empty_like(z))
     return result
 
 

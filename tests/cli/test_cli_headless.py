@@ -270,6 +270,27 @@ def test_train_epoch_lines_reach_a_terminal_one_by_one_and_a_pipe_gathered(termi
     assert len(out.writes) == (5 if terminal else 1)
 
 
+@pytest.mark.parametrize("terminal", [True, False])
+def test_train_beside_a_bar_on_a_terminal_wipes_it_for_each_line_and_draws_it_on(terminal: bool, monkeypatch) -> None:
+    """Standard error a terminal (the bar drawn), standard output a terminal or a pipe: the
+    same lines as without a bar, and the bar wiped before a line reaches the terminal."""
+    from tui.cli import _train_epochs
+    from tui.progress import ProgressBar
+
+    out, err = _Recorder(terminal), _Recorder(True)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(ProgressBar, "EVERY", 0.0)  # every update redraws: a bar to wipe before each line
+    _train_epochs(Trainer(load("tiny-cnn")), 3)
+    stats = Trainer(load("tiny-cnn")).run_epochs(3)
+    assert "".join(out.writes) == "".join(f"epoch {st.epoch}/3  loss {fmt(st.loss, 4)}  accuracy 100.0%\n"
+                                          for st in stats)
+    drawn = [w for w in err.writes if w.startswith("\r[")]
+    wiped = [w for w in err.writes if w.startswith("\r ")]
+    assert len(drawn) == 3 and len(wiped) == 3  # each iteration's bar, wiped at its epoch's end
+    assert drawn[0].endswith("1/3 iterations  epoch 1/3") and drawn[2].endswith("3/3 iterations  epoch 3/3")
+
+
 def test_an_option_a_command_does_not_take_is_refused_by_that_command(cli) -> None:
     """Found in user testing: `solve … --processes 2` printed the whole usage of every command."""
     result = cli("solve", "tiny-cnn", "--processes", "2")

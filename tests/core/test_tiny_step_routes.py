@@ -259,3 +259,42 @@ def test_softmax_and_its_loss_of_one_sample_are_the_general_route() -> None:
             twice = np.concatenate([z, z])  # two samples: NumPy's reductions
             with np.errstate(all="ignore"):
                 assert softmax(twice)[1].tobytes() == general[0].tobytes()
+
+
+def test_dot_is_matmuls_product_to_the_bit_for_the_layers_operand_layouts() -> None:
+    """Dense and the small convolution multiply with ``.dot`` (less dispatch than ``@``):
+    the same OpenBLAS product, so the same floats — signed zeros, ∞ and NaN included — for the
+    layouts they pass: x·Wᵀ (a transposed view), δ·W, δᵀ·x into an array, W·cols."""
+    rng = np.random.default_rng(7)
+    specials = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-310, -1e308])
+    with np.errstate(all="ignore"):  # (∞ − ∞ and the like, on purpose)
+        _dot_cases(rng, specials)
+
+
+def _dot_cases(rng: np.random.Generator, specials: np.ndarray) -> None:
+    for _ in range(400):
+        m, n, k = (int(v) for v in rng.integers(1, 40, size=3))
+        a, w, d = rng.normal(size=(m, n)), rng.normal(size=(k, n)), rng.normal(size=(m, k))
+        if rng.random() < 0.3:  # some special values in the operands
+            a.flat[rng.integers(0, a.size, size=2)] = rng.choice(specials, size=2)
+        if rng.random() < 0.3:
+            d[...] = 0.0 * np.sign(rng.normal(size=d.shape)) * -1  # signed zeros only
+        assert a.dot(w.T).tobytes() == np.matmul(a, w.T).tobytes()
+        assert d.dot(w).tobytes() == (d @ w).tobytes()
+        into = np.empty((k, n))
+        np.dot(d.T, a, out=into)
+        assert into.tobytes() == (d.T @ a).tobytes()
+        assert w.dot(a.T).tobytes() == (w @ a.T).tobytes()
+
+
+def test_the_shared_constants_are_read_only_and_give_a_python_floats_results() -> None:
+    from core.nn.constants import ONE, ZERO
+
+    with pytest.raises(ValueError):
+        ZERO[()] = 1.0
+    values = np.array([-0.0, 0.0, -2.5, 3e-320, np.inf, -np.inf, np.nan, 1e308])
+    with np.errstate(all="ignore"):
+        assert np.add(values, ZERO).tobytes() == np.add(values, 0.0).tobytes()  # −0 + 0 = +0 both ways
+        assert (ONE - values).tobytes() == (1.0 - values).tobytes()
+        assert np.logaddexp(ZERO, values).tobytes() == np.logaddexp(0.0, values).tobytes()
+        assert np.maximum(values, ZERO).tobytes() == np.maximum(values, 0.0).tobytes()

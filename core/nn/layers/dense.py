@@ -9,6 +9,7 @@ import numpy as np
 
 from core.i18n import mark, tr
 from core.nn.activations import Activation, get_activation
+from core.nn.constants import ZERO
 from core.nn.layers.base import Field, Layer, Params, Spec, SpecSize, register
 from core.nn.layers.kept_view import KeptView
 from core.nn.layers.terms import Ref, Terms, note, product
@@ -64,20 +65,22 @@ class Dense(Layer):
     # --- maths ------------------------------------------------------------------
     def forward(self, params: Params, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
         flat = x.reshape(x.shape[0], self.inputs)
-        net = np.matmul(flat, self._transposed(params["weight"]))
+        # ``.dot``: the same OpenBLAS product as ``@`` to the bit (tests/core/test_tiny_step_routes.py),
+        # with half its dispatch, which is most of a small layer's product
+        net = flat.dot(self._transposed(params["weight"]))
         net += params["bias"]  # into the product's array: the same sum, one array fewer
         return net, self._activate(net), flat
 
     def input_grad(self, params: Params, x: np.ndarray, upstream: np.ndarray, cache: Any) -> np.ndarray:
-        grad: np.ndarray = (upstream @ params["weight"]).reshape(x.shape)
+        grad: np.ndarray = upstream.dot(params["weight"]).reshape(x.shape)
         return grad
 
     def param_grads(self, x: np.ndarray, delta: np.ndarray, cache: Any, out: Params | None = None) -> Params:
         if out is None:
             return {"weight": delta.T @ cache, "bias": delta.sum(axis=0)}
-        np.matmul(delta.T, cache, out=out["weight"])
+        np.dot(delta.T, cache, out=out["weight"])
         if delta.shape[0] == 1:  # a batch of one: the sum 0 + δ as the reduction takes it (−0 → +0), half its cost
-            np.add(delta[0], 0.0, out=out["bias"])
+            np.add(delta[0], ZERO, out=out["bias"])
         else:
             np.add.reduce(delta, axis=0, out=out["bias"])
         return out
