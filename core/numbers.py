@@ -323,7 +323,6 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
             hard[i] = True
     exact_trim = trim == "exact"
-    out = _fixed_texts(v, np.where(hard, 0, places))  # (fmt writes the hard ones: any places do here)
     # the digits as an integer, to count the zeros a text drops and to read it back
     known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
     with np.errstate(invalid="ignore", over="ignore"):
@@ -351,9 +350,10 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), np.where(small, zeros, 0))
     else:  # (zeros counted only where they go)
         dropped = zeros
-    cut = dropped + ((dropped == places) & (dropped > 0))  # all the places gone: the point too
-    for i, n in zip(np.flatnonzero(cut).tolist(), cut[cut > 0].tolist()):
-        out[i] = out[i][:-n]
+    # a text without its trailing zeros is the number written with that many places fewer (a
+    # number within half a unit of the last place of digits ending in zeros is within half a
+    # unit of the shorter digits too, never at a tie), "%.0f" without the point: written so at once
+    out = _fixed_texts(v, np.where(hard, 0, places - dropped))  # (fmt writes the hard ones: any places do here)
     others = ~known & ~hard  # beyond 10^9 in its last place: the texts themselves are looked at
     if not exact_trim:
         for i in np.flatnonzero(small & others).tolist():

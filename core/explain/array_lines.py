@@ -23,7 +23,7 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
@@ -426,9 +426,8 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         writer.extra = extra
         texts, backs, factors = _written(writer, numbers, todo, base.checked, row_groups)
         if base.checked:
-            done = _reproduces(base.numbers, {k: texts[r] for k, r in row_of.items()},
-                               {k: factors[r] for k, r in row_of.items()}, {k: backs[r] for k, r in row_of.items()},
-                               result_column[todo], shown[todo], half[todo])
+            done = _reproduced(_reading_of(base), base.numbers, _Rows(texts, row_of), _Rows(factors, row_of),
+                               _Rows(backs, row_of), result_column[todo], shown[todo], half[todo])
         else:
             done = np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
@@ -695,38 +694,89 @@ def _names(prefix: str, box: tuple[int, ...]) -> np.ndarray:
     return np.array(names, dtype=object)
 
 
-def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
-                backs: dict[int, np.ndarray], results: Sequence[str] | np.ndarray, shown: np.ndarray,
-                half: np.ndarray) -> np.ndarray:
+Reading = tuple[list[str | None], list[tuple[int, int, bool]]]  # a line's tokens, None at its number slots; the slots
+
+
+def _reading(numbers: list[Part]) -> Reading | None:
+    """How the calculator reads a template's checked line, the same for every element and
+    every round: its tokens with None where a number slot stands, and per slot (its place
+    among the tokens, the slot, written as it is rather than as a factor); None when a
+    literal part holds something else than arithmetic (the lines are read one by one)."""
+    tokens: list[str | None] = []
+    slots: list[tuple[int, int, bool]] = []
+    for part in numbers:
+        if isinstance(part, str):
+            found = _TOKEN.findall(part)
+            if sum(map(len, found)) != len(part) - part.count(" "):
+                return None  # something else in it: not arithmetic
+            tokens += found
+        else:
+            slots.append((len(tokens), part[1], part[0] == "N"))
+            tokens.append(None)
+    return tokens, slots
+
+
+_READINGS: WeakKeyDictionary[_Template, Reading | None] = WeakKeyDictionary()
+
+
+def _reading_of(base: _Template) -> Reading | None:
+    """``_reading`` of a template's checked line, worked out once per template (a plan's
+    templates are kept across iterations)."""
+    if base not in _READINGS:
+        _READINGS[base] = _reading(base.numbers)
+    return _READINGS[base]
+
+
+class _Rows:
+    """A matrix of number slots' rows (slots × elements) read by slot: ``rows[k]`` is slot
+    ``k``'s row (``row_of``), a view made only when it is asked for."""
+
+    __slots__ = ("matrix", "row_of")
+
+    def __init__(self, matrix: np.ndarray, row_of: dict[int, int]) -> None:
+        self.matrix = matrix
+        self.row_of = row_of
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        row: np.ndarray = self.matrix[self.row_of[k]]
+        return row
+
+
+Rows = Mapping[int, np.ndarray] | _Rows  # a slot's row of texts, factors or values read back
+
+
+def _reproduces(numbers: list[Part], texts: Rows, factors: Rows, backs: Rows, results: Sequence[str] | np.ndarray,
+                shown: np.ndarray, half: np.ndarray) -> np.ndarray:
+    """``_reproduced`` of a line read here (``_reading``)."""
+    return _reproduced(_reading(numbers), numbers, texts, factors, backs, results, shown, half)
+
+
+def _reproduced(reading: Reading | None, numbers: list[Part], texts: Rows, factors: Rows, backs: Rows,
+                results: Sequence[str] | np.ndarray, shown: np.ndarray, half: np.ndarray) -> np.ndarray:
     """Per element: do the written numbers (``backs``: as a calculator reads them back),
     evaluated as written, give the result shown within half its last digit
     (``value_reproduces``)? Read as the calculator of core/explain/arithmetic reads each
     element's text, on whole arrays: a plain sum of products in one pass (``plain_value``),
     any other formula (a function, a group, a power) by its reader over arrays
     (``array_value``); only a text whose reading depends on a bare number's sign is read
-    element by element (``reproduces``)."""
+    element by element (``reproduces``). ``texts``, ``factors``, ``backs``: each slot's row;
+    ``reading``: ``_reading(numbers)``, which the caller holds."""
     count = shown.size
-    literal: list[list[str]] = []
-    for part in numbers:
-        if isinstance(part, str):
-            found = _TOKEN.findall(part)
-            if sum(map(len, found)) != len(part) - part.count(" "):
-                return _one_by_one(numbers, texts, factors, results)  # something else in it: not arithmetic
-            literal.append(found)
-    at = iter(literal)
-    tokens: list[str | np.ndarray] = []
-    for part in numbers:
-        tokens += next(at) if isinstance(part, str) else [backs[part[1]]]
+    if reading is None:
+        return _one_by_one(numbers, texts, factors, results)
+    skeleton, slots = reading
+    tokens: list[str | np.ndarray | None] = list(skeleton)
+    for at, k, _ in slots:
+        tokens[at] = backs[k]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (non-finite: no, as Python's error is)
-        value = plain_value(tokens)
+        value = plain_value(tokens)  # type: ignore[arg-type]  # (no None is left in it)
     failed: np.ndarray | None = None
     if value is None:  # not a sum of products (a function, a group): the calculator's reader, over arrays
-        slots: list[str | Slot] = []
-        at = iter(literal)
-        for part in numbers:
-            slots += next(at) if isinstance(part, str) else [Slot(backs[part[1]], part[0] == "N")]
+        read_slots: list[str | Slot | None] = list(skeleton)
+        for at, k, bare in slots:
+            read_slots[at] = Slot(backs[k], bare)
         try:
-            read = array_value(slots, count)
+            read = array_value(read_slots, count)  # type: ignore[arg-type]  # (no None is left in it)
         except NotSameShape:
             return _one_by_one(numbers, texts, factors, results)
         if read is None:  # no arithmetic to do: yes, as reproduces says
@@ -738,8 +788,7 @@ def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict
     return good if failed is None else good & ~failed
 
 
-def _one_by_one(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
-                results: Sequence[str] | np.ndarray) -> np.ndarray:
+def _one_by_one(numbers: list[Part], texts: Rows, factors: Rows, results: Sequence[str] | np.ndarray) -> np.ndarray:
     """``reproduces`` of every element's text, one by one (``results``: their texts; an
     array of str is taken as it is, made a list only here, where it is read)."""
     count = len(results)
