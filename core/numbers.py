@@ -286,13 +286,15 @@ def _fixed_texts(v: np.ndarray, places: np.ndarray) -> list[str]:
 
 
 def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
-                   sig: int = 0) -> tuple[list[str], np.ndarray, np.ndarray]:
+                   sig: int = 0, numbers: bytes | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """``fmt_array``'s texts, with what a reader of each text needs without reading it:
     (texts, the float each text reads back as, its decimals after the point). Worked out
     from the integer of its digits (``N / 10**places``, exact: both are floats exactly and
     the division rounds once, as reading the text does); NaN and −1 for a text this did
     not write itself (one ``fmt`` wrote, or one beyond 10^9 in its last place): the
-    caller reads those."""
+    caller reads those. ``numbers``: the values' bytes, where the caller has them (the
+    same numbers written lately in another format lend the texts they share,
+    ``_fixed_texts_again``)."""
     v = np.asarray(values, dtype=np.float64).ravel()
     if decimals > MOST_PLACES:  # fmt's own rule past them (the rounded float, shortest): fmt writes each
         return ([fmt(x, decimals, trim, sig) for x in v.tolist()], np.full(v.size, np.nan),
@@ -353,7 +355,8 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
     # a text without its trailing zeros is the number written with that many places fewer (a
     # number within half a unit of the last place of digits ending in zeros is within half a
     # unit of the shorter digits too, never at a tie), "%.0f" without the point: written so at once
-    out = _fixed_texts(v, np.where(hard, 0, places - dropped))  # (fmt writes the hard ones: any places do here)
+    written = np.where(hard, 0, places - dropped)  # (fmt writes the hard ones: any places do here)
+    out = _fixed_texts(v, written) if numbers is None else _fixed_texts_again(v, written, numbers)
     others = ~known & ~hard  # beyond 10^9 in its last place: the texts themselves are looked at
     if not exact_trim:
         for i in np.flatnonzero(small & others).tolist():
@@ -378,6 +381,34 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
 
 
 
+_AGAIN_HELD = 8  # the ``%.*f`` texts of the last this many arrays written are kept for another format of them
+_AGAIN: dict[bytes, tuple[np.ndarray, list[str]]] = {}
+
+
+def _fixed_texts_again(v: np.ndarray, places: np.ndarray, numbers: bytes) -> list[str]:
+    """``_fixed_texts(v, places)``, of numbers (their bytes: ``numbers``) whose texts may
+    have been written lately at other places: a layer's new weights written as results are
+    the next iteration's weights, written as operands (another trim), and most numbers get
+    the same places either way. A text is a function of its number and places alone, so
+    the texts at the same places are taken again and only the others written."""
+    held = _AGAIN.pop(numbers, None)
+    if held is None or held[0].shape != places.shape:
+        out = _fixed_texts(v, places)
+    else:
+        before, texts = held
+        out = list(texts)
+        changed = np.flatnonzero(before != places)
+        for i, text in zip(changed.tolist(), _fixed_texts(v[changed], places[changed])):
+            out[i] = text
+    if len(_AGAIN) >= _AGAIN_HELD:
+        try:  # the one used longest ago (another thread may have taken it out already)
+            _AGAIN.pop(next(iter(_AGAIN)), None)
+        except (StopIteration, RuntimeError):
+            pass
+    _AGAIN[numbers] = (places, list(out))  # (a copy: the caller changes its list)
+    return out
+
+
 REMEMBERED = 1024  # arrays of at least this many numbers are looked up among those written lately
 _HELD = 16  # the texts of the last this many such arrays are kept
 _WRITTEN: dict[tuple[int, bool | str, int, bytes], tuple[list[str], np.ndarray, np.ndarray]] = {}
@@ -395,7 +426,7 @@ def fmt_array_read_remembered(values: np.ndarray, decimals: int, trim: bool | st
     key = (decimals, trim, sig, v.tobytes())
     held = _WRITTEN.pop(key, None)
     if held is None:
-        held = fmt_array_read(v, decimals, trim, sig)
+        held = fmt_array_read(v, decimals, trim, sig, key[3])
         if len(_WRITTEN) >= _HELD:
             try:  # the one used longest ago (another thread may have taken it out already)
                 _WRITTEN.pop(next(iter(_WRITTEN)), None)
