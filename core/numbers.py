@@ -268,6 +268,19 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
     return fmt_array_read(values, decimals, trim, sig)[0]
 
 
+with np.errstate(over="ignore"):
+    _TENS = 10.0 ** np.arange(400)  # 10.0 ** k as NumPy works it out for an array of places (∞ from 10^309)
+
+
+def _powers_of_ten(exponents: np.ndarray) -> np.ndarray:
+    """``10.0 ** exponents`` (integers), the same floats, looked up in a table where they lie within it."""
+    if exponents.size and (int(exponents.min()) < 0 or int(exponents.max()) >= _TENS.size):
+        with np.errstate(over="ignore"):
+            return np.asarray(10.0 ** exponents)
+    found: np.ndarray = _TENS[exponents]
+    return found
+
+
 _FORMS: list[str] = []  # "%.0f", "%.1f", …: the format of each count of places, made as they are asked for
 
 
@@ -311,7 +324,7 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         log = np.log10(np.where(nonzero, a, 1.0))
         hard |= significant & (np.abs(log - np.round(log)) < 1e-9)  # next to a power of ten
         places = np.where(significant, digits - 1 - np.floor(log), d).astype(np.int64)
-        scaled = a * 10.0 ** places
+        scaled = a * _powers_of_ten(places)
         fine = scaled < 1e9  # the float's fraction of a unit is exact enough to see a tie
         hard |= fine & (np.abs(scaled - np.floor(scaled) - 0.5) < _TIE)  # a tie, or close to one
         coarse = np.flatnonzero(~fine & ~hard)
@@ -319,7 +332,7 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         # beyond 1e9 a tie is seen in the digits of that first rounding
         guard = np.where(significant, 15 - digits, 7)
         first = places.copy()
-        bumped = significant & (scaled >= 10.0 ** digits - 0.5)  # 0.09996 → 0.100, one place fewer
+        bumped = significant & (scaled >= _powers_of_ten(digits) - 0.5)  # 0.09996 → 0.100, one place fewer
         places -= bumped
     for i, g, k, x in zip(coarse.tolist(), guard[coarse].tolist(), first[coarse].tolist(), v[coarse].tolist()):
         if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
@@ -328,7 +341,7 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
     # the digits as an integer, to count the zeros a text drops and to read it back
     known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
     with np.errstate(invalid="ignore", over="ignore"):
-        tens = 10.0 ** np.where(known, places, 0)
+        tens = _powers_of_ten(np.where(known, places, 0))
         whole = np.where(known, np.rint(a * tens), 0.0)
         back = np.where(known, np.copysign(whole / tens, v), np.nan)
         # the texts whose trailing zeros may go: a small value's (but with trim="exact"), a
@@ -341,12 +354,12 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
     zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places), where cuttable
     more = np.flatnonzero(cuttable & (places > 0))
     rest = whole[more]
-    going = (rest == 0) | (np.fmod(rest, 10.0) == 0)
-    more, rest = more[going], rest[going]
     while more.size:  # the digits of those that end in a zero, one place less each time
+        tenth = np.floor(rest / 10.0)  # (exact: integers below 10^10; a multiple of ten divides exactly)
+        going = tenth * 10.0 == rest  # the last digit a zero (0 too)
+        more, rest = more[going], tenth[going]
         zeros[more] += 1
-        rest = np.floor(rest / 10.0)
-        going = (zeros[more] < places[more]) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
+        going = zeros[more] < places[more]
         more, rest = more[going], rest[going]
     if trim is False:  # a small value's trailing zeros go; a result's: −0.0140 → −0.014, no zero beyond the decimals
         dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), np.where(small, zeros, 0))
