@@ -125,3 +125,17 @@ def test_numbers_written_again_in_another_format_get_that_format_s_texts() -> No
         assert values.tobytes() in numbers._AGAIN
         assert _same(got, fmt_array_read(values, decimals, trim, sig))
         assert got[0] == [fmt(x, decimals, trim, sig) for x in values.tolist()]
+
+
+def test_the_powers_of_ten_looked_up_are_numpy_s() -> None:
+    """The table of powers of ten gives the floats ``10.0 ** k`` gives, and outside it (a
+    negative or huge exponent) the power itself is worked out."""
+    import warnings
+
+    from core.numbers import _powers_of_ten
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for exponents in (np.arange(0, 400), _RNG.integers(0, 400, 1000), np.array([-3, 0, 5]), np.array([2, 450]),
+                          np.array([], dtype=np.int64)):
+            assert np.array_equal(_powers_of_ten(exponents), 10.0 ** exponents)
