@@ -212,11 +212,10 @@ def _chunks(stepper: Stepper, name: str, shape: tuple[int, ...], plan: Plan,
                 hi = count if last < end else _position(corner, box, shape, end)
                 if lo >= hi:
                     continue
-                positions = np.arange(lo, hi, dtype=np.int64)
-                elements = np.array(np.unravel_index(positions, box), dtype=np.int64).reshape(len(shape), -1) \
-                    + np.array(corner, dtype=np.int64)[:, None]
-                made = _fill(stepper, name, here, maps, elements, corner, decimals, lo == 0 and hi == count)
-                lines[np.ravel_multi_index(tuple(elements), shape) - at] = made
+                indexed = _indexed(here, corner, box, shape, lo, hi)
+                made = _fill(stepper, name, here, maps, indexed.elements, corner, decimals, lo == 0 and hi == count,
+                             indexed.flats)
+                lines[indexed.targets - at] = made
         except Exception:  # noqa: S110  (the lines not made are explained one by one, as they would be)
             pass
         out: list[str | None] = lines.tolist()
@@ -348,15 +347,59 @@ def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
     return np.asarray(found)
 
 
+class _Indexed:
+    """Where a slice's elements ``lo`` to ``hi`` (in its reading order) lie: their indices
+    (rank × count), their flat indices in the array, and per stored array its number
+    slots read (its shape, the slots' flat indices in it: slots × count). The same at
+    every iteration of a plan, so worked out once."""
+
+    __slots__ = ("elements", "targets", "flats", "__weakref__")
+
+    def __init__(self, elements: np.ndarray, targets: np.ndarray) -> None:
+        self.elements = elements
+        self.targets = targets
+        self.flats: dict[object, tuple[tuple[int, ...], np.ndarray]] = {}
+
+
+# a plan's template → its slices' indices by (lo, hi), within INDEXED_HELD indices in all (then made again)
+_INDEXED: WeakKeyDictionary[_Template, dict[tuple[int, int], _Indexed]] = WeakKeyDictionary()
+INDEXED_HELD = 1 << 19
+_indexed_held = [0]
+
+
+def _indexed(base: _Template, corner: tuple[int, ...], box: tuple[int, ...], shape: tuple[int, ...], lo: int,
+             hi: int) -> _Indexed:
+    """The indices of a slice's elements ``lo`` to ``hi`` (``_Indexed``), those of an
+    earlier iteration where held."""
+    held = _INDEXED.get(base, {}).get((lo, hi))
+    if held is not None:
+        return held
+    positions = np.arange(lo, hi, dtype=np.int64)
+    elements = np.array(np.unravel_index(positions, box), dtype=np.int64).reshape(len(shape), -1) \
+        + np.array(corner, dtype=np.int64)[:, None]
+    made = _Indexed(elements, np.ravel_multi_index(tuple(elements), shape))
+    size = elements.size + made.targets.size  # (the flats are counted as they are added)
+    if size > INDEXED_HELD:
+        return made  # (never held: it would push out all the others)
+    if _indexed_held[0] + size > INDEXED_HELD:
+        _INDEXED.clear()
+        _indexed_held[0] = 0
+    _INDEXED.setdefault(base, {})[(lo, hi)] = made
+    _indexed_held[0] += size
+    return made
+
+
 def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
-          elements: np.ndarray, origin: tuple[int, ...], decimals: int, whole: bool = True) -> np.ndarray:
+          elements: np.ndarray, origin: tuple[int, ...], decimals: int, whole: bool = True,
+          flats_held: dict[object, tuple[tuple[int, ...], np.ndarray]] | None = None) -> np.ndarray:
     """Every element's line from the template (an array of str, None: left to explain):
     the reproduce loop of ``explain`` done on arrays (the numbers with the display's
     decimals, then one more, … for the elements whose formula does not reproduce yet,
     until the numbers are written exactly). Each distinct number of a slot is written
     once (an operand many elements share). The number slots are the rows of matrices
     (values, texts, read-backs), so a long sum costs a few operations a round, not a few
-    per term."""
+    per term. ``flats_held``: each stored array's slots' flat indices in it, worked out at
+    an earlier iteration (``_Indexed``), and kept there for the next."""
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, np.ndarray | str] = {}
@@ -386,10 +429,17 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
             numbers[rows] = float(source)
             groups.setdefault(None, []).extend(rows)
             continue
-        starts = np.array([maps[k][0] for k in ks], dtype=np.int64)  # (slots, rank of the source)
-        moves = np.array([maps[k][1] for k in ks], dtype=np.int64)  # (slots, rank of the source, rank)
-        index = (starts[:, :, None] + moves @ offsets).transpose(1, 0, 2).reshape(rank, -1)
-        flat = np.ravel_multi_index(tuple(index), source.shape).reshape(len(ks), count)
+        known = None if flats_held is None else flats_held.get(what)
+        if known is not None and known[0] == source.shape:
+            flat = known[1]
+        else:
+            starts = np.array([maps[k][0] for k in ks], dtype=np.int64)  # (slots, rank of the source)
+            moves = np.array([maps[k][1] for k in ks], dtype=np.int64)  # (slots, rank of the source, rank)
+            index = (starts[:, :, None] + moves @ offsets).transpose(1, 0, 2).reshape(rank, -1)
+            flat = np.ravel_multi_index(tuple(index), source.shape).reshape(len(ks), count)
+            if flats_held is not None and _indexed_held[0] + flat.size <= INDEXED_HELD:
+                flats_held[what] = (source.shape, flat)
+                _indexed_held[0] += flat.size
         numbers[rows] = source.ravel()[flat]
         whole_source = source.size >= REMEMBERED or source.size <= count
         groups.setdefault(what if whole_source else None, []).extend(rows)
