@@ -207,7 +207,7 @@ def section_lines(stepper: Stepper, decimals: int, blocks: bool = False) -> list
             assert arr is not None  # (a templated array is computed)
             array, shape, at = parse_name(name), np.shape(arr), 0
             for lines in chunks:
-                if None not in lines:
+                if all(lines):  # (no None: a line is never empty; cheaper than `None not in`)
                     if blocks:
                         yield "\n".join(lines)  # type: ignore[arg-type]
                     else:
