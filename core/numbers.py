@@ -268,6 +268,19 @@ def fmt_array(values: np.ndarray, decimals: int, trim: bool | str = False, sig: 
     return fmt_array_read(values, decimals, trim, sig)[0]
 
 
+with np.errstate(over="ignore"):
+    _TENS = 10.0 ** np.arange(400)  # 10.0 ** k as NumPy works it out for an array of places (∞ from 10^309)
+
+
+def _powers_of_ten(exponents: np.ndarray) -> np.ndarray:
+    """``10.0 ** exponents`` (integers), the same floats, looked up in a table where they lie within it."""
+    if exponents.size and (int(exponents.min()) < 0 or int(exponents.max()) >= _TENS.size):
+        with np.errstate(over="ignore"):
+            return np.asarray(10.0 ** exponents)
+    found: np.ndarray = _TENS[exponents]
+    return found
+
+
 _FORMS: list[str] = []  # "%.0f", "%.1f", …: the format of each count of places, made as they are asked for
 
 
@@ -286,13 +299,15 @@ def _fixed_texts(v: np.ndarray, places: np.ndarray) -> list[str]:
 
 
 def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
-                   sig: int = 0) -> tuple[list[str], np.ndarray, np.ndarray]:
+                   sig: int = 0, numbers: bytes | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """``fmt_array``'s texts, with what a reader of each text needs without reading it:
     (texts, the float each text reads back as, its decimals after the point). Worked out
     from the integer of its digits (``N / 10**places``, exact: both are floats exactly and
     the division rounds once, as reading the text does); NaN and −1 for a text this did
     not write itself (one ``fmt`` wrote, or one beyond 10^9 in its last place): the
-    caller reads those."""
+    caller reads those. ``numbers``: the values' bytes, where the caller has them (the
+    same numbers written lately in another format lend the texts they share,
+    ``_fixed_texts_again``)."""
     v = np.asarray(values, dtype=np.float64).ravel()
     if decimals > MOST_PLACES:  # fmt's own rule past them (the rounded float, shortest): fmt writes each
         return ([fmt(x, decimals, trim, sig) for x in v.tolist()], np.full(v.size, np.nan),
@@ -309,7 +324,7 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         log = np.log10(np.where(nonzero, a, 1.0))
         hard |= significant & (np.abs(log - np.round(log)) < 1e-9)  # next to a power of ten
         places = np.where(significant, digits - 1 - np.floor(log), d).astype(np.int64)
-        scaled = a * 10.0 ** places
+        scaled = a * _powers_of_ten(places)
         fine = scaled < 1e9  # the float's fraction of a unit is exact enough to see a tie
         hard |= fine & (np.abs(scaled - np.floor(scaled) - 0.5) < _TIE)  # a tie, or close to one
         coarse = np.flatnonzero(~fine & ~hard)
@@ -317,17 +332,16 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
         # beyond 1e9 a tie is seen in the digits of that first rounding
         guard = np.where(significant, 15 - digits, 7)
         first = places.copy()
-        bumped = significant & (scaled >= 10.0 ** digits - 0.5)  # 0.09996 → 0.100, one place fewer
+        bumped = significant & (scaled >= _powers_of_ten(digits) - 0.5)  # 0.09996 → 0.100, one place fewer
         places -= bumped
     for i, g, k, x in zip(coarse.tolist(), guard[coarse].tolist(), first[coarse].tolist(), v[coarse].tolist()):
         if g > 0 and ("%.*f" % (k + g, x)).endswith("5" + "0" * (g - 1)):  # noqa: UP031
             hard[i] = True
     exact_trim = trim == "exact"
-    out = _fixed_texts(v, np.where(hard, 0, places))  # (fmt writes the hard ones: any places do here)
     # the digits as an integer, to count the zeros a text drops and to read it back
     known = fine & ~hard & (places <= 22)  # 10**places is a float exactly
     with np.errstate(invalid="ignore", over="ignore"):
-        tens = 10.0 ** np.where(known, places, 0)
+        tens = _powers_of_ten(np.where(known, places, 0))
         whole = np.where(known, np.rint(a * tens), 0.0)
         back = np.where(known, np.copysign(whole / tens, v), np.nan)
         # the texts whose trailing zeros may go: a small value's (but with trim="exact"), a
@@ -340,20 +354,22 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
     zeros = np.zeros(v.size, dtype=np.int64)  # trailing zeros of the digits (within the places), where cuttable
     more = np.flatnonzero(cuttable & (places > 0))
     rest = whole[more]
-    going = (rest == 0) | (np.fmod(rest, 10.0) == 0)
-    more, rest = more[going], rest[going]
     while more.size:  # the digits of those that end in a zero, one place less each time
+        tenth = np.floor(rest / 10.0)  # (exact: integers below 10^10; a multiple of ten divides exactly)
+        going = tenth * 10.0 == rest  # the last digit a zero (0 too)
+        more, rest = more[going], tenth[going]
         zeros[more] += 1
-        rest = np.floor(rest / 10.0)
-        going = (zeros[more] < places[more]) & ((rest == 0) | (np.fmod(rest, 10.0) == 0))
+        going = zeros[more] < places[more]
         more, rest = more[going], rest[going]
     if trim is False:  # a small value's trailing zeros go; a result's: −0.0140 → −0.014, no zero beyond the decimals
         dropped = np.where(few, np.minimum(zeros, np.maximum(places - d, 0)), np.where(small, zeros, 0))
     else:  # (zeros counted only where they go)
         dropped = zeros
-    cut = dropped + ((dropped == places) & (dropped > 0))  # all the places gone: the point too
-    for i, n in zip(np.flatnonzero(cut).tolist(), cut[cut > 0].tolist()):
-        out[i] = out[i][:-n]
+    # a text without its trailing zeros is the number written with that many places fewer (a
+    # number within half a unit of the last place of digits ending in zeros is within half a
+    # unit of the shorter digits too, never at a tie), "%.0f" without the point: written so at once
+    written = np.where(hard, 0, places - dropped)  # (fmt writes the hard ones: any places do here)
+    out = _fixed_texts(v, written) if numbers is None else _fixed_texts_again(v, written, numbers)
     others = ~known & ~hard  # beyond 10^9 in its last place: the texts themselves are looked at
     if not exact_trim:
         for i in np.flatnonzero(small & others).tolist():
@@ -378,6 +394,34 @@ def fmt_array_read(values: np.ndarray, decimals: int, trim: bool | str = False,
 
 
 
+_AGAIN_HELD = 8  # the ``%.*f`` texts of the last this many arrays written are kept for another format of them
+_AGAIN: dict[bytes, tuple[np.ndarray, list[str]]] = {}
+
+
+def _fixed_texts_again(v: np.ndarray, places: np.ndarray, numbers: bytes) -> list[str]:
+    """``_fixed_texts(v, places)``, of numbers (their bytes: ``numbers``) whose texts may
+    have been written lately at other places: a layer's new weights written as results are
+    the next iteration's weights, written as operands (another trim), and most numbers get
+    the same places either way. A text is a function of its number and places alone, so
+    the texts at the same places are taken again and only the others written."""
+    held = _AGAIN.pop(numbers, None)
+    if held is None or held[0].shape != places.shape:
+        out = _fixed_texts(v, places)
+    else:
+        before, texts = held
+        out = list(texts)
+        changed = np.flatnonzero(before != places)
+        for i, text in zip(changed.tolist(), _fixed_texts(v[changed], places[changed])):
+            out[i] = text
+    if len(_AGAIN) >= _AGAIN_HELD:
+        try:  # the one used longest ago (another thread may have taken it out already)
+            _AGAIN.pop(next(iter(_AGAIN)), None)
+        except (StopIteration, RuntimeError):
+            pass
+    _AGAIN[numbers] = (places, list(out))  # (a copy: the caller changes its list)
+    return out
+
+
 REMEMBERED = 1024  # arrays of at least this many numbers are looked up among those written lately
 _HELD = 16  # the texts of the last this many such arrays are kept
 _WRITTEN: dict[tuple[int, bool | str, int, bytes], tuple[list[str], np.ndarray, np.ndarray]] = {}
@@ -395,7 +439,7 @@ def fmt_array_read_remembered(values: np.ndarray, decimals: int, trim: bool | st
     key = (decimals, trim, sig, v.tobytes())
     held = _WRITTEN.pop(key, None)
     if held is None:
-        held = fmt_array_read(v, decimals, trim, sig)
+        held = fmt_array_read(v, decimals, trim, sig, key[3])
         if len(_WRITTEN) >= _HELD:
             try:  # the one used longest ago (another thread may have taken it out already)
                 _WRITTEN.pop(next(iter(_WRITTEN)), None)

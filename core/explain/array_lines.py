@@ -23,7 +23,7 @@ value, as the derivation panel does.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from itertools import product, repeat
 from math import prod
 from typing import TYPE_CHECKING
@@ -212,11 +212,10 @@ def _chunks(stepper: Stepper, name: str, shape: tuple[int, ...], plan: Plan,
                 hi = count if last < end else _position(corner, box, shape, end)
                 if lo >= hi:
                     continue
-                positions = np.arange(lo, hi, dtype=np.int64)
-                elements = np.array(np.unravel_index(positions, box), dtype=np.int64).reshape(len(shape), -1) \
-                    + np.array(corner, dtype=np.int64)[:, None]
-                made = _fill(stepper, name, here, maps, elements, corner, decimals, lo == 0 and hi == count)
-                lines[np.ravel_multi_index(tuple(elements), shape) - at] = made
+                indexed = _indexed(here, corner, box, shape, lo, hi)
+                made = _fill(stepper, name, here, maps, indexed.elements, corner, decimals, lo == 0 and hi == count,
+                             indexed.flats)
+                lines[indexed.targets - at] = made
         except Exception:  # noqa: S110  (the lines not made are explained one by one, as they would be)
             pass
         out: list[str | None] = lines.tolist()
@@ -348,15 +347,59 @@ def _source(stepper: Stepper, source: tuple[object, ...]) -> np.ndarray:
     return np.asarray(found)
 
 
+class _Indexed:
+    """Where a slice's elements ``lo`` to ``hi`` (in its reading order) lie: their indices
+    (rank × count), their flat indices in the array, and per stored array its number
+    slots read (its shape, the slots' flat indices in it: slots × count). The same at
+    every iteration of a plan, so worked out once."""
+
+    __slots__ = ("elements", "targets", "flats", "__weakref__")
+
+    def __init__(self, elements: np.ndarray, targets: np.ndarray) -> None:
+        self.elements = elements
+        self.targets = targets
+        self.flats: dict[object, tuple[tuple[int, ...], np.ndarray]] = {}
+
+
+# a plan's template → its slices' indices by (lo, hi), within INDEXED_HELD indices in all (then made again)
+_INDEXED: WeakKeyDictionary[_Template, dict[tuple[int, int], _Indexed]] = WeakKeyDictionary()
+INDEXED_HELD = 1 << 19
+_indexed_held = [0]
+
+
+def _indexed(base: _Template, corner: tuple[int, ...], box: tuple[int, ...], shape: tuple[int, ...], lo: int,
+             hi: int) -> _Indexed:
+    """The indices of a slice's elements ``lo`` to ``hi`` (``_Indexed``), those of an
+    earlier iteration where held."""
+    held = _INDEXED.get(base, {}).get((lo, hi))
+    if held is not None:
+        return held
+    positions = np.arange(lo, hi, dtype=np.int64)
+    elements = np.array(np.unravel_index(positions, box), dtype=np.int64).reshape(len(shape), -1) \
+        + np.array(corner, dtype=np.int64)[:, None]
+    made = _Indexed(elements, np.ravel_multi_index(tuple(elements), shape))
+    size = elements.size + made.targets.size  # (the flats are counted as they are added)
+    if size > INDEXED_HELD:
+        return made  # (never held: it would push out all the others)
+    if _indexed_held[0] + size > INDEXED_HELD:
+        _INDEXED.clear()
+        _indexed_held[0] = 0
+    _INDEXED.setdefault(base, {})[(lo, hi)] = made
+    _indexed_held[0] += size
+    return made
+
+
 def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndarray, np.ndarray]],
-          elements: np.ndarray, origin: tuple[int, ...], decimals: int, whole: bool = True) -> np.ndarray:
+          elements: np.ndarray, origin: tuple[int, ...], decimals: int, whole: bool = True,
+          flats_held: dict[object, tuple[tuple[int, ...], np.ndarray]] | None = None) -> np.ndarray:
     """Every element's line from the template (an array of str, None: left to explain):
     the reproduce loop of ``explain`` done on arrays (the numbers with the display's
     decimals, then one more, … for the elements whose formula does not reproduce yet,
     until the numbers are written exactly). Each distinct number of a slot is written
     once (an operand many elements share). The number slots are the rows of matrices
     (values, texts, read-backs), so a long sum costs a few operations a round, not a few
-    per term."""
+    per term. ``flats_held``: each stored array's slots' flat indices in it, worked out at
+    an earlier iteration (``_Indexed``), and kept there for the next."""
     count = elements.shape[1]  # elements: (rank, count), the template's at ``origin``
     offsets = elements - np.array(origin, dtype=np.int64)[:, None]
     symbols: dict[int, np.ndarray | str] = {}
@@ -386,10 +429,17 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
             numbers[rows] = float(source)
             groups.setdefault(None, []).extend(rows)
             continue
-        starts = np.array([maps[k][0] for k in ks], dtype=np.int64)  # (slots, rank of the source)
-        moves = np.array([maps[k][1] for k in ks], dtype=np.int64)  # (slots, rank of the source, rank)
-        index = (starts[:, :, None] + moves @ offsets).transpose(1, 0, 2).reshape(rank, -1)
-        flat = np.ravel_multi_index(tuple(index), source.shape).reshape(len(ks), count)
+        known = None if flats_held is None else flats_held.get(what)
+        if known is not None and known[0] == source.shape:
+            flat = known[1]
+        else:
+            starts = np.array([maps[k][0] for k in ks], dtype=np.int64)  # (slots, rank of the source)
+            moves = np.array([maps[k][1] for k in ks], dtype=np.int64)  # (slots, rank of the source, rank)
+            index = (starts[:, :, None] + moves @ offsets).transpose(1, 0, 2).reshape(rank, -1)
+            flat = np.ravel_multi_index(tuple(index), source.shape).reshape(len(ks), count)
+            if flats_held is not None and _indexed_held[0] + flat.size <= INDEXED_HELD:
+                flats_held[what] = (source.shape, flat)
+                _indexed_held[0] += flat.size
         numbers[rows] = source.ravel()[flat]
         whole_source = source.size >= REMEMBERED or source.size <= count
         groups.setdefault(what if whole_source else None, []).extend(rows)
@@ -426,9 +476,8 @@ def _fill(stepper: Stepper, name: str, base: _Template, maps: list[tuple[np.ndar
         writer.extra = extra
         texts, backs, factors = _written(writer, numbers, todo, base.checked, row_groups)
         if base.checked:
-            done = _reproduces(base.numbers, {k: texts[r] for k, r in row_of.items()},
-                               {k: factors[r] for k, r in row_of.items()}, {k: backs[r] for k, r in row_of.items()},
-                               result_column[todo], shown[todo], half[todo])
+            done = _reproduced(_reading_of(base), base.numbers, _Rows(texts, row_of), _Rows(factors, row_of),
+                               _Rows(backs, row_of), result_column[todo], shown[todo], half[todo])
         else:
             done = np.ones(todo.size, dtype=bool)
         picked = np.flatnonzero(done)
@@ -695,38 +744,89 @@ def _names(prefix: str, box: tuple[int, ...]) -> np.ndarray:
     return np.array(names, dtype=object)
 
 
-def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
-                backs: dict[int, np.ndarray], results: Sequence[str] | np.ndarray, shown: np.ndarray,
-                half: np.ndarray) -> np.ndarray:
+Reading = tuple[list[str | None], list[tuple[int, int, bool]]]  # a line's tokens, None at its number slots; the slots
+
+
+def _reading(numbers: list[Part]) -> Reading | None:
+    """How the calculator reads a template's checked line, the same for every element and
+    every round: its tokens with None where a number slot stands, and per slot (its place
+    among the tokens, the slot, written as it is rather than as a factor); None when a
+    literal part holds something else than arithmetic (the lines are read one by one)."""
+    tokens: list[str | None] = []
+    slots: list[tuple[int, int, bool]] = []
+    for part in numbers:
+        if isinstance(part, str):
+            found = _TOKEN.findall(part)
+            if sum(map(len, found)) != len(part) - part.count(" "):
+                return None  # something else in it: not arithmetic
+            tokens += found
+        else:
+            slots.append((len(tokens), part[1], part[0] == "N"))
+            tokens.append(None)
+    return tokens, slots
+
+
+_READINGS: WeakKeyDictionary[_Template, Reading | None] = WeakKeyDictionary()
+
+
+def _reading_of(base: _Template) -> Reading | None:
+    """``_reading`` of a template's checked line, worked out once per template (a plan's
+    templates are kept across iterations)."""
+    if base not in _READINGS:
+        _READINGS[base] = _reading(base.numbers)
+    return _READINGS[base]
+
+
+class _Rows:
+    """A matrix of number slots' rows (slots × elements) read by slot: ``rows[k]`` is slot
+    ``k``'s row (``row_of``), a view made only when it is asked for."""
+
+    __slots__ = ("matrix", "row_of")
+
+    def __init__(self, matrix: np.ndarray, row_of: dict[int, int]) -> None:
+        self.matrix = matrix
+        self.row_of = row_of
+
+    def __getitem__(self, k: int) -> np.ndarray:
+        row: np.ndarray = self.matrix[self.row_of[k]]
+        return row
+
+
+Rows = Mapping[int, np.ndarray] | _Rows  # a slot's row of texts, factors or values read back
+
+
+def _reproduces(numbers: list[Part], texts: Rows, factors: Rows, backs: Rows, results: Sequence[str] | np.ndarray,
+                shown: np.ndarray, half: np.ndarray) -> np.ndarray:
+    """``_reproduced`` of a line read here (``_reading``)."""
+    return _reproduced(_reading(numbers), numbers, texts, factors, backs, results, shown, half)
+
+
+def _reproduced(reading: Reading | None, numbers: list[Part], texts: Rows, factors: Rows, backs: Rows,
+                results: Sequence[str] | np.ndarray, shown: np.ndarray, half: np.ndarray) -> np.ndarray:
     """Per element: do the written numbers (``backs``: as a calculator reads them back),
     evaluated as written, give the result shown within half its last digit
     (``value_reproduces``)? Read as the calculator of core/explain/arithmetic reads each
     element's text, on whole arrays: a plain sum of products in one pass (``plain_value``),
     any other formula (a function, a group, a power) by its reader over arrays
     (``array_value``); only a text whose reading depends on a bare number's sign is read
-    element by element (``reproduces``)."""
+    element by element (``reproduces``). ``texts``, ``factors``, ``backs``: each slot's row;
+    ``reading``: ``_reading(numbers)``, which the caller holds."""
     count = shown.size
-    literal: list[list[str]] = []
-    for part in numbers:
-        if isinstance(part, str):
-            found = _TOKEN.findall(part)
-            if sum(map(len, found)) != len(part) - part.count(" "):
-                return _one_by_one(numbers, texts, factors, results)  # something else in it: not arithmetic
-            literal.append(found)
-    at = iter(literal)
-    tokens: list[str | np.ndarray] = []
-    for part in numbers:
-        tokens += next(at) if isinstance(part, str) else [backs[part[1]]]
+    if reading is None:
+        return _one_by_one(numbers, texts, factors, results)
+    skeleton, slots = reading
+    tokens: list[str | np.ndarray | None] = list(skeleton)
+    for at, k, _ in slots:
+        tokens[at] = backs[k]
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # (non-finite: no, as Python's error is)
-        value = plain_value(tokens)
+        value = plain_value(tokens)  # type: ignore[arg-type]  # (no None is left in it)
     failed: np.ndarray | None = None
     if value is None:  # not a sum of products (a function, a group): the calculator's reader, over arrays
-        slots: list[str | Slot] = []
-        at = iter(literal)
-        for part in numbers:
-            slots += next(at) if isinstance(part, str) else [Slot(backs[part[1]], part[0] == "N")]
+        read_slots: list[str | Slot | None] = list(skeleton)
+        for at, k, bare in slots:
+            read_slots[at] = Slot(backs[k], bare)
         try:
-            read = array_value(slots, count)
+            read = array_value(read_slots, count)  # type: ignore[arg-type]  # (no None is left in it)
         except NotSameShape:
             return _one_by_one(numbers, texts, factors, results)
         if read is None:  # no arithmetic to do: yes, as reproduces says
@@ -738,8 +838,7 @@ def _reproduces(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict
     return good if failed is None else good & ~failed
 
 
-def _one_by_one(numbers: list[Part], texts: dict[int, np.ndarray], factors: dict[int, np.ndarray],
-                results: Sequence[str] | np.ndarray) -> np.ndarray:
+def _one_by_one(numbers: list[Part], texts: Rows, factors: Rows, results: Sequence[str] | np.ndarray) -> np.ndarray:
     """``reproduces`` of every element's text, one by one (``results``: their texts; an
     array of str is taken as it is, made a list only here, where it is read)."""
     count = len(results)

@@ -207,7 +207,7 @@ def section_lines(stepper: Stepper, decimals: int, blocks: bool = False) -> list
             assert arr is not None  # (a templated array is computed)
             array, shape, at = parse_name(name), np.shape(arr), 0
             for lines in chunks:
-                if None not in lines:
+                if all(lines):  # (no None: a line is never empty; cheaper than `None not in`)
                     if blocks:
                         yield "\n".join(lines)  # type: ignore[arg-type]
                     else:
@@ -240,7 +240,7 @@ def stream_text(scenario: Scenario, iterations: int = 1, markdown: bool = False,
                 hand_rounding: int | None = None) -> Iterator[str]:
     """``render_text(scenario, solve(scenario, iterations, explained=True, …))`` line by line
     (each with its newline; an array made whole from its template comes as one text of
-    all its lines, for fewer, larger writes), an iteration's values written while it is
+    all its lines, for fewer, larger writes, its newline the next text), an iteration's values written while it is
     the stepper's: only one iteration is ever held, so the count of values is bounded by
     the output's size (``MAX_SOLVE_VALUES``, as JSON), not by memory. Refuses up front as
     ``solve`` does."""
@@ -267,9 +267,18 @@ def _streamed(scenario: Scenario, iterations: int, markdown: bool, hand_rounding
                                           markdown))
 
 
+LONG = 1 << 12  # a text this long (an array's lines as one block) is followed by its newline, not copied with it
+
+
 def _lines(lines: Iterable[str]) -> Iterator[str]:
+    """Each text with its newline: a short one joined to it, a long one (an array's block
+    of lines, megabytes) followed by it, so the block is not copied to gain one character."""
     for line in lines:
-        yield line + "\n"
+        if len(line) < LONG:
+            yield line + "\n"
+        else:
+            yield line
+            yield "\n"
 
 
 def render_text(scenario: Scenario, records: list[IterationRecord], markdown: bool = False,

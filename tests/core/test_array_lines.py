@@ -89,6 +89,21 @@ def test_a_later_iteration_takes_the_first_one_s_plans_and_writes_explain_s_line
     assert made > 60
 
 
+@pytest.mark.parametrize("held", [module.INDEXED_HELD, 3_000, 0])
+def test_the_indices_worked_out_at_the_first_iteration_are_taken_again(held: int, every_array: None,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a plan is taken again, so are its slices' indices (and the operands' flat
+    indices): the lines are still explain's, whether all of them are held, some (the rest
+    worked out again) or none."""
+    monkeypatch.setattr(module, "INDEXED_HELD", held)
+    monkeypatch.setattr(module, "_INDEXED", type(module._INDEXED)())
+    monkeypatch.setattr(module, "_indexed_held", [0])
+    scenario = parse_scenario(random_scenario(2))
+    made, _ = _compare(scenario, False, iterations=3, every=True)
+    assert made > 60
+    assert (len(module._INDEXED) > 0) == (held > 0) and module._indexed_held[0] <= held
+
+
 def test_a_plan_is_taken_again_only_while_the_first_line_is_the_one_planned_for() -> None:
     scenario = load("digits")
     d = scenario.decimals

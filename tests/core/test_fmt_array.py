@@ -109,3 +109,33 @@ def test_only_the_last_few_arrays_are_remembered() -> None:
         values = _RNG.standard_normal(numbers.REMEMBERED) + k
         assert _same(numbers.fmt_array_read_remembered(values, 3), fmt_array_read(values, 3))
     assert len(numbers._WRITTEN) <= numbers._HELD
+
+
+def test_numbers_written_again_in_another_format_get_that_format_s_texts() -> None:
+    """A result written (trim=False) and then the same numbers as operands (trim="exact", or
+    with more decimals): the texts taken again where the places agree are the very texts a
+    fresh writing gives, and the ones whose places differ (a trailing zero kept or dropped)
+    are written anew."""
+    from core import numbers
+
+    values = np.concatenate([np.tile(_VALUES, 2), [0.014, 0.0140000001, -0.25, 0.1, 3.0, 0.0995]])
+    formats = [(3, False, 3), (3, "exact", 3), (4, "exact", 4), (3, True, 0), (3, False, 3)]
+    for decimals, trim, sig in formats:
+        got = numbers.fmt_array_read_remembered(values.copy(), decimals, trim, sig)  # (a new array, the same numbers)
+        assert values.tobytes() in numbers._AGAIN
+        assert _same(got, fmt_array_read(values, decimals, trim, sig))
+        assert got[0] == [fmt(x, decimals, trim, sig) for x in values.tolist()]
+
+
+def test_the_powers_of_ten_looked_up_are_numpy_s() -> None:
+    """The table of powers of ten gives the floats ``10.0 ** k`` gives, and outside it (a
+    negative or huge exponent) the power itself is worked out."""
+    import warnings
+
+    from core.numbers import _powers_of_ten
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for exponents in (np.arange(0, 400), _RNG.integers(0, 400, 1000), np.array([-3, 0, 5]), np.array([2, 450]),
+                          np.array([], dtype=np.int64)):
+            assert np.array_equal(_powers_of_ten(exponents), 10.0 ** exponents)

@@ -34,7 +34,9 @@ def test_the_streamed_report_is_the_whole_report(name: str, markdown: bool, roun
     whole = render_text(scenario, solve(scenario, 2, explained=True, hand_rounding=rounding),
                         markdown=markdown, hand_rounding=rounding)
     lines = list(stream_text(scenario, 2, markdown=markdown, hand_rounding=rounding))
-    assert all(line.endswith("\n") for line in lines)
+    # whole lines: each text ends with its newline, or (an array's block of lines) is followed by it
+    assert all(line.endswith("\n") or after == "\n" for line, after in zip(lines, lines[1:]))
+    assert lines[-1].endswith("\n")
     assert "".join(lines) == whole
 
 
