@@ -265,7 +265,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     gc.freeze()
     try:
-        with trainer.two_processes(always=args.processes == 2):  # (asked for: kept however little it pays)
+        with trainer.two_processes():
             _train_epochs(trainer, args.epochs or 10)
     except TrainingDiverged as err:  # stops at once: nothing after it is run or saved
         raise CnnTuiError(tr("{error}; nothing saved", error=str(err)) if args.save is not None else str(err)) from None

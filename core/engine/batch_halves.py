@@ -113,10 +113,9 @@ class _Halves:
         out = np.concatenate((out0.reshape(self._out_shape), out1.reshape(self._out_shape)))
         return float((loss0 + loss1) * 0.5), out
 
-    def two_processes(self, step: Callable[[], object], always: bool = False
-                      ) -> contextlib.AbstractContextManager[bool]:
+    def two_processes(self, step: Callable[[], object]) -> contextlib.AbstractContextManager[bool]:
         """``ProcessPair.two_processes``: a child works the second halves while the block runs."""
-        return self.pair.two_processes(step, always)
+        return self.pair.two_processes(step)
 
     pair: ProcessPair
 
@@ -174,11 +173,9 @@ class HalvedChain(_Halves):
         pair = self.pair
         marks = slice(self._size + 1, self._size + 3)
         parts[pair.role][marks] = (self._theta.dot(self._theta), self._iteration())
-        if not pair.meet(count) or not _in_step(pair, parts[0][marks], parts[1][marks]):
+        if not pair.meet(count):
             return False
-        if pair.role == 0:
-            pair.keeps_paying()  # (or from the next step on, alone: this step's halves are both here)
-        return True
+        return _in_step(pair, parts[0][marks], parts[1][marks])
 
 
 def _in_step(pair: ProcessPair, first: np.ndarray, second: np.ndarray) -> bool:
@@ -327,8 +324,7 @@ class HalvedPasses(_Halves):
         count, parts = pair.next_set()
         parts[pair.role][:2] = (self._theta.dot(self._theta), self._iteration())
         pair.meet_or_raise(count)
-        # (the parent) alone from this step on where two processes no longer pay
-        return _in_step(pair, parts[0][:2], parts[1][:2]) and (pair.role == 1 or pair.keeps_paying())
+        return _in_step(pair, parts[0][:2], parts[1][:2])
 
     def _half_pass(self, role: int, x: np.ndarray, y: np.ndarray, run: Run, meetings: BatchHalves) -> _HalfResult:
         """Half ``role``'s pass: (its loss, its output rows, the layers' state after it)."""

@@ -49,17 +49,6 @@ _SPINS = 2048
 _SPIN_FOR = 0.002
 _NAP = 50e-6
 _LONG_WAIT, _LONG_NAP = 0.02, 1e-3
-# whether two processes still pay, judged by the parent over windows of at least _WINDOW
-# seconds: the CPU time it spent on its own work (its CPU time less the time it waited at
-# meetings, spinning) over the wall time. Near 0.9 on a machine with CPUs to spare (its half
-# and the update, then a short wait); one pass of the whole batch would take about 1.75
-# times its half, so below _LEAST_WORK one process is faster: the case where other work
-# shares the CPUs, each meeting then waits for the scheduler to run the other process again
-# (a few ms, ten times a step with batch norm), and a step took 30 times as long
-# (benchmarks/README.md, "session 13")
-_LEAST_WORK = 0.55
-_WINDOW = 0.5
-_wall_time, _cpu_time = time.perf_counter, time.thread_time  # (s) the window's clocks: wall, this thread's CPU
 
 
 def two_processes_possible() -> bool:
@@ -99,9 +88,6 @@ class ProcessPair:
         self.role = -1  # -1: one process works both halves; 0: the parent; 1: the child
         self._child = 0  # the child's pid while there is one
         self._parent = 0  # (in the child) the parent's pid
-        self._window = (0.0, 0.0, 0.0)  # (the parent) wall, CPU and waited time where ``keeps_paying``'s window began
-        self._waited = 0.0  # (the parent) seconds it waited at meetings, in all
-        self._always = False  # (the parent) the child stays however little it pays
 
     @property
     def child(self) -> int:
@@ -129,7 +115,6 @@ class ProcessPair:
             for _ in range(_SPINS):
                 if words[seq] >= count:
                     self.met += 1
-                    self._waited += time.perf_counter() - started
                     return True
             if role == 1:
                 if words[_STOP] or os.getppid() != self._parent:
@@ -150,24 +135,6 @@ class ProcessPair:
         if self.role == 0:
             self._stop_child()
 
-    def keeps_paying(self) -> bool:
-        """(The parent, once a step, between meetings) whether it still works with a child:
-        False where there is none, or where over the last window its own work took less
-        than _LEAST_WORK of the wall time (see there) — and then the child is told to leave,
-        and this process goes on alone, the same floats."""
-        if self.role != 0:
-            return False
-        now = _wall_time()
-        began, began_cpu, began_waited = self._window
-        if self._always or now - began < _WINDOW:
-            return True
-        cpu, waited = _cpu_time(), self._waited
-        self._window = (now, cpu, waited)
-        if (cpu - began_cpu - (waited - began_waited)) / (now - began) >= _LEAST_WORK:
-            return True
-        self._stop_child()
-        return False
-
     def meet_or_raise(self, count: int) -> None:
         """``meet``, raising PartnerGone where it returns False."""
         if not self.meet(count):
@@ -186,11 +153,10 @@ class ProcessPair:
         return True
 
     @contextlib.contextmanager
-    def two_processes(self, step: Callable[[], object], always: bool = False) -> Iterator[bool]:
+    def two_processes(self, step: Callable[[], object]) -> Iterator[bool]:
         """While the block runs, a forked child runs ``step`` (the trainer's) over and over
         in step with this process, as role 1; yields whether it started (False where
-        ``two_processes_possible`` says no, or the fork failed). Unless ``always``, the child
-        leaves where two processes stop paying (``keeps_paying``). The child is told to leave,
+        ``two_processes_possible`` says no, or the fork failed). The child is told to leave,
         killed and reaped when the block ends however it ends. Ctrl-C is held back from the
         fork until the parent has noted its child (a Ctrl-C then ends the block as any other)."""
         if self.role != -1 or not two_processes_possible():
@@ -214,8 +180,6 @@ class ProcessPair:
                 self._child_loop(step, parent, held)
             if pid > 0:
                 self.role, self._child = 0, pid
-                self._window = (_wall_time(), _cpu_time(), self._waited)
-                self._always = always
             signal.pthread_sigmask(signal.SIG_SETMASK, held)  # (a Ctrl-C held back arrives here)
             yield pid > 0
         finally:

@@ -218,14 +218,12 @@ class Trainer:
             views[lay][name] = flat[part].reshape(shape)
         return views
 
-    def two_processes(self, always: bool = False) -> AbstractContextManager[bool]:
+    def two_processes(self) -> AbstractContextManager[bool]:
         """While the block runs, a second process works the second half of each large batch
         (``HalvedChain.two_processes``: the same floats as one process); yields whether one
-        started (never for a network trained in one pass, or where a fork is not possible).
-        It leaves where other work on the machine makes two processes slower than one
-        (``ProcessPair.keeps_paying``), unless ``always``."""
+        started (never for a network trained in one pass, or where a fork is not possible)."""
         if self._halves is not None:
-            return self._halves.two_processes(self.step, always)
+            return self._halves.two_processes(self.step)
         return nullcontext(False)
 
     @property

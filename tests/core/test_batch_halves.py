@@ -8,7 +8,6 @@ No timing is asserted: a wait in a test is bounded only so that a hung child end
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 import signal
 import time
@@ -143,8 +142,6 @@ needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two processes where this test runs (the test runner's own threads would say no)."""
     monkeypatch.setattr(process_pair, "two_processes_possible", lambda: True)
-    # however loaded the machine running the tests, the child stays (the test below parts it)
-    monkeypatch.setattr(process_pair, "_WINDOW", math.inf)
 
 
 def _child_gone(pid: int) -> bool:
@@ -578,55 +575,3 @@ def test_a_ctrl_c_while_joining_the_second_half_stops_it_first(monkeypatch: pyte
     with pytest.raises(KeyboardInterrupt):
         batch_halves._join(helper, turns)
     assert stopped == [True] and not helper.is_alive()
-
-
-@needs_fork
-@pytest.mark.parametrize("name", ["chain", "batchnorm2d"])
-@pytest.mark.parametrize("always", [False, True])
-def test_a_parent_short_of_cpu_parts_from_its_child_unless_asked_to_keep_it(
-        name: str, always: bool, forkable: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Other work on the machine (here: a CPU clock that stands still, a share of 0): the
-    parent parts at the first step after its window and goes on alone, the same floats;
-    ``always`` keeps the child."""
-    scenario = _scenario(batch=8) if name == "chain" else _network(name)
-    alone_losses, alone_theta, _ = _trained(scenario, 8, True)
-    trainer = Trainer(scenario, halves=True)
-    halved = trainer._chain if name == "chain" else trainer._halved
-    assert isinstance(halved, HalvedChain | HalvedPasses)
-    monkeypatch.setattr(process_pair, "_WINDOW", 0.0)
-    monkeypatch.setattr(process_pair, "_cpu_time", lambda: 0.0)
-    with trainer.two_processes(always=always) as started:
-        assert started
-        pid = halved.pair.child
-        losses = [trainer.step() for _ in range(8)]
-        assert (halved.pair.role == 0) == always
-        assert (halved.pair.child == pid) == always
-        if not always:
-            assert _child_gone(pid)
-    theta = np.concatenate([a.ravel() for ps in trainer.params.values() for a in ps.values()])
-    assert losses == alone_losses and theta.tobytes() == alone_theta.tobytes()
-
-
-def test_a_parent_whose_own_work_fills_the_wall_time_keeps_its_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The rule itself, without a fork: over a window, CPU time less the waits at meetings,
-    at or above _LEAST_WORK of the wall time, keeps the pair; below, parts it; within the
-    first window nothing is decided; alone, there is nothing to keep."""
-    pair = process_pair.ProcessPair(4)
-    stopped: list[bool] = []
-    monkeypatch.setattr(pair, "_stop_child", lambda: stopped.append(True))
-    clock = {"wall": 10.0, "cpu": 5.0}
-    monkeypatch.setattr(process_pair, "_wall_time", lambda: clock["wall"])
-    monkeypatch.setattr(process_pair, "_cpu_time", lambda: clock["cpu"])
-    window = process_pair._WINDOW
-    pair.role, pair._window = 0, (10.0, 5.0, 0.0)
-    clock["wall"] += window / 2
-    assert pair.keeps_paying() and not stopped  # (within the window: not yet)
-    clock["wall"], clock["cpu"] = 10.0 + window, 5.0 + window * 0.95
-    pair._waited += window * 0.05  # 90% its own work, 5% spinning at meetings
-    assert pair.keeps_paying() and not stopped
-    clock["wall"] += 1.0
-    clock["cpu"] += 0.9
-    pair._waited += 0.5  # busy 90% of the time, but more than half of it waiting
-    assert not pair.keeps_paying() and stopped == [True]
-    pair.role = -1
-    assert not pair.keeps_paying()
