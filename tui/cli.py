@@ -632,13 +632,13 @@ def _main(argv: list[str], raw_stdout: TextIO | None = None) -> int:
         return 130
     except Terminated as stop:  # the terminal closed, or a kill: what was being written is taken back
         return _stopped(stop)
-    except OSError as err:  # a write to the closed terminal while a signal's stop unwound: that stop
+    except OSError as err:
         cause = _terminated_in(err)
-        if cause is None:
-            raise
-        return _stopped(cause)
-    except BrokenPipeError:
-        return 0
+        if cause is not None:  # a write to the closed terminal while a signal's stop unwound: that stop
+            return _stopped(cause)
+        if isinstance(err, BrokenPipeError):  # the reader left (``| head``): as much as it wanted was written
+            return 0
+        raise
     finally:
         for number, handler in restore.items():  # (a caller in the same process keeps its own)
             with contextlib.suppress(ValueError, OSError, TypeError):

@@ -105,3 +105,19 @@ def test_an_error_writing_to_the_closed_terminal_after_a_hangup_counts_as_the_ha
         found = _terminated_in(err)
     assert found is not None and found.signum == signal.SIGHUP
     assert _terminated_in(OSError(5, "alone")) is None
+
+
+@pytest.mark.parametrize("command", [["solve", "tiny-cnn", "--format", "text"], ["solve", "digits", "--format", "json"],
+                                     ["train", "tiny-cnn", "--epochs", "100000"]])
+def test_a_reader_that_leaves_early_ends_the_command_quietly(command: list[str]) -> None:
+    """Found in user testing: ``cnn-tui solve … | head`` ended in a BrokenPipeError's traceback
+    (an OSError clause for signals caught it first). The reader has what it wanted: exit 0,
+    nothing on standard error."""
+    run = subprocess.Popen([*_command(), *command], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert run.stdout is not None and run.stderr is not None
+    assert run.stdout.read(100)  # (as ``head -c 100`` reads, then leaves)
+    run.stdout.close()
+    err = run.stderr.read().decode("utf-8", "replace")
+    assert run.wait(timeout=120) == 0, err
+    assert err == ""
