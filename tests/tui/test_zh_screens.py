@@ -385,3 +385,18 @@ def test_the_epoch_table_s_headings_stay_over_their_columns_in_both_languages(la
     else:
         assert head == "epoch   loss   train  held-out"
         assert note == "train: counted during the epoch"  # what the training accuracy is (EpochStats)
+
+
+async def test_a_computed_value_refused_for_editing_is_said_in_chinese_throughout() -> None:
+    """Found in user testing: the refusal's list of what may be edited stayed English."""
+    from tui_helpers import message
+
+    with using_language("zh"):
+        app = CnnTuiApp(load("tiny-cnn"))
+        async with app.run_test(size=SIZE) as pilot:
+            await press(pilot, "space")  # conv's forward: a computed value to select
+            app.main.select("conv.out[0,0]")
+            await press(pilot, "enter")
+            said = message(app)
+            assert "conv.out[0,0] 是算出来的，不是给定的：" in said
+            assert "只能编辑权重" in said and "weights" not in said, said  # what may be edited, in Chinese too

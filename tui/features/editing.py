@@ -42,7 +42,7 @@ class EditFeature(Feature):
             host.say(reason, error=True)
             return
         if not cell.editable:
-            host.say(tr("{name} is computed, not given: {editable}", name=cell.name, editable=EDITABLE_WORDS),
+            host.say(tr("{name} is computed, not given: {editable}", name=cell.name, editable=tr(EDITABLE_WORDS)),
                      error=True)
             return
         why = host.stepper.cannot_edit(cell.name)
