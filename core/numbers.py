@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from decimal import ROUND_HALF_UP, Context, Decimal
 from operator import itemgetter
+from typing import TypeVar
 
 import numpy as np
 
@@ -413,13 +414,23 @@ def _fixed_texts_again(v: np.ndarray, places: np.ndarray, numbers: bytes) -> lis
         changed = np.flatnonzero(before != places)
         for i, text in zip(changed.tolist(), _fixed_texts(v[changed], places[changed])):
             out[i] = text
-    if len(_AGAIN) >= _AGAIN_HELD:
-        try:  # the one used longest ago (another thread may have taken it out already)
-            _AGAIN.pop(next(iter(_AGAIN)), None)
+    _hold(_AGAIN, numbers, (places, list(out)), _AGAIN_HELD)  # (a copy: the caller changes its list)
+    return out
+
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _hold(held: dict[K, V], key: K, value: V, most: int) -> None:
+    """``held[key] = value`` as the newest of at most ``most`` entries: the one used longest
+    ago goes first (the caller pops an entry it uses, so the order is of use)."""
+    if len(held) >= most:
+        try:  # (another thread may have taken it out already)
+            held.pop(next(iter(held)), None)
         except (StopIteration, RuntimeError):
             pass
-    _AGAIN[numbers] = (places, list(out))  # (a copy: the caller changes its list)
-    return out
+    held[key] = value
 
 
 REMEMBERED = 1024  # arrays of at least this many numbers are looked up among those written lately
@@ -440,10 +451,5 @@ def fmt_array_read_remembered(values: np.ndarray, decimals: int, trim: bool | st
     held = _WRITTEN.pop(key, None)
     if held is None:
         held = fmt_array_read(v, decimals, trim, sig, key[3])
-        if len(_WRITTEN) >= _HELD:
-            try:  # the one used longest ago (another thread may have taken it out already)
-                _WRITTEN.pop(next(iter(_WRITTEN)), None)
-            except (StopIteration, RuntimeError):
-                pass
-    _WRITTEN[key] = held
+    _hold(_WRITTEN, key, held, _HELD)
     return list(held[0]), held[1].copy(), held[2].copy()

@@ -380,7 +380,7 @@ def _train_epochs(trainer: Trainer, epochs: int) -> None:
 
     bar.suffix = tr("  epoch {epoch}/{epochs}", epoch=1, epochs=epochs)
     try:
-        trainer.run_epochs(epochs, progress=(lambda done, _total: bar.update(done)) if bar.live else None,
+        trainer.run_epochs(epochs, progress=(lambda done, _total: bar.update(done)) if live else None,
                            each_epoch=beside_the_bar if live else handler)
     except BaseException:
         bar.drop()  # the message that follows starts on a clean line

@@ -81,8 +81,7 @@ def check_target(path: str | os.PathLike[str], *, reads: Mapping[Path, str] | No
                            "file): choose another name"), file=shown)
     if real.parent.parts[1:2] in (("proc",), ("sys",)) and sys.platform.startswith("linux"):
         # the kernel's own folders: no file is made there (the write would fail only after the work)
-        raise SaveError(tr("the folder {path} is read-only here: choose another folder",
-                           path=quote_path(str(real.parent))), file=shown)
+        raise _read_only(real.parent, shown)
     return Target(given=given, path=real, existing=existing)
 
 
@@ -147,9 +146,13 @@ def _check_folder(folder: Path, shown: str) -> None:
         raise SaveError(tr("{path} is not a folder", path=quote_path(str(folder))), file=shown)
     if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids) \
             or _read_only_system(folder):
-        raise SaveError(tr("the folder {path} is read-only here: choose another folder",
-                           path=quote_path(str(folder))),
-                        file=shown)
+        raise _read_only(folder, shown)
+
+
+def _read_only(folder: Path, shown: str) -> SaveError:
+    """The refusal of a folder where no file can be written here."""
+    return SaveError(tr("the folder {path} is read-only here: choose another folder", path=quote_path(str(folder))),
+                     file=shown)
 
 
 def _read_only_system(folder: Path) -> bool:
