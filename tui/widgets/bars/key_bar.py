@@ -50,6 +50,7 @@ class KeyBar(Widget, can_focus=False):
         self.palette: KeyItem | None = None
         self._spans: list[tuple[int, int, str]] = []  # (first cell, end cell, key) of each key on the line
         self._tooltips: dict[str, str] = {}  # key → what it does (shown while the mouse is over it)
+        self._update_asked = False  # an update of the keys waits for the next frame
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -59,7 +60,18 @@ class KeyBar(Widget, can_focus=False):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen:
+        """The bindings may have changed (the focus moved, a feature started or stopped): the
+        keys are read again once the frame the change came with is drawn. Reading them asks
+        every key's ``check_action`` (~0.3 ms); a step moves the focus and announces new
+        bindings about twice, and the keys that apply seldom change while stepping, so the
+        step's frame need not wait for them (nor read them twice)."""
+        if self.is_attached and screen is self.screen and not self._update_asked:
+            self._update_asked = True
+            self.call_after_refresh(self._asked_update)
+
+    def _asked_update(self) -> None:
+        self._update_asked = False
+        if self.is_attached:
             self.update_keys()
 
     def update_keys(self) -> None:

@@ -9,7 +9,7 @@ rows come from ``layer_rows`` and every text from the engine. Moving the cursor 
 from __future__ import annotations
 
 from itertools import zip_longest
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from rich.cells import cell_len
 from rich.control import strip_control_codes
@@ -34,6 +34,12 @@ from tui.widgets.shared_styles import part_style
 PLACEHOLDER = "·"
 # the style Textual gives a grid's piece of text, for (the grid's style, the piece's, a row without styles)
 _FINAL_STYLES: dict[tuple[VisualStyle, Style | None, bool], VisualStyle] = {}
+# a piece's Rich style at its place on the screen (Textual writes the place into the style's
+# meta, a pickle, for the mouse: ~6 µs each, four a line); rows drawn again are mostly the same
+# pieces at the same places, so the styles are kept, by (style, x, y)
+_PLACED: dict[tuple[VisualStyle, int, int], Style] = {}
+KEPT_STYLES = 4096  # a dict of kept styles is emptied beyond this many (themes and places come and go)
+Key = TypeVar("Key")
 WHOLE_AT = 3  # rows out of date at once above which a grid draws all its rows in one go (cheaper)
 
 
@@ -53,6 +59,23 @@ class Row(NamedTuple):
 
     label: str
     cells: tuple[Cell, ...] = ()
+
+
+def _keep(kept: dict[Key, Style], key: Key, style: Style) -> None:
+    """``kept[key] = style``, emptying ``kept`` first when it is full."""
+    if len(kept) >= KEPT_STYLES:
+        kept.clear()
+    kept[key] = style
+
+
+def _placed(style: VisualStyle, x: int, y: int) -> Style:
+    """``style.rich_style_with_offset(x, y)``, kept (see ``_PLACED``)."""
+    key = (style, x, y)
+    placed = _PLACED.get(key)
+    if placed is None:
+        placed = style.rich_style_with_offset(x, y)
+        _keep(_PLACED, key, placed)
+    return placed
 
 
 def shown_cell(text: str) -> str:
@@ -251,13 +274,12 @@ class ValueGrid(ValueCursor, SizedByContent, can_focus=True):
                 run += text
                 continue
             if run:
-                segments.append(Segment(run, self._final_style(base, None).rich_style_with_offset(x, y)))
+                segments.append(Segment(run, _placed(self._final_style(base, None), x, y)))
                 x, run = x + len(run), ""
-            segments.append(Segment(text, self._final_style(base, style).rich_style_with_offset(x, y)))
+            segments.append(Segment(text, _placed(self._final_style(base, style), x, y)))
             x += len(text)
         if run:
-            segments.append(Segment(run, self._final_style(base, None, alone=not segments)
-                                    .rich_style_with_offset(x, y)))
+            segments.append(Segment(run, _placed(self._final_style(base, None, alone=not segments), x, y)))
         return Strip(segments, sum(cell_len(segment.text) for segment in segments))
 
     def _final_style(self, base: VisualStyle, style: Style | None, alone: bool = False) -> VisualStyle:
@@ -324,15 +346,24 @@ class ValueGrid(ValueCursor, SizedByContent, can_focus=True):
                 ascii_mode())
 
     def _cell_style(self, cell: Cell, where: tuple[int, int]) -> Style:
-        style = Style()
-        if cell.editable:
-            style += self._style("value-grid--editable")
-        if cell.state != "plain":
-            style += self._style(f"value-grid--{cell.state}")
-        if cell.trace:
-            style += self._style(f"value-grid--trace-{cell.trace}")
-        if where == self.cursor:
-            style += self._style("value-grid--cursor" if self.has_focus else "value-grid--cursor-blur")
+        """The parts' styles of a cell added up: its marks, then the cursor's (kept by what
+        they are made from, as the parts themselves are kept per theme)."""
+        cursor = "" if where != self.cursor else "value-grid--cursor" if self.has_focus else "value-grid--cursor-blur"
+        # kept for every grid of the app, as its parts' styles are (shared_styles.part_style)
+        kept: dict[tuple[bool, str, str, str, str], Style] = self.app.__dict__.setdefault("_cell_styles", {})
+        key = (cell.editable, cell.state, cell.trace, cursor, self.app.theme)
+        style = kept.get(key)
+        if style is None:
+            style = Style()
+            if cell.editable:
+                style += self._style("value-grid--editable")
+            if cell.state != "plain":
+                style += self._style(f"value-grid--{cell.state}")
+            if cell.trace:
+                style += self._style(f"value-grid--trace-{cell.trace}")
+            if cursor:
+                style += self._style(cursor)
+            _keep(kept, key, style)
         return style
 
     # --- interaction ------------------------------------------------------------
