@@ -115,3 +115,26 @@ async def test_the_focused_border_follows_a_change_of_theme() -> None:
         await check(app, pilot, "nord")
         assert focused.styles.border_top != dark_border
         assert focused.styles.border_top == focused.get_component_styles("layer-panel--focused").border_top
+
+
+async def test_a_focus_move_repaints_the_two_panels_borders_only(monkeypatch) -> None:
+    """Moving the focus recolours the border of the panel it leaves and of the one it enters:
+    those repaint their four edges (regions), never a whole panel with the grid inside it,
+    and no other panel repaints at all."""
+    app = CnnTuiApp(load("tiny-cnn"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        refreshed: list[tuple[str, int]] = []
+        refresh = LayerPanel.refresh
+
+        def recording(self: LayerPanel, *regions, **kwargs):
+            refreshed.append((str(self.id), len(regions)))
+            return refresh(self, *regions, **kwargs)
+
+        monkeypatch.setattr(LayerPanel, "refresh", recording)
+        before = next(p for p in app.main.panels if p.has_focus_within)
+        await press(pilot, "tab")
+        after = next(p for p in app.main.panels if p.has_focus_within)
+        assert after is not before
+        assert sorted(refreshed) == sorted([(str(before.id), 4), (str(after.id), 4)])
+        assert drawn(app) == await drawn_afresh(app, pilot)

@@ -32,6 +32,9 @@ if TYPE_CHECKING:  # the heatmaps' widget is imported when a panel first shows h
     from tui.widgets.heatmap.heatmap_view import HeatmapView
 
 
+_EDGES = ("border_top", "border_right", "border_bottom", "border_left")
+
+
 class CellEditor(Input):
     """The inline editor of one value: enter commits (the editing feature decides), escape cancels.
 
@@ -150,12 +153,33 @@ class LayerPanel(NoSecondLayout, VerticalScroll):
         """The border of the panel holding the focus, from ``layer-panel--focused``, else the
         panel's own. Setting it (an inline border of the same kind) repaints the panel's own
         lines only; a ``:focus-within`` rule restyled the panel's subtree at each focus move,
-        which repainted its grid (a title colour rule: every descendant) and its scroll bars."""
+        which repainted its grid (a title colour rule: every descendant) and its scroll bars.
+
+        An edge that changes colour only is set without Textual's refresh of the whole panel
+        (which repaints the grid inside it too), and just the border's four edges are
+        repainted; an edge that appears or goes (a theme's) is set as Textual sets it."""
         own = self.styles.base
         edges = self.get_component_styles("layer-panel--focused") if self.has_focus_within else own
-        styles = self.styles
-        styles.border_top, styles.border_right = edges.border_top, edges.border_right
-        styles.border_bottom, styles.border_left = edges.border_bottom, edges.border_left
+        styles, inline = self.styles, self.styles.inline
+        recolored = False
+        for name in _EDGES:
+            new, now = getattr(edges, name), getattr(styles, name)
+            if new == now:
+                continue
+            if bool(new[0]) == bool(now[0]) and self.is_mounted:
+                recolored |= inline.set_rule(name, new)
+            else:
+                setattr(styles, name, new)  # a layout: the panel's inside moves
+        if recolored:
+            self.refresh(*self._edge_regions())
+
+    def _edge_regions(self) -> tuple[Region, ...]:
+        """The border's top and bottom lines and its left and right columns, as ``refresh``
+        takes regions (from inside the border and padding)."""
+        width, height = self.outer_size
+        x, y = self.content_offset
+        return (Region(-x, -y, width, 1), Region(-x, height - 1 - y, width, 1),
+                Region(-x, -y, 1, height), Region(width - 1 - x, -y, 1, height))
 
     def _get_title_style_information(self, background: Color) -> tuple[Color, Color, VisualStyle]:
         """The title's colour and style: the focused panel's from ``layer-panel--focused``.
